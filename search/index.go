@@ -1,0 +1,338 @@
+package search
+
+import (
+	"sort"
+	"strings"
+)
+
+// Entry is one thing the index can find: a film, with the label shown to
+// the user ("Anora (2024)") and every name it answers to.
+type Entry struct {
+	ID    uint64
+	Label string
+	Names []string
+}
+
+// Hit is one result of Index.Search. Rank orders kinds of match: RankExact,
+// RankPrefix, RankWordPrefix, RankSubstring, RankTypo.
+type Hit struct {
+	ID    uint64
+	Label string
+	Rank  int
+}
+
+// Kinds of match, best first.
+const (
+	RankExact = iota
+	RankPrefix
+	RankWordPrefix
+	RankSubstring
+	RankTypo
+)
+
+// Index answers autocomplete queries over a fixed set of entries without
+// touching the database. It is immutable once built and safe for concurrent
+// use; callers rebuild it when the catalog changes.
+type Index struct {
+	entries []Entry
+	keys    []string // folded names, sorted
+	keyEnt  []int32  // keys[i] names entries[keyEnt[i]]
+	blob    string   // "\x00" + keys joined by "\x00" + "\x00": one string scanned with strings.Index
+	offs    []int32  // offs[i] is where keys[i] starts in blob
+	words   []string // distinct words of all keys
+	byWord  []int32  // word indices in word order
+	wordKey [][]int32
+	dels    map[string][]int32 // word, and the word minus one rune → word indices
+}
+
+// minTypoWord is the shortest query word that gets typo matching: below
+// it almost every short word is one edit away from something.
+const minTypoWord = 4
+
+// NewIndex builds an index over entries.
+func NewIndex(entries []Entry) *Index {
+	ix := &Index{entries: entries, dels: map[string][]int32{}}
+	type kv struct {
+		key string
+		ent int32
+	}
+	var all []kv
+	for i, e := range entries {
+		seen := map[string]bool{}
+		for _, n := range e.Names {
+			k := Fold(n)
+			if k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			all = append(all, kv{k, int32(i)})
+		}
+	}
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].key != all[b].key {
+			return all[a].key < all[b].key
+		}
+		return entries[all[a].ent].Label < entries[all[b].ent].Label
+	})
+	var blob strings.Builder
+	blob.WriteByte(0)
+	wordID := map[string]int32{}
+	for i, p := range all {
+		ix.keys = append(ix.keys, p.key)
+		ix.keyEnt = append(ix.keyEnt, p.ent)
+		ix.offs = append(ix.offs, int32(blob.Len()))
+		blob.WriteString(p.key)
+		blob.WriteByte(0)
+		for _, w := range strings.Fields(p.key) {
+			id, ok := wordID[w]
+			if !ok {
+				id = int32(len(ix.words))
+				wordID[w] = id
+				ix.words = append(ix.words, w)
+				ix.wordKey = append(ix.wordKey, nil)
+				if len([]rune(w)) >= minTypoWord-1 {
+					for _, d := range deletions(w) {
+						ix.dels[d] = appendUnique(ix.dels[d], id)
+					}
+				}
+			}
+			ix.wordKey[id] = appendUnique(ix.wordKey[id], int32(i))
+		}
+	}
+	ix.blob = blob.String()
+	ix.byWord = make([]int32, len(ix.words))
+	for i := range ix.byWord {
+		ix.byWord[i] = int32(i)
+	}
+	sort.Slice(ix.byWord, func(a, b int) bool { return ix.words[ix.byWord[a]] < ix.words[ix.byWord[b]] })
+	return ix
+}
+
+// Len is the number of entries in the index.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+func appendUnique(s []int32, v int32) []int32 {
+	if n := len(s); n > 0 && s[n-1] == v {
+		return s
+	}
+	return append(s, v)
+}
+
+// deletions returns w and every string made by removing one rune from w.
+func deletions(w string) []string {
+	out := []string{w}
+	for i, r := range w {
+		d := w[:i] + w[i+len(string(r)):]
+		if d != out[len(out)-1] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Search returns at most limit entries matching q, best first: exact
+// names, then names starting with q, then names with a word starting with
+// q, then names containing q, then names within one typo of q (per word).
+// An empty query lists entries alphabetically.
+func (ix *Index) Search(q string, limit int) []Hit {
+	f := Fold(q)
+	res := &results{ix: ix, limit: limit, seen: make(map[int32]bool, limit)}
+	if limit <= 0 {
+		return nil
+	}
+	if f == "" {
+		for i := range ix.keys {
+			if res.add(int32(i), RankPrefix) {
+				break
+			}
+		}
+		return res.hits
+	}
+	// Prefix matches: a binary search over the sorted keys.
+	for i := sort.SearchStrings(ix.keys, f); i < len(ix.keys) && strings.HasPrefix(ix.keys[i], f); i++ {
+		rank := RankPrefix
+		if ix.keys[i] == f {
+			rank = RankExact
+		}
+		if res.add(int32(i), rank) {
+			return res.sorted()
+		}
+	}
+	for _, step := range []func(){
+		func() { ix.wordPrefix(f, res) },
+		func() { ix.scan(f, false, RankSubstring, res) },
+		func() { ix.typos(f, res) },
+	} {
+		step()
+		if res.full() {
+			break
+		}
+	}
+	return res.sorted()
+}
+
+// wordPrefix adds keys with a word (not the first) starting with q. A
+// one-word query is looked up in the sorted word list; a longer one is
+// scanned for in the blob as " "+q.
+func (ix *Index) wordPrefix(q string, res *results) {
+	if strings.IndexByte(q, ' ') >= 0 {
+		ix.scan(q, true, RankWordPrefix, res)
+		return
+	}
+	var keys []int32
+	for i := sort.Search(len(ix.byWord), func(i int) bool { return ix.words[ix.byWord[i]] >= q }); i < len(ix.byWord); i++ {
+		w := ix.byWord[i]
+		if !strings.HasPrefix(ix.words[w], q) {
+			break
+		}
+		keys = append(keys, ix.wordKey[w]...)
+	}
+	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+	for _, k := range keys {
+		if int(ix.offs[k]) == 0 || strings.HasPrefix(ix.keys[k], q) {
+			continue // a prefix hit, already counted
+		}
+		if res.add(k, RankWordPrefix) {
+			return
+		}
+	}
+}
+
+// scan adds, at rank, the keys where pat occurs in the blob (only after a
+// space when wordStart), until the results are full. A pattern that starts
+// with a space would defeat strings.Index's first-byte search, so the
+// space is checked here instead.
+func (ix *Index) scan(pat string, wordStart bool, rank int, res *results) {
+	for pos := 0; pos < len(ix.blob); {
+		j := strings.Index(ix.blob[pos:], pat)
+		if j < 0 {
+			return
+		}
+		at := pos + j
+		pos = at + 1
+		if wordStart && ix.blob[at-1] != ' ' {
+			continue
+		}
+		k := int32(sort.Search(len(ix.offs), func(i int) bool { return int(ix.offs[i]) > at }) - 1)
+		if res.seen[ix.keyEnt[k]] {
+			continue
+		}
+		if res.add(k, rank) {
+			return
+		}
+	}
+}
+
+// typos finds keys whose words are each within one edit of a query word,
+// the last query word also matching as a prefix (the user is still typing).
+// Candidates come from the deletion index of every query word long enough
+// for typos, intersected; the shorter words are checked one key at a time.
+func (ix *Index) typos(f string, res *results) {
+	qw := strings.Fields(f)
+	var keys []int32
+	first := true
+	for _, w := range qw {
+		if len([]rune(w)) < minTypoWord {
+			continue
+		}
+		ks := ix.typoKeys(w)
+		if first {
+			keys, first = ks, false
+		} else {
+			keys = intersect(keys, ks)
+		}
+		if len(keys) == 0 {
+			return
+		}
+	}
+	for _, k := range keys {
+		if res.seen[ix.keyEnt[k]] || !wordsMatch(qw, ix.keys[k]) {
+			continue
+		}
+		if res.add(k, RankTypo) {
+			return
+		}
+	}
+}
+
+// typoKeys returns, sorted, the keys with a word within one edit of w.
+func (ix *Index) typoKeys(w string) []int32 {
+	seen := map[int32]bool{}
+	var keys []int32
+	for _, d := range deletions(w) {
+		for _, wi := range ix.dels[d] {
+			if !seen[wi] && Distance(w, ix.words[wi], 1) <= 1 {
+				seen[wi] = true
+				keys = append(keys, ix.wordKey[wi]...)
+			}
+		}
+	}
+	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+	return keys
+}
+
+func intersect(a, b []int32) []int32 {
+	var out []int32
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = appendUnique(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// wordsMatch reports whether every query word matches some word of key
+// exactly, as a prefix (the last word only), or within one edit.
+func wordsMatch(qw []string, key string) bool {
+	for i, q := range qw {
+		ok := false
+		rest := key
+		for rest != "" && !ok {
+			w := rest
+			if sp := strings.IndexByte(rest, ' '); sp >= 0 {
+				w, rest = rest[:sp], rest[sp+1:]
+			} else {
+				rest = ""
+			}
+			ok = w == q || (i == len(qw)-1 && strings.HasPrefix(w, q)) ||
+				(len(q) >= minTypoWord && Distance(q, w, 1) <= 1)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+type results struct {
+	ix    *Index
+	limit int
+	seen  map[int32]bool
+	hits  []Hit
+}
+
+func (r *results) full() bool { return len(r.hits) >= r.limit }
+
+// add records key k's entry at rank unless that entry is already in; it
+// reports whether the results are full.
+func (r *results) add(k int32, rank int) bool {
+	e := r.ix.keyEnt[k]
+	if !r.seen[e] {
+		r.seen[e] = true
+		ent := r.ix.entries[e]
+		r.hits = append(r.hits, Hit{ID: ent.ID, Label: ent.Label, Rank: rank})
+	}
+	return r.full()
+}
+
+func (r *results) sorted() []Hit {
+	sort.SliceStable(r.hits, func(a, b int) bool { return r.hits[a].Rank < r.hits[b].Rank })
+	return r.hits
+}
