@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Review is one review of a film, split into excerpts (paragraphs).
+type Review struct {
+	ID     uint64 `json:"id"`
+	FilmID uint64 `json:"film_id"`
+	Scope  Scope  `json:"scope"`
+	// Reviewer is the name shown; "" marks the built-in featured review,
+	// whose author is not named.
+	Reviewer  string    `json:"reviewer,omitempty"`
+	PullQuote string    `json:"pull_quote,omitempty"`
+	Excerpts  []Excerpt `json:"excerpts"`
+	PostedBy  string    `json:"posted_by,omitempty"` // user id of the moderator
+	PostedAt  time.Time `json:"posted_at"`
+}
+
+// Excerpt is one paragraph of a review.
+type Excerpt struct {
+	Text    string `json:"text"`
+	Spoiler bool   `json:"spoiler,omitempty"`
+}
+
+// Reviews lists the reviews of film visible in scope, newest first.
+// It fails with ErrNotFound when the film is not visible in scope.
+func (db *DB) Reviews(scope Scope, film uint64) ([]Review, error) {
+	var out []Review
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if _, err := getFilm(tx, scope, film); err != nil {
+			return err
+		}
+		for _, s := range visible(scope) {
+			c := tx.Bucket(bucketReviews).Cursor()
+			p := key(uint64(s), film)
+			for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+				var r Review
+				if err := json.Unmarshal(v, &r); err != nil {
+					return fmt.Errorf("review %x: %w", k, err)
+				}
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].PostedAt.Equal(out[j].PostedAt) {
+			return out[i].PostedAt.After(out[j].PostedAt)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out, err
+}
+
+// Review returns review id if it is visible in scope, or ErrNotFound.
+func (db *DB) Review(scope Scope, id uint64) (Review, error) {
+	var r Review
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		loc := tx.Bucket(bucketReviewIDs).Get(key(id))
+		if len(loc) != 16 {
+			return fmt.Errorf("review %d: %w", id, ErrNotFound)
+		}
+		owner := Scope(binary.BigEndian.Uint64(loc))
+		if owner != BuiltIn && owner != scope {
+			return fmt.Errorf("review %d: %w", id, ErrNotFound)
+		}
+		v := tx.Bucket(bucketReviews).Get(append(bytes.Clone(loc), key(id)...))
+		if v == nil {
+			return fmt.Errorf("review %d: %w", id, ErrNotFound)
+		}
+		return json.Unmarshal(v, &r)
+	})
+	return r, err
+}
+
+// AddReview stores a new review of a film visible in scope; the review
+// belongs to scope. It fails with ErrNotFound if the film is not visible.
+func (db *DB) AddReview(scope Scope, r Review) (Review, error) {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if _, err := getFilm(tx, scope, r.FilmID); err != nil {
+			return err
+		}
+		var err error
+		r, err = createReview(tx, scope, r, db.now())
+		return err
+	})
+	return r, err
+}
+
+func createReview(tx *bolt.Tx, scope Scope, r Review, now time.Time) (Review, error) {
+	if len(r.Excerpts) == 0 {
+		return r, fmt.Errorf("review has no text")
+	}
+	b := tx.Bucket(bucketReviews)
+	id, err := b.NextSequence()
+	if err != nil {
+		return r, err
+	}
+	r.ID, r.Scope = id, scope
+	if r.PostedAt.IsZero() {
+		r.PostedAt = now.UTC()
+	}
+	loc := key(uint64(scope), r.FilmID)
+	if err := tx.Bucket(bucketReviewIDs).Put(key(id), loc); err != nil {
+		return r, err
+	}
+	return r, putJSON(b, append(loc, key(id)...), r)
+}

@@ -1,0 +1,176 @@
+// Package storage keeps filmbot's films, credits and reviews in a bbolt
+// file. Each exported method of DB is one transaction. Records are JSON;
+// keys that must sort are fixed-width big-endian. The package knows nothing
+// of Discord: a "scope" is a server (guild) id, and scope 0 is the built-in
+// catalog that every server sees.
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout of buckets and keys this code reads and writes.
+const SchemaVersion = 1
+
+// BuiltIn is the scope of the catalog shipped with the bot, visible in every
+// server and in DMs.
+const BuiltIn Scope = 0
+
+// Scope is whose data a record is: a Discord server's id, or BuiltIn.
+type Scope uint64
+
+// ParseScope turns a server id (a decimal snowflake, or "" for none) into a Scope.
+func ParseScope(guildID string) (Scope, error) {
+	if guildID == "" {
+		return BuiltIn, nil
+	}
+	n, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("bad server id %q", guildID)
+	}
+	return Scope(n), nil
+}
+
+// Bucket names, declared once.
+var (
+	bucketMeta      = []byte("meta")
+	bucketFilms     = []byte("films")      // scope|film → Film
+	bucketReviews   = []byte("reviews")    // scope|film|review → Review
+	bucketReviewIDs = []byte("review_ids") // review → scope|film
+	allBuckets      = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs}
+
+	keySchema = []byte("schema")
+	keySeeded = []byte("seeded")
+)
+
+// Errors callers check with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrLocked   = errors.New("the database file is in use by another process")
+)
+
+// Options tune Open. The zero value is fine.
+type Options struct {
+	// LockTimeout bounds the wait for another process's lock on the file.
+	// Zero means 3 seconds.
+	LockTimeout time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// NoSeed leaves an empty database empty (for tests that want one).
+	NoSeed bool
+}
+
+// DB is an open filmbot database.
+type DB struct {
+	bolt *bolt.DB
+	now  func() time.Time
+}
+
+// Open opens or creates the database at path, creates its buckets, checks
+// the schema version and, on first start, loads the built-in catalog. If
+// another process holds the file it fails with ErrLocked after
+// opts.LockTimeout instead of waiting forever.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.LockTimeout == 0 {
+		opts.LockTimeout = 3 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w (is another filmbot running? waited %s)", path, ErrLocked, opts.LockTimeout)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{bolt: b, now: opts.Now}
+	if err := db.init(!opts.NoSeed); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func (db *DB) init(seed bool) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySchema); v != nil {
+			if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
+				return fmt.Errorf("schema version %d is newer than this filmbot understands (%d)", got, SchemaVersion)
+			}
+		}
+		if err := meta.Put(keySchema, u64(SchemaVersion)); err != nil {
+			return err
+		}
+		if !seed || meta.Get(keySeeded) != nil {
+			return nil
+		}
+		if err := loadSeed(tx, db.now()); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		return meta.Put(keySeeded, []byte(db.now().UTC().Format(time.RFC3339)))
+	})
+}
+
+// Close closes the database file.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Check runs bbolt's consistency check and returns the first problem found.
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		var first error
+		for err := range tx.Check() { // drain the channel so its goroutine ends
+			if first == nil {
+				first = err
+			}
+		}
+		return first
+	})
+}
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.bolt.Path() }
+
+// Backup writes a consistent copy of the database to path.
+func (db *DB) Backup(path string) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.WriteTo(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+// key joins ids into a fixed-width big-endian key, so keys sort by scope,
+// then film, then review.
+func key(ids ...uint64) []byte {
+	b := make([]byte, 0, 8*len(ids))
+	for _, id := range ids {
+		b = binary.BigEndian.AppendUint64(b, id)
+	}
+	return b
+}
