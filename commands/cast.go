@@ -1,0 +1,143 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/storage"
+)
+
+var castDef = &discordgo.ApplicationCommand{
+	Name:        "cast",
+	Description: "Who made a film and who is in it",
+	Options:     []*discordgo.ApplicationCommandOption{filmOption("The film")},
+}
+
+// cast answers /cast film:.
+func (s *Set) cast(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	film, err := s.resolve(scope, str(options(i), "film"))
+	if err != nil {
+		return nil, err
+	}
+	embed, rows, err := castView(film, 1)
+	if err != nil {
+		return nil, err
+	}
+	return message(embed, rows...), nil
+}
+
+// castButton turns the pages of /cast.
+func (s *Set) castButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCustomID(componentID(i), 2)
+	if err != nil || c.action != "page" {
+		return nil, userErr("That button is out of date.")
+	}
+	film, err := s.store.Film(scope, c.args[0])
+	if err != nil {
+		return nil, notFound(err, "That film has been removed.")
+	}
+	embed, rows, err := castView(film, int(c.args[1]))
+	if err != nil {
+		return nil, err
+	}
+	return update(embed, rows...), nil
+}
+
+// crewFields lists who made the film, one field a job.
+func crewFields(f storage.Film) []*discordgo.MessageEmbedField {
+	var fields []*discordgo.MessageEmbedField
+	add := func(one, many string, names []string) {
+		if len(names) == 0 {
+			return
+		}
+		name := one
+		if len(names) > 1 {
+			name = many
+		}
+		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: clip(strings.Join(names, ", "), limits.FieldValue), Inline: true})
+	}
+	add("Director", "Directors", f.Directors)
+	add("Writer", "Writers", f.Writers)
+	add("Cinematographer", "Cinematographers", f.Cinematographers)
+	add("Editor", "Editors", f.Editors)
+	add("Producer", "Producers", f.Producers)
+	return fields
+}
+
+// castLines is the cast as "**Actor** — Role", with the note on the role.
+func castLines(f storage.Film) []string {
+	lines := make([]string, 0, len(f.Cast))
+	for _, r := range f.Cast {
+		l := "**" + clip(r.Actor, 200) + "**"
+		if r.Role != "" {
+			l += " — " + clip(r.Role, 200)
+		}
+		if r.Note != "" {
+			l += "\n　*" + clip(r.Note, 300) + "*"
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// castPageRoom is the description room of a cast page: the first page
+// shares the 6,000-character embed total with the crew fields.
+const castPageRoom = 3000
+
+// castPages packs the cast lines into pages.
+func castPages(f storage.Film) []string {
+	var pages []string
+	var cur []string
+	size := 0
+	for _, l := range castLines(f) {
+		if len(cur) > 0 && size+len([]rune(l))+1 > castPageRoom {
+			pages = append(pages, strings.Join(cur, "\n"))
+			cur, size = nil, 0
+		}
+		cur = append(cur, l)
+		size += len([]rune(l)) + 1
+	}
+	if len(cur) > 0 || len(pages) == 0 {
+		pages = append(pages, strings.Join(cur, "\n"))
+	}
+	return pages
+}
+
+// castView renders page p of a film's credits: crew and the first cast
+// members on page 1, more cast on the pages after.
+func castView(f storage.Film, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+	pages := castPages(f)
+	if p < 1 || p > len(pages) {
+		return nil, nil, userErr("That page of the cast no longer exists.")
+	}
+	desc := pages[p-1]
+	if desc == "" {
+		desc = "*No cast listed yet.*"
+	} else {
+		desc = "**Cast**\n" + desc
+	}
+	embed := &discordgo.MessageEmbed{
+		Title:       clip(label(f)+" — cast & crew", limits.EmbedTitle),
+		Description: desc,
+		Color:       colour,
+	}
+	if p == 1 {
+		embed.Fields = crewFields(f)
+	}
+	if len(pages) > 1 {
+		embed.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", p, len(pages))}
+	}
+	return embed, pager("cast", "page", f.ID, p, len(pages)), nil
+}

@@ -1,0 +1,268 @@
+// Package commands is what filmbot does: each slash command's definition
+// beside its handler, and the handlers of the buttons those commands put
+// on messages. A handler takes an interaction and returns the response for
+// the bot to send; nothing here talks to Discord.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// Store is what the handlers need from the database.
+type Store interface {
+	Films(scope storage.Scope) ([]storage.Film, error)
+	Film(scope storage.Scope, id uint64) (storage.Film, error)
+	Reviews(scope storage.Scope, film uint64) ([]storage.Review, error)
+	Review(scope storage.Scope, id uint64) (storage.Review, error)
+}
+
+// Handler answers one interaction. A *UserError is shown to the user as it
+// is; any other error is the bot's fault.
+type Handler func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error)
+
+// Command is a slash command: its definition for registration, the handler
+// that runs it, and the handler for its autocomplete, if any.
+type Command struct {
+	Def          *discordgo.ApplicationCommand
+	Run          Handler
+	Autocomplete Handler
+}
+
+// UserError is a mistake the user can fix, shown to them ephemerally.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
+// UserMessage is the text shown to the user.
+func (e *UserError) UserMessage() string { return e.Msg }
+
+func userErr(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
+
+// Set holds the commands over one store.
+type Set struct {
+	store   Store
+	catalog *catalog
+	rand    func(n int) int
+}
+
+// New returns the commands reading and writing store.
+func New(store Store) *Set {
+	return &Set{store: store, catalog: newCatalog(store), rand: rand.IntN}
+}
+
+// Commands lists every slash command, in the order they are registered.
+func (s *Set) Commands() []Command {
+	return []Command{
+		{Def: reviewDef, Run: s.review, Autocomplete: s.reviewAutocomplete},
+		{Def: castDef, Run: s.cast, Autocomplete: s.filmAutocomplete},
+		{Def: filmDef, Run: s.film, Autocomplete: s.filmAutocomplete},
+	}
+}
+
+// Components maps the first part of a custom_id to the handler of the
+// buttons and menus that carry it.
+func (s *Set) Components() map[string]Handler {
+	return map[string]Handler{
+		"rev":  s.reviewButton,
+		"cast": s.castButton,
+	}
+}
+
+// Colour of filmbot's embeds.
+const colour = 0xE0A526
+
+// noMentions is sent with every message: review text may hold "@everyone",
+// and a nil parse list would let Discord ping.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// message is a new public message in the channel.
+func message(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{embed}, Components: rows, AllowedMentions: noMentions()},
+	}
+}
+
+// ephemeral is a new message only the user sees.
+func ephemeral(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
+	r := message(embed, rows...)
+	r.Data.Flags = discordgo.MessageFlagsEphemeral
+	return r
+}
+
+// update replaces the message a button sits on.
+func update(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
+	r := message(embed, rows...)
+	r.Type = discordgo.InteractionResponseUpdateMessage
+	if r.Data.Components == nil {
+		r.Data.Components = []discordgo.MessageComponent{} // clear old buttons
+	}
+	return r
+}
+
+// Reply is the ephemeral text answer the bot gives for errors and notices.
+func Reply(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: clip(text, 2000), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
+	}
+}
+
+// clip shortens s to at most n characters, ending with "…" when cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimRightFunc(string(r[:n-1]), func(r rune) bool { return r == ' ' || r == '\n' }) + "…"
+}
+
+// scopeOf is whose catalog an interaction sees: its server's, or in a DM
+// the built-in one.
+func scopeOf(i *discordgo.InteractionCreate) (storage.Scope, error) {
+	s, err := storage.ParseScope(i.GuildID)
+	if err != nil {
+		return 0, fmt.Errorf("interaction %s: %w", i.ID, err)
+	}
+	return s, nil
+}
+
+// options maps a command's options by name (the options of its
+// subcommand, if it has one). Callers have checked i.Type.
+func options(i *discordgo.InteractionCreate) map[string]*discordgo.ApplicationCommandInteractionDataOption {
+	opts := i.ApplicationCommandData().Options
+	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+		opts = opts[0].Options
+	}
+	m := make(map[string]*discordgo.ApplicationCommandInteractionDataOption, len(opts))
+	for _, o := range opts {
+		m[o.Name] = o
+	}
+	return m
+}
+
+// str reads a string option; a value of another type reads as absent.
+func str(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	o, ok := opts[name]
+	if !ok || o.Type != discordgo.ApplicationCommandOptionString {
+		return ""
+	}
+	s, _ := o.Value.(string)
+	return strings.TrimSpace(s)
+}
+
+// integer reads an integer option. JSON numbers arrive as float64; a value
+// that is not a whole number is the user's error, not a panic.
+func integer(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) (int64, bool, error) {
+	o, ok := opts[name]
+	if !ok {
+		return 0, false, nil
+	}
+	var f float64
+	switch v := o.Value.(type) {
+	case float64:
+		f = v
+	case int64:
+		f = float64(v)
+	case int:
+		f = float64(v)
+	case string:
+		var err error
+		if f, err = strconv.ParseFloat(v, 64); err != nil {
+			return 0, false, userErr("%s must be a whole number.", name)
+		}
+	default:
+		return 0, false, userErr("%s must be a whole number.", name)
+	}
+	if f != float64(int64(f)) {
+		return 0, false, userErr("%s must be a whole number.", name)
+	}
+	return int64(f), true, nil
+}
+
+// focused returns the option being typed in an autocomplete interaction.
+func focused(i *discordgo.InteractionCreate) (*discordgo.ApplicationCommandInteractionDataOption, bool) {
+	opts := i.ApplicationCommandData().Options
+	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+		opts = opts[0].Options
+	}
+	for _, o := range opts {
+		if o.Focused {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// customID is a parsed custom_id: "kind:action:arg:arg…", every arg a
+// number. Custom ids are built and parsed only here.
+type customID struct {
+	kind, action string
+	args         []uint64
+}
+
+func (c customID) String() string {
+	var b strings.Builder
+	b.WriteString(c.kind + ":" + c.action)
+	for _, a := range c.args {
+		b.WriteString(":" + strconv.FormatUint(a, 10))
+	}
+	return b.String()
+}
+
+func parseCustomID(s string, nargs int) (customID, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 2+nargs {
+		return customID{}, fmt.Errorf("custom_id %q: want %d arguments", s, nargs)
+	}
+	c := customID{kind: parts[0], action: parts[1]}
+	for _, p := range parts[2:] {
+		n, err := strconv.ParseUint(p, 10, 64)
+		if err != nil {
+			return customID{}, fmt.Errorf("custom_id %q: %w", s, err)
+		}
+		c.args = append(c.args, n)
+	}
+	return c, nil
+}
+
+// componentID returns the custom_id of a button click. Callers have
+// checked i.Type.
+func componentID(i *discordgo.InteractionCreate) string { return i.MessageComponentData().CustomID }
+
+// notFound turns storage.ErrNotFound into a message for the user.
+func notFound(err error, msg string) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return &UserError{Msg: msg}
+	}
+	return err
+}
+
+func button(label, id string, disabled bool) discordgo.Button {
+	return discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id, Disabled: disabled}
+}
+
+// pager is a row of previous/next buttons for page p of n (1-based), or
+// nil when there is one page.
+func pager(kind, action string, id uint64, p, n int) []discordgo.MessageComponent {
+	if n <= 1 {
+		return nil
+	}
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		button("◀ Previous", customID{kind, action, []uint64{id, uint64(max(p-1, 0))}}.String(), p <= 1),
+		button(fmt.Sprintf("Page %d of %d", p, n), customID{kind, "noop", []uint64{id, uint64(p)}}.String(), true),
+		button("Next ▶", customID{kind, action, []uint64{id, uint64(p + 1)}}.String(), p >= n),
+	}}}
+}

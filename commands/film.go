@@ -1,0 +1,84 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/storage"
+)
+
+var filmDef = &discordgo.ApplicationCommand{
+	Name:        "film",
+	Description: "A film's card: year, runtime, director, languages, awards, reviews",
+	Options:     []*discordgo.ApplicationCommandOption{filmOption("The film")},
+}
+
+// film answers /film film: with the film's card.
+func (s *Set) film(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	film, err := s.resolve(scope, str(options(i), "film"))
+	if err != nil {
+		return nil, err
+	}
+	reviews, err := s.store.Reviews(scope, film.ID)
+	if err != nil {
+		return nil, notFound(err, "That film was just removed.")
+	}
+	return message(filmCard(film, len(reviews))), nil
+}
+
+// filmCard is the embed /film shows.
+func filmCard(f storage.Film, reviews int) *discordgo.MessageEmbed {
+	var fields []*discordgo.MessageEmbedField
+	add := func(name, value string, inline bool) {
+		if value != "" {
+			fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: clip(value, limits.FieldValue), Inline: inline})
+		}
+	}
+	if f.Year != 0 {
+		add("Year", fmt.Sprint(f.Year), true)
+	}
+	if f.Runtime > 0 {
+		add("Runtime", fmt.Sprintf("%d min (%dh %02dm)", f.Runtime, f.Runtime/60, f.Runtime%60), true)
+	}
+	director := "Director"
+	if len(f.Directors) > 1 {
+		director = "Directors"
+	}
+	add(director, strings.Join(f.Directors, ", "), true)
+	add("Country", f.Country, true)
+	add("Languages", strings.Join(f.Languages, ", "), true)
+	switch reviews {
+	case 0:
+		add("Reviews", "None yet", true)
+	case 1:
+		add("Reviews", "1 — `/review film:"+clip(f.Title, 100)+"`", true)
+	default:
+		add("Reviews", fmt.Sprintf("%d — `/review film:%s`", reviews, clip(f.Title, 100)), true)
+	}
+	add("Premiere", f.Premiere, true)
+	add("Release", f.Release, true)
+	if len(f.Awards) > 0 {
+		add("Awards", "• "+strings.Join(f.Awards, "\n• "), false)
+	}
+	footer := "Added by this server"
+	if f.Scope == storage.BuiltIn {
+		footer = "Built-in catalog"
+	}
+	if len(f.Aliases) > 0 {
+		footer += " · also known as " + strings.Join(f.Aliases, ", ")
+	}
+	return &discordgo.MessageEmbed{
+		Title:  clip(label(f), limits.EmbedTitle),
+		Fields: fields,
+		Footer: &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
+		Color:  colour,
+	}
+}

@@ -1,0 +1,299 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/search"
+	"github.com/filmbot/filmbot/storage"
+)
+
+// maxAbout bounds the about: option; a passage search needs a few words.
+const maxAbout = 200
+
+var reviewDef = &discordgo.ApplicationCommand{
+	Name:        "review",
+	Description: "Read a passage of a review of a film",
+	Options: []*discordgo.ApplicationCommandOption{
+		filmOption("The film"),
+		{Type: discordgo.ApplicationCommandOptionInteger, Name: "excerpt", Description: "Which excerpt (1 is the first)", MinValue: ptr(1.0)},
+		{Type: discordgo.ApplicationCommandOptionString, Name: "about", Description: "Words the excerpt should be about, e.g. a name", MaxLength: maxAbout},
+		{Type: discordgo.ApplicationCommandOptionString, Name: "by", Description: "Whose review, when the film has several", Autocomplete: true, MaxLength: 100},
+	},
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// review answers /review film: [excerpt:] [about:] [by:].
+func (s *Set) review(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	opts := options(i)
+	film, err := s.resolve(scope, str(opts, "film"))
+	if err != nil {
+		return nil, err
+	}
+	reviews, err := s.store.Reviews(scope, film.ID)
+	if err != nil {
+		return nil, notFound(err, "That film was just removed.")
+	}
+	if len(reviews) == 0 {
+		return nil, userErr("No one has reviewed **%s** here yet.", label(film))
+	}
+	rev, err := pickReview(reviews, str(opts, "by"))
+	if err != nil {
+		return nil, err
+	}
+	n := 1
+	excerpt, hasExcerpt, err := integer(opts, "excerpt")
+	if err != nil {
+		return nil, err
+	}
+	about := str(opts, "about")
+	switch {
+	case hasExcerpt && about != "":
+		return nil, userErr("Use either excerpt: or about:, not both.")
+	case hasExcerpt:
+		if excerpt < 1 || excerpt > int64(len(rev.Excerpts)) {
+			return nil, userErr("This review of **%s** has excerpts 1 to %d.", label(film), len(rev.Excerpts))
+		}
+		n = int(excerpt)
+	case about != "":
+		if len([]rune(about)) > maxAbout {
+			return nil, userErr("about: takes at most %d characters.", maxAbout)
+		}
+		texts := make([]string, len(rev.Excerpts))
+		for k, e := range rev.Excerpts {
+			texts[k] = e.Text
+		}
+		best, ok := search.BestPassage(about, texts)
+		if !ok {
+			return nil, userErr("No excerpt of %s's review of **%s** mentions %q.", reviewerName(rev), label(film), clip(about, 100))
+		}
+		n = best + 1
+	}
+	embed, rows := excerptView(film, rev, n, len(reviews))
+	return message(embed, rows...), nil
+}
+
+// pickReview chooses by: (an autocomplete value "rev:ID" or a reviewer's
+// name), or the newest review.
+func pickReview(reviews []storage.Review, by string) (storage.Review, error) {
+	if by == "" {
+		return reviews[0], nil
+	}
+	if rest, ok := strings.CutPrefix(by, "rev:"); ok {
+		if id, err := strconv.ParseUint(rest, 10, 64); err == nil {
+			for _, r := range reviews {
+				if r.ID == id {
+					return r, nil
+				}
+			}
+		}
+	}
+	want := search.Fold(by)
+	for _, r := range reviews {
+		if search.Fold(reviewerName(r)) == want || (r.Reviewer == "" && want == "featured") {
+			return r, nil
+		}
+	}
+	names := make([]string, 0, len(reviews))
+	for _, r := range reviews {
+		names = append(names, reviewerName(r))
+	}
+	return storage.Review{}, userErr("No review by %q of this film. Reviews here: %s.", clip(by, 100), clip(strings.Join(names, ", "), 1500))
+}
+
+// reviewerName is how a review's author is shown; the built-in review's
+// author is not named, so it is the featured review.
+func reviewerName(r storage.Review) string {
+	if r.Reviewer == "" {
+		return "the featured review"
+	}
+	return r.Reviewer
+}
+
+func authorLine(r storage.Review) string {
+	if r.Reviewer == "" {
+		return "Featured review"
+	}
+	return clip("Review by "+r.Reviewer, limits.Author)
+}
+
+// excerptText is excerpt e as shown: spoilers hidden behind Discord's
+// spoiler tags, which the text itself must not close early.
+func excerptText(e storage.Excerpt, room int) string {
+	if !e.Spoiler {
+		return clip(e.Text, room)
+	}
+	const head = "**Spoiler** (click to reveal)\n"
+	return head + "||" + clip(strings.ReplaceAll(e.Text, "||", "| |"), room-len(head)-4) + "||"
+}
+
+// excerptView renders excerpt n (1-based) of rev with its buttons.
+func excerptView(film storage.Film, rev storage.Review, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	total := len(rev.Excerpts)
+	e := rev.Excerpts[n-1]
+	footer := fmt.Sprintf("Excerpt %d of %d", n, total)
+	if e.Spoiler {
+		footer += " · contains spoilers"
+	}
+	if reviewsOfFilm > 1 {
+		footer += fmt.Sprintf(" · %d reviews of this film: choose with by:", reviewsOfFilm)
+	}
+	embed := &discordgo.MessageEmbed{
+		Title:       clip(label(film), limits.EmbedTitle),
+		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
+		Description: excerptText(e, limits.EmbedDescription),
+		Footer:      &discordgo.MessageEmbedFooter{Text: footer},
+		Color:       colour,
+	}
+	id := func(action string, k int) string {
+		return customID{"rev", action, []uint64{rev.ID, uint64(k)}}.String()
+	}
+	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		button("◀ Previous", id("show", n-1), n <= 1),
+		button("Next ▶", id("show", n+1), n >= total),
+		button("🎲 Random", id("random", n), total < 2),
+		discordgo.Button{Label: "Read it all", Style: discordgo.PrimaryButton, CustomID: id("all", 1)},
+	}}
+	return embed, []discordgo.MessageComponent{row}
+}
+
+// fullPages splits a whole review into embed-sized pages of paragraphs.
+func fullPages(rev storage.Review) []string {
+	const room = 3900 // under the 4,096 description limit, with the spoiler heads
+	var pages []string
+	var cur strings.Builder
+	for _, e := range rev.Excerpts {
+		t := excerptText(e, room)
+		if cur.Len() > 0 && len([]rune(cur.String()))+len([]rune(t))+2 > room {
+			pages = append(pages, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteString("\n\n")
+		}
+		cur.WriteString(t)
+	}
+	if cur.Len() > 0 {
+		pages = append(pages, cur.String())
+	}
+	return pages
+}
+
+// fullView renders page p (1-based) of the whole review.
+func fullView(film storage.Film, rev storage.Review, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+	pages := fullPages(rev)
+	if p < 1 || p > len(pages) {
+		return nil, nil, userErr("That page of the review no longer exists.")
+	}
+	embed := &discordgo.MessageEmbed{
+		Title:       clip(label(film), limits.EmbedTitle),
+		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
+		Description: pages[p-1],
+		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The whole review · page %d of %d", p, len(pages))},
+		Color:       colour,
+	}
+	return embed, pager("rev", "page", rev.ID, p, len(pages)), nil
+}
+
+// reviewButton handles the buttons under a review: show (previous/next),
+// random, all (the whole review, ephemeral) and page (within it).
+func (s *Set) reviewButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCustomID(componentID(i), 2)
+	if err != nil {
+		return nil, userErr("That button is out of date.")
+	}
+	rev, err := s.store.Review(scope, c.args[0])
+	if err != nil {
+		return nil, notFound(err, "That review has been removed.")
+	}
+	film, err := s.store.Film(scope, rev.FilmID)
+	if err != nil {
+		return nil, notFound(err, "That film has been removed.")
+	}
+	n := int(c.args[1])
+	switch c.action {
+	case "show", "random":
+		if c.action == "random" && len(rev.Excerpts) > 1 {
+			// Any excerpt but the one on screen.
+			k := s.rand(len(rev.Excerpts) - 1)
+			if k+1 >= n {
+				k++
+			}
+			n = k + 1
+		}
+		if n < 1 || n > len(rev.Excerpts) {
+			return nil, userErr("That review now has excerpts 1 to %d.", len(rev.Excerpts))
+		}
+		reviews, err := s.store.Reviews(scope, film.ID)
+		if err != nil {
+			return nil, err
+		}
+		embed, rows := excerptView(film, rev, n, len(reviews))
+		return update(embed, rows...), nil
+	case "all", "page":
+		embed, rows, err := fullView(film, rev, n)
+		if err != nil {
+			return nil, err
+		}
+		if c.action == "all" {
+			return ephemeral(embed, rows...), nil
+		}
+		return update(embed, rows...), nil
+	case "noop":
+		return nil, userErr("That is just the page number.")
+	}
+	return nil, userErr("That button is out of date.")
+}
+
+// reviewAutocomplete completes film:, and by: with the reviewers of the
+// film already chosen.
+func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	o, ok := focused(i)
+	if !ok || o.Name != "by" {
+		return s.filmAutocomplete(ctx, i)
+	}
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	film, err := s.resolve(scope, str(options(i), "film"))
+	if err != nil {
+		return choices8(nil), nil // no film yet: nothing to suggest
+	}
+	reviews, err := s.store.Reviews(scope, film.ID)
+	if err != nil {
+		return choices8(nil), nil
+	}
+	typed, _ := o.Value.(string)
+	typed = search.Fold(typed)
+	var out []*discordgo.ApplicationCommandOptionChoice
+	for _, r := range reviews {
+		name := reviewerName(r)
+		if r.Reviewer == "" {
+			name = "Featured review"
+		}
+		if typed != "" && !strings.Contains(search.Fold(name), typed) {
+			continue
+		}
+		choice := fmt.Sprintf("%s (%s)", name, r.PostedAt.Format("2 Jan 2006"))
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(choice, limits.ChoiceName), Value: "rev:" + strconv.FormatUint(r.ID, 10)})
+		if len(out) == limits.Choices {
+			break
+		}
+	}
+	return choices8(out), nil
+}
