@@ -28,7 +28,7 @@ type Store interface {
 
 // Handler answers one interaction. A *UserError is shown to the user as it
 // is; any other error is the bot's fault.
-type Handler func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error)
+type Handler = func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error)
 
 // Command is a slash command: its definition for registration, the handler
 // that runs it, and the handler for its autocomplete, if any.
@@ -110,14 +110,6 @@ func update(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *
 		r.Data.Components = []discordgo.MessageComponent{} // clear old buttons
 	}
 	return r
-}
-
-// Reply is the ephemeral text answer the bot gives for errors and notices.
-func Reply(text string) *discordgo.InteractionResponse {
-	return &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Content: clip(text, 2000), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
-	}
 }
 
 // clip shortens s to at most n characters, ending with "…" when cut.

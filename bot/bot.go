@@ -1,0 +1,340 @@
+// Package bot is filmbot's Discord edge: it routes each interaction to its
+// handler inside one envelope (panic recovery, deadline, logging, deferral,
+// errors turned into replies), sends what the handler returned, and runs
+// the gateway session. It knows nothing of films.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+)
+
+// Responder is the part of a Discord session the bot answers through.
+type Responder interface {
+	InteractionRespond(i *discordgo.Interaction, r *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error
+	InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
+	FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, opts ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+var _ Responder = (*discordgo.Session)(nil)
+
+// Handler answers one interaction with the response to send.
+type Handler = func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error)
+
+// Command is a slash command the bot registers and routes.
+type Command struct {
+	Def          *discordgo.ApplicationCommand
+	Run          Handler
+	Autocomplete Handler
+}
+
+// Options tune the envelope. Zero values take the defaults.
+type Options struct {
+	Logger *slog.Logger
+	// DeferAfter is how long a handler may run before the bot defers the
+	// answer; Discord kills the token if nothing is sent within 3 s.
+	DeferAfter time.Duration
+	// Timeout bounds one handler; past it the user is told to try again.
+	Timeout time.Duration
+	// RespondTimeout bounds the first answer's HTTP call, so that a rate
+	// limit cannot eat Discord's 3-second window.
+	RespondTimeout time.Duration
+}
+
+// Bot routes interactions to handlers and sends their answers.
+type Bot struct {
+	resp       Responder
+	log        *slog.Logger
+	opts       Options
+	commands   map[string]Command
+	order      []*discordgo.ApplicationCommand
+	components map[string]Handler
+
+	mu       sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup
+}
+
+// New returns a bot answering through resp. components maps the first
+// part of a custom_id ("rev" in "rev:show:1:2") to the handler of those
+// buttons, menus and modals.
+func New(resp Responder, cmds []Command, components map[string]Handler, opts Options) *Bot {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.DeferAfter == 0 {
+		opts.DeferAfter = 2 * time.Second
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.RespondTimeout == 0 {
+		opts.RespondTimeout = 2500 * time.Millisecond
+	}
+	b := &Bot{resp: resp, log: opts.Logger, opts: opts, commands: map[string]Command{}, components: components}
+	for _, c := range cmds {
+		b.commands[c.Def.Name] = c
+		b.order = append(b.order, c.Def)
+	}
+	return b
+}
+
+// Definitions are the commands to register, in order.
+func (b *Bot) Definitions() []*discordgo.ApplicationCommand { return b.order }
+
+// userError is an error whose message is meant for the user.
+type userError interface{ UserMessage() string }
+
+// Messages the user sees when something is wrong on our side.
+const (
+	msgInternal = "Something went wrong on our side and it has been logged. Please try again."
+	msgSlow     = "That took too long. Please try again."
+	msgClosing  = "filmbot is restarting. Please try again in a moment."
+)
+
+// Handle answers one interaction. It never panics and returns when the
+// answer has been sent (or failed to send).
+func (b *Bot) Handle(i *discordgo.InteractionCreate) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		b.send(i, ephemeralText(msgClosing), b.log)
+		return
+	}
+	b.inflight.Add(1)
+	b.mu.Unlock()
+	defer b.inflight.Done()
+
+	log := b.log.With("interaction", i.ID, "kind", i.Type.String(), "guild", i.GuildID, "user", userID(i), "name", routeName(i))
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
+	defer cancel()
+
+	type result struct {
+		resp *discordgo.InteractionResponse
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+			}
+		}()
+		h := b.route(i)
+		r, err := h(ctx, i)
+		done <- result{r, err}
+	}()
+
+	deferred := false
+	timer := time.NewTimer(b.opts.DeferAfter)
+	defer timer.Stop()
+	var res result
+	select {
+	case res = <-done:
+	case <-timer.C:
+		// Autocomplete cannot be deferred: its answer is late and lost.
+		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			deferred = b.deferAnswer(i, log)
+		}
+		select {
+		case res = <-done:
+		case <-ctx.Done():
+			res = result{err: &slowError{}}
+		}
+	}
+	resp := b.answer(i, res.resp, res.err, log)
+	if deferred {
+		b.edit(i, resp, log)
+	} else {
+		b.send(i, resp, log)
+	}
+	log.Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
+}
+
+type slowError struct{}
+
+func (*slowError) Error() string       { return "handler timed out" }
+func (*slowError) UserMessage() string { return msgSlow }
+
+// route finds the handler for an interaction.
+func (b *Bot) route(i *discordgo.InteractionCreate) Handler {
+	unknown := func(msg string) Handler {
+		return func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return nil, &plainUserError{msg}
+		}
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		if c, ok := b.commands[i.ApplicationCommandData().Name]; ok {
+			return c.Run
+		}
+		return unknown("I don't know that command; Discord's list may be out of date. Try again in a minute.")
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		if c, ok := b.commands[i.ApplicationCommandData().Name]; ok && c.Autocomplete != nil {
+			return c.Autocomplete
+		}
+		return func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: &discordgo.InteractionResponseData{}}, nil
+		}
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		id := ""
+		if i.Type == discordgo.InteractionMessageComponent {
+			id = i.MessageComponentData().CustomID
+		} else {
+			id = i.ModalSubmitData().CustomID
+		}
+		kind, _, _ := strings.Cut(id, ":")
+		if h, ok := b.components[kind]; ok {
+			return h
+		}
+		return unknown("That button is out of date.")
+	}
+	return unknown("filmbot cannot answer that kind of interaction.")
+}
+
+type plainUserError struct{ msg string }
+
+func (e *plainUserError) Error() string       { return e.msg }
+func (e *plainUserError) UserMessage() string { return e.msg }
+
+// answer turns a handler's result into the response to send: user errors
+// are shown to the user, anything else is logged and answered generically,
+// and a response Discord would reject is never sent.
+func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, err error, log *slog.Logger) *discordgo.InteractionResponse {
+	auto := i.Type == discordgo.InteractionApplicationCommandAutocomplete
+	if err == nil && resp == nil {
+		err = errors.New("handler returned no response")
+	}
+	if err == nil {
+		if lerr := limits.Check(resp); lerr != nil {
+			err = fmt.Errorf("response breaks Discord's limits: %w", lerr)
+		}
+	}
+	if err == nil {
+		return resp
+	}
+	var ue userError
+	msg := msgInternal
+	if errors.As(err, &ue) {
+		msg = ue.UserMessage()
+		log.Info("user error", "msg", msg)
+	} else {
+		log.Error("handler failed", "err", err)
+	}
+	if auto {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+	}
+	return ephemeralText(msg)
+}
+
+// ephemeralText is a short message only the user sees.
+func ephemeralText(msg string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{
+			Content: msg, Flags: discordgo.MessageFlagsEphemeral,
+			AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+		},
+	}
+}
+
+// deferAnswer tells Discord the answer is coming: "thinking…" for a
+// command, a silent acknowledgement for a button.
+func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, log *slog.Logger) bool {
+	t := discordgo.InteractionResponseDeferredChannelMessageWithSource
+	if i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit {
+		t = discordgo.InteractionResponseDeferredMessageUpdate
+	}
+	if err := b.respond(i, &discordgo.InteractionResponse{Type: t}); err != nil {
+		log.Error("defer failed", "err", err)
+		return false
+	}
+	return true
+}
+
+// respond sends the first answer without retrying on a rate limit: a
+// retry would outlive the 3-second window.
+func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse) error {
+	ctx, cancel := context.WithTimeout(context.Background(), b.opts.RespondTimeout)
+	defer cancel()
+	return b.resp.InteractionRespond(i.Interaction, r, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+}
+
+func (b *Bot) send(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, log *slog.Logger) {
+	if err := b.respond(i, r); err != nil {
+		log.Error("respond failed", "err", err)
+	}
+}
+
+// edit delivers the answer after a deferral: a new message becomes the
+// original response (commands) or a follow-up (buttons); an update edits
+// the message the button is on.
+func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, log *slog.Logger) {
+	d := r.Data
+	if d == nil {
+		d = &discordgo.InteractionResponseData{}
+	}
+	var err error
+	if r.Type == discordgo.InteractionResponseChannelMessageWithSource && i.Type != discordgo.InteractionApplicationCommand {
+		_, err = b.resp.FollowupMessageCreate(i.Interaction, false, &discordgo.WebhookParams{
+			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags,
+		})
+	} else {
+		_, err = b.resp.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
+			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions,
+		})
+	}
+	if err != nil {
+		log.Error("edit after deferral failed", "err", err)
+	}
+}
+
+// Shutdown stops taking interactions and waits for those in flight, or
+// for ctx to end.
+func (b *Bot) Shutdown(ctx context.Context) error {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("shutdown: interactions still in flight: %w", ctx.Err())
+	}
+}
+
+func userID(i *discordgo.InteractionCreate) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// routeName is the command name or custom_id, for logs.
+func routeName(i *discordgo.InteractionCreate) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		return i.ApplicationCommandData().Name
+	case discordgo.InteractionMessageComponent:
+		return i.MessageComponentData().CustomID
+	case discordgo.InteractionModalSubmit:
+		return i.ModalSubmitData().CustomID
+	}
+	return ""
+}

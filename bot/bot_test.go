@@ -1,0 +1,269 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// recorder is a Responder that records what the bot sent.
+type recorder struct {
+	mu        sync.Mutex
+	responses []*discordgo.InteractionResponse
+	edits     []*discordgo.WebhookEdit
+	followups []*discordgo.WebhookParams
+}
+
+func (r *recorder) InteractionRespond(_ *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.responses = append(r.responses, resp)
+	return nil
+}
+
+func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.edits = append(r.edits, e)
+	return &discordgo.Message{}, nil
+}
+
+func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.followups = append(r.followups, p)
+	return &discordgo.Message{}, nil
+}
+
+type userErr string
+
+func (e userErr) Error() string       { return string(e) }
+func (e userErr) UserMessage() string { return string(e) }
+
+func ok(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
+		Content: text, AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}}
+}
+
+func cmd(name string, run Handler) Command {
+	return Command{Def: &discordgo.ApplicationCommand{Name: name, Description: name}, Run: run}
+}
+
+func slash(name string) *discordgo.InteractionCreate {
+	return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: "1", Type: discordgo.InteractionApplicationCommand, GuildID: "7",
+		Member: &discordgo.Member{User: &discordgo.User{ID: "42"}}, Data: discordgo.ApplicationCommandInteractionData{Name: name}}}
+}
+
+func clickI(id string) *discordgo.InteractionCreate {
+	return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: "2", Type: discordgo.InteractionMessageComponent, GuildID: "7",
+		Member: &discordgo.Member{User: &discordgo.User{ID: "42"}}, Data: discordgo.MessageComponentInteractionData{CustomID: id}}}
+}
+
+func newBot(t *testing.T, cmds []Command, comps map[string]Handler) (*Bot, *recorder, *bytes.Buffer) {
+	rec := &recorder{}
+	var logs bytes.Buffer
+	b := New(rec, cmds, comps, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), DeferAfter: 50 * time.Millisecond})
+	return b, rec, &logs
+}
+
+func only(t *testing.T, rec *recorder) *discordgo.InteractionResponse {
+	t.Helper()
+	if len(rec.responses) != 1 {
+		t.Fatalf("%d responses, want 1", len(rec.responses))
+	}
+	return rec.responses[0]
+}
+
+func ephemeralWith(t *testing.T, r *discordgo.InteractionResponse, want string) {
+	t.Helper()
+	if r.Data == nil || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(r.Data.Content, want) {
+		t.Fatalf("want an ephemeral %q, got %+v", want, r.Data)
+	}
+}
+
+func TestRoutesAndAnswers(t *testing.T) {
+	b, rec, _ := newBot(t, []Command{cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return ok("hello"), nil
+	})}, nil)
+	b.Handle(slash("hi"))
+	if r := only(t, rec); r.Data.Content != "hello" {
+		t.Errorf("got %+v", r.Data)
+	}
+}
+
+func TestUnknownCommandAndButton(t *testing.T) {
+	b, rec, _ := newBot(t, nil, nil)
+	b.Handle(slash("nope"))
+	ephemeralWith(t, only(t, rec), "don't know")
+	rec.responses = nil
+	b.Handle(clickI("zzz:1"))
+	ephemeralWith(t, only(t, rec), "out of date")
+}
+
+func TestUserErrorShownInternalErrorHidden(t *testing.T) {
+	b, rec, logs := newBot(t, []Command{
+		cmd("user", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return nil, userErr("No film called \"x\" here.")
+		}),
+		cmd("internal", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return nil, errors.New("disk on fire at /secret/path")
+		}),
+	}, nil)
+	b.Handle(slash("user"))
+	ephemeralWith(t, only(t, rec), "No film called")
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Error("a user error was logged as an error")
+	}
+	rec.responses = nil
+	b.Handle(slash("internal"))
+	r := only(t, rec)
+	ephemeralWith(t, r, "went wrong")
+	if strings.Contains(r.Data.Content, "disk") {
+		t.Error("an internal error reached the user")
+	}
+	if !strings.Contains(logs.String(), "disk on fire") || !strings.Contains(logs.String(), "interaction=1") {
+		t.Errorf("internal error not logged with its cause and interaction: %s", logs)
+	}
+}
+
+func TestPanicIsAnsweredAndBotLives(t *testing.T) {
+	b, rec, logs := newBot(t, []Command{
+		cmd("boom", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) { panic("nil map") }),
+		cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) { return ok("hello"), nil }),
+	}, nil)
+	b.Handle(slash("boom"))
+	ephemeralWith(t, only(t, rec), "went wrong")
+	if !strings.Contains(logs.String(), "panic: nil map") {
+		t.Error("panic not logged")
+	}
+	rec.responses = nil
+	b.Handle(slash("hi"))
+	if only(t, rec).Data.Content != "hello" {
+		t.Error("bot did not keep answering after a panic")
+	}
+}
+
+func TestResponseOverLimitsNeverSent(t *testing.T) {
+	b, rec, logs := newBot(t, []Command{cmd("big", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return ok(strings.Repeat("x", 2001)), nil
+	}), cmd("ping", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		r := ok("@everyone")
+		r.Data.AllowedMentions = nil
+		return r, nil
+	})}, nil)
+	for _, name := range []string{"big", "ping"} {
+		rec.responses = nil
+		b.Handle(slash(name))
+		ephemeralWith(t, only(t, rec), "went wrong")
+	}
+	if !strings.Contains(logs.String(), "limit 2000") || !strings.Contains(logs.String(), "allowed_mentions") {
+		t.Errorf("limit breaches not logged: %s", logs)
+	}
+}
+
+func TestSlowHandlerDeferredThenEdited(t *testing.T) {
+	b, rec, _ := newBot(t, []Command{cmd("slow", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		time.Sleep(200 * time.Millisecond)
+		return ok("done"), nil
+	})}, map[string]Handler{"btn": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		time.Sleep(200 * time.Millisecond)
+		r := ok("page 2")
+		r.Type = discordgo.InteractionResponseUpdateMessage
+		return r, nil
+	}})
+	b.Handle(slash("slow"))
+	if r := only(t, rec); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("first answer type %d, want a deferral (5)", r.Type)
+	}
+	if len(rec.edits) != 1 || *rec.edits[0].Content != "done" {
+		t.Fatalf("edits = %+v", rec.edits)
+	}
+	rec.responses, rec.edits = nil, nil
+	b.Handle(clickI("btn:1"))
+	if r := only(t, rec); r.Type != discordgo.InteractionResponseDeferredMessageUpdate {
+		t.Fatalf("button deferral type %d, want 6", r.Type)
+	}
+	if len(rec.edits) != 1 || *rec.edits[0].Content != "page 2" {
+		t.Fatalf("button edits = %+v", rec.edits)
+	}
+}
+
+func TestAutocompleteErrorGivesNoChoices(t *testing.T) {
+	c := cmd("ac", nil)
+	c.Autocomplete = func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return nil, errors.New("index broken")
+	}
+	b, rec, _ := newBot(t, []Command{c}, nil)
+	i := slash("ac")
+	i.Type = discordgo.InteractionApplicationCommandAutocomplete
+	b.Handle(i)
+	r := only(t, rec)
+	if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult || r.Data.Choices == nil || len(r.Data.Choices) != 0 {
+		t.Errorf("got %+v", r)
+	}
+}
+
+func TestShutdownWaitsForInFlight(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	b, rec, _ := newBot(t, []Command{cmd("work", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		close(started)
+		<-release
+		return ok("finished"), nil
+	}), cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) { return ok("hello"), nil })}, nil)
+	b.opts.DeferAfter = time.Hour
+	handled := make(chan struct{})
+	go func() { b.Handle(slash("work")); close(handled) }()
+	<-started
+	shut := make(chan error, 1)
+	go func() { shut <- b.Shutdown(context.Background()) }()
+	select {
+	case <-shut:
+		t.Fatal("shutdown returned with an interaction in flight")
+	case <-time.After(50 * time.Millisecond):
+	}
+	// New interactions are turned away politely meanwhile.
+	b.Handle(slash("hi"))
+	close(release)
+	if err := <-shut; err != nil {
+		t.Fatal(err)
+	}
+	<-handled
+	var contents []string
+	for _, r := range rec.responses {
+		contents = append(contents, r.Data.Content)
+	}
+	if len(contents) != 2 || !strings.Contains(contents[0], "restarting") || contents[1] != "finished" {
+		t.Errorf("answers = %q", contents)
+	}
+	// A stuck handler does not hold shutdown forever.
+	b2, _, _ := newBot(t, []Command{cmd("stuck", func(ctx context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		time.Sleep(time.Second)
+		return ok("late"), nil
+	})}, nil)
+	b2.opts.DeferAfter = time.Hour
+	go b2.Handle(slash("stuck"))
+	time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := b2.Shutdown(ctx); err == nil {
+		t.Error("shutdown did not report the stuck interaction")
+	}
+}
+
+func TestBucketPoolIsBounded(t *testing.T) {
+	seen := map[string]bool{}
+	for k := 0; k < 10000; k++ {
+		seen[bucket("cb", strings.Repeat("t", k%50)+string(rune('a'+k%26))+time.Duration(k).String())] = true
+	}
+	if len(seen) > bucketPool {
+		t.Errorf("%d buckets for 10,000 tokens, want at most %d", len(seen), bucketPool)
+	}
+}

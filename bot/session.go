@@ -1,0 +1,187 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Config is what connecting to Discord needs.
+type Config struct {
+	Token string
+	// GuildID, when set, registers the commands in that server only, where
+	// updates show at once; otherwise they are registered globally.
+	GuildID string
+	// APIURL replaces https://discord.com for REST calls and the gateway
+	// lookup: a REST proxy or a local Discord-compatible server.
+	APIURL string
+	Logger *slog.Logger
+	// ShutdownTimeout bounds the wait for interactions in flight.
+	ShutdownTimeout time.Duration
+}
+
+// NewSession returns a discordgo session set up for cfg, not yet open.
+// Its log level never includes debug, which would log the token.
+func NewSession(cfg Config) (*discordgo.Session, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("no token")
+	}
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	s.LogLevel = discordgo.LogWarning
+	s.Identify.Intents = discordgo.IntentsGuilds
+	if cfg.APIURL != "" {
+		u, err := url.Parse(strings.TrimRight(cfg.APIURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("DISCORD_API_URL %q is not an http(s) origin", cfg.APIURL)
+		}
+		// A per-session transport, not discordgo's process-wide Endpoint
+		// variables: two sessions in one test binary can talk to two servers.
+		s.Client = &http.Client{Timeout: 20 * time.Second, Transport: &rewrite{to: u, base: http.DefaultTransport}}
+	}
+	return s, nil
+}
+
+// rewrite sends requests for discord.com to another origin.
+type rewrite struct {
+	to   *url.URL
+	base http.RoundTripper
+}
+
+func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == "discord.com" {
+		req = req.Clone(req.Context())
+		req.URL.Scheme, req.URL.Host = r.to.Scheme, r.to.Host
+		req.Host = r.to.Host
+	}
+	return r.base.RoundTrip(req)
+}
+
+// SessionResponder answers interactions through a session. discordgo keys
+// a rate-limit bucket on every interaction token and never frees it (its
+// issue #1333), so a long-running bot's memory grows with each answer;
+// this sends the same requests through a fixed pool of buckets instead.
+// Interaction callbacks are exempt from Discord's rate limits, so the pool
+// only spreads concurrent requests.
+type SessionResponder struct{ S *discordgo.Session }
+
+var _ Responder = SessionResponder{}
+
+const bucketPool = 64
+
+func bucket(kind, token string) string {
+	h := fnv.New32a()
+	h.Write([]byte(token))
+	return fmt.Sprintf("filmbot-%s-%d", kind, h.Sum32()%bucketPool)
+}
+
+// InteractionRespond sends the first answer to an interaction.
+func (r SessionResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error {
+	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	if resp.Data != nil && len(resp.Data.Files) > 0 {
+		ct, body, err := discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+		if err != nil {
+			return err
+		}
+		_, err = r.S.RequestRaw("POST", endpoint, ct, body, bucket("cb", i.Token), 0, opts...)
+		return err
+	}
+	_, err := r.S.RequestWithBucketID("POST", endpoint, *resp, bucket("cb", i.Token), opts...)
+	return err
+}
+
+// InteractionResponseEdit edits the original answer (after a deferral).
+func (r SessionResponder) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
+	body, err := r.S.RequestWithBucketID("PATCH", uri, e, bucket("edit", i.Token), opts...)
+	return decodeMessage(body, err)
+}
+
+// FollowupMessageCreate sends a further message for an interaction.
+func (r SessionResponder) FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	uri := discordgo.EndpointWebhookToken(i.AppID, i.Token)
+	if wait {
+		uri += "?wait=true"
+	}
+	body, err := r.S.RequestWithBucketID("POST", uri, p, bucket("follow", i.Token), opts...)
+	return decodeMessage(body, err)
+}
+
+func decodeMessage(body []byte, err error) (*discordgo.Message, error) {
+	if err != nil || len(body) == 0 {
+		return nil, err
+	}
+	var m discordgo.Message
+	return &m, json.Unmarshal(body, &m)
+}
+
+// Run connects b to Discord over the gateway, registers its commands by
+// bulk overwrite once the session is ready, and serves interactions until
+// ctx ends; then it stops taking interactions, waits for those in flight
+// and closes the session.
+func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 20 * time.Second
+	}
+	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
+	var once sync.Once
+	registered := make(chan struct{})
+	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
+		log.Info("connected", "bot", r.User.Username, "guilds", len(r.Guilds), "session", r.SessionID)
+		once.Do(func() {
+			go func() {
+				defer close(registered)
+				Register(s, r.Application.ID, cfg.GuildID, b.Definitions(), log)
+			}()
+		})
+	})
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	<-ctx.Done()
+	log.Info("shutting down: finishing interactions in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	err := b.Shutdown(sctx)
+	if cerr := s.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	once.Do(func() { close(registered) }) // Ready never came: nothing to wait for
+	select { // let a registration under way finish or fail
+	case <-registered:
+	case <-sctx.Done():
+	}
+	return err
+}
+
+// Register replaces the application's commands with defs in one bulk
+// overwrite: in guildID if set, globally otherwise. A failure is logged:
+// the bot keeps serving the commands Discord already has.
+func Register(s *discordgo.Session, appID, guildID string, defs []*discordgo.ApplicationCommand, log *slog.Logger) {
+	got, err := s.ApplicationCommandBulkOverwrite(appID, guildID, defs)
+	if err != nil {
+		log.Error("registering commands failed; serving the ones Discord already has", "err", err, "guild", guildID)
+		return
+	}
+	where := "globally (may take up to an hour to show)"
+	if guildID != "" {
+		where = "in guild " + guildID
+	}
+	log.Info("commands registered "+where, "count", len(got))
+}
