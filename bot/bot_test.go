@@ -135,8 +135,12 @@ func TestUserErrorShownInternalErrorHidden(t *testing.T) {
 
 func TestPanicIsAnsweredAndBotLives(t *testing.T) {
 	b, rec, logs := newBot(t, []Command{
-		cmd("boom", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) { panic("nil map") }),
-		cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) { return ok("hello"), nil }),
+		cmd("boom", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			panic("nil map")
+		}),
+		cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return ok("hello"), nil
+		}),
 	}, nil)
 	b.Handle(slash("boom"))
 	ephemeralWith(t, only(t, rec), "went wrong")
@@ -217,7 +221,9 @@ func TestShutdownWaitsForInFlight(t *testing.T) {
 		close(started)
 		<-release
 		return ok("finished"), nil
-	}), cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) { return ok("hello"), nil })}, nil)
+	}), cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return ok("hello"), nil
+	})}, nil)
 	b.opts.DeferAfter = time.Hour
 	handled := make(chan struct{})
 	go func() { b.Handle(slash("work")); close(handled) }()

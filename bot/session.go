@@ -163,7 +163,7 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		err = cerr
 	}
 	once.Do(func() { close(registered) }) // Ready never came: nothing to wait for
-	select { // let a registration under way finish or fail
+	select {                              // let a registration under way finish or fail
 	case <-registered:
 	case <-sctx.Done():
 	}

@@ -18,14 +18,14 @@ const guildA, guildB = "111", "222"
 
 // env is a command set over a real temp-dir store, seeded with Anora.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *storage.DB
 	set   *Set
 	cmds  map[string]Command
 	anora storage.Film
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "t.db"), storage.Options{Now: func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {

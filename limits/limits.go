@@ -4,6 +4,7 @@
 package limits
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -257,4 +258,39 @@ func modal(d *discordgo.InteractionResponseData) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// DecodeResponse reads an interaction callback body as Discord would.
+// discordgo cannot unmarshal InteractionResponseData's components (an
+// interface), so they are decoded one by one here.
+func DecodeResponse(body []byte) (*discordgo.InteractionResponse, error) {
+	var raw struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data json.RawMessage                   `json:"data"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, err
+	}
+	resp := &discordgo.InteractionResponse{Type: raw.Type}
+	if len(raw.Data) == 0 || string(raw.Data) == "null" {
+		return resp, nil
+	}
+	var data struct {
+		discordgo.InteractionResponseData
+		Components []json.RawMessage `json:"components"`
+	}
+	if err := json.Unmarshal(raw.Data, &data); err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	d := data.InteractionResponseData
+	d.Components = nil
+	for _, c := range data.Components {
+		mc, err := discordgo.MessageComponentFromJSON(c)
+		if err != nil {
+			return nil, fmt.Errorf("component: %w", err)
+		}
+		d.Components = append(d.Components, mc)
+	}
+	resp.Data = &d
+	return resp, nil
 }

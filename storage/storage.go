@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // SchemaVersion is the layout of buckets and keys this code reads and writes.
@@ -85,7 +86,7 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.Now = time.Now
 	}
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w (is another filmbot running? waited %s)", path, ErrLocked, opts.LockTimeout)
 	}
 	if err != nil {

@@ -1,0 +1,163 @@
+// Command filmbot is the film-discussion Discord bot.
+//
+//	filmbot [run]                       connect to Discord and serve
+//	filmbot try [flags] '/review film:anora'   run one command locally and print the answer
+//
+// Settings come from the environment and from .env in the working
+// directory; the real environment wins. See .env.example.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/joho/godotenv"
+
+	"github.com/filmbot/filmbot/bot"
+	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/storage"
+)
+
+func main() {
+	// godotenv.Load never overrides variables already set: the real
+	// environment wins. A missing .env is fine.
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(os.Stderr, "filmbot: reading .env:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// Config is every setting filmbot reads.
+type Config struct {
+	Token    string // DISCORD_TOKEN
+	GuildID  string // DISCORD_GUILD_ID
+	DB       string // FILMBOT_DB
+	LogLevel string // LOG_LEVEL
+	APIURL   string // DISCORD_API_URL
+}
+
+func loadConfig(getenv func(string) string) Config {
+	c := Config{
+		Token:    strings.TrimSpace(getenv("DISCORD_TOKEN")),
+		GuildID:  strings.TrimSpace(getenv("DISCORD_GUILD_ID")),
+		DB:       getenv("FILMBOT_DB"),
+		LogLevel: getenv("LOG_LEVEL"),
+		APIURL:   strings.TrimSpace(getenv("DISCORD_API_URL")),
+	}
+	if c.DB == "" {
+		c.DB = "filmbot.db"
+	}
+	return c
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if level != "" {
+		if err := l.UnmarshalText([]byte(level)); err != nil {
+			return nil, fmt.Errorf("LOG_LEVEL %q: want debug, info, warn or error", level)
+		}
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+const usage = `filmbot: a Discord bot for film discussion.
+
+Usage:
+  filmbot [run]        connect to Discord (needs DISCORD_TOKEN) and serve until SIGINT/SIGTERM
+  filmbot try [flags] '/review film:anora about:"Drew Daniels"'
+                       run one slash command locally and print the bot's answer
+  filmbot help         this text
+
+Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
+LOG_LEVEL, DISCORD_API_URL. See .env.example and README.md.
+`
+
+const noToken = `filmbot: DISCORD_TOKEN is not set.
+
+To connect to Discord, create an application at https://discord.com/developers/applications,
+add a bot to it, copy its token into .env as DISCORD_TOKEN=..., and invite the bot with the
+scopes "bot applications.commands" (README.md, "Connect to Discord", has the steps).
+
+To try the bot without Discord:
+  go run ./cmd/filmbot try '/review film:anora'
+`
+
+// Main runs filmbot with args and returns the exit status.
+func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg := loadConfig(getenv)
+	log, err := newLogger(cfg.LogLevel, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot:", err)
+		return 2
+	}
+	sub := "run"
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "run":
+		return run(ctx, cfg, log, stderr)
+	case "try":
+		return try(ctx, cfg, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "filmbot: unknown command %q\n\n%s", sub, usage)
+	return 2
+}
+
+func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) int {
+	if cfg.Token == "" {
+		fmt.Fprint(stderr, noToken)
+		return 2
+	}
+	db, err := storage.Open(cfg.DB, storage.Options{})
+	if err != nil {
+		log.Error("cannot open the database", "err", err)
+		return 1
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("closing the database", "err", err)
+		} else {
+			log.Info("database closed", "path", cfg.DB)
+		}
+	}()
+	s, err := bot.NewSession(bot.Config{Token: cfg.Token, APIURL: cfg.APIURL})
+	if err != nil {
+		log.Error("bad settings", "err", err)
+		return 2
+	}
+	set := commands.New(db)
+	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log})
+	where := "discord.com"
+	if cfg.APIURL != "" {
+		where = cfg.APIURL
+	}
+	log.Info("starting filmbot", "db", cfg.DB, "api", where, "guild", cfg.GuildID)
+	if err := bot.Run(ctx, bot.Config{GuildID: cfg.GuildID, Logger: log}, s, b); err != nil {
+		log.Error("filmbot stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// botCommands adapts the command set to the bot's routing table.
+func botCommands(set *commands.Set) []bot.Command {
+	var out []bot.Command
+	for _, c := range set.Commands() {
+		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete})
+	}
+	return out
+}

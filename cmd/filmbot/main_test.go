@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/filmbot/filmbot/limits"
+)
+
+func env(db string, extra ...string) func(string) string {
+	m := map[string]string{"FILMBOT_DB": db}
+	for k := 0; k+1 < len(extra); k += 2 {
+		m[extra[k]] = extra[k+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func runMain(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, getenv, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestTry(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"try", `/review film:anora about:"Drew Daniels"`}, 0, "Excerpt 8 of 12"},
+		{[]string{"try", "/review film:Anora excerpt:11"}, 0, "||The film’s climax"},
+		{[]string{"try", "/cast film:anora"}, 0, "**Yura Borisov** — Igor"},
+		{[]string{"try", "/film film:ani"}, 0, "139 min"},
+		{[]string{"try", "--autocomplete", "film", "/review film:anroa"}, 0, "Anora (2024)\t→ id:1"},
+		{[]string{"try", "/review film:nosuch"}, 0, `No film called "nosuch"`},
+		{[]string{"try", "--guild", "5", "--user", "7", "/review film:anora excerpt:99"}, 0, "1 to 12"},
+		{[]string{"try", "--click", "rev:show:1:2"}, 0, "Excerpt 2 of 12"},
+		{[]string{"try", "/nosuch"}, 0, "don't know"},
+		{[]string{"try", "/review film:anora excerpt:x"}, 2, "takes a number"},
+		{[]string{"try", "/review film:anora nope:1"}, 2, "no option"},
+		{[]string{"try", `/review film:"anora`}, 2, "unclosed quote"},
+		{[]string{"try", "review"}, 2, "starts with /"},
+		{[]string{"try", "--guild", "abc", "/review film:anora"}, 2, "bad server id"},
+		{[]string{"try"}, 2, "usage"},
+		{[]string{"bogus"}, 2, "unknown command"},
+	} {
+		code, out, errs := runMain(t, env(db), c.args...)
+		if code != c.code || !strings.Contains(out+errs, c.want) {
+			t.Errorf("%q: exit %d, want %d; output lacks %q:\n%s%s", c.args, code, c.code, c.want, out, errs)
+		}
+	}
+}
+
+func TestTryJSONIsTheCallbackBody(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	code, out, _ := runMain(t, env(db), "try", "--json", "--guild", "9", "/review film:anora")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	resp, err := limits.DecodeResponse([]byte(out))
+	if err != nil {
+		t.Fatalf("not a callback body: %v\n%s", err, out)
+	}
+	if err := limits.Check(resp); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(out, `"allowed_mentions":{"parse":[]`) {
+		t.Errorf("allowed_mentions not sent with an empty parse list: %s", out)
+	}
+	code, out, _ = runMain(t, env(db), "try", "--json", "--autocomplete", "film", "/film film:an")
+	if code != 0 || !strings.HasPrefix(out, `{"type":8`) || !strings.Contains(out, `"value":"id:1"`) {
+		t.Errorf("autocomplete JSON: %s", out)
+	}
+}
+
+func TestRunWithoutTokenExplains(t *testing.T) {
+	code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db")), "run")
+	if code == 0 || !strings.Contains(errs, "DISCORD_TOKEN") || !strings.Contains(errs, "filmbot try") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+func TestBadLogLevel(t *testing.T) {
+	code, _, errs := runMain(t, env("x.db", "LOG_LEVEL", "loud"), "try", "/film film:anora")
+	if code != 2 || !strings.Contains(errs, "LOG_LEVEL") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+func TestBadAPIURL(t *testing.T) {
+	code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", "secret-token-value", "DISCORD_API_URL", "ftp://x"), "run")
+	if code != 2 || !strings.Contains(errs, "DISCORD_API_URL") || strings.Contains(errs, "secret-token-value") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/bot"
+	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/storage"
+)
+
+// try runs one interaction through the bot's routing and handlers against
+// the database and prints what the bot would send. Exit status 0 whenever
+// the bot answered, user errors included.
+func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("try", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the JSON body the bot would send to Discord")
+	guild := fs.String("guild", "", "act in this server (an id); default: a DM")
+	user := fs.String("user", "100000000000000001", "act as this member (an id)")
+	mod := fs.Bool("mod", false, "give the member Manage Messages")
+	auto := fs.String("autocomplete", "", "ask for autocomplete choices of this option instead of running the command")
+	click := fs.String("click", "", "click the button with this custom_id instead of running a command")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: filmbot try [flags] '/command option:value option:\"two words\"'")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if _, err := storage.ParseScope(*guild); err != nil {
+		fmt.Fprintln(stderr, "filmbot try: --guild:", err)
+		return 2
+	}
+	db, err := storage.Open(cfg.DB, storage.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot try:", err)
+		return 1
+	}
+	defer db.Close()
+	set := commands.New(db)
+	cmds := botCommands(set)
+
+	var i *discordgo.Interaction
+	switch {
+	case *click != "":
+		if fs.NArg() != 0 {
+			fmt.Fprintln(stderr, "filmbot try: --click takes no command line")
+			return 2
+		}
+		i = &discordgo.Interaction{Type: discordgo.InteractionMessageComponent,
+			Data: discordgo.MessageComponentInteractionData{CustomID: *click, ComponentType: discordgo.ButtonComponent}}
+	case fs.NArg() == 1:
+		data, err := ParseCommandLine(fs.Arg(0), cmds, *auto)
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot try:", err)
+			return 2
+		}
+		i = &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, Data: data}
+		if *auto != "" {
+			i.Type = discordgo.InteractionApplicationCommandAutocomplete
+		}
+	default:
+		fs.Usage()
+		return 2
+	}
+	i.ID, i.AppID, i.Token, i.ChannelID, i.GuildID = "1", "1", "try", "1", *guild
+	u := &discordgo.User{ID: *user, Username: "you", GlobalName: "You"}
+	if *guild != "" {
+		perms := int64(0)
+		if *mod {
+			perms = discordgo.PermissionManageMessages
+		}
+		i.Member = &discordgo.Member{User: u, Permissions: perms, GuildID: *guild}
+	} else {
+		i.User = u
+	}
+
+	rec := &recorder{}
+	b := bot.New(rec, cmds, set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	b.Handle(&discordgo.InteractionCreate{Interaction: i})
+	for _, body := range rec.sent {
+		if *asJSON {
+			out, _ := json.Marshal(body)
+			fmt.Fprintln(stdout, string(out))
+			continue
+		}
+		switch v := body.(type) {
+		case *discordgo.InteractionResponse:
+			fmt.Fprint(stdout, Render(v))
+		case *discordgo.WebhookEdit:
+			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components}}))
+		case *discordgo.WebhookParams:
+			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{Content: v.Content, Embeds: v.Embeds, Components: v.Components, Flags: v.Flags}}))
+		}
+	}
+	return 0
+}
+
+// recorder is the Responder of filmbot try: it keeps what would be sent.
+type recorder struct {
+	mu   sync.Mutex
+	sent []any
+}
+
+func (r *recorder) add(v any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, v)
+}
+
+func (r *recorder) InteractionRespond(_ *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
+	r.add(resp)
+	return nil
+}
+
+func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.add(e)
+	return &discordgo.Message{}, nil
+}
+
+func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.add(p)
+	return &discordgo.Message{}, nil
+}
+
+// ParseCommandLine turns '/review film:anora about:"Drew Daniels"' into
+// the data Discord would send, typing each option by the command's
+// definition. focus names the option being autocompleted, if any.
+func ParseCommandLine(line string, cmds []bot.Command, focus string) (discordgo.ApplicationCommandInteractionData, error) {
+	var data discordgo.ApplicationCommandInteractionData
+	toks, err := tokenize(line)
+	if err != nil {
+		return data, err
+	}
+	if len(toks) == 0 || !strings.HasPrefix(toks[0], "/") || len(toks[0]) < 2 {
+		return data, fmt.Errorf("a command line starts with /name, like '/review film:anora'")
+	}
+	data.Name = toks[0][1:]
+	data.CommandType = discordgo.ChatApplicationCommand
+	var defs []*discordgo.ApplicationCommandOption
+	known := false
+	for _, c := range cmds {
+		if c.Def.Name == data.Name {
+			defs, known = c.Def.Options, true
+		}
+	}
+	opts := &data.Options
+	for _, t := range toks[1:] {
+		name, value, isOpt := strings.Cut(t, ":")
+		if !isOpt {
+			// A subcommand or group: /manage review add
+			var def *discordgo.ApplicationCommandOption
+			for _, d := range defs {
+				if d.Name == t && (d.Type == discordgo.ApplicationCommandOptionSubCommand || d.Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+					def = d
+				}
+			}
+			if def == nil && known {
+				return data, fmt.Errorf("/%s has no subcommand %q", data.Name, t)
+			}
+			o := &discordgo.ApplicationCommandInteractionDataOption{Name: t, Type: discordgo.ApplicationCommandOptionSubCommand}
+			if def != nil {
+				o.Type, defs = def.Type, def.Options
+			}
+			*opts = append(*opts, o)
+			opts = &o.Options
+			continue
+		}
+		o, err := typedOption(name, value, defs, known)
+		if err != nil {
+			return data, fmt.Errorf("/%s: %w", data.Name, err)
+		}
+		o.Focused = name == focus
+		*opts = append(*opts, o)
+	}
+	if focus != "" {
+		found := false
+		for _, o := range *opts {
+			found = found || o.Name == focus
+		}
+		if !found {
+			o, err := typedOption(focus, "", defs, known)
+			if err != nil {
+				return data, err
+			}
+			o.Focused = true
+			*opts = append(*opts, o)
+		}
+	}
+	return data, nil
+}
+
+func typedOption(name, value string, defs []*discordgo.ApplicationCommandOption, known bool) (*discordgo.ApplicationCommandInteractionDataOption, error) {
+	o := &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionString, Value: value}
+	var def *discordgo.ApplicationCommandOption
+	for _, d := range defs {
+		if d.Name == name {
+			def = d
+		}
+	}
+	if def == nil {
+		if known {
+			var names []string
+			for _, d := range defs {
+				names = append(names, d.Name)
+			}
+			return nil, fmt.Errorf("no option %q (options: %s)", name, strings.Join(names, ", "))
+		}
+		return o, nil
+	}
+	o.Type = def.Type
+	switch def.Type {
+	case discordgo.ApplicationCommandOptionInteger, discordgo.ApplicationCommandOptionNumber:
+		f, err := strconv.ParseFloat(value, 64)
+		if err != nil && value != "" {
+			return nil, fmt.Errorf("option %s takes a number, not %q", name, value)
+		}
+		// Discord sends numbers as JSON numbers, which decode to float64;
+		// while typing, autocomplete sends the raw text.
+		o.Value = f
+		if value == "" {
+			o.Value = value
+		}
+	case discordgo.ApplicationCommandOptionBoolean:
+		v, err := strconv.ParseBool(value)
+		if err != nil {
+			return nil, fmt.Errorf("option %s takes true or false, not %q", name, value)
+		}
+		o.Value = v
+	}
+	return o, nil
+}
+
+// tokenize splits a command line on spaces, keeping quoted values whole:
+// about:"Drew Daniels" is one token, about:Drew Daniels.
+func tokenize(line string) ([]string, error) {
+	var toks []string
+	var cur strings.Builder
+	var quote rune
+	in := false
+	for _, r := range line {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				cur.WriteRune(r)
+			}
+		case r == '"' || r == '\'':
+			quote, in = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			if in {
+				toks = append(toks, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if quote != 0 {
+		return nil, fmt.Errorf("unclosed quote in %q", line)
+	}
+	if in {
+		toks = append(toks, cur.String())
+	}
+	return toks, nil
+}
