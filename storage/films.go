@@ -91,6 +91,17 @@ func getFilm(tx *bolt.Tx, scope Scope, id uint64) (Film, error) {
 	return f, fmt.Errorf("film %d: %w", id, ErrNotFound)
 }
 
+// filmExists is getFilm without decoding: the single writer checks it for
+// every rating, so it must be cheap.
+func filmExists(tx *bolt.Tx, scope Scope, id uint64) bool {
+	for _, s := range visible(scope) {
+		if tx.Bucket(bucketFilms).Get(key(uint64(s), id)) != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // AddFilm stores a new film in scope and returns it with its id and times set.
 func (db *DB) AddFilm(scope Scope, f Film) (Film, error) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {

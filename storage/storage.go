@@ -45,7 +45,11 @@ var (
 	bucketFilms     = []byte("films")      // scope|film → Film
 	bucketReviews   = []byte("reviews")    // scope|film|review → Review
 	bucketReviewIDs = []byte("review_ids") // review → scope|film
-	allBuckets      = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs}
+
+	bucketRatings     = []byte("ratings")      // scope|film|user → score, time
+	bucketUserRatings = []byte("user_ratings") // scope|user|film → score, time
+	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")
@@ -70,8 +74,9 @@ type Options struct {
 
 // DB is an open filmbot database.
 type DB struct {
-	bolt *bolt.DB
-	now  func() time.Time
+	bolt   *bolt.DB
+	now    func() time.Time
+	writer *writer
 }
 
 // Open opens or creates the database at path, creates its buckets, checks
@@ -97,6 +102,7 @@ func Open(path string, opts Options) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	db.writer = newWriter(b)
 	return db, nil
 }
 
@@ -126,8 +132,11 @@ func (db *DB) init(seed bool) error {
 	})
 }
 
-// Close closes the database file.
-func (db *DB) Close() error { return db.bolt.Close() }
+// Close commits the writes already queued, then closes the file.
+func (db *DB) Close() error {
+	db.writer.close()
+	return db.bolt.Close()
+}
 
 // Check runs bbolt's consistency check and returns the first problem found.
 func (db *DB) Check() error {

@@ -1,0 +1,267 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Scores run from MinScore to MaxScore.
+const (
+	MinScore = 1
+	MaxScore = 10
+)
+
+// ErrScore is returned for a score outside MinScore..MaxScore.
+var ErrScore = errors.New("score out of range")
+
+// Rating is one member's score of a film in one server.
+type Rating struct {
+	Film  uint64
+	User  uint64
+	Score int
+	At    time.Time
+}
+
+// Aggregate is a film's ratings in one server, kept in the same
+// transaction as every rating so it always agrees with them.
+type Aggregate struct {
+	Film  uint64
+	Sum   int
+	Count int
+	Hist  [MaxScore]int // Hist[s-1] ratings of score s
+}
+
+// Average is the mean score, 0 when there are no ratings.
+func (a Aggregate) Average() float64 {
+	if a.Count == 0 {
+		return 0
+	}
+	return float64(a.Sum) / float64(a.Count)
+}
+
+// Median is the middle score (the mean of the two middle ones for an even
+// count), 0 when there are no ratings.
+func (a Aggregate) Median() float64 {
+	if a.Count == 0 {
+		return 0
+	}
+	at := func(k int) int { // k-th smallest score, 0-based
+		for s, n := range a.Hist {
+			if k < n {
+				return s + 1
+			}
+			k -= n
+		}
+		return MaxScore
+	}
+	if a.Count%2 == 1 {
+		return float64(at(a.Count / 2))
+	}
+	return float64(at(a.Count/2-1)+at(a.Count/2)) / 2
+}
+
+// rating records: score (1 byte) then the time in unix nanoseconds.
+func encodeRating(score int, at time.Time) []byte {
+	b := make([]byte, 9)
+	b[0] = byte(score)
+	binary.BigEndian.PutUint64(b[1:], uint64(at.UnixNano()))
+	return b
+}
+
+func decodeRating(v []byte) (int, time.Time) {
+	return int(v[0]), time.Unix(0, int64(binary.BigEndian.Uint64(v[1:]))).UTC()
+}
+
+// aggregate records: sum, count, then the ten histogram counts, each 8 bytes.
+func encodeAggregate(a Aggregate) []byte {
+	b := key(uint64(a.Sum), uint64(a.Count))
+	for _, n := range a.Hist {
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	return b
+}
+
+func decodeAggregate(film uint64, v []byte) Aggregate {
+	a := Aggregate{Film: film}
+	if len(v) != 8*(2+MaxScore) {
+		return a
+	}
+	a.Sum, a.Count = int(binary.BigEndian.Uint64(v)), int(binary.BigEndian.Uint64(v[8:]))
+	for s := range a.Hist {
+		a.Hist[s] = int(binary.BigEndian.Uint64(v[16+8*s:]))
+	}
+	return a
+}
+
+// setRating writes user's score of film in scope (score 0 removes it) and
+// adjusts the aggregate in the same transaction. It returns the new
+// aggregate and the previous score (0 for none).
+func setRating(tx *bolt.Tx, scope Scope, film, user uint64, score int, now time.Time) (Aggregate, int, error) {
+	if scope == BuiltIn {
+		return Aggregate{}, 0, errors.New("ratings belong to a server")
+	}
+	if score != 0 && (score < MinScore || score > MaxScore) {
+		return Aggregate{}, 0, fmt.Errorf("%w: %d", ErrScore, score)
+	}
+	if !filmExists(tx, scope, film) {
+		return Aggregate{}, 0, fmt.Errorf("film %d: %w", film, ErrNotFound)
+	}
+	rb, ub, ab := tx.Bucket(bucketRatings), tx.Bucket(bucketUserRatings), tx.Bucket(bucketAggregates)
+	rk, uk, ak := key(uint64(scope), film, user), key(uint64(scope), user, film), key(uint64(scope), film)
+	a := decodeAggregate(film, ab.Get(ak))
+	old := 0
+	if v := rb.Get(rk); v != nil {
+		old, _ = decodeRating(v)
+		a.Sum -= old
+		a.Count--
+		a.Hist[old-1]--
+	}
+	if score == 0 {
+		if err := rb.Delete(rk); err != nil {
+			return a, old, err
+		}
+		if err := ub.Delete(uk); err != nil {
+			return a, old, err
+		}
+	} else {
+		rec := encodeRating(score, now)
+		if err := rb.Put(rk, rec); err != nil {
+			return a, old, err
+		}
+		if err := ub.Put(uk, rec); err != nil {
+			return a, old, err
+		}
+		a.Sum += score
+		a.Count++
+		a.Hist[score-1]++
+	}
+	if a.Count == 0 {
+		return a, old, ab.Delete(ak)
+	}
+	return a, old, ab.Put(ak, encodeAggregate(a))
+}
+
+// Rate saves or replaces user's score of film in scope. It returns when the
+// rating is on disk, with the film's new aggregate and the previous score
+// (0 for none). Concurrent calls are committed together (see writer).
+func (db *DB) Rate(scope Scope, film, user uint64, score int) (Aggregate, int, error) {
+	if score < MinScore || score > MaxScore {
+		return Aggregate{}, 0, fmt.Errorf("%w: %d", ErrScore, score)
+	}
+	return db.writeRating(scope, film, user, score)
+}
+
+// Unrate removes user's rating of film in scope, returning the new
+// aggregate and the score removed (0 if there was none).
+func (db *DB) Unrate(scope Scope, film, user uint64) (Aggregate, int, error) {
+	return db.writeRating(scope, film, user, 0)
+}
+
+func (db *DB) writeRating(scope Scope, film, user uint64, score int) (Aggregate, int, error) {
+	var a Aggregate
+	var old int
+	err := db.writer.do(func(tx *bolt.Tx) error {
+		var err error
+		a, old, err = setRating(tx, scope, film, user, score, db.now())
+		return err
+	})
+	return a, old, err
+}
+
+// UserRating returns user's rating of film in scope, or ErrNotFound.
+func (db *DB) UserRating(scope Scope, film, user uint64) (Rating, error) {
+	r := Rating{Film: film, User: user}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketRatings).Get(key(uint64(scope), film, user))
+		if v == nil {
+			return fmt.Errorf("rating: %w", ErrNotFound)
+		}
+		r.Score, r.At = decodeRating(v)
+		return nil
+	})
+	return r, err
+}
+
+// Aggregate returns film's ratings summary in scope (zero when unrated).
+func (db *DB) Aggregate(scope Scope, film uint64) (Aggregate, error) {
+	var a Aggregate
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		a = decodeAggregate(film, tx.Bucket(bucketAggregates).Get(key(uint64(scope), film)))
+		return nil
+	})
+	return a, err
+}
+
+// FilmRatings lists every rating of film in scope, highest score first,
+// then oldest first.
+func (db *DB) FilmRatings(scope Scope, film uint64) ([]Rating, error) {
+	var out []Rating
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		p := key(uint64(scope), film)
+		c := tx.Bucket(bucketRatings).Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			s, at := decodeRating(v)
+			out = append(out, Rating{Film: film, User: binary.BigEndian.Uint64(k[16:]), Score: s, At: at})
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].At.Before(out[j].At)
+	})
+	return out, err
+}
+
+// UserRatings lists user's ratings in scope, newest first.
+func (db *DB) UserRatings(scope Scope, user uint64) ([]Rating, error) {
+	var out []Rating
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		p := key(uint64(scope), user)
+		c := tx.Bucket(bucketUserRatings).Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			s, at := decodeRating(v)
+			out = append(out, Rating{Film: binary.BigEndian.Uint64(k[16:]), User: user, Score: s, At: at})
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	return out, err
+}
+
+// Top returns the aggregates of scope's films with at least minCount
+// ratings, best average first, ties broken by more ratings. It reads only
+// the aggregates: its cost grows with the films rated, not the ratings.
+func (db *DB) Top(scope Scope, minCount int) ([]Aggregate, error) {
+	var out []Aggregate
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		p := key(uint64(scope))
+		c := tx.Bucket(bucketAggregates).Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			a := decodeAggregate(binary.BigEndian.Uint64(k[8:]), v)
+			if a.Count >= max(minCount, 1) {
+				out = append(out, a)
+			}
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		// Compare sum_i/count_i with sum_j/count_j exactly, in integers.
+		l, r := out[i].Sum*out[j].Count, out[j].Sum*out[i].Count
+		if l != r {
+			return l > r
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Film < out[j].Film
+	})
+	return out, err
+}

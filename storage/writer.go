@@ -1,0 +1,115 @@
+package storage
+
+import (
+	"errors"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// writer is a group commit: one goroutine takes every write queued while
+// the previous commit was syncing and commits them in one transaction, so
+// many members rating at once share one fsync. bbolt allows a single
+// writer, and db.Batch's fixed delay measured slower than this here.
+// Each caller returns only after its write is on disk.
+type writer struct {
+	db    *bolt.DB
+	queue chan *writeReq
+	done  chan struct{}
+
+	mu     sync.RWMutex // held for reading while sending to queue
+	closed bool
+}
+
+type writeReq struct {
+	fn  func(*bolt.Tx) error
+	err chan error
+}
+
+// maxGroup bounds one commit, so one huge burst cannot delay everyone.
+const maxGroup = 1024
+
+var errClosed = errors.New("database closed")
+
+func newWriter(db *bolt.DB) *writer {
+	w := &writer{db: db, queue: make(chan *writeReq, maxGroup), done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// do runs fn in a write transaction shared with other queued writes and
+// returns once that transaction is committed. fn must check everything
+// that can fail before it writes: an error from fn is its caller's alone,
+// and its writes are undone by running the group again without it.
+func (w *writer) do(fn func(*bolt.Tx) error) error {
+	req := &writeReq{fn: fn, err: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errClosed
+	}
+	w.queue <- req
+	w.mu.RUnlock()
+	return <-req.err
+}
+
+func (w *writer) loop() {
+	for {
+		first, ok := <-w.queue
+		if !ok {
+			close(w.done)
+			return
+		}
+		group := []*writeReq{first}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case r, ok := <-w.queue:
+				if !ok {
+					break drain
+				}
+				group = append(group, r)
+			default:
+				break drain
+			}
+		}
+		w.commit(group)
+	}
+}
+
+// commit runs a group in one transaction. If a member fails, the others
+// are committed again without it, so no one's error touches another's write.
+func (w *writer) commit(group []*writeReq) {
+	for len(group) > 0 {
+		failed := -1
+		var ferr error
+		err := w.db.Update(func(tx *bolt.Tx) error {
+			for k, r := range group {
+				if err := r.fn(tx); err != nil {
+					failed, ferr = k, err
+					return err
+				}
+			}
+			return nil
+		})
+		if failed < 0 {
+			for _, r := range group {
+				r.err <- err
+			}
+			return
+		}
+		group[failed].err <- ferr
+		group = append(group[:failed:failed], group[failed+1:]...)
+	}
+}
+
+// close stops the writer after the queued writes are committed.
+func (w *writer) close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
