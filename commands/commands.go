@@ -24,6 +24,7 @@ type Store interface {
 	Film(scope storage.Scope, id uint64) (storage.Film, error)
 	Reviews(scope storage.Scope, film uint64) ([]storage.Review, error)
 	Review(scope storage.Scope, id uint64) (storage.Review, error)
+	Raters
 }
 
 // Handler answers one interaction. A *UserError is shown to the user as it
@@ -51,13 +52,14 @@ func userErr(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf
 // Set holds the commands over one store.
 type Set struct {
 	store   Store
+	raters  Raters
 	catalog *catalog
 	rand    func(n int) int
 }
 
 // New returns the commands reading and writing store.
 func New(store Store) *Set {
-	return &Set{store: store, catalog: newCatalog(store), rand: rand.IntN}
+	return &Set{store: store, raters: store, catalog: newCatalog(store), rand: rand.IntN}
 }
 
 // Commands lists every slash command, in the order they are registered.
@@ -66,6 +68,10 @@ func (s *Set) Commands() []Command {
 		{Def: reviewDef, Run: s.review, Autocomplete: s.reviewAutocomplete},
 		{Def: castDef, Run: s.cast, Autocomplete: s.filmAutocomplete},
 		{Def: filmDef, Run: s.film, Autocomplete: s.filmAutocomplete},
+		{Def: rateDef, Run: s.rate, Autocomplete: s.filmAutocomplete},
+		{Def: ratingsDef, Run: s.ratings, Autocomplete: s.filmAutocomplete},
+		{Def: topDef, Run: s.top},
+		{Def: myRatingsDef, Run: s.myRatings},
 	}
 }
 
@@ -73,8 +79,12 @@ func (s *Set) Commands() []Command {
 // buttons and menus that carry it.
 func (s *Set) Components() map[string]Handler {
 	return map[string]Handler{
-		"rev":  s.reviewButton,
-		"cast": s.castButton,
+		"rev":     s.reviewButton,
+		"cast":    s.castButton,
+		"rate":    s.rateButton,
+		"ratings": s.ratingsButton,
+		"top":     s.topButton,
+		"mine":    s.mineButton,
 	}
 }
 

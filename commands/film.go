@@ -31,11 +31,18 @@ func (s *Set) film(_ context.Context, i *discordgo.InteractionCreate) (*discordg
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
-	return message(filmCard(film, len(reviews))), nil
+	if scope == storage.BuiltIn {
+		return message(filmCard(film, len(reviews), nil)), nil
+	}
+	a, err := s.raters.Aggregate(scope, film.ID)
+	if err != nil {
+		return nil, err
+	}
+	return message(filmCard(film, len(reviews), &a), rateMenu(film.ID)), nil
 }
 
-// filmCard is the embed /film shows.
-func filmCard(f storage.Film, reviews int) *discordgo.MessageEmbed {
+// filmCard is the embed /film shows; a is the server's ratings, nil in a DM.
+func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.MessageEmbed {
 	var fields []*discordgo.MessageEmbedField
 	add := func(name, value string, inline bool) {
 		if value != "" {
@@ -62,6 +69,13 @@ func filmCard(f storage.Film, reviews int) *discordgo.MessageEmbed {
 		add("Reviews", "1 — `/review film:"+clip(f.Title, 100)+"`", true)
 	default:
 		add("Reviews", fmt.Sprintf("%d — `/review film:%s`", reviews, clip(f.Title, 100)), true)
+	}
+	if a != nil {
+		v := "None yet: rate it with the menu below"
+		if a.Count > 0 {
+			v = fmt.Sprintf("**%.1f**/10 %s from %d · %s", a.Average(), Stars(int(a.Average()+0.5)), a.Count, histogram(*a))
+		}
+		add("This server's rating", v, false)
 	}
 	add("Premiere", f.Premiere, true)
 	add("Release", f.Release, true)

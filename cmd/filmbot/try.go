@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +31,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	user := fs.String("user", "100000000000000001", "act as this member (an id)")
 	mod := fs.Bool("mod", false, "give the member Manage Messages")
 	auto := fs.String("autocomplete", "", "ask for autocomplete choices of this option instead of running the command")
+	files := fs.String("files", "", "save attached files (the rating chart) into this folder")
 	click := fs.String("click", "", "click the button with this custom_id instead of running a command")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: filmbot try [flags] '/command option:value option:\"two words\"'")
@@ -89,6 +92,12 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	b := bot.New(rec, cmds, set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	b.Handle(&discordgo.InteractionCreate{Interaction: i})
 	for _, body := range rec.sent {
+		if r, ok := body.(*discordgo.InteractionResponse); ok && r.Data != nil && len(r.Data.Files) > 0 {
+			if err := saveFiles(*files, r.Data.Files, stdout); err != nil {
+				fmt.Fprintln(stderr, "filmbot try:", err)
+				return 1
+			}
+		}
 		if *asJSON {
 			out, _ := json.Marshal(body)
 			fmt.Fprintln(stdout, string(out))
@@ -106,6 +115,26 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		}
 	}
 	return 0
+}
+
+// saveFiles writes attachments into dir, or says how to get them.
+func saveFiles(dir string, files []*discordgo.File, stdout io.Writer) error {
+	for _, f := range files {
+		if dir == "" {
+			fmt.Fprintf(stdout, "(attached %s: save it with --files DIR)\n", f.Name)
+			continue
+		}
+		data, err := io.ReadAll(f.Reader)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, filepath.Base(f.Name))
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "(attached %s: saved to %s)\n", f.Name, path)
+	}
+	return nil
 }
 
 // recorder is the Responder of filmbot try: it keeps what would be sent.

@@ -1,0 +1,403 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// Raters is what the ratings commands need from the database.
+type Raters interface {
+	Rate(scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error)
+	Unrate(scope storage.Scope, film, user uint64) (storage.Aggregate, int, error)
+	UserRating(scope storage.Scope, film, user uint64) (storage.Rating, error)
+	Aggregate(scope storage.Scope, film uint64) (storage.Aggregate, error)
+	FilmRatings(scope storage.Scope, film uint64) ([]storage.Rating, error)
+	UserRatings(scope storage.Scope, user uint64) ([]storage.Rating, error)
+	Top(scope storage.Scope, minCount int) ([]storage.Aggregate, error)
+}
+
+var rateDef = &discordgo.ApplicationCommand{
+	Name:        "rate",
+	Description: "Rate a film from 1 to 10, or see your rating",
+	Options: []*discordgo.ApplicationCommandOption{
+		filmOption("The film"),
+		{Type: discordgo.ApplicationCommandOptionInteger, Name: "score", Description: "1 (worst) to 10 (best); leave out to see your rating",
+			MinValue: ptr(float64(storage.MinScore)), MaxValue: storage.MaxScore},
+	},
+}
+
+var ratingsDef = &discordgo.ApplicationCommand{
+	Name:        "ratings",
+	Description: "This server's verdict on a film: average, median, chart and who rated what",
+	Options:     []*discordgo.ApplicationCommandOption{filmOption("The film")},
+}
+
+var topDef = &discordgo.ApplicationCommand{
+	Name:        "top",
+	Description: "This server's highest-rated films",
+	Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionInteger, Name: "min_ratings", Description: "Only films with at least this many ratings", MinValue: ptr(1.0)},
+	},
+}
+
+var myRatingsDef = &discordgo.ApplicationCommand{
+	Name:        "myratings",
+	Description: "A member's ratings in this server, newest first",
+	Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionUser, Name: "user", Description: "Whose ratings (default: yours)"},
+	},
+}
+
+// Stars shows a 1–10 score as five stars in halves: 7 → ★★★½.
+func Stars(score int) string {
+	s := strings.Repeat("★", score/2)
+	if score%2 == 1 {
+		s += "½"
+	}
+	return s
+}
+
+// member is who is acting, and in which server; ratings need a server.
+func member(i *discordgo.InteractionCreate) (storage.Scope, uint64, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return 0, 0, err
+	}
+	if scope == storage.BuiltIn {
+		return 0, 0, userErr("Ratings live in servers: use this command in a server the bot is in.")
+	}
+	var id string
+	if i.Member != nil && i.Member.User != nil {
+		id = i.Member.User.ID
+	}
+	user, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, 0, fmt.Errorf("interaction %s: bad member id %q", i.ID, id)
+	}
+	return scope, user, nil
+}
+
+func verdict(a storage.Aggregate) string {
+	if a.Count == 0 {
+		return "No ratings in this server yet."
+	}
+	n := "ratings"
+	if a.Count == 1 {
+		n = "rating"
+	}
+	return fmt.Sprintf("Server average **%.1f**/10 from %d %s", a.Average(), a.Count, n)
+}
+
+// rate answers /rate film: [score:].
+func (s *Set) rate(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	opts := options(i)
+	film, err := s.resolve(scope, str(opts, "film"))
+	if err != nil {
+		return nil, err
+	}
+	score, has, err := integer(opts, "score")
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		r, err := s.raters.UserRating(scope, film.ID, user)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", label(film), clip(film.Title, 100))
+		}
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.raters.Aggregate(scope, film.ID)
+		if err != nil {
+			return nil, err
+		}
+		return ephemeral(rated(film, r.Score, a, "Your rating")), nil
+	}
+	if score < storage.MinScore || score > storage.MaxScore {
+		return nil, userErr("A score is a whole number from %d to %d.", storage.MinScore, storage.MaxScore)
+	}
+	return s.saveRating(scope, film, user, int(score))
+}
+
+func (s *Set) saveRating(scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
+	a, _, err := s.raters.Rate(scope, film.ID, user, score)
+	if err != nil {
+		return nil, notFound(err, "That film was just removed.")
+	}
+	remove := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Remove my rating", Style: discordgo.DangerButton, CustomID: customID{"rate", "remove", []uint64{film.ID}}.String()},
+	}}
+	return ephemeral(rated(film, score, a, "You rated"), remove), nil
+}
+
+func rated(film storage.Film, score int, a storage.Aggregate, what string) *discordgo.MessageEmbed {
+	return &discordgo.MessageEmbed{
+		Title:       label(film),
+		Description: fmt.Sprintf("%s **%s** (%d/10)\n%s", what, Stars(score), score, verdict(a)),
+		Color:       colour,
+	}
+}
+
+// rateButton handles "Remove my rating" and the card's Rate menu; both act
+// for the member who clicks, never for whoever posted the message.
+func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCustomID(componentID(i), 1)
+	if err != nil {
+		return nil, userErr("That button is out of date.")
+	}
+	film, err := s.store.Film(scope, c.args[0])
+	if err != nil {
+		return nil, notFound(err, "That film has been removed.")
+	}
+	switch c.action {
+	case "remove":
+		a, old, err := s.raters.Unrate(scope, film.ID, user)
+		if err != nil {
+			return nil, notFound(err, "That film has been removed.")
+		}
+		msg := "You had not rated it."
+		if old > 0 {
+			msg = fmt.Sprintf("Your rating (%s, %d/10) is removed.", Stars(old), old)
+		}
+		return update(&discordgo.MessageEmbed{Title: label(film), Description: msg + "\n" + verdict(a), Color: colour}), nil
+	case "select":
+		values := i.MessageComponentData().Values
+		if len(values) != 1 {
+			return nil, userErr("Pick one score.")
+		}
+		score, err := strconv.Atoi(values[0])
+		if err != nil || score < storage.MinScore || score > storage.MaxScore {
+			return nil, userErr("A score is a whole number from %d to %d.", storage.MinScore, storage.MaxScore)
+		}
+		return s.saveRating(scope, film, user, score)
+	}
+	return nil, userErr("That button is out of date.")
+}
+
+// rateMenu is the card's "Rate" select menu, 1–10.
+func rateMenu(film uint64) discordgo.ActionsRow {
+	var opts []discordgo.SelectMenuOption
+	for sc := storage.MaxScore; sc >= storage.MinScore; sc-- {
+		opts = append(opts, discordgo.SelectMenuOption{Label: fmt.Sprintf("%d/10 %s", sc, Stars(sc)), Value: strconv.Itoa(sc)})
+	}
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+		MenuType: discordgo.StringSelectMenu, CustomID: customID{"rate", "select", []uint64{film}}.String(),
+		Placeholder: "Rate this film", Options: opts, MinValues: ptr(1), MaxValues: 1,
+	}}}
+}
+
+// histogram is a one-line text summary of the distribution.
+func histogram(a storage.Aggregate) string {
+	var parts []string
+	for sc := storage.MaxScore; sc >= storage.MinScore; sc-- {
+		if n := a.Hist[sc-1]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d×%d", sc, n))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+const ratersPerPage = 20
+
+// ratings answers /ratings film:.
+func (s *Set) ratings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	film, err := s.resolve(scope, str(options(i), "film"))
+	if err != nil {
+		return nil, err
+	}
+	return s.ratingsPage(scope, film, 1, false)
+}
+
+func (s *Set) ratingsPage(scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	a, err := s.raters.Aggregate(scope, film.ID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Count == 0 {
+		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", label(film), clip(film.Title, 100))
+	}
+	rs, err := s.raters.FilmRatings(scope, film.ID)
+	if err != nil {
+		return nil, err
+	}
+	pages := (len(rs) + ratersPerPage - 1) / ratersPerPage
+	if p < 1 || p > pages {
+		return nil, userErr("That page no longer exists.")
+	}
+	var lines []string
+	for _, r := range rs[(p-1)*ratersPerPage : min(p*ratersPerPage, len(rs))] {
+		lines = append(lines, fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score))
+	}
+	embed := &discordgo.MessageEmbed{
+		Title: "The verdict on " + label(film),
+		Description: fmt.Sprintf("Average **%.1f** · median **%g** · %d ratings\n%s\n\n%s",
+			a.Average(), a.Median(), a.Count, histogram(a), strings.Join(lines, "\n")),
+		Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
+		Color:  colour,
+	}
+	r := message(embed, pager("ratings", "page", film.ID, p, pages)...)
+	if isUpdate {
+		r = update(embed, pager("ratings", "page", film.ID, p, pages)...)
+		r.Data.Attachments = &[]*discordgo.MessageAttachment{} // replace the old chart
+	}
+	r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: bytes.NewReader(chartPNG(a))}}
+	return r, nil
+}
+
+// ratingsButton turns the pages of /ratings.
+func (s *Set) ratingsButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCustomID(componentID(i), 2)
+	if err != nil || c.action != "page" {
+		return nil, userErr("That button is out of date.")
+	}
+	film, err := s.store.Film(scope, c.args[0])
+	if err != nil {
+		return nil, notFound(err, "That film has been removed.")
+	}
+	return s.ratingsPage(scope, film, int(c.args[1]), true)
+}
+
+const topPerPage = 10
+
+// top answers /top [min_ratings:].
+func (s *Set) top(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	minN, has, err := integer(options(i), "min_ratings")
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		minN = 1
+	}
+	if minN < 1 || minN > 1_000_000 {
+		return nil, userErr("min_ratings is a whole number of at least 1.")
+	}
+	return s.topPage(scope, int(minN), 1, false)
+}
+
+func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	aggs, err := s.raters.Top(scope, minN)
+	if err != nil {
+		return nil, err
+	}
+	if len(aggs) == 0 {
+		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
+	}
+	pages := (len(aggs) + topPerPage - 1) / topPerPage
+	if p < 1 || p > pages {
+		return nil, userErr("That page no longer exists.")
+	}
+	var lines []string
+	for k, a := range aggs[(p-1)*topPerPage : min(p*topPerPage, len(aggs))] {
+		name := "(a removed film)"
+		if f, err := s.store.Film(scope, a.Film); err == nil {
+			name = clip(label(f), 200)
+		}
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, name, a.Average(), a.Count))
+	}
+	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %d rating(s) · page %d of %d", minN, p, pages)}}
+	rows := pager("top", "page", uint64(minN), p, pages)
+	if isUpdate {
+		return update(embed, rows...), nil
+	}
+	return message(embed, rows...), nil
+}
+
+// topButton turns the pages of /top; the custom id carries min_ratings.
+func (s *Set) topButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCustomID(componentID(i), 2)
+	if err != nil || c.action != "page" || c.args[0] < 1 || c.args[0] > 1_000_000 {
+		return nil, userErr("That button is out of date.")
+	}
+	return s.topPage(scope, int(c.args[0]), int(c.args[1]), true)
+}
+
+// myRatings answers /myratings [user:].
+func (s *Set) myRatings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	if o, ok := options(i)["user"]; ok && o.Type == discordgo.ApplicationCommandOptionUser {
+		id, _ := o.Value.(string)
+		if user, err = strconv.ParseUint(id, 10, 64); err != nil {
+			return nil, userErr("That is not a member.")
+		}
+	}
+	return s.myRatingsPage(scope, user, 1, false)
+}
+
+func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	rs, err := s.raters.UserRatings(scope, user)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, userErr("<@%d> has not rated any film in this server yet.", user)
+	}
+	pages := (len(rs) + ratersPerPage - 1) / ratersPerPage
+	if p < 1 || p > pages {
+		return nil, userErr("That page no longer exists.")
+	}
+	var lines []string
+	for _, r := range rs[(p-1)*ratersPerPage : min(p*ratersPerPage, len(rs))] {
+		name := "(a removed film)"
+		if f, err := s.store.Film(scope, r.Film); err == nil {
+			name = clip(label(f), 150)
+		}
+		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name, Stars(r.Score), r.Score, r.At.Unix()))
+	}
+	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
+		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%d films · page %d of %d", len(rs), p, pages)}}
+	rows := pager("mine", "page", user, p, pages)
+	if isUpdate {
+		return update(embed, rows...), nil
+	}
+	return message(embed, rows...), nil
+}
+
+// mineButton turns the pages of /myratings.
+func (s *Set) mineButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCustomID(componentID(i), 2)
+	if err != nil || c.action != "page" {
+		return nil, userErr("That button is out of date.")
+	}
+	return s.myRatingsPage(scope, c.args[0], int(c.args[1]), true)
+}

@@ -1,0 +1,176 @@
+package commands
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+func as(i *discordgo.InteractionCreate, user string) *discordgo.InteractionCreate {
+	i.Member.User.ID = user
+	return i
+}
+
+func TestStars(t *testing.T) {
+	for s, want := range map[int]string{1: "½", 2: "★", 7: "★★★½", 10: "★★★★★"} {
+		if got := Stars(s); got != want {
+			t.Errorf("Stars(%d) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestRate(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(as(slash(guildA, "rate", opt("film", "anora"), opt("score", 7.0)), "7"))
+	d := embed(r).Description
+	if !strings.Contains(d, "★★★½") || !strings.Contains(d, "7.0") || !strings.Contains(d, "1 rating") {
+		t.Errorf("rate answer: %q", d)
+	}
+	if buttons(r)["Remove my rating"] != "rate:remove:1" {
+		t.Errorf("no remove button: %v", buttons(r))
+	}
+	e.run(as(slash(guildA, "rate", opt("film", "anora"), opt("score", 10.0)), "8"))
+	// Re-rating replaces.
+	r = e.run(as(slash(guildA, "rate", opt("film", "anora"), opt("score", 9.0)), "7"))
+	if d := embed(r).Description; !strings.Contains(d, "9.5") || !strings.Contains(d, "2 ratings") {
+		t.Errorf("re-rate: %q", d)
+	}
+	// No score: shows mine.
+	r = e.run(as(slash(guildA, "rate", opt("film", "anora")), "7"))
+	if d := embed(r).Description; !strings.Contains(d, "Your rating") || !strings.Contains(d, "(9/10)") {
+		t.Errorf("show rating: %q", d)
+	}
+	// Remove acts for the clicker.
+	rm := e.button(guildA, "rate:remove:1") // member 42 never rated
+	if !strings.Contains(embed(rm).Description, "had not rated") {
+		t.Errorf("remove by a non-rater: %q", embed(rm).Description)
+	}
+	if a, _ := e.db.Aggregate(111, 1); a.Count != 2 {
+		t.Errorf("a non-rater's remove changed the count: %d", a.Count)
+	}
+	i := click(guildA, "rate:remove:1")
+	i.Member.User.ID = "7"
+	resp, err := e.check(e.set.rateButton, i)
+	if err != nil || !strings.Contains(embed(resp).Description, "removed") {
+		t.Fatalf("remove: %v %+v", err, resp)
+	}
+	if a, _ := e.db.Aggregate(111, 1); a.Count != 1 || a.Sum != 10 {
+		t.Errorf("after remove: %+v", a)
+	}
+	// The card's menu rates too.
+	sel := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: "rate:select:1", ComponentType: discordgo.SelectMenuComponent, Values: []string{"4"}})
+	if _, err := e.check(e.set.rateButton, sel); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := e.db.UserRating(111, 1, 42); err != nil || r.Score != 4 {
+		t.Errorf("menu rating: %+v %v", r, err)
+	}
+}
+
+func TestRateBadInput(t *testing.T) {
+	e := newEnv(t)
+	run := e.cmds["rate"].Run
+	for name, c := range map[string]struct {
+		i    *discordgo.InteractionCreate
+		want string
+	}{
+		"zero":       {slash(guildA, "rate", opt("film", "anora"), opt("score", 0.0)), "1 to 10"},
+		"eleven":     {slash(guildA, "rate", opt("film", "anora"), opt("score", 11.0)), "1 to 10"},
+		"fraction":   {slash(guildA, "rate", opt("film", "anora"), opt("score", 7.5)), "whole number"},
+		"unknown":    {slash(guildA, "rate", opt("film", "nope"), opt("score", 5.0)), "No film called"},
+		"dm":         {slash("", "rate", opt("film", "anora"), opt("score", 5.0)), "servers"},
+		"not rated":  {slash(guildA, "rate", opt("film", "anora")), "not rated"},
+		"ratings dm": {slash("", "ratings", opt("film", "anora")), "servers"},
+	} {
+		h := run
+		if c.i.ApplicationCommandData().Name == "ratings" {
+			h = e.cmds["ratings"].Run
+		}
+		if msg := e.userError(h, c.i); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q, want %q", name, msg, c.want)
+		}
+	}
+	if a, _ := e.db.Aggregate(111, 1); a.Count != 0 {
+		t.Errorf("bad input stored a rating: %+v", a)
+	}
+	sel := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: "rate:select:1", Values: []string{"99"}})
+	e.userError(e.set.rateButton, sel)
+}
+
+func TestRatingsTopMine(t *testing.T) {
+	e := newEnv(t)
+	f2, _ := e.db.AddFilm(111, storage.Film{Title: "Tangerine", Year: 2015})
+	for u := 1; u <= 45; u++ {
+		e.db.Rate(111, 1, uint64(u), 1+u%10)
+	}
+	e.db.Rate(111, f2.ID, 1, 10)
+	r := e.run(slash(guildA, "ratings", opt("film", "anora")))
+	em := embed(r)
+	if !strings.Contains(em.Description, "45 ratings") || !strings.Contains(em.Description, "median") || em.Image.URL != "attachment://ratings.png" {
+		t.Errorf("ratings: %q", em.Description[:80])
+	}
+	if len(r.Data.Files) != 1 {
+		t.Fatal("no chart attached")
+	}
+	data, _ := io.ReadAll(r.Data.Files[0].Reader)
+	if img, err := png.Decode(bytes.NewReader(data)); err != nil || img.Bounds().Dx() < 100 {
+		t.Errorf("chart is not a PNG: %v", err)
+	}
+	seen := em.Description
+	page := r
+	for {
+		id, ok := buttons(page)["Next ▶"]
+		if !ok {
+			break
+		}
+		page = e.button(guildA, id)
+		seen += embed(page).Description
+	}
+	for u := 1; u <= 45; u++ {
+		if !strings.Contains(seen, fmt.Sprintf("<@%d> —", u)) {
+			t.Errorf("rater %d not listed", u)
+		}
+	}
+	if am := r.Data.AllowedMentions; am == nil || len(am.Parse) != 0 {
+		t.Error("the list of raters could ping them")
+	}
+	top := e.run(slash(guildA, "top"))
+	if d := embed(top).Description; !strings.HasPrefix(d, "1. **Tangerine (2015)** — 10.0/10 from 1") {
+		t.Errorf("top: %q", d)
+	}
+	top = e.run(slash(guildA, "top", opt("min_ratings", 2.0)))
+	if d := embed(top).Description; !strings.HasPrefix(d, "1. **Anora (2024)**") || strings.Contains(d, "Tangerine") {
+		t.Errorf("top min 2: %q", d)
+	}
+	mine := e.run(as(slash(guildA, "myratings"), "1"))
+	if d := embed(mine).Description; !strings.Contains(d, "Tangerine") || !strings.Contains(d, "Anora") {
+		t.Errorf("myratings: %q", d)
+	}
+	other := slash(guildA, "myratings", &discordgo.ApplicationCommandInteractionDataOption{Name: "user", Type: discordgo.ApplicationCommandOptionUser, Value: "2"})
+	if d := embed(e.run(other)).Description; !strings.Contains(d, "<@2>") || strings.Contains(d, "Tangerine") {
+		t.Errorf("myratings user:2: %q", d)
+	}
+	// Another server has its own verdict.
+	e.userError(e.cmds["ratings"].Run, slash(guildB, "ratings", opt("film", "anora")))
+	// The card shows the aggregate and the menu in a server, not in a DM.
+	card := e.run(slash(guildA, "film", opt("film", "anora")))
+	rating := ""
+	for _, f := range embed(card).Fields {
+		if f.Name == "This server's rating" {
+			rating = f.Value
+		}
+	}
+	if len(card.Data.Components) != 1 || !strings.Contains(rating, "from 45") {
+		t.Errorf("card lacks ratings: %q", rating)
+	}
+	if dm := e.run(slash("", "film", opt("film", "anora"))); len(dm.Data.Components) != 0 {
+		t.Error("the DM card offers rating")
+	}
+}
