@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,5 +97,21 @@ func TestBadAPIURL(t *testing.T) {
 	code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", "secret-token-value", "DISCORD_API_URL", "ftp://x"), "run")
 	if code != 2 || !strings.Contains(errs, "DISCORD_API_URL") || strings.Contains(errs, "secret-token-value") {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+func TestTrySavesChart(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	if code, _, errs := runMain(t, env(db), "try", "--guild", "5", "--user", "7", "/rate film:anora score:8"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := runMain(t, env(db), "try", "--guild", "5", "--files", dir, "/ratings film:anora")
+	if code != 0 || !strings.Contains(out, "saved to "+filepath.Join(dir, "ratings.png")) {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "ratings.png"))
+	if err != nil || !bytes.HasPrefix(data, []byte("\x89PNG")) {
+		t.Errorf("no PNG saved: %v", err)
 	}
 }
