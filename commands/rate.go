@@ -215,6 +215,32 @@ func histogram(a storage.Aggregate) string {
 
 const ratersPerPage = 20
 
+// pageOf returns page p (1-based) of items, per to a page, and the number
+// of pages; a page that no longer exists is the user's error.
+func pageOf[T any](items []T, per, p int) ([]T, int, error) {
+	pages := (len(items) + per - 1) / per
+	if p < 1 || p > pages {
+		return nil, pages, userErr("That page no longer exists.")
+	}
+	return items[(p-1)*per : min(p*per, len(items))], pages, nil
+}
+
+// paged is a new message, or, when a page button asked, an update of it.
+func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.MessageComponent) *discordgo.InteractionResponse {
+	if isUpdate {
+		return update(embed, rows...)
+	}
+	return message(embed, rows...)
+}
+
+// filmName labels a rated film, which may have been removed since.
+func (s *Set) filmName(scope storage.Scope, id uint64) string {
+	if f, err := s.store.Film(scope, id); err == nil {
+		return clip(label(f), 150)
+	}
+	return "(a removed film)"
+}
+
 // ratings answers /ratings film:.
 func (s *Set) ratings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, _, err := member(i)
@@ -240,12 +266,12 @@ func (s *Set) ratingsPage(scope storage.Scope, film storage.Film, p int, isUpdat
 	if err != nil {
 		return nil, err
 	}
-	pages := (len(rs) + ratersPerPage - 1) / ratersPerPage
-	if p < 1 || p > pages {
-		return nil, userErr("That page no longer exists.")
+	page, pages, err := pageOf(rs, ratersPerPage, p)
+	if err != nil {
+		return nil, err
 	}
 	var lines []string
-	for _, r := range rs[(p-1)*ratersPerPage : min(p*ratersPerPage, len(rs))] {
+	for _, r := range page {
 		lines = append(lines, fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score))
 	}
 	embed := &discordgo.MessageEmbed{
@@ -256,9 +282,8 @@ func (s *Set) ratingsPage(scope storage.Scope, film storage.Film, p int, isUpdat
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
 		Color:  colour,
 	}
-	r := message(embed, pager("ratings", "page", film.ID, p, pages)...)
+	r := paged(isUpdate, embed, pager("ratings", "page", film.ID, p, pages))
 	if isUpdate {
-		r = update(embed, pager("ratings", "page", film.ID, p, pages)...)
 		r.Data.Attachments = &[]*discordgo.MessageAttachment{} // replace the old chart
 	}
 	r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: bytes.NewReader(chartPNG(a))}}
@@ -311,25 +336,17 @@ func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discord
 	if len(aggs) == 0 {
 		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
 	}
-	pages := (len(aggs) + topPerPage - 1) / topPerPage
-	if p < 1 || p > pages {
-		return nil, userErr("That page no longer exists.")
+	page, pages, err := pageOf(aggs, topPerPage, p)
+	if err != nil {
+		return nil, err
 	}
 	var lines []string
-	for k, a := range aggs[(p-1)*topPerPage : min(p*topPerPage, len(aggs))] {
-		name := "(a removed film)"
-		if f, err := s.store.Film(scope, a.Film); err == nil {
-			name = clip(label(f), 200)
-		}
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, name, a.Average(), a.Count))
+	for k, a := range page {
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmName(scope, a.Film), a.Average(), a.Count))
 	}
 	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %d rating(s) · page %d of %d", minN, p, pages)}}
-	rows := pager("top", "page", uint64(minN), p, pages)
-	if isUpdate {
-		return update(embed, rows...), nil
-	}
-	return message(embed, rows...), nil
+	return paged(isUpdate, embed, pager("top", "page", uint64(minN), p, pages)), nil
 }
 
 // topButton turns the pages of /top; the custom id carries min_ratings.
@@ -368,25 +385,17 @@ func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bo
 	if len(rs) == 0 {
 		return nil, userErr("<@%d> has not rated any film in this server yet.", user)
 	}
-	pages := (len(rs) + ratersPerPage - 1) / ratersPerPage
-	if p < 1 || p > pages {
-		return nil, userErr("That page no longer exists.")
+	page, pages, err := pageOf(rs, ratersPerPage, p)
+	if err != nil {
+		return nil, err
 	}
 	var lines []string
-	for _, r := range rs[(p-1)*ratersPerPage : min(p*ratersPerPage, len(rs))] {
-		name := "(a removed film)"
-		if f, err := s.store.Film(scope, r.Film); err == nil {
-			name = clip(label(f), 150)
-		}
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name, Stars(r.Score), r.Score, r.At.Unix()))
+	for _, r := range page {
+		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmName(scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%d films · page %d of %d", len(rs), p, pages)}}
-	rows := pager("mine", "page", user, p, pages)
-	if isUpdate {
-		return update(embed, rows...), nil
-	}
-	return message(embed, rows...), nil
+	return paged(isUpdate, embed, pager("mine", "page", user, p, pages)), nil
 }
 
 // mineButton turns the pages of /myratings.
