@@ -46,9 +46,10 @@ type Options struct {
 	DeferAfter time.Duration
 	// Timeout bounds one handler; past it the user is told to try again.
 	Timeout time.Duration
-	// RespondTimeout bounds the first answer's HTTP call, so that a rate
-	// limit cannot eat Discord's 3-second window.
-	RespondTimeout time.Duration
+	// AnswerWindow is how long after an interaction arrives its first
+	// answer may still be sent (and retried after a 429): Discord's 3 s,
+	// less a margin for the trip.
+	AnswerWindow time.Duration
 }
 
 // Bot routes interactions to handlers and sends their answers.
@@ -78,8 +79,8 @@ func New(resp Responder, cmds []Command, components map[string]Handler, opts Opt
 	if opts.Timeout == 0 {
 		opts.Timeout = 30 * time.Second
 	}
-	if opts.RespondTimeout == 0 {
-		opts.RespondTimeout = 2500 * time.Millisecond
+	if opts.AnswerWindow == 0 {
+		opts.AnswerWindow = 2900 * time.Millisecond
 	}
 	b := &Bot{resp: resp, log: opts.Logger, opts: opts, commands: map[string]Command{}, components: components}
 	for _, c := range cmds {
@@ -108,7 +109,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		b.send(i, ephemeralText(msgClosing), b.log)
+		b.send(i, ephemeralText(msgClosing), time.Now(), b.log)
 		return
 	}
 	b.inflight.Add(1)
@@ -145,7 +146,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	case <-timer.C:
 		// Autocomplete cannot be deferred: its answer is late and lost.
 		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-			deferred = b.deferAnswer(i, log)
+			deferred = b.deferAnswer(i, start, log)
 		}
 		select {
 		case res = <-done:
@@ -157,7 +158,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	if deferred {
 		b.edit(i, resp, log)
 	} else {
-		b.send(i, resp, log)
+		b.send(i, resp, start, log)
 	}
 	log.Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
 }
@@ -251,28 +252,43 @@ func ephemeralText(msg string) *discordgo.InteractionResponse {
 
 // deferAnswer tells Discord the answer is coming: "thinking…" for a
 // command, a silent acknowledgement for a button.
-func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, log *slog.Logger) bool {
+func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, start time.Time, log *slog.Logger) bool {
 	t := discordgo.InteractionResponseDeferredChannelMessageWithSource
 	if i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit {
 		t = discordgo.InteractionResponseDeferredMessageUpdate
 	}
-	if err := b.respond(i, &discordgo.InteractionResponse{Type: t}); err != nil {
+	if err := b.respond(i, &discordgo.InteractionResponse{Type: t}, start); err != nil {
 		log.Error("defer failed", "err", err)
 		return false
 	}
 	return true
 }
 
-// respond sends the first answer without retrying on a rate limit: a
-// retry would outlive the 3-second window.
-func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse) error {
-	ctx, cancel := context.WithTimeout(context.Background(), b.opts.RespondTimeout)
+// respond sends the first answer. discordgo's own retry on a 429 sleeps
+// without limit, which could outlive Discord's 3-second window; so it is
+// turned off, and the bot retries here only while the wait still fits in
+// the answer window counted from the interaction's arrival.
+func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, start time.Time) error {
+	deadline := start.Add(b.opts.AnswerWindow)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
-	return b.resp.InteractionRespond(i.Interaction, r, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	for {
+		err := b.resp.InteractionRespond(i.Interaction, r, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		var rl *discordgo.RateLimitError
+		if !errors.As(err, &rl) || rl.RateLimit == nil || rl.TooManyRequests == nil || time.Until(deadline) <= rl.RetryAfter {
+			return err
+		}
+		b.log.Warn("rate limited on an interaction answer; retrying", "interaction", i.ID, "retry_after", rl.RetryAfter)
+		select {
+		case <-time.After(rl.RetryAfter):
+		case <-ctx.Done():
+			return err
+		}
+	}
 }
 
-func (b *Bot) send(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, log *slog.Logger) {
-	if err := b.respond(i, r); err != nil {
+func (b *Bot) send(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, start time.Time, log *slog.Logger) {
+	if err := b.respond(i, r, start); err != nil {
 		log.Error("respond failed", "err", err)
 	}
 }

@@ -273,3 +273,39 @@ func TestBucketPoolIsBounded(t *testing.T) {
 		t.Errorf("%d buckets for 10,000 tokens, want at most %d", len(seen), bucketPool)
 	}
 }
+
+// limited fails the first answer with a 429, as Discord may.
+type limited struct {
+	recorder
+	calls int
+	after time.Duration
+}
+
+func (l *limited) InteractionRespond(i *discordgo.Interaction, r *discordgo.InteractionResponse, o ...discordgo.RequestOption) error {
+	l.calls++
+	if l.calls == 1 {
+		return &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{TooManyRequests: &discordgo.TooManyRequests{RetryAfter: l.after}}}
+	}
+	return l.recorder.InteractionRespond(i, r, o...)
+}
+
+func TestRateLimitedAnswerRetriedInWindow(t *testing.T) {
+	h := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return ok("hello"), nil
+	}
+	for _, c := range []struct {
+		after time.Duration
+		want  int // answers delivered
+	}{{100 * time.Millisecond, 1}, {5 * time.Second, 0}} {
+		rl := &limited{after: c.after}
+		b := New(rl, []Command{cmd("hi", h)}, nil, Options{Logger: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))})
+		start := time.Now()
+		b.Handle(slash("hi"))
+		if len(rl.responses) != c.want {
+			t.Errorf("retry_after %v: %d answers, want %d", c.after, len(rl.responses), c.want)
+		}
+		if time.Since(start) > 3*time.Second {
+			t.Errorf("retry_after %v: took %v, past Discord's window", c.after, time.Since(start))
+		}
+	}
+}

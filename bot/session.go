@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -30,12 +31,39 @@ type Config struct {
 	ShutdownTimeout time.Duration
 }
 
+var (
+	routeLogs sync.Once
+	dgLogger  atomic.Pointer[slog.Logger]
+)
+
+// discordgoLog sends discordgo's own log lines into our structured log,
+// shortened: at warning level it can dump whole payloads.
+func discordgoLog(level, _ int, format string, a ...any) {
+	log := dgLogger.Load()
+	if log == nil {
+		return
+	}
+	msg := fmt.Sprintf(format, a...)
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	if level <= discordgo.LogError {
+		log.Error("discordgo", "msg", msg)
+	} else {
+		log.Warn("discordgo", "msg", msg)
+	}
+}
+
 // NewSession returns a discordgo session set up for cfg, not yet open.
 // Its log level never includes debug, which would log the token.
 func NewSession(cfg Config) (*discordgo.Session, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("no token")
 	}
+	if cfg.Logger != nil {
+		dgLogger.Store(cfg.Logger)
+	}
+	routeLogs.Do(func() { discordgo.Logger = discordgoLog })
 	s, err := discordgo.New("Bot " + cfg.Token)
 	if err != nil {
 		return nil, err

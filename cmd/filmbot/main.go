@@ -134,7 +134,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 			log.Info("database closed", "path", cfg.DB)
 		}
 	}()
-	s, err := bot.NewSession(bot.Config{Token: cfg.Token, APIURL: cfg.APIURL})
+	s, err := bot.NewSession(bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log})
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/sandbox"
+)
+
+// live is the real bot, as `filmbot run` builds it, connected through
+// discordgo's gateway session to a sandbox.
+type live struct {
+	t    *testing.T
+	sb   *sandbox.Server
+	stop context.CancelFunc
+	done chan int
+	logs *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startLive(t *testing.T, opts sandbox.Options) *live {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	l := &live{t: t, sb: sb, stop: stop, done: make(chan int, 1), logs: &syncBuffer{}}
+	getenv := env(filepath.Join(t.TempDir(), "e2e.db"), "DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug")
+	go func() { l.done <- Main(ctx, []string{"run"}, getenv, io.Discard, l.logs) }()
+	t.Cleanup(func() {
+		l.shutdown()
+		sb.Close()
+		if strings.Contains(l.logs.String(), sb.Token()) {
+			t.Error("the token appears in the logs")
+		}
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", l.logs)
+		}
+	})
+	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := sb.WaitCommands(wctx, ""); err != nil {
+		t.Fatalf("the bot never registered its commands: %v", err)
+	}
+	return l
+}
+
+func (l *live) shutdown() int {
+	l.stop()
+	select {
+	case code := <-l.done:
+		l.done <- code
+		return code
+	case <-time.After(30 * time.Second):
+		l.t.Fatal("the bot did not stop")
+		return -1
+	}
+}
+
+func (l *live) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	l.t.Cleanup(cancel)
+	return ctx
+}
+
+// do runs a command line as m and returns the answer.
+func (l *live) do(m sandbox.Member, line string) *sandbox.Answer {
+	l.t.Helper()
+	a, _, err := l.sb.Do(l.ctx(), m, line)
+	if err != nil {
+		l.t.Fatalf("%s: %v", line, err)
+	}
+	return a
+}
+
+func (l *live) click(m sandbox.Member, msg *sandbox.Message, id string) *sandbox.Answer {
+	l.t.Helper()
+	ix, err := l.sb.Click(m, msg.ID, id)
+	if err != nil {
+		l.t.Fatalf("click %s: %v", id, err)
+	}
+	a, err := ix.Wait(l.ctx())
+	if err != nil {
+		l.t.Fatalf("click %s: %v", id, err)
+	}
+	return a
+}
+
+func (l *live) noViolations() {
+	l.t.Helper()
+	for _, v := range l.sb.Violations() {
+		l.t.Errorf("Discord would refuse: %s", v)
+	}
+}
+
+func buttonIDs(m *sandbox.Message) map[string]string {
+	out := map[string]string{}
+	for _, c := range m.Components {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, x := range row.Components {
+			if b, ok := x.(*discordgo.Button); ok && !b.Disabled {
+				out[b.Label] = b.CustomID
+			}
+		}
+	}
+	return out
+}
+
+func TestEndToEndReview(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	defs := l.sb.Commands("")
+	var names []string
+	for _, d := range defs {
+		names = append(names, d.Name)
+	}
+	if got := strings.Join(names, " "); !strings.Contains(got, "review cast film rate") {
+		t.Errorf("registered: %s", got)
+	}
+
+	a := l.do(sandbox.Viewer, `/review film:anora about:"Drew Daniels"`)
+	if a.Type != discordgo.InteractionResponseChannelMessageWithSource || a.Message.Embeds[0].Footer.Text != "Excerpt 8 of 12" {
+		t.Fatalf("answer: type %d %+v", a.Type, a.Message)
+	}
+	msg := a.Message
+	next := l.click(sandbox.Viewer, msg, buttonIDs(msg)["Next ▶"])
+	if next.Type != discordgo.InteractionResponseUpdateMessage || next.Message.ID != msg.ID || next.Message.Embeds[0].Footer.Text != "Excerpt 9 of 12" {
+		t.Errorf("next: type %d, %q", next.Type, next.Message.Embeds[0].Footer.Text)
+	}
+	prev := l.click(sandbox.Viewer, next.Message, buttonIDs(next.Message)["◀ Previous"])
+	if prev.Message.Embeds[0].Footer.Text != "Excerpt 8 of 12" {
+		t.Errorf("previous: %q", prev.Message.Embeds[0].Footer.Text)
+	}
+	rnd := l.click(sandbox.Viewer, prev.Message, buttonIDs(prev.Message)["🎲 Random"])
+	if f := rnd.Message.Embeds[0].Footer.Text; f == "Excerpt 8 of 12" || !strings.HasPrefix(f, "Excerpt ") {
+		t.Errorf("random: %q", f)
+	}
+	all := l.click(sandbox.Viewer, rnd.Message, buttonIDs(rnd.Message)["Read it all"])
+	if !all.Message.Ephemeral() || all.Message.EphemeralFor != sandbox.Viewer.UserID || all.Message.ID == msg.ID {
+		t.Errorf("read it all: want a new message only the clicker sees, got %+v", all.Message)
+	}
+	page2 := l.click(sandbox.Viewer, all.Message, buttonIDs(all.Message)["Next ▶"])
+	if !strings.Contains(page2.Message.Embeds[0].Footer.Text, "page 2 of") {
+		t.Errorf("page 2: %q", page2.Message.Embeds[0].Footer.Text)
+	}
+
+	ac, err := l.sb.Autocomplete(sandbox.Viewer, "/review film:anroa", "film")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans, err := ac.Wait(l.ctx())
+	if err != nil || len(ans.Choices) == 0 || ans.Choices[0].Name != "Anora (2024)" {
+		t.Errorf("autocomplete: %v %+v", err, ans)
+	}
+	if cast := l.do(sandbox.Viewer, "/cast film:anora"); !strings.Contains(cast.Message.Embeds[0].Description, "Yura Borisov") {
+		t.Errorf("cast: %+v", cast.Message.Embeds[0])
+	}
+	if card := l.do(sandbox.DMUser, "/film film:ani"); card.Message.Embeds[0].Title != "Anora (2024)" {
+		t.Errorf("film in a DM: %+v", card.Message)
+	}
+	bad := l.do(sandbox.Viewer, "/review film:nosuch")
+	if !bad.Message.Ephemeral() || !strings.Contains(bad.Message.Content, `No film called "nosuch"`) {
+		t.Errorf("unknown film: %+v", bad.Message)
+	}
+	l.noViolations()
+}
+
+func TestEndToEndRatings(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	a := l.do(sandbox.Viewer, "/rate film:anora score:7")
+	if !a.Message.Ephemeral() || !strings.Contains(a.Message.Embeds[0].Description, "★★★½") {
+		t.Fatalf("rate: %+v", a.Message)
+	}
+	card := l.do(sandbox.Moderator, "/film film:anora")
+	sel, err := l.sb.Select(sandbox.Moderator, card.Message.ID, "rate:select:1", "10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans, err := sel.Wait(l.ctx()); err != nil || !strings.Contains(ans.Message.Embeds[0].Description, "8.5") {
+		t.Errorf("rate from the card: %v %+v", err, ans)
+	}
+	r := l.do(sandbox.Viewer, "/ratings film:anora")
+	if len(r.Message.Attachments) != 1 || r.Message.Attachments[0].Filename != "ratings.png" {
+		t.Errorf("chart not attached: %+v", r.Message.Attachments)
+	}
+	if top := l.do(sandbox.Viewer, "/top"); !strings.Contains(top.Message.Embeds[0].Description, "Anora (2024)** — 8.5/10 from 2") {
+		t.Errorf("top: %q", top.Message.Embeds[0].Description)
+	}
+	if dm := l.do(sandbox.DMUser, "/rate film:anora score:3"); !strings.Contains(dm.Message.Content, "servers") {
+		t.Errorf("rate in a DM: %+v", dm.Message)
+	}
+	l.noViolations()
+}
+
+func TestEndToEndResumesAfterDrop(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	l.do(sandbox.Viewer, "/film film:anora")
+	l.sb.DropConnection()
+	// Dispatched while the connection is down: delivered on resume.
+	ix, err := l.sb.Command(sandbox.Viewer, "/review film:anora excerpt:2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := l.sb.WaitConnected(ctx); err != nil {
+		t.Fatal("the bot did not reconnect")
+	}
+	// The event above may have missed Discord's window while the bot was
+	// away; what matters is that the session resumed and answers go on.
+	_, resumes := l.sb.GatewayStats()
+	if resumes < 1 {
+		t.Error("the bot identified again instead of resuming")
+	}
+	_ = ix
+	a := l.do(sandbox.Viewer, "/review film:anora excerpt:3")
+	if a.Message.Embeds[0].Footer.Text != "Excerpt 3 of 12" {
+		t.Errorf("after resume: %+v", a.Message)
+	}
+	if err := l.sb.RequestReconnect(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if err := l.sb.WaitConnected(ctx); err != nil {
+		t.Fatal("no reconnect after op 7")
+	}
+	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:4"); a.Message.Embeds[0].Footer.Text != "Excerpt 4 of 12" {
+		t.Errorf("after op 7: %+v", a.Message)
+	}
+}
+
+func TestEndToEnd429OnCallback(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	l.sb.FailNext(sandbox.Fault{Method: "POST", Path: "/callback", Status: 429, RetryAfter: 0.3})
+	a := l.do(sandbox.Viewer, "/review film:anora excerpt:5")
+	if a.Message == nil || a.Message.Embeds[0].Footer.Text != "Excerpt 5 of 12" {
+		t.Fatalf("after a 429: %+v", a)
+	}
+	if a.Latency > 3*time.Second {
+		t.Errorf("answered after %v", a.Latency)
+	}
+	l.noViolations()
+}
+
+func TestEndToEndShutdownFinishesInFlight(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	var ixs []*sandbox.Interaction
+	for k := 1; k <= 20; k++ {
+		ix, err := l.sb.Command(sandbox.Viewer, fmt.Sprintf("/review film:anora excerpt:%d", k%12+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ixs = append(ixs, ix)
+	}
+	if code := l.shutdown(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	for _, ix := range ixs {
+		a := ix.Answer()
+		if a.Message == nil {
+			continue // dispatched after the bot stopped reading: Discord would show "did not respond"
+		}
+		if strings.Contains(a.Message.Content, "went wrong") {
+			t.Errorf("an interaction in flight failed: %q", a.Message.Content)
+		}
+	}
+	if !strings.Contains(l.logs.String(), "database closed") {
+		t.Error("the database was not closed cleanly")
+	}
+}

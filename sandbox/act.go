@@ -1,0 +1,234 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Default members of the default guilds: a moderator and a member in
+// each, for tests and the playground.
+var (
+	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo (moderator)", Permissions: discordgo.PermissionManageMessages}
+	Viewer      = Member{GuildID: "100000000000000001", UserID: "500000000000000002", Name: "Vi (member)"}
+	OtherMember = Member{GuildID: "100000000000000002", UserID: "500000000000000003", Name: "Oz (member, other server)"}
+	DMUser      = Member{UserID: "500000000000000002", Name: "Vi (in a DM)"}
+)
+
+// channelOf is the channel a member acts in: the guild's first channel,
+// or a DM channel.
+func (s *Server) channelOf(m Member) string {
+	for _, g := range s.opts.Guilds {
+		if g.ID == m.GuildID && len(g.Channels) > 0 {
+			return g.Channels[0].ID
+		}
+	}
+	return "600" + m.UserID[3:]
+}
+
+// defs are the commands a member in m's guild can use.
+func (s *Server) defs(m Member) []*discordgo.ApplicationCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := append([]*discordgo.ApplicationCommand(nil), s.commands[""]...)
+	if m.GuildID != "" {
+		out = append(out, s.commands[m.GuildID]...)
+	}
+	return out
+}
+
+// Command runs a slash command line such as '/review film:anora' as m,
+// typed by the registered definitions, and returns the interaction.
+func (s *Server) Command(m Member, line string) (*Interaction, error) {
+	return s.command(m, line, "")
+}
+
+// Autocomplete asks for suggestions of option in a partly typed line.
+func (s *Server) Autocomplete(m Member, line, option string) (*Interaction, error) {
+	return s.command(m, line, option)
+}
+
+func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
+	defs := s.defs(m)
+	data, err := ParseCommandLine(line, defs, focus)
+	if err != nil {
+		return nil, err
+	}
+	registered := false
+	for _, d := range defs {
+		registered = registered || d.Name == data.Name
+	}
+	if !registered {
+		return nil, fmt.Errorf("sandbox: /%s is not registered (Discord would not offer it)", data.Name)
+	}
+	t := discordgo.InteractionApplicationCommand
+	if focus != "" {
+		t = discordgo.InteractionApplicationCommandAutocomplete
+	}
+	return s.dispatch(m, t, data.Name, map[string]any{"id": data.ID, "name": data.Name, "type": 1, "options": orEmpty(data.Options)}, nil)
+}
+
+// Click clicks the button with customID on message msg as m. Like
+// Discord, it refuses buttons that are not on the message or are disabled.
+func (s *Server) Click(m Member, msgID, customID string) (*Interaction, error) {
+	if err := s.findComponent(msgID, customID, discordgo.ButtonComponent); err != nil {
+		return nil, err
+	}
+	return s.dispatch(m, discordgo.InteractionMessageComponent, customID,
+		map[string]any{"custom_id": customID, "component_type": discordgo.ButtonComponent}, &msgID)
+}
+
+// Select picks values in the select menu customID on message msg as m.
+func (s *Server) Select(m Member, msgID, customID string, values ...string) (*Interaction, error) {
+	if err := s.findComponent(msgID, customID, discordgo.SelectMenuComponent); err != nil {
+		return nil, err
+	}
+	return s.dispatch(m, discordgo.InteractionMessageComponent, customID,
+		map[string]any{"custom_id": customID, "component_type": discordgo.SelectMenuComponent, "values": values}, &msgID)
+}
+
+// SubmitModal submits the modal the bot opened in answer to ix, with
+// values by text input custom_id.
+func (s *Server) SubmitModal(m Member, ix *Interaction, values map[string]string) (*Interaction, error) {
+	s.mu.Lock()
+	modal := ix.modal
+	source := ix.sourceID
+	s.mu.Unlock()
+	if modal == nil {
+		return nil, fmt.Errorf("sandbox: interaction %s opened no modal", ix.ID)
+	}
+	var rows []map[string]any
+	for _, c := range modal.Components {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			if r, ok2 := c.(discordgo.ActionsRow); ok2 {
+				row = &r
+			} else {
+				continue
+			}
+		}
+		for _, in := range row.Components {
+			var ti discordgo.TextInput
+			switch x := in.(type) {
+			case *discordgo.TextInput:
+				ti = *x
+			case discordgo.TextInput:
+				ti = x
+			default:
+				continue
+			}
+			v := values[ti.CustomID]
+			if ti.Required && v == "" {
+				return nil, fmt.Errorf("sandbox: %q is required", ti.Label)
+			}
+			if ti.MaxLength > 0 && len([]rune(v)) > ti.MaxLength {
+				return nil, fmt.Errorf("sandbox: %q takes at most %d characters", ti.Label, ti.MaxLength)
+			}
+			rows = append(rows, map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": ti.CustomID, "value": v}}})
+		}
+	}
+	var src *string
+	if source != "" {
+		src = &source
+	}
+	return s.dispatch(m, discordgo.InteractionModalSubmit, modal.CustomID, map[string]any{"custom_id": modal.CustomID, "components": rows}, src)
+}
+
+func (s *Server) findComponent(msgID, customID string, kind discordgo.ComponentType) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg, ok := s.messages[msgID]
+	if !ok {
+		return fmt.Errorf("sandbox: no message %s", msgID)
+	}
+	for _, c := range msg.Components {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, x := range row.Components {
+			switch b := x.(type) {
+			case *discordgo.Button:
+				if kind == discordgo.ButtonComponent && b.CustomID == customID {
+					if b.Disabled {
+						return fmt.Errorf("sandbox: button %q is disabled", customID)
+					}
+					return nil
+				}
+			case *discordgo.SelectMenu:
+				if kind == discordgo.SelectMenuComponent && b.CustomID == customID {
+					return nil
+				}
+			}
+		}
+	}
+	return fmt.Errorf("sandbox: message %s has no %v %q", msgID, kind, customID)
+}
+
+// dispatch sends an INTERACTION_CREATE shaped as Discord sends it.
+func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, data map[string]any, msgID *string) (*Interaction, error) {
+	tok := make([]byte, 32)
+	rand.Read(tok)
+	ix := &Interaction{ID: s.newID(), Token: "aW50ZXJhY3Rpb24" + hex.EncodeToString(tok), Type: t, Name: name,
+		Member: m, ChannelID: s.channelOf(m), Created: time.Now(), s: s}
+	user := map[string]any{"id": m.UserID, "username": m.Name, "global_name": m.Name, "discriminator": "0", "avatar": nil}
+	payload := map[string]any{
+		"id": ix.ID, "application_id": s.AppID, "type": t, "data": data, "channel_id": ix.ChannelID,
+		"token": ix.Token, "version": 1, "locale": "en-US", "app_permissions": "2251799813685247",
+		"channel": map[string]any{"id": ix.ChannelID, "type": 0},
+	}
+	if m.GuildID != "" {
+		roles := m.Roles
+		if roles == nil {
+			roles = []string{}
+		}
+		payload["guild_id"] = m.GuildID
+		payload["guild_locale"] = "en-US"
+		payload["member"] = map[string]any{"user": user, "roles": roles, "permissions": strconv.FormatInt(m.Permissions, 10),
+			"joined_at": "2024-05-21T10:00:00.000000+00:00", "deaf": false, "mute": false, "nick": nil}
+	} else {
+		payload["user"] = user
+		payload["channel"] = map[string]any{"id": ix.ChannelID, "type": 1}
+	}
+	s.mu.Lock()
+	if msgID != nil {
+		msg := s.messages[*msgID]
+		if msg == nil {
+			s.mu.Unlock()
+			return nil, fmt.Errorf("sandbox: no message %s", *msgID)
+		}
+		ix.sourceID = *msgID
+		payload["message"] = msg.wire(s)
+	}
+	s.inter[ix.ID] = ix
+	s.byToken[ix.Token] = ix
+	s.mu.Unlock()
+	if err := s.gw.dispatch("INTERACTION_CREATE", payload); err != nil {
+		return nil, err
+	}
+	// Discord's window: if nothing arrives in time, the member sees
+	// "The application did not respond".
+	time.AfterFunc(s.opts.ResponseWindow, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !ix.responded {
+			s.violateLocked(ix.ID, "no answer within %v (%s)", s.opts.ResponseWindow, name)
+		}
+	})
+	return ix, nil
+}
+
+// Do runs a command line as m and waits for the answer.
+func (s *Server) Do(ctx context.Context, m Member, line string) (*Answer, *Interaction, error) {
+	ix, err := s.Command(m, line)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := ix.Wait(ctx)
+	return a, ix, err
+}

@@ -1,0 +1,645 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+)
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	api := func(pattern string, auth bool, h http.HandlerFunc) {
+		method, path, _ := strings.Cut(pattern, " ")
+		mux.HandleFunc(method+" /api/{v}"+path, func(w http.ResponseWriter, r *http.Request) {
+			if v := r.PathValue("v"); v != "v9" && v != "v10" {
+				apiError(w, http.StatusNotFound, 0, "404: Not Found")
+				return
+			}
+			if s.fault(w, r) {
+				return
+			}
+			if auth && r.Header.Get("Authorization") != "Bot "+s.opts.Token {
+				apiError(w, http.StatusUnauthorized, 0, "401: Unauthorized")
+				return
+			}
+			h(w, r)
+		})
+	}
+	api("GET /gateway", false, s.getGateway)
+	api("GET /gateway/bot", true, s.getGateway)
+	api("GET /users/@me", true, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": s.BotID, "username": s.BotName, "discriminator": "0", "bot": true})
+	})
+	api("GET /applications/@me", true, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": s.AppID, "name": s.BotName, "flags": 0})
+	})
+	api("PUT /applications/{app}/commands", true, s.putCommands)
+	api("PUT /applications/{app}/guilds/{guild}/commands", true, s.putCommands)
+	api("GET /applications/{app}/commands", true, s.getCommands)
+	api("GET /applications/{app}/guilds/{guild}/commands", true, s.getCommands)
+	api("POST /interactions/{id}/{token}/callback", false, s.callback)
+	api("PATCH /webhooks/{app}/{token}/messages/{msg}", false, s.editOriginal)
+	api("GET /webhooks/{app}/{token}/messages/{msg}", false, s.getOriginal)
+	api("DELETE /webhooks/{app}/{token}/messages/{msg}", false, s.deleteOriginal)
+	api("POST /webhooks/{app}/{token}", false, s.followup)
+	api("GET /channels/{channel}", true, s.getChannel)
+	api("POST /channels/{channel}/messages", true, s.postMessage)
+	api("GET /channels/{channel}/messages/{msg}", true, s.getMessage)
+	api("POST /channels/{channel}/messages/{msg}/threads", true, s.startThread)
+	mux.HandleFunc("GET /attachments/{id}/{name}", s.getAttachment)
+	mux.HandleFunc("GET /gateway", s.gw.serve)
+	mux.HandleFunc("GET /gateway/", s.gw.serve)
+	s.controlRoutes(mux)
+	return mux
+}
+
+// apiError answers the way Discord does: {"message": …, "code": …}.
+func apiError(w http.ResponseWriter, status, code int, msg string) {
+	writeJSON(w, status, map[string]any{"message": msg, "code": code})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// fault answers r with the first matching injected fault, if any.
+func (s *Server) fault(w http.ResponseWriter, r *http.Request) bool {
+	s.mu.Lock()
+	var f *Fault
+	for k := range s.faults {
+		c := s.faults[k]
+		if (c.Method == "" || c.Method == r.Method) && strings.Contains(r.URL.Path, c.Path) {
+			f = &c
+			s.faults = append(s.faults[:k], s.faults[k+1:]...)
+			break
+		}
+	}
+	s.mu.Unlock()
+	if f == nil {
+		return false
+	}
+	if f.Status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", fmt.Sprintf("%g", f.RetryAfter))
+		writeJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
+		return true
+	}
+	apiError(w, f.Status, 0, http.StatusText(f.Status))
+	return true
+}
+
+func (s *Server) getGateway(w http.ResponseWriter, r *http.Request) {
+	url := "ws://" + s.ln.Addr().String() + "/gateway"
+	writeJSON(w, 200, map[string]any{"url": url, "shards": 1,
+		"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+}
+
+var commandName = regexp.MustCompile(`^[-_\p{L}\p{N}]{1,32}$`)
+
+// checkCommand judges a command definition as Discord's registration does.
+func checkCommand(c *discordgo.ApplicationCommand) error {
+	if !commandName.MatchString(c.Name) || strings.ToLower(c.Name) != c.Name {
+		return fmt.Errorf("command name %q is not 1-32 lower-case letters, digits, - or _", c.Name)
+	}
+	if n := len([]rune(c.Description)); n < 1 || n > 100 {
+		return fmt.Errorf("/%s: description is %d characters, limit 1-100", c.Name, n)
+	}
+	return checkOptions(c.Name, c.Options)
+}
+
+func checkOptions(where string, opts []*discordgo.ApplicationCommandOption) error {
+	if len(opts) > 25 {
+		return fmt.Errorf("/%s: %d options, limit 25", where, len(opts))
+	}
+	optional := false
+	for _, o := range opts {
+		if !commandName.MatchString(o.Name) {
+			return fmt.Errorf("/%s: option name %q", where, o.Name)
+		}
+		if n := len([]rune(o.Description)); n < 1 || n > 100 {
+			return fmt.Errorf("/%s %s: description is %d characters, limit 1-100", where, o.Name, n)
+		}
+		if o.Required && optional {
+			return fmt.Errorf("/%s: required option %s after an optional one", where, o.Name)
+		}
+		optional = optional || !o.Required
+		if len(o.Choices) > 25 || (len(o.Choices) > 0 && o.Autocomplete) {
+			return fmt.Errorf("/%s %s: choices and autocomplete", where, o.Name)
+		}
+		if o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			if err := checkOptions(where+" "+o.Name, o.Options); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("app") != s.AppID {
+		apiError(w, 403, 20012, "You are not authorized to perform this action on this application")
+		return
+	}
+	var cmds []*discordgo.ApplicationCommand
+	if err := json.NewDecoder(r.Body).Decode(&cmds); err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return
+	}
+	guild := r.PathValue("guild")
+	for _, c := range cmds {
+		if err := checkCommand(c); err != nil {
+			s.violate("", "command registration refused: %v", err)
+			apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+			return
+		}
+	}
+	s.mu.Lock()
+	old := map[string]string{}
+	for _, c := range s.commands[guild] {
+		old[c.Name] = c.ID
+	}
+	for _, c := range cmds {
+		c.ID = old[c.Name]
+		if c.ID == "" {
+			c.ID = s.newID()
+		}
+		c.ApplicationID, c.GuildID, c.Version = s.AppID, guild, s.newID()
+		if c.Type == 0 {
+			c.Type = discordgo.ChatApplicationCommand
+		}
+	}
+	s.commands[guild] = cmds
+	s.notify()
+	s.mu.Unlock()
+	writeJSON(w, 200, cmds)
+}
+
+func (s *Server) getCommands(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, orEmpty(s.Commands(r.PathValue("guild"))))
+}
+
+// msgBody is a message in a request: a callback's data, an edit, a
+// follow-up or a channel message. Present tells which fields were sent.
+type msgBody struct {
+	Content         *string                                     `json:"content"`
+	Embeds          *[]*discordgo.MessageEmbed                  `json:"embeds"`
+	RawComponents   *[]json.RawMessage                          `json:"components"`
+	Flags           discordgo.MessageFlags                      `json:"flags"`
+	AllowedMentions *discordgo.MessageAllowedMentions           `json:"allowed_mentions"`
+	Attachments     *[]*discordgo.MessageAttachment             `json:"attachments"`
+	Choices         []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	CustomID        string                                      `json:"custom_id"`
+	Title           string                                      `json:"title"`
+	Components      []discordgo.MessageComponent                `json:"-"`
+	Files           map[string][]byte                           `json:"-"` // by filename
+}
+
+func (b *msgBody) decodeComponents() error {
+	if b.RawComponents == nil {
+		return nil
+	}
+	for _, raw := range *b.RawComponents {
+		c, err := discordgo.MessageComponentFromJSON(raw)
+		if err != nil {
+			return err
+		}
+		b.Components = append(b.Components, c)
+	}
+	return nil
+}
+
+// readBody reads a JSON or multipart (payload_json + files[n]) request.
+// wrapped is true for callbacks, whose message sits under "data".
+func readBody(r *http.Request, wrapped bool) (discordgo.InteractionResponseType, *msgBody, error) {
+	raw, files, err := readPayload(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var typ discordgo.InteractionResponseType
+	if wrapped {
+		var env struct {
+			Type discordgo.InteractionResponseType `json:"type"`
+			Data json.RawMessage                   `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &env); err != nil {
+			return 0, nil, err
+		}
+		typ, raw = env.Type, env.Data
+	}
+	b := &msgBody{Files: files}
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, b); err != nil {
+			return 0, nil, err
+		}
+		if err := b.decodeComponents(); err != nil {
+			return 0, nil, err
+		}
+	}
+	return typ, b, nil
+}
+
+func readPayload(r *http.Request) ([]byte, map[string][]byte, error) {
+	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		b, err := io.ReadAll(io.LimitReader(r.Body, 26<<20))
+		return b, nil, err
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	var payload []byte
+	files := map[string][]byte{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(p, 25<<20))
+		if err != nil {
+			return nil, nil, err
+		}
+		if p.FormName() == "payload_json" {
+			payload = data
+		} else if p.FileName() != "" {
+			files[p.FileName()] = data
+		}
+	}
+	return payload, files, nil
+}
+
+// response rebuilds the callback for limits.Check.
+func (b *msgBody) response(t discordgo.InteractionResponseType) *discordgo.InteractionResponse {
+	d := &discordgo.InteractionResponseData{Components: b.Components, Flags: b.Flags, AllowedMentions: b.AllowedMentions,
+		Choices: b.Choices, CustomID: b.CustomID, Title: b.Title}
+	if b.Content != nil {
+		d.Content = *b.Content
+	}
+	if b.Embeds != nil {
+		d.Embeds = *b.Embeds
+	}
+	return &discordgo.InteractionResponse{Type: t, Data: d}
+}
+
+// apply writes the fields sent onto m, storing new files as attachments.
+func (s *Server) apply(m *Message, b *msgBody) {
+	if b.Content != nil {
+		m.Content = *b.Content
+	}
+	if b.Embeds != nil {
+		m.Embeds = *b.Embeds
+	}
+	if b.RawComponents != nil {
+		m.Components = b.Components
+	}
+	if b.Attachments != nil {
+		m.Attachments = nil // only the listed ones stay; none are listed by id here
+	}
+	for name, data := range b.Files {
+		id := s.newID()
+		s.files[id+"/"+name] = data
+		m.Attachments = append(m.Attachments, &discordgo.MessageAttachment{ID: id, Filename: name, Size: len(data),
+			URL: s.URL + "/attachments/" + id + "/" + name, ProxyURL: s.URL + "/attachments/" + id + "/" + name})
+	}
+}
+
+func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
+	typ, body, err := readBody(r, true)
+	if err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix, ok := s.inter[r.PathValue("id")]
+	if !ok || ix.Token != r.PathValue("token") {
+		apiError(w, 404, 10062, "Unknown interaction")
+		return
+	}
+	late := time.Since(ix.Created)
+	switch {
+	case ix.responded:
+		s.violateLocked(ix.ID, "second callback (type %d): an interaction is answered once", typ)
+		apiError(w, 400, 40060, "Interaction has already been acknowledged.")
+		return
+	case late > s.opts.ResponseWindow:
+		s.violateLocked(ix.ID, "first answer after %v, past Discord's %v window", late.Round(time.Millisecond), s.opts.ResponseWindow)
+		apiError(w, 404, 10062, "Unknown interaction")
+		return
+	}
+	resp := body.response(typ)
+	if err := checkType(ix.Type, typ); err != nil {
+		s.violateLocked(ix.ID, "%v", err)
+		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		return
+	}
+	if err := limits.Check(resp); err != nil {
+		s.violateLocked(ix.ID, "callback type %d refused: %v", typ, err)
+		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		return
+	}
+	ix.responded, ix.respType, ix.latency = true, typ, late
+	switch typ {
+	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
+		m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
+		m.InteractionID = ix.ID
+		m.Flags = body.Flags
+		if m.Ephemeral() {
+			m.EphemeralFor = ix.Member.UserID
+		}
+		s.apply(m, body)
+		ix.messageID = m.ID
+		m.Thinking = typ == discordgo.InteractionResponseDeferredChannelMessageWithSource
+		ix.deferred = m.Thinking
+		ix.answered = !m.Thinking
+	case discordgo.InteractionResponseUpdateMessage, discordgo.InteractionResponseDeferredMessageUpdate:
+		m := s.messages[ix.sourceID]
+		if m == nil {
+			apiError(w, 404, 10008, "Unknown Message")
+			return
+		}
+		ix.messageID = m.ID
+		if typ == discordgo.InteractionResponseUpdateMessage {
+			s.apply(m, body)
+			m.Edits++
+			ix.answered = true
+		} else {
+			ix.deferred = true
+		}
+	case discordgo.InteractionApplicationCommandAutocompleteResult:
+		ix.choices, ix.answered = body.Choices, true
+	case discordgo.InteractionResponseModal:
+		ix.modal, ix.answered = resp.Data, true
+	}
+	s.notify()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkType refuses answers that do not fit the interaction's kind.
+func checkType(it discordgo.InteractionType, t discordgo.InteractionResponseType) error {
+	auto := it == discordgo.InteractionApplicationCommandAutocomplete
+	switch t {
+	case discordgo.InteractionApplicationCommandAutocompleteResult:
+		if !auto {
+			return fmt.Errorf("autocomplete result (8) to a %s interaction", it)
+		}
+		return nil
+	case discordgo.InteractionResponseUpdateMessage, discordgo.InteractionResponseDeferredMessageUpdate:
+		if it != discordgo.InteractionMessageComponent && it != discordgo.InteractionModalSubmit {
+			return fmt.Errorf("message update (%d) to a %s interaction: only buttons, menus and modals update", t, it)
+		}
+	case discordgo.InteractionResponseModal:
+		if it == discordgo.InteractionModalSubmit {
+			return fmt.Errorf("a modal in answer to a modal submit")
+		}
+	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
+	default:
+		return fmt.Errorf("unknown callback type %d", t)
+	}
+	if auto {
+		return fmt.Errorf("autocomplete must be answered with type 8, got %d", t)
+	}
+	return nil
+}
+
+func (s *Server) newMessage(channel, guild string) *Message {
+	m := &Message{ID: s.newID(), ChannelID: channel, GuildID: guild, AuthorID: s.BotID, Created: time.Now()}
+	s.messages[m.ID] = m
+	return m
+}
+
+// webhookInteraction finds the interaction behind a webhook token and
+// checks that follow-ups are still allowed. Callers hold s.mu.
+func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *Interaction {
+	ix, ok := s.byToken[r.PathValue("token")]
+	if !ok || r.PathValue("app") != s.AppID {
+		apiError(w, 404, 10015, "Unknown Webhook")
+		return nil
+	}
+	if time.Since(ix.Created) > s.opts.TokenTTL {
+		s.violateLocked(ix.ID, "%s %s after the interaction token expired (%v)", r.Method, r.URL.Path, s.opts.TokenTTL)
+		apiError(w, 401, 50027, "Invalid Webhook Token")
+		return nil
+	}
+	if !ix.responded {
+		s.violateLocked(ix.ID, "%s on the original response before any callback", r.Method)
+		apiError(w, 404, 10008, "Unknown Message")
+		return nil
+	}
+	return ix
+}
+
+func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
+	_, body, err := readBody(r, false)
+	if err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix := s.webhookInteraction(w, r)
+	if ix == nil {
+		return
+	}
+	m := s.messages[ix.messageID]
+	if r.PathValue("msg") != "@original" {
+		m = s.messages[r.PathValue("msg")]
+	}
+	if m == nil {
+		apiError(w, 404, 10008, "Unknown Message")
+		return
+	}
+	content := m.Content
+	if body.Content != nil {
+		content = *body.Content
+	}
+	embeds := m.Embeds
+	if body.Embeds != nil {
+		embeds = *body.Embeds
+	}
+	comps := m.Components
+	if body.RawComponents != nil {
+		comps = body.Components
+	}
+	if err := limits.Message(content, embeds, comps, body.AllowedMentions); err != nil {
+		s.violateLocked(ix.ID, "edit refused: %v", err)
+		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		return
+	}
+	s.apply(m, body)
+	m.Thinking = false
+	m.Edits++
+	ix.answered = true
+	s.notify()
+	writeJSON(w, 200, m.wire(s))
+}
+
+func (s *Server) getOriginal(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix := s.webhookInteraction(w, r)
+	if ix == nil {
+		return
+	}
+	m := s.messages[ix.messageID]
+	if m == nil {
+		apiError(w, 404, 10008, "Unknown Message")
+		return
+	}
+	writeJSON(w, 200, m.wire(s))
+}
+
+func (s *Server) deleteOriginal(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix := s.webhookInteraction(w, r)
+	if ix == nil {
+		return
+	}
+	delete(s.messages, ix.messageID)
+	s.notify()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
+	_, body, err := readBody(r, false)
+	if err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix := s.webhookInteraction(w, r)
+	if ix == nil {
+		return
+	}
+	resp := body.response(discordgo.InteractionResponseChannelMessageWithSource)
+	if err := limits.Check(resp); err != nil {
+		s.violateLocked(ix.ID, "follow-up refused: %v", err)
+		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		return
+	}
+	m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
+	m.InteractionID, m.Flags = ix.ID, body.Flags
+	if m.Ephemeral() {
+		m.EphemeralFor = ix.Member.UserID
+	}
+	s.apply(m, body)
+	ix.followups = append(ix.followups, m.ID)
+	ix.answered = true
+	s.notify()
+	if r.URL.Query().Get("wait") == "true" {
+		writeJSON(w, 200, m.wire(s))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.channels[r.PathValue("channel")]
+	if !ok {
+		apiError(w, 404, 10003, "Unknown Channel")
+		return
+	}
+	writeJSON(w, 200, channelWire(c))
+}
+
+func channelWire(c *Channel) map[string]any {
+	out := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": c.GuildID}
+	if c.ParentID != "" {
+		out["parent_id"] = c.ParentID
+	}
+	return out
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
+	_, body, err := readBody(r, false)
+	if err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.channels[r.PathValue("channel")]
+	if !ok {
+		apiError(w, 404, 10003, "Unknown Channel")
+		return
+	}
+	resp := body.response(discordgo.InteractionResponseChannelMessageWithSource)
+	if err := limits.Check(resp); err != nil {
+		s.violateLocked("", "channel message refused: %v", err)
+		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		return
+	}
+	m := s.newMessage(c.ID, c.GuildID)
+	s.apply(m, body)
+	s.notify()
+	writeJSON(w, 200, m.wire(s))
+}
+
+func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[r.PathValue("msg")]
+	if !ok || m.ChannelID != r.PathValue("channel") {
+		apiError(w, 404, 10008, "Unknown Message")
+		return
+	}
+	writeJSON(w, 200, m.wire(s))
+}
+
+func (s *Server) startThread(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[r.PathValue("msg")]
+	if !ok || m.ChannelID != r.PathValue("channel") {
+		apiError(w, 404, 10008, "Unknown Message")
+		return
+	}
+	if n := len([]rune(req.Name)); n < 1 || n > 100 {
+		s.violateLocked("", "thread name is %d characters, limit 1-100", n)
+		apiError(w, 400, 50035, "Invalid Form Body: name")
+		return
+	}
+	if m.ThreadID != "" {
+		apiError(w, 400, 160004, "A thread has already been created for this message")
+		return
+	}
+	c := &Channel{ID: m.ID, Name: req.Name, GuildID: m.GuildID, ParentID: m.ChannelID, Type: discordgo.ChannelTypeGuildPublicThread, MessageID: m.ID}
+	s.channels[c.ID] = c
+	m.ThreadID = c.ID
+	s.notify()
+	writeJSON(w, 201, channelWire(c))
+}
+
+func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	data, ok := s.files[r.PathValue("id")+"/"+r.PathValue("name")]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	http.ServeContent(w, r, r.PathValue("name"), time.Time{}, bytes.NewReader(data))
+}

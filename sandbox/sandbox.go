@@ -1,0 +1,286 @@
+// Package sandbox is a Discord-compatible server on loopback: the REST API
+// under /api/v9/ (and /api/v10/) and the gateway websocket, for everything
+// filmbot uses. Tests and people act as members through its Go API or its
+// control API under /_sandbox/; it judges what the bot sends the way Discord
+// would (limits, the 3-second window, token expiry, allowed_mentions) and
+// records each violation. Any bot can be pointed at it.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Options tune a sandbox. Zero values take Discord's numbers.
+type Options struct {
+	// Addr to listen on; default 127.0.0.1:0 (any free port).
+	Addr string
+	// Token the bot must present; default a random one.
+	Token string
+	// ResponseWindow is how long the bot has for its first answer (3 s).
+	ResponseWindow time.Duration
+	// TokenTTL is how long an interaction token takes edits and
+	// follow-ups (15 min).
+	TokenTTL time.Duration
+	// HeartbeatInterval sent in HELLO (41.25 s).
+	HeartbeatInterval time.Duration
+	// Guilds the bot is in; default two made-up servers.
+	Guilds []Guild
+}
+
+// Guild is a server the bot is in.
+type Guild struct {
+	ID, Name string
+	Channels []Channel
+}
+
+// Channel is a text channel or thread.
+type Channel struct {
+	ID, Name, GuildID, ParentID string
+	Type                        discordgo.ChannelType
+	MessageID                   string // for a thread started on a message
+}
+
+// Member is who acts: a user in a guild with permissions and roles, or
+// a user in a DM when GuildID is empty.
+type Member struct {
+	GuildID     string
+	UserID      string
+	Name        string
+	Permissions int64
+	Roles       []string
+}
+
+// Violation is something the bot did that Discord would refuse or punish.
+type Violation struct {
+	Interaction string // interaction id, if any
+	What        string
+	At          time.Time
+}
+
+func (v Violation) String() string { return fmt.Sprintf("interaction %s: %s", v.Interaction, v.What) }
+
+// Server is a running sandbox.
+type Server struct {
+	opts     Options
+	URL      string // http://127.0.0.1:port
+	AppID    string
+	BotID    string
+	BotName  string
+	ln       net.Listener
+	http     *http.Server
+	idSeq    atomic.Uint64
+	mu       sync.Mutex
+	changed  chan struct{}                              // closed and replaced on every state change
+	commands map[string][]*discordgo.ApplicationCommand // "" for global, else guild id
+	inter    map[string]*Interaction                    // by id
+	byToken  map[string]*Interaction
+	messages map[string]*Message
+	channels map[string]*Channel
+	files    map[string][]byte // attachment id/name → bytes
+	faults   []Fault
+	viol     []Violation
+	gw       *gateway
+}
+
+// Fault makes the sandbox answer one matching REST call with an error.
+type Fault struct {
+	Method     string  // "" matches any
+	Path       string  // substring of the path; "" matches any
+	Status     int     // 429, 500, …
+	RetryAfter float64 // seconds, for 429
+}
+
+// DefaultGuilds are the made-up servers a sandbox starts with.
+func DefaultGuilds() []Guild {
+	return []Guild{
+		{ID: "100000000000000001", Name: "Film Club", Channels: []Channel{
+			{ID: "200000000000000001", Name: "general"}, {ID: "200000000000000002", Name: "reviews"}}},
+		{ID: "100000000000000002", Name: "Cinema Nerds", Channels: []Channel{
+			{ID: "200000000000000003", Name: "general"}}},
+	}
+}
+
+// Start runs a sandbox until Close.
+func Start(opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Token == "" {
+		b := make([]byte, 24)
+		rand.Read(b)
+		opts.Token = "sandbox." + hex.EncodeToString(b)
+	}
+	if opts.ResponseWindow == 0 {
+		opts.ResponseWindow = 3 * time.Second
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 15 * time.Minute
+	}
+	if opts.HeartbeatInterval == 0 {
+		opts.HeartbeatInterval = 41250 * time.Millisecond
+	}
+	if opts.Guilds == nil {
+		opts.Guilds = DefaultGuilds()
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	s := &Server{
+		opts: opts, ln: ln, URL: "http://" + ln.Addr().String(),
+		AppID: "300000000000000001", BotID: "300000000000000001", BotName: "filmbot",
+		changed:  make(chan struct{}),
+		commands: map[string][]*discordgo.ApplicationCommand{},
+		inter:    map[string]*Interaction{}, byToken: map[string]*Interaction{},
+		messages: map[string]*Message{}, channels: map[string]*Channel{}, files: map[string][]byte{},
+	}
+	s.idSeq.Store(400000000000000000)
+	for _, g := range opts.Guilds {
+		for _, c := range g.Channels {
+			c.GuildID = g.ID
+			c.Type = discordgo.ChannelTypeGuildText
+			s.channels[c.ID] = &c
+		}
+	}
+	s.gw = newGateway(s)
+	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go s.http.Serve(ln)
+	return s, nil
+}
+
+// Token is the bot token the sandbox accepts.
+func (s *Server) Token() string { return s.opts.Token }
+
+// Guilds are the servers the bot is in.
+func (s *Server) Guilds() []Guild { return s.opts.Guilds }
+
+// Close stops the sandbox and drops every connection.
+func (s *Server) Close() error {
+	s.gw.closeAll()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return s.http.Shutdown(ctx)
+}
+
+func (s *Server) newID() string { return strconv.FormatUint(s.idSeq.Add(1), 10) }
+
+// notify wakes everyone waiting for a change. Callers hold s.mu.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond (called with s.mu held) is true or ctx ends.
+func (s *Server) waitFor(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		if cond() {
+			s.mu.Unlock()
+			return nil
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *Server) violate(interaction, format string, a ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.violateLocked(interaction, format, a...)
+}
+
+func (s *Server) violateLocked(interaction, format string, a ...any) {
+	s.viol = append(s.viol, Violation{Interaction: interaction, What: fmt.Sprintf(format, a...), At: time.Now()})
+	s.notify()
+}
+
+// Violations lists everything the bot did that Discord would refuse.
+func (s *Server) Violations() []Violation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Violation(nil), s.viol...)
+}
+
+// FailNext makes the next REST call matching f fail with f.Status.
+func (s *Server) FailNext(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// Commands returns the commands registered for guild ("" for global).
+func (s *Server) Commands(guild string) []*discordgo.ApplicationCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.commands[guild]
+}
+
+// WaitCommands waits until commands are registered for guild ("" global).
+func (s *Server) WaitCommands(ctx context.Context, guild string) ([]*discordgo.ApplicationCommand, error) {
+	var out []*discordgo.ApplicationCommand
+	err := s.waitFor(ctx, func() bool {
+		out = s.commands[guild]
+		return len(out) > 0
+	})
+	return out, err
+}
+
+// Message returns a message by id.
+func (s *Server) Message(id string) (*Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.messages[id]
+	if !ok {
+		return nil, false
+	}
+	c := *m
+	return &c, true
+}
+
+// ChannelMessages lists a channel's messages, oldest first (ephemeral
+// ones only for the member they were for).
+func (s *Server) ChannelMessages(channel string) []*Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*Message
+	for _, m := range s.messages {
+		if m.ChannelID == channel {
+			c := *m
+			out = append(out, &c)
+		}
+	}
+	sortMessages(out)
+	return out
+}
+
+// Threads lists the threads started in the sandbox.
+func (s *Server) Threads() []Channel {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Channel
+	for _, c := range s.channels {
+		if c.Type == discordgo.ChannelTypeGuildPublicThread {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+var errNoBot = errors.New("sandbox: no bot is connected to the gateway")
