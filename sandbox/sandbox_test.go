@@ -1,0 +1,205 @@
+package sandbox
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// toBox sends a discordgo session's requests to the sandbox.
+type toBox struct{ u *url.URL }
+
+func (t toBox) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.URL.Scheme, r.URL.Host, r.Host = t.u.Scheme, t.u.Host, t.u.Host
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// rawBot is a bare discordgo session whose answers the test chooses, to
+// see the sandbox judge them.
+func rawBot(t *testing.T, answer func(s *discordgo.Session, i *discordgo.InteractionCreate)) *Server {
+	t.Helper()
+	sb, err := Start(Options{ResponseWindow: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(sb.URL)
+	s, _ := discordgo.New("Bot " + sb.Token())
+	s.Client = &http.Client{Transport: toBox{u}}
+	s.LogLevel = -1
+	s.AddHandler(answer)
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplicationCommandBulkOverwrite(sb.AppID, "", []*discordgo.ApplicationCommand{
+		{Name: "ping", Description: "ping", Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "what", Description: "what", Autocomplete: true}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); sb.Close() })
+	return sb
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func none() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+func TestSandboxAcceptsAGoodAnswer(t *testing.T) {
+	sb := rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
+			Content: "pong " + i.ApplicationCommandData().Options[0].StringValue(), AllowedMentions: none(),
+			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.Button{Label: "again", CustomID: "again", Style: discordgo.PrimaryButton}}}}}})
+	})
+	a, ix, err := sb.Do(ctx(t), Viewer, "/ping what:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Message.Content != "pong x" || ix.Member.UserID != Viewer.UserID {
+		t.Errorf("answer %+v", a.Message)
+	}
+	if _, err := sb.Click(Viewer, a.Message.ID, "nope"); err == nil {
+		t.Error("clicked a button that is not on the message")
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
+	}
+	if _, err := sb.Command(Viewer, "/unregistered"); err == nil {
+		t.Error("ran an unregistered command")
+	}
+}
+
+func TestSandboxJudges(t *testing.T) {
+	long := strings.Repeat("x", 2001)
+	cases := map[string]struct {
+		answer func(s *discordgo.Session, i *discordgo.InteractionCreate)
+		want   string
+	}{
+		"too long": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: long, AllowedMentions: none()}})
+		}, "content is 2001"},
+		"mentions": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "@everyone"}})
+		}, "allowed_mentions"},
+		"custom id": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "x", AllowedMentions: none(),
+				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.Button{Label: "b", CustomID: strings.Repeat("c", 101)}}}}}})
+		}, "custom_id"},
+		"slow": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			time.Sleep(700 * time.Millisecond)
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "late", AllowedMentions: none()}})
+		}, "no answer within"},
+		"twice": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			r := &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "x", AllowedMentions: none()}}
+			s.InteractionRespond(i.Interaction, r)
+			s.InteractionRespond(i.Interaction, r)
+		}, "second callback"},
+		"update to a command": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 7, Data: &discordgo.InteractionResponseData{Content: "x", AllowedMentions: none()}})
+		}, "only buttons"},
+		"bad modal": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 9, Data: &discordgo.InteractionResponseData{
+				CustomID: "m", Title: strings.Repeat("t", 50), Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.TextInput{CustomID: "a", Label: "A", Style: discordgo.TextInputParagraph, MaxLength: 5000}}}}}})
+		}, "modal title"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sb := rawBot(t, c.answer)
+			if _, err := sb.Command(Viewer, "/ping what:x"); err != nil {
+				t.Fatal(err)
+			}
+			err := sb.waitFor(ctx(t), func() bool {
+				for _, v := range sb.viol {
+					if strings.Contains(v.What, c.want) {
+						return true
+					}
+				}
+				return false
+			})
+			if err != nil {
+				t.Errorf("no violation %q; got %v", c.want, sb.Violations())
+			}
+		})
+	}
+}
+
+func TestSandboxAutocompleteLimit(t *testing.T) {
+	sb := rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		var cs []*discordgo.ApplicationCommandOptionChoice
+		for k := 0; k < 26; k++ {
+			cs = append(cs, &discordgo.ApplicationCommandOptionChoice{Name: "n", Value: "v"})
+		}
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 8, Data: &discordgo.InteractionResponseData{Choices: cs}})
+	})
+	if _, err := sb.Autocomplete(Viewer, "/ping what:x", "what"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.waitFor(ctx(t), func() bool { return len(sb.viol) > 0 }); err != nil || !strings.Contains(sb.viol[0].What, "26 autocomplete") {
+		t.Errorf("violations: %v", sb.Violations())
+	}
+}
+
+func TestSandboxTokenExpiry(t *testing.T) {
+	var mu sync.Mutex
+	var got *discordgo.Interaction
+	sb := rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5})
+		mu.Lock()
+		got = i.Interaction
+		mu.Unlock()
+	})
+	sb.opts.TokenTTL = 200 * time.Millisecond
+	ix, err := sb.Command(Viewer, "/ping what:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.waitFor(ctx(t), func() bool { return ix.responded })
+	time.Sleep(300 * time.Millisecond)
+	u, _ := url.Parse(sb.URL)
+	s, _ := discordgo.New("Bot " + sb.Token())
+	s.Client = &http.Client{Transport: toBox{u}}
+	mu.Lock()
+	i := got
+	mu.Unlock()
+	content := "late"
+	if _, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: none()}); err == nil {
+		t.Error("edit after the token expired was accepted")
+	}
+	if v := sb.Violations(); len(v) == 0 || !strings.Contains(v[len(v)-1].What, "expired") {
+		t.Errorf("violations: %v", v)
+	}
+}
+
+func TestSandboxFaults(t *testing.T) {
+	sb := rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {})
+	sb.FailNext(Fault{Path: "/gateway", Status: 500})
+	resp, err := http.Get(sb.URL + "/api/v9/gateway")
+	if err != nil || resp.StatusCode != 500 {
+		t.Fatalf("fault not injected: %v %v", err, resp)
+	}
+	resp, _ = http.Get(sb.URL + "/api/v9/gateway")
+	if resp.StatusCode != 200 {
+		t.Error("fault applied twice")
+	}
+	req, _ := http.NewRequest("GET", sb.URL+"/api/v9/applications/"+sb.AppID+"/commands", nil)
+	req.Header.Set("Authorization", "Bot wrong")
+	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 401 {
+		t.Errorf("a wrong token got %d", resp.StatusCode)
+	}
+}
