@@ -180,7 +180,8 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	payload := map[string]any{
 		"id": ix.ID, "application_id": s.AppID, "type": t, "data": data, "channel_id": ix.ChannelID,
 		"token": ix.Token, "version": 1, "locale": "en-US", "app_permissions": "2251799813685247",
-		"channel": map[string]any{"id": ix.ChannelID, "type": 0},
+		"channel": map[string]any{"id": ix.ChannelID, "type": 0}, "entitlements": []any{},
+		"attachment_size_limit": 10 << 20,
 	}
 	if m.GuildID != "" {
 		roles := m.Roles
@@ -189,11 +190,16 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		}
 		payload["guild_id"] = m.GuildID
 		payload["guild_locale"] = "en-US"
+		payload["guild"] = map[string]any{"id": m.GuildID, "locale": "en-US", "features": []any{}}
+		payload["context"] = 0
+		payload["authorizing_integration_owners"] = map[string]any{"0": m.GuildID}
 		payload["member"] = map[string]any{"user": user, "roles": roles, "permissions": strconv.FormatInt(m.Permissions, 10),
 			"joined_at": "2024-05-21T10:00:00.000000+00:00", "deaf": false, "mute": false, "nick": nil}
 	} else {
 		payload["user"] = user
 		payload["channel"] = map[string]any{"id": ix.ChannelID, "type": 1}
+		payload["context"] = 1
+		payload["authorizing_integration_owners"] = map[string]any{"0": "0"}
 	}
 	s.mu.Lock()
 	if msgID != nil {

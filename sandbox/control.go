@@ -1,10 +1,20 @@
 package sandbox
 
-import "net/http"
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+)
 
 // controlRoutes serve /_sandbox/: the control API for people and other
-// programs (the playground, scripts in other languages).
+// programs (the playground, scripts in other languages) to act as members
+// and read what the bot answered. It is JSON over HTTP on loopback.
 func (s *Server) controlRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
+			"guilds": s.opts.Guilds, "members": []Member{Moderator, Viewer, OtherMember, DMUser}, "connected": s.Connected()})
+	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}
 		for _, v := range s.Violations() {
@@ -12,4 +22,115 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, 200, out)
 	})
+	mux.HandleFunc("GET /_sandbox/commands", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, orEmpty(s.defs(Member{GuildID: r.URL.Query().Get("guild")})))
+	})
+	type actReq struct {
+		Member       Member            `json:"member"`
+		Line         string            `json:"line"`
+		Autocomplete string            `json:"autocomplete"`
+		MessageID    string            `json:"message_id"`
+		CustomID     string            `json:"custom_id"`
+		Values       []string          `json:"values"`
+		Interaction  string            `json:"interaction_id"`
+		Fields       map[string]string `json:"fields"`
+	}
+	act := func(path string, do func(req actReq) (*Interaction, error)) {
+		mux.HandleFunc("POST /_sandbox/"+path, func(w http.ResponseWriter, r *http.Request) {
+			var req actReq
+			if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+				writeJSON(w, 400, map[string]any{"error": err.Error()})
+				return
+			}
+			ix, err := do(req)
+			if err != nil {
+				writeJSON(w, 400, map[string]any{"error": err.Error()})
+				return
+			}
+			writeJSON(w, 200, map[string]any{"id": ix.ID})
+		})
+	}
+	act("interactions", func(q actReq) (*Interaction, error) { return s.command(q.Member, q.Line, q.Autocomplete) })
+	act("click", func(q actReq) (*Interaction, error) { return s.Click(q.Member, q.MessageID, q.CustomID) })
+	act("select", func(q actReq) (*Interaction, error) { return s.Select(q.Member, q.MessageID, q.CustomID, q.Values...) })
+	act("modal", func(q actReq) (*Interaction, error) {
+		s.mu.Lock()
+		ix := s.inter[q.Interaction]
+		s.mu.Unlock()
+		if ix == nil {
+			return nil, errUnknownInteraction
+		}
+		return s.SubmitModal(q.Member, ix, q.Fields)
+	})
+	mux.HandleFunc("GET /_sandbox/interactions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		ix := s.inter[r.PathValue("id")]
+		s.mu.Unlock()
+		if ix == nil {
+			writeJSON(w, 404, map[string]any{"error": errUnknownInteraction.Error()})
+			return
+		}
+		if wait, err := time.ParseDuration(r.URL.Query().Get("wait")); err == nil && wait > 0 {
+			ctx, cancel := context.WithTimeout(r.Context(), min(wait, time.Minute))
+			ix.Wait(ctx)
+			cancel()
+		}
+		writeJSON(w, 200, s.answerJSON(ix))
+	})
+	mux.HandleFunc("GET /_sandbox/channels/{id}/messages", func(w http.ResponseWriter, r *http.Request) {
+		user := r.URL.Query().Get("user")
+		out := []map[string]any{}
+		for _, m := range s.ChannelMessages(r.PathValue("id")) {
+			if m.EphemeralFor == "" || m.EphemeralFor == user {
+				out = append(out, s.messageJSON(m))
+			}
+		}
+		writeJSON(w, 200, out)
+	})
+	mux.HandleFunc("POST /_sandbox/drop", func(w http.ResponseWriter, r *http.Request) {
+		s.DropConnection()
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+type sandboxError string
+
+func (e sandboxError) Error() string { return string(e) }
+
+const errUnknownInteraction = sandboxError("sandbox: unknown interaction")
+
+// messageJSON is a message as the control API shows it: Discord's shape
+// plus what only the sandbox knows.
+func (s *Server) messageJSON(m *Message) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := m.wire(s)
+	out["ephemeral_for"] = m.EphemeralFor
+	out["thinking"] = m.Thinking
+	out["thread_id"] = m.ThreadID
+	out["interaction_id"] = m.InteractionID
+	out["edits"] = m.Edits
+	return out
+}
+
+func (s *Server) answerJSON(ix *Interaction) map[string]any {
+	a := ix.Answer()
+	out := map[string]any{"id": ix.ID, "type": a.Type, "deferred": a.Deferred, "latency_ms": a.Latency.Seconds() * 1000,
+		"answered": a.Message != nil || a.Choices != nil || a.Modal != nil, "choices": orEmpty(a.Choices), "modal": a.Modal}
+	if a.Message != nil {
+		out["message"] = s.messageJSON(a.Message)
+	}
+	var fs []map[string]any
+	for _, f := range a.Followups {
+		fs = append(fs, s.messageJSON(f))
+	}
+	out["followups"] = orEmpty(fs)
+	var vs []string
+	for _, v := range s.Violations() {
+		if v.Interaction == ix.ID {
+			vs = append(vs, v.What)
+		}
+	}
+	out["violations"] = orEmpty(vs)
+	return out
 }

@@ -179,11 +179,28 @@ func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
 		if c.Type == 0 {
 			c.Type = discordgo.ChatApplicationCommand
 		}
+		fillOptions(c.Options)
+		if c.Options == nil {
+			c.Options = []*discordgo.ApplicationCommandOption{}
+		}
 	}
 	s.commands[guild] = cmds
 	s.notify()
 	s.mu.Unlock()
 	writeJSON(w, 200, cmds)
+}
+
+// fillOptions makes absent option lists empty: Discord sends [] where
+// discordgo would send null, and clients such as discord.js rely on it.
+func fillOptions(opts []*discordgo.ApplicationCommandOption) {
+	for _, o := range opts {
+		if o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+			if o.Options == nil {
+				o.Options = []*discordgo.ApplicationCommandOption{}
+			}
+			fillOptions(o.Options)
+		}
+	}
 }
 
 func (s *Server) getCommands(w http.ResponseWriter, r *http.Request) {

@@ -41,25 +41,29 @@ type Options struct {
 
 // Guild is a server the bot is in.
 type Guild struct {
-	ID, Name string
-	Channels []Channel
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Channels []Channel `json:"channels"`
 }
 
 // Channel is a text channel or thread.
 type Channel struct {
-	ID, Name, GuildID, ParentID string
-	Type                        discordgo.ChannelType
-	MessageID                   string // for a thread started on a message
+	ID        string                `json:"id"`
+	Name      string                `json:"name"`
+	GuildID   string                `json:"guild_id,omitempty"`
+	ParentID  string                `json:"parent_id,omitempty"`
+	Type      discordgo.ChannelType `json:"type"`
+	MessageID string                `json:"message_id,omitempty"` // for a thread started on a message
 }
 
 // Member is who acts: a user in a guild with permissions and roles, or
 // a user in a DM when GuildID is empty.
 type Member struct {
-	GuildID     string
-	UserID      string
-	Name        string
-	Permissions int64
-	Roles       []string
+	GuildID     string   `json:"guild_id,omitempty"`
+	UserID      string   `json:"user_id"`
+	Name        string   `json:"name"`
+	Permissions int64    `json:"permissions,string"`
+	Roles       []string `json:"roles,omitempty"`
 }
 
 // Violation is something the bot did that Discord would refuse or punish.

@@ -76,6 +76,8 @@ Usage:
   filmbot [run]        connect to Discord (needs DISCORD_TOKEN) and serve until SIGINT/SIGTERM
   filmbot try [flags] '/review film:anora about:"Drew Daniels"'
                        run one slash command locally and print the bot's answer
+  filmbot sandbox [--listen 127.0.0.1:PORT]
+                       run a local Discord-compatible server alone; prints its address and a bot token
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
@@ -109,6 +111,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return run(ctx, cfg, log, stderr)
 	case "try":
 		return try(ctx, cfg, args, stdout, stderr)
+	case "sandbox":
+		return runSandbox(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

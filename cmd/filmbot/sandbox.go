@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/filmbot/filmbot/sandbox"
+)
+
+// runSandbox serves a local Discord-compatible server until ctx ends, for
+// any bot (in any language) to connect to.
+func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (loopback)")
+	token := fs.String("token", "", "bot token to accept (default: a new random one)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return 2
+	}
+	sb, err := sandbox.Start(sandbox.Options{Addr: *listen, Token: *token})
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot sandbox:", err)
+		return 1
+	}
+	defer sb.Close()
+	fmt.Fprintf(stdout, "sandbox: a local Discord-compatible server (not Discord) at %s\n", sb.URL)
+	fmt.Fprintf(stdout, "DISCORD_API_URL=%s\nDISCORD_TOKEN=%s\n", sb.URL, sb.Token())
+	fmt.Fprintf(stdout, "REST: %s/api/v9/ (v10 too) · gateway: from GET /api/v9/gateway · control API: %s/_sandbox/\n", sb.URL, sb.URL)
+	if f, ok := stdout.(interface{ Sync() error }); ok {
+		f.Sync()
+	}
+	<-ctx.Done()
+	return 0
+}
