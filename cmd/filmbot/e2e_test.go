@@ -4,15 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/storage"
 )
 
 // live is the real bot, as `filmbot run` builds it, connected through
@@ -297,4 +301,77 @@ func TestEndToEndShutdownFinishesInFlight(t *testing.T) {
 	if !strings.Contains(l.logs.String(), "database closed") {
 		t.Error("the database was not closed cleanly")
 	}
+}
+
+// TestBinarySIGTERM runs the real binary against the sandbox and stops it
+// with SIGTERM while interactions are in flight: they are answered, the
+// process exits 0, and the database closes cleanly.
+func TestBinarySIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "filmbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	db := filepath.Join(dir, "bot.db")
+	cmd := exec.Command(bin, "run")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+db, "LOG_LEVEL=info")
+	var logs syncBuffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if _, err := sb.WaitCommands(ctx, ""); err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("no registration: %v\n%s", err, logs.String())
+	}
+	if a, _, err := sb.Do(ctx, sandbox.Viewer, "/rate film:anora score:9"); err != nil || a.Message == nil {
+		t.Fatalf("rate: %v", err)
+	}
+	var ixs []*sandbox.Interaction
+	for k := 0; k < 30; k++ {
+		ix, err := sb.Command(sandbox.Viewer, fmt.Sprintf("/review film:anora excerpt:%d", k%12+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ixs = append(ixs, ix)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, logs.String())
+	}
+	answered := 0
+	for _, ix := range ixs {
+		if a := ix.Answer(); a.Message != nil {
+			answered++
+			if strings.Contains(a.Message.Content, "went wrong") {
+				t.Errorf("failed in flight: %q", a.Message.Content)
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "database closed") {
+		t.Errorf("database not closed cleanly:\n%s", logs.String())
+	}
+	st, err := storage.Open(db, storage.Options{LockTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Check(); err != nil {
+		t.Error(err)
+	}
+	if r, err := st.UserRating(100000000000000001, 1, 500000000000000002); err != nil || r.Score != 9 {
+		t.Errorf("confirmed rating lost: %+v %v", r, err)
+	}
+	t.Logf("%d of %d interactions in flight at SIGTERM were answered", answered, len(ixs))
 }
