@@ -213,6 +213,9 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	}
 	s.inter[ix.ID] = ix
 	s.byToken[ix.Token] = ix
+	if s.opts.Retain > 0 && time.Since(s.pruneAt) > s.opts.Retain/4 {
+		s.pruneLocked(time.Now().Add(-s.opts.Retain))
+	}
 	s.mu.Unlock()
 	if err := s.gw.dispatch("INTERACTION_CREATE", payload); err != nil {
 		return nil, err
@@ -237,4 +240,23 @@ func (s *Server) Do(ctx context.Context, m Member, line string) (*Answer, *Inter
 	}
 	a, err := ix.Wait(ctx)
 	return a, ix, err
+}
+
+// pruneLocked forgets interactions dispatched before cutoff and the
+// messages they made. Callers hold s.mu.
+func (s *Server) pruneLocked(cutoff time.Time) {
+	s.pruneAt = time.Now()
+	for id, ix := range s.inter {
+		if ix.Created.After(cutoff) {
+			continue
+		}
+		if m, ok := s.messages[ix.messageID]; ok && m.InteractionID == ix.ID {
+			delete(s.messages, ix.messageID)
+		}
+		for _, f := range ix.followups {
+			delete(s.messages, f)
+		}
+		delete(s.inter, id)
+		delete(s.byToken, ix.Token)
+	}
 }

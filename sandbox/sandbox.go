@@ -37,6 +37,9 @@ type Options struct {
 	HeartbeatInterval time.Duration
 	// Guilds the bot is in; default two made-up servers.
 	Guilds []Guild
+	// Retain, when set, forgets interactions (and the messages they made)
+	// this long after dispatch, so a long load run holds bounded memory.
+	Retain time.Duration
 }
 
 // Guild is a server the bot is in.
@@ -85,6 +88,7 @@ type Server struct {
 	ln       net.Listener
 	http     *http.Server
 	idSeq    atomic.Uint64
+	pruneAt  time.Time
 	mu       sync.Mutex
 	changed  chan struct{}                              // closed and replaced on every state change
 	commands map[string][]*discordgo.ApplicationCommand // "" for global, else guild id

@@ -78,6 +78,8 @@ Usage:
                        run one slash command locally and print the bot's answer
   filmbot sandbox [--listen 127.0.0.1:PORT]
                        run a local Discord-compatible server alone; prints its address and a bot token
+  filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate]
+                       load the real bot through a sandbox; print interactions/s, p50/p99, memory
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
@@ -113,6 +115,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return try(ctx, cfg, args, stdout, stderr)
 	case "sandbox":
 		return runSandbox(ctx, args, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

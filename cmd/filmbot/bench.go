@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/filmbot/filmbot/sandbox"
+)
+
+// runBench drives concurrent members through a sandbox against the real
+// bot (this binary, started as `filmbot run` in a child process) and
+// prints throughput, latency from dispatch to callback, and the bot's
+// memory.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("n", 20000, "interactions to send")
+	rate := fs.Float64("rate", 1000, "target interactions per second (0: as fast as the members can)")
+	members := fs.Int("members", 64, "concurrent members")
+	mix := fs.String("mix", "review,autocomplete,rate", "kinds of interaction, sent in turn")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 || *members < 1 {
+		return 2
+	}
+	kinds := strings.Split(*mix, ",")
+	for _, k := range kinds {
+		if _, ok := benchLines[k]; !ok {
+			fmt.Fprintf(stderr, "filmbot bench: unknown kind %q (review, autocomplete, rate)\n", k)
+			return 2
+		}
+	}
+	sb, err := sandbox.Start(sandbox.Options{Retain: 10 * time.Second})
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot bench:", err)
+		return 1
+	}
+	defer sb.Close()
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot bench:", err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "filmbot-bench")
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot bench:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	child := exec.Command(self, "run")
+	child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
+		"FILMBOT_DB="+filepath.Join(dir, "bench.db"), "LOG_LEVEL=warn", "DISCORD_GUILD_ID=")
+	child.Stderr = stderr
+	if err := child.Start(); err != nil {
+		fmt.Fprintln(stderr, "filmbot bench:", err)
+		return 1
+	}
+	defer func() {
+		child.Process.Signal(os.Interrupt)
+		child.Wait()
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := sb.WaitCommands(wctx, ""); err != nil {
+		fmt.Fprintln(stderr, "filmbot bench: the bot did not connect:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members at %s/s, bot pid %d\n",
+		*n, *mix, *members, rateText(*rate), child.Process.Pid)
+
+	type result struct {
+		kind    string
+		latency time.Duration
+		err     error
+	}
+	jobs := make(chan int, *members)
+	results := make(chan result, *members)
+	var wg sync.WaitGroup
+	guild := sandbox.DefaultGuilds()[0].ID
+	for w := 0; w < *members; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			m := sandbox.Member{GuildID: guild, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
+			for k := range jobs {
+				kind := kinds[k%len(kinds)]
+				line, opt := benchLines[kind](k)
+				var ix *sandbox.Interaction
+				var err error
+				if opt != "" {
+					ix, err = sb.Autocomplete(m, line, opt)
+				} else {
+					ix, err = sb.Command(m, line)
+				}
+				if err != nil {
+					results <- result{kind: kind, err: err}
+					continue
+				}
+				actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				a, err := ix.Wait(actx)
+				cancel()
+				if err != nil {
+					results <- result{kind: kind, err: err}
+					continue
+				}
+				results <- result{kind: kind, latency: a.Latency}
+			}
+		}(w)
+	}
+	lat := map[string][]time.Duration{}
+	errs := 0
+	rss := map[string]int{}
+	done := make(chan struct{})
+	go func() {
+		count := 0
+		for r := range results {
+			count++
+			if r.err != nil {
+				errs++
+			} else {
+				lat[r.kind] = append(lat[r.kind], r.latency)
+			}
+			if count == *n/10 {
+				rss["warm"] = vmRSS(child.Process.Pid)
+			}
+		}
+		close(done)
+	}()
+	start := time.Now()
+	for k := 0; k < *n && ctx.Err() == nil; k++ {
+		if *rate > 0 {
+			if d := time.Until(start.Add(time.Duration(float64(k) / *rate * float64(time.Second)))); d > 0 {
+				time.Sleep(d)
+			}
+		}
+		jobs <- k
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(results)
+	<-done
+	rss["end"] = vmRSS(child.Process.Pid)
+	total := 0
+	fmt.Fprintf(stdout, "%-13s %8s %9s %9s %9s\n", "kind", "count", "p50", "p99", "max")
+	for _, k := range kinds {
+		ls := lat[k]
+		slices.Sort(ls)
+		total += len(ls)
+		if len(ls) == 0 {
+			continue
+		}
+		fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s\n", k, len(ls), pct(ls, 50), pct(ls, 99), ls[len(ls)-1].Round(time.Microsecond))
+	}
+	fmt.Fprintf(stdout, "answered %d in %s: %.0f interactions/s; %d errors; %d violations\n",
+		total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), errs, len(sb.Violations()))
+	fmt.Fprintf(stdout, "bot memory (RSS): %.1f MiB after %d interactions, %.1f MiB after %d\n",
+		float64(rss["warm"])/1024, *n/10, float64(rss["end"])/1024, *n)
+	if errs > 0 || len(sb.Violations()) > 0 {
+		for _, v := range first(sb.Violations(), 5) {
+			fmt.Fprintln(stdout, "  violation:", v)
+		}
+		return 1
+	}
+	return 0
+}
+
+var benchLines = map[string]func(k int) (line, option string){
+	"review":       func(k int) (string, string) { return fmt.Sprintf("/review film:anora excerpt:%d", k%12+1), "" },
+	"autocomplete": func(k int) (string, string) { return "/review film:" + []string{"an", "anroa", "ANORA", "ani"}[k%4], "film" },
+	"rate":         func(k int) (string, string) { return fmt.Sprintf("/rate film:anora score:%d", k%10+1), "" },
+}
+
+func rateText(r float64) string {
+	if r <= 0 {
+		return "max"
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	return sorted[(len(sorted)-1)*p/100].Round(time.Microsecond)
+}
+
+func first[T any](s []T, n int) []T { return s[:min(n, len(s))] }
+
+// vmRSS is a process's resident memory in KiB, from /proc (0 elsewhere).
+func vmRSS(pid int) int {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	return 0
+}
