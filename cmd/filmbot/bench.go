@@ -175,9 +175,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 var benchLines = map[string]func(k int) (line, option string){
-	"review":       func(k int) (string, string) { return fmt.Sprintf("/review film:anora excerpt:%d", k%12+1), "" },
-	"autocomplete": func(k int) (string, string) { return "/review film:" + []string{"an", "anroa", "ANORA", "ani"}[k%4], "film" },
-	"rate":         func(k int) (string, string) { return fmt.Sprintf("/rate film:anora score:%d", k%10+1), "" },
+	"review": func(k int) (string, string) { return fmt.Sprintf("/review film:anora excerpt:%d", k%12+1), "" },
+	"autocomplete": func(k int) (string, string) {
+		return "/review film:" + []string{"an", "anroa", "ANORA", "ani"}[k%4], "film"
+	},
+	"rate": func(k int) (string, string) { return fmt.Sprintf("/rate film:anora score:%d", k%10+1), "" },
 }
 
 func rateText(r float64) string {

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestMain lets `filmbot bench` start this test binary as the bot: run
+// with the argument "run", it is filmbot itself.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "run" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		os.Exit(Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func TestBenchSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the bot")
+	}
+	var out, errb bytes.Buffer
+	code := runBench(context.Background(), []string{"--n", "300", "--rate", "0", "--members", "8"}, &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "answered 300") || !strings.Contains(out.String(), "0 violations") {
+		t.Fatalf("exit %d:\n%s%s", code, out.String(), errb.String())
+	}
+	for _, kind := range []string{"review", "autocomplete", "rate"} {
+		if !strings.Contains(out.String(), kind) {
+			t.Errorf("no %s line", kind)
+		}
+	}
+	if code := runBench(context.Background(), []string{"--mix", "dance"}, &out, &errb); code != 2 {
+		t.Errorf("unknown kind: exit %d", code)
+	}
+}
