@@ -49,7 +49,8 @@ var (
 	bucketRatings     = []byte("ratings")      // scope|film|user → score, time
 	bucketUserRatings = []byte("user_ratings") // scope|user|film → score, time
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates}
+	bucketSettings    = []byte("settings")     // scope → Settings
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")

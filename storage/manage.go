@@ -1,0 +1,233 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Errors of the moderators' writes.
+var (
+	ErrBuiltIn = errors.New("the built-in catalog cannot be changed by a server")
+	ErrExists  = errors.New("already exists")
+)
+
+// Settings are a server's own settings.
+type Settings struct {
+	ReviewsChannel string `json:"reviews_channel,omitempty"` // where new reviews are announced
+	ModRole        string `json:"mod_role,omitempty"`        // a role whose members are moderators
+}
+
+// Settings returns scope's settings (zero when never set).
+func (db *DB) Settings(scope Scope) (Settings, error) {
+	var s Settings
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketSettings).Get(key(uint64(scope))); v != nil {
+			return json.Unmarshal(v, &s)
+		}
+		return nil
+	})
+	return s, err
+}
+
+// UpdateSettings changes scope's settings with fn in one transaction.
+func (db *DB) UpdateSettings(scope Scope, fn func(*Settings)) (Settings, error) {
+	var s Settings
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSettings)
+		if v := b.Get(key(uint64(scope))); v != nil {
+			if err := json.Unmarshal(v, &s); err != nil {
+				return err
+			}
+		}
+		fn(&s)
+		return putJSON(b, key(uint64(scope)), s)
+	})
+	return s, err
+}
+
+// sameFilm finds a film visible in scope with f's title (case and spacing
+// aside) and year, other than f itself.
+func sameFilm(tx *bolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
+	for _, s := range visible(scope) {
+		c := tx.Bucket(bucketFilms).Cursor()
+		p := key(uint64(s))
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			var o Film
+			if json.Unmarshal(v, &o) == nil && o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
+				return o, true
+			}
+		}
+	}
+	return Film{}, false
+}
+
+// CreateFilm adds a film to a server's catalog, refusing a second film
+// with the same title and year (the year tells remakes apart). fold
+// normalises titles for the comparison. On ErrExists it returns the
+// existing film.
+func (db *DB) CreateFilm(scope Scope, f Film, fold func(string) string) (Film, error) {
+	if scope == BuiltIn {
+		return f, ErrBuiltIn
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		f.ID = 0
+		if o, ok := sameFilm(tx, scope, f, fold); ok {
+			f = o
+			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
+		}
+		var err error
+		f, err = createFilm(tx, scope, f, db.now())
+		return err
+	})
+	return f, err
+}
+
+// UpdateFilm replaces a server's film with f (same id), keeping its
+// creation record. Built-in films cannot be changed.
+func (db *DB) UpdateFilm(scope Scope, f Film, fold func(string) string) (Film, error) {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		old, err := getFilm(tx, scope, f.ID)
+		if err != nil {
+			return err
+		}
+		if old.Scope != scope || scope == BuiltIn {
+			return ErrBuiltIn
+		}
+		if o, ok := sameFilm(tx, scope, f, fold); ok {
+			f = o
+			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
+		}
+		f.Scope, f.CreatedAt, f.CreatedBy, f.UpdatedAt = scope, old.CreatedAt, old.CreatedBy, db.now().UTC()
+		return putJSON(tx.Bucket(bucketFilms), key(uint64(scope), f.ID), f)
+	})
+	return f, err
+}
+
+// FilmUsage counts what goes with a film in scope: reviews and ratings.
+func (db *DB) FilmUsage(scope Scope, film uint64) (reviews, ratings int, err error) {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		reviews = countPrefix(tx.Bucket(bucketReviews), key(uint64(scope), film))
+		ratings = countPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film))
+		return nil
+	})
+	return reviews, ratings, err
+}
+
+func countPrefix(b *bolt.Bucket, p []byte) int {
+	n := 0
+	c := b.Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		n++
+	}
+	return n
+}
+
+// DeleteFilm removes a server's film with its reviews and ratings in that
+// server, in one transaction.
+func (db *DB) DeleteFilm(scope Scope, film uint64) error {
+	return db.writer.do(func(tx *bolt.Tx) error {
+		f, err := getFilm(tx, scope, film)
+		if err != nil {
+			return err
+		}
+		if f.Scope != scope || scope == BuiltIn {
+			return ErrBuiltIn
+		}
+		p := key(uint64(scope), film)
+		var revKeys, rateKeys [][]byte
+		c := tx.Bucket(bucketReviews).Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			revKeys = append(revKeys, bytes.Clone(k))
+		}
+		c = tx.Bucket(bucketRatings).Cursor()
+		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			rateKeys = append(rateKeys, bytes.Clone(k))
+		}
+		for _, k := range revKeys {
+			if err := tx.Bucket(bucketReviews).Delete(k); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketReviewIDs).Delete(k[16:]); err != nil {
+				return err
+			}
+		}
+		for _, k := range rateKeys {
+			if err := tx.Bucket(bucketRatings).Delete(k); err != nil {
+				return err
+			}
+			user := k[16:]
+			if err := tx.Bucket(bucketUserRatings).Delete(append(key(uint64(scope)), append(bytes.Clone(user), key(film)...)...)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketAggregates).Delete(p); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketFilms).Delete(p)
+	})
+}
+
+// UpdateReview replaces the text, reviewer and pull quote of a review
+// that belongs to scope.
+func (db *DB) UpdateReview(scope Scope, r Review) (Review, error) {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		old, k, err := ownReview(tx, scope, r.ID)
+		if err != nil {
+			return err
+		}
+		if len(r.Excerpts) == 0 {
+			return fmt.Errorf("review has no text")
+		}
+		old.Reviewer, old.PullQuote, old.Excerpts = r.Reviewer, r.PullQuote, r.Excerpts
+		r = old
+		return putJSON(tx.Bucket(bucketReviews), k, r)
+	})
+	return r, err
+}
+
+// DeleteReview removes a review that belongs to scope; ratings stay.
+func (db *DB) DeleteReview(scope Scope, id uint64) (Review, error) {
+	var r Review
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		var k []byte
+		var err error
+		r, k, err = ownReview(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketReviews).Delete(k); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketReviewIDs).Delete(key(id))
+	})
+	return r, err
+}
+
+// ownReview finds review id if scope owns it (not a built-in one).
+func ownReview(tx *bolt.Tx, scope Scope, id uint64) (Review, []byte, error) {
+	var r Review
+	loc := tx.Bucket(bucketReviewIDs).Get(key(id))
+	if len(loc) != 16 {
+		return r, nil, fmt.Errorf("review %d: %w", id, ErrNotFound)
+	}
+	owner := Scope(binary.BigEndian.Uint64(loc))
+	if owner == BuiltIn && scope != BuiltIn {
+		return r, nil, ErrBuiltIn
+	}
+	if owner != scope {
+		return r, nil, fmt.Errorf("review %d: %w", id, ErrNotFound)
+	}
+	k := append(bytes.Clone(loc), key(id)...)
+	v := tx.Bucket(bucketReviews).Get(k)
+	if v == nil {
+		return r, nil, fmt.Errorf("review %d: %w", id, ErrNotFound)
+	}
+	return r, k, json.Unmarshal(v, &r)
+}
+
+
