@@ -213,3 +213,30 @@ func Register(s *discordgo.Session, appID, guildID string, defs []*discordgo.App
 	}
 	log.Info("commands registered "+where, "count", len(got))
 }
+
+// SessionPoster posts announcements through a session: the commands'
+// Poster, so that handlers decide what to post and only bot talks to Discord.
+type SessionPoster struct{ S *discordgo.Session }
+
+// PostMessage posts embed in a channel, mentioning no one.
+func (p SessionPoster) PostMessage(ctx context.Context, channelID string, embed *discordgo.MessageEmbed) (string, error) {
+	m, err := p.S.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
+		Embeds:          []*discordgo.MessageEmbed{embed},
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	return m.ID, nil
+}
+
+// StartThread starts a public thread on a message.
+func (p SessionPoster) StartThread(ctx context.Context, channelID, messageID, name string) (string, error) {
+	ch, err := p.S.MessageThreadStartComplex(channelID, messageID, &discordgo.ThreadStart{
+		Name: name, AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	return ch.ID, nil
+}

@@ -16,8 +16,7 @@ import (
 
 // catalog caches, per server, an autocomplete index of the films it sees,
 // so autocomplete never waits on more than memory (Discord gives it 3 s and
-// no deferral). Nothing changes films yet; when moderators can, their
-// writes must drop the server's index (and all of them for BuiltIn).
+// no deferral). Moderators' film writes drop the server's index.
 type catalog struct {
 	store Store
 	mu    sync.Mutex
@@ -58,6 +57,17 @@ func (c *catalog) index(scope storage.Scope) (*search.Index, error) {
 	c.ix[scope] = ix
 	c.mu.Unlock()
 	return ix, nil
+}
+
+// invalidate drops scope's index after its films change; BuiltIn drops all.
+func (c *catalog) invalidate(scope storage.Scope) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if scope == storage.BuiltIn {
+		clear(c.ix)
+		return
+	}
+	delete(c.ix, scope)
 }
 
 // filmValue is the value autocomplete sends back for a film: its id, so

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,6 +26,7 @@ type Store interface {
 	Reviews(scope storage.Scope, film uint64) ([]storage.Review, error)
 	Review(scope storage.Scope, id uint64) (storage.Review, error)
 	Raters
+	Moderators
 }
 
 // Handler answers one interaction. A *UserError is shown to the user as it
@@ -53,13 +55,28 @@ func userErr(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf
 type Set struct {
 	store   Store
 	raters  Raters
+	mods    Moderators
+	poster  Poster
+	fetch   Fetcher
 	catalog *catalog
 	rand    func(n int) int
 }
 
 // New returns the commands reading and writing store.
 func New(store Store) *Set {
-	return &Set{store: store, raters: store, catalog: newCatalog(store), rand: rand.IntN}
+	return &Set{store: store, raters: store, mods: store, fetch: HTTPFetcher(http.DefaultClient, fetchTimeout), catalog: newCatalog(store), rand: rand.IntN}
+}
+
+// WithPoster sets how new reviews are announced in channels.
+func (s *Set) WithPoster(p Poster) *Set {
+	s.poster = p
+	return s
+}
+
+// WithFetcher sets how attachments are downloaded.
+func (s *Set) WithFetcher(f Fetcher) *Set {
+	s.fetch = f
+	return s
 }
 
 // Commands lists every slash command, in the order they are registered.
@@ -72,6 +89,8 @@ func (s *Set) Commands() []Command {
 		{Def: ratingsDef, Run: s.ratings, Autocomplete: s.filmAutocomplete},
 		{Def: topDef, Run: s.top},
 		{Def: myRatingsDef, Run: s.myRatings},
+		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete},
+		{Def: settingsDef, Run: s.settings},
 	}
 }
 
@@ -85,6 +104,8 @@ func (s *Set) Components() map[string]Handler {
 		"ratings": s.ratingsButton,
 		"top":     s.topButton,
 		"mine":    s.mineButton,
+		"modrev":  s.modReview,
+		"modfilm": s.modFilm,
 	}
 }
 

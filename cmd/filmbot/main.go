@@ -147,7 +147,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	set := commands.New(db)
+	set := commands.New(db).WithPoster(bot.SessionPoster{S: s})
 	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log})
 	where := "discord.com"
 	if cfg.APIURL != "" {

@@ -49,7 +49,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		return 1
 	}
 	defer db.Close()
-	set := commands.New(db)
+	set := commands.New(db).WithPoster(printPoster{stdout})
 	rec := &recorder{}
 	b := bot.New(rec, botCommands(set), set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 
@@ -113,6 +113,20 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		}
 	}
 	return 0
+}
+
+// printPoster shows what the bot would post in channels.
+type printPoster struct{ w io.Writer }
+
+func (p printPoster) PostMessage(_ context.Context, channel string, e *discordgo.MessageEmbed) (string, error) {
+	fmt.Fprintf(p.w, "(posted in channel %s:)\n%s", channel, Render(&discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{e}}}))
+	return "1", nil
+}
+
+func (p printPoster) StartThread(_ context.Context, _, _, name string) (string, error) {
+	fmt.Fprintf(p.w, "(thread started: %s)\n", name)
+	return "2", nil
 }
 
 // saveFiles writes attachments into dir, or says how to get them.

@@ -1,0 +1,765 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/search"
+	"github.com/filmbot/filmbot/storage"
+)
+
+// Moderators is what the moderators' commands need from the database.
+type Moderators interface {
+	Settings(scope storage.Scope) (storage.Settings, error)
+	UpdateSettings(scope storage.Scope, fn func(*storage.Settings)) (storage.Settings, error)
+	CreateFilm(scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
+	UpdateFilm(scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
+	FilmUsage(scope storage.Scope, film uint64) (reviews, ratings int, err error)
+	DeleteFilm(scope storage.Scope, film uint64) error
+	AddReview(scope storage.Scope, r storage.Review) (storage.Review, error)
+	UpdateReview(scope storage.Scope, r storage.Review) (storage.Review, error)
+	DeleteReview(scope storage.Scope, id uint64) (storage.Review, error)
+}
+
+// Poster posts in channels: the bot implements it with its session. It
+// is how a new review is announced and its discussion thread started.
+type Poster interface {
+	PostMessage(ctx context.Context, channelID string, embed *discordgo.MessageEmbed) (messageID string, err error)
+	StartThread(ctx context.Context, channelID, messageID, name string) (threadID string, err error)
+}
+
+// Permission bits that make a member a moderator.
+const (
+	permAdmin          = discordgo.PermissionAdministrator
+	permManageServer   = discordgo.PermissionManageGuild
+	permManageMessages = discordgo.PermissionManageMessages
+)
+
+// Limits of what moderators submit.
+const (
+	maxTitle     = 200
+	maxReviewer  = 100
+	maxPullQuote = 300
+	maxParagraph = limits.ParagraphInput // one excerpt
+	maxExcerpts  = 200
+	maxCastLines = 200
+)
+
+var (
+	manageDef = &discordgo.ApplicationCommand{
+		Name:                     "manage",
+		Description:              "Moderators: post and curate reviews and this server's films",
+		DefaultMemberPermissions: ptr(int64(permManageMessages)),
+		Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
+		Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "review", Description: "Reviews", Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Post a review (a form opens; attach a .txt or .md file for long ones)", Options: []*discordgo.ApplicationCommandOption{
+					filmOption("The film reviewed"),
+					{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The review as a .txt or .md file, up to 100 KB (instead of the form)"},
+					{Type: discordgo.ApplicationCommandOptionString, Name: "reviewer", Description: "Who wrote it (with file:; default: you)", MaxLength: maxReviewer},
+					{Type: discordgo.ApplicationCommandOptionString, Name: "pull_quote", Description: "A line to quote in the announcement (with file:)", MaxLength: maxPullQuote},
+				}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "edit", Description: "Correct a review of this server", Options: []*discordgo.ApplicationCommandOption{
+					filmOption("The film"),
+					{Type: discordgo.ApplicationCommandOptionString, Name: "by", Description: "Whose review", Required: true, Autocomplete: true, MaxLength: 100},
+					{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "Replace the text with this .txt or .md file"},
+				}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a review of this server (ratings stay)", Options: []*discordgo.ApplicationCommandOption{
+					filmOption("The film"),
+					{Type: discordgo.ApplicationCommandOptionString, Name: "by", Description: "Whose review", Required: true, Autocomplete: true, MaxLength: 100},
+				}},
+			}},
+			{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "film", Description: "This server's films", Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add a film (a form opens)"},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "edit", Description: "Correct a film, cast included", Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a film with its reviews and ratings here", Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
+			}},
+		},
+	}
+	settingsDef = &discordgo.ApplicationCommand{
+		Name:                     "settings",
+		Description:              "Server settings (Manage Server)",
+		DefaultMemberPermissions: ptr(int64(permManageServer)),
+		Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
+		Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "reviews-channel", Description: "Where new reviews are announced (leave out: where they are posted)", Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionChannel, Name: "channel", Description: "A text channel", ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}},
+			}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "mod-role", Description: "A role whose members may use /manage (leave out to clear)", Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "The role"},
+			}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "show", Description: "Show this server's settings"},
+		},
+	}
+)
+
+// subcommand returns "group sub" of a command ("review add").
+func subcommand(i *discordgo.InteractionCreate) string {
+	var path []string
+	opts := i.ApplicationCommandData().Options
+	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+		path = append(path, opts[0].Name)
+		opts = opts[0].Options
+	}
+	return strings.Join(path, " ")
+}
+
+// moderator checks, on every call, that the member may moderate: Manage
+// Messages, Manage Server, Administrator, or the server's moderator role.
+// Discord's default_member_permissions only hides the command.
+func (s *Set) moderator(i *discordgo.InteractionCreate) (storage.Scope, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return 0, err
+	}
+	if scope == storage.BuiltIn || i.Member == nil {
+		return 0, userErr("Moderators' commands work in a server, not in a DM.")
+	}
+	if i.Member.Permissions&(permAdmin|permManageServer|permManageMessages) != 0 {
+		return scope, nil
+	}
+	set, err := s.mods.Settings(scope)
+	if err != nil {
+		return 0, err
+	}
+	if set.ModRole != "" && slices.Contains(i.Member.Roles, set.ModRole) {
+		return scope, nil
+	}
+	return 0, userErr("Only moderators can do that (Manage Messages, Manage Server, or this server's moderator role).")
+}
+
+// manage routes /manage's subcommands.
+func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := s.moderator(i)
+	if err != nil {
+		return nil, err
+	}
+	opts := options(i)
+	switch subcommand(i) {
+	case "review add":
+		return s.reviewAdd(ctx, i, scope, opts)
+	case "review edit":
+		return s.reviewEdit(ctx, i, scope, opts)
+	case "review remove":
+		rev, film, err := s.ownReview(scope, opts)
+		if err != nil {
+			return nil, err
+		}
+		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", clip(reviewerName(rev), 100), label(film)),
+			customID{"modrev", "remove", []uint64{rev.ID}}), nil
+	case "film add":
+		return filmModal("modfilm:add:0", "Add a film", storage.Film{}), nil
+	case "film edit":
+		film, err := s.ownFilm(scope, str(opts, "film"))
+		if err != nil {
+			return nil, err
+		}
+		return filmModal(customID{"modfilm", "edit", []uint64{film.ID}}.String(), "Edit "+clip(film.Title, 30), film), nil
+	case "film remove":
+		film, err := s.ownFilm(scope, str(opts, "film"))
+		if err != nil {
+			return nil, err
+		}
+		revs, rates, err := s.mods.FilmUsage(scope, film.ID)
+		if err != nil {
+			return nil, err
+		}
+		return confirm(fmt.Sprintf("Remove **%s**? With it go its %s and %s in this server.", label(film), plural(revs, "review"), plural(rates, "rating")),
+			customID{"modfilm", "remove", []uint64{film.ID}}), nil
+	}
+	return nil, userErr("Unknown /manage command.")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// confirm asks a moderator to confirm a removal with a button.
+func confirm(text string, yes customID) *discordgo.InteractionResponse {
+	no := customID{yes.kind, "keep", yes.args}
+	r := Reply(text)
+	r.Data.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Remove", Style: discordgo.DangerButton, CustomID: yes.String()},
+		discordgo.Button{Label: "Keep it", Style: discordgo.SecondaryButton, CustomID: no.String()},
+	}}}
+	return r
+}
+
+// Reply is an ephemeral text message.
+func Reply(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: clip(text, limits.Content), Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()},
+	}
+}
+
+func updateText(text string) *discordgo.InteractionResponse {
+	r := Reply(text)
+	r.Type = discordgo.InteractionResponseUpdateMessage
+	r.Data.Components = []discordgo.MessageComponent{}
+	r.Data.Flags = 0
+	return r
+}
+
+// ownFilm resolves a film this server may change (not a built-in one).
+func (s *Set) ownFilm(scope storage.Scope, value string) (storage.Film, error) {
+	film, err := s.resolve(scope, value)
+	if err != nil {
+		return film, err
+	}
+	if film.Scope != scope {
+		return film, userErr("**%s** is in the built-in catalog, which servers cannot change. You can post your own review of it.", label(film))
+	}
+	return film, nil
+}
+
+// ownReview resolves film: and by: to a review this server posted.
+func (s *Set) ownReview(scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (storage.Review, storage.Film, error) {
+	film, err := s.resolve(scope, str(opts, "film"))
+	if err != nil {
+		return storage.Review{}, film, err
+	}
+	reviews, err := s.store.Reviews(scope, film.ID)
+	if err != nil {
+		return storage.Review{}, film, notFound(err, "That film was just removed.")
+	}
+	var own []storage.Review
+	for _, r := range reviews {
+		if r.Scope == scope {
+			own = append(own, r)
+		}
+	}
+	if len(own) == 0 {
+		return storage.Review{}, film, userErr("This server has posted no review of **%s** (the built-in review cannot be changed).", label(film))
+	}
+	rev, err := pickReview(own, str(opts, "by"))
+	return rev, film, err
+}
+
+// parseReview splits review text into excerpts: paragraphs are separated
+// by blank lines (or, in text with no blank line, by line breaks), and a
+// paragraph wrapped in ||double bars|| is a spoiler.
+func parseReview(text string) ([]storage.Excerpt, error) {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	sep := "\n"
+	if blank := strings.Contains(text, "\n\n") || strings.Contains(text, "\n \n"); blank {
+		sep = "blank"
+	}
+	var paras []string
+	if sep == "blank" {
+		var cur []string
+		for _, line := range strings.Split(text, "\n") {
+			if strings.TrimSpace(line) == "" {
+				if len(cur) > 0 {
+					paras = append(paras, strings.Join(cur, "\n"))
+					cur = nil
+				}
+				continue
+			}
+			cur = append(cur, strings.TrimRight(line, " \t"))
+		}
+		if len(cur) > 0 {
+			paras = append(paras, strings.Join(cur, "\n"))
+		}
+	} else {
+		paras = strings.Split(text, "\n")
+	}
+	var out []storage.Excerpt
+	for _, p := range paras {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		e := storage.Excerpt{Text: p}
+		if inner, ok := strings.CutPrefix(p, "||"); ok {
+			if inner, ok = strings.CutSuffix(inner, "||"); ok && strings.TrimSpace(inner) != "" {
+				e = storage.Excerpt{Text: strings.TrimSpace(inner), Spoiler: true}
+			}
+		}
+		if n := len([]rune(e.Text)); n > maxParagraph {
+			return nil, userErr("Paragraph %d has %d characters; a paragraph holds at most %d. Split it with a blank line.", len(out)+1, n, maxParagraph)
+		}
+		out = append(out, e)
+	}
+	if len(out) == 0 {
+		return nil, userErr("The review has no text.")
+	}
+	if len(out) > maxExcerpts {
+		return nil, userErr("The review has %d paragraphs; at most %d.", len(out), maxExcerpts)
+	}
+	return out, nil
+}
+
+// reviewText turns excerpts back into the text a moderator edits.
+func reviewText(ex []storage.Excerpt) string {
+	parts := make([]string, len(ex))
+	for k, e := range ex {
+		parts[k] = e.Text
+		if e.Spoiler {
+			parts[k] = "||" + e.Text + "||"
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func displayName(i *discordgo.InteractionCreate) string {
+	if i.Member != nil {
+		if i.Member.Nick != "" {
+			return i.Member.Nick
+		}
+		if u := i.Member.User; u != nil {
+			if u.GlobalName != "" {
+				return u.GlobalName
+			}
+			return u.Username
+		}
+	}
+	return ""
+}
+
+func textInput(id, label string, style discordgo.TextInputStyle, value string, required bool, max int, placeholder string) discordgo.ActionsRow {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
+		CustomID: id, Label: label, Style: style, Value: clip(value, max), Required: required, MaxLength: max, Placeholder: clip(placeholder, 100),
+	}}}
+}
+
+func modal(customID, title string, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{
+		CustomID: customID, Title: clip(title, limits.ModalTitle), Components: rows}}
+}
+
+// reviewModal is the form for a review's reviewer, text and pull quote.
+func reviewModal(customID, title, reviewer, text, quote string) *discordgo.InteractionResponse {
+	return modal(customID, title,
+		textInput("reviewer", "Reviewer", discordgo.TextInputShort, reviewer, true, maxReviewer, "Who wrote the review"),
+		textInput("text", "Review (blank line between paragraphs)", discordgo.TextInputParagraph, text, true, maxParagraph,
+			"Each paragraph becomes an excerpt. Wrap a spoiler paragraph in ||double bars||."),
+		textInput("quote", "Pull quote (optional)", discordgo.TextInputShort, quote, false, maxPullQuote, "A line for the announcement"),
+	)
+}
+
+// modalValues reads a modal submit's fields by custom_id, without
+// trusting their types.
+func modalValues(i *discordgo.InteractionCreate) map[string]string {
+	out := map[string]string{}
+	for _, c := range i.ModalSubmitData().Components {
+		var row *discordgo.ActionsRow
+		switch r := c.(type) {
+		case *discordgo.ActionsRow:
+			row = r
+		case discordgo.ActionsRow:
+			row = &r
+		default:
+			continue
+		}
+		for _, x := range row.Components {
+			switch ti := x.(type) {
+			case *discordgo.TextInput:
+				out[ti.CustomID] = ti.Value
+			case discordgo.TextInput:
+				out[ti.CustomID] = ti.Value
+			}
+		}
+	}
+	return out
+}
+
+// reviewAdd answers /manage review add: a modal, or with file: the
+// review from the attachment at once.
+func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (*discordgo.InteractionResponse, error) {
+	film, err := s.resolve(scope, str(opts, "film"))
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := opts["file"]; !ok {
+		return reviewModal(customID{"modrev", "add", []uint64{film.ID}}.String(), "Review of "+clip(film.Title, 30), displayName(i), "", ""), nil
+	}
+	text, err := s.attachment(ctx, i, opts)
+	if err != nil {
+		return nil, err
+	}
+	reviewer := str(opts, "reviewer")
+	if reviewer == "" {
+		reviewer = displayName(i)
+	}
+	return s.postReview(ctx, i, scope, film.ID, reviewer, text, str(opts, "pull_quote"))
+}
+
+// postReview validates, stores and announces a new review.
+func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, filmID uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+	reviewer, quote = strings.TrimSpace(reviewer), strings.TrimSpace(quote)
+	if reviewer == "" || len([]rune(reviewer)) > maxReviewer {
+		return nil, userErr("The reviewer's name must be 1 to %d characters.", maxReviewer)
+	}
+	if len([]rune(quote)) > maxPullQuote {
+		return nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
+	}
+	excerpts, err := parseReview(text)
+	if err != nil {
+		return nil, err
+	}
+	film, err := s.store.Film(scope, filmID)
+	if err != nil {
+		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
+	}
+	rev, err := s.mods.AddReview(scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
+	if err != nil {
+		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
+	}
+	where := s.announce(ctx, i, scope, film, rev)
+	return Reply(fmt.Sprintf("Posted %s's review of **%s** (%s). %s", reviewer, label(film), plural(len(excerpts), "excerpt"), where)), nil
+}
+
+func userID(i *discordgo.InteractionCreate) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// announce posts the new review in the reviews channel (or where the
+// moderator is) and starts a discussion thread on it. It reports where.
+func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, film storage.Film, rev storage.Review) string {
+	if s.poster == nil {
+		return "Members can read it with `/review`."
+	}
+	channel := i.ChannelID
+	if set, err := s.mods.Settings(scope); err == nil && set.ReviewsChannel != "" {
+		channel = set.ReviewsChannel
+	}
+	first := ""
+	for _, e := range rev.Excerpts {
+		if !e.Spoiler {
+			first = e.Text
+			break
+		}
+	}
+	desc := ""
+	if rev.PullQuote != "" {
+		desc = "> " + rev.PullQuote + "\n\n"
+	}
+	if first != "" {
+		desc += clip(first, 1500)
+	} else {
+		desc += "*(Every paragraph is a spoiler: read it with /review.)*"
+	}
+	embed := &discordgo.MessageEmbed{
+		Author:      &discordgo.MessageEmbedAuthor{Name: clip("New review by "+rev.Reviewer, limits.Author)},
+		Title:       clip(label(film), limits.EmbedTitle),
+		Description: desc,
+		Footer:      &discordgo.MessageEmbedFooter{Text: clip(fmt.Sprintf("%s · /review film:%s by:%s", plural(len(rev.Excerpts), "excerpt"), film.Title, rev.Reviewer), 300)},
+		Color:       colour,
+	}
+	msgID, err := s.poster.PostMessage(ctx, channel, embed)
+	if err != nil {
+		return fmt.Sprintf("It is saved, but announcing it in <#%s> failed (%s): members can still read it with `/review`.", channel, clip(err.Error(), 200))
+	}
+	thread, err := s.poster.StartThread(ctx, channel, msgID, clip(label(film), 100))
+	if err != nil {
+		return fmt.Sprintf("Announced in <#%s>; starting the discussion thread failed (%s).", channel, clip(err.Error(), 200))
+	}
+	return fmt.Sprintf("Announced in <#%s>, with a discussion thread: <#%s>.", channel, thread)
+}
+
+// reviewEdit answers /manage review edit: a prefilled modal, or with
+// file: the new text at once.
+func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (*discordgo.InteractionResponse, error) {
+	rev, film, err := s.ownReview(scope, opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := opts["file"]; ok {
+		text, err := s.attachment(ctx, i, opts)
+		if err != nil {
+			return nil, err
+		}
+		return s.saveEdit(scope, rev.ID, rev.Reviewer, text, rev.PullQuote)
+	}
+	text := reviewText(rev.Excerpts)
+	if len([]rune(text)) > maxParagraph {
+		return nil, userErr("This review is longer than a form holds (%d characters). Edit the text and use `/manage review edit file:`.", maxParagraph)
+	}
+	return reviewModal(customID{"modrev", "edit", []uint64{rev.ID}}.String(), "Edit review of "+clip(film.Title, 25), rev.Reviewer, text, rev.PullQuote), nil
+}
+
+func (s *Set) saveEdit(scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+	reviewer, quote = strings.TrimSpace(reviewer), strings.TrimSpace(quote)
+	if reviewer == "" || len([]rune(reviewer)) > maxReviewer {
+		return nil, userErr("The reviewer's name must be 1 to %d characters.", maxReviewer)
+	}
+	if len([]rune(quote)) > maxPullQuote {
+		return nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
+	}
+	excerpts, err := parseReview(text)
+	if err != nil {
+		return nil, err
+	}
+	rev, err := s.mods.UpdateReview(scope, storage.Review{ID: id, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts})
+	if err != nil {
+		return nil, notFound(err, "That review was removed meanwhile.")
+	}
+	return Reply(fmt.Sprintf("Saved %s's review (%s).", rev.Reviewer, plural(len(rev.Excerpts), "excerpt"))), nil
+}
+
+// modReview handles the review form's submit and the removal buttons.
+func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := s.moderator(i)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	if i.Type == discordgo.InteractionModalSubmit {
+		id = i.ModalSubmitData().CustomID
+	} else {
+		id = componentID(i)
+	}
+	c, err := parseCustomID(id, 1)
+	if err != nil {
+		return nil, userErr("That form is out of date.")
+	}
+	if i.Type == discordgo.InteractionModalSubmit {
+		v := modalValues(i)
+		switch c.action {
+		case "add":
+			return s.postReview(ctx, i, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
+		case "edit":
+			return s.saveEdit(scope, c.args[0], v["reviewer"], v["text"], v["quote"])
+		}
+		return nil, userErr("That form is out of date.")
+	}
+	switch c.action {
+	case "remove":
+		rev, err := s.mods.DeleteReview(scope, c.args[0])
+		if err != nil {
+			return nil, notFound(err, "That review was already removed.")
+		}
+		return updateText(fmt.Sprintf("Removed %s's review. Its film and ratings stay.", clip(reviewerName(rev), 100))), nil
+	case "keep":
+		return updateText("Kept it."), nil
+	}
+	return nil, userErr("That button is out of date.")
+}
+
+// filmModal is the form for a film's title, year, directors, cast and aliases.
+func filmModal(customID, title string, f storage.Film) *discordgo.InteractionResponse {
+	year := ""
+	if f.Year != 0 {
+		year = strconv.Itoa(f.Year)
+	}
+	var cast []string
+	for _, r := range f.Cast {
+		cast = append(cast, r.Actor+" — "+r.Role)
+	}
+	return modal(customID, title,
+		textInput("title", "Title", discordgo.TextInputShort, f.Title, true, maxTitle, ""),
+		textInput("year", "Year", discordgo.TextInputShort, year, true, 4, "e.g. 2024"),
+		textInput("directors", "Director(s), comma-separated", discordgo.TextInputShort, strings.Join(f.Directors, ", "), false, 300, ""),
+		textInput("cast", "Cast: one \"Actor — Role\" a line", discordgo.TextInputParagraph, strings.Join(cast, "\n"), false, maxParagraph, "Mikey Madison — Ani"),
+		textInput("aliases", "Other names, comma-separated", discordgo.TextInputShort, strings.Join(f.Aliases, ", "), false, 300, ""),
+	)
+}
+
+// parseFilm reads the film form, keeping what the form does not hold.
+func parseFilm(v map[string]string, f storage.Film) (storage.Film, error) {
+	f.Title = strings.Join(strings.Fields(v["title"]), " ")
+	if f.Title == "" || len([]rune(f.Title)) > maxTitle {
+		return f, userErr("A title is 1 to %d characters.", maxTitle)
+	}
+	year, err := strconv.Atoi(strings.TrimSpace(v["year"]))
+	if err != nil || year < 1870 || year > 2100 {
+		return f, userErr("The year must be a number like 2024 (1870 to 2100), not %q.", clip(v["year"], 20))
+	}
+	f.Year = year
+	f.Directors = splitList(v["directors"])
+	f.Aliases = splitList(v["aliases"])
+	var cast []storage.Role
+	notes := map[string]string{}
+	for _, r := range f.Cast {
+		notes[r.Actor+"\x00"+r.Role] = r.Note
+	}
+	for n, line := range strings.Split(v["cast"], "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		actor, role, ok := cutAny(line, " — ", " – ", " - ", "—", "--")
+		actor, role = strings.TrimSpace(actor), strings.TrimSpace(role)
+		if !ok || actor == "" || role == "" {
+			return f, userErr("Cast line %d (%q) is not \"Actor — Role\".", n+1, clip(line, 80))
+		}
+		cast = append(cast, storage.Role{Actor: clip(actor, 200), Role: clip(role, 200), Note: notes[actor+"\x00"+role]})
+	}
+	if len(cast) > maxCastLines {
+		return f, userErr("At most %d cast lines.", maxCastLines)
+	}
+	f.Cast = cast
+	return f, nil
+}
+
+func cutAny(s string, seps ...string) (string, string, bool) {
+	for _, sep := range seps {
+		if a, b, ok := strings.Cut(s, sep); ok {
+			return a, b, true
+		}
+	}
+	return s, "", false
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, clip(p, 100))
+		}
+	}
+	return out
+}
+
+// modFilm handles the film form's submit and the removal buttons.
+func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := s.moderator(i)
+	if err != nil {
+		return nil, err
+	}
+	var id string
+	if i.Type == discordgo.InteractionModalSubmit {
+		id = i.ModalSubmitData().CustomID
+	} else {
+		id = componentID(i)
+	}
+	c, err := parseCustomID(id, 1)
+	if err != nil {
+		return nil, userErr("That form is out of date.")
+	}
+	if i.Type == discordgo.InteractionModalSubmit {
+		v := modalValues(i)
+		var f storage.Film
+		if c.action == "edit" {
+			if f, err = s.store.Film(scope, c.args[0]); err != nil {
+				return nil, notFound(err, "That film was removed meanwhile.")
+			}
+		}
+		f, err := parseFilm(v, f)
+		if err != nil {
+			return nil, err
+		}
+		switch c.action {
+		case "add":
+			f.CreatedBy = userID(i)
+			f, err = s.mods.CreateFilm(scope, f, search.Fold)
+		case "edit":
+			f, err = s.mods.UpdateFilm(scope, f, search.Fold)
+		default:
+			return nil, userErr("That form is out of date.")
+		}
+		if errors.Is(err, storage.ErrExists) {
+			return nil, userErr("**%s** is already here: see `/film film:%s`. A remake needs its own year.", label(f), clip(f.Title, 100))
+		}
+		if errors.Is(err, storage.ErrBuiltIn) {
+			return nil, userErr("The built-in catalog cannot be changed by a server.")
+		}
+		if err != nil {
+			return nil, notFound(err, "That film was removed meanwhile.")
+		}
+		s.catalog.invalidate(scope)
+		verb := "Added"
+		if c.action == "edit" {
+			verb = "Saved"
+		}
+		return Reply(fmt.Sprintf("%s **%s** (%d in the cast). Post a review with `/manage review add film:%s`.", verb, label(f), len(f.Cast), clip(f.Title, 100))), nil
+	}
+	switch c.action {
+	case "remove":
+		film, err := s.store.Film(scope, c.args[0])
+		if err != nil {
+			return nil, notFound(err, "That film was already removed.")
+		}
+		revs, rates, err := s.mods.FilmUsage(scope, film.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.mods.DeleteFilm(scope, film.ID); err != nil {
+			if errors.Is(err, storage.ErrBuiltIn) {
+				return nil, userErr("The built-in catalog cannot be changed by a server.")
+			}
+			return nil, notFound(err, "That film was already removed.")
+		}
+		s.catalog.invalidate(scope)
+		return updateText(fmt.Sprintf("Removed **%s**, with %s and %s.", label(film), plural(revs, "review"), plural(rates, "rating"))), nil
+	case "keep":
+		return updateText("Kept it."), nil
+	}
+	return nil, userErr("That button is out of date.")
+}
+
+// settings answers /settings (Manage Server or Administrator only).
+func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	if scope == storage.BuiltIn || i.Member == nil {
+		return nil, userErr("Settings belong to a server: use /settings there.")
+	}
+	if i.Member.Permissions&(permAdmin|permManageServer) == 0 {
+		return nil, userErr("Only members with Manage Server can change the bot's settings.")
+	}
+	opts := options(i)
+	var set storage.Settings
+	switch subcommand(i) {
+	case "reviews-channel":
+		ch := ""
+		if o, ok := opts["channel"]; ok && o.Type == discordgo.ApplicationCommandOptionChannel {
+			ch, _ = o.Value.(string)
+		}
+		if _, err := strconv.ParseUint(ch, 10, 64); ch != "" && err != nil {
+			return nil, userErr("That is not a channel.")
+		}
+		set, err = s.mods.UpdateSettings(scope, func(st *storage.Settings) { st.ReviewsChannel = ch })
+	case "mod-role":
+		role := ""
+		if o, ok := opts["role"]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
+			role, _ = o.Value.(string)
+		}
+		if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
+			return nil, userErr("That is not a role.")
+		}
+		set, err = s.mods.UpdateSettings(scope, func(st *storage.Settings) { st.ModRole = role })
+	case "show":
+		set, err = s.mods.Settings(scope)
+	default:
+		return nil, userErr("Unknown /settings command.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	channel, role := "where each review is posted", "none (Manage Messages, Manage Server or Administrator)"
+	if set.ReviewsChannel != "" {
+		channel = "<#" + set.ReviewsChannel + ">"
+	}
+	if set.ModRole != "" {
+		role = "<@&" + set.ModRole + ">"
+	}
+	return Reply(fmt.Sprintf("New reviews are announced: %s\nModerator role: %s", channel, role)), nil
+}
+
+// manageAutocomplete completes film: and, for by:, this server's reviews.
+func (s *Set) manageAutocomplete(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	if _, err := s.moderator(i); err != nil {
+		return choices8(nil), nil
+	}
+	return s.reviewAutocomplete(ctx, i)
+}

@@ -1,0 +1,394 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/storage"
+)
+
+// fakePoster records announcements.
+type fakePoster struct {
+	posts   []*discordgo.MessageEmbed
+	channel []string
+	threads []string
+}
+
+func (p *fakePoster) PostMessage(_ context.Context, ch string, e *discordgo.MessageEmbed) (string, error) {
+	p.posts = append(p.posts, e)
+	p.channel = append(p.channel, ch)
+	return fmt.Sprint(len(p.posts)), nil
+}
+
+func (p *fakePoster) StartThread(_ context.Context, _, _, name string) (string, error) {
+	p.threads = append(p.threads, name)
+	return "900" + fmt.Sprint(len(p.threads)), nil
+}
+
+func sub(group, name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+	leaf := &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}
+	if group == "" {
+		return leaf
+	}
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: group, Type: discordgo.ApplicationCommandOptionSubCommandGroup,
+		Options: []*discordgo.ApplicationCommandInteractionDataOption{leaf}}
+}
+
+func mod(i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
+	i.Member.Permissions = discordgo.PermissionManageMessages
+	return i
+}
+
+func submit(guild, customID string, fields map[string]string) *discordgo.InteractionCreate {
+	var rows []discordgo.MessageComponent
+	for k, v := range fields {
+		rows = append(rows, &discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.TextInput{CustomID: k, Value: v}}})
+	}
+	return interaction(guild, discordgo.InteractionModalSubmit, discordgo.ModalSubmitInteractionData{CustomID: customID, Components: rows})
+}
+
+func (e *env) modal(i *discordgo.InteractionCreate) string {
+	e.t.Helper()
+	r, err := e.check(e.set.Components()[strings.Split(i.ModalSubmitData().CustomID, ":")[0]], i)
+	if err != nil {
+		e.t.Fatalf("submit: %v", err)
+	}
+	return r.Data.Content
+}
+
+func withPoster(e *env) *fakePoster {
+	p := &fakePoster{}
+	e.set.WithPoster(p)
+	return p
+}
+
+func TestNonModeratorRefusedEverywhere(t *testing.T) {
+	e := newEnv(t)
+	f, _ := e.db.CreateFilm(111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	r, _ := e.db.AddReview(111, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
+	manage := e.cmds["manage"].Run
+	for _, i := range []*discordgo.InteractionCreate{
+		slash(guildA, "manage", sub("review", "add", opt("film", "anora"))),
+		slash(guildA, "manage", sub("film", "add")),
+		slash(guildA, "manage", sub("film", "remove", opt("film", "tangerine"))),
+		slash("", "manage", sub("film", "add")), // a DM
+	} {
+		if msg := e.userError(manage, i); !strings.Contains(msg, "moderators") && !strings.Contains(msg, "Moderators") {
+			t.Errorf("refusal: %q", msg)
+		}
+	}
+	for _, i := range []*discordgo.InteractionCreate{
+		submit(guildA, "modrev:add:1", map[string]string{"reviewer": "X", "text": "Sneaky."}),
+		submit(guildA, "modfilm:add:0", map[string]string{"title": "Sneaky", "year": "2000"}),
+		submit(guildA, fmt.Sprintf("modfilm:edit:%d", f.ID), map[string]string{"title": "Renamed", "year": "2015"}),
+		click(guildA, fmt.Sprintf("modrev:remove:%d", r.ID)),
+		click(guildA, fmt.Sprintf("modfilm:remove:%d", f.ID)),
+	} {
+		kind := "modrev"
+		if strings.Contains(fmt.Sprint(i.Data), "modfilm") {
+			kind = "modfilm"
+		}
+		e.userError(e.set.Components()[kind], i)
+	}
+	films, _ := e.db.Films(111)
+	revs, _ := e.db.Reviews(111, 1)
+	if len(films) != 2 || len(revs) != 1 || films[1].Title != "Tangerine" {
+		t.Errorf("a non-moderator changed things: %d films %+v, %d reviews of Anora", len(films), films, len(revs))
+	}
+	if _, err := e.db.Review(111, r.ID); err != nil {
+		t.Error("a non-moderator removed a review")
+	}
+	// Settings need Manage Server, even for a moderator.
+	e.userError(e.cmds["settings"].Run, mod(slash(guildA, "settings", sub("", "mod-role", &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: "77"}))))
+}
+
+func TestModRoleMakesAModerator(t *testing.T) {
+	e := newEnv(t)
+	admin := slash(guildA, "settings", sub("", "mod-role", &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: "77"}))
+	admin.Member.Permissions = discordgo.PermissionManageGuild
+	if r := e.run(admin); !strings.Contains(r.Data.Content, "<@&77>") {
+		t.Errorf("settings: %q", r.Data.Content)
+	}
+	i := slash(guildA, "manage", sub("film", "add"))
+	i.Member.Roles = []string{"77"}
+	if r := e.run(i); r.Type != discordgo.InteractionResponseModal {
+		t.Errorf("a member with the mod role got %+v", r)
+	}
+	other := slash(guildB, "manage", sub("film", "add"))
+	other.Member.Roles = []string{"77"}
+	e.userError(e.cmds["manage"].Run, other) // the role is guild A's setting
+}
+
+func TestPostReviewThroughTheModal(t *testing.T) {
+	e := newEnv(t)
+	p := withPoster(e)
+	e.db.UpdateSettings(111, func(s *storage.Settings) { s.ReviewsChannel = "4242" })
+	r := e.run(mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora")))))
+	if r.Type != discordgo.InteractionResponseModal || r.Data.CustomID != "modrev:add:1" {
+		t.Fatalf("want the review form, got %+v", r)
+	}
+	text := "First thoughts @everyone.\n\n||The ending, revealed.||\n\nA last word."
+	msg := e.modal(mod(submit(guildA, "modrev:add:1", map[string]string{"reviewer": "Roger", "text": text, "quote": "A triumph"})))
+	if !strings.Contains(msg, "Posted Roger's review of **Anora (2024)** (3 excerpts)") || !strings.Contains(msg, "<#4242>") || !strings.Contains(msg, "<#9001>") {
+		t.Errorf("confirmation: %q", msg)
+	}
+	if len(p.posts) != 1 || p.channel[0] != "4242" || len(p.threads) != 1 || p.threads[0] != "Anora (2024)" {
+		t.Fatalf("announcement: %+v %v %v", p.posts, p.channel, p.threads)
+	}
+	a := p.posts[0]
+	if !strings.Contains(a.Description, "> A triumph") || !strings.Contains(a.Description, "First thoughts") || strings.Contains(a.Description, "ending") || a.Author.Name != "New review by Roger" {
+		t.Errorf("announcement embed: %+v", a)
+	}
+	// Members reach it with /review; the spoiler is marked.
+	rv := e.run(slash(guildA, "review", opt("film", "anora")))
+	if embed(rv).Author.Name != "Review by Roger" || !strings.Contains(embed(rv).Footer.Text, "2 reviews") {
+		t.Errorf("/review: %+v", embed(rv))
+	}
+	sp := e.run(slash(guildA, "review", opt("film", "anora"), opt("by", "roger"), opt("excerpt", 2.0)))
+	if !strings.Contains(embed(sp).Description, "||The ending, revealed.||") {
+		t.Errorf("spoiler: %q", embed(sp).Description)
+	}
+	// Another server never sees it.
+	if rv := e.run(slash(guildB, "review", opt("film", "anora"))); embed(rv).Author.Name != "Featured review" {
+		t.Error("guild B sees guild A's review")
+	}
+	revs, _ := e.db.Reviews(111, 1)
+	if revs[0].PostedBy != "42" || revs[0].PostedAt.IsZero() {
+		t.Errorf("who and when not recorded: %+v", revs[0])
+	}
+}
+
+func TestReviewInputLimits(t *testing.T) {
+	e := newEnv(t)
+	for name, c := range map[string]struct {
+		fields map[string]string
+		want   string
+	}{
+		"paragraph too long": {map[string]string{"reviewer": "R", "text": strings.Repeat("word ", 900)}, "at most 4000"},
+		"empty":              {map[string]string{"reviewer": "R", "text": "   \n\n  "}, "no text"},
+		"no reviewer":        {map[string]string{"reviewer": " ", "text": "ok"}, "reviewer"},
+		"long reviewer":      {map[string]string{"reviewer": strings.Repeat("r", 101), "text": "ok"}, "reviewer"},
+		"long quote":         {map[string]string{"reviewer": "R", "text": "ok", "quote": strings.Repeat("q", 301)}, "pull quote"},
+	} {
+		if msg := e.userError(e.set.modReview, mod(submit(guildA, "modrev:add:1", c.fields))); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q", name, msg)
+		}
+	}
+	if revs, _ := e.db.Reviews(111, 1); len(revs) != 1 {
+		t.Errorf("bad input stored a review")
+	}
+}
+
+func TestModalForAFilmRemovedMeanwhile(t *testing.T) {
+	e := newEnv(t)
+	f, _ := e.db.CreateFilm(111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.db.DeleteFilm(111, f.ID)
+	msg := e.userError(e.set.modReview, mod(submit(guildA, fmt.Sprintf("modrev:add:%d", f.ID), map[string]string{"reviewer": "R", "text": "My careful words."})))
+	if !strings.Contains(msg, "removed while you were writing") || !strings.Contains(msg, "My careful words.") {
+		t.Errorf("%q", msg)
+	}
+}
+
+func TestFilmAddEditRemove(t *testing.T) {
+	e := newEnv(t)
+	add := func(fields map[string]string) *discordgo.InteractionResponse {
+		r, err := e.check(e.set.modFilm, mod(submit(guildA, "modfilm:add:0", fields)))
+		if err != nil {
+			return Reply("ERR " + err.Error())
+		}
+		return r
+	}
+	r := add(map[string]string{"title": "Poltergeist", "year": "1982", "directors": "Tobe Hooper", "cast": "JoBeth Williams — Diane Freeling\nCraig T. Nelson - Steve Freeling", "aliases": "Polt"})
+	if !strings.Contains(r.Data.Content, "Added **Poltergeist (1982)** (2 in the cast") {
+		t.Fatalf("add: %q", r.Data.Content)
+	}
+	if r := add(map[string]string{"title": "poltergeist", "year": "1982"}); !strings.Contains(r.Data.Content, "already here") {
+		t.Errorf("duplicate: %q", r.Data.Content)
+	}
+	if r := add(map[string]string{"title": "Poltergeist", "year": "2015"}); !strings.Contains(r.Data.Content, "Added") {
+		t.Errorf("remake: %q", r.Data.Content)
+	}
+	for _, bad := range []map[string]string{{"title": "X", "year": "soon"}, {"title": "", "year": "2000"}, {"title": "X", "year": "2000", "cast": "Nobody"}} {
+		if r := add(bad); !strings.HasPrefix(r.Data.Content, "ERR") {
+			t.Errorf("accepted %v", bad)
+		}
+	}
+	// Autocomplete tells the remakes apart by year, at once.
+	ac, _ := e.check(e.cmds["film"].Autocomplete, auto(guildA, "film", focus(opt("film", "polter"))))
+	if len(ac.Data.Choices) != 2 || ac.Data.Choices[0].Name != "Poltergeist (1982)" || ac.Data.Choices[1].Name != "Poltergeist (2015)" {
+		t.Errorf("autocomplete: %+v", ac.Data.Choices)
+	}
+	if msg := e.userError(e.cmds["film"].Run, slash(guildA, "film", opt("film", "poltergeist"))); !strings.Contains(msg, "Several films") {
+		t.Errorf("ambiguous: %q", msg)
+	}
+	// Edit, cast included, through a prefilled form.
+	films, _ := e.db.Films(111)
+	var p82 storage.Film
+	for _, f := range films {
+		if f.Year == 1982 {
+			p82 = f
+		}
+	}
+	form := e.run(mod(slash(guildA, "manage", sub("film", "edit", opt("film", "Poltergeist (1982)")))))
+	if form.Type != discordgo.InteractionResponseModal || !strings.Contains(fmt.Sprint(form.Data.Components), "JoBeth Williams — Diane Freeling") {
+		t.Fatalf("edit form: %+v", form.Data)
+	}
+	msg := e.modal(mod(submit(guildA, fmt.Sprintf("modfilm:edit:%d", p82.ID), map[string]string{"title": "Poltergeist", "year": "1982", "cast": "JoBeth Williams — Diane Freeling\nHeather O'Rourke — Carol Anne Freeling"})))
+	if !strings.Contains(msg, "Saved") {
+		t.Errorf("edit: %q", msg)
+	}
+	cast := e.run(slash(guildA, "cast", opt("film", fmt.Sprintf("id:%d", p82.ID))))
+	if !strings.Contains(embed(cast).Description, "Heather O'Rourke") || strings.Contains(embed(cast).Description, "Craig") {
+		t.Errorf("cast after edit: %q", embed(cast).Description)
+	}
+	// Built-in films cannot be edited or removed by a server.
+	if msg := e.userError(e.cmds["manage"].Run, mod(slash(guildA, "manage", sub("film", "edit", opt("film", "anora"))))); !strings.Contains(msg, "built-in") {
+		t.Errorf("edit built-in: %q", msg)
+	}
+	// Remove asks first and says what goes.
+	e.db.AddReview(111, storage.Review{FilmID: p82.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
+	e.db.Rate(111, p82.ID, 42, 8)
+	ask := e.run(mod(slash(guildA, "manage", sub("film", "remove", opt("film", "Poltergeist 1982")))))
+	if !strings.Contains(ask.Data.Content, "1 review and 1 rating") || ask.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("confirmation: %q", ask.Data.Content)
+	}
+	yes := buttons(ask)["Remove"]
+	r2, err := e.check(e.set.modFilm, mod(click(guildA, yes)))
+	if err != nil || r2.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(r2.Data.Content, "Removed **Poltergeist (1982)**") {
+		t.Fatalf("remove: %v %+v", err, r2)
+	}
+	ac, _ = e.check(e.cmds["film"].Autocomplete, auto(guildA, "film", focus(opt("film", "polter"))))
+	if len(ac.Data.Choices) != 1 {
+		t.Errorf("autocomplete still offers the removed film: %+v", ac.Data.Choices)
+	}
+	// Another server never saw any of it.
+	ac, _ = e.check(e.cmds["film"].Autocomplete, auto(guildB, "film", focus(opt("film", "polter"))))
+	if len(ac.Data.Choices) != 0 {
+		t.Errorf("guild B sees guild A's films: %+v", ac.Data.Choices)
+	}
+}
+
+func TestReviewEditAndRemove(t *testing.T) {
+	e := newEnv(t)
+	r, _ := e.db.AddReview(111, storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "One."}, {Text: "Two.", Spoiler: true}}})
+	e.db.Rate(111, 1, 5, 9)
+	form := e.run(mod(slash(guildA, "manage", sub("review", "edit", opt("film", "anora"), opt("by", "roger")))))
+	if form.Type != discordgo.InteractionResponseModal || !strings.Contains(fmt.Sprint(form.Data.Components), "One.\n\n||Two.||") {
+		t.Fatalf("edit form: %+v", form.Data)
+	}
+	msg := e.modal(mod(submit(guildA, fmt.Sprintf("modrev:edit:%d", r.ID), map[string]string{"reviewer": "Roger E.", "text": "Uno.\n\nDos."})))
+	if !strings.Contains(msg, "Saved Roger E.'s review (2 excerpts)") {
+		t.Errorf("edit: %q", msg)
+	}
+	if msg := e.userError(e.cmds["manage"].Run, mod(slash(guildA, "manage", sub("review", "edit", opt("film", "anora"), opt("by", "featured"))))); !strings.Contains(msg, "No review by") {
+		t.Errorf("editing the built-in review: %q", msg)
+	}
+	ask := e.run(mod(slash(guildA, "manage", sub("review", "remove", opt("film", "anora"), opt("by", "Roger E.")))))
+	if !strings.Contains(ask.Data.Content, "Its ratings stay") {
+		t.Errorf("confirmation: %q", ask.Data.Content)
+	}
+	keep, _ := e.check(e.set.modReview, mod(click(guildA, buttons(ask)["Keep it"])))
+	if !strings.Contains(keep.Data.Content, "Kept") {
+		t.Errorf("keep: %+v", keep.Data)
+	}
+	if _, err := e.check(e.set.modReview, mod(click(guildA, buttons(ask)["Remove"]))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Review(111, r.ID); err == nil {
+		t.Error("review not removed")
+	}
+	if a, _ := e.db.Aggregate(111, 1); a.Count != 1 {
+		t.Error("removing a review removed ratings")
+	}
+}
+
+func attachOpt(id string) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: "file", Type: discordgo.ApplicationCommandOptionAttachment, Value: id}
+}
+
+func withAttachment(i *discordgo.InteractionCreate, a *discordgo.MessageAttachment) *discordgo.InteractionCreate {
+	d := i.Data.(discordgo.ApplicationCommandInteractionData)
+	d.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{a.ID: a}}
+	i.Data = d
+	return i
+}
+
+func TestReviewFromAttachment(t *testing.T) {
+	e := newEnv(t)
+	p := withPoster(e)
+	seed := storage.SeedReview()
+	var lines []string
+	for _, x := range seed {
+		lines = append(lines, x.Text)
+	}
+	long := strings.Join(lines, "\n") // the 5,875-byte seed: longer than a form holds
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/review.txt":
+			fmt.Fprint(w, long)
+		case "/big.txt":
+			w.Write([]byte(strings.Repeat("a", 200<<10)))
+		case "/binary.txt":
+			w.Write([]byte{0xff, 0xfe, 0x00, 0x41})
+		case "/slow.txt":
+			time.Sleep(500 * time.Millisecond)
+			fmt.Fprint(w, "late")
+		}
+	}))
+	defer srv.Close()
+	e.set.WithFetcher(HTTPFetcher(srv.Client(), 200*time.Millisecond))
+	run := func(name string, size int, ct string) (*discordgo.InteractionResponse, error) {
+		i := mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora"), attachOpt("a1"), opt("reviewer", "Long Reader"))))
+		withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: name, Size: size, ContentType: ct, URL: srv.URL + "/" + name})
+		return e.check(e.cmds["manage"].Run, i)
+	}
+	r, err := run("review.txt", len(long), "text/plain; charset=utf-8")
+	if err != nil || !strings.Contains(r.Data.Content, "Posted Long Reader's review of **Anora (2024)** (12 excerpts)") {
+		t.Fatalf("attachment: %v %+v", err, r)
+	}
+	if len(p.posts) != 1 {
+		t.Error("not announced")
+	}
+	for name, c := range map[string]struct {
+		file string
+		size int
+		ct   string
+		want string
+	}{
+		"declared too big": {"big.txt", 200 << 10, "text/plain", "limit is 100 KB"},
+		"actually too big": {"big.txt", 10, "text/plain", "over 100 KB"},
+		"not text":         {"photo.png", 10, "image/png", "not a text file"},
+		"not UTF-8":        {"binary.txt", 4, "text/plain", "not UTF-8"},
+		"slow":             {"slow.txt", 4, "text/plain", "too long"},
+	} {
+		_, err := run(c.file, c.size, c.ct)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+	}
+	if revs, _ := e.db.Reviews(111, 1); len(revs) != 2 {
+		t.Errorf("%d reviews, want the seed and the one good file", len(revs))
+	}
+}
+
+func TestManageDefinitions(t *testing.T) {
+	e := newEnv(t)
+	for _, name := range []string{"manage", "settings"} {
+		d := e.cmds[name].Def
+		if d.DefaultMemberPermissions == nil || *d.DefaultMemberPermissions == 0 {
+			t.Errorf("/%s has no default_member_permissions", name)
+		}
+	}
+	r := e.run(mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora")))))
+	if err := limits.Check(r); err != nil {
+		t.Error(err)
+	}
+}
