@@ -24,6 +24,7 @@ type Responder interface {
 	InteractionRespond(i *discordgo.Interaction, r *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error
 	InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, opts ...discordgo.RequestOption) (*discordgo.Message, error)
+	InteractionResponseDelete(i *discordgo.Interaction, opts ...discordgo.RequestOption) error
 }
 
 var _ Responder = (*discordgo.Session)(nil)
@@ -36,6 +37,9 @@ type Command struct {
 	Def          *discordgo.ApplicationCommand
 	Run          Handler
 	Autocomplete Handler
+	// Private commands answer only the caller, so a deferred answer is
+	// deferred ephemerally.
+	Private bool
 }
 
 // Options tune the envelope. Zero values take the defaults.
@@ -137,7 +141,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 		done <- result{r, err}
 	}()
 
-	deferred := false
+	deferred, deferredPublic := false, false
 	timer := time.NewTimer(b.opts.DeferAfter)
 	defer timer.Stop()
 	var res result
@@ -146,7 +150,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	case <-timer.C:
 		// Autocomplete cannot be deferred: its answer is late and lost.
 		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-			deferred = b.deferAnswer(i, start, log)
+			deferred, deferredPublic = b.deferAnswer(i, start, log)
 		}
 		select {
 		case res = <-done:
@@ -156,7 +160,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	}
 	resp := b.answer(i, res.resp, res.err, log)
 	if deferred {
-		b.edit(i, resp, log)
+		b.edit(i, resp, deferredPublic, log)
 	} else {
 		b.send(i, resp, start, log)
 	}
@@ -252,16 +256,23 @@ func ephemeralText(msg string) *discordgo.InteractionResponse {
 
 // deferAnswer tells Discord the answer is coming: "thinking…" for a
 // command, a silent acknowledgement for a button.
-func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, start time.Time, log *slog.Logger) bool {
-	t := discordgo.InteractionResponseDeferredChannelMessageWithSource
-	if i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit {
-		t = discordgo.InteractionResponseDeferredMessageUpdate
+// It reports whether it deferred, and whether a public "thinking" message
+// now stands where the answer will go.
+func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, start time.Time, log *slog.Logger) (deferred, public bool) {
+	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	switch {
+	case i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit:
+		r.Type = discordgo.InteractionResponseDeferredMessageUpdate
+	case b.commands[i.ApplicationCommandData().Name].Private:
+		r.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	default:
+		public = true
 	}
-	if err := b.respond(i, &discordgo.InteractionResponse{Type: t}, start); err != nil {
+	if err := b.respond(i, r, start); err != nil {
 		log.Error("defer failed", "err", err)
-		return false
+		return false, false
 	}
-	return true
+	return true, public
 }
 
 // respond sends the first answer. discordgo's own retry on a 429 sleeps
@@ -295,14 +306,22 @@ func (b *Bot) send(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 
 // edit delivers the answer after a deferral: a new message becomes the
 // original response (commands) or a follow-up (buttons); an update edits
-// the message the button is on.
-func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, log *slog.Logger) {
+// the message the button is on. An answer meant for the caller alone
+// never replaces a public "thinking" message: that one is deleted and
+// the answer sent as an ephemeral follow-up.
+func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *slog.Logger) {
 	d := r.Data
 	if d == nil {
 		d = &discordgo.InteractionResponseData{}
 	}
+	private := d.Flags&discordgo.MessageFlagsEphemeral != 0
 	var err error
-	if r.Type == discordgo.InteractionResponseChannelMessageWithSource && i.Type != discordgo.InteractionApplicationCommand {
+	if deferredPublic && private {
+		if err := b.resp.InteractionResponseDelete(i.Interaction); err != nil {
+			log.Error("deleting the thinking message failed", "err", err)
+		}
+	}
+	if r.Type == discordgo.InteractionResponseChannelMessageWithSource && (i.Type != discordgo.InteractionApplicationCommand || (deferredPublic && private)) {
 		_, err = b.resp.FollowupMessageCreate(i.Interaction, false, &discordgo.WebhookParams{
 			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags,
 		})

@@ -19,6 +19,7 @@ type recorder struct {
 	responses []*discordgo.InteractionResponse
 	edits     []*discordgo.WebhookEdit
 	followups []*discordgo.WebhookParams
+	deletes   int
 }
 
 func (r *recorder) InteractionRespond(_ *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
@@ -33,6 +34,13 @@ func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordg
 	defer r.mu.Unlock()
 	r.edits = append(r.edits, e)
 	return &discordgo.Message{}, nil
+}
+
+func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordgo.RequestOption) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deletes++
+	return nil
 }
 
 func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
@@ -307,5 +315,29 @@ func TestRateLimitedAnswerRetriedInWindow(t *testing.T) {
 		if time.Since(start) > 3*time.Second {
 			t.Errorf("retry_after %v: took %v, past Discord's window", c.after, time.Since(start))
 		}
+	}
+}
+
+func TestSlowUserErrorStaysPrivate(t *testing.T) {
+	slowErr := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		time.Sleep(150 * time.Millisecond)
+		return nil, userErr("No film called \"x\" here.")
+	}
+	priv := cmd("private", slowErr)
+	priv.Private = true
+	b, rec, _ := newBot(t, []Command{cmd("public", slowErr), priv}, nil)
+	b.Handle(slash("public"))
+	// A public "thinking…" message must not become the error: it is
+	// deleted and the error sent to the caller alone.
+	if rec.deletes != 1 || len(rec.followups) != 1 || rec.followups[0].Flags&discordgo.MessageFlagsEphemeral == 0 || len(rec.edits) != 0 {
+		t.Errorf("public deferral: %d deletes, followups %+v, edits %+v", rec.deletes, rec.followups, rec.edits)
+	}
+	rec.responses, rec.followups, rec.deletes = nil, nil, 0
+	b.Handle(slash("private"))
+	if r := only(t, rec); r.Data == nil || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("private command deferred publicly: %+v", r)
+	}
+	if len(rec.edits) != 1 || rec.deletes != 0 {
+		t.Errorf("private deferral: edits %+v, %d deletes", rec.edits, rec.deletes)
 	}
 }

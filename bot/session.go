@@ -147,6 +147,13 @@ func (r SessionResponder) FollowupMessageCreate(i *discordgo.Interaction, wait b
 	return decodeMessage(body, err)
 }
 
+// InteractionResponseDelete deletes the original answer.
+func (r SessionResponder) InteractionResponseDelete(i *discordgo.Interaction, opts ...discordgo.RequestOption) error {
+	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
+	_, err := r.S.RequestWithBucketID("DELETE", uri, nil, bucket("edit", i.Token), opts...)
+	return err
+}
+
 func decodeMessage(body []byte, err error) (*discordgo.Message, error) {
 	if err != nil || len(body) == 0 {
 		return nil, err

@@ -39,6 +39,8 @@ type Command struct {
 	Def          *discordgo.ApplicationCommand
 	Run          Handler
 	Autocomplete Handler
+	// Private commands answer only the caller (ephemeral).
+	Private bool
 }
 
 // UserError is a mistake the user can fix, shown to them ephemerally.
@@ -85,12 +87,12 @@ func (s *Set) Commands() []Command {
 		{Def: reviewDef, Run: s.review, Autocomplete: s.reviewAutocomplete},
 		{Def: castDef, Run: s.cast, Autocomplete: s.filmAutocomplete},
 		{Def: filmDef, Run: s.film, Autocomplete: s.filmAutocomplete},
-		{Def: rateDef, Run: s.rate, Autocomplete: s.filmAutocomplete},
+		{Def: rateDef, Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true},
 		{Def: ratingsDef, Run: s.ratings, Autocomplete: s.filmAutocomplete},
 		{Def: topDef, Run: s.top},
 		{Def: myRatingsDef, Run: s.myRatings},
-		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete},
-		{Def: settingsDef, Run: s.settings},
+		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
+		{Def: settingsDef, Run: s.settings, Private: true},
 	}
 }
 

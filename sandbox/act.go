@@ -70,7 +70,55 @@ func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 	if focus != "" {
 		t = discordgo.InteractionApplicationCommandAutocomplete
 	}
-	return s.dispatch(m, t, data.Name, map[string]any{"id": data.ID, "name": data.Name, "type": 1, "options": orEmpty(data.Options)}, nil)
+	payload := map[string]any{"id": data.ID, "name": data.Name, "type": 1, "options": orEmpty(data.Options)}
+	if res, err := s.resolveAttachments(data.Options); err != nil {
+		return nil, err
+	} else if len(res) > 0 {
+		payload["resolved"] = map[string]any{"attachments": res}
+	}
+	return s.dispatch(m, t, data.Name, payload, nil)
+}
+
+// resolveAttachments fills data.resolved.attachments for the attachment
+// options used, as Discord does after an upload.
+func (s *Server) resolveAttachments(opts []*discordgo.ApplicationCommandInteractionDataOption) (map[string]*discordgo.MessageAttachment, error) {
+	out := map[string]*discordgo.MessageAttachment{}
+	for _, o := range opts {
+		if o.Type == discordgo.ApplicationCommandOptionAttachment {
+			id, _ := o.Value.(string)
+			s.mu.Lock()
+			a, ok := s.uploads[id]
+			s.mu.Unlock()
+			if !ok {
+				return nil, fmt.Errorf("sandbox: no uploaded attachment %q (use Upload)", id)
+			}
+			out[id] = a
+		}
+		sub, err := s.resolveAttachments(o.Options)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range sub {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// Upload stores a file as a member's upload and returns the attachment
+// to name in a command line (file:<id>). Its download answers after delay.
+func (s *Server) Upload(filename, contentType string, data []byte, delay time.Duration) *discordgo.MessageAttachment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newID()
+	a := &discordgo.MessageAttachment{ID: id, Filename: filename, ContentType: contentType, Size: len(data),
+		URL: s.URL + "/attachments/" + id + "/" + filename, ProxyURL: s.URL + "/attachments/" + id + "/" + filename}
+	s.files[id+"/"+filename] = data
+	s.uploads[id] = a
+	if delay > 0 {
+		s.slow[id] = delay
+	}
+	return a
 }
 
 // Click clicks the button with customID on message msg as m. Like

@@ -653,7 +653,15 @@ func (s *Server) startThread(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	data, ok := s.files[r.PathValue("id")+"/"+r.PathValue("name")]
+	delay := s.slow[r.PathValue("id")]
 	s.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return

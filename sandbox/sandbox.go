@@ -97,6 +97,8 @@ type Server struct {
 	messages map[string]*Message
 	channels map[string]*Channel
 	files    map[string][]byte // attachment id/name → bytes
+	uploads  map[string]*discordgo.MessageAttachment
+	slow     map[string]time.Duration
 	faults   []Fault
 	viol     []Violation
 	gw       *gateway
@@ -153,6 +155,7 @@ func Start(opts Options) (*Server, error) {
 		commands: map[string][]*discordgo.ApplicationCommand{},
 		inter:    map[string]*Interaction{}, byToken: map[string]*Interaction{},
 		messages: map[string]*Message{}, channels: map[string]*Channel{}, files: map[string][]byte{},
+		uploads: map[string]*discordgo.MessageAttachment{}, slow: map[string]time.Duration{},
 	}
 	s.idSeq.Store(400000000000000000)
 	for _, g := range opts.Guilds {

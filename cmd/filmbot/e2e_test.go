@@ -375,3 +375,95 @@ func TestBinarySIGTERM(t *testing.T) {
 	}
 	t.Logf("%d of %d interactions in flight at SIGTERM were answered", answered, len(ixs))
 }
+
+func TestEndToEndModerators(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	sb := l.sb
+	// A member who is not a moderator is refused, whatever Discord shows.
+	if a := l.do(sandbox.Viewer, "/manage film add"); !a.Message.Ephemeral() || !strings.Contains(a.Message.Content, "Only moderators") {
+		t.Fatalf("non-moderator: %+v", a.Message)
+	}
+	// A moderator adds a film through the form.
+	ix, err := sb.Command(sandbox.Moderator, "/manage film add")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := ix.Wait(l.ctx())
+	if err != nil || form.Modal == nil {
+		t.Fatalf("no form: %v %+v", err, form)
+	}
+	fields := map[string]string{"title": "Tangerine", "year": "2015", "directors": "Sean Baker", "cast": "Kitana Kiki Rodriguez — Sin-Dee Rella\nMya Taylor — Alexandra"}
+	// The same form submitted by a non-moderator changes nothing.
+	sneaky, err := sb.SubmitModal(sandbox.Viewer, ix, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := sneaky.Wait(l.ctx()); !strings.Contains(a.Message.Content, "Only moderators") {
+		t.Errorf("non-moderator submit: %+v", a.Message)
+	}
+	done, err := sb.SubmitModal(sandbox.Moderator, ix, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := done.Wait(l.ctx()); !strings.Contains(a.Message.Content, "Added **Tangerine (2015)**") {
+		t.Fatalf("film add: %+v", a.Message)
+	}
+	// A review through the form, with @everyone in it: announced, with a thread.
+	ix, _ = sb.Command(sandbox.Moderator, "/manage review add film:tangerine")
+	if form, _ = ix.Wait(l.ctx()); form.Modal == nil {
+		t.Fatalf("no review form: %+v", form)
+	}
+	post, _ := sb.SubmitModal(sandbox.Moderator, ix, map[string]string{"reviewer": "Mo", "text": "Shot on iPhones @everyone.\n\n||The donut shop.||", "quote": "Electric"})
+	a, err := post.Wait(l.ctx())
+	if err != nil || !strings.Contains(a.Message.Content, "Posted Mo's review of **Tangerine (2015)**") {
+		t.Fatalf("review add: %v %+v", err, a)
+	}
+	general := sb.Guilds()[0].Channels[0].ID
+	var announced *sandbox.Message
+	for _, m := range sb.ChannelMessages(general) {
+		if len(m.Embeds) > 0 && m.Embeds[0].Author != nil && m.Embeds[0].Author.Name == "New review by Mo" {
+			announced = m
+		}
+	}
+	if announced == nil || announced.ThreadID == "" {
+		t.Fatalf("no announcement with a thread in #general")
+	}
+	threads := sb.Threads()
+	if len(threads) != 1 || threads[0].Name != "Tangerine (2015)" {
+		t.Errorf("threads: %+v", threads)
+	}
+	if r := l.do(sandbox.Viewer, "/review film:tangerine"); r.Message.Embeds[0].Author.Name != "Review by Mo" {
+		t.Errorf("members reach the review: %+v", r.Message.Embeds[0])
+	}
+	// The other server sees none of it.
+	if r := l.do(sandbox.OtherMember, "/film film:tangerine"); !strings.Contains(r.Message.Content, "No film called") {
+		t.Errorf("the other server sees the film: %+v", r.Message)
+	}
+	// Settings: a reviews channel, then a long review from a file.
+	admin := sandbox.Member{GuildID: sandbox.Moderator.GuildID, UserID: "500000000000000009", Name: "Ad", Permissions: discordgo.PermissionManageGuild}
+	reviews := sb.Guilds()[0].Channels[1].ID
+	if r := l.do(admin, "/settings reviews-channel channel:"+reviews); !strings.Contains(r.Message.Content, "<#"+reviews+">") {
+		t.Fatalf("settings: %+v", r.Message)
+	}
+	var paras []string
+	for _, e := range storage.SeedReview() {
+		paras = append(paras, e.Text)
+	}
+	file := sb.Upload("anora.txt", "text/plain; charset=utf-8", []byte(strings.Join(paras, "\n")), 0)
+	r := l.do(sandbox.Moderator, "/manage review add film:anora reviewer:Mo file:"+file.ID)
+	if !strings.Contains(r.Message.Content, "(12 excerpts)") || !strings.Contains(r.Message.Content, "<#"+reviews+">") {
+		t.Fatalf("review from a file: %+v", r.Message)
+	}
+	if n := len(sb.ChannelMessages(reviews)); n != 1 {
+		t.Errorf("%d messages in #reviews, want the announcement", n)
+	}
+	// A slow attachment: the bot defers, then answers the moderator alone.
+	slow := sb.Upload("slow.txt", "text/plain", []byte("late"), 6*time.Second)
+	ix, _ = sb.Command(sandbox.Moderator, "/manage review add film:anora file:"+slow.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if a, err := ix.Wait(ctx); err != nil || !a.Deferred || !strings.Contains(a.Message.Content, "took too long") || !a.Message.Ephemeral() {
+		t.Errorf("slow attachment: %v %+v", err, a)
+	}
+	l.noViolations()
+}

@@ -165,7 +165,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 func botCommands(set *commands.Set) []bot.Command {
 	var out []bot.Command
 	for _, c := range set.Commands() {
-		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete})
+		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete, Private: c.Private})
 	}
 	return out
 }

@@ -102,6 +102,8 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			continue
 		}
 		switch v := body.(type) {
+		case string:
+			fmt.Fprintln(stdout, v)
 		case *discordgo.InteractionResponse:
 			fmt.Fprint(stdout, Render(v))
 		case *discordgo.WebhookEdit:
@@ -169,6 +171,11 @@ func (r *recorder) InteractionRespond(_ *discordgo.Interaction, resp *discordgo.
 func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordgo.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.add(e)
 	return &discordgo.Message{}, nil
+}
+
+func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordgo.RequestOption) error {
+	r.add("(the thinking message is deleted)")
+	return nil
 }
 
 func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
