@@ -229,5 +229,3 @@ func ownReview(tx *bolt.Tx, scope Scope, id uint64) (Review, []byte, error) {
 	}
 	return r, k, json.Unmarshal(v, &r)
 }
-
-
