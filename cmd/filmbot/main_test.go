@@ -115,3 +115,27 @@ func TestTrySavesChart(t *testing.T) {
 		t.Errorf("no PNG saved: %v", err)
 	}
 }
+
+func TestTryModeratorForms(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"try", "--guild", "5", "/manage film add"}, "Only moderators"},
+		{[]string{"try", "--guild", "5", "--mod", "/manage film add"}, "[modal modfilm:add:0] Add a film"},
+		{[]string{"try", "--guild", "5", "--submit", "modfilm:add:0", "--field", "title=Tangerine", "--field", "year=2015"}, "Only moderators"},
+		{[]string{"try", "--guild", "5", "--mod", "--submit", "modfilm:add:0", "--field", "title=Tangerine", "--field", "year=2015"}, "Added **Tangerine (2015)**"},
+		{[]string{"try", "--guild", "5", "--mod", "--submit", "modrev:add:2", "--field", "reviewer=Roger", "--field", `text=One.\n\n||Two.||`}, "(thread started: Tangerine (2015))"},
+		{[]string{"try", "--guild", "5", "/review film:tangerine excerpt:2"}, "||Two.||"},
+		{[]string{"try", "--guild", "5", "--click", "rate:select:2", "--value", "8"}, "(8/10)"},
+		{[]string{"try", "--guild", "6", "/film film:tangerine"}, "No film called"},
+		{[]string{"try", "--click", "x", "--submit", "y"}, "not both"},
+	}
+	for _, s := range steps {
+		code, out, errs := runMain(t, env(db), s.args...)
+		if !strings.Contains(out+errs, s.want) {
+			t.Errorf("%q: exit %d, output lacks %q:\n%s%s", s.args, code, s.want, out, errs)
+		}
+	}
+}

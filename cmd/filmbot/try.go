@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
@@ -31,7 +32,20 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	mod := fs.Bool("mod", false, "give the member Manage Messages")
 	auto := fs.String("autocomplete", "", "ask for autocomplete choices of this option instead of running the command")
 	files := fs.String("files", "", "save attached files (the rating chart) into this folder")
-	click := fs.String("click", "", "click the button with this custom_id instead of running a command")
+	click := fs.String("click", "", "click the button (or, with --value, pick in the menu) with this custom_id")
+	submit := fs.String("submit", "", "submit the form (modal) with this custom_id, with --field id=value")
+	var fields, values []string
+	fs.Func("field", "a form field for --submit, as id=value (repeatable)", func(v string) error {
+		if !strings.Contains(v, "=") {
+			return fmt.Errorf("want id=value")
+		}
+		fields = append(fields, v)
+		return nil
+	})
+	fs.Func("value", "a menu value for --click (repeatable)", func(v string) error {
+		values = append(values, v)
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: filmbot try [flags] '/command option:value option:\"two words\"'")
 		fs.PrintDefaults()
@@ -55,13 +69,25 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 
 	var i *discordgo.Interaction
 	switch {
-	case *click != "":
-		if fs.NArg() != 0 {
-			fmt.Fprintln(stderr, "filmbot try: --click takes no command line")
+	case *click != "" || *submit != "":
+		if fs.NArg() != 0 || (*click != "" && *submit != "") {
+			fmt.Fprintln(stderr, "filmbot try: --click and --submit take no command line, and not both")
 			return 2
 		}
-		i = &discordgo.Interaction{Type: discordgo.InteractionMessageComponent,
-			Data: discordgo.MessageComponentInteractionData{CustomID: *click, ComponentType: discordgo.ButtonComponent}}
+		if *click != "" {
+			data := discordgo.MessageComponentInteractionData{CustomID: *click, ComponentType: discordgo.ButtonComponent}
+			if len(values) > 0 {
+				data.ComponentType, data.Values = discordgo.SelectMenuComponent, values
+			}
+			i = &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, Data: data}
+			break
+		}
+		var rows []discordgo.MessageComponent
+		for _, f := range fields {
+			id, v, _ := strings.Cut(f, "=")
+			rows = append(rows, &discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.TextInput{CustomID: id, Value: strings.ReplaceAll(v, `\n`, "\n")}}})
+		}
+		i = &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, Data: discordgo.ModalSubmitInteractionData{CustomID: *submit, Components: rows}}
 	case fs.NArg() == 1:
 		data, err := sandbox.ParseCommandLine(fs.Arg(0), b.Definitions(), *auto)
 		if err != nil {
