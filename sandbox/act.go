@@ -23,6 +23,9 @@ var (
 // channelOf is the channel a member acts in: the guild's first channel,
 // or a DM channel.
 func (s *Server) channelOf(m Member) string {
+	if m.ChannelID != "" {
+		return m.ChannelID
+	}
 	for _, g := range s.opts.Guilds {
 		if g.ID == m.GuildID && len(g.Channels) > 0 {
 			return g.Channels[0].ID

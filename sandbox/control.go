@@ -12,8 +12,14 @@ import (
 // and read what the bot answered. It is JSON over HTTP on loopback.
 func (s *Server) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
+		var members []Member
+		for _, m := range []Member{Moderator, Viewer, OtherMember, DMUser} {
+			m.ChannelID = s.channelOf(m)
+			members = append(members, m)
+		}
 		writeJSON(w, 200, map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
-			"guilds": s.opts.Guilds, "members": []Member{Moderator, Viewer, OtherMember, DMUser}, "connected": s.Connected()})
+			"bot":    map[string]string{"id": s.BotID, "name": s.BotName},
+			"guilds": s.opts.Guilds, "members": members, "threads": orEmpty(s.Threads()), "connected": s.Connected()})
 	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}
@@ -110,13 +116,17 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	out["thread_id"] = m.ThreadID
 	out["interaction_id"] = m.InteractionID
 	out["edits"] = m.Edits
+	out["invocation"] = m.Invocation
 	return out
 }
 
 func (s *Server) answerJSON(ix *Interaction) map[string]any {
 	a := ix.Answer()
+	s.mu.Lock()
+	answered := ix.answered
+	s.mu.Unlock()
 	out := map[string]any{"id": ix.ID, "type": a.Type, "deferred": a.Deferred, "latency_ms": a.Latency.Seconds() * 1000,
-		"answered": a.Message != nil || a.Choices != nil || a.Modal != nil, "choices": orEmpty(a.Choices), "modal": a.Modal}
+		"answered": answered, "choices": orEmpty(a.Choices), "modal": a.Modal}
 	if a.Message != nil {
 		out["message"] = s.messageJSON(a.Message)
 	}

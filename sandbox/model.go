@@ -20,6 +20,8 @@ type Message struct {
 	InteractionID          string
 	// EphemeralFor is the user who alone sees an ephemeral message.
 	EphemeralFor string
+	// Invocation says who did what to get this answer ("Vi used /review").
+	Invocation string
 	// Thinking is true while a deferred answer is still to come.
 	Thinking bool
 	ThreadID string
@@ -125,4 +127,15 @@ func (ix *Interaction) Answer() *Answer {
 		}
 	}
 	return a
+}
+
+// invocation describes the interaction as Discord shows it above an answer.
+func (ix *Interaction) invocation() string {
+	switch ix.Type {
+	case discordgo.InteractionApplicationCommand:
+		return ix.Member.Name + " used /" + ix.Name
+	case discordgo.InteractionModalSubmit:
+		return ix.Member.Name + " submitted a form"
+	}
+	return ix.Member.Name + " clicked"
 }

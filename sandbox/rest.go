@@ -372,6 +372,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
 		m.InteractionID = ix.ID
+		m.Invocation = ix.invocation()
 		m.Flags = body.Flags
 		if m.Ephemeral() {
 			m.EphemeralFor = ix.Member.UserID
@@ -550,6 +551,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 	}
 	m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
 	m.InteractionID, m.Flags = ix.ID, body.Flags
+	m.Invocation = ix.invocation()
 	if m.Ephemeral() {
 		m.EphemeralFor = ix.Member.UserID
 	}

@@ -67,6 +67,9 @@ type Member struct {
 	Name        string   `json:"name"`
 	Permissions int64    `json:"permissions,string"`
 	Roles       []string `json:"roles,omitempty"`
+	// ChannelID is where the member acts; default the guild's first
+	// channel, or the member's DM with the bot.
+	ChannelID string `json:"channel_id,omitempty"`
 }
 
 // Violation is something the bot did that Discord would refuse or punish.

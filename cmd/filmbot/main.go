@@ -73,7 +73,11 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 const usage = `filmbot: a Discord bot for film discussion.
 
 Usage:
-  filmbot [run]        connect to Discord (needs DISCORD_TOKEN) and serve until SIGINT/SIGTERM
+  filmbot [--listen 127.0.0.1:8080]
+                       with DISCORD_TOKEN: run on Discord; without: open the local playground
+  filmbot run          connect to Discord (needs DISCORD_TOKEN) and serve until SIGINT/SIGTERM
+  filmbot playground [--listen 127.0.0.1:8080]
+                       the bot on a local sandbox, with a Discord-like page in your browser
   filmbot try [flags] '/review film:anora about:"Drew Daniels"'
                        run one slash command locally and print the bot's answer
   filmbot sandbox [--listen 127.0.0.1:PORT]
@@ -92,7 +96,9 @@ To connect to Discord, create an application at https://discord.com/developers/a
 add a bot to it, copy its token into .env as DISCORD_TOKEN=..., and invite the bot with the
 scopes "bot applications.commands" (README.md, "Connect to Discord", has the steps).
 
-To try the bot without Discord:
+To try the bot without Discord, in your browser:
+  go run ./cmd/filmbot playground
+or one command at a time:
   go run ./cmd/filmbot try '/review film:anora'
 `
 
@@ -104,13 +110,21 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintln(stderr, "filmbot:", err)
 		return 2
 	}
-	sub := "run"
-	if len(args) > 0 {
+	sub := "default"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}
 	switch sub {
+	case "default":
+		// With a token: Discord. Without: the local playground.
+		if cfg.Token != "" {
+			return run(ctx, cfg, log, stderr)
+		}
+		return runPlayground(ctx, cfg, args, log, stdout, stderr)
 	case "run":
 		return run(ctx, cfg, log, stderr)
+	case "playground":
+		return runPlayground(ctx, cfg, args, log, stdout, stderr)
 	case "try":
 		return try(ctx, cfg, args, stdout, stderr)
 	case "sandbox":
@@ -130,6 +144,12 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 		fmt.Fprint(stderr, noToken)
 		return 2
 	}
+	return serve(ctx, cfg, log, nil)
+}
+
+// serve runs the bot on cfg's token and API until ctx ends. ready, if
+// set, is closed once the session is set up.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struct{}) int {
 	db, err := storage.Open(cfg.DB, storage.Options{})
 	if err != nil {
 		log.Error("cannot open the database", "err", err)
@@ -154,6 +174,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 		where = cfg.APIURL
 	}
 	log.Info("starting filmbot", "db", cfg.DB, "api", where, "guild", cfg.GuildID)
+	if ready != nil {
+		close(ready)
+	}
 	if err := bot.Run(ctx, bot.Config{GuildID: cfg.GuildID, Logger: log}, s, b); err != nil {
 		log.Error("filmbot stopped", "err", err)
 		return 1
