@@ -71,7 +71,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	js := func(expr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool]("(() => { " + expr + "; return true })()")(ctx, tg)
+			_, err := chromedp.Evaluate[bool]("(() => { "+expr+"; return true })()")(ctx, tg)
 			return err
 		})
 	}
