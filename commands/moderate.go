@@ -514,13 +514,14 @@ func (s *Set) saveEdit(scope storage.Scope, id uint64, reviewer, text, quote str
 	return Reply(fmt.Sprintf("Saved %s's review (%s).", rev.Reviewer, plural(len(rev.Excerpts), "excerpt"))), nil
 }
 
-// modReview handles the review form's submit and the removal buttons.
-func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+// modAction checks a moderator's form submit or button click and parses
+// its custom_id ("kind:action:id").
+func (s *Set) modAction(i *discordgo.InteractionCreate) (storage.Scope, customID, error) {
 	scope, err := s.moderator(i)
 	if err != nil {
-		return nil, err
+		return 0, customID{}, err
 	}
-	var id string
+	id := ""
 	if i.Type == discordgo.InteractionModalSubmit {
 		id = i.ModalSubmitData().CustomID
 	} else {
@@ -528,7 +529,16 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	}
 	c, err := parseCustomID(id, 1)
 	if err != nil {
-		return nil, userErr("That form is out of date.")
+		return 0, customID{}, userErr("That form is out of date.")
+	}
+	return scope, c, nil
+}
+
+// modReview handles the review form's submit and the removal buttons.
+func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := s.modAction(i)
+	if err != nil {
+		return nil, err
 	}
 	if i.Type == discordgo.InteractionModalSubmit {
 		v := modalValues(i)
@@ -630,19 +640,9 @@ func splitList(s string) []string {
 
 // modFilm handles the film form's submit and the removal buttons.
 func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, err := s.moderator(i)
+	scope, c, err := s.modAction(i)
 	if err != nil {
 		return nil, err
-	}
-	var id string
-	if i.Type == discordgo.InteractionModalSubmit {
-		id = i.ModalSubmitData().CustomID
-	} else {
-		id = componentID(i)
-	}
-	c, err := parseCustomID(id, 1)
-	if err != nil {
-		return nil, userErr("That form is out of date.")
 	}
 	if i.Type == discordgo.InteractionModalSubmit {
 		v := modalValues(i)

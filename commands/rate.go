@@ -290,15 +290,25 @@ func (s *Set) ratingsPage(scope storage.Scope, film storage.Film, p int, isUpdat
 	return r, nil
 }
 
-// ratingsButton turns the pages of /ratings.
-func (s *Set) ratingsButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+// pageClick checks a page button of the ratings lists (a server's, in a
+// server) and parses its custom_id ("kind:page:id:page").
+func pageClick(i *discordgo.InteractionCreate) (storage.Scope, customID, error) {
 	scope, _, err := member(i)
 	if err != nil {
-		return nil, err
+		return 0, customID{}, err
 	}
 	c, err := parseCustomID(componentID(i), 2)
 	if err != nil || c.action != "page" {
-		return nil, userErr("That button is out of date.")
+		return 0, customID{}, userErr("That button is out of date.")
+	}
+	return scope, c, nil
+}
+
+// ratingsButton turns the pages of /ratings.
+func (s *Set) ratingsButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := pageClick(i)
+	if err != nil {
+		return nil, err
 	}
 	film, err := s.store.Film(scope, c.args[0])
 	if err != nil {
@@ -351,12 +361,11 @@ func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discord
 
 // topButton turns the pages of /top; the custom id carries min_ratings.
 func (s *Set) topButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, _, err := member(i)
+	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
 	}
-	c, err := parseCustomID(componentID(i), 2)
-	if err != nil || c.action != "page" || c.args[0] < 1 || c.args[0] > 1_000_000 {
+	if c.args[0] < 1 || c.args[0] > 1_000_000 {
 		return nil, userErr("That button is out of date.")
 	}
 	return s.topPage(scope, int(c.args[0]), int(c.args[1]), true)
@@ -400,13 +409,9 @@ func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bo
 
 // mineButton turns the pages of /myratings.
 func (s *Set) mineButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, _, err := member(i)
+	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
-	}
-	c, err := parseCustomID(componentID(i), 2)
-	if err != nil || c.action != "page" {
-		return nil, userErr("That button is out of date.")
 	}
 	return s.myRatingsPage(scope, c.args[0], int(c.args[1]), true)
 }

@@ -267,6 +267,16 @@ func readBody(r *http.Request, wrapped bool) (discordgo.InteractionResponseType,
 	return typ, b, nil
 }
 
+// readMessage reads a message body, answering 400 if it cannot.
+func readMessage(w http.ResponseWriter, r *http.Request) (*msgBody, bool) {
+	_, body, err := readBody(r, false)
+	if err != nil {
+		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+		return nil, false
+	}
+	return body, true
+}
+
 func readPayload(r *http.Request) ([]byte, map[string][]byte, error) {
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
@@ -460,9 +470,8 @@ func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *Int
 }
 
 func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
-	_, body, err := readBody(r, false)
-	if err != nil {
-		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+	body, ok := readMessage(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -532,9 +541,8 @@ func (s *Server) deleteOriginal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
-	_, body, err := readBody(r, false)
-	if err != nil {
-		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+	body, ok := readMessage(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -586,9 +594,8 @@ func channelWire(c *Channel) map[string]any {
 }
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
-	_, body, err := readBody(r, false)
-	if err != nil {
-		apiError(w, 400, 50109, "The request body contains invalid JSON.")
+	body, ok := readMessage(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
