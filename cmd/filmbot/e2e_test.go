@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,7 +47,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startLive(t *testing.T, opts sandbox.Options) *live {
+func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -57,7 +58,13 @@ func startLive(t *testing.T, opts sandbox.Options) *live {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	l := &live{t: t, sb: sb, stop: stop, done: make(chan int, 1), logs: &syncBuffer{}}
-	getenv := env(filepath.Join(t.TempDir(), "e2e.db"), "DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug")
+	getenv := env(filepath.Join(t.TempDir(), "e2e.db"), append([]string{"DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug"}, extraEnv...)...)
+	guild := ""
+	for k := 0; k+1 < len(extraEnv); k += 2 {
+		if extraEnv[k] == "DISCORD_GUILD_ID" {
+			guild = extraEnv[k+1]
+		}
+	}
 	go func() { l.done <- Main(ctx, []string{"run"}, getenv, io.Discard, l.logs) }()
 	t.Cleanup(func() {
 		l.shutdown()
@@ -71,7 +78,7 @@ func startLive(t *testing.T, opts sandbox.Options) *live {
 	})
 	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, err := sb.WaitCommands(wctx, ""); err != nil {
+	if _, err := sb.WaitCommands(wctx, guild); err != nil {
 		t.Fatalf("the bot never registered its commands: %v", err)
 	}
 	return l
@@ -466,4 +473,58 @@ func TestEndToEndModerators(t *testing.T) {
 		t.Errorf("slow attachment: %v %+v", err, a)
 	}
 	l.noViolations()
+}
+
+func TestEndToEndGuildRegistration(t *testing.T) {
+	guild := sandbox.DefaultGuilds()[0].ID
+	l := startLive(t, sandbox.Options{}, "DISCORD_GUILD_ID", guild)
+	if n := len(l.sb.Commands(guild)); n < 9 {
+		t.Errorf("%d commands in the guild", n)
+	}
+	if n := len(l.sb.Commands("")); n != 0 {
+		t.Errorf("%d global commands; want none when DISCORD_GUILD_ID is set", n)
+	}
+	if a := l.do(sandbox.Viewer, "/film film:anora"); a.Message.Embeds[0].Title != "Anora (2024)" {
+		t.Errorf("film: %+v", a.Message)
+	}
+}
+
+// A failed registration is logged and the bot keeps serving the commands
+// Discord already has.
+func TestEndToEndFailedRegistration(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	// Registered by an earlier run.
+	req, _ := http.NewRequest("PUT", sb.URL+"/api/v9/applications/"+sb.AppID+"/commands",
+		strings.NewReader(`[{"name":"film","description":"A film's card","options":[{"type":3,"name":"film","description":"The film","required":true}]}]`))
+	req.Header.Set("Authorization", "Bot "+sb.Token())
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("pre-registration: %v %v", err, resp)
+	}
+	sb.FailNext(sandbox.Fault{Method: "PUT", Path: "/commands", Status: 500})
+	ctx, stop := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"run"}, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL), io.Discard, logs)
+	}()
+	defer func() { stop(); <-done }()
+	wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := sb.WaitConnected(wctx); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := sb.Do(wctx, sandbox.Viewer, "/film film:anora")
+	if err != nil || a.Message.Embeds[0].Title != "Anora (2024)" {
+		t.Fatalf("serving after a failed registration: %v %+v", err, a)
+	}
+	for !strings.Contains(logs.String(), "registering commands failed") {
+		if wctx.Err() != nil {
+			t.Fatalf("failure not logged:\n%s", logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
