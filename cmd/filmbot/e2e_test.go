@@ -528,3 +528,26 @@ func TestEndToEndFailedRegistration(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestEndToEndInvalidSession(t *testing.T) {
+	l := startLive(t, sandbox.Options{})
+	before, _ := l.sb.GatewayStats()
+	if err := l.sb.InvalidateSession(false); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	for {
+		if after, _ := l.sb.GatewayStats(); after > before && l.sb.Connected() {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the bot did not identify again after op 9")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:6"); a.Message.Embeds[0].Footer.Text != "Excerpt 6 of 12" {
+		t.Errorf("after op 9: %+v", a.Message)
+	}
+	l.noViolations()
+}
