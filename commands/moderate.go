@@ -395,16 +395,23 @@ func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, sco
 	return s.postReview(ctx, i, scope, film.ID, reviewer, text, str(opts, "pull_quote"))
 }
 
-// postReview validates, stores and announces a new review.
-func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, filmID uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+// reviewInput checks what a moderator submitted for a review and splits
+// the text into excerpts.
+func reviewInput(reviewer, text, quote string) (string, string, []storage.Excerpt, error) {
 	reviewer, quote = strings.TrimSpace(reviewer), strings.TrimSpace(quote)
 	if reviewer == "" || len([]rune(reviewer)) > maxReviewer {
-		return nil, userErr("The reviewer's name must be 1 to %d characters.", maxReviewer)
+		return "", "", nil, userErr("The reviewer's name must be 1 to %d characters.", maxReviewer)
 	}
 	if len([]rune(quote)) > maxPullQuote {
-		return nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
+		return "", "", nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
 	}
 	excerpts, err := parseReview(text)
+	return reviewer, quote, excerpts, err
+}
+
+// postReview validates, stores and announces a new review.
+func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, filmID uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+	reviewer, quote, excerpts, err := reviewInput(reviewer, text, quote)
 	if err != nil {
 		return nil, err
 	}
@@ -496,14 +503,7 @@ func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, sc
 }
 
 func (s *Set) saveEdit(scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
-	reviewer, quote = strings.TrimSpace(reviewer), strings.TrimSpace(quote)
-	if reviewer == "" || len([]rune(reviewer)) > maxReviewer {
-		return nil, userErr("The reviewer's name must be 1 to %d characters.", maxReviewer)
-	}
-	if len([]rune(quote)) > maxPullQuote {
-		return nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
-	}
-	excerpts, err := parseReview(text)
+	reviewer, quote, excerpts, err := reviewInput(reviewer, text, quote)
 	if err != nil {
 		return nil, err
 	}
