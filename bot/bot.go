@@ -263,7 +263,7 @@ func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, start time.Time, log *
 	switch {
 	case i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit:
 		r.Type = discordgo.InteractionResponseDeferredMessageUpdate
-	case b.commands[i.ApplicationCommandData().Name].Private:
+	case i.Type == discordgo.InteractionApplicationCommand && b.commands[i.ApplicationCommandData().Name].Private:
 		r.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	default:
 		public = true
