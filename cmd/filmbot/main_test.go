@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/storage"
 )
 
 func env(db string, extra ...string) func(string) string {
@@ -137,5 +138,18 @@ func TestTryModeratorForms(t *testing.T) {
 		if !strings.Contains(out+errs, s.want) {
 			t.Errorf("%q: exit %d, output lacks %q:\n%s%s", s.args, code, s.want, out, errs)
 		}
+	}
+}
+
+func TestTryWhileTheDatabaseIsHeld(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	held, err := storage.Open(db, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	code, _, errs := runMain(t, env(db), "try", "/film film:anora")
+	if code != 1 || !strings.Contains(errs, "in use by another process") {
+		t.Errorf("exit %d: %s", code, errs)
 	}
 }
