@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -94,12 +95,14 @@ func getFilm(tx *bolt.Tx, scope Scope, id uint64) (Film, error) {
 // filmExists is getFilm without decoding: the single writer checks it for
 // every rating, so it must be cheap.
 func filmExists(tx *bolt.Tx, scope Scope, id uint64) bool {
-	for _, s := range visible(scope) {
-		if tx.Bucket(bucketFilms).Get(key(uint64(s), id)) != nil {
-			return true
-		}
+	b := tx.Bucket(bucketFilms)
+	var k [16]byte // Get does not keep the key: it can live on the stack
+	binary.BigEndian.PutUint64(k[8:], id)
+	if b.Get(k[:]) != nil {
+		return true
 	}
-	return false
+	binary.BigEndian.PutUint64(k[:8], uint64(scope))
+	return scope != BuiltIn && b.Get(k[:]) != nil
 }
 
 // AddFilm stores a new film in scope and returns it with its id and times set.

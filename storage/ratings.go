@@ -80,7 +80,9 @@ func decodeRating(v []byte) (int, time.Time) {
 
 // aggregate records: sum, count, then the ten histogram counts, each 8 bytes.
 func encodeAggregate(a Aggregate) []byte {
-	b := key(uint64(a.Sum), uint64(a.Count))
+	b := make([]byte, 0, 8*(2+MaxScore))
+	b = binary.BigEndian.AppendUint64(b, uint64(a.Sum))
+	b = binary.BigEndian.AppendUint64(b, uint64(a.Count))
 	for _, n := range a.Hist {
 		b = binary.BigEndian.AppendUint64(b, uint64(n))
 	}
@@ -113,7 +115,13 @@ func setRating(tx *bolt.Tx, scope Scope, film, user uint64, score int, now time.
 		return Aggregate{}, 0, fmt.Errorf("film %d: %w", film, ErrNotFound)
 	}
 	rb, ub, ab := tx.Bucket(bucketRatings), tx.Bucket(bucketUserRatings), tx.Bucket(bucketAggregates)
-	rk, uk, ak := key(uint64(scope), film, user), key(uint64(scope), user, film), key(uint64(scope), film)
+	// Put keeps its key for the life of the transaction: one allocation
+	// holds all three keys.
+	keys := make([]byte, 24+24+16)
+	rk, uk, ak := keys[:0:24], keys[24:24:48], keys[48:48:64]
+	rk = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(rk, uint64(scope)), film), user)
+	uk = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(uk, uint64(scope)), user), film)
+	ak = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(ak, uint64(scope)), film)
 	a := decodeAggregate(film, ab.Get(ak))
 	old := 0
 	if v := rb.Get(rk); v != nil {
