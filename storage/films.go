@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -47,18 +46,9 @@ type Role struct {
 func (db *DB) Films(scope Scope) ([]Film, error) {
 	var films []Film
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		for _, s := range visible(scope) {
-			c := tx.Bucket(bucketFilms).Cursor()
-			p := key(uint64(s))
-			for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-				var f Film
-				if err := json.Unmarshal(v, &f); err != nil {
-					return fmt.Errorf("film %x: %w", k, err)
-				}
-				films = append(films, f)
-			}
-		}
-		return nil
+		var err error
+		films, err = decodeVisible[Film](tx.Bucket(bucketFilms), scope, "film")
+		return err
 	})
 	sort.SliceStable(films, func(i, j int) bool {
 		if films[i].Title != films[j].Title {

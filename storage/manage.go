@@ -53,14 +53,10 @@ func (db *DB) UpdateSettings(scope Scope, fn func(*Settings)) (Settings, error) 
 // sameFilm finds a film visible in scope with f's title (case and spacing
 // aside) and year, other than f itself.
 func sameFilm(tx *bolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
-	for _, s := range visible(scope) {
-		c := tx.Bucket(bucketFilms).Cursor()
-		p := key(uint64(s))
-		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			var o Film
-			if json.Unmarshal(v, &o) == nil && o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
-				return o, true
-			}
+	films, _ := decodeVisible[Film](tx.Bucket(bucketFilms), scope, "film")
+	for _, o := range films {
+		if o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
+			return o, true
 		}
 	}
 	return Film{}, false
@@ -120,8 +116,7 @@ func (db *DB) FilmUsage(scope Scope, film uint64) (reviews, ratings int, err err
 
 func countPrefix(b *bolt.Bucket, p []byte) int {
 	n := 0
-	c := b.Cursor()
-	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+	for range withPrefix(b, p) {
 		n++
 	}
 	return n
@@ -139,16 +134,7 @@ func (db *DB) DeleteFilm(scope Scope, film uint64) error {
 			return ErrBuiltIn
 		}
 		p := key(uint64(scope), film)
-		var revKeys, rateKeys [][]byte
-		c := tx.Bucket(bucketReviews).Cursor()
-		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
-			revKeys = append(revKeys, bytes.Clone(k))
-		}
-		c = tx.Bucket(bucketRatings).Cursor()
-		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
-			rateKeys = append(rateKeys, bytes.Clone(k))
-		}
-		for _, k := range revKeys {
+		for _, k := range keysWithPrefix(tx.Bucket(bucketReviews), p) {
 			if err := tx.Bucket(bucketReviews).Delete(k); err != nil {
 				return err
 			}
@@ -156,7 +142,7 @@ func (db *DB) DeleteFilm(scope Scope, film uint64) error {
 				return err
 			}
 		}
-		for _, k := range rateKeys {
+		for _, k := range keysWithPrefix(tx.Bucket(bucketRatings), p) {
 			if err := tx.Bucket(bucketRatings).Delete(k); err != nil {
 				return err
 			}

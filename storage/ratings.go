@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -211,9 +210,7 @@ func (db *DB) Aggregate(scope Scope, film uint64) (Aggregate, error) {
 func (db *DB) FilmRatings(scope Scope, film uint64) ([]Rating, error) {
 	var out []Rating
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		p := key(uint64(scope), film)
-		c := tx.Bucket(bucketRatings).Cursor()
-		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		for k, v := range withPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film)) {
 			s, at := decodeRating(v)
 			out = append(out, Rating{Film: film, User: binary.BigEndian.Uint64(k[16:]), Score: s, At: at})
 		}
@@ -232,9 +229,7 @@ func (db *DB) FilmRatings(scope Scope, film uint64) ([]Rating, error) {
 func (db *DB) UserRatings(scope Scope, user uint64) ([]Rating, error) {
 	var out []Rating
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		p := key(uint64(scope), user)
-		c := tx.Bucket(bucketUserRatings).Cursor()
-		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		for k, v := range withPrefix(tx.Bucket(bucketUserRatings), key(uint64(scope), user)) {
 			s, at := decodeRating(v)
 			out = append(out, Rating{Film: binary.BigEndian.Uint64(k[16:]), User: user, Score: s, At: at})
 		}
@@ -250,9 +245,7 @@ func (db *DB) UserRatings(scope Scope, user uint64) ([]Rating, error) {
 func (db *DB) Top(scope Scope, minCount int) ([]Aggregate, error) {
 	var out []Aggregate
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		p := key(uint64(scope))
-		c := tx.Bucket(bucketAggregates).Cursor()
-		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		for k, v := range withPrefix(tx.Bucket(bucketAggregates), key(uint64(scope))) {
 			a := decodeAggregate(binary.BigEndian.Uint64(k[8:]), v)
 			if a.Count >= max(minCount, 1) {
 				out = append(out, a)

@@ -39,18 +39,9 @@ func (db *DB) Reviews(scope Scope, film uint64) ([]Review, error) {
 		if _, err := getFilm(tx, scope, film); err != nil {
 			return err
 		}
-		for _, s := range visible(scope) {
-			c := tx.Bucket(bucketReviews).Cursor()
-			p := key(uint64(s), film)
-			for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-				var r Review
-				if err := json.Unmarshal(v, &r); err != nil {
-					return fmt.Errorf("review %x: %w", k, err)
-				}
-				out = append(out, r)
-			}
-		}
-		return nil
+		var err error
+		out, err = decodeVisible[Review](tx.Bucket(bucketReviews), scope, "review", film)
+		return err
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].PostedAt.Equal(out[j].PostedAt) {

@@ -6,9 +6,12 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"strconv"
 	"time"
@@ -171,6 +174,45 @@ func (db *DB) Backup(path string) error {
 		}
 		return f.Close()
 	})
+}
+
+// withPrefix iterates, in key order, over the keys and values of b that
+// start with p. They are valid only inside the transaction.
+func withPrefix(b *bolt.Bucket, p []byte) iter.Seq2[[]byte, []byte] {
+	return func(yield func(k, v []byte) bool) {
+		c := b.Cursor()
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// keysWithPrefix copies the keys of b that start with p, so the caller
+// may delete them.
+func keysWithPrefix(b *bolt.Bucket, p []byte) [][]byte {
+	var out [][]byte
+	for k := range withPrefix(b, p) {
+		out = append(out, bytes.Clone(k))
+	}
+	return out
+}
+
+// decodeVisible decodes the JSON records of b under scope|ids… for each
+// scope whose records a user in scope may see.
+func decodeVisible[T any](b *bolt.Bucket, scope Scope, what string, ids ...uint64) ([]T, error) {
+	var out []T
+	for _, s := range visible(scope) {
+		for k, v := range withPrefix(b, key(append([]uint64{uint64(s)}, ids...)...)) {
+			var rec T
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return nil, fmt.Errorf("%s %x: %w", what, k, err)
+			}
+			out = append(out, rec)
+		}
+	}
+	return out, nil
 }
 
 func u64(v uint64) []byte {
