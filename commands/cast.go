@@ -40,9 +40,9 @@ func (s *Set) castButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 	if err != nil {
 		return nil, err
 	}
-	c, err := parseCustomID(componentID(i), 2)
-	if err != nil || c.action != "page" {
-		return nil, userErr("That button is out of date.")
+	c, err := clicked(i, 2, "page")
+	if err != nil {
+		return nil, err
 	}
 	film, err := s.store.Film(scope, c.args[0])
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -266,6 +267,19 @@ func parseCustomID(s string, nargs int) (customID, error) {
 // componentID returns the custom_id of a button click. Callers have
 // checked i.Type.
 func componentID(i *discordgo.InteractionCreate) string { return i.MessageComponentData().CustomID }
+
+// errStaleButton answers a click whose custom_id no longer makes sense.
+var errStaleButton = &UserError{Msg: "That button is out of date."}
+
+// clicked parses the custom_id of a button or menu click with nargs
+// arguments and, if actions are given, one of those actions.
+func clicked(i *discordgo.InteractionCreate, nargs int, actions ...string) (customID, error) {
+	c, err := parseCustomID(componentID(i), nargs)
+	if err != nil || (len(actions) > 0 && !slices.Contains(actions, c.action)) {
+		return customID{}, errStaleButton
+	}
+	return c, nil
+}
 
 // notFound turns storage.ErrNotFound into a message for the user.
 func notFound(err error, msg string) error {

@@ -560,7 +560,7 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	case "keep":
 		return updateText("Kept it."), nil
 	}
-	return nil, userErr("That button is out of date.")
+	return nil, errStaleButton
 }
 
 // filmModal is the form for a film's title, year, directors, cast and aliases.
@@ -702,7 +702,7 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 	case "keep":
 		return updateText("Kept it."), nil
 	}
-	return nil, userErr("That button is out of date.")
+	return nil, errStaleButton
 }
 
 // settings answers /settings (Manage Server or Administrator only).

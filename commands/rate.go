@@ -157,9 +157,9 @@ func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 	if err != nil {
 		return nil, err
 	}
-	c, err := parseCustomID(componentID(i), 1)
+	c, err := clicked(i, 1)
 	if err != nil {
-		return nil, userErr("That button is out of date.")
+		return nil, err
 	}
 	film, err := s.store.Film(scope, c.args[0])
 	if err != nil {
@@ -187,7 +187,7 @@ func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 		}
 		return s.saveRating(scope, film, user, score)
 	}
-	return nil, userErr("That button is out of date.")
+	return nil, errStaleButton
 }
 
 // rateMenu is the card's "Rate" select menu, 1–10.
@@ -297,9 +297,9 @@ func pageClick(i *discordgo.InteractionCreate) (storage.Scope, customID, error) 
 	if err != nil {
 		return 0, customID{}, err
 	}
-	c, err := parseCustomID(componentID(i), 2)
-	if err != nil || c.action != "page" {
-		return 0, customID{}, userErr("That button is out of date.")
+	c, err := clicked(i, 2, "page")
+	if err != nil {
+		return 0, customID{}, err
 	}
 	return scope, c, nil
 }
@@ -366,7 +366,7 @@ func (s *Set) topButton(_ context.Context, i *discordgo.InteractionCreate) (*dis
 		return nil, err
 	}
 	if c.args[0] < 1 || c.args[0] > 1_000_000 {
-		return nil, userErr("That button is out of date.")
+		return nil, errStaleButton
 	}
 	return s.topPage(scope, int(c.args[0]), int(c.args[1]), true)
 }

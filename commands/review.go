@@ -212,9 +212,9 @@ func (s *Set) reviewButton(_ context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
-	c, err := parseCustomID(componentID(i), 2)
+	c, err := clicked(i, 2)
 	if err != nil {
-		return nil, userErr("That button is out of date.")
+		return nil, err
 	}
 	rev, err := s.store.Review(scope, c.args[0])
 	if err != nil {
@@ -256,7 +256,7 @@ func (s *Set) reviewButton(_ context.Context, i *discordgo.InteractionCreate) (*
 	case "noop":
 		return nil, userErr("That is just the page number.")
 	}
-	return nil, userErr("That button is out of date.")
+	return nil, errStaleButton
 }
 
 // reviewAutocomplete completes film:, and by: with the reviewers of the
