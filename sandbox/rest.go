@@ -64,6 +64,13 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
+// refuseLocked records a violation by interaction and answers 400, as
+// Discord answers a body it will not take. Callers hold s.mu.
+func (s *Server) refuseLocked(w http.ResponseWriter, interaction, what string, err error) {
+	s.violateLocked(interaction, "%s%v", what, err)
+	apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+}
+
 // apiError answers the way Discord does: {"message": …, "code": …}.
 func apiError(w http.ResponseWriter, status, code int, msg string) {
 	writeJSON(w, status, map[string]any{"message": msg, "code": code})
@@ -160,8 +167,9 @@ func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
 	guild := r.PathValue("guild")
 	for _, c := range cmds {
 		if err := checkCommand(c); err != nil {
-			s.violate("", "command registration refused: %v", err)
-			apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+			s.mu.Lock()
+			s.refuseLocked(w, "", "command registration refused: ", err)
+			s.mu.Unlock()
 			return
 		}
 	}
@@ -368,13 +376,11 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := body.response(typ)
 	if err := checkType(ix.Type, typ); err != nil {
-		s.violateLocked(ix.ID, "%v", err)
-		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		s.refuseLocked(w, ix.ID, "", err)
 		return
 	}
 	if err := limits.Check(resp); err != nil {
-		s.violateLocked(ix.ID, "callback type %d refused: %v", typ, err)
-		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		s.refuseLocked(w, ix.ID, fmt.Sprintf("callback type %d refused: ", typ), err)
 		return
 	}
 	ix.responded, ix.respType, ix.latency = true, typ, late
@@ -501,8 +507,7 @@ func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
 		comps = body.Components
 	}
 	if err := limits.Message(content, embeds, comps, body.AllowedMentions); err != nil {
-		s.violateLocked(ix.ID, "edit refused: %v", err)
-		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		s.refuseLocked(w, ix.ID, "edit refused: ", err)
 		return
 	}
 	s.apply(m, body)
@@ -553,8 +558,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := body.response(discordgo.InteractionResponseChannelMessageWithSource)
 	if err := limits.Check(resp); err != nil {
-		s.violateLocked(ix.ID, "follow-up refused: %v", err)
-		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		s.refuseLocked(w, ix.ID, "follow-up refused: ", err)
 		return
 	}
 	m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
@@ -607,8 +611,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := body.response(discordgo.InteractionResponseChannelMessageWithSource)
 	if err := limits.Check(resp); err != nil {
-		s.violateLocked("", "channel message refused: %v", err)
-		apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+		s.refuseLocked(w, "", "channel message refused: ", err)
 		return
 	}
 	m := s.newMessage(c.ID, c.GuildID)

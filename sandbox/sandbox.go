@@ -214,12 +214,6 @@ func (s *Server) waitFor(ctx context.Context, cond func() bool) error {
 	}
 }
 
-func (s *Server) violate(interaction, format string, a ...any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violateLocked(interaction, format, a...)
-}
-
 func (s *Server) violateLocked(interaction, format string, a ...any) {
 	s.viol = append(s.viol, Violation{Interaction: interaction, What: fmt.Sprintf(format, a...), At: time.Now()})
 	s.notify()
