@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -219,6 +220,29 @@ func Register(s *discordgo.Session, appID, guildID string, defs []*discordgo.App
 		where = "in guild " + guildID
 	}
 	log.Info("commands registered "+where, "count", len(got))
+}
+
+// HTTPFetcher downloads attachments for the commands (commands.Fetcher):
+// at most max+1 bytes, so the caller can tell a body over max, giving up
+// after timeout.
+func HTTPFetcher(client *http.Client, timeout time.Duration) func(ctx context.Context, url string, max int64) ([]byte, error) {
+	return func(ctx context.Context, url string, max int64) ([]byte, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("download answered %s", resp.Status)
+		}
+		return io.ReadAll(io.LimitReader(resp.Body, max+1))
+	}
 }
 
 // SessionPoster posts announcements through a session: the commands'

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,7 +66,7 @@ type Set struct {
 
 // New returns the commands reading and writing store.
 func New(store Store) *Set {
-	return &Set{store: store, raters: store, mods: store, fetch: HTTPFetcher(http.DefaultClient, fetchTimeout), catalog: newCatalog(store), rand: rand.IntN}
+	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN}
 }
 
 // WithPoster sets how new reviews are announced in channels.

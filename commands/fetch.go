@@ -3,9 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"path"
 	"strings"
 	"time"
@@ -17,44 +14,16 @@ import (
 // Attachments moderators upload: what is accepted and how long to wait.
 const (
 	maxAttachment  = 100 << 10 // 100 KB
-	fetchTimeout   = 5 * time.Second
 	attachmentHelp = "Attach the review as a .txt or .md file (UTF-8 text, up to 100 KB)."
 )
 
-// errTooBig is returned by fetchers for a body over the limit.
-var errTooBig = errors.New("too big")
-
-// Fetcher downloads an attachment, reading at most max bytes (more is
-// errTooBig). It is an interface so that tests can stand in for the CDN.
+// Fetcher downloads an attachment, reading at most max+1 bytes so the
+// caller can tell a body over max. It is a function so that bot (the only
+// package that goes on the network) supplies it, and tests can stand in.
 type Fetcher func(ctx context.Context, url string, max int64) ([]byte, error)
 
-// HTTPFetcher fetches with the standard library, giving up after timeout.
-func HTTPFetcher(client *http.Client, timeout time.Duration) Fetcher {
-	return func(ctx context.Context, url string, max int64) ([]byte, error) {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return nil, err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("download answered %s", resp.Status)
-		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-		if err != nil {
-			return nil, err
-		}
-		if int64(len(data)) > max {
-			return nil, errTooBig
-		}
-		return data, nil
-	}
-}
+// FetchTimeout is how long a download may take.
+const FetchTimeout = 5 * time.Second
 
 // attachment returns the text of the file: option, checked: a .txt or
 // .md name, at most 100 KB, UTF-8 text.
@@ -73,9 +42,12 @@ func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, op
 	if a.Size > maxAttachment {
 		return "", userErr("%q is %d KB; the limit is 100 KB.", clip(a.Filename, 80), a.Size>>10)
 	}
+	if s.fetch == nil {
+		return "", errors.New("no attachment fetcher is set up")
+	}
 	data, err := s.fetch(ctx, a.URL, maxAttachment)
 	switch {
-	case errors.Is(err, errTooBig):
+	case err == nil && len(data) > maxAttachment:
 		return "", userErr("%q is over 100 KB.", clip(a.Filename, 80))
 	case errors.Is(err, context.DeadlineExceeded):
 		return "", userErr("Downloading %q took too long. Try again.", clip(a.Filename, 80))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
 )
@@ -344,7 +345,7 @@ func TestReviewFromAttachment(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	e.set.WithFetcher(HTTPFetcher(srv.Client(), 200*time.Millisecond))
+	e.set.WithFetcher(bot.HTTPFetcher(srv.Client(), 200*time.Millisecond))
 	run := func(name string, size int, ct string) (*discordgo.InteractionResponse, error) {
 		i := mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora"), attachOpt("a1"), opt("reviewer", "Long Reader"))))
 		withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: name, Size: size, ContentType: ct, URL: srv.URL + "/" + name})

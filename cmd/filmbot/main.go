@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -167,7 +168,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	set := commands.New(db).WithPoster(bot.SessionPoster{S: s})
+	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
+		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout))
 	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log})
 	where := "discord.com"
 	if cfg.APIURL != "" {

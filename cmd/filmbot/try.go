@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +64,8 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		return 1
 	}
 	defer db.Close()
-	set := commands.New(db).WithPoster(printPoster{stdout})
+	set := commands.New(db).WithPoster(printPoster{stdout}).
+		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout))
 	rec := &recorder{}
 	b := bot.New(rec, botCommands(set), set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 
