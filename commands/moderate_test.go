@@ -393,3 +393,42 @@ func TestManageDefinitions(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestManageAutocompleteAndSettings(t *testing.T) {
+	e := newEnv(t)
+	e.db.AddReview(111, storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "x"}}})
+	by := func(i *discordgo.InteractionCreate) []*discordgo.ApplicationCommandOptionChoice {
+		r, err := e.check(e.cmds["manage"].Autocomplete, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Data.Choices
+	}
+	ask := func() *discordgo.InteractionCreate {
+		return auto(guildA, "manage", sub("review", "edit", opt("film", "anora"), focus(opt("by", "rog"))))
+	}
+	if got := by(ask()); len(got) != 0 {
+		t.Errorf("a non-moderator is offered reviews: %+v", got)
+	}
+	if got := by(mod(ask())); len(got) != 1 || !strings.HasPrefix(got[0].Name, "Roger") {
+		t.Errorf("moderator's choices: %+v", got)
+	}
+	admin := func(i *discordgo.InteractionCreate) string {
+		i.Member.Permissions = discordgo.PermissionAdministrator
+		return e.run(i).Data.Content
+	}
+	ch := &discordgo.ApplicationCommandInteractionDataOption{Name: "channel", Type: discordgo.ApplicationCommandOptionChannel, Value: "555"}
+	if got := admin(slash(guildA, "settings", sub("", "reviews-channel", ch))); !strings.Contains(got, "<#555>") {
+		t.Errorf("set channel: %q", got)
+	}
+	if got := admin(slash(guildA, "settings", sub("", "show"))); !strings.Contains(got, "<#555>") {
+		t.Errorf("show: %q", got)
+	}
+	if got := admin(slash(guildA, "settings", sub("", "reviews-channel"))); !strings.Contains(got, "where each review is posted") {
+		t.Errorf("reset channel: %q", got)
+	}
+	if s, _ := e.db.Settings(222); s.ReviewsChannel != "" {
+		t.Error("another server's settings changed")
+	}
+	e.userError(e.cmds["settings"].Run, slash("", "settings", sub("", "show")))
+}

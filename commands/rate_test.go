@@ -174,3 +174,42 @@ func TestRatingsTopMine(t *testing.T) {
 		t.Error("the DM card offers rating")
 	}
 }
+
+func TestTopAndMyRatingsPages(t *testing.T) {
+	e := newEnv(t)
+	for k := 0; k < 25; k++ {
+		f, err := e.db.AddFilm(111, storage.Film{Title: fmt.Sprintf("Film %02d", k), Year: 2000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.db.Rate(111, f.ID, 42, 1+k%10)
+	}
+	walk := func(first *discordgo.InteractionResponse) (string, int) {
+		seen, pages := embed(first).Description, 1
+		for page := first; ; pages++ {
+			id, ok := buttons(page)["Next ▶"]
+			if !ok {
+				return seen, pages
+			}
+			page = e.button(guildA, id)
+			if page.Type != discordgo.InteractionResponseUpdateMessage {
+				t.Fatalf("page turn type %d", page.Type)
+			}
+			seen += "\n" + embed(page).Description
+		}
+	}
+	top, pages := walk(e.run(slash(guildA, "top")))
+	if pages != 3 || strings.Count(top, "/10 from 1") != 25 {
+		t.Errorf("/top: %d pages, %d films", pages, strings.Count(top, "/10 from 1"))
+	}
+	mine, pages := walk(e.run(slash(guildA, "myratings")))
+	if pages != 2 || strings.Count(mine, "**Film ") != 25 {
+		t.Errorf("/myratings: %d pages, %d films", pages, strings.Count(mine, "**Film "))
+	}
+	for _, id := range []string{"top:page:1:9", "top:page:0:1", "mine:page:42:9", "ratings:page:999:1"} {
+		kind, _, _ := strings.Cut(id, ":")
+		e.userError(e.set.Components()[kind], click(guildA, id))
+	}
+	e.userError(e.cmds["top"].Run, slash(guildA, "top", opt("min_ratings", 0.0)))
+	e.userError(e.cmds["top"].Run, slash(guildA, "top", opt("min_ratings", 2.0)))
+}
