@@ -264,11 +264,12 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	}
 	s.inter[ix.ID] = ix
 	s.byToken[ix.Token] = ix
-	if s.opts.Retain > 0 && time.Since(s.pruneAt) > s.opts.Retain/4 {
+	s.order = append(s.order, ix)
+	if s.opts.Retain > 0 {
 		s.pruneLocked(time.Now().Add(-s.opts.Retain))
 	}
 	s.mu.Unlock()
-	if err := s.gw.dispatch("INTERACTION_CREATE", payload); err != nil {
+	if err := s.gw.dispatchAt("INTERACTION_CREATE", payload, &ix.sent); err != nil {
 		return nil, err
 	}
 	// Discord's window: if nothing arrives in time, the member sees
@@ -294,20 +295,24 @@ func (s *Server) Do(ctx context.Context, m Member, line string) (*Answer, *Inter
 }
 
 // pruneLocked forgets interactions dispatched before cutoff and the
-// messages they made. Callers hold s.mu.
+// messages they made, oldest first, so each call does only the work that
+// is due. Callers hold s.mu.
 func (s *Server) pruneLocked(cutoff time.Time) {
-	s.pruneAt = time.Now()
-	for id, ix := range s.inter {
+	n := 0
+	for _, ix := range s.order {
 		if ix.Created.After(cutoff) {
-			continue
+			break
 		}
+		s.order[n] = nil // the array outlives the slice until append moves it
+		n++
 		if m, ok := s.messages[ix.messageID]; ok && m.InteractionID == ix.ID {
 			delete(s.messages, ix.messageID)
 		}
 		for _, f := range ix.followups {
 			delete(s.messages, f)
 		}
-		delete(s.inter, id)
+		delete(s.inter, ix.ID)
 		delete(s.byToken, ix.Token)
 	}
+	s.order = s.order[n:]
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -204,8 +205,15 @@ func (g *gateway) resume(c *conn, d json.RawMessage) {
 
 // dispatch sends an event to the bot (or logs it for a resume when the
 // connection is down). It fails when no session was ever identified.
-func (g *gateway) dispatch(t string, d any) error {
+func (g *gateway) dispatch(t string, d any) error { return g.dispatchAt(t, d, nil) }
+
+// dispatchAt is dispatch that also records, in *sent under s.mu, the moment
+// the event goes to the socket: the start of the bot's latency. The
+// payload is encoded before s.mu is taken, so callbacks arriving meanwhile
+// are not held up by it.
+func (g *gateway) dispatchAt(t string, d any, sent *time.Time) error {
 	s := g.s
+	payload := mustJSON(d)
 	g.sendMu.Lock()
 	defer g.sendMu.Unlock()
 	s.mu.Lock()
@@ -214,12 +222,16 @@ func (g *gateway) dispatch(t string, d any) error {
 		return errNoBot
 	}
 	g.seq++
-	data := mustJSON(map[string]any{"op": 0, "t": t, "s": g.seq, "d": d})
+	data := fmt.Appendf(make([]byte, 0, len(payload)+64), `{"op":0,"t":%q,"s":%d,"d":`, t, g.seq)
+	data = append(append(data, payload...), '}')
 	g.log = append(g.log, logged{g.seq, data})
 	if len(g.log) > maxLog {
 		g.log = g.log[len(g.log)-maxLog:]
 	}
 	c := g.active
+	if sent != nil {
+		*sent = time.Now()
+	}
 	s.mu.Unlock()
 	if c != nil {
 		if c.write(data) != nil {

@@ -74,6 +74,7 @@ type Interaction struct {
 	Created   time.Time
 
 	s         *Server
+	sent      time.Time // when INTERACTION_CREATE went to the bot's socket
 	responded bool
 	respType  discordgo.InteractionResponseType
 	latency   time.Duration
@@ -91,7 +92,8 @@ type Answer struct {
 	// Type is the first callback's type (5 or 6 when deferred).
 	Type     discordgo.InteractionResponseType
 	Deferred bool
-	// Latency from dispatch to the first callback.
+	// Latency from the INTERACTION_CREATE going to the bot's socket to the
+	// first callback reaching the sandbox, before the sandbox reads it.
 	Latency time.Duration
 	// Message is the message the answer created or updated, with edits.
 	Message   *Message

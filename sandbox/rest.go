@@ -351,6 +351,7 @@ func (s *Server) apply(m *Message, b *msgBody) {
 }
 
 func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	typ, body, err := readBody(r, true)
 	if err != nil {
 		apiError(w, 400, 50109, "The request body contains invalid JSON.")
@@ -363,7 +364,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, 10062, "Unknown interaction")
 		return
 	}
-	late := time.Since(ix.Created)
+	late := arrived.Sub(ix.Created)
 	switch {
 	case ix.responded:
 		s.violateLocked(ix.ID, "second callback (type %d): an interaction is answered once", typ)
@@ -383,7 +384,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		s.refuseLocked(w, ix.ID, fmt.Sprintf("callback type %d refused: ", typ), err)
 		return
 	}
-	ix.responded, ix.respType, ix.latency = true, typ, late
+	ix.responded, ix.respType, ix.latency = true, typ, arrived.Sub(ix.sent)
 	switch typ {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		m := s.newMessage(ix.ChannelID, ix.Member.GuildID)

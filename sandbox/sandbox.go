@@ -91,11 +91,11 @@ type Server struct {
 	ln       net.Listener
 	http     *http.Server
 	idSeq    atomic.Uint64
-	pruneAt  time.Time
 	mu       sync.Mutex
 	changed  chan struct{}                              // closed and replaced on every state change
 	commands map[string][]*discordgo.ApplicationCommand // "" for global, else guild id
 	inter    map[string]*Interaction                    // by id
+	order    []*Interaction                             // as dispatched, for pruning
 	byToken  map[string]*Interaction
 	messages map[string]*Message
 	channels map[string]*Channel

@@ -25,7 +25,12 @@ func (t toBox) RoundTrip(r *http.Request) (*http.Response, error) {
 // see the sandbox judge them.
 func rawBot(t *testing.T, answer func(s *discordgo.Session, i *discordgo.InteractionCreate)) *Server {
 	t.Helper()
-	sb, err := Start(Options{ResponseWindow: 500 * time.Millisecond})
+	return rawBotWith(t, Options{ResponseWindow: 500 * time.Millisecond}, answer)
+}
+
+func rawBotWith(t *testing.T, opts Options, answer func(s *discordgo.Session, i *discordgo.InteractionCreate)) *Server {
+	t.Helper()
+	sb, err := Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +84,43 @@ func TestSandboxAcceptsAGoodAnswer(t *testing.T) {
 	}
 	if _, err := sb.Command(Viewer, "/unregistered"); err == nil {
 		t.Error("ran an unregistered command")
+	}
+}
+
+func pong(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
+		Content: "pong", AllowedMentions: none()}})
+}
+
+// With Retain, a long run forgets old interactions and their messages, a
+// few at a time, and keeps the recent ones.
+func TestSandboxRetainForgetsOldInteractions(t *testing.T) {
+	sb := rawBotWith(t, Options{Retain: 300 * time.Millisecond}, pong)
+	var old []*Interaction
+	for range 3 {
+		a, ix, err := sb.Do(ctx(t), Viewer, "/ping what:x")
+		if err != nil || a.Message == nil {
+			t.Fatal(a, err)
+		}
+		if a.Latency <= 0 || a.Latency > time.Since(ix.Created) {
+			t.Errorf("latency %v, %v since created", a.Latency, time.Since(ix.Created))
+		}
+		old = append(old, ix)
+	}
+	time.Sleep(400 * time.Millisecond)
+	_, recent, err := sb.Do(ctx(t), Viewer, "/ping what:y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	for _, ix := range old {
+		if sb.inter[ix.ID] != nil || sb.byToken[ix.Token] != nil || sb.messages[ix.messageID] != nil {
+			t.Errorf("interaction %s kept past Retain", ix.ID)
+		}
+	}
+	if sb.inter[recent.ID] == nil || sb.messages[recent.messageID] == nil || len(sb.order) != 1 {
+		t.Errorf("recent interaction: %v, %d in order", sb.inter[recent.ID], len(sb.order))
 	}
 }
 
