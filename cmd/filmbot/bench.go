@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/storage"
 )
 
 // runBench drives concurrent members through a sandbox against the real
@@ -77,78 +78,43 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members at %s/s, bot pid %d\n",
 		*n, *mix, *members, rateText(*rate), child.Process.Pid)
 
-	type result struct {
-		kind    string
-		latency time.Duration
-		err     error
-	}
-	jobs := make(chan int, *members)
-	results := make(chan result, *members)
-	var wg sync.WaitGroup
 	guild := sandbox.DefaultGuilds()[0].ID
-	for w := 0; w < *members; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			m := sandbox.Member{GuildID: guild, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
-			for k := range jobs {
-				kind := kinds[k%len(kinds)]
-				line, opt := benchLines[kind](k)
-				var ix *sandbox.Interaction
-				var err error
-				if opt != "" {
-					ix, err = sb.Autocomplete(m, line, opt)
-				} else {
-					ix, err = sb.Command(m, line)
-				}
-				if err != nil {
-					results <- result{kind: kind, err: err}
-					continue
-				}
-				actx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				a, err := ix.Wait(actx)
-				cancel()
-				if err != nil {
-					results <- result{kind: kind, err: err}
-					continue
-				}
-				results <- result{kind: kind, latency: a.Latency}
-			}
-		}(w)
+	member := func(w int) sandbox.Member {
+		return sandbox.Member{GuildID: guild, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
 	}
 	lat := map[string][]time.Duration{}
 	errs := 0
 	rss := map[string]int{}
-	done := make(chan struct{})
-	go func() {
-		count := 0
-		for r := range results {
-			count++
-			if r.err != nil {
-				errs++
-			} else {
-				lat[r.kind] = append(lat[r.kind], r.latency)
-			}
-			if count == *n/10 {
-				rss["warm"] = vmRSS(child.Process.Pid)
-			}
+	elapsed := pace(ctx, *n, *rate, *members, func(w, k int) sample {
+		kind := kinds[k%len(kinds)]
+		line, opt := benchLines[kind](k)
+		var ix *sandbox.Interaction
+		var err error
+		if opt != "" {
+			ix, err = sb.Autocomplete(member(w), line, opt)
+		} else {
+			ix, err = sb.Command(member(w), line)
 		}
-		close(done)
-	}()
-	start := time.Now()
-	for k := 0; k < *n && ctx.Err() == nil; k++ {
-		if *rate > 0 {
-			if d := time.Until(start.Add(time.Duration(float64(k) / *rate * float64(time.Second)))); d > 0 {
-				time.Sleep(d)
-			}
+		if err != nil {
+			return sample{kind: kind, err: err}
 		}
-		jobs <- k
-	}
-	close(jobs)
-	wg.Wait()
-	elapsed := time.Since(start)
-	close(results)
-	<-done
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		a, err := ix.Wait(actx)
+		if err != nil {
+			return sample{kind: kind, err: err}
+		}
+		return sample{kind: kind, latency: a.Latency}
+	}, func(count int, r sample) {
+		if r.err != nil {
+			errs++
+		} else {
+			lat[r.kind] = append(lat[r.kind], r.latency)
+		}
+		if count == *n/10 {
+			rss["warm"] = vmRSS(child.Process.Pid)
+		}
+	})
 	rss["end"] = vmRSS(child.Process.Pid)
 	total := 0
 	fmt.Fprintf(stdout, "%-13s %8s %9s %9s %9s\n", "kind", "count", "p50", "p99", "max")
@@ -161,10 +127,32 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s\n", k, len(ls), pct(ls, 50), pct(ls, 99), ls[len(ls)-1].Round(time.Microsecond))
 	}
+	// The baseline: the store alone, on the same disk, rating at the pace
+	// /rate had, with no sandbox, gateway or HTTP. A /rate answer waits
+	// for its commit, so it cannot beat this.
+	var floor []time.Duration
+	if nr := len(lat["rate"]); nr > 0 && ctx.Err() == nil {
+		floor, err = storageAlone(ctx, filepath.Join(dir, "alone.db"), min(nr, 3000), *rate*float64(nr)/float64(total), *members)
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot bench: storage alone:", err)
+			return 1
+		}
+		slices.Sort(floor)
+		fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s   (DB.Rate on the same disk, same pace, no bot)\n", "  store alone", len(floor),
+			pct(floor, 50), pct(floor, 99), floor[len(floor)-1].Round(time.Microsecond))
+	}
 	fmt.Fprintf(stdout, "answered %d in %s: %.0f interactions/s; %d errors; %d violations\n",
 		total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), errs, len(sb.Violations()))
 	fmt.Fprintf(stdout, "bot memory (RSS): %.1f MiB after %d interactions, %.1f MiB after %d\n",
 		float64(rss["warm"])/1024, *n/10, float64(rss["end"])/1024, *n)
+	if len(floor) > 0 {
+		rp, fp := pct(lat["rate"], 99), pct(floor, 99)
+		fmt.Fprintf(stdout, "rate p99 / store-alone p99 = %.2f (%s / %s)", float64(rp)/float64(max(fp, time.Microsecond)), rp, fp)
+		if r := lat["review"]; len(r) > 0 {
+			fmt.Fprintf(stdout, "; review p99 / store-alone p99 = %.2f", float64(pct(r, 99))/float64(max(fp, time.Microsecond)))
+		}
+		fmt.Fprintln(stdout)
+	}
 	if errs > 0 || len(sb.Violations()) > 0 {
 		for _, v := range first(sb.Violations(), 5) {
 			fmt.Fprintln(stdout, "  violation:", v)
@@ -172,6 +160,86 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+type sample struct {
+	kind    string
+	latency time.Duration
+	err     error
+}
+
+// pace runs job(w, k) for k in [0, n) on `members` goroutines (w is the
+// goroutine's number), releasing job k at k/rate seconds after the start
+// (all at once when rate is 0), and hands each result, with how many came
+// before it plus one, to collect, which runs on one goroutine.
+func pace(ctx context.Context, n int, rate float64, members int, job func(w, k int) sample, collect func(count int, s sample)) time.Duration {
+	jobs := make(chan int, members)
+	results := make(chan sample, members)
+	var wg sync.WaitGroup
+	for w := 0; w < members; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range jobs {
+				results <- job(w, k)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		count := 0
+		for r := range results {
+			count++
+			collect(count, r)
+		}
+		close(done)
+	}()
+	start := time.Now()
+	for k := 0; k < n && ctx.Err() == nil; k++ {
+		if rate > 0 {
+			if d := time.Until(start.Add(time.Duration(float64(k) / rate * float64(time.Second)))); d > 0 {
+				time.Sleep(d)
+			}
+		}
+		jobs <- k
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(results)
+	<-done
+	return elapsed
+}
+
+// storageAlone rates Anora n times in a fresh store at path, at rate per
+// second from members goroutines, and returns how long each DB.Rate took.
+func storageAlone(ctx context.Context, path string, n int, rate float64, members int) ([]time.Duration, error) {
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	films, err := db.Films(storage.BuiltIn)
+	if err != nil || len(films) == 0 {
+		return nil, fmt.Errorf("no seed film: %v", err)
+	}
+	scope, err := storage.ParseScope(sandbox.DefaultGuilds()[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	var ls []time.Duration
+	var failed error
+	pace(ctx, n, rate, members, func(w, k int) sample {
+		t := time.Now()
+		_, _, err := db.Rate(scope, films[0].ID, uint64(700000000000000000+w), k%10+1)
+		return sample{latency: time.Since(t), err: err}
+	}, func(_ int, s sample) {
+		if s.err != nil {
+			failed = s.err
+		}
+		ls = append(ls, s.latency)
+	})
+	return ls, failed
 }
 
 var benchLines = map[string]func(k int) (line, option string){

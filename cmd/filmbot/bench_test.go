@@ -30,10 +30,14 @@ func TestBenchSmoke(t *testing.T) {
 	if code != 0 || !strings.Contains(out.String(), "answered 300") || !strings.Contains(out.String(), "0 violations") {
 		t.Fatalf("exit %d:\n%s%s", code, out.String(), errb.String())
 	}
-	for _, kind := range []string{"review", "autocomplete", "rate"} {
+	for _, kind := range []string{"review", "autocomplete", "rate", "store alone", "rate p99 / store-alone p99 = "} {
 		if !strings.Contains(out.String(), kind) {
 			t.Errorf("no %s line", kind)
 		}
+	}
+	out.Reset()
+	if code := runBench(context.Background(), []string{"--n", "50", "--rate", "0", "--mix", "review"}, &out, &errb); code != 0 || strings.Contains(out.String(), "store alone") {
+		t.Errorf("without /rate there is no store-alone baseline: exit %d\n%s", code, out.String())
 	}
 	if code := runBench(context.Background(), []string{"--mix", "dance"}, &out, &errb); code != 2 {
 		t.Errorf("unknown kind: exit %d", code)
