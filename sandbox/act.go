@@ -269,7 +269,7 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		s.pruneLocked(time.Now().Add(-s.opts.Retain))
 	}
 	s.mu.Unlock()
-	if err := s.gw.dispatchAt("INTERACTION_CREATE", payload, &ix.sent); err != nil {
+	if err := s.gw.dispatch("INTERACTION_CREATE", payload, m.GuildID, &ix.sent); err != nil {
 		return nil, err
 	}
 	// Discord's window: if nothing arrives in time, the member sees

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,21 +16,38 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// gateway is the sandbox's gateway: one session for the bot, with an event
-// log so a resumed connection gets what it missed.
+// gateway is the sandbox's gateway: one session per shard the bot
+// identifies, each with an event log so a resumed connection gets what it
+// missed. A guild's events go to shard (guild_id >> 22) % shards, DMs to
+// shard 0, as Discord routes them.
 type gateway struct {
-	s      *Server
-	up     websocket.Upgrader
-	sendMu sync.Mutex // orders sequence numbers with writes
+	s  *Server
+	up websocket.Upgrader
 
 	// Guarded by s.mu.
 	conns      map[*conn]bool
-	active     *conn
-	sessionID  string
-	seq        int64
-	log        []logged
-	identifies int
+	count      int // shards the bot identified with; 0 before any IDENTIFY
+	shards     map[int]*shard
+	identified []Identify
 	resumes    int
+}
+
+// shard is one gateway session.
+type shard struct {
+	id     int
+	sendMu sync.Mutex // orders sequence numbers with writes
+
+	// Guarded by s.mu.
+	active    *conn
+	sessionID string
+	seq       int64
+	log       []logged
+}
+
+// Identify is one IDENTIFY the sandbox accepted.
+type Identify struct {
+	Shard, Shards int
+	At            time.Time
 }
 
 type logged struct {
@@ -39,6 +58,7 @@ type logged struct {
 type conn struct {
 	ws *websocket.Conn
 	mu sync.Mutex
+	sh *shard // guarded by s.mu; set by IDENTIFY or RESUME
 }
 
 func (c *conn) write(data []byte) error {
@@ -51,7 +71,8 @@ func (c *conn) write(data []byte) error {
 const maxLog = 10000
 
 func newGateway(s *Server) *gateway {
-	return &gateway{s: s, conns: map[*conn]bool{}, up: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}}
+	return &gateway{s: s, conns: map[*conn]bool{}, shards: map[int]*shard{},
+		up: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}}
 }
 
 type frame struct {
@@ -81,8 +102,8 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		g.s.mu.Lock()
 		delete(g.conns, c)
-		if g.active == c {
-			g.active = nil
+		if c.sh != nil && c.sh.active == c {
+			c.sh.active = nil
 		}
 		g.s.notify()
 		g.s.mu.Unlock()
@@ -119,42 +140,81 @@ func (g *gateway) tokenOK(t string) bool {
 	return strings.TrimPrefix(t, "Bot ") == g.s.opts.Token
 }
 
+// guildShard is the shard that receives a guild's events.
+func guildShard(guildID string, shards int) int {
+	id, _ := strconv.ParseUint(guildID, 10, 64)
+	return int((id >> 22) % uint64(max(shards, 1)))
+}
+
+func closeWith(c *conn, code int, text string) {
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+}
+
 func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	var id struct {
-		Token string `json:"token"`
+		Token string  `json:"token"`
+		Shard *[2]int `json:"shard"`
 	}
 	json.Unmarshal(d, &id)
 	if !g.tokenOK(id.Token) {
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."), time.Now().Add(time.Second))
+		closeWith(c, 4004, "Authentication failed.")
+		return false
+	}
+	n, count := 0, 1
+	if id.Shard != nil {
+		n, count = id.Shard[0], id.Shard[1]
+	}
+	s := g.s
+	switch {
+	case count < 1 || n < 0 || n >= count:
+		closeWith(c, 4010, "Invalid shard.")
+		return false
+	case count < s.opts.Shards:
+		closeWith(c, 4011, "Sharding required.")
 		return false
 	}
 	b := make([]byte, 16)
 	rand.Read(b)
-	s := g.s
-	g.sendMu.Lock()
 	s.mu.Lock()
-	g.sessionID, g.seq, g.log = hex.EncodeToString(b), 0, nil
-	g.active = c
-	g.identifies++
+	if count != g.count { // a new shard count replaces every session
+		g.count, g.shards = count, map[int]*shard{}
+	}
+	sh := g.shards[n]
+	if sh == nil {
+		sh = &shard{id: n}
+		g.shards[n] = sh
+	}
 	s.mu.Unlock()
-	g.sendMu.Unlock()
-	var guilds []map[string]any
+	sh.sendMu.Lock()
+	s.mu.Lock()
+	sh.sessionID, sh.seq, sh.log = hex.EncodeToString(b), 0, nil
+	sh.active, c.sh = c, sh
+	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: time.Now()})
+	s.mu.Unlock()
+	sh.sendMu.Unlock()
+	var guilds []Guild
 	for _, gd := range s.opts.Guilds {
-		guilds = append(guilds, map[string]any{"id": gd.ID, "unavailable": true})
+		if guildShard(gd.ID, count) == n {
+			guilds = append(guilds, gd)
+		}
+	}
+	unavailable := []map[string]any{}
+	for _, gd := range guilds {
+		unavailable = append(unavailable, map[string]any{"id": gd.ID, "unavailable": true})
 	}
 	url := "ws://" + s.ln.Addr().String() + "/gateway"
-	g.dispatch("READY", map[string]any{
+	g.send(sh, "READY", map[string]any{
 		"v": 9, "user": map[string]any{"id": s.BotID, "username": s.BotName, "discriminator": "0", "bot": true, "verified": true},
-		"guilds": guilds, "session_id": g.sessionID, "resume_gateway_url": url,
+		"guilds": unavailable, "session_id": sh.sessionID, "resume_gateway_url": url, "shard": []int{n, count},
 		"application": map[string]any{"id": s.AppID, "flags": 0}, "private_channels": []any{},
-	})
-	for _, gd := range s.opts.Guilds {
+	}, nil)
+	for _, gd := range guilds {
 		var chans []map[string]any
 		for _, c := range gd.Channels {
 			chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": 0, "guild_id": gd.ID})
 		}
-		g.dispatch("GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
-			"members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "joined_at": time.Now().Format(time.RFC3339)})
+		g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
+			"members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "joined_at": time.Now().Format(time.RFC3339)}, nil)
 	}
 	s.mu.Lock()
 	s.notify()
@@ -170,24 +230,35 @@ func (g *gateway) resume(c *conn, d json.RawMessage) {
 	}
 	json.Unmarshal(d, &r)
 	s := g.s
-	g.sendMu.Lock()
-	defer g.sendMu.Unlock()
 	s.mu.Lock()
-	ok := g.tokenOK(r.Token) && r.SessionID != "" && r.SessionID == g.sessionID &&
-		(len(g.log) == 0 || g.log[0].seq <= r.Seq+1) && r.Seq <= g.seq
+	var sh *shard
+	for _, x := range g.shards {
+		if r.SessionID != "" && x.sessionID == r.SessionID {
+			sh = x
+		}
+	}
+	s.mu.Unlock()
+	if sh == nil || !g.tokenOK(r.Token) {
+		c.write([]byte(`{"op":9,"d":false}`))
+		return
+	}
+	sh.sendMu.Lock()
+	defer sh.sendMu.Unlock()
+	s.mu.Lock()
+	ok := r.SessionID == sh.sessionID && (len(sh.log) == 0 || sh.log[0].seq <= r.Seq+1) && r.Seq <= sh.seq
 	var replay [][]byte
 	if ok {
-		for _, e := range g.log {
+		for _, e := range sh.log {
 			if e.seq > r.Seq {
 				replay = append(replay, e.data)
 			}
 		}
-		g.active = c
+		sh.active, c.sh = c, sh
 		g.resumes++
-		g.seq++
-		seq := g.seq
+		sh.seq++
+		seq := sh.seq
 		resumed := mustJSON(map[string]any{"op": 0, "t": "RESUMED", "s": seq, "d": map[string]any{}})
-		g.log = append(g.log, logged{seq, resumed})
+		sh.log = append(sh.log, logged{seq, resumed})
 		replay = append(replay, resumed)
 	}
 	s.notify()
@@ -203,32 +274,41 @@ func (g *gateway) resume(c *conn, d json.RawMessage) {
 	}
 }
 
-// dispatch sends an event to the bot (or logs it for a resume when the
-// connection is down). It fails when no session was ever identified.
-func (g *gateway) dispatch(t string, d any) error { return g.dispatchAt(t, d, nil) }
+// dispatch sends an event about a guild (or a DM, for "") to the shard
+// that has it, recording in *sent, if set, the moment it goes to the
+// socket: the start of the bot's latency. It fails when that shard's
+// session was never identified.
+func (g *gateway) dispatch(t string, d any, guildID string, sent *time.Time) error {
+	g.s.mu.Lock()
+	sh := g.shards[guildShard(guildID, g.count)]
+	g.s.mu.Unlock()
+	if sh == nil {
+		return errNoBot
+	}
+	return g.send(sh, t, d, sent)
+}
 
-// dispatchAt is dispatch that also records, in *sent under s.mu, the moment
-// the event goes to the socket: the start of the bot's latency. The
-// payload is encoded before s.mu is taken, so callbacks arriving meanwhile
-// are not held up by it.
-func (g *gateway) dispatchAt(t string, d any, sent *time.Time) error {
+// send sends an event on a shard's session (or logs it for a resume when
+// the connection is down). The payload is encoded before s.mu is taken, so
+// callbacks arriving meanwhile are not held up by it.
+func (g *gateway) send(sh *shard, t string, d any, sent *time.Time) error {
 	s := g.s
 	payload := mustJSON(d)
-	g.sendMu.Lock()
-	defer g.sendMu.Unlock()
+	sh.sendMu.Lock()
+	defer sh.sendMu.Unlock()
 	s.mu.Lock()
-	if g.sessionID == "" {
+	if sh.sessionID == "" {
 		s.mu.Unlock()
 		return errNoBot
 	}
-	g.seq++
-	data := fmt.Appendf(make([]byte, 0, len(payload)+64), `{"op":0,"t":%q,"s":%d,"d":`, t, g.seq)
+	sh.seq++
+	data := fmt.Appendf(make([]byte, 0, len(payload)+64), `{"op":0,"t":%q,"s":%d,"d":`, t, sh.seq)
 	data = append(append(data, payload...), '}')
-	g.log = append(g.log, logged{g.seq, data})
-	if len(g.log) > maxLog {
-		g.log = g.log[len(g.log)-maxLog:]
+	sh.log = append(sh.log, logged{sh.seq, data})
+	if len(sh.log) > maxLog {
+		sh.log = sh.log[len(sh.log)-maxLog:]
 	}
-	c := g.active
+	c := sh.active
 	if sent != nil {
 		*sent = time.Now()
 	}
@@ -241,11 +321,30 @@ func (g *gateway) dispatchAt(t string, d any, sent *time.Time) error {
 	return nil
 }
 
-// active connection, for the controls below.
-func (g *gateway) current() *conn {
+// active connections of every shard, for the controls below.
+func (g *gateway) active() []*conn {
 	g.s.mu.Lock()
 	defer g.s.mu.Unlock()
-	return g.active
+	var cs []*conn
+	for _, sh := range g.shards {
+		if sh.active != nil {
+			cs = append(cs, sh.active)
+		}
+	}
+	return cs
+}
+
+// connectedLocked: every shard of the bot's count has a live session.
+func (g *gateway) connectedLocked() bool {
+	if g.count == 0 {
+		return false
+	}
+	for n := 0; n < g.count; n++ {
+		if sh := g.shards[n]; sh == nil || sh.active == nil || sh.sessionID == "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *gateway) closeAll() {
@@ -260,53 +359,69 @@ func (g *gateway) closeAll() {
 	}
 }
 
-// Connected reports whether a bot session is connected to the gateway.
+// Connected reports whether the bot is connected to the gateway, with a
+// session on every shard.
 func (s *Server) Connected() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.gw.active != nil && s.gw.sessionID != ""
+	return s.gw.connectedLocked()
 }
 
-// WaitConnected waits until a bot session is connected.
+// WaitConnected waits until the bot is connected on every shard.
 func (s *Server) WaitConnected(ctx context.Context) error {
-	return s.waitFor(ctx, func() bool { return s.gw.active != nil && s.gw.sessionID != "" })
+	return s.waitFor(ctx, s.gw.connectedLocked)
 }
 
 // GatewayStats counts sessions identified and resumed since start.
 func (s *Server) GatewayStats() (identifies, resumes int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.gw.identifies, s.gw.resumes
+	return len(s.gw.identified), s.gw.resumes
 }
 
-// DropConnection cuts the bot's gateway connection without a close frame,
-// as a network failure would. The session stays resumable.
+// Identifies lists the IDENTIFYs accepted since start, oldest first.
+func (s *Server) Identifies() []Identify {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.gw.identified)
+}
+
+// DropConnection cuts the bot's gateway connections without a close frame,
+// as a network failure would. The sessions stay resumable.
 func (s *Server) DropConnection() {
-	if c := s.gw.current(); c != nil {
+	for _, c := range s.gw.active() {
 		c.ws.UnderlyingConn().Close()
 	}
 }
 
-// RequestReconnect sends op 7 RECONNECT: the bot should reconnect and resume.
+// RequestReconnect sends op 7 RECONNECT on every shard: the bot should
+// reconnect and resume.
 func (s *Server) RequestReconnect() error {
-	c := s.gw.current()
-	if c == nil {
-		return errNoBot
-	}
-	return c.write([]byte(`{"op":7,"d":null}`))
+	return s.eachShard(func(c *conn) error { return c.write([]byte(`{"op":7,"d":null}`)) })
 }
 
-// InvalidateSession sends op 9 INVALID SESSION. When not resumable the
-// session is forgotten, so the bot must identify again.
+// InvalidateSession sends op 9 INVALID SESSION on every shard. When not
+// resumable the sessions are forgotten, so the bot must identify again.
 func (s *Server) InvalidateSession(resumable bool) error {
-	c := s.gw.current()
-	if c == nil {
-		return errNoBot
-	}
 	if !resumable {
 		s.mu.Lock()
-		s.gw.sessionID = ""
+		for _, sh := range s.gw.shards {
+			sh.sessionID = ""
+		}
 		s.mu.Unlock()
 	}
-	return c.write(mustJSON(map[string]any{"op": 9, "d": resumable}))
+	return s.eachShard(func(c *conn) error { return c.write(mustJSON(map[string]any{"op": 9, "d": resumable})) })
+}
+
+func (s *Server) eachShard(f func(*conn) error) error {
+	cs := s.gw.active()
+	if len(cs) == 0 {
+		return errNoBot
+	}
+	for _, c := range cs {
+		if err := f(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

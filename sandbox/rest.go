@@ -109,8 +109,8 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request) bool {
 
 func (s *Server) getGateway(w http.ResponseWriter, r *http.Request) {
 	url := "ws://" + s.ln.Addr().String() + "/gateway"
-	writeJSON(w, 200, map[string]any{"url": url, "shards": 1,
-		"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+	writeJSON(w, 200, map[string]any{"url": url, "shards": max(s.opts.Shards, 1),
+		"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": max(s.opts.MaxConcurrency, 1)}})
 }
 
 var commandName = regexp.MustCompile(`^[-_\p{L}\p{N}]{1,32}$`)

@@ -37,6 +37,14 @@ type Options struct {
 	HeartbeatInterval time.Duration
 	// Guilds the bot is in; default two made-up servers.
 	Guilds []Guild
+	// Shards is how many gateway shards /gateway/bot recommends and the
+	// gateway requires (an IDENTIFY with fewer is closed with 4011
+	// "Sharding required", as Discord does from 2,500 guilds a shard);
+	// default 1.
+	Shards int
+	// MaxConcurrency is the session_start_limit.max_concurrency that
+	// /gateway/bot reports: how many shards may identify per 5 s; default 1.
+	MaxConcurrency int
 	// Retain, when set, forgets interactions (and the messages they made)
 	// this long after dispatch, so a long load run holds bounded memory.
 	Retain time.Duration

@@ -2,14 +2,17 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // toBox sends a discordgo session's requests to the sandbox.
@@ -243,5 +246,89 @@ func TestSandboxFaults(t *testing.T) {
 	req.Header.Set("Authorization", "Bot wrong")
 	if resp, _ := http.DefaultClient.Do(req); resp.StatusCode != 401 {
 		t.Errorf("a wrong token got %d", resp.StatusCode)
+	}
+}
+
+// With Shards set, the gateway refuses a bot that does not shard, and
+// routes each guild's interactions to its shard and DMs to shard 0.
+func TestSandboxShards(t *testing.T) {
+	far := Guild{ID: "100000000004194305", Name: "Far Away", Channels: []Channel{{ID: "200000000000000009", Name: "general"}}}
+	sb, err := Start(Options{Shards: 2, Guilds: append(DefaultGuilds(), far)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if guildShard(Viewer.GuildID, 2) != 0 || guildShard(far.ID, 2) != 1 {
+		t.Fatal("test guilds are not on shards 0 and 1")
+	}
+	ws := "ws" + strings.TrimPrefix(sb.URL, "http") + "/gateway"
+	for _, c := range []struct {
+		shard []int
+		code  int
+	}{{nil, 4011}, {[]int{2, 2}, 4010}, {[]int{0, 1}, 4011}} {
+		conn, _, err := websocket.DefaultDialer.Dial(ws, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.ReadMessage() // HELLO
+		d := map[string]any{"token": "Bot " + sb.Token(), "intents": 1, "properties": map[string]string{}}
+		if c.shard != nil {
+			d["shard"] = c.shard
+		}
+		conn.WriteJSON(map[string]any{"op": 2, "d": d})
+		_, _, err = conn.ReadMessage()
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != c.code {
+			t.Errorf("IDENTIFY with shard %v: %v, want close %d", c.shard, err, c.code)
+		}
+		conn.Close()
+	}
+
+	u, _ := url.Parse(sb.URL)
+	got := make(chan [2]string, 8) // shard, guild
+	for n := 0; n < 2; n++ {
+		s, _ := discordgo.New("Bot " + sb.Token())
+		s.Client = &http.Client{Transport: toBox{u}}
+		s.LogLevel = -1
+		s.ShardID, s.ShardCount = n, 2
+		s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+			got <- [2]string{strconv.Itoa(s.ShardID), i.GuildID}
+			pong(s, i)
+		})
+		if err := s.Open(); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if n == 0 {
+			gb, err := s.GatewayBot()
+			if err != nil || gb.Shards != 2 || gb.SessionStartLimit.MaxConcurrency != 1 {
+				t.Errorf("/gateway/bot: %+v, %v", gb, err)
+			}
+			if _, err := s.ApplicationCommandBulkOverwrite(sb.AppID, "", []*discordgo.ApplicationCommand{{Name: "ping", Description: "ping"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := sb.WaitConnected(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	farMember := Member{GuildID: far.ID, UserID: "500000000000000009", Name: "Fa"}
+	for _, c := range []struct {
+		m     Member
+		shard string
+	}{{Viewer, "0"}, {farMember, "1"}, {DMUser, "0"}} {
+		if _, _, err := sb.Do(ctx(t), c.m, "/ping"); err != nil {
+			t.Fatal(err)
+		}
+		if g := <-got; g != [2]string{c.shard, c.m.GuildID} {
+			t.Errorf("interaction in guild %q went to shard %s, want %s", c.m.GuildID, g[0], c.shard)
+		}
+	}
+	ids := sb.Identifies()
+	if len(ids) != 2 || ids[0].Shards != 2 || ids[0].Shard == ids[1].Shard {
+		t.Errorf("identifies: %+v", ids)
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
 	}
 }
