@@ -30,6 +30,13 @@ type Config struct {
 	Logger *slog.Logger
 	// ShutdownTimeout bounds the wait for interactions in flight.
 	ShutdownTimeout time.Duration
+	// Shards is how many gateway connections (shards) to run; 0 means as
+	// many as Discord recommends. Discord requires a shard per 2,500
+	// servers and sends each server's events to one shard.
+	Shards int
+	// IdentifyInterval is how long shards wait for each other to identify:
+	// Discord lets max_concurrency shards identify per 5 s. 0 means 5 s.
+	IdentifyInterval time.Duration
 }
 
 var (
@@ -178,9 +185,13 @@ func decodeMessage(body []byte, err error) (*discordgo.Message, error) {
 }
 
 // Run connects b to Discord over the gateway, registers its commands by
-// bulk overwrite once the session is ready, and serves interactions until
+// bulk overwrite once a session is ready, and serves interactions until
 // ctx ends; then it stops taking interactions, waits for those in flight
-// and closes the session.
+// and closes the sessions.
+//
+// s is the first shard; it also carries the bot's REST calls. Run opens
+// the others (cfg.Shards, or as many as GET /gateway/bot recommends) with
+// the same settings, max_concurrency at a time, IdentifyInterval apart.
 func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	log := cfg.Logger
 	if log == nil {
@@ -189,35 +200,98 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 20 * time.Second
 	}
-	s.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
+	if cfg.IdentifyInterval == 0 {
+		cfg.IdentifyInterval = 5 * time.Second
+	}
+	sessions, concurrency, err := shardSessions(cfg, s)
+	if err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
 	var once sync.Once
 	registered := make(chan struct{})
-	s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
-		log.Info("connected", "bot", r.User.Username, "guilds", len(r.Guilds), "session", r.SessionID)
-		once.Do(func() {
-			go func() {
-				defer close(registered)
-				Register(s, r.Application.ID, cfg.GuildID, b.Definitions(), log)
-			}()
+	for _, sh := range sessions {
+		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
+		sh.AddHandler(func(sh *discordgo.Session, r *discordgo.Ready) {
+			log.Info("connected", "bot", r.User.Username, "shard", fmt.Sprintf("%d/%d", sh.ShardID, sh.ShardCount),
+				"guilds", len(r.Guilds), "session", r.SessionID)
+			once.Do(func() {
+				go func() {
+					defer close(registered)
+					Register(s, r.Application.ID, cfg.GuildID, b.Definitions(), log)
+				}()
+			})
 		})
-	})
-	if err := s.Open(); err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	var opened []*discordgo.Session
+	defer func() {
+		for _, sh := range opened {
+			sh.Close()
+		}
+	}()
+	for k, sh := range sessions {
+		if k > 0 && k%concurrency == 0 { // the next identify window
+			select {
+			case <-time.After(cfg.IdentifyInterval):
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		if err := sh.Open(); err != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			b.Shutdown(sctx) // the shards already open may have work in flight
+			cancel()
+			return fmt.Errorf("connect to Discord (shard %d of %d): %w", sh.ShardID, sh.ShardCount, err)
+		}
+		opened = append(opened, sh)
 	}
 	<-ctx.Done()
 	log.Info("shutting down: finishing interactions in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	err := b.Shutdown(sctx)
-	if cerr := s.Close(); cerr != nil && err == nil {
-		err = cerr
+	err = b.Shutdown(sctx)
+	for _, sh := range opened {
+		if cerr := sh.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
 	}
+	opened = nil
 	once.Do(func() { close(registered) }) // Ready never came: nothing to wait for
 	select {                              // let a registration under way finish or fail
 	case <-registered:
 	case <-sctx.Done():
 	}
 	return err
+}
+
+// shardSessions returns a session per shard, s first, and how many of
+// them may identify at once.
+func shardSessions(cfg Config, s *discordgo.Session) ([]*discordgo.Session, int, error) {
+	count, concurrency := cfg.Shards, 1
+	gb, err := s.GatewayBot()
+	switch {
+	case err == nil:
+		if count <= 0 {
+			count = gb.Shards
+		}
+		concurrency = max(gb.SessionStartLimit.MaxConcurrency, 1)
+	case count <= 0:
+		return nil, 0, fmt.Errorf("asking how many shards to run: %w", err)
+	}
+	count = max(count, 1)
+	sessions := []*discordgo.Session{s}
+	for k := 1; k < count; k++ {
+		sh, err := NewSession(cfg)
+		if err != nil {
+			return nil, 0, err
+		}
+		sessions = append(sessions, sh)
+	}
+	for k, sh := range sessions {
+		sh.ShardID, sh.ShardCount = k, count
+	}
+	return sessions, concurrency, nil
 }
 
 // Register replaces the application's commands with defs in one bulk

@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,8 +13,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/sandbox"
 )
 
 // buckets counts discordgo's rate-limit buckets (an unexported map).
@@ -95,5 +101,61 @@ func TestSessionReusesConnections(t *testing.T) {
 	// default of two idle connections it is close to one per answer.
 	if n := opened.Load(); n > concurrent {
 		t.Errorf("%d connections opened for %d answers, %d at a time", n, concurrent*rounds, concurrent)
+	}
+}
+
+// Run opens as many shards as Discord recommends, max_concurrency of
+// them per identify window, and answers on each.
+func TestRunOpensShardsInIdentifyWindows(t *testing.T) {
+	far := sandbox.Guild{ID: "100000000004194305", Name: "Far", Channels: []sandbox.Channel{{ID: "200000000000000009", Name: "general"}}}
+	sb, err := sandbox.Start(sandbox.Options{Shards: 3, MaxConcurrency: 2, Guilds: append(sandbox.DefaultGuilds(), far)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	cfg := Config{Token: sb.Token(), APIURL: sb.URL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		IdentifyInterval: 300 * time.Millisecond}
+	s, err := NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hi := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "hi", AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}}, nil
+	}
+	b := New(SessionResponder{s}, []Command{{Def: &discordgo.ApplicationCommand{Name: "hi", Description: "hi"}, Run: hi}}, nil, Options{Logger: cfg.Logger})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, cfg, s, b) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := sb.WaitConnected(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.WaitCommands(wctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	ids := sb.Identifies()
+	if len(ids) != 3 || ids[0].Shards != 3 {
+		t.Fatalf("identifies: %+v", ids)
+	}
+	// Shards 0 and 1 share the first window; shard 2 waits for the next.
+	if gap := ids[2].At.Sub(ids[1].At); ids[2].Shard != 2 || gap < cfg.IdentifyInterval {
+		t.Errorf("shard %d identified %v after shard %d, want at least %v", ids[2].Shard, gap, ids[1].Shard, cfg.IdentifyInterval)
+	}
+	for _, m := range []sandbox.Member{sandbox.Viewer, {GuildID: far.ID, UserID: "500000000000000009", Name: "Fa"}, sandbox.DMUser} {
+		a, _, err := sb.Do(wctx, m, "/hi")
+		if err != nil || a.Message == nil || a.Message.Content != "hi" {
+			t.Errorf("in guild %q: %+v, %v", m.GuildID, a, err)
+		}
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
 	}
 }

@@ -233,6 +233,54 @@ func TestEndToEndRatings(t *testing.T) {
 	l.noViolations()
 }
 
+// A server far from the default ones: on shard 1 of 2.
+var farGuild = sandbox.Guild{ID: "100000000004194305", Name: "Far Away", Channels: []sandbox.Channel{{ID: "200000000000000009", Name: "general"}}}
+
+// Past 2,500 servers Discord requires shards: the bot asks how many
+// (GET /gateway/bot), opens them all, and answers in every server.
+func TestEndToEndShards(t *testing.T) {
+	l := startLive(t, sandbox.Options{Shards: 2, MaxConcurrency: 2, Guilds: append(sandbox.DefaultGuilds(), farGuild)})
+	if err := l.sb.WaitConnected(l.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	if ids := l.sb.Identifies(); len(ids) != 2 || ids[0].Shards != 2 || ids[0].Shard == ids[1].Shard {
+		t.Fatalf("identifies: %+v", ids)
+	}
+	far := sandbox.Member{GuildID: farGuild.ID, UserID: "500000000000000009", Name: "Fa"}
+	if a := l.do(far, "/rate film:anora score:9"); !strings.Contains(a.Message.Embeds[0].Description, "9/10") {
+		t.Errorf("rate on shard 1: %+v", a.Message.Embeds[0])
+	}
+	if a := l.do(sandbox.Viewer, "/top"); len(a.Message.Embeds) != 0 || !strings.Contains(a.Message.Content, "No film") {
+		t.Errorf("a rating in shard 1's server shows in another server: %q %+v", a.Message.Content, a.Message.Embeds)
+	}
+	if a := l.do(sandbox.DMUser, "/film film:anora"); a.Message.Embeds[0].Title != "Anora (2024)" {
+		t.Errorf("DM: %+v", a.Message)
+	}
+	if !strings.Contains(l.logs.String(), "shard=1/2") {
+		t.Errorf("no log line for shard 1:\n%s", l.logs)
+	}
+	l.noViolations()
+}
+
+// Too few shards: Discord closes the gateway (4011) and the bot exits with
+// the reason, rather than serving some servers silently.
+func TestEndToEndTooFewShards(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	sb, err := sandbox.Start(sandbox.Options{Shards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	logs := &syncBuffer{}
+	code := Main(context.Background(), []string{"run"}, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", sb.Token(),
+		"DISCORD_API_URL", sb.URL, "DISCORD_SHARDS", "1"), io.Discard, logs)
+	if code != 1 || !strings.Contains(logs.String(), "Sharding required") {
+		t.Errorf("exit %d:\n%s", code, logs)
+	}
+}
+
 func TestEndToEndResumesAfterDrop(t *testing.T) {
 	l := startLive(t, sandbox.Options{})
 	l.do(sandbox.Viewer, "/film film:anora")

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -45,6 +46,7 @@ type Config struct {
 	DB       string // FILMBOT_DB
 	LogLevel string // LOG_LEVEL
 	APIURL   string // DISCORD_API_URL
+	Shards   string // DISCORD_SHARDS
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -54,11 +56,29 @@ func loadConfig(getenv func(string) string) Config {
 		DB:       getenv("FILMBOT_DB"),
 		LogLevel: getenv("LOG_LEVEL"),
 		APIURL:   strings.TrimSpace(getenv("DISCORD_API_URL")),
+		Shards:   strings.TrimSpace(getenv("DISCORD_SHARDS")),
 	}
 	if c.DB == "" {
 		c.DB = "filmbot.db"
 	}
 	return c
+}
+
+// maxShards bounds DISCORD_SHARDS: a shard per 2,500 servers, so 1,024
+// shards carry 2.5 million, and a typo cannot open thousands of sockets.
+const maxShards = 1024
+
+// shards reads DISCORD_SHARDS: empty or "auto" for Discord's
+// recommendation (0), else a count from 1 to maxShards.
+func (c Config) shards() (int, error) {
+	if c.Shards == "" || strings.EqualFold(c.Shards, "auto") {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(c.Shards)
+	if err != nil || n < 1 || n > maxShards {
+		return 0, fmt.Errorf("DISCORD_SHARDS %q: want auto or a number of shards from 1 to %d", c.Shards, maxShards)
+	}
+	return n, nil
 }
 
 func newLogger(level string, w io.Writer) (*slog.Logger, error) {
@@ -88,7 +108,7 @@ Usage:
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
-LOG_LEVEL, DISCORD_API_URL. See .env.example and README.md.
+LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS. See .env.example and README.md.
 `
 
 const noToken = `filmbot: DISCORD_TOKEN is not set.
@@ -151,6 +171,11 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 // serve runs the bot on cfg's token and API until ctx ends. ready, if
 // set, is closed once the session is set up.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struct{}) int {
+	shards, err := cfg.shards()
+	if err != nil {
+		log.Error("bad settings", "err", err)
+		return 2
+	}
 	db, err := storage.Open(cfg.DB, storage.Options{})
 	if err != nil {
 		log.Error("cannot open the database", "err", err)
@@ -163,7 +188,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 			log.Info("database closed", "path", cfg.DB)
 		}
 	}()
-	s, err := bot.NewSession(bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log})
+	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: shards}
+	s, err := bot.NewSession(bcfg)
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2
@@ -179,7 +205,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	if ready != nil {
 		close(ready)
 	}
-	if err := bot.Run(ctx, bot.Config{GuildID: cfg.GuildID, Logger: log}, s, b); err != nil {
+	if err := bot.Run(ctx, bcfg, s, b); err != nil {
 		log.Error("filmbot stopped", "err", err)
 		return 1
 	}

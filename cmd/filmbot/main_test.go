@@ -101,6 +101,15 @@ func TestBadAPIURL(t *testing.T) {
 	}
 }
 
+func TestBadShards(t *testing.T) {
+	for _, v := range []string{"0", "-1", "many", "1025"} {
+		code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", "secret-token-value", "DISCORD_SHARDS", v), "run")
+		if code != 2 || !strings.Contains(errs, "DISCORD_SHARDS") || strings.Contains(errs, "secret-token-value") {
+			t.Errorf("DISCORD_SHARDS=%s: exit %d: %s", v, code, errs)
+		}
+	}
+}
+
 func TestTrySavesChart(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
@@ -151,5 +160,33 @@ func TestTryWhileTheDatabaseIsHeld(t *testing.T) {
 	code, _, errs := runMain(t, env(db), "try", "/film film:anora")
 	if code != 1 || !strings.Contains(errs, "in use by another process") {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// Every setting filmbot reads is documented in .env.example and README.md.
+func TestEverySettingDocumented(t *testing.T) {
+	var read []string
+	loadConfig(func(k string) string { read = append(read, k); return "" })
+	example, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read) < 6 {
+		t.Fatalf("loadConfig read only %v", read)
+	}
+	for _, k := range read {
+		if !strings.Contains(string(example), "\n"+k+"=") {
+			t.Errorf(".env.example does not set %s", k)
+		}
+		if !strings.Contains(string(readme), "| `"+k+"` |") {
+			t.Errorf("README's settings table lacks %s", k)
+		}
+		if !strings.Contains(usage, k) {
+			t.Errorf("filmbot help does not name %s", k)
+		}
 	}
 }
