@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,12 +17,18 @@ import (
 
 // catalog caches, per server, an autocomplete index of the films it sees,
 // so autocomplete never waits on more than memory (Discord gives it 3 s and
-// no deferral). Moderators' film writes drop the server's index.
+// no deferral). Moderators' film writes drop the server's index. Servers
+// with no films of their own share the built-in catalog's index, and at
+// most maxIndexes are kept, so a bot in many servers holds bounded memory.
 type catalog struct {
 	store Store
 	mu    sync.Mutex
+	gen   uint64 // counts invalidations: an index read before one is stale
 	ix    map[storage.Scope]*search.Index
 }
+
+// maxIndexes bounds the cache; a server evicted rebuilds its index on use.
+const maxIndexes = 4096
 
 func newCatalog(store Store) *catalog {
 	return &catalog{store: store, ix: map[storage.Scope]*search.Index{}}
@@ -38,7 +45,7 @@ func label(f storage.Film) string {
 // index returns scope's index, building it on first use.
 func (c *catalog) index(scope storage.Scope) (*search.Index, error) {
 	c.mu.Lock()
-	ix := c.ix[scope]
+	ix, gen := c.ix[scope], c.gen
 	c.mu.Unlock()
 	if ix != nil {
 		return ix, nil
@@ -47,15 +54,31 @@ func (c *catalog) index(scope storage.Scope) (*search.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog %d: %w", scope, err)
 	}
-	entries := make([]search.Entry, len(films))
-	for i, f := range films {
-		names := append([]string{f.Title, label(f)}, f.Aliases...)
-		entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
+	if scope != storage.BuiltIn && !slices.ContainsFunc(films, func(f storage.Film) bool { return f.Scope == scope }) {
+		ix, err = c.index(storage.BuiltIn) // the same films: share that index
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		entries := make([]search.Entry, len(films))
+		for i, f := range films {
+			names := append([]string{f.Title, label(f)}, f.Aliases...)
+			entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
+		}
+		ix = search.NewIndex(entries)
 	}
-	ix = search.NewIndex(entries)
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen { // films changed while we read them: use, but do not keep
+		return ix, nil
+	}
+	if len(c.ix) >= maxIndexes {
+		for k := range c.ix { // any one: map order is random
+			delete(c.ix, k)
+			break
+		}
+	}
 	c.ix[scope] = ix
-	c.mu.Unlock()
 	return ix, nil
 }
 
@@ -63,6 +86,7 @@ func (c *catalog) index(scope storage.Scope) (*search.Index, error) {
 func (c *catalog) invalidate(scope storage.Scope) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	if scope == storage.BuiltIn {
 		clear(c.ix)
 		return
