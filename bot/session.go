@@ -78,6 +78,9 @@ func NewSession(cfg Config) (*discordgo.Session, error) {
 	}
 	s.LogLevel = discordgo.LogWarning
 	s.Identify.Intents = discordgo.IntentsGuilds
+	// The bot reads nothing from discordgo's cache of servers, channels and
+	// roles; kept, it grows with every server the bot joins.
+	s.StateEnabled = false
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: restTransport()}
 	if cfg.APIURL != "" {
 		u, err := url.Parse(strings.TrimRight(cfg.APIURL, "/"))

@@ -141,6 +141,9 @@ func TestRunOpensShardsInIdentifyWindows(t *testing.T) {
 	if _, err := sb.WaitCommands(wctx, ""); err != nil {
 		t.Fatal(err)
 	}
+	if n := len(s.State.Guilds); n != 0 {
+		t.Errorf("discordgo cached %d servers the bot never reads", n)
+	}
 	ids := sb.Identifies()
 	if len(ids) != 3 || ids[0].Shards != 3 {
 		t.Fatalf("identifies: %+v", ids)
