@@ -30,7 +30,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	rate := fs.Float64("rate", 1000, "target interactions per second (0: as fast as the members can)")
 	members := fs.Int("members", 64, "concurrent members")
 	mix := fs.String("mix", "review,autocomplete,rate", "kinds of interaction, sent in turn")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 || *members < 1 {
+	servers := fs.Int("servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 || *members < 1 || *servers < 1 || *servers > 1000000 {
 		return 2
 	}
 	kinds := strings.Split(*mix, ",")
@@ -43,7 +44,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// Each answer is read once, within milliseconds; keeping only the last
 	// two seconds of them keeps the sandbox's heap, and the GC work that
 	// competes with the bot for the same cores, small.
-	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second})
+	guilds := benchGuilds(*servers)
+	shards := (*servers + 2499) / 2500
+	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: guilds, Shards: shards, MaxConcurrency: 16})
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot bench:", err)
 		return 1
@@ -78,12 +81,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "filmbot bench: the bot did not connect:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members at %s/s, bot pid %d\n",
-		*n, *mix, *members, rateText(*rate), child.Process.Pid)
+	if err := sb.WaitConnected(wctx); err != nil {
+		fmt.Fprintln(stderr, "filmbot bench: the bot did not connect every shard:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members in %d servers (%d shards) at %s/s, bot pid %d\n",
+		*n, *mix, *members, *servers, shards, rateText(*rate), child.Process.Pid)
 
-	guild := sandbox.DefaultGuilds()[0].ID
-	member := func(w int) sandbox.Member {
-		return sandbox.Member{GuildID: guild, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
+	member := func(w, k int) sandbox.Member {
+		return sandbox.Member{GuildID: guilds[k%len(guilds)].ID, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
 	}
 	lat := map[string][]time.Duration{}
 	errs := 0
@@ -94,9 +100,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		var ix *sandbox.Interaction
 		var err error
 		if opt != "" {
-			ix, err = sb.Autocomplete(member(w), line, opt)
+			ix, err = sb.Autocomplete(member(w, k), line, opt)
 		} else {
-			ix, err = sb.Command(member(w), line)
+			ix, err = sb.Command(member(w, k), line)
 		}
 		if err != nil {
 			return sample{kind: kind, err: err}
@@ -163,6 +169,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+// benchGuilds makes n servers with ids spread over the shards, each with
+// one channel; the first is the sandbox's usual Film Club.
+func benchGuilds(n int) []sandbox.Guild {
+	gs := sandbox.DefaultGuilds()[:1]
+	first, _ := strconv.ParseUint(gs[0].ID, 10, 64)
+	for k := uint64(1); len(gs) < n; k++ {
+		id := strconv.FormatUint(first+k<<22, 10)
+		gs = append(gs, sandbox.Guild{ID: id, Name: "server " + id, Channels: []sandbox.Channel{{ID: strconv.FormatUint(300000000000000000+k, 10), Name: "general"}}})
+	}
+	return gs
 }
 
 type sample struct {

@@ -26,8 +26,9 @@ func TestBenchSmoke(t *testing.T) {
 		t.Skip("starts the bot")
 	}
 	var out, errb bytes.Buffer
-	code := runBench(context.Background(), []string{"--n", "300", "--rate", "0", "--members", "8"}, &out, &errb)
-	if code != 0 || !strings.Contains(out.String(), "answered 300") || !strings.Contains(out.String(), "0 violations") {
+	code := runBench(context.Background(), []string{"--n", "300", "--rate", "0", "--members", "8", "--servers", "2600"}, &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "answered 300") || !strings.Contains(out.String(), "0 violations") ||
+		!strings.Contains(out.String(), "in 2600 servers (2 shards)") {
 		t.Fatalf("exit %d:\n%s%s", code, out.String(), errb.String())
 	}
 	for _, kind := range []string{"review", "autocomplete", "rate", "store alone", "rate p99 / store-alone p99 = "} {

@@ -103,7 +103,7 @@ Usage:
                        run one slash command locally and print the bot's answer
   filmbot sandbox [--listen 127.0.0.1:PORT]
                        run a local Discord-compatible server alone; prints its address and a bot token
-  filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate]
+  filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate] [--servers 1]
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory
   filmbot help         this text
 
