@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"iter"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -161,19 +162,40 @@ func (db *DB) Check() error {
 // Path is the database file's path.
 func (db *DB) Path() string { return db.bolt.Path() }
 
-// Backup writes a consistent copy of the database to path.
+// Backup writes a consistent copy of the database to path, which must not
+// exist, while the database stays in use: one read transaction, so
+// ratings keep being saved meanwhile. The copy is written beside path,
+// synced and renamed into place, so path never holds half a backup.
 func (db *DB) Backup(path string) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.WriteTo(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(tmp)
+		return err
 	})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil { // the rename itself on disk
+		dir.Sync()
+		dir.Close()
+	}
+	return nil
 }
 
 // withPrefix iterates, in key order, over the keys and values of b that

@@ -182,3 +182,44 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("opened a newer schema: %v", err)
 	}
 }
+
+// A backup taken while the database is in use holds everything committed,
+// opens as a database of its own, and never replaces a file.
+func TestBackup(t *testing.T) {
+	db := open(t, Options{})
+	for u := uint64(1); u <= 50; u++ {
+		if _, _, err := db.Rate(Scope(7), 1, u, int(u%10)+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "copy.db")
+	if err := db.Backup(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(path); err == nil {
+		t.Error("a second backup replaced the first")
+	}
+	if _, _, err := db.Rate(Scope(7), 1, 99, 3); err != nil { // the original stays writable
+		t.Fatal(err)
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) != 1 {
+		t.Errorf("left beside the backup: %v", files)
+	}
+	cp, err := Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	if err := cp.Check(); err != nil {
+		t.Error(err)
+	}
+	a, err := cp.Aggregate(Scope(7), 1)
+	if err != nil || a.Count != 50 {
+		t.Errorf("backup aggregate = %+v, %v; want the 50 ratings made before it", a, err)
+	}
+	if err := db.Backup(filepath.Join(dir, "missing", "x.db")); err == nil {
+		t.Error("a backup into a missing directory succeeded")
+	}
+}

@@ -207,7 +207,8 @@ func TestEndToEndReview(t *testing.T) {
 }
 
 func TestEndToEndRatings(t *testing.T) {
-	l := startLive(t, sandbox.Options{})
+	backups := t.TempDir()
+	l := startLive(t, sandbox.Options{}, "FILMBOT_BACKUP_DIR", backups)
 	a := l.do(sandbox.Viewer, "/rate film:anora score:7")
 	if !a.Message.Ephemeral() || !strings.Contains(a.Message.Embeds[0].Description, "★★★½") {
 		t.Fatalf("rate: %+v", a.Message)
@@ -231,6 +232,10 @@ func TestEndToEndRatings(t *testing.T) {
 		t.Errorf("rate in a DM: %+v", dm.Message)
 	}
 	l.noViolations()
+	// FILMBOT_BACKUP_DIR: the running bot made its first backup at start.
+	if made, _ := filepath.Glob(filepath.Join(backups, "filmbot-*.db")); len(made) != 1 {
+		t.Errorf("backups made: %v", made)
+	}
 }
 
 // A server far from the default ones: on shard 1 of 2.

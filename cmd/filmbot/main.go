@@ -47,6 +47,10 @@ type Config struct {
 	LogLevel string // LOG_LEVEL
 	APIURL   string // DISCORD_API_URL
 	Shards   string // DISCORD_SHARDS
+
+	BackupDir   string // FILMBOT_BACKUP_DIR
+	BackupEvery string // FILMBOT_BACKUP_EVERY
+	BackupKeep  string // FILMBOT_BACKUP_KEEP
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -57,6 +61,10 @@ func loadConfig(getenv func(string) string) Config {
 		LogLevel: getenv("LOG_LEVEL"),
 		APIURL:   strings.TrimSpace(getenv("DISCORD_API_URL")),
 		Shards:   strings.TrimSpace(getenv("DISCORD_SHARDS")),
+
+		BackupDir:   strings.TrimSpace(getenv("FILMBOT_BACKUP_DIR")),
+		BackupEvery: strings.TrimSpace(getenv("FILMBOT_BACKUP_EVERY")),
+		BackupKeep:  strings.TrimSpace(getenv("FILMBOT_BACKUP_KEEP")),
 	}
 	if c.DB == "" {
 		c.DB = "filmbot.db"
@@ -105,10 +113,13 @@ Usage:
                        run a local Discord-compatible server alone; prints its address and a bot token
   filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate] [--servers 1]
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory
+  filmbot backup PATH  copy the database (FILMBOT_DB) to PATH while no bot is running; a running
+                       bot makes its own with FILMBOT_BACKUP_DIR
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
-LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS. See .env.example and README.md.
+LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
+FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP. See .env.example and README.md.
 `
 
 const noToken = `filmbot: DISCORD_TOKEN is not set.
@@ -152,6 +163,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return runSandbox(ctx, args, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
+	case "backup":
+		return runBackup(cfg, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -176,6 +189,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
+	backup, err := cfg.backupSettings()
+	if err != nil {
+		log.Error("bad settings", "err", err)
+		return 2
+	}
 	db, err := storage.Open(cfg.DB, storage.Options{})
 	if err != nil {
 		log.Error("cannot open the database", "err", err)
@@ -188,6 +206,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 			log.Info("database closed", "path", cfg.DB)
 		}
 	}()
+	bctx, stopBackups := context.WithCancel(ctx)
+	waitBackups := startBackups(bctx, db, backup, log)
+	defer func() { stopBackups(); waitBackups() }() // before the database closes
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: shards}
 	s, err := bot.NewSession(bcfg)
 	if err != nil {
