@@ -264,6 +264,22 @@ func TestEndToEndShards(t *testing.T) {
 	if !strings.Contains(l.logs.String(), "shard=1/2") {
 		t.Errorf("no log line for shard 1:\n%s", l.logs)
 	}
+	// Both connections drop: each shard resumes its own session.
+	l.sb.DropConnection()
+	for ctx := l.ctx(); ; time.Sleep(20 * time.Millisecond) {
+		if _, resumes := l.sb.GatewayStats(); resumes >= 2 && l.sb.Connected() {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the shards did not both resume")
+		}
+	}
+	if ids := l.sb.Identifies(); len(ids) != 2 {
+		t.Errorf("identified again instead of resuming: %+v", ids)
+	}
+	if a := l.do(far, "/rate film:anora"); !strings.Contains(a.Message.Embeds[0].Description, "Your rating") {
+		t.Errorf("after resuming, shard 1: %+v", a.Message.Embeds[0])
+	}
 	l.noViolations()
 }
 
