@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
@@ -188,5 +192,47 @@ func TestEverySettingDocumented(t *testing.T) {
 		if !strings.Contains(usage, k) {
 			t.Errorf("filmbot help does not name %s", k)
 		}
+	}
+}
+
+// filmbot sandbox prints where it listens and the token, serves Discord's
+// REST API with its shard count, and stops with its context.
+func TestSandboxCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, []string{"sandbox", "--shards", "3"}, env("x.db"), out, io.Discard) }()
+	var api, token string
+	for deadline := time.Now().Add(5 * time.Second); token == ""; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no address printed:\n%s", out)
+		}
+		for _, line := range strings.Split(out.String(), "\n") {
+			if v, ok := strings.CutPrefix(line, "DISCORD_API_URL="); ok {
+				api = v
+			}
+			if v, ok := strings.CutPrefix(line, "DISCORD_TOKEN="); ok && api != "" {
+				token = v
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", api+"/api/v9/gateway/bot", nil)
+	req.Header.Set("Authorization", "Bot "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gb struct{ Shards int }
+	json.NewDecoder(resp.Body).Decode(&gb)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || gb.Shards != 3 || !strings.Contains(out.String(), "not Discord") {
+		t.Errorf("GET /gateway/bot: %d, %d shards; printed:\n%s", resp.StatusCode, gb.Shards, out)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if code, _, _ := runMain(t, env("x.db"), "sandbox", "--shards", "0"); code != 2 {
+		t.Errorf("--shards 0: exit %d", code)
 	}
 }

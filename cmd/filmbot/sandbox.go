@@ -16,10 +16,11 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (loopback)")
 	token := fs.String("token", "", "bot token to accept (default: a new random one)")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+	shards := fs.Int("shards", 1, "gateway shards GET /gateway/bot recommends and IDENTIFY must use at least")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *shards < 1 || *shards > maxShards {
 		return 2
 	}
-	sb, err := sandbox.Start(sandbox.Options{Addr: *listen, Token: *token})
+	sb, err := sandbox.Start(sandbox.Options{Addr: *listen, Token: *token, Shards: *shards})
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot sandbox:", err)
 		return 1
@@ -28,6 +29,9 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stdout, "sandbox: a local Discord-compatible server (not Discord) at %s\n", sb.URL)
 	fmt.Fprintf(stdout, "DISCORD_API_URL=%s\nDISCORD_TOKEN=%s\n", sb.URL, sb.Token())
 	fmt.Fprintf(stdout, "REST: %s/api/v9/ (v10 too) · gateway: from GET /api/v9/gateway · control API: %s/_sandbox/\n", sb.URL, sb.URL)
+	if *shards > 1 {
+		fmt.Fprintf(stdout, "shards: %d; a guild's events go to shard (guild_id >> 22) %% %d, DMs to shard 0\n", *shards, *shards)
+	}
 	if f, ok := stdout.(interface{ Sync() error }); ok {
 		f.Sync()
 	}
