@@ -93,6 +93,7 @@ func (s *Set) Commands() []Command {
 		{Def: myRatingsDef, Run: s.myRatings},
 		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
 		{Def: settingsDef, Run: s.settings, Private: true},
+		{Def: helpDef, Run: s.help, Private: true},
 	}
 }
 

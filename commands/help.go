@@ -1,0 +1,110 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+)
+
+var helpDef = &discordgo.ApplicationCommand{
+	Name:        "help",
+	Description: "What filmbot can do, and how to ask",
+}
+
+// who says who may use commands hidden by default_member_permissions; the
+// handlers check the same on every call.
+var who = map[int64]string{
+	permManageMessages: "For moderators (Manage Messages, Manage Server, or the server's mod role)",
+	permManageServer:   "For server managers (Manage Server)",
+}
+
+// help lists every command as Discord would show it, written from the
+// command definitions themselves so that it cannot fall out of date.
+func (s *Set) help(_ context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	var everyone []string
+	restricted := map[int64][]string{}
+	var order []int64
+	for _, c := range s.Commands() {
+		lines := usage("/"+c.Def.Name, c.Def.Description, c.Def.Options)
+		if p := c.Def.DefaultMemberPermissions; p != nil {
+			if _, seen := restricted[*p]; !seen {
+				order = append(order, *p)
+			}
+			restricted[*p] = append(restricted[*p], lines...)
+		} else {
+			everyone = append(everyone, lines...)
+		}
+	}
+	fs := fields("For everyone", everyone)
+	for _, p := range order {
+		name, ok := who[p]
+		if !ok {
+			name = "For members with the permissions these need"
+		}
+		fs = append(fs, fields(name, restricted[p])...)
+	}
+	embed := &discordgo.MessageEmbed{
+		Title: "filmbot: reviews, cast & crew, ratings",
+		Description: "Every `film:` option completes as you type: pick a film from the list. " +
+			"Options in [brackets] are optional. Ratings and moderators' commands work in servers; " +
+			"`/review`, `/cast` and `/film` also work in a DM.",
+		Color:  colour,
+		Fields: fs,
+	}
+	return ephemeral(embed), nil
+}
+
+// usage is a line per leaf command: "`/rate film: [score:]` — Rate a film".
+func usage(prefix, description string, opts []*discordgo.ApplicationCommandOption) []string {
+	var lines []string
+	var args []string
+	for _, o := range opts {
+		switch o.Type {
+		case discordgo.ApplicationCommandOptionSubCommand, discordgo.ApplicationCommandOptionSubCommandGroup:
+			lines = append(lines, usage(prefix+" "+o.Name, o.Description, o.Options)...)
+		default:
+			if o.Required {
+				args = append(args, o.Name+":")
+			} else {
+				args = append(args, "["+o.Name+":]")
+			}
+		}
+	}
+	if len(lines) > 0 {
+		return lines
+	}
+	return []string{"`" + strings.Join(append([]string{prefix}, args...), " ") + "` — " + description}
+}
+
+// fields puts lines into as few embed fields as Discord's 1,024-character
+// limit allows, the first one named.
+func fields(name string, lines []string) []*discordgo.MessageEmbedField {
+	var out []*discordgo.MessageEmbedField
+	var b strings.Builder
+	flush := func() {
+		if b.Len() == 0 {
+			return
+		}
+		n := name
+		if len(out) > 0 {
+			n = name + " (more)"
+		}
+		out = append(out, &discordgo.MessageEmbedField{Name: clip(n, limits.FieldName), Value: b.String()})
+		b.Reset()
+	}
+	for _, l := range lines {
+		l = clip(l, limits.FieldValue)
+		if b.Len() > 0 && b.Len()+1+len(l) > limits.FieldValue {
+			flush()
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,79 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+)
+
+// /help lists every command, each under who may use it, privately, in a
+// server or a DM, within Discord's limits.
+func TestHelpListsEveryCommand(t *testing.T) {
+	e := newEnv(t)
+	for _, guild := range []string{guildA, ""} {
+		r := e.run(slash(guild, "help"))
+		if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || len(r.Data.Embeds) != 1 {
+			t.Fatalf("help in %q: %+v", guild, r.Data)
+		}
+		section := map[string]string{} // first word of each line → field name
+		for _, f := range r.Data.Embeds[0].Fields {
+			for _, line := range strings.Split(f.Value, "\n") {
+				cmd, _, _ := strings.Cut(strings.TrimPrefix(line, "`/"), " ")
+				cmd = strings.TrimSuffix(cmd, "`")
+				if section[cmd] == "" {
+					section[cmd] = f.Name
+				}
+			}
+		}
+		for _, c := range e.set.Commands() {
+			s, ok := section[c.Def.Name]
+			switch {
+			case !ok:
+				t.Errorf("/help does not list /%s", c.Def.Name)
+			case (c.Def.DefaultMemberPermissions == nil) != strings.HasPrefix(s, "For everyone"):
+				t.Errorf("/%s listed under %q", c.Def.Name, s)
+			}
+		}
+		if !strings.Contains(section["settings"], "Manage Server") || !strings.Contains(section["manage"], "mod role") {
+			t.Errorf("who may use what: %v", section)
+		}
+		desc := r.Data.Embeds[0].Fields[0].Value
+		if !strings.Contains(desc, "`/review film: [excerpt:] [about:] [by:]` — ") {
+			t.Errorf("usage line for /review: %q", desc)
+		}
+	}
+	var all []string
+	for _, f := range e.run(slash(guildA, "help")).Data.Embeds[0].Fields {
+		all = append(all, f.Value)
+	}
+	for _, sub := range []string{"/manage review add film:", "/manage film remove film:", "/settings mod-role [role:]"} {
+		if !strings.Contains(strings.Join(all, "\n"), sub) {
+			t.Errorf("no line for %s", sub)
+		}
+	}
+}
+
+// Lines that do not fit one field go on in another; none is lost or cut.
+func TestHelpFieldsSplit(t *testing.T) {
+	var lines []string
+	for k := 0; k < 40; k++ {
+		lines = append(lines, strings.Repeat("x", 60)+string(rune('a'+k%26)))
+	}
+	fs := fields("Everyone", lines)
+	if len(fs) < 3 || fs[1].Name != "Everyone (more)" {
+		t.Fatalf("%d fields: %+v", len(fs), fs[0].Name)
+	}
+	var got []string
+	for _, f := range fs {
+		if len(f.Value) > limits.FieldValue {
+			t.Errorf("field of %d characters", len(f.Value))
+		}
+		got = append(got, strings.Split(f.Value, "\n")...)
+	}
+	if strings.Join(got, "\n") != strings.Join(lines, "\n") {
+		t.Error("lines lost or reordered across fields")
+	}
+}
