@@ -215,6 +215,12 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	for _, sh := range sessions {
 		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
 		sh.AddHandler(func(sh *discordgo.Session, r *discordgo.Ready) {
+			// discordgo runs handlers with no recover: a malformed READY
+			// must not end the process.
+			if r.User == nil || r.Application == nil {
+				log.Error("READY without the bot's user or application; commands not registered", "shard", sh.ShardID)
+				return
+			}
 			log.Info("connected", "bot", r.User.Username, "shard", fmt.Sprintf("%d/%d", sh.ShardID, sh.ShardCount),
 				"guilds", len(r.Guilds), "session", r.SessionID)
 			once.Do(func() {

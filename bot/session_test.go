@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"github.com/filmbot/filmbot/sandbox"
 )
@@ -161,4 +164,69 @@ func TestRunOpensShardsInIdentifyWindows(t *testing.T) {
 	if v := sb.Violations(); len(v) != 0 {
 		t.Errorf("violations: %v", v)
 	}
+}
+
+// A READY without the bot's user or application is logged, not a panic
+// in a handler discordgo runs with no recover.
+func TestMalformedReadyDoesNotCrash(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/api/v9/gateway"):
+			fmt.Fprintf(w, `{"url":"ws%s/ws","shards":1,"session_start_limit":{"max_concurrency":1}}`, strings.TrimPrefix(srv.URL, "http"))
+		case strings.HasPrefix(r.URL.Path, "/ws"):
+			c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			c.WriteMessage(websocket.TextMessage, []byte(`{"op":10,"d":{"heartbeat_interval":45000}}`))
+			c.ReadMessage() // IDENTIFY
+			c.WriteMessage(websocket.TextMessage, []byte(`{"op":0,"t":"READY","s":1,"d":{"v":9,"session_id":"s","user":null,"guilds":[]}}`))
+			for {
+				if _, _, err := c.ReadMessage(); err != nil {
+					return
+				}
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	var logs syncBuf
+	cfg := Config{Token: "t", APIURL: srv.URL, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	s, err := NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(SessionResponder{s}, nil, nil, Options{Logger: cfg.Logger})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, cfg, s, b) }()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "READY without"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not logged:\n%s", logs.String())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Error(err)
+	}
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
