@@ -110,6 +110,13 @@ const (
 // Handle answers one interaction. It never panics and returns when the
 // answer has been sent (or failed to send).
 func (b *Bot) Handle(i *discordgo.InteractionCreate) {
+	// discordgo calls this with no recover: a panic in the envelope itself
+	// (handlers have their own recover below) must not end the process.
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic while answering", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()

@@ -341,3 +341,35 @@ func TestSlowUserErrorStaysPrivate(t *testing.T) {
 		t.Errorf("private deferral: edits %+v, %d deletes", rec.edits, rec.deletes)
 	}
 }
+
+// panicky is a responder whose sending panics, as a bug in the edge might.
+type panicky struct{ recorder }
+
+func (*panicky) InteractionRespond(*discordgo.Interaction, *discordgo.InteractionResponse, ...discordgo.RequestOption) error {
+	panic("responder broke")
+}
+
+// A handler's nil embed is refused (not a panic in the limits check), and
+// a panic while sending is logged: neither ends the process.
+func TestEnvelopeSurvivesBadResponsesAndPanicsWhileSending(t *testing.T) {
+	b, rec, logs := newBot(t, []Command{cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{nil}}}, nil
+	})}, nil)
+	b.Handle(slash("hi"))
+	ephemeralWith(t, only(t, rec), "went wrong")
+	if !strings.Contains(logs.String(), "embed 0 is null") {
+		t.Errorf("cause not logged:\n%s", logs)
+	}
+
+	var plogs bytes.Buffer
+	pb := New(&panicky{}, []Command{cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return ok("hello"), nil
+	})}, nil, Options{Logger: slog.New(slog.NewTextHandler(&plogs, nil))})
+	pb.Handle(slash("hi"))
+	if !strings.Contains(plogs.String(), "panic while answering") || !strings.Contains(plogs.String(), "responder broke") {
+		t.Errorf("panic not logged:\n%s", plogs.String())
+	}
+	if err := pb.Shutdown(context.Background()); err != nil {
+		t.Errorf("shutdown after a panic: %v", err)
+	}
+}

@@ -70,6 +70,10 @@ func Check(resp *discordgo.InteractionResponse) error {
 			bad("%d autocomplete choices, limit %d", len(d.Choices), Choices)
 		}
 		for _, c := range d.Choices {
+			if c == nil {
+				bad("a null autocomplete choice")
+				continue
+			}
 			if n(c.Name) < 1 || n(c.Name) > ChoiceName {
 				bad("choice name %q is %d characters, limit 1-%d", c.Name, n(c.Name), ChoiceName)
 			}
@@ -102,6 +106,10 @@ func Message(content string, embeds []*discordgo.MessageEmbed, comps []discordgo
 	}
 	total := 0
 	for i, e := range embeds {
+		if e == nil {
+			bad("embed %d is null", i)
+			continue
+		}
 		check := func(what, s string, limit int) {
 			total += n(s)
 			if n(s) > limit {
@@ -120,6 +128,10 @@ func Message(content string, embeds []*discordgo.MessageEmbed, comps []discordgo
 			bad("embed %d has %d fields, limit %d", i, len(e.Fields), EmbedFields)
 		}
 		for _, f := range e.Fields {
+			if f == nil {
+				bad("embed %d has a null field", i)
+				continue
+			}
 			if f.Name == "" || f.Value == "" {
 				bad("embed %d has a field with an empty name or value", i)
 			}
@@ -165,10 +177,18 @@ func Components(comps []discordgo.MessageComponent) error {
 			case discordgo.Button:
 				button(x, id, bad)
 			case *discordgo.Button:
+				if x == nil {
+					bad("a null button")
+					continue
+				}
 				button(*x, id, bad)
 			case discordgo.SelectMenu:
 				selectMenu(x, len(row.Components), id, bad)
 			case *discordgo.SelectMenu:
+				if x == nil {
+					bad("a null select menu")
+					continue
+				}
 				selectMenu(*x, len(row.Components), id, bad)
 			default:
 				bad("component %T cannot sit in a message action row", rc)
@@ -183,7 +203,9 @@ func rowOf(c discordgo.MessageComponent) (discordgo.ActionsRow, bool) {
 	case discordgo.ActionsRow:
 		return r, true
 	case *discordgo.ActionsRow:
-		return *r, true
+		if r != nil {
+			return *r, true
+		}
 	}
 	return discordgo.ActionsRow{}, false
 }
@@ -242,6 +264,10 @@ func modal(d *discordgo.InteractionResponseData) error {
 		case discordgo.TextInput:
 			ti = x
 		case *discordgo.TextInput:
+			if x == nil {
+				bad("a null text input")
+				continue
+			}
 			ti = *x
 		default:
 			bad("modal component %T is not a text input", x)

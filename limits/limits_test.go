@@ -47,6 +47,20 @@ func TestCheck(t *testing.T) {
 		"field value": {msg(func(d *discordgo.InteractionResponseData) {
 			d.Embeds = []*discordgo.MessageEmbed{{Fields: []*discordgo.MessageEmbedField{{Name: "n", Value: big + big}}}}
 		}), "field value"},
+		"null embed": {msg(func(d *discordgo.InteractionResponseData) {
+			d.Embeds = []*discordgo.MessageEmbed{nil}
+		}), "null"},
+		"null field": {msg(func(d *discordgo.InteractionResponseData) {
+			d.Embeds = []*discordgo.MessageEmbed{{Title: "t", Fields: []*discordgo.MessageEmbedField{nil}}}
+		}), "null field"},
+		"null button": {msg(func(d *discordgo.InteractionResponseData) {
+			d.Components = []discordgo.MessageComponent{row((*discordgo.Button)(nil))}
+		}), "null button"},
+		"null row": {msg(func(d *discordgo.InteractionResponseData) {
+			d.Components = []discordgo.MessageComponent{(*discordgo.ActionsRow)(nil)}
+		}), "action row"},
+		"null choice": {&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{nil}}}, "null"},
 		"custom id": {msg(func(d *discordgo.InteractionResponseData) {
 			d.Components = []discordgo.MessageComponent{row(discordgo.Button{Label: "x", CustomID: strings.Repeat("a", 101)})}
 		}), "custom_id"},
