@@ -264,9 +264,14 @@ func parseCustomID(s string, nargs int) (customID, error) {
 	return c, nil
 }
 
-// componentID returns the custom_id of a button click. Callers have
-// checked i.Type.
-func componentID(i *discordgo.InteractionCreate) string { return i.MessageComponentData().CustomID }
+// componentID returns the custom_id of a button or menu click, "" for
+// any other interaction (whose data discordgo would panic to read as one).
+func componentID(i *discordgo.InteractionCreate) string {
+	if i.Type != discordgo.InteractionMessageComponent {
+		return ""
+	}
+	return i.MessageComponentData().CustomID
+}
 
 // errStaleButton answers a click whose custom_id no longer makes sense.
 var errStaleButton = &UserError{Msg: "That button is out of date."}

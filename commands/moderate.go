@@ -553,6 +553,9 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	switch c.action {
 	case "remove":
 		rev, err := s.mods.DeleteReview(scope, c.args[0])
+		if errors.Is(err, storage.ErrBuiltIn) {
+			return nil, userErr("The built-in catalog cannot be changed by a server.")
+		}
 		if err != nil {
 			return nil, notFound(err, "That review was already removed.")
 		}
