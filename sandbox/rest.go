@@ -557,18 +557,15 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 	if ix == nil {
 		return
 	}
-	resp := body.response(discordgo.InteractionResponseChannelMessageWithSource)
-	if err := limits.Check(resp); err != nil {
-		s.refuseLocked(w, ix.ID, "follow-up refused: ", err)
+	m := s.postLocked(w, ix.ID, "follow-up refused: ", ix.ChannelID, ix.Member.GuildID, body)
+	if m == nil {
 		return
 	}
-	m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
 	m.InteractionID, m.Flags = ix.ID, body.Flags
 	m.Invocation = ix.invocation()
 	if m.Ephemeral() {
 		m.EphemeralFor = ix.Member.UserID
 	}
-	s.apply(m, body)
 	ix.followups = append(ix.followups, m.ID)
 	ix.answered = true
 	s.notify()
@@ -610,26 +607,43 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, 10003, "Unknown Channel")
 		return
 	}
-	resp := body.response(discordgo.InteractionResponseChannelMessageWithSource)
-	if err := limits.Check(resp); err != nil {
-		s.refuseLocked(w, "", "channel message refused: ", err)
+	m := s.postLocked(w, "", "channel message refused: ", c.ID, c.GuildID, body)
+	if m == nil {
 		return
 	}
-	m := s.newMessage(c.ID, c.GuildID)
-	s.apply(m, body)
 	s.notify()
 	writeJSON(w, 200, m.wire(s))
+}
+
+// postLocked checks a new message as Discord would and stores it in
+// channel, or records the violation, answers 400 and returns nil.
+func (s *Server) postLocked(w http.ResponseWriter, interaction, refused, channel, guild string, body *msgBody) *Message {
+	if err := limits.Check(body.response(discordgo.InteractionResponseChannelMessageWithSource)); err != nil {
+		s.refuseLocked(w, interaction, refused, err)
+		return nil
+	}
+	m := s.newMessage(channel, guild)
+	s.apply(m, body)
+	return m
 }
 
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if m := s.channelMessageLocked(w, r); m != nil {
+		writeJSON(w, 200, m.wire(s))
+	}
+}
+
+// channelMessageLocked finds the message a channel URL names, or answers
+// 404 and returns nil.
+func (s *Server) channelMessageLocked(w http.ResponseWriter, r *http.Request) *Message {
 	m, ok := s.messages[r.PathValue("msg")]
 	if !ok || m.ChannelID != r.PathValue("channel") {
 		apiError(w, 404, 10008, "Unknown Message")
-		return
+		return nil
 	}
-	writeJSON(w, 200, m.wire(s))
+	return m
 }
 
 func (s *Server) startThread(w http.ResponseWriter, r *http.Request) {
@@ -642,9 +656,8 @@ func (s *Server) startThread(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.messages[r.PathValue("msg")]
-	if !ok || m.ChannelID != r.PathValue("channel") {
-		apiError(w, 404, 10008, "Unknown Message")
+	m := s.channelMessageLocked(w, r)
+	if m == nil {
 		return
 	}
 	if n := len([]rune(req.Name)); n < 1 || n > 100 {
