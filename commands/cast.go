@@ -19,11 +19,7 @@ var castDef = &discordgo.ApplicationCommand{
 
 // cast answers /cast film:.
 func (s *Set) cast(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, err := scopeOf(i)
-	if err != nil {
-		return nil, err
-	}
-	film, err := s.resolve(scope, str(options(i), "film"))
+	_, film, err := s.filmOption(i)
 	if err != nil {
 		return nil, err
 	}

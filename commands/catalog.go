@@ -94,6 +94,17 @@ func (c *catalog) invalidate(scope storage.Scope) {
 	delete(c.ix, scope)
 }
 
+// filmOption resolves the film: option of a command in the catalog the
+// interaction sees (its server's, or the built-in one in a DM).
+func (s *Set) filmOption(i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return 0, storage.Film{}, err
+	}
+	film, err := s.resolve(scope, str(options(i), "film"))
+	return scope, film, err
+}
+
 // filmValue is the value autocomplete sends back for a film: its id, so
 // that remakes with one title stay apart.
 func filmValue(id uint64) string { return "id:" + strconv.FormatUint(id, 10) }

@@ -19,11 +19,7 @@ var filmDef = &discordgo.ApplicationCommand{
 
 // film answers /film film: with the film's card.
 func (s *Set) film(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, err := scopeOf(i)
-	if err != nil {
-		return nil, err
-	}
-	film, err := s.resolve(scope, str(options(i), "film"))
+	scope, film, err := s.filmOption(i)
 	if err != nil {
 		return nil, err
 	}

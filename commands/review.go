@@ -31,15 +31,11 @@ func ptr[T any](v T) *T { return &v }
 
 // review answers /review film: [excerpt:] [about:] [by:].
 func (s *Set) review(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, err := scopeOf(i)
+	scope, film, err := s.filmOption(i)
 	if err != nil {
 		return nil, err
 	}
 	opts := options(i)
-	film, err := s.resolve(scope, str(opts, "film"))
-	if err != nil {
-		return nil, err
-	}
 	reviews, err := s.store.Reviews(scope, film.ID)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
@@ -266,13 +262,9 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if !ok || o.Name != "by" {
 		return s.filmAutocomplete(ctx, i)
 	}
-	scope, err := scopeOf(i)
+	scope, film, err := s.filmOption(i)
 	if err != nil {
-		return nil, err
-	}
-	film, err := s.resolve(scope, str(options(i), "film"))
-	if err != nil {
-		return choices8(nil), nil // no film yet: nothing to suggest
+		return choices8(nil), nil // no film yet (or a DM): nothing to suggest
 	}
 	reviews, err := s.store.Reviews(scope, film.ID)
 	if err != nil {
