@@ -233,11 +233,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	return 0
 }
 
-// botCommands adapts the command set to the bot's routing table.
+// botCommands hands the command set to the bot's routing table. commands
+// must not import bot, so each declares Command; the two have the same
+// fields, and this conversion stops compiling if one changes alone.
 func botCommands(set *commands.Set) []bot.Command {
 	var out []bot.Command
 	for _, c := range set.Commands() {
-		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete, Private: c.Private})
+		out = append(out, bot.Command(c))
 	}
 	return out
 }
