@@ -19,7 +19,7 @@ var castDef = &discordgo.ApplicationCommand{
 
 // cast answers /cast film:.
 func (s *Set) cast(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	_, film, err := s.filmOption(i)
+	_, film, err := s.filmNamed(i)
 	if err != nil {
 		return nil, err
 	}

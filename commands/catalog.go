@@ -94,9 +94,9 @@ func (c *catalog) invalidate(scope storage.Scope) {
 	delete(c.ix, scope)
 }
 
-// filmOption resolves the film: option of a command in the catalog the
+// filmNamed resolves the film: option of a command in the catalog the
 // interaction sees (its server's, or the built-in one in a DM).
-func (s *Set) filmOption(i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
+func (s *Set) filmNamed(i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return 0, storage.Film{}, err

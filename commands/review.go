@@ -31,7 +31,7 @@ func ptr[T any](v T) *T { return &v }
 
 // review answers /review film: [excerpt:] [about:] [by:].
 func (s *Set) review(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, film, err := s.filmOption(i)
+	scope, film, err := s.filmNamed(i)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +262,7 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if !ok || o.Name != "by" {
 		return s.filmAutocomplete(ctx, i)
 	}
-	scope, film, err := s.filmOption(i)
+	scope, film, err := s.filmNamed(i)
 	if err != nil {
 		return choices8(nil), nil // no film yet (or a DM): nothing to suggest
 	}
