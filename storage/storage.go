@@ -75,19 +75,27 @@ type Options struct {
 	Now func() time.Time
 	// NoSeed leaves an empty database empty (for tests that want one).
 	NoSeed bool
+	// ReadOnly opens an existing file for reading only (backups of a
+	// stopped bot): nothing is written, not even the schema version.
+	ReadOnly bool
+	// OnDamage, if set, hears of each damaged record that a listing
+	// skipped (the listing goes on without it); nil ignores them.
+	OnDamage func(error)
 }
 
 // DB is an open filmbot database.
 type DB struct {
-	bolt   *bolt.DB
-	now    func() time.Time
-	writer *writer
+	bolt     *bolt.DB
+	now      func() time.Time
+	writer   *writer
+	onDamage func(error)
 }
 
 // Open opens or creates the database at path, creates its buckets, checks
 // the schema version and, on first start, loads the built-in catalog. If
 // another process holds the file it fails with ErrLocked after
-// opts.LockTimeout instead of waiting forever.
+// opts.LockTimeout instead of waiting forever. A truncated or damaged
+// file fails with ErrDamaged before anything is written to it.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.LockTimeout == 0 {
 		opts.LockTimeout = 3 * time.Second
@@ -95,17 +103,47 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	// NoFreelistSync: each commit skips writing the freelist (as etcd
-	// does); bbolt rebuilds it by scanning on open, also after a crash.
-	// It makes every rating's commit smaller (BenchmarkRate).
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if opts.OnDamage == nil {
+		opts.OnDamage = func(error) {}
+	}
+	size, err := checkHeader(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if opts.ReadOnly && size == 0 {
+		return nil, fmt.Errorf("open %s: %w", path, ErrNotFound)
+	}
+	var b *bolt.DB
+	err = faultSafe(func() error {
+		// NoFreelistSync: each commit skips writing the freelist (as etcd
+		// does); bbolt rebuilds it by scanning on open, also after a crash.
+		// It makes every rating's commit smaller (BenchmarkRate).
+		var err error
+		b, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType, ReadOnly: opts.ReadOnly})
+		return err
+	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w (is another filmbot running? waited %s)", path, ErrLocked, opts.LockTimeout)
+	}
+	if err != nil && !errors.Is(err, ErrDamaged) && !errors.Is(err, os.ErrPermission) && !errors.Is(err, os.ErrNotExist) && size > 0 {
+		err = fmt.Errorf("%w: %v", ErrDamaged, err) // bbolt refused the file's contents
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, now: opts.Now}
+	db := &DB{bolt: b, now: opts.Now, onDamage: opts.OnDamage}
+	if size > 0 && size <= checkLimit {
+		if err := faultSafe(db.Check); err != nil {
+			b.Close()
+			if !errors.Is(err, ErrDamaged) {
+				err = fmt.Errorf("%w: %v", ErrDamaged, err)
+			}
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	if opts.ReadOnly {
+		return db, nil
+	}
 	if err := db.init(!opts.NoSeed); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -142,7 +180,9 @@ func (db *DB) init(seed bool) error {
 
 // Close commits the writes already queued, then closes the file.
 func (db *DB) Close() error {
-	db.writer.close()
+	if db.writer != nil {
+		db.writer.close()
+	}
 	return db.bolt.Close()
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -44,11 +43,25 @@ func (c Config) backupSettings() (backups, error) {
 	return b, nil
 }
 
-const backupPrefix, backupSuffix = "filmbot-", ".db"
+const backupPrefix, backupSuffix, backupStamp = "filmbot-", ".db", "20060102T150405.000Z"
 
 // backupName sorts by time: filmbot-20261125T021600.000Z.db.
 func backupName(t time.Time) string {
-	return backupPrefix + t.UTC().Format("20060102T150405.000Z") + backupSuffix
+	return backupPrefix + t.UTC().Format(backupStamp) + backupSuffix
+}
+
+// isBackupName tells whether name is exactly one the bot gives its
+// backups: a name that merely looks like one (filmbot-1.db) is not.
+func isBackupName(name string) bool {
+	stamp, ok := strings.CutPrefix(name, backupPrefix)
+	if !ok {
+		return false
+	}
+	if stamp, ok = strings.CutSuffix(stamp, backupSuffix); !ok {
+		return false
+	}
+	t, err := time.Parse(backupStamp, stamp)
+	return err == nil && backupName(t) == name
 }
 
 // startBackups copies db into b.dir now and every b.every until ctx ends,
@@ -79,7 +92,9 @@ func startBackups(ctx context.Context, db *storage.DB, b backups, log *slog.Logg
 }
 
 // backupOnce writes one backup named for now and removes the oldest
-// beyond b.keep. Files not named like backups are never touched.
+// beyond b.keep. Only files named exactly as the bot names its backups
+// are counted or removed, and never the live database itself, whatever
+// its name (compared by file identity, so links and odd paths count).
 func backupOnce(db *storage.DB, b backups, now time.Time) error {
 	if err := os.MkdirAll(b.dir, 0o700); err != nil {
 		return err
@@ -88,15 +103,24 @@ func backupOnce(db *storage.DB, b backups, now time.Time) error {
 	if err := db.Backup(path); err != nil {
 		return err
 	}
+	live, err := os.Stat(db.Path())
+	if err != nil {
+		return fmt.Errorf("the live database: %w", err)
+	}
 	entries, err := os.ReadDir(b.dir)
 	if err != nil {
 		return err
 	}
 	var names []string
 	for _, e := range entries {
-		if n := e.Name(); e.Type().IsRegular() && strings.HasPrefix(n, backupPrefix) && strings.HasSuffix(n, backupSuffix) {
-			names = append(names, n)
+		n := e.Name()
+		if !e.Type().IsRegular() || !isBackupName(n) {
+			continue
 		}
+		if st, err := os.Stat(filepath.Join(b.dir, n)); err != nil || os.SameFile(st, live) {
+			continue
+		}
+		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names[:max(len(names)-b.keep, 0)] {
@@ -118,13 +142,12 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "filmbot backup: no database at %s (FILMBOT_DB)\n", cfg.DB)
 		return 1
 	}
-	db, err := storage.Open(cfg.DB, storage.Options{NoSeed: true})
-	if errors.Is(err, storage.ErrLocked) {
-		fmt.Fprintf(stderr, "filmbot backup: %s is in use by a running filmbot; set FILMBOT_BACKUP_DIR and it makes its own backups\n", cfg.DB)
-		return 1
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot backup:", err)
+	db, msg := openStore(cfg, storage.Options{ReadOnly: true}, nil)
+	if db == nil {
+		if strings.Contains(msg, storage.ErrLocked.Error()) {
+			msg = cfg.DB + " is in use by a running filmbot; set FILMBOT_BACKUP_DIR and it makes its own backups"
+		}
+		fmt.Fprintln(stderr, "filmbot backup:", msg)
 		return 1
 	}
 	defer db.Close()

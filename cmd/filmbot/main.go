@@ -194,9 +194,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	db, err := storage.Open(cfg.DB, storage.Options{})
-	if err != nil {
-		log.Error("cannot open the database", "err", err)
+	db, msg := openStore(cfg, storage.Options{}, log)
+	if db == nil {
+		log.Error("cannot open the database: " + msg)
 		return 1
 	}
 	defer func() {

@@ -58,9 +58,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "filmbot try: --guild:", err)
 		return 2
 	}
-	db, err := storage.Open(cfg.DB, storage.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot try:", err)
+	db, msg := openStore(cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)))
+	if db == nil {
+		fmt.Fprintln(stderr, "filmbot try:", msg)
 		return 1
 	}
 	defer db.Close()

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// Backups prune only files the bot wrote as backups: never the live
+// database, whatever it is called, and a look-alike name takes no slot.
+func TestBackupsNeverDeleteTheLiveDatabase(t *testing.T) {
+	for _, live := range []string{"filmbot-1.db", backupName(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))} {
+		t.Run(live, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, live)
+			db, err := storage.Open(path, storage.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			films, _ := db.Films(storage.BuiltIn)
+			if _, _, err := db.Rate(111, films[0].ID, 1, 9); err != nil {
+				t.Fatal(err)
+			}
+			lookalike := filepath.Join(dir, "filmbot-old.db")
+			os.WriteFile(lookalike, []byte("not mine"), 0o600)
+			b := backups{dir: dir, every: time.Hour, keep: 1}
+			start := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+			for k := range 3 {
+				if err := backupOnce(db, b, start.Add(time.Duration(k)*time.Minute)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("the live database was deleted: %v", err)
+			}
+			if _, err := os.Stat(lookalike); err != nil {
+				t.Errorf("a file the bot did not write was deleted: %v", err)
+			}
+			entries, _ := os.ReadDir(dir)
+			var own []string
+			for _, e := range entries {
+				if isBackupName(e.Name()) && e.Name() != live {
+					own = append(own, e.Name())
+				}
+			}
+			if len(own) != 1 || own[0] != backupName(start.Add(2*time.Minute)) {
+				t.Errorf("backups kept: %v, want only the newest", own)
+			}
+		})
+	}
+}
+
+func TestIsBackupName(t *testing.T) {
+	now := time.Now()
+	for name, want := range map[string]bool{
+		backupName(now):                       true,
+		"filmbot-1.db":                        false,
+		"filmbot-20261125T021600.000Z.db":     true,
+		"filmbot-20261125T021600.000Z.db.tmp": false,
+		"filmbot-2026-11-25.db":               false,
+		"filmbot.db":                          false,
+	} {
+		if got := isBackupName(name); got != want {
+			t.Errorf("isBackupName(%q) = %v", name, got)
+		}
+	}
+}
+
+// filmbot backup reads its source without changing a byte of it.
+func TestBackupLeavesTheSourceUntouched(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	if code, out, errs := runMain(t, env(db), "try", "--guild", "111", "/rate film:anora score:7"); code != 0 {
+		t.Fatalf("rate: exit %d %s%s", code, out, errs)
+	}
+	before := fileSum(t, db)
+	if code, out, errs := runMain(t, env(db), "backup", filepath.Join(dir, "copy.db")); code != 0 {
+		t.Fatalf("backup: exit %d %s%s", code, out, errs)
+	}
+	if fileSum(t, db) != before {
+		t.Error("the source database changed during a backup")
+	}
+}
+
+func usedBytes(t *testing.T, path string) int {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var n int64
+	b.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	return int(n)
+}
+
+func fileSum(t *testing.T, path string) [32]byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(data)
+}
+
+// A truncated database is reported in one line with exit 1 by run, try
+// and backup, never a crash with a stack trace. Each runs in a child
+// process, since the failure being tested is the process dying.
+func TestDamagedDatabaseIsReported(t *testing.T) {
+	if args := os.Getenv("FILMBOT_MAIN_CHILD"); args != "" {
+		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
+	}
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	db, err := storage.Open(good, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	films, _ := db.Films(storage.BuiltIn)
+	for u := range uint64(3000) { // enough ratings for many pages
+		if _, _, err := db.Rate(storage.Scope(100+u%7), films[0].ID, u+1, int(u%10)+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	data, _ := os.ReadFile(good)
+	used := usedBytes(t, good) // bbolt grows files ahead of use: cut within what is used
+	sizes := []int{100, 4096, 8192 + 17, used / 3, used / 2, used - 1}
+	for _, size := range sizes {
+		bad := filepath.Join(dir, "bad.db")
+		os.WriteFile(bad, data[:size], 0o600)
+		for _, args := range [][]string{
+			{"try", "/review film:anora"},
+			{"backup", filepath.Join(dir, "never.db")},
+			{"run"},
+		} {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestDamagedDatabaseIsReported$")
+			cmd.Env = append(os.Environ(), "FILMBOT_MAIN_CHILD="+strings.Join(args, "\x1f"), "FILMBOT_DB="+bad,
+				"DISCORD_TOKEN=x", "DISCORD_API_URL=http://127.0.0.1:1", "FILMBOT_BACKUP_DIR="+filepath.Join(dir, "backups"))
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			code := cmd.ProcessState.ExitCode()
+			msg := stderr.String()
+			if code != 1 || !strings.Contains(msg, "is damaged") || !strings.Contains(msg, "backups") ||
+				strings.Contains(msg, "goroutine ") || strings.Count(strings.TrimSpace(msg), "\n") > 0 {
+				t.Errorf("%d of %d bytes, %s: exit %d (%v), want 1 and one line:\n%s", size, len(data), args[0], code, err, msg)
+			}
+		}
+		if after, _ := os.ReadFile(bad); !bytes.Equal(after, data[:size]) {
+			t.Errorf("%d bytes: the damaged file was changed", size)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "never.db")); err == nil {
+			t.Fatalf("%d bytes: a backup of a damaged file was written", size)
+		}
+	}
+}
