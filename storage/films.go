@@ -46,9 +46,8 @@ type Role struct {
 func (db *DB) Films(scope Scope) ([]Film, error) {
 	var films []Film
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		var err error
-		films, err = decodeVisible[Film](tx.Bucket(bucketFilms), scope, "film")
-		return err
+		films = decodeVisible[Film](tx, bucketFilms, scope, db.onDamage)
+		return nil
 	})
 	sort.SliceStable(films, func(i, j int) bool {
 		if films[i].Title != films[j].Title {
@@ -74,9 +73,9 @@ func (db *DB) Film(scope Scope, id uint64) (Film, error) {
 func getFilm(tx *bolt.Tx, scope Scope, id uint64) (Film, error) {
 	var f Film
 	for _, s := range visible(scope) {
-		if v := tx.Bucket(bucketFilms).Get(key(uint64(s), id)); v != nil {
-			err := json.Unmarshal(v, &f)
-			return f, err
+		k := key(uint64(s), id)
+		if v := tx.Bucket(bucketFilms).Get(k); v != nil {
+			return decodeRecord[Film](bucketFilms, k, v)
 		}
 	}
 	return f, fmt.Errorf("film %d: %w", id, ErrNotFound)

@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -26,10 +25,9 @@ type Settings struct {
 func (db *DB) Settings(scope Scope) (Settings, error) {
 	var s Settings
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(bucketSettings).Get(key(uint64(scope))); v != nil {
-			return json.Unmarshal(v, &s)
-		}
-		return nil
+		var err error
+		s, err = getSettings(tx, scope)
+		return err
 	})
 	return s, err
 }
@@ -38,22 +36,28 @@ func (db *DB) Settings(scope Scope) (Settings, error) {
 func (db *DB) UpdateSettings(scope Scope, fn func(*Settings)) (Settings, error) {
 	var s Settings
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSettings)
-		if v := b.Get(key(uint64(scope))); v != nil {
-			if err := json.Unmarshal(v, &s); err != nil {
-				return err
-			}
+		var err error
+		if s, err = getSettings(tx, scope); err != nil {
+			return err
 		}
 		fn(&s)
-		return putJSON(b, key(uint64(scope)), s)
+		return putJSON(tx.Bucket(bucketSettings), key(uint64(scope)), s)
 	})
 	return s, err
+}
+
+func getSettings(tx *bolt.Tx, scope Scope) (Settings, error) {
+	k := key(uint64(scope))
+	if v := tx.Bucket(bucketSettings).Get(k); v != nil {
+		return decodeRecord[Settings](bucketSettings, k, v)
+	}
+	return Settings{}, nil
 }
 
 // sameFilm finds a film visible in scope with f's title (case and spacing
 // aside) and year, other than f itself.
 func sameFilm(tx *bolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
-	films, _ := decodeVisible[Film](tx.Bucket(bucketFilms), scope, "film")
+	films := decodeVisible[Film](tx, bucketFilms, scope, func(error) {})
 	for _, o := range films {
 		if o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
 			return o, true
@@ -213,5 +217,6 @@ func ownReview(tx *bolt.Tx, scope Scope, id uint64) (Review, []byte, error) {
 	if v == nil {
 		return r, nil, fmt.Errorf("review %d: %w", id, ErrNotFound)
 	}
-	return r, k, json.Unmarshal(v, &r)
+	r, err := decodeRecord[Review](bucketReviews, k, v)
+	return r, k, err
 }

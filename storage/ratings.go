@@ -65,41 +65,6 @@ func (a Aggregate) Median() float64 {
 	return float64(at(a.Count/2-1)+at(a.Count/2)) / 2
 }
 
-// rating records: score (1 byte) then the time in unix nanoseconds.
-func encodeRating(score int, at time.Time) []byte {
-	b := make([]byte, 9)
-	b[0] = byte(score)
-	binary.BigEndian.PutUint64(b[1:], uint64(at.UnixNano()))
-	return b
-}
-
-func decodeRating(v []byte) (int, time.Time) {
-	return int(v[0]), time.Unix(0, int64(binary.BigEndian.Uint64(v[1:]))).UTC()
-}
-
-// aggregate records: sum, count, then the ten histogram counts, each 8 bytes.
-func encodeAggregate(a Aggregate) []byte {
-	b := make([]byte, 0, 8*(2+MaxScore))
-	b = binary.BigEndian.AppendUint64(b, uint64(a.Sum))
-	b = binary.BigEndian.AppendUint64(b, uint64(a.Count))
-	for _, n := range a.Hist {
-		b = binary.BigEndian.AppendUint64(b, uint64(n))
-	}
-	return b
-}
-
-func decodeAggregate(film uint64, v []byte) Aggregate {
-	a := Aggregate{Film: film}
-	if len(v) != 8*(2+MaxScore) {
-		return a
-	}
-	a.Sum, a.Count = int(binary.BigEndian.Uint64(v)), int(binary.BigEndian.Uint64(v[8:]))
-	for s := range a.Hist {
-		a.Hist[s] = int(binary.BigEndian.Uint64(v[16+8*s:]))
-	}
-	return a
-}
-
 // setRating writes user's score of film in scope (score 0 removes it) and
 // adjusts the aggregate in the same transaction. It returns the new
 // aggregate and the previous score (0 for none).
@@ -121,10 +86,18 @@ func setRating(tx *bolt.Tx, scope Scope, film, user uint64, score int, now time.
 	rk = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(rk, uint64(scope)), film), user)
 	uk = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(uk, uint64(scope)), user), film)
 	ak = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(ak, uint64(scope)), film)
-	a := decodeAggregate(film, ab.Get(ak))
+	a, err := decodeAggregate(bucketAggregates, ak, film, ab.Get(ak))
+	if err != nil {
+		return a, 0, err
+	}
 	old := 0
 	if v := rb.Get(rk); v != nil {
-		old, _ = decodeRating(v)
+		if old, _, err = decodeRating(bucketRatings, rk, v); err != nil {
+			return a, 0, err
+		}
+		if a.Hist[old-1] == 0 {
+			return a, 0, damaged(bucketAggregates, ak, "counts no rating of %d, but %x holds one", old, rk)
+		}
 		a.Sum -= old
 		a.Count--
 		a.Hist[old-1]--
@@ -185,12 +158,14 @@ func (db *DB) writeRating(scope Scope, film, user uint64, score int) (Aggregate,
 func (db *DB) UserRating(scope Scope, film, user uint64) (Rating, error) {
 	r := Rating{Film: film, User: user}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketRatings).Get(key(uint64(scope), film, user))
+		k := key(uint64(scope), film, user)
+		v := tx.Bucket(bucketRatings).Get(k)
 		if v == nil {
 			return fmt.Errorf("rating: %w", ErrNotFound)
 		}
-		r.Score, r.At = decodeRating(v)
-		return nil
+		var err error
+		r.Score, r.At, err = decodeRating(bucketRatings, k, v)
+		return err
 	})
 	return r, err
 }
@@ -199,8 +174,10 @@ func (db *DB) UserRating(scope Scope, film, user uint64) (Rating, error) {
 func (db *DB) Aggregate(scope Scope, film uint64) (Aggregate, error) {
 	var a Aggregate
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		a = decodeAggregate(film, tx.Bucket(bucketAggregates).Get(key(uint64(scope), film)))
-		return nil
+		k := key(uint64(scope), film)
+		var err error
+		a, err = decodeAggregate(bucketAggregates, k, film, tx.Bucket(bucketAggregates).Get(k))
+		return err
 	})
 	return a, err
 }
@@ -211,7 +188,11 @@ func (db *DB) FilmRatings(scope Scope, film uint64) ([]Rating, error) {
 	var out []Rating
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film)) {
-			s, at := decodeRating(v)
+			s, at, err := decodeRating(bucketRatings, k, v)
+			if err != nil {
+				db.onDamage(err)
+				continue
+			}
 			out = append(out, Rating{Film: film, User: binary.BigEndian.Uint64(k[16:]), Score: s, At: at})
 		}
 		return nil
@@ -230,7 +211,11 @@ func (db *DB) UserRatings(scope Scope, user uint64) ([]Rating, error) {
 	var out []Rating
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketUserRatings), key(uint64(scope), user)) {
-			s, at := decodeRating(v)
+			s, at, err := decodeRating(bucketUserRatings, k, v)
+			if err != nil {
+				db.onDamage(err)
+				continue
+			}
 			out = append(out, Rating{Film: binary.BigEndian.Uint64(k[16:]), User: user, Score: s, At: at})
 		}
 		return nil
@@ -246,7 +231,11 @@ func (db *DB) Top(scope Scope, minCount int) ([]Aggregate, error) {
 	var out []Aggregate
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketAggregates), key(uint64(scope))) {
-			a := decodeAggregate(binary.BigEndian.Uint64(k[8:]), v)
+			a, err := decodeAggregate(bucketAggregates, k, idAt(k, 1), v)
+			if err != nil {
+				db.onDamage(err)
+				continue
+			}
 			if a.Count >= max(minCount, 1) {
 				out = append(out, a)
 			}

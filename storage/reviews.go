@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -39,9 +38,8 @@ func (db *DB) Reviews(scope Scope, film uint64) ([]Review, error) {
 		if _, err := getFilm(tx, scope, film); err != nil {
 			return err
 		}
-		var err error
-		out, err = decodeVisible[Review](tx.Bucket(bucketReviews), scope, "review", film)
-		return err
+		out = decodeVisible[Review](tx, bucketReviews, scope, db.onDamage, film)
+		return nil
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].PostedAt.Equal(out[j].PostedAt) {
@@ -64,11 +62,14 @@ func (db *DB) Review(scope Scope, id uint64) (Review, error) {
 		if owner != BuiltIn && owner != scope {
 			return fmt.Errorf("review %d: %w", id, ErrNotFound)
 		}
-		v := tx.Bucket(bucketReviews).Get(append(bytes.Clone(loc), key(id)...))
+		k := append(bytes.Clone(loc), key(id)...)
+		v := tx.Bucket(bucketReviews).Get(k)
 		if v == nil {
 			return fmt.Errorf("review %d: %w", id, ErrNotFound)
 		}
-		return json.Unmarshal(v, &r)
+		var err error
+		r, err = decodeRecord[Review](bucketReviews, k, v)
+		return err
 	})
 	return r, err
 }

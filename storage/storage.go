@@ -8,7 +8,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -261,20 +260,23 @@ func keysWithPrefix(b *bolt.Bucket, p []byte) [][]byte {
 	return out
 }
 
-// decodeVisible decodes the JSON records of b under scope|ids… for each
-// scope whose records a user in scope may see.
-func decodeVisible[T any](b *bolt.Bucket, scope Scope, what string, ids ...uint64) ([]T, error) {
+// decodeVisible decodes the records of bucket under scope|ids… for each
+// scope whose records a user in scope may see. A damaged record is
+// reported to skip and left out, so one bad record cannot hide the rest.
+func decodeVisible[T any, P checked[T]](tx *bolt.Tx, bucket []byte, scope Scope, skip func(error), ids ...uint64) []T {
 	var out []T
+	b := tx.Bucket(bucket)
 	for _, s := range visible(scope) {
 		for k, v := range withPrefix(b, key(append([]uint64{uint64(s)}, ids...)...)) {
-			var rec T
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return nil, fmt.Errorf("%s %x: %w", what, k, err)
+			rec, err := decodeRecord[T, P](bucket, k, v)
+			if err != nil {
+				skip(err)
+				continue
 			}
 			out = append(out, rec)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func u64(v uint64) []byte {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -85,7 +86,7 @@ func (w *writer) commit(group []*writeReq) {
 		var ferr error
 		err := w.db.Update(func(tx *bolt.Tx) error {
 			for k, r := range group {
-				if err := r.fn(tx); err != nil {
+				if err := r.run(tx); err != nil {
 					failed, ferr = k, err
 					return err
 				}
@@ -101,6 +102,18 @@ func (w *writer) commit(group []*writeReq) {
 		group[failed].err <- ferr
 		group = append(group[:failed:failed], group[failed+1:]...)
 	}
+}
+
+// run runs the request's write, turning a panic into its error: the
+// writer goroutine has no one above it to recover, and one bad write
+// must fail alone rather than end the process.
+func (r *writeReq) run(tx *bolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("a write panicked: %v", p)
+		}
+	}()
+	return r.fn(tx)
 }
 
 // close stops the writer after the queued writes are committed.
