@@ -346,8 +346,17 @@ func HTTPFetcher(client *http.Client, timeout time.Duration) func(ctx context.Co
 // Poster, so that handlers decide what to post and only bot talks to Discord.
 type SessionPoster struct{ S *discordgo.Session }
 
-// PostMessage posts embed in a channel, mentioning no one.
-func (p SessionPoster) PostMessage(ctx context.Context, channelID string, embed *discordgo.MessageEmbed) (string, error) {
+// PostMessage posts embed in a channel of guildID, mentioning no one. It
+// first asks Discord whose channel it is, so that a stale or forged
+// setting can never post into another server.
+func (p SessionPoster) PostMessage(ctx context.Context, guildID, channelID string, embed *discordgo.MessageEmbed) (string, error) {
+	ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	if ch.GuildID != guildID {
+		return "", fmt.Errorf("channel %s is not in this server", channelID)
+	}
 	m, err := p.S.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
 		Embeds:          []*discordgo.MessageEmbed{embed},
 		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},

@@ -14,37 +14,38 @@ var helpDef = &discordgo.ApplicationCommand{
 	Description: "What filmbot can do, and how to ask",
 }
 
-// who says who may use commands hidden by default_member_permissions; the
-// handlers check the same on every call.
-var who = map[int64]string{
-	permManageMessages: "For moderators (Manage Messages, Manage Server, or the server's mod role)",
-	permManageServer:   "For server managers (Manage Server)",
+// who says who may use the commands hidden by default_member_permissions;
+// the handlers check the same on every call. Moderator rights are
+// server-wide rights only (see permAdmin).
+var who = map[string]string{
+	"manage":   "For moderators (Manage Server, Administrator, or the moderator role set with /settings mod-role)",
+	"settings": "For server managers (Manage Server or Administrator)",
 }
 
 // help lists every command as Discord would show it, written from the
 // command definitions themselves so that it cannot fall out of date.
 func (s *Set) help(_ context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	var everyone []string
-	restricted := map[int64][]string{}
-	var order []int64
+	restricted := map[string][]string{}
+	var order []string
 	for _, c := range s.Commands() {
 		lines := usage("/"+c.Def.Name, c.Def.Description, c.Def.Options)
-		if p := c.Def.DefaultMemberPermissions; p != nil {
-			if _, seen := restricted[*p]; !seen {
-				order = append(order, *p)
-			}
-			restricted[*p] = append(restricted[*p], lines...)
-		} else {
+		if c.Def.DefaultMemberPermissions == nil {
 			everyone = append(everyone, lines...)
+			continue
 		}
-	}
-	fs := fields("For everyone", everyone)
-	for _, p := range order {
-		name, ok := who[p]
+		name, ok := who[c.Def.Name]
 		if !ok {
 			name = "For members with the permissions these need"
 		}
-		fs = append(fs, fields(name, restricted[p])...)
+		if _, seen := restricted[name]; !seen {
+			order = append(order, name)
+		}
+		restricted[name] = append(restricted[name], lines...)
+	}
+	fs := fields("For everyone", everyone)
+	for _, name := range order {
+		fs = append(fs, fields(name, restricted[name])...)
 	}
 	embed := &discordgo.MessageEmbed{
 		Title: "filmbot: reviews, cast & crew, ratings",

@@ -37,7 +37,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 				t.Errorf("/%s listed under %q", c.Def.Name, s)
 			}
 		}
-		if !strings.Contains(section["settings"], "Manage Server") || !strings.Contains(section["manage"], "mod role") {
+		if !strings.Contains(section["settings"], "Manage Server") || !strings.Contains(section["manage"], "moderator role") {
 			t.Errorf("who may use what: %v", section)
 		}
 		desc := r.Data.Embeds[0].Fields[0].Value

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -31,15 +32,22 @@ type Moderators interface {
 // Poster posts in channels: the bot implements it with its session. It
 // is how a new review is announced and its discussion thread started.
 type Poster interface {
-	PostMessage(ctx context.Context, channelID string, embed *discordgo.MessageEmbed) (messageID string, err error)
+	// PostMessage posts in a channel of the server guildID, and refuses a
+	// channel of any other server.
+	PostMessage(ctx context.Context, guildID, channelID string, embed *discordgo.MessageEmbed) (messageID string, err error)
 	StartThread(ctx context.Context, channelID, messageID, name string) (threadID string, err error)
 }
 
-// Permission bits that make a member a moderator.
+// Permission bits that make a member a moderator. Discord sends a
+// member's permissions as computed in the channel of the interaction,
+// channel overwrites included, so only server-wide rights count:
+// Administrator (no overwrite removes or grants it), Manage Server (not a
+// channel permission, so no overwrite grants it), or the server's
+// moderator role (roles are server-wide). Manage Messages is not enough:
+// a channel overwrite can grant it in one channel.
 const (
-	permAdmin          = discordgo.PermissionAdministrator
-	permManageServer   = discordgo.PermissionManageGuild
-	permManageMessages = discordgo.PermissionManageMessages
+	permAdmin        = discordgo.PermissionAdministrator
+	permManageServer = discordgo.PermissionManageGuild
 )
 
 // Limits of what moderators submit.
@@ -56,7 +64,7 @@ var (
 	manageDef = &discordgo.ApplicationCommand{
 		Name:                     "manage",
 		Description:              "Moderators: post and curate reviews and this server's films",
-		DefaultMemberPermissions: ptr(int64(permManageMessages)),
+		DefaultMemberPermissions: ptr(int64(permManageServer)),
 		Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
 		Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "review", Description: "Reviews", Options: []*discordgo.ApplicationCommandOption{
@@ -112,7 +120,7 @@ func subcommand(i *discordgo.InteractionCreate) string {
 }
 
 // moderator checks, on every call, that the member may moderate: Manage
-// Messages, Manage Server, Administrator, or the server's moderator role.
+// Server, Administrator, or the server's moderator role (see permAdmin).
 // Discord's default_member_permissions only hides the command.
 func (s *Set) moderator(i *discordgo.InteractionCreate) (storage.Scope, error) {
 	scope, err := scopeOf(i)
@@ -122,18 +130,23 @@ func (s *Set) moderator(i *discordgo.InteractionCreate) (storage.Scope, error) {
 	if scope == storage.BuiltIn || i.Member == nil {
 		return 0, userErr("Moderators' commands work in a server, not in a DM.")
 	}
-	if i.Member.Permissions&(permAdmin|permManageServer|permManageMessages) != 0 {
+	if i.Member.Permissions&(permAdmin|permManageServer) != 0 {
 		return scope, nil
 	}
 	set, err := s.mods.Settings(scope)
 	if err != nil {
 		return 0, err
 	}
-	if set.ModRole != "" && slices.Contains(i.Member.Roles, set.ModRole) {
+	// A role equal to the server's id is @everyone: never a moderator role
+	// (the setting refuses it; an older database may hold it).
+	if set.ModRole != "" && set.ModRole != i.GuildID && slices.Contains(i.Member.Roles, set.ModRole) {
 		return scope, nil
 	}
-	return 0, userErr("Only moderators can do that (Manage Messages, Manage Server, or this server's moderator role).")
+	return 0, userErr(notModerator)
 }
+
+// notModerator is the answer to a member who may not moderate.
+const notModerator = "Only moderators can do that: members with Manage Server or Administrator, or with this server's moderator role (`/settings mod-role`)."
 
 // manage routes /manage's subcommands.
 func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
@@ -420,11 +433,22 @@ func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, sc
 		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
 	}
 	rev, err := s.mods.AddReview(scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
+	if errors.Is(err, storage.ErrExists) {
+		return Reply(fmt.Sprintf("This review of **%s** by %s was already saved (%s): nothing was added or announced again. Members read it with `/review film:%s`.",
+			label(film), clip(reviewer, 100), discordTime(rev.PostedAt), clip(film.Title, 100))), nil
+	}
 	if err != nil {
 		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
 	}
+	// From here the review is saved: whatever happens to the announcement,
+	// the answer says so, so that no one posts it twice.
 	where := s.announce(ctx, i, scope, film, rev)
 	return Reply(fmt.Sprintf("Posted %s's review of **%s** (%s). %s", reviewer, label(film), plural(len(excerpts), "excerpt"), where)), nil
+}
+
+// discordTime is t as a Discord timestamp each member sees in their own time zone.
+func discordTime(t time.Time) string {
+	return fmt.Sprintf("<t:%d:f>", t.Unix())
 }
 
 func userID(i *discordgo.InteractionCreate) string {
@@ -470,16 +494,47 @@ func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scop
 		Footer:      &discordgo.MessageEmbedFooter{Text: clip(fmt.Sprintf("%s · /review film:%s by:%s", plural(len(rev.Excerpts), "excerpt"), film.Title, rev.Reviewer), 300)},
 		Color:       colour,
 	}
-	msgID, err := s.poster.PostMessage(ctx, channel, embed)
-	if err != nil {
-		return fmt.Sprintf("It is saved, but announcing it in <#%s> failed (%s): members can still read it with `/review`.", channel, clip(err.Error(), 200))
+	// The announcement runs on its own clock: a slow Discord must not turn
+	// a saved review into "try again" (and a duplicate). It may finish
+	// after the answer; then the answer says it is on its way.
+	done := make(chan string, 1)
+	go func() {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), announceTimeout)
+		defer cancel()
+		msgID, err := s.poster.PostMessage(actx, i.GuildID, channel, embed)
+		if err != nil {
+			done <- fmt.Sprintf("It is saved, but announcing it in <#%s> failed (%s): members can still read it with `/review`.", channel, clip(err.Error(), 200))
+			return
+		}
+		thread, err := s.poster.StartThread(actx, channel, msgID, clip(label(film), 100))
+		if err != nil {
+			done <- fmt.Sprintf("Announced in <#%s>; starting the discussion thread failed (%s).", channel, clip(err.Error(), 200))
+			return
+		}
+		done <- fmt.Sprintf("Announced in <#%s>, with a discussion thread: <#%s>.", channel, thread)
+	}()
+	wait := announceWait
+	if d, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(d)-answerMargin)
 	}
-	thread, err := s.poster.StartThread(ctx, channel, msgID, clip(label(film), 100))
-	if err != nil {
-		return fmt.Sprintf("Announced in <#%s>; starting the discussion thread failed (%s).", channel, clip(err.Error(), 200))
+	t := time.NewTimer(max(wait, 0))
+	defer t.Stop()
+	select {
+	case where := <-done:
+		return where
+	case <-t.C:
+		return fmt.Sprintf("It is saved. Discord is slow to take the announcement in <#%s>: it is still being posted and should appear shortly. Do not post the review again.", channel)
 	}
-	return fmt.Sprintf("Announced in <#%s>, with a discussion thread: <#%s>.", channel, thread)
 }
+
+// How long an announcement may take: announceWait before the moderator
+// is answered without it (never past the handler's deadline, less
+// answerMargin to send the answer), announceTimeout before it is dropped.
+var (
+	announceWait    = 10 * time.Second
+	announceTimeout = time.Minute
+	answerMargin    = 2 * time.Second
+)
 
 // reviewEdit answers /manage review edit: a prefilled modal, or with
 // file: the new text at once.
@@ -718,20 +773,20 @@ func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*disc
 		return nil, userErr("Settings belong to a server: use /settings there.")
 	}
 	if i.Member.Permissions&(permAdmin|permManageServer) == 0 {
-		return nil, userErr("Only members with Manage Server can change the bot's settings.")
+		return nil, userErr("Only members with Manage Server or Administrator can see or change the bot's settings.")
 	}
 	opts := options(i)
 	var set storage.Settings
 	switch subcommand(i) {
 	case "reviews-channel":
-		ch := ""
-		if o, ok := opts["channel"]; ok && o.Type == discordgo.ApplicationCommandOptionChannel {
-			ch, _ = o.Value.(string)
-		}
-		if _, err := strconv.ParseUint(ch, 10, 64); ch != "" && err != nil {
-			return nil, userErr("That is not a channel.")
+		ch, err := channelOption(i, opts["channel"])
+		if err != nil {
+			return nil, err
 		}
 		set, err = s.mods.UpdateSettings(scope, func(st *storage.Settings) { st.ReviewsChannel = ch })
+		if err != nil {
+			return nil, err
+		}
 	case "mod-role":
 		role := ""
 		if o, ok := opts["role"]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
@@ -739,6 +794,9 @@ func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*disc
 		}
 		if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
 			return nil, userErr("That is not a role.")
+		}
+		if role != "" && role == i.GuildID {
+			return nil, userErr("@everyone cannot be the moderator role: every member would be a moderator. Choose a role that only moderators have.")
 		}
 		set, err = s.mods.UpdateSettings(scope, func(st *storage.Settings) { st.ModRole = role })
 	case "show":
@@ -749,7 +807,7 @@ func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*disc
 	if err != nil {
 		return nil, err
 	}
-	channel, role := "where each review is posted", "none (Manage Messages, Manage Server or Administrator)"
+	channel, role := "where each review is posted", "none (moderators are members with Manage Server or Administrator)"
 	if set.ReviewsChannel != "" {
 		channel = "<#" + set.ReviewsChannel + ">"
 	}
@@ -757,6 +815,32 @@ func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*disc
 		role = "<@&" + set.ModRole + ">"
 	}
 	return Reply(fmt.Sprintf("New reviews are announced: %s\nModerator role: %s", channel, role)), nil
+}
+
+// channelOption reads a channel option: a text channel of this server.
+// Discord resolves the channels a member may pick, all of this server;
+// an id it did not resolve (a forged or stale value) is refused, so
+// announcements can never go to another server.
+func channelOption(i *discordgo.InteractionCreate, o *discordgo.ApplicationCommandInteractionDataOption) (string, error) {
+	if o == nil {
+		return "", nil
+	}
+	id, _ := o.Value.(string)
+	if _, err := strconv.ParseUint(id, 10, 64); o.Type != discordgo.ApplicationCommandOptionChannel || err != nil {
+		return "", userErr("That is not a channel.")
+	}
+	data := i.ApplicationCommandData()
+	var c *discordgo.Channel
+	if data.Resolved != nil {
+		c = data.Resolved.Channels[id]
+	}
+	if c == nil || (c.GuildID != "" && c.GuildID != i.GuildID) {
+		return "", userErr("That channel is not in this server.")
+	}
+	if c.Type != discordgo.ChannelTypeGuildText && c.Type != discordgo.ChannelTypeGuildNews {
+		return "", userErr("Reviews are announced in a text channel; <#%s> is not one.", id)
+	}
+	return id, nil
 }
 
 // manageAutocomplete completes film: and, for by:, this server's reviews.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,18 +19,29 @@ import (
 
 // fakePoster records announcements.
 type fakePoster struct {
+	mu      sync.Mutex
+	delay   time.Duration // before each post, as a slow Discord
 	posts   []*discordgo.MessageEmbed
 	channel []string
 	threads []string
 }
 
-func (p *fakePoster) PostMessage(_ context.Context, ch string, e *discordgo.MessageEmbed) (string, error) {
+func (p *fakePoster) PostMessage(ctx context.Context, _, ch string, e *discordgo.MessageEmbed) (string, error) {
+	select {
+	case <-time.After(p.delay):
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.posts = append(p.posts, e)
 	p.channel = append(p.channel, ch)
 	return fmt.Sprint(len(p.posts)), nil
 }
 
 func (p *fakePoster) StartThread(_ context.Context, _, _, name string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.threads = append(p.threads, name)
 	return "900" + fmt.Sprint(len(p.threads)), nil
 }
@@ -44,7 +56,16 @@ func sub(group, name string, opts ...*discordgo.ApplicationCommandInteractionDat
 }
 
 func mod(i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
-	i.Member.Permissions = discordgo.PermissionManageMessages
+	i.Member.Permissions = discordgo.PermissionManageGuild
+	return i
+}
+
+// withChannel resolves a channel option as Discord does for the channels
+// a member can pick.
+func withChannel(i *discordgo.InteractionCreate, c *discordgo.Channel) *discordgo.InteractionCreate {
+	d := i.Data.(discordgo.ApplicationCommandInteractionData)
+	d.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Channels: map[string]*discordgo.Channel{c.ID: c}}
+	i.Data = d
 	return i
 }
 
@@ -107,8 +128,11 @@ func TestNonModeratorRefusedEverywhere(t *testing.T) {
 	if _, err := e.db.Review(111, r.ID); err != nil {
 		t.Error("a non-moderator removed a review")
 	}
-	// Settings need Manage Server, even for a moderator.
-	e.userError(e.cmds["settings"].Run, mod(slash(guildA, "settings", sub("", "mod-role", &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: "77"}))))
+	// Settings need Manage Server, even for a moderator by the mod role.
+	e.db.UpdateSettings(111, func(s *storage.Settings) { s.ModRole = "76" })
+	byRole := slash(guildA, "settings", sub("", "mod-role", &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: "77"}))
+	byRole.Member.Roles, byRole.Member.Permissions = []string{"76"}, discordgo.PermissionManageMessages
+	e.userError(e.cmds["settings"].Run, byRole)
 }
 
 func TestModRoleMakesAModerator(t *testing.T) {
@@ -418,7 +442,7 @@ func TestManageAutocompleteAndSettings(t *testing.T) {
 		return e.run(i).Data.Content
 	}
 	ch := &discordgo.ApplicationCommandInteractionDataOption{Name: "channel", Type: discordgo.ApplicationCommandOptionChannel, Value: "555"}
-	if got := admin(slash(guildA, "settings", sub("", "reviews-channel", ch))); !strings.Contains(got, "<#555>") {
+	if got := admin(withChannel(slash(guildA, "settings", sub("", "reviews-channel", ch)), &discordgo.Channel{ID: "555", Type: discordgo.ChannelTypeGuildText})); !strings.Contains(got, "<#555>") {
 		t.Errorf("set channel: %q", got)
 	}
 	if got := admin(slash(guildA, "settings", sub("", "show"))); !strings.Contains(got, "<#555>") {
@@ -431,4 +455,115 @@ func TestManageAutocompleteAndSettings(t *testing.T) {
 		t.Error("another server's settings changed")
 	}
 	e.userError(e.cmds["settings"].Run, slash("", "settings", sub("", "show")))
+}
+
+// Moderator rights are server-wide rights: Manage Messages, which a
+// channel overwrite can grant in one channel, is not enough; the mod role
+// is; @everyone cannot be the mod role.
+func TestModeratorRightsAreServerWide(t *testing.T) {
+	e := newEnv(t)
+	asMember := func(perms int64, roles ...string) *discordgo.InteractionCreate {
+		i := slash(guildA, "manage", sub("film", "add"))
+		i.Member.Permissions, i.Member.Roles = perms, roles
+		return i
+	}
+	for name, i := range map[string]*discordgo.InteractionCreate{
+		"manage messages in this channel": asMember(discordgo.PermissionManageMessages),
+		"no rights":                       asMember(0),
+		"a role that is not the mod role": asMember(0, "777"),
+	} {
+		if got := e.userError(e.cmds["manage"].Run, i); !strings.Contains(got, "Manage Server") {
+			t.Errorf("%s: %q", name, got)
+		}
+	}
+	for name, i := range map[string]*discordgo.InteractionCreate{
+		"manage server": asMember(discordgo.PermissionManageGuild),
+		"administrator": asMember(discordgo.PermissionAdministrator),
+	} {
+		if r := e.run(i); r.Type != discordgo.InteractionResponseModal {
+			t.Errorf("%s: %+v", name, r.Data)
+		}
+	}
+	admin := func(i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
+		i.Member.Permissions = discordgo.PermissionManageGuild
+		return i
+	}
+	role := func(id string) *discordgo.InteractionCreate {
+		return admin(slash(guildA, "settings", sub("", "mod-role", &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: id})))
+	}
+	if got := e.userError(e.cmds["settings"].Run, role(guildA)); !strings.Contains(got, "@everyone") {
+		t.Errorf("@everyone as mod role: %q", got)
+	}
+	if s, _ := e.db.Settings(111); s.ModRole != "" {
+		t.Errorf("@everyone was stored: %+v", s)
+	}
+	e.run(role("777"))
+	if r := e.run(asMember(0, "777")); r.Type != discordgo.InteractionResponseModal {
+		t.Errorf("mod role member: %+v", r.Data)
+	}
+	// A database from before the check may hold @everyone: it grants nothing.
+	e.db.UpdateSettings(111, func(s *storage.Settings) { s.ModRole = guildA })
+	if got := e.userError(e.cmds["manage"].Run, asMember(0, guildA)); !strings.Contains(got, "Manage Server") {
+		t.Errorf("stored @everyone: %q", got)
+	}
+}
+
+// /settings reviews-channel takes only a text channel Discord resolved
+// for this server; anything else is refused and nothing is stored.
+func TestReviewsChannelOfThisServerOnly(t *testing.T) {
+	e := newEnv(t)
+	set := func(c *discordgo.Channel, value string) *discordgo.InteractionCreate {
+		i := slash(guildA, "settings", sub("", "reviews-channel", &discordgo.ApplicationCommandInteractionDataOption{Name: "channel", Type: discordgo.ApplicationCommandOptionChannel, Value: value}))
+		i.Member.Permissions = discordgo.PermissionManageGuild
+		if c != nil {
+			withChannel(i, c)
+		}
+		return i
+	}
+	for name, i := range map[string]*discordgo.InteractionCreate{
+		"not resolved (another server's id)": set(nil, "999"),
+		"resolved in another server":         set(&discordgo.Channel{ID: "999", GuildID: guildB, Type: discordgo.ChannelTypeGuildText}, "999"),
+		"a voice channel":                    set(&discordgo.Channel{ID: "999", Type: discordgo.ChannelTypeGuildVoice}, "999"),
+		"not an id":                          set(nil, "general"),
+	} {
+		e.userError(e.cmds["settings"].Run, i)
+		if s, _ := e.db.Settings(111); s.ReviewsChannel != "" {
+			t.Fatalf("%s: stored %q", name, s.ReviewsChannel)
+		}
+	}
+	if got := e.run(set(&discordgo.Channel{ID: "999", GuildID: guildA, Type: discordgo.ChannelTypeGuildText}, "999")).Data.Content; !strings.Contains(got, "<#999>") {
+		t.Errorf("a channel of this server: %q", got)
+	}
+}
+
+// A slow Discord after the review is saved: the moderator is told it is
+// saved (not "try again"), the announcement still arrives once, and the
+// same form submitted again adds nothing.
+func TestSlowAnnouncementAfterSave(t *testing.T) {
+	e := newEnv(t)
+	p := &fakePoster{delay: 300 * time.Millisecond}
+	e.set.WithPoster(p)
+	defer func(w time.Duration) { announceWait = w }(announceWait)
+	announceWait = 50 * time.Millisecond
+	form := func() *discordgo.InteractionCreate {
+		return mod(submit(guildA, "modrev:add:1", map[string]string{"reviewer": "Roger", "text": "One.\n\nTwo."}))
+	}
+	got := e.modal(form())
+	if !strings.Contains(got, "It is saved") || !strings.Contains(got, "Do not post the review again") {
+		t.Errorf("answer while the announcement is slow: %q", got)
+	}
+	again := e.modal(form())
+	if !strings.Contains(again, "already saved") {
+		t.Errorf("the same form again: %q", again)
+	}
+	revs, _ := e.db.Reviews(111, 1)
+	if len(revs) != 2 { // the built-in review and Roger's, once
+		t.Errorf("%d reviews, want 2", len(revs))
+	}
+	time.Sleep(500 * time.Millisecond)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.posts) != 1 || len(p.threads) != 1 {
+		t.Errorf("announcements %d, threads %d; want one of each", len(p.posts), len(p.threads))
+	}
 }

@@ -44,7 +44,7 @@ func TestOddInputNeverPanics(t *testing.T) {
 				submit := interaction(guild, discordgo.InteractionModalSubmit, discordgo.ModalSubmitInteractionData{CustomID: id})
 				for _, i := range []*discordgo.InteractionCreate{click, submit} {
 					if guild != "" {
-						i.Member.Permissions = permManageMessages
+						i.Member.Permissions = permManageServer
 					}
 					check(fmt.Sprintf("%s handler, %v %q in %q", kind, i.Type, id, guild), h, i)
 				}

@@ -14,7 +14,7 @@ import (
 // Default members of the default guilds: a moderator and a member in
 // each, for tests and the playground.
 var (
-	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo (moderator)", Permissions: discordgo.PermissionManageMessages}
+	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo (moderator)", Permissions: discordgo.PermissionManageMessages | discordgo.PermissionManageGuild}
 	Viewer      = Member{GuildID: "100000000000000001", UserID: "500000000000000002", Name: "Vi (member)"}
 	OtherMember = Member{GuildID: "100000000000000002", UserID: "500000000000000003", Name: "Oz (member, other server)"}
 	DMUser      = Member{UserID: "500000000000000002", Name: "Vi (in a DM)"}
@@ -76,8 +76,10 @@ func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 	payload := map[string]any{"id": data.ID, "name": data.Name, "type": 1, "options": orEmpty(data.Options)}
 	if res, err := s.resolveAttachments(data.Options); err != nil {
 		return nil, err
-	} else if len(res) > 0 {
-		payload["resolved"] = map[string]any{"attachments": res}
+	} else if chans, err := s.resolveChannels(m, data.Options); err != nil {
+		return nil, err
+	} else if len(res) > 0 || len(chans) > 0 {
+		payload["resolved"] = map[string]any{"attachments": res, "channels": chans}
 	}
 	return s.dispatch(m, t, data.Name, payload, nil)
 }
@@ -98,6 +100,33 @@ func (s *Server) resolveAttachments(opts []*discordgo.ApplicationCommandInteract
 			out[id] = a
 		}
 		sub, err := s.resolveAttachments(o.Options)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range sub {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// resolveChannels fills data.resolved.channels for the channel options
+// used, as Discord does: only channels of the member's own server can be
+// picked, and a resolved channel has only id, name, type and permissions.
+func (s *Server) resolveChannels(m Member, opts []*discordgo.ApplicationCommandInteractionDataOption) (map[string]any, error) {
+	out := map[string]any{}
+	for _, o := range opts {
+		if o.Type == discordgo.ApplicationCommandOptionChannel {
+			id, _ := o.Value.(string)
+			s.mu.Lock()
+			c, ok := s.channels[id]
+			s.mu.Unlock()
+			if !ok || c.GuildID != m.GuildID || m.GuildID == "" {
+				return nil, fmt.Errorf("sandbox: channel %q is not in this server (Discord would not offer it)", id)
+			}
+			out[id] = map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "permissions": "0"}
+		}
+		sub, err := s.resolveChannels(m, o.Options)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -75,11 +76,20 @@ func (db *DB) Review(scope Scope, id uint64) (Review, error) {
 }
 
 // AddReview stores a new review of a film visible in scope; the review
-// belongs to scope. It fails with ErrNotFound if the film is not visible.
+// belongs to scope. It fails with ErrNotFound if the film is not visible,
+// and with ErrExists, returning the stored review, if scope already has
+// this review of the film (same reviewer, same text): a form submitted
+// twice saves one review.
 func (db *DB) AddReview(scope Scope, r Review) (Review, error) {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if _, err := getFilm(tx, scope, r.FilmID); err != nil {
 			return err
+		}
+		for _, o := range decodeVisible[Review](tx, bucketReviews, scope, db.onDamage, r.FilmID) {
+			if o.Scope == scope && o.Reviewer == r.Reviewer && slices.Equal(o.Excerpts, r.Excerpts) {
+				r = o
+				return fmt.Errorf("review %d: %w", o.ID, ErrExists)
+			}
 		}
 		var err error
 		r, err = createReview(tx, scope, r, db.now())

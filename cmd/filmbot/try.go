@@ -30,7 +30,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	asJSON := fs.Bool("json", false, "print the JSON body the bot would send to Discord")
 	guild := fs.String("guild", "", "act in this server (an id); default: a DM")
 	user := fs.String("user", "100000000000000001", "act as this member (an id)")
-	mod := fs.Bool("mod", false, "give the member Manage Messages")
+	mod := fs.Bool("mod", false, "give the member Manage Server (a moderator)")
 	auto := fs.String("autocomplete", "", "ask for autocomplete choices of this option instead of running the command")
 	files := fs.String("files", "", "save attached files (the rating chart) into this folder")
 	click := fs.String("click", "", "click the button (or, with --value, pick in the menu) with this custom_id")
@@ -109,7 +109,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if *guild != "" {
 		perms := int64(0)
 		if *mod {
-			perms = discordgo.PermissionManageMessages
+			perms = discordgo.PermissionManageGuild
 		}
 		i.Member = &discordgo.Member{User: u, Permissions: perms, GuildID: *guild}
 	} else {
@@ -148,7 +148,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 // printPoster shows what the bot would post in channels.
 type printPoster struct{ w io.Writer }
 
-func (p printPoster) PostMessage(_ context.Context, channel string, e *discordgo.MessageEmbed) (string, error) {
+func (p printPoster) PostMessage(_ context.Context, _, channel string, e *discordgo.MessageEmbed) (string, error) {
 	fmt.Fprintf(p.w, "(posted in channel %s:)\n%s", channel, Render(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{e}}}))
 	return "1", nil
