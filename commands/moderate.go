@@ -480,10 +480,10 @@ func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scop
 	}
 	desc := ""
 	if rev.PullQuote != "" {
-		desc = "> " + rev.PullQuote + "\n\n"
+		desc = "> " + markup(storage.Excerpt{Text: strings.Join(strings.Fields(rev.PullQuote), " ")}, maxPullQuote*2) + "\n\n"
 	}
 	if first != "" {
-		desc += clip(first, 1500)
+		desc += markup(storage.Excerpt{Text: first}, 1500)
 	} else {
 		desc += "*(Every paragraph is a spoiler: read it with /review.)*"
 	}

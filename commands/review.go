@@ -123,16 +123,6 @@ func authorLine(r storage.Review) string {
 	return clip("Review by "+r.Reviewer, limits.Author)
 }
 
-// excerptText is excerpt e as shown: spoilers hidden behind Discord's
-// spoiler tags, which the text itself must not close early.
-func excerptText(e storage.Excerpt, room int) string {
-	if !e.Spoiler {
-		return clip(e.Text, room)
-	}
-	const head = "**Spoiler** (click to reveal)\n"
-	return head + "||" + clip(strings.ReplaceAll(e.Text, "||", "| |"), room-len(head)-4) + "||"
-}
-
 // excerptView renders excerpt n (1-based) of rev with its buttons.
 func excerptView(film storage.Film, rev storage.Review, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	total := len(rev.Excerpts)
@@ -147,7 +137,7 @@ func excerptView(film storage.Film, rev storage.Review, n, reviewsOfFilm int) (*
 	embed := &discordgo.MessageEmbed{
 		Title:       clip(label(film), limits.EmbedTitle),
 		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
-		Description: excerptText(e, limits.EmbedDescription),
+		Description: markup(e, limits.EmbedDescription),
 		Footer:      &discordgo.MessageEmbedFooter{Text: footer},
 		Color:       colour,
 	}
@@ -169,7 +159,7 @@ func fullPages(rev storage.Review) []string {
 	var pages []string
 	var cur strings.Builder
 	for _, e := range rev.Excerpts {
-		t := excerptText(e, room)
+		t := markup(e, room)
 		if cur.Len() > 0 && len([]rune(cur.String()))+len([]rune(t))+2 > room {
 			pages = append(pages, cur.String())
 			cur.Reset()
