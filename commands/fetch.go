@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -36,7 +37,9 @@ func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, op
 	}
 	a := res.Attachments[id]
 	ext := strings.ToLower(path.Ext(a.Filename))
-	if ext != ".txt" && ext != ".md" && !strings.HasPrefix(a.ContentType, "text/") {
+	// By name and by content (checked below), not by the declared type:
+	// a "text/html" or "text/x-script" upload is not a review.
+	if ext != ".txt" && ext != ".md" {
 		return "", userErr("%q is not a text file. %s", clip(a.Filename, 80), attachmentHelp)
 	}
 	if a.Size > maxAttachment {
@@ -54,7 +57,7 @@ func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, op
 	case err != nil:
 		return "", userErr("Could not download %q. Try again.", clip(a.Filename, 80))
 	}
-	if !utf8.Valid(data) || strings.ContainsRune(string(data), 0) {
+	if !utf8.Valid(data) || strings.ContainsFunc(string(data), func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
 		return "", userErr("%q is not UTF-8 text. %s", clip(a.Filename, 80), attachmentHelp)
 	}
 	return strings.TrimPrefix(string(data), "\uFEFF"), nil

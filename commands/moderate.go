@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/search"
@@ -411,9 +412,18 @@ func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, sco
 // reviewInput checks what a moderator submitted for a review and splits
 // the text into excerpts.
 func reviewInput(reviewer, text, quote string) (string, string, []storage.Excerpt, error) {
-	reviewer, quote = strings.TrimSpace(reviewer), strings.TrimSpace(quote)
-	if reviewer == "" || len([]rune(reviewer)) > maxReviewer {
-		return "", "", nil, userErr("The reviewer's name must be 1 to %d characters.", maxReviewer)
+	reviewer, err := cleanLine("The reviewer's name", reviewer)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if quote, err = cleanLine("The pull quote", quote); err != nil {
+		return "", "", nil, err
+	}
+	if text, err = cleanText("The review", text); err != nil {
+		return "", "", nil, err
+	}
+	if !visibleText(reviewer) || len([]rune(reviewer)) > maxReviewer {
+		return "", "", nil, userErr("The reviewer's name must be 1 to %d characters, with at least one letter or digit.", maxReviewer)
 	}
 	if len([]rune(quote)) > maxPullQuote {
 		return "", "", nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
@@ -642,30 +652,43 @@ func filmModal(customID, title string, f storage.Film) *discordgo.InteractionRes
 
 // parseFilm reads the film form, keeping what the form does not hold.
 func parseFilm(v map[string]string, f storage.Film) (storage.Film, error) {
-	f.Title = strings.Join(strings.Fields(v["title"]), " ")
-	if f.Title == "" || len([]rune(f.Title)) > maxTitle {
-		return f, userErr("A title is 1 to %d characters.", maxTitle)
+	title, err := cleanLine("The title", v["title"])
+	if err != nil {
+		return f, err
 	}
-	year, err := strconv.Atoi(strings.TrimSpace(v["year"]))
+	if f.Title = title; !visibleText(title) || len([]rune(title)) > maxTitle {
+		return f, userErr("A title is 1 to %d characters, with at least one letter or digit.", maxTitle)
+	}
+	year, err := strconv.Atoi(strings.TrimSpace(norm.NFKC.String(v["year"])))
 	if err != nil || year < 1870 || year > 2100 {
 		return f, userErr("The year must be a number like 2024 (1870 to 2100), not %q.", clip(v["year"], 20))
 	}
 	f.Year = year
-	f.Directors = splitList(v["directors"])
-	f.Aliases = splitList(v["aliases"])
+	if f.Directors, err = splitList("A director's name", v["directors"]); err != nil {
+		return f, err
+	}
+	if f.Aliases, err = splitList("An other name", v["aliases"]); err != nil {
+		return f, err
+	}
 	var cast []storage.Role
 	notes := map[string]string{}
 	for _, r := range f.Cast {
 		notes[r.Actor+"\x00"+r.Role] = r.Note
 	}
-	for n, line := range strings.Split(v["cast"], "\n") {
-		line = strings.TrimSpace(line)
+	castText, err := cleanText("The cast", v["cast"])
+	if err != nil {
+		return f, err
+	}
+	for n, line := range strings.Split(castText, "\n") {
+		if line, err = cleanLine(fmt.Sprintf("Cast line %d", n+1), line); err != nil {
+			return f, err
+		}
 		if line == "" {
 			continue
 		}
 		actor, role, ok := cutAny(line, " — ", " – ", " - ", "—", "--")
 		actor, role = strings.TrimSpace(actor), strings.TrimSpace(role)
-		if !ok || actor == "" || role == "" {
+		if !ok || !visibleText(actor) || !visibleText(role) {
 			return f, userErr("Cast line %d (%q) is not \"Actor — Role\".", n+1, clip(line, 80))
 		}
 		cast = append(cast, storage.Role{Actor: clip(actor, 200), Role: clip(role, 200), Note: notes[actor+"\x00"+role]})
@@ -686,14 +709,19 @@ func cutAny(s string, seps ...string) (string, string, bool) {
 	return s, "", false
 }
 
-func splitList(s string) []string {
+// splitList reads a comma-separated list of names, each cleaned.
+func splitList(what, s string) ([]string, error) {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
+		p, err := cleanLine(what, p)
+		if err != nil {
+			return nil, err
+		}
+		if visibleText(p) {
 			out = append(out, clip(p, 100))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // modFilm handles the film form's submit and the removal buttons.
@@ -717,9 +745,9 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 		switch c.action {
 		case "add":
 			f.CreatedBy = userID(i)
-			f, err = s.mods.CreateFilm(scope, f, search.Fold)
+			f, err = s.mods.CreateFilm(scope, f, search.Skeleton)
 		case "edit":
-			f, err = s.mods.UpdateFilm(scope, f, search.Fold)
+			f, err = s.mods.UpdateFilm(scope, f, search.Skeleton)
 		default:
 			return nil, userErr("That form is out of date.")
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/limits"
@@ -361,6 +362,8 @@ func TestReviewFromAttachment(t *testing.T) {
 			fmt.Fprint(w, long)
 		case "/big.txt":
 			w.Write([]byte(strings.Repeat("a", 200<<10)))
+		case "/ctrl.txt":
+			w.Write([]byte("ok\x1b[31m red"))
 		case "/binary.txt":
 			w.Write([]byte{0xff, 0xfe, 0x00, 0x41})
 		case "/slow.txt":
@@ -391,6 +394,8 @@ func TestReviewFromAttachment(t *testing.T) {
 		"declared too big": {"big.txt", 200 << 10, "text/plain", "limit is 100 KB"},
 		"actually too big": {"big.txt", 10, "text/plain", "over 100 KB"},
 		"not text":         {"photo.png", 10, "image/png", "not a text file"},
+		"text/* but html":  {"page.html", 10, "text/html", "not a text file"},
+		"a control char":   {"ctrl.txt", 10, "text/plain", "not UTF-8"},
 		"not UTF-8":        {"binary.txt", 4, "text/plain", "not UTF-8"},
 		"slow":             {"slow.txt", 4, "text/plain", "too long"},
 	} {
@@ -565,5 +570,70 @@ func TestSlowAnnouncementAfterSave(t *testing.T) {
 	defer p.mu.Unlock()
 	if len(p.posts) != 1 || len(p.threads) != 1 {
 		t.Errorf("announcements %d, threads %d; want one of each", len(p.posts), len(p.threads))
+	}
+}
+
+// What moderators type is cleaned: one form of each character, no
+// invisible or direction-reversing characters, no look-alike duplicates
+// of a film already here, no title that shows as nothing.
+func TestTypedTextIsCleaned(t *testing.T) {
+	e := newEnv(t)
+	add := func(title string) (string, error) {
+		i := mod(submit(guildA, "modfilm:add:0", map[string]string{"title": title, "year": "2024"}))
+		r, err := e.check(e.set.Components()["modfilm"], i)
+		if err != nil {
+			return "", err
+		}
+		return r.Data.Content, nil
+	}
+	for name, title := range map[string]string{
+		"zero-width space":  "Ano\u200bra",
+		"Cyrillic o":        "An\u043era",
+		"Greek omicron":     "AN\u039fRA",
+		"soft hyphen":       "Ano\u00adra",
+		"spaces and joiner": "  Anora\u200d ",
+	} {
+		if _, err := add(title); err == nil || !strings.Contains(err.Error(), "already here") {
+			t.Errorf("%s: %q was not refused as Anora: %v", name, title, err)
+		}
+	}
+	for name, title := range map[string]string{
+		"only invisible":     "\u200b\u200b",
+		"a blank letter":     "\u3164",
+		"direction override": "Anora \u202eevil",
+		"NUL":                "Ano\x00ra",
+		"newline":            "Ano\nra",
+		"escape sequence":    "Ano\x1b[2Jra",
+	} {
+		if _, err := add(title); err == nil {
+			t.Errorf("%s: %q was saved", name, title)
+		}
+	}
+	if got, err := add("Cafe\u0301 Society"); err != nil || !strings.Contains(got, "Café Society") {
+		t.Fatalf("decomposed title: %q %v", got, err)
+	}
+	if _, err := add("Caf\u00e9 Society"); err == nil || !strings.Contains(err.Error(), "already here") {
+		t.Errorf("the same title composed otherwise was not refused: %v", err)
+	}
+	films, _ := e.db.Films(111)
+	if len(films) != 2 {
+		t.Errorf("%d films, want Anora and Café Society", len(films))
+	}
+	for _, f := range films {
+		if f.Title != norm.NFC.String(f.Title) {
+			t.Errorf("stored %q is not NFC", f.Title)
+		}
+	}
+	i := mod(submit(guildA, "modrev:add:1", map[string]string{"reviewer": "Ro\u202eger", "text": "Fine."}))
+	if _, err := e.check(e.set.Components()["modrev"], i); err == nil {
+		t.Error("a reviewer's name with a direction override was saved")
+	}
+	i = mod(submit(guildA, "modrev:add:1", map[string]string{"reviewer": "Ro\u200bger", "text": "Fine\u200b."}))
+	if _, err := e.check(e.set.Components()["modrev"], i); err != nil {
+		t.Fatal(err)
+	}
+	revs, _ := e.db.Reviews(111, 1)
+	if revs[0].Reviewer != "Roger" || revs[0].Excerpts[0].Text != "Fine." {
+		t.Errorf("stored %q: %q", revs[0].Reviewer, revs[0].Excerpts[0].Text)
 	}
 }

@@ -94,3 +94,30 @@ func Distance(a, b string, max int) int {
 	}
 	return prev[len(rb)]
 }
+
+// Skeleton is Fold with letters of other scripts that look like Latin
+// ones (Cyrillic "о", Greek "ο") turned into those, and invisible
+// characters dropped: two titles with the same skeleton look the same,
+// so a catalog must not hold both ("Anora" and "Anоra" with a Cyrillic о).
+func Skeleton(s string) string {
+	return strings.Map(func(r rune) rune {
+		if l, ok := lookalikes[r]; ok {
+			return l
+		}
+		return r
+	}, Fold(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)))
+}
+
+// lookalikes maps lower-case Cyrillic and Greek letters to the Latin
+// letters they are drawn like in common fonts.
+var lookalikes = map[rune]rune{
+	'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
+	'у': 'y', 'х': 'x', 'і': 'i', 'ї': 'i', 'ј': 'j', 'ѕ': 's', 'һ': 'h', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ӏ': 'l', 'ѵ': 'v',
+	'α': 'a', 'β': 'b', 'ε': 'e', 'η': 'n', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u',
+	'χ': 'x', 'ω': 'w', 'ϲ': 'c',
+}
