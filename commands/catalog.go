@@ -166,24 +166,11 @@ func (s *Set) closest(ix *search.Index, value string) string {
 	if hits := ix.Search(value, 1); len(hits) > 0 {
 		return hits[0].Label
 	}
-	// Nothing within one typo: fall back to the least edit distance over
-	// every title seen in this scope.
+	// Nothing within one typo: the least edit distance, if it is not so
+	// large that the guess shares almost nothing with what was typed.
 	f := search.Fold(value)
-	best, bestD := "", 1<<30
-	for _, h := range ix.Search("", ix.Len()) {
-		title := h.Label
-		if i := strings.LastIndex(title, " ("); i > 0 {
-			title = title[:i]
-		}
-		if d := search.Distance(f, search.Fold(title), bestD-1); d < bestD {
-			best, bestD = h.Label, d
-		}
-	}
-	// A guess that shares almost nothing with what was typed helps nobody.
-	if bestD > max(len(f), 3)/2+1 {
-		return ""
-	}
-	return best
+	label, _ := ix.Nearest(f, max(len(f), 3)/2+1)
+	return label
 }
 
 // filmChoices answers autocomplete for a film option.

@@ -3,6 +3,7 @@ package search
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Entry is one thing the index can find: a film, with the label shown to
@@ -43,6 +44,7 @@ type Index struct {
 	byWord  []int32  // word indices in word order
 	wordKey [][]int32
 	dels    map[string][]int32 // word, and the word minus one rune → word indices
+	byLen   [][]int32          // byLen[n] are the keys of n runes
 }
 
 // minTypoWord is the shortest query word that gets typo matching: below
@@ -100,12 +102,62 @@ func NewIndex(entries []Entry) *Index {
 		}
 	}
 	ix.blob = blob.String()
+	for i, k := range ix.keys {
+		n := utf8.RuneCountInString(k)
+		for len(ix.byLen) <= n {
+			ix.byLen = append(ix.byLen, nil)
+		}
+		ix.byLen[n] = append(ix.byLen[n], int32(i))
+	}
 	ix.byWord = make([]int32, len(ix.words))
 	for i := range ix.byWord {
 		ix.byWord[i] = int32(i)
 	}
 	sort.Slice(ix.byWord, func(a, b int) bool { return ix.words[ix.byWord[a]] < ix.words[ix.byWord[b]] })
 	return ix
+}
+
+// nearestBudget bounds Nearest's work, in cells of the edit-distance
+// table (a few nanoseconds each): whatever was typed and however large
+// the catalog, one "Did you mean" costs at most a few milliseconds.
+const nearestBudget = 600_000
+
+// Nearest returns the label of the entry with a name fewest edits from
+// query (folded, see Fold), if one is within maxD edits. Names closest in
+// length are tried first, since length alone bounds the distance; the
+// search stops when no longer name can do better, or after
+// nearestBudget's work, with the best found so far.
+func (ix *Index) Nearest(query string, maxD int) (string, bool) {
+	q := utf8.RuneCountInString(query)
+	best, bestD := -1, maxD+1
+	work := 0
+	for diff := 0; diff < bestD; diff++ {
+		lengths := []int{q - diff, q + diff}
+		if diff == 0 {
+			lengths = lengths[:1]
+		}
+		for _, n := range lengths {
+			if n < 0 || n >= len(ix.byLen) {
+				continue
+			}
+			for _, k := range ix.byLen[n] {
+				if work += (q + 1) * (n + 1); work > nearestBudget {
+					return ix.nearestLabel(best)
+				}
+				if d := Distance(query, ix.keys[k], bestD-1); d < bestD {
+					best, bestD = int(k), d
+				}
+			}
+		}
+	}
+	return ix.nearestLabel(best)
+}
+
+func (ix *Index) nearestLabel(k int) (string, bool) {
+	if k < 0 {
+		return "", false
+	}
+	return ix.entries[ix.keyEnt[k]].Label, true
 }
 
 // Len is the number of entries in the index.

@@ -171,3 +171,40 @@ func BenchmarkAutocomplete50k(b *testing.B) {
 		})
 	}
 }
+
+func TestNearest(t *testing.T) {
+	ix := genIndex(2000)
+	for q, want := range map[string]string{
+		"anora":    "Anora (2024)",
+		"anoraa":   "Anora (2024)",
+		"aanoorra": "Anora (2024)",
+		"xqzv":     "",
+		"":         "",
+	} {
+		got, ok := ix.Nearest(Fold(q), max(len(q), 3)/2+1)
+		if got != want || ok != (want != "") {
+			t.Errorf("Nearest(%q) = %q, %v; want %q", q, got, ok, want)
+		}
+	}
+}
+
+// BenchmarkDidYouMean50k is the worst a member can make "Did you mean"
+// cost: names of every length up to the option's 100 characters, over
+// 50,000 films, against the plain autocomplete search as a baseline.
+func BenchmarkDidYouMean50k(b *testing.B) {
+	ix := genIndex(50000)
+	long := strings.Repeat("ab", 50)
+	for _, q := range []string{"anroaa", "glass stone winter garden", long[:40], long} {
+		f := Fold(q)
+		b.Run(fmt.Sprintf("nearest-%d", len(f)), func(b *testing.B) {
+			for b.Loop() {
+				ix.Nearest(f, max(len(f), 3)/2+1)
+			}
+		})
+	}
+	b.Run("baseline-search-anor", func(b *testing.B) {
+		for b.Loop() {
+			ix.Search("anor", 25)
+		}
+	})
+}
