@@ -85,7 +85,7 @@ func NewSession(cfg Config) (*discordgo.Session, error) {
 	if cfg.APIURL != "" {
 		u, err := url.Parse(strings.TrimRight(cfg.APIURL, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("DISCORD_API_URL %q is not an http(s) origin", cfg.APIURL)
+			return nil, fmt.Errorf("DISCORD_API_URL %q is not an http(s) origin", RedactURL(cfg.APIURL))
 		}
 		// A per-session transport, not discordgo's process-wide Endpoint
 		// variables: two sessions in one test binary can talk to two servers.
@@ -113,13 +113,36 @@ type rewrite struct {
 	base http.RoundTripper
 }
 
+// RoundTrip sends req to the other origin. Credentials in DISCORD_API_URL
+// are never sent or shown; a failure names the host actually used, since
+// the caller's error would name discord.com.
 func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == "discord.com" {
 		req = req.Clone(req.Context())
-		req.URL.Scheme, req.URL.Host = r.to.Scheme, r.to.Host
+		req.URL.Scheme, req.URL.Host, req.URL.User = r.to.Scheme, r.to.Host, nil
 		req.Host = r.to.Host
 	}
-	return r.base.RoundTrip(req)
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		return nil, &url.Error{Op: "sent to DISCORD_API_URL " + req.Method, URL: req.URL.String(), Err: err}
+	}
+	return resp, nil
+}
+
+// RedactURL is u safe to log: any user name and password removed.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		if at := strings.LastIndex(u, "@"); at >= 0 {
+			return "…@" + u[at+1:] // unparsable, but still no secret shown
+		}
+		return u
+	}
+	if p.User != nil {
+		p.User = nil
+		return p.String() + " (credentials hidden)"
+	}
+	return u
 }
 
 // SessionResponder answers interactions through a session. discordgo keys

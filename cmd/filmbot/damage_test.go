@@ -169,3 +169,23 @@ func TestDamagedDatabaseIsReported(t *testing.T) {
 		}
 	}
 }
+
+// Credentials in DISCORD_API_URL never reach the log, and a connection
+// error names the host actually used, not discord.com.
+func TestAPIURLCredentialsNeverLogged(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	code, out, errs := runMain(t, env(db, "DISCORD_TOKEN", "tok", "DISCORD_API_URL", "http://admin:hunter2@127.0.0.1:1"), "run")
+	if code != 1 {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	if strings.Contains(out+errs, "hunter2") || strings.Contains(out+errs, "admin") {
+		t.Errorf("credentials logged:\n%s", errs)
+	}
+	if !strings.Contains(errs, "http://127.0.0.1:1/api/v9/gateway/bot") || !strings.Contains(errs, "credentials hidden") {
+		t.Errorf("the error does not name the host used:\n%s", errs)
+	}
+	code, _, errs = runMain(t, env(db, "DISCORD_TOKEN", "tok", "DISCORD_API_URL", "ftp://admin:hunter2@x"), "run")
+	if code != 2 || strings.Contains(errs, "hunter2") {
+		t.Errorf("bad URL: exit %d\n%s", code, errs)
+	}
+}

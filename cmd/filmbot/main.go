@@ -220,7 +220,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log})
 	where := "discord.com"
 	if cfg.APIURL != "" {
-		where = cfg.APIURL
+		where = bot.RedactURL(cfg.APIURL)
 	}
 	log.Info("starting filmbot", "db", cfg.DB, "api", where, "guild", cfg.GuildID)
 	if ready != nil {
