@@ -11,14 +11,18 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+
+	"github.com/filmbot/filmbot/sandbox"
 )
 
 //go:embed web
 var web embed.FS
 
 // Handler serves the page, and passes /_sandbox/ and /attachments/ on to
-// the sandbox at sandboxURL.
-func Handler(sandboxURL string) (http.Handler, error) {
+// the sandbox at sandboxURL; the control API only for requests of this
+// page's own origin (sandbox.Guard), since it acts as any member.
+// listenAddr is where the page is served.
+func Handler(sandboxURL, listenAddr string) (http.Handler, error) {
 	u, err := url.Parse(sandboxURL)
 	if err != nil {
 		return nil, err
@@ -29,7 +33,7 @@ func Handler(sandboxURL string) (http.Handler, error) {
 	}
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	mux := http.NewServeMux()
-	mux.Handle("/_sandbox/", proxy)
+	mux.Handle("/_sandbox/", sandbox.Guard(listenAddr, proxy))
 	mux.Handle("/attachments/", proxy)
 	mux.Handle("/", http.FileServer(http.FS(static)))
 	return mux, nil

@@ -60,7 +60,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /attachments/{id}/{name}", s.getAttachment)
 	mux.HandleFunc("GET /gateway", s.gw.serve)
 	mux.HandleFunc("GET /gateway/", s.gw.serve)
-	s.controlRoutes(mux)
+	control := http.NewServeMux()
+	s.controlRoutes(control)
+	mux.Handle("/_sandbox/", Guard(s.ln.Addr().String(), control))
 	return mux
 }
 

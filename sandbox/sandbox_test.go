@@ -332,3 +332,35 @@ func TestSandboxShards(t *testing.T) {
 		t.Errorf("violations: %v", v)
 	}
 }
+
+// The control API takes JSON from this machine's programs and its own
+// page only: a page elsewhere cannot post to it.
+func TestControlAPIRefusesCrossSite(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	post := func(ct, origin string) int {
+		req, _ := http.NewRequest("POST", sb.URL+"/_sandbox/drop", strings.NewReader("{}"))
+		req.Header.Set("Content-Type", ct)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("text/plain", ""); code != http.StatusUnsupportedMediaType {
+		t.Errorf("text/plain: %d", code)
+	}
+	if code := post("application/json", "https://evil.example"); code != http.StatusForbidden {
+		t.Errorf("another origin: %d", code)
+	}
+	if code := post("application/json", ""); code != http.StatusNoContent {
+		t.Errorf("a local program: %d", code)
+	}
+}

@@ -30,11 +30,13 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		t.Skip("no chromium: the browser test needs Debian's chromium package")
 	}
 	l := startLive(t, sandbox.Options{})
-	page, err := playground.Handler(l.sb.URL)
+	web := httptest.NewUnstartedServer(nil)
+	page, err := playground.Handler(l.sb.URL, web.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	web := httptest.NewServer(page)
+	web.Config.Handler = page
+	web.Start()
 	defer web.Close()
 
 	shots, err := os.MkdirTemp("", "filmbot-playground-")

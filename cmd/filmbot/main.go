@@ -44,6 +44,7 @@ type Config struct {
 	Token    string // DISCORD_TOKEN
 	GuildID  string // DISCORD_GUILD_ID
 	DB       string // FILMBOT_DB
+	DBSet    bool   // FILMBOT_DB was given (else DB is the default)
 	LogLevel string // LOG_LEVEL
 	APIURL   string // DISCORD_API_URL
 	Shards   string // DISCORD_SHARDS
@@ -66,7 +67,7 @@ func loadConfig(getenv func(string) string) Config {
 		BackupEvery: strings.TrimSpace(getenv("FILMBOT_BACKUP_EVERY")),
 		BackupKeep:  strings.TrimSpace(getenv("FILMBOT_BACKUP_KEEP")),
 	}
-	if c.DB == "" {
+	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
 	}
 	return c

@@ -25,20 +25,29 @@ func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Log
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return 2
 	}
+	// The playground's members are made up: their ratings and reviews must
+	// not land in the database the real bot uses.
+	if !cfg.DBSet {
+		cfg.DB = playgroundDB
+	}
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot playground:", err)
 		return 1
 	}
 	defer sb.Close()
-	page, err := playground.Handler(sb.URL)
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot playground:", err)
-		return 1
-	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "filmbot playground: %v (choose another address with --listen)\n", err)
+		return 1
+	}
+	if !sandbox.IsLoopbackAddr(ln.Addr().String()) {
+		log.Warn("the playground listens beyond this machine: anyone who reaches it can act as any member", "listen", ln.Addr().String())
+	}
+	page, err := playground.Handler(sb.URL, ln.Addr().String())
+	if err != nil {
+		ln.Close()
+		fmt.Fprintln(stderr, "filmbot playground:", err)
 		return 1
 	}
 	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
@@ -49,10 +58,30 @@ func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Log
 	}()
 	defer srv.Close()
 	url := "http://" + ln.Addr().String()
-	log.Warn("no DISCORD_TOKEN: running on a LOCAL SANDBOX, not Discord", "page", url, "sandbox", sb.URL)
-	fmt.Fprintf(stdout, "filmbot playground: open %s in your browser.\n"+
-		"This is a local sandbox on your machine, not Discord. Data is saved in %s.\n"+
-		"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, cfg.DB)
+	ready := make(chan struct{})
+	go func() {
+		// Only once the database is open and the bot set up: a second
+		// playground on the same database fails before inviting anyone.
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return
+		}
+		log.Warn("no DISCORD_TOKEN: running on a LOCAL SANDBOX, not Discord", "page", url, "sandbox", sb.URL)
+		fmt.Fprintf(stdout, "filmbot playground: open %s in your browser.\n"+
+			"This is a local sandbox on your machine, not Discord. Its data is saved in %s%s.\n"+
+			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, cfg.DB, dbNote(cfg))
+	}()
 	cfg.Token, cfg.APIURL, cfg.GuildID = sb.Token(), sb.URL, ""
-	return serve(ctx, cfg, log, nil)
+	return serve(ctx, cfg, log, ready)
+}
+
+// playgroundDB is the playground's database unless FILMBOT_DB names one.
+const playgroundDB = "filmbot-playground.db"
+
+func dbNote(cfg Config) string {
+	if cfg.DBSet {
+		return " (FILMBOT_DB)"
+	}
+	return " (apart from the bot's filmbot.db; FILMBOT_DB chooses another)"
 }
