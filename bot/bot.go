@@ -120,7 +120,11 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		b.send(i, ephemeralText(msgClosing), time.Now(), b.log)
+		resp := ephemeralText(msgClosing)
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			resp = noChoices() // an autocomplete answer cannot be a message
+		}
+		b.send(i, resp, time.Now(), b.log)
 		return
 	}
 	b.inflight.Add(1)
@@ -245,9 +249,14 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		log.Error("handler failed", "err", err)
 	}
 	if auto {
-		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+		return noChoices()
 	}
 	return ephemeralText(msg)
+}
+
+// noChoices is an autocomplete result offering nothing.
+func noChoices() *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
 }
 
 // ephemeralText is a short message only the user sees.

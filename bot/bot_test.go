@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -371,5 +372,31 @@ func TestEnvelopeSurvivesBadResponsesAndPanicsWhileSending(t *testing.T) {
 	}
 	if err := pb.Shutdown(context.Background()); err != nil {
 		t.Errorf("shutdown after a panic: %v", err)
+	}
+}
+
+// An autocomplete result goes on the wire as Discord takes it: choices
+// always present, no message fields; also while the bot shuts down.
+func TestAutocompleteWire(t *testing.T) {
+	for _, resp := range []*discordgo.InteractionResponse{
+		noChoices(),
+		{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: &discordgo.InteractionResponseData{}},
+		{Type: discordgo.InteractionApplicationCommandAutocompleteResult},
+	} {
+		b, _ := json.Marshal(Wire(resp))
+		if string(b) != `{"type":8,"data":{"choices":[]}}` {
+			t.Errorf("wire: %s", b)
+		}
+	}
+	c := cmd("ac", nil)
+	b, rec, _ := newBot(t, []Command{c}, nil)
+	if err := b.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	i := slash("ac")
+	i.Type = discordgo.InteractionApplicationCommandAutocomplete
+	b.Handle(i)
+	if r := only(t, rec); r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+		t.Errorf("autocomplete during shutdown got %+v", r)
 	}
 }

@@ -226,11 +226,31 @@ type msgBody struct {
 	Flags           discordgo.MessageFlags                      `json:"flags"`
 	AllowedMentions *discordgo.MessageAllowedMentions           `json:"allowed_mentions"`
 	Attachments     *[]*discordgo.MessageAttachment             `json:"attachments"`
-	Choices         []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	Choices         *[]*discordgo.ApplicationCommandOptionChoice `json:"choices"`
 	CustomID        string                                      `json:"custom_id"`
 	Title           string                                      `json:"title"`
 	Components      []discordgo.MessageComponent                `json:"-"`
 	Files           map[string][]byte                           `json:"-"` // by filename
+}
+
+func (b *msgBody) choices() []*discordgo.ApplicationCommandOptionChoice {
+	if b.Choices == nil {
+		return nil
+	}
+	return *b.Choices
+}
+
+// checkAutocomplete refuses an autocomplete result Discord would refuse:
+// choices are required (an empty list when nothing matches), and message
+// fields have no place in it.
+func (b *msgBody) checkAutocomplete() error {
+	if b.Choices == nil {
+		return fmt.Errorf("autocomplete result without choices: send \"choices\": [] when nothing matches")
+	}
+	if b.Content != nil || b.Embeds != nil || b.RawComponents != nil || b.AllowedMentions != nil {
+		return fmt.Errorf("autocomplete result with message fields (content, embeds, components, allowed_mentions)")
+	}
+	return nil
 }
 
 func (b *msgBody) decodeComponents() error {
@@ -320,7 +340,7 @@ func readPayload(r *http.Request) ([]byte, map[string][]byte, error) {
 // response rebuilds the callback for limits.Check.
 func (b *msgBody) response(t discordgo.InteractionResponseType) *discordgo.InteractionResponse {
 	d := &discordgo.InteractionResponseData{Components: b.Components, Flags: b.Flags, AllowedMentions: b.AllowedMentions,
-		Choices: b.Choices, CustomID: b.CustomID, Title: b.Title}
+		Choices: b.choices(), CustomID: b.CustomID, Title: b.Title}
 	if b.Content != nil {
 		d.Content = *b.Content
 	}
@@ -386,6 +406,12 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		s.refuseLocked(w, ix.ID, fmt.Sprintf("callback type %d refused: ", typ), err)
 		return
 	}
+	if typ == discordgo.InteractionApplicationCommandAutocompleteResult {
+		if err := body.checkAutocomplete(); err != nil {
+			s.refuseLocked(w, ix.ID, "", err)
+			return
+		}
+	}
 	ix.responded, ix.respType, ix.latency = true, typ, arrived.Sub(ix.sent)
 	switch typ {
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseDeferredChannelMessageWithSource:
@@ -416,7 +442,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 			ix.deferred = true
 		}
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
-		ix.choices, ix.answered = body.Choices, true
+		ix.choices, ix.answered = body.choices(), true
 	case discordgo.InteractionResponseModal:
 		ix.modal, ix.answered = resp.Data, true
 	}

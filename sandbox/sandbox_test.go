@@ -364,3 +364,18 @@ func TestControlAPIRefusesCrossSite(t *testing.T) {
 		t.Errorf("a local program: %d", code)
 	}
 }
+
+// An autocomplete result with no choices field, or with message fields,
+// is what discordgo's own InteractionRespond sends when nothing matches;
+// Discord wants "choices": [] and nothing else.
+func TestSandboxAutocompleteShape(t *testing.T) {
+	sb := rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 8, Data: &discordgo.InteractionResponseData{}})
+	})
+	if _, err := sb.Autocomplete(Viewer, "/ping what:x", "what"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.waitFor(ctx(t), func() bool { return len(sb.viol) > 0 }); err != nil || !strings.Contains(sb.viol[0].What, "without choices") {
+		t.Errorf("violations: %v", sb.Violations())
+	}
+}

@@ -45,6 +45,7 @@ type Index struct {
 	wordKey [][]int32
 	dels    map[string][]int32 // word, and the word minus one rune → word indices
 	byLen   [][]int32          // byLen[n] are the keys of n runes
+	byTail  []int32            // word indices in the order of their words without the first rune
 }
 
 // minTypoWord is the shortest query word that gets typo matching: below
@@ -114,6 +115,8 @@ func NewIndex(entries []Entry) *Index {
 		ix.byWord[i] = int32(i)
 	}
 	sort.Slice(ix.byWord, func(a, b int) bool { return ix.words[ix.byWord[a]] < ix.words[ix.byWord[b]] })
+	ix.byTail = append([]int32(nil), ix.byWord...)
+	sort.Slice(ix.byTail, func(a, b int) bool { return tail(ix.words[ix.byTail[a]]) < tail(ix.words[ix.byTail[b]]) })
 	return ix
 }
 
@@ -214,6 +217,7 @@ func (ix *Index) Search(q string, limit int) []Hit {
 		func() { ix.wordPrefix(f, res) },
 		func() { ix.scan(f, false, RankSubstring, res) },
 		func() { ix.typos(f, res) },
+		func() { ix.fuzzyPrefix(f, res) },
 	} {
 		step()
 		if res.full() {
@@ -304,6 +308,104 @@ func (ix *Index) typos(f string, res *results) {
 		if res.add(k, RankTypo) {
 			return
 		}
+	}
+}
+
+// tail is w without its first rune.
+func tail(w string) string {
+	_, n := utf8.DecodeRuneInString(w)
+	return w[n:]
+}
+
+// minFuzzyPrefix is the shortest last word that may start a word with a
+// typo: one edit from two letters is almost every word.
+const minFuzzyPrefix = 3
+
+// fuzzyPrefix adds keys where the last query word, still being typed, is
+// one edit (a wrong, missing, extra or swapped letter, anywhere) from the
+// start of a word, and the other query words match as for typos: "anr"
+// and "anro" find Anora on the way to "anora".
+func (ix *Index) fuzzyPrefix(f string, res *results) {
+	qw := strings.Fields(f)
+	last := []rune(qw[len(qw)-1])
+	if len(last) < minFuzzyPrefix {
+		return
+	}
+	seen := map[int32]bool{}
+	var keys []int32
+	ix.prefixEditWords(last, func(wi int32) {
+		if !seen[wi] {
+			seen[wi] = true
+			keys = append(keys, ix.wordKey[wi]...)
+		}
+	})
+	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+	// The other words narrow the candidates first, as in typos.
+	for _, w := range qw[:len(qw)-1] {
+		if len([]rune(w)) >= minTypoWord {
+			if keys = intersect(keys, ix.typoKeys(w)); len(keys) == 0 {
+				return
+			}
+		}
+	}
+	for n, k := range keys {
+		if (n > 0 && keys[n-1] == k) || res.seen[ix.keyEnt[k]] || !wordsMatch(qw[:len(qw)-1], ix.keys[k]) {
+			continue
+		}
+		if res.add(k, RankTypo) {
+			return
+		}
+	}
+}
+
+// prefixEditWords calls fn with the words whose start is one edit from q,
+// found by binary searches over the sorted words (and, for an edit of the
+// first letter, over the words sorted without their first letter), never
+// a scan of them all.
+func (ix *Index) prefixEditWords(q []rune, fn func(int32)) {
+	word := func(i int) string { return ix.words[ix.byWord[i]] }
+	prefixed := func(p string, check func(w string) bool) {
+		for i := sort.Search(len(ix.byWord), func(i int) bool { return word(i) >= p }); i < len(ix.byWord) && strings.HasPrefix(word(i), p); i++ {
+			if check == nil || check(word(i)) {
+				fn(ix.byWord[i])
+			}
+		}
+	}
+	tailPrefixed := func(p string) {
+		t := func(i int) string { return tail(ix.words[ix.byTail[i]]) }
+		for i := sort.Search(len(ix.byTail), func(i int) bool { return t(i) >= p }); i < len(ix.byTail) && strings.HasPrefix(t(i), p); i++ {
+			fn(ix.byTail[i])
+		}
+	}
+	s := string(q)
+	// In three letters, only a wrong or swapped letter: one dropped or
+	// added would leave two letters, the start of too many words.
+	short := len(q) <= minFuzzyPrefix
+	for i := range q {
+		// An extra letter typed: q without it starts the word.
+		if !short {
+			prefixed(string(q[:i])+string(q[i+1:]), nil)
+		}
+		// Two letters swapped.
+		if i+1 < len(q) {
+			sw := append([]rune(nil), q...)
+			sw[i], sw[i+1] = sw[i+1], sw[i]
+			prefixed(string(sw), nil)
+		}
+		if i == 0 {
+			tailPrefixed(string(q[1:])) // a wrong first letter
+			if !short {
+				tailPrefixed(s) // a missing first letter
+			}
+			continue
+		}
+		// A wrong letter at i, or a letter missing before i: the word
+		// starts with q[:i], then one rune, then q[i+1:] or q[i:].
+		head, wrong, missing := string(q[:i]), string(q[i+1:]), string(q[i:])
+		prefixed(head, func(w string) bool {
+			rest := tail(w[len(head):])
+			return len(w) > len(head) && (strings.HasPrefix(rest, wrong) || (!short && strings.HasPrefix(rest, missing)))
+		})
 	}
 }
 

@@ -163,7 +163,7 @@ func genIndex(n int) *Index {
 
 func BenchmarkAutocomplete50k(b *testing.B) {
 	ix := genIndex(50000)
-	for _, q := range []string{"anor", "anroa", "ani", "ghost", "winter gar", "glass stone", "glas stone", "zzzzq", "gohst", ""} {
+	for _, q := range []string{"anor", "anroa", "ani", "ghost", "winter gar", "glass stone", "glas stone", "zzzzq", "gohst", "", "anr", "anro", "snora", "glsas sto", "xylo"} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
 				ix.Search(q, 25)
@@ -207,4 +207,33 @@ func BenchmarkDidYouMean50k(b *testing.B) {
 			ix.Search("anor", 25)
 		}
 	})
+}
+
+// A typo anywhere in what has been typed so far still finds the film on
+// the way to its full title, ranked below exact and prefix matches.
+func TestTypoWhileTyping(t *testing.T) {
+	ix := films()
+	for _, q := range []string{"anr", "anro", "anra", "amor", "nora", "snora", "anoar", "the florida prjo", "poltregeist"} {
+		got := ix.Search(q, 25)
+		found := false
+		for _, h := range got {
+			if h.Label == "Anora (2024)" || strings.HasPrefix(h.Label, "The Florida") || strings.HasPrefix(h.Label, "Poltergeist") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Search(%q) = %v: the film is missing", q, labels(got))
+		}
+		for k := 1; k < len(got); k++ {
+			if got[k].Rank < got[k-1].Rank {
+				t.Errorf("Search(%q): %v not best first", q, got)
+			}
+		}
+	}
+	if got := ix.Search("ano", 25); len(got) == 0 || got[0].Rank != RankPrefix {
+		t.Errorf("a prefix must come first: %v", got)
+	}
+	if got := ix.Search("xq", 25); len(got) != 0 {
+		t.Errorf("two letters get no typo matches: %v", labels(got))
+	}
 }

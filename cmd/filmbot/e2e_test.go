@@ -193,6 +193,21 @@ func TestEndToEndReview(t *testing.T) {
 	if err != nil || len(ans.Choices) == 0 || ans.Choices[0].Name != "Anora (2024)" {
 		t.Errorf("autocomplete: %v %+v", err, ans)
 	}
+	for typed, want := range map[string]int{"anr": 1, "anro": 1, "xqzvw": 0} {
+		ac, err := l.sb.Autocomplete(sandbox.Viewer, "/review film:"+typed, "film")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ans, err := ac.Wait(l.ctx())
+		if err != nil || len(ans.Choices) != want || (want > 0 && ans.Choices[0].Name != "Anora (2024)") {
+			t.Errorf("autocomplete %q: %v %+v", typed, err, ans)
+		}
+		for _, v := range l.sb.Violations() {
+			if v.Interaction == ac.ID {
+				t.Errorf("autocomplete %q: %s", typed, v.What)
+			}
+		}
+	}
 	if cast := l.do(sandbox.Viewer, "/cast film:anora"); !strings.Contains(cast.Message.Embeds[0].Description, "Yura Borisov") {
 		t.Errorf("cast: %+v", cast.Message.Embeds[0])
 	}
