@@ -220,17 +220,17 @@ func (s *Server) getCommands(w http.ResponseWriter, r *http.Request) {
 // msgBody is a message in a request: a callback's data, an edit, a
 // follow-up or a channel message. Present tells which fields were sent.
 type msgBody struct {
-	Content         *string                                     `json:"content"`
-	Embeds          *[]*discordgo.MessageEmbed                  `json:"embeds"`
-	RawComponents   *[]json.RawMessage                          `json:"components"`
-	Flags           discordgo.MessageFlags                      `json:"flags"`
-	AllowedMentions *discordgo.MessageAllowedMentions           `json:"allowed_mentions"`
-	Attachments     *[]*discordgo.MessageAttachment             `json:"attachments"`
+	Content         *string                                      `json:"content"`
+	Embeds          *[]*discordgo.MessageEmbed                   `json:"embeds"`
+	RawComponents   *[]json.RawMessage                           `json:"components"`
+	Flags           discordgo.MessageFlags                       `json:"flags"`
+	AllowedMentions *discordgo.MessageAllowedMentions            `json:"allowed_mentions"`
+	Attachments     *[]*discordgo.MessageAttachment              `json:"attachments"`
 	Choices         *[]*discordgo.ApplicationCommandOptionChoice `json:"choices"`
-	CustomID        string                                      `json:"custom_id"`
-	Title           string                                      `json:"title"`
-	Components      []discordgo.MessageComponent                `json:"-"`
-	Files           map[string][]byte                           `json:"-"` // by filename
+	CustomID        string                                       `json:"custom_id"`
+	Title           string                                       `json:"title"`
+	Components      []discordgo.MessageComponent                 `json:"-"`
+	Files           map[string][]byte                            `json:"-"` // by filename
 }
 
 func (b *msgBody) choices() []*discordgo.ApplicationCommandOptionChoice {
