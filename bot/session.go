@@ -129,6 +129,20 @@ func (r *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// ErrTokenRejected means Discord answered 401: the token is not a bot
+// token it knows.
+var ErrTokenRejected = errors.New("DISCORD_TOKEN was rejected by Discord (401 Unauthorized)")
+
+// tokenRejected turns a 401 from Discord into ErrTokenRejected, so the
+// operator reads one line about the token rather than an HTTP dump.
+func tokenRejected(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+		return ErrTokenRejected
+	}
+	return err
+}
+
 // RedactURL is u safe to log: any user name and password removed.
 func RedactURL(u string) string {
 	p, err := url.Parse(u)
@@ -254,7 +268,7 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	}
 	sessions, concurrency, err := shardSessions(cfg, s)
 	if err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
+		return fmt.Errorf("connect to Discord: %w", tokenRejected(err))
 	}
 	var once sync.Once
 	registered := make(chan struct{})

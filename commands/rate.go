@@ -89,11 +89,7 @@ func verdict(a storage.Aggregate) string {
 	if a.Count == 0 {
 		return "No ratings in this server yet."
 	}
-	n := "ratings"
-	if a.Count == 1 {
-		n = "rating"
-	}
-	return fmt.Sprintf("Server average **%.1f**/10 from %d %s", a.Average(), a.Count, n)
+	return fmt.Sprintf("Server average **%.1f**/10 from %s", a.Average(), plural(a.Count, "rating"))
 }
 
 // rate answers /rate film: [score:].
@@ -276,8 +272,8 @@ func (s *Set) ratingsPage(scope storage.Scope, film storage.Film, p int, isUpdat
 	}
 	embed := &discordgo.MessageEmbed{
 		Title: "The verdict on " + label(film),
-		Description: fmt.Sprintf("Average **%.1f** · median **%g** · %d ratings\n%s\n\n%s",
-			a.Average(), a.Median(), a.Count, histogram(a), strings.Join(lines, "\n")),
+		Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
+			a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), strings.Join(lines, "\n")),
 		Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
 		Color:  colour,
@@ -355,7 +351,7 @@ func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discord
 		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmName(scope, a.Film), a.Average(), a.Count))
 	}
 	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %d rating(s) · page %d of %d", minN, p, pages)}}
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
 	return paged(isUpdate, embed, pager("top", "page", uint64(minN), p, pages)), nil
 }
 
@@ -403,7 +399,7 @@ func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bo
 		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmName(scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
-		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%d films · page %d of %d", len(rs), p, pages)}}
+		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
 	return paged(isUpdate, embed, pager("mine", "page", user, p, pages)), nil
 }
 

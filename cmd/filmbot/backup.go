@@ -144,7 +144,7 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 	}
 	db, msg := openStore(cfg, storage.Options{ReadOnly: true}, nil)
 	if db == nil {
-		if strings.Contains(msg, storage.ErrLocked.Error()) {
+		if strings.Contains(msg, "in use by another process") {
 			msg = cfg.DB + " is in use by a running filmbot; set FILMBOT_BACKUP_DIR and it makes its own backups"
 		}
 		fmt.Fprintln(stderr, "filmbot backup:", msg)

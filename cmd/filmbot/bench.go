@@ -31,7 +31,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	members := fs.Int("members", 64, "concurrent members")
 	mix := fs.String("mix", "review,autocomplete,rate", "kinds of interaction, sent in turn")
 	servers := fs.Int("servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 || *members < 1 || *servers < 1 || *servers > 1000000 {
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if fs.NArg() > 0 || *n < 1 || *members < 1 || *servers < 1 || *servers > 1000000 {
+		fmt.Fprintln(stderr, "filmbot bench: --n, --members and --servers (up to 1,000,000) are at least 1, and no other arguments")
 		return 2
 	}
 	kinds := strings.Split(*mix, ",")

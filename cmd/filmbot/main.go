@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -144,7 +145,9 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return 2
 	}
 	sub := "default"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && isHelp(args[0]) {
+		sub = "help"
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}
 	switch sub {
@@ -166,12 +169,38 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return runBench(ctx, args, stdout, stderr)
 	case "backup":
 		return runBackup(cfg, args, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "filmbot: unknown command %q\n\n%s", sub, usage)
 	return 2
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
+
+// parseFlags parses a subcommand's flags. -h or --help prints its usage
+// on stdout (exit 0); a bad flag prints the error and the usage on
+// stderr (exit 2). done tells the caller to return code.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if isHelp(a) && a != "help" {
+			out := fs.Output()
+			fs.SetOutput(stdout)
+			fs.Usage()
+			fs.SetOutput(out)
+			return 0, true
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2, true
+	}
+	return 0, false
 }
 
 func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) int {
@@ -197,7 +226,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}
 	db, msg := openStore(cfg, storage.Options{}, log)
 	if db == nil {
-		log.Error("cannot open the database: " + msg)
+		log.Error(msg)
 		return 1
 	}
 	defer func() {
@@ -228,6 +257,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		close(ready)
 	}
 	if err := bot.Run(ctx, bcfg, s, b); err != nil {
+		if errors.Is(err, bot.ErrTokenRejected) {
+			log.Error(bot.ErrTokenRejected.Error() + ": copy the token from https://discord.com/developers/applications → your application → Bot → Reset Token into .env as DISCORD_TOKEN=… (README.md, \"Connect to Discord\")")
+			return 1
+		}
 		log.Error("filmbot stopped", "err", err)
 		return 1
 	}

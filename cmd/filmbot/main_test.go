@@ -46,7 +46,7 @@ func TestTry(t *testing.T) {
 		{[]string{"try", "/review film:nosuch"}, 0, `No film called "nosuch"`},
 		{[]string{"try", "--guild", "5", "--user", "7", "/review film:anora excerpt:99"}, 0, "1 to 12"},
 		{[]string{"try", "--click", "rev:show:1:2"}, 0, "Excerpt 2 of 12"},
-		{[]string{"try", "/nosuch"}, 0, "don't know"},
+		{[]string{"try", "/nosuch"}, 2, "no command /nosuch"},
 		{[]string{"try", "/review film:anora excerpt:x"}, 2, "takes a number"},
 		{[]string{"try", "/review film:anora nope:1"}, 2, "no option"},
 		{[]string{"try", `/review film:"anora`}, 2, "unclosed quote"},

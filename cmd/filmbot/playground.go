@@ -21,8 +21,13 @@ import (
 func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Logger, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("playground", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8080", "address of the playground page")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+	listen := fs.String("listen", "127.0.0.1:8080", "address of the playground page (loopback unless you choose otherwise)")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "filmbot: unexpected %q\n\n%s", fs.Arg(0), usage)
 		return 2
 	}
 	// The playground's members are made up: their ratings and reviews must

@@ -17,7 +17,11 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (loopback)")
 	token := fs.String("token", "", "bot token to accept (default: a new random one)")
 	shards := fs.Int("shards", 1, "gateway shards GET /gateway/bot recommends and IDENTIFY must use at least")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *shards < 1 || *shards > maxShards {
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if fs.NArg() > 0 || *shards < 1 || *shards > maxShards {
+		fmt.Fprintf(stderr, "filmbot sandbox: --shards is 1 to %d, and no other arguments\n", maxShards)
 		return 2
 	}
 	sb, err := sandbox.Start(sandbox.Options{Addr: *listen, Token: *token, Shards: *shards})

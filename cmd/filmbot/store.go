@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"strings"
 
@@ -20,8 +21,16 @@ func openStore(cfg Config, opts storage.Options, log *slog.Logger) (*storage.DB,
 	if err == nil {
 		return db, ""
 	}
-	if !errors.Is(err, storage.ErrDamaged) {
-		return nil, err.Error()
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, storage.ErrLocked):
+		return nil, fmt.Sprintf("the database file %s (FILMBOT_DB) %s: a filmbot, its playground or bench is using it. Stop that one first, or set FILMBOT_DB to another file.", cfg.DB, strings.TrimPrefix(storage.ErrLocked.Error(), "the database file "))
+	case errors.Is(err, storage.ErrDamaged):
+	case errors.As(err, &pe):
+		return nil, fmt.Sprintf("cannot open the database file %s (FILMBOT_DB): %v", cfg.DB, pe.Err)
+	default:
+		msg := strings.ReplaceAll(err.Error(), "open "+cfg.DB+": ", "")
+		return nil, fmt.Sprintf("cannot open the database file %s (FILMBOT_DB): %s", cfg.DB, msg)
 	}
 	cause := err.Error()
 	if _, after, ok := strings.Cut(cause, storage.ErrDamaged.Error()); ok {

@@ -48,15 +48,21 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: filmbot try [flags] '/command option:value option:\"two words\"'")
+		fmt.Fprintln(fs.Output(), "usage: filmbot try [flags] '/command option:value option:\"two words\"'")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
 	}
 	if _, err := storage.ParseScope(*guild); err != nil {
 		fmt.Fprintln(stderr, "filmbot try: --guild:", err)
 		return 2
+	}
+	// Notes beside the answer (a post in a channel, a saved file) go to
+	// stderr with --json, so that stdout holds one JSON document.
+	notes := stdout
+	if *asJSON {
+		notes = stderr
 	}
 	db, msg := openStore(cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)))
 	if db == nil {
@@ -64,7 +70,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		return 1
 	}
 	defer db.Close()
-	set := commands.New(db).WithPoster(printPoster{stdout}).
+	set := commands.New(db).WithPoster(printPoster{notes}).
 		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout))
 	rec := &recorder{}
 	b := bot.New(rec, botCommands(set), set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
@@ -91,6 +97,10 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		}
 		i = &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, Data: discordgo.ModalSubmitInteractionData{CustomID: *submit, Components: rows}}
 	case fs.NArg() == 1:
+		if name := commandName(fs.Arg(0)); !known(b.Definitions(), name) {
+			fmt.Fprintf(stderr, "filmbot try: there is no command /%s. The commands: %s\n", name, commandList(b.Definitions()))
+			return 2
+		}
 		data, err := sandbox.ParseCommandLine(fs.Arg(0), b.Definitions(), *auto)
 		if err != nil {
 			fmt.Fprintln(stderr, "filmbot try:", err)
@@ -117,16 +127,19 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	}
 
 	b.Handle(&discordgo.InteractionCreate{Interaction: i})
+	var docs []any
 	for _, body := range rec.sent {
 		if r, ok := body.(*discordgo.InteractionResponse); ok && r.Data != nil && len(r.Data.Files) > 0 {
-			if err := saveFiles(*files, r.Data.Files, stdout); err != nil {
+			if err := saveFiles(*files, r.Data.Files, notes); err != nil {
 				fmt.Fprintln(stderr, "filmbot try:", err)
 				return 1
 			}
 		}
 		if *asJSON {
-			out, _ := json.Marshal(body)
-			fmt.Fprintln(stdout, string(out))
+			if r, ok := body.(*discordgo.InteractionResponse); ok {
+				body = bot.Wire(r) // the body exactly as it goes to Discord
+			}
+			docs = append(docs, body)
 			continue
 		}
 		switch v := body.(type) {
@@ -142,7 +155,43 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 				Data: &discordgo.InteractionResponseData{Content: v.Content, Embeds: v.Embeds, Components: v.Components, Flags: v.Flags}}))
 		}
 	}
+	if *asJSON {
+		// One document: the callback body, or, when the answer took
+		// several requests (a deferral, then its edit), an array of them.
+		var doc any = docs
+		if len(docs) == 1 {
+			doc = docs[0]
+		}
+		out, _ := json.Marshal(doc)
+		fmt.Fprintln(stdout, string(out))
+	}
 	return 0
+}
+
+// commandName is the name of the command in a typed line ("/review …").
+func commandName(line string) string {
+	f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "/"))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func known(defs []*discordgo.ApplicationCommand, name string) bool {
+	for _, d := range defs {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func commandList(defs []*discordgo.ApplicationCommand) string {
+	var names []string
+	for _, d := range defs {
+		names = append(names, "/"+d.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // printPoster shows what the bot would post in channels.
@@ -168,6 +217,9 @@ func saveFiles(dir string, files []*discordgo.File, stdout io.Writer) error {
 		}
 		data, err := io.ReadAll(f.Reader)
 		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 		path := filepath.Join(dir, filepath.Base(f.Name))
