@@ -181,7 +181,18 @@ func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 		if err != nil || score < storage.MinScore || score > storage.MaxScore {
 			return nil, userErr("A score is a whole number from %d to %d.", storage.MinScore, storage.MaxScore)
 		}
-		return s.saveRating(scope, film, user, score)
+		// The menu is on the film's card: the card itself shows the new
+		// verdict (type 7), which every member sees; the menu keeps the
+		// member's pick.
+		a, _, err := s.raters.Rate(scope, film.ID, user, score)
+		if err != nil {
+			return nil, notFound(err, "That film was just removed.")
+		}
+		reviews, err := s.store.Reviews(scope, film.ID)
+		if err != nil {
+			return nil, notFound(err, "That film was just removed.")
+		}
+		return update(filmCard(film, len(reviews), &a), rateMenu(film.ID)), nil
 	}
 	return nil, errStaleButton
 }

@@ -66,8 +66,13 @@ func TestRate(t *testing.T) {
 	}
 	// The card's menu rates too.
 	sel := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: "rate:select:1", ComponentType: discordgo.SelectMenuComponent, Values: []string{"4"}})
-	if _, err := e.check(e.set.rateButton, sel); err != nil {
+	resp, err = e.check(e.set.rateButton, sel)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// It updates the card with the new verdict (type 7), menu kept.
+	if resp.Type != discordgo.InteractionResponseUpdateMessage || len(resp.Data.Components) != 1 || !strings.Contains(ratingField(embed(resp)), "from 2") {
+		t.Errorf("the card after rating: %+v", resp.Data)
 	}
 	if r, err := e.db.UserRating(111, 1, 42); err != nil || r.Score != 4 {
 		t.Errorf("menu rating: %+v %v", r, err)
@@ -212,4 +217,13 @@ func TestTopAndMyRatingsPages(t *testing.T) {
 	}
 	e.userError(e.cmds["top"].Run, slash(guildA, "top", opt("min_ratings", 0.0)))
 	e.userError(e.cmds["top"].Run, slash(guildA, "top", opt("min_ratings", 2.0)))
+}
+
+func ratingField(e *discordgo.MessageEmbed) string {
+	for _, f := range e.Fields {
+		if f.Name == "This server's rating" {
+			return f.Value
+		}
+	}
+	return ""
 }

@@ -233,8 +233,12 @@ func TestEndToEndRatings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ans, err := sel.Wait(l.ctx()); err != nil || !strings.Contains(ans.Message.Embeds[0].Description, "8.5") {
-		t.Errorf("rate from the card: %v %+v", err, ans)
+	ans, err := sel.Wait(l.ctx())
+	if err != nil || ans.Type != discordgo.InteractionResponseUpdateMessage || ans.Message.ID != card.Message.ID {
+		t.Fatalf("rate from the card: want the card updated, got %v %+v", err, ans)
+	}
+	if v := fieldValue(ans.Message.Embeds[0], "This server's rating"); !strings.Contains(v, "8.5") || !strings.Contains(v, "from 2") {
+		t.Errorf("the card after rating shows %q, want the new average", v)
 	}
 	r := l.do(sandbox.Viewer, "/ratings film:anora")
 	if len(r.Message.Attachments) != 1 || r.Message.Attachments[0].Filename != "ratings.png" {
@@ -634,4 +638,13 @@ func TestEndToEndInvalidSession(t *testing.T) {
 		t.Errorf("after op 9: %+v", a.Message)
 	}
 	l.noViolations()
+}
+
+func fieldValue(e *discordgo.MessageEmbed, name string) string {
+	for _, f := range e.Fields {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
 }

@@ -142,7 +142,7 @@ func TestTryModeratorForms(t *testing.T) {
 		{[]string{"try", "--guild", "5", "--mod", "--submit", "modfilm:add:0", "--field", "title=Tangerine", "--field", "year=2015"}, "Added **Tangerine (2015)**"},
 		{[]string{"try", "--guild", "5", "--mod", "--submit", "modrev:add:2", "--field", "reviewer=Roger", "--field", `text=One.\n\n||Two.||`}, "(thread started: Tangerine (2015))"},
 		{[]string{"try", "--guild", "5", "/review film:tangerine excerpt:2"}, "||Two.||"},
-		{[]string{"try", "--guild", "5", "--click", "rate:select:2", "--value", "8"}, "(8/10)"},
+		{[]string{"try", "--guild", "5", "--click", "rate:select:2", "--value", "8"}, "This server's rating: **8.0**/10"},
 		{[]string{"try", "--guild", "6", "/film film:tangerine"}, "No film called"},
 		{[]string{"try", "--click", "x", "--submit", "y"}, "not both"},
 	}
