@@ -65,7 +65,9 @@ var (
 	manageDef = &discordgo.ApplicationCommand{
 		Name:                     "manage",
 		Description:              "Moderators: post and curate reviews and this server's films",
-		DefaultMemberPermissions: ptr(int64(permManageServer)),
+		// Shown to members with Manage Messages, as moderators usually
+		// have; who may use it is decided by moderator() on every call.
+		DefaultMemberPermissions: ptr(int64(discordgo.PermissionManageMessages)),
 		Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
 		Options: []*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "review", Description: "Reviews", Options: []*discordgo.ApplicationCommandOption{

@@ -11,10 +11,17 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// Default members of the default guilds: a moderator and a member in
-// each, for tests and the playground.
+// ModeratorRole is the role of Film Club's moderators. As in Discord, a
+// role makes no one a moderator of filmbot until the server names it with
+// /settings mod-role; the playground does that for its made-up server.
+const ModeratorRole = "300000000000000001"
+
+// Default members of the default guilds, for tests and the playground: a
+// moderator (by role), a server admin (Manage Server), a member, a member
+// of the other server, and a member in a DM.
 var (
-	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo (moderator)", Permissions: discordgo.PermissionManageMessages | discordgo.PermissionManageGuild}
+	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo (moderator)", Permissions: discordgo.PermissionManageMessages, Roles: []string{ModeratorRole}}
+	Admin       = Member{GuildID: "100000000000000001", UserID: "500000000000000004", Name: "Ada (server admin)", Permissions: discordgo.PermissionManageGuild | discordgo.PermissionManageMessages}
 	Viewer      = Member{GuildID: "100000000000000001", UserID: "500000000000000002", Name: "Vi (member)"}
 	OtherMember = Member{GuildID: "100000000000000002", UserID: "500000000000000003", Name: "Oz (member, other server)"}
 	DMUser      = Member{UserID: "500000000000000002", Name: "Vi (in a DM)"}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"path"
 	"time"
 )
+
+// maxUpload bounds a file uploaded through the control API.
+const maxUpload = 1 << 20
 
 // controlRoutes serve /_sandbox/: the control API for people and other
 // programs (the playground, scripts in other languages) to act as members
@@ -13,7 +17,7 @@ import (
 func (s *Server) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sandbox/info", func(w http.ResponseWriter, r *http.Request) {
 		var members []Member
-		for _, m := range []Member{Moderator, Viewer, OtherMember, DMUser} {
+		for _, m := range []Member{Moderator, Admin, Viewer, OtherMember, DMUser} {
 			m.ChannelID = s.channelOf(m)
 			members = append(members, m)
 		}
@@ -92,6 +96,22 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			}
 		}
 		writeJSON(w, 200, out)
+	})
+	// upload takes a file as a member's client uploads an attachment
+	// (base64 in JSON, so that only JSON crosses the control API).
+	mux.HandleFunc("POST /_sandbox/upload", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Filename    string `json:"filename"`
+			ContentType string `json:"content_type"`
+			Data        []byte `json:"data"`
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxUpload*4/3+1024)
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Filename == "" {
+			writeJSON(w, 400, map[string]any{"error": "send {filename, content_type, data (base64)} of at most 1 MB"})
+			return
+		}
+		a := s.Upload(path.Base(req.Filename), req.ContentType, req.Data, 0)
+		writeJSON(w, 200, a)
 	})
 	mux.HandleFunc("POST /_sandbox/drop", func(w http.ResponseWriter, r *http.Request) {
 		s.DropConnection()

@@ -91,8 +91,9 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	lastButton := func(label string) chromedp.JSPath {
 		return chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes(%q)).slice(-1)`, label))
 	}
+	// send puts a whole line in the composer, as pasted, and presses Enter.
 	send := func(line string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(js(`document.getElementById('input').value = ''`), chromedp.SendKeys(chromedp.ID("input"), line), chromedp.KeyEvent("\r"))
+		return chromedp.Steps(js(fmt.Sprintf(`const i = document.getElementById('input'); i.value = %q; i.focus(); document.getElementById('palette').hidden = true`, line)), chromedp.KeyEvent("\r"))
 	}
 	member := func(k int) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(js(fmt.Sprintf(`const m = document.getElementById('member'); m.value = '%d'; m.dispatchEvent(new Event('change'))`, k)), chromedp.Sleep(400*time.Millisecond))
@@ -102,7 +103,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`)),
-		member(1), // Vi, an ordinary member
+		member(2), // Vi, an ordinary member
 
 		send("/review film:anora"),
 		waitText("#messages .msg", "Excerpt 1 of 12"),
@@ -118,7 +119,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		shot("spoiler-hidden"),
 	)
 	if err != nil {
-		t.Fatalf("browser: %v (screenshots so far in %s)", err, shots)
+		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`'note=' + document.getElementById('note').innerText + ' | input=' + document.getElementById('input').value + ' | ' + document.getElementById('messages').innerText.slice(0, 300)`))
+		t.Fatalf("browser: %v (screenshots so far in %s)\npage: %s", err, shots, state)
 	}
 	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('span.spoiler')].every(s => !s.classList.contains('revealed'))`))
 	if err != nil || !hidden {
@@ -141,6 +143,13 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages .msg", "★★★★"),
 		shot("rated"),
 
+		// Rating from the film card's menu updates the card.
+		send("/film film:anora"),
+		waitText("#messages .msg", "This server's rating"),
+		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		waitText("#messages .msg", "9.0/10"),
+		shot("card-rated"),
+
 		member(0), // Mo, a moderator
 		send("/manage review add film:anora"),
 		chromedp.WaitVisible(chromedp.ID("modal-form")),
@@ -159,5 +168,122 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if !strings.Contains(banner, "not Discord") {
 		t.Errorf("banner %q does not say this is a sandbox", banner)
 	}
+	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, shot)
 	l.noViolations()
+}
+
+// playgroundBehavesLikeDiscord checks what a newcomer expects of a
+// Discord client: each view shows its own messages, suggestions send
+// their value, the / list and the checks before sending follow the
+// member's rights, files can be attached, a double click sends once.
+func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(string) chromedp.Action[chromedp.Void], waitText func(sel, text string) chromedp.Action[chromedp.Void],
+	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	eval := func(expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
+	typeLine := func(line string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(js(`document.getElementById('input').value = ''`), chromedp.SendKeys(chromedp.ID("input"), line))
+	}
+	msgCount := `String(document.querySelectorAll('#messages .msg').length)`
+	palette := `document.getElementById('palette').hidden ? '' : document.getElementById('palette').innerText`
+
+	// Vi: the / list holds no moderator or admin commands.
+	if err := chromedp.Do(ctx, member(2), typeLine("/"), waitText("#palette", "/review")); err != nil {
+		t.Fatal(err)
+	}
+	if p := eval(palette); strings.Contains(p, "/manage") || strings.Contains(p, "/settings") {
+		t.Errorf("a member's / list shows commands hidden from members:\n%s", p)
+	}
+	// Checked before sending, as Discord's client does.
+	before := eval(msgCount)
+	for line, want := range map[string]string{"/rate film:anora score:11": "at most 10", "/review": "Fill in film:"} {
+		if err := chromedp.Do(ctx, send(line), waitText("#note", want)); err != nil {
+			t.Errorf("%s: %v", line, err)
+		}
+	}
+	if after := eval(msgCount); after != before {
+		t.Errorf("a line Discord would not send was sent (%s → %s messages)", before, after)
+	}
+	// A picked suggestion sends its value; options given are not offered again.
+	err := chromedp.Do(ctx,
+		typeLine("/review film:anora by:"),
+		waitText("#palette", "Featured review"),
+		js(`document.querySelectorAll('.pal-item').forEach((el) => el.classList.remove('sel'))`),
+		// The newest review is first: move on to the featured one.
+		js(`document.getElementById('input').dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', bubbles: true}))`),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`document.querySelector('.pal-item.sel') && document.querySelector('.pal-item.sel').innerText.includes('Featured review')`, chromedp.WithPollingTimeout(3*time.Second))(ctx, tg)
+			return err
+		}),
+		chromedp.KeyEvent("\r"), // takes the highlighted suggestion
+		chromedp.Sleep(200*time.Millisecond),
+		chromedp.KeyEvent("\r"), // sends
+		waitText("#messages .msg", "Excerpt 1 of 12"),
+		typeLine(`/review film:"Anora (2024)" by:`),
+		waitText("#palette", "Featured review"),
+		typeLine("/review film:anora "),
+		waitText("#palette", "excerpt:"),
+	)
+	if err != nil {
+		t.Fatalf("suggestions: %v\nnote=%s input=%s palette=%s\nlast=%s", err, eval(`document.getElementById('note').innerText`), eval(`document.getElementById('input').value`), eval(palette),
+			eval(`[...document.querySelectorAll('#messages .msg')].slice(-1).map(m => m.innerText).join('')`))
+	}
+	if p := eval(palette); strings.Contains(p, "film:") {
+		t.Errorf("an option already given is offered again:\n%s", p)
+	}
+	if m := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].innerText`); strings.Contains(m, "No review by") {
+		t.Errorf("the suggestion's display name was sent instead of its value: %s", m)
+	}
+	// Each view shows only its own messages.
+	if err := chromedp.Do(ctx, js(`document.querySelector('[data-chan="200000000000000002"]').click()`), chromedp.Sleep(900*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval(msgCount); n != "0" {
+		t.Errorf("the empty #reviews channel shows %s messages", n)
+	}
+	if err := chromedp.Do(ctx, member(1), chromedp.Sleep(900*time.Millisecond)); err != nil { // Ada, in #general
+		t.Fatal(err)
+	}
+	if n := eval(`String(document.querySelectorAll('#messages .ephemeral-note').length)`); n != "0" {
+		t.Errorf("Ada sees %s of other members' private answers", n)
+	}
+	if err := chromedp.Do(ctx, send("/settings show"), waitText("#messages .msg", "Moderator role"), shot("admin-settings")); err != nil {
+		t.Errorf("/settings show as the server admin: %v", err)
+	}
+	// A file option takes a file.
+	file := filepath.Join(t.TempDir(), "review.txt")
+	os.WriteFile(file, []byte("Shot on film.\n\nA second paragraph."), 0o644)
+	err = chromedp.Do(ctx,
+		member(0),
+		typeLine("/manage review add film:anora reviewer:Mo file:"),
+		js(`document.getElementById('file').dataset.option = 'file'`),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`document.getElementById('input').value.includes('file:review.txt')`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "Posted Mo's review"),
+		shot("file-review"),
+	)
+	if err != nil {
+		t.Errorf("file option: %v (input %q)", err, eval(`document.getElementById('input').value`))
+	}
+	// A double click sends one click.
+	err = chromedp.Do(ctx,
+		send("/review film:anora"),
+		waitText("#messages .msg", "Excerpt 1 of"),
+		js(`const b = [...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes('Next')).slice(-1)[0]; b.click(); b.click()`),
+		waitText("#messages .msg", "Excerpt 2 of"),
+		chromedp.Sleep(500*time.Millisecond),
+	)
+	if err != nil {
+		t.Errorf("double click: %v", err)
+	}
 }

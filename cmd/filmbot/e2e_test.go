@@ -58,7 +58,11 @@ func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	l := &live{t: t, sb: sb, stop: stop, done: make(chan int, 1), logs: &syncBuffer{}}
-	getenv := env(filepath.Join(t.TempDir(), "e2e.db"), append([]string{"DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug"}, extraEnv...)...)
+	dbPath := filepath.Join(t.TempDir(), "e2e.db")
+	if msg := nameModeratorRole(Config{DB: dbPath}); msg != "" { // as the playground does
+		t.Fatal(msg)
+	}
+	getenv := env(dbPath, append([]string{"DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug"}, extraEnv...)...)
 	guild := ""
 	for k := 0; k+1 < len(extraEnv); k += 2 {
 		if extraEnv[k] == "DISCORD_GUILD_ID" {

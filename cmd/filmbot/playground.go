@@ -13,6 +13,7 @@ import (
 
 	"github.com/filmbot/filmbot/playground"
 	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/storage"
 )
 
 // runPlayground starts a sandbox in-process, connects the real bot to it
@@ -34,6 +35,10 @@ func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Log
 	// not land in the database the real bot uses.
 	if !cfg.DBSet {
 		cfg.DB = playgroundDB
+	}
+	if msg := nameModeratorRole(cfg); msg != "" {
+		fmt.Fprintln(stderr, "filmbot playground:", msg)
+		return 1
 	}
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
@@ -89,4 +94,27 @@ func dbNote(cfg Config) string {
 		return " (FILMBOT_DB)"
 	}
 	return " (apart from the bot's filmbot.db; FILMBOT_DB chooses another)"
+}
+
+// nameModeratorRole does for the playground's made-up server what its
+// admin would do first with /settings mod-role: name the role its
+// moderator has (sandbox.ModeratorRole). A role already set is kept.
+func nameModeratorRole(cfg Config) string {
+	db, msg := openStore(cfg, storage.Options{}, nil)
+	if db == nil {
+		return msg
+	}
+	defer db.Close()
+	scope, err := storage.ParseScope(sandbox.Moderator.GuildID)
+	if err == nil {
+		_, err = db.UpdateSettings(scope, func(s *storage.Settings) {
+			if s.ModRole == "" {
+				s.ModRole = sandbox.ModeratorRole
+			}
+		})
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
 }

@@ -2,7 +2,7 @@
 // Everything goes through the sandbox's control API (/_sandbox/…).
 'use strict';
 const $ = (id) => document.getElementById(id);
-const state = { info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null };
+const state = { info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
 
 async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -21,7 +21,11 @@ function nameOfChannel(id) {
 
 // md renders the Discord markdown filmbot uses.
 function md(text) {
-  let h = esc(text || '');
+  // A backslash before punctuation shows it as itself, outside any markup
+  // (the bot escapes review text so): set those aside first.
+  const kept = [];
+  text = String(text || '').replace(/\\([!-\/:-@\[-`{-~])/g, (m, c) => { kept.push(c); return String.fromCharCode(0xE000 + kept.length - 1); });
+  let h = esc(text);
   h = h.replace(/\|\|([\s\S]+?)\|\|/g, '<span class="spoiler" title="Spoiler: click to reveal">$1</span>');
   h = h.replace(/\*\*([\s\S]+?)\*\*/g, '<b>$1</b>');
   h = h.replace(/(^|[^*])\*([^*\n]+?)\*/g, '$1<i>$2</i>');
@@ -31,7 +35,7 @@ function md(text) {
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
   h = h.replace(/&lt;t:(\d+)(:\w)?&gt;/g, (m, t) => new Date(Number(t) * 1000).toLocaleDateString());
   h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l).join('\n');
-  return h;
+  return h.replace(/[\uE000-\uF8FF]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
 }
 
 function memberName(id) {
@@ -94,23 +98,29 @@ function renderMessage(m) {
   return h + '</div></div>';
 }
 
-let lastRender = '';
+let lastRender = null;
 async function refresh() {
   if (!state.channel) return;
+  // A view is one member in one channel: an answer for the view before a
+  // switch must not be drawn in the new one.
+  const view = state.view;
   try {
     const [msgs, viol, info] = await Promise.all([
       api(`/_sandbox/channels/${state.channel}/messages?user=${state.member.user_id}`),
       api('/_sandbox/violations'),
       api('/_sandbox/info'),
     ]);
+    if (view !== state.view) return;
     state.info.threads = info.threads;
     const html = msgs.map(renderMessage).join('');
     if (html !== lastRender) {
       const box = $('messages');
       const revealed = new Set([...box.querySelectorAll('.spoiler.revealed')].map((s) => s.closest('.msg').dataset.id + s.textContent));
-      box.innerHTML = html;
+      box.innerHTML = html || '<div class="empty">No messages here yet.</div>';
       box.querySelectorAll('.spoiler').forEach((s) => { if (revealed.has(s.closest('.msg').dataset.id + s.textContent)) s.classList.add('revealed'); });
-      box.scrollTop = box.scrollHeight;
+      const bottom = () => { box.scrollTop = box.scrollHeight; };
+      bottom();
+      box.querySelectorAll('img').forEach((img) => { if (!img.complete) img.addEventListener('load', bottom, { once: true }); });
       lastRender = html;
       renderChannels();
     }
@@ -132,7 +142,14 @@ function renderChannels() {
   $('channel-title').textContent = g ? '# ' + nameOfChannel(state.channel) : 'Direct message with filmbot';
 }
 
-function setChannel(id) { state.channel = id; lastRender = ''; renderChannels(); refresh(); }
+function setChannel(id) {
+  state.channel = id;
+  state.view++;
+  lastRender = null;
+  $('messages').innerHTML = '';
+  renderChannels();
+  refresh();
+}
 
 function chooseMember() {
   const gid = $('guild').value;
@@ -144,8 +161,20 @@ function chooseMember() {
 
 async function pickMember() {
   state.member = { ...state.members[Number($('member').value) || 0] };
+  state.view++;
+  $('messages').innerHTML = '';
   state.commands = await api(`/_sandbox/commands?guild=${state.member.guild_id || ''}`);
   setChannel(state.member.channel_id);
+}
+
+// note shows a short message under the composer, as Discord's client
+// does for what it will not send.
+function note(text) {
+  const n = $('note');
+  n.textContent = text;
+  n.hidden = !text;
+  clearTimeout(note.timer);
+  if (text) note.timer = setTimeout(() => { n.hidden = true; }, 6000);
 }
 
 // act sends an interaction as the current member, waits for the answer,
@@ -158,73 +187,165 @@ async function act(path, body) {
     if (ans.modal) openModal(ans);
     return ans;
   } catch (e) {
-    alert(e.message);
+    const m = e.message || '';
+    if (/not on the message|disabled|unknown message/i.test(m)) note('That button has changed since: use the message as it is now.');
+    else note('Not sent: ' + m.replace(/^sandbox: /, ''));
   } finally {
     refresh();
   }
 }
 
-// --- the composer: command list, options and live autocomplete ---
-function parseLine(line) {
-  const m = line.match(/^\/([\w-]+)/);
-  if (!m) return null;
-  const cmd = state.commands.find((c) => c.name === m[1]);
-  return { name: m[1], cmd };
+// click acts on a button or menu once: a double click sends one click,
+// as Discord's client does while the first is on its way.
+async function click(key, path, body) {
+  if (state.busy.has(key)) { note('One moment: that is still on its way.'); return; }
+  state.busy.add(key);
+  try { await act(path, body); } finally { state.busy.delete(key); }
 }
 
-function leafOptions(cmd, words) {
-  let opts = cmd.options || [];
-  for (const w of words) {
-    const sub = opts.find((o) => (o.type === 1 || o.type === 2) && o.name === w);
-    if (sub) opts = sub.options || []; else break;
+// --- the composer: command list, options and live autocomplete ---
+
+// tokenize splits a line as the sandbox does: on spaces, with "…" or '…'
+// keeping a value whole. An unclosed quote runs to the end (still typing).
+function tokenize(line) {
+  const toks = [];
+  let cur = null, quote = '';
+  for (let k = 0; k < line.length; k++) {
+    const c = line[k];
+    if (quote) { if (c === quote) quote = ''; else cur.text += c; continue; }
+    if (c === '"' || c === "'") { quote = c; if (!cur) cur = { text: '', start: k }; continue; }
+    if (/\s/.test(c)) { if (cur) { toks.push(cur); cur = null; } continue; }
+    if (!cur) cur = { text: '', start: k };
+    cur.text += c;
   }
-  return opts;
+  if (cur) toks.push(cur);
+  const open = quote !== '';
+  const trailing = !open && /\s$/.test(line);
+  return { toks, open, trailing };
+}
+
+// visible tells whether this member's Discord would list command c: not a
+// server-only command in a DM, and not one hidden by its
+// default_member_permissions from a member without them.
+function visible(c) {
+  const m = state.member;
+  const dm = !m.guild_id;
+  if (dm && c.contexts && !c.contexts.some((x) => x === 1 || x === 2)) return false;
+  if (dm && c.dm_permission === false) return false;
+  if (c.default_member_permissions == null || dm) return true;
+  const need = BigInt(c.default_member_permissions);
+  const has = BigInt(m.permissions || 0);
+  return (has & 8n) === 8n || (need !== 0n && (has & need) === need);
+}
+
+// parse reads a line against the command definitions: the command, its
+// subcommands, the options given (name → typed text) and the definitions
+// of the options the leaf takes.
+function parse(line) {
+  const { toks, open, trailing } = tokenize(line);
+  if (!toks.length || !toks[0].text.startsWith('/')) return null;
+  const cmd = state.commands.find((c) => c.name === toks[0].text.slice(1) && visible(c));
+  const out = { cmd, toks, open, trailing, path: [], given: {}, defs: cmd ? (cmd.options || []) : [] };
+  for (const t of toks.slice(1)) {
+    const colon = t.text.indexOf(':');
+    if (colon < 0) {
+      const sub = out.defs.find((o) => (o.type === 1 || o.type === 2) && o.name === t.text);
+      if (sub) { out.path.push(t.text); out.defs = sub.options || []; }
+      continue;
+    }
+    out.given[t.text.slice(0, colon)] = t.text.slice(colon + 1);
+  }
+  return out;
+}
+
+function quoted(v) {
+  v = String(v);
+  if (v !== '' && !/[\s"']/.test(v)) return v;
+  return v.includes('"') ? `'${v}'` : `"${v}"`;
+}
+
+// wire is the line as it goes to the sandbox: each picked suggestion
+// replaced by its value (what Discord sends), every value quoted whole.
+function wire(p) {
+  let line = '/' + p.cmd.name;
+  for (const w of p.path) line += ' ' + w;
+  for (const [name, typed] of Object.entries(p.given)) {
+    const pick = state.picks[name];
+    line += ' ' + name + ':' + quoted(pick && pick.shown === typed ? pick.value : typed);
+  }
+  return line;
+}
+
+// check refuses, as Discord's client does, a line it would not send: a
+// missing required option, a number out of its range, an unknown option.
+function check(p) {
+  if (!p || !p.cmd) return 'Pick a command from the list.';
+  if (p.defs.some((o) => o.type === 1 || o.type === 2)) return `Choose what to do: ${p.defs.map((o) => o.name).join(', ')}.`;
+  for (const [name, typed] of Object.entries(p.given)) {
+    const d = p.defs.find((o) => o.name === name);
+    if (!d) return `/${p.cmd.name} has no option ${name}.`;
+    if (d.type === 4 || d.type === 10) {
+      const n = Number(typed);
+      if (typed === '' || !Number.isFinite(n) || (d.type === 4 && !Number.isInteger(n))) return `${name} takes ${d.type === 4 ? 'a whole number' : 'a number'}.`;
+      if (d.min_value != null && n < d.min_value) return `${name} is at least ${d.min_value}.`;
+      if (d.max_value != null && n > d.max_value) return `${name} is at most ${d.max_value}.`;
+    }
+  }
+  const missing = p.defs.filter((o) => o.required && !(o.name in p.given && p.given[o.name] !== ''));
+  if (missing.length) return `Fill in ${missing.map((o) => o.name + ':').join(' ')} first.`;
+  return '';
 }
 
 async function onInput() {
   const line = $('input').value;
   const pal = $('palette');
   if (!line.startsWith('/')) { pal.hidden = true; return; }
-  const p = parseLine(line);
-  if (!line.includes(' ')) {
+  if (!/\s/.test(line)) {
     const q = line.slice(1);
-    showPalette('Commands', state.commands.filter((c) => c.name.startsWith(q)).map((c) => ({ label: '/' + c.name, desc: c.description, insert: '/' + c.name + ' ' })));
+    state.picks = {};
+    showPalette('Commands', state.commands.filter((c) => visible(c) && c.name.startsWith(q)).map((c) => ({ label: '/' + c.name, desc: c.description, insert: '/' + c.name + ' ' })));
     return;
   }
+  const p = parse(line);
   if (!p || !p.cmd) { pal.hidden = true; return; }
-  const words = line.split(/\s+/).slice(1).filter((w) => w && !w.includes(':'));
-  const opts = leafOptions(p.cmd, words);
-  const subs = opts.filter((o) => o.type === 1 || o.type === 2);
-  const last = line.slice(line.lastIndexOf(' ') + 1);
+  const cur = p.trailing ? null : p.toks[p.toks.length - 1];
+  const last = cur && cur !== p.toks[0] ? cur.text : '';
+  const base = cur && cur !== p.toks[0] ? line.slice(0, cur.start) : line;
+  const subs = p.defs.filter((o) => o.type === 1 || o.type === 2);
   if (subs.length) {
-    showPalette('Subcommands', subs.filter((o) => o.name.startsWith(last)).map((o) => ({ label: o.name, desc: o.description, insert: line.slice(0, line.length - last.length) + o.name + ' ' })));
+    showPalette('Subcommands', subs.filter((o) => o.name.startsWith(last)).map((o) => ({ label: o.name, desc: o.description, insert: base + o.name + ' ' })));
     return;
   }
   const colon = last.indexOf(':');
   if (colon < 0) {
-    showPalette('Options', opts.filter((o) => o.name.startsWith(last)).map((o) => ({ label: o.name + ':', desc: (o.required ? '' : '(optional) ') + o.description, insert: line.slice(0, line.length - last.length) + o.name + ':' })));
+    const given = new Set(Object.keys(p.given));
+    const left = p.defs.filter((o) => !given.has(o.name) && o.name.startsWith(last));
+    // Enter takes an option only while a required one is missing;
+    // otherwise it sends the line.
+    showPalette('Options', left.map((o) => ({ label: o.name + ':', desc: (o.required ? '' : '(optional) ') + o.description, insert: base + o.name + ':', option: o })), left.some((o) => o.required) || last !== '');
     return;
   }
   const optName = last.slice(0, colon);
-  const opt = opts.find((o) => o.name === optName);
+  const opt = p.defs.find((o) => o.name === optName);
+  if (opt && opt.type === 11) { pal.hidden = true; $('file').dataset.option = optName; $('file').click(); return; }
   if (!opt || !opt.autocomplete) { pal.hidden = true; return; }
   const seq = ++state.acSeq;
   await new Promise((r) => setTimeout(r, 120));
   if (seq !== state.acSeq) return;
   try {
     const member = { ...state.member, channel_id: state.channel };
-    const { id } = await api('/_sandbox/interactions', { member, line: line.replace(/"/g, ''), autocomplete: optName });
+    const { id } = await api('/_sandbox/interactions', { member, line: wire(p), autocomplete: optName });
     const ans = await api(`/_sandbox/interactions/${id}?wait=3s`);
     if (seq !== state.acSeq) return;
-    const base = line.slice(0, line.length - last.length);
-    showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: c.name, desc: '', insert: `${base}${optName}:"${c.name.replace(/ \(\d{1,2} \w{3} \d{4}\)$/, '')}" ` })));
+    showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: c.name, desc: '', insert: `${base}${optName}:${quoted(c.name)} `, pick: { name: optName, shown: c.name, value: c.value } })));
   } catch (e) { pal.hidden = true; }
 }
 
-function showPalette(head, items) {
+function showPalette(head, items, enterTakes = true) {
   const pal = $('palette');
   state.palette = items;
   state.palSel = 0;
+  state.enterTakes = enterTakes;
   if (!items.length) { pal.hidden = true; return; }
   pal.innerHTML = `<div class="pal-head">${esc(head)}</div>` + items.map((it, k) => `<div class="pal-item${k === 0 ? ' sel' : ''}" data-k="${k}">${esc(it.label)}<span class="desc">${esc(it.desc || '')}</span></div>`).join('');
   pal.hidden = false;
@@ -233,11 +354,32 @@ function showPalette(head, items) {
 function takePalette(k) {
   const it = state.palette[k];
   if (!it) return;
+  if (it.pick) state.picks[it.pick.name] = { shown: it.pick.shown, value: it.pick.value };
   $('input').value = it.insert;
   $('palette').hidden = true;
   $('input').focus();
   onInput();
 }
+
+// A file option opens the file picker; the file is uploaded as Discord's
+// client uploads an attachment, and the option names it.
+$('file').addEventListener('change', async () => {
+  const f = $('file').files[0];
+  const name = $('file').dataset.option || 'file';
+  $('file').value = '';
+  if (!f) return;
+  const data = await new Promise((res, rej) => { const r = new FileReader(); r.onload = () => res(String(r.result).split(',')[1] || ''); r.onerror = rej; r.readAsDataURL(f); });
+  try {
+    const a = await api('/_sandbox/upload', { filename: f.name, content_type: f.type, data });
+    const input = $('input');
+    const p = tokenize(input.value);
+    const cur = p.trailing ? null : p.toks[p.toks.length - 1];
+    const base = cur ? input.value.slice(0, cur.start) : input.value;
+    state.picks[name] = { shown: f.name, value: a.id };
+    input.value = `${base}${name}:${quoted(f.name)} `;
+    input.focus();
+  } catch (e) { note('Upload refused: ' + e.message); }
+});
 
 // --- modals ---
 function openModal(ans) {
@@ -270,16 +412,22 @@ $('composer').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const line = $('input').value.trim();
   if (!line) return;
+  const p = parse(line);
+  const problem = check(p);
+  if (problem) { note(problem); return; }
   state.acSeq++; // a suggestion still on its way must not reopen the list
   $('palette').hidden = true;
   $('input').value = '';
-  await act('/_sandbox/interactions', { line });
+  const sent = wire(p);
+  state.picks = {};
+  note('');
+  await act('/_sandbox/interactions', { line: sent });
 });
 $('input').addEventListener('input', onInput);
 $('input').addEventListener('keydown', (ev) => {
   const pal = $('palette');
   if (pal.hidden) return;
-  if (ev.key === 'Tab') { ev.preventDefault(); takePalette(state.palSel); }
+  if (ev.key === 'Tab' || (ev.key === 'Enter' && state.enterTakes)) { ev.preventDefault(); takePalette(state.palSel); }
   if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
     ev.preventDefault();
     state.palSel = (state.palSel + (ev.key === 'ArrowDown' ? 1 : -1) + state.palette.length) % state.palette.length;
@@ -292,13 +440,13 @@ $('messages').addEventListener('click', (ev) => {
   const sp = ev.target.closest('.spoiler');
   if (sp) { sp.classList.add('revealed'); return; }
   const b = ev.target.closest('button[data-id]');
-  if (b && !b.disabled) { act('/_sandbox/click', { message_id: b.dataset.msg, custom_id: b.dataset.id }); return; }
+  if (b && !b.disabled) { click(b.dataset.msg + b.dataset.id, '/_sandbox/click', { message_id: b.dataset.msg, custom_id: b.dataset.id }); return; }
   const t = ev.target.closest('[data-thread]');
   if (t) setChannel(t.dataset.thread);
 });
 $('messages').addEventListener('change', (ev) => {
   const s = ev.target.closest('select[data-id]');
-  if (s && s.value) act('/_sandbox/select', { message_id: s.dataset.msg, custom_id: s.dataset.id, values: [s.value] });
+  if (s && s.value) click(s.dataset.msg + s.dataset.id, '/_sandbox/select', { message_id: s.dataset.msg, custom_id: s.dataset.id, values: [s.value] });
 });
 $('channels').addEventListener('click', (ev) => { const c = ev.target.closest('[data-chan]'); if (c) setChannel(c.dataset.chan); });
 $('guild').addEventListener('change', chooseMember);
