@@ -63,8 +63,8 @@ const (
 
 var (
 	manageDef = &discordgo.ApplicationCommand{
-		Name:                     "manage",
-		Description:              "Moderators: post and curate reviews and this server's films",
+		Name:        "manage",
+		Description: "Moderators: post and curate reviews and this server's films",
 		// Shown to members with Manage Messages, as moderators usually
 		// have; who may use it is decided by moderator() on every call.
 		DefaultMemberPermissions: ptr(int64(discordgo.PermissionManageMessages)),
