@@ -275,6 +275,19 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	if err != nil {
 		t.Errorf("file option: %v (input %q)", err, eval(`document.getElementById('input').value`))
 	}
+	// The view scrolls to the bottom once the chart has loaded.
+	err = chromedp.Do(ctx,
+		send("/ratings film:anora"),
+		waitText("#messages .msg", "The verdict on"),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages img')]; const b = document.getElementById('messages');
+				return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalHeight > 0) && b.scrollTop + b.clientHeight >= b.scrollHeight - 2; })()`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+	)
+	if err != nil {
+		t.Errorf("the chart is cut off (not scrolled after it loaded): %v", err)
+	}
 	// A double click sends one click.
 	err = chromedp.Do(ctx,
 		send("/review film:anora"),
