@@ -215,7 +215,11 @@ func (ix *Index) Search(q string, limit int) []Hit {
 	}
 	for _, step := range []func(){
 		func() { ix.wordPrefix(f, res) },
-		func() { ix.scan(f, false, RankSubstring, res) },
+		func() {
+			if strings.IndexByte(f, ' ') < 0 { // else wordPrefix's one pass found both
+				ix.scan(f, false, RankSubstring, res)
+			}
+		},
 		func() { ix.typos(f, res) },
 		func() { ix.fuzzyPrefix(f, res) },
 	} {
@@ -232,7 +236,7 @@ func (ix *Index) Search(q string, limit int) []Hit {
 // scanned for in the blob as " "+q.
 func (ix *Index) wordPrefix(q string, res *results) {
 	if strings.IndexByte(q, ' ') >= 0 {
-		ix.scan(q, true, RankWordPrefix, res)
+		ix.scanWordsAndSubstrings(q, res)
 		return
 	}
 	var keys []int32
@@ -249,6 +253,40 @@ func (ix *Index) wordPrefix(q string, res *results) {
 			continue // a prefix hit, already counted
 		}
 		if res.add(k, RankWordPrefix) {
+			return
+		}
+	}
+}
+
+// scanWordsAndSubstrings finds, in one pass over the blob, the keys
+// where q starts a word (not the first) and those where it occurs
+// elsewhere, and adds the first ones first: a multi-word query scans the
+// catalog once, not once per kind of match.
+func (ix *Index) scanWordsAndSubstrings(q string, res *results) {
+	var sub []int32
+	for pos := 0; pos < len(ix.blob); {
+		j := strings.Index(ix.blob[pos:], q)
+		if j < 0 {
+			break
+		}
+		at := pos + j
+		pos = at + 1
+		k := int32(sort.Search(len(ix.offs), func(i int) bool { return int(ix.offs[i]) > at }) - 1)
+		if res.seen[ix.keyEnt[k]] {
+			continue
+		}
+		switch {
+		case int(ix.offs[k]) == at: // a prefix hit, already counted
+		case ix.blob[at-1] == ' ':
+			if res.add(k, RankWordPrefix) {
+				return
+			}
+		case len(sub) < res.limit:
+			sub = append(sub, k)
+		}
+	}
+	for _, k := range sub {
+		if !res.seen[ix.keyEnt[k]] && res.add(k, RankSubstring) {
 			return
 		}
 	}
@@ -331,8 +369,34 @@ func (ix *Index) fuzzyPrefix(f string, res *results) {
 	if len(last) < minFuzzyPrefix {
 		return
 	}
-	seen := map[int32]bool{}
+	// With other words long enough for typos, their candidates are few:
+	// check those keys directly rather than every word near the last one.
 	var keys []int32
+	narrowed := false
+	for _, w := range qw[:len(qw)-1] {
+		if len([]rune(w)) < minTypoWord {
+			continue
+		}
+		if ks := ix.typoKeys(w); !narrowed {
+			keys, narrowed = ks, true
+		} else {
+			keys = intersect(keys, ks)
+		}
+		if len(keys) == 0 {
+			return
+		}
+	}
+	if narrowed {
+		for _, k := range keys {
+			if !res.seen[ix.keyEnt[k]] && wordsMatch(qw[:len(qw)-1], ix.keys[k]) && anyWordStartsNear(last, ix.keys[k]) {
+				if res.add(k, RankTypo) {
+					return
+				}
+			}
+		}
+		return
+	}
+	seen := map[int32]bool{}
 	ix.prefixEditWords(last, func(wi int32) {
 		if !seen[wi] {
 			seen[wi] = true
@@ -340,14 +404,6 @@ func (ix *Index) fuzzyPrefix(f string, res *results) {
 		}
 	})
 	sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
-	// The other words narrow the candidates first, as in typos.
-	for _, w := range qw[:len(qw)-1] {
-		if len([]rune(w)) >= minTypoWord {
-			if keys = intersect(keys, ix.typoKeys(w)); len(keys) == 0 {
-				return
-			}
-		}
-	}
 	for n, k := range keys {
 		if (n > 0 && keys[n-1] == k) || res.seen[ix.keyEnt[k]] || !wordsMatch(qw[:len(qw)-1], ix.keys[k]) {
 			continue
@@ -356,6 +412,24 @@ func (ix *Index) fuzzyPrefix(f string, res *results) {
 			return
 		}
 	}
+}
+
+// anyWordStartsNear tells whether a word of key starts within one edit
+// of q, as prefixEditWords would find it.
+func anyWordStartsNear(q []rune, key string) bool {
+	for _, w := range strings.Fields(key) {
+		r := []rune(w)
+		lo, hi := len(q)-1, len(q)+1
+		if len(q) <= minFuzzyPrefix {
+			lo, hi = len(q), len(q)
+		}
+		for n := lo; n <= hi && n <= len(r); n++ {
+			if n > 0 && Distance(string(q), string(r[:n]), 1) <= 1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // prefixEditWords calls fn with the words whose start is one edit from q,
