@@ -18,8 +18,8 @@ var castDef = &discordgo.ApplicationCommand{
 }
 
 // cast answers /cast film:.
-func (s *Set) cast(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	_, film, err := s.filmNamed(i)
+func (s *Set) cast(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	_, film, err := s.filmNamed(ctx, i)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func (s *Set) cast(_ context.Context, i *discordgo.InteractionCreate) (*discordg
 }
 
 // castButton turns the pages of /cast.
-func (s *Set) castButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) castButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return nil, err
@@ -40,7 +40,7 @@ func (s *Set) castButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(scope, c.args[0])
+	film, err := s.store.Film(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}

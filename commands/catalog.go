@@ -16,22 +16,29 @@ import (
 )
 
 // catalog caches, per server, an autocomplete index of the films it sees,
-// so autocomplete never waits on more than memory (Discord gives it 3 s and
-// no deferral). Moderators' film writes drop the server's index. Servers
-// with no films of their own share the built-in catalog's index, and at
-// most maxIndexes are kept, so a bot in many servers holds bounded memory.
+// so autocomplete never waits on more than memory and one read of the
+// catalog's version (Discord gives it 3 s and no deferral). The store
+// bumps a server's version in every transaction that changes its films,
+// whatever wrote it, so an index is rebuilt when it no longer matches and
+// no handler has to remember to drop it. Servers with no films of their
+// own share the built-in catalog's index, and at most maxIndexes are
+// kept, so a bot in many servers holds bounded memory.
 type catalog struct {
 	store Store
 	mu    sync.Mutex
-	gen   uint64 // counts invalidations: an index read before one is stale
-	ix    map[storage.Scope]*search.Index
+	ix    map[storage.Scope]cachedIndex
+}
+
+type cachedIndex struct {
+	ix      *search.Index
+	version uint64
 }
 
 // maxIndexes bounds the cache; a server evicted rebuilds its index on use.
 const maxIndexes = 4096
 
 func newCatalog(store Store) *catalog {
-	return &catalog{store: store, ix: map[storage.Scope]*search.Index{}}
+	return &catalog{store: store, ix: map[storage.Scope]cachedIndex{}}
 }
 
 // label is how a film is shown in lists: "Anora (2024)".
@@ -42,20 +49,28 @@ func label(f storage.Film) string {
 	return fmt.Sprintf("%s (%d)", f.Title, f.Year)
 }
 
-// index returns scope's index, building it on first use.
-func (c *catalog) index(scope storage.Scope) (*search.Index, error) {
-	c.mu.Lock()
-	ix, gen := c.ix[scope], c.gen
-	c.mu.Unlock()
-	if ix != nil {
-		return ix, nil
-	}
-	films, err := c.store.Films(scope)
+// index returns scope's index, building it when the catalog changed.
+func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index, error) {
+	// The version is read before the films: a write in between makes the
+	// index newer than its version says, so it is rebuilt once more, never
+	// kept stale.
+	v, err := c.store.CatalogVersion(ctx, scope)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %d: %w", scope, err)
 	}
+	c.mu.Lock()
+	e, ok := c.ix[scope]
+	c.mu.Unlock()
+	if ok && e.version == v {
+		return e.ix, nil
+	}
+	films, err := c.store.Films(ctx, scope)
+	if err != nil {
+		return nil, fmt.Errorf("catalog %d: %w", scope, err)
+	}
+	var ix *search.Index
 	if scope != storage.BuiltIn && !slices.ContainsFunc(films, func(f storage.Film) bool { return f.Scope == scope }) {
-		ix, err = c.index(storage.BuiltIn) // the same films: share that index
+		ix, err = c.index(ctx, storage.BuiltIn) // the same films: share that index
 		if err != nil {
 			return nil, err
 		}
@@ -69,39 +84,24 @@ func (c *catalog) index(scope storage.Scope) (*search.Index, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen { // films changed while we read them: use, but do not keep
-		return ix, nil
-	}
-	if len(c.ix) >= maxIndexes {
+	if _, ok := c.ix[scope]; !ok && len(c.ix) >= maxIndexes {
 		for k := range c.ix { // any one: map order is random
 			delete(c.ix, k)
 			break
 		}
 	}
-	c.ix[scope] = ix
+	c.ix[scope] = cachedIndex{ix, v}
 	return ix, nil
-}
-
-// invalidate drops scope's index after its films change; BuiltIn drops all.
-func (c *catalog) invalidate(scope storage.Scope) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	if scope == storage.BuiltIn {
-		clear(c.ix)
-		return
-	}
-	delete(c.ix, scope)
 }
 
 // filmNamed resolves the film: option of a command in the catalog the
 // interaction sees (its server's, or the built-in one in a DM).
-func (s *Set) filmNamed(i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
+func (s *Set) filmNamed(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return 0, storage.Film{}, err
 	}
-	film, err := s.resolve(scope, str(options(i), "film"))
+	film, err := s.resolve(ctx, scope, str(options(i), "film"))
 	return scope, film, err
 }
 
@@ -116,7 +116,7 @@ const maxFilmValue = limits.ChoiceValue
 // resolve finds the film a member named: an autocomplete choice ("id:7"),
 // or typed text naming a title or alias, with or without the year. It
 // returns a UserError saying what is wrong otherwise.
-func (s *Set) resolve(scope storage.Scope, value string) (storage.Film, error) {
+func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return storage.Film{}, userErr("Name a film: start typing and pick one from the list.")
@@ -126,14 +126,14 @@ func (s *Set) resolve(scope storage.Scope, value string) (storage.Film, error) {
 	}
 	if rest, ok := strings.CutPrefix(value, "id:"); ok {
 		if id, err := strconv.ParseUint(rest, 10, 64); err == nil {
-			f, err := s.store.Film(scope, id)
+			f, err := s.store.Film(ctx, scope, id)
 			if err == nil {
 				return f, nil
 			}
 			return f, notFound(err, "That film is not in this server's catalog (it may have been removed).")
 		}
 	}
-	ix, err := s.catalog.index(scope)
+	ix, err := s.catalog.index(ctx, scope)
 	if err != nil {
 		return storage.Film{}, err
 	}
@@ -145,7 +145,7 @@ func (s *Set) resolve(scope storage.Scope, value string) (storage.Film, error) {
 	}
 	switch {
 	case len(exact) == 1:
-		f, err := s.store.Film(scope, exact[0].ID)
+		f, err := s.store.Film(ctx, scope, exact[0].ID)
 		return f, notFound(err, "That film was just removed.")
 	case len(exact) > 1:
 		var names []string
@@ -174,8 +174,8 @@ func (s *Set) closest(ix *search.Index, value string) string {
 }
 
 // filmChoices answers autocomplete for a film option.
-func (s *Set) filmChoices(scope storage.Scope, typed string) (*discordgo.InteractionResponse, error) {
-	ix, err := s.catalog.index(scope)
+func (s *Set) filmChoices(ctx context.Context, scope storage.Scope, typed string) (*discordgo.InteractionResponse, error) {
+	ix, err := s.catalog.index(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +195,7 @@ func choices8(c []*discordgo.ApplicationCommandOptionChoice) *discordgo.Interact
 }
 
 // filmAutocomplete serves commands whose only autocompleted option is film.
-func (s *Set) filmAutocomplete(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) filmAutocomplete(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ func (s *Set) filmAutocomplete(_ context.Context, i *discordgo.InteractionCreate
 		return choices8(nil), nil
 	}
 	typed, _ := o.Value.(string)
-	return s.filmChoices(scope, typed)
+	return s.filmChoices(ctx, scope, typed)
 }
 
 // filmOption is the film option every command shares.

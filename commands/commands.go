@@ -21,10 +21,11 @@ import (
 
 // Store is what the handlers need from the database.
 type Store interface {
-	Films(scope storage.Scope) ([]storage.Film, error)
-	Film(scope storage.Scope, id uint64) (storage.Film, error)
-	Reviews(scope storage.Scope, film uint64) ([]storage.Review, error)
-	Review(scope storage.Scope, id uint64) (storage.Review, error)
+	Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error)
+	Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
+	Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
+	Review(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
+	CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error)
 	Raters
 	Moderators
 }

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -168,7 +169,7 @@ func TestValuesAutocompleteNeverOffered(t *testing.T) {
 
 func TestSeveralReviewsNewestFirst(t *testing.T) {
 	e := newEnv(t)
-	rv, err := e.db.AddReview(111, storage.Review{FilmID: e.anora.ID, Reviewer: "Zoë Critic", Excerpts: []storage.Excerpt{{Text: "First @everyone."}, {Text: "Second."}}})
+	rv, err := e.db.AddReview(context.Background(), 111, storage.Review{FilmID: e.anora.ID, Reviewer: "Zoë Critic", Excerpts: []storage.Excerpt{{Text: "First @everyone."}, {Text: "Second."}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +207,7 @@ func TestSeveralReviewsNewestFirst(t *testing.T) {
 
 func TestAutocomplete(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.db.AddFilm(111, storage.Film{Title: "Banora", Year: 1999}); err != nil {
+	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Banora", Year: 1999}, strings.ToLower); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"review", "cast", "film"} {
@@ -236,7 +237,7 @@ func TestAutocompleteLimits(t *testing.T) {
 	e := newEnv(t)
 	long := strings.Repeat("Very Long Title ", 10)
 	for k := 0; k < 40; k++ {
-		if _, err := e.db.AddFilm(111, storage.Film{Title: fmt.Sprintf("%s%d", long, k), Year: 2000 + k}); err != nil {
+		if _, err := e.db.AddFilm(context.Background(), 111, storage.Film{Title: fmt.Sprintf("%s%d", long, k), Year: 2000 + k}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -280,7 +281,7 @@ func TestCastPaginates(t *testing.T) {
 	for k := 0; k < 120; k++ {
 		f.Cast = append(f.Cast, storage.Role{Actor: fmt.Sprintf("Actor Number %d", k), Role: fmt.Sprintf("Role %d", k), Note: strings.Repeat("note ", 10)})
 	}
-	f, _ = e.db.AddFilm(111, f)
+	f, _ = e.db.CreateFilm(context.Background(), 111, f, strings.ToLower)
 	r := e.run(slash(guildA, "cast", opt("film", "crowd")))
 	seen := embed(r).Description
 	for page := r; ; {

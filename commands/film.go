@@ -18,19 +18,19 @@ var filmDef = &discordgo.ApplicationCommand{
 }
 
 // film answers /film film: with the film's card.
-func (s *Set) film(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, film, err := s.filmNamed(i)
+func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, film, err := s.filmNamed(ctx, i)
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := s.store.Reviews(scope, film.ID)
+	reviews, err := s.store.Reviews(ctx, scope, film.ID)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
 	if scope == storage.BuiltIn {
 		return message(filmCard(film, len(reviews), nil)), nil
 	}
-	a, err := s.raters.Aggregate(scope, film.ID)
+	a, err := s.raters.Aggregate(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}

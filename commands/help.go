@@ -24,7 +24,7 @@ var who = map[string]string{
 
 // help lists every command as Discord would show it, written from the
 // command definitions themselves so that it cannot fall out of date.
-func (s *Set) help(_ context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) help(ctx context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	var everyone []string
 	restricted := map[string][]string{}
 	var order []string

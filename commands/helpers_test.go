@@ -12,6 +12,7 @@ import (
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 const guildA, guildB = "111", "222"
@@ -19,7 +20,7 @@ const guildA, guildB = "111", "222"
 // env is a command set over a real temp-dir store, seeded with Anora.
 type env struct {
 	t     testing.TB
-	db    *storage.DB
+	db    *bolt.DB
 	set   *Set
 	cmds  map[string]Command
 	anora storage.Film
@@ -27,7 +28,7 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "t.db"), storage.Options{Now: func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }})
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), bolt.Options{Now: func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func newEnv(t testing.TB) *env {
 	for _, c := range e.set.Commands() {
 		e.cmds[c.Def.Name] = c
 	}
-	films, _ := db.Films(storage.BuiltIn)
+	films, _ := db.Films(context.Background(), storage.BuiltIn)
 	e.anora = films[0]
 	return e
 }

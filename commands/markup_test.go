@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -173,7 +174,9 @@ func checkReview(t *testing.T, n int, ex []storage.Excerpt, wantX int) {
 // noSettings is a server without settings, for announce.
 type noSettings struct{ Moderators }
 
-func (noSettings) Settings(storage.Scope) (storage.Settings, error) { return storage.Settings{}, nil }
+func (noSettings) Settings(context.Context, storage.Scope) (storage.Settings, error) {
+	return storage.Settings{}, nil
+}
 
 // The reported breaks, as moderators typed them.
 func TestSpoilerBreaksAsTyped(t *testing.T) {

@@ -19,15 +19,15 @@ import (
 
 // Moderators is what the moderators' commands need from the database.
 type Moderators interface {
-	Settings(scope storage.Scope) (storage.Settings, error)
-	UpdateSettings(scope storage.Scope, fn func(*storage.Settings)) (storage.Settings, error)
-	CreateFilm(scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
-	UpdateFilm(scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
-	FilmUsage(scope storage.Scope, film uint64) (reviews, ratings int, err error)
-	DeleteFilm(scope storage.Scope, film uint64) error
-	AddReview(scope storage.Scope, r storage.Review) (storage.Review, error)
-	UpdateReview(scope storage.Scope, r storage.Review) (storage.Review, error)
-	DeleteReview(scope storage.Scope, id uint64) (storage.Review, error)
+	Settings(ctx context.Context, scope storage.Scope) (storage.Settings, error)
+	UpdateSettings(ctx context.Context, scope storage.Scope, fn func(*storage.Settings)) (storage.Settings, error)
+	CreateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
+	UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
+	FilmUsage(ctx context.Context, scope storage.Scope, film uint64) (reviews, ratings int, err error)
+	DeleteFilm(ctx context.Context, scope storage.Scope, film uint64) error
+	AddReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error)
+	UpdateReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error)
+	DeleteReview(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
 }
 
 // Poster posts in channels: the bot implements it with its session. It
@@ -125,7 +125,7 @@ func subcommand(i *discordgo.InteractionCreate) string {
 // moderator checks, on every call, that the member may moderate: Manage
 // Server, Administrator, or the server's moderator role (see permAdmin).
 // Discord's default_member_permissions only hides the command.
-func (s *Set) moderator(i *discordgo.InteractionCreate) (storage.Scope, error) {
+func (s *Set) moderator(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return 0, err
@@ -136,7 +136,7 @@ func (s *Set) moderator(i *discordgo.InteractionCreate) (storage.Scope, error) {
 	if i.Member.Permissions&(permAdmin|permManageServer) != 0 {
 		return scope, nil
 	}
-	set, err := s.mods.Settings(scope)
+	set, err := s.mods.Settings(ctx, scope)
 	if err != nil {
 		return 0, err
 	}
@@ -153,7 +153,7 @@ const notModerator = "Only moderators can do that: members with Manage Server or
 
 // manage routes /manage's subcommands.
 func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, err := s.moderator(i)
+	scope, err := s.moderator(ctx, i)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	case "review edit":
 		return s.reviewEdit(ctx, i, scope, opts)
 	case "review remove":
-		rev, film, err := s.ownReview(scope, opts)
+		rev, film, err := s.ownReview(ctx, scope, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -173,17 +173,17 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	case "film add":
 		return filmModal("modfilm:add:0", "Add a film", storage.Film{}), nil
 	case "film edit":
-		film, err := s.ownFilm(scope, str(opts, "film"))
+		film, err := s.ownFilm(ctx, scope, str(opts, "film"))
 		if err != nil {
 			return nil, err
 		}
 		return filmModal(customID{"modfilm", "edit", []uint64{film.ID}}.String(), "Edit "+clip(film.Title, 30), film), nil
 	case "film remove":
-		film, err := s.ownFilm(scope, str(opts, "film"))
+		film, err := s.ownFilm(ctx, scope, str(opts, "film"))
 		if err != nil {
 			return nil, err
 		}
-		revs, rates, err := s.mods.FilmUsage(scope, film.ID)
+		revs, rates, err := s.mods.FilmUsage(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -228,8 +228,8 @@ func updateText(text string) *discordgo.InteractionResponse {
 }
 
 // ownFilm resolves a film this server may change (not a built-in one).
-func (s *Set) ownFilm(scope storage.Scope, value string) (storage.Film, error) {
-	film, err := s.resolve(scope, value)
+func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
+	film, err := s.resolve(ctx, scope, value)
 	if err != nil {
 		return film, err
 	}
@@ -240,12 +240,12 @@ func (s *Set) ownFilm(scope storage.Scope, value string) (storage.Film, error) {
 }
 
 // ownReview resolves film: and by: to a review this server posted.
-func (s *Set) ownReview(scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (storage.Review, storage.Film, error) {
-	film, err := s.resolve(scope, str(opts, "film"))
+func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (storage.Review, storage.Film, error) {
+	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return storage.Review{}, film, err
 	}
-	reviews, err := s.store.Reviews(scope, film.ID)
+	reviews, err := s.store.Reviews(ctx, scope, film.ID)
 	if err != nil {
 		return storage.Review{}, film, notFound(err, "That film was just removed.")
 	}
@@ -393,7 +393,7 @@ func modalValues(i *discordgo.InteractionCreate) map[string]string {
 // reviewAdd answers /manage review add: a modal, or with file: the
 // review from the attachment at once.
 func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (*discordgo.InteractionResponse, error) {
-	film, err := s.resolve(scope, str(opts, "film"))
+	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return nil, err
 	}
@@ -440,11 +440,11 @@ func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(scope, filmID)
+	film, err := s.store.Film(ctx, scope, filmID)
 	if err != nil {
 		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
 	}
-	rev, err := s.mods.AddReview(scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
+	rev, err := s.mods.AddReview(ctx, scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
 	if errors.Is(err, storage.ErrExists) {
 		return Reply(fmt.Sprintf("This review of **%s** by %s was already saved (%s): nothing was added or announced again. Members read it with `/review film:%s`.",
 			label(film), clip(reviewer, 100), discordTime(rev.PostedAt), clip(film.Title, 100))), nil
@@ -480,7 +480,7 @@ func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scop
 		return "Members can read it with `/review`."
 	}
 	channel := i.ChannelID
-	if set, err := s.mods.Settings(scope); err == nil && set.ReviewsChannel != "" {
+	if set, err := s.mods.Settings(ctx, scope); err == nil && set.ReviewsChannel != "" {
 		channel = set.ReviewsChannel
 	}
 	first := ""
@@ -551,7 +551,7 @@ var (
 // reviewEdit answers /manage review edit: a prefilled modal, or with
 // file: the new text at once.
 func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (*discordgo.InteractionResponse, error) {
-	rev, film, err := s.ownReview(scope, opts)
+	rev, film, err := s.ownReview(ctx, scope, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -560,7 +560,7 @@ func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, sc
 		if err != nil {
 			return nil, err
 		}
-		return s.saveEdit(scope, rev.ID, rev.Reviewer, text, rev.PullQuote)
+		return s.saveEdit(ctx, scope, rev.ID, rev.Reviewer, text, rev.PullQuote)
 	}
 	text := reviewText(rev.Excerpts)
 	if len([]rune(text)) > maxParagraph {
@@ -569,12 +569,12 @@ func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, sc
 	return reviewModal(customID{"modrev", "edit", []uint64{rev.ID}}.String(), "Edit review of "+clip(film.Title, 25), rev.Reviewer, text, rev.PullQuote), nil
 }
 
-func (s *Set) saveEdit(scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+func (s *Set) saveEdit(ctx context.Context, scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
 	reviewer, quote, excerpts, err := reviewInput(reviewer, text, quote)
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.mods.UpdateReview(scope, storage.Review{ID: id, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts})
+	rev, err := s.mods.UpdateReview(ctx, scope, storage.Review{ID: id, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts})
 	if err != nil {
 		return nil, notFound(err, "That review was removed meanwhile.")
 	}
@@ -583,8 +583,8 @@ func (s *Set) saveEdit(scope storage.Scope, id uint64, reviewer, text, quote str
 
 // modAction checks a moderator's form submit or button click and parses
 // its custom_id ("kind:action:id").
-func (s *Set) modAction(i *discordgo.InteractionCreate) (storage.Scope, customID, error) {
-	scope, err := s.moderator(i)
+func (s *Set) modAction(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, customID, error) {
+	scope, err := s.moderator(ctx, i)
 	if err != nil {
 		return 0, customID{}, err
 	}
@@ -603,7 +603,7 @@ func (s *Set) modAction(i *discordgo.InteractionCreate) (storage.Scope, customID
 
 // modReview handles the review form's submit and the removal buttons.
 func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, c, err := s.modAction(i)
+	scope, c, err := s.modAction(ctx, i)
 	if err != nil {
 		return nil, err
 	}
@@ -613,13 +613,13 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		case "add":
 			return s.postReview(ctx, i, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
 		case "edit":
-			return s.saveEdit(scope, c.args[0], v["reviewer"], v["text"], v["quote"])
+			return s.saveEdit(ctx, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
 		}
 		return nil, userErr("That form is out of date.")
 	}
 	switch c.action {
 	case "remove":
-		rev, err := s.mods.DeleteReview(scope, c.args[0])
+		rev, err := s.mods.DeleteReview(ctx, scope, c.args[0])
 		if errors.Is(err, storage.ErrBuiltIn) {
 			return nil, userErr("The built-in catalog cannot be changed by a server.")
 		}
@@ -727,8 +727,8 @@ func splitList(what, s string) ([]string, error) {
 }
 
 // modFilm handles the film form's submit and the removal buttons.
-func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, c, err := s.modAction(i)
+func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := s.modAction(ctx, i)
 	if err != nil {
 		return nil, err
 	}
@@ -736,7 +736,7 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 		v := modalValues(i)
 		var f storage.Film
 		if c.action == "edit" {
-			if f, err = s.store.Film(scope, c.args[0]); err != nil {
+			if f, err = s.store.Film(ctx, scope, c.args[0]); err != nil {
 				return nil, notFound(err, "That film was removed meanwhile.")
 			}
 		}
@@ -747,9 +747,9 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 		switch c.action {
 		case "add":
 			f.CreatedBy = userID(i)
-			f, err = s.mods.CreateFilm(scope, f, search.Skeleton)
+			f, err = s.mods.CreateFilm(ctx, scope, f, search.Skeleton)
 		case "edit":
-			f, err = s.mods.UpdateFilm(scope, f, search.Skeleton)
+			f, err = s.mods.UpdateFilm(ctx, scope, f, search.Skeleton)
 		default:
 			return nil, userErr("That form is out of date.")
 		}
@@ -762,7 +762,6 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 		if err != nil {
 			return nil, notFound(err, "That film was removed meanwhile.")
 		}
-		s.catalog.invalidate(scope)
 		verb := "Added"
 		if c.action == "edit" {
 			verb = "Saved"
@@ -771,21 +770,20 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 	}
 	switch c.action {
 	case "remove":
-		film, err := s.store.Film(scope, c.args[0])
+		film, err := s.store.Film(ctx, scope, c.args[0])
 		if err != nil {
 			return nil, notFound(err, "That film was already removed.")
 		}
-		revs, rates, err := s.mods.FilmUsage(scope, film.ID)
+		revs, rates, err := s.mods.FilmUsage(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.mods.DeleteFilm(scope, film.ID); err != nil {
+		if err := s.mods.DeleteFilm(ctx, scope, film.ID); err != nil {
 			if errors.Is(err, storage.ErrBuiltIn) {
 				return nil, userErr("The built-in catalog cannot be changed by a server.")
 			}
 			return nil, notFound(err, "That film was already removed.")
 		}
-		s.catalog.invalidate(scope)
 		return updateText(fmt.Sprintf("Removed **%s**, with %s and %s.", label(film), plural(revs, "review"), plural(rates, "rating"))), nil
 	case "keep":
 		return updateText("Kept it."), nil
@@ -794,7 +792,7 @@ func (s *Set) modFilm(_ context.Context, i *discordgo.InteractionCreate) (*disco
 }
 
 // settings answers /settings (Manage Server or Administrator only).
-func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return nil, err
@@ -813,7 +811,7 @@ func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*disc
 		if err != nil {
 			return nil, err
 		}
-		set, err = s.mods.UpdateSettings(scope, func(st *storage.Settings) { st.ReviewsChannel = ch })
+		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ReviewsChannel = ch })
 		if err != nil {
 			return nil, err
 		}
@@ -828,9 +826,9 @@ func (s *Set) settings(_ context.Context, i *discordgo.InteractionCreate) (*disc
 		if role != "" && role == i.GuildID {
 			return nil, userErr("@everyone cannot be the moderator role: every member would be a moderator. Choose a role that only moderators have.")
 		}
-		set, err = s.mods.UpdateSettings(scope, func(st *storage.Settings) { st.ModRole = role })
+		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ModRole = role })
 	case "show":
-		set, err = s.mods.Settings(scope)
+		set, err = s.mods.Settings(ctx, scope)
 	default:
 		return nil, userErr("Unknown /settings command.")
 	}
@@ -875,7 +873,7 @@ func channelOption(i *discordgo.InteractionCreate, o *discordgo.ApplicationComma
 
 // manageAutocomplete completes film: and, for by:, this server's reviews.
 func (s *Set) manageAutocomplete(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	if _, err := s.moderator(i); err != nil {
+	if _, err := s.moderator(ctx, i); err != nil {
 		return choices8(nil), nil
 	}
 	return s.reviewAutocomplete(ctx, i)

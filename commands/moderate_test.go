@@ -95,8 +95,8 @@ func withPoster(e *env) *fakePoster {
 
 func TestNonModeratorRefusedEverywhere(t *testing.T) {
 	e := newEnv(t)
-	f, _ := e.db.CreateFilm(111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
-	r, _ := e.db.AddReview(111, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
+	f, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	r, _ := e.db.AddReview(context.Background(), 111, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
 	manage := e.cmds["manage"].Run
 	for _, i := range []*discordgo.InteractionCreate{
 		slash(guildA, "manage", sub("review", "add", opt("film", "anora"))),
@@ -121,16 +121,16 @@ func TestNonModeratorRefusedEverywhere(t *testing.T) {
 		}
 		e.userError(e.set.Components()[kind], i)
 	}
-	films, _ := e.db.Films(111)
-	revs, _ := e.db.Reviews(111, 1)
+	films, _ := e.db.Films(context.Background(), 111)
+	revs, _ := e.db.Reviews(context.Background(), 111, 1)
 	if len(films) != 2 || len(revs) != 1 || films[1].Title != "Tangerine" {
 		t.Errorf("a non-moderator changed things: %d films %+v, %d reviews of Anora", len(films), films, len(revs))
 	}
-	if _, err := e.db.Review(111, r.ID); err != nil {
+	if _, err := e.db.Review(context.Background(), 111, r.ID); err != nil {
 		t.Error("a non-moderator removed a review")
 	}
 	// Settings need Manage Server, even for a moderator by the mod role.
-	e.db.UpdateSettings(111, func(s *storage.Settings) { s.ModRole = "76" })
+	e.db.UpdateSettings(context.Background(), 111, func(s *storage.Settings) { s.ModRole = "76" })
 	byRole := slash(guildA, "settings", sub("", "mod-role", &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: "77"}))
 	byRole.Member.Roles, byRole.Member.Permissions = []string{"76"}, discordgo.PermissionManageMessages
 	e.userError(e.cmds["settings"].Run, byRole)
@@ -156,7 +156,7 @@ func TestModRoleMakesAModerator(t *testing.T) {
 func TestPostReviewThroughTheModal(t *testing.T) {
 	e := newEnv(t)
 	p := withPoster(e)
-	e.db.UpdateSettings(111, func(s *storage.Settings) { s.ReviewsChannel = "4242" })
+	e.db.UpdateSettings(context.Background(), 111, func(s *storage.Settings) { s.ReviewsChannel = "4242" })
 	r := e.run(mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora")))))
 	if r.Type != discordgo.InteractionResponseModal || r.Data.CustomID != "modrev:add:1" {
 		t.Fatalf("want the review form, got %+v", r)
@@ -186,7 +186,7 @@ func TestPostReviewThroughTheModal(t *testing.T) {
 	if rv := e.run(slash(guildB, "review", opt("film", "anora"))); embed(rv).Author.Name != "Featured review" {
 		t.Error("guild B sees guild A's review")
 	}
-	revs, _ := e.db.Reviews(111, 1)
+	revs, _ := e.db.Reviews(context.Background(), 111, 1)
 	if revs[0].PostedBy != "42" || revs[0].PostedAt.IsZero() {
 		t.Errorf("who and when not recorded: %+v", revs[0])
 	}
@@ -208,15 +208,15 @@ func TestReviewInputLimits(t *testing.T) {
 			t.Errorf("%s: %q", name, msg)
 		}
 	}
-	if revs, _ := e.db.Reviews(111, 1); len(revs) != 1 {
+	if revs, _ := e.db.Reviews(context.Background(), 111, 1); len(revs) != 1 {
 		t.Errorf("bad input stored a review")
 	}
 }
 
 func TestModalForAFilmRemovedMeanwhile(t *testing.T) {
 	e := newEnv(t)
-	f, _ := e.db.CreateFilm(111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
-	e.db.DeleteFilm(111, f.ID)
+	f, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.db.DeleteFilm(context.Background(), 111, f.ID)
 	msg := e.userError(e.set.modReview, mod(submit(guildA, fmt.Sprintf("modrev:add:%d", f.ID), map[string]string{"reviewer": "R", "text": "My careful words."})))
 	if !strings.Contains(msg, "removed while you were writing") || !strings.Contains(msg, "My careful words.") {
 		t.Errorf("%q", msg)
@@ -256,7 +256,7 @@ func TestFilmAddEditRemove(t *testing.T) {
 		t.Errorf("ambiguous: %q", msg)
 	}
 	// Edit, cast included, through a prefilled form.
-	films, _ := e.db.Films(111)
+	films, _ := e.db.Films(context.Background(), 111)
 	var p82 storage.Film
 	for _, f := range films {
 		if f.Year == 1982 {
@@ -280,8 +280,8 @@ func TestFilmAddEditRemove(t *testing.T) {
 		t.Errorf("edit built-in: %q", msg)
 	}
 	// Remove asks first and says what goes.
-	e.db.AddReview(111, storage.Review{FilmID: p82.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
-	e.db.Rate(111, p82.ID, 42, 8)
+	e.db.AddReview(context.Background(), 111, storage.Review{FilmID: p82.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
+	e.db.Rate(context.Background(), 111, p82.ID, 42, 8)
 	ask := e.run(mod(slash(guildA, "manage", sub("film", "remove", opt("film", "Poltergeist 1982")))))
 	if !strings.Contains(ask.Data.Content, "1 review and 1 rating") || ask.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Errorf("confirmation: %q", ask.Data.Content)
@@ -304,8 +304,8 @@ func TestFilmAddEditRemove(t *testing.T) {
 
 func TestReviewEditAndRemove(t *testing.T) {
 	e := newEnv(t)
-	r, _ := e.db.AddReview(111, storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "One."}, {Text: "Two.", Spoiler: true}}})
-	e.db.Rate(111, 1, 5, 9)
+	r, _ := e.db.AddReview(context.Background(), 111, storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "One."}, {Text: "Two.", Spoiler: true}}})
+	e.db.Rate(context.Background(), 111, 1, 5, 9)
 	form := e.run(mod(slash(guildA, "manage", sub("review", "edit", opt("film", "anora"), opt("by", "roger")))))
 	if form.Type != discordgo.InteractionResponseModal || !strings.Contains(fmt.Sprint(form.Data.Components), "One.\n\n||Two.||") {
 		t.Fatalf("edit form: %+v", form.Data)
@@ -328,10 +328,10 @@ func TestReviewEditAndRemove(t *testing.T) {
 	if _, err := e.check(e.set.modReview, mod(click(guildA, buttons(ask)["Remove"]))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.Review(111, r.ID); err == nil {
+	if _, err := e.db.Review(context.Background(), 111, r.ID); err == nil {
 		t.Error("review not removed")
 	}
-	if a, _ := e.db.Aggregate(111, 1); a.Count != 1 {
+	if a, _ := e.db.Aggregate(context.Background(), 111, 1); a.Count != 1 {
 		t.Error("removing a review removed ratings")
 	}
 }
@@ -404,7 +404,7 @@ func TestReviewFromAttachment(t *testing.T) {
 			t.Errorf("%s: %v, want %q", name, err, c.want)
 		}
 	}
-	if revs, _ := e.db.Reviews(111, 1); len(revs) != 2 {
+	if revs, _ := e.db.Reviews(context.Background(), 111, 1); len(revs) != 2 {
 		t.Errorf("%d reviews, want the seed and the one good file", len(revs))
 	}
 }
@@ -425,7 +425,7 @@ func TestManageDefinitions(t *testing.T) {
 
 func TestManageAutocompleteAndSettings(t *testing.T) {
 	e := newEnv(t)
-	e.db.AddReview(111, storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "x"}}})
+	e.db.AddReview(context.Background(), 111, storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "x"}}})
 	by := func(i *discordgo.InteractionCreate) []*discordgo.ApplicationCommandOptionChoice {
 		r, err := e.check(e.cmds["manage"].Autocomplete, i)
 		if err != nil {
@@ -456,7 +456,7 @@ func TestManageAutocompleteAndSettings(t *testing.T) {
 	if got := admin(slash(guildA, "settings", sub("", "reviews-channel"))); !strings.Contains(got, "where each review is posted") {
 		t.Errorf("reset channel: %q", got)
 	}
-	if s, _ := e.db.Settings(222); s.ReviewsChannel != "" {
+	if s, _ := e.db.Settings(context.Background(), 222); s.ReviewsChannel != "" {
 		t.Error("another server's settings changed")
 	}
 	e.userError(e.cmds["settings"].Run, slash("", "settings", sub("", "show")))
@@ -499,7 +499,7 @@ func TestModeratorRightsAreServerWide(t *testing.T) {
 	if got := e.userError(e.cmds["settings"].Run, role(guildA)); !strings.Contains(got, "@everyone") {
 		t.Errorf("@everyone as mod role: %q", got)
 	}
-	if s, _ := e.db.Settings(111); s.ModRole != "" {
+	if s, _ := e.db.Settings(context.Background(), 111); s.ModRole != "" {
 		t.Errorf("@everyone was stored: %+v", s)
 	}
 	e.run(role("777"))
@@ -507,7 +507,7 @@ func TestModeratorRightsAreServerWide(t *testing.T) {
 		t.Errorf("mod role member: %+v", r.Data)
 	}
 	// A database from before the check may hold @everyone: it grants nothing.
-	e.db.UpdateSettings(111, func(s *storage.Settings) { s.ModRole = guildA })
+	e.db.UpdateSettings(context.Background(), 111, func(s *storage.Settings) { s.ModRole = guildA })
 	if got := e.userError(e.cmds["manage"].Run, asMember(0, guildA)); !strings.Contains(got, "Manage Server") {
 		t.Errorf("stored @everyone: %q", got)
 	}
@@ -532,7 +532,7 @@ func TestReviewsChannelOfThisServerOnly(t *testing.T) {
 		"not an id":                          set(nil, "general"),
 	} {
 		e.userError(e.cmds["settings"].Run, i)
-		if s, _ := e.db.Settings(111); s.ReviewsChannel != "" {
+		if s, _ := e.db.Settings(context.Background(), 111); s.ReviewsChannel != "" {
 			t.Fatalf("%s: stored %q", name, s.ReviewsChannel)
 		}
 	}
@@ -561,7 +561,7 @@ func TestSlowAnnouncementAfterSave(t *testing.T) {
 	if !strings.Contains(again, "already saved") {
 		t.Errorf("the same form again: %q", again)
 	}
-	revs, _ := e.db.Reviews(111, 1)
+	revs, _ := e.db.Reviews(context.Background(), 111, 1)
 	if len(revs) != 2 { // the built-in review and Roger's, once
 		t.Errorf("%d reviews, want 2", len(revs))
 	}
@@ -615,7 +615,7 @@ func TestTypedTextIsCleaned(t *testing.T) {
 	if _, err := add("Caf\u00e9 Society"); err == nil || !strings.Contains(err.Error(), "already here") {
 		t.Errorf("the same title composed otherwise was not refused: %v", err)
 	}
-	films, _ := e.db.Films(111)
+	films, _ := e.db.Films(context.Background(), 111)
 	if len(films) != 2 {
 		t.Errorf("%d films, want Anora and Café Society", len(films))
 	}
@@ -632,7 +632,7 @@ func TestTypedTextIsCleaned(t *testing.T) {
 	if _, err := e.check(e.set.Components()["modrev"], i); err != nil {
 		t.Fatal(err)
 	}
-	revs, _ := e.db.Reviews(111, 1)
+	revs, _ := e.db.Reviews(context.Background(), 111, 1)
 	if revs[0].Reviewer != "Roger" || revs[0].Excerpts[0].Text != "Fine." {
 		t.Errorf("stored %q: %q", revs[0].Reviewer, revs[0].Excerpts[0].Text)
 	}

@@ -15,13 +15,13 @@ import (
 
 // Raters is what the ratings commands need from the database.
 type Raters interface {
-	Rate(scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error)
-	Unrate(scope storage.Scope, film, user uint64) (storage.Aggregate, int, error)
-	UserRating(scope storage.Scope, film, user uint64) (storage.Rating, error)
-	Aggregate(scope storage.Scope, film uint64) (storage.Aggregate, error)
-	FilmRatings(scope storage.Scope, film uint64) ([]storage.Rating, error)
-	UserRatings(scope storage.Scope, user uint64) ([]storage.Rating, error)
-	Top(scope storage.Scope, minCount int) ([]storage.Aggregate, error)
+	Rate(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error)
+	Unrate(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Aggregate, int, error)
+	UserRating(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Rating, error)
+	Aggregate(ctx context.Context, scope storage.Scope, film uint64) (storage.Aggregate, error)
+	FilmRatings(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Rating, error)
+	UserRatings(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Rating, error)
+	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
 }
 
 var rateDef = &discordgo.ApplicationCommand{
@@ -93,13 +93,13 @@ func verdict(a storage.Aggregate) string {
 }
 
 // rate answers /rate film: [score:].
-func (s *Set) rate(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, user, err := member(i)
 	if err != nil {
 		return nil, err
 	}
 	opts := options(i)
-	film, err := s.resolve(scope, str(opts, "film"))
+	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return nil, err
 	}
@@ -108,14 +108,14 @@ func (s *Set) rate(_ context.Context, i *discordgo.InteractionCreate) (*discordg
 		return nil, err
 	}
 	if !has {
-		r, err := s.raters.UserRating(scope, film.ID, user)
+		r, err := s.raters.UserRating(ctx, scope, film.ID, user)
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", label(film), clip(film.Title, 100))
 		}
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.raters.Aggregate(scope, film.ID)
+		a, err := s.raters.Aggregate(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -124,11 +124,11 @@ func (s *Set) rate(_ context.Context, i *discordgo.InteractionCreate) (*discordg
 	if score < storage.MinScore || score > storage.MaxScore {
 		return nil, userErr("A score is a whole number from %d to %d.", storage.MinScore, storage.MaxScore)
 	}
-	return s.saveRating(scope, film, user, int(score))
+	return s.saveRating(ctx, scope, film, user, int(score))
 }
 
-func (s *Set) saveRating(scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
-	a, _, err := s.raters.Rate(scope, film.ID, user, score)
+func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
+	a, _, err := s.raters.Rate(ctx, scope, film.ID, user, score)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
@@ -148,7 +148,7 @@ func rated(film storage.Film, score int, a storage.Aggregate, what string) *disc
 
 // rateButton handles "Remove my rating" and the card's Rate menu; both act
 // for the member who clicks, never for whoever posted the message.
-func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, user, err := member(i)
 	if err != nil {
 		return nil, err
@@ -157,13 +157,13 @@ func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(scope, c.args[0])
+	film, err := s.store.Film(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}
 	switch c.action {
 	case "remove":
-		a, old, err := s.raters.Unrate(scope, film.ID, user)
+		a, old, err := s.raters.Unrate(ctx, scope, film.ID, user)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -184,11 +184,11 @@ func (s *Set) rateButton(_ context.Context, i *discordgo.InteractionCreate) (*di
 		// The menu is on the film's card: the card itself shows the new
 		// verdict (type 7), which every member sees; the menu keeps the
 		// member's pick.
-		a, _, err := s.raters.Rate(scope, film.ID, user, score)
+		a, _, err := s.raters.Rate(ctx, scope, film.ID, user, score)
 		if err != nil {
 			return nil, notFound(err, "That film was just removed.")
 		}
-		reviews, err := s.store.Reviews(scope, film.ID)
+		reviews, err := s.store.Reviews(ctx, scope, film.ID)
 		if err != nil {
 			return nil, notFound(err, "That film was just removed.")
 		}
@@ -241,35 +241,35 @@ func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.Messag
 }
 
 // filmName labels a rated film, which may have been removed since.
-func (s *Set) filmName(scope storage.Scope, id uint64) string {
-	if f, err := s.store.Film(scope, id); err == nil {
+func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
+	if f, err := s.store.Film(ctx, scope, id); err == nil {
 		return clip(label(f), 150)
 	}
 	return "(a removed film)"
 }
 
 // ratings answers /ratings film:.
-func (s *Set) ratings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, _, err := member(i)
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.resolve(scope, str(options(i), "film"))
+	film, err := s.resolve(ctx, scope, str(options(i), "film"))
 	if err != nil {
 		return nil, err
 	}
-	return s.ratingsPage(scope, film, 1, false)
+	return s.ratingsPage(ctx, scope, film, 1, false)
 }
 
-func (s *Set) ratingsPage(scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	a, err := s.raters.Aggregate(scope, film.ID)
+func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	a, err := s.raters.Aggregate(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Count == 0 {
 		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", label(film), clip(film.Title, 100))
 	}
-	rs, err := s.raters.FilmRatings(scope, film.ID)
+	rs, err := s.raters.FilmRatings(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -312,22 +312,22 @@ func pageClick(i *discordgo.InteractionCreate) (storage.Scope, customID, error) 
 }
 
 // ratingsButton turns the pages of /ratings.
-func (s *Set) ratingsButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(scope, c.args[0])
+	film, err := s.store.Film(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}
-	return s.ratingsPage(scope, film, int(c.args[1]), true)
+	return s.ratingsPage(ctx, scope, film, int(c.args[1]), true)
 }
 
 const topPerPage = 10
 
 // top answers /top [min_ratings:].
-func (s *Set) top(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, _, err := member(i)
 	if err != nil {
 		return nil, err
@@ -342,11 +342,11 @@ func (s *Set) top(_ context.Context, i *discordgo.InteractionCreate) (*discordgo
 	if minN < 1 || minN > 1_000_000 {
 		return nil, userErr("min_ratings is a whole number of at least 1.")
 	}
-	return s.topPage(scope, int(minN), 1, false)
+	return s.topPage(ctx, scope, int(minN), 1, false)
 }
 
-func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	aggs, err := s.raters.Top(scope, minN)
+func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	aggs, err := s.raters.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discord
 	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmName(scope, a.Film), a.Average(), a.Count))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmName(ctx, scope, a.Film), a.Average(), a.Count))
 	}
 	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -367,7 +367,7 @@ func (s *Set) topPage(scope storage.Scope, minN, p int, isUpdate bool) (*discord
 }
 
 // topButton turns the pages of /top; the custom id carries min_ratings.
-func (s *Set) topButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) topButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
@@ -375,11 +375,11 @@ func (s *Set) topButton(_ context.Context, i *discordgo.InteractionCreate) (*dis
 	if c.args[0] < 1 || c.args[0] > 1_000_000 {
 		return nil, errStaleButton
 	}
-	return s.topPage(scope, int(c.args[0]), int(c.args[1]), true)
+	return s.topPage(ctx, scope, int(c.args[0]), int(c.args[1]), true)
 }
 
 // myRatings answers /myratings [user:].
-func (s *Set) myRatings(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) myRatings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, user, err := member(i)
 	if err != nil {
 		return nil, err
@@ -390,11 +390,11 @@ func (s *Set) myRatings(_ context.Context, i *discordgo.InteractionCreate) (*dis
 			return nil, userErr("That is not a member.")
 		}
 	}
-	return s.myRatingsPage(scope, user, 1, false)
+	return s.myRatingsPage(ctx, scope, user, 1, false)
 }
 
-func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	rs, err := s.raters.UserRatings(scope, user)
+func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	rs, err := s.raters.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +407,7 @@ func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bo
 	}
 	var lines []string
 	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmName(scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
+		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmName(ctx, scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
@@ -415,10 +415,10 @@ func (s *Set) myRatingsPage(scope storage.Scope, user uint64, p int, isUpdate bo
 }
 
 // mineButton turns the pages of /myratings.
-func (s *Set) mineButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) mineButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
 	}
-	return s.myRatingsPage(scope, c.args[0], int(c.args[1]), true)
+	return s.myRatingsPage(ctx, scope, c.args[0], int(c.args[1]), true)
 }

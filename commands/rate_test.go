@@ -2,6 +2,7 @@ package commands
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"io"
@@ -52,7 +53,7 @@ func TestRate(t *testing.T) {
 	if !strings.Contains(embed(rm).Description, "had not rated") {
 		t.Errorf("remove by a non-rater: %q", embed(rm).Description)
 	}
-	if a, _ := e.db.Aggregate(111, 1); a.Count != 2 {
+	if a, _ := e.db.Aggregate(context.Background(), 111, 1); a.Count != 2 {
 		t.Errorf("a non-rater's remove changed the count: %d", a.Count)
 	}
 	i := click(guildA, "rate:remove:1")
@@ -61,7 +62,7 @@ func TestRate(t *testing.T) {
 	if err != nil || !strings.Contains(embed(resp).Description, "removed") {
 		t.Fatalf("remove: %v %+v", err, resp)
 	}
-	if a, _ := e.db.Aggregate(111, 1); a.Count != 1 || a.Sum != 10 {
+	if a, _ := e.db.Aggregate(context.Background(), 111, 1); a.Count != 1 || a.Sum != 10 {
 		t.Errorf("after remove: %+v", a)
 	}
 	// The card's menu rates too.
@@ -74,7 +75,7 @@ func TestRate(t *testing.T) {
 	if resp.Type != discordgo.InteractionResponseUpdateMessage || len(resp.Data.Components) != 1 || !strings.Contains(ratingField(embed(resp)), "from 2") {
 		t.Errorf("the card after rating: %+v", resp.Data)
 	}
-	if r, err := e.db.UserRating(111, 1, 42); err != nil || r.Score != 4 {
+	if r, err := e.db.UserRating(context.Background(), 111, 1, 42); err != nil || r.Score != 4 {
 		t.Errorf("menu rating: %+v %v", r, err)
 	}
 }
@@ -102,7 +103,7 @@ func TestRateBadInput(t *testing.T) {
 			t.Errorf("%s: %q, want %q", name, msg, c.want)
 		}
 	}
-	if a, _ := e.db.Aggregate(111, 1); a.Count != 0 {
+	if a, _ := e.db.Aggregate(context.Background(), 111, 1); a.Count != 0 {
 		t.Errorf("bad input stored a rating: %+v", a)
 	}
 	sel := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: "rate:select:1", Values: []string{"99"}})
@@ -111,11 +112,11 @@ func TestRateBadInput(t *testing.T) {
 
 func TestRatingsTopMine(t *testing.T) {
 	e := newEnv(t)
-	f2, _ := e.db.AddFilm(111, storage.Film{Title: "Tangerine", Year: 2015})
+	f2, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
 	for u := 1; u <= 45; u++ {
-		e.db.Rate(111, 1, uint64(u), 1+u%10)
+		e.db.Rate(context.Background(), 111, 1, uint64(u), 1+u%10)
 	}
-	e.db.Rate(111, f2.ID, 1, 10)
+	e.db.Rate(context.Background(), 111, f2.ID, 1, 10)
 	r := e.run(slash(guildA, "ratings", opt("film", "anora")))
 	em := embed(r)
 	if !strings.Contains(em.Description, "45 ratings") || !strings.Contains(em.Description, "median") || em.Image.URL != "attachment://ratings.png" {
@@ -183,11 +184,11 @@ func TestRatingsTopMine(t *testing.T) {
 func TestTopAndMyRatingsPages(t *testing.T) {
 	e := newEnv(t)
 	for k := 0; k < 25; k++ {
-		f, err := e.db.AddFilm(111, storage.Film{Title: fmt.Sprintf("Film %02d", k), Year: 2000})
+		f, err := e.db.AddFilm(context.Background(), 111, storage.Film{Title: fmt.Sprintf("Film %02d", k), Year: 2000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.db.Rate(111, f.ID, 42, 1+k%10)
+		e.db.Rate(context.Background(), 111, f.ID, 42, 1+k%10)
 	}
 	walk := func(first *discordgo.InteractionResponse) (string, int) {
 		seen, pages := embed(first).Description, 1

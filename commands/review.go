@@ -30,13 +30,13 @@ var reviewDef = &discordgo.ApplicationCommand{
 func ptr[T any](v T) *T { return &v }
 
 // review answers /review film: [excerpt:] [about:] [by:].
-func (s *Set) review(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, film, err := s.filmNamed(i)
+func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, film, err := s.filmNamed(ctx, i)
 	if err != nil {
 		return nil, err
 	}
 	opts := options(i)
-	reviews, err := s.store.Reviews(scope, film.ID)
+	reviews, err := s.store.Reviews(ctx, scope, film.ID)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
@@ -193,7 +193,7 @@ func fullView(film storage.Film, rev storage.Review, p int) (*discordgo.MessageE
 
 // reviewButton handles the buttons under a review: show (previous/next),
 // random, all (the whole review, ephemeral) and page (within it).
-func (s *Set) reviewButton(_ context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return nil, err
@@ -202,11 +202,11 @@ func (s *Set) reviewButton(_ context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.store.Review(scope, c.args[0])
+	rev, err := s.store.Review(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That review has been removed.")
 	}
-	film, err := s.store.Film(scope, rev.FilmID)
+	film, err := s.store.Film(ctx, scope, rev.FilmID)
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}
@@ -224,7 +224,7 @@ func (s *Set) reviewButton(_ context.Context, i *discordgo.InteractionCreate) (*
 		if n < 1 || n > len(rev.Excerpts) {
 			return nil, userErr("That review now has excerpts 1 to %d.", len(rev.Excerpts))
 		}
-		reviews, err := s.store.Reviews(scope, film.ID)
+		reviews, err := s.store.Reviews(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -252,11 +252,11 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if !ok || o.Name != "by" {
 		return s.filmAutocomplete(ctx, i)
 	}
-	scope, film, err := s.filmNamed(i)
+	scope, film, err := s.filmNamed(ctx, i)
 	if err != nil {
 		return choices8(nil), nil // no film yet (or a DM): nothing to suggest
 	}
-	reviews, err := s.store.Reviews(scope, film.ID)
+	reviews, err := s.store.Reviews(ctx, scope, film.ID)
 	if err != nil {
 		return choices8(nil), nil
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The built-in catalog: Anora's credits and the review the project was
@@ -34,23 +32,22 @@ func SeedReview() []Excerpt {
 	return out
 }
 
-// loadSeed adds the built-in catalog. It runs once, in the transaction
-// that marks the database seeded, so it never overwrites later changes.
-func loadSeed(tx *bolt.Tx, now time.Time) error {
+// SeedFilm is the built-in catalog's film, Anora, as shipped.
+func SeedFilm() Film {
 	raw, err := seedFS.ReadFile("seed/anora.json")
 	if err != nil {
-		return err
+		panic(err) // embedded at build time: cannot fail
 	}
 	var f Film
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return err
+		panic(err) // checked by the tests
 	}
-	f, err = createFilm(tx, BuiltIn, f, now)
-	if err != nil {
-		return err
-	}
-	// The seed review's date is fixed so every install shows the same thing.
-	posted := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
-	_, err = createReview(tx, BuiltIn, Review{FilmID: f.ID, Excerpts: SeedReview(), PostedAt: posted}, now)
-	return err
+	return f
 }
+
+// SeedPosted is the built-in review's date, fixed so every install shows
+// the same thing.
+var SeedPosted = time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// SeedFile returns the embedded seed file name (for tests).
+func SeedFile(name string) ([]byte, error) { return seedFS.ReadFile("seed/" + name) }

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // backups is when and where the running bot copies its database.
@@ -67,7 +67,7 @@ func isBackupName(name string) bool {
 // startBackups copies db into b.dir now and every b.every until ctx ends,
 // keeping the newest b.keep copies. The returned wait blocks until a copy
 // under way is finished, so the database can close after it.
-func startBackups(ctx context.Context, db *storage.DB, b backups, log *slog.Logger) (wait func()) {
+func startBackups(ctx context.Context, db *bolt.DB, b backups, log *slog.Logger) (wait func()) {
 	if b.dir == "" {
 		return func() {}
 	}
@@ -95,7 +95,7 @@ func startBackups(ctx context.Context, db *storage.DB, b backups, log *slog.Logg
 // beyond b.keep. Only files named exactly as the bot names its backups
 // are counted or removed, and never the live database itself, whatever
 // its name (compared by file identity, so links and odd paths count).
-func backupOnce(db *storage.DB, b backups, now time.Time) error {
+func backupOnce(db *bolt.DB, b backups, now time.Time) error {
 	if err := os.MkdirAll(b.dir, 0o700); err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "filmbot backup: no database at %s (FILMBOT_DB)\n", cfg.DB)
 		return 1
 	}
-	db, msg := openStore(cfg, storage.Options{ReadOnly: true}, nil)
+	db, msg := openStore(cfg, bolt.Options{ReadOnly: true}, nil)
 	if db == nil {
 		if strings.Contains(msg, "in use by another process") {
 			msg = cfg.DB + " is in use by a running filmbot; set FILMBOT_BACKUP_DIR and it makes its own backups"
@@ -155,7 +155,7 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "filmbot backup:", err)
 		return 1
 	}
-	cp, err := storage.Open(args[0], storage.Options{NoSeed: true})
+	cp, err := bolt.Open(args[0], bolt.Options{NoSeed: true})
 	if err == nil {
 		err = cp.Check()
 		cp.Close()

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // aggregateIn opens a database file and returns server 111's Anora count.
 func aggregateIn(t *testing.T, path string) int {
 	t.Helper()
-	db, err := storage.Open(path, storage.Options{NoSeed: true, LockTimeout: time.Second})
+	db, err := bolt.Open(path, bolt.Options{NoSeed: true, LockTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,11 +25,11 @@ func aggregateIn(t *testing.T, path string) int {
 	if err := db.Check(); err != nil {
 		t.Error(err)
 	}
-	films, err := db.Films(storage.BuiltIn)
+	films, err := db.Films(context.Background(), storage.BuiltIn)
 	if err != nil || len(films) == 0 {
 		t.Fatalf("no films in %s: %v", path, err)
 	}
-	a, err := db.Aggregate(111, films[0].ID)
+	a, err := db.Aggregate(context.Background(), 111, films[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestBackupCommand(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
 		t.Error("backing up a missing database created one")
 	}
-	held, err := storage.Open(db, storage.Options{})
+	held, err := bolt.Open(db, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,13 +83,13 @@ func TestBackupCommand(t *testing.T) {
 // newest few kept, other files left alone.
 func TestScheduledBackups(t *testing.T) {
 	dir := t.TempDir()
-	db, err := storage.Open(filepath.Join(dir, "f.db"), storage.Options{})
+	db, err := bolt.Open(filepath.Join(dir, "f.db"), bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	films, _ := db.Films(storage.BuiltIn)
-	if _, _, err := db.Rate(111, films[0].ID, 1, 9); err != nil {
+	films, _ := db.Films(context.Background(), storage.BuiltIn)
+	if _, _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
 		t.Fatal(err)
 	}
 	bdir := filepath.Join(dir, "backups")

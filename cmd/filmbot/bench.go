@@ -17,6 +17,7 @@ import (
 
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // runBench drives concurrent members through a sandbox against the real
@@ -239,12 +240,12 @@ func pace(ctx context.Context, n int, rate float64, members int, job func(w, k i
 // storageAlone rates Anora n times in a fresh store at path, at rate per
 // second from members goroutines, and returns how long each DB.Rate took.
 func storageAlone(ctx context.Context, path string, n int, rate float64, members int) ([]time.Duration, error) {
-	db, err := storage.Open(path, storage.Options{})
+	db, err := bolt.Open(path, bolt.Options{})
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	films, err := db.Films(storage.BuiltIn)
+	films, err := db.Films(context.Background(), storage.BuiltIn)
 	if err != nil || len(films) == 0 {
 		return nil, fmt.Errorf("no seed film: %v", err)
 	}
@@ -256,7 +257,7 @@ func storageAlone(ctx context.Context, path string, n int, rate float64, members
 	var failed error
 	pace(ctx, n, rate, members, func(w, k int) sample {
 		t := time.Now()
-		_, _, err := db.Rate(scope, films[0].ID, uint64(700000000000000000+w), k%10+1)
+		_, _, err := db.Rate(context.Background(), scope, films[0].ID, uint64(700000000000000000+w), k%10+1)
 		return sample{latency: time.Since(t), err: err}
 	}, func(_ int, s sample) {
 		if s.err != nil {

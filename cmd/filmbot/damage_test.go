@@ -11,9 +11,10 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // Backups prune only files the bot wrote as backups: never the live
@@ -23,13 +24,13 @@ func TestBackupsNeverDeleteTheLiveDatabase(t *testing.T) {
 		t.Run(live, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, live)
-			db, err := storage.Open(path, storage.Options{})
+			db, err := bolt.Open(path, bolt.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			films, _ := db.Films(storage.BuiltIn)
-			if _, _, err := db.Rate(111, films[0].ID, 1, 9); err != nil {
+			films, _ := db.Films(context.Background(), storage.BuiltIn)
+			if _, _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
 				t.Fatal(err)
 			}
 			lookalike := filepath.Join(dir, "filmbot-old.db")
@@ -95,13 +96,13 @@ func TestBackupLeavesTheSourceUntouched(t *testing.T) {
 
 func usedBytes(t *testing.T, path string) int {
 	t.Helper()
-	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	b, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
 	var n int64
-	b.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	b.View(func(tx *bbolt.Tx) error { n = tx.Size(); return nil })
 	return int(n)
 }
 
@@ -126,13 +127,13 @@ func TestDamagedDatabaseIsReported(t *testing.T) {
 	}
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
-	db, err := storage.Open(good, storage.Options{})
+	db, err := bolt.Open(good, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	films, _ := db.Films(storage.BuiltIn)
+	films, _ := db.Films(context.Background(), storage.BuiltIn)
 	for u := range uint64(3000) { // enough ratings for many pages
-		if _, _, err := db.Rate(storage.Scope(100+u%7), films[0].ID, u+1, int(u%10)+1); err != nil {
+		if _, _, err := db.Rate(context.Background(), storage.Scope(100+u%7), films[0].ID, u+1, int(u%10)+1); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // live is the real bot, as `filmbot run` builds it, connected through
@@ -461,7 +462,7 @@ func TestBinarySIGTERM(t *testing.T) {
 	if !strings.Contains(logs.String(), "database closed") {
 		t.Errorf("database not closed cleanly:\n%s", logs.String())
 	}
-	st, err := storage.Open(db, storage.Options{LockTimeout: time.Second})
+	st, err := bolt.Open(db, bolt.Options{LockTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +470,7 @@ func TestBinarySIGTERM(t *testing.T) {
 	if err := st.Check(); err != nil {
 		t.Error(err)
 	}
-	if r, err := st.UserRating(100000000000000001, 1, 500000000000000002); err != nil || r.Score != 9 {
+	if r, err := st.UserRating(context.Background(), 100000000000000001, 1, 500000000000000002); err != nil || r.Score != 9 {
 		t.Errorf("confirmed rating lost: %+v %v", r, err)
 	}
 	t.Logf("%d of %d interactions in flight at SIGTERM were answered", answered, len(ixs))

@@ -25,7 +25,7 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
-	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 func main() {
@@ -224,7 +224,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	db, msg := openStore(cfg, storage.Options{}, log)
+	db, msg := openStore(cfg, bolt.Options{}, log)
 	if db == nil {
 		log.Error(msg)
 		return 1

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/limits"
-	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 func env(db string, extra ...string) func(string) string {
@@ -156,7 +156,7 @@ func TestTryModeratorForms(t *testing.T) {
 
 func TestTryWhileTheDatabaseIsHeld(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
-	held, err := storage.Open(db, storage.Options{})
+	held, err := bolt.Open(db, bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/filmbot/filmbot/playground"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // runPlayground starts a sandbox in-process, connects the real bot to it
@@ -100,14 +101,14 @@ func dbNote(cfg Config) string {
 // admin would do first with /settings mod-role: name the role its
 // moderator has (sandbox.ModeratorRole). A role already set is kept.
 func nameModeratorRole(cfg Config) string {
-	db, msg := openStore(cfg, storage.Options{}, nil)
+	db, msg := openStore(cfg, bolt.Options{}, nil)
 	if db == nil {
 		return msg
 	}
 	defer db.Close()
 	scope, err := storage.ParseScope(sandbox.Moderator.GuildID)
 	if err == nil {
-		_, err = db.UpdateSettings(scope, func(s *storage.Settings) {
+		_, err = db.UpdateSettings(context.Background(), scope, func(s *storage.Settings) {
 			if s.ModRole == "" {
 				s.ModRole = sandbox.ModeratorRole
 			}

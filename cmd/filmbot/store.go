@@ -8,16 +8,17 @@ import (
 	"strings"
 
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // openStore opens FILMBOT_DB for a subcommand. On failure it returns the
 // one line to show: for a damaged file, what happened, where the backups
 // are and how to restore one.
-func openStore(cfg Config, opts storage.Options, log *slog.Logger) (*storage.DB, string) {
+func openStore(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string) {
 	if log != nil && opts.OnDamage == nil {
 		opts.OnDamage = func(err error) { log.Error("a damaged record was skipped", "err", err) }
 	}
-	db, err := storage.Open(cfg.DB, opts)
+	db, err := bolt.Open(cfg.DB, opts)
 	if err == nil {
 		return db, ""
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // try runs one interaction through the bot's routing and handlers against
@@ -64,7 +65,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if *asJSON {
 		notes = stderr
 	}
-	db, msg := openStore(cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)))
+	db, msg := openStore(cfg, bolt.Options{}, slog.New(slog.NewTextHandler(stderr, nil)))
 	if db == nil {
 		fmt.Fprintln(stderr, "filmbot try:", msg)
 		return 1

@@ -1,30 +1,18 @@
-package storage
+package bolt
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
-
-// Errors of the moderators' writes.
-var (
-	ErrBuiltIn = errors.New("the built-in catalog cannot be changed by a server")
-	ErrExists  = errors.New("already exists")
-)
-
-// Settings are a server's own settings.
-type Settings struct {
-	ReviewsChannel string `json:"reviews_channel,omitempty"` // where new reviews are announced
-	ModRole        string `json:"mod_role,omitempty"`        // a role whose members are moderators
-}
 
 // Settings returns scope's settings (zero when never set).
-func (db *DB) Settings(scope Scope) (Settings, error) {
+func (db *DB) Settings(_ context.Context, scope Scope) (Settings, error) {
 	var s Settings
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		var err error
 		s, err = getSettings(tx, scope)
 		return err
@@ -33,9 +21,9 @@ func (db *DB) Settings(scope Scope) (Settings, error) {
 }
 
 // UpdateSettings changes scope's settings with fn in one transaction.
-func (db *DB) UpdateSettings(scope Scope, fn func(*Settings)) (Settings, error) {
+func (db *DB) UpdateSettings(_ context.Context, scope Scope, fn func(*Settings)) (Settings, error) {
 	var s Settings
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		var err error
 		if s, err = getSettings(tx, scope); err != nil {
 			return err
@@ -46,7 +34,7 @@ func (db *DB) UpdateSettings(scope Scope, fn func(*Settings)) (Settings, error) 
 	return s, err
 }
 
-func getSettings(tx *bolt.Tx, scope Scope) (Settings, error) {
+func getSettings(tx *bbolt.Tx, scope Scope) (Settings, error) {
 	k := key(uint64(scope))
 	if v := tx.Bucket(bucketSettings).Get(k); v != nil {
 		return decodeRecord[Settings](bucketSettings, k, v)
@@ -56,7 +44,7 @@ func getSettings(tx *bolt.Tx, scope Scope) (Settings, error) {
 
 // sameFilm finds a film visible in scope with f's title (case and spacing
 // aside) and year, other than f itself.
-func sameFilm(tx *bolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
+func sameFilm(tx *bbolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
 	films := decodeVisible[Film](tx, bucketFilms, scope, func(error) {})
 	for _, o := range films {
 		if o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
@@ -70,11 +58,11 @@ func sameFilm(tx *bolt.Tx, scope Scope, f Film, fold func(string) string) (Film,
 // with the same title and year (the year tells remakes apart). fold
 // normalises titles for the comparison. On ErrExists it returns the
 // existing film.
-func (db *DB) CreateFilm(scope Scope, f Film, fold func(string) string) (Film, error) {
+func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film, fold func(string) string) (Film, error) {
 	if scope == BuiltIn {
 		return f, ErrBuiltIn
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		f.ID = 0
 		if o, ok := sameFilm(tx, scope, f, fold); ok {
 			f = o
@@ -89,8 +77,8 @@ func (db *DB) CreateFilm(scope Scope, f Film, fold func(string) string) (Film, e
 
 // UpdateFilm replaces a server's film with f (same id), keeping its
 // creation record. Built-in films cannot be changed.
-func (db *DB) UpdateFilm(scope Scope, f Film, fold func(string) string) (Film, error) {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(string) string) (Film, error) {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		old, err := getFilm(tx, scope, f.ID)
 		if err != nil {
 			return err
@@ -103,14 +91,17 @@ func (db *DB) UpdateFilm(scope Scope, f Film, fold func(string) string) (Film, e
 			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
 		}
 		f.Scope, f.CreatedAt, f.CreatedBy, f.UpdatedAt = scope, old.CreatedAt, old.CreatedBy, db.now().UTC()
+		if err := bumpCatalog(tx, scope); err != nil {
+			return err
+		}
 		return putJSON(tx.Bucket(bucketFilms), key(uint64(scope), f.ID), f)
 	})
 	return f, err
 }
 
 // FilmUsage counts what goes with a film in scope: reviews and ratings.
-func (db *DB) FilmUsage(scope Scope, film uint64) (reviews, ratings int, err error) {
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+func (db *DB) FilmUsage(_ context.Context, scope Scope, film uint64) (reviews, ratings int, err error) {
+	err = db.bolt.View(func(tx *bbolt.Tx) error {
 		reviews = countPrefix(tx.Bucket(bucketReviews), key(uint64(scope), film))
 		ratings = countPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film))
 		return nil
@@ -118,7 +109,7 @@ func (db *DB) FilmUsage(scope Scope, film uint64) (reviews, ratings int, err err
 	return reviews, ratings, err
 }
 
-func countPrefix(b *bolt.Bucket, p []byte) int {
+func countPrefix(b *bbolt.Bucket, p []byte) int {
 	n := 0
 	for range withPrefix(b, p) {
 		n++
@@ -128,8 +119,8 @@ func countPrefix(b *bolt.Bucket, p []byte) int {
 
 // DeleteFilm removes a server's film with its reviews and ratings in that
 // server, in one transaction.
-func (db *DB) DeleteFilm(scope Scope, film uint64) error {
-	return db.writer.do(func(tx *bolt.Tx) error {
+func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
+	return db.writer.do(func(tx *bbolt.Tx) error {
 		f, err := getFilm(tx, scope, film)
 		if err != nil {
 			return err
@@ -158,14 +149,17 @@ func (db *DB) DeleteFilm(scope Scope, film uint64) error {
 		if err := tx.Bucket(bucketAggregates).Delete(p); err != nil {
 			return err
 		}
+		if err := bumpCatalog(tx, scope); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketFilms).Delete(p)
 	})
 }
 
 // UpdateReview replaces the text, reviewer and pull quote of a review
 // that belongs to scope.
-func (db *DB) UpdateReview(scope Scope, r Review) (Review, error) {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+func (db *DB) UpdateReview(_ context.Context, scope Scope, r Review) (Review, error) {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		old, k, err := ownReview(tx, scope, r.ID)
 		if err != nil {
 			return err
@@ -181,9 +175,9 @@ func (db *DB) UpdateReview(scope Scope, r Review) (Review, error) {
 }
 
 // DeleteReview removes a review that belongs to scope; ratings stay.
-func (db *DB) DeleteReview(scope Scope, id uint64) (Review, error) {
+func (db *DB) DeleteReview(_ context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		var k []byte
 		var err error
 		r, k, err = ownReview(tx, scope, id)
@@ -199,7 +193,7 @@ func (db *DB) DeleteReview(scope Scope, id uint64) (Review, error) {
 }
 
 // ownReview finds review id if scope owns it (not a built-in one).
-func ownReview(tx *bolt.Tx, scope Scope, id uint64) (Review, []byte, error) {
+func ownReview(tx *bbolt.Tx, scope Scope, id uint64) (Review, []byte, error) {
 	var r Review
 	loc := tx.Bucket(bucketReviewIDs).Get(key(id))
 	if len(loc) != 16 {

@@ -1,74 +1,20 @@
-package storage
+package bolt
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
-
-// Scores run from MinScore to MaxScore.
-const (
-	MinScore = 1
-	MaxScore = 10
-)
-
-// ErrScore is returned for a score outside MinScore..MaxScore.
-var ErrScore = errors.New("score out of range")
-
-// Rating is one member's score of a film in one server.
-type Rating struct {
-	Film  uint64
-	User  uint64
-	Score int
-	At    time.Time
-}
-
-// Aggregate is a film's ratings in one server, kept in the same
-// transaction as every rating so it always agrees with them.
-type Aggregate struct {
-	Film  uint64
-	Sum   int
-	Count int
-	Hist  [MaxScore]int // Hist[s-1] ratings of score s
-}
-
-// Average is the mean score, 0 when there are no ratings.
-func (a Aggregate) Average() float64 {
-	if a.Count == 0 {
-		return 0
-	}
-	return float64(a.Sum) / float64(a.Count)
-}
-
-// Median is the middle score (the mean of the two middle ones for an even
-// count), 0 when there are no ratings.
-func (a Aggregate) Median() float64 {
-	if a.Count == 0 {
-		return 0
-	}
-	at := func(k int) int { // k-th smallest score, 0-based
-		for s, n := range a.Hist {
-			if k < n {
-				return s + 1
-			}
-			k -= n
-		}
-		return MaxScore
-	}
-	if a.Count%2 == 1 {
-		return float64(at(a.Count / 2))
-	}
-	return float64(at(a.Count/2-1)+at(a.Count/2)) / 2
-}
 
 // setRating writes user's score of film in scope (score 0 removes it) and
 // adjusts the aggregate in the same transaction. It returns the new
 // aggregate and the previous score (0 for none).
-func setRating(tx *bolt.Tx, scope Scope, film, user uint64, score int, now time.Time) (Aggregate, int, error) {
+func setRating(tx *bbolt.Tx, scope Scope, film, user uint64, score int, now time.Time) (Aggregate, int, error) {
 	if scope == BuiltIn {
 		return Aggregate{}, 0, errors.New("ratings belong to a server")
 	}
@@ -130,7 +76,7 @@ func setRating(tx *bolt.Tx, scope Scope, film, user uint64, score int, now time.
 // Rate saves or replaces user's score of film in scope. It returns when the
 // rating is on disk, with the film's new aggregate and the previous score
 // (0 for none). Concurrent calls are committed together (see writer).
-func (db *DB) Rate(scope Scope, film, user uint64, score int) (Aggregate, int, error) {
+func (db *DB) Rate(_ context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error) {
 	if score < MinScore || score > MaxScore {
 		return Aggregate{}, 0, fmt.Errorf("%w: %d", ErrScore, score)
 	}
@@ -139,14 +85,14 @@ func (db *DB) Rate(scope Scope, film, user uint64, score int) (Aggregate, int, e
 
 // Unrate removes user's rating of film in scope, returning the new
 // aggregate and the score removed (0 if there was none).
-func (db *DB) Unrate(scope Scope, film, user uint64) (Aggregate, int, error) {
+func (db *DB) Unrate(_ context.Context, scope Scope, film, user uint64) (Aggregate, int, error) {
 	return db.writeRating(scope, film, user, 0)
 }
 
 func (db *DB) writeRating(scope Scope, film, user uint64, score int) (Aggregate, int, error) {
 	var a Aggregate
 	var old int
-	err := db.writer.do(func(tx *bolt.Tx) error {
+	err := db.writer.do(func(tx *bbolt.Tx) error {
 		var err error
 		a, old, err = setRating(tx, scope, film, user, score, db.now())
 		return err
@@ -155,9 +101,9 @@ func (db *DB) writeRating(scope Scope, film, user uint64, score int) (Aggregate,
 }
 
 // UserRating returns user's rating of film in scope, or ErrNotFound.
-func (db *DB) UserRating(scope Scope, film, user uint64) (Rating, error) {
-	r := Rating{Film: film, User: user}
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+func (db *DB) UserRating(_ context.Context, scope Scope, film, user uint64) (Rating, error) {
+	r := Rating{Scope: scope, Film: film, User: user}
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		k := key(uint64(scope), film, user)
 		v := tx.Bucket(bucketRatings).Get(k)
 		if v == nil {
@@ -171,9 +117,9 @@ func (db *DB) UserRating(scope Scope, film, user uint64) (Rating, error) {
 }
 
 // Aggregate returns film's ratings summary in scope (zero when unrated).
-func (db *DB) Aggregate(scope Scope, film uint64) (Aggregate, error) {
+func (db *DB) Aggregate(_ context.Context, scope Scope, film uint64) (Aggregate, error) {
 	var a Aggregate
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		k := key(uint64(scope), film)
 		var err error
 		a, err = decodeAggregate(bucketAggregates, k, film, tx.Bucket(bucketAggregates).Get(k))
@@ -184,16 +130,16 @@ func (db *DB) Aggregate(scope Scope, film uint64) (Aggregate, error) {
 
 // FilmRatings lists every rating of film in scope, highest score first,
 // then oldest first.
-func (db *DB) FilmRatings(scope Scope, film uint64) ([]Rating, error) {
+func (db *DB) FilmRatings(_ context.Context, scope Scope, film uint64) ([]Rating, error) {
 	var out []Rating
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film)) {
 			s, at, err := decodeRating(bucketRatings, k, v)
 			if err != nil {
 				db.onDamage(err)
 				continue
 			}
-			out = append(out, Rating{Film: film, User: binary.BigEndian.Uint64(k[16:]), Score: s, At: at})
+			out = append(out, Rating{Scope: scope, Film: film, User: binary.BigEndian.Uint64(k[16:]), Score: s, At: at})
 		}
 		return nil
 	})
@@ -207,16 +153,16 @@ func (db *DB) FilmRatings(scope Scope, film uint64) ([]Rating, error) {
 }
 
 // UserRatings lists user's ratings in scope, newest first.
-func (db *DB) UserRatings(scope Scope, user uint64) ([]Rating, error) {
+func (db *DB) UserRatings(_ context.Context, scope Scope, user uint64) ([]Rating, error) {
 	var out []Rating
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketUserRatings), key(uint64(scope), user)) {
 			s, at, err := decodeRating(bucketUserRatings, k, v)
 			if err != nil {
 				db.onDamage(err)
 				continue
 			}
-			out = append(out, Rating{Film: binary.BigEndian.Uint64(k[16:]), User: user, Score: s, At: at})
+			out = append(out, Rating{Scope: scope, Film: binary.BigEndian.Uint64(k[16:]), User: user, Score: s, At: at})
 		}
 		return nil
 	})
@@ -227,9 +173,9 @@ func (db *DB) UserRatings(scope Scope, user uint64) ([]Rating, error) {
 // Top returns the aggregates of scope's films with at least minCount
 // ratings, best average first, ties broken by more ratings. It reads only
 // the aggregates: its cost grows with the films rated, not the ratings.
-func (db *DB) Top(scope Scope, minCount int) ([]Aggregate, error) {
+func (db *DB) Top(_ context.Context, scope Scope, minCount int) ([]Aggregate, error) {
 	var out []Aggregate
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketAggregates), key(uint64(scope))) {
 			a, err := decodeAggregate(bucketAggregates, k, idAt(k, 1), v)
 			if err != nil {

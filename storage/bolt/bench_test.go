@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"path/filepath"
@@ -7,19 +7,19 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // rawGroupCommit is the baseline: the least a group commit over bbolt can
 // do for one rating (one key put per write, one fsync per group), with no
 // aggregates, no validation and no indexes.
 func rawGroupCommit(b *testing.B, writers, total int) time.Duration {
-	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+	db, err := bbolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("r")); return err })
+	db.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("r")); return err })
 	type req struct {
 		k    []byte
 		done chan error
@@ -40,7 +40,7 @@ func rawGroupCommit(b *testing.B, writers, total int) time.Duration {
 					break drain
 				}
 			}
-			err := db.Update(func(tx *bolt.Tx) error {
+			err := db.Update(func(tx *bbolt.Tx) error {
 				bk := tx.Bucket([]byte("r"))
 				for _, r := range group {
 					if err := bk.Put(r.k, []byte{5}); err != nil {
@@ -101,7 +101,7 @@ func BenchmarkRate(b *testing.B) {
 			const g = Scope(1)
 			b.ResetTimer()
 			ours := drive(writers, b.N, func(n uint64) error {
-				_, _, err := db.Rate(g, 1, n, int(n%10)+1)
+				_, _, err := db.Rate(ctx, g, 1, n, int(n%10)+1)
 				return err
 			})
 			b.StopTimer()

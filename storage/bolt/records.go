@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"encoding/binary"
@@ -17,19 +17,13 @@ func damaged(bucket, k []byte, format string, args ...any) error {
 	return fmt.Errorf("%w: record %x in bucket %q: %s", ErrDamaged, k, bucket, fmt.Sprintf(format, args...))
 }
 
-// checked is a JSON record that can tell whether it agrees with its key.
-type checked[T any] interface {
-	*T
-	check(k []byte) error
-}
-
 // decodeRecord decodes and checks the JSON record v stored at k in bucket.
-func decodeRecord[T any, P checked[T]](bucket, k, v []byte) (T, error) {
+func decodeRecord[T any](bucket, k, v []byte) (T, error) {
 	var rec T
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return rec, damaged(bucket, k, "%v", err)
 	}
-	if err := P(&rec).check(k); err != nil {
+	if err := checkRecord(&rec, k); err != nil {
 		return rec, damaged(bucket, k, "%v", err)
 	}
 	return rec, nil
@@ -43,31 +37,30 @@ func idAt(k []byte, n int) uint64 {
 	return binary.BigEndian.Uint64(k[8*n:])
 }
 
-func (f *Film) check(k []byte) error {
-	switch {
-	case len(k) != 16:
-		return fmt.Errorf("key of %d bytes", len(k))
-	case f.ID != idAt(k, 1) || f.Scope != Scope(idAt(k, 0)):
-		return fmt.Errorf("holds film %d of scope %d", f.ID, f.Scope)
-	case f.Title == "":
-		return fmt.Errorf("film without a title")
+// checkRecord tells whether a decoded record agrees with its key.
+func checkRecord(rec any, k []byte) error {
+	switch r := rec.(type) {
+	case *Film:
+		switch {
+		case len(k) != 16:
+			return fmt.Errorf("key of %d bytes", len(k))
+		case r.ID != idAt(k, 1) || r.Scope != Scope(idAt(k, 0)):
+			return fmt.Errorf("holds film %d of scope %d", r.ID, r.Scope)
+		case r.Title == "":
+			return fmt.Errorf("film without a title")
+		}
+	case *Review:
+		switch {
+		case len(k) != 24:
+			return fmt.Errorf("key of %d bytes", len(k))
+		case r.Scope != Scope(idAt(k, 0)) || r.FilmID != idAt(k, 1) || r.ID != idAt(k, 2):
+			return fmt.Errorf("holds review %d of film %d, scope %d", r.ID, r.FilmID, r.Scope)
+		case len(r.Excerpts) == 0:
+			return fmt.Errorf("review without text")
+		}
 	}
 	return nil
 }
-
-func (r *Review) check(k []byte) error {
-	switch {
-	case len(k) != 24:
-		return fmt.Errorf("key of %d bytes", len(k))
-	case r.Scope != Scope(idAt(k, 0)) || r.FilmID != idAt(k, 1) || r.ID != idAt(k, 2):
-		return fmt.Errorf("holds review %d of film %d, scope %d", r.ID, r.FilmID, r.Scope)
-	case len(r.Excerpts) == 0:
-		return fmt.Errorf("review without text")
-	}
-	return nil
-}
-
-func (s *Settings) check([]byte) error { return nil }
 
 // rating records: score (1 byte) then the time in unix nanoseconds.
 func encodeRating(score int, at time.Time) []byte {

@@ -1,51 +1,21 @@
-package storage
+package bolt
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
-
-// Film is a film in a catalog, with its credits.
-type Film struct {
-	ID               uint64    `json:"id"`
-	Scope            Scope     `json:"scope"`
-	Title            string    `json:"title"`
-	Year             int       `json:"year"`
-	Runtime          int       `json:"runtime,omitempty"` // minutes
-	Country          string    `json:"country,omitempty"`
-	Languages        []string  `json:"languages,omitempty"`
-	Aliases          []string  `json:"aliases,omitempty"`
-	Directors        []string  `json:"directors,omitempty"`
-	Writers          []string  `json:"writers,omitempty"`
-	Editors          []string  `json:"editors,omitempty"`
-	Cinematographers []string  `json:"cinematographers,omitempty"`
-	Producers        []string  `json:"producers,omitempty"`
-	Premiere         string    `json:"premiere,omitempty"`
-	Release          string    `json:"release,omitempty"`
-	Awards           []string  `json:"awards,omitempty"`
-	Cast             []Role    `json:"cast,omitempty"`
-	CreatedBy        string    `json:"created_by,omitempty"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
-}
-
-// Role is one actor's part in a film, with an optional note on the role.
-type Role struct {
-	Actor string `json:"actor"`
-	Role  string `json:"role"`
-	Note  string `json:"note,omitempty"`
-}
 
 // Films lists the films visible in scope: the built-in catalog and, for a
 // server, its own films; ordered by title then year.
-func (db *DB) Films(scope Scope) ([]Film, error) {
+func (db *DB) Films(_ context.Context, scope Scope) ([]Film, error) {
 	var films []Film
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		films = decodeVisible[Film](tx, bucketFilms, scope, db.onDamage)
 		return nil
 	})
@@ -59,9 +29,9 @@ func (db *DB) Films(scope Scope) ([]Film, error) {
 }
 
 // Film returns film id if it is visible in scope, or ErrNotFound.
-func (db *DB) Film(scope Scope, id uint64) (Film, error) {
+func (db *DB) Film(_ context.Context, scope Scope, id uint64) (Film, error) {
 	var f Film
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		var err error
 		f, err = getFilm(tx, scope, id)
 		return err
@@ -70,7 +40,7 @@ func (db *DB) Film(scope Scope, id uint64) (Film, error) {
 }
 
 // getFilm finds film id in scope's own films or the built-in catalog.
-func getFilm(tx *bolt.Tx, scope Scope, id uint64) (Film, error) {
+func getFilm(tx *bbolt.Tx, scope Scope, id uint64) (Film, error) {
 	var f Film
 	for _, s := range visible(scope) {
 		k := key(uint64(s), id)
@@ -83,7 +53,7 @@ func getFilm(tx *bolt.Tx, scope Scope, id uint64) (Film, error) {
 
 // filmExists is getFilm without decoding: the single writer checks it for
 // every rating, so it must be cheap.
-func filmExists(tx *bolt.Tx, scope Scope, id uint64) bool {
+func filmExists(tx *bbolt.Tx, scope Scope, id uint64) bool {
 	b := tx.Bucket(bucketFilms)
 	var k [16]byte // Get does not keep the key: it can live on the stack
 	binary.BigEndian.PutUint64(k[8:], id)
@@ -95,8 +65,8 @@ func filmExists(tx *bolt.Tx, scope Scope, id uint64) bool {
 }
 
 // AddFilm stores a new film in scope and returns it with its id and times set.
-func (db *DB) AddFilm(scope Scope, f Film) (Film, error) {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+func (db *DB) AddFilm(_ context.Context, scope Scope, f Film) (Film, error) {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		var err error
 		f, err = createFilm(tx, scope, f, db.now())
 		return err
@@ -104,7 +74,7 @@ func (db *DB) AddFilm(scope Scope, f Film) (Film, error) {
 	return f, err
 }
 
-func createFilm(tx *bolt.Tx, scope Scope, f Film, now time.Time) (Film, error) {
+func createFilm(tx *bbolt.Tx, scope Scope, f Film, now time.Time) (Film, error) {
 	b := tx.Bucket(bucketFilms)
 	id, err := b.NextSequence()
 	if err != nil {
@@ -112,6 +82,9 @@ func createFilm(tx *bolt.Tx, scope Scope, f Film, now time.Time) (Film, error) {
 	}
 	f.ID, f.Scope = id, scope
 	f.CreatedAt, f.UpdatedAt = now.UTC(), now.UTC()
+	if err := bumpCatalog(tx, scope); err != nil {
+		return f, err
+	}
 	return f, putJSON(b, key(uint64(scope), id), f)
 }
 
@@ -123,7 +96,7 @@ func visible(scope Scope) []Scope {
 	return []Scope{BuiltIn, scope}
 }
 
-func putJSON(b *bolt.Bucket, k []byte, v any) error {
+func putJSON(b *bbolt.Bucket, k []byte, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -1,11 +1,11 @@
-package storage
+package bolt
 
 import (
 	"errors"
 	"fmt"
 	"sync"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
 
 // writer is a group commit: one goroutine takes every write queued while
@@ -14,7 +14,7 @@ import (
 // writer, and db.Batch's fixed delay measured slower than this here.
 // Each caller returns only after its write is on disk.
 type writer struct {
-	db    *bolt.DB
+	db    *bbolt.DB
 	queue chan *writeReq
 	done  chan struct{}
 
@@ -23,7 +23,7 @@ type writer struct {
 }
 
 type writeReq struct {
-	fn  func(*bolt.Tx) error
+	fn  func(*bbolt.Tx) error
 	err chan error
 }
 
@@ -32,7 +32,7 @@ const maxGroup = 1024
 
 var errClosed = errors.New("database closed")
 
-func newWriter(db *bolt.DB) *writer {
+func newWriter(db *bbolt.DB) *writer {
 	w := &writer{db: db, queue: make(chan *writeReq, maxGroup), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -42,7 +42,7 @@ func newWriter(db *bolt.DB) *writer {
 // returns once that transaction is committed. fn must check everything
 // that can fail before it writes: an error from fn is its caller's alone,
 // and its writes are undone by running the group again without it.
-func (w *writer) do(fn func(*bolt.Tx) error) error {
+func (w *writer) do(fn func(*bbolt.Tx) error) error {
 	req := &writeReq{fn: fn, err: make(chan error, 1)}
 	w.mu.RLock()
 	if w.closed {
@@ -84,7 +84,7 @@ func (w *writer) commit(group []*writeReq) {
 	for len(group) > 0 {
 		failed := -1
 		var ferr error
-		err := w.db.Update(func(tx *bolt.Tx) error {
+		err := w.db.Update(func(tx *bbolt.Tx) error {
 			for k, r := range group {
 				if err := r.run(tx); err != nil {
 					failed, ferr = k, err
@@ -107,7 +107,7 @@ func (w *writer) commit(group []*writeReq) {
 // run runs the request's write, turning a panic into its error: the
 // writer goroutine has no one above it to recover, and one bad write
 // must fail alone rather than end the process.
-func (r *writeReq) run(tx *bolt.Tx) (err error) {
+func (r *writeReq) run(tx *bbolt.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("a write panicked: %v", p)

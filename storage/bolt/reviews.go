@@ -1,41 +1,22 @@
-package storage
+package bolt
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	bbolt "go.etcd.io/bbolt"
 )
-
-// Review is one review of a film, split into excerpts (paragraphs).
-type Review struct {
-	ID     uint64 `json:"id"`
-	FilmID uint64 `json:"film_id"`
-	Scope  Scope  `json:"scope"`
-	// Reviewer is the name shown; "" marks the built-in featured review,
-	// whose author is not named.
-	Reviewer  string    `json:"reviewer,omitempty"`
-	PullQuote string    `json:"pull_quote,omitempty"`
-	Excerpts  []Excerpt `json:"excerpts"`
-	PostedBy  string    `json:"posted_by,omitempty"` // user id of the moderator
-	PostedAt  time.Time `json:"posted_at"`
-}
-
-// Excerpt is one paragraph of a review.
-type Excerpt struct {
-	Text    string `json:"text"`
-	Spoiler bool   `json:"spoiler,omitempty"`
-}
 
 // Reviews lists the reviews of film visible in scope, newest first.
 // It fails with ErrNotFound when the film is not visible in scope.
-func (db *DB) Reviews(scope Scope, film uint64) ([]Review, error) {
+func (db *DB) Reviews(_ context.Context, scope Scope, film uint64) ([]Review, error) {
 	var out []Review
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		if _, err := getFilm(tx, scope, film); err != nil {
 			return err
 		}
@@ -52,9 +33,9 @@ func (db *DB) Reviews(scope Scope, film uint64) ([]Review, error) {
 }
 
 // Review returns review id if it is visible in scope, or ErrNotFound.
-func (db *DB) Review(scope Scope, id uint64) (Review, error) {
+func (db *DB) Review(_ context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		loc := tx.Bucket(bucketReviewIDs).Get(key(id))
 		if len(loc) != 16 {
 			return fmt.Errorf("review %d: %w", id, ErrNotFound)
@@ -80,8 +61,8 @@ func (db *DB) Review(scope Scope, id uint64) (Review, error) {
 // and with ErrExists, returning the stored review, if scope already has
 // this review of the film (same reviewer, same text): a form submitted
 // twice saves one review.
-func (db *DB) AddReview(scope Scope, r Review) (Review, error) {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+func (db *DB) AddReview(_ context.Context, scope Scope, r Review) (Review, error) {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		if _, err := getFilm(tx, scope, r.FilmID); err != nil {
 			return err
 		}
@@ -98,7 +79,7 @@ func (db *DB) AddReview(scope Scope, r Review) (Review, error) {
 	return r, err
 }
 
-func createReview(tx *bolt.Tx, scope Scope, r Review, now time.Time) (Review, error) {
+func createReview(tx *bbolt.Tx, scope Scope, r Review, now time.Time) (Review, error) {
 	if len(r.Excerpts) == 0 {
 		return r, fmt.Errorf("review has no text")
 	}

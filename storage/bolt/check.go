@@ -1,4 +1,4 @@
-package storage
+package bolt
 
 import (
 	"encoding/binary"
@@ -9,10 +9,6 @@ import (
 	"os"
 	"runtime/debug"
 )
-
-// ErrDamaged is returned by Open for a file that is not a whole, sound
-// filmbot database: truncated, overwritten, or failing bbolt's check.
-var ErrDamaged = errors.New("the database file is damaged")
 
 // checkLimit is the largest file Open runs bbolt's full consistency check
 // on before trusting it; larger ones get the header check only (the full

@@ -1,0 +1,147 @@
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+var _ storage.Copier = (*DB)(nil)
+
+// Each calls fn with every record of the database: films, reviews,
+// ratings, settings. It reads in one transaction, so the copy is
+// consistent; fn must not write to this database.
+func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
+	return db.bolt.View(func(tx *bbolt.Tx) error {
+		for k, v := range withPrefix(tx.Bucket(bucketFilms), nil) {
+			f, err := decodeRecord[Film](bucketFilms, k, v)
+			if err != nil {
+				return err
+			}
+			if err := fn(storage.Record{Film: &f}); err != nil {
+				return err
+			}
+		}
+		for k, v := range withPrefix(tx.Bucket(bucketReviews), nil) {
+			r, err := decodeRecord[Review](bucketReviews, k, v)
+			if err != nil {
+				return err
+			}
+			if err := fn(storage.Record{Review: &r}); err != nil {
+				return err
+			}
+		}
+		for k, v := range withPrefix(tx.Bucket(bucketRatings), nil) {
+			s, at, err := decodeRating(bucketRatings, k, v)
+			if err != nil {
+				return err
+			}
+			r := Rating{Scope: Scope(idAt(k, 0)), Film: idAt(k, 1), User: idAt(k, 2), Score: s, At: at}
+			if err := fn(storage.Record{Rating: &r}); err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		for k, v := range withPrefix(tx.Bucket(bucketSettings), nil) {
+			s, err := decodeRecord[Settings](bucketSettings, k, v)
+			if err != nil {
+				return err
+			}
+			if err := fn(storage.Record{Settings: &storage.ScopedSettings{Scope: Scope(idAt(k, 0)), Settings: s}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Empty tells whether the database holds no films, reviews, ratings or
+// settings (a file opened with Options.NoSeed and never written).
+func (db *DB) Empty(context.Context) (bool, error) {
+	empty := true
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketFilms, bucketReviews, bucketRatings, bucketSettings} {
+			if k, _ := tx.Bucket(b).Cursor().First(); k != nil {
+				empty = false
+			}
+		}
+		return nil
+	})
+	return empty, err
+}
+
+// Load writes records with their ids in one transaction; ratings update
+// the aggregates as Rate does. Sequences move past the ids loaded, and
+// the database counts as seeded (the built-in catalog comes with them).
+func (db *DB) Load(_ context.Context, recs []storage.Record) error {
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		films, reviews := tx.Bucket(bucketFilms), tx.Bucket(bucketReviews)
+		for _, r := range recs {
+			switch {
+			case r.Film != nil:
+				f := *r.Film
+				if err := putJSON(films, key(uint64(f.Scope), f.ID), f); err != nil {
+					return err
+				}
+				if err := raiseSequence(films, f.ID); err != nil {
+					return err
+				}
+				if err := bumpCatalog(tx, f.Scope); err != nil {
+					return err
+				}
+			case r.Review != nil:
+				v := *r.Review
+				loc := key(uint64(v.Scope), v.FilmID)
+				if err := tx.Bucket(bucketReviewIDs).Put(key(v.ID), loc); err != nil {
+					return err
+				}
+				if err := putJSON(reviews, append(loc, key(v.ID)...), v); err != nil {
+					return err
+				}
+				if err := raiseSequence(reviews, v.ID); err != nil {
+					return err
+				}
+			case r.Rating != nil:
+				x := *r.Rating
+				if _, _, err := setRating(tx, x.Scope, x.Film, x.User, x.Score, x.At); err != nil {
+					return err
+				}
+			case r.Settings != nil:
+				if err := putJSON(tx.Bucket(bucketSettings), key(uint64(r.Settings.Scope)), r.Settings.Settings); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySeeded, []byte(time.Now().UTC().Format(time.RFC3339)))
+	})
+}
+
+func raiseSequence(b *bbolt.Bucket, id uint64) error {
+	if b.Sequence() < id {
+		return b.SetSequence(id)
+	}
+	return nil
+}
+
+// Counts counts the database's records.
+func (db *DB) Counts(context.Context) (storage.Counts, error) {
+	c := storage.Counts{Ratings: map[Scope]int{}}
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		c.Films = tx.Bucket(bucketFilms).Stats().KeyN
+		c.Reviews = tx.Bucket(bucketReviews).Stats().KeyN
+		c.Settings = tx.Bucket(bucketSettings).Stats().KeyN
+		for k := range withPrefix(tx.Bucket(bucketRatings), nil) {
+			if len(k) == 24 {
+				c.Ratings[Scope(binary.BigEndian.Uint64(k))]++
+			}
+		}
+		return nil
+	})
+	return c, err
+}

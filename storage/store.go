@@ -1,0 +1,104 @@
+package storage
+
+import "context"
+
+// Store is a filmbot database: what commands reads and writes. Every
+// method is one transaction and takes a context, whose deadline bounds
+// the work (an interaction has seconds, not minutes). Implementations
+// must pass storetest.Run, which pins what the comments here promise.
+type Store interface {
+	// Films lists the films visible in scope (the built-in catalog and
+	// the server's own), ordered by title, then year, then id.
+	Films(ctx context.Context, scope Scope) ([]Film, error)
+	// Film returns film id if it is visible in scope, or ErrNotFound.
+	Film(ctx context.Context, scope Scope, id uint64) (Film, error)
+	// CreateFilm adds a film to a server's catalog, refusing (ErrExists,
+	// with the film already there) one whose title has the same fold
+	// and year; ErrBuiltIn for scope BuiltIn.
+	CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	// UpdateFilm replaces a server's film (same id), keeping its creation.
+	UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	// FilmUsage counts a film's reviews and ratings in scope.
+	FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error)
+	// DeleteFilm removes a server's film with its reviews and ratings.
+	DeleteFilm(ctx context.Context, scope Scope, film uint64) error
+
+	// Reviews lists the reviews of film visible in scope, newest first
+	// (then highest id); ErrNotFound when the film is not visible.
+	Reviews(ctx context.Context, scope Scope, film uint64) ([]Review, error)
+	// Review returns review id if it is visible in scope, or ErrNotFound.
+	Review(ctx context.Context, scope Scope, id uint64) (Review, error)
+	// AddReview stores a new review of a film visible in scope; the same
+	// review (reviewer and text) twice is ErrExists with the stored one.
+	AddReview(ctx context.Context, scope Scope, r Review) (Review, error)
+	// UpdateReview replaces the text, reviewer and pull quote of a review
+	// scope owns.
+	UpdateReview(ctx context.Context, scope Scope, r Review) (Review, error)
+	// DeleteReview removes a review scope owns; its film's ratings stay.
+	DeleteReview(ctx context.Context, scope Scope, id uint64) (Review, error)
+
+	// Rate saves or replaces user's score of film in scope and returns,
+	// once it is durable, the film's new aggregate and the previous score.
+	Rate(ctx context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error)
+	// Unrate removes user's rating, returning the aggregate and the score removed.
+	Unrate(ctx context.Context, scope Scope, film, user uint64) (Aggregate, int, error)
+	// UserRating returns user's rating of film in scope, or ErrNotFound.
+	UserRating(ctx context.Context, scope Scope, film, user uint64) (Rating, error)
+	// Aggregate returns film's ratings summary in scope (zero when unrated).
+	Aggregate(ctx context.Context, scope Scope, film uint64) (Aggregate, error)
+	// FilmRatings lists film's ratings in scope, highest score first, then oldest.
+	FilmRatings(ctx context.Context, scope Scope, film uint64) ([]Rating, error)
+	// UserRatings lists user's ratings in scope, newest first.
+	UserRatings(ctx context.Context, scope Scope, user uint64) ([]Rating, error)
+	// Top returns scope's aggregates with at least minCount ratings, best
+	// average first, then more ratings, then lower film id.
+	Top(ctx context.Context, scope Scope, minCount int) ([]Aggregate, error)
+
+	// Settings returns scope's settings (zero when never set).
+	Settings(ctx context.Context, scope Scope) (Settings, error)
+	// UpdateSettings changes scope's settings with fn in one transaction.
+	UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (Settings, error)
+
+	// CatalogVersion changes whenever a film visible in scope is added,
+	// changed or removed, by any write path: caches of the catalog keep
+	// the version they were built at and are stale when it differs.
+	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
+
+	Close() error
+}
+
+// Record is one item of a whole database, as `filmbot copy` moves it
+// from one store to another with its ids.
+type Record struct {
+	Film     *Film
+	Review   *Review
+	Rating   *Rating
+	Settings *ScopedSettings
+}
+
+// ScopedSettings are one server's settings.
+type ScopedSettings struct {
+	Scope    Scope
+	Settings Settings
+}
+
+// Counts are what a database holds, to check a copy.
+type Counts struct {
+	Films, Reviews, Settings int
+	Ratings                  map[Scope]int // per server
+}
+
+// Copier is a Store that can be copied whole: every record out, or into
+// an empty store with their ids kept (aggregates recomputed from the
+// ratings).
+type Copier interface {
+	// Each calls fn with every record: films first, then reviews,
+	// ratings and settings.
+	Each(ctx context.Context, fn func(Record) error) error
+	// Empty tells whether the store holds nothing at all.
+	Empty(ctx context.Context) (bool, error)
+	// Load adds records keeping their ids; the store must be empty.
+	Load(ctx context.Context, recs []Record) error
+	// Counts counts what the store holds.
+	Counts(ctx context.Context) (Counts, error)
+}

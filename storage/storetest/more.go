@@ -1,0 +1,162 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// runMore holds the cases written for the contract itself.
+func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
+	t.Run("CatalogVersion", func(t *testing.T) {
+		db := open(t, clock)
+		v := func(s storage.Scope) uint64 {
+			t.Helper()
+			n, err := db.CatalogVersion(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		a0, b0 := v(g), v(222)
+		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015}, fold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a1 := v(g)
+		if a1 == a0 || v(222) != b0 {
+			t.Errorf("after a film was added to 111: versions %d→%d, 222 %d→%d", a0, a1, b0, v(222))
+		}
+		db.Rate(ctx, g, f.ID, 1, 5)
+		db.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
+		if v(g) != a1 {
+			t.Error("a rating or a review changed the catalog version")
+		}
+		f.Title = "Tangerine!"
+		db.UpdateFilm(ctx, g, f, fold)
+		a2 := v(g)
+		if a2 == a1 {
+			t.Error("an edit left the version")
+		}
+		db.DeleteFilm(ctx, g, f.ID)
+		if v(g) == a2 {
+			t.Error("a removal left the version")
+		}
+	})
+	t.Run("SameReviewTwice", func(t *testing.T) {
+		db := open(t, clock)
+		r := storage.Review{FilmID: 1, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "One."}, {Text: "Two.", Spoiler: true}}}
+		first, err := db.AddReview(ctx, g, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := db.AddReview(ctx, g, r)
+		if !errors.Is(err, storage.ErrExists) || again.ID != first.ID {
+			t.Errorf("the same review twice: %v, %+v", err, again)
+		}
+		if _, err := db.AddReview(ctx, 222, r); err != nil {
+			t.Errorf("another server may post the same text: %v", err)
+		}
+		if revs, _ := db.Reviews(ctx, g, 1); len(revs) != 2 {
+			t.Errorf("%d reviews of Anora in 111, want the built-in one and Roger's", len(revs))
+		}
+	})
+	t.Run("UnicodeTitlesAndOrder", func(t *testing.T) {
+		db := open(t, clock)
+		for _, f := range []storage.Film{{Title: "千と千尋の神隠し", Year: 2001}, {Title: "Amélie", Year: 2001}, {Title: "Poltergeist", Year: 2015}, {Title: "Poltergeist", Year: 1982}, {Title: "Zoë", Year: 1999}} {
+			got, err := db.CreateFilm(ctx, g, f, fold)
+			if err != nil || got.Title != f.Title {
+				t.Fatalf("create %q: %+v %v", f.Title, got, err)
+			}
+			back, err := db.Film(ctx, g, got.ID)
+			if err != nil || back.Title != f.Title || back.Year != f.Year || back.Scope != g {
+				t.Errorf("round trip of %q: %+v %v", f.Title, back, err)
+			}
+		}
+		films, _ := db.Films(ctx, g)
+		var got []string
+		for _, f := range films {
+			got = append(got, f.Title)
+		}
+		want := []string{"Amélie", "Anora", "Poltergeist", "Poltergeist", "Zoë", "千と千尋の神隠し"}
+		if !slices.Equal(got, want) || films[2].Year != 1982 {
+			t.Errorf("order: %v (years %d, %d), want %v: by title (bytes), then year", got, films[2].Year, films[3].Year, want)
+		}
+	})
+	t.Run("TimesAndNewestFirst", func(t *testing.T) {
+		now := clock()
+		db := open(t, func() time.Time { return now })
+		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
+		db.Rate(ctx, g, 1, 7, 8)
+		now = now.Add(time.Second)
+		db.Rate(ctx, g, f.ID, 7, 6)
+		r1, _ := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Early", Excerpts: []storage.Excerpt{{Text: "a"}}})
+		now = now.Add(time.Second)
+		r2, _ := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Late", Excerpts: []storage.Excerpt{{Text: "b"}}})
+		rs, err := db.UserRatings(ctx, g, 7)
+		if err != nil || len(rs) != 2 || rs[0].Film != f.ID || !rs[0].At.Equal(clock().Add(time.Second)) || rs[0].Scope != g {
+			t.Errorf("newest rating first, times kept: %+v %v", rs, err)
+		}
+		revs, _ := db.Reviews(ctx, g, 1)
+		if len(revs) != 3 || revs[0].ID != r2.ID || revs[1].ID != r1.ID || !revs[0].PostedAt.Equal(now) {
+			t.Errorf("reviews newest first: %+v", revs)
+		}
+		fr, _ := db.FilmRatings(ctx, g, 1)
+		if len(fr) != 1 || fr[0].User != 7 || fr[0].Score != 8 {
+			t.Errorf("film ratings: %+v", fr)
+		}
+	})
+	t.Run("Copy", func(t *testing.T) {
+		src := open(t, clock)
+		cs, ok := src.(storage.Copier)
+		if !ok {
+			t.Skip("not a Copier")
+		}
+		f, _ := src.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}}, fold)
+		rv, _ := src.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", PullQuote: "q", Excerpts: []storage.Excerpt{{Text: "a"}, {Text: "b", Spoiler: true}}})
+		for u := uint64(1); u <= 5; u++ {
+			src.Rate(ctx, g, f.ID, u, int(u)+3)
+			src.Rate(ctx, 222, 1, u, 10)
+		}
+		src.UpdateSettings(ctx, g, func(s *storage.Settings) { s.ModRole = "9" })
+		var recs []storage.Record
+		if err := cs.Each(ctx, func(r storage.Record) error { recs = append(recs, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		dst := open(t, clock)
+		dc := dst.(storage.Copier)
+		if empty, _ := dc.Empty(ctx); empty {
+			t.Error("a seeded store says it is empty")
+		}
+		empty := openEmpty(t)
+		ec := empty.(storage.Copier)
+		if e, err := ec.Empty(ctx); err != nil || !e {
+			t.Fatalf("an empty store: %v %v", e, err)
+		}
+		if err := ec.Load(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+		c1, _ := cs.Counts(ctx)
+		c2, _ := ec.Counts(ctx)
+		if c1.Films != c2.Films || c1.Reviews != c2.Reviews || c1.Settings != c2.Settings || c2.Ratings[g] != 5 || c2.Ratings[222] != 5 {
+			t.Errorf("counts %+v, copied %+v", c1, c2)
+		}
+		if got, err := empty.Review(ctx, g, rv.ID); err != nil || got.PullQuote != "q" || len(got.Excerpts) != 2 {
+			t.Errorf("a review keeps its id: %+v %v", got, err)
+		}
+		if a, _ := empty.Aggregate(ctx, g, f.ID); a.Count != 5 || a.Sum != 4+5+6+7+8 {
+			t.Errorf("aggregate after copy: %+v", a)
+		}
+		if s, _ := empty.Settings(ctx, g); s.ModRole != "9" {
+			t.Errorf("settings after copy: %+v", s)
+		}
+		// New ids continue after the copied ones.
+		nf, err := empty.CreateFilm(ctx, g, storage.Film{Title: "New", Year: 2020}, fold)
+		if err != nil || nf.ID <= f.ID {
+			t.Errorf("a film after the copy got id %d (copied up to %d): %v", nf.ID, f.ID, err)
+		}
+	})
+}
