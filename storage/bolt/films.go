@@ -5,10 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Films lists the films visible in scope: the built-in catalog and, for a
@@ -19,12 +20,7 @@ func (db *DB) Films(_ context.Context, scope Scope) ([]Film, error) {
 		films = decodeVisible[Film](tx, bucketFilms, scope, db.onDamage)
 		return nil
 	})
-	sort.SliceStable(films, func(i, j int) bool {
-		if films[i].Title != films[j].Title {
-			return films[i].Title < films[j].Title
-		}
-		return films[i].Year < films[j].Year
-	})
+	storage.SortFilms(films)
 	return films, err
 }
 

@@ -5,10 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // setRating writes user's score of film in scope (score 0 removes it) and
@@ -143,12 +144,7 @@ func (db *DB) FilmRatings(_ context.Context, scope Scope, film uint64) ([]Rating
 		}
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		return out[i].At.Before(out[j].At)
-	})
+	storage.SortFilmRatings(out)
 	return out, err
 }
 
@@ -166,7 +162,7 @@ func (db *DB) UserRatings(_ context.Context, scope Scope, user uint64) ([]Rating
 		}
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	storage.SortUserRatings(out)
 	return out, err
 }
 
@@ -188,16 +184,6 @@ func (db *DB) Top(_ context.Context, scope Scope, minCount int) ([]Aggregate, er
 		}
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		// Compare sum_i/count_i with sum_j/count_j exactly, in integers.
-		l, r := out[i].Sum*out[j].Count, out[j].Sum*out[i].Count
-		if l != r {
-			return l > r
-		}
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Film < out[j].Film
-	})
+	storage.SortTop(out)
 	return out, err
 }

@@ -6,10 +6,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Reviews lists the reviews of film visible in scope, newest first.
@@ -23,12 +24,7 @@ func (db *DB) Reviews(_ context.Context, scope Scope, film uint64) ([]Review, er
 		out = decodeVisible[Review](tx, bucketReviews, scope, db.onDamage, film)
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].PostedAt.Equal(out[j].PostedAt) {
-			return out[i].PostedAt.After(out[j].PostedAt)
-		}
-		return out[i].ID > out[j].ID
-	})
+	storage.SortReviews(out)
 	return out, err
 }
 

@@ -1,0 +1,168 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// Each calls fn with every record, in one repeatable-read transaction so
+// that the copy is consistent while the bot keeps writing.
+func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
+	return wrap(pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, "SELECT record FROM films ORDER BY id")
+		if err != nil {
+			return err
+		}
+		films, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Film, error) { return scanFilm(r) })
+		if err != nil {
+			return err
+		}
+		for k := range films {
+			if err := fn(storage.Record{Film: &films[k]}); err != nil {
+				return err
+			}
+		}
+		rows, err = tx.Query(ctx, "SELECT record FROM reviews ORDER BY id")
+		if err != nil {
+			return err
+		}
+		reviews, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Review, error) { return scanReview(r) })
+		if err != nil {
+			return err
+		}
+		for k := range reviews {
+			if err := fn(storage.Record{Review: &reviews[k]}); err != nil {
+				return err
+			}
+		}
+		// Ratings are many: streamed, not collected.
+		rows, err = tx.Query(ctx, "SELECT scope, film_id, user_id, score, rated_at FROM ratings ORDER BY scope, film_id, user_id")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var r storage.Rating
+			var scope, film, user int64
+			var score int16
+			if err := rows.Scan(&scope, &film, &user, &score, &r.At); err != nil {
+				rows.Close()
+				return err
+			}
+			r.Scope, r.Film, r.User, r.Score, r.At = storage.Scope(scope), uint64(film), uint64(user), int(score), r.At.UTC()
+			if err := fn(storage.Record{Rating: &r}); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, "SELECT scope, record FROM settings ORDER BY scope")
+		if err != nil {
+			return err
+		}
+		sets, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.ScopedSettings, error) {
+			var s storage.ScopedSettings
+			var scope int64
+			var raw []byte
+			if err := r.Scan(&scope, &raw); err != nil {
+				return s, err
+			}
+			s.Scope = storage.Scope(scope)
+			return s, json.Unmarshal(raw, &s.Settings)
+		})
+		if err != nil {
+			return err
+		}
+		for k := range sets {
+			if err := fn(storage.Record{Settings: &sets[k]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// Empty tells whether the database holds no films, reviews, ratings or settings.
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var any bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM films) OR EXISTS (SELECT 1 FROM reviews)
+		OR EXISTS (SELECT 1 FROM ratings) OR EXISTS (SELECT 1 FROM settings)`).Scan(&any)
+	return !any, wrap(err)
+}
+
+// Load writes records with their ids in one transaction, ratings with
+// COPY (fast for millions), and moves the sequences past the ids loaded.
+func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
+	return wrap(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var ratings [][]any
+		for _, r := range recs {
+			switch {
+			case r.Film != nil:
+				if err := putFilm(ctx, tx, *r.Film); err != nil {
+					return err
+				}
+				if err := bumpCatalog(ctx, tx, r.Film.Scope); err != nil {
+					return err
+				}
+			case r.Review != nil:
+				if err := putReview(ctx, tx, *r.Review); err != nil {
+					return err
+				}
+			case r.Rating != nil:
+				x := r.Rating
+				ratings = append(ratings, []any{int64(x.Scope), int64(x.Film), int64(x.User), int16(x.Score), x.At})
+			case r.Settings != nil:
+				raw, err := json.Marshal(r.Settings.Settings)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, "INSERT INTO settings (scope, record) VALUES ($1, $2) ON CONFLICT (scope) DO UPDATE SET record = EXCLUDED.record", int64(r.Settings.Scope), raw); err != nil {
+					return err
+				}
+			}
+		}
+		if len(ratings) > 0 {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ratings"}, []string{"scope", "film_id", "user_id", "score", "rated_at"}, pgx.CopyFromRows(ratings)); err != nil {
+				return err
+			}
+		}
+		for _, q := range []string{
+			"SELECT setval('film_ids', greatest((SELECT coalesce(max(id), 0) FROM films), 1), (SELECT count(*) > 0 FROM films))",
+			"SELECT setval('review_ids', greatest((SELECT coalesce(max(id), 0) FROM reviews), 1), (SELECT count(*) > 0 FROM reviews))",
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('seeded', $1) ON CONFLICT (key) DO NOTHING", time.Now().UTC().Format(time.RFC3339))
+		return err
+	}))
+}
+
+// Counts counts the database's records.
+func (db *DB) Counts(ctx context.Context) (storage.Counts, error) {
+	c := storage.Counts{Ratings: map[storage.Scope]int{}}
+	err := db.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM reviews), (SELECT count(*) FROM settings)").Scan(&c.Films, &c.Reviews, &c.Settings)
+	if err != nil {
+		return c, wrap(err)
+	}
+	rows, err := db.pool.Query(ctx, "SELECT scope, count(*) FROM ratings GROUP BY scope")
+	if err != nil {
+		return c, wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var scope, n int64
+		if err := rows.Scan(&scope, &n); err != nil {
+			return c, wrap(err)
+		}
+		c.Ratings[storage.Scope(scope)] = int(n)
+	}
+	return c, wrap(rows.Err())
+}

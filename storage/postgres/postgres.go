@@ -1,0 +1,429 @@
+// Package postgres is filmbot's store (storage.Store) in PostgreSQL, for
+// operators who outgrow one process: any number of filmbot processes, on
+// any number of machines, share one database. It uses pgx's pool; the
+// schema is created and upgraded by the bot itself from versioned
+// migrations embedded in the binary, applied under an advisory lock so
+// that processes starting together migrate once.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// lockKey is the advisory lock that serialises migrations ("filmbot").
+const lockKey = 0x66696c6d626f74
+
+// Options tune Open. The zero value is fine.
+type Options struct {
+	// Now is the clock; nil means time.Now. Times are kept to the
+	// microsecond, as PostgreSQL keeps them.
+	Now func() time.Time
+	// NoSeed leaves a new database without the built-in catalog (the
+	// target of a copy).
+	NoSeed bool
+	// QueryTimeout bounds each method; zero means 2 seconds, inside
+	// Discord's 3-second window for a first answer.
+	QueryTimeout time.Duration
+}
+
+// DB is a filmbot database in PostgreSQL.
+type DB struct {
+	pool    *pgxpool.Pool
+	now     func() time.Time
+	timeout time.Duration
+}
+
+var (
+	_ storage.Store  = (*DB)(nil)
+	_ storage.Copier = (*DB)(nil)
+)
+
+// IsURL tells whether a FILMBOT_DB value names a PostgreSQL database.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to the database at url (libpq's URL form: sslmode and
+// the other parameters as usual), applies the migrations this binary has
+// and the database lacks, and loads the built-in catalog once. A database
+// migrated by a newer filmbot is refused. A server that cannot be reached
+// is storage.ErrUnavailable, so that the caller can retry.
+func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.QueryTimeout == 0 {
+		opts.QueryTimeout = 2 * time.Second
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("FILMBOT_DB: %w", redactErr(err))
+	}
+	cfg.ConnConfig.ConnectTimeout = min(cfg.ConnConfig.ConnectTimeout, 5*time.Second)
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	db := &DB{pool: pool, now: func() time.Time { return opts.Now().UTC().Truncate(time.Microsecond) }, timeout: opts.QueryTimeout}
+	if err := db.migrate(ctx, !opts.NoSeed); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// SchemaVersion is the newest migration this binary has.
+func SchemaVersion() int {
+	n, _ := latestMigration()
+	return n
+}
+
+func latestMigration() (int, []string) {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	slices.Sort(names)
+	last := 0
+	for _, n := range names {
+		v, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(n, "migrations/"), "_", 2)[0])
+		last = max(last, v)
+	}
+	return last, names
+}
+
+// migrate applies the missing migrations, each in its transaction,
+// holding the advisory lock so that one process migrates at a time and
+// the others then find nothing to do.
+func (db *DB) migrate(ctx context.Context, seed bool) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return wrap(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+		return wrap(err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
+	have := 0
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT to_regclass('meta') IS NOT NULL").Scan(&exists); err != nil {
+		return wrap(err)
+	}
+	if exists {
+		var v string
+		err := conn.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'schema'").Scan(&v)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return wrap(err)
+		}
+		have, _ = strconv.Atoi(v)
+	}
+	latest, names := latestMigration()
+	if have > latest {
+		return fmt.Errorf("the database's schema is version %d, newer than this filmbot understands (%d): run a newer filmbot", have, latest)
+	}
+	for _, name := range names {
+		v, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, "migrations/"), "_", 2)[0])
+		if v <= have {
+			continue
+		}
+		sql, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, string(sql)); err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+			_, err := tx.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('schema', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", strconv.Itoa(v))
+			return err
+		})
+		if err != nil {
+			return wrap(err)
+		}
+	}
+	if !seed {
+		return nil
+	}
+	return wrap(pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('seeded', $1) ON CONFLICT (key) DO NOTHING", db.now().Format(time.RFC3339))
+		if err != nil || tag.RowsAffected() == 0 {
+			return err // seeded before: never again, so later changes stay
+		}
+		f, err := createFilm(ctx, tx, storage.BuiltIn, storage.SeedFilm(), db.now())
+		if err != nil {
+			return err
+		}
+		_, err = insertReview(ctx, tx, storage.BuiltIn, storage.Review{FilmID: f.ID, Excerpts: storage.SeedReview(), PostedAt: storage.SeedPosted}, db.now())
+		return err
+	}))
+}
+
+// q is a query under the method's deadline.
+func (db *DB) q(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, db.timeout)
+}
+
+// wrap turns "cannot reach the server" into storage.ErrUnavailable, so
+// members are told to try again rather than that something broke.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		isCode(err, "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004") {
+		return fmt.Errorf("%w: %v", storage.ErrUnavailable, redactErr(err))
+	}
+	return err
+}
+
+func isCode(err error, codes ...string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && slices.Contains(codes, pe.Code)
+}
+
+// redactErr keeps passwords of connection strings out of messages.
+func redactErr(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "://"); i >= 0 {
+		if at := strings.Index(msg[i:], "@"); at > 0 {
+			msg = msg[:i+3] + "…" + msg[i+at:]
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
+}
+
+func visible(scope storage.Scope) []int64 {
+	if scope == storage.BuiltIn {
+		return []int64{0}
+	}
+	return []int64{0, int64(scope)}
+}
+
+func bumpCatalog(ctx context.Context, tx pgx.Tx, scope storage.Scope) error {
+	_, err := tx.Exec(ctx, "INSERT INTO catalog_versions (scope, version) VALUES ($1, 1) ON CONFLICT (scope) DO UPDATE SET version = catalog_versions.version + 1", int64(scope))
+	return err
+}
+
+// CatalogVersion is the sum of the built-in catalog's version and scope's.
+func (db *DB) CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var v int64
+	err := db.pool.QueryRow(ctx, "SELECT coalesce(sum(version), 0) FROM catalog_versions WHERE scope = ANY($1)", visible(scope)).Scan(&v)
+	return uint64(v), wrap(err)
+}
+
+func scanFilm(row pgx.Row) (storage.Film, error) {
+	var raw []byte
+	var f storage.Film
+	if err := row.Scan(&raw); err != nil {
+		return f, err
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return f, fmt.Errorf("%w: a film record: %v", storage.ErrDamaged, err)
+	}
+	return f, nil
+}
+
+// Films lists the films visible in scope.
+func (db *DB) Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	rows, err := db.pool.Query(ctx, "SELECT record FROM films WHERE scope = ANY($1)", visible(scope))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	films, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Film, error) { return scanFilm(r) })
+	if err != nil {
+		return nil, wrap(err)
+	}
+	storage.SortFilms(films)
+	return films, nil
+}
+
+// Film returns film id if it is visible in scope.
+func (db *DB) Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	return getFilm(ctx, db.pool, scope, id)
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func getFilm(ctx context.Context, q querier, scope storage.Scope, id uint64) (storage.Film, error) {
+	f, err := scanFilm(q.QueryRow(ctx, "SELECT record FROM films WHERE id = $1 AND scope = ANY($2)", int64(id), visible(scope)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return f, fmt.Errorf("film %d: %w", id, storage.ErrNotFound)
+	}
+	return f, wrap(err)
+}
+
+func putFilm(ctx context.Context, tx pgx.Tx, f storage.Film) error {
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO films (id, scope, title, year, record) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, year = EXCLUDED.year, record = EXCLUDED.record`,
+		int64(f.ID), int64(f.Scope), f.Title, f.Year, raw)
+	return err
+}
+
+func createFilm(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film, now time.Time) (storage.Film, error) {
+	var id int64
+	if err := tx.QueryRow(ctx, "SELECT nextval('film_ids')").Scan(&id); err != nil {
+		return f, err
+	}
+	f.ID, f.Scope, f.CreatedAt, f.UpdatedAt = uint64(id), scope, now, now
+	if err := bumpCatalog(ctx, tx, scope); err != nil {
+		return f, err
+	}
+	return f, putFilm(ctx, tx, f)
+}
+
+// sameFilm finds a film visible in scope with f's folded title and year,
+// other than f. The titles compared are only those of that year.
+func sameFilm(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, bool, error) {
+	rows, err := tx.Query(ctx, "SELECT record FROM films WHERE scope = ANY($1) AND year = $2 AND id <> $3 FOR UPDATE", visible(scope), f.Year, int64(f.ID))
+	if err != nil {
+		return f, false, err
+	}
+	films, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Film, error) { return scanFilm(r) })
+	if err != nil {
+		return f, false, err
+	}
+	for _, o := range films {
+		if fold(o.Title) == fold(f.Title) {
+			return o, true, nil
+		}
+	}
+	return f, false, nil
+}
+
+// lockScope serialises the film writes of one scope, so that two
+// moderators adding the same title at once cannot both succeed.
+func lockScope(ctx context.Context, tx pgx.Tx, scope storage.Scope) error {
+	_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, $2)", int32(lockKey&0x7fffffff), int32(uint64(scope)%(1<<31)))
+	return err
+}
+
+// CreateFilm adds a film to a server's catalog.
+func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
+	if scope == storage.BuiltIn {
+		return f, storage.ErrBuiltIn
+	}
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockScope(ctx, tx, scope); err != nil {
+			return err
+		}
+		f.ID = 0
+		o, dup, err := sameFilm(ctx, tx, scope, f, fold)
+		if err != nil {
+			return err
+		}
+		if dup {
+			f = o
+			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, storage.ErrExists)
+		}
+		f, err = createFilm(ctx, tx, scope, f, db.now())
+		return err
+	})
+	return f, wrap(err)
+}
+
+// UpdateFilm replaces a server's film, keeping its creation record.
+func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockScope(ctx, tx, scope); err != nil {
+			return err
+		}
+		old, err := getFilm(ctx, tx, scope, f.ID)
+		if err != nil {
+			return err
+		}
+		if old.Scope != scope || scope == storage.BuiltIn {
+			return storage.ErrBuiltIn
+		}
+		o, dup, err := sameFilm(ctx, tx, scope, f, fold)
+		if err != nil {
+			return err
+		}
+		if dup {
+			f = o
+			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, storage.ErrExists)
+		}
+		f.Scope, f.CreatedAt, f.CreatedBy, f.UpdatedAt = scope, old.CreatedAt, old.CreatedBy, db.now()
+		if err := bumpCatalog(ctx, tx, scope); err != nil {
+			return err
+		}
+		return putFilm(ctx, tx, f)
+	})
+	return f, wrap(err)
+}
+
+// FilmUsage counts a film's reviews and ratings in scope.
+func (db *DB) FilmUsage(ctx context.Context, scope storage.Scope, film uint64) (int, int, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var revs, rates int
+	err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM reviews WHERE film_id = $1 AND scope = $2),
+		(SELECT count(*) FROM ratings WHERE film_id = $1 AND scope = $2)`, int64(film), int64(scope)).Scan(&revs, &rates)
+	return revs, rates, wrap(err)
+}
+
+// DeleteFilm removes a server's film with its reviews and ratings.
+func (db *DB) DeleteFilm(ctx context.Context, scope storage.Scope, film uint64) error {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	return wrap(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		f, err := getFilm(ctx, tx, scope, film)
+		if err != nil {
+			return err
+		}
+		if f.Scope != scope || scope == storage.BuiltIn {
+			return storage.ErrBuiltIn
+		}
+		if err := bumpCatalog(ctx, tx, scope); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "DELETE FROM films WHERE id = $1", int64(film)) // reviews and ratings cascade
+		return err
+	}))
+}

@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
+	"github.com/filmbot/filmbot/storage/storetest"
+)
+
+func open(t *testing.T, opts Options) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), pgtest.URL(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, now func() time.Time) storage.Store {
+		return open(t, Options{Now: now})
+	}, func(t *testing.T) storage.Store {
+		return open(t, Options{NoSeed: true})
+	})
+}
+
+// Ten processes starting at once on a new database migrate it once; a
+// database migrated by a newer filmbot is refused.
+func TestMigrationsOnceAndNewerRefused(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	errs := make(chan error, 10)
+	for range 10 {
+		go func() {
+			db, err := Open(ctx, url, Options{})
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 10 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := Open(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if films, _ := db.Films(ctx, storage.BuiltIn); len(films) != 1 {
+		t.Errorf("%d built-in films after ten starts, want 1", len(films))
+	}
+	db.pool.Exec(ctx, "UPDATE meta SET value = '999' WHERE key = 'schema'")
+	if _, err := Open(ctx, url, Options{}); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("a newer schema: %v", err)
+	}
+}
+
+// Two processes (two pools) rating the same film at once keep one rating
+// per member, and the aggregate is the ratings'.
+func TestTwoProcessesRate(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	a, err := Open(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db := a
+			if w%2 == 1 {
+				db = b
+			}
+			for k := range 40 {
+				if _, _, err := db.Rate(ctx, 111, 1, uint64(k%10), 1+(w+k)%10); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rs, _ := a.FilmRatings(ctx, 111, 1)
+	agg, _ := b.Aggregate(ctx, 111, 1)
+	sum := 0
+	for _, r := range rs {
+		sum += r.Score
+	}
+	if len(rs) != 10 || agg.Count != 10 || agg.Sum != sum {
+		t.Errorf("%d ratings (want 10), aggregate %+v (sum %d)", len(rs), agg, sum)
+	}
+}
+
+// A server that cannot be reached is storage.ErrUnavailable.
+func TestUnreachable(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://filmbot:secret@127.0.0.1:1/x?sslmode=disable&connect_timeout=1", Options{})
+	if !errors.Is(err, storage.ErrUnavailable) || strings.Contains(err.Error(), "secret") {
+		t.Errorf("unreachable: %v", err)
+	}
+}

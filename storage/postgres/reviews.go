@@ -1,0 +1,217 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+func scanReview(row pgx.Row) (storage.Review, error) {
+	var raw []byte
+	var r storage.Review
+	if err := row.Scan(&raw); err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || len(r.Excerpts) == 0 {
+		return r, fmt.Errorf("%w: a review record: %v", storage.ErrDamaged, err)
+	}
+	return r, nil
+}
+
+func putReview(ctx context.Context, tx pgx.Tx, r storage.Review) error {
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO reviews (id, scope, film_id, posted_at, record) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record`, int64(r.ID), int64(r.Scope), int64(r.FilmID), r.PostedAt, raw)
+	return err
+}
+
+func insertReview(ctx context.Context, tx pgx.Tx, scope storage.Scope, r storage.Review, now time.Time) (storage.Review, error) {
+	if len(r.Excerpts) == 0 {
+		return r, fmt.Errorf("review has no text")
+	}
+	var id int64
+	if err := tx.QueryRow(ctx, "SELECT nextval('review_ids')").Scan(&id); err != nil {
+		return r, err
+	}
+	r.ID, r.Scope = uint64(id), scope
+	if r.PostedAt.IsZero() {
+		r.PostedAt = now
+	}
+	r.PostedAt = r.PostedAt.UTC().Truncate(time.Microsecond)
+	return r, putReview(ctx, tx, r)
+}
+
+// Reviews lists the reviews of film visible in scope, newest first.
+func (db *DB) Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	if _, err := getFilm(ctx, db.pool, scope, film); err != nil {
+		return nil, err
+	}
+	rows, err := db.pool.Query(ctx, "SELECT record FROM reviews WHERE film_id = $1 AND scope = ANY($2)", int64(film), visible(scope))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Review, error) { return scanReview(r) })
+	if err != nil {
+		return nil, wrap(err)
+	}
+	storage.SortReviews(out)
+	return out, nil
+}
+
+// Review returns review id if it is visible in scope.
+func (db *DB) Review(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	r, err := scanReview(db.pool.QueryRow(ctx, "SELECT record FROM reviews WHERE id = $1 AND scope = ANY($2)", int64(id), visible(scope)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
+	}
+	return r, wrap(err)
+}
+
+// AddReview stores a new review of a film visible in scope.
+func (db *DB) AddReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := getFilm(ctx, tx, scope, r.FilmID); err != nil {
+			return err
+		}
+		// One moderator's form submitted twice saves one review: the same
+		// reviewer and text for the same film, checked under a lock.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, $2)", int32(lockKey&0x7fffffff)+1, int32(r.FilmID%(1<<31))); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "SELECT record FROM reviews WHERE film_id = $1 AND scope = $2", int64(r.FilmID), int64(scope))
+		if err != nil {
+			return err
+		}
+		own, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (storage.Review, error) { return scanReview(row) })
+		if err != nil {
+			return err
+		}
+		for _, o := range own {
+			if o.Reviewer == r.Reviewer && slices.Equal(o.Excerpts, r.Excerpts) {
+				r = o
+				return fmt.Errorf("review %d: %w", o.ID, storage.ErrExists)
+			}
+		}
+		r, err = insertReview(ctx, tx, scope, r, db.now())
+		return err
+	})
+	return r, wrap(err)
+}
+
+// ownReview finds review id if scope owns it, locked for the change.
+func ownReview(ctx context.Context, tx pgx.Tx, scope storage.Scope, id uint64) (storage.Review, error) {
+	var owner int64
+	err := tx.QueryRow(ctx, "SELECT scope FROM reviews WHERE id = $1 FOR UPDATE", int64(id)).Scan(&owner)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return storage.Review{}, fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.Review{}, err
+	}
+	if owner == 0 && scope != storage.BuiltIn {
+		return storage.Review{}, storage.ErrBuiltIn
+	}
+	if storage.Scope(owner) != scope {
+		return storage.Review{}, fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
+	}
+	return scanReview(tx.QueryRow(ctx, "SELECT record FROM reviews WHERE id = $1", int64(id)))
+}
+
+// UpdateReview replaces the text, reviewer and pull quote of a review.
+func (db *DB) UpdateReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		old, err := ownReview(ctx, tx, scope, r.ID)
+		if err != nil {
+			return err
+		}
+		if len(r.Excerpts) == 0 {
+			return fmt.Errorf("review has no text")
+		}
+		old.Reviewer, old.PullQuote, old.Excerpts = r.Reviewer, r.PullQuote, r.Excerpts
+		r = old
+		return putReview(ctx, tx, r)
+	})
+	return r, wrap(err)
+}
+
+// DeleteReview removes a review scope owns; ratings stay.
+func (db *DB) DeleteReview(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var r storage.Review
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var err error
+		if r, err = ownReview(ctx, tx, scope, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "DELETE FROM reviews WHERE id = $1", int64(id))
+		return err
+	})
+	return r, wrap(err)
+}
+
+// Settings returns scope's settings.
+func (db *DB) Settings(ctx context.Context, scope storage.Scope) (storage.Settings, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	return getSettings(ctx, db.pool, scope, "")
+}
+
+func getSettings(ctx context.Context, q querier, scope storage.Scope, lock string) (storage.Settings, error) {
+	var s storage.Settings
+	var raw []byte
+	err := q.QueryRow(ctx, "SELECT record FROM settings WHERE scope = $1 "+lock, int64(scope)).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, nil
+	}
+	if err != nil {
+		return s, wrap(err)
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return s, fmt.Errorf("%w: settings of %d: %v", storage.ErrDamaged, scope, err)
+	}
+	return s, nil
+}
+
+// UpdateSettings changes scope's settings with fn in one transaction.
+func (db *DB) UpdateSettings(ctx context.Context, scope storage.Scope, fn func(*storage.Settings)) (storage.Settings, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var s storage.Settings
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// A row to lock, so that two changes at once both count.
+		if _, err := tx.Exec(ctx, "INSERT INTO settings (scope, record) VALUES ($1, '{}') ON CONFLICT (scope) DO NOTHING", int64(scope)); err != nil {
+			return err
+		}
+		var err error
+		if s, err = getSettings(ctx, tx, scope, "FOR UPDATE"); err != nil {
+			return err
+		}
+		fn(&s)
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "UPDATE settings SET record = $2 WHERE scope = $1", int64(scope), raw)
+		return err
+	})
+	return s, wrap(err)
+}
