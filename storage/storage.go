@@ -38,10 +38,21 @@ func ParseScope(guildID string) (Scope, error) {
 var (
 	ErrNotFound = errors.New("not found")
 	ErrLocked   = errors.New("the database file is in use by another process")
-	// ErrUnavailable means the database cannot be reached now (a
-	// database server restarting); trying again later may work.
-	ErrUnavailable = errors.New("the database cannot be reached")
 )
+
+// ErrUnavailable means the database cannot be reached now (a database
+// server restarting); trying again in a moment may work. It carries the
+// message a member is shown (the bot's envelope shows UserMessage).
+var ErrUnavailable error = unavailable{}
+
+type unavailable struct{}
+
+func (unavailable) Error() string { return "the database cannot be reached" }
+
+// UserMessage is what a member is told while the database is away.
+func (unavailable) UserMessage() string {
+	return "I can't reach the database right now. Please try again in a moment."
+}
 
 // ErrDamaged is returned by Open for a file that is not a whole, sound
 // filmbot database: truncated, overwritten, or failing bbolt's check.

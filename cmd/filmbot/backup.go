@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres"
 )
 
 // backups is when and where the running bot copies its database.
@@ -26,6 +27,9 @@ type backups struct {
 // backupSettings reads the FILMBOT_BACKUP_* settings.
 func (c Config) backupSettings() (backups, error) {
 	b := backups{dir: c.BackupDir, every: 24 * time.Hour, keep: 7}
+	if c.BackupDir != "" && postgres.IsURL(c.DB) {
+		return b, fmt.Errorf("FILMBOT_BACKUP_DIR is for a bbolt file, and FILMBOT_DB is a PostgreSQL database: back it up with pg_dump (or your provider's backups) and unset FILMBOT_BACKUP_DIR")
+	}
 	if c.BackupEvery != "" {
 		d, err := time.ParseDuration(c.BackupEvery)
 		if err != nil || d < time.Minute {
@@ -142,7 +146,11 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "filmbot backup: no database at %s (FILMBOT_DB)\n", cfg.DB)
 		return 1
 	}
-	db, msg := openStore(cfg, bolt.Options{ReadOnly: true}, nil)
+	if postgres.IsURL(cfg.DB) {
+		fmt.Fprintln(stderr, "filmbot backup: FILMBOT_DB is a PostgreSQL database: back it up with PostgreSQL's own tools (pg_dump, or your provider's backups); filmbot backup copies bbolt files")
+		return 2
+	}
+	db, msg := openBolt(cfg, bolt.Options{ReadOnly: true}, nil)
 	if db == nil {
 		if strings.Contains(msg, "in use by another process") {
 			msg = cfg.DB + " is in use by a running filmbot; set FILMBOT_BACKUP_DIR and it makes its own backups"

@@ -19,6 +19,7 @@ import (
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // live is the real bot, as `filmbot run` builds it, connected through
@@ -60,6 +61,11 @@ func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 	ctx, stop := context.WithCancel(context.Background())
 	l := &live{t: t, sb: sb, stop: stop, done: make(chan int, 1), logs: &syncBuffer{}}
 	dbPath := filepath.Join(t.TempDir(), "e2e.db")
+	for k := 0; k+1 < len(extraEnv); k += 2 {
+		if extraEnv[k] == "FILMBOT_DB" {
+			dbPath = extraEnv[k+1]
+		}
+	}
 	if msg := nameModeratorRole(Config{DB: dbPath}); msg != "" { // as the playground does
 		t.Fatal(msg)
 	}
@@ -228,7 +234,21 @@ func TestEndToEndReview(t *testing.T) {
 
 func TestEndToEndRatings(t *testing.T) {
 	backups := t.TempDir()
-	l := startLive(t, sandbox.Options{}, "FILMBOT_BACKUP_DIR", backups)
+	endToEndRatings(t, "FILMBOT_BACKUP_DIR", backups)
+	// FILMBOT_BACKUP_DIR: the running bot made its first backup at start.
+	if made, _ := filepath.Glob(filepath.Join(backups, "filmbot-*.db")); len(made) != 1 {
+		t.Errorf("backups made: %v", made)
+	}
+}
+
+// The same members, moderators and answers on PostgreSQL.
+func TestEndToEndOnPostgres(t *testing.T) {
+	t.Run("ratings", func(t *testing.T) { endToEndRatings(t, "FILMBOT_DB", pgtest.URL(t)) })
+	t.Run("moderators", func(t *testing.T) { endToEndModerators(t, "FILMBOT_DB", pgtest.URL(t)) })
+}
+
+func endToEndRatings(t *testing.T, extraEnv ...string) {
+	l := startLive(t, sandbox.Options{}, extraEnv...)
 	a := l.do(sandbox.Viewer, "/rate film:anora score:7")
 	if !a.Message.Ephemeral() || !strings.Contains(a.Message.Embeds[0].Description, "★★★½") {
 		t.Fatalf("rate: %+v", a.Message)
@@ -256,10 +276,6 @@ func TestEndToEndRatings(t *testing.T) {
 		t.Errorf("rate in a DM: %+v", dm.Message)
 	}
 	l.noViolations()
-	// FILMBOT_BACKUP_DIR: the running bot made its first backup at start.
-	if made, _ := filepath.Glob(filepath.Join(backups, "filmbot-*.db")); len(made) != 1 {
-		t.Errorf("backups made: %v", made)
-	}
 }
 
 // A server far from the default ones: on shard 1 of 2.
@@ -476,8 +492,10 @@ func TestBinarySIGTERM(t *testing.T) {
 	t.Logf("%d of %d interactions in flight at SIGTERM were answered", answered, len(ixs))
 }
 
-func TestEndToEndModerators(t *testing.T) {
-	l := startLive(t, sandbox.Options{})
+func TestEndToEndModerators(t *testing.T) { endToEndModerators(t) }
+
+func endToEndModerators(t *testing.T, extraEnv ...string) {
+	l := startLive(t, sandbox.Options{}, extraEnv...)
 	sb := l.sb
 	// A member who is not a moderator is refused, whatever Discord shows.
 	if a := l.do(sandbox.Viewer, "/manage film add"); !a.Message.Ephemeral() || !strings.Contains(a.Message.Content, "Only moderators") {

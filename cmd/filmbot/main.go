@@ -117,6 +117,8 @@ Usage:
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory
   filmbot backup PATH  copy the database (FILMBOT_DB) to PATH while no bot is running; a running
                        bot makes its own with FILMBOT_BACKUP_DIR
+  filmbot copy SRC DST copy a whole database between stores (a bbolt file or a postgres:// URL,
+                       either way), ids kept, into an empty target; the counts are checked
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
@@ -169,6 +171,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return runBench(ctx, args, stdout, stderr)
 	case "backup":
 		return runBackup(cfg, args, stdout, stderr)
+	case "copy":
+		return runCopy(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -224,7 +228,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	db, msg := openStore(cfg, bolt.Options{}, log)
+	db, msg := openStore(ctx, cfg, bolt.Options{}, log, true)
 	if db == nil {
 		log.Error(msg)
 		return 1
@@ -233,11 +237,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		if err := db.Close(); err != nil {
 			log.Error("closing the database", "err", err)
 		} else {
-			log.Info("database closed", "path", cfg.DB)
+			log.Info("database closed", "db", bot.RedactURL(cfg.DB))
 		}
 	}()
+	waitBackups := func() {}
 	bctx, stopBackups := context.WithCancel(ctx)
-	waitBackups := startBackups(bctx, db, backup, log)
+	if bdb, ok := db.(*bolt.DB); ok {
+		waitBackups = startBackups(bctx, bdb, backup, log)
+	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: shards}
 	s, err := bot.NewSession(bcfg)
@@ -252,7 +259,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	if cfg.APIURL != "" {
 		where = bot.RedactURL(cfg.APIURL)
 	}
-	log.Info("starting filmbot", "db", cfg.DB, "api", where, "guild", cfg.GuildID)
+	log.Info("starting filmbot", "db", bot.RedactURL(cfg.DB), "api", where, "guild", cfg.GuildID)
 	if ready != nil {
 		close(ready)
 	}

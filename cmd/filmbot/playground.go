@@ -101,7 +101,7 @@ func dbNote(cfg Config) string {
 // admin would do first with /settings mod-role: name the role its
 // moderator has (sandbox.ModeratorRole). A role already set is kept.
 func nameModeratorRole(cfg Config) string {
-	db, msg := openStore(cfg, bolt.Options{}, nil)
+	db, msg := openStore(context.Background(), cfg, bolt.Options{}, nil, false)
 	if db == nil {
 		return msg
 	}

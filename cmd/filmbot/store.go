@@ -1,20 +1,59 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"strings"
+	"time"
 
+	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres"
 )
 
-// openStore opens FILMBOT_DB for a subcommand. On failure it returns the
+// openStore opens FILMBOT_DB for a subcommand: PostgreSQL for a
+// postgres:// URL, else the bbolt file at that path. With wait, a
+// PostgreSQL server that cannot be reached is retried with backoff until
+// ctx ends (a bot started before its database must not crash-loop). On
+// failure it returns the one line to show.
+func openStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
+	if !postgres.IsURL(cfg.DB) {
+		db, msg := openBolt(cfg, opts, log)
+		if db == nil {
+			return nil, msg
+		}
+		return db, ""
+	}
+	delay := time.Second
+	for {
+		db, err := postgres.Open(ctx, cfg.DB, postgres.Options{Now: opts.Now, NoSeed: opts.NoSeed})
+		if err == nil {
+			return db, ""
+		}
+		msg := fmt.Sprintf("cannot open the PostgreSQL database %s (FILMBOT_DB): %v", bot.RedactURL(cfg.DB), err)
+		if !wait || !errors.Is(err, storage.ErrUnavailable) {
+			return nil, msg
+		}
+		if log != nil {
+			log.Warn("PostgreSQL cannot be reached; trying again", "in", delay, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, msg
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 30*time.Second)
+	}
+}
+
+// openBolt opens the bbolt file FILMBOT_DB. On failure it returns the
 // one line to show: for a damaged file, what happened, where the backups
 // are and how to restore one.
-func openStore(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string) {
+func openBolt(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string) {
 	if log != nil && opts.OnDamage == nil {
 		opts.OnDamage = func(err error) { log.Error("a damaged record was skipped", "err", err) }
 	}

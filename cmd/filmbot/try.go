@@ -65,7 +65,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if *asJSON {
 		notes = stderr
 	}
-	db, msg := openStore(cfg, bolt.Options{}, slog.New(slog.NewTextHandler(stderr, nil)))
+	db, msg := openStore(ctx, cfg, bolt.Options{}, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if db == nil {
 		fmt.Fprintln(stderr, "filmbot try:", msg)
 		return 1

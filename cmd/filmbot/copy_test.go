@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
+)
+
+var clockTime = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+// fillBolt makes a bbolt database with a server's film, a review and
+// ratings in two servers.
+func fillBolt(t testing.TB, path string, ratings int) (film, review uint64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f, err := db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.AddReview(ctx, 111, storage.Review{FilmID: f.ID, Reviewer: "Roger", Excerpts: []storage.Excerpt{{Text: "One."}, {Text: "Two.", Spoiler: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UpdateSettings(ctx, 111, func(s *storage.Settings) { s.ModRole = "77" })
+	var recs []storage.Record
+	for u := range ratings {
+		scope, film := storage.Scope(111), f.ID
+		if u%3 == 0 {
+			scope, film = 222, 1
+		}
+		recs = append(recs, storage.Record{Rating: &storage.Rating{Scope: scope, Film: film, User: uint64(u + 1), Score: 1 + u%10, At: clockTime}})
+		if len(recs) == 50000 {
+			if err := db.Load(ctx, recs); err != nil {
+				t.Fatal(err)
+			}
+			recs = recs[:0]
+		}
+	}
+	if err := db.Load(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	return f.ID, r.ID
+}
+
+// filmbot copy moves a whole database from bbolt to PostgreSQL and back,
+// ids kept (old buttons still work), counts checked, and refuses a
+// target that holds anything.
+func TestCopyBothWays(t *testing.T) {
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	film, review := fillBolt(t, src, 300)
+	code, out, errs := runMain(t, env(src), "copy", src, url)
+	if code != 0 || !strings.Contains(out, "300 ratings in 2 servers") || !strings.Contains(out, "counts checked") {
+		t.Fatalf("bbolt → PostgreSQL: exit %d\n%s%s", code, out, errs)
+	}
+	// The review's button still finds it, now on PostgreSQL.
+	code, out, _ = runMain(t, env(url), "try", "--guild", "111", "--click", fmt.Sprintf("rev:show:%d:2", review))
+	if code != 0 || !strings.Contains(out, "Two.") {
+		t.Errorf("an old button on the copy: exit %d\n%s", code, out)
+	}
+	code, out, _ = runMain(t, env(url), "try", "--guild", "111", "/film film:id:"+strconv.FormatUint(film, 10))
+	if code != 0 || !strings.Contains(out, "from 200 ·") {
+		t.Errorf("ratings on the copy: %s", out)
+	}
+	back := filepath.Join(dir, "back.db")
+	if code, out, errs := runMain(t, env(back), "copy", url, back); code != 0 || !strings.Contains(out, "300 ratings") {
+		t.Fatalf("PostgreSQL → bbolt: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := runMain(t, env(src), "copy", src, url); code != 1 || !strings.Contains(errs, "empty") {
+		t.Errorf("copy into a non-empty target: exit %d %s", code, errs)
+	}
+	if code, _, errs := runMain(t, env(src), "copy", src); code != 2 || !strings.Contains(errs, "usage") {
+		t.Errorf("one argument: exit %d %s", code, errs)
+	}
+	if strings.Contains(errs, "filmbot_ci:") || strings.Contains(out, "@127") {
+		t.Error("a password was printed")
+	}
+	os.Remove(back)
+}
