@@ -244,7 +244,11 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 	msg := msgInternal
 	if errors.As(err, &ue) {
 		msg = ue.UserMessage()
-		log.Info("user error", "msg", msg)
+		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
+			log.Warn("user error", "msg", msg, "err", err)
+		} else {
+			log.Info("user error", "msg", msg)
+		}
 	} else {
 		log.Error("handler failed", "err", err)
 	}

@@ -131,6 +131,29 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ratings"}, []string{"scope", "film_id", "user_id", "score", "rated_at"}, pgx.CopyFromRows(ratings)); err != nil {
 				return err
 			}
+			// The aggregates of the ratings just loaded, stripe by stripe.
+			type stripeKey struct {
+				scope, film int64
+				stripe      int16
+			}
+			hist := map[stripeKey]*[storage.MaxScore]int64{}
+			for _, r := range ratings {
+				k := stripeKey{r[0].(int64), r[1].(int64), int16(uint64(r[2].(int64)) % stripes)}
+				if hist[k] == nil {
+					hist[k] = new([storage.MaxScore]int64)
+				}
+				hist[k][r[3].(int16)-1]++
+			}
+			for k, h := range hist {
+				args := []any{k.scope, k.film, k.stripe}
+				for _, n := range h {
+					args = append(args, n)
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO aggregates (scope, film_id, stripe, `+histCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+					ON CONFLICT (scope, film_id, stripe) DO UPDATE SET `+addCols, args...); err != nil {
+					return err
+				}
+			}
 		}
 		for _, q := range []string{
 			"SELECT setval('film_ids', greatest((SELECT coalesce(max(id), 0) FROM films), 1), (SELECT count(*) > 0 FROM films))",

@@ -1,8 +1,12 @@
 package postgres
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -114,4 +118,90 @@ func TestUnreachable(t *testing.T) {
 	if !errors.Is(err, storage.ErrUnavailable) || strings.Contains(err.Error(), "secret") {
 		t.Errorf("unreachable: %v", err)
 	}
+}
+
+// TestCrashLosesNoConfirmedRating rates from a child process, kills it
+// with SIGKILL mid-load, and finds every rating it confirmed.
+func TestCrashLosesNoConfirmedRating(t *testing.T) {
+	if url := os.Getenv("FILMBOT_PG_CRASH_CHILD"); url != "" {
+		crashChild(url)
+		return
+	}
+	url := pgtest.URL(t)
+	if db, err := Open(context.Background(), url, Options{}); err != nil { // migrated before the child starts
+		t.Fatal(err)
+	} else {
+		db.Close()
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashLosesNoConfirmedRating$")
+	cmd.Env = append(os.Environ(), "FILMBOT_PG_CRASH_CHILD="+url)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	timer := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() }) // never hang on a broken child
+	defer timer.Stop()
+	confirmed := map[uint64]int{}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && len(confirmed) < 1500 {
+		var user uint64
+		var score int
+		if _, err := fmt.Sscanf(sc.Text(), "ok %d %d", &user, &score); err == nil {
+			confirmed[user] = score
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if len(confirmed) < 1500 {
+		t.Fatalf("child confirmed only %d ratings", len(confirmed))
+	}
+	db := open2(t, url)
+	for user, score := range confirmed {
+		r, err := db.UserRating(context.Background(), 111, 1, user)
+		if err != nil || r.Score != score {
+			t.Fatalf("confirmed rating of user %d (%d) lost: %+v %v", user, score, r, err)
+		}
+	}
+}
+
+func open2(t *testing.T, url string) *DB {
+	db, err := Open(context.Background(), url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func crashChild(url string) {
+	db, err := Open(context.Background(), url, Options{})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(1)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; ; k++ {
+				user := uint64(w*100000 + k)
+				score := 1 + k%10
+				if _, _, err := db.Rate(context.Background(), 111, 1, user, score); err != nil {
+					fmt.Fprintln(os.Stderr, "child:", err)
+					os.Exit(1)
+				}
+				mu.Lock()
+				fmt.Printf("ok %d %d\n", user, score)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -4,57 +4,130 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/filmbot/filmbot/storage"
 )
 
-// aggregateSQL computes a film's aggregate in one scope from the ratings,
-// by the primary key's index: no second copy to keep in step.
-const aggregateSQL = "SELECT score, count(*) FROM ratings WHERE scope = $1 AND film_id = $2 GROUP BY score"
+// stripes is how many rows a film's aggregate is split over (migration 2).
+const stripes = 16
 
-func aggregate(ctx context.Context, q interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}, scope storage.Scope, film uint64) (storage.Aggregate, error) {
+const histCols = "h1, h2, h3, h4, h5, h6, h7, h8, h9, h10"
+
+// aggregateSQL sums a film's stripes in one scope.
+const aggregateSQL = `SELECT coalesce(sum(h1), 0), coalesce(sum(h2), 0), coalesce(sum(h3), 0), coalesce(sum(h4), 0), coalesce(sum(h5), 0),
+	coalesce(sum(h6), 0), coalesce(sum(h7), 0), coalesce(sum(h8), 0), coalesce(sum(h9), 0), coalesce(sum(h10), 0)
+	FROM aggregates WHERE scope = $1 AND film_id = $2`
+
+func scanHist(film uint64, row pgx.Row) (storage.Aggregate, error) {
 	a := storage.Aggregate{Film: film}
-	rows, err := q.Query(ctx, aggregateSQL, int64(scope), int64(film))
-	if err != nil {
+	var h [storage.MaxScore]int64
+	dest := make([]any, len(h))
+	for k := range h {
+		dest[k] = &h[k]
+	}
+	if err := row.Scan(dest...); err != nil {
 		return a, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var score int16
-		var n int64
-		if err := rows.Scan(&score, &n); err != nil {
-			return a, err
+	for k, n := range h {
+		if n < 0 {
+			return a, fmt.Errorf("%w: aggregate of film %d counts %d ratings of %d", storage.ErrDamaged, film, n, k+1)
 		}
-		if score < storage.MinScore || score > storage.MaxScore {
-			return a, fmt.Errorf("%w: a rating of %d", storage.ErrDamaged, score)
-		}
-		a.Hist[score-1] += int(n)
+		a.Hist[k] = int(n)
 		a.Count += int(n)
-		a.Sum += int(score) * int(n)
+		a.Sum += (k + 1) * int(n)
 	}
-	return a, rows.Err()
+	return a, nil
 }
 
-// rateSQL saves a rating of a film visible in the scope and returns
-// whether it was saved and the score it replaced. The film check and the
-// write are one statement; its commit makes the rating durable
-// (synchronous_commit is left as the server has it).
-const rateSQL = `WITH old AS (
+// upsertSQL writes a rating of a film visible in the scope ($4 = 0
+// removes it) and moves the member's stripe of the aggregate by the
+// difference, in one statement. It returns whether the film was there and
+// the score replaced. A lock on (scope, film, member), taken first in the
+// same transaction, makes a member's own writes one at a time, so the old
+// score read here is the one replaced.
+var upsertSQL = `WITH film AS (
+	SELECT 1 FROM films WHERE id = $2 AND scope IN (0, $1)
+), old AS (
 	SELECT score FROM ratings WHERE scope = $1 AND film_id = $2 AND user_id = $3
 ), saved AS (
 	INSERT INTO ratings (scope, film_id, user_id, score, rated_at)
-	SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM films WHERE id = $2 AND scope IN (0, $1))
+	SELECT $1, $2, $3, $4::int, $5 WHERE $4::int > 0 AND EXISTS (SELECT 1 FROM film)
 	ON CONFLICT (scope, film_id, user_id) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at
 	RETURNING 1
+), removed AS (
+	DELETE FROM ratings WHERE $4::int = 0 AND scope = $1 AND film_id = $2 AND user_id = $3
+	RETURNING 1
+), agg AS (
+	INSERT INTO aggregates (scope, film_id, stripe, ` + histCols + `)
+	SELECT $1, $2, $6, ` + deltaCols + `
+	WHERE EXISTS (SELECT 1 FROM film) AND (EXISTS (SELECT 1 FROM saved) OR EXISTS (SELECT 1 FROM removed))
+	ON CONFLICT (scope, film_id, stripe) DO UPDATE SET ` + addCols + `
+	RETURNING ` + histCols + `
+), mine AS (
+	-- this member's stripe as it is now (after the write, or unchanged)
+	SELECT ` + histCols + ` FROM agg
+	UNION ALL
+	SELECT ` + histCols + ` FROM aggregates WHERE scope = $1 AND film_id = $2 AND stripe = $6 AND NOT EXISTS (SELECT 1 FROM agg)
+), others AS (
+	SELECT ` + histCols + ` FROM aggregates WHERE scope = $1 AND film_id = $2 AND stripe <> $6
+), whole AS (
+	SELECT * FROM mine UNION ALL SELECT * FROM others
 )
-SELECT (SELECT count(*) FROM saved), coalesce((SELECT score FROM old), 0)`
+SELECT EXISTS (SELECT 1 FROM film), coalesce((SELECT score FROM old), 0), ` + sumCols + ` FROM whole`
 
-// Rate saves or replaces user's score of film in scope. The answer comes
-// after the commit, with the aggregate read after it.
+var deltaCols, addCols, sumCols = func() (string, string, string) {
+	var d, a, m []string
+	for k := 1; k <= 10; k++ {
+		m = append(m, fmt.Sprintf("coalesce(sum(h%d), 0)", k))
+		d = append(d, fmt.Sprintf("($4::int = %d)::int - (coalesce((SELECT score FROM old), 0) = %d)::int", k, k))
+		a = append(a, fmt.Sprintf("h%d = aggregates.h%d + EXCLUDED.h%d", k, k, k))
+	}
+	return strings.Join(d, ", "), strings.Join(a, ", "), strings.Join(m, ", ")
+}()
+
+// writeRating runs the rating's lock and its write, which also returns
+// the film's new aggregate, in one round trip: one implicit transaction,
+// committed (and durable) before the results come back.
+func (db *DB) writeRating(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	b := &pgx.Batch{}
+	b.Queue("SELECT pg_advisory_xact_lock($1)", int64(scope)*31+int64(film)*1_000_003+int64(user))
+	b.Queue(upsertSQL, int64(scope), int64(film), int64(user), score, db.now(), int16(user%stripes))
+	res := db.pool.SendBatch(ctx, b)
+	defer res.Close()
+	if _, err := res.Exec(); err != nil {
+		return storage.Aggregate{}, 0, wrap(err)
+	}
+	var found bool
+	var old int16
+	var h [storage.MaxScore]int64
+	dest := []any{&found, &old}
+	for k := range h {
+		dest = append(dest, &h[k])
+	}
+	if err := res.QueryRow().Scan(dest...); err != nil {
+		return storage.Aggregate{}, 0, wrap(err)
+	}
+	a := storage.Aggregate{Film: film}
+	for k, n := range h {
+		a.Hist[k] = int(n)
+		a.Count += int(n)
+		a.Sum += (k + 1) * int(n)
+	}
+	if err := res.Close(); err != nil { // the commit
+		return a, 0, wrap(err)
+	}
+	if !found {
+		return storage.Aggregate{}, 0, fmt.Errorf("film %d: %w", film, storage.ErrNotFound)
+	}
+	return a, int(old), nil
+}
+
+// Rate saves or replaces user's score of film in scope.
 func (db *DB) Rate(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error) {
 	if score < storage.MinScore || score > storage.MaxScore {
 		return storage.Aggregate{}, 0, fmt.Errorf("%w: %d", storage.ErrScore, score)
@@ -62,34 +135,12 @@ func (db *DB) Rate(ctx context.Context, scope storage.Scope, film, user uint64, 
 	if scope == storage.BuiltIn {
 		return storage.Aggregate{}, 0, errors.New("ratings belong to a server")
 	}
-	ctx, cancel := db.q(ctx)
-	defer cancel()
-	var saved int64
-	var old int16
-	if err := db.pool.QueryRow(ctx, rateSQL, int64(scope), int64(film), int64(user), score, db.now()).Scan(&saved, &old); err != nil {
-		return storage.Aggregate{}, 0, wrap(err)
-	}
-	if saved == 0 {
-		return storage.Aggregate{}, 0, fmt.Errorf("film %d: %w", film, storage.ErrNotFound)
-	}
-	a, err := aggregate(ctx, db.pool, scope, film)
-	return a, int(old), wrap(err)
+	return db.writeRating(ctx, scope, film, user, score)
 }
 
 // Unrate removes user's rating of film in scope.
 func (db *DB) Unrate(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Aggregate, int, error) {
-	ctx, cancel := db.q(ctx)
-	defer cancel()
-	if _, err := getFilm(ctx, db.pool, scope, film); err != nil {
-		return storage.Aggregate{}, 0, err
-	}
-	var old int16
-	err := db.pool.QueryRow(ctx, "DELETE FROM ratings WHERE scope = $1 AND film_id = $2 AND user_id = $3 RETURNING score", int64(scope), int64(film), int64(user)).Scan(&old)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return storage.Aggregate{}, 0, wrap(err)
-	}
-	a, err := aggregate(ctx, db.pool, scope, film)
-	return a, int(old), wrap(err)
+	return db.writeRating(ctx, scope, film, user, 0)
 }
 
 // UserRating returns user's rating of film in scope.
@@ -110,7 +161,7 @@ func (db *DB) UserRating(ctx context.Context, scope storage.Scope, film, user ui
 func (db *DB) Aggregate(ctx context.Context, scope storage.Scope, film uint64) (storage.Aggregate, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	a, err := aggregate(ctx, db.pool, scope, film)
+	a, err := scanHist(film, db.pool.QueryRow(ctx, aggregateSQL, int64(scope), int64(film)))
 	return a, wrap(err)
 }
 
@@ -150,37 +201,35 @@ func (db *DB) UserRatings(ctx context.Context, scope storage.Scope, user uint64)
 func (db *DB) Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	rows, err := db.pool.Query(ctx, "SELECT film_id, score, count(*) FROM ratings WHERE scope = $1 GROUP BY film_id, score", int64(scope))
+	rows, err := db.pool.Query(ctx, `SELECT film_id, sum(h1), sum(h2), sum(h3), sum(h4), sum(h5), sum(h6), sum(h7), sum(h8), sum(h9), sum(h10)
+		FROM aggregates WHERE scope = $1 GROUP BY film_id`, int64(scope))
 	if err != nil {
 		return nil, wrap(err)
 	}
 	defer rows.Close()
-	by := map[uint64]*storage.Aggregate{}
+	var out []storage.Aggregate
 	for rows.Next() {
-		var film, n int64
-		var score int16
-		if err := rows.Scan(&film, &score, &n); err != nil {
+		var film int64
+		var h [storage.MaxScore]int64
+		dest := []any{&film}
+		for k := range h {
+			dest = append(dest, &h[k])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, wrap(err)
 		}
-		a := by[uint64(film)]
-		if a == nil {
-			a = &storage.Aggregate{Film: uint64(film)}
-			by[uint64(film)] = a
-		}
-		if score >= storage.MinScore && score <= storage.MaxScore {
-			a.Hist[score-1] += int(n)
+		a := storage.Aggregate{Film: uint64(film)}
+		for k, n := range h {
+			a.Hist[k] = int(n)
 			a.Count += int(n)
-			a.Sum += int(score) * int(n)
+			a.Sum += (k + 1) * int(n)
+		}
+		if a.Count >= max(minCount, 1) {
+			out = append(out, a)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, wrap(err)
-	}
-	var out []storage.Aggregate
-	for _, a := range by {
-		if a.Count >= max(minCount, 1) {
-			out = append(out, *a)
-		}
 	}
 	storage.SortTop(out)
 	return out, nil

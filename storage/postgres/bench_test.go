@@ -1,0 +1,62 @@
+package postgres
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
+)
+
+// BenchmarkRate64 drives 64 concurrent raters through DB.Rate and, in the
+// same run and on the same database, through a bare INSERT … ON CONFLICT
+// loop with no aggregate, and reports both rates and their ratio.
+//
+//	go test -run '^$' -bench Rate64 -benchtime 20000x ./storage/postgres
+func BenchmarkRate64(b *testing.B) {
+	db, err := Open(context.Background(), pgtest.URL(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	const writers = 64
+	run := func(op func(user uint64, score int) error) float64 {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					n := next.Add(1)
+					if n > int64(b.N) {
+						return
+					}
+					if err := op(uint64(n%5000), 1+int(n%10)); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return float64(b.N) / time.Since(start).Seconds()
+	}
+	b.ResetTimer()
+	raw := run(func(user uint64, score int) error {
+		_, err := db.pool.Exec(ctx, `INSERT INTO ratings (scope, film_id, user_id, score, rated_at) VALUES (222, 1, $1, $2, now())
+			ON CONFLICT (scope, film_id, user_id) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at`, int64(user), score)
+		return err
+	})
+	store := run(func(user uint64, score int) error {
+		_, _, err := db.Rate(ctx, 111, 1, user, score)
+		return err
+	})
+	b.ReportMetric(store, "ratings/s")
+	b.ReportMetric(raw, "raw/s")
+	b.ReportMetric(store/raw, "ratio")
+}
