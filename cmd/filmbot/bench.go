@@ -32,6 +32,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	members := fs.Int("members", 64, "concurrent members")
 	mix := fs.String("mix", "review,autocomplete,rate", "kinds of interaction, sent in turn")
 	servers := fs.Int("servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
+	dbFlag := fs.String("db", "", "the bot's database: a postgres:// URL of an empty database (default: a new bbolt file)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -69,8 +70,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer os.RemoveAll(dir)
 	child := exec.Command(self, "run")
+	benchDB := filepath.Join(dir, "bench.db")
+	if *dbFlag != "" {
+		benchDB = *dbFlag
+	}
 	child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
-		"FILMBOT_DB="+filepath.Join(dir, "bench.db"), "LOG_LEVEL=warn", "DISCORD_GUILD_ID=")
+		"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=")
 	child.Stderr = stderr
 	if err := child.Start(); err != nil {
 		fmt.Fprintln(stderr, "filmbot bench:", err)
