@@ -81,67 +81,49 @@ func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 		t = discordgo.InteractionApplicationCommandAutocomplete
 	}
 	payload := map[string]any{"id": data.ID, "name": data.Name, "type": 1, "options": orEmpty(data.Options)}
-	if res, err := s.resolveAttachments(data.Options); err != nil {
+	res, chans, err := s.resolveOptions(m, data.Options)
+	if err != nil {
 		return nil, err
-	} else if chans, err := s.resolveChannels(m, data.Options); err != nil {
-		return nil, err
-	} else if len(res) > 0 || len(chans) > 0 {
+	}
+	if len(res) > 0 || len(chans) > 0 {
 		payload["resolved"] = map[string]any{"attachments": res, "channels": chans}
 	}
 	return s.dispatch(m, t, data.Name, payload, nil)
 }
 
-// resolveAttachments fills data.resolved.attachments for the attachment
-// options used, as Discord does after an upload.
-func (s *Server) resolveAttachments(opts []*discordgo.ApplicationCommandInteractionDataOption) (map[string]*discordgo.MessageAttachment, error) {
-	out := map[string]*discordgo.MessageAttachment{}
-	for _, o := range opts {
-		if o.Type == discordgo.ApplicationCommandOptionAttachment {
+// resolveOptions fills data.resolved for the options used, as Discord
+// does: attachments that were uploaded, and channels of the member's own
+// server (a resolved channel has only id, name, type and permissions).
+// Anything else Discord would not have let the member send.
+func (s *Server) resolveOptions(m Member, opts []*discordgo.ApplicationCommandInteractionDataOption) (attachments map[string]*discordgo.MessageAttachment, channels map[string]any, err error) {
+	attachments, channels = map[string]*discordgo.MessageAttachment{}, map[string]any{}
+	var walk func([]*discordgo.ApplicationCommandInteractionDataOption) error
+	walk = func(opts []*discordgo.ApplicationCommandInteractionDataOption) error {
+		for _, o := range opts {
 			id, _ := o.Value.(string)
 			s.mu.Lock()
-			a, ok := s.uploads[id]
+			a, uploaded := s.uploads[id]
+			c, known := s.channels[id]
 			s.mu.Unlock()
-			if !ok {
-				return nil, fmt.Errorf("sandbox: no uploaded attachment %q (use Upload)", id)
+			switch o.Type {
+			case discordgo.ApplicationCommandOptionAttachment:
+				if !uploaded {
+					return fmt.Errorf("sandbox: no uploaded attachment %q (use Upload)", id)
+				}
+				attachments[id] = a
+			case discordgo.ApplicationCommandOptionChannel:
+				if !known || c.GuildID != m.GuildID || m.GuildID == "" {
+					return fmt.Errorf("sandbox: channel %q is not in this server (Discord would not offer it)", id)
+				}
+				channels[id] = map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "permissions": "0"}
 			}
-			out[id] = a
-		}
-		sub, err := s.resolveAttachments(o.Options)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range sub {
-			out[k] = v
-		}
-	}
-	return out, nil
-}
-
-// resolveChannels fills data.resolved.channels for the channel options
-// used, as Discord does: only channels of the member's own server can be
-// picked, and a resolved channel has only id, name, type and permissions.
-func (s *Server) resolveChannels(m Member, opts []*discordgo.ApplicationCommandInteractionDataOption) (map[string]any, error) {
-	out := map[string]any{}
-	for _, o := range opts {
-		if o.Type == discordgo.ApplicationCommandOptionChannel {
-			id, _ := o.Value.(string)
-			s.mu.Lock()
-			c, ok := s.channels[id]
-			s.mu.Unlock()
-			if !ok || c.GuildID != m.GuildID || m.GuildID == "" {
-				return nil, fmt.Errorf("sandbox: channel %q is not in this server (Discord would not offer it)", id)
+			if err := walk(o.Options); err != nil {
+				return err
 			}
-			out[id] = map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "permissions": "0"}
 		}
-		sub, err := s.resolveChannels(m, o.Options)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range sub {
-			out[k] = v
-		}
+		return nil
 	}
-	return out, nil
+	return attachments, channels, walk(opts)
 }
 
 // Upload stores a file as a member's upload and returns the attachment

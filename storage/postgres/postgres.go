@@ -317,23 +317,24 @@ func createFilm(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.F
 	return f, putFilm(ctx, tx, f)
 }
 
-// sameFilm finds a film visible in scope with f's folded title and year,
-// other than f. The titles compared are only those of that year.
-func sameFilm(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, bool, error) {
-	rows, err := tx.Query(ctx, "SELECT record FROM films WHERE scope = ANY($1) AND year = $2 AND id <> $3 FOR UPDATE", visible(scope), f.Year, int64(f.ID))
+// unique refuses f when a film visible in scope, other than f, has its
+// folded title and year: ErrExists, with that film. Only the films of
+// that year are read.
+func unique(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
+	rows, err := tx.Query(ctx, "SELECT record FROM films WHERE scope = ANY($1) AND year = $2 AND id <> $3", visible(scope), f.Year, int64(f.ID))
 	if err != nil {
-		return f, false, err
+		return f, err
 	}
 	films, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Film, error) { return scanFilm(r) })
 	if err != nil {
-		return f, false, err
+		return f, err
 	}
 	for _, o := range films {
 		if fold(o.Title) == fold(f.Title) {
-			return o, true, nil
+			return o, fmt.Errorf("film %q (%d): %w", o.Title, o.Year, storage.ErrExists)
 		}
 	}
-	return f, false, nil
+	return f, nil
 }
 
 // lockScope serialises the film writes of one scope, so that two
@@ -355,14 +356,11 @@ func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 			return err
 		}
 		f.ID = 0
-		o, dup, err := sameFilm(ctx, tx, scope, f, fold)
-		if err != nil {
+		if o, err := unique(ctx, tx, scope, f, fold); err != nil {
+			f = o
 			return err
 		}
-		if dup {
-			f = o
-			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, storage.ErrExists)
-		}
+		var err error
 		f, err = createFilm(ctx, tx, scope, f, db.now())
 		return err
 	})
@@ -384,13 +382,9 @@ func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 		if old.Scope != scope || scope == storage.BuiltIn {
 			return storage.ErrBuiltIn
 		}
-		o, dup, err := sameFilm(ctx, tx, scope, f, fold)
-		if err != nil {
-			return err
-		}
-		if dup {
+		if o, err := unique(ctx, tx, scope, f, fold); err != nil {
 			f = o
-			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, storage.ErrExists)
+			return err
 		}
 		f.Scope, f.CreatedAt, f.CreatedBy, f.UpdatedAt = scope, old.CreatedAt, old.CreatedBy, db.now()
 		if err := bumpCatalog(ctx, tx, scope); err != nil {
