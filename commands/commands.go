@@ -26,6 +26,8 @@ type Store interface {
 	Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
 	Review(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
 	CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error)
+	ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
+	Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error)
 	Raters
 	Moderators
 }

@@ -23,7 +23,7 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
-	reviews, err := s.store.Reviews(ctx, scope, film.ID)
+	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}

@@ -188,7 +188,7 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if err != nil {
 			return nil, notFound(err, "That film was just removed.")
 		}
-		reviews, err := s.store.Reviews(ctx, scope, film.ID)
+		reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
 		if err != nil {
 			return nil, notFound(err, "That film was just removed.")
 		}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,7 +37,9 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		return nil, err
 	}
 	opts := options(i)
-	reviews, err := s.store.Reviews(ctx, scope, film.ID)
+	// Headers only: the text is read one paragraph at a time (about:
+	// alone needs it whole).
+	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
@@ -57,16 +60,20 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	case hasExcerpt && about != "":
 		return nil, userErr("Use either excerpt: or about:, not both.")
 	case hasExcerpt:
-		if excerpt < 1 || excerpt > int64(len(rev.Excerpts)) {
-			return nil, userErr("This review of **%s** has excerpts 1 to %d.", label(film), len(rev.Excerpts))
+		if excerpt < 1 || excerpt > int64(rev.Paragraphs) {
+			return nil, userErr("This review of **%s** has excerpts 1 to %d.", label(film), rev.Paragraphs)
 		}
 		n = int(excerpt)
 	case about != "":
 		if len([]rune(about)) > maxAbout {
 			return nil, userErr("about: takes at most %d characters.", maxAbout)
 		}
-		texts := make([]string, len(rev.Excerpts))
-		for k, e := range rev.Excerpts {
+		whole, err := s.store.Review(ctx, scope, rev.ID)
+		if err != nil {
+			return nil, notFound(err, "That review was just removed.")
+		}
+		texts := make([]string, len(whole.Excerpts))
+		for k, e := range whole.Excerpts {
 			texts[k] = e.Text
 		}
 		best, ok := search.BestPassage(about, texts)
@@ -75,8 +82,20 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		}
 		n = best + 1
 	}
-	embed, rows := excerptView(film, rev, n, len(reviews))
+	hdr, e, err := s.store.Excerpt(ctx, scope, rev.ID, n)
+	if err != nil {
+		return nil, excerptErr(err)
+	}
+	embed, rows := excerptView(film, hdr, e, n, len(reviews))
 	return message(embed, rows...), nil
+}
+
+// excerptErr is what a member is told when an excerpt is gone.
+func excerptErr(err error) error {
+	if errors.Is(err, storage.ErrNoExcerpt) {
+		return userErr("That review has changed: it no longer has that excerpt.")
+	}
+	return notFound(err, "That review has been removed.")
 }
 
 // pickReview chooses by: (an autocomplete value "rev:ID" or a reviewer's
@@ -124,9 +143,9 @@ func authorLine(r storage.Review) string {
 }
 
 // excerptView renders excerpt n (1-based) of rev with its buttons.
-func excerptView(film storage.Film, rev storage.Review, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
-	total := len(rev.Excerpts)
-	e := rev.Excerpts[n-1]
+// rev is a header (its Paragraphs counted) and e its excerpt n.
+func excerptView(film storage.Film, rev storage.Review, e storage.Excerpt, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	total := rev.Paragraphs
 	footer := fmt.Sprintf("Excerpt %d of %d", n, total)
 	if e.Spoiler {
 		footer += " · contains spoilers"
@@ -202,35 +221,49 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.store.Review(ctx, scope, c.args[0])
-	if err != nil {
-		return nil, notFound(err, "That review has been removed.")
-	}
-	film, err := s.store.Film(ctx, scope, rev.FilmID)
-	if err != nil {
-		return nil, notFound(err, "That film has been removed.")
-	}
 	n := int(c.args[1])
 	switch c.action {
 	case "show", "random":
-		if c.action == "random" && len(rev.Excerpts) > 1 {
+		// The header comes with any excerpt: the one clicked from says how
+		// many there are now.
+		hdr, _, err := s.store.Excerpt(ctx, scope, c.args[0], 1)
+		if err != nil {
+			return nil, excerptErr(err)
+		}
+		if c.action == "random" && hdr.Paragraphs > 1 {
 			// Any excerpt but the one on screen.
-			k := s.rand(len(rev.Excerpts) - 1)
+			k := s.rand(hdr.Paragraphs - 1)
 			if k+1 >= n {
 				k++
 			}
 			n = k + 1
 		}
-		if n < 1 || n > len(rev.Excerpts) {
-			return nil, userErr("That review now has excerpts 1 to %d.", len(rev.Excerpts))
+		if n < 1 || n > hdr.Paragraphs {
+			return nil, userErr("That review now has excerpts 1 to %d.", hdr.Paragraphs)
 		}
-		reviews, err := s.store.Reviews(ctx, scope, film.ID)
+		hdr, e, err := s.store.Excerpt(ctx, scope, hdr.ID, n)
+		if err != nil {
+			return nil, excerptErr(err)
+		}
+		film, err := s.store.Film(ctx, scope, hdr.FilmID)
+		if err != nil {
+			return nil, notFound(err, "That film has been removed.")
+		}
+		reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
-		embed, rows := excerptView(film, rev, n, len(reviews))
+		embed, rows := excerptView(film, hdr, e, n, len(reviews))
 		return update(embed, rows...), nil
 	case "all", "page":
+		rev, err := s.store.Review(ctx, scope, c.args[0])
+		if err != nil {
+			return nil, notFound(err, "That review has been removed.")
+		}
+		film, err := s.store.Film(ctx, scope, rev.FilmID)
+		if err != nil {
+			return nil, notFound(err, "That film has been removed.")
+		}
 		embed, rows, err := fullView(film, rev, n)
 		if err != nil {
 			return nil, err
@@ -256,7 +289,7 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if err != nil {
 		return choices8(nil), nil // no film yet (or a DM): nothing to suggest
 	}
-	reviews, err := s.store.Reviews(ctx, scope, film.ID)
+	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
 	if err != nil {
 		return choices8(nil), nil
 	}

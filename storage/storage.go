@@ -58,6 +58,9 @@ func (unavailable) UserMessage() string {
 // filmbot database: truncated, overwritten, or failing bbolt's check.
 var ErrDamaged = errors.New("the database file is damaged")
 
+// ErrNoExcerpt is an excerpt number a review does not have.
+var ErrNoExcerpt = errors.New("no such excerpt")
+
 // Errors of the moderators' writes.
 var (
 	ErrBuiltIn = errors.New("the built-in catalog cannot be changed by a server")
@@ -108,11 +111,15 @@ type Review struct {
 	Scope  Scope  `json:"scope"`
 	// Reviewer is the name shown; "" marks the built-in featured review,
 	// whose author is not named.
-	Reviewer  string    `json:"reviewer,omitempty"`
-	PullQuote string    `json:"pull_quote,omitempty"`
-	Excerpts  []Excerpt `json:"excerpts"`
-	PostedBy  string    `json:"posted_by,omitempty"` // user id of the moderator
-	PostedAt  time.Time `json:"posted_at"`
+	Reviewer  string `json:"reviewer,omitempty"`
+	PullQuote string `json:"pull_quote,omitempty"`
+	// Excerpts is the text; nil in a header (ReviewHeaders, Excerpt).
+	Excerpts []Excerpt `json:"excerpts,omitempty"`
+	// Paragraphs is how many excerpts the review has, set by the store
+	// on every read, header or whole.
+	Paragraphs int       `json:"paragraphs"`
+	PostedBy   string    `json:"posted_by,omitempty"` // user id of the moderator
+	PostedAt   time.Time `json:"posted_at"`
 }
 
 // Excerpt is one paragraph of a review.

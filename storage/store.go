@@ -28,6 +28,14 @@ type Store interface {
 	Reviews(ctx context.Context, scope Scope, film uint64) ([]Review, error)
 	// Review returns review id if it is visible in scope, or ErrNotFound.
 	Review(ctx context.Context, scope Scope, id uint64) (Review, error)
+	// ReviewHeaders lists the reviews of film visible in scope as Reviews
+	// does, without their text (Paragraphs says how long each is): what
+	// /review needs to pick one, read without the paragraphs.
+	ReviewHeaders(ctx context.Context, scope Scope, film uint64) ([]Review, error)
+	// Excerpt returns review id's header and its paragraph n (1-based),
+	// reading that paragraph alone; ErrNotFound for a review not visible,
+	// ErrNoExcerpt for n out of range.
+	Excerpt(ctx context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error)
 	// AddReview stores a new review of a film visible in scope; the same
 	// review (reviewer and text) twice is ErrExists with the stored one.
 	AddReview(ctx context.Context, scope Scope, r Review) (Review, error)

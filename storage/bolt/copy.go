@@ -27,7 +27,7 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 			}
 		}
 		for k, v := range withPrefix(tx.Bucket(bucketReviews), nil) {
-			r, err := decodeRecord[Review](bucketReviews, k, v)
+			r, err := wholeReview(tx, k, v)
 			if err != nil {
 				return err
 			}
@@ -101,7 +101,8 @@ func (db *DB) Load(_ context.Context, recs []storage.Record) error {
 				if err := tx.Bucket(bucketReviewIDs).Put(key(v.ID), loc); err != nil {
 					return err
 				}
-				if err := putJSON(reviews, append(loc, key(v.ID)...), v); err != nil {
+				v.Paragraphs = len(v.Excerpts)
+				if err := putReview(tx, append(loc, key(v.ID)...), v); err != nil {
 					return err
 				}
 				if err := raiseSequence(reviews, v.ID); err != nil {

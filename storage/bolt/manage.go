@@ -130,7 +130,7 @@ func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
 		}
 		p := key(uint64(scope), film)
 		for _, k := range keysWithPrefix(tx.Bucket(bucketReviews), p) {
-			if err := tx.Bucket(bucketReviews).Delete(k); err != nil {
+			if err := deleteReview(tx, k); err != nil {
 				return err
 			}
 			if err := tx.Bucket(bucketReviewIDs).Delete(k[16:]); err != nil {
@@ -167,9 +167,9 @@ func (db *DB) UpdateReview(_ context.Context, scope Scope, r Review) (Review, er
 		if len(r.Excerpts) == 0 {
 			return fmt.Errorf("review has no text")
 		}
-		old.Reviewer, old.PullQuote, old.Excerpts = r.Reviewer, r.PullQuote, r.Excerpts
+		old.Reviewer, old.PullQuote, old.Excerpts, old.Paragraphs = r.Reviewer, r.PullQuote, r.Excerpts, len(r.Excerpts)
 		r = old
-		return putJSON(tx.Bucket(bucketReviews), k, r)
+		return putReview(tx, k, r)
 	})
 	return r, err
 }
@@ -184,7 +184,7 @@ func (db *DB) DeleteReview(_ context.Context, scope Scope, id uint64) (Review, e
 		if err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketReviews).Delete(k); err != nil {
+		if err := deleteReview(tx, k); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketReviewIDs).Delete(key(id))
@@ -211,6 +211,6 @@ func ownReview(tx *bbolt.Tx, scope Scope, id uint64) (Review, []byte, error) {
 	if v == nil {
 		return r, nil, fmt.Errorf("review %d: %w", id, ErrNotFound)
 	}
-	r, err := decodeRecord[Review](bucketReviews, k, v)
+	r, err := wholeReview(tx, k, v)
 	return r, k, err
 }

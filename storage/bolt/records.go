@@ -55,7 +55,7 @@ func checkRecord(rec any, k []byte) error {
 			return fmt.Errorf("key of %d bytes", len(k))
 		case r.Scope != Scope(idAt(k, 0)) || r.FilmID != idAt(k, 1) || r.ID != idAt(k, 2):
 			return fmt.Errorf("holds review %d of film %d, scope %d", r.ID, r.FilmID, r.Scope)
-		case len(r.Excerpts) == 0:
+		case len(r.Excerpts) == 0 && r.Paragraphs == 0:
 			return fmt.Errorf("review without text")
 		}
 	}

@@ -1,9 +1,7 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"time"
@@ -15,13 +13,22 @@ import (
 
 // Reviews lists the reviews of film visible in scope, newest first.
 // It fails with ErrNotFound when the film is not visible in scope.
-func (db *DB) Reviews(_ context.Context, scope Scope, film uint64) ([]Review, error) {
+func (db *DB) Reviews(ctx context.Context, scope Scope, film uint64) ([]Review, error) {
+	return db.reviews(scope, film, true)
+}
+
+// ReviewHeaders lists them without their text.
+func (db *DB) ReviewHeaders(ctx context.Context, scope Scope, film uint64) ([]Review, error) {
+	return db.reviews(scope, film, false)
+}
+
+func (db *DB) reviews(scope Scope, film uint64, whole bool) ([]Review, error) {
 	var out []Review
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		if _, err := getFilm(tx, scope, film); err != nil {
 			return err
 		}
-		out = decodeVisible[Review](tx, bucketReviews, scope, db.onDamage, film)
+		out = visibleReviews(tx, scope, film, whole, db.onDamage)
 		return nil
 	})
 	storage.SortReviews(out)
@@ -32,24 +39,43 @@ func (db *DB) Reviews(_ context.Context, scope Scope, film uint64) ([]Review, er
 func (db *DB) Review(_ context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
-		loc := tx.Bucket(bucketReviewIDs).Get(key(id))
-		if len(loc) != 16 {
-			return fmt.Errorf("review %d: %w", id, ErrNotFound)
+		k, err := reviewKey(tx, scope, id)
+		if err != nil {
+			return err
 		}
-		owner := Scope(binary.BigEndian.Uint64(loc))
-		if owner != BuiltIn && owner != scope {
-			return fmt.Errorf("review %d: %w", id, ErrNotFound)
-		}
-		k := append(bytes.Clone(loc), key(id)...)
 		v := tx.Bucket(bucketReviews).Get(k)
 		if v == nil {
 			return fmt.Errorf("review %d: %w", id, ErrNotFound)
 		}
-		var err error
-		r, err = decodeRecord[Review](bucketReviews, k, v)
+		r, err = wholeReview(tx, k, v)
 		return err
 	})
 	return r, err
+}
+
+// Excerpt returns review id's header and paragraph n alone.
+func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error) {
+	var r Review
+	var e Excerpt
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		k, err := reviewKey(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		v := tx.Bucket(bucketReviews).Get(k)
+		if v == nil {
+			return fmt.Errorf("review %d: %w", id, ErrNotFound)
+		}
+		if r, err = header(k, v); err != nil {
+			return err
+		}
+		if n < 1 || n > r.Paragraphs {
+			return fmt.Errorf("review %d has %d excerpts, not %d: %w", id, r.Paragraphs, n, storage.ErrNoExcerpt)
+		}
+		e, err = paragraph(tx, id, n)
+		return err
+	})
+	return r, e, err
 }
 
 // AddReview stores a new review of a film visible in scope; the review
@@ -62,7 +88,7 @@ func (db *DB) AddReview(_ context.Context, scope Scope, r Review) (Review, error
 		if _, err := getFilm(tx, scope, r.FilmID); err != nil {
 			return err
 		}
-		for _, o := range decodeVisible[Review](tx, bucketReviews, scope, db.onDamage, r.FilmID) {
+		for _, o := range visibleReviews(tx, scope, r.FilmID, true, db.onDamage) {
 			if o.Scope == scope && o.Reviewer == r.Reviewer && slices.Equal(o.Excerpts, r.Excerpts) {
 				r = o
 				return fmt.Errorf("review %d: %w", o.ID, ErrExists)
@@ -92,5 +118,6 @@ func createReview(tx *bbolt.Tx, scope Scope, r Review, now time.Time) (Review, e
 	if err := tx.Bucket(bucketReviewIDs).Put(key(id), loc); err != nil {
 		return r, err
 	}
-	return r, putJSON(b, append(loc, key(id)...), r)
+	r.Paragraphs = len(r.Excerpts)
+	return r, putReview(tx, append(loc, key(id)...), r)
 }

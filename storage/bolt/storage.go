@@ -22,7 +22,7 @@ import (
 )
 
 // SchemaVersion is the layout of buckets and keys this code reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2 // 2: reviews as a header and paragraphs
 
 // Bucket names, declared once.
 var (
@@ -36,7 +36,7 @@ var (
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")
@@ -137,8 +137,14 @@ func (db *DB) init(seed bool) error {
 		}
 		meta := tx.Bucket(bucketMeta)
 		if v := meta.Get(keySchema); v != nil {
-			if got := binary.BigEndian.Uint64(v); got > SchemaVersion {
+			got := binary.BigEndian.Uint64(v)
+			if got > SchemaVersion {
 				return fmt.Errorf("schema version %d is newer than this filmbot understands (%d)", got, SchemaVersion)
+			}
+			if got < 2 {
+				if err := upgradeToParagraphs(tx); err != nil {
+					return fmt.Errorf("upgrading the reviews to schema 2: %w", err)
+				}
 			}
 		}
 		if err := meta.Put(keySchema, u64(SchemaVersion)); err != nil {

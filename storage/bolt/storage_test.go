@@ -2,6 +2,8 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 var clock = func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
@@ -129,3 +133,68 @@ func TestBackup(t *testing.T) {
 }
 
 var ctx = context.Background()
+
+// A database written by schema 1 (each review one record with its whole
+// text) is upgraded in place on open: the same reviews, now headers and
+// paragraphs, read whole or one paragraph at a time.
+func TestUpgradeFromSchema1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, _ := db.Review(ctx, BuiltIn, 1)
+	own, _ := db.AddReview(ctx, 111, Review{FilmID: 1, Reviewer: "Old", Excerpts: []Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}}})
+	// Write them back as schema 1 did: one JSON record, no paragraphs.
+	err = db.bolt.Update(func(tx *bbolt.Tx) error {
+		for _, r := range []Review{seed, own} {
+			k, _ := reviewKey(tx, r.Scope, r.ID)
+			deleteParagraphs(tx, r.ID)
+			r.Paragraphs = 0
+			raw, _ := json.Marshal(struct {
+				ID       uint64    `json:"id"`
+				FilmID   uint64    `json:"film_id"`
+				Scope    Scope     `json:"scope"`
+				Reviewer string    `json:"reviewer,omitempty"`
+				Excerpts []Excerpt `json:"excerpts"`
+				PostedAt time.Time `json:"posted_at"`
+			}{r.ID, r.FilmID, r.Scope, r.Reviewer, r.Excerpts, r.PostedAt})
+			if err := tx.Bucket(bucketReviews).Put(k, raw); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatalf("open schema 1: %v", err)
+	}
+	defer db.Close()
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Review(ctx, BuiltIn, 1)
+	if err != nil || len(got.Excerpts) != 12 || got.Paragraphs != 12 || got.Excerpts[10].Text != seed.Excerpts[10].Text || !got.Excerpts[10].Spoiler {
+		t.Errorf("the seed review after the upgrade: %d excerpts, %v", len(got.Excerpts), err)
+	}
+	hdr, e, err := db.Excerpt(ctx, 111, own.ID, 2)
+	if err != nil || e.Text != "two" || !e.Spoiler || hdr.Reviewer != "Old" || hdr.Paragraphs != 2 || hdr.Excerpts != nil {
+		t.Errorf("one paragraph after the upgrade: %+v %+v %v", hdr, e, err)
+	}
+	if _, _, err := db.Excerpt(ctx, 111, own.ID, 3); !errors.Is(err, storage.ErrNoExcerpt) {
+		t.Errorf("an excerpt out of range: %v", err)
+	}
+	var v uint64
+	db.bolt.View(func(tx *bbolt.Tx) error {
+		v = binary.BigEndian.Uint64(tx.Bucket(bucketMeta).Get(keySchema))
+		return nil
+	})
+	if v != SchemaVersion {
+		t.Errorf("schema %d after the upgrade", v)
+	}
+}

@@ -35,6 +35,9 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 		if err != nil {
 			return err
 		}
+		if err := withText(ctx, tx, reviews); err != nil {
+			return err
+		}
 		for k := range reviews {
 			if err := fn(storage.Record{Review: &reviews[k]}); err != nil {
 				return err

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 	"github.com/filmbot/filmbot/storage/storetest"
@@ -204,4 +206,41 @@ func crashChild(url string) {
 		}()
 	}
 	wg.Wait()
+}
+
+// A database at schema 2 (reviews with their whole text in the record)
+// is upgraded by migration 3 on open: the same reviews, read whole or
+// one paragraph at a time.
+func TestUpgradeToParagraphs(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, name := range []string{"migrations/001_schema.sql", "migrations/002_aggregates.sql"} {
+		sql, _ := migrations.ReadFile(name)
+		if _, err := conn.Exec(ctx, string(sql)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO meta VALUES ('schema', '2'), ('seeded', 'x')`,
+		`INSERT INTO films VALUES (1, 0, 'Anora', 2024, '{"id":1,"scope":0,"title":"Anora","year":2024}')`,
+		`INSERT INTO reviews VALUES (7, 111, 1, now(), '{"id":7,"film_id":1,"scope":111,"reviewer":"Old","excerpts":[{"text":"one"},{"text":"two","spoiler":true}],"posted_at":"2026-01-01T00:00:00Z"}')`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := open2(t, url)
+	r, err := db.Review(ctx, 111, 7)
+	if err != nil || len(r.Excerpts) != 2 || r.Paragraphs != 2 || !r.Excerpts[1].Spoiler || r.Excerpts[0].Text != "one" {
+		t.Errorf("after migration 3: %+v %v", r, err)
+	}
+	h, e, err := db.Excerpt(ctx, 111, 7, 2)
+	if err != nil || e.Text != "two" || h.Reviewer != "Old" {
+		t.Errorf("one paragraph: %+v %+v %v", h, e, err)
+	}
 }

@@ -13,26 +13,78 @@ import (
 	"github.com/filmbot/filmbot/storage"
 )
 
+// scanReview reads a review header (migration 3: the text is in
+// review_paragraphs).
 func scanReview(row pgx.Row) (storage.Review, error) {
 	var raw []byte
 	var r storage.Review
 	if err := row.Scan(&raw); err != nil {
 		return r, err
 	}
-	if err := json.Unmarshal(raw, &r); err != nil || len(r.Excerpts) == 0 {
+	if err := json.Unmarshal(raw, &r); err != nil || r.Paragraphs < 1 {
 		return r, fmt.Errorf("%w: a review record: %v", storage.ErrDamaged, err)
 	}
+	r.Excerpts = nil
 	return r, nil
 }
 
+// putReview writes r's header and paragraphs, replacing any it had.
 func putReview(ctx context.Context, tx pgx.Tx, r storage.Review) error {
-	raw, err := json.Marshal(r)
+	h := r
+	h.Paragraphs, h.Excerpts = len(r.Excerpts), nil
+	raw, err := json.Marshal(h)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO reviews (id, scope, film_id, posted_at, record) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record`, int64(r.ID), int64(r.Scope), int64(r.FilmID), r.PostedAt, raw)
+	if _, err = tx.Exec(ctx, `INSERT INTO reviews (id, scope, film_id, posted_at, record) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record`, int64(r.ID), int64(r.Scope), int64(r.FilmID), r.PostedAt, raw); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM review_paragraphs WHERE review_id = $1", int64(r.ID)); err != nil {
+		return err
+	}
+	rows := make([][]any, len(r.Excerpts))
+	for n, e := range r.Excerpts {
+		rows[n] = []any{int64(r.ID), int32(n + 1), e.Spoiler, e.Text}
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"review_paragraphs"}, []string{"review_id", "n", "spoiler", "text"}, pgx.CopyFromRows(rows))
 	return err
+}
+
+// withText fills in the paragraphs of reviews, in one query.
+func withText(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}, reviews []storage.Review) error {
+	if len(reviews) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(reviews))
+	at := map[int64]int{}
+	for k, r := range reviews {
+		ids[k], at[int64(r.ID)] = int64(r.ID), k
+	}
+	rows, err := q.Query(ctx, "SELECT review_id, spoiler, text FROM review_paragraphs WHERE review_id = ANY($1) ORDER BY review_id, n", ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var e storage.Excerpt
+		if err := rows.Scan(&id, &e.Spoiler, &e.Text); err != nil {
+			return err
+		}
+		reviews[at[id]].Excerpts = append(reviews[at[id]].Excerpts, e)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range reviews {
+		if len(r.Excerpts) != r.Paragraphs {
+			return fmt.Errorf("%w: review %d has %d of its %d paragraphs", storage.ErrDamaged, r.ID, len(r.Excerpts), r.Paragraphs)
+		}
+	}
+	return nil
 }
 
 func insertReview(ctx context.Context, tx pgx.Tx, scope storage.Scope, r storage.Review, now time.Time) (storage.Review, error) {
@@ -48,11 +100,21 @@ func insertReview(ctx context.Context, tx pgx.Tx, scope storage.Scope, r storage
 		r.PostedAt = now
 	}
 	r.PostedAt = r.PostedAt.UTC().Truncate(time.Microsecond)
+	r.Paragraphs = len(r.Excerpts)
 	return r, putReview(ctx, tx, r)
 }
 
 // Reviews lists the reviews of film visible in scope, newest first.
 func (db *DB) Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error) {
+	return db.reviews(ctx, scope, film, true)
+}
+
+// ReviewHeaders lists them without their text.
+func (db *DB) ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error) {
+	return db.reviews(ctx, scope, film, false)
+}
+
+func (db *DB) reviews(ctx context.Context, scope storage.Scope, film uint64, whole bool) ([]storage.Review, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	// One round trip: a review can only be of a film the scope sees, so
@@ -71,6 +133,11 @@ func (db *DB) Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]
 			return nil, err
 		}
 	}
+	if whole {
+		if err := withText(ctx, db.pool, out); err != nil {
+			return nil, wrap(err)
+		}
+	}
 	storage.SortReviews(out)
 	return out, nil
 }
@@ -83,7 +150,42 @@ func (db *DB) Review(ctx context.Context, scope storage.Scope, id uint64) (stora
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
 	}
-	return r, wrap(err)
+	if err != nil {
+		return r, wrap(err)
+	}
+	one := []storage.Review{r}
+	err = withText(ctx, db.pool, one)
+	return one[0], wrap(err)
+}
+
+// Excerpt returns review id's header and paragraph n alone, in one query.
+func (db *DB) Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var raw []byte
+	var spoiler *bool
+	var text *string
+	err := db.pool.QueryRow(ctx, `SELECT r.record, p.spoiler, p.text FROM reviews r
+		LEFT JOIN review_paragraphs p ON p.review_id = r.id AND p.n = $3
+		WHERE r.id = $1 AND r.scope = ANY($2)`, int64(id), visible(scope), n).Scan(&raw, &spoiler, &text)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return storage.Review{}, storage.Excerpt{}, fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.Review{}, storage.Excerpt{}, wrap(err)
+	}
+	var r storage.Review
+	if err := json.Unmarshal(raw, &r); err != nil || r.Paragraphs < 1 {
+		return r, storage.Excerpt{}, fmt.Errorf("%w: review %d: %v", storage.ErrDamaged, id, err)
+	}
+	r.Excerpts = nil
+	if n < 1 || n > r.Paragraphs {
+		return r, storage.Excerpt{}, fmt.Errorf("review %d has %d excerpts, not %d: %w", id, r.Paragraphs, n, storage.ErrNoExcerpt)
+	}
+	if text == nil || spoiler == nil {
+		return r, storage.Excerpt{}, fmt.Errorf("%w: review %d lacks paragraph %d", storage.ErrDamaged, id, n)
+	}
+	return r, storage.Excerpt{Text: *text, Spoiler: *spoiler}, nil
 }
 
 // AddReview stores a new review of a film visible in scope.
@@ -105,6 +207,9 @@ func (db *DB) AddReview(ctx context.Context, scope storage.Scope, r storage.Revi
 		}
 		own, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (storage.Review, error) { return scanReview(row) })
 		if err != nil {
+			return err
+		}
+		if err := withText(ctx, tx, own); err != nil {
 			return err
 		}
 		for _, o := range own {
@@ -135,7 +240,13 @@ func ownReview(ctx context.Context, tx pgx.Tx, scope storage.Scope, id uint64) (
 	if storage.Scope(owner) != scope {
 		return storage.Review{}, fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
 	}
-	return scanReview(tx.QueryRow(ctx, "SELECT record FROM reviews WHERE id = $1", int64(id)))
+	r, err := scanReview(tx.QueryRow(ctx, "SELECT record FROM reviews WHERE id = $1", int64(id)))
+	if err != nil {
+		return r, err
+	}
+	one := []storage.Review{r}
+	err = withText(ctx, tx, one)
+	return one[0], err
 }
 
 // UpdateReview replaces the text, reviewer and pull quote of a review.
@@ -150,7 +261,7 @@ func (db *DB) UpdateReview(ctx context.Context, scope storage.Scope, r storage.R
 		if len(r.Excerpts) == 0 {
 			return fmt.Errorf("review has no text")
 		}
-		old.Reviewer, old.PullQuote, old.Excerpts = r.Reviewer, r.PullQuote, r.Excerpts
+		old.Reviewer, old.PullQuote, old.Excerpts, old.Paragraphs = r.Reviewer, r.PullQuote, r.Excerpts, len(r.Excerpts)
 		r = old
 		return putReview(ctx, tx, r)
 	})

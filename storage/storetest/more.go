@@ -64,6 +64,46 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("%d reviews of Anora in 111, want the built-in one and Roger's", len(revs))
 		}
 	})
+	t.Run("HeadersAndOneExcerpt", func(t *testing.T) {
+		db := open(t, clock)
+		r, err := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "R", PullQuote: "q", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
+		if err != nil || r.Paragraphs != 3 {
+			t.Fatalf("add: %+v %v", r, err)
+		}
+		hs, err := db.ReviewHeaders(ctx, g, 1)
+		if err != nil || len(hs) != 2 || hs[0].ID != r.ID || hs[0].Excerpts != nil || hs[0].Paragraphs != 3 || hs[1].Paragraphs != 12 || hs[0].PullQuote != "q" {
+			t.Errorf("headers: %+v %v", hs, err)
+		}
+		h, e, err := db.Excerpt(ctx, g, r.ID, 2)
+		if err != nil || e.Text != "two" || !e.Spoiler || h.Reviewer != "R" || h.Paragraphs != 3 || h.Excerpts != nil {
+			t.Errorf("excerpt 2: %+v %+v %v", h, e, err)
+		}
+		for _, n := range []int{0, 4, -1} {
+			if _, _, err := db.Excerpt(ctx, g, r.ID, n); !errors.Is(err, storage.ErrNoExcerpt) {
+				t.Errorf("excerpt %d: %v", n, err)
+			}
+		}
+		if _, _, err := db.Excerpt(ctx, 222, r.ID, 1); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server reads the excerpt: %v", err)
+		}
+		if _, e, err := db.Excerpt(ctx, 222, 1, 11); err != nil || !e.Spoiler {
+			t.Errorf("the built-in review's spoiler from any server: %+v %v", e, err)
+		}
+		if _, err := db.ReviewHeaders(ctx, g, 999); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("headers of an unknown film: %v", err)
+		}
+		r.Excerpts = []storage.Excerpt{{Text: "only"}}
+		db.UpdateReview(ctx, g, r)
+		if h, e, err := db.Excerpt(ctx, g, r.ID, 1); err != nil || e.Text != "only" || h.Paragraphs != 1 {
+			t.Errorf("after an edit: %+v %+v %v", h, e, err)
+		}
+		if _, _, err := db.Excerpt(ctx, g, r.ID, 2); !errors.Is(err, storage.ErrNoExcerpt) {
+			t.Errorf("a paragraph the edit removed: %v", err)
+		}
+		if whole, err := db.Review(ctx, g, r.ID); err != nil || len(whole.Excerpts) != 1 || whole.Paragraphs != 1 {
+			t.Errorf("whole after an edit: %+v %v", whole, err)
+		}
+	})
 	t.Run("UnicodeTitlesAndOrder", func(t *testing.T) {
 		db := open(t, clock)
 		for _, f := range []storage.Film{{Title: "千と千尋の神隠し", Year: 2001}, {Title: "Amélie", Year: 2001}, {Title: "Poltergeist", Year: 2015}, {Title: "Poltergeist", Year: 1982}, {Title: "Zoë", Year: 1999}} {
