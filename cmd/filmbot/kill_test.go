@@ -86,16 +86,14 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 			}
 		}()
 	}
-	for {
-		mu.Lock()
-		n := len(confirmed)
-		mu.Unlock()
-		if n >= 200 || ctx.Err() != nil {
-			break
-		}
+	n := 0
+	for n < 200 && ctx.Err() == nil {
 		time.Sleep(10 * time.Millisecond)
+		mu.Lock()
+		n = len(confirmed)
+		mu.Unlock()
 	}
-	t.Logf("%d confirmed after %v; killing", len(confirmed), time.Since(began))
+	t.Logf("%d confirmed after %v; killing", n, time.Since(began))
 	bot.Process.Kill() // SIGKILL, mid-load
 	bot.Wait()
 	close(stop)
