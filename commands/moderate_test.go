@@ -565,7 +565,15 @@ func TestSlowAnnouncementAfterSave(t *testing.T) {
 	if len(revs) != 2 { // the built-in review and Roger's, once
 		t.Errorf("%d reviews, want 2", len(revs))
 	}
-	time.Sleep(500 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		p.mu.Lock()
+		n := len(p.threads)
+		p.mu.Unlock()
+		if n > 0 {
+			break
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // a second announcement would have come by now
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.posts) != 1 || len(p.threads) != 1 {
