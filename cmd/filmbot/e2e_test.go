@@ -427,10 +427,7 @@ func TestBinarySIGTERM(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "filmbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBot(t, dir)
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -670,4 +667,14 @@ func fieldValue(e *discordgo.MessageEmbed, name string) string {
 		}
 	}
 	return ""
+}
+
+// buildBot builds the filmbot binary into dir, as an operator would.
+func buildBot(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "filmbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -24,11 +23,7 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	url := pgtest.URL(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "filmbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBot(t, t.TempDir())
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -126,6 +126,17 @@ func reviewKey(tx *bbolt.Tx, scope Scope, id uint64) ([]byte, error) {
 	return append(bytes.Clone(loc), key(id)...), nil
 }
 
+// reviewAt finds the stored header of review id, if scope may see it.
+func reviewAt(tx *bbolt.Tx, scope Scope, id uint64) (k, v []byte, err error) {
+	if k, err = reviewKey(tx, scope, id); err != nil {
+		return nil, nil, err
+	}
+	if v = tx.Bucket(bucketReviews).Get(k); v == nil {
+		return nil, nil, fmt.Errorf("review %d: %w", id, ErrNotFound)
+	}
+	return k, v, nil
+}
+
 // upgradeToParagraphs rewrites schema-1 reviews (one record with the
 // whole text) as headers and paragraphs, in the opening transaction.
 func upgradeToParagraphs(tx *bbolt.Tx) error {

@@ -39,13 +39,9 @@ func (db *DB) reviews(scope Scope, film uint64, whole bool) ([]Review, error) {
 func (db *DB) Review(_ context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
-		k, err := reviewKey(tx, scope, id)
+		k, v, err := reviewAt(tx, scope, id)
 		if err != nil {
 			return err
-		}
-		v := tx.Bucket(bucketReviews).Get(k)
-		if v == nil {
-			return fmt.Errorf("review %d: %w", id, ErrNotFound)
 		}
 		r, err = wholeReview(tx, k, v)
 		return err
@@ -58,13 +54,9 @@ func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review,
 	var r Review
 	var e Excerpt
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
-		k, err := reviewKey(tx, scope, id)
+		k, v, err := reviewAt(tx, scope, id)
 		if err != nil {
 			return err
-		}
-		v := tx.Bucket(bucketReviews).Get(k)
-		if v == nil {
-			return fmt.Errorf("review %d: %w", id, ErrNotFound)
 		}
 		if r, err = header(k, v); err != nil {
 			return err
