@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -344,5 +345,20 @@ func TestStaleButtons(t *testing.T) {
 	for _, id := range []string{"rev:show:1:99", "rev:show:1", "rev:show:x:1", "rev:what:1:1", "rev:show:999:1", "cast:page:1:9", "cast:page:999:1", "rev:page:1:99"} {
 		kind, _, _ := strings.Cut(id, ":")
 		e.userError(e.set.Components()[kind], click(guildA, id))
+	}
+}
+
+// An excerpt that went away between the header and the paragraph (a
+// moderator's edit) and a review that went away are both told to the
+// member, not logged as the bot's failure.
+func TestExcerptErrors(t *testing.T) {
+	for _, err := range []error{fmt.Errorf("x: %w", storage.ErrNoExcerpt), fmt.Errorf("x: %w", storage.ErrNotFound)} {
+		var ue *UserError
+		if !errors.As(excerptErr(err), &ue) {
+			t.Errorf("%v: not a user error", err)
+		}
+	}
+	if err := excerptErr(storage.ErrUnavailable); !errors.Is(err, storage.ErrUnavailable) {
+		t.Errorf("a database away: %v", err)
 	}
 }

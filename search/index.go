@@ -1,6 +1,7 @@
 package search
 
 import (
+	"iter"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -217,7 +218,7 @@ func (ix *Index) Search(q string, limit int) []Hit {
 		func() { ix.wordPrefix(f, res) },
 		func() {
 			if strings.IndexByte(f, ' ') < 0 { // else wordPrefix's one pass found both
-				ix.scan(f, false, RankSubstring, res)
+				ix.scan(f, RankSubstring, res)
 			}
 		},
 		func() { ix.typos(f, res) },
@@ -258,20 +259,31 @@ func (ix *Index) wordPrefix(q string, res *results) {
 	}
 }
 
+// occurrences yields, in blob order, where pat occurs and in which key.
+func (ix *Index) occurrences(pat string) iter.Seq2[int, int32] {
+	return func(yield func(int, int32) bool) {
+		for pos := 0; pos < len(ix.blob); {
+			j := strings.Index(ix.blob[pos:], pat)
+			if j < 0 {
+				return
+			}
+			at := pos + j
+			pos = at + 1
+			k := int32(sort.Search(len(ix.offs), func(i int) bool { return int(ix.offs[i]) > at }) - 1)
+			if !yield(at, k) {
+				return
+			}
+		}
+	}
+}
+
 // scanWordsAndSubstrings finds, in one pass over the blob, the keys
 // where q starts a word (not the first) and those where it occurs
 // elsewhere, and adds the first ones first: a multi-word query scans the
 // catalog once, not once per kind of match.
 func (ix *Index) scanWordsAndSubstrings(q string, res *results) {
 	var sub []int32
-	for pos := 0; pos < len(ix.blob); {
-		j := strings.Index(ix.blob[pos:], q)
-		if j < 0 {
-			break
-		}
-		at := pos + j
-		pos = at + 1
-		k := int32(sort.Search(len(ix.offs), func(i int) bool { return int(ix.offs[i]) > at }) - 1)
+	for at, k := range ix.occurrences(q) {
 		if res.seen[ix.keyEnt[k]] {
 			continue
 		}
@@ -292,26 +304,11 @@ func (ix *Index) scanWordsAndSubstrings(q string, res *results) {
 	}
 }
 
-// scan adds, at rank, the keys where pat occurs in the blob (only after a
-// space when wordStart), until the results are full. A pattern that starts
-// with a space would defeat strings.Index's first-byte search, so the
-// space is checked here instead.
-func (ix *Index) scan(pat string, wordStart bool, rank int, res *results) {
-	for pos := 0; pos < len(ix.blob); {
-		j := strings.Index(ix.blob[pos:], pat)
-		if j < 0 {
-			return
-		}
-		at := pos + j
-		pos = at + 1
-		if wordStart && ix.blob[at-1] != ' ' {
-			continue
-		}
-		k := int32(sort.Search(len(ix.offs), func(i int) bool { return int(ix.offs[i]) > at }) - 1)
-		if res.seen[ix.keyEnt[k]] {
-			continue
-		}
-		if res.add(k, rank) {
+// scan adds, at rank, the keys where pat occurs in the blob, until the
+// results are full.
+func (ix *Index) scan(pat string, rank int, res *results) {
+	for _, k := range ix.occurrences(pat) {
+		if !res.seen[ix.keyEnt[k]] && res.add(k, rank) {
 			return
 		}
 	}

@@ -142,13 +142,13 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: filmbot backup PATH   (copies FILMBOT_DB to PATH, which must not exist)")
 		return 2
 	}
-	if _, err := os.Stat(cfg.DB); err != nil {
-		fmt.Fprintf(stderr, "filmbot backup: no database at %s (FILMBOT_DB)\n", cfg.DB)
-		return 1
-	}
 	if postgres.IsURL(cfg.DB) {
 		fmt.Fprintln(stderr, "filmbot backup: FILMBOT_DB is a PostgreSQL database: back it up with PostgreSQL's own tools (pg_dump, or your provider's backups); filmbot backup copies bbolt files")
 		return 2
+	}
+	if _, err := os.Stat(cfg.DB); err != nil {
+		fmt.Fprintf(stderr, "filmbot backup: no database at %s (FILMBOT_DB)\n", cfg.DB)
+		return 1
 	}
 	db, msg := openBolt(cfg, bolt.Options{ReadOnly: true}, nil)
 	if db == nil {

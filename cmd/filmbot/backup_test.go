@@ -83,15 +83,7 @@ func TestBackupCommand(t *testing.T) {
 // newest few kept, other files left alone.
 func TestScheduledBackups(t *testing.T) {
 	dir := t.TempDir()
-	db, err := bolt.Open(filepath.Join(dir, "f.db"), bolt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	films, _ := db.Films(context.Background(), storage.BuiltIn)
-	if _, _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
-		t.Fatal(err)
-	}
+	db := ratedBolt(t, filepath.Join(dir, "f.db"))
 	bdir := filepath.Join(dir, "backups")
 	os.MkdirAll(bdir, 0o700)
 	os.WriteFile(filepath.Join(bdir, "notes.txt"), []byte("mine"), 0o600)
@@ -130,4 +122,20 @@ func TestBadBackupSettings(t *testing.T) {
 			t.Errorf("%s=%s: exit %d %s", kv[0], kv[1], code, errs)
 		}
 	}
+}
+
+// ratedBolt opens a bbolt database at path, closed when the test ends,
+// holding one rating of Anora in server 111.
+func ratedBolt(t *testing.T, path string) *bolt.DB {
+	t.Helper()
+	db, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	films, _ := db.Films(context.Background(), storage.BuiltIn)
+	if _, _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

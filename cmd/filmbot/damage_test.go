@@ -24,15 +24,7 @@ func TestBackupsNeverDeleteTheLiveDatabase(t *testing.T) {
 		t.Run(live, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, live)
-			db, err := bolt.Open(path, bolt.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			films, _ := db.Films(context.Background(), storage.BuiltIn)
-			if _, _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
-				t.Fatal(err)
-			}
+			db := ratedBolt(t, path)
 			lookalike := filepath.Join(dir, "filmbot-old.db")
 			os.WriteFile(lookalike, []byte("not mine"), 0o600)
 			b := backups{dir: dir, every: time.Hour, keep: 1}

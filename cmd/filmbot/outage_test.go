@@ -111,3 +111,37 @@ func TestEndToEndPostgresOutage(t *testing.T) {
 	}
 	l.noViolations()
 }
+
+// PostgreSQL down when the bot starts: it says so and tries again, with
+// backoff, instead of exiting; once the server is up it serves.
+func TestEndToEndPostgresDownAtStart(t *testing.T) {
+	direct := pgtest.URL(t)
+	u, _ := url.Parse(direct)
+	proxy := newCutProxy(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	proxy.cut()
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		proxy.restore()
+	}()
+	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", u.String(), setupDB, direct)
+	if a := l.do(sandbox.Viewer, "/rate film:anora score:8"); !strings.Contains(a.Message.Embeds[0].Description, "8/10") {
+		t.Errorf("rate once PostgreSQL is up: %+v", a.Message)
+	}
+	if !strings.Contains(l.logs.String(), "PostgreSQL cannot be reached; trying again") {
+		t.Errorf("the bot did not say it was waiting for PostgreSQL:\n%s", l.logs.String())
+	}
+}
+
+// Backups of a PostgreSQL database are PostgreSQL's business: both kinds
+// of bbolt backup refuse a URL, saying what to use instead.
+func TestBackupsRefusePostgres(t *testing.T) {
+	url := "postgres://u:p@127.0.0.1:1/db"
+	if code, _, errs := runMain(t, env(url), "backup", "x.db"); code != 2 || !strings.Contains(errs, "pg_dump") {
+		t.Errorf("filmbot backup: exit %d %s", code, errs)
+	}
+	code, _, errs := runMain(t, env(url, "DISCORD_TOKEN", "t", "FILMBOT_BACKUP_DIR", t.TempDir()), "run")
+	if code != 2 || !strings.Contains(errs, "pg_dump") || strings.Contains(errs, ":p@") {
+		t.Errorf("FILMBOT_BACKUP_DIR with a URL: exit %d %s", code, errs)
+	}
+}

@@ -102,12 +102,6 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// SchemaVersion is the newest migration this binary has.
-func SchemaVersion() int {
-	n, _ := latestMigration()
-	return n
-}
-
 func latestMigration() (int, []string) {
 	names, _ := fs.Glob(migrations, "migrations/*.sql")
 	slices.Sort(names)
