@@ -12,17 +12,24 @@ import (
 
 // BenchmarkRate64 drives 64 concurrent raters through DB.Rate and, in the
 // same run and on the same database, through a bare INSERT … ON CONFLICT
-// loop with no aggregate, and reports both rates and their ratio.
+// loop with no aggregate (one statement, one commit per rating), and
+// reports both rates and their ratio. DB.Rate commits concurrent ratings
+// in groups (rater.go); BenchmarkRate1 shows one rater alone, where there
+// is nothing to group.
 //
-//	go test -run '^$' -bench Rate64 -benchtime 20000x ./storage/postgres
-func BenchmarkRate64(b *testing.B) {
+//	go test -run '^$' -bench 'Rate(64|1)$' -benchtime 20000x ./storage/postgres
+func BenchmarkRate64(b *testing.B) { benchRate(b, 64) }
+
+// BenchmarkRate1 is BenchmarkRate64 with one rater.
+func BenchmarkRate1(b *testing.B) { benchRate(b, 1) }
+
+func benchRate(b *testing.B, writers int) {
 	db, err := Open(context.Background(), pgtest.URL(b), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
 	ctx := context.Background()
-	const writers = 64
 	run := func(op func(user uint64, score int) error) float64 {
 		var next atomic.Int64
 		var wg sync.WaitGroup

@@ -52,6 +52,7 @@ type DB struct {
 	pool    *pgxpool.Pool
 	now     func() time.Time
 	timeout time.Duration
+	rater   rater
 }
 
 var (
@@ -89,6 +90,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		return nil, wrap(err)
 	}
 	db := &DB{pool: pool, now: func() time.Time { return opts.Now().UTC().Truncate(time.Microsecond) }, timeout: opts.QueryTimeout}
+	db.rater.db = db
 	if err := db.migrate(ctx, !opts.NoSeed); err != nil {
 		pool.Close()
 		return nil, err

@@ -42,89 +42,23 @@ func scanHist(film uint64, row pgx.Row) (storage.Aggregate, error) {
 	return a, nil
 }
 
-// upsertSQL writes a rating of a film visible in the scope ($4 = 0
-// removes it) and moves the member's stripe of the aggregate by the
-// difference, in one statement. It returns whether the film was there and
-// the score replaced. A lock on (scope, film, member), taken first in the
-// same transaction, makes a member's own writes one at a time, so the old
-// score read here is the one replaced.
-var upsertSQL = `WITH film AS (
-	SELECT 1 FROM films WHERE id = $2 AND scope IN (0, $1)
-), old AS (
-	SELECT score FROM ratings WHERE scope = $1 AND film_id = $2 AND user_id = $3
-), saved AS (
-	INSERT INTO ratings (scope, film_id, user_id, score, rated_at)
-	SELECT $1, $2, $3, $4::int, $5 WHERE $4::int > 0 AND EXISTS (SELECT 1 FROM film)
-	ON CONFLICT (scope, film_id, user_id) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at
-	RETURNING 1
-), removed AS (
-	DELETE FROM ratings WHERE $4::int = 0 AND scope = $1 AND film_id = $2 AND user_id = $3
-	RETURNING 1
-), agg AS (
-	INSERT INTO aggregates (scope, film_id, stripe, ` + histCols + `)
-	SELECT $1, $2, $6, ` + deltaCols + `
-	WHERE EXISTS (SELECT 1 FROM film) AND (EXISTS (SELECT 1 FROM saved) OR EXISTS (SELECT 1 FROM removed))
-	ON CONFLICT (scope, film_id, stripe) DO UPDATE SET ` + addCols + `
-	RETURNING ` + histCols + `
-), mine AS (
-	-- this member's stripe as it is now (after the write, or unchanged)
-	SELECT ` + histCols + ` FROM agg
-	UNION ALL
-	SELECT ` + histCols + ` FROM aggregates WHERE scope = $1 AND film_id = $2 AND stripe = $6 AND NOT EXISTS (SELECT 1 FROM agg)
-), others AS (
-	SELECT ` + histCols + ` FROM aggregates WHERE scope = $1 AND film_id = $2 AND stripe <> $6
-), whole AS (
-	SELECT * FROM mine UNION ALL SELECT * FROM others
-)
-SELECT EXISTS (SELECT 1 FROM film), coalesce((SELECT score FROM old), 0), ` + sumCols + ` FROM whole`
-
-var deltaCols, addCols, sumCols = func() (string, string, string) {
-	var d, a, m []string
-	for k := 1; k <= 10; k++ {
-		m = append(m, fmt.Sprintf("coalesce(sum(h%d), 0)", k))
-		d = append(d, fmt.Sprintf("($4::int = %d)::int - (coalesce((SELECT score FROM old), 0) = %d)::int", k, k))
+// addCols adds an aggregate row's EXCLUDED counts to the stored ones.
+var addCols = func() string {
+	var a []string
+	for k := 1; k <= storage.MaxScore; k++ {
 		a = append(a, fmt.Sprintf("h%d = aggregates.h%d + EXCLUDED.h%d", k, k, k))
 	}
-	return strings.Join(d, ", "), strings.Join(a, ", "), strings.Join(m, ", ")
+	return strings.Join(a, ", ")
 }()
 
-// writeRating runs the rating's lock and its write, which also returns
-// the film's new aggregate, in one round trip: one implicit transaction,
-// committed (and durable) before the results come back.
+// writeRating writes one rating with the next group (rater.go) and
+// returns the film's aggregate after the commit and the score replaced.
 func (db *DB) writeRating(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error) {
-	ctx, cancel := db.q(ctx)
-	defer cancel()
-	b := &pgx.Batch{}
-	b.Queue("SELECT pg_advisory_xact_lock($1)", int64(scope)*31+int64(film)*1_000_003+int64(user))
-	b.Queue(upsertSQL, int64(scope), int64(film), int64(user), score, db.now(), int16(user%stripes))
-	res := db.pool.SendBatch(ctx, b)
-	defer res.Close()
-	if _, err := res.Exec(); err != nil {
-		return storage.Aggregate{}, 0, wrap(err)
+	res := db.rater.write(&rateReq{ctx: ctx, scope: scope, film: film, user: user, score: score, at: db.now()})
+	if res.err != nil {
+		return storage.Aggregate{}, 0, res.err
 	}
-	var found bool
-	var old int16
-	var h [storage.MaxScore]int64
-	dest := []any{&found, &old}
-	for k := range h {
-		dest = append(dest, &h[k])
-	}
-	if err := res.QueryRow().Scan(dest...); err != nil {
-		return storage.Aggregate{}, 0, wrap(err)
-	}
-	a := storage.Aggregate{Film: film}
-	for k, n := range h {
-		a.Hist[k] = int(n)
-		a.Count += int(n)
-		a.Sum += (k + 1) * int(n)
-	}
-	if err := res.Close(); err != nil { // the commit
-		return a, 0, wrap(err)
-	}
-	if !found {
-		return storage.Aggregate{}, 0, fmt.Errorf("film %d: %w", film, storage.ErrNotFound)
-	}
-	return a, int(old), nil
+	return res.agg, res.old, nil
 }
 
 // Rate saves or replaces user's score of film in scope.
