@@ -107,9 +107,19 @@ const (
 	msgClosing  = "filmbot is restarting. Please try again in a moment."
 )
 
-// Handle answers one interaction. It never panics and returns when the
+// firstAnswer sends an interaction's first answer (the response, or a
+// deferral): over REST for the gateway, in the HTTP response for the
+// Interactions Endpoint. start is when the interaction arrived.
+type firstAnswer func(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, start time.Time) error
+
+// Handle answers one interaction received over the gateway: the first
+// answer goes back over REST. It never panics and returns when the
 // answer has been sent (or failed to send).
-func (b *Bot) Handle(i *discordgo.InteractionCreate) {
+func (b *Bot) Handle(i *discordgo.InteractionCreate) { b.handle(i, b.respond) }
+
+// handle answers one interaction, sending its first answer with first
+// and any later ones (after a deferral) over REST.
+func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	// discordgo calls this with no recover: a panic in the envelope itself
 	// (handlers have their own recover below) must not end the process.
 	defer func() {
@@ -124,7 +134,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 			resp = noChoices() // an autocomplete answer cannot be a message
 		}
-		b.send(i, resp, time.Now(), b.log)
+		b.send(i, first, resp, time.Now(), b.log)
 		return
 	}
 	b.inflight.Add(1)
@@ -161,7 +171,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	case <-timer.C:
 		// Autocomplete cannot be deferred: its answer is late and lost.
 		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-			deferred, deferredPublic = b.deferAnswer(i, start, log)
+			deferred, deferredPublic = b.deferAnswer(i, first, start, log)
 		}
 		select {
 		case res = <-done:
@@ -173,7 +183,7 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) {
 	if deferred {
 		b.edit(i, resp, deferredPublic, log)
 	} else {
-		b.send(i, resp, start, log)
+		b.send(i, first, resp, start, log)
 	}
 	log.Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
 }
@@ -278,7 +288,7 @@ func ephemeralText(msg string) *discordgo.InteractionResponse {
 // command, a silent acknowledgement for a button.
 // It reports whether it deferred, and whether a public "thinking" message
 // now stands where the answer will go.
-func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, start time.Time, log *slog.Logger) (deferred, public bool) {
+func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *slog.Logger) (deferred, public bool) {
 	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 	switch {
 	case i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit:
@@ -288,7 +298,7 @@ func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, start time.Time, log *
 	default:
 		public = true
 	}
-	if err := b.respond(i, r, start); err != nil {
+	if err := first(i, r, start); err != nil {
 		log.Error("defer failed", "err", err)
 		return false, false
 	}
@@ -318,8 +328,8 @@ func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionRe
 	}
 }
 
-func (b *Bot) send(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, start time.Time, log *slog.Logger) {
-	if err := b.respond(i, r, start); err != nil {
+func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *slog.Logger) {
+	if err := first(i, r, start); err != nil {
 		log.Error("respond failed", "err", err)
 	}
 }

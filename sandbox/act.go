@@ -286,8 +286,22 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	if s.opts.Retain > 0 {
 		s.pruneLocked(time.Now().Add(-s.opts.Retain))
 	}
+	endpoint, check := s.endpoint, s.endpoint != "" && !s.checked
+	s.checked = true
 	s.mu.Unlock()
-	if err := s.gw.dispatch("INTERACTION_CREATE", payload, m.GuildID, &ix.sent); err != nil {
+	if endpoint != "" {
+		if check { // set at start: checked as the portal would have
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err := s.CheckEndpoint(ctx, endpoint)
+			cancel()
+			if err != nil {
+				s.mu.Lock()
+				s.violateLocked(ix.ID, "%v", err)
+				s.mu.Unlock()
+			}
+		}
+		go s.deliver(ix, endpoint, mustJSON(payload), s.deliveries.Add(1)-1)
+	} else if err := s.gw.dispatch("INTERACTION_CREATE", payload, m.GuildID, &ix.sent); err != nil {
 		return nil, err
 	}
 	// Discord's window: if nothing arrives in time, the member sees

@@ -41,9 +41,12 @@ func (s *Server) routes() http.Handler {
 	api("GET /users/@me", true, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"id": s.BotID, "username": s.BotName, "discriminator": "0", "bot": true})
 	})
-	api("GET /applications/@me", true, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"id": s.AppID, "name": s.BotName, "flags": 0})
-	})
+	app := func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"id": s.AppID, "name": s.BotName, "flags": 0, "verify_key": s.PublicKey(),
+			"interactions_endpoint_url": s.InteractionsURL()})
+	}
+	api("GET /applications/@me", true, app)
+	api("GET /oauth2/applications/@me", true, app)
 	api("PUT /applications/{app}/commands", true, s.putCommands)
 	api("PUT /applications/{app}/guilds/{guild}/commands", true, s.putCommands)
 	api("GET /applications/{app}/commands", true, s.getCommands)
@@ -270,7 +273,12 @@ func (b *msgBody) decodeComponents() error {
 // readBody reads a JSON or multipart (payload_json + files[n]) request.
 // wrapped is true for callbacks, whose message sits under "data".
 func readBody(r *http.Request, wrapped bool) (discordgo.InteractionResponseType, *msgBody, error) {
-	raw, files, err := readPayload(r)
+	return decodeBody(r.Header.Get("Content-Type"), r.Body, wrapped)
+}
+
+// decodeBody reads a JSON or multipart body of the given content type.
+func decodeBody(contentType string, r io.Reader, wrapped bool) (discordgo.InteractionResponseType, *msgBody, error) {
+	raw, files, err := readPayload(contentType, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -307,13 +315,13 @@ func readMessage(w http.ResponseWriter, r *http.Request) (*msgBody, bool) {
 	return body, true
 }
 
-func readPayload(r *http.Request) ([]byte, map[string][]byte, error) {
-	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+func readPayload(contentType string, r io.Reader) ([]byte, map[string][]byte, error) {
+	ct, params, _ := mime.ParseMediaType(contentType)
 	if ct != "multipart/form-data" {
-		b, err := io.ReadAll(io.LimitReader(r.Body, 26<<20))
+		b, err := io.ReadAll(io.LimitReader(r, 26<<20))
 		return b, nil, err
 	}
-	mr := multipart.NewReader(r.Body, params["boundary"])
+	mr := multipart.NewReader(r, params["boundary"])
 	var payload []byte
 	files := map[string][]byte{}
 	for {
@@ -386,31 +394,50 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, 10062, "Unknown interaction")
 		return
 	}
+	if e := s.firstAnswerLocked(ix, typ, body, arrived); e != nil {
+		apiError(w, e.status, e.code, e.msg)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// refusal is Discord's answer to a first answer it will not take.
+type refusal struct {
+	status, code int
+	msg          string
+}
+
+// firstAnswerLocked judges and applies an interaction's first answer,
+// sent as a callback over REST or in the HTTP response of the
+// Interactions Endpoint. Callers hold s.mu.
+func (s *Server) firstAnswerLocked(ix *Interaction, typ discordgo.InteractionResponseType, body *msgBody, arrived time.Time) *refusal {
 	late := arrived.Sub(ix.Created)
 	switch {
 	case ix.responded:
 		s.violateLocked(ix.ID, "second callback (type %d): an interaction is answered once", typ)
-		apiError(w, 400, 40060, "Interaction has already been acknowledged.")
-		return
+		return &refusal{400, 40060, "Interaction has already been acknowledged."}
 	case late > s.opts.ResponseWindow:
 		s.violateLocked(ix.ID, "first answer after %v, past Discord's %v window", late.Round(time.Millisecond), s.opts.ResponseWindow)
-		apiError(w, 404, 10062, "Unknown interaction")
-		return
+		return &refusal{404, 10062, "Unknown interaction"}
 	}
 	resp := body.response(typ)
+	refuse := func(prefix string, err error) *refusal {
+		s.violateLocked(ix.ID, "%s%v", prefix, err)
+		return &refusal{400, 50035, "Invalid Form Body: " + err.Error()}
+	}
 	if err := checkType(ix.Type, typ); err != nil {
-		s.refuseLocked(w, ix.ID, "", err)
-		return
+		return refuse("", err)
 	}
 	if err := limits.Check(resp); err != nil {
-		s.refuseLocked(w, ix.ID, fmt.Sprintf("callback type %d refused: ", typ), err)
-		return
+		return refuse(fmt.Sprintf("callback type %d refused: ", typ), err)
 	}
 	if typ == discordgo.InteractionApplicationCommandAutocompleteResult {
 		if err := body.checkAutocomplete(); err != nil {
-			s.refuseLocked(w, ix.ID, "", err)
-			return
+			return refuse("", err)
 		}
+	}
+	if (typ == discordgo.InteractionResponseUpdateMessage || typ == discordgo.InteractionResponseDeferredMessageUpdate) && s.messages[ix.sourceID] == nil {
+		return &refusal{404, 10008, "Unknown Message"}
 	}
 	ix.responded, ix.respType, ix.latency = true, typ, arrived.Sub(ix.sent)
 	switch typ {
@@ -429,10 +456,6 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		ix.answered = !m.Thinking
 	case discordgo.InteractionResponseUpdateMessage, discordgo.InteractionResponseDeferredMessageUpdate:
 		m := s.messages[ix.sourceID]
-		if m == nil {
-			apiError(w, 404, 10008, "Unknown Message")
-			return
-		}
 		ix.messageID = m.ID
 		if typ == discordgo.InteractionResponseUpdateMessage {
 			s.apply(m, body)
@@ -447,7 +470,7 @@ func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
 		ix.modal, ix.answered = resp.Data, true
 	}
 	s.notify()
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // checkType refuses answers that do not fit the interaction's kind.

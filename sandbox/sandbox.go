@@ -8,6 +8,7 @@ package sandbox
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -45,6 +46,14 @@ type Options struct {
 	// MaxConcurrency is the session_start_limit.max_concurrency that
 	// /gateway/bot reports: how many shards may identify per 5 s; default 1.
 	MaxConcurrency int
+	// InteractionsURL, when set, is the bot's Interactions Endpoint:
+	// interactions are POSTed there, signed, instead of sent over the
+	// gateway (as when the URL is saved in Discord's developer portal).
+	// It is checked like the portal checks it before the first
+	// interaction goes; SetInteractionsURL changes it later.
+	InteractionsURL string
+	// Key signs interactions sent over HTTP; default a new one.
+	Key ed25519.PrivateKey
 	// Retain, when set, forgets interactions (and the messages they made)
 	// this long after dispatch, so a long load run holds bounded memory.
 	Retain time.Duration
@@ -113,6 +122,13 @@ type Server struct {
 	faults   []Fault
 	viol     []Violation
 	gw       *gateway
+
+	pub        ed25519.PublicKey
+	priv       ed25519.PrivateKey
+	client     *http.Client
+	endpoint   string // Interactions Endpoint URL, "" for the gateway
+	checked    bool   // the endpoint set at start has been checked
+	deliveries atomic.Uint64
 }
 
 // Fault makes the sandbox answer one matching REST call with an error.
@@ -155,6 +171,9 @@ func Start(opts Options) (*Server, error) {
 	if opts.Guilds == nil {
 		opts.Guilds = DefaultGuilds()
 	}
+	if opts.Key == nil {
+		_, opts.Key, _ = ed25519.GenerateKey(nil)
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
@@ -167,6 +186,8 @@ func Start(opts Options) (*Server, error) {
 		inter:    map[string]*Interaction{}, byToken: map[string]*Interaction{},
 		messages: map[string]*Message{}, channels: map[string]*Channel{}, files: map[string][]byte{},
 		uploads: map[string]*discordgo.MessageAttachment{}, slow: map[string]time.Duration{},
+		priv: opts.Key, pub: opts.Key.Public().(ed25519.PublicKey), endpoint: opts.InteractionsURL,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxIdleConns: 256, IdleConnTimeout: 90 * time.Second}},
 	}
 	s.idSeq.Store(400000000000000000)
 	for _, g := range opts.Guilds {

@@ -1,0 +1,182 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// MaxInteractionBody bounds an interaction's body. Discord's largest (a
+// command with resolved members, channels and attachments, or a form of
+// five 4,000-character fields) stay far below it.
+const MaxInteractionBody = 1 << 20
+
+// HTTPEndpoint serves Discord's Interactions Endpoint: Discord POSTs each
+// interaction, signed, and the first answer goes back in the HTTP
+// response; deferred answers, edits and follow-ups go over REST as on the
+// gateway. It also serves /healthz and /readyz for load balancers.
+type HTTPEndpoint struct {
+	Bot *Bot
+	// Key is the application's public key (DISCORD_PUBLIC_KEY).
+	Key ed25519.PublicKey
+	// Ready reports whether this process can serve: the store reachable,
+	// the commands registered. nil means ready.
+	Ready func(ctx context.Context) error
+	Log   *slog.Logger
+	// Extra routes on the same listener (metrics), by pattern.
+	Extra map[string]http.Handler
+}
+
+// ParsePublicKey reads DISCORD_PUBLIC_KEY: the application's Ed25519
+// public key in hex, as the developer portal shows it.
+func ParsePublicKey(s string) (ed25519.PublicKey, error) {
+	k, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(k) != ed25519.PublicKeySize {
+		return nil, errors.New("DISCORD_PUBLIC_KEY: want the application's public key, 64 hex digits (developer portal → General Information → Public Key)")
+	}
+	return ed25519.PublicKey(k), nil
+}
+
+// Handler routes POST /interactions, GET /healthz and GET /readyz.
+func (h *HTTPEndpoint) Handler() http.Handler {
+	if h.Log == nil {
+		h.Log = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /interactions", h.interactions)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if h.Ready != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := h.Ready(ctx); err != nil {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, "not ready: %v\n", err)
+				return
+			}
+		}
+		io.WriteString(w, "ready\n")
+	})
+	for pattern, handler := range h.Extra {
+		mux.Handle(pattern, handler)
+	}
+	return mux
+}
+
+func httpError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, msg+"\n")
+}
+
+// verify checks Discord's signature: Ed25519 over X-Signature-Timestamp
+// followed by the raw body.
+func verify(key ed25519.PublicKey, r *http.Request, body []byte) bool {
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return discordgo.VerifyInteraction(r, key)
+}
+
+// httpAnswer is a first answer handed from the handler to the HTTP
+// response; sent reports whether it went out.
+type httpAnswer struct {
+	resp *discordgo.InteractionResponse
+	sent chan error
+}
+
+func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
+	// The size is bounded before the body is read whole, and the
+	// signature checked before anything else looks at it.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInteractionBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			httpError(w, http.StatusRequestEntityTooLarge, "body too large")
+			return
+		}
+		httpError(w, http.StatusBadRequest, "could not read the body")
+		return
+	}
+	if !verify(h.Key, r, body) {
+		httpError(w, http.StatusUnauthorized, "invalid request signature")
+		return
+	}
+	var i discordgo.InteractionCreate
+	if err := json.Unmarshal(body, &i); err != nil || i.Type == 0 {
+		h.Log.Warn("a signed interaction that is not one", "err", err, "bytes", len(body))
+		httpError(w, http.StatusBadRequest, "not an interaction")
+		return
+	}
+	if i.Type == discordgo.InteractionPing {
+		writeBody(w, http.StatusOK, "application/json", []byte(`{"type":1}`))
+		return
+	}
+	answers := make(chan httpAnswer)
+	gone := make(chan struct{}) // the HTTP exchange is over: later answers go over REST
+	finished := make(chan struct{})
+	first := func(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, start time.Time) error {
+		a := httpAnswer{resp: resp, sent: make(chan error, 1)}
+		select {
+		case answers <- a:
+			return <-a.sent
+		case <-gone:
+			return errors.New("the HTTP request from Discord ended before the first answer")
+		}
+	}
+	go func() {
+		defer close(finished)
+		h.Bot.handle(&i, first)
+	}()
+	defer close(gone)
+	select {
+	case a := <-answers:
+		err := writeAnswer(w, a.resp)
+		if f, ok := w.(http.Flusher); ok && err == nil {
+			f.Flush() // Discord must have the deferral before the edit
+		}
+		a.sent <- err
+	case <-finished:
+		httpError(w, http.StatusInternalServerError, "no answer")
+	case <-r.Context().Done():
+	}
+}
+
+// writeAnswer writes an interaction response as Discord takes it: JSON,
+// or multipart/form-data with payload_json when it carries files.
+func writeAnswer(w http.ResponseWriter, resp *discordgo.InteractionResponse) error {
+	if resp.Data != nil && len(resp.Data.Files) > 0 {
+		ct, body, err := discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+		if err != nil {
+			httpError(w, http.StatusInternalServerError, "could not encode the answer")
+			return err
+		}
+		return writeBody(w, http.StatusOK, ct, body)
+	}
+	body, err := json.Marshal(Wire(resp))
+	if err != nil {
+		httpError(w, http.StatusInternalServerError, "could not encode the answer")
+		return err
+	}
+	return writeBody(w, http.StatusOK, "application/json", body)
+}
+
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) error {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, err := w.Write(body)
+	return err
+}

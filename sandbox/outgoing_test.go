@@ -1,0 +1,161 @@
+package sandbox
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// endpoint is a bare Interactions Endpoint whose answers the test
+// chooses; checkSig false makes it accept anything, as a broken bot would.
+func endpoint(t *testing.T, sb *Server, checkSig bool, answer func(w http.ResponseWriter, i *discordgo.InteractionCreate)) *httptest.Server {
+	t.Helper()
+	key, _ := hex.DecodeString(sb.PublicKey())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if checkSig && !discordgo.VerifyInteraction(r, ed25519.PublicKey(key)) {
+			http.Error(w, "bad signature", 401)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		var i discordgo.InteractionCreate
+		if err := json.Unmarshal(body, &i); err != nil {
+			http.Error(w, "bad body", 400)
+			return
+		}
+		if i.Type == discordgo.InteractionPing {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"type":1}`)
+			return
+		}
+		answer(w, &i)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func writeAnswer(w http.ResponseWriter, r *discordgo.InteractionResponse) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(r)
+}
+
+func httpSandbox(t *testing.T) *Server {
+	t.Helper()
+	sb, err := Start(Options{ResponseWindow: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	sb.mu.Lock()
+	sb.commands[""] = []*discordgo.ApplicationCommand{{ID: "1", Name: "ping", Description: "ping"}}
+	sb.mu.Unlock()
+	return sb
+}
+
+func TestInteractionsOverHTTP(t *testing.T) {
+	sb := httpSandbox(t)
+	var got atomic.Int32
+	ep := endpoint(t, sb, true, func(w http.ResponseWriter, i *discordgo.InteractionCreate) {
+		got.Add(1)
+		if i.ApplicationCommandData().Name != "ping" || i.Member == nil || i.Member.User.ID != Viewer.UserID {
+			http.Error(w, "unexpected interaction", 400)
+			return
+		}
+		r := &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "pong", AllowedMentions: none(),
+			Files: []*discordgo.File{{Name: "a.txt", ContentType: "text/plain", Reader: strings.NewReader("file body")}}}}
+		ct, body, _ := discordgo.MultipartBodyWithJSON(r, r.Data.Files)
+		w.Header().Set("Content-Type", ct)
+		w.Write(body)
+	})
+	if err := sb.SetInteractionsURL(ctx(t), ep.URL); err != nil {
+		t.Fatal(err)
+	}
+	for range probeEvery + 1 { // one badly signed copy goes before the first and the 26th
+		a, _, err := sb.Do(ctx(t), Viewer, "/ping")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Message.Content != "pong" || len(a.Message.Attachments) != 1 || a.Message.Attachments[0].Filename != "a.txt" {
+			t.Fatalf("answer %+v", a.Message)
+		}
+	}
+	if n := got.Load(); n != probeEvery+1 {
+		t.Errorf("the endpoint's handler ran %d times, want %d (bad signatures must not reach it)", n, probeEvery+1)
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
+	}
+}
+
+func TestInteractionsOverHTTPJudged(t *testing.T) {
+	sb := httpSandbox(t)
+	// An endpoint that does not check signatures is refused when set.
+	lax := endpoint(t, sb, false, func(w http.ResponseWriter, _ *discordgo.InteractionCreate) {})
+	if err := sb.SetInteractionsURL(ctx(t), lax.URL); err == nil || !strings.Contains(err.Error(), "want 401") {
+		t.Errorf("an endpoint that accepts bad signatures was taken: %v", err)
+	}
+	var mode atomic.Int32
+	ep := endpoint(t, sb, true, func(w http.ResponseWriter, _ *discordgo.InteractionCreate) {
+		switch mode.Load() {
+		case 0: // an embed over Discord's limits
+			writeAnswer(w, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{AllowedMentions: none(),
+				Embeds: []*discordgo.MessageEmbed{{Title: strings.Repeat("x", 300)}}}})
+		case 1: // too slow
+			time.Sleep(700 * time.Millisecond)
+			writeAnswer(w, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "late", AllowedMentions: none()}})
+		case 2:
+			http.Error(w, "oops", 500)
+		}
+	})
+	if err := sb.SetInteractionsURL(ctx(t), ep.URL); err != nil {
+		t.Fatal(err)
+	}
+	for m, want := range []string{"title", "no answer within", "answered 500"} {
+		mode.Store(int32(m))
+		ix, err := sb.Command(Viewer, "/ping")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mine []Violation
+		deadline := time.Now().Add(3 * time.Second)
+		for len(mine) == 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+			mine = mine[:0]
+			for _, v := range sb.Violations() {
+				if v.Interaction == ix.ID {
+					mine = append(mine, v)
+				}
+			}
+		}
+		if len(mine) == 0 || !strings.Contains(mine[0].What, want) {
+			t.Errorf("case %d: violations %v, want one about %q", m, mine, want)
+		}
+	}
+}
+
+// Set at start (as `filmbot sandbox --interactions-url` does), the
+// endpoint is checked before the first interaction goes.
+func TestInteractionsURLAtStartIsChecked(t *testing.T) {
+	sb, err := Start(Options{ResponseWindow: 500 * time.Millisecond, InteractionsURL: "http://127.0.0.1:1/interactions"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	sb.mu.Lock()
+	sb.commands[""] = []*discordgo.ApplicationCommand{{ID: "1", Name: "ping", Description: "ping"}}
+	sb.mu.Unlock()
+	if _, err := sb.Command(Viewer, "/ping"); err != nil {
+		t.Fatal(err)
+	}
+	if v := sb.Violations(); len(v) == 0 || !strings.Contains(v[0].What, "interactions endpoint") {
+		t.Errorf("violations %v, want the failed endpoint check", v)
+	}
+}
