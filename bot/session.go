@@ -37,6 +37,9 @@ type Config struct {
 	// IdentifyInterval is how long shards wait for each other to identify:
 	// Discord lets max_concurrency shards identify per 5 s. 0 means 5 s.
 	IdentifyInterval time.Duration
+	// NoRegister leaves the commands as they are registered (another
+	// process, or `filmbot register`, does it).
+	NoRegister bool
 }
 
 var (
@@ -284,6 +287,10 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 			log.Info("connected", "bot", r.User.Username, "shard", fmt.Sprintf("%d/%d", sh.ShardID, sh.ShardCount),
 				"guilds", len(r.Guilds), "session", r.SessionID)
 			once.Do(func() {
+				if cfg.NoRegister {
+					close(registered)
+					return
+				}
 				go func() {
 					defer close(registered)
 					Register(s, r.Application.ID, cfg.GuildID, b.Definitions(), log)
@@ -377,6 +384,29 @@ func Register(s *discordgo.Session, appID, guildID string, defs []*discordgo.App
 		where = "in guild " + guildID
 	}
 	log.Info("commands registered "+where, "count", len(got))
+}
+
+// RegisterCommands registers defs for the application the token belongs
+// to (GET /oauth2/applications/@me), in guildID if set, globally
+// otherwise; for processes that serve no gateway (the Interactions
+// Endpoint) and `filmbot register`. It returns how many Discord has.
+func RegisterCommands(ctx context.Context, s *discordgo.Session, guildID string, defs []*discordgo.ApplicationCommand) (int, error) {
+	body, err := s.RequestWithBucketID("GET", discordgo.EndpointOAuth2Application("@me"), nil, discordgo.EndpointOAuth2Application(""), discordgo.WithContext(ctx))
+	var app discordgo.Application
+	if err == nil {
+		err = json.Unmarshal(body, &app)
+	}
+	if err == nil && app.ID == "" {
+		err = errors.New("no application id in the answer")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("looking up the application: %w", tokenRejected(err))
+	}
+	got, err := s.ApplicationCommandBulkOverwrite(app.ID, guildID, defs, discordgo.WithContext(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("registering commands: %w", tokenRejected(err))
+	}
+	return len(got), nil
 }
 
 // HTTPFetcher downloads attachments for the commands (commands.Fetcher):

@@ -83,13 +83,17 @@ func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 	if msg := nameModeratorRole(Config{DB: setup}); msg != "" { // as the playground does
 		t.Fatal(msg)
 	}
-	getenv := env(dbPath, append([]string{"DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug"}, extraEnv...)...)
-	guild := ""
+	guild, overHTTP := "", false
 	for k := 0; k+1 < len(extraEnv); k += 2 {
-		if extraEnv[k] == "DISCORD_GUILD_ID" {
+		switch extraEnv[k] {
+		case "DISCORD_GUILD_ID":
 			guild = extraEnv[k+1]
+		case "FILMBOT_HTTP_LISTEN":
+			overHTTP = true
+			extraEnv = append(extraEnv, "DISCORD_PUBLIC_KEY", sb.PublicKey())
 		}
 	}
+	getenv := env(dbPath, append([]string{"DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug"}, extraEnv...)...)
 	go func() { l.done <- Main(ctx, []string{"run"}, getenv, io.Discard, l.logs) }()
 	t.Cleanup(func() {
 		l.shutdown()
@@ -106,7 +110,31 @@ func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 	if _, err := sb.WaitCommands(wctx, guild); err != nil {
 		t.Fatalf("the bot never registered its commands: %v", err)
 	}
+	if overHTTP {
+		// As an operator saves the URL in the developer portal.
+		if err := sb.SetInteractionsURL(wctx, waitEndpoint(t, l.logs)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return l
+}
+
+// waitEndpoint reads the Interactions Endpoint URL from the bot's log.
+func waitEndpoint(t *testing.T, logs fmt.Stringer) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if _, after, ok := strings.Cut(line, "Interactions Endpoint"); ok {
+				if _, u, ok := strings.Cut(after, "url="); ok {
+					return strings.Fields(u)[0]
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the bot never said where its Interactions Endpoint is:\n%s", logs)
+	return ""
 }
 
 func (l *live) shutdown() int {
@@ -252,6 +280,87 @@ func TestEndToEndRatings(t *testing.T) {
 	// FILMBOT_BACKUP_DIR: the running bot made its first backup at start.
 	if made, _ := filepath.Glob(filepath.Join(backups, "filmbot-*.db")); len(made) != 1 {
 		t.Errorf("backups made: %v", made)
+	}
+}
+
+// The same members, moderators and answers over HTTP interactions: no
+// gateway connection, first answers in HTTP responses (the chart as
+// multipart), deferred and later ones over REST.
+func TestEndToEndOverHTTP(t *testing.T) {
+	t.Run("ratings", func(t *testing.T) { endToEndRatings(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
+	t.Run("moderators", func(t *testing.T) { endToEndModerators(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
+	t.Run("review", func(t *testing.T) {
+		l := startLive(t, sandbox.Options{}, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0")
+		if l.sb.Connected() {
+			t.Error("the bot opened a gateway connection while serving HTTP interactions")
+		}
+		base := strings.TrimSuffix(l.sb.InteractionsURL(), "/interactions")
+		for _, path := range []string{"/healthz", "/readyz"} {
+			resp, err := http.Get(base + path)
+			if err != nil || resp.StatusCode != 200 {
+				t.Errorf("GET %s: %v %v", path, err, resp)
+			} else {
+				resp.Body.Close()
+			}
+		}
+		a := l.do(sandbox.Viewer, "/review film:anora")
+		next := l.click(sandbox.Viewer, a.Message, buttonIDs(a.Message)["Next ▶"])
+		if next.Type != discordgo.InteractionResponseUpdateMessage || next.Message.ID != a.Message.ID {
+			t.Errorf("next: %+v", next)
+		}
+		ac, err := l.sb.Autocomplete(sandbox.Viewer, "/review film:anroa", "film")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans, err := ac.Wait(l.ctx()); err != nil || len(ans.Choices) == 0 || ans.Choices[0].Name != "Anora (2024)" {
+			t.Errorf("autocomplete: %v %+v", err, ans)
+		}
+		l.noViolations()
+	})
+}
+
+// filmbot register registers the commands and exits; with
+// FILMBOT_REGISTER=off a running bot leaves them alone.
+func TestRegisterCommand(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	var out, errs strings.Builder
+	getenv := env("", "DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "DISCORD_GUILD_ID", "100000000000000001")
+	if code := Main(context.Background(), []string{"register"}, getenv, &out, &errs); code != 0 || !strings.Contains(out.String(), "in server 100000000000000001") {
+		t.Fatalf("register: %d %q %q", code, out.String(), errs.String())
+	}
+	if defs := sb.Commands("100000000000000001"); len(defs) < 5 {
+		t.Errorf("registered %d commands", len(defs))
+	}
+	bad := env("", "DISCORD_TOKEN", "wrong", "DISCORD_API_URL", sb.URL)
+	errs.Reset()
+	if code := Main(context.Background(), []string{"register"}, bad, &out, &errs); code != 1 || !strings.Contains(errs.String(), "rejected") {
+		t.Errorf("register with a wrong token: %d %q", code, errs.String())
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan int, 1)
+	getenv = env(filepath.Join(t.TempDir(), "e.db"), "DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "FILMBOT_REGISTER", "off",
+		"FILMBOT_HTTP_LISTEN", "127.0.0.1:0", "DISCORD_PUBLIC_KEY", sb.PublicKey())
+	go func() { done <- Main(ctx, []string{"run"}, getenv, io.Discard, logs) }()
+	u := waitEndpoint(t, logs)
+	if err := sb.SetInteractionsURL(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(strings.TrimSuffix(u, "/interactions") + "/readyz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("readyz with FILMBOT_REGISTER=off: %v %v", err, resp)
+	}
+	if defs := sb.Commands(""); len(defs) != 0 {
+		t.Errorf("FILMBOT_REGISTER=off registered %d global commands", len(defs))
+	}
+	stop()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d\n%s", code, logs)
 	}
 }
 

@@ -53,6 +53,10 @@ type Config struct {
 	BackupDir   string // FILMBOT_BACKUP_DIR
 	BackupEvery string // FILMBOT_BACKUP_EVERY
 	BackupKeep  string // FILMBOT_BACKUP_KEEP
+
+	HTTPListen string // FILMBOT_HTTP_LISTEN
+	PublicKey  string // DISCORD_PUBLIC_KEY
+	Register   string // FILMBOT_REGISTER
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -67,6 +71,10 @@ func loadConfig(getenv func(string) string) Config {
 		BackupDir:   strings.TrimSpace(getenv("FILMBOT_BACKUP_DIR")),
 		BackupEvery: strings.TrimSpace(getenv("FILMBOT_BACKUP_EVERY")),
 		BackupKeep:  strings.TrimSpace(getenv("FILMBOT_BACKUP_KEEP")),
+
+		HTTPListen: strings.TrimSpace(getenv("FILMBOT_HTTP_LISTEN")),
+		PublicKey:  strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")),
+		Register:   strings.TrimSpace(getenv("FILMBOT_REGISTER")),
 	}
 	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
@@ -117,13 +125,16 @@ Usage:
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory
   filmbot backup PATH  copy the database (FILMBOT_DB) to PATH while no bot is running; a running
                        bot makes its own with FILMBOT_BACKUP_DIR
+  filmbot register     register the slash commands with Discord and exit (for deployments
+                       where FILMBOT_REGISTER=off, so that one process does it)
   filmbot copy SRC DST copy a whole database between stores (a bbolt file or a postgres:// URL,
                        either way), ids kept, into an empty target; the counts are checked
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
-FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP. See .env.example and README.md.
+FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
+DISCORD_PUBLIC_KEY, FILMBOT_REGISTER. See .env.example and README.md.
 `
 
 const noToken = `filmbot: DISCORD_TOKEN is not set.
@@ -173,6 +184,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return runBackup(cfg, args, stdout, stderr)
 	case "copy":
 		return runCopy(ctx, args, stdout, stderr)
+	case "register":
+		return runRegister(ctx, cfg, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -228,6 +241,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
+	register, err := cfg.register()
+	if err != nil {
+		log.Error("bad settings", "err", err)
+		return 2
+	}
+	key, err := cfg.publicKey()
+	if err != nil {
+		log.Error("bad settings", "err", err)
+		return 2
+	}
 	db, msg := openStore(ctx, cfg, bolt.Options{}, log, true)
 	if db == nil {
 		log.Error(msg)
@@ -246,7 +269,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		waitBackups = startBackups(bctx, bdb, backup, log)
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
-	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: shards}
+	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: shards, NoRegister: !register}
 	s, err := bot.NewSession(bcfg)
 	if err != nil {
 		log.Error("bad settings", "err", err)
@@ -260,6 +283,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		where = bot.RedactURL(cfg.APIURL)
 	}
 	log.Info("starting filmbot", "db", bot.RedactURL(cfg.DB), "api", where, "guild", cfg.GuildID)
+	if cfg.HTTPListen != "" {
+		return serveHTTP(ctx, cfg, log, s, b, db, key, register, ready)
+	}
 	if ready != nil {
 		close(ready)
 	}

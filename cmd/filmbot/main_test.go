@@ -114,6 +114,25 @@ func TestBadShards(t *testing.T) {
 	}
 }
 
+func TestBadHTTPSettings(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	for _, c := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"FILMBOT_HTTP_LISTEN", "127.0.0.1:0"}, "DISCORD_PUBLIC_KEY"},
+		{[]string{"FILMBOT_HTTP_LISTEN", "127.0.0.1:0", "DISCORD_PUBLIC_KEY", "abc"}, "DISCORD_PUBLIC_KEY"},
+		{[]string{"FILMBOT_HTTP_LISTEN", "8080", "DISCORD_PUBLIC_KEY", key}, "FILMBOT_HTTP_LISTEN"},
+		{[]string{"FILMBOT_REGISTER", "maybe"}, "FILMBOT_REGISTER"},
+	} {
+		e := append([]string{"DISCORD_TOKEN", "secret-token-value"}, c.env...)
+		code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), e...), "run")
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Contains(errs, "secret-token-value") {
+			t.Errorf("%v: exit %d: %s", c.env, code, errs)
+		}
+	}
+}
+
 func TestTrySavesChart(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")

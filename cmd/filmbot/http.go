@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/bot"
+	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/storage"
+)
+
+// register reads FILMBOT_REGISTER: on (the default) registers the
+// commands at start; off leaves it to another process or `filmbot register`.
+func (c Config) register() (bool, error) {
+	switch strings.ToLower(c.Register) {
+	case "", "on", "true", "1", "yes":
+		return true, nil
+	case "off", "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("FILMBOT_REGISTER %q: want on or off", c.Register)
+}
+
+// publicKey reads DISCORD_PUBLIC_KEY, which FILMBOT_HTTP_LISTEN needs.
+func (c Config) publicKey() (ed25519.PublicKey, error) {
+	if c.HTTPListen == "" {
+		return nil, nil
+	}
+	if c.PublicKey == "" {
+		return nil, errors.New("FILMBOT_HTTP_LISTEN needs DISCORD_PUBLIC_KEY, the application's public key (developer portal → General Information)")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPListen); err != nil {
+		return nil, fmt.Errorf("FILMBOT_HTTP_LISTEN %q: want host:port, like 0.0.0.0:8080", c.HTTPListen)
+	}
+	return bot.ParsePublicKey(c.PublicKey)
+}
+
+// serveHTTP serves Discord's Interactions Endpoint (POST /interactions),
+// /healthz and /readyz on cfg.HTTPListen until ctx ends, and opens no
+// gateway connection: Discord sends interactions one way or the other.
+func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.Session, b *bot.Bot, db storage.Store, key ed25519.PublicKey, register bool, ready chan<- struct{}) int {
+	ln, err := net.Listen("tcp", cfg.HTTPListen)
+	if err != nil {
+		log.Error("cannot listen for interactions", "addr", cfg.HTTPListen, "err", err)
+		return 1
+	}
+	var registered atomic.Bool
+	registered.Store(!register)
+	ep := &bot.HTTPEndpoint{Bot: b, Key: key, Log: log, Ready: func(ctx context.Context) error {
+		if _, err := db.CatalogVersion(ctx, storage.BuiltIn); err != nil {
+			return fmt.Errorf("database: %v", err)
+		}
+		if !registered.Load() {
+			return errors.New("commands not registered yet")
+		}
+		return nil
+	}}
+	srv := &http.Server{Handler: ep.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("serving Discord's Interactions Endpoint; no gateway connection", "url", "http://"+ln.Addr().String()+"/interactions")
+	if register {
+		if err := registerOnce(ctx, s, cfg.GuildID, b.Definitions(), log); errors.Is(err, bot.ErrTokenRejected) {
+			log.Error(bot.ErrTokenRejected.Error())
+			srv.Close()
+			return 1
+		} else if err == nil {
+			registered.Store(true)
+		} else {
+			go registerUntil(ctx, s, cfg.GuildID, b.Definitions(), log, &registered)
+		}
+	}
+	if ready != nil {
+		close(ready)
+	}
+	code := 0
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		log.Error("the interactions listener stopped", "err", err)
+		code = 1
+	}
+	log.Info("shutting down: finishing interactions in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	if err := b.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		code = 1
+	}
+	return code
+}
+
+func registerOnce(ctx context.Context, s *discordgo.Session, guild string, defs []*discordgo.ApplicationCommand, log *slog.Logger) error {
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	n, err := bot.RegisterCommands(rctx, s, guild, defs)
+	if err != nil {
+		log.Error("registering commands failed; serving the ones Discord already has", "err", err, "guild", guild)
+		return err
+	}
+	where := "globally (may take up to an hour to show)"
+	if guild != "" {
+		where = "in guild " + guild
+	}
+	log.Info("commands registered "+where, "count", n)
+	return nil
+}
+
+// registerUntil retries registration with backoff until it succeeds, a
+// request is refused for good (4xx: retrying cannot help), or ctx ends.
+func registerUntil(ctx context.Context, s *discordgo.Session, guild string, defs []*discordgo.ApplicationCommand, log *slog.Logger, done *atomic.Bool) {
+	wait := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		err := registerOnce(ctx, s, guild, defs, log)
+		var re *discordgo.RESTError
+		if err == nil || (errors.As(err, &re) && re.Response != nil && re.Response.StatusCode/100 == 4) {
+			done.Store(true)
+			return
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+// runRegister registers the commands and exits: one step of a deployment
+// whose processes run with FILMBOT_REGISTER=off.
+func runRegister(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("register", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: filmbot register\n\nRegisters filmbot's slash commands for the application of DISCORD_TOKEN: in DISCORD_GUILD_ID if set, globally otherwise.")
+	}
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	if cfg.Token == "" {
+		fmt.Fprint(stderr, noToken)
+		return 2
+	}
+	log, _ := newLogger(cfg.LogLevel, stderr)
+	s, err := bot.NewSession(bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log})
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot register:", err)
+		return 2
+	}
+	set := commands.New(nil)
+	defs := bot.New(nil, botCommands(set), nil, bot.Options{Logger: log}).Definitions()
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	n, err := bot.RegisterCommands(rctx, s, cfg.GuildID, defs)
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot register:", err)
+		return 1
+	}
+	where := "globally (they may take up to an hour to show)"
+	if cfg.GuildID != "" {
+		where = "in server " + cfg.GuildID
+	}
+	fmt.Fprintf(stdout, "registered %d commands %s\n", n, where)
+	return 0
+}
