@@ -119,7 +119,7 @@ Usage:
                        the bot on a local sandbox, with a Discord-like page in your browser
   filmbot try [flags] '/review film:anora about:"Drew Daniels"'
                        run one slash command locally and print the bot's answer
-  filmbot sandbox [--listen 127.0.0.1:PORT] [--shards 1]
+  filmbot sandbox [--listen 127.0.0.1:PORT] [--shards 1] [--interactions-url URL]
                        run a local Discord-compatible server alone; prints its address and a bot token
   filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate] [--servers 1]
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory

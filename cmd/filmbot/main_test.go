@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -220,7 +221,9 @@ func TestSandboxCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- Main(ctx, []string{"sandbox", "--shards", "3"}, env("x.db"), out, io.Discard) }()
+	go func() {
+		done <- Main(ctx, []string{"sandbox", "--shards", "3", "--interactions-url", "http://127.0.0.1:9/interactions"}, env("x.db"), out, io.Discard)
+	}()
 	var api, token string
 	for deadline := time.Now().Add(5 * time.Second); token == ""; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -244,6 +247,9 @@ func TestSandboxCommand(t *testing.T) {
 	var gb struct{ Shards int }
 	json.NewDecoder(resp.Body).Decode(&gb)
 	resp.Body.Close()
+	if !regexp.MustCompile(`(?m)^DISCORD_PUBLIC_KEY=[0-9a-f]{64}$`).MatchString(out.String()) {
+		t.Errorf("--interactions-url: no public key printed:\n%s", out)
+	}
 	if resp.StatusCode != 200 || gb.Shards != 3 || !strings.Contains(out.String(), "not Discord") {
 		t.Errorf("GET /gateway/bot: %d, %d shards; printed:\n%s", resp.StatusCode, gb.Shards, out)
 	}

@@ -17,6 +17,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on (loopback)")
 	token := fs.String("token", "", "bot token to accept (default: a new random one)")
 	shards := fs.Int("shards", 1, "gateway shards GET /gateway/bot recommends and IDENTIFY must use at least")
+	endpoint := fs.String("interactions-url", "", "deliver interactions by signed POST to this Interactions Endpoint (a bot run with FILMBOT_HTTP_LISTEN) instead of the gateway")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -24,7 +25,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "filmbot sandbox: --shards is 1 to %d, and no other arguments\n", maxShards)
 		return 2
 	}
-	sb, err := sandbox.Start(sandbox.Options{Addr: *listen, Token: *token, Shards: *shards})
+	sb, err := sandbox.Start(sandbox.Options{Addr: *listen, Token: *token, Shards: *shards, InteractionsURL: *endpoint})
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot sandbox:", err)
 		return 1
@@ -33,6 +34,9 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stdout, "sandbox: a local Discord-compatible server (not Discord) at %s\n", sb.URL)
 	fmt.Fprintf(stdout, "DISCORD_API_URL=%s\nDISCORD_TOKEN=%s\n", sb.URL, sb.Token())
 	fmt.Fprintf(stdout, "REST: %s/api/v9/ (v10 too) · gateway: from GET /api/v9/gateway · control API: %s/_sandbox/\n", sb.URL, sb.URL)
+	if *endpoint != "" {
+		fmt.Fprintf(stdout, "DISCORD_PUBLIC_KEY=%s\ninteractions go by signed POST to %s (checked before the first one)\n", sb.PublicKey(), *endpoint)
+	}
 	if *shards > 1 {
 		fmt.Fprintf(stdout, "shards: %d; a guild's events go to shard (guild_id >> 22) %% %d, DMs to shard 0\n", *shards, *shards)
 	}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
+)
+
+// balancer is a round-robin load balancer in front of replicas, passing a
+// request to the next replica when one refuses the connection, as
+// nginx's proxy_next_upstream does; served counts requests per replica.
+type balancer struct {
+	backends []*url.URL
+	next     atomic.Uint64
+	served   []atomic.Int64
+}
+
+func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body) // kept for a retry on the next replica
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	first := int(b.next.Add(1))
+	var lastErr error
+	for k := range b.backends {
+		idx := (first + k) % len(b.backends)
+		req := r.Clone(r.Context())
+		req.URL.Scheme, req.URL.Host, req.RequestURI = b.backends[idx].Scheme, b.backends[idx].Host, ""
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		var op *net.OpError
+		if err != nil && errors.As(err, &op) && op.Op == "dial" {
+			lastErr = err
+			continue // never reached that replica: the next one may take it
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		b.served[idx].Add(1)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+		resp.Body.Close()
+		return
+	}
+	http.Error(w, fmt.Sprint("no replica answers: ", lastErr), http.StatusBadGateway)
+}
+
+// Two HTTP replicas of the built bot on one PostgreSQL behind a load
+// balancer, interactions alternating between them: a film a moderator
+// adds on one is offered by autocomplete on the other at once; 50 members
+// rate through both and /ratings counts 50; one replica killed mid-load,
+// the other keeps answering.
+func TestTwoReplicasOverHTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	pg := pgtest.URL(t)
+	bin := buildBot(t, t.TempDir())
+	if msg := nameModeratorRole(Config{DB: pg}); msg != "" {
+		t.Fatal(msg)
+	}
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	var addrs []string
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, ln.Addr().String())
+		ln.Close()
+	}
+	var procs []*exec.Cmd
+	var logs []*syncBuffer
+	for k, addr := range addrs {
+		cmd := exec.Command(bin, "run")
+		cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=info",
+			"FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN="+addr, "DISCORD_PUBLIC_KEY="+sb.PublicKey(), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
+		l := &syncBuffer{}
+		cmd.Stderr = l
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		procs, logs = append(procs, cmd), append(logs, l)
+	}
+	defer func() {
+		for _, p := range procs {
+			p.Process.Kill()
+			p.Wait()
+		}
+		if t.Failed() {
+			for k, l := range logs {
+				t.Logf("replica %d:\n%s", k, l)
+			}
+		}
+	}()
+	lb := &balancer{served: make([]atomic.Int64, 2)}
+	for _, addr := range addrs {
+		u, _ := url.Parse("http://" + addr)
+		lb.backends = append(lb.backends, u)
+	}
+	front := httptest.NewServer(lb)
+	defer front.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for _, addr := range addrs { // both ready: database reachable, commands registered
+		for {
+			resp, err := http.Get("http://" + addr + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("replica %s never ready: %v", addr, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if err := sb.SetInteractionsURL(ctx, front.URL+"/interactions"); err != nil {
+		t.Fatal(err)
+	}
+	do := func(m sandbox.Member, line string) *sandbox.Answer {
+		t.Helper()
+		a, _, err := sb.Do(ctx, m, line)
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		return a
+	}
+
+	// Autocomplete warms both replicas' catalog caches, then a moderator
+	// adds a film through one; the next autocompletes go to both.
+	for range 2 {
+		ix, _ := sb.Autocomplete(sandbox.Viewer, "/review film:zzyzx", "film")
+		ix.Wait(ctx)
+	}
+	ix, err := sb.Command(sandbox.Moderator, "/manage film add")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := ix.Wait(ctx)
+	if err != nil || form.Modal == nil {
+		t.Fatalf("no form: %v %+v", err, form)
+	}
+	sub, err := sb.SubmitModal(sandbox.Moderator, ix, map[string]string{"title": "Zzyzx Road", "year": "2006"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := sub.Wait(ctx); err != nil || !strings.Contains(a.Message.Content, "Added **Zzyzx Road (2006)**") {
+		t.Fatalf("film add: %v %+v", err, a)
+	}
+	added := time.Now()
+	for k := range 2 {
+		ix, err := sb.Autocomplete(sandbox.Viewer, "/review film:zzyzx", "film")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ix.Wait(ctx)
+		if err != nil || len(a.Choices) == 0 || !strings.Contains(a.Choices[0].Name, "Zzyzx Road") {
+			t.Errorf("autocomplete %d after the film was added: %v %+v", k, err, a)
+		}
+	}
+	if d := time.Since(added); d > time.Second {
+		t.Errorf("both replicas offered the new film only after %v", d)
+	}
+
+	// 50 members rate through both replicas.
+	var wg sync.WaitGroup
+	for k := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := sandbox.Member{GuildID: sandbox.Viewer.GuildID, UserID: fmt.Sprint(700000000000000000 + k), Name: "m"}
+			a, _, err := sb.Do(ctx, m, fmt.Sprintf("/rate film:anora score:%d", 1+k%10))
+			if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 || !strings.Contains(a.Message.Embeds[0].Description, "You rated") {
+				t.Errorf("member %d: %v %+v", k, err, a)
+			}
+		}()
+	}
+	wg.Wait()
+	r := do(sandbox.Viewer, "/ratings film:anora")
+	if len(r.Message.Embeds) == 0 || !strings.Contains(fmt.Sprintf("%+v", *r.Message.Embeds[0]), "50 ratings") {
+		t.Errorf("/ratings after 50 members: %+v", r.Message.Embeds)
+	}
+	if a, b := lb.served[0].Load(), lb.served[1].Load(); a < 20 || b < 20 {
+		t.Errorf("the balancer sent %d and %d interactions: not alternating", a, b)
+	}
+
+	// One replica killed mid-load: the other keeps answering.
+	var failed, answered atomic.Int64
+	stop := make(chan struct{})
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				actx, acancel := context.WithTimeout(ctx, 4*time.Second)
+				a, _, err := sb.Do(actx, sandbox.Viewer, "/review film:anora")
+				acancel()
+				if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 {
+					failed.Add(1)
+				} else {
+					answered.Add(1)
+				}
+				_ = w
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	procs[1].Process.Kill()
+	procs[1].Wait()
+	killedAt := answered.Load()
+	time.Sleep(time.Second)
+	close(stop)
+	wg.Wait()
+	after := answered.Load() - killedAt
+	t.Logf("%d answered before the kill, %d after, %d lost with the killed replica", killedAt, after, failed.Load())
+	if after < 20 {
+		t.Errorf("only %d answers in the second after one replica was killed", after)
+	}
+	if f := failed.Load(); f > 16 {
+		t.Errorf("%d interactions lost: more than those in flight on the killed replica", f)
+	}
+	if a := do(sandbox.Viewer, "/review film:anora"); len(a.Message.Embeds) == 0 {
+		t.Errorf("after the kill: %+v", a.Message)
+	}
+}
