@@ -50,10 +50,29 @@ type Options struct {
 	DeferAfter time.Duration
 	// Timeout bounds one handler; past it the user is told to try again.
 	Timeout time.Duration
+	// Observe, if set, hears of every interaction once it is answered
+	// (metrics).
+	Observe func(Outcome)
 	// AnswerWindow is how long after an interaction arrives its first
 	// answer may still be sent (and retried after a 429): Discord's 3 s,
 	// less a margin for the trip.
 	AnswerWindow time.Duration
+}
+
+// Outcome is what became of one interaction, for metrics.
+type Outcome struct {
+	// Route is the command's name or the custom_id's first part, for
+	// routes the bot knows ("unknown" otherwise: labels stay bounded).
+	Route string
+	// Kind is command, autocomplete, component or modal.
+	Kind string
+	// Result is answered, user_error or internal_error.
+	Result string
+	// Deferred: the answer came after a deferral. Late: the first answer
+	// could not be sent (past Discord's window, or refused).
+	Deferred, Late bool
+	// FirstAnswer is the time from receipt to the first answer sent.
+	FirstAnswer time.Duration
 }
 
 // Bot routes interactions to handlers and sends their answers.
@@ -143,6 +162,16 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 
 	log := b.log.With("interaction", i.ID, "kind", i.Type.String(), "guild", i.GuildID, "user", userID(i), "name", routeName(i))
 	start := time.Now()
+	out := Outcome{Route: b.routeLabel(i), Kind: kindLabel(i.Type)}
+	sent := first
+	first = func(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, start time.Time) error {
+		err := sent(i, r, start)
+		out.FirstAnswer, out.Late = time.Since(start), err != nil
+		return err
+	}
+	if b.opts.Observe != nil {
+		defer func() { b.opts.Observe(out) }()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
 	defer cancel()
 
@@ -179,7 +208,8 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 			res = result{err: &slowError{}}
 		}
 	}
-	resp := b.answer(i, res.resp, res.err, log)
+	resp, verdict := b.answer(i, res.resp, res.err, log)
+	out.Result, out.Deferred = verdict, deferred
 	if deferred {
 		b.edit(i, resp, deferredPublic, log)
 	} else {
@@ -237,7 +267,7 @@ func (e *plainUserError) UserMessage() string { return e.msg }
 // answer turns a handler's result into the response to send: user errors
 // are shown to the user, anything else is logged and answered generically,
 // and a response Discord would reject is never sent.
-func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, err error, log *slog.Logger) *discordgo.InteractionResponse {
+func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, err error, log *slog.Logger) (*discordgo.InteractionResponse, string) {
 	auto := i.Type == discordgo.InteractionApplicationCommandAutocomplete
 	if err == nil && resp == nil {
 		err = errors.New("handler returned no response")
@@ -248,12 +278,12 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		}
 	}
 	if err == nil {
-		return resp
+		return resp, "answered"
 	}
 	var ue userError
-	msg := msgInternal
+	msg, result := msgInternal, "internal_error"
 	if errors.As(err, &ue) {
-		msg = ue.UserMessage()
+		msg, result = ue.UserMessage(), "user_error"
 		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
 			log.Warn("user error", "msg", msg, "err", err)
 		} else {
@@ -263,9 +293,41 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		log.Error("handler failed", "err", err)
 	}
 	if auto {
-		return noChoices()
+		return noChoices(), result
 	}
-	return ephemeralText(msg)
+	return ephemeralText(msg), result
+}
+
+// routeLabel names i's route for metrics: only names the bot knows, so
+// that what members send cannot grow the label set.
+func (b *Bot) routeLabel(i *discordgo.InteractionCreate) string {
+	name := routeName(i)
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		if _, ok := b.commands[name]; ok {
+			return name
+		}
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		kind, _, _ := strings.Cut(name, ":")
+		if _, ok := b.components[kind]; ok {
+			return kind
+		}
+	}
+	return "unknown"
+}
+
+func kindLabel(t discordgo.InteractionType) string {
+	switch t {
+	case discordgo.InteractionApplicationCommand:
+		return "command"
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return "autocomplete"
+	case discordgo.InteractionMessageComponent:
+		return "component"
+	case discordgo.InteractionModalSubmit:
+		return "modal"
+	}
+	return "other"
 }
 
 // noChoices is an autocomplete result offering nothing.

@@ -48,13 +48,23 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 	return ed25519.PublicKey(k), nil
 }
 
-// Handler routes POST /interactions, GET /healthz and GET /readyz.
+// Handler routes POST /interactions, GET /healthz and GET /readyz (and
+// Extra).
 func (h *HTTPEndpoint) Handler() http.Handler {
+	mux := h.ops()
+	mux.HandleFunc("POST /interactions", h.interactions)
+	return mux
+}
+
+// OpsHandler routes GET /healthz and GET /readyz (and Extra) alone, for a
+// process on the gateway.
+func (h *HTTPEndpoint) OpsHandler() http.Handler { return h.ops() }
+
+func (h *HTTPEndpoint) ops() *http.ServeMux {
 	if h.Log == nil {
 		h.Log = slog.Default()
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /interactions", h.interactions)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")

@@ -40,6 +40,12 @@ type Config struct {
 	// NoRegister leaves the commands as they are registered (another
 	// process, or `filmbot register`, does it).
 	NoRegister bool
+	// OnGateway, if set, hears each shard's connection events: "connect",
+	// "disconnect", "resume" (metrics).
+	OnGateway func(shard int, event string)
+	// OnIdentifyWait, if set, hears how long a shard waited for its turn
+	// to identify.
+	OnIdentifyWait func(shard int, waited time.Duration)
 }
 
 var (
@@ -277,6 +283,12 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	registered := make(chan struct{})
 	for _, sh := range sessions {
 		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
+		if cfg.OnGateway != nil {
+			id := sh.ShardID
+			sh.AddHandler(func(*discordgo.Session, *discordgo.Connect) { cfg.OnGateway(id, "connect") })
+			sh.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { cfg.OnGateway(id, "disconnect") })
+			sh.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { cfg.OnGateway(id, "resume") })
+		}
 		sh.AddHandler(func(sh *discordgo.Session, r *discordgo.Ready) {
 			// discordgo runs handlers with no recover: a malformed READY
 			// must not end the process.
@@ -306,9 +318,13 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	}()
 	for k, sh := range sessions {
 		if k > 0 && k%concurrency == 0 { // the next identify window
+			began := time.Now()
 			select {
 			case <-time.After(cfg.IdentifyInterval):
 			case <-ctx.Done():
+			}
+			if cfg.OnIdentifyWait != nil {
+				cfg.OnIdentifyWait(sh.ShardID, time.Since(began))
 			}
 		}
 		if ctx.Err() != nil {

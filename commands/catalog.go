@@ -24,9 +24,10 @@ import (
 // own share the built-in catalog's index, and at most maxIndexes are
 // kept, so a bot in many servers holds bounded memory.
 type catalog struct {
-	store Store
-	mu    sync.Mutex
-	ix    map[storage.Scope]cachedIndex
+	store   Store
+	mu      sync.Mutex
+	ix      map[storage.Scope]cachedIndex
+	observe func(hit bool) // nil: nobody listens
 }
 
 type cachedIndex struct {
@@ -61,6 +62,9 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 	c.mu.Lock()
 	e, ok := c.ix[scope]
 	c.mu.Unlock()
+	if c.observe != nil {
+		c.observe(ok && e.version == v)
+	}
 	if ok && e.version == v {
 		return e.ix, nil
 	}

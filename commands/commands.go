@@ -78,6 +78,13 @@ func (s *Set) WithPoster(p Poster) *Set {
 	return s
 }
 
+// WithCacheObserver sets what hears of each autocomplete catalog lookup:
+// hit when the cached index was current, false when it was rebuilt.
+func (s *Set) WithCacheObserver(f func(hit bool)) *Set {
+	s.catalog.observe = f
+	return s
+}
+
 // WithFetcher sets how attachments are downloaded.
 func (s *Set) WithFetcher(f Fetcher) *Set {
 	s.fetch = f

@@ -22,7 +22,7 @@ func endpoint(t *testing.T, sb *Server, checkSig bool, answer func(w http.Respon
 	key, _ := hex.DecodeString(sb.PublicKey())
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if checkSig && !discordgo.VerifyInteraction(r, ed25519.PublicKey(key)) {
-			http.Error(w, "bad signature", 401)
+			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
 		body, _ := io.ReadAll(r.Body)

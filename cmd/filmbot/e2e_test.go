@@ -122,10 +122,16 @@ func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 // waitEndpoint reads the Interactions Endpoint URL from the bot's log.
 func waitEndpoint(t *testing.T, logs fmt.Stringer) string {
 	t.Helper()
+	return waitLogURL(t, logs, "Interactions Endpoint")
+}
+
+// waitLogURL reads the url= of the first log line saying what.
+func waitLogURL(t *testing.T, logs fmt.Stringer, what string) string {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, line := range strings.Split(logs.String(), "\n") {
-			if _, after, ok := strings.Cut(line, "Interactions Endpoint"); ok {
+			if _, after, ok := strings.Cut(line, what); ok {
 				if _, u, ok := strings.Cut(after, "url="); ok {
 					return strings.Fields(u)[0]
 				}
@@ -133,7 +139,7 @@ func waitEndpoint(t *testing.T, logs fmt.Stringer) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("the bot never said where its Interactions Endpoint is:\n%s", logs)
+	t.Fatalf("the bot never said where its %s is:\n%s", what, logs)
 	return ""
 }
 

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
-	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/metrics"
 )
 
 // register reads FILMBOT_REGISTER: on (the default) registers the
@@ -47,20 +48,66 @@ func (c Config) publicKey() (ed25519.PublicKey, error) {
 	return bot.ParsePublicKey(c.PublicKey)
 }
 
+// checkMetricsListen checks FILMBOT_METRICS_LISTEN's form.
+func (c Config) checkMetricsListen() error {
+	if c.MetricsListen == "" {
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+		return fmt.Errorf("FILMBOT_METRICS_LISTEN %q: want host:port, like 127.0.0.1:9100", c.MetricsListen)
+	}
+	return nil
+}
+
+// name is how this process calls itself in logs: FILMBOT_NAME, else the
+// host's name.
+func (c Config) name() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	h, err := os.Hostname()
+	if err != nil {
+		return "filmbot"
+	}
+	return h
+}
+
+// serveOps serves /metrics, /healthz and /readyz on FILMBOT_METRICS_LISTEN,
+// if set, for processes on the gateway (an Interactions Endpoint serves
+// them on its own listener too). It returns how to stop, or false when it
+// cannot listen (logged).
+func serveOps(cfg Config, m *metrics.Metrics, ready func(context.Context) error, log *slog.Logger) (func(), bool) {
+	if cfg.MetricsListen == "" {
+		return func() {}, true
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsListen)
+	if err != nil {
+		log.Error("cannot listen for metrics", "addr", cfg.MetricsListen, "err", err)
+		return nil, false
+	}
+	ep := &bot.HTTPEndpoint{Ready: ready, Log: log, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}}
+	srv := &http.Server{Handler: ep.OpsHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() { srv.Close() }, true
+}
+
 // serveHTTP serves Discord's Interactions Endpoint (POST /interactions),
-// /healthz and /readyz on cfg.HTTPListen until ctx ends, and opens no
-// gateway connection: Discord sends interactions one way or the other.
-func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.Session, b *bot.Bot, db storage.Store, key ed25519.PublicKey, register bool, ready chan<- struct{}) int {
+// /healthz, /readyz and /metrics on cfg.HTTPListen until ctx ends, and
+// opens no gateway connection: Discord sends interactions one way or the
+// other.
+func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.Session, b *bot.Bot, storeReady func(context.Context) error, m *metrics.Metrics, st settings, ready chan<- struct{}) int {
 	ln, err := net.Listen("tcp", cfg.HTTPListen)
 	if err != nil {
 		log.Error("cannot listen for interactions", "addr", cfg.HTTPListen, "err", err)
 		return 1
 	}
+	register := st.register
 	var registered atomic.Bool
 	registered.Store(!register)
-	ep := &bot.HTTPEndpoint{Bot: b, Key: key, Log: log, Ready: func(ctx context.Context) error {
-		if _, err := db.CatalogVersion(ctx, storage.BuiltIn); err != nil {
-			return fmt.Errorf("database: %v", err)
+	ep := &bot.HTTPEndpoint{Bot: b, Key: st.key, Log: log, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}, Ready: func(ctx context.Context) error {
+		if err := storeReady(ctx); err != nil {
+			return err
 		}
 		if !registered.Load() {
 			return errors.New("commands not registered yet")

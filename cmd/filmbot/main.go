@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,10 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/metrics"
+	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres"
 )
 
 func main() {
@@ -54,9 +58,11 @@ type Config struct {
 	BackupEvery string // FILMBOT_BACKUP_EVERY
 	BackupKeep  string // FILMBOT_BACKUP_KEEP
 
-	HTTPListen string // FILMBOT_HTTP_LISTEN
-	PublicKey  string // DISCORD_PUBLIC_KEY
-	Register   string // FILMBOT_REGISTER
+	HTTPListen    string // FILMBOT_HTTP_LISTEN
+	PublicKey     string // DISCORD_PUBLIC_KEY
+	Register      string // FILMBOT_REGISTER
+	MetricsListen string // FILMBOT_METRICS_LISTEN
+	Name          string // FILMBOT_NAME
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -75,6 +81,9 @@ func loadConfig(getenv func(string) string) Config {
 		HTTPListen: strings.TrimSpace(getenv("FILMBOT_HTTP_LISTEN")),
 		PublicKey:  strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")),
 		Register:   strings.TrimSpace(getenv("FILMBOT_REGISTER")),
+
+		MetricsListen: strings.TrimSpace(getenv("FILMBOT_METRICS_LISTEN")),
+		Name:          strings.TrimSpace(getenv("FILMBOT_NAME")),
 	}
 	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
@@ -134,7 +143,8 @@ Usage:
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
-DISCORD_PUBLIC_KEY, FILMBOT_REGISTER. See .env.example and README.md.
+DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME.
+See .env.example and README.md.
 `
 
 const noToken = `filmbot: DISCORD_TOKEN is not set.
@@ -230,28 +240,50 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 
 // serve runs the bot on cfg's token and API until ctx ends. ready, if
 // set, is closed once the session is set up.
+// settings are serve's settings, read and checked before anything starts.
+type settings struct {
+	shards   int
+	backup   backups
+	register bool
+	key      ed25519.PublicKey
+}
+
+func (c Config) settings() (settings, error) {
+	var st settings
+	var err error
+	if st.shards, err = c.shards(); err != nil {
+		return st, err
+	}
+	if st.backup, err = c.backupSettings(); err != nil {
+		return st, err
+	}
+	if st.register, err = c.register(); err != nil {
+		return st, err
+	}
+	if st.key, err = c.publicKey(); err != nil {
+		return st, err
+	}
+	return st, c.checkMetricsListen()
+}
+
+// serve runs the bot on cfg's token and API until ctx ends: over the
+// gateway, or as an Interactions Endpoint with FILMBOT_HTTP_LISTEN.
+// ready, if set, is closed once the session is set up.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struct{}) int {
-	shards, err := cfg.shards()
+	st, err := cfg.settings()
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	backup, err := cfg.backupSettings()
-	if err != nil {
-		log.Error("bad settings", "err", err)
-		return 2
+	if cfg.HTTPListen != "" {
+		log = log.With("replica", cfg.name())
 	}
-	register, err := cfg.register()
-	if err != nil {
-		log.Error("bad settings", "err", err)
-		return 2
+	m := metrics.New(nil)
+	storeKind := "bbolt"
+	if postgres.IsURL(cfg.DB) {
+		storeKind = "postgres"
 	}
-	key, err := cfg.publicKey()
-	if err != nil {
-		log.Error("bad settings", "err", err)
-		return 2
-	}
-	db, msg := openStore(ctx, cfg, bolt.Options{}, log, true)
+	db, msg := openStore(ctx, cfg, bolt.Options{OnGroup: func(n int) { m.Group(storeKind, n) }}, log, true)
 	if db == nil {
 		log.Error(msg)
 		return 1
@@ -266,25 +298,40 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	waitBackups := func() {}
 	bctx, stopBackups := context.WithCancel(ctx)
 	if bdb, ok := db.(*bolt.DB); ok {
-		waitBackups = startBackups(bctx, bdb, backup, log)
+		waitBackups = startBackups(bctx, bdb, st.backup, log)
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
-	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: shards, NoRegister: !register}
+	db = storage.Observed(db, m.StoreOp)
+	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
+		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait}
 	s, err := bot.NewSession(bcfg)
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2
 	}
 	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
-		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout))
-	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log})
+		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache)
+	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log, Observe: func(o bot.Outcome) {
+		m.Interaction(o.Route, o.Kind, o.Result, o.Deferred, o.Late, o.FirstAnswer)
+	}})
 	where := "discord.com"
 	if cfg.APIURL != "" {
 		where = bot.RedactURL(cfg.APIURL)
 	}
 	log.Info("starting filmbot", "db", bot.RedactURL(cfg.DB), "api", where, "guild", cfg.GuildID)
+	storeReady := func(ctx context.Context) error {
+		if _, err := db.CatalogVersion(ctx, storage.BuiltIn); err != nil {
+			return fmt.Errorf("database: %v", err)
+		}
+		return nil
+	}
+	stopOps, ok := serveOps(cfg, m, storeReady, log)
+	if !ok {
+		return 1
+	}
+	defer stopOps()
 	if cfg.HTTPListen != "" {
-		return serveHTTP(ctx, cfg, log, s, b, db, key, register, ready)
+		return serveHTTP(ctx, cfg, log, s, b, storeReady, m, st, ready)
 	}
 	if ready != nil {
 		close(ready)

@@ -30,7 +30,7 @@ func openStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Log
 	}
 	delay := time.Second
 	for {
-		db, err := postgres.Open(ctx, cfg.DB, postgres.Options{Now: opts.Now, NoSeed: opts.NoSeed})
+		db, err := postgres.Open(ctx, cfg.DB, postgres.Options{Now: opts.Now, NoSeed: opts.NoSeed, OnGroup: opts.OnGroup})
 		if err == nil {
 			return db, ""
 		}

@@ -57,6 +57,8 @@ type Options struct {
 	// OnDamage, if set, hears of each damaged record that a listing
 	// skipped (the listing goes on without it); nil ignores them.
 	OnDamage func(error)
+	// OnGroup, if set, hears the size of each group commit (metrics).
+	OnGroup func(n int)
 }
 
 // DB is an open filmbot database.
@@ -124,7 +126,7 @@ func Open(path string, opts Options) (*DB, error) {
 		b.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db.writer = newWriter(b)
+	db.writer = newWriter(b, opts.OnGroup)
 	return db, nil
 }
 

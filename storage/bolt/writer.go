@@ -20,6 +20,8 @@ type writer struct {
 
 	mu     sync.RWMutex // held for reading while sending to queue
 	closed bool
+
+	onGroup func(n int) // hears each group's size (metrics)
 }
 
 type writeReq struct {
@@ -32,8 +34,11 @@ const maxGroup = 1024
 
 var errClosed = errors.New("database closed")
 
-func newWriter(db *bbolt.DB) *writer {
-	w := &writer{db: db, queue: make(chan *writeReq, maxGroup), done: make(chan struct{})}
+func newWriter(db *bbolt.DB, onGroup func(n int)) *writer {
+	if onGroup == nil {
+		onGroup = func(int) {}
+	}
+	w := &writer{db: db, queue: make(chan *writeReq, maxGroup), done: make(chan struct{}), onGroup: onGroup}
 	go w.loop()
 	return w
 }
@@ -74,6 +79,7 @@ func (w *writer) loop() {
 				break drain
 			}
 		}
+		w.onGroup(len(group))
 		w.commit(group)
 	}
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// QueryTimeout bounds each method; zero means 2 seconds, inside
 	// Discord's 3-second window for a first answer.
 	QueryTimeout time.Duration
+	// OnGroup, if set, hears the size of each group of ratings committed
+	// together (metrics).
+	OnGroup func(n int)
 }
 
 // DB is a filmbot database in PostgreSQL.
@@ -90,7 +93,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		return nil, wrap(err)
 	}
 	db := &DB{pool: pool, now: func() time.Time { return opts.Now().UTC().Truncate(time.Microsecond) }, timeout: opts.QueryTimeout}
-	db.rater.db = db
+	db.rater.db, db.rater.onGroup = db, opts.OnGroup
 	if err := db.migrate(ctx, !opts.NoSeed); err != nil {
 		pool.Close()
 		return nil, err

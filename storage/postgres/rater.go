@@ -48,6 +48,7 @@ type rater struct {
 	mu      sync.Mutex
 	pending []*rateReq
 	writing bool
+	onGroup func(n int)
 }
 
 type rateKey struct {
@@ -89,6 +90,9 @@ func (w *rater) lead() {
 			return
 		}
 		w.mu.Unlock()
+		if w.onGroup != nil {
+			w.onGroup(len(group))
+		}
 		w.db.writeGroup(group)
 	}
 }

@@ -1,0 +1,142 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// Observed wraps s so that observe hears of each operation: its name,
+// how long it took and its error. The wrapper adds nothing else; Close
+// and Copier stay with the store underneath (Unwrap).
+func Observed(s Store, observe func(op string, took time.Duration, err error)) Store {
+	return &observed{s: s, observe: observe}
+}
+
+type observed struct {
+	s       Store
+	observe func(op string, took time.Duration, err error)
+}
+
+// Unwrap returns the store being observed.
+func (o *observed) Unwrap() Store { return o.s }
+
+func (o *observed) done(op string, began time.Time, err *error) {
+	o.observe(op, time.Since(began), *err)
+}
+
+func (o *observed) Films(ctx context.Context, scope Scope) (out []Film, err error) {
+	defer o.done("films", time.Now(), &err)
+	return o.s.Films(ctx, scope)
+}
+
+func (o *observed) Film(ctx context.Context, scope Scope, id uint64) (out Film, err error) {
+	defer o.done("film", time.Now(), &err)
+	return o.s.Film(ctx, scope, id)
+}
+
+func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (out Film, err error) {
+	defer o.done("create_film", time.Now(), &err)
+	return o.s.CreateFilm(ctx, scope, f, fold)
+}
+
+func (o *observed) UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (out Film, err error) {
+	defer o.done("update_film", time.Now(), &err)
+	return o.s.UpdateFilm(ctx, scope, f, fold)
+}
+
+func (o *observed) FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error) {
+	defer o.done("film_usage", time.Now(), &err)
+	return o.s.FilmUsage(ctx, scope, film)
+}
+
+func (o *observed) DeleteFilm(ctx context.Context, scope Scope, film uint64) (err error) {
+	defer o.done("delete_film", time.Now(), &err)
+	return o.s.DeleteFilm(ctx, scope, film)
+}
+
+func (o *observed) Reviews(ctx context.Context, scope Scope, film uint64) (out []Review, err error) {
+	defer o.done("reviews", time.Now(), &err)
+	return o.s.Reviews(ctx, scope, film)
+}
+
+func (o *observed) Review(ctx context.Context, scope Scope, id uint64) (out Review, err error) {
+	defer o.done("review", time.Now(), &err)
+	return o.s.Review(ctx, scope, id)
+}
+
+func (o *observed) ReviewHeaders(ctx context.Context, scope Scope, film uint64) (out []Review, err error) {
+	defer o.done("review_headers", time.Now(), &err)
+	return o.s.ReviewHeaders(ctx, scope, film)
+}
+
+func (o *observed) Excerpt(ctx context.Context, scope Scope, id uint64, n int) (r Review, e Excerpt, err error) {
+	defer o.done("excerpt", time.Now(), &err)
+	return o.s.Excerpt(ctx, scope, id, n)
+}
+
+func (o *observed) AddReview(ctx context.Context, scope Scope, r Review) (out Review, err error) {
+	defer o.done("add_review", time.Now(), &err)
+	return o.s.AddReview(ctx, scope, r)
+}
+
+func (o *observed) UpdateReview(ctx context.Context, scope Scope, r Review) (out Review, err error) {
+	defer o.done("update_review", time.Now(), &err)
+	return o.s.UpdateReview(ctx, scope, r)
+}
+
+func (o *observed) DeleteReview(ctx context.Context, scope Scope, id uint64) (out Review, err error) {
+	defer o.done("delete_review", time.Now(), &err)
+	return o.s.DeleteReview(ctx, scope, id)
+}
+
+func (o *observed) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (a Aggregate, old int, err error) {
+	defer o.done("rate", time.Now(), &err)
+	return o.s.Rate(ctx, scope, film, user, score)
+}
+
+func (o *observed) Unrate(ctx context.Context, scope Scope, film, user uint64) (a Aggregate, old int, err error) {
+	defer o.done("unrate", time.Now(), &err)
+	return o.s.Unrate(ctx, scope, film, user)
+}
+
+func (o *observed) UserRating(ctx context.Context, scope Scope, film, user uint64) (out Rating, err error) {
+	defer o.done("user_rating", time.Now(), &err)
+	return o.s.UserRating(ctx, scope, film, user)
+}
+
+func (o *observed) Aggregate(ctx context.Context, scope Scope, film uint64) (out Aggregate, err error) {
+	defer o.done("aggregate", time.Now(), &err)
+	return o.s.Aggregate(ctx, scope, film)
+}
+
+func (o *observed) FilmRatings(ctx context.Context, scope Scope, film uint64) (out []Rating, err error) {
+	defer o.done("film_ratings", time.Now(), &err)
+	return o.s.FilmRatings(ctx, scope, film)
+}
+
+func (o *observed) UserRatings(ctx context.Context, scope Scope, user uint64) (out []Rating, err error) {
+	defer o.done("user_ratings", time.Now(), &err)
+	return o.s.UserRatings(ctx, scope, user)
+}
+
+func (o *observed) Top(ctx context.Context, scope Scope, minCount int) (out []Aggregate, err error) {
+	defer o.done("top", time.Now(), &err)
+	return o.s.Top(ctx, scope, minCount)
+}
+
+func (o *observed) Settings(ctx context.Context, scope Scope) (out Settings, err error) {
+	defer o.done("settings", time.Now(), &err)
+	return o.s.Settings(ctx, scope)
+}
+
+func (o *observed) UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (out Settings, err error) {
+	defer o.done("update_settings", time.Now(), &err)
+	return o.s.UpdateSettings(ctx, scope, fn)
+}
+
+func (o *observed) CatalogVersion(ctx context.Context, scope Scope) (v uint64, err error) {
+	defer o.done("catalog_version", time.Now(), &err)
+	return o.s.CatalogVersion(ctx, scope)
+}
+
+func (o *observed) Close() error { return o.s.Close() }
