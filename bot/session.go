@@ -46,6 +46,19 @@ type Config struct {
 	// OnIdentifyWait, if set, hears how long a shard waited for its turn
 	// to identify.
 	OnIdentifyWait func(shard int, waited time.Duration)
+	// ShardIDs are the shards this process runs (FILMBOT_SHARD_IDS); nil
+	// means all of them. Other processes run the rest.
+	ShardIDs []int
+	// Gate paces identifies; nil paces this process's shards alone.
+	// Processes sharing shards of one bot share a gate (PostgreSQL).
+	Gate IdentifyGate
+	// Claims, if set, records which process runs which shard, so that
+	// overlapping FILMBOT_SHARD_IDS are refused.
+	Claims ShardClaims
+	// Owner names this process in Claims.
+	Owner string
+	// ShardLease is how long a claim lasts without renewal; 0 means 30 s.
+	ShardLease time.Duration
 }
 
 var (
@@ -279,6 +292,17 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	if err != nil {
 		return fmt.Errorf("connect to Discord: %w", tokenRejected(err))
 	}
+	if cfg.Claims != nil {
+		release, err := claimShards(ctx, cfg, sessions, log)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	gate := cfg.Gate
+	if gate == nil {
+		gate = newLocalGate()
+	}
 	var once sync.Once
 	registered := make(chan struct{})
 	for _, sh := range sessions {
@@ -316,16 +340,24 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 			sh.Close()
 		}
 	}()
-	for k, sh := range sessions {
-		if k > 0 && k%concurrency == 0 { // the next identify window
-			began := time.Now()
+	for _, sh := range sessions {
+		// One identify per bucket (shard_id % max_concurrency) per
+		// IdentifyInterval, across every process of the bot.
+		// Turns are a tenth more than the interval apart: Discord counts
+		// by when identifies reach it, after our connection set-up.
+		wait, err := gate.ReserveIdentify(ctx, sh.ShardID%concurrency, cfg.IdentifyInterval+cfg.IdentifyInterval/10)
+		if err != nil {
+			log.Warn("could not reserve an identify turn in the shared store; waiting a whole interval", "shard", sh.ShardID, "err", err)
+			wait = cfg.IdentifyInterval
+		}
+		if wait > 0 {
 			select {
-			case <-time.After(cfg.IdentifyInterval):
+			case <-time.After(wait):
 			case <-ctx.Done():
 			}
-			if cfg.OnIdentifyWait != nil {
-				cfg.OnIdentifyWait(sh.ShardID, time.Since(began))
-			}
+		}
+		if cfg.OnIdentifyWait != nil {
+			cfg.OnIdentifyWait(sh.ShardID, wait)
 		}
 		if ctx.Err() != nil {
 			break
@@ -355,35 +387,6 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	case <-sctx.Done():
 	}
 	return err
-}
-
-// shardSessions returns a session per shard, s first, and how many of
-// them may identify at once.
-func shardSessions(cfg Config, s *discordgo.Session) ([]*discordgo.Session, int, error) {
-	count, concurrency := cfg.Shards, 1
-	gb, err := s.GatewayBot()
-	switch {
-	case err == nil:
-		if count <= 0 {
-			count = gb.Shards
-		}
-		concurrency = max(gb.SessionStartLimit.MaxConcurrency, 1)
-	case count <= 0:
-		return nil, 0, fmt.Errorf("asking how many shards to run: %w", err)
-	}
-	count = max(count, 1)
-	sessions := []*discordgo.Session{s}
-	for k := 1; k < count; k++ {
-		sh, err := NewSession(cfg)
-		if err != nil {
-			return nil, 0, err
-		}
-		sessions = append(sessions, sh)
-	}
-	for k, sh := range sessions {
-		sh.ShardID, sh.ShardCount = k, count
-	}
-	return sessions, concurrency, nil
 }
 
 // Register replaces the application's commands with defs in one bulk

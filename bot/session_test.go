@@ -111,7 +111,7 @@ func TestSessionReusesConnections(t *testing.T) {
 // them per identify window, and answers on each.
 func TestRunOpensShardsInIdentifyWindows(t *testing.T) {
 	far := sandbox.Guild{ID: "100000000004194305", Name: "Far", Channels: []sandbox.Channel{{ID: "200000000000000009", Name: "general"}}}
-	sb, err := sandbox.Start(sandbox.Options{Shards: 3, MaxConcurrency: 2, Guilds: append(sandbox.DefaultGuilds(), far)})
+	sb, err := sandbox.Start(sandbox.Options{Shards: 3, MaxConcurrency: 2, Guilds: append(sandbox.DefaultGuilds(), far), IdentifyInterval: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +151,13 @@ func TestRunOpensShardsInIdentifyWindows(t *testing.T) {
 	if len(ids) != 3 || ids[0].Shards != 3 {
 		t.Fatalf("identifies: %+v", ids)
 	}
-	// Shards 0 and 1 share the first window; shard 2 waits for the next.
-	if gap := ids[2].At.Sub(ids[1].At); ids[2].Shard != 2 || gap < cfg.IdentifyInterval {
-		t.Errorf("shard %d identified %v after shard %d, want at least %v", ids[2].Shard, gap, ids[1].Shard, cfg.IdentifyInterval)
+	// Shards 0 and 1 (buckets 0 and 1) go at once; shard 2, in shard 0's
+	// bucket, waits for the next turn.
+	if gap := ids[2].At.Sub(ids[0].At); ids[2].Shard != 2 || ids[0].Shard != 0 || gap < cfg.IdentifyInterval {
+		t.Errorf("shard %d identified %v after shard %d, want at least %v", ids[2].Shard, gap, ids[0].Shard, cfg.IdentifyInterval)
+	}
+	if gap := ids[1].At.Sub(ids[0].At); gap > cfg.IdentifyInterval/2 {
+		t.Errorf("shard 1, in another bucket, waited %v", gap)
 	}
 	for _, m := range []sandbox.Member{sandbox.Viewer, {GuildID: far.ID, UserID: "500000000000000009", Name: "Fa"}, sandbox.DMUser} {
 		a, _, err := sb.Do(wctx, m, "/hi")

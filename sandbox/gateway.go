@@ -189,7 +189,14 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	s.mu.Lock()
 	sh.sessionID, sh.seq, sh.log = hex.EncodeToString(b), 0, nil
 	sh.active, c.sh = c, sh
-	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: time.Now()})
+	now := time.Now()
+	for _, prev := range g.identified {
+		if prev.Shard != n && prev.Shard%max(s.opts.MaxConcurrency, 1) == n%max(s.opts.MaxConcurrency, 1) && now.Sub(prev.At) < s.opts.IdentifyInterval {
+			s.violateLocked("", "shard %d identified %v after shard %d, in the same bucket of max_concurrency %d: Discord allows one per %v",
+				n, now.Sub(prev.At).Round(time.Millisecond), prev.Shard, max(s.opts.MaxConcurrency, 1), s.opts.IdentifyInterval)
+		}
+	}
+	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: now})
 	s.mu.Unlock()
 	sh.sendMu.Unlock()
 	var guilds []Guild

@@ -54,6 +54,10 @@ type Options struct {
 	InteractionsURL string
 	// Key signs interactions sent over HTTP; default a new one.
 	Key ed25519.PrivateKey
+	// IdentifyInterval is the identify window: two shards of one bucket
+	// (shard_id % MaxConcurrency) identifying less than this apart is a
+	// violation (Discord's 5 s). A shard identifying again is not counted.
+	IdentifyInterval time.Duration
 	// Retain, when set, forgets interactions (and the messages they made)
 	// this long after dispatch, so a long load run holds bounded memory.
 	Retain time.Duration
@@ -167,6 +171,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.HeartbeatInterval == 0 {
 		opts.HeartbeatInterval = 41250 * time.Millisecond
+	}
+	if opts.IdentifyInterval == 0 {
+		opts.IdentifyInterval = 5 * time.Second
 	}
 	if opts.Guilds == nil {
 		opts.Guilds = DefaultGuilds()

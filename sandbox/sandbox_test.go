@@ -253,7 +253,7 @@ func TestSandboxFaults(t *testing.T) {
 // routes each guild's interactions to its shard and DMs to shard 0.
 func TestSandboxShards(t *testing.T) {
 	far := Guild{ID: "100000000004194305", Name: "Far Away", Channels: []Channel{{ID: "200000000000000009", Name: "general"}}}
-	sb, err := Start(Options{Shards: 2, Guilds: append(DefaultGuilds(), far)})
+	sb, err := Start(Options{Shards: 2, MaxConcurrency: 2, Guilds: append(DefaultGuilds(), far)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +301,7 @@ func TestSandboxShards(t *testing.T) {
 		defer s.Close()
 		if n == 0 {
 			gb, err := s.GatewayBot()
-			if err != nil || gb.Shards != 2 || gb.SessionStartLimit.MaxConcurrency != 1 {
+			if err != nil || gb.Shards != 2 || gb.SessionStartLimit.MaxConcurrency != 2 {
 				t.Errorf("/gateway/bot: %+v, %v", gb, err)
 			}
 			if _, err := s.ApplicationCommandBulkOverwrite(sb.AppID, "", []*discordgo.ApplicationCommand{{Name: "ping", Description: "ping"}}); err != nil {
@@ -377,5 +377,32 @@ func TestSandboxAutocompleteShape(t *testing.T) {
 	}
 	if err := sb.waitFor(ctx(t), func() bool { return len(sb.viol) > 0 }); err != nil || !strings.Contains(sb.viol[0].What, "without choices") {
 		t.Errorf("violations: %v", sb.Violations())
+	}
+}
+
+// Two shards of one bucket identifying within the window is a violation:
+// Discord allows max_concurrency identifies per 5 s.
+func TestSandboxPacesIdentifies(t *testing.T) {
+	sb, err := Start(Options{Shards: 2, MaxConcurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	u, _ := url.Parse(sb.URL)
+	for n := range 2 {
+		s, _ := discordgo.New("Bot " + sb.Token())
+		s.Client = &http.Client{Transport: toBox{u}}
+		s.LogLevel = -1
+		s.ShardID, s.ShardCount = n, 2
+		if err := s.Open(); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+	}
+	if err := sb.WaitConnected(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if v := sb.Violations(); len(v) != 1 || !strings.Contains(v[0].What, "same bucket") {
+		t.Errorf("violations %v, want the second identify in the window", v)
 	}
 }

@@ -63,6 +63,7 @@ type Config struct {
 	Register      string // FILMBOT_REGISTER
 	MetricsListen string // FILMBOT_METRICS_LISTEN
 	Name          string // FILMBOT_NAME
+	ShardIDs      string // FILMBOT_SHARD_IDS
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -84,6 +85,7 @@ func loadConfig(getenv func(string) string) Config {
 
 		MetricsListen: strings.TrimSpace(getenv("FILMBOT_METRICS_LISTEN")),
 		Name:          strings.TrimSpace(getenv("FILMBOT_NAME")),
+		ShardIDs:      strings.TrimSpace(getenv("FILMBOT_SHARD_IDS")),
 	}
 	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
@@ -143,7 +145,8 @@ Usage:
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
-DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME.
+DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME,
+FILMBOT_SHARD_IDS.
 See .env.example and README.md.
 `
 
@@ -243,6 +246,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 // settings are serve's settings, read and checked before anything starts.
 type settings struct {
 	shards   int
+	shardIDs []int // nil: every shard
 	backup   backups
 	register bool
 	key      ed25519.PublicKey
@@ -253,6 +257,12 @@ func (c Config) settings() (settings, error) {
 	var err error
 	if st.shards, err = c.shards(); err != nil {
 		return st, err
+	}
+	if st.shardIDs, err = bot.ParseShardIDs(c.ShardIDs, maxShards); err != nil {
+		return st, err
+	}
+	if n := len(st.shardIDs); n > 0 && st.shards > 0 && st.shardIDs[n-1] >= st.shards {
+		return st, fmt.Errorf("FILMBOT_SHARD_IDS names shard %d, and DISCORD_SHARDS is %d (shards 0–%d)", st.shardIDs[n-1], st.shards, st.shards-1)
 	}
 	if st.backup, err = c.backupSettings(); err != nil {
 		return st, err
@@ -277,6 +287,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}
 	if cfg.HTTPListen != "" {
 		log = log.With("replica", cfg.name())
+	} else if st.shardIDs != nil {
+		log = log.With("shards", bot.FormatShardIDs(st.shardIDs))
 	}
 	m := metrics.New(nil)
 	storeKind := "bbolt"
@@ -301,9 +313,16 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		waitBackups = startBackups(bctx, bdb, st.backup, log)
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
-	db = storage.Observed(db, m.StoreOp)
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
-		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait}
+		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: fmt.Sprintf("%s/%d", cfg.name(), os.Getpid())}
+	if pg, ok := db.(*postgres.DB); ok {
+		// Gateway processes of one bot pace identifies, and claim their
+		// shards, through the database they share.
+		bcfg.Gate, bcfg.Claims = pg, pg
+	} else if st.shardIDs != nil {
+		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
+	}
+	db = storage.Observed(db, m.StoreOp)
 	s, err := bot.NewSession(bcfg)
 	if err != nil {
 		log.Error("bad settings", "err", err)

@@ -115,7 +115,7 @@ func TestBadShards(t *testing.T) {
 	}
 }
 
-func TestBadHTTPSettings(t *testing.T) {
+func TestBadScalingSettings(t *testing.T) {
 	key := strings.Repeat("ab", 32)
 	for _, c := range []struct {
 		env  []string
@@ -125,6 +125,9 @@ func TestBadHTTPSettings(t *testing.T) {
 		{[]string{"FILMBOT_HTTP_LISTEN", "127.0.0.1:0", "DISCORD_PUBLIC_KEY", "abc"}, "DISCORD_PUBLIC_KEY"},
 		{[]string{"FILMBOT_HTTP_LISTEN", "8080", "DISCORD_PUBLIC_KEY", key}, "FILMBOT_HTTP_LISTEN"},
 		{[]string{"FILMBOT_REGISTER", "maybe"}, "FILMBOT_REGISTER"},
+		{[]string{"FILMBOT_SHARD_IDS", "0-x"}, "FILMBOT_SHARD_IDS"},
+		{[]string{"FILMBOT_SHARD_IDS", "2-5", "DISCORD_SHARDS", "4"}, "FILMBOT_SHARD_IDS names shard 5"},
+		{[]string{"FILMBOT_METRICS_LISTEN", "9100"}, "FILMBOT_METRICS_LISTEN"},
 	} {
 		e := append([]string{"DISCORD_TOKEN", "secret-token-value"}, c.env...)
 		code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), e...), "run")

@@ -62,12 +62,12 @@ func TestMetrics(t *testing.T) {
 			ac.Wait(l.ctx())
 			text := scrape(t, url)
 			for series, want := range map[string]float64{
-				`filmbot_interactions_total{kind="command",result="answered",route="review"}`:     2,
-				`filmbot_interactions_total{kind="command",result="user_error",route="review"}`:   1,
-				`filmbot_interactions_total{kind="command",result="answered",route="rate"}`:       1,
+				`filmbot_interactions_total{kind="command",result="answered",route="review"}`:      2,
+				`filmbot_interactions_total{kind="command",result="user_error",route="review"}`:    1,
+				`filmbot_interactions_total{kind="command",result="answered",route="rate"}`:        1,
 				`filmbot_interactions_total{kind="autocomplete",result="answered",route="review"}`: 1,
-				`filmbot_first_answer_seconds_count{kind="command"}`:                              4,
-				`filmbot_store_seconds_count{op="rate",result="ok"}`:                              1,
+				`filmbot_first_answer_seconds_count{kind="command"}`:                               4,
+				`filmbot_store_seconds_count{op="rate",result="ok"}`:                               1,
 			} {
 				if got := metric(text, series); got != want {
 					t.Errorf("%s = %v, want %v", series, got, want)

@@ -1,0 +1,83 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
+)
+
+func twoProcesses(t *testing.T) (*DB, *DB) {
+	t.Helper()
+	url := pgtest.URL(t)
+	var dbs []*DB
+	for range 2 {
+		db, err := Open(context.Background(), url, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	return dbs[0], dbs[1]
+}
+
+// Turns to identify are shared by the processes: one per bucket per
+// interval, whoever asks; another bucket does not wait.
+func TestIdentifyTurnsAcrossProcesses(t *testing.T) {
+	a, b := twoProcesses(t)
+	ctx := context.Background()
+	const interval = 200 * time.Millisecond
+	for k, db := range []*DB{a, b, a, b} {
+		w, err := db.ReserveIdentify(ctx, 0, interval)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Duration(k) * interval; w < want-20*time.Millisecond || w > want+20*time.Millisecond {
+			t.Errorf("turn %d: wait %v, want about %v", k, w, want)
+		}
+	}
+	if w, err := b.ReserveIdentify(ctx, 1, interval); err != nil || w > 10*time.Millisecond {
+		t.Errorf("bucket 1 waited %v (%v)", w, err)
+	}
+	time.Sleep(4 * interval) // all turns passed: the next is now
+	if w, _ := a.ReserveIdentify(ctx, 0, interval); w > 10*time.Millisecond {
+		t.Errorf("after the turns passed: wait %v", w)
+	}
+}
+
+// A process cannot claim shards another one runs; its own claims renew;
+// an expired or released claim, or one of another shard count, is taken.
+func TestShardClaims(t *testing.T) {
+	a, b := twoProcesses(t)
+	ctx := context.Background()
+	if err := a.ClaimShards(ctx, "a", []int{0, 1}, 4, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	err := b.ClaimShards(ctx, "b", []int{1, 2}, 4, time.Minute)
+	var conflict *ShardConflict
+	if !errors.As(err, &conflict) || len(conflict.Held) != 1 || conflict.Held[1] != "a" || err.Error() != "shard 1 is run by a" {
+		t.Fatalf("overlapping claim: %v", err)
+	}
+	if err := b.ClaimShards(ctx, "b", []int{2, 3}, 4, 150*time.Millisecond); err != nil {
+		t.Errorf("shard 2 was left claimed by the refused claim: %v", err)
+	}
+	if err := a.ClaimShards(ctx, "a", []int{0, 1}, 4, time.Minute); err != nil {
+		t.Errorf("renewal: %v", err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if err := a.ClaimShards(ctx, "a", []int{2}, 4, time.Minute); err != nil {
+		t.Errorf("an expired claim was not taken: %v", err)
+	}
+	if err := a.ReleaseShards(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ClaimShards(ctx, "b", []int{0, 1, 2}, 4, time.Minute); err != nil {
+		t.Errorf("after release: %v", err)
+	}
+	if err := a.ClaimShards(ctx, "a", []int{0}, 8, time.Minute); err != nil {
+		t.Errorf("a claim of another shard count (resharded) should be taken over: %v", err)
+	}
+}
