@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,55 +17,50 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres"
 )
 
 // runBench drives concurrent members through a sandbox against the real
-// bot (this binary, started as `filmbot run` in a child process) and
-// prints throughput, latency from dispatch to callback, and the bot's
-// memory.
+// bot (this binary, started as `filmbot run` in child processes) and
+// prints throughput, latency from dispatch to first answer, and the bot's
+// memory. With --http it runs the same load twice in one run, over the
+// gateway and then over HTTP interactions (through a load balancer to
+// --replicas processes), and prints the second as ratios of the first.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	n := fs.Int("n", 20000, "interactions to send")
-	rate := fs.Float64("rate", 1000, "target interactions per second (0: as fast as the members can)")
-	members := fs.Int("members", 64, "concurrent members")
+	var spec benchSpec
+	fs.IntVar(&spec.n, "n", 20000, "interactions to send")
+	fs.Float64Var(&spec.rate, "rate", 1000, "target interactions per second (0: as fast as the members can)")
+	fs.IntVar(&spec.members, "members", 64, "concurrent members")
 	mix := fs.String("mix", "review,autocomplete,rate", "kinds of interaction, sent in turn")
-	servers := fs.Int("servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
-	dbFlag := fs.String("db", "", "the bot's database: a postgres:// URL of an empty database (default: a new bbolt file)")
+	fs.IntVar(&spec.servers, "servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
+	fs.StringVar(&spec.db, "db", "", "the bot's database: a postgres:// URL of an empty database (default: a new bbolt file)")
+	httpToo := fs.Bool("http", false, "also run the load over HTTP interactions, in the same run, and compare with the gateway")
+	fs.IntVar(&spec.replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
-	if fs.NArg() > 0 || *n < 1 || *members < 1 || *servers < 1 || *servers > 1000000 {
-		fmt.Fprintln(stderr, "filmbot bench: --n, --members and --servers (up to 1,000,000) are at least 1, and no other arguments")
+	if fs.NArg() > 0 || spec.n < 1 || spec.members < 1 || spec.servers < 1 || spec.servers > 1000000 || spec.replicas < 1 || spec.replicas > 16 {
+		fmt.Fprintln(stderr, "filmbot bench: --n, --members and --servers (up to 1,000,000) are at least 1, --replicas 1 to 16, and no other arguments")
 		return 2
 	}
-	kinds := strings.Split(*mix, ",")
-	for _, k := range kinds {
+	if spec.replicas > 1 && (!*httpToo || !postgres.IsURL(spec.db)) {
+		fmt.Fprintln(stderr, "filmbot bench: --replicas needs --http and --db postgres://… (replicas share one database)")
+		return 2
+	}
+	spec.kinds = strings.Split(*mix, ",")
+	for _, k := range spec.kinds {
 		if _, ok := benchLines[k]; !ok {
 			fmt.Fprintf(stderr, "filmbot bench: unknown kind %q (review, autocomplete, rate)\n", k)
 			return 2
 		}
-	}
-	// Each answer is read once, within milliseconds; keeping only the last
-	// two seconds of them keeps the sandbox's heap, and the GC work that
-	// competes with the bot for the same cores, small.
-	guilds := benchGuilds(*servers)
-	shards := (*servers + 2499) / 2500
-	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: guilds, Shards: shards, MaxConcurrency: 16})
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot bench:", err)
-		return 1
-	}
-	defer sb.Close()
-	self, err := os.Executable()
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot bench:", err)
-		return 1
 	}
 	dir, err := os.MkdirTemp("", "filmbot-bench")
 	if err != nil {
@@ -70,43 +68,190 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	child := exec.Command(self, "run")
-	benchDB := filepath.Join(dir, "bench.db")
-	if *dbFlag != "" {
-		benchDB = *dbFlag
-	}
-	child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
-		"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=")
-	child.Stderr = stderr
-	if err := child.Start(); err != nil {
+	gw, err := benchOnce(ctx, spec, dir, stdout, stderr)
+	if err != nil {
 		fmt.Fprintln(stderr, "filmbot bench:", err)
 		return 1
 	}
+	gw.print(spec, stdout)
+	failed := gw.failed(stdout)
+	// The baseline: the store alone, on the same disk, rating at the pace
+	// /rate had, with no sandbox, gateway or HTTP. A /rate answer waits
+	// for its commit, so it cannot beat this.
+	if nr := len(gw.lat["rate"]); nr > 0 && ctx.Err() == nil {
+		alone := filepath.Join(dir, "alone.db") // a fresh file on the same disk
+		if spec.db != "" {
+			alone = spec.db // the same PostgreSQL server (its other processes are idle by now)
+		}
+		floor, err := storageAlone(ctx, alone, min(nr, 3000), spec.rate*float64(nr)/float64(gw.total), spec.members)
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot bench: storage alone:", err)
+			return 1
+		}
+		slices.Sort(floor)
+		fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s   (the store's Rate, same disk or server, same pace, no bot)\n", "  store alone", len(floor),
+			pct(floor, 50), pct(floor, 99), floor[len(floor)-1].Round(time.Microsecond))
+		rp, fp := pct(gw.lat["rate"], 99), pct(floor, 99)
+		fmt.Fprintf(stdout, "rate p99 / store-alone p99 = %.2f (%s / %s)", float64(rp)/float64(max(fp, time.Microsecond)), rp, fp)
+		if r := gw.lat["review"]; len(r) > 0 {
+			fmt.Fprintf(stdout, "; review p99 / store-alone p99 = %.2f", float64(pct(r, 99))/float64(max(fp, time.Microsecond)))
+		}
+		fmt.Fprintln(stdout)
+	}
+	if *httpToo && ctx.Err() == nil {
+		spec.http = true
+		web, err := benchOnce(ctx, spec, dir, stdout, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot bench:", err)
+			return 1
+		}
+		web.print(spec, stdout)
+		failed = web.failed(stdout) || failed
+		fmt.Fprintf(stdout, "http / gateway, same run: throughput %.2f×", web.throughput()/gw.throughput())
+		for _, k := range spec.kinds {
+			if len(web.lat[k]) > 0 && len(gw.lat[k]) > 0 {
+				fmt.Fprintf(stdout, "; %s p99 %.2f×", k, float64(pct(web.lat[k], 99))/float64(max(pct(gw.lat[k], 99), time.Microsecond)))
+			}
+		}
+		fmt.Fprintln(stdout)
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}
+
+type benchSpec struct {
+	n, members, servers, replicas int
+	rate                          float64
+	kinds                         []string
+	db                            string
+	http                          bool
+}
+
+type benchResult struct {
+	how        string
+	lat        map[string][]time.Duration
+	total      int
+	errs       int
+	elapsed    time.Duration
+	rss        map[string]int
+	violations []sandbox.Violation
+}
+
+func (r *benchResult) throughput() float64 { return float64(r.total) / r.elapsed.Seconds() }
+
+func (r *benchResult) print(spec benchSpec, stdout io.Writer) {
+	fmt.Fprintf(stdout, "%-13s %8s %9s %9s %9s   %s\n", "kind", "count", "p50", "p99", "max", r.how)
+	for _, k := range spec.kinds {
+		if ls := r.lat[k]; len(ls) > 0 {
+			fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s\n", k, len(ls), pct(ls, 50), pct(ls, 99), ls[len(ls)-1].Round(time.Microsecond))
+		}
+	}
+	fmt.Fprintf(stdout, "answered %d in %s: %.0f interactions/s; %d errors; %d violations\n",
+		r.total, r.elapsed.Round(time.Millisecond), r.throughput(), r.errs, len(r.violations))
+	fmt.Fprintf(stdout, "bot memory (RSS): %.1f MiB after %d interactions, %.1f MiB after %d\n",
+		float64(r.rss["warm"])/1024, spec.n/10, float64(r.rss["end"])/1024, spec.n)
+}
+
+// failed prints the first violations and reports whether there were
+// errors or violations.
+func (r *benchResult) failed(stdout io.Writer) bool {
+	for _, v := range first(r.violations, 5) {
+		fmt.Fprintln(stdout, "  violation:", v)
+	}
+	return r.errs > 0 || len(r.violations) > 0
+}
+
+// benchOnce starts a sandbox and the bot (over the gateway, or with
+// spec.http as spec.replicas Interactions Endpoints behind a load
+// balancer) and runs the load through them.
+func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr io.Writer) (*benchResult, error) {
+	// Each answer is read once, within milliseconds; keeping only the last
+	// two seconds of them keeps the sandbox's heap, and the GC work that
+	// competes with the bot for the same cores, small.
+	guilds := benchGuilds(spec.servers)
+	shards := (spec.servers + 2499) / 2500
+	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: guilds, Shards: shards, MaxConcurrency: 16})
+	if err != nil {
+		return nil, err
+	}
+	defer sb.Close()
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	benchDB := filepath.Join(dir, "bench-gateway.db")
+	how := "over the gateway"
+	if spec.http {
+		benchDB = filepath.Join(dir, "bench-http.db")
+		how = fmt.Sprintf("over HTTP interactions, %d replica(s) behind a load balancer", spec.replicas)
+	}
+	if spec.db != "" {
+		benchDB = spec.db
+	}
+	procs := 1
+	if spec.http {
+		procs = spec.replicas
+	}
+	var children []*exec.Cmd
+	var backends []string
 	defer func() {
-		child.Process.Signal(os.Interrupt)
-		child.Wait()
+		for _, c := range children {
+			c.Process.Signal(os.Interrupt)
+			c.Wait()
+		}
 	}()
+	for k := range procs {
+		child := exec.Command(self, "run")
+		child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
+			"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN=")
+		if spec.http {
+			addr, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			backends = append(backends, addr)
+			child.Env = append(child.Env, "FILMBOT_HTTP_LISTEN="+addr, "DISCORD_PUBLIC_KEY="+sb.PublicKey(), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
+		}
+		child.Stderr = stderr
+		if err := child.Start(); err != nil {
+			return nil, err
+		}
+		children = append(children, child)
+	}
 	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if _, err := sb.WaitCommands(wctx, ""); err != nil {
-		fmt.Fprintln(stderr, "filmbot bench: the bot did not connect:", err)
-		return 1
+		return nil, fmt.Errorf("the bot did not register its commands: %w", err)
 	}
-	if err := sb.WaitConnected(wctx); err != nil {
-		fmt.Fprintln(stderr, "filmbot bench: the bot did not connect every shard:", err)
-		return 1
+	if spec.http {
+		lb, stop, err := newBalancer(backends).start()
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
+		for _, b := range backends {
+			if err := waitReady(wctx, "http://"+b+"/readyz"); err != nil {
+				return nil, err
+			}
+		}
+		if err := sb.SetInteractionsURL(wctx, lb+"/interactions"); err != nil {
+			return nil, err
+		}
+	} else if err := sb.WaitConnected(wctx); err != nil {
+		return nil, fmt.Errorf("the bot did not connect every shard: %w", err)
 	}
-	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members in %d servers (%d shards) at %s/s, bot pid %d\n",
-		*n, *mix, *members, *servers, shards, rateText(*rate), child.Process.Pid)
+	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members in %d servers (%d shards) at %s/s %s, bot pid %d\n",
+		spec.n, strings.Join(spec.kinds, ","), spec.members, spec.servers, shards, rateText(spec.rate), how, children[0].Process.Pid)
 
 	member := func(w, k int) sandbox.Member {
 		return sandbox.Member{GuildID: guilds[k%len(guilds)].ID, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
 	}
-	lat := map[string][]time.Duration{}
-	errs := 0
-	rss := map[string]int{}
-	elapsed := pace(ctx, *n, *rate, *members, func(w, k int) sample {
-		kind := kinds[k%len(kinds)]
+	r := &benchResult{how: how, lat: map[string][]time.Duration{}, rss: map[string]int{}}
+	pid := children[0].Process.Pid
+	r.elapsed = pace(ctx, spec.n, spec.rate, spec.members, func(w, k int) sample {
+		kind := spec.kinds[k%len(spec.kinds)]
 		line, opt := benchLines[kind](k)
 		var ix *sandbox.Interaction
 		var err error
@@ -125,65 +270,112 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return sample{kind: kind, err: err}
 		}
 		return sample{kind: kind, latency: a.Latency}
-	}, func(count int, r sample) {
-		if r.err != nil {
-			errs++
+	}, func(count int, s sample) {
+		if s.err != nil {
+			r.errs++
 		} else {
-			lat[r.kind] = append(lat[r.kind], r.latency)
+			r.lat[s.kind] = append(r.lat[s.kind], s.latency)
 		}
-		if count == *n/10 {
-			rss["warm"] = vmRSS(child.Process.Pid)
+		if count == spec.n/10 {
+			r.rss["warm"] = vmRSS(pid)
 		}
 	})
-	rss["end"] = vmRSS(child.Process.Pid)
-	total := 0
-	fmt.Fprintf(stdout, "%-13s %8s %9s %9s %9s\n", "kind", "count", "p50", "p99", "max")
-	for _, k := range kinds {
-		ls := lat[k]
+	r.rss["end"] = vmRSS(pid)
+	for _, ls := range r.lat {
 		slices.Sort(ls)
-		total += len(ls)
-		if len(ls) == 0 {
-			continue
-		}
-		fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s\n", k, len(ls), pct(ls, 50), pct(ls, 99), ls[len(ls)-1].Round(time.Microsecond))
+		r.total += len(ls)
 	}
-	// The baseline: the store alone, on the same disk, rating at the pace
-	// /rate had, with no sandbox, gateway or HTTP. A /rate answer waits
-	// for its commit, so it cannot beat this.
-	var floor []time.Duration
-	if nr := len(lat["rate"]); nr > 0 && ctx.Err() == nil {
-		alone := filepath.Join(dir, "alone.db") // a fresh file on the same disk
-		if *dbFlag != "" {
-			alone = *dbFlag // the same PostgreSQL server (its other processes are idle by now)
+	r.violations = sb.Violations()
+	return r, nil
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// balancer is a round-robin load balancer in front of replicas, passing a
+// request to the next replica when one refuses the connection (as nginx's
+// proxy_next_upstream does); served counts requests per replica.
+type balancer struct {
+	backends  []string // host:port
+	next      atomic.Uint64
+	served    []atomic.Int64
+	transport http.RoundTripper
+}
+
+func newBalancer(backends []string) *balancer {
+	return &balancer{backends: backends, served: make([]atomic.Int64, len(backends)),
+		transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxIdleConns: 512, IdleConnTimeout: 90 * time.Second}}
+}
+
+func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20)) // kept for a retry on the next replica
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	first := int(b.next.Add(1))
+	var lastErr error
+	for k := range b.backends {
+		idx := (first + k) % len(b.backends)
+		req := r.Clone(r.Context())
+		req.URL.Scheme, req.URL.Host, req.RequestURI = "http", b.backends[idx], ""
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		resp, err := b.transport.RoundTrip(req)
+		var op *net.OpError
+		if err != nil && errors.As(err, &op) && op.Op == "dial" {
+			lastErr = err
+			continue // never reached that replica: the next one may take it
 		}
-		floor, err = storageAlone(ctx, alone, min(nr, 3000), *rate*float64(nr)/float64(total), *members)
 		if err != nil {
-			fmt.Fprintln(stderr, "filmbot bench: storage alone:", err)
-			return 1
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
 		}
-		slices.Sort(floor)
-		fmt.Fprintf(stdout, "%-13s %8d %9s %9s %9s   (the store's Rate, same disk or server, same pace, no bot)\n", "  store alone", len(floor),
-			pct(floor, 50), pct(floor, 99), floor[len(floor)-1].Round(time.Microsecond))
-	}
-	fmt.Fprintf(stdout, "answered %d in %s: %.0f interactions/s; %d errors; %d violations\n",
-		total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds(), errs, len(sb.Violations()))
-	fmt.Fprintf(stdout, "bot memory (RSS): %.1f MiB after %d interactions, %.1f MiB after %d\n",
-		float64(rss["warm"])/1024, *n/10, float64(rss["end"])/1024, *n)
-	if len(floor) > 0 {
-		rp, fp := pct(lat["rate"], 99), pct(floor, 99)
-		fmt.Fprintf(stdout, "rate p99 / store-alone p99 = %.2f (%s / %s)", float64(rp)/float64(max(fp, time.Microsecond)), rp, fp)
-		if r := lat["review"]; len(r) > 0 {
-			fmt.Fprintf(stdout, "; review p99 / store-alone p99 = %.2f", float64(pct(r, 99))/float64(max(fp, time.Microsecond)))
+		b.served[idx].Add(1)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
 		}
-		fmt.Fprintln(stdout)
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+		resp.Body.Close()
+		return
 	}
-	if errs > 0 || len(sb.Violations()) > 0 {
-		for _, v := range first(sb.Violations(), 5) {
-			fmt.Fprintln(stdout, "  violation:", v)
+	http.Error(w, fmt.Sprint("no replica answers: ", lastErr), http.StatusBadGateway)
+}
+
+// start serves the balancer on loopback and returns its URL.
+func (b *balancer) start() (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: b, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// waitReady polls a /readyz until it answers 200.
+func waitReady(ctx context.Context, url string) error {
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
 		}
-		return 1
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s never ready: %v", url, err)
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	return 0
 }
 
 // benchGuilds makes n servers with ids spread over the shards, each with

@@ -43,4 +43,14 @@ func TestBenchSmoke(t *testing.T) {
 	if code := runBench(context.Background(), []string{"--mix", "dance"}, &out, &errb); code != 2 {
 		t.Errorf("unknown kind: exit %d", code)
 	}
+	if code := runBench(context.Background(), []string{"--http", "--replicas", "2"}, &out, &errb); code != 2 {
+		t.Errorf("replicas on a bbolt file: exit %d", code)
+	}
+	// The same load over the gateway and over HTTP interactions, compared.
+	out.Reset()
+	code = runBench(context.Background(), []string{"--n", "200", "--rate", "0", "--members", "8", "--http"}, &out, &errb)
+	if code != 0 || strings.Count(out.String(), "answered 200") != 2 || !strings.Contains(out.String(), "over HTTP interactions") ||
+		!strings.Contains(out.String(), "http / gateway, same run: throughput ") {
+		t.Errorf("--http: exit %d:\n%s%s", code, out.String(), errb.String())
+	}
 }

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -21,50 +16,6 @@ import (
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
-
-// balancer is a round-robin load balancer in front of replicas, passing a
-// request to the next replica when one refuses the connection, as
-// nginx's proxy_next_upstream does; served counts requests per replica.
-type balancer struct {
-	backends []*url.URL
-	next     atomic.Uint64
-	served   []atomic.Int64
-}
-
-func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body) // kept for a retry on the next replica
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	first := int(b.next.Add(1))
-	var lastErr error
-	for k := range b.backends {
-		idx := (first + k) % len(b.backends)
-		req := r.Clone(r.Context())
-		req.URL.Scheme, req.URL.Host, req.RequestURI = b.backends[idx].Scheme, b.backends[idx].Host, ""
-		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		var op *net.OpError
-		if err != nil && errors.As(err, &op) && op.Op == "dial" {
-			lastErr = err
-			continue // never reached that replica: the next one may take it
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		b.served[idx].Add(1)
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
-		resp.Body.Close()
-		return
-	}
-	http.Error(w, fmt.Sprint("no replica answers: ", lastErr), http.StatusBadGateway)
-}
 
 // Two HTTP replicas of the built bot on one PostgreSQL behind a load
 // balancer, interactions alternating between them: a film a moderator
@@ -118,13 +69,12 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 			}
 		}
 	}()
-	lb := &balancer{served: make([]atomic.Int64, 2)}
-	for _, addr := range addrs {
-		u, _ := url.Parse("http://" + addr)
-		lb.backends = append(lb.backends, u)
+	lb := newBalancer(addrs)
+	front, stopLB, err := lb.start()
+	if err != nil {
+		t.Fatal(err)
 	}
-	front := httptest.NewServer(lb)
-	defer front.Close()
+	defer stopLB()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for _, addr := range addrs { // both ready: database reachable, commands registered
@@ -142,7 +92,7 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	if err := sb.SetInteractionsURL(ctx, front.URL+"/interactions"); err != nil {
+	if err := sb.SetInteractionsURL(ctx, front+"/interactions"); err != nil {
 		t.Fatal(err)
 	}
 	do := func(m sandbox.Member, line string) *sandbox.Answer {
