@@ -57,7 +57,7 @@ type Config struct {
 	Claims ShardClaims
 	// Owner names this process in Claims.
 	Owner string
-	// ShardLease is how long a claim lasts without renewal; 0 means 30 s.
+	// ShardLease is how long a claim lasts without renewal; 0 means 15 s.
 	ShardLease time.Duration
 }
 

@@ -67,7 +67,7 @@ type shardsHeld interface{ HeldShards() map[int]string }
 func claimShards(ctx context.Context, cfg Config, sessions []*discordgo.Session, log *slog.Logger) (release func(), err error) {
 	lease := cfg.ShardLease
 	if lease == 0 {
-		lease = 30 * time.Second
+		lease = 15 * time.Second
 	}
 	ids := make([]int, len(sessions))
 	for k, sh := range sessions {

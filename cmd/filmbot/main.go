@@ -317,9 +317,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
 		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: fmt.Sprintf("%s/%d", cfg.name(), os.Getpid())}
 	if pg, ok := db.(*postgres.DB); ok {
-		// Gateway processes of one bot pace identifies, and claim their
-		// shards, through the database they share.
-		bcfg.Gate, bcfg.Claims = pg, pg
+		// Gateway processes of one bot pace identifies, and those given
+		// a share of the shards claim it, through the database they share.
+		bcfg.Gate = pg
+		if st.shardIDs != nil {
+			bcfg.Claims = pg
+		}
 	} else if st.shardIDs != nil {
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}
