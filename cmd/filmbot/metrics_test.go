@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/filmbot/filmbot/sandbox"
 )
@@ -60,17 +61,30 @@ func TestMetrics(t *testing.T) {
 				t.Fatal(err)
 			}
 			ac.Wait(l.ctx())
-			text := scrape(t, url)
-			for series, want := range map[string]float64{
+			want := map[string]float64{
 				`filmbot_interactions_total{kind="command",result="answered",route="review"}`:      2,
 				`filmbot_interactions_total{kind="command",result="user_error",route="review"}`:    1,
 				`filmbot_interactions_total{kind="command",result="answered",route="rate"}`:        1,
 				`filmbot_interactions_total{kind="autocomplete",result="answered",route="review"}`: 1,
 				`filmbot_first_answer_seconds_count{kind="command"}`:                               4,
 				`filmbot_store_seconds_count{op="rate",result="ok"}`:                               1,
-			} {
-				if got := metric(text, series); got != want {
-					t.Errorf("%s = %v, want %v", series, got, want)
+			}
+			// An interaction is counted just after its answer is sent, so
+			// the last one may be a moment behind the sandbox.
+			var text string
+			for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				text = scrape(t, url)
+				ok := true
+				for series, n := range want {
+					ok = ok && metric(text, series) == n
+				}
+				if ok || time.Now().After(deadline) {
+					break
+				}
+			}
+			for series, n := range want {
+				if got := metric(text, series); got != n {
+					t.Errorf("%s = %v, want %v", series, got, n)
 				}
 			}
 			for _, series := range []string{`filmbot_group_commit_size_count{store="bbolt"}`, `filmbot_catalog_cache_total{result="rebuild"}`, "go_goroutines"} {
