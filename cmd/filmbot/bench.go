@@ -43,9 +43,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&spec.servers, "servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
 	fs.StringVar(&spec.db, "db", "", "the bot's database: a postgres:// URL of an empty database (default: a new bbolt file)")
 	httpToo := fs.Bool("http", false, "also run the load over HTTP interactions, in the same run, and compare with the gateway")
+	baseline := fs.Bool("baseline", false, "closed-loop throughput per kind against a bare discordgo bot doing no work, in the same run (bot pinned to CPU 0)")
+	serveBase := fs.Bool("serve-baseline", false, "be that bare bot (started by --baseline)")
+	pin := fs.Bool("pin", true, "with --baseline: the bot on CPU 0 and this process on the others, when there are two or more and taskset is installed")
 	fs.IntVar(&spec.replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
+	}
+	if *serveBase {
+		return serveBaseline(ctx, stderr)
 	}
 	if fs.NArg() > 0 || spec.n < 1 || spec.members < 1 || spec.servers < 1 || spec.servers > 1000000 || spec.replicas < 1 || spec.replicas > 16 {
 		fmt.Fprintln(stderr, "filmbot bench: --n, --members and --servers (up to 1,000,000) are at least 1, --replicas 1 to 16, and no other arguments")
@@ -58,7 +64,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	spec.kinds = strings.Split(*mix, ",")
 	for _, k := range spec.kinds {
 		if _, ok := benchLines[k]; !ok {
-			fmt.Fprintf(stderr, "filmbot bench: unknown kind %q (review, autocomplete, rate)\n", k)
+			fmt.Fprintf(stderr, "filmbot bench: unknown kind %q (review, autocomplete, rate, film, cast)\n", k)
 			return 2
 		}
 	}
@@ -68,6 +74,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	if *baseline {
+		spec.pin = *pin && pinSelf()
+		return runBaseline(ctx, spec, dir, stdout, stderr)
+	}
 	gw, err := benchOnce(ctx, spec, dir, stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot bench:", err)
@@ -127,6 +137,7 @@ type benchSpec struct {
 	kinds                         []string
 	db                            string
 	http                          bool
+	pin                           bool // bot on CPU 0, this process on the others
 }
 
 type benchResult struct {
@@ -167,25 +178,64 @@ func (r *benchResult) failed(stdout io.Writer) bool {
 // spec.http as spec.replicas Interactions Endpoints behind a load
 // balancer) and runs the load through them.
 func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr io.Writer) (*benchResult, error) {
-	// Each answer is read once, within milliseconds; keeping only the last
-	// two seconds of them keeps the sandbox's heap, and the GC work that
-	// competes with the bot for the same cores, small.
-	guilds := benchGuilds(spec.servers)
-	shards := (spec.servers + 2499) / 2500
-	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: guilds, Shards: shards, MaxConcurrency: 16})
+	r, err := startRig(ctx, spec, dir, nil, stderr)
 	if err != nil {
 		return nil, err
 	}
-	defer sb.Close()
+	defer r.close()
+	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members in %d servers (%d shards) at %s/s %s, bot pid %d\n",
+		spec.n, strings.Join(spec.kinds, ","), spec.members, spec.servers, r.shards, rateText(spec.rate), r.how, r.children[0].Process.Pid)
+	return r.load(ctx, spec.kinds, spec.n, spec.rate, spec.members), nil
+}
+
+// rig is a sandbox with the bot under test connected to it.
+type rig struct {
+	sb       *sandbox.Server
+	guilds   []sandbox.Guild
+	shards   int
+	how      string
+	children []*exec.Cmd
+	cleanup  []func()
+}
+
+func (r *rig) close() {
+	for _, c := range r.children {
+		c.Process.Signal(os.Interrupt)
+		c.Wait()
+	}
+	for _, f := range slices.Backward(r.cleanup) {
+		f()
+	}
+}
+
+// startRig starts a sandbox and the bot: `filmbot run`, or the process
+// that botArgs names (the baseline bot), pinned to CPU 0 when spec.pin.
+func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string, stderr io.Writer) (_ *rig, err error) {
+	// Each answer is read once, within milliseconds; keeping only the last
+	// two seconds of them keeps the sandbox's heap, and the GC work that
+	// competes with the bot for the same cores, small.
+	r := &rig{guilds: benchGuilds(spec.servers)}
+	r.shards = (spec.servers + 2499) / 2500
+	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: r.guilds, Shards: r.shards, MaxConcurrency: 16})
+	if err != nil {
+		return nil, err
+	}
+	r.sb = sb
+	r.cleanup = append(r.cleanup, func() { sb.Close() })
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	benchDB := filepath.Join(dir, "bench-gateway.db")
-	how := "over the gateway"
+	r.how = "over the gateway"
 	if spec.http {
 		benchDB = filepath.Join(dir, "bench-http.db")
-		how = fmt.Sprintf("over HTTP interactions, %d replica(s) behind a load balancer", spec.replicas)
+		r.how = fmt.Sprintf("over HTTP interactions, %d replica(s) behind a load balancer", spec.replicas)
 	}
 	if spec.db != "" {
 		benchDB = spec.db
@@ -194,18 +244,21 @@ func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr i
 	if spec.http {
 		procs = spec.replicas
 	}
-	var children []*exec.Cmd
+	if botArgs == nil {
+		botArgs = []string{"run"}
+	}
 	var backends []string
-	defer func() {
-		for _, c := range children {
-			c.Process.Signal(os.Interrupt)
-			c.Wait()
-		}
-	}()
 	for k := range procs {
-		child := exec.Command(self, "run")
+		name, args := self, botArgs
+		if spec.pin {
+			name, args = "taskset", append([]string{"-c", "0", self}, botArgs...)
+		}
+		child := exec.Command(name, args...)
 		child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
 			"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN=")
+		if spec.pin {
+			child.Env = append(child.Env, "GOMAXPROCS=") // the runtime's own choice for one CPU
+		}
 		if spec.http {
 			addr, err := freeAddr()
 			if err != nil {
@@ -218,7 +271,7 @@ func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr i
 		if err := child.Start(); err != nil {
 			return nil, err
 		}
-		children = append(children, child)
+		r.children = append(r.children, child)
 	}
 	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -230,7 +283,7 @@ func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr i
 		if err != nil {
 			return nil, err
 		}
-		defer stop()
+		r.cleanup = append(r.cleanup, stop)
 		for _, b := range backends {
 			if err := waitReady(wctx, "http://"+b+"/readyz"); err != nil {
 				return nil, err
@@ -242,16 +295,19 @@ func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr i
 	} else if err := sb.WaitConnected(wctx); err != nil {
 		return nil, fmt.Errorf("the bot did not connect every shard: %w", err)
 	}
-	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members in %d servers (%d shards) at %s/s %s, bot pid %d\n",
-		spec.n, strings.Join(spec.kinds, ","), spec.members, spec.servers, shards, rateText(spec.rate), how, children[0].Process.Pid)
+	return r, nil
+}
 
+// load runs n interactions of kinds, in turn, from members at rate.
+func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, members int) *benchResult {
+	sb, guilds := r.sb, r.guilds
 	member := func(w, k int) sandbox.Member {
 		return sandbox.Member{GuildID: guilds[k%len(guilds)].ID, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
 	}
-	r := &benchResult{how: how, lat: map[string][]time.Duration{}, rss: map[string]int{}}
-	pid := children[0].Process.Pid
-	r.elapsed = pace(ctx, spec.n, spec.rate, spec.members, func(w, k int) sample {
-		kind := spec.kinds[k%len(spec.kinds)]
+	res := &benchResult{how: r.how, lat: map[string][]time.Duration{}, rss: map[string]int{}}
+	pid := r.children[0].Process.Pid
+	res.elapsed = pace(ctx, n, rate, members, func(w, k int) sample {
+		kind := kinds[k%len(kinds)]
 		line, opt := benchLines[kind](k)
 		var ix *sandbox.Interaction
 		var err error
@@ -272,21 +328,21 @@ func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr i
 		return sample{kind: kind, latency: a.Latency}
 	}, func(count int, s sample) {
 		if s.err != nil {
-			r.errs++
+			res.errs++
 		} else {
-			r.lat[s.kind] = append(r.lat[s.kind], s.latency)
+			res.lat[s.kind] = append(res.lat[s.kind], s.latency)
 		}
-		if count == spec.n/10 {
-			r.rss["warm"] = vmRSS(pid)
+		if count == n/10 {
+			res.rss["warm"] = vmRSS(pid)
 		}
 	})
-	r.rss["end"] = vmRSS(pid)
-	for _, ls := range r.lat {
+	res.rss["end"] = vmRSS(pid)
+	for _, ls := range res.lat {
 		slices.Sort(ls)
-		r.total += len(ls)
+		res.total += len(ls)
 	}
-	r.violations = sb.Violations()
-	return r, nil
+	res.violations = sb.Violations()
+	return res
 }
 
 // freeAddr is a loopback address with a port free a moment ago.
@@ -477,6 +533,8 @@ var benchLines = map[string]func(k int) (line, option string){
 		return "/review film:" + []string{"an", "anroa", "ANORA", "ani"}[k%4], "film"
 	},
 	"rate": func(k int) (string, string) { return fmt.Sprintf("/rate film:anora score:%d", k%10+1), "" },
+	"film": func(k int) (string, string) { return "/film film:anora", "" },
+	"cast": func(k int) (string, string) { return "/cast film:anora", "" },
 }
 
 func rateText(r float64) string {

@@ -11,9 +11,10 @@ import (
 )
 
 // TestMain lets `filmbot bench` start this test binary as the bot: run
-// with the argument "run", it is filmbot itself.
+// with the argument "run" (or "bench", for the baseline bot), it is
+// filmbot itself.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "run" {
+	if len(os.Args) > 1 && (os.Args[1] == "run" || os.Args[1] == "bench") {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		os.Exit(Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
@@ -45,6 +46,13 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	if code := runBench(context.Background(), []string{"--http", "--replicas", "2"}, &out, &errb); code != 2 {
 		t.Errorf("replicas on a bbolt file: exit %d", code)
+	}
+	// Closed-loop throughput per kind against the bare baseline bot.
+	out.Reset()
+	if code := runBench(context.Background(), []string{"--baseline", "--pin=false", "--n", "100", "--members", "4"}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "baseline /review") || !strings.Contains(out.String(), "baseline autocomplete") ||
+		!strings.Contains(out.String(), "filmbot /review (rate: 64 members)") {
+		t.Errorf("--baseline: exit %d:\n%s%s", code, out.String(), errb.String())
 	}
 	// The same load over the gateway and over HTTP interactions, compared.
 	out.Reset()

@@ -133,7 +133,7 @@ Usage:
   filmbot sandbox [--listen 127.0.0.1:PORT] [--shards 1] [--interactions-url URL]
                        run a local Discord-compatible server alone; prints its address and a bot token
   filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate] [--servers 1]
-               [--db URL] [--http [--replicas N]]
+               [--db URL] [--http [--replicas N]] [--baseline [--pin=false]]
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory
   filmbot backup PATH  copy the database (FILMBOT_DB) to PATH while no bot is running; a running
                        bot makes its own with FILMBOT_BACKUP_DIR
