@@ -257,7 +257,7 @@ func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string,
 		child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
 			"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN=")
 		if spec.pin {
-			child.Env = append(child.Env, "GOMAXPROCS=") // the runtime's own choice for one CPU
+			child.Env = slices.DeleteFunc(child.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOMAXPROCS=") }) // the bot's own choice for one CPU
 		}
 		if spec.http {
 			addr, err := freeAddr()

@@ -3,6 +3,7 @@ package bolt
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	bbolt "go.etcd.io/bbolt"
@@ -61,6 +62,10 @@ func (w *writer) do(fn func(*bbolt.Tx) error) error {
 
 func (w *writer) loop() {
 	for {
+		// Let the goroutines that became runnable during the last commit
+		// (with one P they could not run while it synced) queue their
+		// writes, so that they join this group.
+		runtime.Gosched()
 		first, ok := <-w.queue
 		if !ok {
 			close(w.done)
