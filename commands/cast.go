@@ -19,7 +19,7 @@ var castDef = &discordgo.ApplicationCommand{
 
 // cast answers /cast film:.
 func (s *Set) cast(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	_, film, err := s.filmNamed(ctx, i)
+	_, film, err := s.filmNamedWhole(ctx, i)
 	if err != nil {
 		return nil, err
 	}

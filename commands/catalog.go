@@ -100,12 +100,26 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 
 // filmNamed resolves the film: option of a command in the catalog the
 // interaction sees (its server's, or the built-in one in a DM).
+// The film is its header (storage.Film.Header), which is what answers
+// that name a film need; filmNamedWhole reads its credits too.
 func (s *Set) filmNamed(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
+	return s.filmNamedBy(ctx, i, s.store.FilmHeader)
+}
+
+// filmNamedWhole is filmNamed with the film's credits, for /cast and /film.
+func (s *Set) filmNamedWhole(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
+	return s.filmNamedBy(ctx, i, s.store.Film)
+}
+
+// filmReader reads a film: whole (Store.Film) or its header.
+type filmReader func(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
+
+func (s *Set) filmNamedBy(ctx context.Context, i *discordgo.InteractionCreate, read filmReader) (storage.Scope, storage.Film, error) {
 	scope, err := scopeOf(i)
 	if err != nil {
 		return 0, storage.Film{}, err
 	}
-	film, err := s.resolve(ctx, scope, str(options(i), "film"))
+	film, err := s.resolveBy(ctx, scope, str(options(i), "film"), read)
 	return scope, film, err
 }
 
@@ -118,9 +132,14 @@ func filmValue(id uint64) string { return "id:" + strconv.FormatUint(id, 10) }
 const maxFilmValue = limits.ChoiceValue
 
 // resolve finds the film a member named: an autocomplete choice ("id:7"),
-// or typed text naming a title or alias, with or without the year. It
-// returns a UserError saying what is wrong otherwise.
+// or typed text naming a title or alias, with or without the year, and
+// returns its header. It returns a UserError saying what is wrong otherwise.
 func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
+	return s.resolveBy(ctx, scope, value, s.store.FilmHeader)
+}
+
+// resolveBy is resolve reading the film with read.
+func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, read filmReader) (storage.Film, error) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return storage.Film{}, userErr("Name a film: start typing and pick one from the list.")
@@ -130,7 +149,7 @@ func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (s
 	}
 	if rest, ok := strings.CutPrefix(value, "id:"); ok {
 		if id, err := strconv.ParseUint(rest, 10, 64); err == nil {
-			f, err := s.store.Film(ctx, scope, id)
+			f, err := read(ctx, scope, id)
 			if err == nil {
 				return f, nil
 			}
@@ -149,7 +168,7 @@ func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (s
 	}
 	switch {
 	case len(exact) == 1:
-		f, err := s.store.Film(ctx, scope, exact[0].ID)
+		f, err := read(ctx, scope, exact[0].ID)
 		return f, notFound(err, "That film was just removed.")
 	case len(exact) > 1:
 		var names []string

@@ -23,6 +23,7 @@ import (
 type Store interface {
 	Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error)
 	Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
+	FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
 	Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
 	Review(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
 	CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error)

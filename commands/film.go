@@ -19,7 +19,7 @@ var filmDef = &discordgo.ApplicationCommand{
 
 // film answers /film film: with the film's card.
 func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, film, err := s.filmNamed(ctx, i)
+	scope, film, err := s.filmNamedWhole(ctx, i)
 	if err != nil {
 		return nil, err
 	}

@@ -229,7 +229,7 @@ func updateText(text string) *discordgo.InteractionResponse {
 
 // ownFilm resolves a film this server may change (not a built-in one).
 func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
-	film, err := s.resolve(ctx, scope, value)
+	film, err := s.resolveBy(ctx, scope, value, s.store.Film) // whole: an edit starts from it
 	if err != nil {
 		return film, err
 	}
@@ -440,7 +440,7 @@ func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(ctx, scope, filmID)
+	film, err := s.store.FilmHeader(ctx, scope, filmID)
 	if err != nil {
 		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
 	}

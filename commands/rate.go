@@ -242,7 +242,7 @@ func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.Messag
 
 // filmName labels a rated film, which may have been removed since.
 func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.store.Film(ctx, scope, id); err == nil {
+	if f, err := s.store.FilmHeader(ctx, scope, id); err == nil {
 		return clip(label(f), 150)
 	}
 	return "(a removed film)"
@@ -317,7 +317,7 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(ctx, scope, c.args[0])
+	film, err := s.store.FilmHeader(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}

@@ -245,7 +245,7 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		if err != nil {
 			return nil, excerptErr(err)
 		}
-		film, err := s.store.Film(ctx, scope, hdr.FilmID)
+		film, err := s.store.FilmHeader(ctx, scope, hdr.FilmID)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -260,7 +260,7 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		if err != nil {
 			return nil, notFound(err, "That review has been removed.")
 		}
-		film, err := s.store.Film(ctx, scope, rev.FilmID)
+		film, err := s.store.FilmHeader(ctx, scope, rev.FilmID)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}

@@ -34,6 +34,11 @@ func (o *observed) Film(ctx context.Context, scope Scope, id uint64) (out Film, 
 	return o.s.Film(ctx, scope, id)
 }
 
+func (o *observed) FilmHeader(ctx context.Context, scope Scope, id uint64) (out Film, err error) {
+	defer o.done("film_header", time.Now(), &err)
+	return o.s.FilmHeader(ctx, scope, id)
+}
+
 func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (out Film, err error) {
 	defer o.done("create_film", time.Now(), &err)
 	return o.s.CreateFilm(ctx, scope, f, fold)

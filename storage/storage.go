@@ -97,6 +97,18 @@ type Film struct {
 	UpdatedAt        time.Time `json:"updated_at"`
 }
 
+// Header is f without its credits (directors, writers, editors,
+// cinematographers, producers, awards, languages, cast, premiere and
+// release): what lists and answers that name a film need, small enough to
+// read on every interaction. HeaderOmits names the JSON fields it drops.
+func (f Film) Header() Film {
+	return Film{ID: f.ID, Scope: f.Scope, Title: f.Title, Year: f.Year, Runtime: f.Runtime, Country: f.Country,
+		Aliases: f.Aliases, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}
+}
+
+// HeaderOmits are the JSON fields of a Film that Header leaves out.
+var HeaderOmits = []string{"languages", "directors", "writers", "editors", "cinematographers", "producers", "premiere", "release", "awards", "cast"}
+
 // Role is one actor's part in a film, with an optional note on the role.
 type Role struct {
 	Actor string `json:"actor"`

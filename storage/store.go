@@ -12,6 +12,9 @@ type Store interface {
 	Films(ctx context.Context, scope Scope) ([]Film, error)
 	// Film returns film id if it is visible in scope, or ErrNotFound.
 	Film(ctx context.Context, scope Scope, id uint64) (Film, error)
+	// FilmHeader is Film without the credits (Film.Header), read without
+	// them: what answers that name a film need.
+	FilmHeader(ctx context.Context, scope Scope, id uint64) (Film, error)
 	// CreateFilm adds a film to a server's catalog, refusing (ErrExists,
 	// with the film already there) one whose title has the same fold
 	// and year; ErrBuiltIn for scope BuiltIn.

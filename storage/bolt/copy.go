@@ -86,7 +86,7 @@ func (db *DB) Load(_ context.Context, recs []storage.Record) error {
 			switch {
 			case r.Film != nil:
 				f := *r.Film
-				if err := putJSON(films, key(uint64(f.Scope), f.ID), f); err != nil {
+				if err := putFilm(tx, f); err != nil {
 					return err
 				}
 				if err := raiseSequence(films, f.ID); err != nil {

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -81,7 +82,54 @@ func createFilm(tx *bbolt.Tx, scope Scope, f Film, now time.Time) (Film, error) 
 	if err := bumpCatalog(tx, scope); err != nil {
 		return f, err
 	}
-	return f, putJSON(b, key(uint64(scope), id), f)
+	return f, putFilm(tx, f)
+}
+
+// putFilm stores f and its header.
+func putFilm(tx *bbolt.Tx, f Film) error {
+	k := key(uint64(f.Scope), f.ID)
+	if err := putJSON(tx.Bucket(bucketFilms), k, f); err != nil {
+		return err
+	}
+	return putJSON(tx.Bucket(bucketHeaders), k, f.Header())
+}
+
+// getHeader is getFilm reading the film's header alone.
+func getHeader(tx *bbolt.Tx, scope Scope, id uint64) (Film, error) {
+	for _, s := range visible(scope) {
+		k := key(uint64(s), id)
+		if v := tx.Bucket(bucketHeaders).Get(k); v != nil {
+			return decodeRecord[Film](bucketHeaders, k, v)
+		}
+	}
+	return Film{}, fmt.Errorf("film %d: %w", id, ErrNotFound)
+}
+
+// FilmHeader returns film id's header if it is visible in scope.
+func (db *DB) FilmHeader(_ context.Context, scope Scope, id uint64) (Film, error) {
+	var f Film
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		var err error
+		f, err = getHeader(tx, scope, id)
+		return err
+	})
+	return f, err
+}
+
+// upgradeToHeaders writes the header of every film (schema 3), in the
+// opening transaction.
+func upgradeToHeaders(tx *bbolt.Tx) error {
+	hb := tx.Bucket(bucketHeaders)
+	for k, v := range withPrefix(tx.Bucket(bucketFilms), nil) {
+		f, err := decodeRecord[Film](bucketFilms, k, v)
+		if err != nil {
+			return err
+		}
+		if err := putJSON(hb, bytes.Clone(k), f.Header()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // visible lists the scopes whose records a user in scope may see.

@@ -94,7 +94,7 @@ func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 		if err := bumpCatalog(tx, scope); err != nil {
 			return err
 		}
-		return putJSON(tx.Bucket(bucketFilms), key(uint64(scope), f.ID), f)
+		return putFilm(tx, f)
 	})
 	return f, err
 }
@@ -150,6 +150,9 @@ func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
 			return err
 		}
 		if err := bumpCatalog(tx, scope); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketHeaders).Delete(p); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketFilms).Delete(p)

@@ -22,21 +22,22 @@ import (
 )
 
 // SchemaVersion is the layout of buckets and keys this code reads and writes.
-const SchemaVersion = 2 // 2: reviews as a header and paragraphs
+const SchemaVersion = 3 // 2: reviews as a header and paragraphs; 3: film headers
 
 // Bucket names, declared once.
 var (
 	bucketMeta      = []byte("meta")
-	bucketFilms     = []byte("films")      // scope|film → Film
-	bucketReviews   = []byte("reviews")    // scope|film|review → Review
-	bucketReviewIDs = []byte("review_ids") // review → scope|film
+	bucketFilms     = []byte("films")        // scope|film → Film
+	bucketHeaders   = []byte("film_headers") // scope|film → Film.Header()
+	bucketReviews   = []byte("reviews")      // scope|film|review → Review
+	bucketReviewIDs = []byte("review_ids")   // review → scope|film
 
 	bucketRatings     = []byte("ratings")      // scope|film|user → score, time
 	bucketUserRatings = []byte("user_ratings") // scope|user|film → score, time
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")
@@ -146,6 +147,11 @@ func (db *DB) init(seed bool) error {
 			if got < 2 {
 				if err := upgradeToParagraphs(tx); err != nil {
 					return fmt.Errorf("upgrading the reviews to schema 2: %w", err)
+				}
+			}
+			if got < 3 {
+				if err := upgradeToHeaders(tx); err != nil {
+					return fmt.Errorf("upgrading the films to schema 3: %w", err)
 				}
 			}
 		}

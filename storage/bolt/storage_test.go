@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +197,47 @@ func TestUpgradeFromSchema1(t *testing.T) {
 	})
 	if v != SchemaVersion {
 		t.Errorf("schema %d after the upgrade", v)
+	}
+}
+
+// A schema-2 database (films without headers) gets a header for every
+// film when opened.
+func TestUpgradeFromSchema2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Mya Taylor"}}}, strings.ToLower)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.bolt.Update(func(tx *bbolt.Tx) error {
+		if err := tx.DeleteBucket(bucketHeaders); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatalf("open schema 2: %v", err)
+	}
+	defer db.Close()
+	for _, f := range []Film{own, {ID: 1, Scope: BuiltIn}} {
+		full, err := db.Film(ctx, 111, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := db.FilmHeader(ctx, 111, f.ID)
+		if err != nil || !reflect.DeepEqual(h, full.Header()) || h.Cast != nil {
+			t.Errorf("film %d's header after the upgrade: %+v %v", f.ID, h, err)
+		}
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -293,6 +293,18 @@ func getFilm(ctx context.Context, q querier, scope storage.Scope, id uint64) (st
 	return f, wrap(err)
 }
 
+// FilmHeader returns film id's header if it is visible in scope: the
+// record without its credits, dropped by the server before it is sent.
+func (db *DB) FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	f, err := scanFilm(db.pool.QueryRow(ctx, "SELECT record - $3::text[] FROM films WHERE id = $1 AND scope = ANY($2)", int64(id), visible(scope), storage.HeaderOmits))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return f, fmt.Errorf("film %d: %w", id, storage.ErrNotFound)
+	}
+	return f, wrap(err)
+}
+
 func putFilm(ctx context.Context, tx pgx.Tx, f storage.Film) error {
 	raw, err := json.Marshal(f)
 	if err != nil {

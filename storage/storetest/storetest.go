@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"math/rand"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -122,6 +123,41 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		}
 		if _, err := db.CreateFilm(ctx, storage.BuiltIn, storage.Film{Title: "X", Year: 1}, fold); !errors.Is(err, storage.ErrBuiltIn) {
 			t.Errorf("created in the built-in catalog: %v", err)
+		}
+	})
+	t.Run("FilmHeader", func(t *testing.T) {
+		db := open(t, clock)
+		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88, Aliases: []string{"Mandarina"},
+			Directors: []string{"Sean Baker"}, Writers: []string{"Chris Bergoch"}, Awards: []string{"x"}, Languages: []string{"English"},
+			Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee Rella"}}}, fold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []uint64{1, f.ID} {
+			full, err := db.Film(ctx, g, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := db.FilmHeader(ctx, g, id)
+			if err != nil || !reflect.DeepEqual(h, full.Header()) || len(h.Cast) != 0 || len(h.Directors) != 0 || h.Title != full.Title {
+				t.Errorf("film %d: header %+v (%v), want %+v", id, h, err, full.Header())
+			}
+		}
+		f.Title = "Tangerine!"
+		if _, err := db.UpdateFilm(ctx, g, f, fold); err != nil {
+			t.Fatal(err)
+		}
+		if h, _ := db.FilmHeader(ctx, g, f.ID); h.Title != "Tangerine!" {
+			t.Errorf("header after an update: %+v", h)
+		}
+		if _, err := db.FilmHeader(ctx, storage.Scope(222), f.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server's film: %v", err)
+		}
+		if err := db.DeleteFilm(ctx, g, f.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FilmHeader(ctx, g, f.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("a deleted film's header: %v", err)
 		}
 	})
 	t.Run("UpdateAndDeleteFilm", func(t *testing.T) {
