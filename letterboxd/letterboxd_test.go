@@ -1,0 +1,172 @@
+package letterboxd
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Written from the formats Letterboxd documents: a BOM, CRLF, a review
+// quoted over several lines, films rated several times.
+const ratingsCSVFixture = "\ufeffDate,Name,Year,Letterboxd URI,Rating\r\n" +
+	"2024-11-02,Anora,2024,https://boxd.it/abc1,4.5\r\n" +
+	"2023-01-15,\"Tangerine\",2015,https://boxd.it/abc2,3\r\n" +
+	"2023-02-01,\"Crouching Tiger, Hidden Dragon\",2000,https://boxd.it/abc3,5\r\n"
+
+const diaryCSVFixture = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n" +
+	"2024-12-01,Anora,2024,https://boxd.it/d1,5,Yes,,2024-11-30\n" +
+	"2022-05-01,Tangerine,2015,https://boxd.it/d2,2.5,,\"a, b\",2022-04-30\n" +
+	"2022-05-02,The Florida Project,2017,https://boxd.it/d3,,,,2022-05-02\n"
+
+const reviewsCSVFixture = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n" +
+	"2021-03-03,Red Rocket,2021,https://boxd.it/r1,4,,\"Line one,\nline \"\"two\"\".\n\nThree.\",,2021-03-01\n"
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	for name, body := range files {
+		f, err := w.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(body))
+	}
+	w.Close()
+	return b.Bytes()
+}
+
+func byTitle(es []Entry) map[string]Entry {
+	m := map[string]Entry{}
+	for _, e := range es {
+		m[e.Title] = e
+	}
+	return m
+}
+
+func TestReadRatingsCSV(t *testing.T) {
+	es, probs, err := ReadRatings("ratings.csv", []byte(ratingsCSVFixture))
+	if err != nil || len(probs) != 0 || len(es) != 3 {
+		t.Fatalf("%d entries, %v, %v", len(es), probs, err)
+	}
+	m := byTitle(es)
+	if a := m["Anora"]; a.Year != 2024 || a.Score != 9 || a.URI != "https://boxd.it/abc1" || !a.Date.Equal(time.Date(2024, 11, 2, 0, 0, 0, 0, time.UTC)) || a.Line != 2 {
+		t.Errorf("Anora: %+v", a)
+	}
+	if c := m["Crouching Tiger, Hidden Dragon"]; c.Score != 10 {
+		t.Errorf("quoted title with a comma: %+v", c)
+	}
+}
+
+// The whole export: the newest entry of a film wins, the watched date
+// counts, unrated diary rows are skipped, a multi-line review is one row.
+func TestReadRatingsZip(t *testing.T) {
+	data := zipOf(t, map[string]string{"ratings.csv": ratingsCSVFixture, "diary.csv": diaryCSVFixture, "reviews.csv": reviewsCSVFixture,
+		"watched.csv": "Date,Name,Year,Letterboxd URI\n", "lists/best.csv": "Letterboxd list export v7\n", "../../etc/passwd": "x"})
+	es, probs, err := ReadRatings("letterboxd-export.zip", data)
+	if err != nil || len(probs) != 0 {
+		t.Fatalf("%v %v", probs, err)
+	}
+	m := byTitle(es)
+	if len(es) != 4 || m["Anora"].Score != 10 || m["Tangerine"].Score != 6 || m["Red Rocket"].Score != 8 {
+		t.Errorf("entries: %+v", es)
+	}
+	if _, ok := m["The Florida Project"]; ok {
+		t.Error("an unrated diary entry became a rating")
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("Name,Year,Rating\n")
+	for k := range MaxRows + 1 {
+		fmt.Fprintf(&big, "Film %d,2000,3\n", k)
+	}
+	bomb := zipOf(t, map[string]string{"ratings.csv": "Name,Year,Rating\n" + strings.Repeat(" ", 30<<20)})
+	for name, c := range map[string]struct {
+		file string
+		data []byte
+		want string
+	}{
+		"empty":        {"ratings.csv", nil, "empty"},
+		"only a BOM":   {"ratings.csv", []byte("\ufeff\r\n"), "empty"},
+		"not UTF-8":    {"ratings.csv", []byte("Name,Year,Rating\nAm\xe9lie,2001,4\n"), "UTF-8"},
+		"no columns":   {"ratings.csv", []byte("Film,When\nAnora,2024\n"), "no header row"},
+		"too many":     {"ratings.csv", []byte(big.String()), "more than 100000 rows"},
+		"not a zip":    {"x.zip", []byte("PK\x03\x04garbage"), "ZIP cannot be read"},
+		"zip bomb":     {"x.zip", bomb, "over the limits"},
+		"zip, no csvs": {"x.zip", zipOf(t, map[string]string{"readme.txt": "hi"}), "no ratings.csv"},
+	} {
+		_, _, err := ReadRatings(c.file, c.data)
+		if !errors.Is(err, ErrFile) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+	}
+}
+
+// Reordered columns, Letterboxd's import format (Title, Rating10), and
+// bad rows reported by line while the good ones are read.
+func TestColumnsAndBadRows(t *testing.T) {
+	data := "Rating10,WatchedDate,Year,Title\n8,2024-01-02,2024,Anora\n11,,2015,Tangerine\n7,2020-13-01,2017,The Florida Project\n,,,\n5,,19x5,Old\n"
+	es, probs, err := ReadRatings("import.csv", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Title != "Anora" || es[0].Score != 8 {
+		t.Errorf("entries %+v", es)
+	}
+	var lines []int
+	for _, p := range probs {
+		lines = append(lines, p.Line)
+	}
+	if fmt.Sprint(lines) != "[3 4 5 6]" {
+		t.Errorf("problems %v", probs)
+	}
+	_, probs, _ = ReadRatings("r.csv", []byte("Name,Year,Rating\nA,2000,0\nB,2000,3.3\nC,2000,5.5\n"))
+	if len(probs) != 3 {
+		t.Errorf("ratings outside 0.5–5 in halves: %v", probs)
+	}
+}
+
+// An export read back gives the same ratings, and large ones are split
+// into files Letterboxd takes (1 MB each, each with the header).
+func TestExportRoundTrip(t *testing.T) {
+	rows := []ExportRow{{Title: "Anora", Year: 2024, Rating10: 9, Watched: time.Date(2024, 11, 2, 0, 0, 0, 0, time.UTC)},
+		{Title: `Crouching Tiger, "Hidden" Dragon`, Year: 2000, Rating10: 1}}
+	files := Export(rows)
+	if len(files) != 1 || !strings.HasPrefix(string(files[0]), "Title,Year,Rating10,WatchedDate\n") {
+		t.Fatalf("%q", files)
+	}
+	es, probs, err := ReadRatings("export.csv", files[0])
+	if err != nil || len(probs) != 0 || len(es) != 2 || es[1].Title != rows[1].Title || es[0].Score != 9 || !es[0].Date.Equal(rows[0].Watched) {
+		t.Errorf("%+v %v %v", es, probs, err)
+	}
+	var many []ExportRow
+	for k := range 40000 {
+		many = append(many, ExportRow{Title: fmt.Sprintf("A film with a rather long title number %d", k), Year: 2000, Rating10: 5, URI: "https://boxd.it/x"})
+	}
+	files = Export(many)
+	total := 0
+	for _, f := range files {
+		if len(f) > MaxExportFile || !strings.HasPrefix(string(f), "Title,Year,Rating10,WatchedDate,LetterboxdURI\n") {
+			t.Fatalf("a file of %d bytes, or without the header", len(f))
+		}
+		es, _, _ := ReadRatings("x.csv", f)
+		total += len(es)
+	}
+	if len(files) < 2 || total != 40000 {
+		t.Errorf("%d files, %d rows", len(files), total)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for a, b := range map[string]string{"Crouching Tiger, Hidden Dragon": "crouching tiger hidden dragon", "  ANORA ": "anora", "Schindler’s List": "schindlers list", "Mission: Impossible – Dead Reckoning": "mission impossible dead reckoning"} {
+		if Fold(a) != b {
+			t.Errorf("Fold(%q) = %q", a, Fold(a))
+		}
+	}
+}
