@@ -129,6 +129,21 @@ func (o *observed) Top(ctx context.Context, scope Scope, minCount int) (out []Ag
 	return o.s.Top(ctx, scope, minCount)
 }
 
+func (o *observed) ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (out Imported, err error) {
+	defer o.done("import_ratings", time.Now(), &err)
+	return o.s.ImportRatings(ctx, scope, user, rs)
+}
+
+func (o *observed) PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (id uint64, err error) {
+	defer o.done("put_pending", time.Now(), &err)
+	return o.s.PutPending(ctx, scope, user, data, ttl)
+}
+
+func (o *observed) TakePending(ctx context.Context, scope Scope, user, id uint64) (data []byte, err error) {
+	defer o.done("take_pending", time.Now(), &err)
+	return o.s.TakePending(ctx, scope, user, id)
+}
+
 func (o *observed) Settings(ctx context.Context, scope Scope) (out Settings, err error) {
 	defer o.done("settings", time.Now(), &err)
 	return o.s.Settings(ctx, scope)

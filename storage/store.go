@@ -1,6 +1,9 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is a filmbot database: what commands reads and writes. Every
 // method is one transaction and takes a context, whose deadline bounds
@@ -64,6 +67,18 @@ type Store interface {
 	// Top returns scope's aggregates with at least minCount ratings, best
 	// average first, then more ratings, then lower film id.
 	Top(ctx context.Context, scope Scope, minCount int) ([]Aggregate, error)
+	// ImportRatings sets user's ratings in scope from rs (Film, Score,
+	// At; Scope and User are ignored) in one transaction: every film must
+	// be visible in scope (ErrNotFound, nothing written, otherwise), a
+	// rating equal to the stored score is left as it is, and aggregates
+	// move as Rate moves them.
+	ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (Imported, error)
+
+	// PutPending keeps data for user in scope for ttl (a step a member has
+	// yet to confirm) and returns its id; TakePending returns and removes
+	// it, or ErrNotFound when it is gone, expired or another member's.
+	PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
+	TakePending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error)
 
 	// Settings returns scope's settings (zero when never set).
 	Settings(ctx context.Context, scope Scope) (Settings, error)
@@ -91,6 +106,11 @@ type Record struct {
 type ScopedSettings struct {
 	Scope    Scope
 	Settings Settings
+}
+
+// Imported counts what ImportRatings did.
+type Imported struct {
+	Added, Updated, Unchanged int
 }
 
 // Counts are what a database holds, to check a copy.

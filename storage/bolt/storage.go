@@ -29,6 +29,7 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketFilms     = []byte("films")        // scope|film → Film
 	bucketHeaders   = []byte("film_headers") // scope|film → Film.Header()
+	bucketPending   = []byte("pending")      // scope|user|id → expiry, data
 	bucketReviews   = []byte("reviews")      // scope|film|review → Review
 	bucketReviewIDs = []byte("review_ids")   // review → scope|film
 
@@ -37,7 +38,7 @@ var (
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")

@@ -149,6 +149,84 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("film ratings: %+v", fr)
 		}
 	})
+	t.Run("ImportRatings", func(t *testing.T) {
+		db := open(t, clock)
+		g := storage.Scope(111)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
+		if _, _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.Rate(ctx, g, f2.ID, 42, 4); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.Rate(ctx, g, 1, 7, 3); err != nil { // another member
+			t.Fatal(err)
+		}
+		watched := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
+		in := []storage.Rating{{Film: 1, Score: 7}, {Film: f2.ID, Score: 9}, {Film: f3.ID, Score: 10, At: watched}, {Film: f3.ID, Score: 1}}
+		// One film not visible: nothing at all is written.
+		if _, err := db.ImportRatings(ctx, g, 42, append(in, storage.Rating{Film: 999, Score: 5})); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("an unknown film: %v", err)
+		}
+		if _, err := db.UserRating(ctx, g, f3.ID, 42); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("a failed import wrote a rating: %v", err)
+		}
+		n, err := db.ImportRatings(ctx, g, 42, in)
+		if err != nil || n != (storage.Imported{Added: 1, Updated: 1, Unchanged: 1}) {
+			t.Fatalf("import: %+v %v", n, err)
+		}
+		if r, _ := db.UserRating(ctx, g, f3.ID, 42); r.Score != 10 || !r.At.Equal(watched) {
+			t.Errorf("imported rating %+v, want 10 at %v", r, watched)
+		}
+		if r, _ := db.UserRating(ctx, g, 1, 7); r.Score != 3 {
+			t.Errorf("another member's rating changed: %+v", r)
+		}
+		if n, err := db.ImportRatings(ctx, g, 42, in); err != nil || n != (storage.Imported{Unchanged: 3}) {
+			t.Errorf("the same import again: %+v %v", n, err)
+		}
+		for _, f := range []uint64{1, f2.ID, f3.ID} {
+			rs, _ := db.FilmRatings(ctx, g, f)
+			var want storage.Aggregate
+			for _, r := range rs {
+				want.Count++
+				want.Sum += r.Score
+				want.Hist[r.Score-1]++
+			}
+			if a, _ := db.Aggregate(ctx, g, f); a.Count != want.Count || a.Sum != want.Sum || a.Hist != want.Hist {
+				t.Errorf("film %d: aggregate %+v, ratings say %+v", f, a, want)
+			}
+		}
+		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 11}}); !errors.Is(err, storage.ErrScore) {
+			t.Errorf("score 11: %v", err)
+		}
+	})
+	t.Run("Pending", func(t *testing.T) {
+		now := clock()
+		db := open(t, func() time.Time { return now })
+		g := storage.Scope(111)
+		id, err := db.PutPending(ctx, g, 42, []byte("preview"), time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.TakePending(ctx, g, 7, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another member took it: %v", err)
+		}
+		if _, err := db.TakePending(ctx, storage.Scope(222), 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("taken from another server: %v", err)
+		}
+		if data, err := db.TakePending(ctx, g, 42, id); err != nil || string(data) != "preview" {
+			t.Errorf("take: %q %v", data, err)
+		}
+		if _, err := db.TakePending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("taken twice: %v", err)
+		}
+		id, _ = db.PutPending(ctx, g, 42, []byte("late"), time.Minute)
+		now = now.Add(2 * time.Minute)
+		if _, err := db.TakePending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an expired step: %v", err)
+		}
+	})
 	t.Run("Copy", func(t *testing.T) {
 		src := open(t, clock)
 		cs, ok := src.(storage.Copier)
