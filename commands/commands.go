@@ -104,6 +104,8 @@ func (s *Set) Commands() []Command {
 		{Def: myRatingsDef, Run: s.myRatings},
 		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
 		{Def: settingsDef, Run: s.settings, Private: true},
+		{Def: importDef, Run: s.importLetterboxd, Private: true},
+		{Def: exportDef, Run: s.exportLetterboxd, Private: true},
 		{Def: helpDef, Run: s.help, Private: true},
 	}
 }
@@ -120,6 +122,7 @@ func (s *Set) Components() map[string]Handler {
 		"mine":    s.mineButton,
 		"modrev":  s.modReview,
 		"modfilm": s.modFilm,
+		"lbimp":   s.importButton,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -327,6 +328,16 @@ func TestDefinitions(t *testing.T) {
 		if len(c.Def.Description) > 100 || len(c.Def.Name) > 32 || c.Run == nil {
 			t.Errorf("/%s: bad definition", c.Def.Name)
 		}
+		var walk func(where string, opts []*discordgo.ApplicationCommandOption)
+		walk = func(where string, opts []*discordgo.ApplicationCommandOption) {
+			for _, o := range opts {
+				if n := utf8.RuneCountInString(o.Description); n < 1 || n > 100 || len(o.Name) > 32 || len(o.Choices) > 25 {
+					t.Errorf("%s %s: description of %d characters (1-100), name %q, %d choices", where, o.Name, n, o.Name, len(o.Choices))
+				}
+				walk(where+" "+o.Name, o.Options)
+			}
+		}
+		walk("/"+c.Def.Name, c.Def.Options)
 		required := true
 		for _, o := range c.Def.Options {
 			if o.Required && !required {

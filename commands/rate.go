@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -22,6 +23,9 @@ type Raters interface {
 	FilmRatings(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Rating, error)
 	UserRatings(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Rating, error)
 	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
+	ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error)
+	PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
+	TakePending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
 }
 
 var rateDef = &discordgo.ApplicationCommand{

@@ -265,7 +265,9 @@ func ratingsCSV(name string, data []byte) ([]Entry, []Problem, error) {
 	var problems []Problem
 	for k, row := range rows {
 		e := Entry{File: name, Line: lines[k]}
-		bad := func(format string, a ...any) { problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)}) }
+		bad := func(format string, a ...any) {
+			problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)})
+		}
 		e.Title = cols.get(row, "name", "title")
 		if e.Title == "" {
 			bad("no title")

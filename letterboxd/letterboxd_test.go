@@ -170,3 +170,22 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadRatings5000 reads a 5,000-row ratings.csv.
+//
+//	go test -run '^$' -bench ReadRatings ./letterboxd
+func BenchmarkReadRatings5000(b *testing.B) {
+	var s strings.Builder
+	s.WriteString("Date,Name,Year,Letterboxd URI,Rating\n")
+	for k := range 5000 {
+		fmt.Fprintf(&s, "2024-01-02,\"Film, number %d\",2000,https://boxd.it/%d,%.1f\n", k, k, 0.5+float64(k%10)/2)
+	}
+	data := []byte(s.String())
+	b.ResetTimer()
+	for range b.N {
+		es, _, err := ReadRatings("ratings.csv", data)
+		if err != nil || len(es) != 5000 {
+			b.Fatal(len(es), err)
+		}
+	}
+}

@@ -34,6 +34,8 @@ func runMain(t *testing.T, getenv func(string) string, args ...string) (int, str
 
 func TestTry(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "f.db")
+	ratings := filepath.Join(t.TempDir(), "ratings.csv")
+	os.WriteFile(ratings, []byte("Date,Name,Year,Letterboxd URI,Rating\n2024-11-02,Anora,2024,https://boxd.it/a,4.5\n"), 0o644)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -47,6 +49,10 @@ func TestTry(t *testing.T) {
 		{[]string{"try", "/review film:nosuch"}, 0, `No film called "nosuch"`},
 		{[]string{"try", "--guild", "5", "--user", "7", "/review film:anora excerpt:99"}, 0, "1 to 12"},
 		{[]string{"try", "--click", "rev:show:1:2"}, 0, "Excerpt 2 of 12"},
+		{[]string{"try", "--guild", "5", "--user", "7", "/import letterboxd file:@" + ratings}, 0, "1 new, 0 changed"},
+		{[]string{"try", "--guild", "5", "--user", "7", "--click", "lbimp:ok:1"}, 0, "Imported: 1 new"},
+		{[]string{"try", "--guild", "5", "--user", "7", "/rate film:anora"}, 0, "9/10"},
+		{[]string{"try", "--guild", "5", "/import letterboxd file:@/no/such/file.csv"}, 2, "no such file"},
 		{[]string{"try", "/nosuch"}, 2, "no command /nosuch"},
 		{[]string{"try", "/review film:anora excerpt:x"}, 2, "takes a number"},
 		{[]string{"try", "/review film:anora nope:1"}, 2, "no option"},

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -71,8 +72,17 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		return 1
 	}
 	defer db.Close()
+	// file:@path options: the file is read here and served to the
+	// command as Discord's CDN would serve an upload.
+	uploads := map[string][]byte{}
+	fetch := bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)
 	set := commands.New(db).WithPoster(printPoster{notes}).
-		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout))
+		WithFetcher(func(ctx context.Context, url string, max int64) ([]byte, error) {
+			if b, ok := uploads[url]; ok {
+				return b[:min(int64(len(b)), max+1)], nil
+			}
+			return fetch(ctx, url, max)
+		})
 	rec := &recorder{}
 	b := bot.New(rec, botCommands(set), set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 
@@ -104,6 +114,10 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		}
 		data, err := sandbox.ParseCommandLine(fs.Arg(0), b.Definitions(), *auto)
 		if err != nil {
+			fmt.Fprintln(stderr, "filmbot try:", err)
+			return 2
+		}
+		if err := attachFiles(&data, uploads); err != nil {
 			fmt.Fprintln(stderr, "filmbot try:", err)
 			return 2
 		}
@@ -167,6 +181,38 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stdout, string(out))
 	}
 	return 0
+}
+
+// attachFiles turns attachment options written file:@path into uploads,
+// resolved as Discord resolves them, with the bytes in uploads by URL.
+func attachFiles(data *discordgo.ApplicationCommandInteractionData, uploads map[string][]byte) error {
+	var walk func([]*discordgo.ApplicationCommandInteractionDataOption) error
+	walk = func(opts []*discordgo.ApplicationCommandInteractionDataOption) error {
+		for _, o := range opts {
+			if v, ok := o.Value.(string); ok && strings.HasPrefix(v, "@") {
+				b, err := os.ReadFile(v[1:])
+				if err != nil {
+					return fmt.Errorf("%s:@…: %w", o.Name, err)
+				}
+				id := strconv.Itoa(len(uploads) + 1)
+				url := "try-upload://" + id
+				uploads[url] = b
+				if data.Resolved == nil {
+					data.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{}
+				}
+				if data.Resolved.Attachments == nil {
+					data.Resolved.Attachments = map[string]*discordgo.MessageAttachment{}
+				}
+				data.Resolved.Attachments[id] = &discordgo.MessageAttachment{ID: id, Filename: filepath.Base(v[1:]), Size: len(b), URL: url}
+				o.Type, o.Value = discordgo.ApplicationCommandOptionAttachment, id
+			}
+			if err := walk(o.Options); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(data.Options)
 }
 
 // commandName is the name of the command in a typed line ("/review …").

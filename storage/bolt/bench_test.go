@@ -1,6 +1,8 @@
 package bolt
 
 import (
+	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/storetest"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -113,4 +115,17 @@ func BenchmarkRate(b *testing.B) {
 			b.ReportMetric(oursRate/rawRate, "ratio")
 		})
 	}
+}
+
+// BenchmarkImport5000 imports a member's 5,000 ratings in one transaction.
+//
+//	go test -run '^$' -bench Import5000 ./storage/bolt
+func BenchmarkImport5000(b *testing.B) {
+	storetest.BenchImport(b, func(b *testing.B) storage.Store {
+		db, err := Open(filepath.Join(b.TempDir(), "i.db"), Options{NoSeed: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return db
+	})
 }

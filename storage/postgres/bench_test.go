@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/storetest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,4 +68,17 @@ func benchRate(b *testing.B, writers int) {
 	b.ReportMetric(store, "ratings/s")
 	b.ReportMetric(raw, "raw/s")
 	b.ReportMetric(store/raw, "ratio")
+}
+
+// BenchmarkImport5000 imports a member's 5,000 ratings in one transaction.
+//
+//	go test -run '^$' -bench Import5000 ./storage/postgres
+func BenchmarkImport5000(b *testing.B) {
+	storetest.BenchImport(b, func(b *testing.B) storage.Store {
+		db, err := Open(context.Background(), pgtest.URL(b), Options{NoSeed: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return db
+	})
 }

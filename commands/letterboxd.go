@@ -1,0 +1,343 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/letterboxd"
+	"github.com/filmbot/filmbot/storage"
+)
+
+var importDef = &discordgo.ApplicationCommand{
+	Name:        "import",
+	Description: "Bring your ratings from another site into this server",
+	Options: []*discordgo.ApplicationCommandOption{{
+		Type: discordgo.ApplicationCommandOptionSubCommand, Name: "letterboxd",
+		Description: "Your Letterboxd export (the ZIP, or ratings.csv); you confirm before anything changes",
+		Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file",
+			Description: "letterboxd.com → Settings → Import & Export → Export your data", Required: true}},
+	}},
+}
+
+var exportDef = &discordgo.ApplicationCommand{
+	Name:        "export",
+	Description: "Download your ratings in this server",
+	Options: []*discordgo.ApplicationCommandOption{{
+		Type: discordgo.ApplicationCommandOptionSubCommand, Name: "letterboxd",
+		Description: "A CSV that Letterboxd's importer takes as is (letterboxd.com/import)",
+	}},
+}
+
+// Imports: what is accepted, and how long a preview waits for its
+// confirmation (an interaction token's life).
+const (
+	maxImport      = 10 << 20
+	importTTL      = 15 * time.Minute
+	importHelp     = "Attach your Letterboxd export: the ZIP from letterboxd.com → Settings → Import & Export → Export your data, or its ratings.csv or diary.csv (up to 10 MB)."
+	maxExportFiles = 10 // attachments on one message
+)
+
+// importLetterboxd answers /import letterboxd file: with a preview of
+// what the import would do, and buttons to confirm or cancel it. Nothing
+// is written before the confirmation.
+func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	if scope == storage.BuiltIn {
+		return nil, userErr("Imports belong to a server: run `/import letterboxd` in the server whose ratings you want to set.")
+	}
+	_, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	name, data, err := s.download(ctx, i, "file", maxImport, importHelp, ".zip", ".csv")
+	if err != nil {
+		return nil, err
+	}
+	entries, problems, err := letterboxd.ReadRatings(name, data)
+	if errors.Is(err, letterboxd.ErrFile) {
+		return nil, userErr("%s. %s", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), importHelp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	films, err := s.store.Films(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.raters.UserRatings(ctx, scope, user)
+	if err != nil {
+		return nil, err
+	}
+	current := map[uint64]int{}
+	for _, r := range mine {
+		current[r.Film] = r.Score
+	}
+	match := matcher(films)
+	var ratings []storage.Rating
+	var missing []letterboxd.Entry
+	var n storage.Imported
+	taken := map[uint64]bool{}
+	for _, e := range entries {
+		f, ok := match(e)
+		if !ok || taken[f] {
+			missing = append(missing, e)
+			continue
+		}
+		taken[f] = true
+		ratings = append(ratings, storage.Rating{Film: f, Score: e.Score, At: e.Date})
+		switch old, had := current[f]; {
+		case !had:
+			n.Added++
+		case old == e.Score:
+			n.Unchanged++
+		default:
+			n.Updated++
+		}
+	}
+	embed := &discordgo.MessageEmbed{Title: "Import from Letterboxd", Color: colour,
+		Description: fmt.Sprintf("In **%s**: %s.\n%d new, %d changed, %d the same as here, %d not in this server's catalog.",
+			clip(name, 80), plural(len(entries), "rated film"), n.Added, n.Updated, n.Unchanged, len(missing))}
+	if len(problems) > 0 {
+		var lines []string
+		for _, p := range problems[:min(len(problems), 5)] {
+			lines = append(lines, clip(p.String(), 150))
+		}
+		if len(problems) > 5 {
+			lines = append(lines, fmt.Sprintf("and %d more", len(problems)-5))
+		}
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: fmt.Sprintf("Rows skipped (%d)", len(problems)), Value: strings.Join(lines, "\n")})
+	}
+	var files []*discordgo.File
+	if len(missing) > 0 {
+		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(missingCSV(missing))})
+		embed.Footer = &discordgo.MessageEmbedFooter{Text: "The films not in the catalog are in the attached CSV; a moderator can add them."}
+	}
+	changes := n.Added + n.Updated
+	if changes == 0 {
+		embed.Description += "\nNothing to change."
+		r := ephemeral(embed)
+		r.Data.Files = files
+		return r, nil
+	}
+	id, err := s.raters.PutPending(ctx, scope, user, encodePending(ratings), importTTL)
+	if err != nil {
+		return nil, err
+	}
+	embed.Description += fmt.Sprintf("\nImport them? Your other ratings stay as they are. This preview lasts %d minutes.", int(importTTL.Minutes()))
+	rows := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: fmt.Sprintf("Import %s", plural(changes, "rating")), Style: discordgo.PrimaryButton, CustomID: customID{"lbimp", "ok", []uint64{id}}.String()},
+		discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: customID{"lbimp", "no", []uint64{id}}.String()},
+	}}
+	r := ephemeral(embed, rows)
+	r.Data.Files = files
+	return r, nil
+}
+
+// importButton confirms or cancels an import's preview.
+func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := clicked(i, 1, "ok", "no")
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.raters.TakePending(ctx, scope, user, c.args[0])
+	if errors.Is(err, storage.ErrNotFound) {
+		return updateText("This import preview has expired or was already used. Run `/import letterboxd` again."), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.action == "no" {
+		return updateText("Import cancelled: nothing was changed."), nil
+	}
+	ratings, err := decodePending(data)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.raters.ImportRatings(ctx, scope, user, ratings)
+	if errors.Is(err, storage.ErrNotFound) {
+		return updateText("A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again."), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return updateText(fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)), nil
+}
+
+// exportLetterboxd answers /export letterboxd with the member's ratings
+// in this server as CSV in Letterboxd's import format.
+func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return nil, err
+	}
+	if scope == storage.BuiltIn {
+		return nil, userErr("Ratings live in servers: run `/export letterboxd` in the server whose ratings you want.")
+	}
+	_, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.raters.UserRatings(ctx, scope, user)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, userErr("You have not rated any film in this server yet: nothing to export.")
+	}
+	films, err := s.store.Films(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[uint64]storage.Film{}
+	for _, f := range films {
+		byID[f.ID] = f
+	}
+	var rows []letterboxd.ExportRow
+	for _, r := range rs {
+		f, ok := byID[r.Film]
+		if !ok {
+			continue // removed since
+		}
+		rows = append(rows, letterboxd.ExportRow{Title: f.Title, Year: f.Year, Rating10: r.Score, Watched: r.At})
+	}
+	parts := letterboxd.Export(rows)
+	if len(parts) > maxExportFiles {
+		return nil, userErr("You have %d ratings here: more than %d files of 1 MB, which is more than one message can carry.", len(rows), maxExportFiles)
+	}
+	var files []*discordgo.File
+	for k, p := range parts {
+		name := "letterboxd-ratings.csv"
+		if len(parts) > 1 {
+			name = fmt.Sprintf("letterboxd-ratings-%d.csv", k+1)
+		}
+		files = append(files, &discordgo.File{Name: name, ContentType: "text/csv", Reader: bytes.NewReader(p)})
+	}
+	r := ephemeral(&discordgo.MessageEmbed{Title: "Your ratings for Letterboxd", Color: colour,
+		Description: fmt.Sprintf("%s in this server, in the format Letterboxd imports (Title, Year, Rating10, WatchedDate). Upload the file at letterboxd.com/import.", plural(len(rows), "rating"))})
+	r.Data.Files = files
+	return r, nil
+}
+
+// matcher finds a catalog film for an entry: by folded title or alias
+// and year, or by title alone when the entry has no year and one film
+// has it.
+func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
+	byKey := map[string][]uint64{}
+	add := func(name string, year int, id uint64) {
+		k := letterboxd.Fold(name) + "\x00" + strconv.Itoa(year)
+		byKey[k] = append(byKey[k], id)
+	}
+	for _, f := range films {
+		for _, name := range append([]string{f.Title}, f.Aliases...) {
+			add(name, f.Year, f.ID)
+			add(name, 0, f.ID)
+		}
+	}
+	return func(e letterboxd.Entry) (uint64, bool) {
+		ids := byKey[letterboxd.Fold(e.Title)+"\x00"+strconv.Itoa(e.Year)]
+		if len(ids) == 1 {
+			return ids[0], true
+		}
+		return 0, false
+	}
+}
+
+// missingCSV lists entries not in the catalog.
+func missingCSV(es []letterboxd.Entry) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"Title", "Year", "Rating10", "LetterboxdURI"})
+	for _, e := range es {
+		year := ""
+		if e.Year > 0 {
+			year = strconv.Itoa(e.Year)
+		}
+		w.Write([]string{e.Title, year, strconv.Itoa(e.Score), e.URI})
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// A pending import is one line per rating: film id, score, Unix date.
+func encodePending(rs []storage.Rating) []byte {
+	var b bytes.Buffer
+	for _, r := range rs {
+		at := int64(0)
+		if !r.At.IsZero() {
+			at = r.At.Unix()
+		}
+		fmt.Fprintf(&b, "%d %d %d\n", r.Film, r.Score, at)
+	}
+	return b.Bytes()
+}
+
+func decodePending(data []byte) ([]storage.Rating, error) {
+	var out []storage.Rating
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r storage.Rating
+		var at int64
+		if _, err := fmt.Sscan(line, &r.Film, &r.Score, &at); err != nil {
+			return nil, fmt.Errorf("a pending import's line %q: %w", line, err)
+		}
+		if at != 0 {
+			r.At = time.Unix(at, 0).UTC()
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// download fetches the attachment option name, checked: one of exts, at
+// most max bytes. help says what to attach.
+func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, option string, max int64, help string, exts ...string) (string, []byte, error) {
+	o := options(i)[option]
+	var id string
+	if o != nil {
+		id, _ = o.Value.(string)
+	}
+	res := i.ApplicationCommandData().Resolved
+	if o == nil || o.Type != discordgo.ApplicationCommandOptionAttachment || res == nil || res.Attachments[id] == nil {
+		return "", nil, userErr("The file did not arrive. %s", help)
+	}
+	a := res.Attachments[id]
+	ext := strings.ToLower(path.Ext(a.Filename))
+	ok := false
+	for _, e := range exts {
+		ok = ok || ext == e
+	}
+	if !ok {
+		return "", nil, userErr("%q is not a %s file. %s", clip(a.Filename, 80), strings.Join(exts, " or "), help)
+	}
+	if int64(a.Size) > max {
+		return "", nil, userErr("%q is %d KB; the limit is %d MB.", clip(a.Filename, 80), a.Size>>10, max>>20)
+	}
+	if s.fetch == nil {
+		return "", nil, errors.New("no attachment fetcher is set up")
+	}
+	data, err := s.fetch(ctx, a.URL, max)
+	switch {
+	case err == nil && int64(len(data)) > max:
+		return "", nil, userErr("%q is over %d MB.", clip(a.Filename, 80), max>>20)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "", nil, userErr("Downloading %q took too long. Try again.", clip(a.Filename, 80))
+	case err != nil:
+		return "", nil, userErr("Could not download %q. Try again.", clip(a.Filename, 80))
+	}
+	return a.Filename, data, nil
+}
