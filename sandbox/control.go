@@ -9,7 +9,7 @@ import (
 )
 
 // maxUpload bounds a file uploaded through the control API.
-const maxUpload = 1 << 20
+const maxUpload = 10 << 20
 
 // controlRoutes serve /_sandbox/: the control API for people and other
 // programs (the playground, scripts in other languages) to act as members
@@ -107,7 +107,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxUpload*4/3+1024)
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Filename == "" {
-			writeJSON(w, 400, map[string]any{"error": "send {filename, content_type, data (base64)} of at most 1 MB"})
+			writeJSON(w, 400, map[string]any{"error": "send {filename, content_type, data (base64)} of at most 10 MB"})
 			return
 		}
 		a := s.Upload(path.Base(req.Filename), req.ContentType, req.Data, 0)
