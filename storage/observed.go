@@ -44,6 +44,11 @@ func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film, fold fun
 	return o.s.CreateFilm(ctx, scope, f, fold)
 }
 
+func (o *observed) AddFilms(ctx context.Context, scope Scope, fs []Film, fold func(string) string) (out []Film, err error) {
+	defer o.done("add_films", time.Now(), &err)
+	return o.s.AddFilms(ctx, scope, fs, fold)
+}
+
 func (o *observed) UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (out Film, err error) {
 	defer o.done("update_film", time.Now(), &err)
 	return o.s.UpdateFilm(ctx, scope, f, fold)

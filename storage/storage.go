@@ -92,6 +92,7 @@ type Film struct {
 	Release          string    `json:"release,omitempty"`
 	Awards           []string  `json:"awards,omitempty"`
 	Cast             []Role    `json:"cast,omitempty"`
+	Letterboxd       string    `json:"letterboxd,omitempty"` // the film's Letterboxd link
 	CreatedBy        string    `json:"created_by,omitempty"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
@@ -103,7 +104,7 @@ type Film struct {
 // read on every interaction. HeaderOmits names the JSON fields it drops.
 func (f Film) Header() Film {
 	return Film{ID: f.ID, Scope: f.Scope, Title: f.Title, Year: f.Year, Runtime: f.Runtime, Country: f.Country,
-		Aliases: f.Aliases, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}
+		Aliases: f.Aliases, Letterboxd: f.Letterboxd, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}
 }
 
 // HeaderOmits are the JSON fields of a Film that Header leaves out.

@@ -22,6 +22,11 @@ type Store interface {
 	// with the film already there) one whose title has the same fold
 	// and year; ErrBuiltIn for scope BuiltIn.
 	CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	// AddFilms adds films to a server's catalog in one transaction (a
+	// list import), skipping each whose folded title and year match a film
+	// visible in scope or one earlier in the list; it returns those added,
+	// with their ids, in the order given. ErrBuiltIn for scope BuiltIn.
+	AddFilms(ctx context.Context, scope Scope, fs []Film, fold func(string) string) ([]Film, error)
 	// UpdateFilm replaces a server's film (same id), keeping its creation.
 	UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
 	// FilmUsage counts a film's reviews and ratings in scope.

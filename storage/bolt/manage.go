@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	bbolt "go.etcd.io/bbolt"
 )
@@ -73,6 +74,38 @@ func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 		return err
 	})
 	return f, err
+}
+
+// AddFilms adds films to a server's catalog in one transaction, skipping
+// those already visible in scope (folded title and year) or earlier in fs.
+func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film, fold func(string) string) ([]Film, error) {
+	if scope == BuiltIn {
+		return nil, ErrBuiltIn
+	}
+	var added []Film
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		added = nil
+		seen := map[string]bool{}
+		k := func(title string, year int) string { return fold(title) + "\x00" + strconv.Itoa(year) }
+		for _, o := range decodeVisible[Film](tx, bucketHeaders, scope, func(error) {}) {
+			seen[k(o.Title, o.Year)] = true
+		}
+		now := db.now()
+		for _, f := range fs {
+			if seen[k(f.Title, f.Year)] {
+				continue
+			}
+			seen[k(f.Title, f.Year)] = true
+			f.ID = 0
+			f, err := createFilm(tx, scope, f, now)
+			if err != nil {
+				return err
+			}
+			added = append(added, f)
+		}
+		return nil
+	})
+	return added, err
 }
 
 // UpdateFilm replaces a server's film with f (same id), keeping its

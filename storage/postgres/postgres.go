@@ -378,6 +378,71 @@ func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 	return f, wrap(err)
 }
 
+// AddFilms adds films to a server's catalog in one transaction, skipping
+// those already visible in scope (folded title and year) or earlier in fs.
+func (db *DB) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error) {
+	if scope == storage.BuiltIn {
+		return nil, storage.ErrBuiltIn
+	}
+	ctx, cancel := context.WithTimeout(ctx, max(db.timeout, 30*time.Second)) // thousands of rows
+	defer cancel()
+	var added []storage.Film
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		added = nil
+		if err := lockScope(ctx, tx, scope); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, "SELECT title, year FROM films WHERE scope = ANY($1)", visible(scope))
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		k := func(title string, year int) string { return fold(title) + "\x00" + strconv.Itoa(year) }
+		for rows.Next() {
+			var title string
+			var year int32
+			if err := rows.Scan(&title, &year); err != nil {
+				rows.Close()
+				return err
+			}
+			seen[k(title, int(year))] = true
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var fresh []storage.Film
+		for _, f := range fs {
+			if !seen[k(f.Title, f.Year)] {
+				seen[k(f.Title, f.Year)] = true
+				fresh = append(fresh, f)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		var ids []int64
+		if err := tx.QueryRow(ctx, "SELECT array_agg(nextval('film_ids')) FROM generate_series(1, $1)", len(fresh)).Scan(&ids); err != nil {
+			return err
+		}
+		now := db.now()
+		var cols [][]any
+		for n, f := range fresh {
+			f.ID, f.Scope, f.CreatedAt, f.UpdatedAt = uint64(ids[n]), scope, now, now
+			raw, err := json.Marshal(f)
+			if err != nil {
+				return err
+			}
+			cols = append(cols, []any{int64(f.ID), int64(scope), f.Title, f.Year, raw})
+			added = append(added, f)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"films"}, []string{"id", "scope", "title", "year", "record"}, pgx.CopyFromRows(cols)); err != nil {
+			return err
+		}
+		return bumpCatalog(ctx, tx, scope)
+	})
+	return added, wrap(err)
+}
+
 // UpdateFilm replaces a server's film, keeping its creation record.
 func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
 	ctx, cancel := db.q(ctx)

@@ -125,6 +125,33 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 			t.Errorf("created in the built-in catalog: %v", err)
 		}
 	})
+	t.Run("AddFilms", func(t *testing.T) {
+		db := open(t, clock)
+		in := []storage.Film{{Title: "anora", Year: 2024}, {Title: "Tangerine", Year: 2015, Letterboxd: "https://boxd.it/t"},
+			{Title: "TANGERINE ", Year: 2015}, {Title: "Tangerine", Year: 1999}, {Title: "Red Rocket", Year: 2021, Directors: []string{"Sean Baker"}}}
+		added, err := db.AddFilms(ctx, g, in, fold)
+		if err != nil || len(added) != 3 || added[0].Title != "Tangerine" || added[1].Year != 1999 || added[2].Directors[0] != "Sean Baker" {
+			t.Fatalf("added %+v, %v", added, err)
+		}
+		for _, f := range added {
+			got, err := db.Film(ctx, g, f.ID)
+			if err != nil || got.Scope != g || got.Title != f.Title || !got.CreatedAt.Equal(clock()) {
+				t.Errorf("film %d: %+v %v", f.ID, got, err)
+			}
+		}
+		if h, _ := db.FilmHeader(ctx, g, added[0].ID); h.Letterboxd != "https://boxd.it/t" {
+			t.Errorf("the Letterboxd link is not in the header: %+v", h)
+		}
+		if fs, _ := db.Films(ctx, storage.Scope(222)); len(fs) != 1 {
+			t.Errorf("another server sees %d films", len(fs))
+		}
+		if again, err := db.AddFilms(ctx, g, in, fold); err != nil || len(again) != 0 {
+			t.Errorf("the same list again: %+v %v", again, err)
+		}
+		if _, err := db.AddFilms(ctx, storage.BuiltIn, in, fold); !errors.Is(err, storage.ErrBuiltIn) {
+			t.Errorf("built-in: %v", err)
+		}
+	})
 	t.Run("FilmHeader", func(t *testing.T) {
 		db := open(t, clock)
 		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88, Aliases: []string{"Mandarina"},
