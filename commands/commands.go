@@ -123,6 +123,7 @@ func (s *Set) Components() map[string]Handler {
 		"modrev":  s.modReview,
 		"modfilm": s.modFilm,
 		"lbimp":   s.importButton,
+		"modimp":  s.filmImportButton,
 	}
 }
 

@@ -85,8 +85,12 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 	if len(f.Aliases) > 0 {
 		footer += " · also known as " + strings.Join(f.Aliases, ", ")
 	}
+	if f.Letterboxd != "" {
+		add("Letterboxd", f.Letterboxd, false)
+	}
 	return &discordgo.MessageEmbed{
 		Title:  clip(label(f), limits.EmbedTitle),
+		URL:    f.Letterboxd, // checked to be a Letterboxd link when it was stored
 		Fields: fields,
 		Footer: &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
 		Color:  colour,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -14,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/letterboxd"
+	"github.com/filmbot/filmbot/search"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -340,4 +342,137 @@ func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, opti
 		return "", nil, userErr("Could not download %q. Try again.", clip(a.Filename, 80))
 	}
 	return a.Filename, data, nil
+}
+
+// List imports: what is accepted.
+const (
+	maxListFile = 2 << 20
+	listHelp    = "Attach a Letterboxd list export (a list's page → Export list, a .csv), or any CSV with Title and Year columns, and optionally Directors and LetterboxdURI (up to 2 MB, 10,000 films)."
+)
+
+// filmImport answers /manage film import file: with a preview: the
+// films new to this server's catalog, those already in it, and the rows
+// rejected with their reasons; a button adds the new ones in one step.
+func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope) (*discordgo.InteractionResponse, error) {
+	name, data, err := s.download(ctx, i, "file", maxListFile, listHelp, ".csv")
+	if err != nil {
+		return nil, err
+	}
+	rows, problems, err := letterboxd.ReadList(name, data)
+	if errors.Is(err, letterboxd.ErrFile) {
+		return nil, userErr("%s. %s", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), listHelp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	films, err := s.store.Films(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	here := map[string]bool{}
+	key := func(title string, year int) string { return search.Skeleton(title) + "\x00" + strconv.Itoa(year) }
+	for _, f := range films {
+		here[key(f.Title, f.Year)] = true
+	}
+	var fresh []storage.Film
+	already := 0
+	for _, r := range rows {
+		title, err := cleanLine("The title", r.Title)
+		if err != nil || !visibleText(title) || len([]rune(title)) > maxTitle {
+			problems = append(problems, letterboxd.Problem{File: path.Base(name), Line: r.Line, Reason: fmt.Sprintf("the title must be 1 to %d characters of text", maxTitle)})
+			continue
+		}
+		k := key(title, r.Year)
+		if here[k] {
+			already++
+			continue
+		}
+		here[k] = true
+		f := storage.Film{Title: title, Year: r.Year, Letterboxd: r.URI, CreatedBy: userID(i)}
+		for _, d := range r.Directors {
+			if d, err := cleanLine("A director", d); err == nil && visibleText(d) {
+				f.Directors = append(f.Directors, clip(d, 200))
+			}
+		}
+		fresh = append(fresh, f)
+	}
+	embed := &discordgo.MessageEmbed{Title: "Import a film list", Color: colour,
+		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, len(problems))}
+	if len(problems) > 0 {
+		var lines []string
+		for _, p := range problems[:min(len(problems), 8)] {
+			lines = append(lines, clip(p.String(), 120))
+		}
+		if len(problems) > 8 {
+			lines = append(lines, fmt.Sprintf("and %d more", len(problems)-8))
+		}
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Rejected rows", Value: strings.Join(lines, "\n")})
+	}
+	if len(fresh) == 0 {
+		embed.Description += "\nNothing to add."
+		return ephemeral(embed), nil
+	}
+	var sample []string
+	for _, f := range fresh[:min(len(fresh), 10)] {
+		sample = append(sample, "• "+clip(label(f), 100))
+	}
+	if len(fresh) > 10 {
+		sample = append(sample, fmt.Sprintf("and %d more", len(fresh)-10))
+	}
+	embed.Fields = append([]*discordgo.MessageEmbedField{{Name: "New films", Value: strings.Join(sample, "\n")}}, embed.Fields...)
+	raw, err := json.Marshal(fresh)
+	if err != nil {
+		return nil, err
+	}
+	_, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.raters.PutPending(ctx, scope, user, raw, importTTL)
+	if err != nil {
+		return nil, err
+	}
+	return ephemeral(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: fmt.Sprintf("Add %s", plural(len(fresh), "film")), Style: discordgo.PrimaryButton, CustomID: customID{"modimp", "ok", []uint64{id}}.String()},
+		discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: customID{"modimp", "no", []uint64{id}}.String()},
+	}}), nil
+}
+
+// filmImportButton adds a previewed list's films, or drops the preview.
+// Moderator rights are checked again: they may have changed meanwhile.
+func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := s.modAction(ctx, i)
+	if err != nil {
+		return nil, err
+	}
+	_, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	if c.action != "ok" && c.action != "no" {
+		return nil, userErr("That button is out of date.")
+	}
+	raw, err := s.raters.TakePending(ctx, scope, user, c.args[0])
+	if errors.Is(err, storage.ErrNotFound) {
+		return updateText("This preview has expired or was already used. Run `/manage film import` again."), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.action == "no" {
+		return updateText("List import cancelled: nothing was added."), nil
+	}
+	var fresh []storage.Film
+	if err := json.Unmarshal(raw, &fresh); err != nil {
+		return nil, fmt.Errorf("a pending list import: %w", err)
+	}
+	added, err := s.mods.AddFilms(ctx, scope, fresh, search.Skeleton)
+	if err != nil {
+		return nil, err
+	}
+	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added), "film"))
+	if len(added) < len(fresh) {
+		msg += fmt.Sprintf(" %d were added meanwhile by someone else.", len(fresh)-len(added))
+	}
+	return updateText(msg), nil
 }

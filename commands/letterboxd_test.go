@@ -181,3 +181,44 @@ func TestExportImportRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A moderator imports a Letterboxd list: a preview (new, already here,
+// rejected rows with their lines), then the new films added in one step,
+// with their Letterboxd links on the card; members cannot.
+func TestFilmListImport(t *testing.T) {
+	e := newEnv(t)
+	list := "Letterboxd list export v7\r\nDate,Name,Tags,URL,Description\r\n2024-12-01,Baker,,https://letterboxd.com/me/list/baker/,\r\n\r\n" +
+		"Position,Name,Year,URL,Description\r\n1,Anora,2024,https://boxd.it/a,\r\n2,Tangerine,2015,https://letterboxd.com/film/tangerine/,\r\n" +
+		"3,Starlet,twenty,https://boxd.it/s,\r\n4,Red Rocket,2021,https://boxd.it/r,\r\n5,tangerine,2015,,\r\n"
+	e.files(map[string][]byte{"baker.csv": []byte(list)})
+	cmd := func(user string) *discordgo.InteractionCreate {
+		i := slash(guildA, "manage", sub("film", "import", attachOpt("a1")))
+		i.Member.User.ID = user
+		return withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: "baker.csv", Size: len(list), URL: "mem://baker.csv"})
+	}
+	if msg := e.userError(e.cmds["manage"].Run, cmd("42")); !strings.Contains(msg, "Only moderators") {
+		t.Errorf("a member: %q", msg)
+	}
+	r := e.run(mod(cmd("42")))
+	if d := embed(r).Description; !strings.Contains(d, "2 new to this server, 2 already here, 1 rejected") || !strings.Contains(fieldText(embed(r)), "line 8") {
+		t.Fatalf("preview: %q %s", d, fieldText(embed(r)))
+	}
+	if fs, _ := e.db.Films(context.Background(), 111); len(fs) != 1 {
+		t.Fatalf("the preview added films: %d", len(fs))
+	}
+	ok := buttons(r)["Add 2 films"]
+	if _, err := e.check(e.set.filmImportButton, clickAs(guildA, "42", ok)); err == nil {
+		t.Error("a member confirmed a moderator's import")
+	}
+	c, err := e.check(e.set.filmImportButton, mod(clickAs(guildA, "42", ok)))
+	if err != nil || !strings.Contains(c.Data.Content, "Added 2 films") {
+		t.Fatalf("confirm: %v %+v", err, c)
+	}
+	card := e.run(slash(guildA, "film", opt("film", "tangerine")))
+	if embed(card).URL != "https://letterboxd.com/film/tangerine/" {
+		t.Errorf("card: %+v", embed(card))
+	}
+	if again := e.run(mod(cmd("42"))); !strings.Contains(embed(again).Description, "0 new to this server, 4 already here") {
+		t.Errorf("the same list again: %q", embed(again).Description)
+	}
+}

@@ -25,6 +25,7 @@ type Moderators interface {
 	UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
 	FilmUsage(ctx context.Context, scope storage.Scope, film uint64) (reviews, ratings int, err error)
 	DeleteFilm(ctx context.Context, scope storage.Scope, film uint64) error
+	AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error)
 	AddReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error)
 	UpdateReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error)
 	DeleteReview(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
@@ -91,6 +92,9 @@ var (
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add a film (a form opens)"},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "edit", Description: "Correct a film, cast included", Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
 				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a film with its reviews and ratings here", Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
+				{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "import", Description: "Add the films of a Letterboxd list (a preview comes first)", Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A Letterboxd list export (.csv), or any CSV with Title and Year", Required: true},
+				}},
 			}},
 		},
 	}
@@ -178,6 +182,8 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 			return nil, err
 		}
 		return filmModal(customID{"modfilm", "edit", []uint64{film.ID}}.String(), "Edit "+clip(film.Title, 30), film), nil
+	case "film import":
+		return s.filmImport(ctx, i, scope)
 	case "film remove":
 		film, err := s.ownFilm(ctx, scope, str(opts, "film"))
 		if err != nil {

@@ -366,3 +366,60 @@ func Export(rows []ExportRow) [][]byte {
 	}
 	return append(files, cur)
 }
+
+// MaxListRows bounds the films of one list import.
+const MaxListRows = 10_000
+
+// ListFilm is one film of a list.
+type ListFilm struct {
+	Title     string
+	Year      int
+	Directors []string
+	URI       string
+	Line      int
+}
+
+// ReadList reads a Letterboxd list export (a few lines about the list,
+// then Position,Name,Year,URL,Description) or any CSV with Name or Title
+// and Year, and optionally Directors (comma-separated) and URL or
+// LetterboxdURI. Rows without a title or a year are problems.
+func ReadList(name string, data []byte) ([]ListFilm, []Problem, error) {
+	name = path.Base(name)
+	cols, rows, lines, err := readCSV(name, data, func(c columns) bool { return c.has("name", "title") && c.has("year") })
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) > MaxListRows {
+		return nil, nil, fileErr("%s has %d films; at most %d are imported at once", name, len(rows), MaxListRows)
+	}
+	var out []ListFilm
+	var problems []Problem
+	for k, row := range rows {
+		f := ListFilm{Title: cols.get(row, "name", "title"), Line: lines[k], URI: cols.get(row, "letterboxduri", "url")}
+		bad := func(format string, a ...any) { problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)}) }
+		if f.Title == "" {
+			if strings.Join(row, "") != "" {
+				bad("no title")
+			}
+			continue
+		}
+		y := cols.get(row, "year")
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1870 || n > 2100 {
+			bad("year %q is not a year from 1870 to 2100", y)
+			continue
+		}
+		f.Year = n
+		if f.URI != "" && !strings.HasPrefix(f.URI, "https://letterboxd.com/") && !strings.HasPrefix(f.URI, "https://boxd.it/") {
+			bad("%q is not a Letterboxd link", f.URI)
+			continue
+		}
+		for _, d := range strings.Split(cols.get(row, "directors", "director"), ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				f.Directors = append(f.Directors, d)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, problems, nil
+}

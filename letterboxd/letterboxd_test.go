@@ -189,3 +189,39 @@ func BenchmarkReadRatings5000(b *testing.B) {
 		}
 	}
 }
+
+// A list export: lines about the list, then its films.
+const listFixture = "Letterboxd list export v7\r\n" +
+	"Date,Name,Tags,URL,Description\r\n" +
+	"2024-12-01,Sean Baker,,https://letterboxd.com/me/list/sean-baker/,\"All of them,\nin order.\"\r\n" +
+	"\r\n" +
+	"Position,Name,Year,URL,Description\r\n" +
+	"1,Anora,2024,https://boxd.it/a,\r\n" +
+	"2,Tangerine,2015,https://letterboxd.com/film/tangerine/,\"Shot on\nan iPhone\"\r\n" +
+	"3,Starlet,twenty,https://boxd.it/s,\r\n" +
+	"4,Red Rocket,2021,http://evil.example/x,\r\n"
+
+func TestReadList(t *testing.T) {
+	fs, probs, err := ReadList("lists/sean-baker.csv", []byte(listFixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 2 || fs[0].Title != "Anora" || fs[1].URI != "https://letterboxd.com/film/tangerine/" || fs[1].Year != 2015 {
+		t.Errorf("films %+v", fs)
+	}
+	if len(probs) != 2 || probs[0].Line != 10 || !strings.Contains(probs[1].Reason, "not a Letterboxd link") {
+		t.Errorf("problems %v", probs)
+	}
+	fs, _, err = ReadList("mine.csv", []byte("Title,Year,Directors\nMoonlight,2016,\"Barry Jenkins\"\nPast Lives,2023,\"Celine Song, Someone Else\"\n"))
+	if err != nil || len(fs) != 2 || len(fs[1].Directors) != 2 {
+		t.Errorf("a plain CSV: %+v %v", fs, err)
+	}
+	var big strings.Builder
+	big.WriteString("Name,Year\n")
+	for k := range MaxListRows + 1 {
+		fmt.Fprintf(&big, "Film %d,2000\n", k)
+	}
+	if _, _, err := ReadList("big.csv", []byte(big.String())); !errors.Is(err, ErrFile) {
+		t.Errorf("too many films: %v", err)
+	}
+}

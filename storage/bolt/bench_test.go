@@ -129,3 +129,16 @@ func BenchmarkImport5000(b *testing.B) {
 		return db
 	})
 }
+
+// BenchmarkAddFilms10000 adds a 10,000-film list in one transaction.
+//
+//	go test -run '^$' -bench AddFilms ./storage/...
+func BenchmarkAddFilms10000(b *testing.B) {
+	storetest.BenchAddFilms(b, func(b *testing.B) storage.Store {
+		db, err := Open(filepath.Join(b.TempDir(), "f.db"), Options{NoSeed: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return db
+	})
+}

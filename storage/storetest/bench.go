@@ -43,3 +43,25 @@ func BenchImport(b *testing.B, open func(b *testing.B) storage.Store) {
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "ratings/s")
 }
+
+// BenchAddFilms measures AddFilms of a 10,000-film list into a store open
+// returns empty; it reports films/s. The goal is under a second per list.
+func BenchAddFilms(b *testing.B, open func(b *testing.B) storage.Store) {
+	const n = 10000
+	db := open(b)
+	defer db.Close()
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	for it := range b.N {
+		fs := make([]storage.Film, n)
+		for k := range fs {
+			fs[k] = storage.Film{Title: fmt.Sprintf("Film %d of list %d", k, it), Year: 2000, Letterboxd: "https://boxd.it/x"}
+		}
+		added, err := db.AddFilms(ctx, storage.Scope(111+it), fs, fold)
+		if err != nil || len(added) != n {
+			b.Fatalf("%d added, %v", len(added), err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "films/s")
+}
