@@ -104,6 +104,7 @@ func (s *Set) Commands() []Command {
 		{Def: myRatingsDef, Run: s.myRatings},
 		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
 		{Def: settingsDef, Run: s.settings, Private: true},
+		{Def: compareDef, Run: s.compare},
 		{Def: importDef, Run: s.importLetterboxd, Private: true},
 		{Def: exportDef, Run: s.exportLetterboxd, Private: true},
 		{Def: helpDef, Run: s.help, Private: true},
@@ -124,6 +125,8 @@ func (s *Set) Components() map[string]Handler {
 		"modfilm": s.modFilm,
 		"lbimp":   s.importButton,
 		"modimp":  s.filmImportButton,
+		"topdiv":  s.divisiveButton,
+		"compare": s.compareButton,
 	}
 }
 

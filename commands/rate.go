@@ -2,9 +2,11 @@ package commands
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +50,9 @@ var topDef = &discordgo.ApplicationCommand{
 	Name:        "top",
 	Description: "This server's highest-rated films",
 	Options: []*discordgo.ApplicationCommandOption{
-		{Type: discordgo.ApplicationCommandOptionInteger, Name: "min_ratings", Description: "Only films with at least this many ratings", MinValue: ptr(1.0)},
+		{Type: discordgo.ApplicationCommandOptionInteger, Name: "min_ratings", Description: "Only films with at least this many ratings (divisive: 3 unless set)", MinValue: ptr(1.0)},
+		{Type: discordgo.ApplicationCommandOptionString, Name: "sort", Description: "best (default), or divisive: the films this server disagrees on most",
+			Choices: []*discordgo.ApplicationCommandOptionChoice{{Name: "best", Value: "best"}, {Name: "divisive", Value: "divisive"}}},
 	},
 }
 
@@ -340,13 +344,67 @@ func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discord
 	if err != nil {
 		return nil, err
 	}
+	sortBy := str(options(i), "sort")
+	if sortBy != "" && sortBy != "best" && sortBy != "divisive" {
+		return nil, userErr("sort is best or divisive.")
+	}
 	if !has {
 		minN = 1
+		if sortBy == "divisive" {
+			minN = 3 // two ratings make a spread of nothing much
+		}
 	}
 	if minN < 1 || minN > 1_000_000 {
 		return nil, userErr("min_ratings is a whole number of at least 1.")
 	}
+	if sortBy == "divisive" {
+		return s.divisivePage(ctx, scope, int(minN), 1, false)
+	}
 	return s.topPage(ctx, scope, int(minN), 1, false)
+}
+
+// divisivePage is /top sort:divisive: the films whose ratings are most
+// spread out (standard deviation), then those with more ratings.
+func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	aggs, err := s.raters.Top(ctx, scope, minN)
+	if err != nil {
+		return nil, err
+	}
+	if len(aggs) == 0 {
+		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
+	}
+	slices.SortStableFunc(aggs, func(a, b storage.Aggregate) int {
+		if c := cmp.Compare(b.Spread(), a.Spread()); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Film, b.Film)
+	})
+	page, pages, err := pageOf(aggs, topPerPage, p)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for k, a := range page {
+		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, s.filmName(ctx, scope, a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
+	}
+	embed := &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: strings.Join(lines, "\n"), Color: colour,
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+	return paged(isUpdate, embed, pager("topdiv", "page", uint64(minN), p, pages)), nil
+}
+
+// divisiveButton turns the pages of /top sort:divisive.
+func (s *Set) divisiveButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := pageClick(i)
+	if err != nil {
+		return nil, err
+	}
+	if c.args[0] < 1 || c.args[0] > 1_000_000 {
+		return nil, errStaleButton
+	}
+	return s.divisivePage(ctx, scope, int(c.args[0]), int(c.args[1]), true)
 }
 
 func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {

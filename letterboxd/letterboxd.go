@@ -396,7 +396,9 @@ func ReadList(name string, data []byte) ([]ListFilm, []Problem, error) {
 	var problems []Problem
 	for k, row := range rows {
 		f := ListFilm{Title: cols.get(row, "name", "title"), Line: lines[k], URI: cols.get(row, "letterboxduri", "url")}
-		bad := func(format string, a ...any) { problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)}) }
+		bad := func(format string, a ...any) {
+			problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)})
+		}
 		if f.Title == "" {
 			if strings.Join(row, "") != "" {
 				bad("no title")

@@ -11,6 +11,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -178,6 +179,21 @@ func (a Aggregate) Average() float64 {
 
 // Median is the middle score (the mean of the two middle ones for an even
 // count), 0 when there are no ratings.
+// Spread is the standard deviation of the scores: how much the raters
+// disagree (0 when they all gave the same score).
+func (a Aggregate) Spread() float64 {
+	if a.Count == 0 {
+		return 0
+	}
+	mean := a.Average()
+	v := 0.0
+	for k, n := range a.Hist {
+		d := float64(k+1) - mean
+		v += float64(n) * d * d
+	}
+	return math.Sqrt(v / float64(a.Count))
+}
+
 func (a Aggregate) Median() float64 {
 	if a.Count == 0 {
 		return 0

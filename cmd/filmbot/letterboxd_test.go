@@ -50,6 +50,22 @@ func endToEndLetterboxd(t *testing.T, extraEnv ...string) {
 	if !strings.Contains(string(body), "Anora,2024,9,2024-11-02") {
 		t.Errorf("exported %q", body)
 	}
+	// A moderator adds a list's films; then two members compare.
+	list := "Position,Name,Year,URL,Description\n1,Tangerine,2015,https://boxd.it/t,\n2,Anora,2024,https://boxd.it/a,\n"
+	lp := l.do(sandbox.Moderator, "/manage film import file:"+l.sb.Upload("baker.csv", "text/csv", []byte(list), 0).ID)
+	if len(lp.Message.Embeds) == 0 || !strings.Contains(lp.Message.Embeds[0].Description, "1 new to this server, 1 already here") {
+		t.Fatalf("list preview: %+v", lp.Message)
+	}
+	if added := l.click(sandbox.Moderator, lp.Message, buttonIDs(lp.Message)["Add 1 film"]); !strings.Contains(added.Message.Content, "Added 1 film") {
+		t.Fatalf("list import: %+v", added.Message)
+	}
+	if card := l.do(sandbox.Viewer, "/film film:tangerine"); card.Message.Embeds[0].URL != "https://boxd.it/t" {
+		t.Errorf("card: %+v", card.Message.Embeds[0])
+	}
+	l.do(sandbox.Moderator, "/rate film:anora score:3")
+	if c := l.do(sandbox.Viewer, "/compare member:"+sandbox.Moderator.UserID); !strings.Contains(c.Message.Embeds[0].Description, "both rated 1 film") {
+		t.Errorf("compare: %+v", c.Message.Embeds[0])
+	}
 	if dm := l.do(sandbox.DMUser, "/import letterboxd file:"+l.sb.Upload("r.csv", "text/csv", []byte(csv), 0).ID); !strings.Contains(dm.Message.Content, "belong to a server") {
 		t.Errorf("in a DM: %+v", dm.Message)
 	}

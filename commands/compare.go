@@ -1,0 +1,174 @@
+package commands
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+var compareDef = &discordgo.ApplicationCommand{
+	Name:        "compare",
+	Description: "How close your taste is to another member's, from the films you both rated here",
+	Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionUser, Name: "member", Description: "Whom to compare with", Required: true},
+	},
+}
+
+// shared is a film both members rated.
+type shared struct {
+	film         uint64
+	mine, theirs int
+}
+
+// Taste is how two members' ratings of the same films compare.
+type Taste struct {
+	N int // films both rated
+	// MeanDiff is the average absolute difference of their scores, 0 to 9.
+	MeanDiff float64
+	// Corr is Pearson's correlation of their scores, -1 to 1; NaN when
+	// fewer than 3 films or one of them gave every film the same score.
+	Corr float64
+}
+
+// taste compares two lists of scores of the same films.
+func taste(s []shared) Taste {
+	t := Taste{N: len(s), Corr: math.NaN()}
+	if t.N == 0 {
+		return t
+	}
+	var sa, sb, d float64
+	for _, x := range s {
+		sa += float64(x.mine)
+		sb += float64(x.theirs)
+		d += math.Abs(float64(x.mine - x.theirs))
+	}
+	n := float64(t.N)
+	t.MeanDiff = d / n
+	if t.N < 3 {
+		return t
+	}
+	ma, mb := sa/n, sb/n
+	var cov, va, vb float64
+	for _, x := range s {
+		da, db := float64(x.mine)-ma, float64(x.theirs)-mb
+		cov += da * db
+		va += da * da
+		vb += db * db
+	}
+	if va > 0 && vb > 0 {
+		t.Corr = cov / math.Sqrt(va*vb)
+	}
+	return t
+}
+
+// compare answers /compare member:.
+func (s *Set) compare(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, me, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	o := options(i)["member"]
+	if o == nil || o.Type != discordgo.ApplicationCommandOptionUser {
+		return nil, userErr("Pick a member to compare with.")
+	}
+	id, _ := o.Value.(string)
+	other, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return nil, userErr("That is not a member.")
+	}
+	if other == me {
+		return nil, userErr("Comparing you with yourself: a perfect match. Pick another member.")
+	}
+	return s.comparePage(ctx, scope, me, other)
+}
+
+// compareButton refreshes a comparison (its custom_id holds both members).
+func (s *Set) compareButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := clicked(i, 2, "again")
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.comparePage(ctx, scope, c.args[0], c.args[1])
+	if err != nil {
+		return nil, err
+	}
+	r.Type = discordgo.InteractionResponseUpdateMessage
+	return r, nil
+}
+
+func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other uint64) (*discordgo.InteractionResponse, error) {
+	mine, err := s.raters.UserRatings(ctx, scope, me)
+	if err != nil {
+		return nil, err
+	}
+	theirs, err := s.raters.UserRatings(ctx, scope, other)
+	if err != nil {
+		return nil, err
+	}
+	score := map[uint64]int{}
+	for _, r := range theirs {
+		score[r.Film] = r.Score
+	}
+	var both []shared
+	for _, r := range mine {
+		if t, ok := score[r.Film]; ok {
+			both = append(both, shared{r.Film, r.Score, t})
+		}
+	}
+	if len(both) == 0 {
+		return nil, userErr("You and <@%d> have not rated any film in common in this server yet (you: %s, them: %s).", other, plural(len(mine), "film"), plural(len(theirs), "film"))
+	}
+	t := taste(both)
+	desc := fmt.Sprintf("You and <@%d> both rated %s here.\nOn average your scores are **%.1f** points apart (0: the same every time).", other, plural(t.N, "film"), t.MeanDiff)
+	if !math.IsNaN(t.Corr) {
+		desc += fmt.Sprintf("\nCorrelation **%+.2f** (1: you rank films alike; 0: unrelated; −1: opposite).", t.Corr)
+	} else {
+		desc += "\nCorrelation needs 3 films or more with some variety in both your scores."
+	}
+	line := func(x shared) string {
+		return fmt.Sprintf("**%s** — you %d, them %d", clip(s.filmName(ctx, scope, x.film), 100), x.mine, x.theirs)
+	}
+	byDiff := slices.Clone(both)
+	slices.SortStableFunc(byDiff, func(a, b shared) int {
+		if c := cmp.Compare(absInt(a.mine-a.theirs), absInt(b.mine-b.theirs)); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.mine+b.theirs, a.mine+a.theirs) // agreeing on a favourite first
+	})
+	var agree, disagree []string
+	for _, x := range byDiff[:min(5, len(byDiff))] {
+		agree = append(agree, line(x))
+	}
+	for k := len(byDiff) - 1; k >= 0 && len(disagree) < 5; k-- {
+		if x := byDiff[k]; x.mine != x.theirs {
+			disagree = append(disagree, line(x))
+		}
+	}
+	embed := &discordgo.MessageEmbed{Title: "Taste compared", Description: desc, Color: colour,
+		Fields: []*discordgo.MessageEmbedField{{Name: "Agree most", Value: strings.Join(agree, "\n")}}}
+	if len(disagree) > 0 {
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Disagree most", Value: strings.Join(disagree, "\n")})
+	}
+	return message(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		button("Refresh", customID{"compare", "again", []uint64{me, other}}.String(), false),
+	}}), nil
+}
+
+func absInt(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,83 @@
+package commands
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+func TestTaste(t *testing.T) {
+	same := taste([]shared{{1, 8, 8}, {2, 3, 3}, {3, 6, 6}})
+	if same.N != 3 || same.MeanDiff != 0 || math.Abs(same.Corr-1) > 1e-9 {
+		t.Errorf("identical: %+v", same)
+	}
+	opposite := taste([]shared{{1, 10, 1}, {2, 1, 10}, {3, 5, 6}})
+	if opposite.Corr > -0.9 || opposite.MeanDiff != 19.0/3 {
+		t.Errorf("opposite: %+v", opposite)
+	}
+	if two := taste([]shared{{1, 8, 6}, {2, 4, 4}}); !math.IsNaN(two.Corr) || two.MeanDiff != 1 {
+		t.Errorf("two films: %+v", two)
+	}
+	if flat := taste([]shared{{1, 7, 2}, {2, 7, 5}, {3, 7, 9}}); !math.IsNaN(flat.Corr) {
+		t.Errorf("one member gave every film a 7: %+v", flat)
+	}
+}
+
+func compareCmd(user, other string) *discordgo.InteractionCreate {
+	i := slash(guildA, "compare", opt("member", other))
+	i.ApplicationCommandData().Options[0].Type = discordgo.ApplicationCommandOptionUser
+	i.Member.User.ID = user
+	return i
+}
+
+// /compare: the films both rated, how close, agree and disagree most;
+// /top sort:divisive: the films rated furthest apart first.
+func TestCompareAndDivisive(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var films []uint64
+	for _, title := range []string{"B", "C", "D"} {
+		f, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000}, strings.ToLower)
+		films = append(films, f.ID)
+	}
+	films = append(films, e.anora.ID)
+	for k, pair := range [][2]int{{9, 9}, {2, 10}, {6, 5}, {8, 7}} { // B agree, C disagree
+		e.db.Rate(ctx, 111, films[k], 1, pair[0])
+		e.db.Rate(ctx, 111, films[k], 2, pair[1])
+	}
+	e.db.Rate(ctx, 111, films[0], 3, 9)
+	r := e.run(compareCmd("1", "2"))
+	m := embed(r)
+	if !strings.Contains(m.Description, "both rated 4 films") || !strings.Contains(m.Description, "**2.5** points apart") || !strings.Contains(m.Description, "Correlation **") {
+		t.Errorf("compare: %q", m.Description)
+	}
+	if f := fieldText(m); !strings.Contains(f, "Agree most\n**B (2000)** — you 9, them 9") || !strings.Contains(f, "Disagree most\n**C (2000)** — you 2, them 10") {
+		t.Errorf("fields: %s", f)
+	}
+	if again := e.button(guildA, buttons(r)["Refresh"]); embed(again).Description != m.Description || again.Type != discordgo.InteractionResponseUpdateMessage {
+		t.Errorf("refresh: %+v", again)
+	}
+	if msg := e.userError(e.cmds["compare"].Run, compareCmd("1", "1")); !strings.Contains(msg, "yourself") {
+		t.Errorf("self: %q", msg)
+	}
+	if msg := e.userError(e.cmds["compare"].Run, compareCmd("1", "99")); !strings.Contains(msg, "not rated any film in common") {
+		t.Errorf("nothing in common: %q", msg)
+	}
+
+	div := slash(guildA, "top", opt("sort", "divisive"), opt("min_ratings", 2))
+	d := embed(e.run(div)).Description
+	if !strings.HasPrefix(d, "1. **C (2000)** — spread ±4.0") || strings.Index(d, "B (2000)") < strings.Index(d, "D (2000)") {
+		t.Errorf("divisive: %q", d)
+	}
+	if d := embed(e.run(slash(guildA, "top", opt("sort", "divisive")))).Description; !strings.HasPrefix(d, "1. **B (2000)** — spread ±0.0") || strings.Count(d, "\n") != 0 {
+		t.Errorf("divisive, 3 ratings at least by default: %q", d)
+	}
+	if msg := e.userError(e.cmds["top"].Run, slash(guildA, "top", opt("sort", "worst"))); !strings.Contains(msg, "best or divisive") {
+		t.Errorf("a sort autocomplete never offered: %q", msg)
+	}
+}
