@@ -216,7 +216,7 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		if !ok {
 			continue // removed since
 		}
-		rows = append(rows, letterboxd.ExportRow{Title: f.Title, Year: f.Year, Rating10: r.Score, Watched: r.At})
+		rows = append(rows, letterboxd.ExportRow{Title: f.Title, Year: f.Year, Rating10: r.Score, Watched: r.At, URI: f.Letterboxd})
 	}
 	parts := letterboxd.Export(rows)
 	if len(parts) > maxExportFiles {

@@ -160,6 +160,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	e.db.Rate(ctx, 111, e.anora.ID, 42, 9)
 	e.db.Rate(ctx, 111, ids[0], 42, 3)
+	linked, _ := e.db.AddFilms(ctx, 111, []storage.Film{{Title: "Red Rocket", Year: 2021, Letterboxd: "https://boxd.it/r"}}, strings.ToLower)
+	e.db.Rate(ctx, 111, linked[0].ID, 42, 8)
 	if msg := e.userError(e.cmds["export"].Run, slash(guildB, "export", sub("", "letterboxd"))); !strings.Contains(msg, "not rated any film") {
 		t.Errorf("export with no ratings: %q", msg)
 	}
@@ -167,7 +169,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	i.Member.User.ID = "42"
 	r := e.run(i)
 	csv := attached(t, r, "letterboxd-ratings.csv")
-	if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.HasPrefix(csv, "Title,Year,Rating10,WatchedDate\n") || !strings.Contains(csv, "Tangerine,2015,3,2026-11-24") {
+	if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.HasPrefix(csv, "Title,Year,Rating10,WatchedDate,LetterboxdURI\n") ||
+		!strings.Contains(csv, "Tangerine,2015,3,2026-11-24,\n") || !strings.Contains(csv, "Red Rocket,2021,8,2026-11-24,https://boxd.it/r") {
 		t.Fatalf("export: %q", csv)
 	}
 	e.files(map[string][]byte{"letterboxd-ratings.csv": []byte(csv)})
