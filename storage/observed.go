@@ -139,6 +139,31 @@ func (o *observed) ImportRatings(ctx context.Context, scope Scope, user uint64, 
 	return o.s.ImportRatings(ctx, scope, user, rs)
 }
 
+func (o *observed) WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (ok bool, err error) {
+	defer o.done("watchlist_add", time.Now(), &err)
+	return o.s.WatchlistAdd(ctx, scope, user, film)
+}
+
+func (o *observed) WatchlistRemove(ctx context.Context, scope Scope, user, film uint64) (ok bool, err error) {
+	defer o.done("watchlist_remove", time.Now(), &err)
+	return o.s.WatchlistRemove(ctx, scope, user, film)
+}
+
+func (o *observed) OnWatchlist(ctx context.Context, scope Scope, user, film uint64) (ok bool, err error) {
+	defer o.done("on_watchlist", time.Now(), &err)
+	return o.s.OnWatchlist(ctx, scope, user, film)
+}
+
+func (o *observed) Watchlist(ctx context.Context, scope Scope, user uint64) (out []Watched, err error) {
+	defer o.done("watchlist", time.Now(), &err)
+	return o.s.Watchlist(ctx, scope, user)
+}
+
+func (o *observed) MostWanted(ctx context.Context, scope Scope) (out []Wanted, err error) {
+	defer o.done("most_wanted", time.Now(), &err)
+	return o.s.MostWanted(ctx, scope)
+}
+
 func (o *observed) PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (id uint64, err error) {
 	defer o.done("put_pending", time.Now(), &err)
 	return o.s.PutPending(ctx, scope, user, data, ttl)

@@ -1,6 +1,10 @@
 package storage
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+	"sort"
+)
 
 // The orders of the contract, written once so that every store sorts
 // alike (a database's collation or clock would not).
@@ -64,5 +68,26 @@ func SortTop(out []Aggregate) {
 			return out[i].Count > out[j].Count
 		}
 		return out[i].Film < out[j].Film
+	})
+}
+
+// SortWatchlist orders a watchlist newest first, then highest film id.
+func SortWatchlist(ws []Watched) {
+	slices.SortStableFunc(ws, func(a, b Watched) int {
+		if c := b.At.Compare(a.At); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Film, a.Film)
+	})
+}
+
+// SortWanted orders the most wanted films: most members first, then
+// lowest film id.
+func SortWanted(ws []Wanted) {
+	slices.SortStableFunc(ws, func(a, b Wanted) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Film, b.Film)
 	})
 }

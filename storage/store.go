@@ -79,6 +79,21 @@ type Store interface {
 	// move as Rate moves them.
 	ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (Imported, error)
 
+	// WatchlistAdd puts a film visible in scope on user's watchlist there
+	// (ErrNotFound otherwise); added is false when it was already on it.
+	WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (added bool, err error)
+	// WatchlistRemove takes a film off user's watchlist; removed is false
+	// when it was not on it.
+	WatchlistRemove(ctx context.Context, scope Scope, user, film uint64) (removed bool, err error)
+	// OnWatchlist tells whether film is on user's watchlist in scope.
+	OnWatchlist(ctx context.Context, scope Scope, user, film uint64) (bool, error)
+	// Watchlist lists user's watchlist in scope, newest first (then
+	// highest film id).
+	Watchlist(ctx context.Context, scope Scope, user uint64) ([]Watched, error)
+	// MostWanted lists the films on scope's watchlists with how many
+	// members list each, most first (then lowest film id).
+	MostWanted(ctx context.Context, scope Scope) ([]Wanted, error)
+
 	// PutPending keeps data for user in scope for ttl (a step a member has
 	// yet to confirm) and returns its id; TakePending returns and removes
 	// it, or ErrNotFound when it is gone, expired or another member's.
@@ -111,6 +126,18 @@ type Record struct {
 type ScopedSettings struct {
 	Scope    Scope
 	Settings Settings
+}
+
+// Watched is a film on a member's watchlist, and since when.
+type Watched struct {
+	Film uint64
+	At   time.Time
+}
+
+// Wanted is a film on a server's watchlists and how many members list it.
+type Wanted struct {
+	Film  uint64
+	Count int
 }
 
 // Imported counts what ImportRatings did.

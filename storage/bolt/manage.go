@@ -188,6 +188,9 @@ func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
 		if err := tx.Bucket(bucketHeaders).Delete(p); err != nil {
 			return err
 		}
+		if err := unwatchFilm(tx, scope, film); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketFilms).Delete(p)
 	})
 }

@@ -30,6 +30,7 @@ var (
 	bucketFilms     = []byte("films")        // scope|film → Film
 	bucketHeaders   = []byte("film_headers") // scope|film → Film.Header()
 	bucketPending   = []byte("pending")      // scope|user|id → expiry, data
+	bucketWatch     = []byte("watchlists")   // scope|user|film → added at
 	bucketReviews   = []byte("reviews")      // scope|film|review → Review
 	bucketReviewIDs = []byte("review_ids")   // review → scope|film
 
@@ -38,7 +39,7 @@ var (
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")

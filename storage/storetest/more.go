@@ -201,6 +201,61 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("score 11: %v", err)
 		}
 	})
+	t.Run("Watchlists", func(t *testing.T) {
+		now := clock()
+		db := open(t, func() time.Time { return now })
+		g := storage.Scope(111)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
+		add := func(user, film uint64, want bool) {
+			t.Helper()
+			if added, err := db.WatchlistAdd(ctx, g, user, film); err != nil || added != want {
+				t.Fatalf("add %d to %d's list: %v %v, want %v", film, user, added, err, want)
+			}
+			now = now.Add(time.Minute)
+		}
+		add(42, 1, true)
+		add(42, f2.ID, true)
+		add(42, 1, false) // already there
+		add(7, f2.ID, true)
+		add(8, f2.ID, true)
+		add(7, f3.ID, true)
+		if _, err := db.WatchlistAdd(ctx, g, 42, 999); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an unknown film: %v", err)
+		}
+		if _, err := db.WatchlistAdd(ctx, storage.Scope(222), 42, f2.ID); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server's film: %v", err)
+		}
+		ws, err := db.Watchlist(ctx, g, 42)
+		if err != nil || len(ws) != 2 || ws[0].Film != f2.ID || ws[1].Film != 1 || !ws[1].At.Equal(clock()) {
+			t.Errorf("42's list: %+v %v", ws, err)
+		}
+		mw, _ := db.MostWanted(ctx, g)
+		if len(mw) != 3 || mw[0] != (storage.Wanted{Film: f2.ID, Count: 3}) || mw[1] != (storage.Wanted{Film: 1, Count: 1}) || mw[2].Film != f3.ID {
+			t.Errorf("most wanted: %+v", mw)
+		}
+		if on, _ := db.OnWatchlist(ctx, g, 42, 1); !on {
+			t.Error("OnWatchlist: false for a listed film")
+		}
+		if removed, _ := db.WatchlistRemove(ctx, g, 42, 1); !removed {
+			t.Error("remove: not removed")
+		}
+		if removed, _ := db.WatchlistRemove(ctx, g, 42, 1); removed {
+			t.Error("removed twice")
+		}
+		if on, _ := db.OnWatchlist(ctx, g, 42, 1); on {
+			t.Error("OnWatchlist after removal")
+		}
+		if err := db.DeleteFilm(ctx, g, f2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if mw, _ := db.MostWanted(ctx, g); len(mw) != 1 || mw[0].Film != f3.ID {
+			t.Errorf("a removed film stays wanted: %+v", mw)
+		}
+		if ws, _ := db.Watchlist(ctx, storage.Scope(222), 42); len(ws) != 0 {
+			t.Errorf("another server's list: %+v", ws)
+		}
+	})
 	t.Run("Pending", func(t *testing.T) {
 		now := clock()
 		db := open(t, func() time.Time { return now })
