@@ -105,6 +105,7 @@ func (s *Set) Commands() []Command {
 		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
 		{Def: settingsDef, Run: s.settings, Private: true},
 		{Def: compareDef, Run: s.compare},
+		{Def: watchlistDef, Run: s.watchlist, Autocomplete: s.filmAutocomplete},
 		{Def: importDef, Run: s.importLetterboxd, Private: true},
 		{Def: exportDef, Run: s.exportLetterboxd, Private: true},
 		{Def: helpDef, Run: s.help, Private: true},
@@ -127,6 +128,8 @@ func (s *Set) Components() map[string]Handler {
 		"modimp":  s.filmImportButton,
 		"topdiv":  s.divisiveButton,
 		"compare": s.compareButton,
+		"wl":      s.watchlistButton,
+		"wanted":  s.wantedButton,
 	}
 }
 

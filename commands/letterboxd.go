@@ -178,7 +178,33 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
-	return updateText(fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)), nil
+	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
+	if off := s.unwatchAll(ctx, scope, user, ratings); off > 0 {
+		msg += fmt.Sprintf(" %s left your watchlist.", plural(off, "film"))
+	}
+	return updateText(msg), nil
+}
+
+// unwatchAll takes the films of rs off user's watchlist, as rating one
+// does, and says how many were on it.
+func (s *Set) unwatchAll(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) int {
+	ws, err := s.raters.Watchlist(ctx, scope, user)
+	if err != nil || len(ws) == 0 {
+		return 0
+	}
+	rated := map[uint64]bool{}
+	for _, r := range rs {
+		rated[r.Film] = true
+	}
+	off := 0
+	for _, w := range ws {
+		if rated[w.Film] {
+			if removed, err := s.raters.WatchlistRemove(ctx, scope, user, w.Film); err == nil && removed {
+				off++
+			}
+		}
+	}
+	return off
 }
 
 // exportLetterboxd answers /export letterboxd with the member's ratings

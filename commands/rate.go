@@ -28,6 +28,11 @@ type Raters interface {
 	ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error)
 	PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
 	TakePending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
+	WatchlistAdd(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
+	WatchlistRemove(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
+	OnWatchlist(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
+	Watchlist(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Watched, error)
+	MostWanted(ctx context.Context, scope storage.Scope) ([]storage.Wanted, error)
 }
 
 var rateDef = &discordgo.ApplicationCommand{
@@ -143,7 +148,24 @@ func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.
 	remove := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "Remove my rating", Style: discordgo.DangerButton, CustomID: customID{"rate", "remove", []uint64{film.ID}}.String()},
 	}}
-	return ephemeral(rated(film, score, a, "You rated"), remove), nil
+	embed := rated(film, score, a, "You rated")
+	if s.unwatch(ctx, scope, user, film.ID) {
+		embed.Description += "\nIt is off your watchlist now."
+	}
+	return ephemeral(embed, remove), nil
+}
+
+// unwatch takes a film a member has just rated off their watchlist, and
+// reports whether it was on it. Only a read when it is not (the usual
+// case), so /rate stays one write. A failure here does not undo the
+// rating; it is logged by the caller's store metrics and left for later.
+func (s *Set) unwatch(ctx context.Context, scope storage.Scope, user, film uint64) bool {
+	on, err := s.raters.OnWatchlist(ctx, scope, user, film)
+	if err != nil || !on {
+		return false
+	}
+	removed, err := s.raters.WatchlistRemove(ctx, scope, user, film)
+	return err == nil && removed
 }
 
 func rated(film storage.Film, score int, a storage.Aggregate, what string) *discordgo.MessageEmbed {
@@ -196,6 +218,7 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if err != nil {
 			return nil, notFound(err, "That film was just removed.")
 		}
+		s.unwatch(ctx, scope, user, film.ID) // rated: off the watchlist, as with /rate
 		reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
 		if err != nil {
 			return nil, notFound(err, "That film was just removed.")

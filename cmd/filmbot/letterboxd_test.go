@@ -66,6 +66,14 @@ func endToEndLetterboxd(t *testing.T, extraEnv ...string) {
 	if c := l.do(sandbox.Viewer, "/compare member:"+sandbox.Moderator.UserID); !strings.Contains(c.Message.Embeds[0].Description, "both rated 1 film") {
 		t.Errorf("compare: %+v", c.Message.Embeds[0])
 	}
+	// Watchlists: the server's most wanted; rating takes a film off.
+	l.do(sandbox.Moderator, "/watchlist add film:tangerine")
+	if w := l.do(sandbox.Viewer, "/watchlist server"); len(w.Message.Embeds) == 0 || !strings.Contains(w.Message.Embeds[0].Description, "Tangerine (2015)** — 1 member") {
+		t.Errorf("most wanted: %+v", w.Message)
+	}
+	if r := l.do(sandbox.Moderator, "/rate film:tangerine score:7"); !strings.Contains(r.Message.Embeds[0].Description, "off your watchlist") {
+		t.Errorf("rate from the watchlist: %+v", r.Message.Embeds[0])
+	}
 	if dm := l.do(sandbox.DMUser, "/import letterboxd file:"+l.sb.Upload("r.csv", "text/csv", []byte(csv), 0).ID); !strings.Contains(dm.Message.Content, "belong to a server") {
 		t.Errorf("in a DM: %+v", dm.Message)
 	}

@@ -1,0 +1,137 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+var watchlistDef = &discordgo.ApplicationCommand{
+	Name:        "watchlist",
+	Description: "Films you want to see, and what this server wants to see most",
+	Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Put a film on your watchlist here",
+			Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
+		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Take a film off your watchlist",
+			Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
+		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "show", Description: "A member's watchlist here, newest first",
+			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionUser, Name: "member", Description: "Whose (default: yours)"}}},
+		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "server", Description: "The films most wanted in this server"},
+	},
+}
+
+const watchPerPage = 20
+
+// watchlist routes /watchlist's subcommands.
+func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, user, err := member(i)
+	if err != nil {
+		return nil, userErr("Watchlists belong to a server: use `/watchlist` in a server the bot is in.")
+	}
+	opts := options(i)
+	switch subcommand(i) {
+	case "add", "remove":
+		film, err := s.resolve(ctx, scope, str(opts, "film"))
+		if err != nil {
+			return nil, err
+		}
+		if subcommand(i) == "add" {
+			if _, err := s.raters.UserRating(ctx, scope, film.ID, user); err == nil {
+				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", label(film))), nil
+			}
+			added, err := s.raters.WatchlistAdd(ctx, scope, user, film.ID)
+			if err != nil {
+				return nil, notFound(err, "That film was just removed.")
+			}
+			if !added {
+				return Reply(fmt.Sprintf("**%s** is already on your watchlist.", label(film))), nil
+			}
+			return Reply(fmt.Sprintf("Added **%s** to your watchlist. It leaves the list when you rate it.", label(film))), nil
+		}
+		removed, err := s.raters.WatchlistRemove(ctx, scope, user, film.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !removed {
+			return Reply(fmt.Sprintf("**%s** was not on your watchlist.", label(film))), nil
+		}
+		return Reply(fmt.Sprintf("Took **%s** off your watchlist.", label(film))), nil
+	case "show":
+		who := user
+		if o, ok := opts["member"]; ok && o.Type == discordgo.ApplicationCommandOptionUser {
+			id, _ := o.Value.(string)
+			if who, err = strconv.ParseUint(id, 10, 64); err != nil {
+				return nil, userErr("That is not a member.")
+			}
+		}
+		return s.watchlistPage(ctx, scope, who, 1, false)
+	case "server":
+		return s.wantedPage(ctx, scope, 1, false)
+	}
+	return nil, userErr("Unknown /watchlist command.")
+}
+
+func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	ws, err := s.raters.Watchlist(ctx, scope, who)
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) == 0 {
+		return nil, userErr("<@%d>'s watchlist here is empty: `/watchlist add film:<title>`.", who)
+	}
+	page, pages, err := pageOf(ws, watchPerPage, p)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for _, w := range page {
+		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", s.filmName(ctx, scope, w.Film), w.At.Unix()))
+	}
+	embed := &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, strings.Join(lines, "\n")),
+		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
+	return paged(isUpdate, embed, pager("wl", "page", who, p, pages)), nil
+}
+
+func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	ws, err := s.raters.MostWanted(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) == 0 {
+		return nil, userErr("No one here has a watchlist yet: `/watchlist add film:<title>`.")
+	}
+	page, pages, err := pageOf(ws, topPerPage, p)
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	for k, w := range page {
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, s.filmName(ctx, scope, w.Film), plural(w.Count, "member")))
+	}
+	embed := &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: strings.Join(lines, "\n"), Color: colour,
+		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}
+	return paged(isUpdate, embed, pager("wanted", "page", 0, p, pages)), nil
+}
+
+// watchlistButton turns the pages of /watchlist show.
+func (s *Set) watchlistButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := pageClick(i)
+	if err != nil {
+		return nil, err
+	}
+	return s.watchlistPage(ctx, scope, c.args[0], int(c.args[1]), true)
+}
+
+// wantedButton turns the pages of /watchlist server.
+func (s *Set) wantedButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, c, err := pageClick(i)
+	if err != nil {
+		return nil, err
+	}
+	return s.wantedPage(ctx, scope, int(c.args[1]), true)
+}
