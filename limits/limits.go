@@ -57,7 +57,7 @@ func Check(resp *discordgo.InteractionResponse) error {
 			bad("type %d without data", resp.Type)
 			break
 		}
-		if resp.Type == discordgo.InteractionResponseChannelMessageWithSource && d.Content == "" && len(d.Embeds) == 0 && len(d.Components) == 0 {
+		if resp.Type == discordgo.InteractionResponseChannelMessageWithSource && d.Content == "" && len(d.Embeds) == 0 && len(d.Components) == 0 && d.Poll == nil && len(d.Files) == 0 {
 			bad("empty message")
 		}
 		errs = append(errs, Message(d.Content, d.Embeds, d.Components, d.AllowedMentions))

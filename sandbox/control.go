@@ -113,6 +113,24 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		a := s.Upload(path.Base(req.Filename), req.ContentType, req.Data, 0)
 		writeJSON(w, 200, a)
 	})
+	// vote is a member voting in a poll ({member, message_id, answers});
+	// no answers takes the vote back.
+	mux.HandleFunc("POST /_sandbox/vote", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Member    Member `json:"member"`
+			MessageID string `json:"message_id"`
+			Answers   []int  `json:"answers"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		if err := s.Vote(req.Member, req.MessageID, req.Answers...); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("POST /_sandbox/drop", func(w http.ResponseWriter, r *http.Request) {
 		s.DropConnection()
 		w.WriteHeader(http.StatusNoContent)

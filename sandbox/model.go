@@ -27,6 +27,8 @@ type Message struct {
 	ThreadID string
 	Created  time.Time
 	Edits    int
+	// Poll is the message's poll, with its votes, if it has one.
+	Poll *Poll
 }
 
 // Ephemeral reports whether only one member sees the message.
@@ -49,6 +51,9 @@ func (m *Message) wire(s *Server) map[string]any {
 		"timestamp": m.Created.Format(time.RFC3339Nano), "type": 0, "tts": false, "pinned": false,
 		"mentions": []any{}, "mention_roles": []any{}, "mention_everyone": false,
 		"author": map[string]any{"id": s.BotID, "username": s.BotName, "discriminator": "0", "bot": true},
+	}
+	if m.Poll != nil {
+		out["poll"] = m.Poll.wire(time.Now())
 	}
 	if m.GuildID != "" {
 		out["guild_id"] = m.GuildID

@@ -60,6 +60,13 @@ func (s *Server) routes() http.Handler {
 	api("POST /channels/{channel}/messages", true, s.postMessage)
 	api("GET /channels/{channel}/messages/{msg}", true, s.getMessage)
 	api("POST /channels/{channel}/messages/{msg}/threads", true, s.startThread)
+	api("POST /channels/{channel}/polls/{msg}/expire", true, s.expirePoll)
+	api("GET /channels/{channel}/polls/{msg}/answers/{answer}", true, s.pollVoters)
+	api("POST /guilds/{guild}/scheduled-events", true, s.createEvent)
+	api("GET /guilds/{guild}/scheduled-events", true, s.listEvents)
+	api("GET /guilds/{guild}/scheduled-events/{event}", true, s.getEvent)
+	api("PATCH /guilds/{guild}/scheduled-events/{event}", true, s.modifyEvent)
+	api("DELETE /guilds/{guild}/scheduled-events/{event}", true, s.deleteEvent)
 	mux.HandleFunc("GET /attachments/{id}/{name}", s.getAttachment)
 	mux.HandleFunc("GET /gateway", s.gw.serve)
 	mux.HandleFunc("GET /gateway/", s.gw.serve)
@@ -232,6 +239,7 @@ type msgBody struct {
 	Choices         *[]*discordgo.ApplicationCommandOptionChoice `json:"choices"`
 	CustomID        string                                       `json:"custom_id"`
 	Title           string                                       `json:"title"`
+	Poll            *discordgo.Poll                              `json:"poll"`
 	Components      []discordgo.MessageComponent                 `json:"-"`
 	Files           map[string][]byte                            `json:"-"` // by filename
 }
@@ -348,7 +356,7 @@ func readPayload(contentType string, r io.Reader) ([]byte, map[string][]byte, er
 // response rebuilds the callback for limits.Check.
 func (b *msgBody) response(t discordgo.InteractionResponseType) *discordgo.InteractionResponse {
 	d := &discordgo.InteractionResponseData{Components: b.Components, Flags: b.Flags, AllowedMentions: b.AllowedMentions,
-		Choices: b.choices(), CustomID: b.CustomID, Title: b.Title}
+		Choices: b.choices(), CustomID: b.CustomID, Title: b.Title, Poll: b.Poll}
 	if b.Content != nil {
 		d.Content = *b.Content
 	}
@@ -673,8 +681,21 @@ func (s *Server) postLocked(w http.ResponseWriter, interaction, refused, channel
 		s.refuseLocked(w, interaction, refused, err)
 		return nil
 	}
+	var poll *Poll
+	if body.Poll != nil {
+		if g := s.guildLocked(guild); g != nil && g.BotDenied&permSendPolls != 0 {
+			apiError(w, 403, 50013, "Missing Permissions")
+			return nil
+		}
+		var err error
+		if poll, err = newPoll(body.Poll, time.Now()); err != nil {
+			s.refuseLocked(w, interaction, refused, err)
+			return nil
+		}
+	}
 	m := s.newMessage(channel, guild)
 	s.apply(m, body)
+	m.Poll = poll
 	return m
 }
 

@@ -68,6 +68,9 @@ type Guild struct {
 	ID       string    `json:"id"`
 	Name     string    `json:"name"`
 	Channels []Channel `json:"channels"`
+	// BotDenied are permissions the bot lacks in this server (Send Polls,
+	// Create Events, …); none by default.
+	BotDenied int64 `json:"bot_denied,omitempty,string"`
 }
 
 // Channel is a text channel or thread.
@@ -133,6 +136,7 @@ type Server struct {
 	endpoint   string // Interactions Endpoint URL, "" for the gateway
 	checked    bool   // the endpoint set at start has been checked
 	deliveries atomic.Uint64
+	events     map[string]*Event // scheduled events by id
 }
 
 // Fault makes the sandbox answer one matching REST call with an error.
@@ -193,7 +197,7 @@ func Start(opts Options) (*Server, error) {
 		inter:    map[string]*Interaction{}, byToken: map[string]*Interaction{},
 		messages: map[string]*Message{}, channels: map[string]*Channel{}, files: map[string][]byte{},
 		uploads: map[string]*discordgo.MessageAttachment{}, slow: map[string]time.Duration{},
-		priv: opts.Key, pub: opts.Key.Public().(ed25519.PublicKey), endpoint: opts.InteractionsURL,
+		priv: opts.Key, pub: opts.Key.Public().(ed25519.PublicKey), endpoint: opts.InteractionsURL, events: map[string]*Event{},
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxIdleConns: 256, IdleConnTimeout: 90 * time.Second}},
 	}
 	s.idSeq.Store(400000000000000000)
