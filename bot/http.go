@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -186,6 +187,9 @@ func writeAnswer(w http.ResponseWriter, resp *discordgo.InteractionResponse) err
 
 func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) error {
 	w.Header().Set("Content-Type", contentType)
+	// A length, not chunks: the answer is whole before it is written, and
+	// the flush that follows must not leave the body open-ended.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, err := w.Write(body)
 	return err
