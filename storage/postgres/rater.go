@@ -57,7 +57,8 @@ type rateKey struct {
 }
 
 // write queues r and waits for its group's commit. The first rating to
-// find no group being written writes the groups itself until none is left.
+// find no group being written starts a leader that writes groups until
+// none is left.
 func (w *rater) write(r *rateReq) rateRes {
 	r.done = make(chan rateRes, 1)
 	w.mu.Lock()
@@ -66,7 +67,9 @@ func (w *rater) write(r *rateReq) rateRes {
 	w.writing = true
 	w.mu.Unlock()
 	if lead {
-		w.lead()
+		// On its own goroutine: a member's rating must not wait on the
+		// groups of everyone who keeps arriving after it.
+		go w.lead()
 	}
 	select {
 	case res := <-r.done:

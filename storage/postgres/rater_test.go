@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -133,5 +134,42 @@ func TestTwoProcessesGroups(t *testing.T) {
 		if got, _ := dbs[0].Aggregate(ctx, 111, f); got.Count != want.Count || got.Sum != want.Sum || got.Hist != want.Hist {
 			t.Errorf("film %d: aggregate %+v, ratings say %+v", f, got, want)
 		}
+	}
+}
+
+// The rating that started a run of groups is answered with its own group,
+// however many ratings keep arriving after it: no rating waits on the
+// groups of those that came later.
+func TestFirstRatingNotKeptWaiting(t *testing.T) {
+	db, err := Open(context.Background(), pgtest.URL(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var worst time.Duration
+	var wg sync.WaitGroup
+	// Ratings arrive on their own, as interactions do, not each after the
+	// last one's answer: while a group commits, the next is already queued.
+	for end, k := time.Now().Add(1500*time.Millisecond), 0; time.Now().Before(end); k++ {
+		for t0 := time.Now(); time.Since(t0) < 100*time.Microsecond; { // finer than a timer
+			runtime.Gosched()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			if _, _, err := db.Rate(ctx, 111, 1, uint64(100+k%500), 1+k%10); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			worst = max(worst, time.Since(t0))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if worst > time.Second {
+		t.Errorf("a rating took %v while others kept coming", worst)
 	}
 }
