@@ -804,6 +804,20 @@ func fieldValue(e *discordgo.MessageEmbed, name string) string {
 }
 
 // buildBot builds the filmbot binary into dir, as an operator would.
+// startBinary runs the built bot (`filmbot run`) with env added to this
+// process's; its log goes to the returned buffer.
+func startBinary(t testing.TB, bin string, env ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin, "run")
+	cmd.Env = append(os.Environ(), env...)
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, logs
+}
+
 func buildBot(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "filmbot")

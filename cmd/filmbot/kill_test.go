@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -30,14 +29,7 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 	}
 	defer sb.Close()
 	start := func() (*exec.Cmd, *syncBuffer) {
-		cmd := exec.Command(bin, "run")
-		cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+url, "LOG_LEVEL=info", "FILMBOT_BACKUP_DIR=")
-		logs := &syncBuffer{}
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, logs
+		return startBinary(t, bin, "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+url, "LOG_LEVEL=info", "FILMBOT_BACKUP_DIR=")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -48,14 +47,8 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	var procs []*exec.Cmd
 	var logs []*syncBuffer
 	for k, addr := range addrs {
-		cmd := exec.Command(bin, "run")
-		cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=info",
+		cmd, l := startBinary(t, bin, "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=info",
 			"FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN="+addr, "DISCORD_PUBLIC_KEY="+sb.PublicKey(), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
-		l := &syncBuffer{}
-		cmd.Stderr = l
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		procs, logs = append(procs, cmd), append(logs, l)
 	}
 	defer func() {

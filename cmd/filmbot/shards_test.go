@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -41,14 +40,8 @@ func TestTwoGatewayProcessesShareShards(t *testing.T) {
 	defer sb.Close()
 	var logs []*syncBuffer
 	for k, ids := range []string{"0-1", "2-3"} {
-		cmd := exec.Command(bin, "run")
-		cmd.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=debug",
+		cmd, l := startBinary(t, bin, "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=debug",
 			"FILMBOT_BACKUP_DIR=", "DISCORD_SHARDS=4", "FILMBOT_SHARD_IDS="+ids, fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
-		l := &syncBuffer{}
-		cmd.Stderr = l
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		logs = append(logs, l)
 		defer func() {
 			cmd.Process.Signal(os.Interrupt)
