@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -69,12 +73,58 @@ func serveBaseline(ctx context.Context, stderr io.Writer) int {
 			log.Error("baseline: answer", "err", err)
 		}
 	})
+	if addr := os.Getenv("FILMBOT_HTTP_LISTEN"); addr != "" {
+		return serveBaselineHTTP(ctx, s, defs, addr, stderr)
+	}
 	if err := s.Open(); err != nil {
 		fmt.Fprintln(stderr, "baseline:", err)
 		return 1
 	}
 	<-ctx.Done()
 	s.Close()
+	return 0
+}
+
+// serveBaselineHTTP is the baseline over HTTP interactions: net/http and
+// discordgo's signature check, the same fixed answers in the response.
+func serveBaselineHTTP(ctx context.Context, s *discordgo.Session, defs []*discordgo.ApplicationCommand, addr string, stderr io.Writer) int {
+	key, err := bot.ParsePublicKey(os.Getenv("DISCORD_PUBLIC_KEY"))
+	if err != nil {
+		fmt.Fprintln(stderr, "baseline:", err)
+		return 2
+	}
+	if _, err := bot.RegisterCommands(ctx, s, "", defs); err != nil {
+		fmt.Fprintln(stderr, "baseline:", err)
+		return 1
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /interactions", func(w http.ResponseWriter, r *http.Request) {
+		if !discordgo.VerifyInteraction(r, key) {
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		var i discordgo.InteractionCreate
+		if err := json.NewDecoder(r.Body).Decode(&i); err != nil || i.Interaction == nil {
+			http.Error(w, "not an interaction", http.StatusBadRequest)
+			return
+		}
+		var body []byte
+		if i.Type == discordgo.InteractionPing {
+			body = []byte(`{"type":1}`)
+		} else {
+			body, _ = json.Marshal(bot.Wire(baselineAnswer(&i)))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body)
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {})
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, "baseline:", err)
+		return 1
+	}
 	return 0
 }
 
@@ -112,6 +162,9 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 	where := "bot and load sharing the CPUs (fewer than 2, or no taskset)"
 	if spec.pin {
 		where = fmt.Sprintf("bot on CPU 0 (runtime defaults: GOMAXPROCS=1), sandbox and load on CPUs 1-%d", runtime.NumCPU()-1)
+	}
+	if spec.http {
+		where += "; both bots over HTTP interactions, through a load balancer"
 	}
 	fmt.Fprintf(stdout, "filmbot bench --baseline: %d interactions per phase, closed loop, %s\n", spec.n, where)
 	phase := func(r *rig, p closedLoop) *benchResult {

@@ -57,7 +57,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "filmbot bench: --n, --members and --servers (up to 1,000,000) are at least 1, --replicas 1 to 16, and no other arguments")
 		return 2
 	}
-	if spec.replicas > 1 && (!*httpToo || !postgres.IsURL(spec.db)) {
+	if spec.replicas > 1 && (!*httpToo || *baseline || !postgres.IsURL(spec.db)) {
 		fmt.Fprintln(stderr, "filmbot bench: --replicas needs --http and --db postgres://… (replicas share one database)")
 		return 2
 	}
@@ -75,6 +75,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer os.RemoveAll(dir)
 	if *baseline {
+		spec.http = *httpToo // both bots over HTTP interactions
 		spec.pin = *pin && pinSelf()
 		return runBaseline(ctx, spec, dir, stdout, stderr)
 	}

@@ -54,6 +54,11 @@ func TestBenchSmoke(t *testing.T) {
 		!strings.Contains(out.String(), "filmbot /review (rate: 64 members)") {
 		t.Errorf("--baseline: exit %d:\n%s%s", code, out.String(), errb.String())
 	}
+	out.Reset()
+	if code := runBench(context.Background(), []string{"--baseline", "--http", "--pin=false", "--n", "50", "--members", "4"}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "both bots over HTTP interactions") || !strings.Contains(out.String(), "baseline autocomplete") {
+		t.Errorf("--baseline --http: exit %d:\n%s%s", code, out.String(), errb.String())
+	}
 	// The same load over the gateway and over HTTP interactions, compared.
 	out.Reset()
 	code = runBench(context.Background(), []string{"--n", "200", "--rate", "0", "--members", "8", "--http"}, &out, &errb)
