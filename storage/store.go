@@ -11,7 +11,8 @@ import (
 // must pass storetest.Run, which pins what the comments here promise.
 type Store interface {
 	// Films lists the films visible in scope (the built-in catalog and
-	// the server's own), ordered by title, then year, then id.
+	// the server's own), ordered by title, then year, then id, as headers
+	// (Film.Header): what lists, the catalog index and imports need.
 	Films(ctx context.Context, scope Scope) ([]Film, error)
 	// Film returns film id if it is visible in scope, or ErrNotFound.
 	Film(ctx context.Context, scope Scope, id uint64) (Film, error)

@@ -13,12 +13,12 @@ import (
 	"github.com/filmbot/filmbot/storage"
 )
 
-// Films lists the films visible in scope: the built-in catalog and, for a
-// server, its own films; ordered by title then year.
+// Films lists the headers of the films visible in scope: the built-in
+// catalog and, for a server, its own films; ordered by title then year.
 func (db *DB) Films(_ context.Context, scope Scope) ([]Film, error) {
 	var films []Film
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
-		films = decodeVisible[Film](tx, bucketFilms, scope, db.onDamage)
+		films = decodeVisible[Film](tx, bucketHeaders, scope, db.onDamage)
 		return nil
 	})
 	storage.SortFilms(films)

@@ -258,11 +258,11 @@ func scanFilm(row pgx.Row) (storage.Film, error) {
 	return f, nil
 }
 
-// Films lists the films visible in scope.
+// Films lists the headers of the films visible in scope.
 func (db *DB) Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	rows, err := db.pool.Query(ctx, "SELECT record FROM films WHERE scope = ANY($1)", visible(scope))
+	rows, err := db.pool.Query(ctx, "SELECT record - $2::text[] FROM films WHERE scope = ANY($1)", visible(scope), storage.HeaderOmits)
 	if err != nil {
 		return nil, wrap(err)
 	}

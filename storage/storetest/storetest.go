@@ -40,9 +40,12 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		if err != nil || len(films) != 1 {
 			t.Fatalf("Films = %v, %v; want Anora alone", films, err)
 		}
-		f := films[0]
-		if f.Title != "Anora" || f.Year != 2024 || f.Runtime != 139 || len(f.Cast) != 9 || f.Directors[0] != "Sean Baker" {
-			t.Errorf("seed film = %+v", f)
+		f, err := db.Film(ctx, storage.BuiltIn, films[0].ID)
+		if err != nil || f.Title != "Anora" || f.Year != 2024 || f.Runtime != 139 || len(f.Cast) != 9 || f.Directors[0] != "Sean Baker" {
+			t.Errorf("seed film = %+v, %v", f, err)
+		}
+		if !reflect.DeepEqual(films[0], f.Header()) {
+			t.Errorf("Films gives %+v, want the header %+v", films[0], f.Header())
 		}
 		revs, err := db.Reviews(ctx, storage.BuiltIn, f.ID)
 		if err != nil || len(revs) != 1 {
