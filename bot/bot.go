@@ -415,11 +415,11 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 	}
 	if r.Type == discordgo.InteractionResponseChannelMessageWithSource && (i.Type != discordgo.InteractionApplicationCommand || (deferredPublic && private)) {
 		_, err = b.resp.FollowupMessageCreate(i.Interaction, false, &discordgo.WebhookParams{
-			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags,
+			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags, Files: d.Files,
 		})
 	} else {
 		_, err = b.resp.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
-			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions,
+			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions, Files: d.Files,
 		})
 	}
 	if err != nil {

@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -398,5 +401,42 @@ func TestAutocompleteWire(t *testing.T) {
 	b.Handle(i)
 	if r := only(t, rec); r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
 		t.Errorf("autocomplete during shutdown got %+v", r)
+	}
+}
+
+// A slow answer with files (the chart, an export) keeps them after the
+// deferral: the edit carries them, as multipart, to Discord.
+func TestDeferredAnswerKeepsFiles(t *testing.T) {
+	b, rec, _ := newBot(t, []Command{cmd("chart", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		time.Sleep(200 * time.Millisecond)
+		r := ok("the chart")
+		r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: strings.NewReader("png")}}
+		return r, nil
+	})}, nil)
+	b.Handle(slash("chart"))
+	if len(rec.edits) != 1 || len(rec.edits[0].Files) != 1 || rec.edits[0].Files[0].Name != "ratings.png" {
+		t.Fatalf("edit after the deferral: %+v", rec.edits)
+	}
+	// Through a session: the PATCH is multipart with payload_json.
+	var got struct {
+		ct   string
+		body string
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, _ := io.ReadAll(r.Body)
+		got.ct, got.body = r.Header.Get("Content-Type"), string(data)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"1"}`)
+	}))
+	defer srv.Close()
+	s, err := NewSession(Config{Token: "t", APIURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := "the chart"
+	_, err = SessionResponder{s}.InteractionResponseEdit(&discordgo.Interaction{AppID: "9", Token: "tok"}, &discordgo.WebhookEdit{Content: &content,
+		Files: []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: strings.NewReader("png")}}})
+	if err != nil || !strings.HasPrefix(got.ct, "multipart/form-data") || !strings.Contains(got.body, `name="payload_json"`) || !strings.Contains(got.body, `filename="ratings.png"`) {
+		t.Errorf("edit with a file: %v %q %q", err, got.ct, got.body)
 	}
 }

@@ -202,15 +202,12 @@ func bucket(kind, token string) string {
 // InteractionRespond sends the first answer to an interaction.
 func (r SessionResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error {
 	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
+	var v any = Wire(resp)
+	var files []*discordgo.File
 	if resp.Data != nil && len(resp.Data.Files) > 0 {
-		ct, body, err := discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
-		if err != nil {
-			return err
-		}
-		_, err = r.S.RequestRaw("POST", endpoint, ct, body, bucket("cb", i.Token), 0, opts...)
-		return err
+		v, files = resp, resp.Data.Files
 	}
-	_, err := r.S.RequestWithBucketID("POST", endpoint, Wire(resp), bucket("cb", i.Token), opts...)
+	_, err := r.request("POST", endpoint, v, files, bucket("cb", i.Token), opts...)
 	return err
 }
 
@@ -240,8 +237,21 @@ func Wire(resp *discordgo.InteractionResponse) any {
 // InteractionResponseEdit edits the original answer (after a deferral).
 func (r SessionResponder) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
 	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
-	body, err := r.S.RequestWithBucketID("PATCH", uri, e, bucket("edit", i.Token), opts...)
+	body, err := r.request("PATCH", uri, e, e.Files, bucket("edit", i.Token), opts...)
 	return decodeMessage(body, err)
+}
+
+// request sends v as JSON, or, with files, as multipart/form-data with
+// payload_json (a deferred answer that carries the chart or an export).
+func (r SessionResponder) request(method, uri string, v any, files []*discordgo.File, bucket string, opts ...discordgo.RequestOption) ([]byte, error) {
+	if len(files) == 0 {
+		return r.S.RequestWithBucketID(method, uri, v, bucket, opts...)
+	}
+	ct, body, err := discordgo.MultipartBodyWithJSON(v, files)
+	if err != nil {
+		return nil, err
+	}
+	return r.S.RequestRaw(method, uri, ct, body, bucket, 0, opts...)
 }
 
 // FollowupMessageCreate sends a further message for an interaction.
@@ -250,7 +260,7 @@ func (r SessionResponder) FollowupMessageCreate(i *discordgo.Interaction, wait b
 	if wait {
 		uri += "?wait=true"
 	}
-	body, err := r.S.RequestWithBucketID("POST", uri, p, bucket("follow", i.Token), opts...)
+	body, err := r.request("POST", uri, p, p.Files, bucket("follow", i.Token), opts...)
 	return decodeMessage(body, err)
 }
 

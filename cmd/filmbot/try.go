@@ -144,8 +144,19 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	b.Handle(&discordgo.InteractionCreate{Interaction: i})
 	var docs []any
 	for _, body := range rec.sent {
-		if r, ok := body.(*discordgo.InteractionResponse); ok && r.Data != nil && len(r.Data.Files) > 0 {
-			if err := saveFiles(*files, r.Data.Files, notes); err != nil {
+		var attached []*discordgo.File
+		switch v := body.(type) {
+		case *discordgo.InteractionResponse:
+			if v.Data != nil {
+				attached = v.Data.Files
+			}
+		case *discordgo.WebhookEdit: // a slow answer, after its deferral
+			attached = v.Files
+		case *discordgo.WebhookParams:
+			attached = v.Files
+		}
+		if len(attached) > 0 {
+			if err := saveFiles(*files, attached, notes); err != nil {
 				fmt.Fprintln(stderr, "filmbot try:", err)
 				return 1
 			}
