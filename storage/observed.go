@@ -164,6 +164,26 @@ func (o *observed) MostWanted(ctx context.Context, scope Scope) (out []Wanted, e
 	return o.s.MostWanted(ctx, scope)
 }
 
+func (o *observed) CreateNight(ctx context.Context, n Night) (out Night, err error) {
+	defer o.done("create_night", time.Now(), &err)
+	return o.s.CreateNight(ctx, n)
+}
+
+func (o *observed) Nights(ctx context.Context, scope Scope) (out []Night, err error) {
+	defer o.done("nights", time.Now(), &err)
+	return o.s.Nights(ctx, scope)
+}
+
+func (o *observed) ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) (out []Night, err error) {
+	defer o.done("claim_due_nights", time.Now(), &err)
+	return o.s.ClaimDueNights(ctx, now, owner, lease)
+}
+
+func (o *observed) SaveNight(ctx context.Context, n Night, owner string, release bool) (err error) {
+	defer o.done("save_night", time.Now(), &err)
+	return o.s.SaveNight(ctx, n, owner, release)
+}
+
 func (o *observed) PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (id uint64, err error) {
 	defer o.done("put_pending", time.Now(), &err)
 	return o.s.PutPending(ctx, scope, user, data, ttl)

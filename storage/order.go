@@ -91,3 +91,13 @@ func SortWanted(ws []Wanted) {
 		return cmp.Compare(a.Film, b.Film)
 	})
 }
+
+// SortNights orders movie nights newest first (then highest id).
+func SortNights(ns []Night) {
+	slices.SortStableFunc(ns, func(a, b Night) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ID, a.ID)
+	})
+}

@@ -72,7 +72,41 @@ var (
 type Settings struct {
 	ReviewsChannel string `json:"reviews_channel,omitempty"` // where new reviews are announced
 	ModRole        string `json:"mod_role,omitempty"`        // a role whose members are moderators
+	HostRole       string `json:"host_role,omitempty"`       // a role whose members may host movie nights
+	Timezone       string `json:"timezone,omitempty"`        // IANA name; empty is UTC
 }
+
+// Night is a movie night: a poll among candidates, then a screening, a
+// rating prompt and a verdict, each step at a stored time.
+type Night struct {
+	ID         uint64    `json:"id"`
+	Scope      Scope     `json:"scope"`
+	Host       uint64    `json:"host"`
+	Channel    string    `json:"channel"`            // where the poll and the posts go
+	Candidates []uint64  `json:"candidates"`         // film ids, the poll's answers in order
+	Poll       string    `json:"poll,omitempty"`     // the poll's message id
+	Closes     time.Time `json:"closes"`             // the poll's end
+	Starts     time.Time `json:"starts"`             // the screening
+	Ends       time.Time `json:"ends"`               // the screening's end
+	Where      string    `json:"where,omitempty"`    // a voice or stage channel, or ""
+	Location   string    `json:"location,omitempty"` // else a place, for the event
+	// Step is what comes next: close, end, verdict; done and canceled end
+	// the night.
+	Step   string    `json:"step"`
+	NextAt time.Time `json:"next_at"`
+	// What the steps did, so that a step retried does not post twice.
+	Winner     uint64    `json:"winner,omitempty"`
+	WinnerNote string    `json:"winner_note,omitempty"`
+	Announce   string    `json:"announce,omitempty"`
+	Event      string    `json:"event,omitempty"`
+	EventNote  string    `json:"event_note,omitempty"`
+	Prompt     string    `json:"prompt,omitempty"`
+	Verdict    string    `json:"verdict,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Open reports whether the night has steps left.
+func (n Night) Open() bool { return n.Step != "done" && n.Step != "canceled" }
 
 // Film is a film in a catalog, with its credits.
 type Film struct {

@@ -95,6 +95,22 @@ type Store interface {
 	// members list each, most first (then lowest film id).
 	MostWanted(ctx context.Context, scope Scope) ([]Wanted, error)
 
+	// CreateNight stores a new movie night (its ID and CreatedAt set);
+	// ErrExists, with the open one, while scope has a night not yet done
+	// or canceled.
+	CreateNight(ctx context.Context, n Night) (Night, error)
+	// Nights lists scope's movie nights, newest first.
+	Nights(ctx context.Context, scope Scope) ([]Night, error)
+	// ClaimDueNights returns the open nights whose next step is due at
+	// now, leasing each to owner for lease: a night leased to another
+	// owner is not returned until its lease ends, so that of several
+	// processes exactly one runs a step.
+	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]Night, error)
+	// SaveNight stores n (what a step did, its next step) and, with
+	// release, ends owner's lease. ErrNotFound for a night not stored;
+	// ErrLocked when another owner holds its lease.
+	SaveNight(ctx context.Context, n Night, owner string, release bool) error
+
 	// PutPending keeps data for user in scope for ttl (a step a member has
 	// yet to confirm) and returns its id; TakePending returns and removes
 	// it, or ErrNotFound when it is gone, expired or another member's.

@@ -31,6 +31,7 @@ var (
 	bucketHeaders   = []byte("film_headers") // scope|film → Film.Header()
 	bucketPending   = []byte("pending")      // scope|user|id → expiry, data
 	bucketWatch     = []byte("watchlists")   // scope|user|film → added at
+	bucketNights    = []byte("nights")       // scope|id → movie night and its lease
 	bucketReviews   = []byte("reviews")      // scope|film|review → Review
 	bucketReviewIDs = []byte("review_ids")   // review → scope|film
 
@@ -39,7 +40,7 @@ var (
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")

@@ -256,6 +256,57 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("another server's list: %+v", ws)
 		}
 	})
+	t.Run("Nights", func(t *testing.T) {
+		now := clock()
+		db := open(t, func() time.Time { return now })
+		g := storage.Scope(111)
+		n, err := db.CreateNight(ctx, storage.Night{Scope: g, Host: 7, Channel: "c", Candidates: []uint64{1}, Step: "close", NextAt: now.Add(time.Hour),
+			Closes: now.Add(time.Hour), Starts: now.Add(3 * time.Hour)})
+		if err != nil || n.ID == 0 || !n.CreatedAt.Equal(now) {
+			t.Fatalf("create: %+v %v", n, err)
+		}
+		if o, err := db.CreateNight(ctx, storage.Night{Scope: g, Step: "close"}); !errors.Is(err, storage.ErrExists) || o.ID != n.ID {
+			t.Errorf("a second open night: %+v %v", o, err)
+		}
+		if _, err := db.CreateNight(ctx, storage.Night{Scope: 222, Step: "close", NextAt: now.Add(time.Hour)}); err != nil {
+			t.Errorf("another server's night: %v", err)
+		}
+		if due, _ := db.ClaimDueNights(ctx, now, "a", time.Minute); len(due) != 0 {
+			t.Errorf("claimed before it was due: %+v", due)
+		}
+		at := now.Add(time.Hour)
+		due, err := db.ClaimDueNights(ctx, at, "a", time.Minute)
+		if err != nil || len(due) != 2 {
+			t.Fatalf("due: %+v %v", due, err)
+		}
+		if other, _ := db.ClaimDueNights(ctx, at, "b", time.Minute); len(other) != 0 {
+			t.Errorf("claimed by two owners: %+v", other)
+		}
+		n.Winner, n.Step, n.NextAt = 1, "end", at.Add(2*time.Hour)
+		if err := db.SaveNight(ctx, n, "b", true); !errors.Is(err, storage.ErrLocked) {
+			t.Errorf("saved by another owner during the lease: %v", err)
+		}
+		if err := db.SaveNight(ctx, n, "a", true); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := db.ClaimDueNights(ctx, at.Add(2*time.Minute), "b", time.Minute); len(again) != 1 || again[0].Scope != 222 {
+			t.Errorf("after the save (next step later) and the other's lease ended: %+v", again)
+		}
+		ns, _ := db.Nights(ctx, g)
+		if len(ns) != 1 || ns[0].Winner != 1 || ns[0].Step != "end" {
+			t.Errorf("nights: %+v", ns)
+		}
+		n.Step = "canceled"
+		if err := db.SaveNight(ctx, n, "", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateNight(ctx, storage.Night{Scope: g, Step: "close", NextAt: at}); err != nil {
+			t.Errorf("a new night after the last was canceled: %v", err)
+		}
+		if err := db.SaveNight(ctx, storage.Night{ID: 999, Scope: g}, "a", true); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an unknown night: %v", err)
+		}
+	})
 	t.Run("Pending", func(t *testing.T) {
 		now := clock()
 		db := open(t, func() time.Time { return now })

@@ -1,0 +1,122 @@
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// A movie night lives under scope|id, with its lease beside it.
+type nightRec struct {
+	storage.Night
+	LeaseOwner string    `json:"lease_owner,omitempty"`
+	LeaseUntil time.Time `json:"lease_until,omitempty"`
+}
+
+func getNight(b *bbolt.Bucket, k []byte) (nightRec, error) {
+	var r nightRec
+	v := b.Get(k)
+	if v == nil {
+		return r, fmt.Errorf("night: %w", ErrNotFound)
+	}
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, damaged(bucketNights, k, "%v", err)
+	}
+	return r, nil
+}
+
+// CreateNight stores a new night, refusing a second open one in a scope.
+func (db *DB) CreateNight(_ context.Context, n storage.Night) (storage.Night, error) {
+	err := db.writer.do(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketNights)
+		for _, v := range withPrefix(b, key(uint64(n.Scope))) {
+			var o nightRec
+			if json.Unmarshal(v, &o) == nil && o.Open() {
+				n = o.Night
+				return fmt.Errorf("night %d: %w", o.ID, ErrExists)
+			}
+		}
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		n.ID, n.CreatedAt = id, db.now()
+		return putJSON(b, key(uint64(n.Scope), id), nightRec{Night: n})
+	})
+	return n, err
+}
+
+// Nights lists scope's nights, newest first.
+func (db *DB) Nights(_ context.Context, scope Scope) ([]storage.Night, error) {
+	var out []storage.Night
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		for k, v := range withPrefix(tx.Bucket(bucketNights), key(uint64(scope))) {
+			var r nightRec
+			if err := json.Unmarshal(v, &r); err != nil {
+				db.onDamage(damaged(bucketNights, k, "%v", err))
+				continue
+			}
+			out = append(out, r.Night)
+		}
+		return nil
+	})
+	storage.SortNights(out)
+	return out, err
+}
+
+// ClaimDueNights leases the open nights whose next step is due.
+func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error) {
+	var out []storage.Night
+	err := db.writer.do(func(tx *bbolt.Tx) error {
+		out = nil
+		b := tx.Bucket(bucketNights)
+		type claim struct {
+			k []byte
+			r nightRec
+		}
+		var due []claim
+		for k, v := range withPrefix(b, nil) {
+			var r nightRec
+			if json.Unmarshal(v, &r) != nil || !r.Open() || r.NextAt.After(now) {
+				continue
+			}
+			if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(now) {
+				continue
+			}
+			due = append(due, claim{append([]byte(nil), k...), r})
+		}
+		for _, c := range due {
+			c.r.LeaseOwner, c.r.LeaseUntil = owner, now.Add(lease)
+			if err := putJSON(b, c.k, c.r); err != nil {
+				return err
+			}
+			out = append(out, c.r.Night)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SaveNight stores n, ending owner's lease with release.
+func (db *DB) SaveNight(_ context.Context, n storage.Night, owner string, release bool) error {
+	return db.writer.do(func(tx *bbolt.Tx) error {
+		b, k := tx.Bucket(bucketNights), key(uint64(n.Scope), n.ID)
+		r, err := getNight(b, k)
+		if err != nil {
+			return err
+		}
+		if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(db.now()) {
+			return fmt.Errorf("night %d is being run by %s: %w", n.ID, r.LeaseOwner, ErrLocked)
+		}
+		r.Night = n
+		if release {
+			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
+		}
+		return putJSON(b, k, r)
+	})
+}
