@@ -496,3 +496,120 @@ func (p SessionPoster) StartThread(ctx context.Context, channelID, messageID, na
 	}
 	return ch.ID, nil
 }
+
+// Forbidden is an error Discord answered with 403 Missing Permissions; its
+// Forbidden method lets the commands tell the host, without importing bot.
+type Forbidden struct{ Err error }
+
+func (f *Forbidden) Error() string {
+	return "Discord refused: the bot lacks a permission (" + f.Err.Error() + ")"
+}
+func (f *Forbidden) Unwrap() error   { return f.Err }
+func (f *Forbidden) Forbidden() bool { return true }
+
+func forbidden(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusForbidden {
+		return &Forbidden{err}
+	}
+	return err
+}
+
+// PostPoll posts a poll (answers in order, hours long) in a channel of
+// guildID, with content above it, mentioning no one.
+func (p SessionPoster) PostPoll(ctx context.Context, guildID, channelID, content, question string, answers []string, hours int) (string, error) {
+	ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	if ch.GuildID != guildID {
+		return "", fmt.Errorf("channel %s is not in this server", channelID)
+	}
+	poll := &discordgo.Poll{Question: discordgo.PollMedia{Text: question}, Duration: hours, LayoutType: discordgo.PollLayoutTypeDefault}
+	for _, a := range answers {
+		poll.Answers = append(poll.Answers, discordgo.PollAnswer{Media: &discordgo.PollMedia{Text: a}})
+	}
+	m, err := p.S.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: content, Poll: poll,
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", forbidden(err)
+	}
+	return m.ID, nil
+}
+
+// EndPoll ends a poll (one already ended is read as it is) and returns
+// the votes per answer, in the answers' order.
+func (p SessionPoster) EndPoll(ctx context.Context, channelID, messageID string) ([]int, error) {
+	m, err := p.S.PollExpire(channelID, messageID)
+	if err != nil {
+		if m, err = p.S.ChannelMessage(channelID, messageID, discordgo.WithContext(ctx)); err != nil {
+			return nil, err
+		}
+	}
+	if m.Poll == nil {
+		return nil, fmt.Errorf("message %s has no poll", messageID)
+	}
+	counts := make([]int, len(m.Poll.Answers))
+	if m.Poll.Results != nil {
+		for _, c := range m.Poll.Results.AnswerCounts {
+			if c.ID >= 1 && c.ID <= len(counts) {
+				counts[c.ID-1] = c.Count
+			}
+		}
+	}
+	return counts, nil
+}
+
+// CreateEvent creates a guild scheduled event: in a voice or stage
+// channel when channelID is set, else at location (an external event,
+// which needs its end).
+func (p SessionPoster) CreateEvent(ctx context.Context, guildID, name, description, channelID, location string, start, end time.Time) (string, error) {
+	params := &discordgo.GuildScheduledEventParams{Name: name, Description: description, ScheduledStartTime: &start,
+		PrivacyLevel: discordgo.GuildScheduledEventPrivacyLevelGuildOnly}
+	if channelID != "" {
+		ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
+		if err != nil {
+			return "", err
+		}
+		params.ChannelID, params.EntityType = channelID, discordgo.GuildScheduledEventEntityTypeVoice
+		if ch.Type == discordgo.ChannelTypeGuildStageVoice {
+			params.EntityType = discordgo.GuildScheduledEventEntityTypeStageInstance
+		}
+	} else {
+		params.EntityType, params.ScheduledEndTime = discordgo.GuildScheduledEventEntityTypeExternal, &end
+		params.EntityMetadata = &discordgo.GuildScheduledEventEntityMetadata{Location: location}
+	}
+	e, err := p.S.GuildScheduledEventCreate(guildID, params, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", forbidden(err)
+	}
+	return e.ID, nil
+}
+
+// DeleteEvent deletes a guild scheduled event; one already gone is fine.
+func (p SessionPoster) DeleteEvent(ctx context.Context, guildID, eventID string) error {
+	err := p.S.GuildScheduledEventDelete(guildID, eventID, discordgo.WithContext(ctx))
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusNotFound {
+		return nil
+	}
+	return forbidden(err)
+}
+
+// PostCard posts content, an embed and components in a channel of
+// guildID, mentioning no one.
+func (p SessionPoster) PostCard(ctx context.Context, guildID, channelID, content string, embed *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+	ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", err
+	}
+	if ch.GuildID != guildID {
+		return "", fmt.Errorf("channel %s is not in this server", channelID)
+	}
+	m, err := p.S.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: content, Embeds: []*discordgo.MessageEmbed{embed}, Components: rows,
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", forbidden(err)
+	}
+	return m.ID, nil
+}

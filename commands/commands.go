@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -29,6 +30,10 @@ type Store interface {
 	CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error)
 	ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
 	Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error)
+	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
+	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
+	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)
+	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) error
 	Raters
 	Moderators
 }
@@ -66,11 +71,14 @@ type Set struct {
 	fetch   Fetcher
 	catalog *catalog
 	rand    func(n int) int
+	screen  Screener         // movie nights on Discord; nil: none
+	owner   string           // this process, for steps' leases
+	now     func() time.Time // movie nights' clock
 }
 
 // New returns the commands reading and writing store.
 func New(store Store) *Set {
-	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN}
+	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN, now: time.Now, owner: "filmbot"}
 }
 
 // WithPoster sets how new reviews are announced in channels.
@@ -106,6 +114,7 @@ func (s *Set) Commands() []Command {
 		{Def: settingsDef, Run: s.settings, Private: true},
 		{Def: compareDef, Run: s.compare},
 		{Def: watchlistDef, Run: s.watchlist, Autocomplete: s.filmAutocomplete},
+		{Def: movienightDef, Run: s.movienight, Private: true},
 		{Def: importDef, Run: s.importLetterboxd, Private: true},
 		{Def: exportDef, Run: s.exportLetterboxd, Private: true},
 		{Def: helpDef, Run: s.help, Private: true},

@@ -110,6 +110,12 @@ var (
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "mod-role", Description: "A role whose members may use /manage (leave out to clear)", Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "The role"},
 			}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "host-role", Description: "A role whose members may host movie nights (leave out to clear)", Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "The role"},
+			}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "timezone", Description: "The time zone movie-night times are typed in", Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "zone", Description: "Like Europe/Paris or America/New_York (leave out: UTC)", MaxLength: 64},
+			}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "show", Description: "Show this server's settings"},
 		},
 	}
@@ -833,6 +839,25 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 			return nil, userErr("@everyone cannot be the moderator role: every member would be a moderator. Choose a role that only moderators have.")
 		}
 		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ModRole = role })
+	case "host-role":
+		role := ""
+		if o, ok := opts["role"]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
+			role, _ = o.Value.(string)
+		}
+		if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
+			return nil, userErr("That is not a role.")
+		}
+		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.HostRole = role })
+	case "timezone":
+		zone := strings.TrimSpace(str(opts, "zone"))
+		if zone != "" {
+			loc, lerr := time.LoadLocation(zone)
+			if lerr != nil || strings.EqualFold(zone, "local") {
+				return nil, userErr("%q is not a time zone I know: use a name like Europe/Paris, America/New_York or Asia/Tokyo.", clip(zone, 64))
+			}
+			zone = loc.String()
+		}
+		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.Timezone = zone })
 	case "show":
 		set, err = s.mods.Settings(ctx, scope)
 	default:
@@ -848,7 +873,14 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 	if set.ModRole != "" {
 		role = "<@&" + set.ModRole + ">"
 	}
-	return Reply(fmt.Sprintf("New reviews are announced: %s\nModerator role: %s", channel, role)), nil
+	host, zone := "none (hosts are moderators)", "UTC"
+	if set.HostRole != "" {
+		host = "<@&" + set.HostRole + "> (and moderators)"
+	}
+	if set.Timezone != "" {
+		zone = set.Timezone
+	}
+	return Reply(fmt.Sprintf("New reviews are announced: %s\nModerator role: %s\nMovie-night host role: %s\nTime zone: %s", channel, role, host, zone)), nil
 }
 
 // channelOption reads a channel option: a text channel of this server.

@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
+	_ "time/tzdata" // time zones for /settings timezone on machines without them
 
 	"github.com/joho/godotenv"
 
@@ -333,7 +335,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 2
 	}
 	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
-		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache)
+		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache).
+		WithScreener(bot.SessionPoster{S: s}, bcfg.Owner)
+	stopNights := runNights(ctx, set, log)
+	defer stopNights()
 	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log, Observe: func(o bot.Outcome) {
 		m.Interaction(o.Route, o.Kind, o.Result, o.Deferred, o.Late, o.FirstAnswer)
 	}})
@@ -368,6 +373,33 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 1
 	}
 	return 0
+}
+
+// nightsEvery is how often the movie nights' due steps are looked for.
+const nightsEvery = 5 * time.Second
+
+// runNights runs the movie nights' due steps now and every nightsEvery
+// until ctx ends or the returned func is called, which waits for the loop
+// to end (a night whose step fell due while no bot ran is run at start).
+func runNights(ctx context.Context, set *commands.Set, log *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if n, err := set.RunDueNights(ctx); err != nil {
+				log.Error("movie night step failed; it is retried", "err", err)
+			} else if n > 0 {
+				log.Info("movie night steps run", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(nightsEvery):
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // botCommands hands the command set to the bot's routing table. commands

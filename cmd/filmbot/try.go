@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -76,7 +78,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	// command as Discord's CDN would serve an upload.
 	uploads := map[string][]byte{}
 	fetch := bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)
-	set := commands.New(db).WithPoster(printPoster{notes}).
+	set := commands.New(db).WithPoster(printPoster{notes}).WithScreener(printPoster{notes}, "try").
 		WithFetcher(func(ctx context.Context, url string, max int64) ([]byte, error) {
 			if b, ok := uploads[url]; ok {
 				return b[:min(int64(len(b)), max+1)], nil
@@ -319,4 +321,32 @@ func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordg
 func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *discordgo.WebhookParams, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.add(p)
 	return &discordgo.Message{}, nil
+}
+
+func (p printPoster) PostPoll(_ context.Context, _, channel, content, question string, answers []string, hours int) (string, error) {
+	fmt.Fprintf(p.w, "(poll posted in channel %s for %d hours:)\n%s\n%s\n", channel, hours, content, question)
+	for k, a := range answers {
+		fmt.Fprintf(p.w, "  %d. %s\n", k+1, a)
+	}
+	return "3", nil
+}
+
+func (p printPoster) EndPoll(_ context.Context, _, _ string) ([]int, error) {
+	return nil, errors.New("filmbot try runs no movie night's later steps")
+}
+
+func (p printPoster) CreateEvent(_ context.Context, _, name, _, _, _ string, start, _ time.Time) (string, error) {
+	fmt.Fprintf(p.w, "(event created: %s, %s)\n", name, start.Format(time.RFC3339))
+	return "4", nil
+}
+
+func (p printPoster) DeleteEvent(_ context.Context, _, id string) error {
+	fmt.Fprintf(p.w, "(event %s deleted)\n", id)
+	return nil
+}
+
+func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+	fmt.Fprintf(p.w, "(posted in channel %s:)\n%s", channel, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: content, Embeds: []*discordgo.MessageEmbed{e}, Components: rows}}))
+	return "5", nil
 }

@@ -1,0 +1,185 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+type forbiddenErr struct{}
+
+func (forbiddenErr) Error() string   { return "403" }
+func (forbiddenErr) Forbidden() bool { return true }
+
+// fakeScreen records what movie nights post; votes is the poll's result.
+type fakeScreen struct {
+	polls, cards, events []string
+	deleted              []string
+	votes                []int
+	hours                int
+	noEvents             bool
+	failPoll             error
+}
+
+func (f *fakeScreen) PostPoll(_ context.Context, _, channel, content, question string, answers []string, hours int) (string, error) {
+	if f.failPoll != nil {
+		return "", f.failPoll
+	}
+	f.hours = hours
+	f.polls = append(f.polls, content+"\n"+question+"\n"+strings.Join(answers, "|"))
+	return "poll1", nil
+}
+func (f *fakeScreen) EndPoll(context.Context, string, string) ([]int, error) { return f.votes, nil }
+func (f *fakeScreen) CreateEvent(_ context.Context, _, name, _, where, location string, start, end time.Time) (string, error) {
+	if f.noEvents {
+		return "", forbiddenErr{}
+	}
+	f.events = append(f.events, name+" @"+where+location+" "+start.UTC().Format(time.RFC3339)+"→"+end.UTC().Format(time.RFC3339))
+	return "ev1", nil
+}
+func (f *fakeScreen) DeleteEvent(_ context.Context, _, id string) error {
+	f.deleted = append(f.deleted, id)
+	return nil
+}
+func (f *fakeScreen) PostCard(_ context.Context, _, _, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+	f.cards = append(f.cards, content+"|"+e.Title+"|"+e.Description)
+	return "card", nil
+}
+
+func nightCmd(sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.InteractionCreate {
+	return mod(slash(guildA, "movienight", &discordgo.ApplicationCommandInteractionDataOption{Name: sub, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}))
+}
+
+// A whole night with a fake clock: plan (a poll of the given films), the
+// poll closes (winner by votes, a tie broken by watchlists), an event, the
+// rating prompt at the end, the verdict a day later; a restart between
+// steps loses nothing.
+func TestMovieNight(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC) // a Friday
+	screen := &fakeScreen{votes: []int{2, 2, 0}}
+	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower)
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Red Rocket", Year: 2021}, strings.ToLower)
+	e.db.WatchlistAdd(ctx, 111, 5, tang.ID) // breaks the Anora–Tangerine tie
+	e.db.UpdateSettings(ctx, 111, func(s *storage.Settings) { s.Timezone = "Europe/Paris" })
+
+	r := e.run(nightCmd("plan", opt("starts", "friday 21:00"), opt("closes", "19:30"), opt("candidates", "anora, tangerine, red rocket")))
+	if !strings.Contains(r.Data.Content, "Planned") || len(screen.polls) != 1 || !strings.Contains(screen.polls[0], "Anora (2024)|Tangerine (2015)|Red Rocket (2021)") {
+		t.Fatalf("plan: %q %v", r.Data.Content, screen.polls)
+	}
+	if screen.hours != 2 { // 17:00 UTC to 19:30 Paris (18:30 UTC), whole hours
+		t.Errorf("poll of %d hours", screen.hours)
+	}
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("plan", opt("starts", "saturday 21:00"), opt("candidates", "anora, tangerine"))); !strings.Contains(msg, "already planned") {
+		t.Errorf("a second night: %q", msg)
+	}
+	if n, _ := e.set.RunDueNights(ctx); n != 0 {
+		t.Errorf("%d steps ran before the poll closed", n)
+	}
+	now = now.Add(2 * time.Hour)
+	// Restart: a new command set over the same store runs the due step.
+	again := New(e.db).WithScreener(screen, "p2").WithClock(func() time.Time { return now })
+	if n, err := again.RunDueNights(ctx); n != 1 || err != nil {
+		t.Fatalf("close: %d %v", n, err)
+	}
+	if len(screen.cards) != 1 || !strings.Contains(screen.cards[0], "Tonight's film: Tangerine (2015)") || !strings.Contains(screen.cards[0], "broken by watchlists") {
+		t.Errorf("announcement: %v", screen.cards)
+	}
+	if len(screen.events) != 1 || !strings.Contains(screen.events[0], "Movie night: Tangerine (2015)") || !strings.HasSuffix(screen.events[0], "2026-11-27T20:00:00Z→2026-11-27T21:43:00Z") {
+		t.Errorf("event: %v", screen.events)
+	}
+	now = now.Add(3 * time.Hour) // past the end (start + runtime + 15 min)
+	if n, _ := again.RunDueNights(ctx); n != 1 || len(screen.cards) != 2 || !strings.Contains(screen.cards[1], "how was it") {
+		t.Fatalf("rating prompt: %d %v", n, screen.cards)
+	}
+	e.db.ImportRatings(ctx, 111, 7, []storage.Rating{{Film: tang.ID, Score: 8, At: now}}) // rated after the screening
+	e.db.ImportRatings(ctx, 111, 8, []storage.Rating{{Film: tang.ID, Score: 6, At: now}})
+	e.db.ImportRatings(ctx, 111, 9, []storage.Rating{{Film: tang.ID, Score: 1, At: now.Add(-30 * 24 * time.Hour)}}) // long before: not the night's
+	now = now.Add(25 * time.Hour)
+	if n, _ := again.RunDueNights(ctx); n != 1 || len(screen.cards) != 3 || !strings.Contains(screen.cards[2], "2 ratings since the screening: average **7.0**/10") {
+		t.Fatalf("verdict: %v", screen.cards)
+	}
+	if n, _ := again.RunDueNights(ctx); n != 0 {
+		t.Errorf("a done night ran again")
+	}
+	h := embed(e.run(nightCmd("history")))
+	if !strings.Contains(h.Description, "**Tangerine (2015)** — 2 ratings") {
+		t.Errorf("history: %q", h.Description)
+	}
+	// The next night may be planned; the defaults pick the most wanted.
+	e.db.WatchlistAdd(ctx, 111, 5, 1)
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("plan", opt("starts", "in 2 days"))); !strings.Contains(msg, "at least 2 films") {
+		t.Errorf("too few wanted films (Tangerine was screened): %q", msg)
+	}
+}
+
+// Planning refuses what Discord or the calendar would, and cancel undoes a
+// night: its poll and its event; the bot lacking Create Events is said.
+func TestMovieNightBadInputAndCancel(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
+	screen := &fakeScreen{votes: []int{0, 1}, noEvents: true}
+	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	for k := 1; k <= 9; k++ {
+		e.db.CreateFilm(ctx, 111, storage.Film{Title: "F" + string(rune('0'+k)), Year: 2000}, strings.ToLower)
+	}
+	for what, c := range map[string]struct {
+		opts []*discordgo.ApplicationCommandInteractionDataOption
+		want string
+	}{
+		"past":          {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "2026-11-01 20:00"), opt("candidates", "anora, tangerine")}, "future"},
+		"close late":    {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "today 20:00"), opt("closes", "today 21:00"), opt("candidates", "anora, tangerine")}, "close before"},
+		"too far":       {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 400 days"), opt("candidates", "anora, tangerine")}, "a year"},
+		"unreadable":    {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "soonish"), opt("candidates", "anora, tangerine")}, "not a time"},
+		"unknown film":  {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 2 days"), opt("candidates", "anora, nosuch")}, "No film called"},
+		"twice":         {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 2 days"), opt("candidates", "anora, Anora")}, "twice"},
+		"one candidate": {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 2 days"), opt("candidates", "anora")}, "at least 2"},
+		"eleven":        {[]*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 2 days"), opt("candidates", "anora, tangerine, F1, F2, F3, F4, F5, F6, F7, F8, F9")}, "at most 10"},
+	} {
+		if msg := e.userError(e.cmds["movienight"].Run, nightCmd("plan", c.opts...)); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q, want %q", what, msg, c.want)
+		}
+	}
+	if ns, _ := e.db.Nights(ctx, 111); len(ns) != 0 {
+		t.Fatalf("a refused plan left a night: %+v", ns)
+	}
+	member := slash(guildA, "movienight", &discordgo.ApplicationCommandInteractionDataOption{Name: "plan", Type: discordgo.ApplicationCommandOptionSubCommand,
+		Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 2 days"), opt("candidates", "anora, tangerine")}})
+	if msg := e.userError(e.cmds["movienight"].Run, member); !strings.Contains(msg, "Only hosts") {
+		t.Errorf("a member: %q", msg)
+	}
+	e.db.UpdateSettings(ctx, 111, func(s *storage.Settings) { s.HostRole = "77" })
+	member.Member.Roles = []string{"77"}
+	if r := e.run(member); !strings.Contains(r.Data.Content, "Planned") {
+		t.Fatalf("a member with the host role: %q", r.Data.Content)
+	}
+	now = now.Add(25 * time.Hour)
+	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil {
+		t.Fatal(n, err)
+	}
+	if len(screen.cards) != 2 || !strings.Contains(screen.cards[1], "Create Events") {
+		t.Errorf("no event without the permission, and the host told: %v", screen.cards)
+	}
+	if r := e.run(nightCmd("cancel")); !strings.Contains(r.Data.Content, "canceled") {
+		t.Errorf("cancel: %q", r.Data.Content)
+	}
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("cancel")); !strings.Contains(msg, "No movie night") {
+		t.Errorf("cancel twice: %q", msg)
+	}
+	screen.failPoll = forbiddenErr{}
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("plan", opt("starts", "in 2 days"), opt("candidates", "anora, tangerine"))); !strings.Contains(msg, "Send Polls") {
+		t.Errorf("no Send Polls: %q", msg)
+	}
+	if ns, _ := e.db.Nights(ctx, 111); len(ns) != 2 || ns[0].Open() {
+		t.Errorf("a night whose poll failed stays open: %+v", ns)
+	}
+}
