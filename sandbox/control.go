@@ -23,7 +23,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, 200, map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
 			"bot":    map[string]string{"id": s.BotID, "name": s.BotName},
-			"guilds": s.opts.Guilds, "members": members, "threads": orEmpty(s.Threads()), "connected": s.Connected()})
+			"guilds": s.opts.Guilds, "members": members, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()})
 	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}
@@ -129,7 +129,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			writeJSON(w, 400, map[string]any{"error": err.Error()})
 			return
 		}
-		w.WriteHeader(http.StatusNoContent)
+		writeJSON(w, 200, map[string]any{"voted": req.Answers})
 	})
 	mux.HandleFunc("POST /_sandbox/drop", func(w http.ResponseWriter, r *http.Request) {
 		s.DropConnection()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -52,6 +53,20 @@ func (s *Server) Events(guild string) []Event {
 		}
 	}
 	slices.SortFunc(out, func(a, b Event) int { return a.Start.Compare(b.Start) })
+	return out
+}
+
+// eventsJSON lists every server's events as Discord shows them.
+func (s *Server) eventsJSON() []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []map[string]any{}
+	for _, e := range s.events {
+		out = append(out, e.wire())
+	}
+	slices.SortFunc(out, func(a, b map[string]any) int {
+		return strings.Compare(a["scheduled_start_time"].(string), b["scheduled_start_time"].(string))
+	})
 	return out
 }
 

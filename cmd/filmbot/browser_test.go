@@ -160,6 +160,20 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages", "New review by"),
 		waitText("#messages", "Thread: Anora (2024)"),
 		shot("announced"),
+
+		// A movie night: a second film, a poll members vote in.
+		send("/manage film add"),
+		chromedp.WaitVisible(chromedp.ID("modal-form")),
+		chromedp.SendKeys(chromedp.ID("f-title"), "Tangerine"),
+		chromedp.SendKeys(chromedp.ID("f-year"), "2015"),
+		chromedp.Click(chromedp.ID("modal-submit")),
+		waitText("#messages", "Added Tangerine (2015)"),
+		send(`/movienight plan starts:"in 2 days" candidates:"anora, tangerine"`),
+		waitText("#messages .poll", "Tangerine (2015)"),
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .vote')].slice(-1)[0]`)),
+		waitText("#messages .poll", "1 vote"),
+		shot("poll"),
+		js(`if (!document.getElementById('note').hidden && /Not counted/.test(document.getElementById('note').innerText)) throw new Error('vote reported as failed: ' + document.getElementById('note').innerText)`),
 	)
 	if err != nil {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('palette').outerHTML + ' | input=' + document.getElementById('input').value`))

@@ -85,6 +85,22 @@ function renderComponents(msg) {
   return h;
 }
 
+// renderPoll draws a native poll: its answers with their votes; clicking
+// one votes (again, to change it) until it closes.
+function renderPoll(m) {
+  const p = m.poll;
+  const counts = {};
+  for (const c of (p.results && p.results.answer_counts) || []) counts[c.id] = c.count;
+  const closed = p.results && p.results.is_finalized;
+  let h = `<div class="poll"><div class="question">📊 ${esc(p.question.text)}</div>`;
+  for (const a of p.answers || []) {
+    const n = counts[a.answer_id] || 0;
+    h += `<button class="vote" data-msg="${m.id}" data-answer="${a.answer_id}" ${closed ? 'disabled' : ''}>${esc(a.poll_media.text)} <span class="votes">${n} vote${n === 1 ? '' : 's'}</span></button>`;
+  }
+  const when = new Date(p.expiry).toLocaleString();
+  return h + `<div class="footer">${closed ? 'Poll closed' : 'Closes ' + esc(when)}</div></div>`;
+}
+
 function renderMessage(m) {
   let h = `<div class="msg" data-id="${m.id}"><div class="avatar">fb</div><div class="body">`;
   if (m.invocation) h += `<div class="invocation">↳ ${esc(m.invocation)}</div>`;
@@ -92,6 +108,7 @@ function renderMessage(m) {
   if (m.thinking) h += '<div class="thinking">filmbot is thinking…</div>';
   if (m.content) h += `<div class="content">${md(m.content)}</div>`;
   for (const e of m.embeds || []) h += renderEmbed(e, m);
+  if (m.poll) h += renderPoll(m);
   h += renderComponents(m);
   if (m.thread_id) h += `<div class="thread-link" data-thread="${m.thread_id}">🧵 Thread: ${esc(nameOfChannel(m.thread_id))}</div>`;
   if (m.flags & 64) h += '<div class="ephemeral-note">👁 Only you can see this</div>';
@@ -112,6 +129,8 @@ async function refresh() {
     ]);
     if (view !== state.view) return;
     state.info.threads = info.threads;
+    const evs = (info.events || []).filter((e) => e.guild_id === state.member.guild_id);
+    $('events').innerHTML = evs.length ? evs.map((e) => `<li>📅 ${esc(e.name)}<br><span>${esc(new Date(e.scheduled_start_time).toLocaleString())} · ${['', 'scheduled', 'live', 'ended', 'canceled'][e.status] || ''}</span></li>`).join('') : '<li class="none">No event scheduled.</li>';
     const html = msgs.map(renderMessage).join('');
     if (html !== lastRender) {
       const box = $('messages');
@@ -439,6 +458,12 @@ $('palette').addEventListener('click', (ev) => { const it = ev.target.closest('.
 $('messages').addEventListener('click', (ev) => {
   const sp = ev.target.closest('.spoiler');
   if (sp) { sp.classList.add('revealed'); return; }
+  const v = ev.target.closest('button.vote');
+  if (v && !v.disabled) {
+    api('/_sandbox/vote', { member: state.member, message_id: v.dataset.msg, answers: [Number(v.dataset.answer)] })
+      .catch((e) => note('Not counted: ' + (e.message || '').replace(/^sandbox: /, ''))).finally(refresh);
+    return;
+  }
   const b = ev.target.closest('button[data-id]');
   if (b && !b.disabled) { click(b.dataset.msg + b.dataset.id, '/_sandbox/click', { message_id: b.dataset.msg, custom_id: b.dataset.id }); return; }
   const t = ev.target.closest('[data-thread]');
