@@ -46,9 +46,22 @@ func (db *DB) CreateNight(_ context.Context, n storage.Night) (storage.Night, er
 			return err
 		}
 		n.ID, n.CreatedAt = id, db.now()
-		return putJSON(b, key(uint64(n.Scope), id), nightRec{Night: n})
+		return putNight(tx, nightRec{Night: n})
 	})
 	return n, err
+}
+
+// putNight stores a night and keeps the index of open ones (what the
+// scheduler reads every few seconds) in step.
+func putNight(tx *bbolt.Tx, r nightRec) error {
+	k := key(uint64(r.Scope), r.ID)
+	if err := putJSON(tx.Bucket(bucketNights), k, r); err != nil {
+		return err
+	}
+	if r.Open() {
+		return tx.Bucket(bucketOpenNights).Put(k, []byte{})
+	}
+	return tx.Bucket(bucketOpenNights).Delete(k)
 }
 
 // Nights lists scope's nights, newest first.
@@ -69,8 +82,25 @@ func (db *DB) Nights(_ context.Context, scope Scope) ([]storage.Night, error) {
 	return out, err
 }
 
-// ClaimDueNights leases the open nights whose next step is due.
+// ClaimDueNights leases the open nights whose next step is due. It looks
+// in a read transaction first: every bot asks every few seconds, and
+// most of the time nothing is due, which must not cost a commit.
 func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error) {
+	anyDue := false
+	db.bolt.View(func(tx *bbolt.Tx) error {
+		nights := tx.Bucket(bucketNights)
+		for k := range withPrefix(tx.Bucket(bucketOpenNights), nil) {
+			var r nightRec
+			if json.Unmarshal(nights.Get(k), &r) == nil && r.Open() && !r.NextAt.After(now) {
+				anyDue = true
+				return nil
+			}
+		}
+		return nil
+	})
+	if !anyDue {
+		return nil, nil
+	}
 	var out []storage.Night
 	err := db.writer.do(func(tx *bbolt.Tx) error {
 		out = nil
@@ -80,9 +110,9 @@ func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lea
 			r nightRec
 		}
 		var due []claim
-		for k, v := range withPrefix(b, nil) {
+		for k := range withPrefix(tx.Bucket(bucketOpenNights), nil) {
 			var r nightRec
-			if json.Unmarshal(v, &r) != nil || !r.Open() || r.NextAt.After(now) {
+			if json.Unmarshal(b.Get(k), &r) != nil || !r.Open() || r.NextAt.After(now) {
 				continue
 			}
 			if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(now) {
@@ -117,6 +147,6 @@ func (db *DB) SaveNight(_ context.Context, n storage.Night, owner string, releas
 		if release {
 			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
 		}
-		return putJSON(b, k, r)
+		return putNight(tx, r)
 	})
 }

@@ -26,21 +26,22 @@ const SchemaVersion = 3 // 2: reviews as a header and paragraphs; 3: film header
 
 // Bucket names, declared once.
 var (
-	bucketMeta      = []byte("meta")
-	bucketFilms     = []byte("films")        // scope|film → Film
-	bucketHeaders   = []byte("film_headers") // scope|film → Film.Header()
-	bucketPending   = []byte("pending")      // scope|user|id → expiry, data
-	bucketWatch     = []byte("watchlists")   // scope|user|film → added at
-	bucketNights    = []byte("nights")       // scope|id → movie night and its lease
-	bucketReviews   = []byte("reviews")      // scope|film|review → Review
-	bucketReviewIDs = []byte("review_ids")   // review → scope|film
+	bucketMeta       = []byte("meta")
+	bucketFilms      = []byte("films")        // scope|film → Film
+	bucketHeaders    = []byte("film_headers") // scope|film → Film.Header()
+	bucketPending    = []byte("pending")      // scope|user|id → expiry, data
+	bucketWatch      = []byte("watchlists")   // scope|user|film → added at
+	bucketNights     = []byte("nights")       // scope|id → movie night and its lease
+	bucketOpenNights = []byte("open_nights")  // scope|id of the nights with steps left
+	bucketReviews    = []byte("reviews")      // scope|film|review → Review
+	bucketReviewIDs  = []byte("review_ids")   // review → scope|film
 
 	bucketRatings     = []byte("ratings")      // scope|film|user → score, time
 	bucketUserRatings = []byte("user_ratings") // scope|user|film → score, time
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights, bucketOpenNights}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")
