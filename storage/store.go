@@ -137,6 +137,15 @@ type Record struct {
 	Review   *Review
 	Rating   *Rating
 	Settings *ScopedSettings
+	Watch    *WatchEntry // a film on a member's watchlist
+	Night    *Night      // a movie night (its lease is not copied)
+}
+
+// WatchEntry is one film on one member's watchlist in one server.
+type WatchEntry struct {
+	Scope Scope
+	User  uint64
+	Watched
 }
 
 // ScopedSettings are one server's settings.
@@ -166,6 +175,7 @@ type Imported struct {
 type Counts struct {
 	Films, Reviews, Settings int
 	Ratings                  map[Scope]int // per server
+	Watchlists, Nights       int           // watchlist entries, movie nights
 }
 
 // Copier is a Store that can be copied whole: every record out, or into

@@ -85,12 +85,13 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, n := range want.Ratings {
 		total += n
 	}
-	if want.Films != got.Films || want.Reviews != got.Reviews || want.Settings != got.Settings || !maps.Equal(want.Ratings, got.Ratings) {
+	if want.Films != got.Films || want.Reviews != got.Reviews || want.Settings != got.Settings || !maps.Equal(want.Ratings, got.Ratings) ||
+		want.Watchlists != got.Watchlists || want.Nights != got.Nights {
 		fmt.Fprintf(stderr, "filmbot copy: the counts differ: source %+v, target %+v\n", want, got)
 		return 1
 	}
 	servers := slices.Collect(maps.Keys(want.Ratings))
-	fmt.Fprintf(stdout, "copied %s to %s in %s: %d films, %d reviews, %d ratings in %d servers, settings of %d servers; counts checked\n",
-		bot.RedactURL(args[0]), bot.RedactURL(args[1]), time.Since(start).Round(time.Millisecond), got.Films, got.Reviews, total, len(servers), got.Settings)
+	fmt.Fprintf(stdout, "copied %s to %s in %s: %d films, %d reviews, %d ratings in %d servers, settings of %d servers, %d watchlist entries, %d movie nights; counts checked\n",
+		bot.RedactURL(args[0]), bot.RedactURL(args[1]), time.Since(start).Round(time.Millisecond), got.Films, got.Reviews, total, len(servers), got.Settings, got.Watchlists, got.Nights)
 	return 0
 }

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -54,6 +55,24 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 				return err
 			}
 			if err := fn(storage.Record{Settings: &storage.ScopedSettings{Scope: Scope(idAt(k, 0)), Settings: s}}); err != nil {
+				return err
+			}
+		}
+		for k, v := range withPrefix(tx.Bucket(bucketWatch), nil) {
+			if len(k) != 24 || len(v) != 8 {
+				return damaged(bucketWatch, k, "a watchlist entry of %d bytes", len(v))
+			}
+			w := storage.WatchEntry{Scope: Scope(idAt(k, 0)), User: idAt(k, 1), Watched: storage.Watched{Film: idAt(k, 2), At: time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()}}
+			if err := fn(storage.Record{Watch: &w}); err != nil {
+				return err
+			}
+		}
+		for k, v := range withPrefix(tx.Bucket(bucketNights), nil) {
+			var r nightRec
+			if err := json.Unmarshal(v, &r); err != nil {
+				return damaged(bucketNights, k, "%v", err)
+			}
+			if err := fn(storage.Record{Night: &r.Night}); err != nil {
 				return err
 			}
 		}
@@ -117,6 +136,18 @@ func (db *DB) Load(_ context.Context, recs []storage.Record) error {
 				if err := putJSON(tx.Bucket(bucketSettings), key(uint64(r.Settings.Scope)), r.Settings.Settings); err != nil {
 					return err
 				}
+			case r.Watch != nil:
+				w := r.Watch
+				if err := tx.Bucket(bucketWatch).Put(key(uint64(w.Scope), w.User, w.Film), binary.BigEndian.AppendUint64(nil, uint64(w.At.UnixNano()))); err != nil {
+					return err
+				}
+			case r.Night != nil:
+				if err := putNight(tx, nightRec{Night: *r.Night}); err != nil {
+					return err
+				}
+				if err := raiseSequence(tx.Bucket(bucketNights), r.Night.ID); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.Bucket(bucketMeta).Put(keySeeded, []byte(time.Now().UTC().Format(time.RFC3339)))
@@ -137,6 +168,8 @@ func (db *DB) Counts(context.Context) (storage.Counts, error) {
 		c.Films = tx.Bucket(bucketFilms).Stats().KeyN
 		c.Reviews = tx.Bucket(bucketReviews).Stats().KeyN
 		c.Settings = tx.Bucket(bucketSettings).Stats().KeyN
+		c.Watchlists = tx.Bucket(bucketWatch).Stats().KeyN
+		c.Nights = tx.Bucket(bucketNights).Stats().KeyN
 		for k := range withPrefix(tx.Bucket(bucketRatings), nil) {
 			if len(k) == 24 {
 				c.Ratings[Scope(binary.BigEndian.Uint64(k))]++

@@ -87,6 +87,38 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 				return err
 			}
 		}
+		rows, err = tx.Query(ctx, "SELECT scope, user_id, film_id, added_at FROM watchlist ORDER BY scope, user_id, film_id")
+		if err != nil {
+			return err
+		}
+		watches, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.WatchEntry, error) {
+			var w storage.WatchEntry
+			var scope, user, film int64
+			err := r.Scan(&scope, &user, &film, &w.At)
+			w.Scope, w.User, w.Film, w.At = storage.Scope(scope), uint64(user), uint64(film), w.At.UTC()
+			return w, err
+		})
+		if err != nil {
+			return err
+		}
+		for k := range watches {
+			if err := fn(storage.Record{Watch: &watches[k]}); err != nil {
+				return err
+			}
+		}
+		rows, err = tx.Query(ctx, "SELECT record FROM nights ORDER BY id")
+		if err != nil {
+			return err
+		}
+		nights, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Night, error) { return scanNight(r) })
+		if err != nil {
+			return err
+		}
+		for k := range nights {
+			if err := fn(storage.Record{Night: &nights[k]}); err != nil {
+				return err
+			}
+		}
 		return nil
 	}))
 }
@@ -128,6 +160,22 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 				if _, err := tx.Exec(ctx, "INSERT INTO settings (scope, record) VALUES ($1, $2) ON CONFLICT (scope) DO UPDATE SET record = EXCLUDED.record", int64(r.Settings.Scope), raw); err != nil {
 					return err
 				}
+			case r.Watch != nil:
+				w := r.Watch
+				if _, err := tx.Exec(ctx, "INSERT INTO watchlist (scope, user_id, film_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+					int64(w.Scope), int64(w.User), int64(w.Film), w.At); err != nil {
+					return err
+				}
+			case r.Night != nil:
+				n := r.Night
+				raw, err := json.Marshal(n)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, "INSERT INTO nights (id, scope, open, next_at, record) VALUES ($1, $2, $3, $4, $5)",
+					int64(n.ID), int64(n.Scope), n.Open(), n.NextAt, raw); err != nil {
+					return err
+				}
 			}
 		}
 		if len(ratings) > 0 {
@@ -161,6 +209,7 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 		for _, q := range []string{
 			"SELECT setval('film_ids', greatest((SELECT coalesce(max(id), 0) FROM films), 1), (SELECT count(*) > 0 FROM films))",
 			"SELECT setval('review_ids', greatest((SELECT coalesce(max(id), 0) FROM reviews), 1), (SELECT count(*) > 0 FROM reviews))",
+			"SELECT setval('nights_id_seq', greatest((SELECT coalesce(max(id), 0) FROM nights), 1), (SELECT count(*) > 0 FROM nights))",
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
@@ -174,7 +223,8 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 // Counts counts the database's records.
 func (db *DB) Counts(ctx context.Context) (storage.Counts, error) {
 	c := storage.Counts{Ratings: map[storage.Scope]int{}}
-	err := db.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM reviews), (SELECT count(*) FROM settings)").Scan(&c.Films, &c.Reviews, &c.Settings)
+	err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM reviews), (SELECT count(*) FROM settings),
+		(SELECT count(*) FROM watchlist), (SELECT count(*) FROM nights)`).Scan(&c.Films, &c.Reviews, &c.Settings, &c.Watchlists, &c.Nights)
 	if err != nil {
 		return c, wrap(err)
 	}

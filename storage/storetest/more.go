@@ -346,6 +346,11 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			src.Rate(ctx, 222, 1, u, 10)
 		}
 		src.UpdateSettings(ctx, g, func(s *storage.Settings) { s.ModRole = "9" })
+		src.WatchlistAdd(ctx, g, 7, f.ID)
+		night, err := src.CreateNight(ctx, storage.Night{Scope: g, Candidates: []uint64{1, f.ID}, Step: "close", NextAt: clock()})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var recs []storage.Record
 		if err := cs.Each(ctx, func(r storage.Record) error { recs = append(recs, r); return nil }); err != nil {
 			t.Fatal(err)
@@ -365,8 +370,18 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		c1, _ := cs.Counts(ctx)
 		c2, _ := ec.Counts(ctx)
-		if c1.Films != c2.Films || c1.Reviews != c2.Reviews || c1.Settings != c2.Settings || c2.Ratings[g] != 5 || c2.Ratings[222] != 5 {
+		if c1.Films != c2.Films || c1.Reviews != c2.Reviews || c1.Settings != c2.Settings || c2.Ratings[g] != 5 || c2.Ratings[222] != 5 ||
+			c2.Watchlists != 1 || c2.Nights != 1 || c1.Watchlists != 1 || c1.Nights != 1 {
 			t.Errorf("counts %+v, copied %+v", c1, c2)
+		}
+		if ws, _ := empty.Watchlist(ctx, g, 7); len(ws) != 1 || ws[0].Film != f.ID || !ws[0].At.Equal(clock()) {
+			t.Errorf("watchlist after copy: %+v", ws)
+		}
+		if due, _ := empty.ClaimDueNights(ctx, clock(), "x", time.Minute); len(due) != 1 || due[0].ID != night.ID || len(due[0].Candidates) != 2 {
+			t.Errorf("the open night after copy: %+v", due)
+		}
+		if next, err := empty.CreateNight(ctx, storage.Night{Scope: 222, Step: "close", NextAt: clock()}); err != nil || next.ID <= night.ID {
+			t.Errorf("a new night's id after copy: %+v %v (copied %d)", next, err, night.ID)
 		}
 		if got, err := empty.Review(ctx, g, rv.ID); err != nil || got.PullQuote != "q" || len(got.Excerpts) != 2 {
 			t.Errorf("a review keeps its id: %+v %v", got, err)
