@@ -12,17 +12,7 @@ import (
 	"github.com/filmbot/filmbot/storage"
 )
 
-func scanNight(row pgx.Row) (storage.Night, error) {
-	var raw []byte
-	var n storage.Night
-	if err := row.Scan(&raw); err != nil {
-		return n, err
-	}
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return n, fmt.Errorf("%w: a movie night: %v", storage.ErrDamaged, err)
-	}
-	return n, nil
-}
+func scanNight(row pgx.Row) (storage.Night, error) { return scanJSON[storage.Night](row, "a movie night") }
 
 // CreateNight stores a new night, refusing a second open one in a scope.
 func (db *DB) CreateNight(ctx context.Context, n storage.Night) (storage.Night, error) {

@@ -246,17 +246,21 @@ func (db *DB) CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, 
 	return uint64(v), wrap(err)
 }
 
-func scanFilm(row pgx.Row) (storage.Film, error) {
+// scanJSON reads a row's one JSON column as a T; what names it in the
+// error when the record is damaged.
+func scanJSON[T any](row pgx.Row, what string) (T, error) {
 	var raw []byte
-	var f storage.Film
+	var v T
 	if err := row.Scan(&raw); err != nil {
-		return f, err
+		return v, err
 	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return f, fmt.Errorf("%w: a film record: %v", storage.ErrDamaged, err)
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, fmt.Errorf("%w: %s: %v", storage.ErrDamaged, what, err)
 	}
-	return f, nil
+	return v, nil
 }
+
+func scanFilm(row pgx.Row) (storage.Film, error) { return scanJSON[storage.Film](row, "a film record") }
 
 // Films lists the headers of the films visible in scope.
 func (db *DB) Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error) {

@@ -16,16 +16,12 @@ import (
 // scanReview reads a review header (migration 3: the text is in
 // review_paragraphs).
 func scanReview(row pgx.Row) (storage.Review, error) {
-	var raw []byte
-	var r storage.Review
-	if err := row.Scan(&raw); err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(raw, &r); err != nil || r.Paragraphs < 1 {
-		return r, fmt.Errorf("%w: a review record: %v", storage.ErrDamaged, err)
+	r, err := scanJSON[storage.Review](row, "a review record")
+	if err == nil && r.Paragraphs < 1 {
+		err = fmt.Errorf("%w: a review record without paragraphs", storage.ErrDamaged)
 	}
 	r.Excerpts = nil
-	return r, nil
+	return r, err
 }
 
 // putReview writes r's header and paragraphs, replacing any it had.
