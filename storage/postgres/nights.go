@@ -12,7 +12,9 @@ import (
 	"github.com/filmbot/filmbot/storage"
 )
 
-func scanNight(row pgx.Row) (storage.Night, error) { return scanJSON[storage.Night](row, "a movie night") }
+func scanNight(row pgx.Row) (storage.Night, error) {
+	return scanJSON[storage.Night](row, "a movie night")
+}
 
 // CreateNight stores a new night, refusing a second open one in a scope.
 func (db *DB) CreateNight(ctx context.Context, n storage.Night) (storage.Night, error) {
