@@ -847,6 +847,9 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 		if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
 			return nil, userErr("That is not a role.")
 		}
+		if role != "" && role == i.GuildID {
+			return nil, userErr("@everyone cannot be the host role: every member could plan and cancel movie nights. Choose a role for hosts.")
+		}
 		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.HostRole = role })
 	case "timezone":
 		zone := strings.TrimSpace(str(opts, "zone"))

@@ -152,6 +152,13 @@ func TestMovieNightBadInputAndCancel(t *testing.T) {
 	if ns, _ := e.db.Nights(ctx, 111); len(ns) != 0 {
 		t.Fatalf("a refused plan left a night: %+v", ns)
 	}
+	dm := slash("", "movienight", &discordgo.ApplicationCommandInteractionDataOption{Name: "history", Type: discordgo.ApplicationCommandOptionSubCommand})
+	if msg := e.userError(e.cmds["movienight"].Run, dm); !strings.Contains(msg, "happen in servers") {
+		t.Errorf("in a DM: %q", msg)
+	}
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("history")); !strings.Contains(msg, "No movie night yet") {
+		t.Errorf("history before any night: %q", msg)
+	}
 	member := slash(guildA, "movienight", &discordgo.ApplicationCommandInteractionDataOption{Name: "plan", Type: discordgo.ApplicationCommandOptionSubCommand,
 		Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("starts", "in 2 days"), opt("candidates", "anora, tangerine")}})
 	if msg := e.userError(e.cmds["movienight"].Run, member); !strings.Contains(msg, "Only hosts") {
@@ -181,5 +188,49 @@ func TestMovieNightBadInputAndCancel(t *testing.T) {
 	}
 	if ns, _ := e.db.Nights(ctx, 111); len(ns) != 2 || ns[0].Open() {
 		t.Errorf("a night whose poll failed stays open: %+v", ns)
+	}
+}
+
+// /settings host-role and timezone: set, shown, cleared; a zone that does
+// not exist and @everyone as host role refused; members cannot.
+func TestHostRoleAndTimezoneSettings(t *testing.T) {
+	e := newEnv(t)
+	admin := func(i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
+		i.Member.Permissions = discordgo.PermissionManageGuild
+		return i
+	}
+	role := func(id string) *discordgo.ApplicationCommandInteractionDataOption {
+		return &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: id}
+	}
+	if got := e.run(admin(slash(guildA, "settings", sub("", "host-role", role("77"))))).Data.Content; !strings.Contains(got, "Movie-night host role: <@&77>") {
+		t.Errorf("host-role: %q", got)
+	}
+	if got := e.run(admin(slash(guildA, "settings", sub("", "timezone", opt("zone", "Europe/Paris"))))).Data.Content; !strings.Contains(got, "Time zone: Europe/Paris") {
+		t.Errorf("timezone: %q", got)
+	}
+	if set, _ := e.db.Settings(context.Background(), 111); set.HostRole != "77" || set.Timezone != "Europe/Paris" {
+		t.Errorf("stored: %+v", set)
+	}
+	for what, c := range map[string]struct {
+		i    *discordgo.InteractionCreate
+		want string
+	}{
+		"unknown zone":       {admin(slash(guildA, "settings", sub("", "timezone", opt("zone", "Mars/Olympus")))), "not a time zone"},
+		"Local":              {admin(slash(guildA, "settings", sub("", "timezone", opt("zone", "Local")))), "not a time zone"},
+		"@everyone as hosts": {admin(slash(guildA, "settings", sub("", "host-role", role(guildA)))), "@everyone cannot be the host role"},
+		"a member":           {slash(guildA, "settings", sub("", "timezone", opt("zone", "UTC"))), "Only members with Manage Server"},
+	} {
+		if msg := e.userError(e.cmds["settings"].Run, c.i); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q, want %q", what, msg, c.want)
+		}
+	}
+	if set, _ := e.db.Settings(context.Background(), 111); set.HostRole != "77" || set.Timezone != "Europe/Paris" {
+		t.Errorf("refused settings changed the stored ones: %+v", set)
+	}
+	if got := e.run(admin(slash(guildA, "settings", sub("", "timezone")))).Data.Content; !strings.Contains(got, "Time zone: UTC") {
+		t.Errorf("timezone cleared: %q", got)
+	}
+	if got := e.run(admin(slash(guildA, "settings", sub("", "host-role")))).Data.Content; !strings.Contains(got, "none (hosts are moderators)") {
+		t.Errorf("host role cleared: %q", got)
 	}
 }

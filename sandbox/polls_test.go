@@ -102,6 +102,24 @@ func TestSandboxPolls(t *testing.T) {
 	if _, err := s.PollExpire(ch, m.ID); restStatus(err) != 400 {
 		t.Errorf("expired twice: %v", err)
 	}
+	// A poll ended from the Go API, as its expiry passing would.
+	m2, err := s.ChannelMessageSendComplex(ch, &discordgo.MessageSend{AllowedMentions: none(),
+		Poll: &discordgo.Poll{Question: discordgo.PollMedia{Text: "?"}, Answers: answers("a", "b"), Duration: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.ExpirePoll(m2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Vote(Viewer, m2.ID, 1); err == nil {
+		t.Error("voted on a poll past its expiry")
+	}
+	if got, _ := s.ChannelMessage(ch, m2.ID); got.Poll.Results == nil || !got.Poll.Results.Finalized {
+		t.Errorf("a poll past its expiry is not finalized: %+v", got.Poll)
+	}
+	if err := sb.ExpirePoll(ch); err == nil {
+		t.Error("ExpirePoll of a message with no poll")
+	}
 	for name, p := range map[string]*discordgo.Poll{
 		"11 answers":    {Question: discordgo.PollMedia{Text: "?"}, Answers: answers("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")},
 		"long answer":   {Question: discordgo.PollMedia{Text: "?"}, Answers: answers(strings.Repeat("x", 56))},

@@ -6,8 +6,8 @@ import (
 )
 
 // Observed wraps s so that observe hears of each operation: its name,
-// how long it took and its error. The wrapper adds nothing else; Close
-// and Copier stay with the store underneath (Unwrap).
+// how long it took and its error. The wrapper adds nothing else; it is
+// not a Copier (copies and backups use the store itself).
 func Observed(s Store, observe func(op string, took time.Duration, err error)) Store {
 	return &observed{s: s, observe: observe}
 }
@@ -16,9 +16,6 @@ type observed struct {
 	s       Store
 	observe func(op string, took time.Duration, err error)
 }
-
-// Unwrap returns the store being observed.
-func (o *observed) Unwrap() Store { return o.s }
 
 func (o *observed) done(op string, began time.Time, err *error) {
 	o.observe(op, time.Since(began), *err)
