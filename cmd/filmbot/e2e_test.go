@@ -301,13 +301,15 @@ func TestEndToEndOverHTTP(t *testing.T) {
 			t.Error("the bot opened a gateway connection while serving HTTP interactions")
 		}
 		base := strings.TrimSuffix(l.sb.InteractionsURL(), "/interactions")
-		for _, path := range []string{"/healthz", "/readyz"} {
-			resp, err := http.Get(base + path)
-			if err != nil || resp.StatusCode != 200 {
-				t.Errorf("GET %s: %v %v", path, err, resp)
-			} else {
-				resp.Body.Close()
-			}
+		if resp, err := http.Get(base + "/healthz"); err != nil || resp.StatusCode != 200 {
+			t.Errorf("GET /healthz: %v %v", err, resp)
+		} else {
+			resp.Body.Close()
+		}
+		// Ready once the registration's answer is in: a moment after the
+		// sandbox holds the commands, so polled as a load balancer does.
+		if err := waitReady(l.ctx(), base+"/readyz"); err != nil {
+			t.Error(err)
 		}
 		a := l.do(sandbox.Viewer, "/review film:anora")
 		next := l.click(sandbox.Viewer, a.Message, buttonIDs(a.Message)["Next ▶"])
