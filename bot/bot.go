@@ -153,14 +153,14 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 			resp = noChoices() // an autocomplete answer cannot be a message
 		}
-		b.send(i, first, resp, time.Now(), b.log)
+		b.send(i, first, resp, time.Now(), &ilog{base: b.log, i: i})
 		return
 	}
 	b.inflight.Add(1)
 	b.mu.Unlock()
 	defer b.inflight.Done()
 
-	log := b.log.With("interaction", i.ID, "kind", i.Type.String(), "guild", i.GuildID, "user", userID(i), "name", routeName(i))
+	log := &ilog{base: b.log, i: i}
 	start := time.Now()
 	out := Outcome{Route: b.routeLabel(i), Kind: kindLabel(i.Type)}
 	sent := first
@@ -215,7 +215,26 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	} else {
 		b.send(i, first, resp, start, log)
 	}
-	log.Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
+	if b.log.Enabled(context.Background(), slog.LevelDebug) {
+		log.get().Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
+	}
+}
+
+// ilog is the log of one interaction. Its attributes are added when it
+// first writes a line: most interactions write none, and adding them
+// costs as much as writing one.
+type ilog struct {
+	base *slog.Logger
+	i    *discordgo.InteractionCreate
+	l    *slog.Logger
+}
+
+func (l *ilog) get() *slog.Logger {
+	if l.l == nil {
+		i := l.i
+		l.l = l.base.With("interaction", i.ID, "kind", i.Type.String(), "guild", i.GuildID, "user", userID(i), "name", routeName(i))
+	}
+	return l.l
 }
 
 type slowError struct{}
@@ -267,7 +286,7 @@ func (e *plainUserError) UserMessage() string { return e.msg }
 // answer turns a handler's result into the response to send: user errors
 // are shown to the user, anything else is logged and answered generically,
 // and a response Discord would reject is never sent.
-func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, err error, log *slog.Logger) (*discordgo.InteractionResponse, string) {
+func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, err error, log *ilog) (*discordgo.InteractionResponse, string) {
 	auto := i.Type == discordgo.InteractionApplicationCommandAutocomplete
 	if err == nil && resp == nil {
 		err = errors.New("handler returned no response")
@@ -285,12 +304,12 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 	if errors.As(err, &ue) {
 		msg, result = ue.UserMessage(), "user_error"
 		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
-			log.Warn("user error", "msg", msg, "err", err)
+			log.get().Warn("user error", "msg", msg, "err", err)
 		} else {
-			log.Info("user error", "msg", msg)
+			log.get().Info("user error", "msg", msg)
 		}
 	} else {
-		log.Error("handler failed", "err", err)
+		log.get().Error("handler failed", "err", err)
 	}
 	if auto {
 		return noChoices(), result
@@ -350,7 +369,7 @@ func ephemeralText(msg string) *discordgo.InteractionResponse {
 // command, a silent acknowledgement for a button.
 // It reports whether it deferred, and whether a public "thinking" message
 // now stands where the answer will go.
-func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *slog.Logger) (deferred, public bool) {
+func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *ilog) (deferred, public bool) {
 	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 	switch {
 	case i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit:
@@ -361,7 +380,7 @@ func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, first firstAnswer, sta
 		public = true
 	}
 	if err := first(i, r, start); err != nil {
-		log.Error("defer failed", "err", err)
+		log.get().Error("defer failed", "err", err)
 		return false, false
 	}
 	return true, public
@@ -390,9 +409,9 @@ func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionRe
 	}
 }
 
-func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *slog.Logger) {
+func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *ilog) {
 	if err := first(i, r, start); err != nil {
-		log.Error("respond failed", "err", err)
+		log.get().Error("respond failed", "err", err)
 	}
 }
 
@@ -401,7 +420,7 @@ func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discord
 // the message the button is on. An answer meant for the caller alone
 // never replaces a public "thinking" message: that one is deleted and
 // the answer sent as an ephemeral follow-up.
-func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *slog.Logger) {
+func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) {
 	d := r.Data
 	if d == nil {
 		d = &discordgo.InteractionResponseData{}
@@ -410,7 +429,7 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 	var err error
 	if deferredPublic && private {
 		if err := b.resp.InteractionResponseDelete(i.Interaction); err != nil {
-			log.Error("deleting the thinking message failed", "err", err)
+			log.get().Error("deleting the thinking message failed", "err", err)
 		}
 	}
 	if r.Type == discordgo.InteractionResponseChannelMessageWithSource && (i.Type != discordgo.InteractionApplicationCommand || (deferredPublic && private)) {
@@ -423,7 +442,7 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 		})
 	}
 	if err != nil {
-		log.Error("edit after deferral failed", "err", err)
+		log.get().Error("edit after deferral failed", "err", err)
 	}
 }
 

@@ -160,12 +160,7 @@ func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, 
 	if err != nil {
 		return storage.Film{}, err
 	}
-	var exact []search.Hit
-	for _, h := range ix.Search(value, 25) {
-		if h.Rank == search.RankExact {
-			exact = append(exact, h)
-		}
-	}
+	exact := ix.Exact(value, 25)
 	switch {
 	case len(exact) == 1:
 		f, err := read(ctx, scope, exact[0].ID)

@@ -43,14 +43,29 @@ func markup(e storage.Excerpt, room int) string {
 
 // escapeClip backslash-escapes every character of s found in special and
 // clips the result to room characters, never between a backslash and
-// what it escapes.
+// what it escapes. Valid text that needs neither comes back as it is
+// (invalid UTF-8 is written as U+FFFD, as json.Marshal would send it).
 func escapeClip(s string, room int, special string) string {
+	var set [utf8.RuneSelf]bool
+	for i := 0; i < len(special); i++ {
+		set[special[i]] = true
+	}
+	escapes := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf && set[c] {
+			escapes++
+		}
+	}
+	total := utf8.RuneCountInString(s)
+	if escapes == 0 && total <= room && utf8.ValidString(s) {
+		return s
+	}
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/8)
-	n, total := 0, utf8.RuneCountInString(s)
-	for k, r := range []rune(s) {
+	b.Grow(len(s) + escapes)
+	n, k := 0, 0
+	for _, r := range s {
 		w := 1
-		if r < utf8.RuneSelf && strings.ContainsRune(special, r) {
+		if r < utf8.RuneSelf && set[r] {
 			w = 2
 		}
 		// Keep one place for "…" unless this is the last character.
@@ -62,6 +77,7 @@ func escapeClip(s string, room int, special string) string {
 		}
 		b.WriteRune(r)
 		n += w
+		k++
 	}
 	return b.String()
 }

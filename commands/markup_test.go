@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -221,5 +222,43 @@ func FuzzSpoilers(f *testing.F) {
 			return
 		}
 		checkReview(t, 0, ex, strings.Count(strings.TrimSpace(spoiler), "X"))
+	})
+}
+
+// escapeClipByRunes is escapeClip as first written, one rune at a time
+// over []rune(s): the reference the faster version must agree with.
+func escapeClipByRunes(s string, room int, special string) string {
+	var b strings.Builder
+	n, total := 0, utf8.RuneCountInString(s)
+	for k, r := range []rune(s) {
+		w := 1
+		if r < utf8.RuneSelf && strings.ContainsRune(special, r) {
+			w = 2
+		}
+		if n+w > room || (n+w == room && k < total-1) {
+			return strings.TrimRight(b.String(), " \n") + "…"
+		}
+		if w == 2 {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	return b.String()
+}
+
+func FuzzEscapeClip(f *testing.F) {
+	for _, s := range []string{"", "plain text", "a|b`c[d]e\\", "||spoiler|| ends", "émoji 🎬 and \xff bad", strings.Repeat("x|", 40)} {
+		f.Add(s, 10)
+		f.Add(s, 1)
+		f.Add(s, 200)
+	}
+	f.Fuzz(func(t *testing.T, s string, room int) {
+		room = max(room%300, 1)
+		for _, special := range []string{plainPunct, markdownPunct} {
+			if got, want := escapeClip(s, room, special), escapeClipByRunes(s, room, special); got != want {
+				t.Fatalf("escapeClip(%q, %d) = %q, want %q", s, room, got, want)
+			}
+		}
 	})
 }

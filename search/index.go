@@ -186,6 +186,22 @@ func deletions(w string) []string {
 	return out
 }
 
+// Exact returns the entries with a name equal to q once folded (see
+// Fold), in the order Search gives them, at most limit: the films a typed
+// name means. It is Search's exact matches without its other kinds.
+func (ix *Index) Exact(q string, limit int) []Hit {
+	f := Fold(q)
+	if f == "" {
+		return nil
+	}
+	var hits []Hit
+	for i := sort.SearchStrings(ix.keys, f); i < len(ix.keys) && ix.keys[i] == f && len(hits) < limit; i++ {
+		e := &ix.entries[ix.keyEnt[i]]
+		hits = append(hits, Hit{ID: e.ID, Label: e.Label, Rank: RankExact})
+	}
+	return hits
+}
+
 // Search returns at most limit entries matching q, best first: exact
 // names, then names starting with q, then names with a word starting with
 // q, then names containing q, then names within one typo of q (per word).

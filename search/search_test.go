@@ -237,3 +237,26 @@ func TestTypoWhileTyping(t *testing.T) {
 		t.Errorf("two letters get no typo matches: %v", labels(got))
 	}
 }
+
+// Exact gives what Search ranks exact, in Search's order, and nothing else.
+func TestExact(t *testing.T) {
+	ix := films()
+	for _, q := range []string{"anora", "ANORA ", "Amelie", "poltergeist", "poltergeist 2015", "anor", "ani", "", "zzzz"} {
+		var want []Hit
+		for _, h := range ix.Search(q, 25) {
+			if h.Rank == RankExact {
+				want = append(want, h)
+			}
+		}
+		got := ix.Exact(q, 25)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Exact(%q) = %v, want %v", q, got, want)
+		}
+	}
+	if got := ix.Exact("poltergeist", 1); len(got) != 1 {
+		t.Errorf("limit not kept: %v", got)
+	}
+	if got := ix.Exact("poltergeist", 25); len(got) != 2 {
+		t.Errorf("Exact(poltergeist) = %v, want both films", got)
+	}
+}

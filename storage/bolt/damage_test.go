@@ -1,11 +1,14 @@
 package bolt
 
 import (
+	"bytes"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 )
@@ -156,3 +159,77 @@ func TestDamagedFilmAndReview(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// A binary record cut short, with bytes left over, or with a count larger
+// than itself is damage, reported like a JSON record that does not parse.
+func TestDamagedBinaryRecords(t *testing.T) {
+	db := open(t, Options{OnDamage: func(error) {}})
+	f, err := db.AddFilm(ctx, g, Film{Title: "Whole", Year: 2001, Aliases: []string{"w"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.AddReview(ctx, g, Review{FilmID: f.ID, Reviewer: "x", Excerpts: []Excerpt{{Text: "fine"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hk, rk, pk := key(uint64(g), f.ID), key(uint64(g), f.ID, r.ID), key(r.ID, 1)
+	var header, review, para []byte
+	db.bolt.View(func(tx *bbolt.Tx) error {
+		header = bytes.Clone(tx.Bucket(bucketHeaders).Get(hk))
+		review = bytes.Clone(tx.Bucket(bucketReviews).Get(rk))
+		para = bytes.Clone(tx.Bucket(bucketParagraphs).Get(pk))
+		return nil
+	})
+	sound := map[string][]byte{string(bucketHeaders): header, string(bucketReviews): review, string(bucketParagraphs): para}
+	if header[0] != recBinary || review[0] != recBinary {
+		t.Fatalf("records not written in the binary layout: %x %x", header[:1], review[:1])
+	}
+	for _, c := range []struct {
+		what   string
+		bucket []byte
+		k, v   []byte
+		read   func() error
+	}{
+		{"header cut short", bucketHeaders, hk, header[:len(header)-3], func() error { _, err := db.FilmHeader(ctx, g, f.ID); return err }},
+		{"header with bytes left over", bucketHeaders, hk, append(bytes.Clone(header), 0), func() error { _, err := db.FilmHeader(ctx, g, f.ID); return err }},
+		{"header with a huge alias count", bucketHeaders, hk, []byte{recBinary, 1, 111, 1, 'W', 2, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}, func() error { _, err := db.FilmHeader(ctx, g, f.ID); return err }},
+		{"review header cut short", bucketReviews, rk, review[:4], func() error { _, err := db.Review(ctx, g, r.ID); return err }},
+		{"paragraph with unknown flags", bucketParagraphs, pk, []byte{recBinary, 0x80, 'x'}, func() error { _, _, err := db.Excerpt(ctx, g, r.ID, 1); return err }},
+		{"empty paragraph record", bucketParagraphs, pk, []byte{recBinary}, func() error { _, _, err := db.Excerpt(ctx, g, r.ID, 1); return err }},
+	} {
+		put(t, db, c.bucket, c.k, c.v)
+		wantDamaged(t, c.what, c.read(), string(c.bucket))
+		put(t, db, c.bucket, c.k, sound[string(c.bucket)])
+		if err := c.read(); err != nil {
+			t.Errorf("%s, then put back: %v", c.what, err)
+		}
+	}
+}
+
+// Every header and paragraph comes back from the binary layout as it
+// went in.
+func FuzzBinaryRecords(f *testing.F) {
+	f.Add(uint64(7), uint64(111), "Anora", 2024, 139, "US", "ani", "https://boxd.it/x", "42", int64(1732700000), "Drew", "A quote", 12, true, "text ||spoiler|| é")
+	f.Add(uint64(0), uint64(0), "", -1, 0, "", "", "", "", int64(-62135596800), "", "", 0, false, "")
+	f.Fuzz(func(t *testing.T, id, scope uint64, title string, year, runtime int, country, alias, link, by string, at int64, reviewer, quote string, paragraphs int, spoiler bool, text string) {
+		when := time.Unix(at%(1<<40), int64(uint64(at)%1e9)).UTC()
+		film := Film{ID: id, Scope: Scope(scope), Title: title, Year: year, Runtime: runtime, Country: country, Letterboxd: link, CreatedBy: by, CreatedAt: when, UpdatedAt: when.Add(time.Second)}
+		if alias != "" {
+			film.Aliases = []string{alias, alias + "2"}
+		}
+		var gotF Film
+		if err := decodeBinary(&gotF, encodeFilmHeader(film)[1:]); err != nil || !reflect.DeepEqual(gotF, film) {
+			t.Fatalf("film header: %+v, %v; want %+v", gotF, err, film)
+		}
+		rev := Review{ID: id, FilmID: id + 1, Scope: Scope(scope), Reviewer: reviewer, PullQuote: quote, Paragraphs: paragraphs, PostedBy: by, PostedAt: when}
+		var gotR Review
+		if err := decodeBinary(&gotR, encodeReviewHeader(rev)[1:]); err != nil || !reflect.DeepEqual(gotR, rev) {
+			t.Fatalf("review header: %+v, %v; want %+v", gotR, err, rev)
+		}
+		e := Excerpt{Text: text, Spoiler: spoiler}
+		var gotE Excerpt
+		if err := decodeBinary(&gotE, encodeParagraph(e)[1:]); err != nil || gotE != e {
+			t.Fatalf("paragraph: %+v, %v; want %+v", gotE, err, e)
+		}
+	})
+}

@@ -91,7 +91,7 @@ func putFilm(tx *bbolt.Tx, f Film) error {
 	if err := putJSON(tx.Bucket(bucketFilms), k, f); err != nil {
 		return err
 	}
-	return putJSON(tx.Bucket(bucketHeaders), k, f.Header())
+	return tx.Bucket(bucketHeaders).Put(k, encodeFilmHeader(f))
 }
 
 // getHeader is getFilm reading the film's header alone.
@@ -125,7 +125,7 @@ func upgradeToHeaders(tx *bbolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if err := putJSON(hb, bytes.Clone(k), f.Header()); err != nil {
+		if err := hb.Put(bytes.Clone(k), encodeFilmHeader(f)); err != nil {
 			return err
 		}
 	}

@@ -23,13 +23,13 @@ func putReview(tx *bbolt.Tx, k []byte, r Review) error {
 	}
 	pb := tx.Bucket(bucketParagraphs)
 	for n, e := range r.Excerpts {
-		if err := putJSON(pb, key(r.ID, uint64(n+1)), e); err != nil {
+		if err := pb.Put(key(r.ID, uint64(n+1)), encodeParagraph(e)); err != nil {
 			return err
 		}
 	}
 	h := r
 	h.Paragraphs, h.Excerpts = len(r.Excerpts), nil
-	return putJSON(tx.Bucket(bucketReviews), k, h)
+	return tx.Bucket(bucketReviews).Put(k, encodeReviewHeader(h))
 }
 
 // deleteReview removes a review's header and paragraphs.
@@ -61,16 +61,12 @@ func header(k, v []byte) (Review, error) {
 
 // paragraph reads paragraph n (1-based) of review id.
 func paragraph(tx *bbolt.Tx, id uint64, n int) (Excerpt, error) {
-	var e Excerpt
 	pk := key(id, uint64(n))
 	v := tx.Bucket(bucketParagraphs).Get(pk)
 	if v == nil {
-		return e, damaged(bucketParagraphs, pk, "missing paragraph")
+		return Excerpt{}, damaged(bucketParagraphs, pk, "missing paragraph")
 	}
-	if err := json.Unmarshal(v, &e); err != nil {
-		return e, damaged(bucketParagraphs, pk, "%v", err)
-	}
-	return e, nil
+	return decodeRecord[Excerpt](bucketParagraphs, pk, v)
 }
 
 // wholeReview reads the header at k and all its paragraphs.

@@ -17,10 +17,17 @@ func damaged(bucket, k []byte, format string, args ...any) error {
 	return fmt.Errorf("%w: record %x in bucket %q: %s", ErrDamaged, k, bucket, fmt.Sprintf(format, args...))
 }
 
-// decodeRecord decodes and checks the JSON record v stored at k in bucket.
+// decodeRecord decodes and checks the record v stored at k in bucket:
+// JSON, or the binary layout of the records read most (binary.go).
 func decodeRecord[T any](bucket, k, v []byte) (T, error) {
 	var rec T
-	if err := json.Unmarshal(v, &rec); err != nil {
+	var err error
+	if len(v) > 0 && v[0] == recBinary {
+		err = decodeBinary(&rec, v[1:])
+	} else {
+		err = json.Unmarshal(v, &rec)
+	}
+	if err != nil {
 		return rec, damaged(bucket, k, "%v", err)
 	}
 	if err := checkRecord(&rec, k); err != nil {

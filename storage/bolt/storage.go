@@ -22,7 +22,7 @@ import (
 )
 
 // SchemaVersion is the layout of buckets and keys this code reads and writes.
-const SchemaVersion = 3 // 2: reviews as a header and paragraphs; 3: film headers
+const SchemaVersion = 4 // 2: reviews as a header and paragraphs; 3: film headers; 4: those in binary
 
 // Bucket names, declared once.
 var (
@@ -156,6 +156,11 @@ func (db *DB) init(seed bool) error {
 			if got < 3 {
 				if err := upgradeToHeaders(tx); err != nil {
 					return fmt.Errorf("upgrading the films to schema 3: %w", err)
+				}
+			}
+			if got < 4 {
+				if err := upgradeToBinary(tx); err != nil {
+					return fmt.Errorf("upgrading the headers to schema 4: %w", err)
 				}
 			}
 		}

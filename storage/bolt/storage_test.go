@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -236,6 +237,119 @@ func TestUpgradeFromSchema2(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(h, full.Header()) || h.Cast != nil {
 			t.Errorf("film %d's header after the upgrade: %+v %v", f.ID, h, err)
 		}
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A schema-3 database (headers and paragraphs in JSON) is rewritten in the
+// binary layout when opened, and reads the same before and after.
+func TestUpgradeFromSchema3(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Aliases: []string{"Tangerine (film)"}, Directors: []string{"Sean Baker"}}, strings.ToLower)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := db.AddReview(ctx, 111, Review{FilmID: own.ID, Reviewer: "Old", PullQuote: "q", Excerpts: []Excerpt{{Text: "one"}, {Text: "two ||", Spoiler: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type read struct {
+		films   []Film
+		header  Film
+		reviews []Review
+		whole   Review
+		excerpt Excerpt
+	}
+	readAll := func() read {
+		var r read
+		var err error
+		if r.films, err = db.Films(ctx, 111); err != nil {
+			t.Fatal(err)
+		}
+		if r.header, err = db.FilmHeader(ctx, 111, own.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r.reviews, err = db.ReviewHeaders(ctx, 111, own.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r.whole, err = db.Review(ctx, 111, rev.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, r.excerpt, err = db.Excerpt(ctx, 111, rev.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	before := readAll()
+	// Write the three kinds of record back as schema 3 did: JSON.
+	jsonCount := func() (n int) {
+		db.bolt.View(func(tx *bbolt.Tx) error {
+			for _, b := range [][]byte{bucketHeaders, bucketReviews, bucketParagraphs} {
+				for _, v := range withPrefix(tx.Bucket(b), nil) {
+					if v[0] == '{' {
+						n++
+					}
+				}
+			}
+			return nil
+		})
+		return n
+	}
+	err = db.bolt.Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketHeaders, bucketReviews, bucketParagraphs} {
+			type kv struct{ k, v []byte }
+			var out []kv
+			for k, v := range withPrefix(tx.Bucket(b), nil) {
+				var rec any
+				var err error
+				switch string(b) {
+				case string(bucketHeaders):
+					rec, err = decodeRecord[Film](b, k, v)
+				case string(bucketReviews):
+					rec, err = decodeRecord[Review](b, k, v)
+				default:
+					rec, err = decodeRecord[Excerpt](b, k, v)
+				}
+				if err != nil {
+					return err
+				}
+				raw, _ := json.Marshal(rec)
+				out = append(out, kv{bytes.Clone(k), raw})
+			}
+			for _, o := range out {
+				if err := tx.Bucket(b).Put(o.k, o.v); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(3))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := jsonCount()
+	if n < 2+1+12+1+2 { // headers: the seed and own; reviews; paragraphs
+		t.Fatalf("only %d JSON records written back", n)
+	}
+	if got := readAll(); !reflect.DeepEqual(got, before) {
+		t.Errorf("JSON records read differently:\n%+v\nwant\n%+v", got, before)
+	}
+	db.Close()
+	if db, err = Open(path, Options{Now: clock}); err != nil {
+		t.Fatalf("open schema 3: %v", err)
+	}
+	defer db.Close()
+	if n := jsonCount(); n != 0 {
+		t.Errorf("%d JSON records left after the upgrade", n)
+	}
+	if got := readAll(); !reflect.DeepEqual(got, before) {
+		t.Errorf("after the upgrade:\n%+v\nwant\n%+v", got, before)
 	}
 	if err := db.Check(); err != nil {
 		t.Fatal(err)

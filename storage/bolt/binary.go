@@ -1,0 +1,268 @@
+package bolt
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Since schema 4 the records read on every /review (film headers, review
+// headers, paragraphs) are stored in a small binary layout instead of
+// JSON: decoding JSON was most of a read's cost. A record in this layout
+// starts with recBinary; a JSON record starts with '{', so a record
+// written before the upgrade still reads. Whole films, settings and
+// movie nights stay JSON: they are read rarely, and JSON keeps them easy
+// to inspect and to extend.
+//
+// The layout is a sequence of fields in a fixed order: unsigned and
+// signed varints, strings as a length then bytes, times as unix seconds
+// then nanoseconds, lists as a count then items. A paragraph is one flag
+// byte then its text.
+const recBinary = 0x01
+
+type recWriter struct{ b []byte }
+
+func (w *recWriter) uint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+func (w *recWriter) int(v int64)   { w.b = binary.AppendVarint(w.b, v) }
+func (w *recWriter) str(s string) {
+	w.uint(uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+func (w *recWriter) time(t time.Time) {
+	w.int(t.Unix())
+	w.uint(uint64(t.Nanosecond()))
+}
+
+var errShort = errors.New("record cut short")
+
+// recReader reads fields until the first error, which it keeps.
+type recReader struct {
+	b   []byte
+	err error
+}
+
+func (r *recReader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errShort
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *recReader) int() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errShort
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// str copies the string out: the bytes belong to bbolt's memory map.
+func (r *recReader) str() string {
+	n := r.uint()
+	if r.err != nil {
+		return ""
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errShort
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *recReader) time() time.Time {
+	sec, ns := r.int(), r.uint()
+	if r.err == nil && ns >= 1e9 {
+		r.err = fmt.Errorf("%d nanoseconds", ns)
+	}
+	if r.err != nil {
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(ns)).UTC()
+}
+
+// strs reads a count then that many strings; a count larger than the
+// bytes left is damage, not a reason to allocate.
+func (r *recReader) strs() []string {
+	n := r.uint()
+	if r.err != nil || n == 0 {
+		return nil
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errShort
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = r.str()
+	}
+	return out
+}
+
+// end reports the first error, or bytes left over.
+func (r *recReader) end() error {
+	if r.err == nil && len(r.b) > 0 {
+		r.err = fmt.Errorf("%d bytes after the record", len(r.b))
+	}
+	return r.err
+}
+
+// encodeFilmHeader is f.Header() in the binary layout.
+func encodeFilmHeader(f Film) []byte {
+	w := recWriter{b: make([]byte, 1, 64+len(f.Title))}
+	w.b[0] = recBinary
+	w.uint(f.ID)
+	w.uint(uint64(f.Scope))
+	w.str(f.Title)
+	w.int(int64(f.Year))
+	w.int(int64(f.Runtime))
+	w.str(f.Country)
+	w.uint(uint64(len(f.Aliases)))
+	for _, a := range f.Aliases {
+		w.str(a)
+	}
+	w.str(f.Letterboxd)
+	w.str(f.CreatedBy)
+	w.time(f.CreatedAt)
+	w.time(f.UpdatedAt)
+	return w.b
+}
+
+func decodeFilmHeader(f *Film, v []byte) error {
+	r := recReader{b: v}
+	f.ID = r.uint()
+	f.Scope = Scope(r.uint())
+	f.Title = r.str()
+	f.Year = int(r.int())
+	f.Runtime = int(r.int())
+	f.Country = r.str()
+	f.Aliases = r.strs()
+	f.Letterboxd = r.str()
+	f.CreatedBy = r.str()
+	f.CreatedAt = r.time()
+	f.UpdatedAt = r.time()
+	return r.end()
+}
+
+// encodeReviewHeader is review h without its text, Paragraphs counting it.
+func encodeReviewHeader(h Review) []byte {
+	w := recWriter{b: make([]byte, 1, 64+len(h.Reviewer)+len(h.PullQuote))}
+	w.b[0] = recBinary
+	w.uint(h.ID)
+	w.uint(h.FilmID)
+	w.uint(uint64(h.Scope))
+	w.str(h.Reviewer)
+	w.str(h.PullQuote)
+	w.int(int64(h.Paragraphs))
+	w.str(h.PostedBy)
+	w.time(h.PostedAt)
+	return w.b
+}
+
+func decodeReviewHeader(h *Review, v []byte) error {
+	r := recReader{b: v}
+	h.ID = r.uint()
+	h.FilmID = r.uint()
+	h.Scope = Scope(r.uint())
+	h.Reviewer = r.str()
+	h.PullQuote = r.str()
+	h.Paragraphs = int(r.int())
+	h.PostedBy = r.str()
+	h.PostedAt = r.time()
+	return r.end()
+}
+
+const paragraphSpoiler = 1
+
+func encodeParagraph(e Excerpt) []byte {
+	b := make([]byte, 2, 2+len(e.Text))
+	b[0] = recBinary
+	if e.Spoiler {
+		b[1] = paragraphSpoiler
+	}
+	return append(b, e.Text...)
+}
+
+func decodeParagraph(e *Excerpt, v []byte) error {
+	if len(v) < 1 {
+		return errShort
+	}
+	if v[0]&^paragraphSpoiler != 0 {
+		return fmt.Errorf("unknown paragraph flags %#x", v[0])
+	}
+	e.Spoiler = v[0]&paragraphSpoiler != 0
+	e.Text = string(v[1:])
+	return nil
+}
+
+// decodeBinary decodes v (after recBinary) into rec, one of the records
+// kept in the binary layout.
+func decodeBinary(rec any, v []byte) error {
+	switch r := rec.(type) {
+	case *Film:
+		return decodeFilmHeader(r, v)
+	case *Review:
+		return decodeReviewHeader(r, v)
+	case *Excerpt:
+		return decodeParagraph(r, v)
+	}
+	return fmt.Errorf("a binary record where %T is kept as JSON", rec)
+}
+
+// upgradeToBinary rewrites the JSON film headers, review headers and
+// paragraphs of schema 3 in the binary layout, in the opening
+// transaction. A record that does not decode is left as it is, for
+// Check and the read that meets it to report.
+func upgradeToBinary(tx *bbolt.Tx) error {
+	for _, u := range []struct {
+		bucket []byte
+		encode func(k, v []byte) ([]byte, error)
+	}{
+		{bucketHeaders, func(k, v []byte) ([]byte, error) {
+			f, err := decodeRecord[Film](bucketHeaders, k, v)
+			return encodeFilmHeader(f), err
+		}},
+		{bucketReviews, func(k, v []byte) ([]byte, error) {
+			h, err := decodeRecord[Review](bucketReviews, k, v)
+			return encodeReviewHeader(h), err
+		}},
+		{bucketParagraphs, func(k, v []byte) ([]byte, error) {
+			e, err := decodeRecord[Excerpt](bucketParagraphs, k, v)
+			return encodeParagraph(e), err
+		}},
+	} {
+		b := tx.Bucket(u.bucket)
+		type kv struct{ k, v []byte }
+		var out []kv // bbolt's cursor may not be written through
+		for k, v := range withPrefix(b, nil) {
+			if len(v) == 0 || v[0] == recBinary {
+				continue
+			}
+			if nv, err := u.encode(k, v); err == nil {
+				out = append(out, kv{bytes.Clone(k), nv})
+			}
+		}
+		for _, r := range out {
+			if err := b.Put(r.k, r.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
