@@ -104,16 +104,30 @@ func NewSession(cfg Config) (*discordgo.Session, error) {
 	// roles; kept, it grows with every server the bot joins.
 	s.StateEnabled = false
 	s.Client = &http.Client{Timeout: 20 * time.Second, Transport: restTransport()}
-	if cfg.APIURL != "" {
-		u, err := url.Parse(strings.TrimRight(cfg.APIURL, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("DISCORD_API_URL %q is not an http(s) origin", RedactURL(cfg.APIURL))
-		}
-		// A per-session transport, not discordgo's process-wide Endpoint
-		// variables: two sessions in one test binary can talk to two servers.
-		s.Client.Transport = &rewrite{to: u, base: s.Client.Transport}
+	if err := PointAt(s, cfg.APIURL); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// PointAt sends s's REST calls and gateway lookup to apiURL instead of
+// https://discord.com ("" leaves them), through a per-session transport
+// rather than discordgo's process-wide Endpoint variables: two sessions
+// in one test binary can talk to two servers.
+func PointAt(s *discordgo.Session, apiURL string) error {
+	if apiURL == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.TrimRight(apiURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("DISCORD_API_URL %q is not an http(s) origin", RedactURL(apiURL))
+	}
+	base := s.Client.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	s.Client.Transport = &rewrite{to: u, base: base}
+	return nil
 }
 
 // restTransport is Go's default transport keeping enough idle connections

@@ -45,13 +45,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	httpToo := fs.Bool("http", false, "also run the load over HTTP interactions, in the same run, and compare with the gateway")
 	baseline := fs.Bool("baseline", false, "closed-loop throughput per kind against a bare discordgo bot doing no work, in the same run (bot pinned to CPU 0)")
 	serveBase := fs.Bool("serve-baseline", false, "be that bare bot (started by --baseline)")
+	tuned := fs.Bool("tuned", false, "with --serve-baseline: on filmbot's session set-up instead of discordgo's defaults")
 	pin := fs.Bool("pin", true, "with --baseline: the bot on CPU 0 and this process on the others, when there are two or more and taskset is installed")
 	fs.IntVar(&spec.replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	if *serveBase {
-		return serveBaseline(ctx, stderr)
+		return serveBaseline(ctx, *tuned, stderr)
 	}
 	if fs.NArg() > 0 || spec.n < 1 || spec.members < 1 || spec.servers < 1 || spec.servers > 1000000 || spec.replicas < 1 || spec.replicas > 16 {
 		fmt.Fprintln(stderr, "filmbot bench: --n, --members and --servers (up to 1,000,000) are at least 1, --replicas 1 to 16, and no other arguments")
@@ -148,7 +149,16 @@ type benchResult struct {
 	errs       int
 	elapsed    time.Duration
 	rss        map[string]int
+	cpu        time.Duration // the bot's CPU time (user and system) during the run; 0 if unknown
 	violations []sandbox.Violation
+}
+
+// cpuPer is the bot's CPU time per interaction answered (0 if unknown).
+func (r *benchResult) cpuPer() time.Duration {
+	if r.cpu <= 0 || r.total == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.total)
 }
 
 func (r *benchResult) throughput() float64 { return float64(r.total) / r.elapsed.Seconds() }
@@ -307,6 +317,7 @@ func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, mem
 	}
 	res := &benchResult{how: r.how, lat: map[string][]time.Duration{}, rss: map[string]int{}}
 	pid := r.children[0].Process.Pid
+	cpu0 := cpuTime(pid)
 	res.elapsed = pace(ctx, n, rate, members, func(w, k int) sample {
 		kind := kinds[k%len(kinds)]
 		line, opt := benchLines[kind](k)
@@ -338,6 +349,9 @@ func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, mem
 		}
 	})
 	res.rss["end"] = vmRSS(pid)
+	if cpu0 > 0 {
+		res.cpu = cpuTime(pid) - cpu0
+	}
 	for _, ls := range res.lat {
 		slices.Sort(ls)
 		res.total += len(ls)
@@ -550,6 +564,31 @@ func pct(sorted []time.Duration, p int) time.Duration {
 }
 
 func first[T any](s []T, n int) []T { return s[:min(n, len(s))] }
+
+// cpuTime is the CPU time a process has used, all its threads, user and
+// system, from /proc/PID/stat (0 elsewhere). The kernel counts it in
+// ticks of 1/100 s, whatever the machine.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name, field 2, is in parentheses and may hold spaces.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
 
 // vmRSS is a process's resident memory in KiB, from /proc (0 elsewhere).
 func vmRSS(pid int) int {

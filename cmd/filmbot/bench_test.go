@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -47,16 +48,21 @@ func TestBenchSmoke(t *testing.T) {
 	if code := runBench(context.Background(), []string{"--http", "--replicas", "2"}, &out, &errb); code != 2 {
 		t.Errorf("replicas on a bbolt file: exit %d", code)
 	}
-	// Closed-loop throughput per kind against the bare baseline bot.
+	// Closed-loop throughput per kind against the bare and the tuned
+	// baseline bots: each kind's line has both ratios, throughput and CPU.
+	row := func(kind string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^` + kind + `\s+\d+\s+(\d+µs|-)\s+\S+\s+\S+ \|\s+\d+\s+[\d.]+×\s+([\d.]+×|-)\s+(\d+µs|-) \|\s+\d+\s+[\d.]+×\s+([\d.]+×|-)\s+(\d+µs|-)$`)
+	}
 	out.Reset()
 	if code := runBench(context.Background(), []string{"--baseline", "--pin=false", "--n", "100", "--members", "4"}, &out, &errb); code != 0 ||
-		!strings.Contains(out.String(), "baseline /review") || !strings.Contains(out.String(), "baseline autocomplete") ||
-		!strings.Contains(out.String(), "filmbot /review (rate: 64 members)") {
+		!strings.Contains(out.String(), "bare discordgo bot") || !strings.Contains(out.String(), "tuned bot") ||
+		!row("review").MatchString(out.String()) || !row("autocomplete").MatchString(out.String()) || !row("film").MatchString(out.String()) ||
+		!row("cast").MatchString(out.String()) || !strings.Contains(out.String(), "against filmbot's /review") {
 		t.Errorf("--baseline: exit %d:\n%s%s", code, out.String(), errb.String())
 	}
 	out.Reset()
 	if code := runBench(context.Background(), []string{"--baseline", "--http", "--pin=false", "--n", "50", "--members", "4"}, &out, &errb); code != 0 ||
-		!strings.Contains(out.String(), "both bots over HTTP interactions") || !strings.Contains(out.String(), "baseline autocomplete") {
+		!strings.Contains(out.String(), "both bots over HTTP interactions") || !row("autocomplete").MatchString(out.String()) {
 		t.Errorf("--baseline --http: exit %d:\n%s%s", code, out.String(), errb.String())
 	}
 	// The same load over the gateway and over HTTP interactions, compared.
