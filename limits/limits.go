@@ -40,13 +40,51 @@ const (
 
 func n(s string) int { return utf8.RuneCountInString(s) }
 
+// judge collects every way a response breaks the rules.
+type judge struct {
+	errs []error
+	// The custom_ids seen in one message: a valid one has at most 25,
+	// kept in seen; any more go to ids.
+	seen  [Rows * ButtonsPerRow]string
+	nseen int
+	ids   []string
+}
+
+func (j *judge) bad(format string, a ...any) { j.errs = append(j.errs, fmt.Errorf(format, a...)) }
+
+func (j *judge) add(err error) {
+	if err != nil {
+		j.errs = append(j.errs, err)
+	}
+}
+
+func (j *judge) err() error { return errors.Join(j.errs...) }
+
+// id checks a custom_id: its length, and that the message has it once.
+func (j *judge) id(s string) {
+	if c := n(s); c < 1 || c > CustomID {
+		j.bad("custom_id %q is %d characters, limit 1-%d", s, c, CustomID)
+	}
+	for _, seen := range append(j.seen[:j.nseen:j.nseen], j.ids...) {
+		if seen == s {
+			j.bad("custom_id %q used twice", s)
+			return
+		}
+	}
+	if j.nseen < len(j.seen) {
+		j.seen[j.nseen] = s
+		j.nseen++
+	} else {
+		j.ids = append(j.ids, s)
+	}
+}
+
 // Check returns every way resp breaks Discord's rules, joined, or nil.
 func Check(resp *discordgo.InteractionResponse) error {
 	if resp == nil {
 		return errors.New("no response")
 	}
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var j judge
 	d := resp.Data
 	switch resp.Type {
 	case discordgo.InteractionResponsePong, discordgo.InteractionResponseDeferredChannelMessageWithSource,
@@ -54,66 +92,71 @@ func Check(resp *discordgo.InteractionResponse) error {
 		// Deferrals may carry only flags.
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
 		if d == nil {
-			bad("type %d without data", resp.Type)
+			j.bad("type %d without data", resp.Type)
 			break
 		}
 		if resp.Type == discordgo.InteractionResponseChannelMessageWithSource && d.Content == "" && len(d.Embeds) == 0 && len(d.Components) == 0 && d.Poll == nil && len(d.Files) == 0 {
-			bad("empty message")
+			j.bad("empty message")
 		}
-		errs = append(errs, Message(d.Content, d.Embeds, d.Components, d.AllowedMentions))
+		j.message(d.Content, d.Embeds, d.Components, d.AllowedMentions)
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
 		if d == nil {
-			bad("autocomplete without data")
+			j.bad("autocomplete without data")
 			break
 		}
 		if len(d.Choices) > Choices {
-			bad("%d autocomplete choices, limit %d", len(d.Choices), Choices)
+			j.bad("%d autocomplete choices, limit %d", len(d.Choices), Choices)
 		}
 		for _, c := range d.Choices {
 			if c == nil {
-				bad("a null autocomplete choice")
+				j.bad("a null autocomplete choice")
 				continue
 			}
 			if n(c.Name) < 1 || n(c.Name) > ChoiceName {
-				bad("choice name %q is %d characters, limit 1-%d", c.Name, n(c.Name), ChoiceName)
+				j.bad("choice name %q is %d characters, limit 1-%d", c.Name, n(c.Name), ChoiceName)
 			}
 			if v := fmt.Sprint(c.Value); n(v) < 1 || n(v) > ChoiceValue {
-				bad("choice value %q is %d characters, limit 1-%d", v, n(v), ChoiceValue)
+				j.bad("choice value %q is %d characters, limit 1-%d", v, n(v), ChoiceValue)
 			}
 		}
 	case discordgo.InteractionResponseModal:
-		errs = append(errs, modal(d))
+		j.add(modal(d))
 	default:
-		bad("unknown response type %d", resp.Type)
+		j.bad("unknown response type %d", resp.Type)
 	}
-	return errors.Join(errs...)
+	return j.err()
 }
 
 // Message checks the parts of a message: content, embeds, components and
 // allowed_mentions, which must be present with an empty parse list so that
 // text such as "@everyone" in a review never pings.
 func Message(content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent, am *discordgo.MessageAllowedMentions) error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var j judge
+	j.message(content, embeds, comps, am)
+	return j.err()
+}
+
+func (j *judge) message(content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent, am *discordgo.MessageAllowedMentions) {
 	if n(content) > Content {
-		bad("content is %d characters, limit %d", n(content), Content)
+		j.bad("content is %d characters, limit %d", n(content), Content)
 	}
 	if am == nil || am.Parse == nil || len(am.Parse) != 0 {
-		bad("allowed_mentions must be sent with an empty parse list")
+		j.bad("allowed_mentions must be sent with an empty parse list")
 	}
 	if len(embeds) > Embeds {
-		bad("%d embeds, limit %d", len(embeds), Embeds)
+		j.bad("%d embeds, limit %d", len(embeds), Embeds)
 	}
 	total := 0
 	for i, e := range embeds {
 		if e == nil {
-			bad("embed %d is null", i)
+			j.bad("embed %d is null", i)
 			continue
 		}
 		check := func(what, s string, limit int) {
-			total += n(s)
-			if n(s) > limit {
-				bad("embed %d %s is %d characters, limit %d", i, what, n(s), limit)
+			c := n(s)
+			total += c
+			if c > limit {
+				j.bad("embed %d %s is %d characters, limit %d", i, what, c, limit)
 			}
 		}
 		check("title", e.Title, EmbedTitle)
@@ -125,77 +168,70 @@ func Message(content string, embeds []*discordgo.MessageEmbed, comps []discordgo
 			check("footer", e.Footer.Text, Footer)
 		}
 		if len(e.Fields) > EmbedFields {
-			bad("embed %d has %d fields, limit %d", i, len(e.Fields), EmbedFields)
+			j.bad("embed %d has %d fields, limit %d", i, len(e.Fields), EmbedFields)
 		}
 		for _, f := range e.Fields {
 			if f == nil {
-				bad("embed %d has a null field", i)
+				j.bad("embed %d has a null field", i)
 				continue
 			}
 			if f.Name == "" || f.Value == "" {
-				bad("embed %d has a field with an empty name or value", i)
+				j.bad("embed %d has a field with an empty name or value", i)
 			}
 			check("field name", f.Name, FieldName)
 			check("field value", f.Value, FieldValue)
 		}
 	}
 	if total > EmbedTotal {
-		bad("embeds hold %d characters, limit %d", total, EmbedTotal)
+		j.bad("embeds hold %d characters, limit %d", total, EmbedTotal)
 	}
-	errs = append(errs, Components(comps))
-	return errors.Join(errs...)
+	j.components(comps)
 }
 
 // Components checks action rows, buttons and selects.
 func Components(comps []discordgo.MessageComponent) error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var j judge
+	j.components(comps)
+	return j.err()
+}
+
+func (j *judge) components(comps []discordgo.MessageComponent) {
 	if len(comps) > Rows {
-		bad("%d action rows, limit %d", len(comps), Rows)
+		j.bad("%d action rows, limit %d", len(comps), Rows)
 	}
-	ids := map[string]bool{}
-	id := func(s string) {
-		if n(s) < 1 || n(s) > CustomID {
-			bad("custom_id %q is %d characters, limit 1-%d", s, n(s), CustomID)
-		}
-		if ids[s] {
-			bad("custom_id %q used twice", s)
-		}
-		ids[s] = true
-	}
+	j.nseen, j.ids = 0, nil
 	for _, c := range comps {
 		row, ok := rowOf(c)
 		if !ok {
-			bad("top-level component %T is not an action row", c)
+			j.bad("top-level component %T is not an action row", c)
 			continue
 		}
 		if len(row.Components) == 0 || len(row.Components) > ButtonsPerRow {
-			bad("action row with %d components, limit 1-%d", len(row.Components), ButtonsPerRow)
+			j.bad("action row with %d components, limit 1-%d", len(row.Components), ButtonsPerRow)
 		}
 		for _, rc := range row.Components {
 			switch x := rc.(type) {
 			case discordgo.Button:
-				button(x, id, bad)
+				j.button(x)
 			case *discordgo.Button:
 				if x == nil {
-					bad("a null button")
+					j.bad("a null button")
 					continue
 				}
-				button(*x, id, bad)
+				j.button(*x)
 			case discordgo.SelectMenu:
-				selectMenu(x, len(row.Components), id, bad)
+				j.selectMenu(x, len(row.Components))
 			case *discordgo.SelectMenu:
 				if x == nil {
-					bad("a null select menu")
+					j.bad("a null select menu")
 					continue
 				}
-				selectMenu(*x, len(row.Components), id, bad)
+				j.selectMenu(*x, len(row.Components))
 			default:
-				bad("component %T cannot sit in a message action row", rc)
+				j.bad("component %T cannot sit in a message action row", rc)
 			}
 		}
 	}
-	return errors.Join(errs...)
 }
 
 func rowOf(c discordgo.MessageComponent) (discordgo.ActionsRow, bool) {
@@ -210,30 +246,30 @@ func rowOf(c discordgo.MessageComponent) (discordgo.ActionsRow, bool) {
 	return discordgo.ActionsRow{}, false
 }
 
-func button(b discordgo.Button, id func(string), bad func(string, ...any)) {
+func (j *judge) button(b discordgo.Button) {
 	if n(b.Label) > ButtonLabel {
-		bad("button label %q over %d characters", b.Label, ButtonLabel)
+		j.bad("button label %q over %d characters", b.Label, ButtonLabel)
 	}
 	if b.Label == "" && b.Emoji == nil {
-		bad("button without label or emoji")
+		j.bad("button without label or emoji")
 	}
 	if b.Style == discordgo.LinkButton {
 		if b.URL == "" || b.CustomID != "" {
-			bad("link button needs a url and no custom_id")
+			j.bad("link button needs a url and no custom_id")
 		}
 		return
 	}
-	id(b.CustomID)
+	j.id(b.CustomID)
 }
 
-func selectMenu(s discordgo.SelectMenu, inRow int, id func(string), bad func(string, ...any)) {
-	id(s.CustomID)
+func (j *judge) selectMenu(s discordgo.SelectMenu, inRow int) {
+	j.id(s.CustomID)
 	if inRow != 1 {
-		bad("a select menu must be alone in its row")
+		j.bad("a select menu must be alone in its row")
 	}
 	if s.MenuType == discordgo.StringSelectMenu || s.MenuType == 0 {
 		if len(s.Options) < 1 || len(s.Options) > SelectOptions {
-			bad("select menu with %d options, limit 1-%d", len(s.Options), SelectOptions)
+			j.bad("select menu with %d options, limit 1-%d", len(s.Options), SelectOptions)
 		}
 	}
 }
@@ -242,21 +278,20 @@ func modal(d *discordgo.InteractionResponseData) error {
 	if d == nil {
 		return errors.New("modal without data")
 	}
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var j judge
 	if n(d.Title) < 1 || n(d.Title) > ModalTitle {
-		bad("modal title %q is %d characters, limit 1-%d", d.Title, n(d.Title), ModalTitle)
+		j.bad("modal title %q is %d characters, limit 1-%d", d.Title, n(d.Title), ModalTitle)
 	}
 	if n(d.CustomID) < 1 || n(d.CustomID) > CustomID {
-		bad("modal custom_id %q is %d characters, limit 1-%d", d.CustomID, n(d.CustomID), CustomID)
+		j.bad("modal custom_id %q is %d characters, limit 1-%d", d.CustomID, n(d.CustomID), CustomID)
 	}
 	if len(d.Components) < 1 || len(d.Components) > ModalInputs {
-		bad("modal with %d rows, limit 1-%d", len(d.Components), ModalInputs)
+		j.bad("modal with %d rows, limit 1-%d", len(d.Components), ModalInputs)
 	}
 	for _, c := range d.Components {
 		row, ok := rowOf(c)
 		if !ok || len(row.Components) != 1 {
-			bad("a modal row must hold exactly one text input")
+			j.bad("a modal row must hold exactly one text input")
 			continue
 		}
 		var ti discordgo.TextInput
@@ -265,25 +300,25 @@ func modal(d *discordgo.InteractionResponseData) error {
 			ti = x
 		case *discordgo.TextInput:
 			if x == nil {
-				bad("a null text input")
+				j.bad("a null text input")
 				continue
 			}
 			ti = *x
 		default:
-			bad("modal component %T is not a text input", x)
+			j.bad("modal component %T is not a text input", x)
 			continue
 		}
 		if n(ti.Label) < 1 || n(ti.Label) > InputLabel {
-			bad("text input label %q is %d characters, limit 1-%d", ti.Label, n(ti.Label), InputLabel)
+			j.bad("text input label %q is %d characters, limit 1-%d", ti.Label, n(ti.Label), InputLabel)
 		}
 		if ti.MaxLength > ParagraphInput || n(ti.Value) > ParagraphInput {
-			bad("text input %q allows more than %d characters", ti.CustomID, ParagraphInput)
+			j.bad("text input %q allows more than %d characters", ti.CustomID, ParagraphInput)
 		}
 		if n(ti.CustomID) < 1 || n(ti.CustomID) > CustomID {
-			bad("text input custom_id %q is %d characters", ti.CustomID, n(ti.CustomID))
+			j.bad("text input custom_id %q is %d characters", ti.CustomID, n(ti.CustomID))
 		}
 	}
-	return errors.Join(errs...)
+	return j.err()
 }
 
 // DecodeResponse reads an interaction callback body as Discord would.

@@ -1,6 +1,7 @@
 package limits
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,5 +93,55 @@ func TestCheck(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error about %q", name, err, c.want)
 		}
+	}
+}
+
+// BenchmarkCheck judges an answer shaped like /review's: one embed, a row
+// of four buttons. Every answer the bot sends is judged first.
+func BenchmarkCheck(b *testing.B) {
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
+		Embeds: []*discordgo.MessageEmbed{{Title: "Anora (2024)", Description: strings.Repeat("A passage of a review. ", 40),
+			Author: &discordgo.MessageEmbedAuthor{Name: "Review"}, Footer: &discordgo.MessageEmbedFooter{Text: "Excerpt 1 of 12"}}},
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "◀ Previous", CustomID: "rev:show:1:0"}, discordgo.Button{Label: "Next ▶", CustomID: "rev:show:1:2"},
+			discordgo.Button{Label: "🎲 Random", CustomID: "rev:random:1:1"}, discordgo.Button{Label: "Read it all", CustomID: "rev:all:1:1"}}}},
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+	}}
+	for b.Loop() {
+		if err := Check(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A custom_id used twice is found wherever it is, even past the 25 a
+// valid message can hold.
+func TestCustomIDTwice(t *testing.T) {
+	row := func(ids ...string) discordgo.ActionsRow {
+		var r discordgo.ActionsRow
+		for _, id := range ids {
+			r.Components = append(r.Components, discordgo.Button{Label: "x", CustomID: id})
+		}
+		return r
+	}
+	var comps []discordgo.MessageComponent
+	for r := 0; r < 6; r++ {
+		var ids []string
+		for b := 0; b < 5; b++ {
+			ids = append(ids, fmt.Sprintf("id-%d-%d", r, b))
+		}
+		comps = append(comps, row(ids...))
+	}
+	if err := Components(comps); err == nil || strings.Contains(err.Error(), "twice") {
+		t.Errorf("30 distinct ids: %v, want only the row count refused", err)
+	}
+	for _, dup := range []string{"id-0-0", "id-4-4", "id-5-1"} {
+		c := append(append([]discordgo.MessageComponent{}, comps...), row(dup))
+		if err := Components(c); err == nil || !strings.Contains(err.Error(), `custom_id "`+dup+`" used twice`) {
+			t.Errorf("%s twice: %v", dup, err)
+		}
+	}
+	if err := Components([]discordgo.MessageComponent{row("a", "b", "a")}); err == nil || !strings.Contains(err.Error(), "used twice") {
+		t.Errorf("a row with one id twice: %v", err)
 	}
 }
