@@ -225,29 +225,6 @@ func (r SessionResponder) InteractionRespond(i *discordgo.Interaction, resp *dis
 	return err
 }
 
-// autocompleteWire is an autocomplete result as Discord takes it:
-// choices always present (an empty list when nothing matches) and no
-// message fields, which discordgo's InteractionResponseData would add.
-type autocompleteWire struct {
-	Type discordgo.InteractionResponseType `json:"type"`
-	Data struct {
-		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
-	} `json:"data"`
-}
-
-// Wire is the JSON body of a callback for resp.
-func Wire(resp *discordgo.InteractionResponse) any {
-	if resp.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
-		return *resp
-	}
-	w := autocompleteWire{Type: resp.Type}
-	w.Data.Choices = []*discordgo.ApplicationCommandOptionChoice{}
-	if resp.Data != nil && resp.Data.Choices != nil {
-		w.Data.Choices = resp.Data.Choices
-	}
-	return w
-}
-
 // InteractionResponseEdit edits the original answer (after a deferral).
 func (r SessionResponder) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
 	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
