@@ -29,6 +29,17 @@ func BenchmarkReview(b *testing.B) {
 			}
 		})
 	}
+	for _, name := range []string{"film", "cast"} {
+		b.Run(name, func(b *testing.B) {
+			i := slash(guildA, name, opt("film", "anora"))
+			run := e.cmds[name].Run
+			for b.Loop() {
+				if _, err := run(context.Background(), i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	b.Run("autocomplete", func(b *testing.B) {
 		i := auto(guildA, "review", focus(opt("film", "anroa")))
 		h := e.cmds["review"].Autocomplete

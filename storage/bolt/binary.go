@@ -10,18 +10,19 @@ import (
 	bbolt "go.etcd.io/bbolt"
 )
 
-// Since schema 4 the records read on every /review (film headers, review
-// headers, paragraphs) are stored in a small binary layout instead of
-// JSON: decoding JSON was most of a read's cost. A record in this layout
-// starts with recBinary; a JSON record starts with '{', so a record
-// written before the upgrade still reads. Whole films, settings and
-// movie nights stay JSON: they are read rarely, and JSON keeps them easy
-// to inspect and to extend.
+// Since schema 4 the records read on every answer (films, film headers,
+// review headers, paragraphs) are stored in a small binary layout instead
+// of JSON: decoding JSON was most of a read's cost. A record in this
+// layout starts with recBinary; a JSON record starts with '{', so a record
+// written before the upgrade still reads. Settings, movie nights and
+// pending imports stay JSON: they are read rarely, and JSON keeps them
+// easy to inspect and to extend.
 //
 // The layout is a sequence of fields in a fixed order: unsigned and
 // signed varints, strings as a length then bytes, times as unix seconds
-// then nanoseconds, lists as a count then items. A paragraph is one flag
-// byte then its text.
+// then nanoseconds, lists as a count then items. A whole film is its
+// header's fields then its credits'. A paragraph is one flag byte then
+// its text.
 const recBinary = 0x01
 
 type recWriter struct{ b []byte }
@@ -127,24 +128,53 @@ func (r *recReader) end() error {
 func encodeFilmHeader(f Film) []byte {
 	w := recWriter{b: make([]byte, 1, 64+len(f.Title))}
 	w.b[0] = recBinary
+	w.filmHeader(f)
+	return w.b
+}
+
+// encodeFilm is the whole film f: its header, then its credits.
+func encodeFilm(f Film) []byte {
+	w := recWriter{b: make([]byte, 1, 256+len(f.Title))}
+	w.b[0] = recBinary
+	w.filmHeader(f)
+	for _, l := range [][]string{f.Languages, f.Directors, f.Writers, f.Editors, f.Cinematographers, f.Producers} {
+		w.strs(l)
+	}
+	w.str(f.Premiere)
+	w.str(f.Release)
+	w.strs(f.Awards)
+	w.uint(uint64(len(f.Cast)))
+	for _, r := range f.Cast {
+		w.str(r.Actor)
+		w.str(r.Role)
+		w.str(r.Note)
+	}
+	return w.b
+}
+
+func (w *recWriter) strs(l []string) {
+	w.uint(uint64(len(l)))
+	for _, s := range l {
+		w.str(s)
+	}
+}
+
+func (w *recWriter) filmHeader(f Film) {
 	w.uint(f.ID)
 	w.uint(uint64(f.Scope))
 	w.str(f.Title)
 	w.int(int64(f.Year))
 	w.int(int64(f.Runtime))
 	w.str(f.Country)
-	w.uint(uint64(len(f.Aliases)))
-	for _, a := range f.Aliases {
-		w.str(a)
-	}
+	w.strs(f.Aliases)
 	w.str(f.Letterboxd)
 	w.str(f.CreatedBy)
 	w.time(f.CreatedAt)
 	w.time(f.UpdatedAt)
-	return w.b
 }
 
-func decodeFilmHeader(f *Film, v []byte) error {
+// decodeFilm decodes a film header, or with whole a whole film.
+func decodeFilm(f *Film, v []byte, whole bool) error {
 	r := recReader{b: v}
 	f.ID = r.uint()
 	f.Scope = Scope(r.uint())
@@ -157,6 +187,23 @@ func decodeFilmHeader(f *Film, v []byte) error {
 	f.CreatedBy = r.str()
 	f.CreatedAt = r.time()
 	f.UpdatedAt = r.time()
+	if whole {
+		for _, l := range []*[]string{&f.Languages, &f.Directors, &f.Writers, &f.Editors, &f.Cinematographers, &f.Producers} {
+			*l = r.strs()
+		}
+		f.Premiere = r.str()
+		f.Release = r.str()
+		f.Awards = r.strs()
+		if n := r.uint(); n > 0 && r.err == nil {
+			if n > uint64(len(r.b)) {
+				return errShort
+			}
+			f.Cast = make([]Role, n)
+			for i := range f.Cast {
+				f.Cast[i] = Role{Actor: r.str(), Role: r.str(), Note: r.str()}
+			}
+		}
+	}
 	return r.end()
 }
 
@@ -211,12 +258,12 @@ func decodeParagraph(e *Excerpt, v []byte) error {
 	return nil
 }
 
-// decodeBinary decodes v (after recBinary) into rec, one of the records
-// kept in the binary layout.
-func decodeBinary(rec any, v []byte) error {
+// decodeBinary decodes v (after recBinary), stored in bucket, into rec,
+// one of the records kept in the binary layout.
+func decodeBinary(bucket []byte, rec any, v []byte) error {
 	switch r := rec.(type) {
 	case *Film:
-		return decodeFilmHeader(r, v)
+		return decodeFilm(r, v, bytes.Equal(bucket, bucketFilms))
 	case *Review:
 		return decodeReviewHeader(r, v)
 	case *Excerpt:
@@ -225,8 +272,8 @@ func decodeBinary(rec any, v []byte) error {
 	return fmt.Errorf("a binary record where %T is kept as JSON", rec)
 }
 
-// upgradeToBinary rewrites the JSON film headers, review headers and
-// paragraphs of schema 3 in the binary layout, in the opening
+// upgradeToBinary rewrites the JSON films, film headers, review headers
+// and paragraphs of schema 3 in the binary layout, in the opening
 // transaction. A record that does not decode is left as it is, for
 // Check and the read that meets it to report.
 func upgradeToBinary(tx *bbolt.Tx) error {
@@ -234,6 +281,10 @@ func upgradeToBinary(tx *bbolt.Tx) error {
 		bucket []byte
 		encode func(k, v []byte) ([]byte, error)
 	}{
+		{bucketFilms, func(k, v []byte) ([]byte, error) {
+			f, err := decodeRecord[Film](bucketFilms, k, v)
+			return encodeFilm(f), err
+		}},
 		{bucketHeaders, func(k, v []byte) ([]byte, error) {
 			f, err := decodeRecord[Film](bucketHeaders, k, v)
 			return encodeFilmHeader(f), err

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // put writes raw bytes under a key, as damage would.
@@ -173,16 +175,17 @@ func TestDamagedBinaryRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	hk, rk, pk := key(uint64(g), f.ID), key(uint64(g), f.ID, r.ID), key(r.ID, 1)
-	var header, review, para []byte
+	var film, header, review, para []byte
 	db.bolt.View(func(tx *bbolt.Tx) error {
+		film = bytes.Clone(tx.Bucket(bucketFilms).Get(hk))
 		header = bytes.Clone(tx.Bucket(bucketHeaders).Get(hk))
 		review = bytes.Clone(tx.Bucket(bucketReviews).Get(rk))
 		para = bytes.Clone(tx.Bucket(bucketParagraphs).Get(pk))
 		return nil
 	})
-	sound := map[string][]byte{string(bucketHeaders): header, string(bucketReviews): review, string(bucketParagraphs): para}
-	if header[0] != recBinary || review[0] != recBinary {
-		t.Fatalf("records not written in the binary layout: %x %x", header[:1], review[:1])
+	sound := map[string][]byte{string(bucketFilms): film, string(bucketHeaders): header, string(bucketReviews): review, string(bucketParagraphs): para}
+	if film[0] != recBinary || header[0] != recBinary || review[0] != recBinary || para[0] != recBinary {
+		t.Fatalf("records not written in the binary layout: %x %x %x %x", film[:1], header[:1], review[:1], para[:1])
 	}
 	for _, c := range []struct {
 		what   string
@@ -190,6 +193,8 @@ func TestDamagedBinaryRecords(t *testing.T) {
 		k, v   []byte
 		read   func() error
 	}{
+		{"film cut short", bucketFilms, hk, film[:len(film)-1], func() error { _, err := db.Film(ctx, g, f.ID); return err }},
+		{"film with a huge cast count", bucketFilms, hk, append(bytes.Clone(film[:len(film)-1]), 0xff, 0xff, 0x7f), func() error { _, err := db.Film(ctx, g, f.ID); return err }},
 		{"header cut short", bucketHeaders, hk, header[:len(header)-3], func() error { _, err := db.FilmHeader(ctx, g, f.ID); return err }},
 		{"header with bytes left over", bucketHeaders, hk, append(bytes.Clone(header), 0), func() error { _, err := db.FilmHeader(ctx, g, f.ID); return err }},
 		{"header with a huge alias count", bucketHeaders, hk, []byte{recBinary, 1, 111, 1, 'W', 2, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}, func() error { _, err := db.FilmHeader(ctx, g, f.ID); return err }},
@@ -218,17 +223,34 @@ func FuzzBinaryRecords(f *testing.F) {
 			film.Aliases = []string{alias, alias + "2"}
 		}
 		var gotF Film
-		if err := decodeBinary(&gotF, encodeFilmHeader(film)[1:]); err != nil || !reflect.DeepEqual(gotF, film) {
+		if err := decodeBinary(bucketHeaders, &gotF, encodeFilmHeader(film)[1:]); err != nil || !reflect.DeepEqual(gotF, film) {
 			t.Fatalf("film header: %+v, %v; want %+v", gotF, err, film)
+		}
+		whole := film
+		if alias != "" {
+			whole.Directors, whole.Awards, whole.Premiere = []string{alias}, []string{title, alias}, country
+			whole.Cast = []storage.Role{{Actor: alias, Role: title, Note: by}, {Actor: reviewer}}
+		}
+		whole.Languages, whole.Release = []string{country}, link
+		var gotW Film
+		if err := decodeBinary(bucketFilms, &gotW, encodeFilm(whole)[1:]); err != nil || !reflect.DeepEqual(gotW, whole) {
+			t.Fatalf("whole film: %+v, %v; want %+v", gotW, err, whole)
+		}
+		// A whole film where a header belongs, or the reverse, is damage.
+		if err := decodeBinary(bucketHeaders, &gotF, encodeFilm(whole)[1:]); err == nil {
+			t.Fatal("a whole film read as a header")
+		}
+		if err := decodeBinary(bucketFilms, &gotW, encodeFilmHeader(film)[1:]); err == nil {
+			t.Fatal("a header read as a whole film")
 		}
 		rev := Review{ID: id, FilmID: id + 1, Scope: Scope(scope), Reviewer: reviewer, PullQuote: quote, Paragraphs: paragraphs, PostedBy: by, PostedAt: when}
 		var gotR Review
-		if err := decodeBinary(&gotR, encodeReviewHeader(rev)[1:]); err != nil || !reflect.DeepEqual(gotR, rev) {
+		if err := decodeBinary(bucketReviews, &gotR, encodeReviewHeader(rev)[1:]); err != nil || !reflect.DeepEqual(gotR, rev) {
 			t.Fatalf("review header: %+v, %v; want %+v", gotR, err, rev)
 		}
 		e := Excerpt{Text: text, Spoiler: spoiler}
 		var gotE Excerpt
-		if err := decodeBinary(&gotE, encodeParagraph(e)[1:]); err != nil || gotE != e {
+		if err := decodeBinary(bucketParagraphs, &gotE, encodeParagraph(e)[1:]); err != nil || gotE != e {
 			t.Fatalf("paragraph: %+v, %v; want %+v", gotE, err, e)
 		}
 	})

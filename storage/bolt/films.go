@@ -88,7 +88,7 @@ func createFilm(tx *bbolt.Tx, scope Scope, f Film, now time.Time) (Film, error) 
 // putFilm stores f and its header.
 func putFilm(tx *bbolt.Tx, f Film) error {
 	k := key(uint64(f.Scope), f.ID)
-	if err := putJSON(tx.Bucket(bucketFilms), k, f); err != nil {
+	if err := tx.Bucket(bucketFilms).Put(k, encodeFilm(f)); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketHeaders).Put(k, encodeFilmHeader(f))

@@ -23,7 +23,7 @@ func decodeRecord[T any](bucket, k, v []byte) (T, error) {
 	var rec T
 	var err error
 	if len(v) > 0 && v[0] == recBinary {
-		err = decodeBinary(&rec, v[1:])
+		err = decodeBinary(bucket, &rec, v[1:])
 	} else {
 		err = json.Unmarshal(v, &rec)
 	}

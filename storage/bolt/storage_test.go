@@ -251,7 +251,8 @@ func TestUpgradeFromSchema3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Aliases: []string{"Tangerine (film)"}, Directors: []string{"Sean Baker"}}, strings.ToLower)
+	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Aliases: []string{"Tangerine (film)"}, Directors: []string{"Sean Baker"},
+		Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee", Note: "debut"}}, Awards: []string{"x"}, Premiere: "Sundance"}, strings.ToLower)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,6 +262,7 @@ func TestUpgradeFromSchema3(t *testing.T) {
 	}
 	type read struct {
 		films   []Film
+		film    Film
 		header  Film
 		reviews []Review
 		whole   Review
@@ -270,6 +272,9 @@ func TestUpgradeFromSchema3(t *testing.T) {
 		var r read
 		var err error
 		if r.films, err = db.Films(ctx, 111); err != nil {
+			t.Fatal(err)
+		}
+		if r.film, err = db.Film(ctx, 111, own.ID); err != nil {
 			t.Fatal(err)
 		}
 		if r.header, err = db.FilmHeader(ctx, 111, own.ID); err != nil {
@@ -290,7 +295,7 @@ func TestUpgradeFromSchema3(t *testing.T) {
 	// Write the three kinds of record back as schema 3 did: JSON.
 	jsonCount := func() (n int) {
 		db.bolt.View(func(tx *bbolt.Tx) error {
-			for _, b := range [][]byte{bucketHeaders, bucketReviews, bucketParagraphs} {
+			for _, b := range [][]byte{bucketFilms, bucketHeaders, bucketReviews, bucketParagraphs} {
 				for _, v := range withPrefix(tx.Bucket(b), nil) {
 					if v[0] == '{' {
 						n++
@@ -302,14 +307,14 @@ func TestUpgradeFromSchema3(t *testing.T) {
 		return n
 	}
 	err = db.bolt.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketHeaders, bucketReviews, bucketParagraphs} {
+		for _, b := range [][]byte{bucketFilms, bucketHeaders, bucketReviews, bucketParagraphs} {
 			type kv struct{ k, v []byte }
 			var out []kv
 			for k, v := range withPrefix(tx.Bucket(b), nil) {
 				var rec any
 				var err error
 				switch string(b) {
-				case string(bucketHeaders):
+				case string(bucketFilms), string(bucketHeaders):
 					rec, err = decodeRecord[Film](b, k, v)
 				case string(bucketReviews):
 					rec, err = decodeRecord[Review](b, k, v)
@@ -334,7 +339,7 @@ func TestUpgradeFromSchema3(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := jsonCount()
-	if n < 2+1+12+1+2 { // headers: the seed and own; reviews; paragraphs
+	if n < 2+2+1+12+1+2 { // films and headers: the seed and own; reviews; paragraphs
 		t.Fatalf("only %d JSON records written back", n)
 	}
 	if got := readAll(); !reflect.DeepEqual(got, before) {
