@@ -264,8 +264,20 @@ func keysWithPrefix(b *bbolt.Bucket, p []byte) [][]byte {
 // scope whose records a user in scope may see. A damaged record is
 // reported to skip and left out, so one bad record cannot hide the rest.
 func decodeVisible[T any](tx *bbolt.Tx, bucket []byte, scope Scope, skip func(error), ids ...uint64) []T {
-	var out []T
 	b := tx.Bucket(bucket)
+	// Count first: records are large (a Film is some 400 bytes), and
+	// growing the slice one doubling at a time would copy 50,000 of them
+	// several times over; walking the keys again is cheap.
+	n := 0
+	for _, s := range visible(scope) {
+		for range withPrefix(b, key(append([]uint64{uint64(s)}, ids...)...)) {
+			n++
+		}
+	}
+	var out []T
+	if n > 0 {
+		out = make([]T, 0, n)
+	}
 	for _, s := range visible(scope) {
 		for k, v := range withPrefix(b, key(append([]uint64{uint64(s)}, ids...)...)) {
 			rec, err := decodeRecord[T](bucket, k, v)
