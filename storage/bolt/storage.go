@@ -13,6 +13,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -72,6 +73,7 @@ type DB struct {
 	now      func() time.Time
 	writer   *writer
 	onDamage func(error)
+	versions *versionCache
 }
 
 // Open opens or creates the database at path, creates its buckets, checks
@@ -114,7 +116,8 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, now: opts.Now, onDamage: opts.OnDamage}
+	db := &DB{bolt: b, now: opts.Now, onDamage: opts.OnDamage, versions: &versionCache{}}
+	versionCaches.Store(b, db.versions)
 	if size > 0 && size <= checkLimit {
 		if err := faultSafe(db.Check); err != nil {
 			b.Close()
@@ -182,6 +185,7 @@ func (db *DB) Close() error {
 	if db.writer != nil {
 		db.writer.close()
 	}
+	defer versionCaches.Delete(db.bolt)
 	return db.bolt.Close()
 }
 
@@ -321,6 +325,9 @@ func loadSeed(tx *bbolt.Tx, now time.Time) error {
 // bumpCatalog marks scope's catalog changed, in the transaction that
 // changes it, so that no write path can forget to.
 func bumpCatalog(tx *bbolt.Tx, scope Scope) error {
+	if c, ok := versionCaches.Load(tx.DB()); ok {
+		tx.OnCommit(c.(*versionCache).forget)
+	}
 	b := tx.Bucket(bucketVersions)
 	k := key(uint64(scope))
 	var v uint64
@@ -333,7 +340,10 @@ func bumpCatalog(tx *bbolt.Tx, scope Scope) error {
 // CatalogVersion is the sum of the built-in catalog's version and
 // scope's: it changes with any film write either sees.
 func (db *DB) CatalogVersion(_ context.Context, scope Scope) (uint64, error) {
-	var v uint64
+	gen, v, ok := db.versions.get(scope)
+	if ok {
+		return v, nil
+	}
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketVersions)
 		for _, s := range visible(scope) {
@@ -343,5 +353,49 @@ func (db *DB) CatalogVersion(_ context.Context, scope Scope) (uint64, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		db.versions.put(gen, scope, v)
+	}
 	return v, err
+}
+
+// versionCache keeps the catalog versions read, so that answers that
+// check whether the catalog changed (every film lookup) need no
+// transaction. Only this process writes the file (bbolt locks it), and
+// every transaction that changes a version forgets them all when it
+// commits, so the cache cannot be stale; a read that raced a commit is
+// not kept (the generation moved).
+type versionCache struct {
+	mu  sync.Mutex
+	gen uint64
+	v   map[Scope]uint64
+}
+
+// versionCaches finds a file's cache from a write transaction.
+var versionCaches sync.Map // *bbolt.DB → *versionCache
+
+func (c *versionCache) get(scope Scope) (gen, v uint64, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok = c.v[scope]
+	return c.gen, v, ok
+}
+
+func (c *versionCache) put(gen uint64, scope Scope, v uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if c.v == nil {
+		c.v = map[Scope]uint64{}
+	}
+	c.v[scope] = v
+}
+
+func (c *versionCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.v = nil
 }

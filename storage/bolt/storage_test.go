@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -359,4 +361,43 @@ func TestUpgradeFromSchema3(t *testing.T) {
 	if err := db.Check(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The catalog version is cached in memory, but a film written is seen at
+// once by the next read, however many reads race the writes.
+func TestCatalogVersionCacheNeverStale(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "v.db"), Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 4 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					db.CatalogVersion(ctx, 111)
+				}
+			}
+		}()
+	}
+	before, _ := db.CatalogVersion(ctx, 111)
+	for k := range 200 {
+		if _, err := db.AddFilm(ctx, 111, Film{Title: "Film " + strconv.Itoa(k), Year: 2000}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.CatalogVersion(ctx, 111)
+		if err != nil || after <= before {
+			t.Fatalf("after film %d: version %d, was %d (%v)", k, after, before, err)
+		}
+		before = after
+	}
+	close(stop)
+	readers.Wait()
 }
