@@ -440,3 +440,46 @@ func TestDeferredAnswerKeepsFiles(t *testing.T) {
 		t.Errorf("edit with a file: %v %q %q", err, got.ct, got.body)
 	}
 }
+
+// A handler that ignores its context and outlives Timeout: the member is
+// told it was too slow (in place of the "thinking" message), shutdown
+// does not wait for it, and its late answer is dropped.
+func TestHandlerPastTimeout(t *testing.T) {
+	unblock := make(chan struct{})
+	b, rec, _ := newBot(t, []Command{cmd("hang", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		<-unblock
+		return ok("late"), nil
+	})}, nil)
+	b.opts.DeferAfter, b.opts.Timeout = 20*time.Millisecond, 100*time.Millisecond
+	var mu sync.Mutex
+	var outcomes []Outcome
+	b.opts.Observe = func(o Outcome) { mu.Lock(); outcomes = append(outcomes, o); mu.Unlock() }
+	handled := make(chan struct{})
+	go func() { b.Handle(slash("hang")); close(handled) }()
+	// The "too slow" message is private: the public "thinking" message
+	// makes way for a private follow-up.
+	answered := func() int { rec.mu.Lock(); defer rec.mu.Unlock(); return len(rec.followups) + len(rec.edits) }
+	for deadline := time.Now().Add(5 * time.Second); answered() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no answer past the timeout")
+		}
+	}
+	rec.mu.Lock()
+	if len(rec.responses) != 1 || rec.responses[0].Type != discordgo.InteractionResponseDeferredChannelMessageWithSource ||
+		len(rec.followups) != 1 || rec.followups[0].Content != msgSlow || rec.deletes != 1 {
+		t.Errorf("responses %+v, follow-ups %+v, %d deletes; want a deferral, then %q in its place", rec.responses, rec.followups, rec.deletes, msgSlow)
+	}
+	rec.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := b.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown waited for the abandoned handler: %v", err)
+	}
+	close(unblock)
+	<-handled
+	mu.Lock()
+	defer mu.Unlock()
+	if answered() != 1 || len(outcomes) != 1 || !outcomes[0].Deferred || outcomes[0].Result != "user_error" {
+		t.Errorf("after the late answer: %d answers, outcomes %+v", answered(), outcomes)
+	}
+}

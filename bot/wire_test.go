@@ -12,7 +12,9 @@ import (
 func TestWireIsDiscordgosJSON(t *testing.T) {
 	none := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	min, max := 1, 3
-	row := func(cs ...discordgo.MessageComponent) discordgo.ActionsRow { return discordgo.ActionsRow{Components: cs} }
+	row := func(cs ...discordgo.MessageComponent) discordgo.ActionsRow {
+		return discordgo.ActionsRow{Components: cs}
+	}
 	for name, d := range map[string]*discordgo.InteractionResponseData{
 		"no components": {Content: "hi", AllowedMentions: none},
 		"empty list":    {Content: "hi", Components: []discordgo.MessageComponent{}},
