@@ -5,8 +5,8 @@ import "github.com/bwmarrin/discordgo"
 // Wire is the JSON body of a callback for resp: what discordgo would send,
 // with two changes. An autocomplete result carries only its choices
 // (always a list), as Discord takes it: discordgo's InteractionResponseData
-// would add message fields. And action rows and buttons are plain structs:
-// discordgo's own MarshalJSON methods encode each one apart and then have
+// would add message fields. And action rows, buttons and select menus are
+// plain structs: discordgo's own MarshalJSON methods encode each one apart and then have
 // encoding/json check and compact the result again, which costs more than
 // the rest of the answer. The JSON is the same (TestWireIsDiscordgosJSON).
 func Wire(resp *discordgo.InteractionResponse) any {
@@ -78,7 +78,27 @@ type buttonWire struct {
 	Type     discordgo.ComponentType   `json:"type"`
 }
 
-// componentsWire replaces action rows and buttons with their plain forms;
+// selectWire encodes as discordgo's SelectMenu does (its own "type" field
+// gives way to the component type).
+type selectWire struct {
+	CustomID      string                             `json:"custom_id,omitempty"`
+	Placeholder   string                             `json:"placeholder"`
+	MinValues     *int                               `json:"min_values,omitempty"`
+	MaxValues     int                                `json:"max_values,omitempty"`
+	DefaultValues []discordgo.SelectMenuDefaultValue `json:"default_values,omitempty"`
+	Options       []discordgo.SelectMenuOption       `json:"options,omitempty"`
+	Disabled      bool                               `json:"disabled"`
+	ChannelTypes  []discordgo.ChannelType            `json:"channel_types,omitempty"`
+	ID            int                                `json:"id,omitempty"`
+	Type          discordgo.ComponentType            `json:"type"`
+}
+
+func plainSelect(m discordgo.SelectMenu) selectWire {
+	return selectWire{CustomID: m.CustomID, Placeholder: m.Placeholder, MinValues: m.MinValues, MaxValues: m.MaxValues,
+		DefaultValues: m.DefaultValues, Options: m.Options, Disabled: m.Disabled, ChannelTypes: m.ChannelTypes, ID: m.ID, Type: m.Type()}
+}
+
+// componentsWire replaces action rows, buttons and select menus with their plain forms;
 // any other component is left to its own MarshalJSON.
 func componentsWire(cs []discordgo.MessageComponent) []any {
 	if cs == nil {
@@ -103,6 +123,14 @@ func componentsWire(cs []discordgo.MessageComponent) []any {
 				continue
 			}
 			out[i] = plainButton(*x)
+		case discordgo.SelectMenu:
+			out[i] = plainSelect(x)
+		case *discordgo.SelectMenu:
+			if x == nil {
+				out[i] = c
+				continue
+			}
+			out[i] = plainSelect(*x)
 		default:
 			out[i] = c
 		}

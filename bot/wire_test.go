@@ -30,6 +30,10 @@ func TestWireIsDiscordgosJSON(t *testing.T) {
 			CustomID: "rate:1", Placeholder: "Score", MinValues: &min, MaxValues: max,
 			Options: []discordgo.SelectMenuOption{{Label: "10", Value: "10", Default: true}, {Label: "1", Value: "1", Emoji: &discordgo.ComponentEmoji{Name: "⭐"}}},
 		})}},
+		"selects": {Content: "pick", AllowedMentions: none, Components: []discordgo.MessageComponent{
+			row(&discordgo.SelectMenu{MenuType: discordgo.UserSelectMenu, CustomID: "u", DefaultValues: []discordgo.SelectMenuDefaultValue{{ID: "1", Type: discordgo.SelectMenuDefaultValueUser}}}),
+			row(discordgo.SelectMenu{MenuType: discordgo.ChannelSelectMenu, CustomID: "c", ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}, Disabled: true, ID: 3}),
+		}},
 		"modal": {CustomID: "m:1", Title: "Post a review", Components: []discordgo.MessageComponent{row(discordgo.TextInput{
 			CustomID: "text", Label: "Text", Style: discordgo.TextInputParagraph, Required: true, MaxLength: 4000, Value: "v"})}},
 		"poll": {AllowedMentions: none, Poll: &discordgo.Poll{Question: discordgo.PollMedia{Text: "Which?"},
