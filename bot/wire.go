@@ -106,36 +106,38 @@ func componentsWire(cs []discordgo.MessageComponent) []any {
 	}
 	out := make([]any, len(cs))
 	for i, c := range cs {
-		switch x := c.(type) {
+		switch x := byValue(c).(type) {
 		case discordgo.ActionsRow:
-			out[i] = rowWire{Components: componentsWire(x.Components), ID: x.ID, Type: discordgo.ActionsRowComponent}
-		case *discordgo.ActionsRow:
-			if x == nil {
-				out[i] = c
-				continue
-			}
 			out[i] = rowWire{Components: componentsWire(x.Components), ID: x.ID, Type: discordgo.ActionsRowComponent}
 		case discordgo.Button:
 			out[i] = plainButton(x)
-		case *discordgo.Button:
-			if x == nil {
-				out[i] = c
-				continue
-			}
-			out[i] = plainButton(*x)
 		case discordgo.SelectMenu:
 			out[i] = plainSelect(x)
-		case *discordgo.SelectMenu:
-			if x == nil {
-				out[i] = c
-				continue
-			}
-			out[i] = plainSelect(*x)
 		default:
 			out[i] = c
 		}
 	}
 	return out
+}
+
+// byValue is a component given by a non-nil pointer as a value; anything
+// else as it is (a nil pointer then encodes as discordgo would: null).
+func byValue(c discordgo.MessageComponent) discordgo.MessageComponent {
+	switch x := c.(type) {
+	case *discordgo.ActionsRow:
+		if x != nil {
+			return *x
+		}
+	case *discordgo.Button:
+		if x != nil {
+			return *x
+		}
+	case *discordgo.SelectMenu:
+		if x != nil {
+			return *x
+		}
+	}
+	return c
 }
 
 func plainButton(b discordgo.Button) buttonWire {
