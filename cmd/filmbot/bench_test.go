@@ -52,7 +52,7 @@ func TestBenchSmoke(t *testing.T) {
 	// baseline bots: each kind's line has both ratios, throughput and CPU.
 	const d = `[\d.]+(µs|ms|s)|-` // a CPU time per interaction, or "-" where none was counted
 	row := func(kind string) *regexp.Regexp {
-		return regexp.MustCompile(`(?m)^` + kind + `\s+\d+\s+(`+d+`)\s+\S+\s+\S+ \|\s+\d+\s+[\d.]+×\s+([\d.]+×|-)\s+(`+d+`) \|\s+\d+\s+[\d.]+×\s+([\d.]+×|-)\s+(`+d+`)$`)
+		return regexp.MustCompile(`(?m)^` + kind + `\s+\d+\s+(` + d + `)\s+\S+\s+\S+ \|\s+\d+\s+[\d.]+×\s+([\d.]+×|-)\s+(` + d + `) \|\s+\d+\s+[\d.]+×\s+([\d.]+×|-)\s+(` + d + `)$`)
 	}
 	out.Reset()
 	if code := runBench(context.Background(), []string{"--baseline", "--pin=false", "--n", "100", "--members", "4"}, &out, &errb); code != 0 ||
