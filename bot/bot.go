@@ -158,56 +158,106 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	}
 	b.inflight.Add(1)
 	b.mu.Unlock()
-	defer b.inflight.Done()
+	release := sync.OnceFunc(b.inflight.Done) // by whoever answers last: see watch
+	defer release()
 
 	log := &ilog{base: b.log, i: i}
 	start := time.Now()
-	out := Outcome{Route: b.routeLabel(i), Kind: kindLabel(i.Type)}
+	out := &Outcome{Route: b.routeLabel(i), Kind: kindLabel(i.Type)}
 	sent := first
 	first = func(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, start time.Time) error {
 		err := sent(i, r, start)
 		out.FirstAnswer, out.Late = time.Since(start), err != nil
 		return err
 	}
-	if b.opts.Observe != nil {
-		defer func() { b.opts.Observe(out) }()
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
 	defer cancel()
 
-	type result struct {
-		resp *discordgo.InteractionResponse
-		err  error
+	// The handler runs here, on the caller's goroutine (over HTTP, one
+	// whose stack has long grown to what handlers need). A watchdog wakes
+	// only if it is still running after DeferAfter: it defers the answer,
+	// and past Timeout answers that it was too slow, as if the handler had
+	// failed; the handler's late result is then dropped.
+	f := &flight{ready: make(chan struct{})}
+	watchdog := time.AfterFunc(b.opts.DeferAfter, func() { b.watch(ctx, i, first, start, log, f, out, release) })
+	res := b.run(ctx, i)
+	watchdog.Stop()
+	f.mu.Lock()
+	f.done = true
+	took, abandoned := f.deferring, f.abandoned
+	f.mu.Unlock()
+	if abandoned {
+		return // the watchdog answered, observed and released
 	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
-			}
-		}()
-		h := b.route(i)
-		r, err := h(ctx, i)
-		done <- result{r, err}
-	}()
-
 	deferred, deferredPublic := false, false
-	timer := time.NewTimer(b.opts.DeferAfter)
-	defer timer.Stop()
-	var res result
-	select {
-	case res = <-done:
-	case <-timer.C:
-		// Autocomplete cannot be deferred: its answer is late and lost.
-		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-			deferred, deferredPublic = b.deferAnswer(i, first, start, log)
-		}
-		select {
-		case res = <-done:
-		case <-ctx.Done():
-			res = result{err: &slowError{}}
-		}
+	if took {
+		<-f.ready
+		deferred, deferredPublic = f.deferred, f.public
 	}
+	b.finish(i, first, res, deferred, deferredPublic, start, log, out)
+}
+
+// flight is what an interaction's handler and its watchdog share.
+type flight struct {
+	mu        sync.Mutex
+	done      bool // the handler returned
+	deferring bool // the watchdog took the first answer: wait for ready
+	abandoned bool // the watchdog answered "too slow": the result is dropped
+	ready     chan struct{}
+	// Set before ready is closed.
+	deferred, public bool
+}
+
+type result struct {
+	resp *discordgo.InteractionResponse
+	err  error
+}
+
+// run routes the interaction and runs its handler; a panic is its error.
+func (b *Bot) run(ctx context.Context, i *discordgo.InteractionCreate) (res result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	r, err := b.route(i)(ctx, i)
+	return result{r, err}
+}
+
+// watch runs when a handler is still busy after DeferAfter.
+func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *ilog, f *flight, out *Outcome, release func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic while deferring", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	f.mu.Lock()
+	if f.done {
+		f.mu.Unlock()
+		return
+	}
+	f.deferring = true
+	f.mu.Unlock()
+	// Autocomplete cannot be deferred: its answer is late and lost.
+	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		f.deferred, f.public = b.deferAnswer(i, first, start, log)
+	}
+	close(f.ready)
+	<-ctx.Done() // the handler answered (the context ends with it), or Timeout passed
+	f.mu.Lock()
+	if f.done {
+		f.mu.Unlock()
+		return
+	}
+	f.abandoned = true
+	f.mu.Unlock()
+	b.finish(i, first, result{err: &slowError{}}, f.deferred, f.public, start, log, out)
+	release() // shutting down need not wait for a handler that ignores its context
+}
+
+// finish sends the handler's answer (or its error's), as an edit of the
+// deferral if there was one, and reports the outcome.
+func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res result, deferred, deferredPublic bool, start time.Time, log *ilog, out *Outcome) {
 	resp, verdict := b.answer(i, res.resp, res.err, log)
 	out.Result, out.Deferred = verdict, deferred
 	if deferred {
@@ -218,7 +268,15 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	if b.log.Enabled(context.Background(), slog.LevelDebug) {
 		log.get().Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
 	}
+	if b.opts.Observe != nil {
+		b.opts.Observe(*out)
+	}
 }
+
+type slowError struct{}
+
+func (*slowError) Error() string       { return "handler timed out" }
+func (*slowError) UserMessage() string { return msgSlow }
 
 // ilog is the log of one interaction. Its attributes are added when it
 // first writes a line: most interactions write none, and adding them
@@ -226,21 +284,17 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 type ilog struct {
 	base *slog.Logger
 	i    *discordgo.InteractionCreate
+	once sync.Once // a handler and its watchdog may both log
 	l    *slog.Logger
 }
 
 func (l *ilog) get() *slog.Logger {
-	if l.l == nil {
+	l.once.Do(func() {
 		i := l.i
 		l.l = l.base.With("interaction", i.ID, "kind", i.Type.String(), "guild", i.GuildID, "user", userID(i), "name", routeName(i))
-	}
+	})
 	return l.l
 }
-
-type slowError struct{}
-
-func (*slowError) Error() string       { return "handler timed out" }
-func (*slowError) UserMessage() string { return msgSlow }
 
 // route finds the handler for an interaction.
 func (b *Bot) route(i *discordgo.InteractionCreate) Handler {

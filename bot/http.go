@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -102,13 +103,6 @@ func verify(key ed25519.PublicKey, r *http.Request, body []byte) bool {
 	return discordgo.VerifyInteraction(r, key)
 }
 
-// httpAnswer is a first answer handed from the handler to the HTTP
-// response; sent reports whether it went out.
-type httpAnswer struct {
-	resp *discordgo.InteractionResponse
-	sent chan error
-}
-
 func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 	// The size is bounded before the body is read whole, and the
 	// signature checked before anything else looks at it.
@@ -136,33 +130,39 @@ func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 		writeBody(w, http.StatusOK, "application/json", []byte(`{"type":1}`))
 		return
 	}
-	answers := make(chan httpAnswer)
-	gone := make(chan struct{}) // the HTTP exchange is over: later answers go over REST
-	finished := make(chan struct{})
+	// The interaction is handled on this goroutine: the first answer is the
+	// HTTP response; a deferral is flushed at once (Discord must have it
+	// before the edit that follows over REST, while the handler goes on);
+	// any other answer goes out as this returns.
+	// A watchdog may answer "too slow" from its own goroutine (see
+	// Bot.handle): the response is written under mu, and not at all once
+	// this has returned.
+	var mu sync.Mutex
+	answered, over := false, false
 	first := func(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, start time.Time) error {
-		a := httpAnswer{resp: resp, sent: make(chan error, 1)}
-		select {
-		case answers <- a:
-			return <-a.sent
-		case <-gone:
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case over:
 			return errors.New("the HTTP request from Discord ended before the first answer")
+		case answered:
+			return errors.New("the HTTP request from Discord was already answered")
 		}
+		answered = true
+		err := writeAnswer(w, resp)
+		deferral := resp.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource ||
+			resp.Type == discordgo.InteractionResponseDeferredMessageUpdate
+		if f, ok := w.(http.Flusher); ok && err == nil && deferral {
+			f.Flush()
+		}
+		return err
 	}
-	go func() {
-		defer close(finished)
-		h.Bot.handle(&i, first)
-	}()
-	defer close(gone)
-	select {
-	case a := <-answers:
-		err := writeAnswer(w, a.resp)
-		if f, ok := w.(http.Flusher); ok && err == nil {
-			f.Flush() // Discord must have the deferral before the edit
-		}
-		a.sent <- err
-	case <-finished:
+	h.Bot.handle(&i, first)
+	mu.Lock()
+	defer mu.Unlock()
+	over = true
+	if !answered {
 		httpError(w, http.StatusInternalServerError, "no answer")
-	case <-r.Context().Done():
 	}
 }
 
