@@ -40,11 +40,16 @@ func (w *recWriter) time(t time.Time) {
 
 var errShort = errors.New("record cut short")
 
-// recReader reads fields until the first error, which it keeps.
+// recReader reads fields until the first error, which it keeps. The
+// record is copied out of bbolt's memory map once, as s, and its strings
+// are cut from that copy: one allocation per record, not one per string.
 type recReader struct {
-	b   []byte
+	b   []byte // what is left to read
+	s   string // the whole record, b's bytes ending it
 	err error
 }
+
+func newRecReader(v []byte) recReader { return recReader{b: v, s: string(v)} }
 
 func (r *recReader) uint() uint64 {
 	if r.err != nil {
@@ -72,7 +77,8 @@ func (r *recReader) int() int64 {
 	return v
 }
 
-// str copies the string out: the bytes belong to bbolt's memory map.
+// str reads a string, cut from the record's copy (the bytes of b belong
+// to bbolt's memory map).
 func (r *recReader) str() string {
 	n := r.uint()
 	if r.err != nil {
@@ -82,9 +88,9 @@ func (r *recReader) str() string {
 		r.err = errShort
 		return ""
 	}
-	s := string(r.b[:n])
+	off := len(r.s) - len(r.b)
 	r.b = r.b[n:]
-	return s
+	return r.s[off : off+int(n)]
 }
 
 func (r *recReader) time() time.Time {
@@ -175,7 +181,7 @@ func (w *recWriter) filmHeader(f Film) {
 
 // decodeFilm decodes a film header, or with whole a whole film.
 func decodeFilm(f *Film, v []byte, whole bool) error {
-	r := recReader{b: v}
+	r := newRecReader(v)
 	f.ID = r.uint()
 	f.Scope = Scope(r.uint())
 	f.Title = r.str()
@@ -223,7 +229,7 @@ func encodeReviewHeader(h Review) []byte {
 }
 
 func decodeReviewHeader(h *Review, v []byte) error {
-	r := recReader{b: v}
+	r := newRecReader(v)
 	h.ID = r.uint()
 	h.FilmID = r.uint()
 	h.Scope = Scope(r.uint())
