@@ -120,6 +120,7 @@ func Open(path string, opts Options) (*DB, error) {
 	versionCaches.Store(b, db.versions)
 	if size > 0 && size <= checkLimit {
 		if err := faultSafe(db.Check); err != nil {
+			versionCaches.Delete(b)
 			b.Close()
 			if !errors.Is(err, ErrDamaged) {
 				err = fmt.Errorf("%w: %v", ErrDamaged, err)
@@ -131,6 +132,7 @@ func Open(path string, opts Options) (*DB, error) {
 		return db, nil
 	}
 	if err := db.init(!opts.NoSeed); err != nil {
+		versionCaches.Delete(b)
 		b.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
