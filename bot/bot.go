@@ -140,12 +140,8 @@ func (b *Bot) Handle(i *discordgo.InteractionCreate) { b.handle(i, b.respond) }
 // and any later ones (after a deferral) over REST.
 func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	// discordgo calls this with no recover: a panic in the envelope itself
-	// (handlers have their own recover below) must not end the process.
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("panic while answering", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
+	// (handlers have their own recover, in run) must not end the process.
+	defer b.survive(i, "answering")
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
@@ -197,6 +193,14 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	b.finish(i, first, res, deferred, deferredPublic, start, log, out)
 }
 
+// survive, deferred, logs a panic of the envelope instead of ending the
+// process.
+func (b *Bot) survive(i *discordgo.InteractionCreate, while string) {
+	if p := recover(); p != nil {
+		b.log.Error("panic while "+while, "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	}
+}
+
 // flight is what an interaction's handler and its watchdog share.
 type flight struct {
 	mu        sync.Mutex
@@ -226,11 +230,7 @@ func (b *Bot) run(ctx context.Context, i *discordgo.InteractionCreate) (res resu
 
 // watch runs when a handler is still busy after DeferAfter.
 func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *ilog, f *flight, out *Outcome, release func()) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("panic while deferring", "interaction", i.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
+	defer b.survive(i, "deferring") // a timer's goroutine: a panic here would end the process
 	f.mu.Lock()
 	if f.done {
 		f.mu.Unlock()
