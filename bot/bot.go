@@ -212,6 +212,18 @@ type flight struct {
 	deferred, public bool
 }
 
+// take sets mark unless the handler has returned, and reports whether it
+// did: the watchdog acts only on a handler still running.
+func (f *flight) take(mark *bool) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return false
+	}
+	*mark = true
+	return true
+}
+
 type result struct {
 	resp *discordgo.InteractionResponse
 	err  error
@@ -231,26 +243,18 @@ func (b *Bot) run(ctx context.Context, i *discordgo.InteractionCreate) (res resu
 // watch runs when a handler is still busy after DeferAfter.
 func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *ilog, f *flight, out *Outcome, release func()) {
 	defer b.survive(i, "deferring") // a timer's goroutine: a panic here would end the process
-	f.mu.Lock()
-	if f.done {
-		f.mu.Unlock()
+	if !f.take(&f.deferring) {
 		return
 	}
-	f.deferring = true
-	f.mu.Unlock()
 	// Autocomplete cannot be deferred: its answer is late and lost.
 	if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 		f.deferred, f.public = b.deferAnswer(i, first, start, log)
 	}
 	close(f.ready)
 	<-ctx.Done() // the handler answered (the context ends with it), or Timeout passed
-	f.mu.Lock()
-	if f.done {
-		f.mu.Unlock()
+	if !f.take(&f.abandoned) {
 		return
 	}
-	f.abandoned = true
-	f.mu.Unlock()
 	b.finish(i, first, result{err: &slowError{}}, f.deferred, f.public, start, log, out)
 	release() // shutting down need not wait for a handler that ignores its context
 }

@@ -209,6 +209,38 @@ func options(i *discordgo.InteractionCreate) map[string]*discordgo.ApplicationCo
 	return m
 }
 
+// userOption reads a user option as a member's id; given is false when it
+// is absent (or of another type). A value that is not an id is the
+// user's error.
+func userOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) (id uint64, given bool, err error) {
+	o, ok := opts[name]
+	if !ok || o.Type != discordgo.ApplicationCommandOptionUser {
+		return 0, false, nil
+	}
+	v, _ := o.Value.(string)
+	if id, err = strconv.ParseUint(v, 10, 64); err != nil {
+		return 0, true, userErr("That is not a member.")
+	}
+	return id, true, nil
+}
+
+// roleOption reads a role option as its id ("" when absent). @everyone,
+// whose id is the server's, is refused: everyone would hold the role.
+// everyone says what that would mean.
+func roleOption(i *discordgo.InteractionCreate, opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name, everyone string) (string, error) {
+	role := ""
+	if o, ok := opts[name]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
+		role, _ = o.Value.(string)
+	}
+	if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
+		return "", userErr("That is not a role.")
+	}
+	if role != "" && role == i.GuildID {
+		return "", userErr("%s", everyone)
+	}
+	return role, nil
+}
+
 // str reads a string option; a value of another type reads as absent.
 func str(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) string {
 	o, ok := opts[name]

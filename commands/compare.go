@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -75,14 +74,12 @@ func (s *Set) compare(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if err != nil {
 		return nil, err
 	}
-	o := options(i)["member"]
-	if o == nil || o.Type != discordgo.ApplicationCommandOptionUser {
-		return nil, userErr("Pick a member to compare with.")
-	}
-	id, _ := o.Value.(string)
-	other, err := strconv.ParseUint(id, 10, 64)
+	other, given, err := userOption(options(i), "member")
 	if err != nil {
-		return nil, userErr("That is not a member.")
+		return nil, err
+	}
+	if !given {
+		return nil, userErr("Pick a member to compare with.")
 	}
 	if other == me {
 		return nil, userErr("Comparing you with yourself: a perfect match. Pick another member.")

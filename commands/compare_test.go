@@ -81,3 +81,38 @@ func TestCompareAndDivisive(t *testing.T) {
 		t.Errorf("a sort autocomplete never offered: %q", msg)
 	}
 }
+
+// A member or role option that is not an id, or is missing where it is
+// needed, is the user's error in every command that reads one, and
+// nothing is stored.
+func TestMemberAndRoleOptionsRefuseBadValues(t *testing.T) {
+	e := newEnv(t)
+	userOpt := func(name, v string) *discordgo.ApplicationCommandInteractionDataOption {
+		return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionUser, Value: v}
+	}
+	settings := func(sub_, v string) *discordgo.InteractionCreate {
+		i := slash(guildA, "settings", sub("", sub_, &discordgo.ApplicationCommandInteractionDataOption{Name: "role", Type: discordgo.ApplicationCommandOptionRole, Value: v}))
+		i.Member.Permissions = discordgo.PermissionManageGuild
+		return i
+	}
+	for what, c := range map[string]struct {
+		h    Handler
+		i    *discordgo.InteractionCreate
+		want string
+	}{
+		"/compare, no member":            {e.cmds["compare"].Run, slash(guildA, "compare"), "Pick a member"},
+		"/compare, not an id":            {e.cmds["compare"].Run, compareCmd("1", "someone"), "That is not a member."},
+		"/myratings, not an id":          {e.cmds["myratings"].Run, slash(guildA, "myratings", userOpt("user", "x")), "That is not a member."},
+		"/watchlist show, not an id":     {e.cmds["watchlist"].Run, watchCmd(guildA, "7", "show", userOpt("member", "-1")), "That is not a member."},
+		"/settings mod-role, not an id":  {e.cmds["settings"].Run, settings("mod-role", "mods"), "That is not a role."},
+		"/settings host-role, not an id": {e.cmds["settings"].Run, settings("host-role", "hosts"), "That is not a role."},
+		"/settings mod-role, @everyone":  {e.cmds["settings"].Run, settings("mod-role", guildA), "@everyone cannot be the moderator role"},
+	} {
+		if got := e.userError(c.h, c.i); !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", what, got, c.want)
+		}
+	}
+	if s, _ := e.db.Settings(context.Background(), 111); s.ModRole != "" || s.HostRole != "" {
+		t.Errorf("a refused role was stored: %+v", s)
+	}
+}

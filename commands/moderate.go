@@ -828,27 +828,15 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 			return nil, err
 		}
 	case "mod-role":
-		role := ""
-		if o, ok := opts["role"]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
-			role, _ = o.Value.(string)
-		}
-		if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
-			return nil, userErr("That is not a role.")
-		}
-		if role != "" && role == i.GuildID {
-			return nil, userErr("@everyone cannot be the moderator role: every member would be a moderator. Choose a role that only moderators have.")
+		role, rerr := roleOption(i, opts, "role", "@everyone cannot be the moderator role: every member would be a moderator. Choose a role that only moderators have.")
+		if rerr != nil {
+			return nil, rerr
 		}
 		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ModRole = role })
 	case "host-role":
-		role := ""
-		if o, ok := opts["role"]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
-			role, _ = o.Value.(string)
-		}
-		if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
-			return nil, userErr("That is not a role.")
-		}
-		if role != "" && role == i.GuildID {
-			return nil, userErr("@everyone cannot be the host role: every member could plan and cancel movie nights. Choose a role for hosts.")
+		role, rerr := roleOption(i, opts, "role", "@everyone cannot be the host role: every member could plan and cancel movie nights. Choose a role for hosts.")
+		if rerr != nil {
+			return nil, rerr
 		}
 		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.HostRole = role })
 	case "timezone":

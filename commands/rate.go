@@ -420,14 +420,7 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 
 // divisiveButton turns the pages of /top sort:divisive.
 func (s *Set) divisiveButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, c, err := pageClick(i)
-	if err != nil {
-		return nil, err
-	}
-	if c.args[0] < 1 || c.args[0] > 1_000_000 {
-		return nil, errStaleButton
-	}
-	return s.divisivePage(ctx, scope, int(c.args[0]), int(c.args[1]), true)
+	return minRatingsPage(ctx, i, s.divisivePage)
 }
 
 func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
@@ -451,8 +444,15 @@ func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isU
 	return paged(isUpdate, embed, pager("top", "page", uint64(minN), p, pages)), nil
 }
 
-// topButton turns the pages of /top; the custom id carries min_ratings.
+// topButton turns the pages of /top.
 func (s *Set) topButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	return minRatingsPage(ctx, i, s.topPage)
+}
+
+// minRatingsPage turns a page of a /top list: the custom id carries
+// min_ratings, then the page.
+func minRatingsPage(ctx context.Context, i *discordgo.InteractionCreate,
+	page func(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error)) (*discordgo.InteractionResponse, error) {
 	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
@@ -460,7 +460,7 @@ func (s *Set) topButton(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	if c.args[0] < 1 || c.args[0] > 1_000_000 {
 		return nil, errStaleButton
 	}
-	return s.topPage(ctx, scope, int(c.args[0]), int(c.args[1]), true)
+	return page(ctx, scope, int(c.args[0]), int(c.args[1]), true)
 }
 
 // myRatings answers /myratings [user:].
@@ -469,11 +469,10 @@ func (s *Set) myRatings(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	if err != nil {
 		return nil, err
 	}
-	if o, ok := options(i)["user"]; ok && o.Type == discordgo.ApplicationCommandOptionUser {
-		id, _ := o.Value.(string)
-		if user, err = strconv.ParseUint(id, 10, 64); err != nil {
-			return nil, userErr("That is not a member.")
-		}
+	if other, given, err := userOption(options(i), "user"); err != nil {
+		return nil, err
+	} else if given {
+		user = other
 	}
 	return s.myRatingsPage(ctx, scope, user, 1, false)
 }

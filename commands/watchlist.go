@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -63,11 +62,10 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		return Reply(fmt.Sprintf("Took **%s** off your watchlist.", label(film))), nil
 	case "show":
 		who := user
-		if o, ok := opts["member"]; ok && o.Type == discordgo.ApplicationCommandOptionUser {
-			id, _ := o.Value.(string)
-			if who, err = strconv.ParseUint(id, 10, 64); err != nil {
-				return nil, userErr("That is not a member.")
-			}
+		if other, given, err := userOption(opts, "member"); err != nil {
+			return nil, err
+		} else if given {
+			who = other
 		}
 		return s.watchlistPage(ctx, scope, who, 1, false)
 	case "server":

@@ -70,9 +70,6 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Registry is where the collectors live (for tests and extra collectors).
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // Interaction records one answered interaction.
 func (m *Metrics) Interaction(route, kind, result string, deferred, late bool, firstAnswer time.Duration) {
 	m.interactions.WithLabelValues(route, kind, result).Inc()

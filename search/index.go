@@ -164,9 +164,6 @@ func (ix *Index) nearestLabel(k int) (string, bool) {
 	return ix.entries[ix.keyEnt[k]].Label, true
 }
 
-// Len is the number of entries in the index.
-func (ix *Index) Len() int { return len(ix.entries) }
-
 func appendUnique(s []int32, v int32) []int32 {
 	if n := len(s); n > 0 && s[n-1] == v {
 		return s
