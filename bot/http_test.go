@@ -119,7 +119,7 @@ func TestInteractionsEndpointPingSizeAndMalformed(t *testing.T) {
 	if w := serveOne(h, s.signed(big)); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized: %d, want 413", w.Code)
 	}
-	for _, bad := range []string{`{"type":`, `[]`, `{}`, `{"type":2,"data":{"name":5}}`} {
+	for _, bad := range []string{`{"type":`, `[]`, `{}`, `null`, `{"type":2} x`, `{"type":2,"data":{"name":5}}`} {
 		if w := serveOne(h, s.signed([]byte(bad))); w.Code != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", bad, w.Code)
 		}

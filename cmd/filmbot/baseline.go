@@ -184,7 +184,7 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 		where = fmt.Sprintf("bot on CPU 0 (runtime defaults: GOMAXPROCS=1), sandbox and load on CPUs 1-%d", runtime.NumCPU()-1)
 	}
 	if spec.http {
-		where += "; both bots over HTTP interactions, through a load balancer"
+		where += "; both bots over HTTP interactions, the sandbox posting straight to them"
 	}
 	fmt.Fprintf(stdout, "filmbot bench --baseline: %d interactions per phase, closed loop, %s\n", spec.n, where)
 	phase := func(r *rig, p closedLoop) *benchResult {
