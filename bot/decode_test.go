@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// An application command as Discord POSTs it (the sandbox's, which
+// follows Discord's documented fields).
+const commandBody = `{"app_permissions":"2251799813685247","application_id":"300000000000000001","attachment_size_limit":10485760,"authorizing_integration_owners":{"0":"100000000000000001"},"channel":{"id":"200000000000000001","type":0},"channel_id":"200000000000000001","context":0,"data":{"id":"1","name":"review","options":[{"name":"film","type":3,"value":"anora"}],"type":1},"entitlements":[],"guild":{"features":[],"id":"100000000000000001","locale":"en-US"},"guild_id":"100000000000000001","guild_locale":"en-US","id":"400000000000000001","locale":"en-US","member":{"deaf":false,"joined_at":"2024-05-21T10:00:00.000000+00:00","mute":false,"nick":null,"permissions":"0","roles":[],"user":{"avatar":null,"discriminator":"0","global_name":"Vi (member)","id":"500000000000000002","username":"Vi (member)"}},"token":"aW50ZXJhY3Rpb24c34b654c9994dbec5e5397c65d4a41c864899491dd81b694923832c1d9f6d32e","type":2,"version":1}`
+
+var decodeSeeds = []string{
+	commandBody,
+	`{"id":"1","application_id":"2","type":1,"token":"ping","version":1}`,
+	`{"id":"1","type":4,"guild_id":"3","data":{"id":"1","name":"review","options":[{"name":"film","type":3,"value":"ano","focused":true}],"type":1}}`,
+	`{"id":"1","type":3,"guild_id":"3","message":{"id":"9","channel_id":"8"},"data":{"custom_id":"rv:1:2","component_type":2}}`,
+	`{"id":"1","type":3,"data":{"custom_id":"pick","component_type":3,"values":["a","b"]}}`,
+	`{"id":"1","type":5,"data":{"custom_id":"form","components":[{"type":1,"components":[{"type":4,"custom_id":"t","value":"x"}]}]}}`,
+	`{"id":"1","type":2,"data":{"id":"1","name":"import","options":[{"name":"file","type":11,"value":"5"}],"resolved":{"attachments":{"5":{"id":"5","filename":"r.csv","size":3,"url":"http://x"}}}}}`,
+	`{"id":"1","type":2,"user":{"id":"7","username":"dm"},"data":{"name":"review"}}`,
+	`null`, `{}`, `[]`, `"x"`, `1`, ``, `{`, `{"type":2}x`, `{"type":2} `, `{"type":"2"}`, `{"type":2,"data":[]}`,
+	`{"type":3,"data":{"values":"a"}}`, `{"type":2,"member":{"user":null}}`, `{"type":2,"data":null}`, "{\"type\":2,\"token\":\"\xff\"}",
+}
+
+// decodeInteraction decodes what json.Unmarshal into an InteractionCreate
+// decodes, and refuses what it refuses.
+func FuzzDecodeInteraction(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var want discordgo.InteractionCreate
+		wantErr := json.Unmarshal(body, &want)
+		got, err := decodeInteraction(body)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%q: decodeInteraction error %v, json.Unmarshal error %v", body, err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		if want.Interaction == nil { // JSON null: json.Unmarshal leaves no interaction at all
+			if got.Type != 0 {
+				t.Fatalf("%q: decoded type %d from null", body, got.Type)
+			}
+			return
+		}
+		if !reflect.DeepEqual(got.Interaction, want.Interaction) {
+			t.Fatalf("%q:\n got %+v\nwant %+v", body, got.Interaction, want.Interaction)
+		}
+	})
+}
+
+// BenchmarkDecodeInteraction compares decodeInteraction with
+// json.Unmarshal into an InteractionCreate, as a bare bot decodes:
+//
+//	go test -run '^$' -bench DecodeInteraction -benchmem ./bot
+func BenchmarkDecodeInteraction(b *testing.B) {
+	body := []byte(commandBody)
+	b.Run("json.Unmarshal", func(b *testing.B) {
+		for b.Loop() {
+			var i discordgo.InteractionCreate
+			if err := json.Unmarshal(body, &i); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decodeInteraction", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeInteraction(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
