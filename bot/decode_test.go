@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -74,4 +77,60 @@ func BenchmarkDecodeInteraction(b *testing.B) {
 			}
 		}
 	})
+}
+
+// verify accepts exactly what discordgo.VerifyInteraction accepts.
+func TestVerifyIsDiscordgos(t *testing.T) {
+	s, other := newSigner(t), newSigner(t)
+	body := []byte(commandBody)
+	good := s.signed(body)
+	sig, ts := good.Header.Get("X-Signature-Ed25519"), good.Header.Get("X-Signature-Timestamp")
+	cases := map[string][2]string{
+		"good":              {sig, ts},
+		"uppercase hex":     {strings.ToUpper(sig), ts},
+		"other timestamp":   {sig, ts + "1"},
+		"no timestamp":      {sig, ""},
+		"no signature":      {"", ts},
+		"short":             {sig[:126], ts},
+		"long":              {sig + "00", ts},
+		"odd":               {sig[:127], ts},
+		"not hex":           {"zz" + sig[2:], ts},
+		"spaces":            {" " + sig[1:], ts},
+		"other key":         {other.signed(body).Header.Get("X-Signature-Ed25519"), ts},
+		"flipped last byte": {sig[:126] + "ff", ts},
+	}
+	for name, c := range cases {
+		for _, b := range [][]byte{body, append(bytes.Clone(body), ' '), nil} {
+			r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(b))
+			r.Header.Set("X-Signature-Ed25519", c[0])
+			r.Header.Set("X-Signature-Timestamp", c[1])
+			got := verify(s.pub, r, b)
+			want := discordgo.VerifyInteraction(r, s.pub)
+			if got != want {
+				t.Errorf("%s, %d bytes: verify %v, discordgo %v", name, len(b), got, want)
+			}
+			if got && (name != "good" && name != "uppercase hex" || len(b) != len(body)) {
+				t.Errorf("%s, %d bytes: accepted", name, len(b))
+			}
+		}
+	}
+}
+
+// A body is read whole whatever its declared length says, and one
+// shorter than declared is refused.
+func TestReadBody(t *testing.T) {
+	body := []byte(commandBody)
+	for _, cl := range []int64{-1, 0, int64(len(body))} {
+		r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(body))
+		r.ContentLength = cl
+		got, err := readBody(httptest.NewRecorder(), r)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Errorf("Content-Length %d: %v, %d bytes", cl, err, len(got))
+		}
+	}
+	r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(body))
+	r.ContentLength = int64(len(body)) + 10
+	if _, err := readBody(httptest.NewRecorder(), r); err == nil {
+		t.Error("a body shorter than its Content-Length was read")
+	}
 }

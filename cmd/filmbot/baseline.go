@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,20 +97,10 @@ func serveBaseline(ctx context.Context, tuned bool, stderr io.Writer) int {
 	return 0
 }
 
-// serveBaselineHTTP is the baseline over HTTP interactions: net/http and
-// discordgo's signature check, the same fixed answers in the response.
-func serveBaselineHTTP(ctx context.Context, s *discordgo.Session, defs []*discordgo.ApplicationCommand, addr string, stderr io.Writer) int {
-	key, err := bot.ParsePublicKey(os.Getenv("DISCORD_PUBLIC_KEY"))
-	if err != nil {
-		fmt.Fprintln(stderr, "baseline:", err)
-		return 2
-	}
-	if _, err := bot.RegisterCommands(ctx, s, "", defs); err != nil {
-		fmt.Fprintln(stderr, "baseline:", err)
-		return 1
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /interactions", func(w http.ResponseWriter, r *http.Request) {
+// baselineInteractions is the baseline's Interactions Endpoint, as
+// discordgo's users write one.
+func baselineInteractions(key ed25519.PublicKey) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if !discordgo.VerifyInteraction(r, key) {
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
 			return
@@ -128,7 +119,23 @@ func serveBaselineHTTP(ctx context.Context, s *discordgo.Session, defs []*discor
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
-	})
+	}
+}
+
+// serveBaselineHTTP is the baseline over HTTP interactions: net/http and
+// discordgo's signature check, the same fixed answers in the response.
+func serveBaselineHTTP(ctx context.Context, s *discordgo.Session, defs []*discordgo.ApplicationCommand, addr string, stderr io.Writer) int {
+	key, err := bot.ParsePublicKey(os.Getenv("DISCORD_PUBLIC_KEY"))
+	if err != nil {
+		fmt.Fprintln(stderr, "baseline:", err)
+		return 2
+	}
+	if _, err := bot.RegisterCommands(ctx, s, "", defs); err != nil {
+		fmt.Fprintln(stderr, "baseline:", err)
+		return 1
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /interactions", baselineInteractions(key))
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {})
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { <-ctx.Done(); srv.Close() }()

@@ -24,6 +24,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zones for /settings timezone on machines without them
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
 
 	"github.com/filmbot/filmbot/bot"
@@ -334,14 +335,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
-		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache).
-		WithScreener(bot.SessionPoster{S: s}, bcfg.Owner)
+	set, b := assemble(db, s, m, log, bcfg.Owner)
 	stopNights := runNights(ctx, set, log)
 	defer stopNights()
-	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log, Observe: func(o bot.Outcome) {
-		m.Interaction(o.Route, o.Kind, o.Result, o.Deferred, o.Late, o.FirstAnswer)
-	}})
 	where := "discord.com"
 	if cfg.APIURL != "" {
 		where = bot.RedactURL(cfg.APIURL)
@@ -373,6 +369,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 1
 	}
 	return 0
+}
+
+// assemble builds the commands on db (already observed) and the bot that
+// routes interactions to them, answering through s and counting in m:
+// what every transport serves.
+func assemble(db storage.Store, s *discordgo.Session, m *metrics.Metrics, log *slog.Logger, owner string) (*commands.Set, *bot.Bot) {
+	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
+		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache).
+		WithScreener(bot.SessionPoster{S: s}, owner)
+	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log, Observe: func(o bot.Outcome) {
+		m.Interaction(o.Route, o.Kind, o.Result, o.Deferred, o.Late, o.FirstAnswer)
+	}})
+	return set, b
 }
 
 // nightsEvery is how often the movie nights' due steps are looked for.
