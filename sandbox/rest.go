@@ -269,7 +269,7 @@ func (b *msgBody) decodeComponents() error {
 		return nil
 	}
 	for _, raw := range *b.RawComponents {
-		c, err := discordgo.MessageComponentFromJSON(raw)
+		c, err := decodeComponent(raw)
 		if err != nil {
 			return err
 		}
@@ -291,24 +291,26 @@ func decodeBody(contentType string, r io.Reader, wrapped bool) (discordgo.Intera
 		return 0, nil, err
 	}
 	var typ discordgo.InteractionResponseType
-	if wrapped {
-		var env struct {
+	b := &msgBody{Files: files}
+	if wrapped { // one pass over the callback, its message with it
+		env := struct {
 			Type discordgo.InteractionResponseType `json:"type"`
-			Data json.RawMessage                   `json:"data"`
-		}
+			Data *msgBody                          `json:"data"`
+		}{Data: b}
 		if err := json.Unmarshal(raw, &env); err != nil {
 			return 0, nil, err
 		}
-		typ, raw = env.Type, env.Data
-	}
-	b := &msgBody{Files: files}
-	if len(raw) > 0 && string(raw) != "null" {
+		if env.Data == nil { // "data": null
+			env.Data = &msgBody{Files: files}
+		}
+		typ, b = env.Type, env.Data
+	} else if len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, b); err != nil {
 			return 0, nil, err
 		}
-		if err := b.decodeComponents(); err != nil {
-			return 0, nil, err
-		}
+	}
+	if err := b.decodeComponents(); err != nil {
+		return 0, nil, err
 	}
 	return typ, b, nil
 }

@@ -182,6 +182,10 @@ func perOp(r *benchResult) string {
 	return r.cpuPer().Round(time.Microsecond).String()
 }
 
+func busyPair(r *benchResult, botCPUs, loadCPUs int) string {
+	return r.busy(r.cpu, botCPUs) + " / " + r.busy(r.loadCPU, loadCPUs)
+}
+
 // runBaseline measures closed-loop throughput per kind for the baseline
 // bot and for filmbot, one after the other through the same sandbox
 // settings, and prints filmbot's as ratios.
@@ -264,6 +268,24 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 		perOp(r), pct(r.lat["rate"], 50), pct(r.lat["rate"], 99), r.throughput()/rv.throughput())
 	failed = failed || r.errs > 0 || len(r.violations) > 0
 	fmt.Fprintf(stdout, "filmbot memory (RSS): %.1f MiB at the end\n", float64(fb["rate"].rss["end"])/1024)
+	// A loop is as fast as its slower side: where the load side is busy
+	// all the time and a bot is not, the throughput ratio is the load
+	// side's, and the CPU ratio the bots' own.
+	botCPUs, loadCPUs := 1, max(runtime.NumCPU()-1, 1)
+	if !spec.pin {
+		botCPUs, loadCPUs = runtime.NumCPU(), runtime.NumCPU()
+	}
+	fmt.Fprintf(stdout, "CPU busy, bot / load side (of %d and %d CPUs): ", botCPUs, loadCPUs)
+	for k, kind := range []string{"review", "autocomplete", "film", "cast"} {
+		if k > 0 {
+			fmt.Fprint(stdout, "; ")
+		}
+		fmt.Fprintf(stdout, "%s filmbot %s", kind, busyPair(fb[kind], botCPUs, loadCPUs))
+		if b, ok := bare[kind]; ok {
+			fmt.Fprintf(stdout, ", bare %s, tuned %s", busyPair(b, botCPUs, loadCPUs), busyPair(tuned[kind], botCPUs, loadCPUs))
+		}
+	}
+	fmt.Fprintln(stdout)
 	if failed {
 		return 1
 	}

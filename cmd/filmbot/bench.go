@@ -151,6 +151,7 @@ type benchResult struct {
 	elapsed    time.Duration
 	rss        map[string]int
 	cpu        time.Duration // the bot's CPU time (user and system) during the run; 0 if unknown
+	loadCPU    time.Duration // this process's (sandbox and members): the load side's
 	violations []sandbox.Violation
 }
 
@@ -163,6 +164,15 @@ func (r *benchResult) cpuPer() time.Duration {
 }
 
 func (r *benchResult) throughput() float64 { return float64(r.total) / r.elapsed.Seconds() }
+
+// busy is the share of cpus a CPU time kept busy over the run, "-" if
+// unknown.
+func (r *benchResult) busy(cpu time.Duration, cpus int) string {
+	if cpu <= 0 || r.elapsed <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*cpu.Seconds()/r.elapsed.Seconds()/float64(cpus))
+}
 
 func (r *benchResult) print(spec benchSpec, stdout io.Writer) {
 	fmt.Fprintf(stdout, "%-13s %8s %9s %9s %9s   %s\n", "kind", "count", "p50", "p99", "max", r.how)
@@ -328,7 +338,7 @@ func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, mem
 	}
 	res := &benchResult{how: r.how, lat: map[string][]time.Duration{}, rss: map[string]int{}}
 	pid := r.children[0].Process.Pid
-	cpu0 := cpuTime(pid)
+	cpu0, load0 := cpuTime(pid), cpuTime(os.Getpid())
 	res.elapsed = pace(ctx, n, rate, members, func(w, k int) sample {
 		kind := kinds[k%len(kinds)]
 		line, opt := benchLines[kind](k)
@@ -362,6 +372,9 @@ func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, mem
 	res.rss["end"] = vmRSS(pid)
 	if cpu0 > 0 {
 		res.cpu = cpuTime(pid) - cpu0
+	}
+	if load0 > 0 {
+		res.loadCPU = cpuTime(os.Getpid()) - load0
 	}
 	for _, ls := range res.lat {
 		slices.Sort(ls)
