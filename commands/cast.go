@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -76,14 +77,14 @@ func crewFields(f storage.Film) []*discordgo.MessageEmbedField {
 func castLines(f storage.Film) []string {
 	lines := make([]string, 0, len(f.Cast))
 	for _, r := range f.Cast {
-		l := "**" + clip(r.Actor, 200) + "**"
+		role, note := "", ""
 		if r.Role != "" {
-			l += " — " + clip(r.Role, 200)
+			role = " — " + clip(r.Role, 200)
 		}
 		if r.Note != "" {
-			l += "\n　*" + clip(r.Note, 300) + "*"
+			note = "\n　*" + clip(r.Note, 300) + "*"
 		}
-		lines = append(lines, l)
+		lines = append(lines, "**"+clip(r.Actor, 200)+"**"+role+note)
 	}
 	return lines
 }
@@ -98,12 +99,13 @@ func castPages(f storage.Film) []string {
 	var cur []string
 	size := 0
 	for _, l := range castLines(f) {
-		if len(cur) > 0 && size+len([]rune(l))+1 > castPageRoom {
+		n := utf8.RuneCountInString(l) + 1
+		if len(cur) > 0 && size+n > castPageRoom {
 			pages = append(pages, strings.Join(cur, "\n"))
 			cur, size = nil, 0
 		}
 		cur = append(cur, l)
-		size += len([]rune(l)) + 1
+		size += n
 	}
 	if len(cur) > 0 || len(pages) == 0 {
 		pages = append(pages, strings.Join(cur, "\n"))

@@ -47,7 +47,7 @@ func label(f storage.Film) string {
 	if f.Year == 0 {
 		return f.Title
 	}
-	return fmt.Sprintf("%s (%d)", f.Title, f.Year)
+	return f.Title + " (" + strconv.Itoa(f.Year) + ")"
 }
 
 // index returns scope's index, building it when the catalog changed.

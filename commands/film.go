@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -39,14 +40,17 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 
 // filmCard is the embed /film shows; a is the server's ratings, nil in a DM.
 func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.MessageEmbed {
+	// At most 11 fields, in one allocation.
 	var fields []*discordgo.MessageEmbedField
+	backing := make([]discordgo.MessageEmbedField, 0, 11)
 	add := func(name, value string, inline bool) {
 		if value != "" {
-			fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: clip(value, limits.FieldValue), Inline: inline})
+			backing = append(backing, discordgo.MessageEmbedField{Name: name, Value: clip(value, limits.FieldValue), Inline: inline})
+			fields = append(fields, &backing[len(backing)-1])
 		}
 	}
 	if f.Year != 0 {
-		add("Year", fmt.Sprint(f.Year), true)
+		add("Year", strconv.Itoa(f.Year), true)
 	}
 	if f.Runtime > 0 {
 		add("Runtime", fmt.Sprintf("%d min (%dh %02dm)", f.Runtime, f.Runtime/60, f.Runtime%60), true)

@@ -230,15 +230,21 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 
 // rateMenu is the card's "Rate" select menu, 1–10.
 func rateMenu(film uint64) discordgo.ActionsRow {
+	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+		MenuType: discordgo.StringSelectMenu, CustomID: customID{"rate", "select", []uint64{film}}.String(),
+		Placeholder: "Rate this film", Options: slices.Clone(rateOptions), MinValues: ptr(1), MaxValues: 1,
+	}}}
+}
+
+// rateOptions are the menu's scores, best first, made once (each /film
+// card carries them); each menu gets its own copy.
+var rateOptions = func() []discordgo.SelectMenuOption {
 	var opts []discordgo.SelectMenuOption
 	for sc := storage.MaxScore; sc >= storage.MinScore; sc-- {
 		opts = append(opts, discordgo.SelectMenuOption{Label: fmt.Sprintf("%d/10 %s", sc, Stars(sc)), Value: strconv.Itoa(sc)})
 	}
-	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
-		MenuType: discordgo.StringSelectMenu, CustomID: customID{"rate", "select", []uint64{film}}.String(),
-		Placeholder: "Rate this film", Options: opts, MinValues: ptr(1), MaxValues: 1,
-	}}}
-}
+	return opts
+}()
 
 // histogram is a one-line text summary of the distribution.
 func histogram(a storage.Aggregate) string {

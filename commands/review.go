@@ -146,7 +146,7 @@ func authorLine(r storage.Review) string {
 // rev is a header (its Paragraphs counted) and e its excerpt n.
 func excerptView(film storage.Film, rev storage.Review, e storage.Excerpt, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	total := rev.Paragraphs
-	footer := fmt.Sprintf("Excerpt %d of %d", n, total)
+	footer := "Excerpt " + strconv.Itoa(n) + " of " + strconv.Itoa(total)
 	if e.Spoiler {
 		footer += " · contains spoilers"
 	}
