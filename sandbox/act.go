@@ -245,30 +245,27 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	rand.Read(tok)
 	ix := &Interaction{ID: s.newID(), Token: "aW50ZXJhY3Rpb24" + hex.EncodeToString(tok), Type: t, Name: name,
 		Member: m, ChannelID: s.channelOf(m), Created: time.Now(), s: s}
-	user := map[string]any{"id": m.UserID, "username": m.Name, "global_name": m.Name, "discriminator": "0", "avatar": nil}
-	payload := map[string]any{
-		"id": ix.ID, "application_id": s.AppID, "type": t, "data": data, "channel_id": ix.ChannelID,
-		"token": ix.Token, "version": 1, "locale": "en-US", "app_permissions": "2251799813685247",
-		"channel": map[string]any{"id": ix.ChannelID, "type": 0}, "entitlements": []any{},
-		"attachment_size_limit": 10 << 20,
+	user := &wireUser{ID: m.UserID, Username: m.Name, GlobalName: m.Name, Discriminator: "0"}
+	payload := &wireInteraction{
+		ID: ix.ID, ApplicationID: s.AppID, Type: t, Data: data, ChannelID: ix.ChannelID,
+		Token: ix.Token, Version: 1, Locale: "en-US", AppPermissions: "2251799813685247",
+		Channel: wireChannel{ID: ix.ChannelID}, Entitlements: []any{}, AttachmentSizeLimit: 10 << 20,
 	}
 	if m.GuildID != "" {
 		roles := m.Roles
 		if roles == nil {
 			roles = []string{}
 		}
-		payload["guild_id"] = m.GuildID
-		payload["guild_locale"] = "en-US"
-		payload["guild"] = map[string]any{"id": m.GuildID, "locale": "en-US", "features": []any{}}
-		payload["context"] = 0
-		payload["authorizing_integration_owners"] = map[string]any{"0": m.GuildID}
-		payload["member"] = map[string]any{"user": user, "roles": roles, "permissions": strconv.FormatInt(m.Permissions, 10),
-			"joined_at": "2024-05-21T10:00:00.000000+00:00", "deaf": false, "mute": false, "nick": nil}
+		payload.GuildID, payload.GuildLocale = m.GuildID, "en-US"
+		payload.Guild = &wireGuild{ID: m.GuildID, Locale: "en-US", Features: []any{}}
+		payload.AuthorizingIntegrationOwners = map[string]string{"0": m.GuildID}
+		payload.Member = &wireMember{User: user, Roles: roles, Permissions: strconv.FormatInt(m.Permissions, 10),
+			JoinedAt: "2024-05-21T10:00:00.000000+00:00"}
 	} else {
-		payload["user"] = user
-		payload["channel"] = map[string]any{"id": ix.ChannelID, "type": 1}
-		payload["context"] = 1
-		payload["authorizing_integration_owners"] = map[string]any{"0": "0"}
+		payload.User = user
+		payload.Channel.Type = 1
+		payload.Context = 1
+		payload.AuthorizingIntegrationOwners = map[string]string{"0": "0"}
 	}
 	s.mu.Lock()
 	if msgID != nil {
@@ -278,7 +275,7 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 			return nil, fmt.Errorf("sandbox: no message %s", *msgID)
 		}
 		ix.sourceID = *msgID
-		payload["message"] = msg.wire(s)
+		payload.Message = msg.wire(s)
 	}
 	s.inter[ix.ID] = ix
 	s.byToken[ix.Token] = ix
@@ -314,6 +311,61 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		}
 	})
 	return ix, nil
+}
+
+// An interaction as Discord sends it, over the gateway or to an
+// Interactions Endpoint: every field Discord documents for one in a
+// server (member, guild) or a DM (user).
+type wireInteraction struct {
+	ID                           string                    `json:"id"`
+	ApplicationID                string                    `json:"application_id"`
+	Type                         discordgo.InteractionType `json:"type"`
+	Data                         map[string]any            `json:"data"`
+	GuildID                      string                    `json:"guild_id,omitempty"`
+	GuildLocale                  string                    `json:"guild_locale,omitempty"`
+	Guild                        *wireGuild                `json:"guild,omitempty"`
+	ChannelID                    string                    `json:"channel_id"`
+	Channel                      wireChannel               `json:"channel"`
+	Member                       *wireMember               `json:"member,omitempty"`
+	User                         *wireUser                 `json:"user,omitempty"`
+	Token                        string                    `json:"token"`
+	Version                      int                       `json:"version"`
+	Message                      map[string]any            `json:"message,omitempty"`
+	Locale                       string                    `json:"locale"`
+	AppPermissions               string                    `json:"app_permissions"`
+	Entitlements                 []any                     `json:"entitlements"`
+	AuthorizingIntegrationOwners map[string]string         `json:"authorizing_integration_owners"`
+	Context                      int                       `json:"context"`
+	AttachmentSizeLimit          int                       `json:"attachment_size_limit"`
+}
+
+type wireGuild struct {
+	ID       string `json:"id"`
+	Locale   string `json:"locale"`
+	Features []any  `json:"features"`
+}
+
+type wireChannel struct {
+	ID   string `json:"id"`
+	Type int    `json:"type"`
+}
+
+type wireMember struct {
+	User        *wireUser `json:"user"`
+	Roles       []string  `json:"roles"`
+	Permissions string    `json:"permissions"`
+	JoinedAt    string    `json:"joined_at"`
+	Deaf        bool      `json:"deaf"`
+	Mute        bool      `json:"mute"`
+	Nick        *string   `json:"nick"`
+}
+
+type wireUser struct {
+	ID            string  `json:"id"`
+	Username      string  `json:"username"`
+	GlobalName    string  `json:"global_name"`
+	Discriminator string  `json:"discriminator"`
+	Avatar        *string `json:"avatar"`
 }
 
 // Do runs a command line as m and waits for the answer.
