@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,17 +34,23 @@ func ptr[T any](v T) *T { return &v }
 
 // review answers /review film: [excerpt:] [about:] [by:].
 func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, film, err := s.filmNamed(ctx, i)
+	opts := options(i)
+	// The film, its reviews and the excerpt asked for (the first by
+	// default) are read at once; the options are checked after, in order.
+	want := 1
+	if v, ok, _ := integer(opts, "excerpt"); ok && v >= 1 && v <= math.MaxInt32 {
+		want = int(v)
+	}
+	var page storage.ReviewPage
+	scope, film, err := s.filmNamedBy(ctx, i, func(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
+		var err error
+		page, err = s.store.ReviewPage(ctx, scope, id, want)
+		return page.Film, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	opts := options(i)
-	// Headers only: the text is read one paragraph at a time (about:
-	// alone needs it whole).
-	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
-	if err != nil {
-		return nil, notFound(err, "That film was just removed.")
-	}
+	reviews := page.Reviews
 	if len(reviews) == 0 {
 		return nil, userErr("No one has reviewed **%s** here yet.", label(film))
 	}
@@ -82,8 +90,12 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		}
 		n = best + 1
 	}
-	hdr, e, err := s.store.Excerpt(ctx, scope, rev.ID, n)
-	if err != nil {
+	// The excerpt read with the page, if it is the one; read alone
+	// otherwise (another one, or one the page could not read).
+	hdr, e := rev, storage.Excerpt{}
+	if k := slices.IndexFunc(reviews, func(r storage.Review) bool { return r.ID == rev.ID }); n == want && page.Excerpts[k].Text != "" {
+		e = page.Excerpts[k]
+	} else if hdr, e, err = s.store.Excerpt(ctx, scope, rev.ID, n); err != nil {
 		return nil, excerptErr(err)
 	}
 	embed, rows := excerptView(film, hdr, e, n, len(reviews))

@@ -170,6 +170,19 @@ type Review struct {
 	PostedAt   time.Time `json:"posted_at"`
 }
 
+// ReviewPage is what /review shows, read at once (Store.ReviewPage).
+type ReviewPage struct {
+	// Film is the film's header (Film.Header).
+	Film Film
+	// Reviews are its reviews visible in the scope, as ReviewHeaders
+	// lists them.
+	Reviews []Review
+	// Excerpts[k] is excerpt n of Reviews[k]; zero (no text) where that
+	// review has fewer paragraphs, or where its paragraph could not be
+	// read: Excerpt reads it alone and says why.
+	Excerpts []Excerpt
+}
+
 // Excerpt is one paragraph of a review.
 type Excerpt struct {
 	Text    string `json:"text"`

@@ -48,6 +48,11 @@ type Store interface {
 	// reading that paragraph alone; ErrNotFound for a review not visible,
 	// ErrNoExcerpt for n out of range.
 	Excerpt(ctx context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error)
+	// ReviewPage reads what /review shows in one read (one transaction,
+	// one round trip): film's header, its reviews as ReviewHeaders lists
+	// them, and excerpt n of each; ErrNotFound when the film is not
+	// visible in scope.
+	ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (ReviewPage, error)
 	// AddReview stores a new review of a film visible in scope; the same
 	// review (reviewer and text) twice is ErrExists with the stored one.
 	AddReview(ctx context.Context, scope Scope, r Review) (Review, error)

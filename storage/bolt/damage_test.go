@@ -255,3 +255,30 @@ func FuzzBinaryRecords(f *testing.F) {
 		}
 	})
 }
+
+// A damaged paragraph leaves /review's page whole: that review's excerpt
+// is left empty (and reported), the others read, and Excerpt, which
+// /review falls back to, says what is wrong.
+func TestReviewPageDamagedParagraph(t *testing.T) {
+	var heard []error
+	db := open(t, Options{OnDamage: func(err error) { heard = append(heard, err) }})
+	bad, err := db.AddReview(ctx, g, Review{FilmID: 1, Reviewer: "bad", Excerpts: []Excerpt{{Text: "soon damaged"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, db, bucketParagraphs, key(bad.ID, 1), []byte{recBinary, 0x80, 'x'})
+	p, err := db.ReviewPage(ctx, g, 1, 1)
+	if err != nil || len(p.Reviews) != 2 {
+		t.Fatalf("page: %+v, %v", p, err)
+	}
+	for k, r := range p.Reviews {
+		if got := p.Excerpts[k].Text; (r.ID == bad.ID) != (got == "") {
+			t.Errorf("review %d (%s): excerpt %q", r.ID, r.Reviewer, got)
+		}
+	}
+	if len(heard) != 1 {
+		t.Errorf("damage reported %d times: %v", len(heard), heard)
+	}
+	_, _, err = db.Excerpt(ctx, g, bad.ID, 1)
+	wantDamaged(t, "the damaged paragraph read alone", err, string(bucketParagraphs))
+}

@@ -72,6 +72,33 @@ func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review,
 	return r, e, err
 }
 
+// ReviewPage reads film's header, its reviews' headers and their excerpt
+// n in one transaction.
+func (db *DB) ReviewPage(_ context.Context, scope Scope, film uint64, n int) (storage.ReviewPage, error) {
+	var p storage.ReviewPage
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		var err error
+		if p.Film, err = getHeader(tx, scope, film); err != nil {
+			return err
+		}
+		p.Reviews = visibleReviews(tx, scope, film, false, db.onDamage)
+		storage.SortReviews(p.Reviews)
+		p.Excerpts = make([]Excerpt, len(p.Reviews))
+		for k, r := range p.Reviews {
+			if n < 1 || n > r.Paragraphs {
+				continue
+			}
+			if e, err := paragraph(tx, r.ID, n); err == nil {
+				p.Excerpts[k] = e
+			} else {
+				db.onDamage(err) // Excerpt reads it again, and says so
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
 // AddReview stores a new review of a film visible in scope; the review
 // belongs to scope. It fails with ErrNotFound if the film is not visible,
 // and with ErrExists, returning the stored review, if scope already has

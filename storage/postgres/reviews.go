@@ -184,6 +184,71 @@ func (db *DB) Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int
 	return r, storage.Excerpt{Text: *text, Spoiler: *spoiler}, nil
 }
 
+// ReviewPage reads film's header, its reviews' headers and their excerpt
+// n in one statement.
+func (db *DB) ReviewPage(ctx context.Context, scope storage.Scope, film uint64, n int) (storage.ReviewPage, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	// One row per review (one with no review when it has none), each with
+	// the film's header and the review's paragraph n, if it has one.
+	rows, err := db.pool.Query(ctx, `SELECT f.record - $3::text[], r.record, p.spoiler, p.text FROM films f
+		LEFT JOIN reviews r ON r.film_id = f.id AND r.scope = ANY($2)
+		LEFT JOIN review_paragraphs p ON p.review_id = r.id AND p.n = $4
+		WHERE f.id = $1 AND f.scope = ANY($2)`, int64(film), visible(scope), storage.HeaderOmits, n)
+	if err != nil {
+		return storage.ReviewPage{}, wrap(err)
+	}
+	defer rows.Close()
+	var p storage.ReviewPage
+	found := false
+	for rows.Next() {
+		var filmRaw, reviewRaw []byte
+		var spoiler *bool
+		var text *string
+		if err := rows.Scan(&filmRaw, &reviewRaw, &spoiler, &text); err != nil {
+			return p, wrap(err)
+		}
+		if !found {
+			found = true
+			if err := json.Unmarshal(filmRaw, &p.Film); err != nil {
+				return p, fmt.Errorf("%w: a film record: %v", storage.ErrDamaged, err)
+			}
+		}
+		if reviewRaw == nil {
+			continue // the film has no review here
+		}
+		var r storage.Review
+		if err := json.Unmarshal(reviewRaw, &r); err != nil || r.Paragraphs < 1 {
+			return p, fmt.Errorf("%w: a review record of film %d: %v", storage.ErrDamaged, film, err)
+		}
+		r.Excerpts = nil
+		var e storage.Excerpt
+		if text != nil && spoiler != nil {
+			e = storage.Excerpt{Text: *text, Spoiler: *spoiler}
+		}
+		p.Reviews, p.Excerpts = append(p.Reviews, r), append(p.Excerpts, e)
+	}
+	if err := rows.Err(); err != nil {
+		return p, wrap(err)
+	}
+	if !found {
+		return p, fmt.Errorf("film %d: %w", film, storage.ErrNotFound)
+	}
+	// Sorted as ReviewHeaders sorts, each excerpt staying with its review.
+	sorted := slices.Clone(p.Reviews)
+	storage.SortReviews(sorted)
+	byID := make(map[uint64]int, len(p.Reviews))
+	for k, r := range p.Reviews {
+		byID[r.ID] = k
+	}
+	excerpts := make([]storage.Excerpt, len(sorted))
+	for k, r := range sorted {
+		excerpts[k] = p.Excerpts[byID[r.ID]]
+	}
+	p.Reviews, p.Excerpts = sorted, excerpts
+	return p, nil
+}
+
 // AddReview stores a new review of a film visible in scope.
 func (db *DB) AddReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error) {
 	ctx, cancel := db.q(ctx)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -102,6 +103,54 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		if whole, err := db.Review(ctx, g, r.ID); err != nil || len(whole.Excerpts) != 1 || whole.Paragraphs != 1 {
 			t.Errorf("whole after an edit: %+v %v", whole, err)
+		}
+	})
+	t.Run("ReviewPage", func(t *testing.T) {
+		db := open(t, clock)
+		long, _ := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Long", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
+		db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Short", Excerpts: []storage.Excerpt{{Text: "only"}}})
+		db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "Elsewhere", Excerpts: []storage.Excerpt{{Text: "not for 111"}}})
+		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez"}}}, fold)
+		// The same as the reads it replaces, for every n and every scope.
+		for _, c := range []struct {
+			scope storage.Scope
+			film  uint64
+			want  int // reviews
+		}{{g, 1, 3}, {222, 1, 2}, {storage.BuiltIn, 1, 1}, {g, bare.ID, 0}} {
+			for _, n := range []int{1, 2, 3, 11, 12, 13, 0, -1} {
+				p, err := db.ReviewPage(ctx, c.scope, c.film, n)
+				if err != nil || len(p.Reviews) != c.want || len(p.Excerpts) != c.want {
+					t.Fatalf("scope %d film %d n %d: %d reviews, %d excerpts, %v", c.scope, c.film, n, len(p.Reviews), len(p.Excerpts), err)
+				}
+				f, _ := db.FilmHeader(ctx, c.scope, c.film)
+				hs, _ := db.ReviewHeaders(ctx, c.scope, c.film)
+				if !reflect.DeepEqual(p.Film, f) || p.Film.Cast != nil {
+					t.Errorf("scope %d n %d: film %+v, FilmHeader %+v", c.scope, n, p.Film, f)
+				}
+				if !reflect.DeepEqual(p.Reviews, hs) && (len(hs) > 0 || len(p.Reviews) > 0) {
+					t.Errorf("scope %d n %d: reviews %+v, ReviewHeaders %+v", c.scope, n, p.Reviews, hs)
+				}
+				for k, r := range p.Reviews {
+					_, e, err := db.Excerpt(ctx, c.scope, r.ID, n)
+					if err != nil {
+						e = storage.Excerpt{} // n is not one of its excerpts
+					}
+					if p.Excerpts[k] != e {
+						t.Errorf("scope %d n %d: review %d (%s) excerpt %+v, Excerpt %+v", c.scope, n, r.ID, r.Reviewer, p.Excerpts[k], e)
+					}
+				}
+			}
+		}
+		if p, _ := db.ReviewPage(ctx, g, 1, 2); p.Reviews[0].ID != long.ID && p.Reviews[1].ID != long.ID {
+			t.Errorf("Long's review is not among %+v", p.Reviews)
+		}
+		for _, c := range []struct {
+			scope storage.Scope
+			film  uint64
+		}{{g, 999}, {222, bare.ID}, {storage.BuiltIn, bare.ID}} {
+			if _, err := db.ReviewPage(ctx, c.scope, c.film, 1); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("film %d in scope %d: %v, want ErrNotFound", c.film, c.scope, err)
+			}
 		}
 	})
 	t.Run("UnicodeTitlesAndOrder", func(t *testing.T) {
