@@ -31,6 +31,7 @@ type Store interface {
 	ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
 	Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error)
 	ReviewPage(ctx context.Context, scope storage.Scope, film uint64, n int) (storage.ReviewPage, error)
+	FilmPage(ctx context.Context, scope storage.Scope, film uint64) (storage.FilmPage, error)
 	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
 	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
 	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)

@@ -20,22 +20,20 @@ var filmDef = &discordgo.ApplicationCommand{
 
 // film answers /film film: with the film's card.
 func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, film, err := s.filmNamedWhole(ctx, i)
+	// The film, its reviews' count and its ratings, in one read.
+	var page storage.FilmPage
+	scope, film, err := s.filmNamedBy(ctx, i, func(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
+		var err error
+		page, err = s.store.FilmPage(ctx, scope, id)
+		return page.Film, err
+	})
 	if err != nil {
 		return nil, err
-	}
-	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
-	if err != nil {
-		return nil, notFound(err, "That film was just removed.")
 	}
 	if scope == storage.BuiltIn {
-		return message(filmCard(film, len(reviews), nil)), nil
+		return message(filmCard(film, page.Reviews, nil)), nil
 	}
-	a, err := s.raters.Aggregate(ctx, scope, film.ID)
-	if err != nil {
-		return nil, err
-	}
-	return message(filmCard(film, len(reviews), &a), rateMenu(film.ID)), nil
+	return message(filmCard(film, page.Reviews, &page.Ratings), rateMenu(film.ID)), nil
 }
 
 // filmCard is the embed /film shows; a is the server's ratings, nil in a DM.

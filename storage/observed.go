@@ -81,6 +81,11 @@ func (o *observed) Excerpt(ctx context.Context, scope Scope, id uint64, n int) (
 	return o.s.Excerpt(ctx, scope, id, n)
 }
 
+func (o *observed) FilmPage(ctx context.Context, scope Scope, film uint64) (p FilmPage, err error) {
+	defer o.done("film_page", time.Now(), &err)
+	return o.s.FilmPage(ctx, scope, film)
+}
+
 func (o *observed) ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (p ReviewPage, err error) {
 	defer o.done("review_page", time.Now(), &err)
 	return o.s.ReviewPage(ctx, scope, film, n)

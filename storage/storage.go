@@ -170,6 +170,13 @@ type Review struct {
 	PostedAt   time.Time `json:"posted_at"`
 }
 
+// FilmPage is what /film shows, read at once (Store.FilmPage).
+type FilmPage struct {
+	Film    Film      // the whole film, with its credits
+	Reviews int       // how many of its reviews the scope sees
+	Ratings Aggregate // its ratings in the scope (zero when unrated)
+}
+
 // ReviewPage is what /review shows, read at once (Store.ReviewPage).
 type ReviewPage struct {
 	// Film is the film's header (Film.Header).

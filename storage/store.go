@@ -48,6 +48,10 @@ type Store interface {
 	// reading that paragraph alone; ErrNotFound for a review not visible,
 	// ErrNoExcerpt for n out of range.
 	Excerpt(ctx context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error)
+	// FilmPage reads what /film shows in one read: film whole, how many
+	// reviews of it the scope sees and its ratings there (Aggregate);
+	// ErrNotFound when the film is not visible in scope.
+	FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error)
 	// ReviewPage reads what /review shows in one read (one transaction,
 	// one round trip): film's header, its reviews as ReviewHeaders lists
 	// them, and excerpt n of each; ErrNotFound when the film is not

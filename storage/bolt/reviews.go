@@ -72,6 +72,23 @@ func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review,
 	return r, e, err
 }
 
+// FilmPage reads film whole, counts its reviews and reads its ratings in
+// one transaction.
+func (db *DB) FilmPage(_ context.Context, scope Scope, film uint64) (storage.FilmPage, error) {
+	var p storage.FilmPage
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		var err error
+		if p.Film, err = getFilm(tx, scope, film); err != nil {
+			return err
+		}
+		p.Reviews = len(visibleReviews(tx, scope, film, false, db.onDamage))
+		k := key(uint64(scope), film)
+		p.Ratings, err = decodeAggregate(bucketAggregates, k, film, tx.Bucket(bucketAggregates).Get(k))
+		return err
+	})
+	return p, err
+}
+
 // ReviewPage reads film's header, its reviews' headers and their excerpt
 // n in one transaction.
 func (db *DB) ReviewPage(_ context.Context, scope Scope, film uint64, n int) (storage.ReviewPage, error) {

@@ -17,20 +17,32 @@ const stripes = 16
 const histCols = "h1, h2, h3, h4, h5, h6, h7, h8, h9, h10"
 
 // aggregateSQL sums a film's stripes in one scope.
-const aggregateSQL = `SELECT coalesce(sum(h1), 0), coalesce(sum(h2), 0), coalesce(sum(h3), 0), coalesce(sum(h4), 0), coalesce(sum(h5), 0),
-	coalesce(sum(h6), 0), coalesce(sum(h7), 0), coalesce(sum(h8), 0), coalesce(sum(h9), 0), coalesce(sum(h10), 0)
-	FROM aggregates WHERE scope = $1 AND film_id = $2`
+// histSums sums a film's aggregate stripes, score by score.
+const histSums = `coalesce(sum(h1), 0), coalesce(sum(h2), 0), coalesce(sum(h3), 0), coalesce(sum(h4), 0), coalesce(sum(h5), 0),
+	coalesce(sum(h6), 0), coalesce(sum(h7), 0), coalesce(sum(h8), 0), coalesce(sum(h9), 0), coalesce(sum(h10), 0)`
+
+const aggregateSQL = `SELECT ` + histSums + ` FROM aggregates WHERE scope = $1 AND film_id = $2`
 
 func scanHist(film uint64, row pgx.Row) (storage.Aggregate, error) {
-	a := storage.Aggregate{Film: film}
 	var h [storage.MaxScore]int64
+	if err := row.Scan(histDest(&h)...); err != nil {
+		return storage.Aggregate{Film: film}, err
+	}
+	return histAggregate(film, &h)
+}
+
+// histDest are scan destinations for histSums' columns.
+func histDest(h *[storage.MaxScore]int64) []any {
 	dest := make([]any, len(h))
 	for k := range h {
 		dest[k] = &h[k]
 	}
-	if err := row.Scan(dest...); err != nil {
-		return a, err
-	}
+	return dest
+}
+
+// histAggregate is the Aggregate of histSums' columns.
+func histAggregate(film uint64, h *[storage.MaxScore]int64) (storage.Aggregate, error) {
+	a := storage.Aggregate{Film: film}
 	for k, n := range h {
 		if n < 0 {
 			return a, fmt.Errorf("%w: aggregate of film %d counts %d ratings of %d", storage.ErrDamaged, film, n, k+1)

@@ -184,6 +184,32 @@ func (db *DB) Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int
 	return r, storage.Excerpt{Text: *text, Spoiler: *spoiler}, nil
 }
 
+// FilmPage reads film whole, counts its reviews and sums its ratings in
+// one statement.
+func (db *DB) FilmPage(ctx context.Context, scope storage.Scope, film uint64) (storage.FilmPage, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var p storage.FilmPage
+	var raw []byte
+	var reviews int64
+	var h [storage.MaxScore]int64
+	err := db.pool.QueryRow(ctx, `SELECT f.record, (SELECT count(*) FROM reviews r WHERE r.film_id = f.id AND r.scope = ANY($2)), a.*
+		FROM films f, LATERAL (SELECT `+histSums+` FROM aggregates WHERE scope = $3 AND film_id = f.id) a
+		WHERE f.id = $1 AND f.scope = ANY($2)`, int64(film), visible(scope), int64(scope)).Scan(append([]any{&raw, &reviews}, histDest(&h)...)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("film %d: %w", film, storage.ErrNotFound)
+	}
+	if err != nil {
+		return p, wrap(err)
+	}
+	if err := json.Unmarshal(raw, &p.Film); err != nil {
+		return p, fmt.Errorf("%w: a film record: %v", storage.ErrDamaged, err)
+	}
+	p.Reviews = int(reviews)
+	p.Ratings, err = histAggregate(film, &h)
+	return p, err
+}
+
 // ReviewPage reads film's header, its reviews' headers and their excerpt
 // n in one statement.
 func (db *DB) ReviewPage(ctx context.Context, scope storage.Scope, film uint64, n int) (storage.ReviewPage, error) {

@@ -153,6 +153,42 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			}
 		}
 	})
+	t.Run("FilmPage", func(t *testing.T) {
+		db := open(t, clock)
+		db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "one"}}})
+		db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "S", Excerpts: []storage.Excerpt{{Text: "two"}}})
+		db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "T", Excerpts: []storage.Excerpt{{Text: "three"}}})
+		for u, sc := range []int{9, 7, 7} {
+			db.Rate(ctx, g, 1, uint64(u+1), sc)
+		}
+		db.Rate(ctx, 222, 1, 1, 2)
+		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}}, fold)
+		// The same as the reads it replaces, in every scope.
+		for _, c := range []struct {
+			scope            storage.Scope
+			film             uint64
+			reviews, ratings int
+		}{{g, 1, 2, 3}, {222, 1, 3, 1}, {storage.BuiltIn, 1, 1, 0}, {g, bare.ID, 0, 0}} {
+			p, err := db.FilmPage(ctx, c.scope, c.film)
+			if err != nil || p.Reviews != c.reviews || p.Ratings.Count != c.ratings {
+				t.Fatalf("scope %d film %d: %d reviews, %d ratings, %v; want %d, %d", c.scope, c.film, p.Reviews, p.Ratings.Count, err, c.reviews, c.ratings)
+			}
+			f, _ := db.Film(ctx, c.scope, c.film)
+			hs, _ := db.ReviewHeaders(ctx, c.scope, c.film)
+			a, _ := db.Aggregate(ctx, c.scope, c.film)
+			if !reflect.DeepEqual(p.Film, f) || len(f.Directors) == 0 || p.Reviews != len(hs) || p.Ratings != a {
+				t.Errorf("scope %d film %d: %+v; want %+v, %d reviews, %+v", c.scope, c.film, p, f, len(hs), a)
+			}
+		}
+		for _, c := range []struct {
+			scope storage.Scope
+			film  uint64
+		}{{g, 999}, {222, bare.ID}, {storage.BuiltIn, bare.ID}} {
+			if _, err := db.FilmPage(ctx, c.scope, c.film); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("film %d in scope %d: %v, want ErrNotFound", c.film, c.scope, err)
+			}
+		}
+	})
 	t.Run("UnicodeTitlesAndOrder", func(t *testing.T) {
 		db := open(t, clock)
 		for _, f := range []storage.Film{{Title: "千と千尋の神隠し", Year: 2001}, {Title: "Amélie", Year: 2001}, {Title: "Poltergeist", Year: 2015}, {Title: "Poltergeist", Year: 1982}, {Title: "Zoë", Year: 1999}} {
