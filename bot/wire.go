@@ -8,7 +8,8 @@ import "github.com/bwmarrin/discordgo"
 // would add message fields. And action rows, buttons and select menus are
 // plain structs: discordgo's own MarshalJSON methods encode each one apart and then have
 // encoding/json check and compact the result again, which costs more than
-// the rest of the answer. The JSON is the same (TestWireIsDiscordgosJSON).
+// the rest of the answer. The JSON is the same (TestWireIsDiscordgosJSON),
+// but for select menu options' empty defaults (optionWire).
 func Wire(resp *discordgo.InteractionResponse) any {
 	if resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult {
 		w := autocompleteWire{Type: resp.Type}
@@ -86,16 +87,35 @@ type selectWire struct {
 	MinValues     *int                               `json:"min_values,omitempty"`
 	MaxValues     int                                `json:"max_values,omitempty"`
 	DefaultValues []discordgo.SelectMenuDefaultValue `json:"default_values,omitempty"`
-	Options       []discordgo.SelectMenuOption       `json:"options,omitempty"`
+	Options       []optionWire                       `json:"options,omitempty"`
 	Disabled      bool                               `json:"disabled"`
 	ChannelTypes  []discordgo.ChannelType            `json:"channel_types,omitempty"`
 	ID            int                                `json:"id,omitempty"`
 	Type          discordgo.ComponentType            `json:"type"`
 }
 
+// optionWire is a select menu's option without the empty description and
+// the false default that discordgo's SelectMenuOption always writes: both
+// are optional in Discord's API, and /film's ten scores carried them ten
+// times, a fifth of the card's bytes.
+type optionWire struct {
+	Label       string                    `json:"label,omitempty"`
+	Value       string                    `json:"value"`
+	Description string                    `json:"description,omitempty"`
+	Emoji       *discordgo.ComponentEmoji `json:"emoji,omitempty"`
+	Default     bool                      `json:"default,omitempty"`
+}
+
 func plainSelect(m discordgo.SelectMenu) selectWire {
+	var opts []optionWire
+	if m.Options != nil {
+		opts = make([]optionWire, len(m.Options))
+		for k, o := range m.Options {
+			opts[k] = optionWire(o)
+		}
+	}
 	return selectWire{CustomID: m.CustomID, Placeholder: m.Placeholder, MinValues: m.MinValues, MaxValues: m.MaxValues,
-		DefaultValues: m.DefaultValues, Options: m.Options, Disabled: m.Disabled, ChannelTypes: m.ChannelTypes, ID: m.ID, Type: m.Type()}
+		DefaultValues: m.DefaultValues, Options: opts, Disabled: m.Disabled, ChannelTypes: m.ChannelTypes, ID: m.ID, Type: m.Type()}
 }
 
 // componentsWire replaces action rows, buttons and select menus with their plain forms;

@@ -1,14 +1,17 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 )
 
 // Wire's plain action rows and buttons encode exactly as discordgo's own
-// types do, for every kind of component the bot sends.
+// types do, for every kind of component the bot sends, select menu options
+// but for the defaults they leave out (which decode the same).
 func TestWireIsDiscordgosJSON(t *testing.T) {
 	none := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	min, max := 1, 3
@@ -44,11 +47,22 @@ func TestWireIsDiscordgosJSON(t *testing.T) {
 			discordgo.InteractionResponseUpdateMessage, discordgo.InteractionResponseModal} {
 			resp := &discordgo.InteractionResponse{Type: typ, Data: d}
 			want, err1 := json.Marshal(*resp)
+			// The one difference: options leave out their empty
+			// description and false default.
+			want = bytes.ReplaceAll(bytes.ReplaceAll(want, []byte(`"description":"",`), nil), []byte(`,"default":false`), nil)
 			got, err2 := json.Marshal(Wire(resp))
 			if err1 != nil || err2 != nil || string(got) != string(want) {
 				t.Errorf("%s, type %d:\n got %s (%v)\nwant %s (%v)", name, typ, got, err2, want, err1)
 			}
 		}
+	}
+	// What Discord (and discordgo) reads back from the lighter options is
+	// what was meant.
+	opts := []discordgo.SelectMenuOption{{Label: "10", Value: "10", Default: true}, {Label: "1", Value: "1", Description: "d", Emoji: &discordgo.ComponentEmoji{Name: "⭐"}}, {Label: "2", Value: "2"}}
+	raw, _ := json.Marshal(plainSelect(discordgo.SelectMenu{CustomID: "c", Options: opts}))
+	back, err := discordgo.MessageComponentFromJSON(raw)
+	if sm, ok := back.(*discordgo.SelectMenu); err != nil || !ok || !reflect.DeepEqual(sm.Options, opts) {
+		t.Errorf("options read back: %+v, %v; want %+v", back, err, opts)
 	}
 	if _, ok := Wire(&discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{}}}}).(responseWire); !ok {
