@@ -193,9 +193,10 @@ func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 // decodeInteraction reads an interaction's body with discordgo's own
 // decoder, called directly. json.Unmarshal into an InteractionCreate
 // would check the whole body, scan it again to find its end, and hand it
-// to discordgo, whose json.Unmarshal checks it again before decoding it:
-// a quarter of the endpoint's CPU went to the two passes this skips. The
-// decoder still refuses what json.Unmarshal refuses (FuzzDecodeInteraction).
+// to discordgo, whose json.Unmarshal checks it again before decoding it.
+// Skipping the first two halves the decoding (21 → 11 µs,
+// BenchmarkDecodeInteraction); what json.Unmarshal refuses is still
+// refused (FuzzDecodeInteraction).
 func decodeInteraction(body []byte) (*discordgo.InteractionCreate, error) {
 	i := new(discordgo.Interaction)
 	if err := i.UnmarshalJSON(body); err != nil {
