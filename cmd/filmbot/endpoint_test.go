@@ -84,7 +84,7 @@ func BenchmarkEndpoint(b *testing.B) {
 		req.Header.Set("X-Signature-Ed25519", sig)
 		req.Header.Set("X-Signature-Timestamp", ts)
 		serve := func() *httptest.ResponseRecorder {
-			req.Body = io.NopCloser(bytes.NewReader(c.body))
+			req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(c.body)), int64(len(c.body)) // as net/http sets it
 			w := httptest.NewRecorder()
 			c.h.ServeHTTP(w, req)
 			return w
