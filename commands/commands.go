@@ -197,26 +197,36 @@ func scopeOf(i *discordgo.InteractionCreate) (storage.Scope, error) {
 	return s, nil
 }
 
-// options maps a command's options by name (the options of its
-// subcommand, if it has one). Callers have checked i.Type.
-func options(i *discordgo.InteractionCreate) map[string]*discordgo.ApplicationCommandInteractionDataOption {
+// optionSet is a command's options (its subcommand's, if it has one).
+// Commands have a few: a look along the list costs less than a map.
+type optionSet []*discordgo.ApplicationCommandInteractionDataOption
+
+// get is the option called name, or nil.
+func (s optionSet) get(name string) *discordgo.ApplicationCommandInteractionDataOption {
+	for _, o := range s {
+		if o != nil && o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// options is a command's options (the options of its subcommand, if it
+// has one). Callers have checked i.Type.
+func options(i *discordgo.InteractionCreate) optionSet {
 	opts := i.ApplicationCommandData().Options
-	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+	for len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
 		opts = opts[0].Options
 	}
-	m := make(map[string]*discordgo.ApplicationCommandInteractionDataOption, len(opts))
-	for _, o := range opts {
-		m[o.Name] = o
-	}
-	return m
+	return opts
 }
 
 // userOption reads a user option as a member's id; given is false when it
 // is absent (or of another type). A value that is not an id is the
 // user's error.
-func userOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) (id uint64, given bool, err error) {
-	o, ok := opts[name]
-	if !ok || o.Type != discordgo.ApplicationCommandOptionUser {
+func userOption(opts optionSet, name string) (id uint64, given bool, err error) {
+	o := opts.get(name)
+	if o == nil || o.Type != discordgo.ApplicationCommandOptionUser {
 		return 0, false, nil
 	}
 	v, _ := o.Value.(string)
@@ -229,9 +239,9 @@ func userOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOpti
 // roleOption reads a role option as its id ("" when absent). @everyone,
 // whose id is the server's, is refused: everyone would hold the role.
 // everyone says what that would mean.
-func roleOption(i *discordgo.InteractionCreate, opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name, everyone string) (string, error) {
+func roleOption(i *discordgo.InteractionCreate, opts optionSet, name, everyone string) (string, error) {
 	role := ""
-	if o, ok := opts[name]; ok && o.Type == discordgo.ApplicationCommandOptionRole {
+	if o := opts.get(name); o != nil && o.Type == discordgo.ApplicationCommandOptionRole {
 		role, _ = o.Value.(string)
 	}
 	if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
@@ -244,9 +254,9 @@ func roleOption(i *discordgo.InteractionCreate, opts map[string]*discordgo.Appli
 }
 
 // str reads a string option; a value of another type reads as absent.
-func str(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) string {
-	o, ok := opts[name]
-	if !ok || o.Type != discordgo.ApplicationCommandOptionString {
+func str(opts optionSet, name string) string {
+	o := opts.get(name)
+	if o == nil || o.Type != discordgo.ApplicationCommandOptionString {
 		return ""
 	}
 	s, _ := o.Value.(string)
@@ -255,9 +265,9 @@ func str(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, nam
 
 // integer reads an integer option. JSON numbers arrive as float64; a value
 // that is not a whole number is the user's error, not a panic.
-func integer(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) (int64, bool, error) {
-	o, ok := opts[name]
-	if !ok {
+func integer(opts optionSet, name string) (int64, bool, error) {
+	o := opts.get(name)
+	if o == nil {
 		return 0, false, nil
 	}
 	var f float64
@@ -285,11 +295,11 @@ func integer(opts map[string]*discordgo.ApplicationCommandInteractionDataOption,
 // focused returns the option being typed in an autocomplete interaction.
 func focused(i *discordgo.InteractionCreate) (*discordgo.ApplicationCommandInteractionDataOption, bool) {
 	opts := i.ApplicationCommandData().Options
-	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+	for len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
 		opts = opts[0].Options
 	}
 	for _, o := range opts {
-		if o.Focused {
+		if o != nil && o.Focused {
 			return o, true
 		}
 	}

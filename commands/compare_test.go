@@ -116,3 +116,24 @@ func TestMemberAndRoleOptionsRefuseBadValues(t *testing.T) {
 		t.Errorf("a refused role was stored: %+v", s)
 	}
 }
+
+// A null in a command's option list (which decodes as a nil option) is
+// passed over, in commands, subcommands and autocomplete alike.
+func TestNilOptionsArePassedOver(t *testing.T) {
+	e := newEnv(t)
+	withNil := func(i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
+		d := i.ApplicationCommandData()
+		d.Options = append([]*discordgo.ApplicationCommandInteractionDataOption{nil}, d.Options...)
+		i.Data = d
+		return i
+	}
+	if resp := e.run(withNil(slash(guildA, "review", opt("film", "anora"), opt("excerpt", 2.0)))); !strings.Contains(resp.Data.Embeds[0].Footer.Text, "Excerpt 2 of") {
+		t.Errorf("/review with a nil option: %+v", resp.Data.Embeds[0].Footer)
+	}
+	if resp, err := e.check(e.cmds["review"].Autocomplete, withNil(auto(guildA, "review", focus(opt("film", "anor"))))); err != nil || len(resp.Data.Choices) == 0 {
+		t.Errorf("autocomplete with a nil option: %+v %v", resp, err)
+	}
+	if msg := e.userError(e.cmds["review"].Run, withNil(slash(guildA, "review"))); !strings.Contains(msg, "Name a film") {
+		t.Errorf("/review with only a nil option: %q", msg)
+	}
+}

@@ -28,8 +28,8 @@ const FetchTimeout = 5 * time.Second
 
 // attachment returns the text of the file: option, checked: a .txt or
 // .md name, at most 100 KB, UTF-8 text.
-func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (string, error) {
-	o := opts["file"]
+func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, opts optionSet) (string, error) {
+	o := opts.get("file")
 	id, _ := o.Value.(string)
 	res := i.ApplicationCommandData().Resolved
 	if o.Type != discordgo.ApplicationCommandOptionAttachment || res == nil || res.Attachments[id] == nil {

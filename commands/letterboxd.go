@@ -334,7 +334,7 @@ func decodePending(data []byte) ([]storage.Rating, error) {
 // download fetches the attachment option name, checked: one of exts, at
 // most max bytes. help says what to attach.
 func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, option string, max int64, help string, exts ...string) (string, []byte, error) {
-	o := options(i)[option]
+	o := options(i).get(option)
 	var id string
 	if o != nil {
 		id, _ = o.Value.(string)

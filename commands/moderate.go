@@ -125,7 +125,7 @@ var (
 func subcommand(i *discordgo.InteractionCreate) string {
 	var path []string
 	opts := i.ApplicationCommandData().Options
-	for len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+	for len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
 		path = append(path, opts[0].Name)
 		opts = opts[0].Options
 	}
@@ -252,7 +252,7 @@ func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (s
 }
 
 // ownReview resolves film: and by: to a review this server posted.
-func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (storage.Review, storage.Film, error) {
+func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet) (storage.Review, storage.Film, error) {
 	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return storage.Review{}, film, err
@@ -404,12 +404,12 @@ func modalValues(i *discordgo.InteractionCreate) map[string]string {
 
 // reviewAdd answers /manage review add: a modal, or with file: the
 // review from the attachment at once.
-func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (*discordgo.InteractionResponse, error) {
+func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
 	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := opts["file"]; !ok {
+	if opts.get("file") == nil {
 		return reviewModal(customID{"modrev", "add", []uint64{film.ID}}.String(), "Review of "+clip(film.Title, 30), displayName(i), "", ""), nil
 	}
 	text, err := s.attachment(ctx, i, opts)
@@ -562,12 +562,12 @@ var (
 
 // reviewEdit answers /manage review edit: a prefilled modal, or with
 // file: the new text at once.
-func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) (*discordgo.InteractionResponse, error) {
+func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
 	rev, film, err := s.ownReview(ctx, scope, opts)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := opts["file"]; ok {
+	if opts.get("file") != nil {
 		text, err := s.attachment(ctx, i, opts)
 		if err != nil {
 			return nil, err
@@ -819,7 +819,7 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 	var set storage.Settings
 	switch subcommand(i) {
 	case "reviews-channel":
-		ch, err := channelOption(i, opts["channel"])
+		ch, err := channelOption(i, opts.get("channel"))
 		if err != nil {
 			return nil, err
 		}

@@ -157,13 +157,13 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 		return nil, userErr("The poll must close before the screening starts: the poll runs whole hours, so it would close %s and the screening starts %s.", stamp(closes, "F"), stamp(starts, "F"))
 	}
 	channel := i.ChannelID
-	if o := opts["channel"]; o != nil {
+	if o := opts.get("channel"); o != nil {
 		if channel, err = channelOption(i, o); err != nil {
 			return nil, err
 		}
 	}
 	where, location := "", strings.TrimSpace(str(opts, "location"))
-	if o := opts["where"]; o != nil {
+	if o := opts.get("where"); o != nil {
 		id, _ := o.Value.(string)
 		data := i.ApplicationCommandData()
 		if data.Resolved == nil || data.Resolved.Channels[id] == nil || (data.Resolved.Channels[id].GuildID != "" && data.Resolved.Channels[id].GuildID != i.GuildID) {
