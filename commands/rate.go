@@ -187,12 +187,12 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(ctx, scope, c.args[0])
-	if err != nil {
-		return nil, notFound(err, "That film has been removed.")
-	}
 	switch c.action {
 	case "remove":
+		film, err := s.store.FilmHeader(ctx, scope, c.args[0])
+		if err != nil {
+			return nil, notFound(err, "That film has been removed.")
+		}
 		a, old, err := s.raters.Unrate(ctx, scope, film.ID, user)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
@@ -213,17 +213,19 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		}
 		// The menu is on the film's card: the card itself shows the new
 		// verdict (type 7), which every member sees; the menu keeps the
-		// member's pick.
-		a, _, err := s.raters.Rate(ctx, scope, film.ID, user, score)
+		// member's pick. The rating (refused for a film no longer here)
+		// comes first; the card is then read in one read.
+		film := c.args[0]
+		a, _, err := s.raters.Rate(ctx, scope, film, user, score)
 		if err != nil {
-			return nil, notFound(err, "That film was just removed.")
+			return nil, notFound(err, "That film has been removed.")
 		}
-		s.unwatch(ctx, scope, user, film.ID) // rated: off the watchlist, as with /rate
-		reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
+		s.unwatch(ctx, scope, user, film) // rated: off the watchlist, as with /rate
+		page, err := s.store.FilmPage(ctx, scope, film)
 		if err != nil {
-			return nil, notFound(err, "That film was just removed.")
+			return nil, notFound(err, "That film has been removed.")
 		}
-		return update(filmCard(film, len(reviews), &a), rateMenu(film.ID)), nil
+		return update(filmCard(page.Film, page.Reviews, &a), rateMenu(film)), nil
 	}
 	return nil, errStaleButton
 }

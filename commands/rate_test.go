@@ -108,6 +108,16 @@ func TestRateBadInput(t *testing.T) {
 	}
 	sel := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: "rate:select:1", Values: []string{"99"}})
 	e.userError(e.set.rateButton, sel)
+	// A card whose film is gone (or never was here) rates nothing.
+	for _, id := range []string{"rate:select:999", "rate:remove:999"} {
+		gone := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: id, Values: []string{"7"}})
+		if msg := e.userError(e.set.rateButton, gone); !strings.Contains(msg, "removed") {
+			t.Errorf("%s: %q", id, msg)
+		}
+	}
+	if a, _ := e.db.Aggregate(context.Background(), 111, 999); a.Count != 0 {
+		t.Errorf("a gone film was rated: %+v", a)
+	}
 }
 
 func TestRatingsTopMine(t *testing.T) {
