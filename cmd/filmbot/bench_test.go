@@ -58,7 +58,8 @@ func TestBenchSmoke(t *testing.T) {
 	if code := runBench(context.Background(), []string{"--baseline", "--pin=false", "--n", "100", "--members", "4"}, &out, &errb); code != 0 ||
 		!strings.Contains(out.String(), "bare discordgo bot") || !strings.Contains(out.String(), "tuned bot") ||
 		!row("review").MatchString(out.String()) || !row("autocomplete").MatchString(out.String()) || !row("film").MatchString(out.String()) ||
-		!row("cast").MatchString(out.String()) || !strings.Contains(out.String(), "against filmbot's /review") {
+		!row("cast").MatchString(out.String()) || !strings.Contains(out.String(), "against filmbot's /review") ||
+		!regexp.MustCompile(`CPU busy, bot / load side \(of \d+ and \d+ CPUs\): review filmbot (\d+%|-) / (\d+%|-), bare`).MatchString(out.String()) {
 		t.Errorf("--baseline: exit %d:\n%s%s", code, out.String(), errb.String())
 	}
 	out.Reset()
