@@ -411,13 +411,11 @@ func (s *Set) runStep(ctx context.Context, n storage.Night) error {
 		return save(true)
 	case "end":
 		if n.Prompt == "" {
-			film, err := s.store.Film(ctx, n.Scope, n.Winner)
+			page, err := s.store.FilmPage(ctx, n.Scope, n.Winner) // the /film card, read as /film reads it
 			if err != nil {
 				return err
 			}
-			a, _ := s.raters.Aggregate(ctx, n.Scope, film.ID)
-			reviews, _ := s.store.ReviewHeaders(ctx, n.Scope, film.ID)
-			if n.Prompt, err = s.screen.PostCard(ctx, guild, n.Channel, "The screening is over: how was it? Rate it with the menu.", filmCard(film, len(reviews), &a), []discordgo.MessageComponent{rateMenu(film.ID)}); err != nil {
+			if n.Prompt, err = s.screen.PostCard(ctx, guild, n.Channel, "The screening is over: how was it? Rate it with the menu.", filmCard(page.Film, page.Reviews, &page.Ratings), []discordgo.MessageComponent{rateMenu(page.Film.ID)}); err != nil {
 				return err
 			}
 		}

@@ -36,24 +36,35 @@ func fillBolt(t testing.TB, path string, ratings int) (film, review uint64) {
 		t.Fatal(err)
 	}
 	db.UpdateSettings(ctx, 111, func(s *storage.Settings) { s.ModRole = "77" })
-	var recs []storage.Record
-	for u := range ratings {
+	loadRatings(t, db, ratings, func(u int) storage.Rating {
 		scope, film := storage.Scope(111), f.ID
 		if u%3 == 0 {
 			scope, film = 222, 1
 		}
-		recs = append(recs, storage.Record{Rating: &storage.Rating{Scope: scope, Film: film, User: uint64(u + 1), Score: 1 + u%10, At: clockTime}})
-		if len(recs) == 50000 {
-			if err := db.Load(ctx, recs); err != nil {
-				t.Fatal(err)
-			}
-			recs = recs[:0]
+		return storage.Rating{Scope: scope, Film: film, User: uint64(u + 1), Score: 1 + u%10, At: clockTime}
+	})
+	return f.ID, r.ID
+}
+
+// loadRatings loads n ratings, rating(u) for each u, through the restore
+// path, in batches that keep the fixture's memory small.
+func loadRatings(t testing.TB, db *bolt.DB, n int, rating func(u int) storage.Rating) {
+	t.Helper()
+	recs := make([]storage.Record, 0, min(n, 50000))
+	flush := func() {
+		if err := db.Load(context.Background(), recs); err != nil {
+			t.Fatal(err)
+		}
+		recs = recs[:0]
+	}
+	for u := range n {
+		r := rating(u)
+		recs = append(recs, storage.Record{Rating: &r})
+		if len(recs) == cap(recs) {
+			flush()
 		}
 	}
-	if err := db.Load(ctx, recs); err != nil {
-		t.Fatal(err)
-	}
-	return f.ID, r.ID
+	flush()
 }
 
 // filmbot copy moves a whole database from bbolt to PostgreSQL and back,

@@ -94,20 +94,7 @@ func fillBig(t testing.TB, path string, films, ratings int) {
 	if err != nil || len(added) != films {
 		t.Fatalf("%d films: %v", len(added), err)
 	}
-	var recs []storage.Record
-	for u := range ratings {
-		f := added[u%len(added)].ID
-		recs = append(recs, storage.Record{Rating: &storage.Rating{Scope: scope, Film: f, User: uint64(600000000000000000 + u/len(added)), Score: 1 + u%10, At: clockTime}})
-		if len(recs) == 100000 {
-			if err := db.Load(ctx, recs); err != nil {
-				t.Fatal(err)
-			}
-			recs = recs[:0]
-		}
-	}
-	if len(recs) > 0 {
-		if err := db.Load(ctx, recs); err != nil {
-			t.Fatal(err)
-		}
-	}
+	loadRatings(t, db, ratings, func(u int) storage.Rating {
+		return storage.Rating{Scope: scope, Film: added[u%len(added)].ID, User: uint64(600000000000000000 + u/len(added)), Score: 1 + u%10, At: clockTime}
+	})
 }
