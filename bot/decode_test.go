@@ -82,6 +82,10 @@ func BenchmarkDecodeInteraction(b *testing.B) {
 // verify accepts exactly what discordgo.VerifyInteraction accepts.
 func TestVerifyIsDiscordgos(t *testing.T) {
 	s, other := newSigner(t), newSigner(t)
+	key, err := newPublicKey(s.pub)
+	if err != nil {
+		t.Fatal(err)
+	}
 	body := []byte(commandBody)
 	good := s.signed(body)
 	sig, ts := good.Header.Get("X-Signature-Ed25519"), good.Header.Get("X-Signature-Timestamp")
@@ -104,7 +108,7 @@ func TestVerifyIsDiscordgos(t *testing.T) {
 			r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(b))
 			r.Header.Set("X-Signature-Ed25519", c[0])
 			r.Header.Set("X-Signature-Timestamp", c[1])
-			got := verify(s.pub, r, b)
+			got := verify(key, r, b)
 			want := discordgo.VerifyInteraction(r, s.pub)
 			if got != want {
 				t.Errorf("%s, %d bytes: verify %v, discordgo %v", name, len(b), got, want)

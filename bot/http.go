@@ -37,6 +37,8 @@ type HTTPEndpoint struct {
 	Log   *slog.Logger
 	// Extra routes on the same listener (metrics), by pattern.
 	Extra map[string]http.Handler
+
+	key *publicKey // Key, decoded by Handler
 }
 
 // ParsePublicKey reads DISCORD_PUBLIC_KEY: the application's Ed25519
@@ -46,6 +48,9 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 	if err != nil || len(k) != ed25519.PublicKeySize {
 		return nil, errors.New("DISCORD_PUBLIC_KEY: want the application's public key, 64 hex digits (developer portal → General Information → Public Key)")
 	}
+	if _, err := newPublicKey(k); err != nil {
+		return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: %w; copy it again from the developer portal (General Information → Public Key)", err)
+	}
 	return ed25519.PublicKey(k), nil
 }
 
@@ -53,6 +58,13 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 // Extra).
 func (h *HTTPEndpoint) Handler() http.Handler {
 	mux := h.ops()
+	key, err := newPublicKey(h.Key)
+	if err != nil {
+		// ParsePublicKey refuses such a key at start-up; a key set by
+		// hand that is no key at all verifies nothing.
+		h.Log.Error("DISCORD_PUBLIC_KEY: every interaction will be refused", "err", err)
+	}
+	h.key = key
 	mux.HandleFunc("POST /interactions", h.interactions)
 	return mux
 }
@@ -99,7 +111,7 @@ func httpError(w http.ResponseWriter, status int, msg string) {
 // followed by the raw body. It checks what discordgo.VerifyInteraction
 // checks (TestVerifyIsDiscordgos), on the body already read: that one
 // reads it again and copies it twice, in buffers grown as they fill.
-func verify(key ed25519.PublicKey, r *http.Request, body []byte) bool {
+func verify(key *publicKey, r *http.Request, body []byte) bool {
 	ts, hexSig := r.Header.Get("X-Signature-Timestamp"), r.Header.Get("X-Signature-Ed25519")
 	var sig [ed25519.SignatureSize]byte
 	if ts == "" || len(hexSig) != hex.EncodedLen(len(sig)) {
@@ -108,8 +120,7 @@ func verify(key ed25519.PublicKey, r *http.Request, body []byte) bool {
 	if _, err := hex.Decode(sig[:], []byte(hexSig)); err != nil {
 		return false
 	}
-	msg := make([]byte, 0, len(ts)+len(body))
-	return ed25519.Verify(key, append(append(msg, ts...), body...), sig[:])
+	return key != nil && key.verify(&sig, ts, body)
 }
 
 // readBody reads a request's body whole, in one buffer of its declared
@@ -140,7 +151,7 @@ func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "could not read the body")
 		return
 	}
-	if !verify(h.Key, r, body) {
+	if !verify(h.key, r, body) {
 		httpError(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}

@@ -250,7 +250,7 @@ func TestParsePublicKey(t *testing.T) {
 	if k, err := ParsePublicKey(" " + hex.EncodeToString(s.pub) + "\n"); err != nil || !k.Equal(s.pub) {
 		t.Errorf("good key: %v", err)
 	}
-	for _, bad := range []string{"", "abc", hex.EncodeToString(s.pub)[:62], strings.Repeat("zz", 32)} {
+	for _, bad := range []string{"", "abc", hex.EncodeToString(s.pub)[:62], strings.Repeat("zz", 32), notAPoint} {
 		if _, err := ParsePublicKey(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
