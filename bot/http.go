@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -227,7 +226,7 @@ func writeAnswer(w http.ResponseWriter, resp *discordgo.InteractionResponse) err
 		}
 		return writeBody(w, http.StatusOK, ct, body)
 	}
-	body, err := json.Marshal(Wire(resp))
+	body, err := MarshalWire(resp)
 	if err != nil {
 		httpError(w, http.StatusInternalServerError, "could not encode the answer")
 		return err

@@ -216,12 +216,16 @@ func bucket(kind, token string) string {
 // InteractionRespond sends the first answer to an interaction.
 func (r SessionResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error {
 	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
-	var v any = Wire(resp)
-	var files []*discordgo.File
 	if resp.Data != nil && len(resp.Data.Files) > 0 {
-		v, files = resp, resp.Data.Files
+		_, err := r.request("POST", endpoint, resp, resp.Data.Files, bucket("cb", i.Token), opts...)
+		return err
 	}
-	_, err := r.request("POST", endpoint, v, files, bucket("cb", i.Token), opts...)
+	body, err := MarshalWire(resp)
+	if err != nil {
+		return err
+	}
+	// What RequestWithBucketID does once it has the JSON.
+	_, err = r.S.RequestRaw("POST", endpoint, "application/json", body, bucket("cb", i.Token), 0, opts...)
 	return err
 }
 

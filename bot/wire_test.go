@@ -54,6 +54,9 @@ func TestWireIsDiscordgosJSON(t *testing.T) {
 			if err1 != nil || err2 != nil || string(got) != string(want) {
 				t.Errorf("%s, type %d:\n got %s (%v)\nwant %s (%v)", name, typ, got, err2, want, err1)
 			}
+			if fast, err := MarshalWire(resp); err != nil || string(fast) != string(got) {
+				t.Errorf("%s, type %d: MarshalWire\n got %s (%v)\nwant %s", name, typ, fast, err, got)
+			}
 		}
 	}
 	// What Discord (and discordgo) reads back from the lighter options is
