@@ -183,58 +183,59 @@ func appendComponents(b []byte, cs []discordgo.MessageComponent) ([]byte, bool) 
 			b = appendNonZero(b, `,"id":`, w.ID)
 			b = append(b, `,"type":2}`...)
 		case discordgo.SelectMenu:
-			if len(x.DefaultValues) > 0 || len(x.ChannelTypes) > 0 {
+			if b, ok = appendSelect(b, x); !ok {
 				return b, false
 			}
-			b = append(b, '{')
-			if x.CustomID != "" {
-				b = append(b, `"custom_id":`...)
-				b = appendJSONString(b, x.CustomID)
-				b = append(b, ',')
-			}
-			b = append(b, `"placeholder":`...)
-			b = appendJSONString(b, x.Placeholder)
-			if x.MinValues != nil {
-				b = append(b, `,"min_values":`...)
-				b = strconv.AppendInt(b, int64(*x.MinValues), 10)
-			}
-			b = appendNonZero(b, `,"max_values":`, x.MaxValues)
-			if len(x.Options) > 0 {
-				b = append(b, `,"options":[`...)
-				for n, o := range x.Options {
-					if o.Emoji != nil {
-						return b, false
-					}
-					if n > 0 {
-						b = append(b, ',')
-					}
-					b = append(b, '{')
-					if o.Label != "" {
-						b = append(b, `"label":`...)
-						b = appendJSONString(b, o.Label)
-						b = append(b, ',')
-					}
-					b = append(b, `"value":`...)
-					b = appendJSONString(b, o.Value)
-					b = appendOmitEmpty(b, `,"description":`, o.Description)
-					if o.Default {
-						b = append(b, `,"default":true`...)
-					}
-					b = append(b, '}')
-				}
-				b = append(b, ']')
-			}
-			b = append(b, `,"disabled":`...)
-			b = strconv.AppendBool(b, x.Disabled)
-			b = appendNonZero(b, `,"id":`, x.ID)
-			b = append(b, `,"type":`...)
-			b = strconv.AppendInt(b, int64(x.Type()), 10)
-			b = append(b, '}')
 		default:
 			return b, false
 		}
 	}
 	return append(b, ']'), true
+}
+
+// appendSelect writes a select menu as selectWire encodes it.
+func appendSelect(b []byte, m discordgo.SelectMenu) ([]byte, bool) {
+	if len(m.DefaultValues) > 0 || len(m.ChannelTypes) > 0 {
+		return b, false
+	}
+	b = append(b, '{')
+	mark := len(b)
+	b = appendOmitEmpty(b, `,"custom_id":`, m.CustomID)
+	b = append(b, `,"placeholder":`...)
+	b = appendJSONString(b, m.Placeholder)
+	if m.MinValues != nil {
+		b = append(b, `,"min_values":`...)
+		b = strconv.AppendInt(b, int64(*m.MinValues), 10)
+	}
+	b = appendNonZero(b, `,"max_values":`, m.MaxValues)
+	if len(m.Options) > 0 {
+		b = append(b, `,"options":[`...)
+		for n, o := range m.Options {
+			if o.Emoji != nil {
+				return b, false
+			}
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '{')
+			at := len(b)
+			b = appendOmitEmpty(b, `,"label":`, o.Label)
+			b = append(b, `,"value":`...)
+			b = appendJSONString(b, o.Value)
+			b = appendOmitEmpty(b, `,"description":`, o.Description)
+			if o.Default {
+				b = append(b, `,"default":true`...)
+			}
+			b = append(dropComma(b, at), '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"disabled":`...)
+	b = strconv.AppendBool(b, m.Disabled)
+	b = appendNonZero(b, `,"id":`, m.ID)
+	b = append(b, `,"type":`...)
+	b = strconv.AppendInt(b, int64(m.Type()), 10)
+	return append(dropComma(b, mark), '}'), true
 }
 
 func appendEmbeds(b []byte, es []*discordgo.MessageEmbed) ([]byte, bool) {
