@@ -36,8 +36,6 @@ type HTTPEndpoint struct {
 	Log   *slog.Logger
 	// Extra routes on the same listener (metrics), by pattern.
 	Extra map[string]http.Handler
-
-	key *publicKey // Key, decoded by Handler
 }
 
 // ParsePublicKey reads DISCORD_PUBLIC_KEY: the application's Ed25519
@@ -63,8 +61,7 @@ func (h *HTTPEndpoint) Handler() http.Handler {
 		// hand that is no key at all verifies nothing.
 		h.Log.Error("DISCORD_PUBLIC_KEY: every interaction will be refused", "err", err)
 	}
-	h.key = key
-	mux.HandleFunc("POST /interactions", h.interactions)
+	mux.HandleFunc("POST /interactions", func(w http.ResponseWriter, r *http.Request) { h.interactions(key, w, r) })
 	return mux
 }
 
@@ -137,7 +134,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return io.ReadAll(rd)
 }
 
-func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
+func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *http.Request) {
 	// The size is bounded before the body is read whole, and the
 	// signature checked before anything else looks at it.
 	body, err := readBody(w, r)
@@ -150,7 +147,7 @@ func (h *HTTPEndpoint) interactions(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, "could not read the body")
 		return
 	}
-	if !verify(h.key, r, body) {
+	if !verify(key, r, body) {
 		httpError(w, http.StatusUnauthorized, "invalid request signature")
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -103,6 +104,15 @@ func TestInteractionsEndpointRefusesBadSignatures(t *testing.T) {
 	}
 	if w := serveOne(h, s.signed(body)); w.Code != http.StatusOK || ran != 1 {
 		t.Errorf("a well signed request: %d, ran %d", w.Code, ran)
+	}
+	// An endpoint given no key, or bytes that are no key, checks nothing
+	// and so lets nothing in (ParsePublicKey refuses such keys at start).
+	bad, _ := hex.DecodeString(notAPoint)
+	for _, key := range []ed25519.PublicKey{nil, bad} {
+		h := (&HTTPEndpoint{Bot: b, Key: key, Log: slog.New(slog.DiscardHandler)}).Handler()
+		if w := serveOne(h, s.signed(body)); w.Code != http.StatusUnauthorized || ran != 1 {
+			t.Errorf("key %x: %d, ran %d; want 401", key, w.Code, ran)
+		}
 	}
 }
 
