@@ -129,6 +129,8 @@ func TestBadScalingSettings(t *testing.T) {
 	}{
 		{[]string{"FILMBOT_HTTP_LISTEN", "127.0.0.1:0"}, "DISCORD_PUBLIC_KEY"},
 		{[]string{"FILMBOT_HTTP_LISTEN", "127.0.0.1:0", "DISCORD_PUBLIC_KEY", "abc"}, "DISCORD_PUBLIC_KEY"},
+		// 64 hex digits, but y = 2 is no point on the curve: no key at all.
+		{[]string{"FILMBOT_HTTP_LISTEN", "127.0.0.1:0", "DISCORD_PUBLIC_KEY", "02" + strings.Repeat("00", 31)}, "no point on the curve"},
 		{[]string{"FILMBOT_HTTP_LISTEN", "8080", "DISCORD_PUBLIC_KEY", key}, "FILMBOT_HTTP_LISTEN"},
 		{[]string{"FILMBOT_REGISTER", "maybe"}, "FILMBOT_REGISTER"},
 		{[]string{"FILMBOT_SHARD_IDS", "0-x"}, "FILMBOT_SHARD_IDS"},
