@@ -76,6 +76,7 @@ type Set struct {
 	screen  Screener         // movie nights on Discord; nil: none
 	owner   string           // this process, for steps' leases
 	now     func() time.Time // movie nights' clock
+	follow  Followup         // further messages after an answer; nil: none
 }
 
 // New returns the commands reading and writing store.
