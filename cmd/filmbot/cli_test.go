@@ -278,3 +278,18 @@ func TestREADMEInvite(t *testing.T) {
 		t.Errorf("README does not list the bot's permissions as the code does: %s", commands.PermissionList())
 	}
 }
+
+// try shows a handler's follow-up after its answer: the card's Rate menu
+// updates the card and tells the rater alone what the rating did.
+func TestTryRateMenuFollowUp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "f.db")
+	if code, out, errs := runMain(t, env(db), "try", "--guild", "5", "/watchlist add film:anora"); code != 0 || !strings.Contains(out, "Added") {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	code, out, errs := runMain(t, env(db), "try", "--guild", "5", "--click", "rate:select:1", "--value", "8")
+	card, note, ok := strings.Cut(out, "(only you can see this)")
+	if code != 0 || !ok || !strings.Contains(card, "(the message is updated to:)") || !strings.Contains(card, "**8.0**/10") ||
+		!strings.Contains(note, "You rated **★★★★** (8/10)") || !strings.Contains(note, "It is off your watchlist now.") {
+		t.Errorf("exit %d:\n%s%s", code, out, errs)
+	}
+}
