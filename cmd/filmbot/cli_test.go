@@ -13,8 +13,12 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/postgres"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // Help is asked for in every usual way and answered on stdout with exit
@@ -292,4 +296,50 @@ func TestTryRateMenuFollowUp(t *testing.T) {
 		!strings.Contains(note, "You rated **★★★★** (8/10)") || !strings.Contains(note, "It is off your watchlist now.") {
 		t.Errorf("exit %d:\n%s%s", code, out, errs)
 	}
+}
+
+// A bot invited with the invite's permissions, and no other, can do all
+// its commands do: in a sandbox server that denies the bot every other
+// permission, /movienight posts its poll (Send Polls) and, when the poll
+// closes, creates the screening's event (Create Events).
+func TestInvitePermissionsAreEnough(t *testing.T) {
+	pg := pgtest.URL(t)
+	guilds := sandbox.DefaultGuilds()
+	guilds[0].BotDenied = ^commands.PermissionBits()
+	l := startLive(t, sandbox.Options{Guilds: guilds}, "FILMBOT_DB", pg)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pg, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	scope, _ := storage.ParseScope(guilds[0].ID)
+	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+		t.Fatal(err)
+	}
+	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
+		t.Fatalf("plan: %+v", plan.Message)
+	}
+	polls := 0
+	for _, m := range l.sb.ChannelMessages(guilds[0].Channels[0].ID) {
+		if m.Poll != nil {
+			polls++
+		}
+	}
+	if polls != 1 {
+		t.Fatalf("%d polls posted, want 1", polls)
+	}
+	s, err := bot.NewSession(bot.Config{Token: l.sb.Token(), APIURL: l.sb.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(4 * time.Hour)
+	steps := commands.New(db).WithScreener(bot.SessionPoster{S: s}, "other").WithClock(func() time.Time { return later })
+	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+		t.Fatalf("closing the poll: %d steps, %v", n, err)
+	}
+	if evs := l.sb.Events(guilds[0].ID); len(evs) != 1 {
+		t.Errorf("%d events, want 1", len(evs))
+	}
+	l.noViolations()
 }
