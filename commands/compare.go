@@ -150,7 +150,7 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 	}
 	embed := &discordgo.MessageEmbed{Title: "Taste compared", Description: desc, Color: colour, Fields: []*discordgo.MessageEmbedField{
 		{Name: fmt.Sprintf("Agree most (%d point apart or less)", agreeWithin), Value: lines(agree, fmt.Sprintf("No film: your scores are never within %d point.", agreeWithin))},
-		{Name: fmt.Sprintf("Disagree most (%d points apart or more)", disagreeFrom), Value: lines(disagree, fmt.Sprintf("No film: your scores are never %d points apart.", disagreeFrom))},
+		{Name: fmt.Sprintf("Disagree most (%d points apart or more)", disagreeFrom), Value: lines(disagree, fmt.Sprintf("No film: your scores are never %d or more points apart.", disagreeFrom))},
 	}}
 	return message(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		button("Refresh", customID{"compare", "again", []uint64{me, other}}.String(), false),
