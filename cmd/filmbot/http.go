@@ -194,9 +194,7 @@ func registerUntil(ctx context.Context, s *discordgo.Session, guild string, defs
 func runRegister(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("register", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: filmbot register\n\nRegisters filmbot's slash commands for the application of DISCORD_TOKEN: in DISCORD_GUILD_ID if set, globally otherwise.")
-	}
+	usageFor(fs, "register", "Registers filmbot's slash commands for the application of DISCORD_TOKEN: in DISCORD_GUILD_ID if set, globally otherwise.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
