@@ -72,6 +72,12 @@ type HTTPEndpoint struct {
 	// Now is the clock signed timestamps and /readyz's cache are read by
 	// (tests set it); nil is time.Now.
 	Now func() time.Time
+	// Refused, if set, hears of every request to /interactions refused
+	// before a handler, by reason: headers (signature headers missing,
+	// malformed, or signed more than MaxSkew from now), signature,
+	// too_large, busy (bodyBudget spent), unreadable, not_interaction,
+	// replay (an id already handled). For metrics.
+	Refused func(reason string)
 
 	bodyBytes atomic.Int64 // bodies' bytes past bodyStart, against bodyBudget
 	reading   atomic.Int64 // bodies being read (TestSlowConnectionsHeap waits on it)
@@ -396,6 +402,14 @@ func (h *HTTPEndpoint) putBody(bp *[]byte) {
 	bodyPool.Put(bp)
 }
 
+// refuse answers a request to /interactions refused before a handler.
+func (h *HTTPEndpoint) refuse(w http.ResponseWriter, status int, reason, msg string) {
+	if h.Refused != nil {
+		h.Refused(reason)
+	}
+	httpError(w, status, msg)
+}
+
 func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *http.Request) {
 	// The headers are checked before a byte of the body is read, the size
 	// bounded as it is read, and the signature checked before anything
@@ -403,11 +417,11 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 	now := h.now()
 	sig, ts, ok := signature(r, now)
 	if !ok {
-		httpError(w, http.StatusUnauthorized, "invalid request signature")
+		h.refuse(w, http.StatusUnauthorized, "headers", "invalid request signature")
 		return
 	}
 	if r.ContentLength > MaxInteractionBody {
-		httpError(w, http.StatusRequestEntityTooLarge, "body too large")
+		h.refuse(w, http.StatusRequestEntityTooLarge, "too_large", "body too large")
 		return
 	}
 	bp, err := h.readBody(r)
@@ -415,19 +429,19 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 		switch err {
 		case errTooLarge:
 			w.Header().Set("Connection", "close") // not worth reading the rest
-			httpError(w, http.StatusRequestEntityTooLarge, "body too large")
+			h.refuse(w, http.StatusRequestEntityTooLarge, "too_large", "body too large")
 		case errBusy:
 			w.Header().Set("Connection", "close")
-			httpError(w, http.StatusServiceUnavailable, "busy")
+			h.refuse(w, http.StatusServiceUnavailable, "busy", "busy")
 		default:
-			httpError(w, http.StatusBadRequest, "could not read the body")
+			h.refuse(w, http.StatusBadRequest, "unreadable", "could not read the body")
 		}
 		return
 	}
 	body := *bp
 	if key == nil || !key.verify(&sig, ts, body) {
 		h.putBody(bp)
-		httpError(w, http.StatusUnauthorized, "invalid request signature")
+		h.refuse(w, http.StatusUnauthorized, "signature", "invalid request signature")
 		return
 	}
 	// The decoder copies what it keeps (strings, json.RawMessage): the
@@ -437,7 +451,7 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 	h.putBody(bp)
 	if err != nil || i.Type == 0 {
 		h.Log.Warn("a signed interaction that is not one", "err", err, "bytes", n)
-		httpError(w, http.StatusBadRequest, "not an interaction")
+		h.refuse(w, http.StatusBadRequest, "not_interaction", "not an interaction")
 		return
 	}
 	if i.Type == discordgo.InteractionPing {
@@ -476,7 +490,7 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 		// captured request (within MaxSkew of its signing), or Discord
 		// sent it again after an answer that was lost on the way.
 		h.Log.Warn("a signed interaction already handled: refused", "interaction", i.ID)
-		httpError(w, http.StatusConflict, "interaction already handled")
+		h.refuse(w, http.StatusConflict, "replay", "interaction already handled")
 		return
 	}
 	mu.Lock()

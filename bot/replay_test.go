@@ -50,7 +50,13 @@ func TestReplaysRefused(t *testing.T) {
 		return ok("rated"), nil
 	})}, nil, Options{Logger: discard, Now: clk.now})
 	s := newSigner(t)
-	h := (&HTTPEndpoint{Bot: b, Key: s.pub, Log: discard, Now: clk.now}).Handler()
+	var mu sync.Mutex
+	refused := map[string]int{}
+	h := (&HTTPEndpoint{Bot: b, Key: s.pub, Log: discard, Now: clk.now, Refused: func(reason string) {
+		mu.Lock()
+		refused[reason]++
+		mu.Unlock()
+	}}).Handler()
 	at := func(d time.Duration) string { return strconv.FormatInt(clk.now().Add(d).Unix(), 10) }
 
 	captured := interactionJSON(t, slash("rate"))
@@ -87,6 +93,9 @@ func TestReplaysRefused(t *testing.T) {
 	r.Body = noRead{t}
 	if w := serveOne(h, r); w.Code != http.StatusUnauthorized {
 		t.Errorf("a malformed signature: %d", w.Code)
+	}
+	if refused["replay"] != 1 || refused["headers"] != 8 || len(refused) != 2 {
+		t.Errorf("refusals counted: %v, want replay 1, headers 8", refused)
 	}
 	// PINGs are answered every time: Discord checks an endpoint with them.
 	ping := []byte(`{"id":"77","application_id":"9","type":1,"token":"t","version":1}`)

@@ -79,3 +79,38 @@ func TestSlowConnectionsHeap(t *testing.T) {
 		t.Errorf("%d slow connections grew the heap and stacks by %.1f MiB, want under 96", n, float64(grew)/(1<<20))
 	}
 }
+
+// The servers' bounds: headers past 16 KiB are refused (431; net/http's
+// default allows 1 MiB), and every listener has its timeouts.
+func TestServerBounds(t *testing.T) {
+	discard := slog.New(slog.DiscardHandler)
+	srv := NewServer((&HTTPEndpoint{Log: discard}).OpsHandler(), discard)
+	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.IdleTimeout == 0 {
+		t.Errorf("a timeout left unset: %+v", srv)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go Serve(srv, ln, MaxOpsConns)
+	defer srv.Close()
+	get := func(header string) string {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: filmbot\r\nX-Pad: "+header+"\r\nConnection: close\r\n\r\n")
+		status := make([]byte, 12)
+		if _, err := io.ReadFull(c, status); err != nil {
+			t.Fatal(err)
+		}
+		return string(status[9:])
+	}
+	if got := get("a"); got != "200" {
+		t.Errorf("small headers: %s", got)
+	}
+	if got := get(strings.Repeat("a", 24<<10)); got != "431" {
+		t.Errorf("24 KiB of headers: %s, want 431", got)
+	}
+}

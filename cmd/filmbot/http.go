@@ -107,7 +107,7 @@ func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.S
 	var registered atomic.Bool
 	registered.Store(!register)
 	storeReady = storeReadiness(storeReady)
-	ep := &bot.HTTPEndpoint{Bot: b, Key: st.key, Log: log, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}, Ready: func(ctx context.Context) error {
+	ep := &bot.HTTPEndpoint{Bot: b, Key: st.key, Log: log, Refused: m.Refused, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}, Ready: func(ctx context.Context) error {
 		if err := storeReady(ctx); err != nil {
 			return err
 		}
