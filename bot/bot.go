@@ -57,6 +57,9 @@ type Options struct {
 	// answer may still be sent (and retried after a 429): Discord's 3 s,
 	// less a margin for the trip.
 	AnswerWindow time.Duration
+	// Now is the clock interaction ids are remembered by (tests set it);
+	// nil is time.Now.
+	Now func() time.Time
 }
 
 // Outcome is what became of one interaction, for metrics.
@@ -83,6 +86,7 @@ type Bot struct {
 	commands   map[string]Command
 	order      []*discordgo.ApplicationCommand
 	components map[string]Handler
+	recent     recentIDs
 
 	mu       sync.Mutex
 	closed   bool
@@ -104,6 +108,9 @@ func New(resp Responder, cmds []Command, components map[string]Handler, opts Opt
 	}
 	if opts.AnswerWindow == 0 {
 		opts.AnswerWindow = 2900 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	b := &Bot{resp: resp, log: opts.Logger, opts: opts, commands: map[string]Command{}, components: components}
 	for _, c := range cmds {
@@ -133,15 +140,26 @@ type firstAnswer func(i *discordgo.InteractionCreate, r *discordgo.InteractionRe
 
 // Handle answers one interaction received over the gateway: the first
 // answer goes back over REST. It never panics and returns when the
-// answer has been sent (or failed to send).
-func (b *Bot) Handle(i *discordgo.InteractionCreate) { b.handle(i, b.respond) }
+// answer has been sent (or failed to send). An interaction already
+// handled (a resumed gateway may send an event again) is dropped.
+func (b *Bot) Handle(i *discordgo.InteractionCreate) {
+	if !b.handle(i, b.respond) {
+		b.log.Debug("an interaction already handled, delivered again: dropped", "interaction", i.ID)
+	}
+}
 
 // handle answers one interaction, sending its first answer with first
-// and any later ones (after a deferral) over REST.
-func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
+// and any later ones (after a deferral) over REST. It reports false, and
+// answers nothing, for an interaction whose id it has handled lately:
+// both transports go through here, so an id is handled once whichever
+// brought it.
+func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) (fresh bool) {
 	// discordgo calls this with no recover: a panic in the envelope itself
 	// (handlers have their own recover, in run) must not end the process.
 	defer b.survive(i, "answering")
+	if !b.recent.firstSight(i.ID, b.opts.Now()) {
+		return false
+	}
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
@@ -150,7 +168,7 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 			resp = noChoices() // an autocomplete answer cannot be a message
 		}
 		b.send(i, first, resp, time.Now(), &ilog{base: b.log, i: i})
-		return
+		return true
 	}
 	b.inflight.Add(1)
 	b.mu.Unlock()
@@ -183,7 +201,7 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	took, abandoned := f.deferring, f.abandoned
 	f.mu.Unlock()
 	if abandoned {
-		return // the watchdog answered, observed and released
+		return true // the watchdog answered, observed and released
 	}
 	deferred, deferredPublic := false, false
 	if took {
@@ -191,6 +209,7 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 		deferred, deferredPublic = f.deferred, f.public
 	}
 	b.finish(i, first, res, deferred, deferredPublic, start, log, out)
+	return true
 }
 
 // survive, deferred, logs a panic of the envelope instead of ending the
@@ -362,9 +381,11 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 	if errors.As(err, &ue) {
 		msg, result = ue.UserMessage(), "user_error"
 		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
-			log.get().Warn("user error", "msg", msg, "err", err)
-		} else {
-			log.get().Info("user error", "msg", msg)
+			log.get().Warn("member shown an error with a cause on our side", "msg", msg, "err", err)
+		} else if b.log.Enabled(context.Background(), slog.LevelDebug) {
+			// A member's mistake or an empty list: theirs to read, not
+			// the operator's (it is counted in the metrics, user_error).
+			log.get().Debug("member shown a message instead of a result", "msg", msg)
 		}
 	} else {
 		log.get().Error("handler failed", "err", err)

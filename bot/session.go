@@ -403,11 +403,25 @@ func Register(s *discordgo.Session, appID, guildID string, defs []*discordgo.App
 		log.Error("registering commands failed; serving the ones Discord already has", "err", err, "guild", guildID)
 		return
 	}
-	where := "globally (may take up to an hour to show)"
-	if guildID != "" {
-		where = "in guild " + guildID
+	log.Info("commands registered "+RegisteredWhere(s, guildID), "count", len(got))
+}
+
+// RegisteredWhere says, for a log, where commands registered through s
+// in guild ("" for global) went: Discord's global commands may take up to
+// an hour to show; those of a server, or of a DISCORD_API_URL (a local
+// sandbox), at once.
+func RegisteredWhere(s *discordgo.Session, guild string) string {
+	at := ""
+	if rw, ok := s.Client.Transport.(*rewrite); ok {
+		at = " at " + RedactURL(rw.to.String()) + " (DISCORD_API_URL)"
 	}
-	log.Info("commands registered "+where, "count", len(got))
+	switch {
+	case guild != "":
+		return "in server " + guild + at
+	case at != "":
+		return "globally" + at
+	}
+	return "globally (Discord may take up to an hour to show them)"
 }
 
 // RegisterCommands registers defs for the application the token belongs
