@@ -186,6 +186,8 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) (fresh b
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
 	defer cancel()
+	follow := &followups{}
+	ctx = context.WithValue(ctx, followKey{}, follow)
 
 	// The handler runs here, on the caller's goroutine (over HTTP, one
 	// whose stack has long grown to what handlers need). A watchdog wakes
@@ -208,8 +210,71 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) (fresh b
 		<-f.ready
 		deferred, deferredPublic = f.deferred, f.public
 	}
-	b.finish(i, first, res, deferred, deferredPublic, start, log, out)
+	if b.finish(i, first, res, deferred, deferredPublic, start, log, out) && res.err == nil {
+		b.sendFollowups(i, follow.take(), log)
+	} else {
+		follow.take() // the answer did not go out: nothing may follow it
+	}
 	return true
+}
+
+// followKey is the context key of an interaction's follow-ups.
+type followKey struct{}
+
+// followups are the further messages a handler asked for, sent once its
+// answer is out.
+type followups struct {
+	mu     sync.Mutex
+	list   []*discordgo.InteractionResponseData
+	closed bool
+}
+
+// take returns the queued follow-ups and takes no more.
+func (f *followups) take() []*discordgo.InteractionResponseData {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	l := f.list
+	f.list = nil
+	return l
+}
+
+// maxFollowups bounds what one interaction may send after its answer.
+const maxFollowups = 3
+
+// Followup queues data as a further message (over REST, as a follow-up
+// of the interaction) to be sent once the answer of the handler running
+// with ctx is out; it reports false, and queues nothing, outside a
+// handler the envelope runs, after that handler returned, past
+// maxFollowups, or for data Discord would refuse. A follow-up never goes
+// out when its answer did not (an error, a timeout).
+func Followup(ctx context.Context, data *discordgo.InteractionResponseData) bool {
+	f, _ := ctx.Value(followKey{}).(*followups)
+	if f == nil || data == nil {
+		return false
+	}
+	if limits.Check(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}) != nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed || len(f.list) >= maxFollowups {
+		return false
+	}
+	f.list = append(f.list, data)
+	return true
+}
+
+// sendFollowups sends follow-ups in order, each after the one before.
+func (b *Bot) sendFollowups(i *discordgo.InteractionCreate, list []*discordgo.InteractionResponseData, log *ilog) {
+	for _, d := range list {
+		if _, err := b.resp.FollowupMessageCreate(i.Interaction, false, &discordgo.WebhookParams{
+			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags, Files: d.Files,
+		}); err != nil {
+			log.get().Error("follow-up failed", "err", err)
+			return
+		}
+	}
 }
 
 // survive, deferred, logs a panic of the envelope instead of ending the
@@ -280,13 +345,15 @@ func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first f
 
 // finish sends the handler's answer (or its error's), as an edit of the
 // deferral if there was one, and reports the outcome.
-func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res result, deferred, deferredPublic bool, start time.Time, log *ilog, out *Outcome) {
+// It reports whether the answer went out.
+func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res result, deferred, deferredPublic bool, start time.Time, log *ilog, out *Outcome) bool {
 	resp, verdict := b.answer(i, res.resp, res.err, log)
 	out.Result, out.Deferred = verdict, deferred
+	var ok bool
 	if deferred {
-		b.edit(i, resp, deferredPublic, log)
+		ok = b.edit(i, resp, deferredPublic, log)
 	} else {
-		b.send(i, first, resp, start, log)
+		ok = b.send(i, first, resp, start, log)
 	}
 	if b.log.Enabled(context.Background(), slog.LevelDebug) {
 		log.get().Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
@@ -294,6 +361,7 @@ func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res resu
 	if b.opts.Observe != nil {
 		b.opts.Observe(*out)
 	}
+	return ok && verdict == "answered"
 }
 
 type slowError struct{}
@@ -488,10 +556,12 @@ func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionRe
 	}
 }
 
-func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *ilog) {
+func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *ilog) bool {
 	if err := first(i, r, start); err != nil {
 		log.get().Error("respond failed", "err", err)
+		return false
 	}
+	return true
 }
 
 // edit delivers the answer after a deferral: a new message becomes the
@@ -499,7 +569,7 @@ func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discord
 // the message the button is on. An answer meant for the caller alone
 // never replaces a public "thinking" message: that one is deleted and
 // the answer sent as an ephemeral follow-up.
-func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) {
+func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) bool {
 	d := r.Data
 	if d == nil {
 		d = &discordgo.InteractionResponseData{}
@@ -522,7 +592,9 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 	}
 	if err != nil {
 		log.get().Error("edit after deferral failed", "err", err)
+		return false
 	}
+	return true
 }
 
 // Shutdown stops taking interactions and waits for those in flight, or

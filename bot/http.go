@@ -460,9 +460,9 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 		return
 	}
 	// The interaction is handled on this goroutine: the first answer is the
-	// HTTP response; a deferral is flushed at once (Discord must have it
-	// before the edit that follows over REST, while the handler goes on);
-	// any other answer goes out as this returns.
+	// HTTP response, flushed at once: Discord must have it before what
+	// follows over REST (the edit of a deferral while the handler goes on,
+	// a follow-up after an answer).
 	// A watchdog may answer "too slow" from its own goroutine (see
 	// Bot.handle): the response is written under mu, and not at all once
 	// this has returned.
@@ -479,9 +479,7 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 		}
 		answered = true
 		err := writeAnswer(w, resp)
-		deferral := resp.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource ||
-			resp.Type == discordgo.InteractionResponseDeferredMessageUpdate
-		if f, ok := w.(http.Flusher); ok && err == nil && deferral {
+		if f, ok := w.(http.Flusher); ok && err == nil {
 			f.Flush()
 		}
 		return err

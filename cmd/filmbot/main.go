@@ -418,7 +418,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 func assemble(db storage.Store, s *discordgo.Session, m *metrics.Metrics, log *slog.Logger, owner string) (*commands.Set, *bot.Bot) {
 	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
 		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache).
-		WithScreener(bot.SessionPoster{S: s}, owner)
+		WithScreener(bot.SessionPoster{S: s}, owner).WithFollowup(bot.Followup)
 	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log, Observe: func(o bot.Outcome) {
 		m.Interaction(o.Route, o.Kind, o.Result, o.Deferred, o.Late, o.FirstAnswer)
 	}})
