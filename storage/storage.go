@@ -107,7 +107,7 @@ type Night struct {
 	EventNote  string    `json:"event_note,omitempty"`
 	Prompt     string    `json:"prompt,omitempty"`
 	Verdict    string    `json:"verdict,omitempty"`
-	Notice     string    `json:"notice,omitempty"`       // the card telling the host why there is no event (or where it went)
+	Notice     string    `json:"notice,omitempty"`      // the card telling the host why there is no event (or where it went)
 	VerdictMsg string    `json:"verdict_msg,omitempty"` // the verdict's message
 	CreatedAt  time.Time `json:"created_at"`
 	// Tries counts the attempts at each of the night's Discord actions
