@@ -132,6 +132,9 @@ const (
 	StepCanceled = "canceled" // a host canceled it
 )
 
+// HostID is the host's user id as Discord writes it.
+func (n Night) HostID() string { return strconv.FormatUint(n.Host, 10) }
+
 // Open reports whether the night has steps left.
 func (n Night) Open() bool { return n.Step != StepDone && n.Step != StepCanceled }
 
