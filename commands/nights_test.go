@@ -150,8 +150,13 @@ func TestNightStepSlowerThanLease(t *testing.T) {
 	w.screen.hook["CreateEvent"] = func() {
 		for range 3 {
 			w.setClock(w.clock().Add(50 * time.Second))
-			tick <- w.clock()
-			tick <- w.clock() // taken once the renewal of the tick before is done
+			for range 2 { // the second is taken once the renewal of the first is done
+				select {
+				case tick <- w.clock():
+				case <-time.After(10 * time.Second): // a guard against a hang, not a timing
+					t.Fatal("no renewal runs during the step")
+				}
+			}
 		}
 		stolen, _ = other.RunDueNights(ctx)
 	}
@@ -239,16 +244,22 @@ func TestNightCancelDuringAStep(t *testing.T) {
 	}
 }
 
-// failSaves fails the next save of a night that holds what pred sees:
-// the database failing between a post on Discord and its save.
+// failSaves fails the first save of a night that holds what pred sees,
+// and the save after it (the step letting its lease go): the database
+// failing between a post on Discord and its save.
 type failSaves struct {
 	*bolt.DB
-	pred func(storage.Night) bool
+	pred  func(storage.Night) bool
+	after int
 }
 
 func (f *failSaves) SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error) {
+	if f.after > 0 {
+		f.after--
+		return n, errors.New("the database is still away")
+	}
 	if f.pred != nil && f.pred(n) {
-		f.pred = nil
+		f.pred, f.after = nil, 1
 		return n, errors.New("the database went away")
 	}
 	return f.DB.SaveNight(ctx, n, owner, release)
