@@ -298,7 +298,12 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		return fmt.Errorf("connect to Discord: %w", tokenRejected(err))
 	}
 	if cfg.Claims != nil {
-		release, err := claimShards(ctx, cfg, sessions, log)
+		// A process that loses its shards' claim stops them (ends Run)
+		// before the claim runs out.
+		var lost context.CancelCauseFunc
+		ctx, lost = context.WithCancelCause(ctx)
+		defer lost(nil)
+		release, err := claimShards(ctx, cfg, sessions, log, realClock{}, lost)
 		if err != nil {
 			return err
 		}
@@ -390,6 +395,9 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	select {                              // let a registration under way finish or fail
 	case <-registered:
 	case <-sctx.Done():
+	}
+	if cause := context.Cause(ctx); errors.Is(cause, errShardsLost) {
+		return cause
 	}
 	return err
 }
