@@ -112,8 +112,9 @@ func TestLocalGate(t *testing.T) {
 	}
 }
 
-// testClock is a clock the test moves; After hands out one channel, and
-// each value the test sends on it is one wait ending.
+// testClock is a clock on which each wait takes exactly as long as asked,
+// and ends when the test says: After moves the clock on by d (the
+// renewal that asked for it is done), and the test's tick ends the wait.
 type testClock struct {
 	mu   sync.Mutex
 	now  time.Time
@@ -126,17 +127,17 @@ func (c *testClock) Now() time.Time {
 	return c.now
 }
 
-func (c *testClock) After(time.Duration) <-chan time.Time { return c.tick }
-
-// advance moves the clock by d and ends the renewer's wait; it returns
-// what lost got instead, if the renewer stopped.
-func (c *testClock) advance(d time.Duration, lost <-chan error) error {
+func (c *testClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
-	t := c.now
-	c.mu.Unlock()
+	return c.tick
+}
+
+// next ends the renewer's wait, or returns what lost got if it stopped.
+func (c *testClock) next(lost <-chan error) error {
 	select {
-	case c.tick <- t:
+	case c.tick <- time.Time{}:
 		return nil
 	case err := <-lost:
 		return err
@@ -169,18 +170,20 @@ func (r *renewals) ReleaseShards(_ context.Context, owner string) error {
 }
 
 // A process that cannot renew its shards' claim stops them before the
-// claim runs out (two thirds of the lease after the last renewal that
-// passed: 10 s of 15 s); one whose shards another process took over stops
-// them at once. Before, a failed renewal was only logged.
+// claim runs out: two thirds of the lease after the last renewal that
+// passed (10 s of 15 s, after renewals that failed at 5, 6.5, 8 and 9.5 s);
+// one whose shards another process took over stops them at once (5 s).
+// Before, a failed renewal was only logged and the shards kept running.
 func TestClaimShardsLost(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, c := range []struct {
-		what  string
-		err   error
-		steps []time.Duration // waits ended, each followed by a renewal that fails; the last stops the shards
+		what     string
+		err      error
+		renewals int
+		after    time.Duration
 	}{
-		{"the database is away", errors.New("connection refused"), []time.Duration{5 * time.Second, 1500 * time.Millisecond, 1500 * time.Millisecond, 1500 * time.Millisecond, 500 * time.Millisecond}},
-		{"another process took them", heldErr{1: "other"}, []time.Duration{5 * time.Second}},
+		{"the database is away", errors.New("connection refused"), 5, 10 * time.Second},
+		{"another process took them", heldErr{1: "other"}, 1, 5 * time.Second},
 	} {
 		t.Run(c.what, func(t *testing.T) {
 			start := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
@@ -192,20 +195,15 @@ func TestClaimShardsLost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Each wait ended starts one renewal; the next is taken only
-			// once it is done without stopping the shards.
-			for k, d := range c.steps {
-				if err := clk.advance(d, lost); err != nil {
-					t.Fatalf("stopped before renewal %d, %v after the last claim: %v", k+1, clk.Now().Sub(start), err)
+			for n := 1; ; n++ {
+				err := clk.next(lost)
+				if err == nil {
+					continue
 				}
-			}
-			select {
-			case err := <-lost:
-				if !errors.Is(err, errShardsLost) {
-					t.Errorf("lost: %v", err)
+				if !errors.Is(err, errShardsLost) || n-1 != c.renewals || clk.Now().Sub(start) != c.after {
+					t.Errorf("stopped after %d renewals, %v after the claim: %v; want %d, %v", n-1, clk.Now().Sub(start), err, c.renewals, c.after)
 				}
-			case <-time.After(10 * time.Second): // a guard against a hang, not a timing
-				t.Fatal("the shards were not stopped")
+				break
 			}
 			release()
 			if !slices.Equal(claims.released, []string{"me"}) {
