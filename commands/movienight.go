@@ -339,9 +339,15 @@ func (s *Set) cancelNight(ctx context.Context, scope storage.Scope) (*discordgo.
 	}
 	guild := strconv.FormatUint(uint64(scope), 10)
 	var notes []string
-	if n.Poll != "" && n.Step == storage.StepClose && n.Winner == 0 {
-		if _, err := s.screen.EndPoll(ctx, n.Channel, n.Poll); err != nil && !isGone(err) {
-			notes = append(notes, "the poll could not be ended")
+	if n.Step == storage.StepClose && n.Winner == 0 {
+		poll := n.Poll
+		if poll == "" { // posted by a plan that failed to save its id
+			poll, _ = s.screen.FindPost(ctx, n.Channel, tagOf(n, actPoll))
+		}
+		if poll != "" {
+			if _, err := s.screen.EndPoll(ctx, n.Channel, poll); err != nil && !isGone(err) {
+				notes = append(notes, "the poll could not be ended")
+			}
 		}
 	}
 	event := n.Event

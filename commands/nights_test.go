@@ -455,3 +455,23 @@ func TestNightPlanChannel(t *testing.T) {
 		t.Errorf("a title's markup in the plan's reply: %q", r.Data.Content)
 	}
 }
+
+// A plan whose poll was posted but whose id was not saved: cancel finds
+// the poll by its tag and ends it.
+func TestNightCancelFindsAnUnsavedPoll(t *testing.T) {
+	w := newNightWorld(t)
+	fs := &failSaves{DB: w.db, pred: func(n storage.Night) bool { return n.Poll != "" }}
+	w.set = New(fs).WithScreener(w.screen, "p1").WithClock(w.clock)
+	for _, cmd := range w.set.Commands() {
+		w.cmds[cmd.Def.Name] = cmd
+	}
+	if _, err := w.check(w.cmds["movienight"].Run, nightCmd("plan", opt("starts", "in 5 hours"), opt("closes", "in 2 hours"), opt("candidates", "anora, tangerine"))); err == nil {
+		t.Fatal("the plan's save did not fail")
+	}
+	fs.after = 0 // the database is back
+	ended := false
+	w.screen.hook["EndPoll"] = func() { ended = true }
+	if r := w.run(nightCmd("cancel")); !strings.Contains(r.Data.Content, "canceled") || !ended {
+		t.Errorf("cancel: %q, poll ended %v", r.Data.Content, ended)
+	}
+}
