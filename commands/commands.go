@@ -35,7 +35,8 @@ type Store interface {
 	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
 	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
 	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)
-	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) error
+	RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error
+	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error)
 	Raters
 	Moderators
 }
@@ -73,10 +74,11 @@ type Set struct {
 	fetch   Fetcher
 	catalog *catalog
 	rand    func(n int) int
-	screen  Screener         // movie nights on Discord; nil: none
-	owner   string           // this process, for steps' leases
-	now     func() time.Time // movie nights' clock
-	follow  Followup         // further messages after an answer; nil: none
+	screen  Screener                                         // movie nights on Discord; nil: none
+	owner   string                                           // this process, for steps' leases
+	now     func() time.Time                                 // movie nights' clock
+	tick    func(d time.Duration) (<-chan time.Time, func()) // renewals of a step's lease; nil: time.NewTicker
+	follow  Followup                                         // further messages after an answer; nil: none
 }
 
 // New returns the commands reading and writing store.

@@ -186,7 +186,12 @@ func (o *observed) ClaimDueNights(ctx context.Context, now time.Time, owner stri
 	return o.s.ClaimDueNights(ctx, now, owner, lease)
 }
 
-func (o *observed) SaveNight(ctx context.Context, n Night, owner string, release bool) (err error) {
+func (o *observed) RenewNight(ctx context.Context, n Night, owner string, lease time.Duration) (err error) {
+	defer o.done("renew_night", time.Now(), &err)
+	return o.s.RenewNight(ctx, n, owner, lease)
+}
+
+func (o *observed) SaveNight(ctx context.Context, n Night, owner string, release bool) (out Night, err error) {
 	defer o.done("save_night", time.Now(), &err)
 	return o.s.SaveNight(ctx, n, owner, release)
 }

@@ -359,7 +359,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
-		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: fmt.Sprintf("%s/%d", cfg.name(), os.Getpid())}
+		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: bot.OwnerID(cfg.name())}
 	if pg, ok := db.(*postgres.DB); ok {
 		// Gateway processes of one bot pace identifies, and those given
 		// a share of the shards claim it, through the database they share.

@@ -354,7 +354,13 @@ func (p printPoster) DeleteEvent(_ context.Context, _, id string) error {
 	return nil
 }
 
-func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+// FindPost finds nothing: filmbot try runs no step twice.
+func (p printPoster) FindPost(context.Context, string, string) (string, error) { return "", nil }
+
+// FindEvent finds nothing, as FindPost.
+func (p printPoster) FindEvent(context.Context, string, string) (string, error) { return "", nil }
+
+func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent, _ string) (string, error) {
 	fmt.Fprintf(p.w, "(posted in channel %s:)\n%s", channel, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: []*discordgo.MessageEmbed{e}, Components: rows}}))
 	return "5", nil
