@@ -115,7 +115,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	match := matcher(films)
 	var ratings []storage.Rating
-	var missing []letterboxd.Entry
+	missing := entries[:0] // in place: entries are not read again
 	var n storage.Imported
 	taken := map[uint64]bool{}
 	for _, e := range entries {
@@ -310,9 +310,10 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 // has it.
 func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
+	var key []byte
 	add := func(name string, year int, id uint64) {
-		k := letterboxd.Fold(name) + "\x00" + strconv.Itoa(year)
-		byKey[k] = append(byKey[k], id)
+		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], name), 0), int64(year), 10)
+		byKey[string(key)] = append(byKey[string(key)], id)
 	}
 	for _, f := range films {
 		for _, name := range append([]string{f.Title}, f.Aliases...) {
@@ -321,7 +322,8 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 		}
 	}
 	return func(e letterboxd.Entry) (uint64, bool) {
-		ids := byKey[letterboxd.Fold(e.Title)+"\x00"+strconv.Itoa(e.Year)]
+		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], e.Title), 0), int64(e.Year), 10)
+		ids := byKey[string(key)] // no copy: a lookup
 		if len(ids) == 1 {
 			return ids[0], true
 		}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -118,13 +119,15 @@ type newest struct {
 	out  []Entry
 	seed maphash.Seed
 	kept int
+	key  []byte
 }
 
 func (n *newest) add(e Entry) {
 	if n.at == nil {
 		n.at, n.seed = map[uint64]int{}, maphash.MakeSeed()
 	}
-	k := maphash.String(n.seed, Fold(e.Title)+"\x00"+strconv.Itoa(e.Year))
+	n.key = strconv.AppendInt(append(AppendFold(n.key[:0], e.Title), 0), int64(e.Year), 10)
+	k := maphash.Bytes(n.seed, n.key)
 	n.kept += len(e.Title) + len(e.URI)
 	if i, ok := n.at[k]; ok {
 		if old := n.out[i]; !e.Date.Before(old.Date) {
@@ -141,24 +144,29 @@ func (n *newest) add(e Entry) {
 
 // Fold is how titles are compared: case, spacing and the usual
 // punctuation differences between a catalog and Letterboxd ignored.
-func Fold(s string) string {
-	var b strings.Builder
+func Fold(s string) string { return string(AppendFold(nil, s)) }
+
+// AppendFold appends Fold(s) to dst: a caller folding many titles reuses
+// one buffer.
+func AppendFold(dst []byte, s string) []byte {
+	start := len(dst)
 	space := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range s {
+		r = unicode.ToLower(r)
 		switch {
 		case r == '’' || r == '\'' || r == '‘' || r == '"' || r == '“' || r == '”':
 			continue
 		case r == ' ' || r == '\t' || r == '-' || r == '–' || r == '—' || r == ':' || r == ',' || r == '.':
-			space = b.Len() > 0
+			space = len(dst) > start
 			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 			space = false
 		}
-		b.WriteRune(r)
+		dst = utf8.AppendRune(dst, r)
 	}
-	return b.String()
+	return dst
 }
 
 func isZip(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
@@ -224,12 +232,13 @@ func eachInZip(data []byte, read func(name string, r io.Reader) error, names ...
 // columns maps the header's names, case and spacing ignored, to indexes.
 type columns map[string]int
 
-// get is the first of the named columns with a value in row.
-func (c columns) get(row []string, names ...string) string {
+// get is the first of the named columns with a value in row, trimmed; it
+// is a copy, so it may be kept.
+func (c columns) get(row [][]byte, names ...string) string {
 	for _, n := range names {
 		if i, ok := c[n]; ok && i < len(row) {
-			if v := strings.TrimSpace(row[i]); v != "" {
-				return v
+			if v := bytes.TrimSpace(row[i]); len(v) > 0 {
+				return string(v)
 			}
 		}
 	}
@@ -254,7 +263,7 @@ func headerKey(s string) string {
 // hands each row after it to row with its line. A row is valid only
 // during the call. *count counts the rows, over the files of one import,
 // up to limit.
-func readCSV(name string, r io.Reader, isHeader func(columns) bool, count *int, limit int, row func(cols columns, rec []string, line int) error) error {
+func readCSV(name string, r io.Reader, isHeader func(columns) bool, count *int, limit int, row func(cols columns, rec [][]byte, line int) error) error {
 	rs := newRows(name, r)
 	var cols columns
 	for {
@@ -268,7 +277,7 @@ func readCSV(name string, r io.Reader, isHeader func(columns) bool, count *int, 
 		if cols == nil {
 			c := columns{}
 			for i, h := range rec {
-				c[headerKey(h)] = i
+				c[headerKey(string(h))] = i
 			}
 			if isHeader(c) {
 				cols = c
@@ -299,9 +308,9 @@ func short(s string) string {
 	return strconv.Quote(s)
 }
 
-// text is a title or link as read: cloned out of its row, and without the
-// quote that Export puts before a leading = + - @ (see Cell).
-func text(s string) string { return keep(Uncell(s)) }
+// text is a title or link as read: without the quote that Export puts
+// before a leading = + - @ (see Cell).
+func text(s string) string { return Uncell(s) }
 
 // ratingsReader reads the rated rows of CSVs: Letterboxd's ratings,
 // diary and reviews exports (Name, Year, Rating 0.5–5, Date, Watched
@@ -315,7 +324,7 @@ type ratingsReader struct {
 
 func (rd *ratingsReader) read(name string, r io.Reader) error {
 	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("rating", "rating10") }
-	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row []string, line int) error {
+	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row [][]byte, line int) error {
 		e := Entry{File: name, Line: line}
 		bad := func(format string, a ...any) {
 			rd.problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
@@ -485,13 +494,13 @@ func ReadList(name string, data []byte) ([]ListFilm, Problems, error) {
 	var problems Problems
 	count := 0
 	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("year") }
-	err := readCSV(name, bytes.NewReader(data), isHeader, &count, MaxListRows, func(cols columns, row []string, line int) error {
+	err := readCSV(name, bytes.NewReader(data), isHeader, &count, MaxListRows, func(cols columns, row [][]byte, line int) error {
 		f := ListFilm{Title: cols.get(row, "name", "title"), Line: line, URI: cols.get(row, "letterboxduri", "url")}
 		bad := func(format string, a ...any) {
 			problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
 		}
 		if f.Title == "" {
-			if strings.Join(row, "") != "" {
+			if len(bytes.Join(row, nil)) > 0 {
 				bad("no title")
 			}
 			return nil

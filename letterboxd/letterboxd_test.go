@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,7 +244,11 @@ func readAll(data string) ([][]string, []int, error) {
 		if err != nil {
 			return out, lines, err
 		}
-		out, lines = append(out, slices.Clone(rec)), append(lines, line)
+		fields := make([]string, len(rec))
+		for k, f := range rec {
+			fields[k] = string(f)
+		}
+		out, lines = append(out, fields), append(lines, line)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -29,7 +28,7 @@ type rows struct {
 	long    []byte // a line longer than the buffer, gathered
 	field   []byte // the row's fields, one after another
 	ends    []int  // where each field ends in field
-	out     []string
+	out     [][]byte
 	sawText bool // a byte other than white space was read
 }
 
@@ -80,10 +79,11 @@ func (r *rows) tooLong(start int) error {
 	return fileErr("%s line %d is longer than %d KB: filmbot reads rows of up to %d KB", r.name, start, MaxRowBytes>>10, MaxRowBytes>>10)
 }
 
-// next returns the next row's fields (valid until the next call) and the
-// line it starts on; io.EOF after the last. A row past the limits, or not
-// UTF-8, is an ErrFile naming its line.
-func (r *rows) next() ([]string, int, error) {
+// next returns the next row's fields (valid until the next call: a
+// field that is kept is copied, and only those are) and the line it
+// starts on; io.EOF after the last. A row past the limits, or not UTF-8,
+// is an ErrFile naming its line.
+func (r *rows) next() ([][]byte, int, error) {
 	r.field, r.ends = r.field[:0], r.ends[:0]
 	var line []byte
 	var nl bool
@@ -175,17 +175,11 @@ func (r *rows) next() ([]string, int, error) {
 	if !utf8.Valid(r.field) {
 		return nil, 0, fileErr("%s line %d is not UTF-8 text (Letterboxd's files are; was it re-saved by a spreadsheet?)", r.name, start)
 	}
-	// One string for the row; fields kept past it are cloned (keep).
-	s := string(r.field)
 	r.out = r.out[:0]
 	from := 0
 	for _, to := range r.ends {
-		r.out = append(r.out, s[from:to])
+		r.out = append(r.out, r.field[from:to:to])
 		from = to
 	}
 	return r.out, start, nil
 }
-
-// keep copies a field out of its row, so that what is kept does not hold
-// the whole row's string.
-func keep(s string) string { return strings.Clone(s) }
