@@ -372,11 +372,10 @@ func TestProblemsAndKeptBounded(t *testing.T) {
 	}
 	b.Reset()
 	b.WriteString("Name,Year,Rating,Letterboxd URI\n")
-	for k := 0; b.Len() < MaxUncompressed-(1<<20); k++ {
+	for k := 0; b.Len() < MaxKeptBytes+(1<<20); k++ {
 		fmt.Fprintf(&b, "%s %d,2000,3,https://letterboxd.com/film/%s/\n", strings.Repeat("t", 400), k, strings.Repeat("u", 200))
 	}
-	data := zipOf(t, map[string]string{"ratings.csv": b.String()})
-	if _, _, err := ReadRatings("x.zip", data); err == nil || !strings.Contains(err.Error(), "more than 16 MB") {
-		t.Errorf("50 MB of long titles: %v", err)
+	if _, _, err := ReadRatings("r.csv", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 16 MB") {
+		t.Errorf("17 MB of long titles: %v", err)
 	}
 }
