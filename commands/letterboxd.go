@@ -51,8 +51,8 @@ const (
 	// cut, with a line saying so.
 	maxAttached = letterboxd.MaxExportFile
 	// importsAtOnce bounds the files read at once in this process (rating
-	// and film list imports together): each may take some 60 MB while it
-	// is read (README, "Imports").
+	// and film list imports together): the worst file accepted takes some
+	// 60 MB while it is read (BenchmarkImportWorst, TestWorstExport).
 	importsAtOnce = 2
 )
 

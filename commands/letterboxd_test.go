@@ -453,7 +453,7 @@ func worstExport(tb testing.TB) []byte {
 
 // The worst export is one filmbot reads: its ZIP under 10 MB, within
 // every limit; with -worst-export=path it is written there, for
-// measuring `filmbot try` (README, "Imports").
+// measuring the peak RSS of `filmbot try` importing it.
 func TestWorstExport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 50 MB CSV")
