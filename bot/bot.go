@@ -442,7 +442,7 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		}
 	}
 	if err == nil {
-		return resp, "answered"
+		return replacing(resp), "answered"
 	}
 	var ue userError
 	msg, result := msgInternal, "internal_error"
@@ -586,9 +586,13 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags, Files: d.Files,
 		})
 	} else {
-		_, err = b.resp.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
+		e := &discordgo.WebhookEdit{
 			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions, Files: d.Files,
-		})
+		}
+		if len(d.Files) == 0 {
+			e.Attachments = d.Attachments // [] for an update: see replacing
+		}
+		_, err = b.resp.InteractionResponseEdit(i.Interaction, e)
 	}
 	if err != nil {
 		log.get().Error("edit after deferral failed", "err", err)

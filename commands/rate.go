@@ -27,6 +27,7 @@ type Raters interface {
 	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
 	ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error)
 	PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
+	Pending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
 	TakePending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
 	WatchlistAdd(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
 	WatchlistRemove(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)

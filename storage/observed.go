@@ -201,6 +201,16 @@ func (o *observed) PutPending(ctx context.Context, scope Scope, user uint64, dat
 	return o.s.PutPending(ctx, scope, user, data, ttl)
 }
 
+func (o *observed) Pending(ctx context.Context, scope Scope, user, id uint64) (data []byte, err error) {
+	defer o.done("pending", time.Now(), &err)
+	return o.s.Pending(ctx, scope, user, id)
+}
+
+func (o *observed) SweepPending(ctx context.Context) (n int, err error) {
+	defer o.done("sweep_pending", time.Now(), &err)
+	return o.s.SweepPending(ctx)
+}
+
 func (o *observed) TakePending(ctx context.Context, scope Scope, user, id uint64) (data []byte, err error) {
 	defer o.done("take_pending", time.Now(), &err)
 	return o.s.TakePending(ctx, scope, user, id)

@@ -131,10 +131,22 @@ type Store interface {
 	SaveNight(ctx context.Context, n Night, owner string, release bool) (Night, error)
 
 	// PutPending keeps data for user in scope for ttl (a step a member has
-	// yet to confirm) and returns its id; TakePending returns and removes
-	// it, or ErrNotFound when it is gone, expired or another member's.
+	// yet to confirm, such as an import's preview) and returns its id. A
+	// member has at most one pending step per server: PutPending replaces
+	// the one before, whose id is then gone. It also removes every expired
+	// step, of all members. Expiry is judged by the store's clock (the
+	// database's, for a database that several processes share).
 	PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
+	// Pending returns user's pending step id and leaves it in place (an
+	// import reads it, and takes it only once it has committed), or
+	// ErrNotFound when it is gone, expired or another member's.
+	Pending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error)
+	// TakePending returns and removes user's pending step id, or
+	// ErrNotFound when it is gone, expired or another member's.
 	TakePending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error)
+	// SweepPending removes every expired pending step and says how many
+	// it removed.
+	SweepPending(ctx context.Context) (int, error)
 
 	// Settings returns scope's settings (zero when never set).
 	Settings(ctx context.Context, scope Scope) (Settings, error)

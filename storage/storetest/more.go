@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -465,8 +466,10 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 	})
 	t.Run("Pending", func(t *testing.T) {
-		now := clock()
-		db := open(t, func() time.Time { return now })
+		// Expiry is the store's clock (a database's own, for PostgreSQL),
+		// so steps are made expired with a ttl already past, not by
+		// moving the test's clock.
+		db := open(t, clock)
 		g := storage.Scope(111)
 		id, err := db.PutPending(ctx, g, 42, []byte("preview"), time.Minute)
 		if err != nil {
@@ -475,8 +478,16 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if _, err := db.TakePending(ctx, g, 7, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("another member took it: %v", err)
 		}
+		if _, err := db.Pending(ctx, g, 7, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another member read it: %v", err)
+		}
 		if _, err := db.TakePending(ctx, storage.Scope(222), 42, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("taken from another server: %v", err)
+		}
+		for range 2 { // read, and still there
+			if data, err := db.Pending(ctx, g, 42, id); err != nil || string(data) != "preview" {
+				t.Errorf("read: %q %v", data, err)
+			}
 		}
 		if data, err := db.TakePending(ctx, g, 42, id); err != nil || string(data) != "preview" {
 			t.Errorf("take: %q %v", data, err)
@@ -484,10 +495,64 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if _, err := db.TakePending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("taken twice: %v", err)
 		}
-		id, _ = db.PutPending(ctx, g, 42, []byte("late"), time.Minute)
-		now = now.Add(2 * time.Minute)
+		if _, err := db.Pending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("read once taken: %v", err)
+		}
+		id, _ = db.PutPending(ctx, g, 42, []byte("late"), -time.Second)
+		if _, err := db.Pending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("read, expired: %v", err)
+		}
 		if _, err := db.TakePending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("an expired step: %v", err)
+		}
+	})
+	t.Run("PendingOnePerMember", func(t *testing.T) {
+		db := open(t, clock)
+		first, _ := db.PutPending(ctx, g, 42, []byte("first"), time.Minute)
+		other, _ := db.PutPending(ctx, storage.Scope(222), 42, []byte("elsewhere"), time.Minute)
+		second, err := db.PutPending(ctx, g, 42, []byte("second"), time.Minute)
+		if err != nil || second == first {
+			t.Fatalf("second preview: id %d (first %d), %v", second, first, err)
+		}
+		if _, err := db.Pending(ctx, g, 42, first); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("the first preview outlived the second: %v", err)
+		}
+		if data, err := db.Pending(ctx, g, 42, second); err != nil || string(data) != "second" {
+			t.Errorf("the second: %q %v", data, err)
+		}
+		if data, err := db.Pending(ctx, storage.Scope(222), 42, other); err != nil || string(data) != "elsewhere" {
+			t.Errorf("the member's preview in another server: %q %v", data, err)
+		}
+		// Many previews by one member leave one.
+		var last uint64
+		for k := range 50 {
+			last, _ = db.PutPending(ctx, g, 42, []byte(strings.Repeat("x", k)), time.Minute)
+		}
+		if _, err := db.TakePending(ctx, g, 42, last); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.SweepPending(ctx); err != nil || n != 0 {
+			t.Errorf("sweep: %d %v, want nothing expired", n, err)
+		}
+		if _, err := db.TakePending(ctx, g, 42, second); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an old preview left: %v", err)
+		}
+	})
+	t.Run("PendingSwept", func(t *testing.T) {
+		db := open(t, clock)
+		for u := uint64(1); u <= 3; u++ {
+			db.PutPending(ctx, g, u, []byte("abandoned"), -time.Second)
+		}
+		live, _ := db.PutPending(ctx, g, 9, []byte("live"), time.Hour)
+		if n, err := db.SweepPending(ctx); err != nil || n != 0 {
+			t.Errorf("the expired steps of others outlived a new one: %d swept afterwards, %v", n, err)
+		}
+		db.PutPending(ctx, storage.Scope(222), 4, []byte("abandoned"), -time.Second)
+		if n, err := db.SweepPending(ctx); err != nil || n != 1 {
+			t.Errorf("sweep: %d, %v; want 1", n, err)
+		}
+		if data, err := db.Pending(ctx, g, 9, live); err != nil || string(data) != "live" {
+			t.Errorf("a live step swept: %q %v", data, err)
 		}
 	})
 	t.Run("Copy", func(t *testing.T) {
