@@ -377,7 +377,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 2
 	}
 	set, b := assemble(db, s, m, log, bcfg.Owner)
-	stopNights := runNights(ctx, set, log)
+	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
 	where := "discord.com"
 	if cfg.APIURL != "" {
@@ -425,22 +425,37 @@ func assemble(db storage.Store, s *discordgo.Session, m *metrics.Metrics, log *s
 	return set, b
 }
 
-// nightsEvery is how often the movie nights' due steps are looked for.
-const nightsEvery = 5 * time.Second
+// nightsEvery is how often the movie nights' due steps are looked for;
+// sweepEvery, how often expired import previews are removed (they are
+// also removed whenever a member makes one).
+const (
+	nightsEvery = 5 * time.Second
+	sweepEvery  = time.Minute
+)
 
-// runNights runs the movie nights' due steps now and every nightsEvery
-// until ctx ends or the returned func is called, which waits for the loop
-// to end (a night whose step fell due while no bot ran is run at start).
-func runNights(ctx context.Context, set *commands.Set, log *slog.Logger) func() {
+// runNights runs the movie nights' due steps now and every nightsEvery,
+// and removes expired previews every sweepEvery, until ctx ends or the
+// returned func is called, which waits for the loop to end (a night whose
+// step fell due while no bot ran is run at start).
+func runNights(ctx context.Context, set *commands.Set, db storage.Store, log *slog.Logger) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		var swept time.Time
 		for {
 			if n, err := set.RunDueNights(ctx); err != nil {
 				log.Error("movie night step failed; it is retried", "err", err)
 			} else if n > 0 {
 				log.Info("movie night steps run", "count", n)
+			}
+			if time.Since(swept) >= sweepEvery {
+				swept = time.Now()
+				if n, err := db.SweepPending(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("removing expired import previews failed; it is tried again", "err", err)
+				} else if n > 0 {
+					log.Debug("expired import previews removed", "count", n)
+				}
 			}
 			select {
 			case <-ctx.Done():
