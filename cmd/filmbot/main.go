@@ -143,7 +143,8 @@ Usage:
   filmbot register     register the slash commands with Discord and exit (for deployments
                        where FILMBOT_REGISTER=off, so that one process does it)
   filmbot copy SRC DST copy a whole database between stores (a bbolt file or a postgres:// URL,
-                       either way), ids kept, into an empty target; the counts are checked
+                       either way), ids kept, into an empty target; the counts are checked;
+                       copy --restart SRC DST empties the target of an interrupted copy and starts over
   filmbot help         this text
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,

@@ -19,8 +19,47 @@ import (
 // postgres:// URL, else the bbolt file at that path. With wait, a
 // PostgreSQL server that cannot be reached is retried with backoff until
 // ctx ends (a bot started before its database must not crash-loop). On
-// failure it returns the one line to show.
+// failure it returns the one line to show. A database that an
+// interrupted `filmbot copy` left half filled is refused, saying so.
 func openStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
+	db, msg := openAnyStore(ctx, cfg, opts, log, wait)
+	if db == nil {
+		return nil, msg
+	}
+	m, ok := db.(copyMarker)
+	if !ok {
+		return db, ""
+	}
+	note, err := m.CopyMark(ctx)
+	if err == nil && note == "" {
+		return db, ""
+	}
+	db.Close()
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read the database %s (FILMBOT_DB): %v", bot.RedactURL(cfg.DB), err)
+	}
+	return nil, fmt.Sprintf("the database %s (FILMBOT_DB) is the target of a `filmbot copy` (%s) that was interrupted before its counts were checked: records may be missing, so filmbot will not use it. Start the copy over with `filmbot copy --restart SRC %s` (it empties this database first), or set FILMBOT_DB to the source.",
+		bot.RedactURL(cfg.DB), note, bot.RedactURL(cfg.DB))
+}
+
+// copyMarker is a store that carries the mark of a copy in progress.
+type copyMarker interface {
+	// CopyMark is the note of an unfinished copy into the store, or "".
+	CopyMark(ctx context.Context) (string, error)
+	// MarkCopy sets the mark with its note; "" clears it.
+	MarkCopy(ctx context.Context, note string) error
+	// ResetCopy empties a store that carries the mark.
+	ResetCopy(ctx context.Context) error
+}
+
+var (
+	_ copyMarker = (*bolt.DB)(nil)
+	_ copyMarker = (*postgres.DB)(nil)
+)
+
+// openAnyStore is openStore without the check for an unfinished copy
+// (the copy itself opens its target so).
+func openAnyStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
 	if !postgres.IsURL(cfg.DB) {
 		db, msg := openBolt(cfg, opts, log)
 		if db == nil {
