@@ -28,6 +28,9 @@ type Metrics struct {
 	gatewayUp    *prometheus.GaugeVec
 	gateway      *prometheus.CounterVec
 	identifyWait *prometheus.CounterVec
+
+	catalogBytes     prometheus.Gauge
+	catalogEvictions prometheus.Counter
 }
 
 // New returns filmbot's metrics, with the Go runtime's and the process's.
@@ -61,6 +64,10 @@ func New(constLabels prometheus.Labels) *Metrics {
 		Help: "Gateway connection events by shard: connect, disconnect, resume."}, []string{"shard", "event"})).(*prometheus.CounterVec)
 	m.identifyWait = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_identify_wait_seconds_total", ConstLabels: constLabels,
 		Help: "Time shards waited for their turn to identify (Discord's max_concurrency per 5 s)."}, []string{"shard"})).(*prometheus.CounterVec)
+	m.catalogBytes = f(prometheus.NewGauge(prometheus.GaugeOpts{Name: "filmbot_catalog_cache_bytes", ConstLabels: constLabels,
+		Help: "Bytes the autocomplete indexes in the catalog cache hold (bounded by FILMBOT_AUTOCOMPLETE_CACHE_MB)."})).(prometheus.Gauge)
+	m.catalogEvictions = f(prometheus.NewCounter(prometheus.CounterOpts{Name: "filmbot_catalog_cache_evictions_total", ConstLabels: constLabels,
+		Help: "Autocomplete indexes evicted from the catalog cache to stay within its bound (least recently used first)."})).(prometheus.Counter)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -103,6 +110,13 @@ func (m *Metrics) Cache(hit bool) {
 	} else {
 		m.cache.WithLabelValues("rebuild").Inc()
 	}
+}
+
+// CatalogCache records the catalog cache's size after a change, and how
+// many indexes that change evicted.
+func (m *Metrics) CatalogCache(bytes int64, evicted int) {
+	m.catalogBytes.Set(float64(bytes))
+	m.catalogEvictions.Add(float64(evicted))
 }
 
 // Gateway records a shard's connection event.

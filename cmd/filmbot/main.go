@@ -67,6 +67,8 @@ type Config struct {
 	MetricsListen string // FILMBOT_METRICS_LISTEN
 	Name          string // FILMBOT_NAME
 	ShardIDs      string // FILMBOT_SHARD_IDS
+
+	AutocompleteMB string // FILMBOT_AUTOCOMPLETE_CACHE_MB
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -89,6 +91,8 @@ func loadConfig(getenv func(string) string) Config {
 		MetricsListen: strings.TrimSpace(getenv("FILMBOT_METRICS_LISTEN")),
 		Name:          strings.TrimSpace(getenv("FILMBOT_NAME")),
 		ShardIDs:      strings.TrimSpace(getenv("FILMBOT_SHARD_IDS")),
+
+		AutocompleteMB: strings.TrimSpace(getenv("FILMBOT_AUTOCOMPLETE_CACHE_MB")),
 	}
 	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
@@ -151,7 +155,7 @@ Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
 DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME,
-FILMBOT_SHARD_IDS.
+FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB.
 See .env.example and README.md.
 `
 
@@ -255,6 +259,8 @@ type settings struct {
 	backup   backups
 	register bool
 	key      ed25519.PublicKey
+
+	catalogBytes int64 // FILMBOT_AUTOCOMPLETE_CACHE_MB in bytes
 }
 
 func (c Config) settings() (settings, error) {
@@ -276,6 +282,9 @@ func (c Config) settings() (settings, error) {
 		return st, err
 	}
 	if st.key, err = c.publicKey(); err != nil {
+		return st, err
+	}
+	if st.catalogBytes, err = c.catalogCache(); err != nil {
 		return st, err
 	}
 	return st, c.checkMetricsListen()
@@ -337,6 +346,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 2
 	}
 	set, b := assemble(db, s, m, log, bcfg.Owner)
+	set.WithCatalogCache(st.catalogBytes, m.CatalogCache)
 	stopNights := runNights(ctx, set, log)
 	defer stopNights()
 	where := "discord.com"

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/filmbot/filmbot/bot"
+	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
 	"github.com/filmbot/filmbot/storage/postgres"
@@ -121,4 +123,17 @@ func openBolt(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string
 	}
 	return nil, fmt.Sprintf("the database file %s (FILMBOT_DB) is damaged: %s. Nothing was changed. To restore: stop every filmbot using it, move %s aside, and copy a backup to %s; %s.",
 		cfg.DB, cause, cfg.DB, cfg.DB, where)
+}
+
+// catalogCache is FILMBOT_AUTOCOMPLETE_CACHE_MB in bytes: the bound of
+// the autocomplete indexes kept in memory; empty: the default.
+func (c Config) catalogCache() (int64, error) {
+	if c.AutocompleteMB == "" {
+		return commands.DefaultCatalogCacheBytes, nil
+	}
+	n, err := strconv.Atoi(c.AutocompleteMB)
+	if err != nil || n < 1 || n > 1<<16 {
+		return 0, fmt.Errorf("FILMBOT_AUTOCOMPLETE_CACHE_MB %q: want the megabytes autocomplete's indexes may hold, 1 to 65536 (default %d)", c.AutocompleteMB, commands.DefaultCatalogCacheBytes>>20)
+	}
+	return int64(n) << 20, nil
 }
