@@ -32,8 +32,8 @@ type catalog struct {
 	lru      cachedIndex // sentinel of the list, most recently used first
 	bytes    int64
 	maxBytes int64
-	observe  func(hit bool)                 // nil: nobody listens
-	onSize   func(bytes int64, evicted int) // nil: nobody listens
+	observe  func(hit bool)                        // nil: nobody listens
+	onSize   func(bytes, bound int64, evicted int) // nil: nobody listens
 }
 
 type cachedIndex struct {
@@ -61,13 +61,20 @@ func newCatalog(store Store) *catalog {
 }
 
 // WithCatalogCache bounds the autocomplete cache to maxBytes (0: the
-// default) and sets what hears its size in bytes and how many indexes
-// it evicted after each change.
-func (s *Set) WithCatalogCache(maxBytes int64, observe func(bytes int64, evicted int)) *Set {
+// default) and sets what hears its size in bytes, its bound and how many
+// indexes it evicted: now, and after each change.
+func (s *Set) WithCatalogCache(maxBytes int64, observe func(bytes, bound int64, evicted int)) *Set {
 	if maxBytes <= 0 {
 		maxBytes = DefaultCatalogCacheBytes
 	}
-	s.catalog.maxBytes, s.catalog.onSize = maxBytes, observe
+	c := s.catalog
+	c.mu.Lock()
+	c.maxBytes, c.onSize = maxBytes, observe
+	bytes := c.bytes
+	c.mu.Unlock()
+	if observe != nil {
+		observe(bytes, maxBytes, 0)
+	}
 	return s
 }
 
@@ -155,10 +162,10 @@ func (c *catalog) put(e *cachedIndex) {
 		c.bytes -= last.size
 		evicted++
 	}
-	bytes, onSize := c.bytes, c.onSize
+	bytes, bound, onSize := c.bytes, c.maxBytes, c.onSize
 	c.mu.Unlock()
 	if onSize != nil {
-		onSize(bytes, evicted)
+		onSize(bytes, bound, evicted)
 	}
 }
 

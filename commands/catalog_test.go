@@ -63,7 +63,11 @@ func TestCatalogIsBoundedByBytes(t *testing.T) {
 	}
 	perServer := one.Size() + entryOverhead
 	var reported, evicted int64
-	e.set.WithCatalogCache(3*perServer+perServer/2, func(bytes int64, n int) { reported = bytes; evicted += int64(n) })
+	var bound int64
+	e.set.WithCatalogCache(3*perServer+perServer/2, func(bytes, b int64, n int) { reported, bound = bytes, b; evicted += int64(n) })
+	if bound != 3*perServer+perServer/2 {
+		t.Errorf("bound reported: %d", bound)
+	}
 	c.ix, c.lru.prev, c.lru.next, c.bytes = map[storage.Scope]*cachedIndex{}, &c.lru, &c.lru, 0
 	held := func() (sum int64) {
 		for _, x := range c.ix {
@@ -103,7 +107,7 @@ func TestCatalogIsBoundedByBytes(t *testing.T) {
 	}
 	t.Logf("one server of 400 films: %d bytes; three: %d; plus 1,000 sharing the built-in index: %d", perServer, before, c.bytes)
 	// A bound smaller than one index keeps none of that size.
-	e.set.WithCatalogCache(perServer/2, func(bytes int64, n int) { reported = bytes })
+	e.set.WithCatalogCache(perServer/2, func(bytes, _ int64, n int) { reported = bytes })
 	if ix, err := c.index(ctx, 2); err != nil || len(ix.Search("server 2 film 7", 1)) != 1 {
 		t.Fatalf("an index over the bound still answers: %v", err)
 	}

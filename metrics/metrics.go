@@ -30,6 +30,7 @@ type Metrics struct {
 	identifyWait *prometheus.CounterVec
 
 	catalogBytes     prometheus.Gauge
+	catalogBound     prometheus.Gauge
 	catalogEvictions prometheus.Counter
 }
 
@@ -66,6 +67,8 @@ func New(constLabels prometheus.Labels) *Metrics {
 		Help: "Time shards waited for their turn to identify (Discord's max_concurrency per 5 s)."}, []string{"shard"})).(*prometheus.CounterVec)
 	m.catalogBytes = f(prometheus.NewGauge(prometheus.GaugeOpts{Name: "filmbot_catalog_cache_bytes", ConstLabels: constLabels,
 		Help: "Bytes the autocomplete indexes in the catalog cache hold (bounded by FILMBOT_AUTOCOMPLETE_CACHE_MB)."})).(prometheus.Gauge)
+	m.catalogBound = f(prometheus.NewGauge(prometheus.GaugeOpts{Name: "filmbot_catalog_cache_bound_bytes", ConstLabels: constLabels,
+		Help: "The bound on filmbot_catalog_cache_bytes (FILMBOT_AUTOCOMPLETE_CACHE_MB)."})).(prometheus.Gauge)
 	m.catalogEvictions = f(prometheus.NewCounter(prometheus.CounterOpts{Name: "filmbot_catalog_cache_evictions_total", ConstLabels: constLabels,
 		Help: "Autocomplete indexes evicted from the catalog cache to stay within its bound (least recently used first)."})).(prometheus.Counter)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -112,10 +115,11 @@ func (m *Metrics) Cache(hit bool) {
 	}
 }
 
-// CatalogCache records the catalog cache's size after a change, and how
-// many indexes that change evicted.
-func (m *Metrics) CatalogCache(bytes int64, evicted int) {
+// CatalogCache records the catalog cache's size and bound after a
+// change, and how many indexes that change evicted.
+func (m *Metrics) CatalogCache(bytes, bound int64, evicted int) {
 	m.catalogBytes.Set(float64(bytes))
+	m.catalogBound.Set(float64(bound))
 	m.catalogEvictions.Add(float64(evicted))
 }
 
