@@ -252,9 +252,9 @@ func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, 
 		for _, h := range exact {
 			names = append(names, h.Label)
 		}
-		return storage.Film{}, userErr("Several films are called %q here: %s. Pick one from the list, or add the year.", value, plainList(names, ", ", 1500))
+		return storage.Film{}, userErr("Several films are called \"%s\" here: %s. Pick one from the list, or add the year.", plain(value, 100), plainList(names, ", ", 1500))
 	}
-	msg := fmt.Sprintf("No film called %q here.", clip(value, 100))
+	msg := fmt.Sprintf("No film called \"%s\" here.", plain(value, 100))
 	if close := s.closest(ix, value); close != "" {
 		msg += fmt.Sprintf(" Did you mean **%s**?", plain(close, maxLabelMD))
 	}

@@ -154,6 +154,13 @@ func TestHostileTitlesAreInert(t *testing.T) {
 		"/review about:":       slash(guildA, "review", opt("film", id), opt("about", "zebra")),
 		"/rate, not rated yet": as("70", slash(guildA, "rate", opt("film", id))),
 	}
+	// What a member types comes back in the answer, as typed and inert.
+	const typed = "[Free Nitro](https://evil.example) ||x|| @everyone"
+	typedErrors := map[string]*discordgo.InteractionCreate{
+		"/film, no such film":   slash(guildA, "film", opt("film", typed)),
+		"/review by:, no such":  slash(guildA, "review", opt("film", id), opt("by", typed)),
+		"/review about:, typed": slash(guildA, "review", opt("film", id), opt("about", typed)),
+	}
 	check := func(name string, texts []string) {
 		t.Helper()
 		seen := false
@@ -179,6 +186,22 @@ func TestHostileTitlesAreInert(t *testing.T) {
 			continue
 		}
 		check(name, markdownOf(r))
+	}
+	for name, i := range typedErrors {
+		_, err := e.check(e.cmds[i.ApplicationCommandData().Name].Run, i)
+		var ue *UserError
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: want a user error, got %v", name, err)
+			continue
+		}
+		for _, tok := range liveTokens {
+			if strings.Contains(live(ue.Msg), tok) {
+				t.Errorf("%s: %q is live in:\n%s", name, tok, ue.Msg)
+			}
+		}
+		if !strings.Contains(shown(ue.Msg), typed) {
+			t.Errorf("%s: what was typed is not shown as typed:\n%s", name, ue.Msg)
+		}
 	}
 	for name, i := range userErrors {
 		cmd := i.ApplicationCommandData().Name

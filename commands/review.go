@@ -86,7 +86,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		}
 		best, ok := search.BestPassage(about, texts)
 		if !ok {
-			return nil, userErr("No excerpt of %s's review of **%s** mentions %q.", plain(reviewerName(rev), 100), labelMD(film), clip(about, 100))
+			return nil, userErr("No excerpt of %s's review of **%s** mentions \"%s\".", plain(reviewerName(rev), 100), labelMD(film), plain(about, 100))
 		}
 		n = best + 1
 	}
@@ -135,7 +135,7 @@ func pickReview(reviews []storage.Review, by string) (storage.Review, error) {
 	for _, r := range reviews {
 		names = append(names, reviewerName(r))
 	}
-	return storage.Review{}, userErr("No review by %q of this film. Reviews here: %s.", clip(by, 100), plainList(names, ", ", 1500))
+	return storage.Review{}, userErr("No review by \"%s\" of this film. Reviews here: %s.", plain(by, 100), plainList(names, ", ", 1500))
 }
 
 // reviewerName is how a review's author is shown; the built-in review's
