@@ -105,14 +105,14 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 		ix = e.ix
 	}
 	c.mu.Unlock()
+	if hit && ix == nil { // shares the built-in index, which has its own entry (and counts the lookup)
+		return c.index(ctx, storage.BuiltIn)
+	}
 	if c.observe != nil {
 		c.observe(hit)
 	}
-	if hit && ix != nil {
+	if hit {
 		return ix, nil
-	}
-	if hit { // shares the built-in index, which has its own entry
-		return c.index(ctx, storage.BuiltIn)
 	}
 	films, err := c.store.Films(ctx, scope)
 	if err != nil {
