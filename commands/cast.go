@@ -63,7 +63,7 @@ func crewFields(f storage.Film) []*discordgo.MessageEmbedField {
 		if len(names) > 1 {
 			name = many
 		}
-		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: clip(strings.Join(names, ", "), limits.FieldValue), Inline: true})
+		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: plainList(names, ", ", limits.FieldValue), Inline: true})
 	}
 	add("Director", "Directors", f.Directors)
 	add("Writer", "Writers", f.Writers)
@@ -79,12 +79,12 @@ func castLines(f storage.Film) []string {
 	for _, r := range f.Cast {
 		role, note := "", ""
 		if r.Role != "" {
-			role = " — " + clip(r.Role, 200)
+			role = " — " + plain(r.Role, 200)
 		}
 		if r.Note != "" {
-			note = "\n　*" + clip(r.Note, 300) + "*"
+			note = "\n　*" + plain(r.Note, 300) + "*"
 		}
-		lines = append(lines, "**"+clip(r.Actor, 200)+"**"+role+note)
+		lines = append(lines, "**"+plain(r.Actor, 200)+"**"+role+note)
 	}
 	return lines
 }
@@ -127,7 +127,7 @@ func castView(f storage.Film, p int) (*discordgo.MessageEmbed, []discordgo.Messa
 		desc = "**Cast**\n" + desc
 	}
 	embed := &discordgo.MessageEmbed{
-		Title:       clip(label(f)+" — cast & crew", limits.EmbedTitle),
+		Title:       plain(label(f), limits.EmbedTitle-len(" — cast & crew")) + " — cast & crew",
 		Description: desc,
 		Color:       colour,
 	}

@@ -21,25 +21,61 @@ import (
 // bumps a server's version in every transaction that changes its films,
 // whatever wrote it, so an index is rebuilt when it no longer matches and
 // no handler has to remember to drop it. Servers with no films of their
-// own share the built-in catalog's index, and at most maxIndexes are
-// kept, so a bot in many servers holds bounded memory.
+// own share the built-in catalog's index. The cache is bounded by the
+// bytes its indexes hold (search.Index.Size), not by their number (one
+// server's 10,000 films weigh as much as thousands of small servers'):
+// past the bound, the least recently used go, and are rebuilt on use.
 type catalog struct {
-	store   Store
-	mu      sync.Mutex
-	ix      map[storage.Scope]cachedIndex
-	observe func(hit bool) // nil: nobody listens
+	store    Store
+	mu       sync.Mutex
+	ix       map[storage.Scope]*cachedIndex
+	lru      cachedIndex // sentinel of the list, most recently used first
+	bytes    int64
+	maxBytes int64
+	observe  func(hit bool)                        // nil: nobody listens
+	onSize   func(bytes, bound int64, evicted int) // nil: nobody listens
 }
 
 type cachedIndex struct {
-	ix      *search.Index
-	version uint64
+	scope      storage.Scope
+	ix         *search.Index // nil: the built-in catalog's, shared
+	version    uint64
+	size       int64
+	prev, next *cachedIndex
 }
 
-// maxIndexes bounds the cache; a server evicted rebuilds its index on use.
-const maxIndexes = 4096
+// DefaultCatalogCacheBytes bounds the autocomplete cache unless
+// WithCatalogCache says otherwise: some 20 servers of 10,000 films each,
+// or thousands of small ones.
+const DefaultCatalogCacheBytes = 128 << 20
+
+// entryOverhead is what a cached entry costs besides its index: the
+// entry and its slot in the map. A server sharing the built-in index
+// costs only this.
+const entryOverhead = 128
 
 func newCatalog(store Store) *catalog {
-	return &catalog{store: store, ix: map[storage.Scope]cachedIndex{}}
+	c := &catalog{store: store, ix: map[storage.Scope]*cachedIndex{}, maxBytes: DefaultCatalogCacheBytes}
+	c.lru.prev, c.lru.next = &c.lru, &c.lru
+	return c
+}
+
+// WithCatalogCache bounds the autocomplete cache to maxBytes (0: the
+// default) and sets what hears its size in bytes, its bound and how many
+// indexes it evicted: now, and after each change.
+func (s *Set) WithCatalogCache(maxBytes int64, observe func(bytes, bound int64, evicted int)) *Set {
+	if maxBytes <= 0 {
+		maxBytes = DefaultCatalogCacheBytes
+	}
+	c := s.catalog
+	c.mu.Lock()
+	c.maxBytes, c.onSize = maxBytes, observe
+	bytes := c.bytes
+	c.mu.Unlock()
+	if observe != nil {
+		observe(bytes, maxBytes, 0)
+	}
+	return s
 }
 
 // label is how a film is shown in lists: "Anora (2024)".
@@ -61,19 +97,29 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 	}
 	c.mu.Lock()
 	e, ok := c.ix[scope]
-	c.mu.Unlock()
-	if c.observe != nil {
-		c.observe(ok && e.version == v)
+	hit := ok && e.version == v
+	var ix *search.Index
+	if hit {
+		c.unlink(e)
+		c.pushFront(e)
+		ix = e.ix
 	}
-	if ok && e.version == v {
-		return e.ix, nil
+	c.mu.Unlock()
+	if hit && ix == nil { // shares the built-in index, which has its own entry (and counts the lookup)
+		return c.index(ctx, storage.BuiltIn)
+	}
+	if c.observe != nil {
+		c.observe(hit)
+	}
+	if hit {
+		return ix, nil
 	}
 	films, err := c.store.Films(ctx, scope)
 	if err != nil {
 		return nil, fmt.Errorf("catalog %d: %w", scope, err)
 	}
-	var ix *search.Index
-	if scope != storage.BuiltIn && !slices.ContainsFunc(films, func(f storage.Film) bool { return f.Scope == scope }) {
+	shared := scope != storage.BuiltIn && !slices.ContainsFunc(films, func(f storage.Film) bool { return f.Scope == scope })
+	if shared {
 		ix, err = c.index(ctx, storage.BuiltIn) // the same films: share that index
 		if err != nil {
 			return nil, err
@@ -86,16 +132,52 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 		}
 		ix = search.NewIndex(entries)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.ix[scope]; !ok && len(c.ix) >= maxIndexes {
-		for k := range c.ix { // any one: map order is random
-			delete(c.ix, k)
-			break
-		}
+	e = &cachedIndex{scope: scope, ix: ix, version: v, size: entryOverhead}
+	if shared {
+		e.ix = nil
+	} else {
+		e.size += ix.Size()
 	}
-	c.ix[scope] = cachedIndex{ix, v}
+	c.put(e)
 	return ix, nil
+}
+
+// put caches e in place of any entry for its scope, then evicts the least
+// recently used past the bound. An index larger than the whole bound is
+// not kept (it is evicted at once): the bound always holds.
+func (c *catalog) put(e *cachedIndex) {
+	c.mu.Lock()
+	if old, ok := c.ix[e.scope]; ok {
+		c.unlink(old)
+		c.bytes -= old.size
+	}
+	c.ix[e.scope] = e
+	c.pushFront(e)
+	c.bytes += e.size
+	evicted := 0
+	for c.bytes > c.maxBytes && c.lru.prev != &c.lru {
+		last := c.lru.prev
+		c.unlink(last)
+		delete(c.ix, last.scope)
+		c.bytes -= last.size
+		evicted++
+	}
+	bytes, bound, onSize := c.bytes, c.maxBytes, c.onSize
+	c.mu.Unlock()
+	if onSize != nil {
+		onSize(bytes, bound, evicted)
+	}
+}
+
+func (c *catalog) unlink(e *cachedIndex) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+func (c *catalog) pushFront(e *cachedIndex) {
+	e.prev, e.next = &c.lru, c.lru.next
+	c.lru.next.prev = e
+	c.lru.next = e
 }
 
 // filmNamed resolves the film: option of a command in the catalog the
@@ -170,11 +252,11 @@ func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, 
 		for _, h := range exact {
 			names = append(names, h.Label)
 		}
-		return storage.Film{}, userErr("Several films are called %q here: %s. Pick one from the list, or add the year.", value, strings.Join(names, ", "))
+		return storage.Film{}, userErr("Several films are called \"%s\" here: %s. Pick one from the list, or add the year.", plain(value, 100), plainList(names, ", ", 1500))
 	}
-	msg := fmt.Sprintf("No film called %q here.", clip(value, 100))
+	msg := fmt.Sprintf("No film called \"%s\" here.", plain(value, 100))
 	if close := s.closest(ix, value); close != "" {
-		msg += fmt.Sprintf(" Did you mean **%s**?", close)
+		msg += fmt.Sprintf(" Did you mean **%s**?", plain(close, maxLabelMD))
 	}
 	return storage.Film{}, userErr("%s", msg)
 }

@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -38,18 +40,89 @@ func TestCatalogSharesTheBuiltInIndex(t *testing.T) {
 	}
 }
 
-// The cache keeps at most maxIndexes servers.
-func TestCatalogIsBounded(t *testing.T) {
+// The cache is bounded by the bytes of its indexes, not their number:
+// servers of 400 films each fill a bound of three of them; past it the
+// least recently used go (a server in use stays), the size and the
+// evictions are reported, an index larger than the whole bound is not
+// kept, and servers sharing the built-in index cost next to nothing.
+func TestCatalogIsBoundedByBytes(t *testing.T) {
 	e := newEnv(t)
+	var recs []storage.Record
+	for s := storage.Scope(1); s <= 8; s++ {
+		for k := range uint64(400) {
+			recs = append(recs, storage.Record{Film: &storage.Film{ID: uint64(s)*1000 + k, Scope: s, Title: fmt.Sprintf("Server %d film %d of the night", s, k), Year: 1990 + int(k%30)}})
+		}
+	}
+	if err := e.db.Load(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
 	c := e.set.catalog
-	for s := storage.Scope(1); s <= maxIndexes+500; s++ {
+	one, err := c.index(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perServer := one.Size() + entryOverhead
+	var reported, evicted int64
+	var bound int64
+	e.set.WithCatalogCache(3*perServer+perServer/2, func(bytes, b int64, n int) { reported, bound = bytes, b; evicted += int64(n) })
+	if bound != 3*perServer+perServer/2 {
+		t.Errorf("bound reported: %d", bound)
+	}
+	c.ix, c.lru.prev, c.lru.next, c.bytes = map[storage.Scope]*cachedIndex{}, &c.lru, &c.lru, 0
+	held := func() (sum int64) {
+		for _, x := range c.ix {
+			sum += x.size
+			if x.ix != nil && x.size != x.ix.Size()+entryOverhead {
+				t.Errorf("server %d: counted %d bytes, its index holds %d", x.scope, x.size, x.ix.Size())
+			}
+		}
+		return sum
+	}
+	for s := storage.Scope(1); s <= 8; s++ {
+		if _, err := c.index(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.index(ctx, 1); err != nil { // server 1 is in use all along
+			t.Fatal(err)
+		}
+		if sum := held(); sum > c.maxBytes || sum != c.bytes || reported != c.bytes {
+			t.Fatalf("after server %d: %d bytes held, %d counted, %d reported; the bound is %d", s, sum, c.bytes, reported, c.maxBytes)
+		}
+	}
+	if len(c.ix) != 3 || c.ix[1] == nil || c.ix[8] == nil || c.ix[7] == nil {
+		t.Errorf("cached %v, want servers 1 (in use), 7 and 8 (the latest)", keys(c.ix))
+	}
+	if evicted != 5 {
+		t.Errorf("%d evictions reported, want 5", evicted)
+	}
+	// A thousand servers with no films of their own share one index.
+	before := c.bytes
+	for s := storage.Scope(100); s < 1100; s++ {
 		if _, err := c.index(ctx, s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := len(c.ix); n > maxIndexes {
-		t.Errorf("%d indexes cached, want at most %d", n, maxIndexes)
+	if c.bytes > c.maxBytes || len(c.ix) < 1000 {
+		t.Errorf("sharing servers: %d bytes (bound %d), %d entries", c.bytes, c.maxBytes, len(c.ix))
 	}
+	t.Logf("one server of 400 films: %d bytes; three: %d; plus 1,000 sharing the built-in index: %d", perServer, before, c.bytes)
+	// A bound smaller than one index keeps none of that size.
+	e.set.WithCatalogCache(perServer/2, func(bytes, _ int64, n int) { reported = bytes })
+	if ix, err := c.index(ctx, 2); err != nil || len(ix.Search("server 2 film 7", 1)) != 1 {
+		t.Fatalf("an index over the bound still answers: %v", err)
+	}
+	if c.bytes > c.maxBytes || c.ix[2] != nil || reported != c.bytes {
+		t.Errorf("an index over the whole bound was kept: %d bytes, bound %d", c.bytes, c.maxBytes)
+	}
+}
+
+func keys(m map[storage.Scope]*cachedIndex) []storage.Scope {
+	var out []storage.Scope
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // blockingStore holds the first Films call of a scope until released, so a

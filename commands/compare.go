@@ -135,7 +135,7 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 		desc += "\nCorrelation needs 3 films or more with some variety in both your scores."
 	}
 	line := func(x shared) string {
-		return fmt.Sprintf("**%s** — you %d, them %d", clip(s.filmName(ctx, scope, x.film), 100), x.mine, x.theirs)
+		return fmt.Sprintf("**%s** — you %d, them %d", s.filmMD(ctx, scope, x.film), x.mine, x.theirs)
 	}
 	agree, disagree := sides(both)
 	lines := func(xs []shared, none string) string {

@@ -57,16 +57,16 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 	if len(f.Directors) > 1 {
 		director = "Directors"
 	}
-	add(director, strings.Join(f.Directors, ", "), true)
-	add("Country", f.Country, true)
-	add("Languages", strings.Join(f.Languages, ", "), true)
+	add(director, plainList(f.Directors, ", ", limits.FieldValue), true)
+	add("Country", plain(f.Country, limits.FieldValue), true)
+	add("Languages", plainList(f.Languages, ", ", limits.FieldValue), true)
 	switch reviews {
 	case 0:
 		add("Reviews", "None yet", true)
 	case 1:
-		add("Reviews", "1 — `/review film:"+clip(f.Title, 100)+"`", true)
+		add("Reviews", "1 — `/review film:"+inCode(f.Title, 100)+"`", true)
 	default:
-		add("Reviews", fmt.Sprintf("%d — `/review film:%s`", reviews, clip(f.Title, 100)), true)
+		add("Reviews", fmt.Sprintf("%d — `/review film:%s`", reviews, inCode(f.Title, 100)), true)
 	}
 	if a != nil {
 		v := "None yet: rate it with the menu below"
@@ -75,10 +75,10 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 		}
 		add("This server's rating", v, false)
 	}
-	add("Premiere", f.Premiere, true)
-	add("Release", f.Release, true)
+	add("Premiere", plain(f.Premiere, limits.FieldValue), true)
+	add("Release", plain(f.Release, limits.FieldValue), true)
 	if len(f.Awards) > 0 {
-		add("Awards", "• "+strings.Join(f.Awards, "\n• "), false)
+		add("Awards", "• "+plainList(f.Awards, "\n• ", limits.FieldValue-2), false)
 	}
 	footer := "Added by this server"
 	if f.Scope == storage.BuiltIn {
@@ -91,7 +91,7 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 		add("Letterboxd", f.Letterboxd, false)
 	}
 	return &discordgo.MessageEmbed{
-		Title:  clip(label(f), limits.EmbedTitle),
+		Title:  plain(label(f), limits.EmbedTitle),
 		URL:    f.Letterboxd, // checked to be a Letterboxd link when it was stored
 		Fields: fields,
 		Footer: &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},

@@ -41,6 +41,95 @@ func markup(e storage.Excerpt, room int) string {
 	return head + "||" + body + "||"
 }
 
+// plain is a name as Discord should show it inside markup of ours: a
+// film's title or label, a reviewer's, member's or cast member's name, a
+// place. Such names are typed by members and moderators, and Discord's
+// markdown would otherwise make "[Free Nitro](https://evil.example)" a
+// working masked link, "||" hide the lines after it, "**" bold them, a
+// line-start "#" a heading, "https://" a link and "@everyone" a ping; so
+// every character that would give it a meaning there is escaped (shown
+// as itself, see namePunct), a mention of everyone or here is broken by a
+// zero-width space, and a line break is a space. It is clipped to room
+// characters, never inside an escape. Every title, name or place
+// that goes into a message's content, an embed's title, description or
+// field goes through plain (or inCode, inside a code span); text that
+// Discord shows as it is (an embed's author or footer, a choice, a
+// button, a modal's title) does not, or its backslashes would show.
+func plain(s string, room int) string {
+	if strings.ContainsAny(s, "@\n\r") {
+		s = strings.NewReplacer("@everyone", "@\u200beveryone", "@here", "@\u200bhere", "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	}
+	lead := len(s) - len(strings.TrimLeft(s, " \t"))
+	dot := lead // "1917. " at the start would begin a numbered list
+	for dot < len(s) && s[dot] >= '0' && s[dot] <= '9' {
+		dot++
+	}
+	if dot == lead || dot == len(s) || s[dot] != '.' {
+		dot = -1
+	}
+	return escapeWhere(s, room, func(i int) bool {
+		switch c := s[i]; {
+		case strings.IndexByte(namePunct, c) >= 0:
+			return true
+		case c == ':': // "https://…" would be a link
+			return strings.HasPrefix(s[i+1:], "//")
+		case i == lead: // a heading, a quote or a list
+			return c == '#' || c == '>' || c == '-' || c == '+'
+		}
+		return i == dot
+	})
+}
+
+// namePunct is what plain escapes wherever it is in a name: what opens
+// emphasis, a spoiler, a code span, a masked link or a mention, which
+// reach past the name to whatever markup of ours ends them. The rest of
+// markdown matters only at the start of a line (plain escapes it there)
+// or, for ":", in a link's "://"; left alone elsewhere, "Spider-Man
+// (2002)" and "Dune: Part Two" reach Discord as they are.
+const namePunct = "\\|`*_~[]<"
+
+// labelMD is a film's label ("Anora (2024)") for markup: plain.
+func labelMD(f storage.Film) string { return plain(label(f), maxLabelMD) }
+
+// maxLabelMD bounds a label in markup: a title of 200 characters with its
+// year fits whole unless it is mostly punctuation.
+const maxLabelMD = 300
+
+// plainList joins names, each plain, with sep, at most room characters:
+// names that do not fit are left out whole, and "…" says so.
+func plainList(names []string, sep string, room int) string {
+	var b strings.Builder
+	n := 0
+	for k, name := range names {
+		item := plain(name, room-1) // the first always fits, with room for "…"
+		w := utf8.RuneCountInString(item)
+		if k > 0 {
+			w += utf8.RuneCountInString(sep)
+		}
+		// One place is kept for "…" unless this is the last name.
+		if last := k == len(names)-1; n+w > room || (!last && n+w > room-1) {
+			b.WriteString("…")
+			break
+		}
+		if k > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(item)
+		n += w
+	}
+	return b.String()
+}
+
+// inCode is a name inside a code span of ours ("`/review film:…`"),
+// clipped to room characters: nothing is markup there and a backslash
+// would show, but a backtick would end the span and let the rest loose,
+// so backticks become the look-alike U+02CB; a line break, which ends a
+// span too, becomes a space.
+func inCode(s string, room int) string {
+	s = strings.NewReplacer("`", "\u02cb", "\n", " ", "\r", " ").Replace(s)
+	return escapeClip(s, room, "")
+}
+
 // escapeClip backslash-escapes every character of s found in special and
 // clips the result to room characters, never between a backslash and
 // what it escapes. Valid text that needs neither comes back as it is
@@ -50,9 +139,15 @@ func escapeClip(s string, room int, special string) string {
 	for i := 0; i < len(special); i++ {
 		set[special[i]] = true
 	}
+	return escapeWhere(s, room, func(i int) bool { return set[s[i]] })
+}
+
+// escapeWhere is escapeClip escaping the ASCII characters of s at the
+// byte offsets where esc says so.
+func escapeWhere(s string, room int, esc func(i int) bool) string {
 	escapes := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < utf8.RuneSelf && set[c] {
+		if s[i] < utf8.RuneSelf && esc(i) {
 			escapes++
 		}
 	}
@@ -63,9 +158,9 @@ func escapeClip(s string, room int, special string) string {
 	var b strings.Builder
 	b.Grow(len(s) + escapes)
 	n, k := 0, 0
-	for _, r := range s {
+	for i, r := range s {
 		w := 1
-		if r < utf8.RuneSelf && set[r] {
+		if r < utf8.RuneSelf && esc(i) {
 			w = 2
 		}
 		// Keep one place for "…" unless this is the last character.

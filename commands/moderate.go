@@ -178,7 +178,7 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if err != nil {
 			return nil, err
 		}
-		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", clip(reviewerName(rev), 100), label(film)),
+		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", plain(reviewerName(rev), 100), labelMD(film)),
 			customID{"modrev", "remove", []uint64{rev.ID}}), nil
 	case "film add":
 		return filmModal("modfilm:add:0", "Add a film", storage.Film{}), nil
@@ -199,7 +199,7 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if err != nil {
 			return nil, err
 		}
-		return confirm(fmt.Sprintf("Remove **%s**? With it go its %s and %s in this server.", label(film), plural(revs, "review"), plural(rates, "rating")),
+		return confirm(fmt.Sprintf("Remove **%s**? With it go its %s and %s in this server.", labelMD(film), plural(revs, "review"), plural(rates, "rating")),
 			customID{"modfilm", "remove", []uint64{film.ID}}), nil
 	}
 	return nil, userErr("Unknown /manage command.")
@@ -246,7 +246,7 @@ func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (s
 		return film, err
 	}
 	if film.Scope != scope {
-		return film, userErr("**%s** is in the built-in catalog, which servers cannot change. You can post your own review of it.", label(film))
+		return film, userErr("**%s** is in the built-in catalog, which servers cannot change. You can post your own review of it.", labelMD(film))
 	}
 	return film, nil
 }
@@ -268,7 +268,7 @@ func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet
 		}
 	}
 	if len(own) == 0 {
-		return storage.Review{}, film, userErr("This server has posted no review of **%s** (the built-in review cannot be changed).", label(film))
+		return storage.Review{}, film, userErr("This server has posted no review of **%s** (the built-in review cannot be changed).", labelMD(film))
 	}
 	rev, err := pickReview(own, str(opts, "by"))
 	return rev, film, err
@@ -459,7 +459,7 @@ func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, sc
 	rev, err := s.mods.AddReview(ctx, scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
 	if errors.Is(err, storage.ErrExists) {
 		return Reply(fmt.Sprintf("This review of **%s** by %s was already saved (%s): nothing was added or announced again. Members read it with `/review film:%s`.",
-			label(film), clip(reviewer, 100), discordTime(rev.PostedAt), clip(film.Title, 100))), nil
+			labelMD(film), plain(reviewer, 100), discordTime(rev.PostedAt), inCode(film.Title, 100))), nil
 	}
 	if err != nil {
 		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
@@ -467,7 +467,7 @@ func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, sc
 	// From here the review is saved: whatever happens to the announcement,
 	// the answer says so, so that no one posts it twice.
 	where := s.announce(ctx, i, scope, film, rev)
-	return Reply(fmt.Sprintf("Posted %s's review of **%s** (%s). %s", reviewer, label(film), plural(len(excerpts), "excerpt"), where)), nil
+	return Reply(fmt.Sprintf("Posted %s's review of **%s** (%s). %s", plain(reviewer, 100), labelMD(film), plural(len(excerpts), "excerpt"), where)), nil
 }
 
 // discordTime is t as a Discord timestamp each member sees in their own time zone.
@@ -513,7 +513,7 @@ func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scop
 	}
 	embed := &discordgo.MessageEmbed{
 		Author:      &discordgo.MessageEmbedAuthor{Name: clip("New review by "+rev.Reviewer, limits.Author)},
-		Title:       clip(label(film), limits.EmbedTitle),
+		Title:       plain(label(film), limits.EmbedTitle),
 		Description: desc,
 		Footer:      &discordgo.MessageEmbedFooter{Text: clip(fmt.Sprintf("%s · /review film:%s by:%s", plural(len(rev.Excerpts), "excerpt"), film.Title, rev.Reviewer), 300)},
 		Color:       colour,
@@ -590,7 +590,7 @@ func (s *Set) saveEdit(ctx context.Context, scope storage.Scope, id uint64, revi
 	if err != nil {
 		return nil, notFound(err, "That review was removed meanwhile.")
 	}
-	return Reply(fmt.Sprintf("Saved %s's review (%s).", rev.Reviewer, plural(len(rev.Excerpts), "excerpt"))), nil
+	return Reply(fmt.Sprintf("Saved %s's review (%s).", plain(rev.Reviewer, 100), plural(len(rev.Excerpts), "excerpt"))), nil
 }
 
 // modAction checks a moderator's form submit or button click and parses
@@ -766,7 +766,7 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 			return nil, userErr("That form is out of date.")
 		}
 		if errors.Is(err, storage.ErrExists) {
-			return nil, userErr("**%s** is already here: see `/film film:%s`. A remake needs its own year.", label(f), clip(f.Title, 100))
+			return nil, userErr("**%s** is already here: see `/film film:%s`. A remake needs its own year.", labelMD(f), inCode(f.Title, 100))
 		}
 		if errors.Is(err, storage.ErrBuiltIn) {
 			return nil, userErr("The built-in catalog cannot be changed by a server.")
@@ -778,7 +778,7 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 		if c.action == "edit" {
 			verb = "Saved"
 		}
-		return Reply(fmt.Sprintf("%s **%s** (%d in the cast). Post a review with `/manage review add film:%s`.", verb, label(f), len(f.Cast), clip(f.Title, 100))), nil
+		return Reply(fmt.Sprintf("%s **%s** (%d in the cast). Post a review with `/manage review add film:%s`.", verb, labelMD(f), len(f.Cast), inCode(f.Title, 100))), nil
 	}
 	switch c.action {
 	case "remove":
@@ -796,7 +796,7 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 			}
 			return nil, notFound(err, "That film was already removed.")
 		}
-		return updateText(fmt.Sprintf("Removed **%s**, with %s and %s.", label(film), plural(revs, "review"), plural(rates, "rating"))), nil
+		return updateText(fmt.Sprintf("Removed **%s**, with %s and %s.", labelMD(film), plural(revs, "review"), plural(rates, "rating"))), nil
 	case "keep":
 		return updateText("Kept it."), nil
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -124,7 +125,7 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if !has {
 		r, err := s.raters.UserRating(ctx, scope, film.ID, user)
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", label(film), clip(film.Title, 100))
+			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
 		}
 		if err != nil {
 			return nil, err
@@ -192,7 +193,7 @@ func (s *Set) unwatch(ctx context.Context, scope storage.Scope, user, film uint6
 
 func rated(film storage.Film, score int, a storage.Aggregate, what string) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{
-		Title:       label(film),
+		Title:       plain(label(film), limits.EmbedTitle),
 		Description: fmt.Sprintf("%s **%s** (%d/10)\n%s", what, Stars(score), score, verdict(a)),
 		Color:       colour,
 	}
@@ -223,7 +224,7 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if old > 0 {
 			msg = fmt.Sprintf("Your rating (%s, %d/10) is removed.", Stars(old), old)
 		}
-		return update(&discordgo.MessageEmbed{Title: label(film), Description: msg + "\n" + verdict(a), Color: colour}), nil
+		return update(&discordgo.MessageEmbed{Title: plain(label(film), limits.EmbedTitle), Description: msg + "\n" + verdict(a), Color: colour}), nil
 	case "select":
 		values := i.MessageComponentData().Values
 		if len(values) != 1 {
@@ -314,6 +315,14 @@ func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) stri
 	return "(a removed film)"
 }
 
+// filmMD is filmName for markup (plain): what lists of films show.
+func (s *Set) filmMD(ctx context.Context, scope storage.Scope, id uint64) string {
+	if f, err := s.store.FilmHeader(ctx, scope, id); err == nil {
+		return plain(label(f), 150)
+	}
+	return "(a removed film)"
+}
+
 // ratings answers /ratings film:.
 func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, _, err := member(i)
@@ -333,7 +342,7 @@ func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage
 		return nil, err
 	}
 	if a.Count == 0 {
-		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", label(film), clip(film.Title, 100))
+		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
 	}
 	rs, err := s.raters.FilmRatings(ctx, scope, film.ID)
 	if err != nil {
@@ -348,7 +357,7 @@ func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage
 		lines = append(lines, fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score))
 	}
 	embed := &discordgo.MessageEmbed{
-		Title: "The verdict on " + label(film),
+		Title: "The verdict on " + plain(label(film), limits.EmbedTitle-len("The verdict on ")),
 		Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
 			a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), strings.Join(lines, "\n")),
 		Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
@@ -446,7 +455,7 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, s.filmName(ctx, scope, a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
 	}
 	embed := &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -472,7 +481,7 @@ func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isU
 	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmName(ctx, scope, a.Film), a.Average(), a.Count))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, a.Film), a.Average(), a.Count))
 	}
 	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -526,7 +535,7 @@ func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint6
 	}
 	var lines []string
 	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmName(ctx, scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
+		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmMD(ctx, scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}

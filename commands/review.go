@@ -52,7 +52,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	}
 	reviews := page.Reviews
 	if len(reviews) == 0 {
-		return nil, userErr("No one has reviewed **%s** here yet.", label(film))
+		return nil, userErr("No one has reviewed **%s** here yet.", labelMD(film))
 	}
 	rev, err := pickReview(reviews, str(opts, "by"))
 	if err != nil {
@@ -69,7 +69,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		return nil, userErr("Use either excerpt: or about:, not both.")
 	case hasExcerpt:
 		if excerpt < 1 || excerpt > int64(rev.Paragraphs) {
-			return nil, userErr("This review of **%s** has excerpts 1 to %d.", label(film), rev.Paragraphs)
+			return nil, userErr("This review of **%s** has excerpts 1 to %d.", labelMD(film), rev.Paragraphs)
 		}
 		n = int(excerpt)
 	case about != "":
@@ -86,7 +86,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		}
 		best, ok := search.BestPassage(about, texts)
 		if !ok {
-			return nil, userErr("No excerpt of %s's review of **%s** mentions %q.", reviewerName(rev), label(film), clip(about, 100))
+			return nil, userErr("No excerpt of %s's review of **%s** mentions \"%s\".", plain(reviewerName(rev), 100), labelMD(film), plain(about, 100))
 		}
 		n = best + 1
 	}
@@ -135,7 +135,7 @@ func pickReview(reviews []storage.Review, by string) (storage.Review, error) {
 	for _, r := range reviews {
 		names = append(names, reviewerName(r))
 	}
-	return storage.Review{}, userErr("No review by %q of this film. Reviews here: %s.", clip(by, 100), clip(strings.Join(names, ", "), 1500))
+	return storage.Review{}, userErr("No review by \"%s\" of this film. Reviews here: %s.", plain(by, 100), plainList(names, ", ", 1500))
 }
 
 // reviewerName is how a review's author is shown; the built-in review's
@@ -166,7 +166,7 @@ func excerptView(film storage.Film, rev storage.Review, e storage.Excerpt, n, re
 		footer += fmt.Sprintf(" · %d reviews of this film: choose with by:", reviewsOfFilm)
 	}
 	embed := &discordgo.MessageEmbed{
-		Title:       clip(label(film), limits.EmbedTitle),
+		Title:       plain(label(film), limits.EmbedTitle),
 		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
 		Description: markup(e, limits.EmbedDescription),
 		Footer:      &discordgo.MessageEmbedFooter{Text: footer},
@@ -213,7 +213,7 @@ func fullView(film storage.Film, rev storage.Review, p int) (*discordgo.MessageE
 		return nil, nil, userErr("That page of the review no longer exists.")
 	}
 	embed := &discordgo.MessageEmbed{
-		Title:       clip(label(film), limits.EmbedTitle),
+		Title:       plain(label(film), limits.EmbedTitle),
 		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
 		Description: pages[p-1],
 		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The whole review · page %d of %d", p, len(pages))},

@@ -41,25 +41,25 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		}
 		if subcommand(i) == "add" {
 			if _, err := s.raters.UserRating(ctx, scope, film.ID, user); err == nil {
-				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", label(film))), nil
+				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", labelMD(film))), nil
 			}
 			added, err := s.raters.WatchlistAdd(ctx, scope, user, film.ID)
 			if err != nil {
 				return nil, notFound(err, "That film was just removed.")
 			}
 			if !added {
-				return Reply(fmt.Sprintf("**%s** is already on your watchlist.", label(film))), nil
+				return Reply(fmt.Sprintf("**%s** is already on your watchlist.", labelMD(film))), nil
 			}
-			return Reply(fmt.Sprintf("Added **%s** to your watchlist. It leaves the list when you rate it.", label(film))), nil
+			return Reply(fmt.Sprintf("Added **%s** to your watchlist. It leaves the list when you rate it.", labelMD(film))), nil
 		}
 		removed, err := s.raters.WatchlistRemove(ctx, scope, user, film.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !removed {
-			return Reply(fmt.Sprintf("**%s** was not on your watchlist.", label(film))), nil
+			return Reply(fmt.Sprintf("**%s** was not on your watchlist.", labelMD(film))), nil
 		}
-		return Reply(fmt.Sprintf("Took **%s** off your watchlist.", label(film))), nil
+		return Reply(fmt.Sprintf("Took **%s** off your watchlist.", labelMD(film))), nil
 	case "show":
 		who := user
 		if other, given, err := userOption(opts, "member"); err != nil {
@@ -88,7 +88,7 @@ func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64
 	}
 	var lines []string
 	for _, w := range page {
-		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", s.filmName(ctx, scope, w.Film), w.At.Unix()))
+		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", s.filmMD(ctx, scope, w.Film), w.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
@@ -109,7 +109,7 @@ func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpda
 	}
 	var lines []string
 	for k, w := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, s.filmName(ctx, scope, w.Film), plural(w.Count, "member")))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, w.Film), plural(w.Count, "member")))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}

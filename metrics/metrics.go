@@ -29,6 +29,10 @@ type Metrics struct {
 	gateway      *prometheus.CounterVec
 	identifyWait *prometheus.CounterVec
 	refused      *prometheus.CounterVec
+
+	catalogBytes     prometheus.Gauge
+	catalogBound     prometheus.Gauge
+	catalogEvictions prometheus.Counter
 }
 
 // New returns filmbot's metrics, with the Go runtime's and the process's.
@@ -65,6 +69,12 @@ func New(constLabels prometheus.Labels) *Metrics {
 	m.refused = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_http_refused_total", ConstLabels: constLabels,
 		Help: "Requests to the Interactions Endpoint refused before a handler, by reason: headers (signature headers missing, malformed or more than 5 minutes off), signature, too_large, busy, unreadable, not_interaction, replay."},
 		[]string{"reason"})).(*prometheus.CounterVec)
+	m.catalogBytes = f(prometheus.NewGauge(prometheus.GaugeOpts{Name: "filmbot_catalog_cache_bytes", ConstLabels: constLabels,
+		Help: "Bytes the autocomplete indexes in the catalog cache hold (bounded by FILMBOT_AUTOCOMPLETE_CACHE_MB)."})).(prometheus.Gauge)
+	m.catalogBound = f(prometheus.NewGauge(prometheus.GaugeOpts{Name: "filmbot_catalog_cache_bound_bytes", ConstLabels: constLabels,
+		Help: "The bound on filmbot_catalog_cache_bytes (FILMBOT_AUTOCOMPLETE_CACHE_MB)."})).(prometheus.Gauge)
+	m.catalogEvictions = f(prometheus.NewCounter(prometheus.CounterOpts{Name: "filmbot_catalog_cache_evictions_total", ConstLabels: constLabels,
+		Help: "Autocomplete indexes evicted from the catalog cache to stay within its bound (least recently used first)."})).(prometheus.Counter)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -107,6 +117,14 @@ func (m *Metrics) Cache(hit bool) {
 	} else {
 		m.cache.WithLabelValues("rebuild").Inc()
 	}
+}
+
+// CatalogCache records the catalog cache's size and bound after a
+// change, and how many indexes that change evicted.
+func (m *Metrics) CatalogCache(bytes, bound int64, evicted int) {
+	m.catalogBytes.Set(float64(bytes))
+	m.catalogBound.Set(float64(bound))
+	m.catalogEvictions.Add(float64(evicted))
 }
 
 // Gateway records a shard's connection event.

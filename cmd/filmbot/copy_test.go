@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,4 +128,62 @@ func BenchmarkCopy(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "ratings/s")
+}
+
+// A copy killed half way (kill -9 after its second batch) leaves a
+// target that says so: the bot refuses to start on it and says why, a
+// rerun says the earlier copy was interrupted and how to start over, and
+// --restart empties it and copies again. Both ways: into PostgreSQL and
+// into bbolt. The copy runs in a child process that kills itself.
+func TestInterruptedCopy(t *testing.T) {
+	if args := os.Getenv("FILMBOT_COPY_CHILD"); args != "" {
+		copyBatch = 100
+		copyHook = func(n int) {
+			if n == 2 {
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			}
+		}
+		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
+	}
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	fillBolt(t, src, 300)
+	back := filepath.Join(dir, "back.db")
+	for _, c := range []struct{ name, src, dst string }{{"bbolt → PostgreSQL", src, url}, {"PostgreSQL → bbolt", url, back}} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestInterruptedCopy$")
+		cmd.Env = append(os.Environ(), "FILMBOT_COPY_CHILD="+strings.Join([]string{"copy", c.src, c.dst}, "\x1f"))
+		out, _ := cmd.CombinedOutput()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("%s: the copy was not killed half way: %v\n%s", c.name, cmd.ProcessState, out)
+		}
+		for _, args := range [][]string{{"try", "/review film:anora"}, {"run"}} {
+			code, _, errs := runMain(t, env(c.dst, "DISCORD_TOKEN", "x", "DISCORD_API_URL", "http://127.0.0.1:1"), args...)
+			if code != 1 || !strings.Contains(errs, "interrupted") || !strings.Contains(errs, "filmbot copy --restart") || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+				t.Errorf("%s: %s on the half copy: exit %d\n%s", c.name, args[0], code, errs)
+			}
+		}
+		code, _, errs := runMain(t, env(c.src), "copy", c.src, c.dst)
+		if code != 1 || !strings.Contains(errs, "was interrupted") || !strings.Contains(errs, "To start over: filmbot copy --restart ") {
+			t.Errorf("%s: a rerun: exit %d\n%s", c.name, code, errs)
+		}
+		code, out2, errs := runMain(t, env(c.src), "copy", "--restart", c.src, c.dst)
+		if code != 0 || !strings.Contains(out2, "300 ratings in 2 servers") || !strings.Contains(out2, "counts checked") {
+			t.Fatalf("%s: --restart: exit %d\n%s%s", c.name, code, out2, errs)
+		}
+		if code, out, errs := runMain(t, env(c.dst), "try", "--guild", "111", "/review film:tangerine"); code != 0 || !strings.Contains(out, "Two.") && !strings.Contains(out, "One.") {
+			t.Errorf("%s: the finished copy: exit %d\n%s%s", c.name, code, out, errs)
+		}
+		// --restart never empties a database that is no interrupted copy.
+		code, _, errs = runMain(t, env(c.src), "copy", "--restart", c.src, c.dst)
+		if code != 1 || !strings.Contains(errs, "no target of an interrupted copy") {
+			t.Errorf("%s: --restart into a finished copy: exit %d\n%s", c.name, code, errs)
+		}
+		if code, out, _ := runMain(t, env(c.dst), "try", "--guild", "111", "/review film:tangerine"); code != 0 || !strings.Contains(out, "One.") {
+			t.Errorf("%s: the finished copy after a refused --restart: exit %d\n%s", c.name, code, out)
+		}
+	}
 }

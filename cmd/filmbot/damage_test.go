@@ -182,3 +182,126 @@ func TestAPIURLCredentialsNeverLogged(t *testing.T) {
 		t.Errorf("bad URL: exit %d\n%s", code, errs)
 	}
 }
+
+// Damaged pages anywhere in the file, not only a short file, are
+// reported in one line with exit 1 by try, backup, run and copy: 4 KiB
+// of zeros or of noise over a meta page, the root of all buckets, the
+// root of a bucket, a deeper branch page, a leaf and the last page in
+// use. bbolt rebuilds its free list on open (NoFreelistSync) in a
+// goroutine of its own that panics on such pages; this is the
+// child-process test of that. Damage to a page nothing uses (a free
+// page), or to the body of one meta page (a torn write, what the other
+// meta page is for), loses nothing: the database opens and answers.
+func TestDamagedPagesAreReported(t *testing.T) {
+	if args := os.Getenv("FILMBOT_MAIN_CHILD"); args != "" {
+		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
+	}
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	fillBolt(t, good, 30000) // three levels of branch and leaf pages in the ratings buckets
+	db, err := bolt.Open(good, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	films, _ := db.Films(context.Background(), storage.BuiltIn)
+	for u := range uint64(2000) { // single writes leave free pages behind
+		if _, _, err := db.Rate(context.Background(), 333, films[0].ID, u+1, int(u%10)+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	// Pick the pages to damage by what bbolt says they are.
+	pages := map[string]int{"meta page 0": 0, "meta page 1": 1}
+	b, err := bbolt.Open(good, 0o600, &bbolt.Options{NoFreelistSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageSize int
+	b.View(func(tx *bbolt.Tx) error {
+		pageSize = tx.DB().Info().PageSize
+		pages["the ratings bucket's root"] = int(tx.Bucket([]byte("ratings")).Root())
+		pages["the root of all buckets"] = -1
+		for id := 2; ; id++ {
+			p, err := tx.Page(id)
+			if err != nil || p == nil {
+				break
+			}
+			switch kind := p.Type; {
+			case kind == "free" && pages["a free page"] == 0:
+				pages["a free page"] = id
+			case kind == "leaf" && pages["a leaf"] == 0:
+				pages["a leaf"] = id
+			case kind == "branch" && id != pages["the ratings bucket's root"] && pages["a deeper branch page"] == 0:
+				pages["a deeper branch page"] = id
+			case kind == "leaf" || kind == "branch":
+				pages["the last page in use"] = id
+			}
+			id += p.OverflowCount
+		}
+		return nil
+	})
+	b.Close()
+	data, _ := os.ReadFile(good)
+	// The root of all buckets: what meta page 0 names (byte 16+16 on).
+	root := int(data[32]) | int(data[33])<<8 | int(data[34])<<16
+	pages["the root of all buckets"] = root
+	if pages["a free page"] == 0 || pages["a deeper branch page"] == 0 {
+		t.Fatalf("the fixture has no free or no deeper branch page: %v", pages)
+	}
+	harmless := map[string]bool{"a free page": true, "the body of meta page 0": true}
+	pages["the body of meta page 0"] = 0
+	noise := make([]byte, pageSize)
+	for i := range noise {
+		noise[i] = byte(i*7919 + i>>8*31 + 13)
+	}
+	for what, id := range pages {
+		for _, fill := range []struct {
+			name  string
+			bytes []byte
+		}{{"zeros", make([]byte, pageSize)}, {"noise", noise}} {
+			bad := filepath.Join(dir, "bad.db")
+			damaged := bytes.Clone(data)
+			if what == "the body of meta page 0" { // a torn write: the other meta page is for that
+				copy(damaged[16:], fill.bytes[:pageSize-16])
+			} else {
+				copy(damaged[id*pageSize:], fill.bytes)
+			}
+			os.WriteFile(bad, damaged, 0o600)
+			cmds := [][]string{{"try", "/review film:anora"}}
+			if !harmless[what] {
+				cmds = append(cmds, []string{"backup", filepath.Join(dir, "never.db")}, []string{"run"}, []string{"copy", bad, filepath.Join(dir, "copy.db")})
+			}
+			for _, args := range cmds {
+				cmd := exec.Command(os.Args[0], "-test.run=^TestDamagedPagesAreReported$")
+				cmd.Env = append(os.Environ(), "FILMBOT_MAIN_CHILD="+strings.Join(args, "\x1f"), "FILMBOT_DB="+bad,
+					"DISCORD_TOKEN=x", "DISCORD_API_URL=http://127.0.0.1:1", "FILMBOT_BACKUP_DIR="+filepath.Join(dir, "backups"))
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				err := cmd.Run()
+				code := cmd.ProcessState.ExitCode()
+				msg := stderr.String()
+				if harmless[what] {
+					if code != 0 || !strings.Contains(stdout.String(), "Anora") {
+						t.Errorf("%s of %s (page %d), %s: exit %d (%v), want the answer as before:\n%s%s", fill.name, what, id, args[0], code, err, stdout.String(), msg)
+					}
+					continue
+				}
+				if code != 1 || !strings.Contains(msg, "is damaged") || !strings.Contains(msg, "backups") ||
+					strings.Contains(msg, "goroutine ") || strings.Count(strings.TrimSpace(msg), "\n") > 0 {
+					t.Errorf("%s over %s (page %d), %s: exit %d (%v), want 1 and one line:\n%.600s", fill.name, what, id, args[0], code, err, msg)
+				}
+			}
+			if after, _ := os.ReadFile(bad); !harmless[what] && !bytes.Equal(after, damaged) {
+				t.Errorf("%s over %s: the damaged file was changed", fill.name, what)
+			}
+			for _, never := range []string{"never.db", "copy.db"} {
+				if _, err := os.Stat(filepath.Join(dir, never)); err == nil {
+					t.Fatalf("%s over %s: %s was written from a damaged file", fill.name, what, never)
+				}
+			}
+		}
+	}
+}

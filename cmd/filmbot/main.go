@@ -68,6 +68,8 @@ type Config struct {
 	MetricsListen string // FILMBOT_METRICS_LISTEN
 	Name          string // FILMBOT_NAME
 	ShardIDs      string // FILMBOT_SHARD_IDS
+
+	AutocompleteMB string // FILMBOT_AUTOCOMPLETE_CACHE_MB
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -90,6 +92,8 @@ func loadConfig(getenv func(string) string) Config {
 		MetricsListen: strings.TrimSpace(getenv("FILMBOT_METRICS_LISTEN")),
 		Name:          strings.TrimSpace(getenv("FILMBOT_NAME")),
 		ShardIDs:      strings.TrimSpace(getenv("FILMBOT_SHARD_IDS")),
+
+		AutocompleteMB: strings.TrimSpace(getenv("FILMBOT_AUTOCOMPLETE_CACHE_MB")),
 	}
 	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
@@ -145,7 +149,8 @@ Usage:
   filmbot register     register the slash commands with Discord and exit (for deployments
                        where FILMBOT_REGISTER=off, so that one process does it)
   filmbot copy SRC DST copy a whole database between stores (a bbolt file or a postgres:// URL,
-                       either way), ids kept, into an empty target; the counts are checked
+                       either way), ids kept, into an empty target; the counts are checked;
+                       copy --restart SRC DST empties the target of an interrupted copy and starts over
   filmbot invite [APPLICATION_ID]
                        print the link that adds the bot to a server, with every permission its
                        commands need (without an id: the application of DISCORD_TOKEN)
@@ -156,7 +161,7 @@ Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
 DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME,
-FILMBOT_SHARD_IDS.
+FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB.
 See .env.example and README.md.
 `
 
@@ -295,6 +300,8 @@ type settings struct {
 	backup   backups
 	register bool
 	key      ed25519.PublicKey
+
+	catalogBytes int64 // FILMBOT_AUTOCOMPLETE_CACHE_MB in bytes
 }
 
 func (c Config) settings() (settings, error) {
@@ -316,6 +323,9 @@ func (c Config) settings() (settings, error) {
 		return st, err
 	}
 	if st.key, err = c.publicKey(); err != nil {
+		return st, err
+	}
+	if st.catalogBytes, err = c.catalogCache(); err != nil {
 		return st, err
 	}
 	return st, c.checkMetricsListen()
@@ -377,6 +387,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 2
 	}
 	set, b := assemble(db, s, m, log, bcfg.Owner)
+	set.WithCatalogCache(st.catalogBytes, m.CatalogCache)
 	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
 	where := "discord.com"

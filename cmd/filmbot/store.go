@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/filmbot/filmbot/bot"
+	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
 	"github.com/filmbot/filmbot/storage/postgres"
@@ -19,8 +21,47 @@ import (
 // postgres:// URL, else the bbolt file at that path. With wait, a
 // PostgreSQL server that cannot be reached is retried with backoff until
 // ctx ends (a bot started before its database must not crash-loop). On
-// failure it returns the one line to show.
+// failure it returns the one line to show. A database that an
+// interrupted `filmbot copy` left half filled is refused, saying so.
 func openStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
+	db, msg := openAnyStore(ctx, cfg, opts, log, wait)
+	if db == nil {
+		return nil, msg
+	}
+	m, ok := db.(copyMarker)
+	if !ok {
+		return db, ""
+	}
+	note, err := m.CopyMark(ctx)
+	if err == nil && note == "" {
+		return db, ""
+	}
+	db.Close()
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read the database %s (FILMBOT_DB): %v", bot.RedactURL(cfg.DB), err)
+	}
+	return nil, fmt.Sprintf("the database %s (FILMBOT_DB) is the target of a `filmbot copy` (%s) that was interrupted before its counts were checked: records may be missing, so filmbot will not use it. Start the copy over with `filmbot copy --restart SRC %s` (it empties this database first), or set FILMBOT_DB to the source.",
+		bot.RedactURL(cfg.DB), note, bot.RedactURL(cfg.DB))
+}
+
+// copyMarker is a store that carries the mark of a copy in progress.
+type copyMarker interface {
+	// CopyMark is the note of an unfinished copy into the store, or "".
+	CopyMark(ctx context.Context) (string, error)
+	// MarkCopy sets the mark with its note; "" clears it.
+	MarkCopy(ctx context.Context, note string) error
+	// ResetCopy empties a store that carries the mark.
+	ResetCopy(ctx context.Context) error
+}
+
+var (
+	_ copyMarker = (*bolt.DB)(nil)
+	_ copyMarker = (*postgres.DB)(nil)
+)
+
+// openAnyStore is openStore without the check for an unfinished copy
+// (the copy itself opens its target so).
+func openAnyStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
 	if !postgres.IsURL(cfg.DB) {
 		db, msg := openBolt(cfg, opts, log)
 		if db == nil {
@@ -82,4 +123,17 @@ func openBolt(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string
 	}
 	return nil, fmt.Sprintf("the database file %s (FILMBOT_DB) is damaged: %s. Nothing was changed. To restore: stop every filmbot using it, move %s aside, and copy a backup to %s; %s.",
 		cfg.DB, cause, cfg.DB, cfg.DB, where)
+}
+
+// catalogCache is FILMBOT_AUTOCOMPLETE_CACHE_MB in bytes: the bound of
+// the autocomplete indexes kept in memory; empty: the default.
+func (c Config) catalogCache() (int64, error) {
+	if c.AutocompleteMB == "" {
+		return commands.DefaultCatalogCacheBytes, nil
+	}
+	n, err := strconv.Atoi(c.AutocompleteMB)
+	if err != nil || n < 1 || n > 1<<16 {
+		return 0, fmt.Errorf("FILMBOT_AUTOCOMPLETE_CACHE_MB %q: want the megabytes autocomplete's indexes may hold, 1 to 65536 (default %d)", c.AutocompleteMB, commands.DefaultCatalogCacheBytes>>20)
+	}
+	return int64(n) << 20, nil
 }

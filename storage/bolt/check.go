@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"time"
 )
 
 // checkLimit is the largest file Open runs bbolt's full consistency check
@@ -68,10 +69,14 @@ func readMeta(f *os.File, off int64) (metaPage, error) {
 }
 
 // checkHeader compares the file's size with what its own header says
-// it holds, before bbolt maps it: a truncated file would otherwise be
-// read past its end (SIGBUS) or trip bbolt's assertions. A missing or
-// empty file is a new database and passes.
-func checkHeader(path string) (size int64, err error) {
+// it holds, then walks its pages (checkPages), before bbolt maps it: a
+// truncated or damaged file would otherwise be read past its end
+// (SIGBUS) or trip bbolt's assertions in a goroutine nobody can recover.
+// It holds the file's lock meanwhile (exclusive unless readOnly; waiting
+// at most timeout, then ErrTimeout), so that it never reads a file that
+// another process is writing. A missing or empty file is a new database
+// and passes.
+func checkHeader(path string, readOnly bool, timeout time.Duration) (size int64, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
@@ -80,6 +85,10 @@ func checkHeader(path string) (size int64, err error) {
 		return 0, err
 	}
 	defer f.Close()
+	if err := lockFile(f, !readOnly, timeout); err != nil {
+		return 0, err
+	}
+	defer unlockFile(f)
 	st, err := f.Stat()
 	if err != nil {
 		return 0, err
@@ -113,6 +122,18 @@ func checkHeader(path string) (size int64, err error) {
 	}
 	if need := int64(m.highWater) * int64(m.pageSize); st.Size() < need {
 		return st.Size(), fmt.Errorf("%w: it is %d bytes, but its header says it holds %d (truncated?)", ErrDamaged, st.Size(), need)
+	}
+	// bbolt checks the headers of both meta pages (the full check
+	// asserts them); a torn write of the body of one is what the other
+	// is for, but a header overwritten is damage.
+	for id, off := range []int64{0, int64(m.pageSize)} {
+		var h [pageHeader]byte
+		if _, err := f.ReadAt(h[:], off); err != nil || binary.LittleEndian.Uint64(h[:]) != uint64(id) || binary.LittleEndian.Uint16(h[8:]) != metaFlag {
+			return st.Size(), fmt.Errorf("%w: meta page %d has no sound header", ErrDamaged, id)
+		}
+	}
+	if err := checkPages(f, m); err != nil {
+		return st.Size(), fmt.Errorf("%w: %v", ErrDamaged, err)
 	}
 	return st.Size(), nil
 }

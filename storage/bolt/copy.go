@@ -1,9 +1,12 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -178,4 +181,58 @@ func (db *DB) Counts(context.Context) (storage.Counts, error) {
 		return nil
 	})
 	return c, err
+}
+
+// keyCopying marks a database that `filmbot copy` is filling: set before
+// the first record goes in, cleared once the counts are checked, so that
+// a copy cut short (kill -9, a crash, a lost disk) leaves a database that
+// says so instead of one that silently lacks records.
+var keyCopying = []byte("copy_in_progress")
+
+// CopyMark returns the note of an unfinished copy into this database
+// (where from, when), or "" if none.
+func (db *DB) CopyMark(context.Context) (string, error) {
+	var note string
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		note = string(tx.Bucket(bucketMeta).Get(keyCopying))
+		return nil
+	})
+	return note, err
+}
+
+// MarkCopy sets the mark of a copy in progress with its note; "" clears it.
+func (db *DB) MarkCopy(_ context.Context, note string) error {
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		if note == "" {
+			return tx.Bucket(bucketMeta).Delete(keyCopying)
+		}
+		return tx.Bucket(bucketMeta).Put(keyCopying, []byte(note))
+	})
+}
+
+// ResetCopy empties a database that carries the mark of an unfinished
+// copy (it keeps the mark), so that the copy can start over. A database
+// without the mark is refused: this never empties a database in use.
+func (db *DB) ResetCopy(context.Context) error {
+	return db.bolt.Update(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keyCopying) == nil {
+			return errors.New("it is not the target of an unfinished copy; nothing was emptied")
+		}
+		for _, name := range allBuckets {
+			if bytes.Equal(name, bucketMeta) {
+				continue
+			}
+			if err := tx.DeleteBucket(name); err != nil {
+				return fmt.Errorf("empty bucket %s: %w", name, err)
+			}
+			if _, err := tx.CreateBucket(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		if c, ok := versionCaches.Load(tx.DB()); ok {
+			tx.OnCommit(c.(*versionCache).forget)
+		}
+		return meta.Delete(keySeeded)
+	})
 }

@@ -91,7 +91,10 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.OnDamage == nil {
 		opts.OnDamage = func(error) {}
 	}
-	size, err := checkHeader(path)
+	size, err := checkHeader(path, opts.ReadOnly, opts.LockTimeout)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w (is another filmbot running? waited %s)", path, ErrLocked, opts.LockTimeout)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -3,6 +3,11 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -241,4 +246,79 @@ func (db *DB) Counts(ctx context.Context) (storage.Counts, error) {
 		c.Ratings[storage.Scope(scope)] = int(n)
 	}
 	return c, wrap(rows.Err())
+}
+
+// copyingKey marks a database that `filmbot copy` is filling (a row of
+// meta): set before the first record goes in, cleared once the counts
+// are checked, so that a copy cut short leaves a database that says so.
+const copyingKey = "copy_in_progress"
+
+// CopyMark returns the note of an unfinished copy into this database
+// (where from, when), or "" if none.
+func (db *DB) CopyMark(ctx context.Context) (string, error) {
+	var note string
+	err := db.pool.QueryRow(ctx, "SELECT value FROM meta WHERE key = $1", copyingKey).Scan(&note)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return note, wrap(err)
+}
+
+// MarkCopy sets the mark of a copy in progress with its note; "" clears it.
+func (db *DB) MarkCopy(ctx context.Context, note string) error {
+	var err error
+	if note == "" {
+		_, err = db.pool.Exec(ctx, "DELETE FROM meta WHERE key = $1", copyingKey)
+	} else {
+		_, err = db.pool.Exec(ctx, "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", copyingKey, note)
+	}
+	return wrap(err)
+}
+
+// createTable finds the tables the migrations create.
+var createTable = regexp.MustCompile(`(?i)CREATE TABLE\s+(?:IF NOT EXISTS\s+)?([a-z_][a-z0-9_]*)`)
+
+// ResetCopy empties a database that carries the mark of an unfinished
+// copy (it keeps the mark), so that the copy can start over: every table
+// filmbot's migrations created but meta, in one transaction. A database
+// without the mark is refused: this never empties a database in use.
+func (db *DB) ResetCopy(ctx context.Context) error {
+	_, names := latestMigration()
+	var tables []string
+	for _, n := range names {
+		sql, _ := fs.ReadFile(migrations, n)
+		for _, m := range createTable.FindAllStringSubmatch(string(sql), -1) {
+			if t := strings.ToLower(m[1]); t != "meta" && !slices.Contains(tables, t) {
+				tables = append(tables, t)
+			}
+		}
+	}
+	return wrap(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var marked bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM meta WHERE key = $1 FOR UPDATE)", copyingKey).Scan(&marked); err != nil {
+			return err
+		}
+		if !marked {
+			return errors.New("it is not the target of an unfinished copy; nothing was emptied")
+		}
+		rows, err := tx.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1) ORDER BY tablename", tables)
+		if err != nil {
+			return err
+		}
+		present, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		if len(present) > 0 {
+			ids := make([]string, len(present))
+			for k, t := range present {
+				ids[k] = pgx.Identifier{t}.Sanitize()
+			}
+			if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(ids, ", ")+" RESTART IDENTITY"); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, "DELETE FROM meta WHERE key = 'seeded'")
+		return err
+	}))
 }
