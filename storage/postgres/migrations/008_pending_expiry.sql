@@ -1,4 +1,4 @@
--- Version 9: a member has at most one pending step per server (the newest
+-- Version 8: a member has at most one pending step per server (the newest
 -- is kept), and expired steps are found by their expiry, which the
 -- database's clock judges.
 DELETE FROM pending p WHERE EXISTS (
