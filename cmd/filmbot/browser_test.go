@@ -39,11 +39,19 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	web.Start()
 	defer web.Close()
 
+	// The screenshots are kept for a run that failed, and removed with
+	// the rest of the test's files otherwise.
 	shots, err := os.MkdirTemp("", "filmbot-playground-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshots of each step: %s", shots)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("screenshots of each step: %s", shots)
+			return
+		}
+		os.RemoveAll(shots)
+	})
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -95,8 +103,20 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	send := func(line string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(js(fmt.Sprintf(`const i = document.getElementById('input'); i.value = %q; i.focus(); document.getElementById('palette').hidden = true`, line)), chromedp.KeyEvent("\r"))
 	}
+	// shown waits until the page has drawn the view chosen last (a
+	// member, a channel) from what the sandbox holds.
+	shown := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`document.getElementById('messages').dataset.view === document.body.dataset.view`, chromedp.WithPollingTimeout(15*time.Second))(ctx, tg)
+		if err != nil {
+			return fmt.Errorf("waiting for the view to be drawn: %w", err)
+		}
+		return nil
+	})
 	member := func(k int) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(js(fmt.Sprintf(`const m = document.getElementById('member'); m.value = '%d'; m.dispatchEvent(new Event('change'))`, k)), chromedp.Sleep(400*time.Millisecond))
+		return chromedp.Steps(js(fmt.Sprintf(`const m = document.getElementById('member'); m.value = '%d'; m.dispatchEvent(new Event('change'))`, k)), shown)
+	}
+	channel := func(id string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(js(fmt.Sprintf(`document.querySelector('[data-chan="%s"]').click()`, id)), shown)
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(web.URL)); err != nil {
 		t.Fatalf("browser: %v", err)
@@ -116,6 +136,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		send("/review film:anora excerpt:11"),
 		waitText("#messages .msg", "Excerpt 11 of 12"),
 		chromedp.WaitVisible(chromedp.CSS(`span.spoiler`)),
+		js(`window.kept = [...document.querySelectorAll('#messages .msg')].slice(-1)[0]`),
 		shot("spoiler-hidden"),
 	)
 	if err != nil {
@@ -149,6 +170,9 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#messages .msg", "9.0/10"),
 		shot("card-rated"),
+		// Messages are drawn in place: one that has not changed is the
+		// same node however many answers came after it, its spoiler shown.
+		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
 
 		member(0), // Mo, a moderator
 		send("/manage review add film:anora"),
@@ -182,7 +206,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if !strings.Contains(banner, "not Discord") {
 		t.Errorf("banner %q does not say this is a sandbox", banner)
 	}
-	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, shot)
+	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, channel, shot)
 	l.noViolations()
 }
 
@@ -191,7 +215,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 // their value, the / list and the checks before sending follow the
 // member's rights, files can be attached, a double click sends once.
 func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(string) chromedp.Action[chromedp.Void], waitText func(sel, text string) chromedp.Action[chromedp.Void],
-	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
+	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], channel func(string) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	eval := func(expr string) string {
 		t.Helper()
@@ -236,7 +260,10 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 			return err
 		}),
 		chromedp.KeyEvent("\r"), // takes the highlighted suggestion
-		chromedp.Sleep(200*time.Millisecond),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`/ by:\S/.test(document.getElementById('input').value) && !state.enterTakes`, chromedp.WithPollingTimeout(3*time.Second))(ctx, tg)
+			return err
+		}),
 		chromedp.KeyEvent("\r"), // sends
 		waitText("#messages .msg", "Excerpt 1 of 12"),
 		typeLine(`/review film:"Anora (2024)" by:`),
@@ -255,13 +282,13 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		t.Errorf("the suggestion's display name was sent instead of its value: %s", m)
 	}
 	// Each view shows only its own messages.
-	if err := chromedp.Do(ctx, js(`document.querySelector('[data-chan="200000000000000002"]').click()`), chromedp.Sleep(900*time.Millisecond)); err != nil {
+	if err := chromedp.Do(ctx, channel("200000000000000002")); err != nil {
 		t.Fatal(err)
 	}
 	if n := eval(msgCount); n != "0" {
 		t.Errorf("the empty #reviews channel shows %s messages", n)
 	}
-	if err := chromedp.Do(ctx, member(1), chromedp.Sleep(900*time.Millisecond)); err != nil { // Ada, in #general
+	if err := chromedp.Do(ctx, member(1)); err != nil { // Ada, in #general
 		t.Fatal(err)
 	}
 	if n := eval(`String(document.querySelectorAll('#messages .ephemeral-note').length)`); n != "0" {
@@ -307,10 +334,16 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		send("/review film:anora"),
 		waitText("#messages .msg", "Excerpt 1 of"),
 		js(`const b = [...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes('Next')).slice(-1)[0]; b.click(); b.click()`),
+		waitText("#note", "still on its way"),
 		waitText("#messages .msg", "Excerpt 2 of"),
-		chromedp.Sleep(500*time.Millisecond),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`state.busy.size === 0`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			return err
+		}),
 	)
 	if err != nil {
 		t.Errorf("double click: %v", err)
+	} else if m := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].innerText`); !strings.Contains(m, "Excerpt 2 of") {
+		t.Errorf("a double click went twice:\n%s", m)
 	}
 }

@@ -115,7 +115,11 @@ function renderMessage(m) {
   return h + '</div></div>';
 }
 
-let lastRender = null;
+// The message list is updated in place: a message is drawn again only
+// when it is new or has changed, so what a member is clicking, reading or
+// choosing in stays where it is while the list is polled.
+const drawn = new Map(); // message id → { html, el }
+let lastChannels = '';
 async function refresh() {
   if (!state.channel) return;
   // A view is one member in one channel: an answer for the view before a
@@ -130,21 +134,51 @@ async function refresh() {
     if (view !== state.view) return;
     state.info.threads = info.threads;
     const evs = (info.events || []).filter((e) => e.guild_id === state.member.guild_id);
-    $('events').innerHTML = evs.length ? evs.map((e) => `<li>📅 ${esc(e.name)}<br><span>${esc(new Date(e.scheduled_start_time).toLocaleString())} · ${['', 'scheduled', 'live', 'ended', 'canceled'][e.status] || ''}</span></li>`).join('') : '<li class="none">No event scheduled.</li>';
-    const html = msgs.map(renderMessage).join('');
-    if (html !== lastRender) {
-      const box = $('messages');
-      const revealed = new Set([...box.querySelectorAll('.spoiler.revealed')].map((s) => s.closest('.msg').dataset.id + s.textContent));
-      box.innerHTML = html || '<div class="empty">No messages here yet.</div>';
-      box.querySelectorAll('.spoiler').forEach((s) => { if (revealed.has(s.closest('.msg').dataset.id + s.textContent)) s.classList.add('revealed'); });
-      const bottom = () => { box.scrollTop = box.scrollHeight; };
-      bottom();
-      box.querySelectorAll('img').forEach((img) => { if (!img.complete) img.addEventListener('load', bottom, { once: true }); });
-      lastRender = html;
-      renderChannels();
-    }
-    $('violations').innerHTML = viol.length ? viol.map((v) => `<li>${esc(v.what)}</li>`).join('') : '<li class="none">None: every answer passed Discord\'s checks.</li>';
+    const evHTML = evs.length ? evs.map((e) => `<li>📅 ${esc(e.name)}<br><span>${esc(new Date(e.scheduled_start_time).toLocaleString())} · ${['', 'scheduled', 'live', 'ended', 'canceled'][e.status] || ''}</span></li>`).join('') : '<li class="none">No event scheduled.</li>';
+    if ($('events').innerHTML !== evHTML) $('events').innerHTML = evHTML;
+    drawMessages(msgs);
+    const ch = JSON.stringify(info.threads);
+    if (ch !== lastChannels) { lastChannels = ch; renderChannels(); }
+    const vHTML = viol.length ? viol.map((v) => `<li>${esc(v.what)}</li>`).join('') : '<li class="none">None: every answer passed Discord\'s checks.</li>';
+    if ($('violations').innerHTML !== vHTML) $('violations').innerHTML = vHTML;
+    $('messages').dataset.view = String(view);
   } catch (e) { console.error(e); }
+}
+
+// drawMessages brings the list to msgs (oldest first), touching only the
+// messages that are new, edited or gone.
+function drawMessages(msgs) {
+  const box = $('messages');
+  const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+  let added = false;
+  const keep = new Set(msgs.map((m) => m.id));
+  for (const [id, d] of drawn) if (!keep.has(id)) { d.el.remove(); drawn.delete(id); }
+  const empty = box.querySelector('.empty');
+  if (msgs.length && empty) empty.remove();
+  if (!msgs.length && !empty) box.insertAdjacentHTML('beforeend', '<div class="empty">No messages here yet.</div>');
+  let prev = null;
+  for (const m of msgs) {
+    const html = renderMessage(m);
+    let d = drawn.get(m.id);
+    if (!d || d.html !== html) {
+      const t = document.createElement('div');
+      t.innerHTML = html;
+      const el = t.firstElementChild;
+      if (d) {
+        // Spoilers a member revealed stay revealed through an edit.
+        const revealed = new Set([...d.el.querySelectorAll('.spoiler.revealed')].map((s) => s.textContent));
+        el.querySelectorAll('.spoiler').forEach((s) => { if (revealed.has(s.textContent)) s.classList.add('revealed'); });
+        d.el.replaceWith(el);
+      } else added = true;
+      d = { html, el };
+      drawn.set(m.id, d);
+    }
+    const want = prev ? prev.nextSibling : box.firstChild;
+    if (d.el !== want) box.insertBefore(d.el, want);
+    prev = d.el;
+  }
+  state.stick = added || atBottom;
+  if (state.stick) box.scrollTop = box.scrollHeight;
 }
 
 function renderChannels() {
@@ -161,11 +195,18 @@ function renderChannels() {
   $('channel-title').textContent = g ? '# ' + nameOfChannel(state.channel) : 'Direct message with filmbot';
 }
 
+// clearMessages empties the list for a new view.
+function clearMessages() {
+  drawn.clear();
+  $('messages').innerHTML = '';
+  delete $('messages').dataset.view;
+  document.body.dataset.view = String(state.view);
+}
+
 function setChannel(id) {
   state.channel = id;
   state.view++;
-  lastRender = null;
-  $('messages').innerHTML = '';
+  clearMessages();
   renderChannels();
   refresh();
 }
@@ -179,9 +220,10 @@ function chooseMember() {
 }
 
 async function pickMember() {
+  state.channel = null; // nothing is drawn until the member's view is set
   state.member = { ...state.members[Number($('member').value) || 0] };
   state.view++;
-  $('messages').innerHTML = '';
+  clearMessages();
   state.commands = await api(`/_sandbox/commands?guild=${state.member.guild_id || ''}`);
   setChannel(state.member.channel_id);
 }
@@ -429,6 +471,9 @@ $('modal-cancel').addEventListener('click', () => { $('modal').hidden = true; })
 // --- wiring ---
 $('composer').addEventListener('submit', async (ev) => {
   ev.preventDefault();
+  // The Enter that took a suggestion does not also send the line (a
+  // browser driven by key events may submit on its char event).
+  if (state.took) { state.took = false; return; }
   const line = $('input').value.trim();
   if (!line) return;
   const p = parse(line);
@@ -446,7 +491,7 @@ $('input').addEventListener('input', onInput);
 $('input').addEventListener('keydown', (ev) => {
   const pal = $('palette');
   if (pal.hidden) return;
-  if (ev.key === 'Tab' || (ev.key === 'Enter' && state.enterTakes)) { ev.preventDefault(); takePalette(state.palSel); }
+  if (ev.key === 'Tab' || (ev.key === 'Enter' && state.enterTakes)) { ev.preventDefault(); state.took = ev.key === 'Enter'; takePalette(state.palSel); }
   if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
     ev.preventDefault();
     state.palSel = (state.palSel + (ev.key === 'ArrowDown' ? 1 : -1) + state.palette.length) % state.palette.length;
@@ -454,6 +499,7 @@ $('input').addEventListener('keydown', (ev) => {
   }
   if (ev.key === 'Escape') pal.hidden = true;
 });
+$('input').addEventListener('keyup', (ev) => { if (ev.key === 'Enter') state.took = false; });
 $('palette').addEventListener('click', (ev) => { const it = ev.target.closest('.pal-item'); if (it) takePalette(Number(it.dataset.k)); });
 $('messages').addEventListener('click', (ev) => {
   const sp = ev.target.closest('.spoiler');
@@ -469,6 +515,8 @@ $('messages').addEventListener('click', (ev) => {
   const t = ev.target.closest('[data-thread]');
   if (t) setChannel(t.dataset.thread);
 });
+// The view stays at the bottom as a chart loads and grows.
+$('messages').addEventListener('load', (ev) => { if (ev.target.tagName === 'IMG' && state.stick) $('messages').scrollTop = $('messages').scrollHeight; }, true);
 $('messages').addEventListener('change', (ev) => {
   const s = ev.target.closest('select[data-id]');
   if (s && s.value) click(s.dataset.msg + s.dataset.id, '/_sandbox/select', { message_id: s.dataset.msg, custom_id: s.dataset.id, values: [s.value] });
