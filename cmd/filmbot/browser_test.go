@@ -281,6 +281,30 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	if m := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].innerText`); strings.Contains(m, "No review by") {
 		t.Errorf("the suggestion's display name was sent instead of its value: %s", m)
 	}
+	// Typing cancels suggestions still on their way: film suggestions
+	// held back until the line goes on to excerpt:2 must not reopen the
+	// list, or Enter would take one and drop excerpt:2.
+	err = chromedp.Do(ctx,
+		js(`window.held = []; window.realFetch = window.realFetch || window.fetch;
+			window.fetch = (url, o) => (o && o.body && o.body.includes('"autocomplete":"film"')) ? new Promise((r) => window.held.push(() => r(window.realFetch(url, o)))) : window.realFetch(url, o)`),
+		typeLine("/review film:anora"),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`window.held.length > 0`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		chromedp.SendKeys(chromedp.ID("input"), " excerpt:2"),
+		js(`window.fetch = window.realFetch; window.waitFor = Number(document.body.dataset.suggested || 0) + window.held.length; window.held.forEach((go) => go())`),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`Number(document.body.dataset.suggested || 0) >= window.waitFor`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "Excerpt 2 of"),
+	)
+	if err != nil {
+		t.Errorf("late suggestions: %v (input %q, palette %q)\nlast: %s", err, eval(`document.getElementById('input').value`), eval(palette),
+			eval(`[...document.querySelectorAll('#messages .msg')].slice(-1).map(m => m.innerText).join('')`))
+	}
 	// Each view shows only its own messages.
 	if err := chromedp.Do(ctx, channel("200000000000000002")); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,7 @@
 // Everything goes through the sandbox's control API (/_sandbox/…).
 'use strict';
 const $ = (id) => document.getElementById(id);
-const state = { info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
+const state = { acDone: 0, info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
 
 async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -358,6 +358,9 @@ function check(p) {
 }
 
 async function onInput() {
+  // Typing anything cancels suggestions still on their way: a late answer
+  // for an earlier state of the line must not reopen the list.
+  const seq = ++state.acSeq;
   const line = $('input').value;
   const pal = $('palette');
   if (!line.startsWith('/')) { pal.hidden = true; return; }
@@ -390,7 +393,6 @@ async function onInput() {
   const opt = p.defs.find((o) => o.name === optName);
   if (opt && opt.type === 11) { pal.hidden = true; $('file').dataset.option = optName; $('file').click(); return; }
   if (!opt || !opt.autocomplete) { pal.hidden = true; return; }
-  const seq = ++state.acSeq;
   await new Promise((r) => setTimeout(r, 120));
   if (seq !== state.acSeq) return;
   try {
@@ -399,7 +401,12 @@ async function onInput() {
     const ans = await api(`/_sandbox/interactions/${id}?wait=3s`);
     if (seq !== state.acSeq) return;
     showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: c.name, desc: '', insert: `${base}${optName}:${quoted(c.name)} `, pick: { name: optName, shown: c.name, value: c.value } })));
-  } catch (e) { pal.hidden = true; }
+  } catch (e) {
+    if (seq === state.acSeq) pal.hidden = true;
+  } finally {
+    // How many suggestion requests have come back (shown or dropped).
+    document.body.dataset.suggested = String(++state.acDone);
+  }
 }
 
 function showPalette(head, items, enterTakes = true) {
@@ -428,6 +435,8 @@ $('file').addEventListener('change', async () => {
   const f = $('file').files[0];
   const name = $('file').dataset.option || 'file';
   $('file').value = '';
+  state.acSeq++; // suggestions on their way would replace the file
+  $('palette').hidden = true;
   if (!f) return;
   const data = await new Promise((res, rej) => { const r = new FileReader(); r.onload = () => res(String(r.result).split(',')[1] || ''); r.onerror = rej; r.readAsDataURL(f); });
   try {
