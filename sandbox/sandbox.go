@@ -71,6 +71,14 @@ type Guild struct {
 	// BotDenied are permissions the bot lacks in this server (Send Polls,
 	// Create Events, …); none by default.
 	BotDenied int64 `json:"bot_denied,omitempty,string"`
+	// Roles of the server besides @everyone (whose id is the server's).
+	Roles []Role `json:"roles,omitempty"`
+}
+
+// Role is a server's role.
+type Role struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Channel is a text channel or thread.
@@ -89,6 +97,7 @@ type Member struct {
 	GuildID     string   `json:"guild_id,omitempty"`
 	UserID      string   `json:"user_id"`
 	Name        string   `json:"name"`
+	Role        string   `json:"role,omitempty"` // what the playground's picker shows beside the name
 	Permissions int64    `json:"permissions,string"`
 	Roles       []string `json:"roles,omitempty"`
 	// ChannelID is where the member acts; default the guild's first
@@ -151,7 +160,9 @@ type Fault struct {
 func DefaultGuilds() []Guild {
 	return []Guild{
 		{ID: "100000000000000001", Name: "Film Club", Channels: []Channel{
-			{ID: "200000000000000001", Name: "general"}, {ID: "200000000000000002", Name: "reviews"}}},
+			{ID: "200000000000000001", Name: "general"}, {ID: "200000000000000002", Name: "reviews"},
+			{ID: "200000000000000004", Name: "Screening room", Type: discordgo.ChannelTypeGuildVoice}},
+			Roles: []Role{{ID: ModeratorRole, Name: "Moderators"}}},
 		{ID: "100000000000000002", Name: "Cinema Nerds", Channels: []Channel{
 			{ID: "200000000000000003", Name: "general"}}},
 	}
@@ -203,8 +214,7 @@ func Start(opts Options) (*Server, error) {
 	s.idSeq.Store(400000000000000000)
 	for _, g := range opts.Guilds {
 		for _, c := range g.Channels {
-			c.GuildID = g.ID
-			c.Type = discordgo.ChannelTypeGuildText
+			c.GuildID = g.ID // a text channel unless Type says otherwise
 			s.channels[c.ID] = &c
 		}
 	}

@@ -183,6 +183,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("modal-submit")),
 		waitText("#messages", "New review by"),
 		waitText("#messages", "Thread: Anora (2024)"),
+		// Names are names: the review is credited to Mo, not "Mo (moderator)".
+		js(`if (/\(moderator\)/.test(document.getElementById('messages').innerText)) throw new Error('a role in a name: ' + document.getElementById('messages').innerText.slice(-300))`),
 		shot("announced"),
 
 		// A movie night: a second film, a poll members vote in.
@@ -192,7 +194,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-year"), "2015"),
 		chromedp.Click(chromedp.ID("modal-submit")),
 		waitText("#messages", "Added Tangerine (2015)"),
-		send(`/movienight plan starts:"in 2 days" candidates:"anora, tangerine"`),
+		send(`/movienight plan starts:"in 2 days" candidates:"anora, tangerine" where:"#Screening room"`),
 		waitText("#messages .poll", "Tangerine (2015)"),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .vote')].slice(-1)[0]`)),
 		waitText("#messages .poll", "1 vote"),
@@ -339,6 +341,52 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	)
 	if err != nil {
 		t.Errorf("file option: %v (input %q)", err, eval(`document.getElementById('input').value`))
+	}
+	// Members, channels and roles are picked from the server's, as in
+	// Discord's client, and go as ids; a name typed whole is found too.
+	pickItem := func(label string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.Click(chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll('#palette .pal-item')].filter((el) => el.innerText.includes(%q)).slice(0, 1)`, label))),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Poll[bool](fmt.Sprintf(`document.getElementById('input').value.includes(%q)`, label), chromedp.WithPollingTimeout(3*time.Second))(ctx, tg)
+				return err
+			}))
+	}
+	err = chromedp.Do(ctx, member(2), typeLine("/compare member:"), waitText("#palette", "@Mo"))
+	if err != nil {
+		t.Fatalf("member picker: %v", err)
+	}
+	if p := eval(palette); !strings.Contains(p, "moderator") || !strings.Contains(p, "@Ada") || strings.Contains(p, "@Oz") {
+		t.Errorf("the member picker does not offer this server's members with their roles:\n%s", p)
+	}
+	err = chromedp.Do(ctx,
+		pickItem("@Mo"),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "You and @Mo"),
+		send("/watchlist show member:Ada"),
+		waitText("#messages .msg", "@Ada's watchlist"),
+		send("/compare member:Nobody"),
+		waitText("#note", "Pick a member for member:"),
+		typeLine("/movienight plan where:"),
+		waitText("#palette", "Screening room"),
+	)
+	if err != nil {
+		t.Errorf("member and channel options: %v\nnote=%s input=%s palette=%s", err, eval(`document.getElementById('note').innerText`), eval(`document.getElementById('input').value`), eval(palette))
+	}
+	if p := eval(palette); strings.Contains(p, "#general") {
+		t.Errorf("a text channel is offered for a voice channel option:\n%s", p)
+	}
+	err = chromedp.Do(ctx,
+		member(1), // Ada, the server admin
+		typeLine("/settings host-role role:"),
+		waitText("#palette", "@Moderators"),
+		pickItem("@Moderators"),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "Movie-night host role: @Moderators"),
+		shot("picked-role"),
+	)
+	if err != nil {
+		t.Errorf("role option: %v\nnote=%s input=%s palette=%s", err, eval(`document.getElementById('note').innerText`), eval(`document.getElementById('input').value`), eval(palette))
 	}
 	// The view scrolls to the bottom once the chart has loaded.
 	err = chromedp.Do(ctx,

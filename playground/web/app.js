@@ -30,12 +30,20 @@ function md(text) {
   h = h.replace(/\*\*([\s\S]+?)\*\*/g, '<b>$1</b>');
   h = h.replace(/(^|[^*])\*([^*\n]+?)\*/g, '$1<i>$2</i>');
   h = h.replace(/`([^`]+)`/g, '<code>$1</code>');
-  h = h.replace(/&lt;@&amp;(\d+)&gt;/g, '<span class="mention">@role</span>');
+  h = h.replace(/&lt;@&amp;(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(roleName(id))}</span>`);
   h = h.replace(/&lt;@!?(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(memberName(id))}</span>`);
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
   h = h.replace(/&lt;t:(\d+)(:\w)?&gt;/g, (m, t) => new Date(Number(t) * 1000).toLocaleDateString());
   h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l).join('\n');
   return h.replace(/[\uE000-\uF8FF]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
+}
+
+function roleName(id) {
+  for (const g of state.info.guilds) {
+    if (g.id === id) return 'everyone';
+    for (const r of g.roles || []) if (r.id === id) return r.name;
+  }
+  return 'role';
 }
 
 function memberName(id) {
@@ -187,7 +195,7 @@ function renderChannels() {
   if (!g) h = `<div class="chan active"># direct message</div>`;
   else {
     for (const c of g.channels) {
-      h += `<div class="chan${c.id === state.channel ? ' active' : ''}" data-chan="${c.id}"># ${esc(c.name)}</div>`;
+      h += `<div class="chan${c.id === state.channel ? ' active' : ''}" data-chan="${c.id}">${c.type === 2 || c.type === 13 ? '🔊' : '#'} ${esc(c.name)}</div>`;
       for (const t of (state.info.threads || []).filter((t) => t.parent_id === c.id)) h += `<div class="chan thread${t.id === state.channel ? ' active' : ''}" data-chan="${t.id}">🧵 ${esc(t.name)}</div>`;
     }
   }
@@ -214,7 +222,7 @@ function setChannel(id) {
 function chooseMember() {
   const gid = $('guild').value;
   const list = state.info.members.filter((m) => (m.guild_id || '') === gid);
-  $('member').innerHTML = list.map((m, k) => `<option value="${k}">${esc(m.name)}</option>`).join('');
+  $('member').innerHTML = list.map((m, k) => `<option value="${k}">${esc(m.name)}${m.role ? ' — ' + esc(m.role) : ''}</option>`).join('');
   state.members = list;
   pickMember();
 }
@@ -327,14 +335,66 @@ function quoted(v) {
 
 // wire is the line as it goes to the sandbox: each picked suggestion
 // replaced by its value (what Discord sends), every value quoted whole.
-function wire(p) {
+// A member, channel or role option goes as the id of what was picked;
+// partial (while suggestions are asked for) leaves out one not picked yet.
+function wire(p, partial) {
   let line = '/' + p.cmd.name;
   for (const w of p.path) line += ' ' + w;
   for (const [name, typed] of Object.entries(p.given)) {
     const pick = state.picks[name];
-    line += ' ' + name + ':' + quoted(pick && pick.shown === typed ? pick.value : typed);
+    const d = p.defs.find((o) => o.name === name);
+    let value = pick && pick.shown === typed ? pick.value : typed;
+    if (d && PICKED[d.type]) {
+      value = mentionID(d, name, typed);
+      if (!value && partial) continue;
+    }
+    line += ' ' + name + ':' + quoted(value);
   }
   return line;
+}
+
+// Option types Discord's client fills from a picker, and what they name.
+const PICKED = { 6: 'member', 7: 'channel', 8: 'role', 9: 'member or role' };
+
+// mentionChoices are what the picker offers for option d: the server's
+// members (the role each has beside the name), its channels of the kinds
+// d takes, its roles; those whose name starts with what was typed.
+function mentionChoices(d, typed) {
+  const q = String(typed || '').replace(/^[@#]/, '').toLowerCase();
+  const gid = state.member.guild_id || '';
+  const g = state.info.guilds.find((x) => x.id === gid);
+  const out = [];
+  if (d.type === 6 || d.type === 9) {
+    const seen = new Set();
+    for (const m of state.info.members) {
+      if ((m.guild_id || '') !== gid || seen.has(m.user_id)) continue;
+      seen.add(m.user_id);
+      out.push({ id: m.user_id, name: m.name, shown: '@' + m.name, desc: m.role || '' });
+    }
+  }
+  if ((d.type === 8 || d.type === 9) && g) {
+    for (const r of [{ id: g.id, name: '@everyone' }, ...(g.roles || [])]) out.push({ id: r.id, name: r.name.replace(/^@/, ''), shown: r.name.startsWith('@') ? r.name : '@' + r.name, desc: 'role' });
+  }
+  if (d.type === 7 && g) {
+    for (const c of g.channels) {
+      if (d.channel_types && d.channel_types.length && !d.channel_types.includes(c.type || 0)) continue;
+      out.push({ id: c.id, name: c.name, shown: '#' + c.name, desc: CHANNEL_KIND[c.type || 0] || 'channel' });
+    }
+  }
+  return out.filter((c) => c.name.toLowerCase().startsWith(q));
+}
+
+const CHANNEL_KIND = { 0: 'text channel', 2: 'voice channel', 13: 'stage channel' };
+
+// mentionID is the id option name names: the one picked, an id typed
+// as is, or the one whose name was typed whole ('Mo', '@Mo', '#general').
+function mentionID(d, name, typed) {
+  const pick = state.picks[name];
+  if (pick && pick.shown === typed) return pick.value;
+  if (/^\d{15,20}$/.test(typed)) return typed;
+  const q = String(typed).replace(/^[@#]/, '').toLowerCase();
+  const whole = mentionChoices(d, q).filter((c) => c.name.toLowerCase() === q);
+  return whole.length === 1 ? whole[0].id : '';
 }
 
 // check refuses, as Discord's client does, a line it would not send: a
@@ -345,6 +405,7 @@ function check(p) {
   for (const [name, typed] of Object.entries(p.given)) {
     const d = p.defs.find((o) => o.name === name);
     if (!d) return `/${p.cmd.name} has no option ${name}.`;
+    if (PICKED[d.type] && typed !== '' && !mentionID(d, name, typed)) return `Pick a ${PICKED[d.type]} for ${name}: from the list.`;
     if (d.type === 4 || d.type === 10) {
       const n = Number(typed);
       if (typed === '' || !Number.isFinite(n) || (d.type === 4 && !Number.isInteger(n))) return `${name} takes ${d.type === 4 ? 'a whole number' : 'a number'}.`;
@@ -392,12 +453,17 @@ async function onInput() {
   const optName = last.slice(0, colon);
   const opt = p.defs.find((o) => o.name === optName);
   if (opt && opt.type === 11) { pal.hidden = true; $('file').dataset.option = optName; $('file').click(); return; }
+  if (opt && PICKED[opt.type]) {
+    const typed = last.slice(colon + 1);
+    showPalette(`${PICKED[opt.type][0].toUpperCase() + PICKED[opt.type].slice(1)}s`, mentionChoices(opt, typed).map((c) => ({ label: c.shown, desc: c.desc, insert: `${base}${optName}:${quoted(c.shown)} `, pick: { name: optName, shown: c.shown, value: c.id } })));
+    return;
+  }
   if (!opt || !opt.autocomplete) { pal.hidden = true; return; }
   await new Promise((r) => setTimeout(r, 120));
   if (seq !== state.acSeq) return;
   try {
     const member = { ...state.member, channel_id: state.channel };
-    const { id } = await api('/_sandbox/interactions', { member, line: wire(p), autocomplete: optName });
+    const { id } = await api('/_sandbox/interactions', { member, line: wire(p, true), autocomplete: optName });
     const ans = await api(`/_sandbox/interactions/${id}?wait=3s`);
     if (seq !== state.acSeq) return;
     showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: c.name, desc: '', insert: `${base}${optName}:${quoted(c.name)} `, pick: { name: optName, shown: c.name, value: c.value } })));
