@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/filmbot/filmbot/playground"
@@ -118,7 +120,16 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	channel := func(id string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(js(fmt.Sprintf(`document.querySelector('[data-chan="%s"]').click()`, id)), shown)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(web.URL)); err != nil {
+	// A reader in UTC with an American English browser, so that times
+	// read the same on every machine.
+	emulate := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "UTC"}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: "en_US"})
+		return err
+	})
+	if err := chromedp.Do(ctx, emulate, chromedp.Navigate(web.URL)); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
 	err = chromedp.Do(ctx,
@@ -198,6 +209,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages .poll", "Tangerine (2015)"),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .vote')].slice(-1)[0]`)),
 		waitText("#messages .poll", "1 vote"),
+		// The announcement's times: the poll closes <t:…:F> (<t:…:R>).
+		js(`const ts = [...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('Vote for the film')).slice(-1)[0].querySelectorAll('.ts');
+			if (ts.length < 3 || !/^[A-Z][a-z]+day, [A-Z][a-z]+ \d+, \d{4} \d+:\d\d [AP]M$/.test(ts[0].textContent) || !/^in (a|an|\d+) (day|hours?)$/.test(ts[1].textContent))
+				throw new Error('timestamps drawn as ' + [...ts].map((t) => t.textContent).join(' | '))`),
 		shot("poll"),
 		js(`if (!document.getElementById('note').hidden && /Not counted/.test(document.getElementById('note').innerText)) throw new Error('vote reported as failed: ' + document.getElementById('note').innerText)`),
 	)
@@ -233,6 +248,15 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	msgCount := `String(document.querySelectorAll('#messages .msg').length)`
 	palette := `document.getElementById('palette').hidden ? '' : document.getElementById('palette').innerText`
 
+	// Discord's timestamps in every style, as its client shows them.
+	styles := eval(`['t', 'T', 'd', 'D', 'f', 'F', ''].map((s) => md('<t:1776000000' + (s ? ':' + s : '') + '>').replace(/<[^>]+>/g, '')).join(' | ')`)
+	if want := "1:20 PM | 1:20:00 PM | 04/12/2026 | April 12, 2026 | April 12, 2026 1:20 PM | Sunday, April 12, 2026 1:20 PM | April 12, 2026 1:20 PM"; styles != want {
+		t.Errorf("timestamps:\n got %s\nwant %s", styles, want)
+	}
+	rel := eval(`[14 * 3600 + 300, 30, -90, 20 * 60, -3 * 86400, 40 * 86400, 3 * 365 * 86400].map((d) => timestamp(Math.floor(Date.now() / 1000) + d, 'R')).join(' | ')`)
+	if want := "in 14 hours | in a few seconds | 2 minutes ago | in 20 minutes | 3 days ago | in a month | in 3 years"; rel != want {
+		t.Errorf("relative timestamps:\n got %s\nwant %s", rel, want)
+	}
 	// Vi: the / list holds no moderator or admin commands.
 	if err := chromedp.Do(ctx, member(2), typeLine("/"), waitText("#palette", "/review")); err != nil {
 		t.Fatal(err)

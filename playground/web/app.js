@@ -33,9 +33,57 @@ function md(text) {
   h = h.replace(/&lt;@&amp;(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(roleName(id))}</span>`);
   h = h.replace(/&lt;@!?(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(memberName(id))}</span>`);
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
-  h = h.replace(/&lt;t:(\d+)(:\w)?&gt;/g, (m, t) => new Date(Number(t) * 1000).toLocaleDateString());
+  // A relative time is filled in as it is drawn, and kept up to date.
+  h = h.replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (m, t, style = 'f') => `<span class="ts" data-t="${t}" data-s="${style}" title="${esc(timestamp(Number(t), 'F'))}">${style === 'R' ? '' : esc(timestamp(Number(t), style))}</span>`);
   h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l).join('\n');
   return h.replace(/[\uE000-\uF8FF]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
+}
+
+// timestamp renders <t:unix:style> as Discord's client does, in the
+// reader's locale and time zone: t 4:20 PM, T 4:20:30 PM, d 04/20/2021,
+// D April 20, 2021, f April 20, 2021 4:20 PM, F Tuesday, April 20, 2021
+// 4:20 PM, R in 2 hours / 3 days ago.
+function timestamp(unix, style, now = Date.now()) {
+  const d = new Date(unix * 1000);
+  const fmt = (o) => d.toLocaleString(undefined, o);
+  const t = fmt({ hour: 'numeric', minute: '2-digit' });
+  const D = fmt({ year: 'numeric', month: 'long', day: 'numeric' });
+  switch (style) {
+    case 't': return t;
+    case 'T': return fmt({ hour: 'numeric', minute: '2-digit', second: '2-digit' });
+    case 'd': return fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
+    case 'D': return D;
+    case 'F': return `${fmt({ weekday: 'long' })}, ${D} ${t}`;
+    case 'R': return relative(d.getTime() - now);
+    default: return `${D} ${t}`;
+  }
+}
+
+// relative words a span of time as Discord's client does: "in a few
+// seconds", "in a minute", "in 14 hours", "a day ago", "3 months ago".
+function relative(ms) {
+  const s = Math.abs(ms) / 1000, m = s / 60, h = m / 60, d = h / 24;
+  let w;
+  if (s < 45) w = 'a few seconds';
+  else if (s < 90) w = 'a minute';
+  else if (m < 45) w = `${Math.round(m)} minutes`;
+  else if (m < 90) w = 'an hour';
+  else if (h < 22) w = `${Math.round(h)} hours`;
+  else if (h < 36) w = 'a day';
+  else if (d < 26) w = `${Math.round(d)} days`;
+  else if (d < 45) w = 'a month';
+  else if (d < 320) w = `${Math.round(d / 30.4375)} months`;
+  else if (d < 548) w = 'a year';
+  else w = `${Math.round(d / 365.25)} years`;
+  return ms >= 0 ? `in ${w}` : `${w} ago`;
+}
+
+// tick brings every relative time on the page up to date.
+function tick(root = document) {
+  root.querySelectorAll('.ts[data-s="R"]').forEach((el) => {
+    const text = timestamp(Number(el.dataset.t), 'R');
+    if (el.textContent !== text) el.textContent = text;
+  });
 }
 
 function roleName(id) {
@@ -185,6 +233,7 @@ function drawMessages(msgs) {
     if (d.el !== want) box.insertBefore(d.el, want);
     prev = d.el;
   }
+  tick(box);
   state.stick = added || atBottom;
   if (state.stick) box.scrollTop = box.scrollHeight;
 }
