@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -399,6 +402,38 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	}
 	if p := eval(palette); strings.Contains(p, "#general") {
 		t.Errorf("a text channel is offered for a voice channel option:\n%s", p)
+	}
+	// Files show as in Discord: a card with the name, the size and a
+	// download link; images inline; a file an embed shows, once.
+	err = chromedp.Do(ctx,
+		send("/export letterboxd"),
+		waitText("#messages .msg", "Upload the file"),
+		waitText("#messages .msg .file", "letterboxd-ratings.csv"),
+		shot("file"),
+	)
+	if err != nil {
+		t.Errorf("export: %v", err)
+	} else {
+		card := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].querySelector('.file').innerText`)
+		href := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].querySelector('.file a[download]').href`)
+		if !regexp.MustCompile(`\d+(\.\d\d)? (bytes|KB)`).MatchString(card) {
+			t.Errorf("the file card shows no size: %q", card)
+		}
+		res, err := http.Get(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(string(body), "Title,Year") {
+			t.Errorf("download %s: %d %.80q", href, res.StatusCode, body)
+		}
+	}
+	if h := eval(`renderAttachments({embeds: [], attachments: [{filename: 'still.png', content_type: 'image/png', url: '/attachments/1/still.png', size: 2048}]})`); !strings.Contains(h, `<img src="/attachments/1/still.png"`) {
+		t.Errorf("an image is not shown inline: %s", h)
+	}
+	if h := eval(`renderAttachments({embeds: [{image: {url: 'attachment://ratings.png'}}], attachments: [{filename: 'ratings.png', content_type: 'image/png', url: '/attachments/2/ratings.png', size: 2048}]})`); h != "" {
+		t.Errorf("a chart an embed shows is shown again: %s", h)
 	}
 	err = chromedp.Do(ctx,
 		member(1), // Ada, the server admin

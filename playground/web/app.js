@@ -122,6 +122,33 @@ function renderEmbed(e, msg) {
   return h + '</div>';
 }
 
+// renderAttachments shows a message's files as Discord does: images
+// inline, any other file as a card with its name, size and a download
+// link. A file an embed shows (attachment://name) is not shown twice.
+function renderAttachments(m) {
+  const shown = new Set();
+  for (const e of m.embeds || []) for (const x of [e.image, e.thumbnail]) if (x && x.url && x.url.startsWith('attachment://')) shown.add(x.url.slice(13));
+  let h = '';
+  for (const a of m.attachments || []) {
+    if (shown.has(a.filename)) continue;
+    const url = new URL(a.url, location.href).pathname;
+    if (/^image\//.test(a.content_type || '') || /\.(png|jpe?g|gif|webp)$/i.test(a.filename)) {
+      h += `<a class="attachment-image" href="${esc(url)}" target="_blank" rel="noopener"><img src="${esc(url)}" alt="${esc(a.filename)}"></a>`;
+      continue;
+    }
+    h += `<div class="file"><span class="file-icon" aria-hidden="true">📄</span><span class="file-info"><a class="file-name" href="${esc(url)}" download="${esc(a.filename)}">${esc(a.filename)}</a><span class="file-size">${esc(fileSize(a.size || 0))}</span></span>`
+      + `<a class="file-download" href="${esc(url)}" download="${esc(a.filename)}" title="Download">⤓</a></div>`;
+  }
+  return h;
+}
+
+// fileSize words a size as Discord's client does: 512 bytes, 1.21 KB.
+function fileSize(n) {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(2)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}
+
 function renderComponents(msg) {
   let h = '';
   for (const row of msg.components || []) {
@@ -163,6 +190,7 @@ function renderMessage(m) {
   h += `<div><span class="name">filmbot</span><span class="tag">BOT</span></div>`;
   if (m.thinking) h += '<div class="thinking">filmbot is thinking…</div>';
   if (m.content) h += `<div class="content">${md(m.content)}</div>`;
+  h += renderAttachments(m);
   for (const e of m.embeds || []) h += renderEmbed(e, m);
   if (m.poll) h += renderPoll(m);
   h += renderComponents(m);
