@@ -324,7 +324,8 @@ func decodeBody(contentType string, r io.Reader, wrapped bool) (discordgo.Intera
 	}
 	var typ discordgo.InteractionResponseType
 	b := &msgBody{Files: files}
-	nulls := bytes.Contains(raw, []byte("null")) // rare: a second look only then
+	// A field sent as null is rare: the body is looked at again only then.
+	nulls := bytes.Contains(raw, []byte("null"))
 	if wrapped { // one pass over the callback, its message with it
 		env := struct {
 			Type discordgo.InteractionResponseType `json:"type"`
