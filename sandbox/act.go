@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -211,6 +213,34 @@ func (m Member) wireMember() *wireMember {
 		roles = []string{}
 	}
 	return &wireMember{Roles: roles, Permissions: strconv.FormatInt(m.Permissions, 10), JoinedAt: "2024-05-21T10:00:00.000000+00:00"}
+}
+
+// Say posts a message as member m in channel (a channel or thread of
+// m's server, or m's DM with the bot), as when a member writes in Discord.
+// The bot asks for no message events (filmbot's gateway intents are
+// Guilds only), so none is sent to it.
+func (s *Server) Say(m Member, channel, content string) (*Message, error) {
+	n := utf8.RuneCountInString(content)
+	if strings.TrimSpace(content) == "" || n > 2000 {
+		return nil, fmt.Errorf("sandbox: a message is 1 to 2,000 characters (this one %d)", n)
+	}
+	if channel == "" {
+		channel = s.channelOf(m)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, known := s.channels[channel]
+	switch {
+	case known && (m.GuildID == "" || c.GuildID != m.GuildID):
+		return nil, errors.New("sandbox: the member cannot see that channel")
+	case !known && (m.GuildID != "" || channel != s.channelOf(Member{UserID: m.UserID})):
+		return nil, fmt.Errorf("sandbox: no channel %s", channel)
+	}
+	msg := s.newMessage(channel, m.GuildID)
+	msg.AuthorID, msg.AuthorName, msg.Content = m.UserID, m.Name, content
+	s.notify()
+	c2 := *msg
+	return &c2, nil
 }
 
 // Upload stores a file as a member's upload and returns the attachment

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -473,5 +474,67 @@ func TestSandboxMembersNames(t *testing.T) {
 		if strings.ContainsAny(m.Name, "() ") || m.Role == "" {
 			t.Errorf("member %q (role %q)", m.Name, m.Role)
 		}
+	}
+}
+
+// Members write in channels and threads, and a thread started on a
+// message opens with it, as in Discord.
+func TestMembersWrite(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	general := sb.Guilds()[0].Channels[0].ID
+	if _, err := sb.Say(Viewer, general, "Has anyone seen Anora?"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Say(DMUser, "", "hello, bot"); err != nil {
+		t.Errorf("in a DM: %v", err)
+	}
+	for what, try := range map[string]func() error{
+		"blank":           func() error { _, err := sb.Say(Viewer, general, "  \n"); return err },
+		"2,001 letters":   func() error { _, err := sb.Say(Viewer, general, strings.Repeat("a", 2001)); return err },
+		"another server":  func() error { _, err := sb.Say(OtherMember, general, "hi"); return err },
+		"no such channel": func() error { _, err := sb.Say(Viewer, "1234", "hi"); return err },
+	} {
+		if try() == nil {
+			t.Errorf("%s: written", what)
+		}
+	}
+	// A thread on the member's message: it opens with it, then what is
+	// written in the thread.
+	sb.mu.Lock()
+	var starter *Message
+	for _, m := range sb.messages {
+		if m.ChannelID == general {
+			starter = m
+		}
+	}
+	sb.channels[starter.ID] = &Channel{ID: starter.ID, Name: "Anora", GuildID: Viewer.GuildID, ParentID: general, Type: discordgo.ChannelTypeGuildPublicThread, MessageID: starter.ID}
+	starter.ThreadID = starter.ID
+	sb.mu.Unlock()
+	resp, err := http.Post(sb.URL+"/_sandbox/messages", "application/json", strings.NewReader(`{"member":{"guild_id":"`+Moderator.GuildID+`","user_id":"`+Moderator.UserID+`","name":"Mo"},"channel_id":"`+starter.ID+`","content":"Yes: the ending!"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("writing in the thread: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(sb.URL + "/_sandbox/channels/" + starter.ID + "/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got []struct {
+		Content string `json:"content"`
+		Starter bool   `json:"thread_starter"`
+		Author  struct {
+			ID         string `json:"id"`
+			GlobalName string `json:"global_name"`
+		} `json:"author"`
+	}
+	json.NewDecoder(resp.Body).Decode(&got)
+	if len(got) != 2 || !got[0].Starter || got[0].Content != "Has anyone seen Anora?" || got[0].Author.GlobalName != "Vi" ||
+		got[1].Starter || got[1].Content != "Yes: the ending!" || got[1].Author.ID != Moderator.UserID {
+		t.Errorf("the thread: %+v", got)
 	}
 }

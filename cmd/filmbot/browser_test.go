@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -226,7 +227,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if !strings.Contains(banner, "not Discord") {
 		t.Errorf("banner %q does not say this is a sandbox", banner)
 	}
-	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, channel, shot)
+	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, channel, shown, shot)
 	l.noViolations()
 }
 
@@ -235,7 +236,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 // their value, the / list and the checks before sending follow the
 // member's rights, files can be attached, a double click sends once.
 func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(string) chromedp.Action[chromedp.Void], waitText func(sel, text string) chromedp.Action[chromedp.Void],
-	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], channel func(string) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
+	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], channel func(string) chromedp.Action[chromedp.Void], shown chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	eval := func(expr string) string {
 		t.Helper()
@@ -355,7 +356,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	os.WriteFile(file, []byte("Shot on film.\n\nA second paragraph."), 0o644)
 	err = chromedp.Do(ctx,
 		member(0),
-		typeLine("/manage review add film:anora reviewer:Mo file:"),
+		typeLine(`/manage review add film:anora reviewer:Mo pull_quote:"A quiet triumph." file:`),
 		js(`document.getElementById('file').dataset.option = 'file'`),
 		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -476,5 +477,53 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		t.Errorf("double click: %v", err)
 	} else if m := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].innerText`); !strings.Contains(m, "Excerpt 2 of") {
 		t.Errorf("a double click went twice:\n%s", m)
+	}
+	// Members write in channels and in a review's thread, which opens
+	// with the announcement; a blank line after its pull quote is one line.
+	err = chromedp.Do(ctx,
+		member(2),
+		send("Has anyone seen Anora?"),
+		waitText("#messages .msg", "Has anyone seen Anora?"),
+	)
+	if err != nil {
+		t.Errorf("writing in a channel: %v (note %q)", err, eval(`document.getElementById('note').innerText`))
+	} else if who := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].querySelector('.name').innerText`); who != "Vi" {
+		t.Errorf("a member's message is signed %q", who)
+	}
+	gap := eval(`(() => { const m = [...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('New review by')).slice(-1)[0];
+		const d = m.querySelector('.embed .desc'), q = d.querySelector('blockquote'), lh = parseFloat(getComputedStyle(d).lineHeight);
+		let n = q.nextSibling; while (n && !(n.nodeType === 3 && /\S/.test(n.data))) n = n.nextSibling;
+		const first = document.createRange(); const k = n.data.search(/\S/); first.setStart(n, k); first.setEnd(n, k + 1);
+		return ((first.getBoundingClientRect().top - q.getBoundingClientRect().bottom) / lh).toFixed(1); })()`)
+	if g, _ := strconv.ParseFloat(gap, 64); g > 1.6 {
+		t.Errorf("the gap after the pull quote is %s lines (a blank line is one)", gap)
+	}
+	err = chromedp.Do(ctx,
+		js(`[...document.querySelectorAll('#messages [data-thread]')].slice(-1)[0].click()`),
+		shown,
+		waitText("#messages .msg.starter", "New review by"),
+		send("The last scene stays with me."),
+		waitText("#messages .msg", "The last scene stays with me."),
+		shot("thread"),
+	)
+	if err != nil {
+		t.Errorf("a review's thread: %v (note %q)", err, eval(`document.getElementById('note').innerText`))
+	}
+	// A narrow window (420 px): the conversation takes the width, and
+	// nothing runs off the side.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(420, 800),
+		member(2),
+		send("/film film:anora"),
+		waitText("#messages .msg", "139 min"),
+		shot("narrow"),
+	)
+	if err != nil {
+		t.Errorf("narrow window: %v", err)
+	}
+	if over := eval(`(() => { const w = document.documentElement.clientWidth; const main = document.querySelector('main').getBoundingClientRect();
+		const out = [...document.querySelectorAll('#messages .msg *, #composer *')].filter((e) => e.getBoundingClientRect().right > w + 1).map((e) => e.className || e.tagName);
+		return (main.width < w * 0.9 ? 'main is ' + Math.round(main.width) + 'px wide; ' : '') + (document.documentElement.scrollWidth > w ? 'the page scrolls sideways; ' : '') + (document.getElementById('input').getBoundingClientRect().bottom > innerHeight ? 'the composer is below the window; ' : '') + (out.length ? 'off the side: ' + out.slice(0, 5).join(', ') : ''); })()`); over != "" {
+		t.Errorf("at 420 px: %s", over)
 	}
 }

@@ -35,7 +35,9 @@ function md(text) {
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
   // A relative time is filled in as it is drawn, and kept up to date.
   h = h.replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (m, t, style = 'f') => `<span class="ts" data-t="${t}" data-s="${style}" title="${esc(timestamp(Number(t), 'F'))}">${style === 'R' ? '' : esc(timestamp(Number(t), style))}</span>`);
-  h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l).join('\n');
+  // A quote is a block that ends its own line: the newline after it is
+  // not drawn again (or a blank line after a quote would show as two).
+  h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l + '\n').join('').replace(/\n$/, '');
   return h.replace(/[\uE000-\uF8FF]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
 }
 
@@ -185,9 +187,11 @@ function renderPoll(m) {
 }
 
 function renderMessage(m) {
-  let h = `<div class="msg" data-id="${m.id}"><div class="avatar">fb</div><div class="body">`;
+  const bot = !m.author || m.author.bot;
+  const name = bot ? 'filmbot' : (m.author.global_name || m.author.username);
+  let h = `<div class="msg${m.thread_starter ? ' starter' : ''}" data-id="${m.id}"><div class="avatar${bot ? '' : ' user'}">${bot ? 'fb' : esc(name.slice(0, 2))}</div><div class="body">`;
   if (m.invocation) h += `<div class="invocation">↳ ${esc(m.invocation)}</div>`;
-  h += `<div><span class="name">filmbot</span><span class="tag">BOT</span></div>`;
+  h += `<div><span class="name">${esc(name)}</span>${bot ? '<span class="tag">BOT</span>' : ''}</div>`;
   if (m.thinking) h += '<div class="thinking">filmbot is thinking…</div>';
   if (m.content) h += `<div class="content">${md(m.content)}</div>`;
   h += renderAttachments(m);
@@ -628,6 +632,19 @@ $('composer').addEventListener('submit', async (ev) => {
   if (state.took) { state.took = false; return; }
   const line = $('input').value.trim();
   if (!line) return;
+  if (!line.startsWith('/')) { // a message to the channel or thread, as a member writes one
+    $('palette').hidden = true;
+    $('input').value = '';
+    note('');
+    try {
+      await api('/_sandbox/messages', { member: state.member, channel_id: state.channel, content: line });
+    } catch (e) {
+      $('input').value = line;
+      note('Not sent: ' + (e.message || '').replace(/^sandbox: /, ''));
+    }
+    refresh();
+    return;
+  }
   const p = parse(line);
   const problem = check(p);
   if (problem) { note(problem); return; }
