@@ -146,6 +146,22 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, 200, map[string]any{"voted": req.Answers})
 	})
+	// polls/end is a poll's host ending it now ({member, message_id}).
+	mux.HandleFunc("POST /_sandbox/polls/end", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Member    Member `json:"member"`
+			MessageID string `json:"message_id"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		if err := s.EndPoll(req.Member, req.MessageID); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"ended": req.MessageID})
+	})
 	// messages is a member writing in a channel or thread
 	// ({member, channel_id, content}).
 	mux.HandleFunc("POST /_sandbox/messages", func(w http.ResponseWriter, r *http.Request) {
@@ -189,6 +205,9 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	out["interaction_id"] = m.InteractionID
 	out["edits"] = m.Edits
 	out["invocation"] = m.Invocation
+	if m.Poll != nil {
+		out["poll_host"] = m.Poll.Host
+	}
 	return out
 }
 

@@ -765,6 +765,7 @@ func (s *Server) postLocked(w http.ResponseWriter, interaction, refused, channel
 			s.refuseLocked(w, interaction, refused, err)
 			return nil
 		}
+		poll.Host = s.hostLocked(guild)
 	}
 	m := s.newMessage(channel, guild)
 	s.apply(m, body)

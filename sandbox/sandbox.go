@@ -61,6 +61,10 @@ type Options struct {
 	// Retain, when set, forgets interactions (and the messages they made)
 	// this long after dispatch, so a long load run holds bounded memory.
 	Retain time.Duration
+	// StateFile, when set, keeps the sandbox's messages, polls, threads,
+	// scheduled events and files across restarts: read at Start, written
+	// (atomically) after each change and at Close. Empty: all in memory.
+	StateFile string
 }
 
 // Guild is a server the bot is in.
@@ -146,6 +150,11 @@ type Server struct {
 	checked    bool   // the endpoint set at start has been checked
 	deliveries atomic.Uint64
 	events     map[string]*Event // scheduled events by id
+
+	dirty     chan struct{} // with StateFile: a change to write
+	stopSave  chan struct{}
+	saved     chan error
+	closeOnce sync.Once
 }
 
 // Fault makes the sandbox answer one matching REST call with an error.
@@ -218,6 +227,14 @@ func Start(opts Options) (*Server, error) {
 			s.channels[c.ID] = &c
 		}
 	}
+	if opts.StateFile != "" {
+		if err := s.load(opts.StateFile); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
+		s.dirty, s.stopSave, s.saved = make(chan struct{}, 1), make(chan struct{}), make(chan error, 1)
+		go s.saver(s.stopSave, s.saved)
+	}
 	s.gw = newGateway(s)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go s.http.Serve(ln)
@@ -230,12 +247,20 @@ func (s *Server) Token() string { return s.opts.Token }
 // Guilds are the servers the bot is in.
 func (s *Server) Guilds() []Guild { return s.opts.Guilds }
 
-// Close stops the sandbox and drops every connection.
+// Close stops the sandbox and drops every connection; with StateFile, it
+// writes the state a last time.
 func (s *Server) Close() error {
 	s.gw.closeAll()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return s.http.Shutdown(ctx)
+	err := s.http.Shutdown(ctx)
+	if s.stopSave != nil {
+		s.closeOnce.Do(func() {
+			close(s.stopSave)
+			err = errors.Join(err, <-s.saved)
+		})
+	}
+	return err
 }
 
 func (s *Server) newID() string { return strconv.FormatUint(s.idSeq.Add(1), 10) }
@@ -244,6 +269,12 @@ func (s *Server) newID() string { return strconv.FormatUint(s.idSeq.Add(1), 10) 
 func (s *Server) notify() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+	if s.dirty != nil {
+		select {
+		case s.dirty <- struct{}{}:
+		default: // a write is due already
+		}
+	}
 }
 
 // waitFor blocks until cond (called with s.mu held) is true or ctx ends.

@@ -219,6 +219,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 				throw new Error('timestamps drawn as ' + [...ts].map((t) => t.textContent).join(' | '))`),
 		shot("poll"),
 		js(`if (!document.getElementById('note').hidden && /Not counted/.test(document.getElementById('note').innerText)) throw new Error('vote reported as failed: ' + document.getElementById('note').innerText)`),
+		// Its host ends it now (a member who is not would see no button).
+		js(`if (renderPoll({id: '1', poll_host: '1', poll: {question: {text: 'q'}, answers: [], expiry: new Date(Date.now() + 3600e3).toISOString()}}).includes('End poll')) throw new Error('End poll now offered to a member who is not the host')`),
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .end-poll')].slice(-1)`)),
+		waitText("#messages .poll", "Poll closed"),
 	)
 	if err != nil {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('palette').outerHTML + ' | input=' + document.getElementById('input').value`))

@@ -182,8 +182,10 @@ function renderPoll(m) {
     const n = counts[a.answer_id] || 0;
     h += `<button class="vote" data-msg="${m.id}" data-answer="${a.answer_id}" ${closed ? 'disabled' : ''}>${esc(a.poll_media.text)} <span class="votes">${n} vote${n === 1 ? '' : 's'}</span></button>`;
   }
-  const when = new Date(p.expiry).toLocaleString();
-  return h + `<div class="footer">${closed ? 'Poll closed' : 'Closes ' + esc(when)}</div></div>`;
+  const when = Math.floor(new Date(p.expiry).getTime() / 1000);
+  // Its host may end it early, as a poll's author may in Discord.
+  const end = !closed && m.poll_host && m.poll_host === state.member.user_id ? ` · <button class="end-poll" data-end="${m.id}">End poll now</button>` : '';
+  return h + `<div class="footer">${closed ? 'Poll closed' : `Closes <span class="ts" data-t="${when}" data-s="R"></span>`}${end}</div></div>`;
 }
 
 function renderMessage(m) {
@@ -673,6 +675,12 @@ $('palette').addEventListener('click', (ev) => { const it = ev.target.closest('.
 $('messages').addEventListener('click', (ev) => {
   const sp = ev.target.closest('.spoiler');
   if (sp) { sp.classList.add('revealed'); return; }
+  const end = ev.target.closest('button.end-poll');
+  if (end) {
+    api('/_sandbox/polls/end', { member: state.member, message_id: end.dataset.end })
+      .catch((e) => note('Not ended: ' + (e.message || '').replace(/^sandbox: /, ''))).finally(refresh);
+    return;
+  }
   const v = ev.target.closest('button.vote');
   if (v && !v.disabled) {
     api('/_sandbox/vote', { member: state.member, message_id: v.dataset.msg, answers: [Number(v.dataset.answer)] })
