@@ -203,7 +203,7 @@ func (s *Server) roleLocked(guild, id string) (map[string]any, bool) {
 }
 
 func (m Member) wireUser() *wireUser {
-	return &wireUser{ID: m.UserID, Username: strings.ToLower(m.Name), GlobalName: m.Name, Discriminator: "0"}
+	return &wireUser{ID: m.UserID, Username: m.Name, GlobalName: m.Name, Discriminator: "0"}
 }
 
 // wireMember is m as a member in a server; in resolved, without its user.

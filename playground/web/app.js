@@ -283,7 +283,8 @@ function renderChannels() {
     }
   }
   $('channels').innerHTML = h;
-  $('channel-title').textContent = g ? '# ' + nameOfChannel(state.channel) : 'Direct message with filmbot';
+  const thread = (state.info.threads || []).some((t) => t.id === state.channel);
+  $('channel-title').textContent = g ? (thread ? '🧵 ' : '# ') + nameOfChannel(state.channel) : 'Direct message with filmbot';
 }
 
 // clearMessages empties the list for a new view.
