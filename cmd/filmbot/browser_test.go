@@ -105,9 +105,11 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	lastButton := func(label string) chromedp.JSPath {
 		return chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes(%q)).slice(-1)`, label))
 	}
-	// send puts a whole line in the composer, as pasted, and presses Enter.
+	// send puts a whole line in the composer, as pasted, and presses
+	// Enter; it notes how many messages the view held, for waitReply.
 	send := func(line string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(js(fmt.Sprintf(`const i = document.getElementById('input'); i.value = %q; i.focus(); document.getElementById('palette').hidden = true`, line)), chromedp.KeyEvent("\r"))
+		return chromedp.Steps(js(fmt.Sprintf(`const i = document.getElementById('input'); i.value = %q; i.focus(); document.getElementById('palette').hidden = true;
+			window.sentAfter = document.querySelectorAll('#messages .msg').length`, line)), chromedp.KeyEvent("\r"))
 	}
 	// shown waits until the page has drawn the view chosen last (a
 	// member, a channel) from what the sandbox holds.
@@ -141,7 +143,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		member(2), // Vi, an ordinary member
 
 		send("/review film:anora"),
-		waitText("#messages .msg", "Excerpt 1 of 12"),
+		waitReply("Excerpt 1 of 12"),
 		shot("review-anora"),
 
 		chromedp.Click(lastButton("Next")),
@@ -149,7 +151,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		shot("next"),
 
 		send("/review film:anora excerpt:11"),
-		waitText("#messages .msg", "Excerpt 11 of 12"),
+		waitReply("Excerpt 11 of 12"),
 		chromedp.WaitVisible(chromedp.CSS(`span.spoiler`)),
 		js(`window.kept = [...document.querySelectorAll('#messages .msg')].slice(-1)[0]`),
 		shot("spoiler-hidden"),
@@ -176,12 +178,12 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages .msg", "139 min"),
 
 		send("/rate film:anora score:8"),
-		waitText("#messages .msg", "★★★★"),
+		waitReply("★★★★"),
 		shot("rated"),
 
 		// Rating from the film card's menu updates the card.
 		send("/film film:anora"),
-		waitText("#messages .msg", "This server's rating"),
+		waitReply("This server's rating"),
 		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#messages .msg", "9.0/10"),
 		shot("card-rated"),
@@ -396,7 +398,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		chromedp.KeyEvent("\r"),
 		waitText("#messages .msg", "You and @Mo"),
 		send("/watchlist show member:Ada"),
-		waitText("#messages .msg", "@Ada's watchlist"),
+		waitReply("@Ada's watchlist"),
 		send("/compare member:Nobody"),
 		waitText("#note", "Pick a member for member:"),
 		typeLine("/movienight plan where:"),
@@ -412,7 +414,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	// download link; images inline; a file an embed shows, once.
 	err = chromedp.Do(ctx,
 		send("/export letterboxd"),
-		waitText("#messages .msg", "Upload the file"),
+		waitReply("Upload the file"),
 		waitText("#messages .msg .file", "letterboxd-ratings.csv"),
 		shot("file"),
 	)
@@ -455,7 +457,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	// The view scrolls to the bottom once the chart has loaded.
 	err = chromedp.Do(ctx,
 		send("/ratings film:anora"),
-		waitText("#messages .msg", "The verdict on"),
+		waitReply("The verdict on"),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages img')]; const b = document.getElementById('messages');
 				return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalHeight > 0) && b.scrollTop + b.clientHeight >= b.scrollHeight - 2; })()`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
@@ -468,7 +470,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	// A double click sends one click.
 	err = chromedp.Do(ctx,
 		send("/review film:anora"),
-		waitText("#messages .msg", "Excerpt 1 of"),
+		waitReply("Excerpt 1 of"),
 		js(`const b = [...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes('Next')).slice(-1)[0]; b.click(); b.click()`),
 		waitText("#note", "still on its way"),
 		waitText("#messages .msg", "Excerpt 2 of"),
@@ -487,7 +489,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	err = chromedp.Do(ctx,
 		member(2),
 		send("Has anyone seen Anora?"),
-		waitText("#messages .msg", "Has anyone seen Anora?"),
+		waitReply("Has anyone seen Anora?"),
 	)
 	if err != nil {
 		t.Errorf("writing in a channel: %v (note %q)", err, eval(`document.getElementById('note').innerText`))
@@ -507,7 +509,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		shown,
 		waitText("#messages .msg.starter", "New review by"),
 		send("The last scene stays with me."),
-		waitText("#messages .msg", "The last scene stays with me."),
+		waitReply("The last scene stays with me."),
 		shot("thread"),
 	)
 	if err != nil {
@@ -519,7 +521,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		chromedp.EmulateViewport(420, 800),
 		member(2),
 		send("/film film:anora"),
-		waitText("#messages .msg", "139 min"),
+		waitReply("139 min"),
 		shot("narrow"),
 	)
 	if err != nil {
@@ -530,4 +532,18 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		return (main.width < w * 0.9 ? 'main is ' + Math.round(main.width) + 'px wide; ' : '') + (document.documentElement.scrollWidth > w ? 'the page scrolls sideways; ' : '') + (document.getElementById('input').getBoundingClientRect().bottom > innerHeight ? 'the composer is below the window; ' : '') + (out.length ? 'off the side: ' + out.slice(0, 5).join(', ') : ''); })()`); over != "" {
 		t.Errorf("at 420 px: %s", over)
 	}
+}
+
+// waitReply waits until a message newer than the last line sent is the
+// last one and shows text: an earlier message showing it too does not
+// count.
+func waitReply(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](fmt.Sprintf(`(() => { const els = document.querySelectorAll('#messages .msg'); return els.length > window.sentAfter && els[els.length-1].innerText.includes(%q); })()`, text),
+			chromedp.WithPollingTimeout(15*time.Second))(ctx, tg)
+		if err != nil {
+			return fmt.Errorf("waiting for an answer showing %q: %w", text, err)
+		}
+		return nil
+	})
 }
