@@ -57,6 +57,9 @@ type Options struct {
 	// answer may still be sent (and retried after a 429): Discord's 3 s,
 	// less a margin for the trip.
 	AnswerWindow time.Duration
+	// Now is the clock interaction ids are remembered by (tests set it);
+	// nil is time.Now.
+	Now func() time.Time
 }
 
 // Outcome is what became of one interaction, for metrics.
@@ -83,6 +86,7 @@ type Bot struct {
 	commands   map[string]Command
 	order      []*discordgo.ApplicationCommand
 	components map[string]Handler
+	recent     recentIDs
 
 	mu       sync.Mutex
 	closed   bool
@@ -104,6 +108,9 @@ func New(resp Responder, cmds []Command, components map[string]Handler, opts Opt
 	}
 	if opts.AnswerWindow == 0 {
 		opts.AnswerWindow = 2900 * time.Millisecond
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	b := &Bot{resp: resp, log: opts.Logger, opts: opts, commands: map[string]Command{}, components: components}
 	for _, c := range cmds {
@@ -133,15 +140,26 @@ type firstAnswer func(i *discordgo.InteractionCreate, r *discordgo.InteractionRe
 
 // Handle answers one interaction received over the gateway: the first
 // answer goes back over REST. It never panics and returns when the
-// answer has been sent (or failed to send).
-func (b *Bot) Handle(i *discordgo.InteractionCreate) { b.handle(i, b.respond) }
+// answer has been sent (or failed to send). An interaction already
+// handled (a resumed gateway may send an event again) is dropped.
+func (b *Bot) Handle(i *discordgo.InteractionCreate) {
+	if !b.handle(i, b.respond) {
+		b.log.Debug("an interaction already handled, delivered again: dropped", "interaction", i.ID)
+	}
+}
 
 // handle answers one interaction, sending its first answer with first
-// and any later ones (after a deferral) over REST.
-func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
+// and any later ones (after a deferral) over REST. It reports false, and
+// answers nothing, for an interaction whose id it has handled lately:
+// both transports go through here, so an id is handled once whichever
+// brought it.
+func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) (fresh bool) {
 	// discordgo calls this with no recover: a panic in the envelope itself
 	// (handlers have their own recover, in run) must not end the process.
 	defer b.survive(i, "answering")
+	if !b.recent.firstSight(i.ID, b.opts.Now()) {
+		return false
+	}
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
@@ -150,7 +168,7 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 			resp = noChoices() // an autocomplete answer cannot be a message
 		}
 		b.send(i, first, resp, time.Now(), &ilog{base: b.log, i: i})
-		return
+		return true
 	}
 	b.inflight.Add(1)
 	b.mu.Unlock()
@@ -168,6 +186,8 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.opts.Timeout)
 	defer cancel()
+	follow := &followups{}
+	ctx = context.WithValue(ctx, followKey{}, follow)
 
 	// The handler runs here, on the caller's goroutine (over HTTP, one
 	// whose stack has long grown to what handlers need). A watchdog wakes
@@ -183,14 +203,78 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) {
 	took, abandoned := f.deferring, f.abandoned
 	f.mu.Unlock()
 	if abandoned {
-		return // the watchdog answered, observed and released
+		return true // the watchdog answered, observed and released
 	}
 	deferred, deferredPublic := false, false
 	if took {
 		<-f.ready
 		deferred, deferredPublic = f.deferred, f.public
 	}
-	b.finish(i, first, res, deferred, deferredPublic, start, log, out)
+	if b.finish(i, first, res, deferred, deferredPublic, start, log, out) && res.err == nil {
+		b.sendFollowups(i, follow.take(), log)
+	} else {
+		follow.take() // the answer did not go out: nothing may follow it
+	}
+	return true
+}
+
+// followKey is the context key of an interaction's follow-ups.
+type followKey struct{}
+
+// followups are the further messages a handler asked for, sent once its
+// answer is out.
+type followups struct {
+	mu     sync.Mutex
+	list   []*discordgo.InteractionResponseData
+	closed bool
+}
+
+// take returns the queued follow-ups and takes no more.
+func (f *followups) take() []*discordgo.InteractionResponseData {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	l := f.list
+	f.list = nil
+	return l
+}
+
+// maxFollowups bounds what one interaction may send after its answer.
+const maxFollowups = 3
+
+// Followup queues data as a further message (over REST, as a follow-up
+// of the interaction) to be sent once the answer of the handler running
+// with ctx is out; it reports false, and queues nothing, outside a
+// handler the envelope runs, after that handler returned, past
+// maxFollowups, or for data Discord would refuse. A follow-up never goes
+// out when its answer did not (an error, a timeout).
+func Followup(ctx context.Context, data *discordgo.InteractionResponseData) bool {
+	f, _ := ctx.Value(followKey{}).(*followups)
+	if f == nil || data == nil {
+		return false
+	}
+	if limits.Check(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}) != nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed || len(f.list) >= maxFollowups {
+		return false
+	}
+	f.list = append(f.list, data)
+	return true
+}
+
+// sendFollowups sends follow-ups in order, each after the one before.
+func (b *Bot) sendFollowups(i *discordgo.InteractionCreate, list []*discordgo.InteractionResponseData, log *ilog) {
+	for _, d := range list {
+		if _, err := b.resp.FollowupMessageCreate(i.Interaction, false, &discordgo.WebhookParams{
+			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags, Files: d.Files,
+		}); err != nil {
+			log.get().Error("follow-up failed", "err", err)
+			return
+		}
+	}
 }
 
 // survive, deferred, logs a panic of the envelope instead of ending the
@@ -261,13 +345,15 @@ func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first f
 
 // finish sends the handler's answer (or its error's), as an edit of the
 // deferral if there was one, and reports the outcome.
-func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res result, deferred, deferredPublic bool, start time.Time, log *ilog, out *Outcome) {
+// It reports whether the answer went out.
+func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res result, deferred, deferredPublic bool, start time.Time, log *ilog, out *Outcome) bool {
 	resp, verdict := b.answer(i, res.resp, res.err, log)
 	out.Result, out.Deferred = verdict, deferred
+	var ok bool
 	if deferred {
-		b.edit(i, resp, deferredPublic, log)
+		ok = b.edit(i, resp, deferredPublic, log)
 	} else {
-		b.send(i, first, resp, start, log)
+		ok = b.send(i, first, resp, start, log)
 	}
 	if b.log.Enabled(context.Background(), slog.LevelDebug) {
 		log.get().Debug("answered", "type", int(resp.Type), "deferred", deferred, "took", time.Since(start))
@@ -275,6 +361,7 @@ func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res resu
 	if b.opts.Observe != nil {
 		b.opts.Observe(*out)
 	}
+	return ok && verdict == "answered"
 }
 
 type slowError struct{}
@@ -355,16 +442,18 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		}
 	}
 	if err == nil {
-		return resp, "answered"
+		return replacing(resp), "answered"
 	}
 	var ue userError
 	msg, result := msgInternal, "internal_error"
 	if errors.As(err, &ue) {
 		msg, result = ue.UserMessage(), "user_error"
 		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
-			log.get().Warn("user error", "msg", msg, "err", err)
-		} else {
-			log.get().Info("user error", "msg", msg)
+			log.get().Warn("member shown an error with a cause on our side", "msg", msg, "err", err)
+		} else if b.log.Enabled(context.Background(), slog.LevelDebug) {
+			// A member's mistake or an empty list: theirs to read, not
+			// the operator's (it is counted in the metrics, user_error).
+			log.get().Debug("member shown a message instead of a result", "msg", msg)
 		}
 	} else {
 		log.get().Error("handler failed", "err", err)
@@ -467,10 +556,12 @@ func (b *Bot) respond(i *discordgo.InteractionCreate, r *discordgo.InteractionRe
 	}
 }
 
-func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *ilog) {
+func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discordgo.InteractionResponse, start time.Time, log *ilog) bool {
 	if err := first(i, r, start); err != nil {
 		log.get().Error("respond failed", "err", err)
+		return false
 	}
+	return true
 }
 
 // edit delivers the answer after a deferral: a new message becomes the
@@ -478,7 +569,7 @@ func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discord
 // the message the button is on. An answer meant for the caller alone
 // never replaces a public "thinking" message: that one is deleted and
 // the answer sent as an ephemeral follow-up.
-func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) {
+func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) bool {
 	d := r.Data
 	if d == nil {
 		d = &discordgo.InteractionResponseData{}
@@ -495,13 +586,19 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 			Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags, Files: d.Files,
 		})
 	} else {
-		_, err = b.resp.InteractionResponseEdit(i.Interaction, &discordgo.WebhookEdit{
+		e := &discordgo.WebhookEdit{
 			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions, Files: d.Files,
-		})
+		}
+		if len(d.Files) == 0 {
+			e.Attachments = d.Attachments // [] for an update: see replacing
+		}
+		_, err = b.resp.InteractionResponseEdit(i.Interaction, e)
 	}
 	if err != nil {
 		log.get().Error("edit after deferral failed", "err", err)
+		return false
 	}
+	return true
 }
 
 // Shutdown stops taking interactions and waits for those in flight, or

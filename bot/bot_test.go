@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,13 +70,18 @@ func cmd(name string, run Handler) Command {
 	return Command{Def: &discordgo.ApplicationCommand{Name: name, Description: name}, Run: run}
 }
 
+// nextID is a new interaction id: a bot handles each id once.
+func nextID() string { return strconv.FormatInt(lastID.Add(1), 10) }
+
+var lastID atomic.Int64
+
 func slash(name string) *discordgo.InteractionCreate {
-	return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: "1", Type: discordgo.InteractionApplicationCommand, GuildID: "7",
+	return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: nextID(), Type: discordgo.InteractionApplicationCommand, GuildID: "7",
 		Member: &discordgo.Member{User: &discordgo.User{ID: "42"}}, Data: discordgo.ApplicationCommandInteractionData{Name: name}}}
 }
 
 func clickI(id string) *discordgo.InteractionCreate {
-	return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: "2", Type: discordgo.InteractionMessageComponent, GuildID: "7",
+	return &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: nextID(), Type: discordgo.InteractionMessageComponent, GuildID: "7",
 		Member: &discordgo.Member{User: &discordgo.User{ID: "42"}}, Data: discordgo.MessageComponentInteractionData{CustomID: id}}}
 }
 
@@ -130,17 +137,20 @@ func TestUserErrorShownInternalErrorHidden(t *testing.T) {
 	}, nil)
 	b.Handle(slash("user"))
 	ephemeralWith(t, only(t, rec), "No film called")
-	if strings.Contains(logs.String(), "level=ERROR") {
-		t.Error("a user error was logged as an error")
+	if logs.Len() != 0 {
+		// A member's mistake, or an empty list, is theirs to read: at
+		// Info a busy server would log a line for each.
+		t.Errorf("a user error was logged at Info or above: %s", logs)
 	}
 	rec.responses = nil
-	b.Handle(slash("internal"))
+	internal := slash("internal")
+	b.Handle(internal)
 	r := only(t, rec)
 	ephemeralWith(t, r, "went wrong")
 	if strings.Contains(r.Data.Content, "disk") {
 		t.Error("an internal error reached the user")
 	}
-	if !strings.Contains(logs.String(), "disk on fire") || !strings.Contains(logs.String(), "interaction=1") {
+	if !strings.Contains(logs.String(), "disk on fire") || !strings.Contains(logs.String(), "interaction="+internal.ID) {
 		t.Errorf("internal error not logged with its cause and interaction: %s", logs)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -108,7 +109,8 @@ func TestVerifyIsDiscordgos(t *testing.T) {
 			r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(b))
 			r.Header.Set("X-Signature-Ed25519", c[0])
 			r.Header.Set("X-Signature-Timestamp", c[1])
-			got := verify(key, r, b)
+			sig, ts, ok := signature(r, time.Now())
+			got := ok && key.verify(&sig, ts, b)
 			want := discordgo.VerifyInteraction(r, s.pub)
 			if got != want {
 				t.Errorf("%s, %d bytes: verify %v, discordgo %v", name, len(b), got, want)
@@ -124,17 +126,23 @@ func TestVerifyIsDiscordgos(t *testing.T) {
 // shorter than declared is refused.
 func TestReadBody(t *testing.T) {
 	body := []byte(commandBody)
+	h := &HTTPEndpoint{}
 	for _, cl := range []int64{-1, 0, int64(len(body))} {
 		r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(body))
 		r.ContentLength = cl
-		got, err := readBody(httptest.NewRecorder(), r)
-		if err != nil || !bytes.Equal(got, body) {
-			t.Errorf("Content-Length %d: %v, %d bytes", cl, err, len(got))
+		got, err := h.readBody(r)
+		if err != nil || !bytes.Equal(*got, body) {
+			t.Errorf("Content-Length %d: %v", cl, err)
+		} else {
+			h.putBody(got)
 		}
 	}
 	r := httptest.NewRequest("POST", "/interactions", bytes.NewReader(body))
 	r.ContentLength = int64(len(body)) + 10
-	if _, err := readBody(httptest.NewRecorder(), r); err == nil {
+	if _, err := h.readBody(r); err == nil {
 		t.Error("a body shorter than its Content-Length was read")
+	}
+	if n := h.bodyBytes.Load(); n != 0 {
+		t.Errorf("%d bytes still counted against the budget", n)
 	}
 }

@@ -13,8 +13,11 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -239,19 +242,75 @@ func TestInteractionsEndpointAnswers(t *testing.T) {
 	}
 }
 
+// /readyz says why it is not ready, never the detail (a database's host
+// and user), which goes to the log; and it asks Ready at most once a
+// second, however many ask it.
 func TestHealthAndReadiness(t *testing.T) {
 	b, _, _ := newBot(t, nil, nil)
-	var notReady error = errors.New("database unreachable")
-	h := (&HTTPEndpoint{Bot: b, Key: newSigner(t).pub, Ready: func(context.Context) error { return notReady }}).Handler()
-	if w := serveOne(h, httptest.NewRequest("GET", "/healthz", nil)); w.Code != 200 {
-		t.Errorf("healthz: %d", w.Code)
+	var logs bytes.Buffer
+	now := time.Unix(1_800_000_000, 0)
+	var calls atomic.Int32
+	var notReady error = &NotReady{Reason: "database unreachable", Err: errors.New(`failed to connect to host=db.internal user=filmbot: refused`)}
+	var hold chan struct{} // when set, Ready waits on it
+	h := (&HTTPEndpoint{Bot: b, Key: newSigner(t).pub, Log: slog.New(slog.NewTextHandler(&logs, nil)), Now: func() time.Time { return now },
+		Ready: func(context.Context) error {
+			calls.Add(1)
+			if hold != nil {
+				<-hold
+			}
+			return notReady
+		}}).Handler()
+	get := func(path string) *httptest.ResponseRecorder {
+		return serveOne(h, httptest.NewRequest("GET", path, nil))
 	}
-	if w := serveOne(h, httptest.NewRequest("GET", "/readyz", nil)); w.Code != 503 || !strings.Contains(w.Body.String(), "database unreachable") {
+	if w := get("/healthz"); w.Code != 200 || calls.Load() != 0 {
+		t.Errorf("healthz: %d, Ready asked %d times", w.Code, calls.Load())
+	}
+	w := get("/readyz")
+	if w.Code != 503 || w.Body.String() != "not ready: database unreachable\n" {
 		t.Errorf("readyz while not ready: %d %q", w.Code, w.Body)
 	}
-	notReady = nil
-	if w := serveOne(h, httptest.NewRequest("GET", "/readyz", nil)); w.Code != 200 {
-		t.Errorf("readyz when ready: %d", w.Code)
+	if !strings.Contains(logs.String(), "db.internal") {
+		t.Errorf("the detail is not logged: %s", logs.String())
+	}
+	// Within the second: the same answer, Ready not asked again, nothing
+	// more logged.
+	logged := logs.Len()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if w := get("/readyz"); w.Code != 503 || strings.Contains(w.Body.String(), "db.internal") {
+				t.Errorf("readyz again: %d %q", w.Code, w.Body)
+			}
+		})
+	}
+	wg.Wait()
+	if calls.Load() != 1 || logs.Len() != logged {
+		t.Errorf("50 /readyz within a second asked Ready %d times (want 1) and logged %q", calls.Load(), logs.String()[logged:])
+	}
+	// A second later Ready is asked again, once for all who ask while it
+	// answers.
+	now = now.Add(readyFor)
+	notReady, hold = nil, make(chan struct{})
+	for range 20 {
+		wg.Go(func() {
+			if w := get("/readyz"); w.Code != 200 || w.Body.String() != "ready\n" {
+				t.Errorf("readyz when ready: %d %q", w.Code, w.Body)
+			}
+		})
+	}
+	for calls.Load() != 2 {
+		runtime.Gosched()
+	}
+	close(hold)
+	wg.Wait()
+	if calls.Load() != 2 || !strings.Contains(logs.String()[logged:], "ready again") {
+		t.Errorf("Ready asked %d times (want 2); logged %q", calls.Load(), logs.String()[logged:])
+	}
+	// An error that is not a NotReady says nothing of itself.
+	now, notReady, hold = now.Add(readyFor), errors.New("password=hunter2"), nil
+	if w := get("/readyz"); w.Code != 503 || w.Body.String() != "not ready\n" {
+		t.Errorf("readyz with a plain error: %d %q", w.Code, w.Body)
 	}
 }
 

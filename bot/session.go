@@ -298,7 +298,12 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		return fmt.Errorf("connect to Discord: %w", tokenRejected(err))
 	}
 	if cfg.Claims != nil {
-		release, err := claimShards(ctx, cfg, sessions, log)
+		// A process that loses its shards' claim stops them (ends Run)
+		// before the claim runs out.
+		var lost context.CancelCauseFunc
+		ctx, lost = context.WithCancelCause(ctx)
+		defer lost(nil)
+		release, err := claimShards(ctx, cfg, sessions, log, realClock{}, lost)
 		if err != nil {
 			return err
 		}
@@ -391,6 +396,9 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	case <-registered:
 	case <-sctx.Done():
 	}
+	if cause := context.Cause(ctx); errors.Is(cause, errShardsLost) {
+		return cause
+	}
 	return err
 }
 
@@ -403,11 +411,25 @@ func Register(s *discordgo.Session, appID, guildID string, defs []*discordgo.App
 		log.Error("registering commands failed; serving the ones Discord already has", "err", err, "guild", guildID)
 		return
 	}
-	where := "globally (may take up to an hour to show)"
-	if guildID != "" {
-		where = "in guild " + guildID
+	log.Info("commands registered "+RegisteredWhere(s, guildID), "count", len(got))
+}
+
+// RegisteredWhere says, for a log, where commands registered through s
+// in guild ("" for global) went: Discord's global commands may take up to
+// an hour to show; those of a server, or of a DISCORD_API_URL (a local
+// sandbox), at once.
+func RegisteredWhere(s *discordgo.Session, guild string) string {
+	at := ""
+	if rw, ok := s.Client.Transport.(*rewrite); ok {
+		at = " at " + RedactURL(rw.to.String()) + " (DISCORD_API_URL)"
 	}
-	log.Info("commands registered "+where, "count", len(got))
+	switch {
+	case guild != "":
+		return "in server " + guild + at
+	case at != "":
+		return "globally" + at
+	}
+	return "globally (Discord may take up to an hour to show them)"
 }
 
 // RegisterCommands registers defs for the application the token belongs
@@ -510,15 +532,58 @@ func forbidden(err error) error {
 	return err
 }
 
+// Gone is an error Discord answered with 404 (an unknown channel, message
+// or event), or a channel the bot cannot see: trying again will not find it.
+type Gone struct{ Err error }
+
+func (g *Gone) Error() string { return "Discord: it is not there (" + g.Err.Error() + ")" }
+func (g *Gone) Unwrap() error { return g.Err }
+func (g *Gone) Gone() bool    { return true }
+
+// Refused is an error Discord answered with 400: the request as it is
+// will never pass (an event starting in the past, 50035).
+type Refused struct{ Err error }
+
+func (r *Refused) Error() string { return "Discord refused the request (" + r.Err.Error() + ")" }
+func (r *Refused) Unwrap() error { return r.Err }
+func (r *Refused) Refused() bool { return true }
+
+// classify wraps a REST error by what it means for a retry: 403
+// Forbidden, 404 Gone, 400 Refused; others are left as they are.
+func classify(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		switch re.Response.StatusCode {
+		case http.StatusForbidden:
+			return &Forbidden{err}
+		case http.StatusNotFound:
+			return &Gone{err}
+		case http.StatusBadRequest:
+			return &Refused{err}
+		}
+	}
+	return err
+}
+
+// hidden reads a failed channel lookup: a channel deleted (404) or hidden
+// from the bot (403) is Gone.
+func hidden(err error) error {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && (re.Response.StatusCode == http.StatusForbidden || re.Response.StatusCode == http.StatusNotFound) {
+		return &Gone{err}
+	}
+	return err
+}
+
 // PostPoll posts a poll (answers in order, hours long) in a channel of
 // guildID, with content above it, mentioning no one.
 func (p SessionPoster) PostPoll(ctx context.Context, guildID, channelID, content, question string, answers []string, hours int) (string, error) {
 	ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
 	if err != nil {
-		return "", err
+		return "", classify(err) // 403: no View Channel there; 404: gone
 	}
 	if ch.GuildID != guildID {
-		return "", fmt.Errorf("channel %s is not in this server", channelID)
+		return "", &Gone{fmt.Errorf("channel %s is not in this server", channelID)}
 	}
 	poll := &discordgo.Poll{Question: discordgo.PollMedia{Text: question}, Duration: hours, LayoutType: discordgo.PollLayoutTypeDefault}
 	for _, a := range answers {
@@ -538,7 +603,7 @@ func (p SessionPoster) EndPoll(ctx context.Context, channelID, messageID string)
 	m, err := p.S.PollExpire(channelID, messageID)
 	if err != nil {
 		if m, err = p.S.ChannelMessage(channelID, messageID, discordgo.WithContext(ctx)); err != nil {
-			return nil, err
+			return nil, hidden(classify(err))
 		}
 	}
 	if m.Poll == nil {
@@ -564,7 +629,7 @@ func (p SessionPoster) CreateEvent(ctx context.Context, guildID, name, descripti
 	if channelID != "" {
 		ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
 		if err != nil {
-			return "", err
+			return "", hidden(err) // deleted, or hidden from the bot: Gone
 		}
 		params.ChannelID, params.EntityType = channelID, discordgo.GuildScheduledEventEntityTypeVoice
 		if ch.Type == discordgo.ChannelTypeGuildStageVoice {
@@ -576,7 +641,7 @@ func (p SessionPoster) CreateEvent(ctx context.Context, guildID, name, descripti
 	}
 	e, err := p.S.GuildScheduledEventCreate(guildID, params, discordgo.WithContext(ctx))
 	if err != nil {
-		return "", forbidden(err)
+		return "", classify(err)
 	}
 	return e.ID, nil
 }
@@ -592,19 +657,61 @@ func (p SessionPoster) DeleteEvent(ctx context.Context, guildID, eventID string)
 }
 
 // PostCard posts content, an embed and components in a channel of
-// guildID, mentioning no one.
-func (p SessionPoster) PostCard(ctx context.Context, guildID, channelID, content string, embed *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+// guildID, mentioning no one but mention (a user id), if set.
+func (p SessionPoster) PostCard(ctx context.Context, guildID, channelID, content string, embed *discordgo.MessageEmbed, rows []discordgo.MessageComponent, mention string) (string, error) {
 	ch, err := p.S.Channel(channelID, discordgo.WithContext(ctx))
 	if err != nil {
-		return "", err
+		return "", hidden(err)
 	}
 	if ch.GuildID != guildID {
-		return "", fmt.Errorf("channel %s is not in this server", channelID)
+		return "", &Gone{fmt.Errorf("channel %s is not in this server", channelID)}
+	}
+	mentions := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	if mention != "" {
+		mentions.Users = []string{mention}
 	}
 	m, err := p.S.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: content, Embeds: []*discordgo.MessageEmbed{embed}, Components: rows,
-		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}, discordgo.WithContext(ctx))
+		AllowedMentions: mentions}, discordgo.WithContext(ctx))
 	if err != nil {
-		return "", forbidden(err)
+		return "", classify(err)
 	}
 	return m.ID, nil
+}
+
+// FindPost returns the id of the bot's message, among the last 100 of
+// channelID, whose content or an embed's footer holds tag; "" if none.
+func (p SessionPoster) FindPost(ctx context.Context, channelID, tag string) (string, error) {
+	ms, err := p.S.ChannelMessages(channelID, 100, "", "", "", discordgo.WithContext(ctx))
+	if err != nil {
+		return "", hidden(classify(err))
+	}
+	for _, m := range ms {
+		if m.Author == nil || !m.Author.Bot || (p.S.State != nil && p.S.State.User != nil && m.Author.ID != p.S.State.User.ID) {
+			continue
+		}
+		if strings.Contains(m.Content, tag) {
+			return m.ID, nil
+		}
+		for _, e := range m.Embeds {
+			if e.Footer != nil && strings.Contains(e.Footer.Text, tag) {
+				return m.ID, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// FindEvent returns the id of guildID's scheduled event whose description
+// holds tag; "" if none.
+func (p SessionPoster) FindEvent(ctx context.Context, guildID, tag string) (string, error) {
+	es, err := p.S.GuildScheduledEvents(guildID, false, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", classify(err)
+	}
+	for _, e := range es {
+		if strings.Contains(e.Description, tag) {
+			return e.ID, nil
+		}
+	}
+	return "", nil
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,7 +53,7 @@ type ShardClaims interface {
 	// claiming none, with an error that has a HeldShards() map[int]string
 	// method (shard → owner).
 	ClaimShards(ctx context.Context, owner string, shards []int, count int, lease time.Duration) error
-	// ReleaseShards gives owner's claims up.
+	// ReleaseShards gives owner's claims up, and only owner's.
 	ReleaseShards(ctx context.Context, owner string) error
 }
 
@@ -59,12 +61,39 @@ type ShardClaims interface {
 // run some of the shards.
 type shardsHeld interface{ HeldShards() map[int]string }
 
+// OwnerID names this process in shared leases (shards' claims, movie
+// nights' steps): name, then 16 random hex digits. Never the PID: two
+// containers of one name each run as PID 1, and must not be one owner.
+func OwnerID(name string) string {
+	var b [8]byte
+	rand.Read(b[:])
+	return name + "/" + hex.EncodeToString(b[:])
+}
+
+// errShardsLost is a process that can no longer renew its shards' claim:
+// it stops its shards before the claim runs out.
+var errShardsLost = errors.New("the shards' claim could not be renewed; shards stopped before it ran out, so that no other process runs them at the same time")
+
+// shardClock is what claims' renewals read of time (tests move it).
+type shardClock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
 // claimShards claims this process's shards before any connects. A claim
 // held by another process is waited for until its lease would have
 // expired (a process killed a moment ago leaves one behind); one still
 // held then means the ranges overlap, which is an error. The claims are
-// renewed every third of the lease until release.
-func claimShards(ctx context.Context, cfg Config, sessions []*discordgo.Session, log *slog.Logger) (release func(), err error) {
+// renewed every third of the lease until release; a renewal refused
+// (another process holds them) or failing until two thirds of the lease
+// have passed since the last that succeeded calls lost, once, which must
+// stop the shards: the last third is the time to close them.
+func claimShards(ctx context.Context, cfg Config, sessions []*discordgo.Session, log *slog.Logger, clk shardClock, lost func(error)) (release func(), err error) {
 	lease := cfg.ShardLease
 	if lease == 0 {
 		lease = 15 * time.Second
@@ -74,8 +103,10 @@ func claimShards(ctx context.Context, cfg Config, sessions []*discordgo.Session,
 		ids[k] = sh.ShardID
 	}
 	count := sessions[0].ShardCount
-	give := time.Now().Add(lease + lease/6)
+	give := clk.Now().Add(lease + lease/6)
+	var lastOK time.Time
 	for {
+		lastOK = clk.Now()
 		err = cfg.Claims.ClaimShards(ctx, cfg.Owner, ids, count, lease)
 		var conflict shardsHeld
 		if err == nil {
@@ -84,14 +115,14 @@ func claimShards(ctx context.Context, cfg Config, sessions []*discordgo.Session,
 		if !errors.As(err, &conflict) {
 			return nil, fmt.Errorf("claiming shards %v: %w", ids, err)
 		}
-		if time.Now().After(give) {
+		if clk.Now().After(give) {
 			return nil, fmt.Errorf("FILMBOT_SHARD_IDS overlap another process's: %w; give each process its own shards", err)
 		}
 		log.Warn("shards claimed by another process; waiting for its claim to expire (if it still runs, FILMBOT_SHARD_IDS overlap)", "conflict", err.Error())
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(lease / 10):
+		case <-clk.After(lease / 10):
 		}
 	}
 	log.Info("shards claimed", "ids", FormatShardIDs(ids), "of", count, "owner", cfg.Owner)
@@ -99,15 +130,36 @@ func claimShards(ctx context.Context, cfg Config, sessions []*discordgo.Session,
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		wait := lease / 3
 		for {
 			select {
 			case <-rctx.Done():
 				return
-			case <-time.After(lease / 3):
+			case <-clk.After(wait):
 			}
-			if err := cfg.Claims.ClaimShards(rctx, cfg.Owner, ids, count, lease); err != nil && rctx.Err() == nil {
-				log.Error("renewing the shards' claim failed", "err", err)
+			sent := clk.Now()
+			err := cfg.Claims.ClaimShards(rctx, cfg.Owner, ids, count, lease)
+			if rctx.Err() != nil {
+				return
 			}
+			var conflict shardsHeld
+			switch {
+			case err == nil:
+				lastOK, wait = sent, lease/3
+				continue
+			case errors.As(err, &conflict):
+				log.Error("another process took this process's shards over; stopping them", "conflict", err.Error())
+				lost(fmt.Errorf("%w: %v", errShardsLost, err))
+				return
+			}
+			left := lastOK.Add(lease * 2 / 3).Sub(clk.Now())
+			if left <= 0 {
+				log.Error("renewing the shards' claim kept failing; stopping the shards before it runs out", "err", err)
+				lost(fmt.Errorf("%w: %v", errShardsLost, err))
+				return
+			}
+			log.Error("renewing the shards' claim failed; trying again", "err", err, "stop_in", left.Round(time.Millisecond))
+			wait = min(lease/10, left)
 		}
 	}()
 	return func() {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"slices"
@@ -79,12 +80,12 @@ func TestClaimShards(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	lease := 300 * time.Millisecond
 	overlap := &fakeClaims{freeAt: time.Now().Add(time.Hour)}
-	_, err := claimShards(context.Background(), Config{Claims: overlap, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log)
+	_, err := claimShards(context.Background(), Config{Claims: overlap, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log, realClock{}, func(error) { t.Error("lost") })
 	if err == nil || !strings.Contains(err.Error(), "FILMBOT_SHARD_IDS overlap") || !strings.Contains(err.Error(), "shard 1 is run by other") {
 		t.Errorf("overlapping ranges: %v", err)
 	}
 	stale := &fakeClaims{freeAt: time.Now().Add(lease / 2)}
-	release, err := claimShards(context.Background(), Config{Claims: stale, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log)
+	release, err := claimShards(context.Background(), Config{Claims: stale, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log, realClock{}, func(error) { t.Error("lost") })
 	if err != nil {
 		t.Fatalf("a claim left by a dead process was not taken when it expired: %v", err)
 	}
@@ -108,5 +109,115 @@ func TestLocalGate(t *testing.T) {
 	}
 	if !slices.Equal(waits, []time.Duration{0, 0, time.Second, 2 * time.Second}) {
 		t.Errorf("waits %v", waits)
+	}
+}
+
+// testClock is a clock on which each wait takes exactly as long as asked,
+// and ends when the test says: After moves the clock on by d (the
+// renewal that asked for it is done), and the test's tick ends the wait.
+type testClock struct {
+	mu   sync.Mutex
+	now  time.Time
+	tick chan time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	return c.tick
+}
+
+// next ends the renewer's wait, or returns what lost got if it stopped.
+func (c *testClock) next(lost <-chan error) error {
+	select {
+	case c.tick <- time.Time{}:
+		return nil
+	case err := <-lost:
+		return err
+	}
+}
+
+// renewals fails every renewal after the first claim, with err.
+type renewals struct {
+	mu       sync.Mutex
+	calls    int
+	err      error
+	released []string
+}
+
+func (r *renewals) ClaimShards(context.Context, string, []int, int, time.Duration) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.calls > 1 {
+		return r.err
+	}
+	return nil
+}
+
+func (r *renewals) ReleaseShards(_ context.Context, owner string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.released = append(r.released, owner)
+	return nil
+}
+
+// A process that cannot renew its shards' claim stops them before the
+// claim runs out: two thirds of the lease after the last renewal that
+// passed (10 s of 15 s, after renewals that failed at 5, 6.5, 8 and 9.5 s);
+// one whose shards another process took over stops them at once (5 s).
+// Before, a failed renewal was only logged and the shards kept running.
+func TestClaimShardsLost(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, c := range []struct {
+		what     string
+		err      error
+		renewals int
+		after    time.Duration
+	}{
+		{"the database is away", errors.New("connection refused"), 5, 10 * time.Second},
+		{"another process took them", heldErr{1: "other"}, 1, 5 * time.Second},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			start := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+			clk := &testClock{now: start, tick: make(chan time.Time)}
+			claims := &renewals{err: c.err}
+			lost := make(chan error, 1)
+			release, err := claimShards(context.Background(), Config{Claims: claims, Owner: "me", ShardLease: 15 * time.Second}, shardTestSessions(t, 0, 1), log, clk,
+				func(err error) { lost <- err })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n := 1; ; n++ {
+				err := clk.next(lost)
+				if err == nil {
+					continue
+				}
+				if !errors.Is(err, errShardsLost) || n-1 != c.renewals || clk.Now().Sub(start) != c.after {
+					t.Errorf("stopped after %d renewals, %v after the claim: %v; want %d, %v", n-1, clk.Now().Sub(start), err, c.renewals, c.after)
+				}
+				break
+			}
+			release()
+			if !slices.Equal(claims.released, []string{"me"}) {
+				t.Errorf("released %v", claims.released)
+			}
+		})
+	}
+}
+
+// Owner ids are random: two processes of one name (two containers, each
+// PID 1) are two owners.
+func TestOwnerID(t *testing.T) {
+	a, b := OwnerID("filmbot"), OwnerID("filmbot")
+	if a == b || !strings.HasPrefix(a, "filmbot/") || len(a) != len("filmbot/")+16 {
+		t.Errorf("owner ids %q and %q", a, b)
 	}
 }

@@ -167,3 +167,29 @@ func plainButton(b discordgo.Button) buttonWire {
 	return buttonWire{Label: b.Label, Style: b.Style, Disabled: b.Disabled, Emoji: b.Emoji, URL: b.URL,
 		CustomID: b.CustomID, SKUID: b.SKUID, ID: b.ID, Type: discordgo.ButtonComponent}
 }
+
+// replacing is resp as it is sent. An update (type 7) replaces the
+// message its button is on, so what it does not hold goes: embeds and
+// components are sent as [] where the handler left them nil (discordgo
+// writes a nil slice as null, which Discord treats inconsistently: an
+// import's preview stayed under its result), and the old attachments
+// (an import preview's CSV) as [] when the update attaches no file of its
+// own. resp itself is not changed.
+func replacing(resp *discordgo.InteractionResponse) *discordgo.InteractionResponse {
+	if resp == nil || resp.Type != discordgo.InteractionResponseUpdateMessage || resp.Data == nil {
+		return resp
+	}
+	d := *resp.Data
+	if d.Embeds == nil {
+		d.Embeds = []*discordgo.MessageEmbed{}
+	}
+	if d.Components == nil {
+		d.Components = []discordgo.MessageComponent{}
+	}
+	if d.Attachments == nil && len(d.Files) == 0 {
+		d.Attachments = &[]*discordgo.MessageAttachment{}
+	}
+	r := *resp
+	r.Data = &d
+	return &r
+}

@@ -35,7 +35,8 @@ type Store interface {
 	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
 	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
 	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)
-	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) error
+	RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error
+	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error)
 	Raters
 	Moderators
 }
@@ -73,9 +74,11 @@ type Set struct {
 	fetch   Fetcher
 	catalog *catalog
 	rand    func(n int) int
-	screen  Screener         // movie nights on Discord; nil: none
-	owner   string           // this process, for steps' leases
-	now     func() time.Time // movie nights' clock
+	screen  Screener                                         // movie nights on Discord; nil: none
+	owner   string                                           // this process, for steps' leases
+	now     func() time.Time                                 // movie nights' clock
+	tick    func(d time.Duration) (<-chan time.Time, func()) // renewals of a step's lease; nil: time.NewTicker
+	follow  Followup                                         // further messages after an answer; nil: none
 }
 
 // New returns the commands reading and writing store.
@@ -102,25 +105,46 @@ func (s *Set) WithFetcher(f Fetcher) *Set {
 	return s
 }
 
-// Commands lists every slash command, in the order they are registered.
+// Commands lists every slash command, in the order they are registered,
+// each registered for where it works: in servers only, or in the bot's
+// DMs as well (on the built-in catalog). Discord then lists a command
+// only where it works; its handler still refuses elsewhere, for a client
+// that offers a stale list.
 func (s *Set) Commands() []Command {
 	return []Command{
-		{Def: reviewDef, Run: s.review, Autocomplete: s.reviewAutocomplete},
-		{Def: castDef, Run: s.cast, Autocomplete: s.filmAutocomplete},
-		{Def: filmDef, Run: s.film, Autocomplete: s.filmAutocomplete},
-		{Def: rateDef, Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true},
-		{Def: ratingsDef, Run: s.ratings, Autocomplete: s.filmAutocomplete},
-		{Def: topDef, Run: s.top},
-		{Def: myRatingsDef, Run: s.myRatings},
-		{Def: manageDef, Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
-		{Def: settingsDef, Run: s.settings, Private: true},
-		{Def: compareDef, Run: s.compare},
-		{Def: watchlistDef, Run: s.watchlist, Autocomplete: s.filmAutocomplete},
-		{Def: movienightDef, Run: s.movienight, Private: true},
-		{Def: importDef, Run: s.importLetterboxd, Private: true},
-		{Def: exportDef, Run: s.exportLetterboxd, Private: true},
-		{Def: helpDef, Run: s.help, Private: true},
+		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete},
+		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete},
+		{Def: where(filmDef, inServersAndDMs), Run: s.film, Autocomplete: s.filmAutocomplete},
+		{Def: where(rateDef, inServers), Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true},
+		{Def: where(ratingsDef, inServers), Run: s.ratings, Autocomplete: s.filmAutocomplete},
+		{Def: where(topDef, inServers), Run: s.top},
+		{Def: where(myRatingsDef, inServers), Run: s.myRatings},
+		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
+		{Def: where(settingsDef, inServers), Run: s.settings, Private: true},
+		{Def: where(compareDef, inServers), Run: s.compare},
+		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete},
+		{Def: where(movienightDef, inServers), Run: s.movienight, Private: true},
+		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true},
+		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
+		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
 	}
+}
+
+// Where a command works (Discord's contexts): 0 a server, 1 the bot's DM.
+// Private channels (2) are for user-installed apps, which filmbot is not.
+var (
+	inServers       = []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	inServersAndDMs = []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+)
+
+// where is def registered for contexts, installed to servers (filmbot has
+// no user install): a copy, so the shared definition is never changed.
+func where(def *discordgo.ApplicationCommand, contexts []discordgo.InteractionContextType) *discordgo.ApplicationCommand {
+	d := *def
+	c := slices.Clone(contexts)
+	d.Contexts = &c
+	d.IntegrationTypes = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	return &d
 }
 
 // Components maps the first part of a custom_id to the handler of the

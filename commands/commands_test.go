@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -371,5 +372,49 @@ func TestExcerptErrors(t *testing.T) {
 	}
 	if err := excerptErr(storage.ErrUnavailable); !errors.Is(err, storage.ErrUnavailable) {
 		t.Errorf("a database away: %v", err)
+	}
+}
+
+// Each command is registered with the contexts where it works: those
+// that need a server list only the server context (Discord then leaves
+// them out of a DM's list) and still refuse in a DM, for a client whose
+// list is stale; the others list the bot's DM too, and answer there.
+func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
+	e := newEnv(t)
+	inDMs := map[string][]*discordgo.ApplicationCommandInteractionDataOption{
+		"review": {opt("film", "anora")},
+		"cast":   {opt("film", "anora")},
+		"film":   {opt("film", "anora")},
+		"help":   nil,
+	}
+	for _, c := range e.set.Commands() {
+		name := c.Def.Name
+		if c.Def.Contexts == nil || c.Def.IntegrationTypes == nil ||
+			!slices.Equal(*c.Def.IntegrationTypes, []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}) {
+			t.Errorf("/%s: contexts %v, integration types %v", name, c.Def.Contexts, c.Def.IntegrationTypes)
+			continue
+		}
+		contexts := *c.Def.Contexts
+		if !slices.Contains(contexts, discordgo.InteractionContextGuild) || slices.Contains(contexts, discordgo.InteractionContextPrivateChannel) {
+			t.Errorf("/%s: contexts %v", name, contexts)
+		}
+		opts, worksInDMs := inDMs[name]
+		if slices.Contains(contexts, discordgo.InteractionContextBotDM) != worksInDMs {
+			t.Errorf("/%s: contexts %v, but it works in DMs: %v", name, contexts, worksInDMs)
+		}
+		resp, err := c.Run(context.Background(), slash("", name, opts...))
+		var ue *UserError
+		switch {
+		case worksInDMs && err != nil:
+			t.Errorf("/%s in a DM: %v", name, err)
+		case worksInDMs && resp == nil:
+			t.Errorf("/%s in a DM: no answer", name)
+		case !worksInDMs && (!errors.As(err, &ue) || !strings.Contains(ue.Msg, "server")):
+			t.Errorf("/%s in a DM, registered for servers only: %v, want a refusal that names servers", name, err)
+		}
+	}
+	// The definitions shared by every Set are not changed by registering.
+	if rateDef.Contexts != nil || reviewDef.IntegrationTypes != nil {
+		t.Error("Commands changed the shared definitions")
 	}
 }

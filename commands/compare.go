@@ -137,30 +137,52 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 	line := func(x shared) string {
 		return fmt.Sprintf("**%s** — you %d, them %d", clip(s.filmName(ctx, scope, x.film), 100), x.mine, x.theirs)
 	}
-	byDiff := slices.Clone(both)
-	slices.SortStableFunc(byDiff, func(a, b shared) int {
+	agree, disagree := sides(both)
+	lines := func(xs []shared, none string) string {
+		if len(xs) == 0 {
+			return none
+		}
+		out := make([]string, len(xs))
+		for k, x := range xs {
+			out[k] = line(x)
+		}
+		return strings.Join(out, "\n")
+	}
+	embed := &discordgo.MessageEmbed{Title: "Taste compared", Description: desc, Color: colour, Fields: []*discordgo.MessageEmbedField{
+		{Name: fmt.Sprintf("Agree most (%d point apart or less)", agreeWithin), Value: lines(agree, fmt.Sprintf("No film: your scores are never within %d point.", agreeWithin))},
+		{Name: fmt.Sprintf("Disagree most (%d points apart or more)", disagreeFrom), Value: lines(disagree, fmt.Sprintf("No film: your scores are never %d or more points apart.", disagreeFrom))},
+	}}
+	return message(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		button("Refresh", customID{"compare", "again", []uint64{me, other}}.String(), false),
+	}}), nil
+}
+
+// A film two members scored at most agreeWithin apart is one they agree
+// on; disagreeFrom or more apart, one they disagree on; in between,
+// neither. A film is on one side at most, and sidesMax a side at most.
+const agreeWithin, disagreeFrom, sidesMax = 1, 3, 5
+
+// sides picks the films agreed on most (the smallest difference, shared
+// favourites first) and disagreed on most (the largest difference first).
+func sides(both []shared) (agree, disagree []shared) {
+	for _, x := range both {
+		switch d := absInt(x.mine - x.theirs); {
+		case d <= agreeWithin:
+			agree = append(agree, x)
+		case d >= disagreeFrom:
+			disagree = append(disagree, x)
+		}
+	}
+	slices.SortStableFunc(agree, func(a, b shared) int {
 		if c := cmp.Compare(absInt(a.mine-a.theirs), absInt(b.mine-b.theirs)); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.mine+b.theirs, a.mine+a.theirs) // agreeing on a favourite first
 	})
-	var agree, disagree []string
-	for _, x := range byDiff[:min(5, len(byDiff))] {
-		agree = append(agree, line(x))
-	}
-	for k := len(byDiff) - 1; k >= 0 && len(disagree) < 5; k-- {
-		if x := byDiff[k]; x.mine != x.theirs {
-			disagree = append(disagree, line(x))
-		}
-	}
-	embed := &discordgo.MessageEmbed{Title: "Taste compared", Description: desc, Color: colour,
-		Fields: []*discordgo.MessageEmbedField{{Name: "Agree most", Value: strings.Join(agree, "\n")}}}
-	if len(disagree) > 0 {
-		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Disagree most", Value: strings.Join(disagree, "\n")})
-	}
-	return message(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		button("Refresh", customID{"compare", "again", []uint64{me, other}}.String(), false),
-	}}), nil
+	slices.SortStableFunc(disagree, func(a, b shared) int {
+		return cmp.Compare(absInt(b.mine-b.theirs), absInt(a.mine-a.theirs))
+	})
+	return agree[:min(sidesMax, len(agree))], disagree[:min(sidesMax, len(disagree))]
 }
 
 func absInt(n int) int {

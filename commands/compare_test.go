@@ -56,7 +56,7 @@ func TestCompareAndDivisive(t *testing.T) {
 	if !strings.Contains(m.Description, "both rated 4 films") || !strings.Contains(m.Description, "**2.5** points apart") || !strings.Contains(m.Description, "Correlation **") {
 		t.Errorf("compare: %q", m.Description)
 	}
-	if f := fieldText(m); !strings.Contains(f, "Agree most\n**B (2000)** — you 9, them 9") || !strings.Contains(f, "Disagree most\n**C (2000)** — you 2, them 10") {
+	if f := fieldText(m); !strings.Contains(f, "Agree most (1 point apart or less)\n**B (2000)** — you 9, them 9") || !strings.Contains(f, "Disagree most (3 points apart or more)\n**C (2000)** — you 2, them 10\n") {
 		t.Errorf("fields: %s", f)
 	}
 	if again := e.button(guildA, buttons(r)["Refresh"]); embed(again).Description != m.Description || again.Type != discordgo.InteractionResponseUpdateMessage {
@@ -135,5 +135,54 @@ func TestNilOptionsArePassedOver(t *testing.T) {
 	}
 	if msg := e.userError(e.cmds["review"].Run, withNil(slash(guildA, "review"))); !strings.Contains(msg, "Name a film") {
 		t.Errorf("/review with only a nil option: %q", msg)
+	}
+}
+
+// A film is on one side at most: agreed on within 1 point, disagreed on
+// from 3 points apart, neither in between; with few films in common a
+// 7-point gap is never listed as agreement.
+func TestCompareSides(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	rate := func(title string, mine, theirs int) {
+		f, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2015}, strings.ToLower)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.db.Rate(ctx, 111, f.ID, 1, mine)
+		e.db.Rate(ctx, 111, f.ID, 2, theirs)
+	}
+	rate("Tangerine", 2, 9)
+	f := fieldText(embed(e.run(compareCmd("1", "2"))))
+	if want := "Agree most (1 point apart or less)\nNo film: your scores are never within 1 point.\nDisagree most (3 points apart or more)\n**Tangerine (2015)** — you 2, them 9\n"; f != want {
+		t.Errorf("one film 7 apart:\n%s\nwant\n%s", f, want)
+	}
+	rate("Close", 6, 8) // 2 apart: neither
+	rate("Same", 7, 7)
+	f = fieldText(embed(e.run(compareCmd("1", "2"))))
+	if strings.Contains(f, "Close") || strings.Count(f, "Tangerine") != 1 || strings.Count(f, "Same") != 1 || strings.Index(f, "Same") > strings.Index(f, "Disagree") {
+		t.Errorf("three films:\n%s", f)
+	}
+
+	var many []shared
+	for k := range 20 {
+		many = append(many, shared{uint64(k), 5, 5 + k%5}) // 0 to 4 apart
+	}
+	agree, disagree := sides(many)
+	if len(agree) != 5 || len(disagree) != 5 {
+		t.Fatalf("%d agree, %d disagree; want 5 each", len(agree), len(disagree))
+	}
+	seen := map[uint64]bool{}
+	for _, x := range append(agree, disagree...) {
+		if seen[x.film] {
+			t.Errorf("film %d on both sides", x.film)
+		}
+		seen[x.film] = true
+	}
+	if d := agree[len(agree)-1]; absInt(d.mine-d.theirs) > 1 {
+		t.Errorf("agreed on %d points apart", absInt(d.mine-d.theirs))
+	}
+	if d := disagree[0]; absInt(d.mine-d.theirs) != 4 {
+		t.Errorf("disagreed on most: %d apart, want 4", absInt(d.mine-d.theirs))
 	}
 }

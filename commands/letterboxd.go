@@ -46,7 +46,29 @@ const (
 	importTTL      = 15 * time.Minute
 	importHelp     = "Attach your Letterboxd export: the ZIP from letterboxd.com → Settings → Import & Export → Export your data, or its ratings.csv or diary.csv (up to 10 MB)."
 	maxExportFiles = 10 // attachments on one message
+	// maxAttached bounds every file the bot attaches, well under
+	// Discord's 10 MiB (a bot's limit without boosts): a file past it is
+	// cut, with a line saying so.
+	maxAttached = letterboxd.MaxExportFile
+	// importsAtOnce bounds the files read at once in this process (rating
+	// and film list imports together): the worst file accepted takes some
+	// 60 MB while it is read (BenchmarkImportWorst, TestWorstExport).
+	importsAtOnce = 2
 )
+
+// importSlots holds one token per import being read in this process.
+var importSlots = make(chan struct{}, importsAtOnce)
+
+// importSlot takes a slot for reading an import, or refuses politely when
+// all are taken; release gives it back.
+func importSlot() (release func(), err error) {
+	select {
+	case importSlots <- struct{}{}:
+		return func() { <-importSlots }, nil
+	default:
+		return nil, userErr("filmbot is reading other imports right now (%d at once at most). Try again in a minute.", importsAtOnce)
+	}
+}
 
 // importLetterboxd answers /import letterboxd file: with a preview of
 // what the import would do, and buttons to confirm or cancel it. Nothing
@@ -63,6 +85,11 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
+	release, err := importSlot()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	name, data, err := s.download(ctx, i, "file", maxImport, importHelp, ".zip", ".csv")
 	if err != nil {
 		return nil, err
@@ -88,7 +115,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	match := matcher(films)
 	var ratings []storage.Rating
-	var missing []letterboxd.Entry
+	missing := entries[:0] // in place: entries are not read again
 	var n storage.Imported
 	taken := map[uint64]bool{}
 	for _, e := range entries {
@@ -111,20 +138,24 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	embed := &discordgo.MessageEmbed{Title: "Import from Letterboxd", Color: colour,
 		Description: fmt.Sprintf("In **%s**: %s.\n%d new, %d changed, %d the same as here, %d not in this server's catalog.",
 			clip(name, 80), plural(len(entries), "rated film"), n.Added, n.Updated, n.Unchanged, len(missing))}
-	if len(problems) > 0 {
+	if problems.Count > 0 {
 		var lines []string
-		for _, p := range problems[:min(len(problems), 5)] {
+		for _, p := range problems.First[:min(len(problems.First), 5)] {
 			lines = append(lines, clip(p.String(), 150))
 		}
-		if len(problems) > 5 {
-			lines = append(lines, fmt.Sprintf("and %d more", len(problems)-5))
+		if problems.Count > 5 {
+			lines = append(lines, fmt.Sprintf("and %d more", problems.Count-5))
 		}
-		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: fmt.Sprintf("Rows skipped (%d)", len(problems)), Value: strings.Join(lines, "\n")})
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: fmt.Sprintf("Rows skipped (%d)", problems.Count), Value: strings.Join(lines, "\n")})
 	}
 	var files []*discordgo.File
 	if len(missing) > 0 {
-		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(missingCSV(missing))})
+		csv, listed := missingCSV(missing, maxAttached)
+		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(csv)})
 		embed.Footer = &discordgo.MessageEmbedFooter{Text: "The films not in the catalog are in the attached CSV; a moderator can add them."}
+		if listed < len(missing) {
+			embed.Footer.Text = fmt.Sprintf("The first %d of the %d films not in the catalog are in the attached CSV (cut at %d MB); a moderator can add them.", listed, len(missing), maxAttached>>20)
+		}
 	}
 	changes := n.Added + n.Updated
 	if changes == 0 {
@@ -157,7 +188,15 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
-	data, err := s.raters.TakePending(ctx, scope, user, c.args[0])
+	// Import reads the preview and takes it only once the import has
+	// committed: an import that fails leaves it, and the member can press
+	// Import again. Two quick presses may both import; the second then
+	// finds every rating the same, and changes nothing.
+	step := s.raters.Pending
+	if c.action == "no" {
+		step = s.raters.TakePending
+	}
+	data, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
 		return updateText("This import preview has expired or was already used. Run `/import letterboxd` again."), nil
 	}
@@ -173,10 +212,14 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	}
 	n, err := s.raters.ImportRatings(ctx, scope, user, ratings)
 	if errors.Is(err, storage.ErrNotFound) {
+		s.raters.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
 		return updateText("A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again."), nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if _, err := s.raters.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("the import committed; removing its preview: %w", err)
 	}
 	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
 	if off := s.unwatchAll(ctx, scope, user, ratings); off > 0 {
@@ -267,9 +310,10 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 // has it.
 func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
+	var key []byte
 	add := func(name string, year int, id uint64) {
-		k := letterboxd.Fold(name) + "\x00" + strconv.Itoa(year)
-		byKey[k] = append(byKey[k], id)
+		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], name), 0), int64(year), 10)
+		byKey[string(key)] = append(byKey[string(key)], id)
 	}
 	for _, f := range films {
 		for _, name := range append([]string{f.Title}, f.Aliases...) {
@@ -278,7 +322,8 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 		}
 	}
 	return func(e letterboxd.Entry) (uint64, bool) {
-		ids := byKey[letterboxd.Fold(e.Title)+"\x00"+strconv.Itoa(e.Year)]
+		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], e.Title), 0), int64(e.Year), 10)
+		ids := byKey[string(key)] // no copy: a lookup
 		if len(ids) == 1 {
 			return ids[0], true
 		}
@@ -286,20 +331,34 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	}
 }
 
-// missingCSV lists entries not in the catalog.
-func missingCSV(es []letterboxd.Entry) []byte {
+// missingCSV lists entries not in the catalog in at most max bytes, and
+// says how many it lists: past max it stops, with a last row saying how
+// many more there are (a title without a rating, which both filmbot and
+// Letterboxd skip). Cells are made safe for spreadsheets (letterboxd.Cell).
+func missingCSV(es []letterboxd.Entry, max int) ([]byte, int) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write([]string{"Title", "Year", "Rating10", "LetterboxdURI"})
-	for _, e := range es {
+	w.Flush()
+	const room = 200 // for the line that says the list was cut
+	var row bytes.Buffer
+	rw := csv.NewWriter(&row)
+	for k, e := range es {
 		year := ""
 		if e.Year > 0 {
 			year = strconv.Itoa(e.Year)
 		}
-		w.Write([]string{e.Title, year, strconv.Itoa(e.Score), e.URI})
+		row.Reset()
+		rw.Write([]string{letterboxd.Cell(e.Title), year, strconv.Itoa(e.Score), letterboxd.Cell(e.URI)})
+		rw.Flush()
+		if b.Len()+row.Len() > max-room {
+			w.Write([]string{fmt.Sprintf("… cut here: %d more films not in the catalog are not listed (this file stops at %d MB)", len(es)-k, max>>20), "", "", ""})
+			w.Flush()
+			return b.Bytes(), k
+		}
+		b.Write(row.Bytes())
 	}
-	w.Flush()
-	return b.Bytes()
+	return b.Bytes(), len(es)
 }
 
 // A pending import is one line per rating: film id, score, Unix date.
@@ -380,6 +439,11 @@ const (
 // films new to this server's catalog, those already in it, and the rows
 // rejected with their reasons; a button adds the new ones in one step.
 func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope) (*discordgo.InteractionResponse, error) {
+	release, err := importSlot()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	name, data, err := s.download(ctx, i, "file", maxListFile, listHelp, ".csv")
 	if err != nil {
 		return nil, err
@@ -405,7 +469,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	for _, r := range rows {
 		title, err := cleanLine("The title", r.Title)
 		if err != nil || !visibleText(title) || len([]rune(title)) > maxTitle {
-			problems = append(problems, letterboxd.Problem{File: path.Base(name), Line: r.Line, Reason: fmt.Sprintf("the title must be 1 to %d characters of text", maxTitle)})
+			problems.Add(letterboxd.Problem{File: path.Base(name), Line: r.Line, Reason: fmt.Sprintf("the title must be 1 to %d characters of text", maxTitle)})
 			continue
 		}
 		k := key(title, r.Year)
@@ -423,14 +487,14 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 		fresh = append(fresh, f)
 	}
 	embed := &discordgo.MessageEmbed{Title: "Import a film list", Color: colour,
-		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, len(problems))}
-	if len(problems) > 0 {
+		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, problems.Count)}
+	if problems.Count > 0 {
 		var lines []string
-		for _, p := range problems[:min(len(problems), 8)] {
+		for _, p := range problems.First[:min(len(problems.First), 8)] {
 			lines = append(lines, clip(p.String(), 120))
 		}
-		if len(problems) > 8 {
-			lines = append(lines, fmt.Sprintf("and %d more", len(problems)-8))
+		if problems.Count > 8 {
+			lines = append(lines, fmt.Sprintf("and %d more", problems.Count-8))
 		}
 		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Rejected rows", Value: strings.Join(lines, "\n")})
 	}
@@ -478,7 +542,14 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	if c.action != "ok" && c.action != "no" {
 		return nil, userErr("That button is out of date.")
 	}
-	raw, err := s.raters.TakePending(ctx, scope, user, c.args[0])
+	// As for ratings (importButton): the preview is taken once the films
+	// are added, so that a failure leaves it for another try; AddFilms
+	// skips the films already there, so two quick presses add them once.
+	step := s.raters.Pending
+	if c.action == "no" {
+		step = s.raters.TakePending
+	}
+	raw, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
 		return updateText("This preview has expired or was already used. Run `/manage film import` again."), nil
 	}
@@ -495,6 +566,9 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	added, err := s.mods.AddFilms(ctx, scope, fresh, search.Skeleton)
 	if err != nil {
 		return nil, err
+	}
+	if _, err := s.raters.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("the films were added; removing their preview: %w", err)
 	}
 	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added), "film"))
 	if len(added) < len(fresh) {

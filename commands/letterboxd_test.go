@@ -2,14 +2,23 @@ package commands
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/letterboxd"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -223,5 +232,262 @@ func TestFilmListImport(t *testing.T) {
 	}
 	if again := e.run(mod(cmd("42"))); !strings.Contains(embed(again).Description, "0 new to this server, 4 already here") {
 		t.Errorf("the same list again: %q", embed(again).Description)
+	}
+}
+
+// failingImports fails ImportRatings and AddFilms while fail is set, as a
+// database that went away mid-import would.
+type failingImports struct {
+	Raters
+	Moderators
+	fail bool
+}
+
+var errAway = errors.New("the database went away")
+
+func (f *failingImports) ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error) {
+	if f.fail {
+		return storage.Imported{}, errAway
+	}
+	return f.Raters.ImportRatings(ctx, scope, user, rs)
+}
+
+func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error) {
+	if f.fail {
+		return nil, errAway
+	}
+	return f.Moderators.AddFilms(ctx, scope, fs, fold)
+}
+
+// Import takes the preview only once the import has committed: one that
+// fails leaves it, and Import pressed again works; a member's second
+// preview replaces the first, whose buttons are then spent.
+func TestImportPreviewKeptUntilCommitted(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.files(map[string][]byte{"ratings.csv": []byte(lbRatings)})
+	f := &failingImports{Raters: e.db, Moderators: e.db, fail: true}
+	e.set.raters, e.set.mods = f, f
+
+	first := buttons(e.run(importCmd(guildA, "42", "ratings.csv", 100)))["Import 2 ratings"]
+	r := e.run(importCmd(guildA, "42", "ratings.csv", 100))
+	ok := buttons(r)["Import 2 ratings"]
+	if c, _ := e.check(e.set.importButton, clickAs(guildA, "42", first)); !strings.Contains(c.Data.Content, "expired or was already used") {
+		t.Errorf("the first of two previews: %+v", c.Data)
+	}
+	if _, err := e.check(e.set.importButton, clickAs(guildA, "42", ok)); !errors.Is(err, errAway) {
+		t.Fatalf("a failing import: %v", err)
+	}
+	if _, err := e.db.UserRating(ctx, 111, tang.ID, 42); err == nil {
+		t.Fatal("a failed import wrote a rating")
+	}
+	f.fail = false
+	c, err := e.check(e.set.importButton, clickAs(guildA, "42", ok))
+	if err != nil || !strings.Contains(c.Data.Content, "Imported: 2 new") {
+		t.Fatalf("Import pressed again: %v %+v", err, c)
+	}
+	if c, _ := e.check(e.set.importButton, clickAs(guildA, "42", ok)); !strings.Contains(c.Data.Content, "expired or was already used") {
+		t.Errorf("the preview outlived its import: %+v", c.Data)
+	}
+
+	// The same for a film list.
+	f.fail = true
+	list := "Name,Year\nRed Rocket,2021\n"
+	e.files(map[string][]byte{"l.csv": []byte(list)})
+	i := slash(guildA, "manage", sub("film", "import", attachOpt("a1")))
+	i.Member.User.ID = "42"
+	i = withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: "l.csv", Size: len(list), URL: "mem://l.csv"})
+	add := buttons(e.run(mod(i)))["Add 1 film"]
+	if _, err := e.check(e.set.filmImportButton, mod(clickAs(guildA, "42", add))); !errors.Is(err, errAway) {
+		t.Fatalf("a failing list import: %v", err)
+	}
+	f.fail = false
+	if c, err := e.check(e.set.filmImportButton, mod(clickAs(guildA, "42", add))); err != nil || !strings.Contains(c.Data.Content, "Added 1 film") {
+		t.Fatalf("Add pressed again: %v %+v", err, c)
+	}
+}
+
+// Imports read at once in one process are bounded: past the bound, a
+// polite refusal, and the next one once a slot is free.
+func TestImportsAtOnce(t *testing.T) {
+	e := newEnv(t)
+	e.files(map[string][]byte{"ratings.csv": []byte(lbRatings)})
+	var releases []func()
+	for range importsAtOnce {
+		r, err := importSlot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, r)
+	}
+	if msg := e.userError(e.cmds["import"].Run, importCmd(guildA, "42", "ratings.csv", 100)); !strings.Contains(msg, "Try again in a minute") {
+		t.Errorf("an import past the bound: %q", msg)
+	}
+	i := mod(slash(guildA, "manage", sub("film", "import", attachOpt("a1"))))
+	i = withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: "ratings.csv", Size: 100, URL: "mem://ratings.csv"})
+	if msg := e.userError(e.cmds["manage"].Run, i); !strings.Contains(msg, "Try again in a minute") {
+		t.Errorf("a list import past the bound: %q", msg)
+	}
+	releases[0]()
+	if r := e.run(importCmd(guildA, "42", "ratings.csv", 100)); len(buttons(r)) == 0 {
+		t.Errorf("an import once a slot is free: %+v", embed(r))
+	}
+	releases[1]()
+	if len(importSlots) != 0 {
+		t.Errorf("%d slots still taken after the imports ended", len(importSlots))
+	}
+}
+
+// not-in-catalog.csv stays under 1 MB however many films are missing: cut,
+// with a last row saying so, and the preview says it too.
+func TestNotInCatalogCut(t *testing.T) {
+	e := newEnv(t)
+	var b strings.Builder
+	b.WriteString("Name,Year,Rating,Letterboxd URI\n")
+	for k := range 30000 {
+		fmt.Fprintf(&b, "A film that is nowhere in this catalog number %d,2001,4,https://letterboxd.com/film/nowhere-%d/\n", k, k)
+	}
+	e.files(map[string][]byte{"ratings.csv": []byte(b.String())})
+	r := e.run(importCmd(guildA, "42", "ratings.csv", b.Len()))
+	csv := attached(t, r, "not-in-catalog.csv")
+	if len(csv) > maxAttached || len(csv) < maxAttached-1000 {
+		t.Fatalf("not-in-catalog.csv is %d bytes", len(csv))
+	}
+	lines := strings.Split(strings.TrimSuffix(csv, "\n"), "\n")
+	last := lines[len(lines)-1]
+	listed := len(lines) - 2
+	if !strings.HasPrefix(last, fmt.Sprintf("… cut here: %d more films", 30000-listed)) {
+		t.Errorf("the last line: %q", last)
+	}
+	if f := embed(r).Footer.Text; !strings.Contains(f, fmt.Sprintf("The first %d of the 30000 films", listed)) || !strings.Contains(f, "cut at 1 MB") {
+		t.Errorf("footer: %q", f)
+	}
+	// Read back, the cut line is no rating and the rest are all there.
+	if es, _, err := letterboxd.ReadRatings("not-in-catalog.csv", []byte(csv)); err != nil || len(es) != listed {
+		t.Errorf("read back: %d entries (want %d), %v", len(es), listed, err)
+	}
+}
+
+// Titles a spreadsheet would run (= + - @) are written with a ' before
+// them, in the export and in not-in-catalog.csv; imported back, into
+// filmbot, they are the same titles.
+func TestFormulaCells(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	titles := []string{`=HYPERLINK("http://evil.example","x")`, "+1", "-Dante", "@Home", "'=quoted", "Plain"}
+	for _, g := range []storage.Scope{111, 222} {
+		for k, title := range titles {
+			f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: title, Year: 2000 + k}, strings.ToLower)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g == 111 {
+				e.db.Rate(ctx, g, f.ID, 42, 1+k)
+			}
+		}
+	}
+	i := slash(guildA, "export", sub("", "letterboxd"))
+	i.Member.User.ID = "42"
+	out := attached(t, e.run(i), "letterboxd-ratings.csv")
+	for _, cell := range []string{`"'=HYPERLINK(""http://evil.example"",""x"")"`, "'+1,", "'-Dante,", "'@Home,", "''=quoted,", "\nPlain,"} {
+		if !strings.Contains(out, cell) {
+			t.Errorf("the export lacks %q:\n%s", cell, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if line != "" && strings.ContainsAny(line[:1], "=+-@\t\r") {
+			t.Errorf("a cell a spreadsheet would run: %q", line)
+		}
+	}
+	e.files(map[string][]byte{"letterboxd-ratings.csv": []byte(out)})
+	p := e.run(importCmd(guildB, "42", "letterboxd-ratings.csv", len(out)))
+	if d := embed(p).Description; !strings.Contains(d, "6 new, 0 changed, 0 the same as here, 0 not in this server's catalog") {
+		t.Fatalf("imported back: %q", d)
+	}
+	// Not in the catalog: the same care.
+	e.files(map[string][]byte{"r.csv": []byte("Name,Year,Rating\n=1+2,1999,3\n")})
+	csv := attached(t, e.run(importCmd(guildA, "42", "r.csv", 30)), "not-in-catalog.csv")
+	if !strings.Contains(csv, "\n'=1+2,1999,6,") {
+		t.Errorf("not-in-catalog.csv: %q", csv)
+	}
+}
+
+var worstOut = flag.String("worst-export", "", "TestWorstExport writes the worst export filmbot accepts to this file")
+
+// worstExport is the import that takes the most memory among those
+// filmbot accepts: a ZIP under Discord's 10 MB whose ratings.csv unpacks
+// to some 50 MB (MaxUncompressed) of 100,000 rows (MaxRows), each a film
+// of its own whose title and link fill the 16 MB kept (MaxKeptBytes),
+// the rest of each row a review of words that compress like prose, and
+// the ZIP filled up to 10 MB by a file filmbot does not read.
+func worstExport(tb testing.TB) []byte {
+	tb.Helper()
+	words := strings.Fields("the film of and to in is that it as")
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var z bytes.Buffer
+	zw := zip.NewWriter(&z)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, 4) })
+	w, _ := zw.Create("ratings.csv")
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString("Date,Name,Year,Letterboxd URI,Rating,Review\n")
+	var review []byte
+	for k := range letterboxd.MaxRows {
+		review = review[:0]
+		for len(review) < 330 {
+			review = append(review, words[rnd.IntN(len(words))]...)
+			review = append(review, ' ')
+		}
+		fmt.Fprintf(bw, "2024-01-02,A film nobody here has heard of and which no catalog holds under any name at all %025d,2001,https://boxd.it/%023d,%.1f,%s\n",
+			k, k, 0.5+float64(k%10)/2, review)
+	}
+	bw.Flush()
+	// The rest of the 10 MB: a file filmbot does not read, as an export has.
+	pad, _ := zw.CreateHeader(&zip.FileHeader{Name: "likes/films.csv", Method: zip.Store})
+	for z.Len() < maxImport-64<<10 {
+		pad.Write(binary.LittleEndian.AppendUint64(nil, rnd.Uint64()))
+	}
+	zw.Close()
+	return z.Bytes()
+}
+
+// The worst export is one filmbot reads: its ZIP under 10 MB, within
+// every limit; with -worst-export=path it is written there, for
+// measuring the peak RSS of `filmbot try` importing it.
+func TestWorstExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 50 MB CSV")
+	}
+	data := worstExport(t)
+	if len(data) > maxImport {
+		t.Fatalf("the worst export is %d bytes, over the 10 MB an upload may be", len(data))
+	}
+	es, probs, err := letterboxd.ReadRatings("worst.zip", data)
+	if err != nil || len(es) != letterboxd.MaxRows || probs.Count != 0 {
+		t.Fatalf("%d entries, %d problems, %v", len(es), probs.Count, err)
+	}
+	if *worstOut != "" {
+		if err := os.WriteFile(*worstOut, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkImportWorst is the whole preview of the worst export (download
+// aside): reading it, matching it to the catalog, the preview and its
+// not-in-catalog.csv. -benchmem gives what one import allocates.
+//
+//	go test -run '^$' -bench ImportWorst -benchmem ./commands
+func BenchmarkImportWorst(b *testing.B) {
+	e := newEnv(b)
+	data := worstExport(b)
+	e.files(map[string][]byte{"worst.zip": data})
+	i := importCmd(guildA, "42", "worst.zip", len(data))
+	run := e.cmds["import"].Run
+	for b.Loop() {
+		r, err := run(context.Background(), i)
+		if err != nil || !strings.Contains(r.Data.Embeds[0].Description, "100000 not in this server's catalog") {
+			b.Fatal(err, r.Data.Embeds[0].Description)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +18,20 @@ type forbiddenErr struct{}
 func (forbiddenErr) Error() string   { return "403" }
 func (forbiddenErr) Forbidden() bool { return true }
 
-// fakeScreen records what movie nights post; votes is the poll's result.
+type goneTestErr struct{}
+
+func (goneTestErr) Error() string { return "404" }
+func (goneTestErr) Gone() bool    { return true }
+
+type refusedErr struct{}
+
+func (refusedErr) Error() string { return "400: 50035" }
+func (refusedErr) Refused() bool { return true }
+
+// fakeScreen records what movie nights post, as Discord would keep it;
+// votes is the poll's result. fail, keyed by method, fails its calls
+// (the next error each time; nil lets one through); hook, keyed by
+// method, runs once the call has been made on "Discord" (a slow answer).
 type fakeScreen struct {
 	polls, cards, events []string
 	deleted              []string
@@ -24,6 +39,46 @@ type fakeScreen struct {
 	hours                int
 	noEvents             bool
 	failPoll             error
+	now                  func() time.Time   // Discord's clock: an event must start after it
+	posts                map[string]string  // id → content and footer, for FindPost
+	descs                map[string]string  // event id → description, for FindEvent
+	mentions             []string           // each card's mention
+	fail                 map[string][]error // method → errors, one per call
+	always               map[string]error   // method → an error every time
+	hook                 map[string]func()  // method → run once after the call
+	ids                  int
+}
+
+func (f *fakeScreen) failing(method string) error {
+	if err := f.always[method]; err != nil {
+		return err
+	}
+	if q := f.fail[method]; len(q) > 0 {
+		f.fail[method] = q[1:]
+		return q[0]
+	}
+	return nil
+}
+
+func (f *fakeScreen) after(method string) {
+	if h := f.hook[method]; h != nil {
+		delete(f.hook, method)
+		h()
+	}
+}
+
+func (f *fakeScreen) id(prefix, text string) string {
+	f.ids++
+	id := fmt.Sprintf("%s%d", prefix, f.ids)
+	if f.posts == nil {
+		f.posts, f.descs = map[string]string{}, map[string]string{}
+	}
+	if prefix == "ev" {
+		f.descs[id] = text
+	} else {
+		f.posts[id] = text
+	}
+	return id
 }
 
 func (f *fakeScreen) PostPoll(_ context.Context, _, channel, content, question string, answers []string, hours int) (string, error) {
@@ -32,23 +87,73 @@ func (f *fakeScreen) PostPoll(_ context.Context, _, channel, content, question s
 	}
 	f.hours = hours
 	f.polls = append(f.polls, content+"\n"+question+"\n"+strings.Join(answers, "|"))
-	return "poll1", nil
+	id := f.id("poll", content)
+	f.after("PostPoll")
+	return id, nil
 }
-func (f *fakeScreen) EndPoll(context.Context, string, string) ([]int, error) { return f.votes, nil }
-func (f *fakeScreen) CreateEvent(_ context.Context, _, name, _, where, location string, start, end time.Time) (string, error) {
+func (f *fakeScreen) EndPoll(context.Context, string, string) ([]int, error) {
+	if err := f.failing("EndPoll"); err != nil {
+		return nil, err
+	}
+	f.after("EndPoll")
+	return f.votes, nil
+}
+func (f *fakeScreen) CreateEvent(_ context.Context, _, name, desc, where, location string, start, end time.Time) (string, error) {
 	if f.noEvents {
 		return "", forbiddenErr{}
 	}
+	if err := f.failing("CreateEvent"); err != nil {
+		return "", err
+	}
+	if where != "" {
+		if err := f.failing("CreateEvent where"); err != nil {
+			return "", err
+		}
+	}
+	if f.now != nil && !start.After(f.now()) {
+		return "", refusedErr{}
+	}
 	f.events = append(f.events, name+" @"+where+location+" "+start.UTC().Format(time.RFC3339)+"→"+end.UTC().Format(time.RFC3339))
-	return "ev1", nil
+	id := f.id("ev", desc)
+	f.after("CreateEvent")
+	return id, nil
 }
 func (f *fakeScreen) DeleteEvent(_ context.Context, _, id string) error {
 	f.deleted = append(f.deleted, id)
 	return nil
 }
-func (f *fakeScreen) PostCard(_ context.Context, _, _, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+func (f *fakeScreen) PostCard(_ context.Context, _, _, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent, mention string) (string, error) {
+	if err := f.failing("PostCard"); err != nil {
+		return "", err
+	}
 	f.cards = append(f.cards, content+"|"+e.Title+"|"+e.Description)
-	return "card", nil
+	f.mentions = append(f.mentions, mention)
+	footer := ""
+	if e.Footer != nil {
+		footer = e.Footer.Text
+	}
+	id := f.id("card", content+"\n"+footer)
+	f.after("PostCard")
+	return id, nil
+}
+func (f *fakeScreen) FindPost(_ context.Context, _, tag string) (string, error) {
+	if err := f.failing("FindPost"); err != nil {
+		return "", err
+	}
+	for id, text := range f.posts {
+		if strings.Contains(text, tag) {
+			return id, nil
+		}
+	}
+	return "", nil
+}
+func (f *fakeScreen) FindEvent(_ context.Context, _, tag string) (string, error) {
+	for id, text := range f.descs {
+		if strings.Contains(text, tag) && !slices.Contains(f.deleted, id) {
+			return id, nil
+		}
+	}
+	return "", nil
 }
 
 func nightCmd(sub string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.InteractionCreate {

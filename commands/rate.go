@@ -27,6 +27,7 @@ type Raters interface {
 	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
 	ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error)
 	PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
+	Pending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
 	TakePending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
 	WatchlistAdd(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
 	WatchlistRemove(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
@@ -145,14 +146,35 @@ func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
+	return youRated(film, score, a, s.unwatch(ctx, scope, user, film.ID)), nil
+}
+
+// youRated tells the rater alone what their rating did: the score, the
+// server's verdict, whether the film left their watchlist, and a button
+// to take the rating back.
+func youRated(film storage.Film, score int, a storage.Aggregate, offWatchlist bool) *discordgo.InteractionResponse {
 	remove := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: "Remove my rating", Style: discordgo.DangerButton, CustomID: customID{"rate", "remove", []uint64{film.ID}}.String()},
 	}}
 	embed := rated(film, score, a, "You rated")
-	if s.unwatch(ctx, scope, user, film.ID) {
+	if offWatchlist {
 		embed.Description += "\nIt is off your watchlist now."
 	}
-	return ephemeral(embed, remove), nil
+	return ephemeral(embed, remove)
+}
+
+// Followup sends data as a further message once the answer to the
+// interaction whose handler runs with ctx is out (bot's envelope does
+// it, over REST, after the first answer); it reports false when it
+// cannot, and the handler's answer then stands alone.
+type Followup func(ctx context.Context, data *discordgo.InteractionResponseData) bool
+
+// WithFollowup sets how handlers send a further message after their
+// answer: the card's Rate menu updates the public card and tells the
+// rater alone, in an ephemeral follow-up, what their rating did.
+func (s *Set) WithFollowup(f Followup) *Set {
+	s.follow = f
+	return s
 }
 
 // unwatch takes a film a member has just rated off their watchlist, and
@@ -213,17 +235,22 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		}
 		// The menu is on the film's card: the card itself shows the new
 		// verdict (type 7), which every member sees; the menu keeps the
-		// member's pick. The rating (refused for a film no longer here)
+		// member's pick. What the rating did (the score, the film off the
+		// watchlist) is the rater's alone: an ephemeral follow-up, as
+		// /rate says it. The rating (refused for a film no longer here)
 		// comes first; the card is then read in one read.
 		film := c.args[0]
 		a, _, err := s.raters.Rate(ctx, scope, film, user, score)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
-		s.unwatch(ctx, scope, user, film) // rated: off the watchlist, as with /rate
+		off := s.unwatch(ctx, scope, user, film) // rated: off the watchlist, as with /rate
 		page, err := s.store.FilmPage(ctx, scope, film)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
+		}
+		if s.follow != nil {
+			s.follow(ctx, youRated(page.Film, score, a, off).Data)
 		}
 		return update(filmCard(page.Film, page.Reviews, &a), rateMenu(film)), nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -237,4 +238,53 @@ func ratingField(e *discordgo.MessageEmbed) string {
 		}
 	}
 	return ""
+}
+
+// Rating from the card's Rate menu updates the public card and tells the
+// rater alone, in an ephemeral follow-up, what /rate would tell them:
+// the score, the server's verdict, the film off their watchlist, and a
+// button to take it back.
+func TestRateMenuTellsTheRaterAlone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var sent []*discordgo.InteractionResponseData
+	e.set.WithFollowup(func(_ context.Context, d *discordgo.InteractionResponseData) bool {
+		sent = append(sent, d)
+		return true
+	})
+	if _, err := e.db.WatchlistAdd(ctx, 111, 42, e.anora.ID); err != nil {
+		t.Fatal(err)
+	}
+	sel := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: fmt.Sprintf("rate:select:%d", e.anora.ID), ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}})
+	card, err := e.check(e.set.rateButton, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.Type != discordgo.InteractionResponseUpdateMessage || card.Data.Flags&discordgo.MessageFlagsEphemeral != 0 || !strings.Contains(ratingField(embed(card)), "from 1") {
+		t.Errorf("the card: %+v", card.Data)
+	}
+	if len(sent) != 1 {
+		t.Fatalf("%d follow-ups, want 1", len(sent))
+	}
+	note := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: sent[0]}
+	if err := limits.Check(note); err != nil {
+		t.Fatal(err)
+	}
+	d := note.Data.Embeds[0].Description
+	if note.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(d, "You rated **★★★★** (8/10)") || !strings.Contains(d, "off your watchlist") || buttons(note)["Remove my rating"] == "" {
+		t.Errorf("the rater's note: flags %d, %q, buttons %v", note.Data.Flags, d, buttons(note))
+	}
+	if on, _ := e.db.OnWatchlist(ctx, 111, 42, e.anora.ID); on {
+		t.Error("the rated film stayed on the watchlist")
+	}
+	// /rate tells the same, as its answer.
+	slashNote := e.run(slash(guildA, "rate", opt("film", "anora"), opt("score", 8.0)))
+	if embed(slashNote).Title != note.Data.Embeds[0].Title || !strings.Contains(embed(slashNote).Description, "You rated **★★★★** (8/10)") {
+		t.Errorf("/rate and the menu differ: %q vs %q", embed(slashNote).Description, d)
+	}
+	// Without a way to follow up, the card is still updated.
+	e.set.WithFollowup(nil)
+	if card, err := e.check(e.set.rateButton, sel); err != nil || card.Type != discordgo.InteractionResponseUpdateMessage {
+		t.Errorf("without follow-ups: %v %+v", err, card)
+	}
 }

@@ -11,20 +11,26 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
 // Limits on what is read.
 const (
-	MaxRows         = 100_000  // rows in one file
+	MaxRows         = 100_000  // rows of one import, all the files of an export together
 	MaxZipEntries   = 5_000    // files in a ZIP
 	MaxUncompressed = 50 << 20 // bytes of the CSVs read from a ZIP, in all
 	MaxRatio        = 200      // uncompressed ÷ compressed size of one entry
+	MaxProblems     = 20       // rows kept with the reason they were skipped; the rest are counted
+	MaxTitleBytes   = 500      // a title longer than this is a bad row
+	MaxURIBytes     = 300      // so is a link longer than this
+	MaxKeptBytes    = 16 << 20 // bytes of titles and links kept from one import (some 40 a film)
 )
 
 // Entry is one rated film from a file.
@@ -47,6 +53,22 @@ type Problem struct {
 
 func (p Problem) String() string { return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Reason) }
 
+// Problems are the rows that could not be read: the first MaxProblems
+// with their reasons, and how many in all (a file of a million bad rows
+// keeps twenty).
+type Problems struct {
+	First []Problem
+	Count int
+}
+
+// Add counts p, and keeps it while fewer than MaxProblems are kept.
+func (ps *Problems) Add(p Problem) {
+	ps.Count++
+	if len(ps.First) < MaxProblems {
+		ps.First = append(ps.First, p)
+	}
+}
+
 // ErrFile is a file that cannot be read at all; its message says why, for
 // the member.
 var ErrFile = errors.New("not a Letterboxd file")
@@ -59,95 +81,126 @@ func fileErr(format string, a ...any) error {
 // ratings.csv, diary.csv and reviews.csv) or one CSV. Where a film appears
 // several times the newest entry wins (by date, then by the later row).
 // Rows that cannot be read are returned as problems; a file that cannot
-// be read at all is an ErrFile.
-func ReadRatings(name string, data []byte) ([]Entry, []Problem, error) {
-	var entries []Entry
-	var problems []Problem
+// be read at all is an ErrFile. Rows are read one at a time, and a ZIP's
+// files are unpacked as they are read: what is kept is one row and the
+// entries, one per film.
+func ReadRatings(name string, data []byte) ([]Entry, Problems, error) {
+	rd := &ratingsReader{}
 	if isZip(data) {
-		files, err := csvsInZip(data, "ratings.csv", "diary.csv", "reviews.csv")
+		n, err := eachInZip(data, func(name string, r io.Reader) error { return rd.read(name, r) }, "ratings.csv", "diary.csv", "reviews.csv")
 		if err != nil {
-			return nil, nil, err
+			return nil, Problems{}, err
 		}
-		if len(files) == 0 {
-			return nil, nil, fileErr("the ZIP has no ratings.csv, diary.csv or reviews.csv (is it Letterboxd's account export?)")
+		if n == 0 {
+			return nil, Problems{}, fileErr("the ZIP has no ratings.csv, diary.csv or reviews.csv (is it Letterboxd's account export?)")
 		}
-		for _, f := range files {
-			e, p, err := ratingsCSV(f.name, f.data)
-			if err != nil {
-				return nil, nil, err
-			}
-			entries, problems = append(entries, e...), append(problems, p...)
-		}
-	} else {
-		e, p, err := ratingsCSV(path.Base(name), data)
-		if err != nil {
-			return nil, nil, err
-		}
-		entries, problems = e, p
+	} else if err := rd.read(path.Base(name), bytes.NewReader(data)); err != nil {
+		return nil, Problems{}, err
 	}
-	return Newest(entries), problems, nil
+	return rd.out, rd.problems, nil
 }
 
 // Newest keeps one entry per film (folded title and year): the newest
 // by date, then the later one read.
 func Newest(entries []Entry) []Entry {
-	at := map[string]int{}
-	var out []Entry
+	var n newest
 	for _, e := range entries {
-		k := Fold(e.Title) + "\x00" + strconv.Itoa(e.Year)
-		if i, ok := at[k]; ok {
-			if !e.Date.Before(out[i].Date) {
-				out[i] = e
-			}
-			continue
-		}
-		at[k] = len(out)
-		out = append(out, e)
+		n.add(e)
 	}
-	return out
+	return n.out
+}
+
+// newest keeps one entry per film, keyed by a hash of its folded title
+// and year (the key is 8 bytes, not a second copy of the title; the seed
+// is random, so no file can be made to collide), and counts the bytes of
+// text it keeps.
+type newest struct {
+	at   map[uint64]int
+	out  []Entry
+	seed maphash.Seed
+	kept int
+	key  []byte
+}
+
+func (n *newest) add(e Entry) {
+	if n.at == nil {
+		n.at, n.seed = map[uint64]int{}, maphash.MakeSeed()
+	}
+	n.key = strconv.AppendInt(append(AppendFold(n.key[:0], e.Title), 0), int64(e.Year), 10)
+	k := maphash.Bytes(n.seed, n.key)
+	n.kept += len(e.Title) + len(e.URI)
+	if i, ok := n.at[k]; ok {
+		if old := n.out[i]; !e.Date.Before(old.Date) {
+			n.out[i] = e
+			n.kept -= len(old.Title) + len(old.URI)
+		} else {
+			n.kept -= len(e.Title) + len(e.URI)
+		}
+		return
+	}
+	n.at[k] = len(n.out)
+	n.out = append(n.out, e)
 }
 
 // Fold is how titles are compared: case, spacing and the usual
 // punctuation differences between a catalog and Letterboxd ignored.
-func Fold(s string) string {
-	var b strings.Builder
+func Fold(s string) string { return string(AppendFold(nil, s)) }
+
+// AppendFold appends Fold(s) to dst: a caller folding many titles reuses
+// one buffer.
+func AppendFold(dst []byte, s string) []byte {
+	start := len(dst)
 	space := false
-	for _, r := range strings.ToLower(s) {
+	for _, r := range s {
+		r = unicode.ToLower(r)
 		switch {
 		case r == '’' || r == '\'' || r == '‘' || r == '"' || r == '“' || r == '”':
 			continue
 		case r == ' ' || r == '\t' || r == '-' || r == '–' || r == '—' || r == ':' || r == ',' || r == '.':
-			space = b.Len() > 0
+			space = len(dst) > start
 			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 			space = false
 		}
-		b.WriteRune(r)
+		dst = utf8.AppendRune(dst, r)
 	}
-	return b.String()
-}
-
-type namedCSV struct {
-	name string
-	data []byte
+	return dst
 }
 
 func isZip(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
 
-// csvsInZip returns the named files at the ZIP's top level, read within
-// the limits.
-func csvsInZip(data []byte, names ...string) ([]namedCSV, error) {
+// errUnpacked is a ZIP whose files unpack past MaxUncompressed.
+var errUnpacked = fileErr("the ZIP unpacks to more than %d MB of CSV", MaxUncompressed>>20)
+
+// capped reads r, failing with errUnpacked past *left bytes.
+type capped struct {
+	r    io.Reader
+	left *int64
+}
+
+func (c capped) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if *c.left -= int64(n); *c.left < 0 {
+		return 0, errUnpacked
+	}
+	return n, err
+}
+
+// eachInZip hands each of the named files at the ZIP's top level to read,
+// unpacked as it is read and within the limits, and says how many it
+// found.
+func eachInZip(data []byte, read func(name string, r io.Reader) error, names ...string) (int, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fileErr("the ZIP cannot be read (%v)", err)
+		return 0, fileErr("the ZIP cannot be read (%v)", err)
 	}
 	if len(zr.File) > MaxZipEntries {
-		return nil, fileErr("the ZIP holds %d files; at most %d are read", len(zr.File), MaxZipEntries)
+		return 0, fileErr("the ZIP holds %d files; at most %d are read", len(zr.File), MaxZipEntries)
 	}
-	var out []namedCSV
-	total := int64(0)
+	found := 0
+	left := int64(MaxUncompressed)
 	for _, want := range names {
 		for _, f := range zr.File {
 			if f.Name != want { // the top level only; the name is only compared
@@ -155,36 +208,37 @@ func csvsInZip(data []byte, names ...string) ([]namedCSV, error) {
 			}
 			size := int64(f.UncompressedSize64)
 			if size > MaxUncompressed || (f.CompressedSize64 > 0 && size/int64(f.CompressedSize64) > MaxRatio) {
-				return nil, fileErr("%s in the ZIP unpacks to %d bytes, over the limits", want, size)
+				return 0, fileErr("%s in the ZIP unpacks to %d bytes, over the limits", want, size)
 			}
 			rc, err := f.Open()
 			if err != nil {
-				return nil, fileErr("%s in the ZIP cannot be read (%v)", want, err)
+				return 0, fileErr("%s in the ZIP cannot be read (%v)", want, err)
 			}
-			// The declared size is not trusted: read at most what is left.
-			b, err := io.ReadAll(io.LimitReader(rc, MaxUncompressed-total+1))
+			// The declared size is not trusted: what is read is counted.
+			err = read(want, capped{rc, &left})
 			rc.Close()
+			if err != nil && !errors.Is(err, ErrFile) {
+				err = fileErr("%s in the ZIP cannot be read (%v)", want, err)
+			}
 			if err != nil {
-				return nil, fileErr("%s in the ZIP cannot be read (%v)", want, err)
+				return 0, err
 			}
-			if total += int64(len(b)); total > MaxUncompressed {
-				return nil, fileErr("the ZIP unpacks to more than %d MB of CSV", MaxUncompressed>>20)
-			}
-			out = append(out, namedCSV{want, b})
+			found++
 		}
 	}
-	return out, nil
+	return found, nil
 }
 
 // columns maps the header's names, case and spacing ignored, to indexes.
 type columns map[string]int
 
-// get is the first of the named columns with a value in row.
-func (c columns) get(row []string, names ...string) string {
+// get is the first of the named columns with a value in row, trimmed; it
+// is a copy, so it may be kept.
+func (c columns) get(row [][]byte, names ...string) string {
 	for _, n := range names {
 		if i, ok := c[n]; ok && i < len(row) {
-			if v := strings.TrimSpace(row[i]); v != "" {
-				return v
+			if v := bytes.TrimSpace(row[i]); len(v) > 0 {
+				return string(v)
 			}
 		}
 	}
@@ -204,112 +258,131 @@ func headerKey(s string) string {
 	return strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "_", ""))
 }
 
-// readCSV parses a CSV (BOM, CRLF, quoted newlines) into its header's
-// columns and rows, skipping lines before the header for list exports.
-func readCSV(name string, data []byte, isHeader func(columns) bool) (columns, [][]string, []int, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, nil, fileErr("%s is empty", name)
-	}
-	if !utf8.Valid(data) {
-		return nil, nil, nil, fileErr("%s is not UTF-8 text (Letterboxd's files are; was it re-saved by a spreadsheet?)", name)
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
+// readCSV reads a CSV (BOM, CRLF, quoted newlines) row by row: it finds
+// the header (skipping the lines before it, as list exports have), then
+// hands each row after it to row with its line. A row is valid only
+// during the call. *count counts the rows, over the files of one import,
+// up to limit.
+func readCSV(name string, r io.Reader, isHeader func(columns) bool, count *int, limit int, row func(cols columns, rec [][]byte, line int) error) error {
+	rs := newRows(name, r)
 	var cols columns
-	var rows [][]string
-	var lines []int
 	for {
-		rec, err := r.Read()
+		rec, line, err := rs.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			return nil, nil, nil, fileErr("%s line %d is not CSV (%v)", name, line, err)
+			return err
 		}
 		if cols == nil {
 			c := columns{}
 			for i, h := range rec {
-				c[headerKey(h)] = i
+				c[headerKey(string(h))] = i
 			}
 			if isHeader(c) {
 				cols = c
 			}
 			continue
 		}
-		if len(rows) >= MaxRows {
-			return nil, nil, nil, fileErr("%s has more than %d rows", name, MaxRows)
+		if *count++; *count > limit {
+			return fileErr("%s has more than %d rows; at most %d are read at once", name, limit, limit)
 		}
-		rows, lines = append(rows, rec), append(lines, line)
+		if err := row(cols, rec, line); err != nil {
+			return err
+		}
 	}
-	if cols == nil {
-		return nil, nil, nil, fileErr("%s has no header row with the columns filmbot needs", name)
+	switch {
+	case !rs.sawText:
+		return fileErr("%s is empty", name)
+	case cols == nil:
+		return fileErr("%s has no header row with the columns filmbot needs", name)
 	}
-	return cols, rows, lines, nil
+	return nil
 }
 
-// ratingsCSV reads the rated rows of one CSV: Letterboxd's ratings,
+// short is a value for a message: quoted, and clipped.
+func short(s string) string {
+	if utf8.RuneCountInString(s) > 24 {
+		s = string([]rune(s)[:24]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// text is a title or link as read: without the quote that Export puts
+// before a leading = + - @ (see Cell).
+func text(s string) string { return Uncell(s) }
+
+// ratingsReader reads the rated rows of CSVs: Letterboxd's ratings,
 // diary and reviews exports (Name, Year, Rating 0.5–5, Date, Watched
 // Date) or its import format (Title, Year, Rating or Rating10,
 // WatchedDate). Rows without a rating are skipped.
-func ratingsCSV(name string, data []byte) ([]Entry, []Problem, error) {
-	cols, rows, lines, err := readCSV(name, data, func(c columns) bool {
-		return c.has("name", "title") && c.has("rating", "rating10")
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []Entry
-	var problems []Problem
-	for k, row := range rows {
-		e := Entry{File: name, Line: lines[k]}
+type ratingsReader struct {
+	newest
+	problems Problems
+	rows     int
+}
+
+func (rd *ratingsReader) read(name string, r io.Reader) error {
+	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("rating", "rating10") }
+	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row [][]byte, line int) error {
+		e := Entry{File: name, Line: line}
 		bad := func(format string, a ...any) {
-			problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)})
+			rd.problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
 		}
-		e.Title = cols.get(row, "name", "title")
-		if e.Title == "" {
+		title := cols.get(row, "name", "title")
+		if title == "" {
 			bad("no title")
-			continue
+			return nil
+		}
+		if len(title) > MaxTitleBytes {
+			bad("the title is longer than %d bytes", MaxTitleBytes)
+			return nil
 		}
 		if y := cols.get(row, "year"); y != "" {
 			n, err := strconv.Atoi(y)
 			if err != nil || n < 1870 || n > 2100 {
-				bad("year %q is not a year", y)
-				continue
+				bad("year %s is not a year", short(y))
+				return nil
 			}
 			e.Year = n
 		}
 		if r10 := cols.get(row, "rating10"); r10 != "" {
 			n, err := strconv.Atoi(r10)
 			if err != nil || n < 1 || n > 10 {
-				bad("Rating10 %q is not 1–10", r10)
-				continue
+				bad("Rating10 %s is not 1–10", short(r10))
+				return nil
 			}
 			e.Score = n
 		} else if r := cols.get(row, "rating"); r != "" {
 			f, err := strconv.ParseFloat(r, 64)
 			if err != nil || f < 0.5 || f > 5 || f*2 != float64(int(f*2)) {
-				bad("rating %q is not 0.5–5 in halves", r)
-				continue
+				bad("rating %s is not 0.5–5 in halves", short(r))
+				return nil
 			}
 			e.Score = int(f * 2)
 		} else {
-			continue // watched but not rated
+			return nil // watched but not rated
 		}
 		if d := cols.get(row, "watcheddate", "date"); d != "" {
 			t, err := time.Parse(time.DateOnly, d)
 			if err != nil {
-				bad("date %q is not YYYY-MM-DD", d)
-				continue
+				bad("date %s is not YYYY-MM-DD", short(d))
+				return nil
 			}
 			e.Date = t
 		}
-		e.URI = cols.get(row, "letterboxduri", "url")
-		out = append(out, e)
-	}
-	return out, problems, nil
+		uri := cols.get(row, "letterboxduri", "url")
+		if len(uri) > MaxURIBytes {
+			bad("the link is longer than %d bytes", MaxURIBytes)
+			return nil
+		}
+		if rd.kept+len(title)+len(uri) > MaxKeptBytes {
+			return fileErr("its titles and links come to more than %d MB; filmbot reads at most that from one import", MaxKeptBytes>>20)
+		}
+		e.Title, e.URI = text(title), text(uri)
+		rd.add(e)
+		return nil
+	})
 }
 
 // ExportRow is one rating as Letterboxd's importer takes it.
@@ -319,6 +392,38 @@ type ExportRow struct {
 	Rating10 int
 	Watched  time.Time
 	URI      string
+}
+
+// Cell is s made safe for a spreadsheet, as OWASP advises against CSV
+// injection: a cell that starts with = + - @, a tab or a carriage return
+// (which a spreadsheet may run as a formula) gets a ' before it, and so
+// does one that starts with ' followed by such a cell, so that Uncell
+// gives s back whatever it was. The readers here undo it.
+func Cell(s string) string {
+	if formula(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// Uncell undoes Cell.
+func Uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && formula(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// formula is a cell a spreadsheet could take for a formula, or one that
+// Cell escaped.
+func formula(s string) bool {
+	for len(s) > 0 && s[0] == '\'' {
+		s = s[1:]
+		if s == "" {
+			return false
+		}
+	}
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
 
 // MaxExportFile is the largest file Letterboxd's importer takes.
@@ -347,7 +452,7 @@ func Export(rows []ExportRow) [][]byte {
 	var files [][]byte
 	cur := bytes.Clone(head)
 	for _, r := range rows {
-		rec := []string{r.Title, "", strconv.Itoa(r.Rating10), ""}
+		rec := []string{Cell(r.Title), "", strconv.Itoa(r.Rating10), ""}
 		if r.Year > 0 {
 			rec[1] = strconv.Itoa(r.Year)
 		}
@@ -355,7 +460,7 @@ func Export(rows []ExportRow) [][]byte {
 			rec[3] = r.Watched.Format(time.DateOnly)
 		}
 		if withURI {
-			rec = append(rec, r.URI)
+			rec = append(rec, Cell(r.URI))
 		}
 		l := line(rec)
 		if len(cur)+len(l) > MaxExportFile {
@@ -383,45 +488,52 @@ type ListFilm struct {
 // then Position,Name,Year,URL,Description) or any CSV with Name or Title
 // and Year, and optionally Directors (comma-separated) and URL or
 // LetterboxdURI. Rows without a title or a year are problems.
-func ReadList(name string, data []byte) ([]ListFilm, []Problem, error) {
+func ReadList(name string, data []byte) ([]ListFilm, Problems, error) {
 	name = path.Base(name)
-	cols, rows, lines, err := readCSV(name, data, func(c columns) bool { return c.has("name", "title") && c.has("year") })
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rows) > MaxListRows {
-		return nil, nil, fileErr("%s has %d films; at most %d are imported at once", name, len(rows), MaxListRows)
-	}
 	var out []ListFilm
-	var problems []Problem
-	for k, row := range rows {
-		f := ListFilm{Title: cols.get(row, "name", "title"), Line: lines[k], URI: cols.get(row, "letterboxduri", "url")}
+	var problems Problems
+	count := 0
+	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("year") }
+	err := readCSV(name, bytes.NewReader(data), isHeader, &count, MaxListRows, func(cols columns, row [][]byte, line int) error {
+		f := ListFilm{Title: cols.get(row, "name", "title"), Line: line, URI: cols.get(row, "letterboxduri", "url")}
 		bad := func(format string, a ...any) {
-			problems = append(problems, Problem{name, lines[k], fmt.Sprintf(format, a...)})
+			problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
 		}
 		if f.Title == "" {
-			if strings.Join(row, "") != "" {
+			if len(bytes.Join(row, nil)) > 0 {
 				bad("no title")
 			}
-			continue
+			return nil
+		}
+		if len(f.Title) > MaxTitleBytes {
+			bad("the title is longer than %d bytes", MaxTitleBytes)
+			return nil
 		}
 		y := cols.get(row, "year")
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1870 || n > 2100 {
-			bad("year %q is not a year from 1870 to 2100", y)
-			continue
+			bad("year %s is not a year from 1870 to 2100", short(y))
+			return nil
 		}
 		f.Year = n
-		if f.URI != "" && !strings.HasPrefix(f.URI, "https://letterboxd.com/") && !strings.HasPrefix(f.URI, "https://boxd.it/") {
-			bad("%q is not a Letterboxd link", f.URI)
-			continue
+		f.Title, f.URI = text(f.Title), text(f.URI)
+		if f.URI != "" && (len(f.URI) > MaxURIBytes || !strings.HasPrefix(f.URI, "https://letterboxd.com/") && !strings.HasPrefix(f.URI, "https://boxd.it/")) {
+			bad("%s is not a Letterboxd link", short(f.URI))
+			return nil
 		}
 		for _, d := range strings.Split(cols.get(row, "directors", "director"), ",") {
-			if d = strings.TrimSpace(d); d != "" {
-				f.Directors = append(f.Directors, d)
+			if d = strings.TrimSpace(d); d != "" && len(f.Directors) < maxDirectors {
+				f.Directors = append(f.Directors, text(d))
 			}
 		}
 		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		return nil, Problems{}, err
 	}
 	return out, problems, nil
 }
+
+// maxDirectors bounds the directors kept from one row of a list.
+const maxDirectors = 20

@@ -3,11 +3,16 @@ package letterboxd
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Written from the formats Letterboxd documents: a BOM, CRLF, a review
@@ -50,7 +55,7 @@ func byTitle(es []Entry) map[string]Entry {
 
 func TestReadRatingsCSV(t *testing.T) {
 	es, probs, err := ReadRatings("ratings.csv", []byte(ratingsCSVFixture))
-	if err != nil || len(probs) != 0 || len(es) != 3 {
+	if err != nil || probs.Count != 0 || len(es) != 3 {
 		t.Fatalf("%d entries, %v, %v", len(es), probs, err)
 	}
 	m := byTitle(es)
@@ -68,7 +73,7 @@ func TestReadRatingsZip(t *testing.T) {
 	data := zipOf(t, map[string]string{"ratings.csv": ratingsCSVFixture, "diary.csv": diaryCSVFixture, "reviews.csv": reviewsCSVFixture,
 		"watched.csv": "Date,Name,Year,Letterboxd URI\n", "lists/best.csv": "Letterboxd list export v7\n", "../../etc/passwd": "x"})
 	es, probs, err := ReadRatings("letterboxd-export.zip", data)
-	if err != nil || len(probs) != 0 {
+	if err != nil || probs.Count != 0 {
 		t.Fatalf("%v %v", probs, err)
 	}
 	m := byTitle(es)
@@ -120,14 +125,14 @@ func TestColumnsAndBadRows(t *testing.T) {
 		t.Errorf("entries %+v", es)
 	}
 	var lines []int
-	for _, p := range probs {
+	for _, p := range probs.First {
 		lines = append(lines, p.Line)
 	}
 	if fmt.Sprint(lines) != "[3 4 5 6]" {
 		t.Errorf("problems %v", probs)
 	}
 	_, probs, _ = ReadRatings("r.csv", []byte("Name,Year,Rating\nA,2000,0\nB,2000,3.3\nC,2000,5.5\n"))
-	if len(probs) != 3 {
+	if probs.Count != 3 {
 		t.Errorf("ratings outside 0.5–5 in halves: %v", probs)
 	}
 }
@@ -142,7 +147,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Fatalf("%q", files)
 	}
 	es, probs, err := ReadRatings("export.csv", files[0])
-	if err != nil || len(probs) != 0 || len(es) != 2 || es[1].Title != rows[1].Title || es[0].Score != 9 || !es[0].Date.Equal(rows[0].Watched) {
+	if err != nil || probs.Count != 0 || len(es) != 2 || es[1].Title != rows[1].Title || es[0].Score != 9 || !es[0].Date.Equal(rows[0].Watched) {
 		t.Errorf("%+v %v %v", es, probs, err)
 	}
 	var many []ExportRow
@@ -209,7 +214,7 @@ func TestReadList(t *testing.T) {
 	if len(fs) != 2 || fs[0].Title != "Anora" || fs[1].URI != "https://letterboxd.com/film/tangerine/" || fs[1].Year != 2015 {
 		t.Errorf("films %+v", fs)
 	}
-	if len(probs) != 2 || probs[0].Line != 10 || !strings.Contains(probs[1].Reason, "not a Letterboxd link") {
+	if probs.Count != 2 || probs.First[0].Line != 10 || !strings.Contains(probs.First[1].Reason, "not a Letterboxd link") {
 		t.Errorf("problems %v", probs)
 	}
 	fs, _, err = ReadList("mine.csv", []byte("Title,Year,Directors\nMoonlight,2016,\"Barry Jenkins\"\nPast Lives,2023,\"Celine Song, Someone Else\"\n"))
@@ -223,5 +228,154 @@ func TestReadList(t *testing.T) {
 	}
 	if _, _, err := ReadList("big.csv", []byte(big.String())); !errors.Is(err, ErrFile) {
 		t.Errorf("too many films: %v", err)
+	}
+}
+
+// readAll reads every row of data with rows.
+func readAll(data string) ([][]string, []int, error) {
+	r := newRows("f.csv", strings.NewReader(data))
+	var out [][]string
+	var lines []int
+	for {
+		rec, line, err := r.next()
+		if errors.Is(err, io.EOF) {
+			return out, lines, nil
+		}
+		if err != nil {
+			return out, lines, err
+		}
+		fields := make([]string, len(rec))
+		for k, f := range rec {
+			fields[k] = string(f)
+		}
+		out, lines = append(out, fields), append(lines, line)
+	}
+}
+
+// FuzzRows holds the row reader to encoding/csv (with LazyQuotes, any
+// number of fields) on whatever is within the limits: the same rows, on
+// the same lines.
+func FuzzRows(f *testing.F) {
+	for _, s := range []string{ratingsCSVFixture, diaryCSVFixture, reviewsCSVFixture, listFixture, "a,\"b\"\"c\",d\r\n\r\n\"e\nf\",\n",
+		"a\"b,\"c\"d\"\n", "\"open", "x,y\r", ",,\n,", "\"a\"\r\n\"b\"\"\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		if !utf8.ValidString(data) || strings.HasPrefix(data, "\ufeff") {
+			return
+		}
+		cr := csv.NewReader(strings.NewReader(data))
+		cr.FieldsPerRecord, cr.LazyQuotes = -1, true
+		var want [][]string
+		var wantLines []int
+		for {
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return // encoding/csv refuses it; nothing to compare
+			}
+			line, _ := cr.FieldPos(0)
+			want, wantLines = append(want, rec), append(wantLines, line)
+		}
+		got, lines, err := readAll(data)
+		for _, rec := range want {
+			if len(rec) > MaxFields {
+				if err == nil {
+					t.Fatalf("%q: a row of %d fields read", data, len(rec))
+				}
+				return
+			}
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(lines, wantLines) {
+			t.Fatalf("%q:\n got %q %v\nwant %q %v", data, got, lines, want, wantLines)
+		}
+	})
+}
+
+// Rows past the limits are refused with their line, whatever shape they
+// take: one line of commas, one long field, a quoted field over many short
+// lines, the same in a ZIP (unpacked as it is read, never whole).
+func TestRowLimits(t *testing.T) {
+	head := "Date,Name,Year,Letterboxd URI,Rating\n2024-01-02,Anora,2024,,4\n"
+	commas := head + strings.Repeat(",", 10<<20)
+	wide := head + strings.Repeat(",", MaxFields) + "\n"
+	long := head + "2024-01-02," + strings.Repeat("x", MaxRowBytes) + ",2024,,4\n"
+	// What a ZIP holds under its ratio limit: letters that do not repeat.
+	rnd := rand.New(rand.NewPCG(1, 2))
+	noise := func(n int, sep string) string {
+		var b strings.Builder
+		for b.Len() < n {
+			b.WriteByte(byte('a' + rnd.IntN(26)))
+			b.WriteString(sep)
+		}
+		return b.String()
+	}
+	lines := head + "2024-01-02,\"" + strings.Repeat("a short line\n", MaxRowBytes/10) + "\",2024,,4\n"
+	for name, c := range map[string]struct {
+		file string
+		data []byte
+		want string
+	}{
+		"10 MB of commas":  {"ratings.csv", []byte(commas), "ratings.csv line 3 is longer than 1024 KB"},
+		"65 fields":        {"ratings.csv", []byte(wide), "ratings.csv line 3 has more than 64 fields"},
+		"a 1 MB field":     {"ratings.csv", []byte(long), "ratings.csv line 3 is longer than 1024 KB"},
+		"a quoted 1 MB":    {"ratings.csv", []byte(lines), "ratings.csv line 3 is longer than 1024 KB"},
+		"commas in a ZIP":  {"x.zip", zipOf(t, map[string]string{"diary.csv": head + noise(10<<20, ",")}), "diary.csv line 3 is longer"},
+		"fields in a ZIP":  {"x.zip", zipOf(t, map[string]string{"diary.csv": head + noise(1000, ",") + "\n"}), "diary.csv line 3 has more than 64 fields"},
+		"a 1 MB field ZIP": {"x.zip", zipOf(t, map[string]string{"ratings.csv": head + noise(2<<20, "")}), "ratings.csv line 3 is longer"},
+		"not UTF-8, later": {"ratings.csv", []byte(head + "2024-01-02,Am\xe9lie,2001,,4\n"), "ratings.csv line 3 is not UTF-8"},
+	} {
+		_, _, err := ReadRatings(c.file, c.data)
+		if !errors.Is(err, ErrFile) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+	}
+	if _, _, err := ReadList("l.csv", []byte("Name,Year\nAnora,2024"+strings.Repeat(",", MaxFields)+"\n")); err == nil || !strings.Contains(err.Error(), "line 2 has more than 64 fields") {
+		t.Errorf("a wide list row: %v", err)
+	}
+	// Just within: 64 fields, a row of nearly 1 MB.
+	ok := head + "2024-01-02,Tangerine,2015,,3" + strings.Repeat(",", MaxFields-5) + "\n" +
+		"2024-01-02,\"Red Rocket\",2021,,4,\"" + strings.Repeat("a review\n", (MaxRowBytes-100)/9) + "\"\n"
+	if es, _, err := ReadRatings("reviews.csv", []byte(ok)); err != nil || len(es) != 3 {
+		t.Errorf("rows within the limits: %d entries, %v", len(es), err)
+	}
+}
+
+// A million bad rows keep twenty reasons and a count; titles and links
+// past their limits are bad rows; the text kept from one import is bounded.
+func TestProblemsAndKeptBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Name,Year,Rating\n")
+	for range 200_000 {
+		b.WriteString(",2000,3\n")
+	}
+	_, probs, err := ReadRatings("r.csv", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "more than 100000 rows") {
+		t.Errorf("200,000 rows: %v", err)
+	}
+	b.Reset()
+	b.WriteString("Name,Year,Rating,Letterboxd URI\n")
+	for k := range 5000 {
+		fmt.Fprintf(&b, ",%d,3,\n", 2000+k%20)
+	}
+	b.WriteString(strings.Repeat("t", MaxTitleBytes+1) + ",2000,3,\n")
+	b.WriteString("Fine,2000,3," + strings.Repeat("u", MaxURIBytes+1) + "\n")
+	b.WriteString("Year " + strings.Repeat("9", 100) + "," + strings.Repeat("9", 100) + ",3,\n")
+	es, probs, err := ReadRatings("r.csv", []byte(b.String()))
+	if err != nil || len(es) != 0 || probs.Count != 5003 || len(probs.First) != MaxProblems {
+		t.Fatalf("%d entries, %d problems (%d kept), %v", len(es), probs.Count, len(probs.First), err)
+	}
+	b.Reset()
+	b.WriteString("Name,Year,Rating,Letterboxd URI\n")
+	for k := 0; b.Len() < MaxKeptBytes+(1<<20); k++ {
+		fmt.Fprintf(&b, "%s %d,2000,3,https://letterboxd.com/film/%s/\n", strings.Repeat("t", 400), k, strings.Repeat("u", 200))
+	}
+	if _, _, err := ReadRatings("r.csv", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 16 MB") {
+		t.Errorf("17 MB of long titles: %v", err)
 	}
 }

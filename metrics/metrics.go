@@ -28,6 +28,7 @@ type Metrics struct {
 	gatewayUp    *prometheus.GaugeVec
 	gateway      *prometheus.CounterVec
 	identifyWait *prometheus.CounterVec
+	refused      *prometheus.CounterVec
 }
 
 // New returns filmbot's metrics, with the Go runtime's and the process's.
@@ -61,6 +62,9 @@ func New(constLabels prometheus.Labels) *Metrics {
 		Help: "Gateway connection events by shard: connect, disconnect, resume."}, []string{"shard", "event"})).(*prometheus.CounterVec)
 	m.identifyWait = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_identify_wait_seconds_total", ConstLabels: constLabels,
 		Help: "Time shards waited for their turn to identify (Discord's max_concurrency per 5 s)."}, []string{"shard"})).(*prometheus.CounterVec)
+	m.refused = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_http_refused_total", ConstLabels: constLabels,
+		Help: "Requests to the Interactions Endpoint refused before a handler, by reason: headers (signature headers missing, malformed or more than 5 minutes off), signature, too_large, busy, unreadable, not_interaction, replay."},
+		[]string{"reason"})).(*prometheus.CounterVec)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -121,3 +125,7 @@ func (m *Metrics) Gateway(shard int, event string) {
 func (m *Metrics) IdentifyWait(shard int, waited time.Duration) {
 	m.identifyWait.WithLabelValues(strconv.Itoa(shard)).Add(waited.Seconds())
 }
+
+// Refused records a request to the Interactions Endpoint refused before a
+// handler (bot.HTTPEndpoint.Refused).
+func (m *Metrics) Refused(reason string) { m.refused.WithLabelValues(reason).Inc() }

@@ -33,7 +33,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, 200, out)
 	})
 	mux.HandleFunc("GET /_sandbox/commands", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, orEmpty(s.defs(Member{GuildID: r.URL.Query().Get("guild")})))
+		writeJSON(w, 200, orEmpty(s.listed(Member{GuildID: r.URL.Query().Get("guild")})))
 	})
 	type actReq struct {
 		Member       Member            `json:"member"`

@@ -59,6 +59,7 @@ func (s *Server) routes() http.Handler {
 	api("POST /webhooks/{app}/{token}", false, s.followup)
 	api("GET /channels/{channel}", true, s.getChannel)
 	api("POST /channels/{channel}/messages", true, s.postMessage)
+	api("GET /channels/{channel}/messages", true, s.listMessages)
 	api("GET /channels/{channel}/messages/{msg}", true, s.getMessage)
 	api("POST /channels/{channel}/messages/{msg}/threads", true, s.startThread)
 	api("POST /channels/{channel}/polls/{msg}/expire", true, s.expirePoll)

@@ -186,7 +186,12 @@ func (o *observed) ClaimDueNights(ctx context.Context, now time.Time, owner stri
 	return o.s.ClaimDueNights(ctx, now, owner, lease)
 }
 
-func (o *observed) SaveNight(ctx context.Context, n Night, owner string, release bool) (err error) {
+func (o *observed) RenewNight(ctx context.Context, n Night, owner string, lease time.Duration) (err error) {
+	defer o.done("renew_night", time.Now(), &err)
+	return o.s.RenewNight(ctx, n, owner, lease)
+}
+
+func (o *observed) SaveNight(ctx context.Context, n Night, owner string, release bool) (out Night, err error) {
 	defer o.done("save_night", time.Now(), &err)
 	return o.s.SaveNight(ctx, n, owner, release)
 }
@@ -194,6 +199,16 @@ func (o *observed) SaveNight(ctx context.Context, n Night, owner string, release
 func (o *observed) PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (id uint64, err error) {
 	defer o.done("put_pending", time.Now(), &err)
 	return o.s.PutPending(ctx, scope, user, data, ttl)
+}
+
+func (o *observed) Pending(ctx context.Context, scope Scope, user, id uint64) (data []byte, err error) {
+	defer o.done("pending", time.Now(), &err)
+	return o.s.Pending(ctx, scope, user, id)
+}
+
+func (o *observed) SweepPending(ctx context.Context) (n int, err error) {
+	defer o.done("sweep_pending", time.Now(), &err)
+	return o.s.SweepPending(ctx)
 }
 
 func (o *observed) TakePending(ctx context.Context, scope Scope, user, id uint64) (data []byte, err error) {

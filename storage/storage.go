@@ -39,6 +39,11 @@ func ParseScope(guildID string) (Scope, error) {
 var (
 	ErrNotFound = errors.New("not found")
 	ErrLocked   = errors.New("the database file is in use by another process")
+	// ErrLeased is a movie night another process is running a step of
+	// (or whose lease this process lost).
+	ErrLeased = errors.New("a step of it is running in another process")
+	// ErrChanged is a save of a movie night read before its last change.
+	ErrChanged = errors.New("it changed since it was read")
 )
 
 // ErrUnavailable means the database cannot be reached now (a database
@@ -102,11 +107,36 @@ type Night struct {
 	EventNote  string    `json:"event_note,omitempty"`
 	Prompt     string    `json:"prompt,omitempty"`
 	Verdict    string    `json:"verdict,omitempty"`
+	Notice     string    `json:"notice,omitempty"`      // the card telling the host why there is no event (or where it went)
+	VerdictMsg string    `json:"verdict_msg,omitempty"` // the verdict's message
 	CreatedAt  time.Time `json:"created_at"`
+	// Tries counts the attempts at each of the night's Discord actions
+	// (poll, announce, event, prompt, verdict…), each recorded before the
+	// action: a retry knows to look for what may already be posted, and
+	// gives up after a few.
+	Tries map[string]int `json:"tries,omitempty"`
+	// Skipped names the actions given up on (so a retry does not try them
+	// again).
+	Skipped []string `json:"skipped,omitempty"`
+	// Version changes with every save and claim: a save of a copy read
+	// before another one is refused (ErrChanged).
+	Version uint64 `json:"version"`
 }
 
+// A night's steps: what comes next.
+const (
+	StepClose    = "close"    // the poll closes: a winner, the announcement, the event
+	StepEnd      = "end"      // the screening ends: the rating prompt
+	StepVerdict  = "verdict"  // a day later: the verdict
+	StepDone     = "done"     // nothing left
+	StepCanceled = "canceled" // a host canceled it
+)
+
+// HostID is the host's user id as Discord writes it.
+func (n Night) HostID() string { return strconv.FormatUint(n.Host, 10) }
+
 // Open reports whether the night has steps left.
-func (n Night) Open() bool { return n.Step != "done" && n.Step != "canceled" }
+func (n Night) Open() bool { return n.Step != StepDone && n.Step != StepCanceled }
 
 // Film is a film in a catalog, with its credits.
 type Film struct {

@@ -111,20 +111,42 @@ type Store interface {
 	// Nights lists scope's movie nights, newest first.
 	Nights(ctx context.Context, scope Scope) ([]Night, error)
 	// ClaimDueNights returns the open nights whose next step is due at
-	// now, leasing each to owner for lease: a night leased to another
-	// owner is not returned until its lease ends, so that of several
-	// processes exactly one runs a step.
+	// now (NextAt not after it), leasing each to owner for lease and
+	// moving its Version on. Leases are judged by the store's clock, never
+	// by now or the caller's: a night leased to another owner is not
+	// returned until its lease ends by the store's clock, so that of
+	// several processes, whatever their clocks, exactly one runs a step.
 	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]Night, error)
-	// SaveNight stores n (what a step did, its next step) and, with
-	// release, ends owner's lease. ErrNotFound for a night not stored;
-	// ErrLocked when another owner holds its lease.
-	SaveNight(ctx context.Context, n Night, owner string, release bool) error
+	// RenewNight extends owner's lease of n to lease from now by the
+	// store's clock, and is the fence a step passes before each Discord
+	// action: ErrLeased when owner no longer holds it (another claimed it,
+	// or it was saved since: n.Version is not the stored one).
+	RenewNight(ctx context.Context, n Night, owner string, lease time.Duration) error
+	// SaveNight stores n (what a step did, its next step) if n.Version is
+	// the stored one, and returns it with its new Version; with release it
+	// ends owner's lease. ErrNotFound for a night not stored; ErrLeased
+	// when another owner holds its lease (owner "" is no process: a
+	// host's command); ErrChanged when it was saved or claimed since n
+	// was read.
+	SaveNight(ctx context.Context, n Night, owner string, release bool) (Night, error)
 
 	// PutPending keeps data for user in scope for ttl (a step a member has
-	// yet to confirm) and returns its id; TakePending returns and removes
-	// it, or ErrNotFound when it is gone, expired or another member's.
+	// yet to confirm, such as an import's preview) and returns its id. A
+	// member has at most one pending step per server: PutPending replaces
+	// the one before, whose id is then gone. It also removes every expired
+	// step, of all members. Expiry is judged by the store's clock (the
+	// database's, for a database that several processes share).
 	PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
+	// Pending returns user's pending step id and leaves it in place (an
+	// import reads it, and takes it only once it has committed), or
+	// ErrNotFound when it is gone, expired or another member's.
+	Pending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error)
+	// TakePending returns and removes user's pending step id, or
+	// ErrNotFound when it is gone, expired or another member's.
 	TakePending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error)
+	// SweepPending removes every expired pending step and says how many
+	// it removed.
+	SweepPending(ctx context.Context) (int, error)
 
 	// Settings returns scope's settings (zero when never set).
 	Settings(ctx context.Context, scope Scope) (Settings, error)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -138,8 +139,15 @@ func backupOnce(db *bolt.DB, b backups, now time.Time) error {
 // runBackup is `filmbot backup PATH`: a checked copy of FILMBOT_DB while
 // no bot holds it.
 func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, "usage: filmbot backup PATH   (copies FILMBOT_DB to PATH, which must not exist)")
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	usageFor(fs, "backup PATH", "Copies the bbolt database FILMBOT_DB to PATH, which must not exist, while no bot is running,\n"+
+		"and checks the copy. A running bot makes its own backups with FILMBOT_BACKUP_DIR.")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if args = fs.Args(); len(args) != 1 {
+		fs.Usage()
 		return 2
 	}
 	if postgres.IsURL(cfg.DB) {
@@ -148,6 +156,10 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 	}
 	if _, err := os.Stat(cfg.DB); err != nil {
 		fmt.Fprintf(stderr, "filmbot backup: no database at %s (FILMBOT_DB)\n", cfg.DB)
+		return 1
+	}
+	if _, err := os.Lstat(args[0]); err == nil {
+		fmt.Fprintf(stderr, "filmbot backup: %s already exists; a backup never replaces a file: name a new one\n", args[0])
 		return 1
 	}
 	db, msg := openBolt(cfg, bolt.Options{ReadOnly: true}, nil)
@@ -160,7 +172,8 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 	}
 	defer db.Close()
 	if err := db.Backup(args[0]); err != nil {
-		fmt.Fprintln(stderr, "filmbot backup:", err)
+		// The store says "backup: …"; this line already does.
+		fmt.Fprintln(stderr, "filmbot backup:", strings.TrimPrefix(err.Error(), "backup: "))
 		return 1
 	}
 	cp, err := bolt.Open(args[0], bolt.Options{NoSeed: true})

@@ -59,7 +59,7 @@ func TestBackupCommand(t *testing.T) {
 	}{
 		{"exists", db, []string{"backup", out}, 1, "already exists"},
 		{"no database", filepath.Join(dir, "none.db"), []string{"backup", filepath.Join(dir, "x.db")}, 1, "no database"},
-		{"no path", db, []string{"backup"}, 2, "usage"},
+		{"no path", db, []string{"backup"}, 2, "Usage: filmbot backup PATH"},
 	} {
 		code, stdout, errs := runMain(t, env(c.db), c.args...)
 		if code != c.code || !strings.Contains(stdout+errs, c.want) {

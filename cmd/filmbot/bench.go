@@ -50,6 +50,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	tuned := fs.Bool("tuned", false, "with --serve-baseline: on filmbot's session set-up instead of discordgo's defaults")
 	pin := fs.Bool("pin", true, "with --baseline: the bot on CPU 0 and this process on the others, when there are two or more and taskset is installed")
 	fs.IntVar(&spec.replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
+	usageFor(fs, "bench [flags]", "Loads the real bot through a local sandbox and prints interactions/s, p50/p99 latency and memory.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -22,8 +23,15 @@ const copyBatch = 20000
 // that old buttons keep working, into an empty target, with the counts
 // checked at the end.
 func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 2 {
-		fmt.Fprintln(stderr, "usage: filmbot copy SRC DST   (each a bbolt file path or a postgres:// URL; DST must be empty)")
+	fs := flag.NewFlagSet("copy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	usageFor(fs, "copy SRC DST", "Copies a whole database from SRC to DST, each a bbolt file path or a postgres:// URL, either way,\n"+
+		"ids kept, into an empty DST, and checks the counts at the end. Stop the bot first.")
+	if code, done := parseFlags(fs, args, stdout); done {
+		return code
+	}
+	if args = fs.Args(); len(args) != 2 {
+		fs.Usage()
 		return 2
 	}
 	src, msg := openStore(ctx, Config{DB: args[0]}, bolt.Options{ReadOnly: true}, nil, false)

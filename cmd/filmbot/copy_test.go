@@ -95,7 +95,7 @@ func TestCopyBothWays(t *testing.T) {
 	if code, _, errs := runMain(t, env(src), "copy", src, url); code != 1 || !strings.Contains(errs, "empty") {
 		t.Errorf("copy into a non-empty target: exit %d %s", code, errs)
 	}
-	if code, _, errs := runMain(t, env(src), "copy", src); code != 2 || !strings.Contains(errs, "usage") {
+	if code, _, errs := runMain(t, env(src), "copy", src); code != 2 || !strings.Contains(errs, "Usage: filmbot copy SRC DST") {
 		t.Errorf("one argument: exit %d %s", code, errs)
 	}
 	if strings.Contains(errs, "filmbot_ci:") || strings.Contains(out, "@127") {

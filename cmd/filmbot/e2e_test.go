@@ -396,6 +396,15 @@ func endToEndRatings(t *testing.T, extraEnv ...string) {
 	if v := fieldValue(ans.Message.Embeds[0], "This server's rating"); !strings.Contains(v, "8.5") || !strings.Contains(v, "from 2") {
 		t.Errorf("the card after rating shows %q, want the new average", v)
 	}
+	// The rater alone is told what the rating did, in a follow-up sent
+	// once the card's update is out (over HTTP: once the response is).
+	deadline := time.Now().Add(10 * time.Second)
+	for len(sel.Answer().Followups) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if fs := sel.Answer().Followups; len(fs) != 1 || !fs[0].Ephemeral() || len(fs[0].Embeds) == 0 || !strings.Contains(fs[0].Embeds[0].Description, "(10/10)") {
+		t.Errorf("rate from the card: want one ephemeral follow-up saying what the rating did, got %+v", fs)
+	}
 	r := l.do(sandbox.Viewer, "/ratings film:anora")
 	if len(r.Message.Attachments) != 1 || r.Message.Attachments[0].Filename != "ratings.png" {
 		t.Errorf("chart not attached: %+v", r.Message.Attachments)

@@ -85,9 +85,10 @@ func serveOps(cfg Config, m *metrics.Metrics, ready func(context.Context) error,
 		log.Error("cannot listen for metrics", "addr", cfg.MetricsListen, "err", err)
 		return nil, false
 	}
-	ep := &bot.HTTPEndpoint{Ready: ready, Log: log, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}}
-	srv := &http.Server{Handler: ep.OpsHandler(), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
+	ep := &bot.HTTPEndpoint{Ready: storeReadiness(ready), Log: log, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}}
+	srv := bot.NewServer(ep.OpsHandler(), log)
+	srv.WriteTimeout = 30 * time.Second // no handler here runs long
+	go bot.Serve(srv, ln, bot.MaxOpsConns)
 	log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
 	return func() { srv.Close() }, true
 }
@@ -105,19 +106,19 @@ func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.S
 	register := st.register
 	var registered atomic.Bool
 	registered.Store(!register)
-	ep := &bot.HTTPEndpoint{Bot: b, Key: st.key, Log: log, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}, Ready: func(ctx context.Context) error {
+	storeReady = storeReadiness(storeReady)
+	ep := &bot.HTTPEndpoint{Bot: b, Key: st.key, Log: log, Refused: m.Refused, Extra: map[string]http.Handler{"GET /metrics": m.Handler()}, Ready: func(ctx context.Context) error {
 		if err := storeReady(ctx); err != nil {
 			return err
 		}
 		if !registered.Load() {
-			return errors.New("commands not registered yet")
+			return &bot.NotReady{Reason: "commands not registered yet"}
 		}
 		return nil
 	}}
-	srv := &http.Server{Handler: ep.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := bot.NewServer(ep.Handler(), log)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- bot.Serve(srv, ln, bot.MaxConns) }()
 	log.Info("serving Discord's Interactions Endpoint; no gateway connection", "url", "http://"+ln.Addr().String()+"/interactions")
 	if register {
 		if err := registerOnce(ctx, s, cfg.GuildID, b.Definitions(), log); errors.Is(err, bot.ErrTokenRejected) {
@@ -153,6 +154,20 @@ func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.S
 	return code
 }
 
+// storeReadiness says "database unreachable" for any error of ready:
+// /readyz tells that to anyone, and logs the detail (host, user).
+func storeReadiness(ready func(context.Context) error) func(context.Context) error {
+	if ready == nil {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		if err := ready(ctx); err != nil {
+			return &bot.NotReady{Reason: "database unreachable", Err: err}
+		}
+		return nil
+	}
+}
+
 func registerOnce(ctx context.Context, s *discordgo.Session, guild string, defs []*discordgo.ApplicationCommand, log *slog.Logger) error {
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -161,11 +176,7 @@ func registerOnce(ctx context.Context, s *discordgo.Session, guild string, defs 
 		log.Error("registering commands failed; serving the ones Discord already has", "err", err, "guild", guild)
 		return err
 	}
-	where := "globally (may take up to an hour to show)"
-	if guild != "" {
-		where = "in guild " + guild
-	}
-	log.Info("commands registered "+where, "count", n)
+	log.Info("commands registered "+bot.RegisteredWhere(s, guild), "count", n)
 	return nil
 }
 
@@ -194,9 +205,7 @@ func registerUntil(ctx context.Context, s *discordgo.Session, guild string, defs
 func runRegister(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("register", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: filmbot register\n\nRegisters filmbot's slash commands for the application of DISCORD_TOKEN: in DISCORD_GUILD_ID if set, globally otherwise.")
-	}
+	usageFor(fs, "register", "Registers filmbot's slash commands for the application of DISCORD_TOKEN: in DISCORD_GUILD_ID if set, globally otherwise.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -223,10 +232,6 @@ func runRegister(ctx context.Context, cfg Config, args []string, stdout, stderr 
 		fmt.Fprintln(stderr, "filmbot register:", err)
 		return 1
 	}
-	where := "globally (they may take up to an hour to show)"
-	if cfg.GuildID != "" {
-		where = "in server " + cfg.GuildID
-	}
-	fmt.Fprintf(stdout, "registered %d commands %s\n", n, where)
+	fmt.Fprintf(stdout, "registered %d commands %s\n", n, bot.RegisteredWhere(s, cfg.GuildID))
 	return 0
 }

@@ -34,6 +34,9 @@ func endToEndLetterboxd(t *testing.T, extraEnv ...string) {
 	if !strings.Contains(done.Message.Content, "Imported: 1 new") {
 		t.Fatalf("confirm: %+v", done.Message)
 	}
+	if len(done.Message.Embeds) != 0 || len(done.Message.Attachments) != 0 || len(done.Message.Components) != 0 {
+		t.Errorf("the preview stayed under the result: %d embeds, %d attachments, %d rows", len(done.Message.Embeds), len(done.Message.Attachments), len(done.Message.Components))
+	}
 	if r := l.do(sandbox.Viewer, "/rate film:anora"); !strings.Contains(r.Message.Embeds[0].Description, "9/10") {
 		t.Errorf("after the import: %+v", r.Message.Embeds[0])
 	}

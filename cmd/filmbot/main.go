@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -126,11 +127,12 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 const usage = `filmbot: a Discord bot for film discussion.
 
 Usage:
-  filmbot [--listen 127.0.0.1:8080]
+  filmbot [--listen 127.0.0.1:8080] [--db PATH]
                        with DISCORD_TOKEN: run on Discord; without: open the local playground
   filmbot run          connect to Discord (needs DISCORD_TOKEN) and serve until SIGINT/SIGTERM
-  filmbot playground [--listen 127.0.0.1:8080]
-                       the bot on a local sandbox, with a Discord-like page in your browser
+  filmbot playground [--listen 127.0.0.1:8080] [--db PATH]
+                       the bot on a local sandbox, with a Discord-like page in your browser; its
+                       data goes in filmbot-playground.db (or --db), never in FILMBOT_DB
   filmbot try [flags] '/review film:anora about:"Drew Daniels"'
                        run one slash command locally and print the bot's answer
   filmbot sandbox [--listen 127.0.0.1:PORT] [--shards 1] [--interactions-url URL]
@@ -144,7 +146,11 @@ Usage:
                        where FILMBOT_REGISTER=off, so that one process does it)
   filmbot copy SRC DST copy a whole database between stores (a bbolt file or a postgres:// URL,
                        either way), ids kept, into an empty target; the counts are checked
-  filmbot help         this text
+  filmbot invite [APPLICATION_ID]
+                       print the link that adds the bot to a server, with every permission its
+                       commands need (without an id: the application of DISCORD_TOKEN)
+  filmbot help [SUBCOMMAND]
+                       this text, or a subcommand's usage and flags (as filmbot SUBCOMMAND -h)
 
 Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
@@ -158,7 +164,7 @@ const noToken = `filmbot: DISCORD_TOKEN is not set.
 
 To connect to Discord, create an application at https://discord.com/developers/applications,
 add a bot to it, copy its token into .env as DISCORD_TOKEN=..., and invite the bot with the
-scopes "bot applications.commands" (README.md, "Connect to Discord", has the steps).
+link that filmbot invite APPLICATION_ID prints (README.md, "Connect to Discord", has the steps).
 
 To try the bot without Discord, in your browser:
   go run ./cmd/filmbot playground
@@ -186,11 +192,22 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		if cfg.Token != "" {
 			return run(ctx, cfg, log, stderr)
 		}
-		return runPlayground(ctx, cfg, args, log, stdout, stderr)
+		return runPlayground(ctx, cfg, args, true, log, stdout, stderr)
 	case "run":
+		fs := flag.NewFlagSet("run", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		usageFor(fs, "run", "Connects to Discord with DISCORD_TOKEN and serves until SIGINT or SIGTERM: over the gateway,\n"+
+			"or as an Interactions Endpoint with FILMBOT_HTTP_LISTEN. Settings come from the environment\nand .env (see .env.example).")
+		if code, done := parseFlags(fs, args, stdout); done {
+			return code
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "filmbot run: unexpected %q (run takes no arguments; settings come from the environment)\n", fs.Arg(0))
+			return 2
+		}
 		return run(ctx, cfg, log, stderr)
 	case "playground":
-		return runPlayground(ctx, cfg, args, log, stdout, stderr)
+		return runPlayground(ctx, cfg, args, false, log, stdout, stderr)
 	case "try":
 		return try(ctx, cfg, args, stdout, stderr)
 	case "sandbox":
@@ -203,12 +220,36 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 		return runCopy(ctx, args, stdout, stderr)
 	case "register":
 		return runRegister(ctx, cfg, args, stdout, stderr)
+	case "invite":
+		return runInvite(ctx, cfg, args, stdout, stderr)
 	case "help":
+		// filmbot help SUBCOMMAND is filmbot SUBCOMMAND -h.
+		if len(args) > 1 && args[0] == "help" && slices.Contains(subcommands, args[1]) && args[1] != "help" {
+			return Main(ctx, []string{args[1], "-h"}, getenv, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "filmbot: unknown command %q\n\n%s", sub, usage)
 	return 2
+}
+
+// subcommands are every subcommand Main knows, each named in usage and
+// answering -h and --help with its own usage.
+var subcommands = []string{"run", "playground", "try", "sandbox", "bench", "backup", "register", "copy", "invite", "help"}
+
+// usageFor sets fs's usage: its synopsis, what it does, and its flags if
+// it has any.
+func usageFor(fs *flag.FlagSet, synopsis, about string) {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: filmbot %s\n\n%s\n", synopsis, about)
+		flags := false
+		fs.VisitAll(func(*flag.Flag) { flags = true })
+		if flags {
+			fmt.Fprintln(fs.Output(), "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
 }
 
 func isHelp(arg string) bool {
@@ -318,7 +359,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
-		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: fmt.Sprintf("%s/%d", cfg.name(), os.Getpid())}
+		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: bot.OwnerID(cfg.name())}
 	if pg, ok := db.(*postgres.DB); ok {
 		// Gateway processes of one bot pace identifies, and those given
 		// a share of the shards claim it, through the database they share.
@@ -377,7 +418,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 func assemble(db storage.Store, s *discordgo.Session, m *metrics.Metrics, log *slog.Logger, owner string) (*commands.Set, *bot.Bot) {
 	set := commands.New(db).WithPoster(bot.SessionPoster{S: s}).
 		WithFetcher(bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)).WithCacheObserver(m.Cache).
-		WithScreener(bot.SessionPoster{S: s}, owner)
+		WithScreener(bot.SessionPoster{S: s}, owner).WithFollowup(bot.Followup)
 	b := bot.New(bot.SessionResponder{S: s}, botCommands(set), set.Components(), bot.Options{Logger: log, Observe: func(o bot.Outcome) {
 		m.Interaction(o.Route, o.Kind, o.Result, o.Deferred, o.Late, o.FirstAnswer)
 	}})

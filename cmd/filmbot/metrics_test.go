@@ -92,6 +92,11 @@ func TestMetrics(t *testing.T) {
 					t.Errorf("%s missing or zero", series)
 				}
 			}
+			// The sandbox checks the endpoint as Discord does, with requests
+			// unsigned and signed wrongly.
+			if mode == "http" && (metric(text, `filmbot_http_refused_total{reason="headers"}`) <= 0 || metric(text, `filmbot_http_refused_total{reason="signature"}`) <= 0) {
+				t.Errorf("refused requests not counted: %v %v", metric(text, `filmbot_http_refused_total{reason="headers"}`), metric(text, `filmbot_http_refused_total{reason="signature"}`))
+			}
 			if mode == "gateway" && metric(text, `filmbot_gateway_connected{shard="0"}`) != 1 {
 				t.Errorf("gateway_connected: %v", metric(text, `filmbot_gateway_connected{shard="0"}`))
 			}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/playground"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
@@ -22,12 +23,18 @@ import (
 
 // runPlayground starts a sandbox in-process, connects the real bot to it
 // through the gateway as it would connect to Discord, and serves the
-// playground page.
-func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Logger, stdout, stderr io.Writer) int {
+// playground page. top: run as plain `filmbot`, whose usage is filmbot's.
+func runPlayground(ctx context.Context, cfg Config, args []string, top bool, log *slog.Logger, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("playground", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address of the playground page (loopback unless you choose otherwise)")
-	fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
+	dbFlag := fs.String("db", "", "the playground's database: a bbolt file or a postgres:// URL (default "+playgroundDB+"; FILMBOT_DB is never used)")
+	usageFor(fs, "playground [--listen 127.0.0.1:8080] [--db PATH]",
+		"Runs the bot on a local sandbox (not Discord) and serves a Discord-like page to try it in your browser.\n"+
+			"Its made-up members' data goes in "+playgroundDB+", or in --db: never in FILMBOT_DB, the bot's own database.")
+	if top {
+		fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
+	}
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
@@ -36,9 +43,19 @@ func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Log
 		return 2
 	}
 	// The playground's members are made up: their ratings and reviews must
-	// not land in the database the real bot uses.
-	if !cfg.DBSet {
-		cfg.DB = playgroundDB
+	// not land in the database the real bot uses. FILMBOT_DB names that
+	// one (.env.example sets it), so only --db, on the playground's own
+	// command line, chooses another.
+	botDB := ""
+	if cfg.DBSet {
+		botDB = cfg.DB
+	}
+	cfg.DB, cfg.DBSet = playgroundDB, *dbFlag != ""
+	if cfg.DBSet {
+		cfg.DB = *dbFlag
+	}
+	if botDB != "" && !cfg.DBSet {
+		log.Info("the playground does not use FILMBOT_DB, the bot's own database; --db chooses its database", "FILMBOT_DB", bot.RedactURL(botDB), "db", cfg.DB)
 	}
 	if msg := nameModeratorRole(cfg); msg != "" {
 		fmt.Fprintln(stderr, "filmbot playground:", msg)
@@ -92,7 +109,7 @@ func runPlayground(ctx context.Context, cfg Config, args []string, log *slog.Log
 		fmt.Fprintf(stdout, "filmbot playground: open %s in your browser.\n"+
 			"This is a local sandbox on your machine, not Discord. Its data is saved in %s%s,\n"+
 			"and what its members see (messages, polls, threads, events) in %s.\n"+
-			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, cfg.DB, dbNote(cfg), sandboxState(cfg.DB))
+			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, bot.RedactURL(cfg.DB), dbNote(cfg), sandboxState(cfg.DB))
 	}()
 	cfg.Token, cfg.APIURL, cfg.GuildID = sb.Token(), sb.URL, ""
 	return serve(ctx, cfg, log, ready)
@@ -113,9 +130,9 @@ func sandboxState(db string) string {
 
 func dbNote(cfg Config) string {
 	if cfg.DBSet {
-		return " (FILMBOT_DB)"
+		return " (--db)"
 	}
-	return " (apart from the bot's filmbot.db; FILMBOT_DB chooses another)"
+	return " (apart from the bot's FILMBOT_DB; --db chooses another)"
 }
 
 // nameModeratorRole does for the playground's made-up server what its

@@ -18,6 +18,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	token := fs.String("token", "", "bot token to accept (default: a new random one)")
 	shards := fs.Int("shards", 1, "gateway shards GET /gateway/bot recommends and IDENTIFY must use at least")
 	endpoint := fs.String("interactions-url", "", "deliver interactions by signed POST to this Interactions Endpoint (a bot run with FILMBOT_HTTP_LISTEN) instead of the gateway")
+	usageFor(fs, "sandbox [--listen 127.0.0.1:PORT] [--shards 1] [--interactions-url URL]",
+		"Runs a local Discord-compatible server (not Discord) alone, for any bot to connect to; prints its\naddress and a bot token.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}

@@ -86,6 +86,12 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			return fetch(ctx, url, max)
 		})
 	rec := &recorder{}
+	// Follow-ups go out after the answer, as the bot's envelope sends them.
+	var followups []*discordgo.InteractionResponseData
+	set.WithFollowup(func(_ context.Context, d *discordgo.InteractionResponseData) bool {
+		followups = append(followups, d)
+		return true
+	})
 	b := bot.New(rec, botCommands(set), set.Components(), bot.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 
 	var i *discordgo.Interaction
@@ -144,6 +150,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	}
 
 	b.Handle(&discordgo.InteractionCreate{Interaction: i})
+	for _, d := range followups {
+		rec.add(&discordgo.WebhookParams{Content: d.Content, Embeds: d.Embeds, Components: d.Components, AllowedMentions: d.AllowedMentions, Flags: d.Flags})
+	}
 	var docs []any
 	for _, body := range rec.sent {
 		var attached []*discordgo.File
@@ -345,7 +354,13 @@ func (p printPoster) DeleteEvent(_ context.Context, _, id string) error {
 	return nil
 }
 
-func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) (string, error) {
+// FindPost finds nothing: filmbot try runs no step twice.
+func (p printPoster) FindPost(context.Context, string, string) (string, error) { return "", nil }
+
+// FindEvent finds nothing, as FindPost.
+func (p printPoster) FindEvent(context.Context, string, string) (string, error) { return "", nil }
+
+func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent, _ string) (string, error) {
 	fmt.Fprintf(p.w, "(posted in channel %s:)\n%s", channel, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: []*discordgo.MessageEmbed{e}, Components: rows}}))
 	return "5", nil

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -67,31 +68,72 @@ func (db *DB) ImportRatings(_ context.Context, scope Scope, user uint64, rs []Ra
 }
 
 // Pending steps live under scope|user|id: the expiry (Unix nanoseconds)
-// then the data.
+// then the data. A member has one at most per server.
 
-// PutPending keeps data for user in scope until ttl passes; the member's
-// expired steps are dropped on the way.
+// expired is whether a pending step's value is past its expiry at now.
+func expired(v []byte, now time.Time) bool {
+	return len(v) < 8 || int64(binary.BigEndian.Uint64(v)) <= now.UnixNano()
+}
+
+// sweepPending removes every expired step. The bucket holds one step per
+// member who previewed something in the last minutes, so a walk over it
+// reads little: the expiry is the first 8 bytes of each value, read in
+// place.
+func sweepPending(tx *bbolt.Tx, now time.Time) (int, error) {
+	b := tx.Bucket(bucketPending)
+	var gone [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if expired(v, now) {
+			gone = append(gone, bytes.Clone(k))
+		}
+	}
+	for _, k := range gone {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(gone), nil
+}
+
+// PutPending keeps data for user in scope until ttl passes, in place of
+// the member's step before, and removes the expired steps of everyone.
 func (db *DB) PutPending(_ context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (uint64, error) {
 	var id uint64
 	now := db.now()
 	err := db.writer.do(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPending)
-		prefix := key(uint64(scope), user)
-		for _, k := range keysWithPrefix(b, prefix) {
-			if v := b.Get(k); len(v) < 8 || int64(binary.BigEndian.Uint64(v)) < now.UnixNano() {
-				if err := b.Delete(k); err != nil {
-					return err
-				}
+		for _, k := range keysWithPrefix(b, key(uint64(scope), user)) {
+			if err := b.Delete(k); err != nil {
+				return err
 			}
+		}
+		if _, err := sweepPending(tx, now); err != nil {
+			return err
 		}
 		var err error
 		if id, err = b.NextSequence(); err != nil {
 			return err
 		}
-		v := binary.BigEndian.AppendUint64(nil, uint64(now.Add(ttl).UnixNano()))
+		v := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(data)), uint64(now.Add(ttl).UnixNano()))
 		return b.Put(key(uint64(scope), user, id), append(v, data...))
 	})
 	return id, err
+}
+
+// Pending returns user's pending step id, left in place.
+func (db *DB) Pending(_ context.Context, scope Scope, user, id uint64) ([]byte, error) {
+	var data []byte
+	now := db.now()
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bucketPending).Get(key(uint64(scope), user, id))
+		if v == nil || expired(v, now) {
+			return fmt.Errorf("pending step %d: %w", id, ErrNotFound)
+		}
+		data = bytes.Clone(v[8:])
+		return nil
+	})
+	return data, err
 }
 
 // TakePending returns and removes user's pending step id.
@@ -105,14 +147,26 @@ func (db *DB) TakePending(_ context.Context, scope Scope, user, id uint64) ([]by
 		if v == nil {
 			return fmt.Errorf("pending step %d: %w", id, ErrNotFound)
 		}
-		if len(v) < 8 || int64(binary.BigEndian.Uint64(v)) < now.UnixNano() {
+		if expired(v, now) {
 			if err := b.Delete(k); err != nil {
 				return err
 			}
 			return fmt.Errorf("pending step %d expired: %w", id, ErrNotFound)
 		}
-		data = append([]byte(nil), v[8:]...)
+		data = bytes.Clone(v[8:])
 		return b.Delete(k)
 	})
 	return data, err
+}
+
+// SweepPending removes every expired pending step.
+func (db *DB) SweepPending(context.Context) (int, error) {
+	n := 0
+	now := db.now()
+	err := db.writer.do(func(tx *bbolt.Tx) error {
+		var err error
+		n, err = sweepPending(tx, now)
+		return err
+	})
+	return n, err
 }

@@ -82,7 +82,8 @@ func (db *DB) Nights(_ context.Context, scope Scope) ([]storage.Night, error) {
 	return out, err
 }
 
-// ClaimDueNights leases the open nights whose next step is due. It looks
+// ClaimDueNights leases the open nights whose next step is due, judging
+// leases by the store's clock (db.now), not the caller's now. It looks
 // in a read transaction first: every bot asks every few seconds, and
 // most of the time nothing is due, which must not cost a commit.
 func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error) {
@@ -105,6 +106,7 @@ func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lea
 	err := db.writer.do(func(tx *bbolt.Tx) error {
 		out = nil
 		b := tx.Bucket(bucketNights)
+		held := db.now()
 		type claim struct {
 			k []byte
 			r nightRec
@@ -115,13 +117,14 @@ func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lea
 			if json.Unmarshal(b.Get(k), &r) != nil || !r.Open() || r.NextAt.After(now) {
 				continue
 			}
-			if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(now) {
+			if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(held) {
 				continue
 			}
 			due = append(due, claim{append([]byte(nil), k...), r})
 		}
 		for _, c := range due {
-			c.r.LeaseOwner, c.r.LeaseUntil = owner, now.Add(lease)
+			c.r.LeaseOwner, c.r.LeaseUntil = owner, held.Add(lease)
+			c.r.Version++
 			if err := putJSON(b, c.k, c.r); err != nil {
 				return err
 			}
@@ -132,21 +135,44 @@ func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lea
 	return out, err
 }
 
-// SaveNight stores n, ending owner's lease with release.
-func (db *DB) SaveNight(_ context.Context, n storage.Night, owner string, release bool) error {
+// RenewNight extends owner's lease of n if owner still holds it and
+// nothing saved or claimed n since.
+func (db *DB) RenewNight(_ context.Context, n storage.Night, owner string, lease time.Duration) error {
 	return db.writer.do(func(tx *bbolt.Tx) error {
 		b, k := tx.Bucket(bucketNights), key(uint64(n.Scope), n.ID)
 		r, err := getNight(b, k)
 		if err != nil {
 			return err
 		}
-		if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(db.now()) {
-			return fmt.Errorf("night %d is being run by %s: %w", n.ID, r.LeaseOwner, ErrLocked)
+		if r.LeaseOwner != owner || r.Version != n.Version || !r.Open() {
+			return fmt.Errorf("night %d: the lease of %s is lost: %w", n.ID, owner, storage.ErrLeased)
 		}
+		r.LeaseUntil = db.now().Add(lease)
+		return putJSON(b, k, r)
+	})
+}
+
+// SaveNight stores n if nothing saved or claimed it since it was read,
+// ending owner's lease with release.
+func (db *DB) SaveNight(_ context.Context, n storage.Night, owner string, release bool) (storage.Night, error) {
+	err := db.writer.do(func(tx *bbolt.Tx) error {
+		b, k := tx.Bucket(bucketNights), key(uint64(n.Scope), n.ID)
+		r, err := getNight(b, k)
+		if err != nil {
+			return err
+		}
+		if r.LeaseOwner != "" && r.LeaseOwner != owner && r.LeaseUntil.After(db.now()) {
+			return fmt.Errorf("night %d is being run by %s: %w", n.ID, r.LeaseOwner, storage.ErrLeased)
+		}
+		if r.Version != n.Version {
+			return fmt.Errorf("night %d (version %d, saving %d): %w", n.ID, r.Version, n.Version, storage.ErrChanged)
+		}
+		n.Version++
 		r.Night = n
-		if release {
+		if release || r.LeaseOwner != owner {
 			r.LeaseOwner, r.LeaseUntil = "", time.Time{}
 		}
 		return putNight(tx, r)
 	})
+	return n, err
 }

@@ -106,24 +106,39 @@ func (db *DB) ImportRatings(ctx context.Context, scope storage.Scope, user uint6
 	return n, wrap(tx.Commit(ctx))
 }
 
-// PutPending keeps data for user in scope until ttl passes; the member's
-// expired steps are dropped on the way.
+// Pending steps expire by the database's clock (now()), not the
+// process's: processes whose clocks differ still agree on what has
+// expired.
+
+// PutPending keeps data for user in scope until ttl passes, in place of
+// the member's step before (which gets a new id: the old one's buttons
+// are spent), and removes the expired steps of everyone, in one statement.
 func (db *DB) PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	b := &pgx.Batch{}
-	b.Queue("DELETE FROM pending WHERE scope = $1 AND user_id = $2 AND expires_at < $3", int64(scope), int64(user), db.now())
-	b.Queue("INSERT INTO pending (scope, user_id, expires_at, data) VALUES ($1, $2, $3, $4) RETURNING id", int64(scope), int64(user), db.now().Add(ttl), data)
-	br := db.pool.SendBatch(ctx, b)
-	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return 0, wrap(err)
-	}
 	var id int64
-	if err := br.QueryRow().Scan(&id); err != nil {
+	err := db.pool.QueryRow(ctx, `WITH swept AS (
+			DELETE FROM pending WHERE expires_at <= now() AND NOT (scope = $1 AND user_id = $2))
+		INSERT INTO pending (scope, user_id, expires_at, data) VALUES ($1, $2, now() + make_interval(secs => $3::double precision), $4)
+		ON CONFLICT (scope, user_id) DO UPDATE SET id = EXCLUDED.id, expires_at = EXCLUDED.expires_at, data = EXCLUDED.data
+		RETURNING id`, int64(scope), int64(user), ttl.Seconds(), data).Scan(&id)
+	if err != nil {
 		return 0, wrap(err)
 	}
-	return uint64(id), wrap(br.Close())
+	return uint64(id), nil
+}
+
+// Pending returns user's pending step id, left in place.
+func (db *DB) Pending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var data []byte
+	err := db.pool.QueryRow(ctx, "SELECT data FROM pending WHERE id = $1 AND scope = $2 AND user_id = $3 AND expires_at > now()",
+		int64(id), int64(scope), int64(user)).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("pending step %d: %w", id, storage.ErrNotFound)
+	}
+	return data, wrap(err)
 }
 
 // TakePending returns and removes user's pending step id.
@@ -131,17 +146,28 @@ func (db *DB) TakePending(ctx context.Context, scope storage.Scope, user, id uin
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	var data []byte
-	var expires time.Time
-	err := db.pool.QueryRow(ctx, "DELETE FROM pending WHERE id = $1 AND scope = $2 AND user_id = $3 RETURNING expires_at, data",
-		int64(id), int64(scope), int64(user)).Scan(&expires, &data)
+	var live bool
+	err := db.pool.QueryRow(ctx, "DELETE FROM pending WHERE id = $1 AND scope = $2 AND user_id = $3 RETURNING expires_at > now(), data",
+		int64(id), int64(scope), int64(user)).Scan(&live, &data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("pending step %d: %w", id, storage.ErrNotFound)
 	}
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if expires.Before(db.now()) {
+	if !live {
 		return nil, fmt.Errorf("pending step %d expired: %w", id, storage.ErrNotFound)
 	}
 	return data, nil
+}
+
+// SweepPending removes every expired pending step.
+func (db *DB) SweepPending(ctx context.Context) (int, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	tag, err := db.pool.Exec(ctx, "DELETE FROM pending WHERE expires_at <= now()")
+	if err != nil {
+		return 0, wrap(err)
+	}
+	return int(tag.RowsAffected()), nil
 }

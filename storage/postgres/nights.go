@@ -60,16 +60,30 @@ func (db *DB) Nights(ctx context.Context, scope storage.Scope) ([]storage.Night,
 	return out, wrap(err)
 }
 
+// leaseNow is the time leases are judged by: NULL, which the queries
+// read as clock_timestamp(), the database server's clock that every
+// process shares; the test clock when Options.Now was set.
+func (db *DB) leaseNow() *time.Time {
+	if !db.fixed {
+		return nil
+	}
+	t := db.now()
+	return &t
+}
+
 // ClaimDueNights leases the open nights whose next step is due; rows
-// another process is claiming at the same moment are skipped.
+// another process is claiming at the same moment are skipped. Leases
+// are judged and set by the database's clock.
 func (db *DB) ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	rows, err := db.pool.Query(ctx, `UPDATE nights SET lease_owner = $2, lease_until = $3
+	rows, err := db.pool.Query(ctx, `WITH c AS (SELECT coalesce($4::timestamptz, clock_timestamp()) AS now)
+		UPDATE nights SET lease_owner = $2, lease_until = (SELECT now FROM c) + $3 * interval '1 microsecond',
+			record = jsonb_set(record, '{version}', to_jsonb(coalesce((record->>'version')::bigint, 0) + 1))
 		WHERE id IN (SELECT id FROM nights WHERE open AND next_at <= $1
-			AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $1)
+			AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until <= (SELECT now FROM c))
 			ORDER BY next_at LIMIT 50 FOR UPDATE SKIP LOCKED)
-		RETURNING record`, now, owner, now.Add(lease))
+		RETURNING record`, now, owner, lease.Microseconds(), db.leaseNow())
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -77,32 +91,62 @@ func (db *DB) ClaimDueNights(ctx context.Context, now time.Time, owner string, l
 	return out, wrap(err)
 }
 
-// SaveNight stores n, ending owner's lease with release.
-func (db *DB) SaveNight(ctx context.Context, n storage.Night, owner string, release bool) error {
+// RenewNight extends owner's lease of n, by the database's clock, if
+// owner still holds it and nothing saved or claimed n since.
+func (db *DB) RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	raw, err := json.Marshal(n)
+	tag, err := db.pool.Exec(ctx, `UPDATE nights SET lease_until = coalesce($5::timestamptz, clock_timestamp()) + $4 * interval '1 microsecond'
+		WHERE id = $1 AND scope = $2 AND open AND lease_owner = $3 AND coalesce((record->>'version')::bigint, 0) = $6`,
+		int64(n.ID), int64(n.Scope), owner, lease.Microseconds(), db.leaseNow(), int64(n.Version))
 	if err != nil {
-		return err
+		return wrap(err)
 	}
-	return wrap(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("night %d: the lease of %s is lost: %w", n.ID, owner, storage.ErrLeased)
+	}
+	return nil
+}
+
+// SaveNight stores n if nothing saved or claimed it since it was read,
+// ending owner's lease with release.
+func (db *DB) SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	saved := n
+	saved.Version++
+	raw, err := json.Marshal(saved)
+	if err != nil {
+		return n, err
+	}
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var holder *string
-		var until *time.Time
-		err := tx.QueryRow(ctx, "SELECT lease_owner, lease_until FROM nights WHERE id = $1 AND scope = $2 FOR UPDATE", int64(n.ID), int64(n.Scope)).Scan(&holder, &until)
+		var version int64
+		var live bool
+		err := tx.QueryRow(ctx, `SELECT lease_owner, coalesce((record->>'version')::bigint, 0),
+			coalesce(lease_until > coalesce($3::timestamptz, clock_timestamp()), false)
+			FROM nights WHERE id = $1 AND scope = $2 FOR UPDATE`, int64(n.ID), int64(n.Scope), db.leaseNow()).Scan(&holder, &version, &live)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("night %d: %w", n.ID, storage.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		if holder != nil && *holder != owner && until != nil && until.After(db.now()) {
-			return fmt.Errorf("night %d is being run by %s: %w", n.ID, *holder, storage.ErrLocked)
+		if holder != nil && *holder != owner && live {
+			return fmt.Errorf("night %d is being run by %s: %w", n.ID, *holder, storage.ErrLeased)
 		}
-		if release {
+		if uint64(version) != n.Version {
+			return fmt.Errorf("night %d (version %d, saving %d): %w", n.ID, version, n.Version, storage.ErrChanged)
+		}
+		if release || holder == nil || *holder != owner {
 			_, err = tx.Exec(ctx, "UPDATE nights SET record = $2, open = $3, next_at = $4, lease_owner = NULL, lease_until = NULL WHERE id = $1", int64(n.ID), raw, n.Open(), n.NextAt)
 		} else {
 			_, err = tx.Exec(ctx, "UPDATE nights SET record = $2, open = $3, next_at = $4 WHERE id = $1", int64(n.ID), raw, n.Open(), n.NextAt)
 		}
 		return err
-	}))
+	})
+	if err != nil {
+		return n, wrap(err)
+	}
+	return saved, nil
 }

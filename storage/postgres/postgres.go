@@ -37,7 +37,9 @@ const lockKey = 0x66696c6d626f74
 // Options tune Open. The zero value is fine.
 type Options struct {
 	// Now is the clock; nil means time.Now. Times are kept to the
-	// microsecond, as PostgreSQL keeps them.
+	// microsecond, as PostgreSQL keeps them. Movie nights' leases follow
+	// the database server's clock, shared by every process, unless Now
+	// is set (tests).
 	Now func() time.Time
 	// NoSeed leaves a new database without the built-in catalog (the
 	// target of a copy).
@@ -54,6 +56,7 @@ type Options struct {
 type DB struct {
 	pool    *pgxpool.Pool
 	now     func() time.Time
+	fixed   bool // Options.Now was set: leases follow it, not the server's clock
 	timeout time.Duration
 	rater   rater
 }
@@ -74,6 +77,7 @@ func IsURL(s string) bool {
 // migrated by a newer filmbot is refused. A server that cannot be reached
 // is storage.ErrUnavailable, so that the caller can retry.
 func Open(ctx context.Context, url string, opts Options) (*DB, error) {
+	fixed := opts.Now != nil
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -92,7 +96,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	db := &DB{pool: pool, now: func() time.Time { return opts.Now().UTC().Truncate(time.Microsecond) }, timeout: opts.QueryTimeout}
+	db := &DB{pool: pool, now: func() time.Time { return opts.Now().UTC().Truncate(time.Microsecond) }, timeout: opts.QueryTimeout, fixed: fixed}
 	db.rater.db, db.rater.onGroup = db, opts.OnGroup
 	if err := db.migrate(ctx, !opts.NoSeed); err != nil {
 		pool.Close()

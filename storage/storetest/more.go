@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -342,59 +343,133 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 	})
 	t.Run("Nights", func(t *testing.T) {
-		now := clock()
+		now := clock() // the store's clock
 		db := open(t, func() time.Time { return now })
 		g := storage.Scope(111)
-		n, err := db.CreateNight(ctx, storage.Night{Scope: g, Host: 7, Channel: "c", Candidates: []uint64{1}, Step: "close", NextAt: now.Add(time.Hour),
+		n, err := db.CreateNight(ctx, storage.Night{Scope: g, Host: 7, Channel: "c", Candidates: []uint64{1}, Step: storage.StepClose, NextAt: now.Add(time.Hour),
 			Closes: now.Add(time.Hour), Starts: now.Add(3 * time.Hour)})
 		if err != nil || n.ID == 0 || !n.CreatedAt.Equal(now) {
 			t.Fatalf("create: %+v %v", n, err)
 		}
-		if o, err := db.CreateNight(ctx, storage.Night{Scope: g, Step: "close"}); !errors.Is(err, storage.ErrExists) || o.ID != n.ID {
+		if o, err := db.CreateNight(ctx, storage.Night{Scope: g, Step: storage.StepClose}); !errors.Is(err, storage.ErrExists) || o.ID != n.ID {
 			t.Errorf("a second open night: %+v %v", o, err)
 		}
-		if _, err := db.CreateNight(ctx, storage.Night{Scope: 222, Step: "close", NextAt: now.Add(time.Hour)}); err != nil {
+		if _, err := db.CreateNight(ctx, storage.Night{Scope: 222, Step: storage.StepClose, NextAt: now.Add(time.Hour)}); err != nil {
 			t.Errorf("another server's night: %v", err)
 		}
 		if due, _ := db.ClaimDueNights(ctx, now, "a", time.Minute); len(due) != 0 {
 			t.Errorf("claimed before it was due: %+v", due)
 		}
-		at := now.Add(time.Hour)
+		now = now.Add(time.Hour)
+		at := now
 		due, err := db.ClaimDueNights(ctx, at, "a", time.Minute)
 		if err != nil || len(due) != 2 {
 			t.Fatalf("due: %+v %v", due, err)
 		}
+		for _, d := range due {
+			if d.ID == n.ID {
+				if d.Version != n.Version+1 {
+					t.Errorf("a claim did not move the version on: %d → %d", n.Version, d.Version)
+				}
+				n = d
+			}
+		}
 		if other, _ := db.ClaimDueNights(ctx, at, "b", time.Minute); len(other) != 0 {
 			t.Errorf("claimed by two owners: %+v", other)
 		}
-		n.Winner, n.Step, n.NextAt = 1, "end", at.Add(2*time.Hour)
-		if err := db.SaveNight(ctx, n, "b", true); !errors.Is(err, storage.ErrLocked) {
+		// b's clock is 2 min 10 s ahead: the lease is the store's to judge.
+		if other, _ := db.ClaimDueNights(ctx, at.Add(2*time.Minute+10*time.Second), "b", time.Minute); len(other) != 0 {
+			t.Errorf("an owner whose clock is ahead took a live lease: %+v", other)
+		}
+		// A step slower than the lease keeps it by renewing it.
+		now = now.Add(50 * time.Second)
+		if err := db.RenewNight(ctx, n, "a", time.Minute); err != nil {
+			t.Fatalf("renew: %v", err)
+		}
+		if err := db.RenewNight(ctx, n, "b", time.Minute); !errors.Is(err, storage.ErrLeased) {
+			t.Errorf("renewed by an owner without the lease: %v", err)
+		}
+		now = now.Add(50 * time.Second) // 100 s after the claim, 50 s after the renewal
+		if other, _ := db.ClaimDueNights(ctx, now, "b", time.Minute); len(other) != 1 || other[0].ID == n.ID {
+			t.Errorf("a renewed lease was taken (or the other, not renewed, was not): %+v", other)
+		}
+		n.Winner, n.Step, n.NextAt = 1, storage.StepEnd, at.Add(2*time.Hour)
+		n.Tries, n.Skipped = map[string]int{"announce": 2}, []string{"event"}
+		if _, err := db.SaveNight(ctx, n, "b", true); !errors.Is(err, storage.ErrLeased) {
 			t.Errorf("saved by another owner during the lease: %v", err)
 		}
-		if err := db.SaveNight(ctx, n, "a", true); err != nil {
-			t.Fatal(err)
+		saved, err := db.SaveNight(ctx, n, "a", true)
+		if err != nil || saved.Version != n.Version+1 {
+			t.Fatalf("save: %+v %v", saved, err)
 		}
-		if again, _ := db.ClaimDueNights(ctx, at.Add(2*time.Minute), "b", time.Minute); len(again) != 1 || again[0].Scope != 222 {
-			t.Errorf("after the save (next step later) and the other's lease ended: %+v", again)
+		if _, err := db.SaveNight(ctx, n, "a", true); !errors.Is(err, storage.ErrChanged) {
+			t.Errorf("a stale copy saved over the new one: %v", err)
+		}
+		if err := db.RenewNight(ctx, n, "a", time.Minute); !errors.Is(err, storage.ErrLeased) {
+			t.Errorf("a released lease renewed: %v", err)
+		}
+		n = saved
+		if again, _ := db.ClaimDueNights(ctx, now, "c", time.Minute); len(again) != 0 {
+			t.Errorf("after the save (next step later): %+v", again)
 		}
 		ns, _ := db.Nights(ctx, g)
-		if len(ns) != 1 || ns[0].Winner != 1 || ns[0].Step != "end" {
+		if len(ns) != 1 || ns[0].Winner != 1 || ns[0].Step != storage.StepEnd || ns[0].Tries["announce"] != 2 || len(ns[0].Skipped) != 1 || ns[0].Version != n.Version {
 			t.Errorf("nights: %+v", ns)
 		}
-		n.Step = "canceled"
-		if err := db.SaveNight(ctx, n, "", true); err != nil {
+
+		// A lease not renewed ends by the store's clock; the owner that
+		// lost it is fenced off: it can neither renew nor save.
+		now = at.Add(2 * time.Hour)
+		mine, _ := db.ClaimDueNights(ctx, now, "a", time.Minute)
+		mine = slices.DeleteFunc(mine, func(o storage.Night) bool { return o.ID != n.ID })
+		if len(mine) != 1 {
+			t.Fatalf("claim of the end step: %+v", mine)
+		}
+		now = now.Add(61 * time.Second)
+		theirs, _ := db.ClaimDueNights(ctx, now, "b", time.Minute)
+		theirs = slices.DeleteFunc(theirs, func(o storage.Night) bool { return o.ID != n.ID })
+		if len(theirs) != 1 {
+			t.Fatalf("an expired lease was not taken over: %+v", theirs)
+		}
+		if err := db.RenewNight(ctx, mine[0], "a", time.Minute); !errors.Is(err, storage.ErrLeased) {
+			t.Errorf("the owner that lost the lease renewed it: %v", err)
+		}
+		if _, err := db.SaveNight(ctx, mine[0], "a", true); !errors.Is(err, storage.ErrLeased) {
+			t.Errorf("the owner that lost the lease saved: %v", err)
+		}
+		// A host's cancel read the night before b's step saved it: its
+		// stale copy is refused, not written back.
+		stale := theirs[0]
+		stale.Step = storage.StepCanceled
+		theirs[0].Prompt = "m1"
+		if _, err := db.SaveNight(ctx, stale, "", true); !errors.Is(err, storage.ErrLeased) {
+			t.Errorf("a cancel during a live step: %v", err)
+		}
+		if n, err = db.SaveNight(ctx, theirs[0], "b", true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.CreateNight(ctx, storage.Night{Scope: g, Step: "close", NextAt: at}); err != nil {
+		if _, err := db.SaveNight(ctx, stale, "", true); !errors.Is(err, storage.ErrChanged) {
+			t.Errorf("a cancel's stale copy after the step: %v", err)
+		}
+		n.Step = storage.StepCanceled
+		if _, err := db.SaveNight(ctx, n, "", true); err != nil {
+			t.Fatal(err)
+		}
+		if ns, _ := db.Nights(ctx, g); ns[0].Prompt != "m1" || ns[0].Open() {
+			t.Errorf("what the step posted is lost: %+v", ns[0])
+		}
+		if _, err := db.CreateNight(ctx, storage.Night{Scope: g, Step: storage.StepClose, NextAt: at}); err != nil {
 			t.Errorf("a new night after the last was canceled: %v", err)
 		}
-		if err := db.SaveNight(ctx, storage.Night{ID: 999, Scope: g}, "a", true); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.SaveNight(ctx, storage.Night{ID: 999, Scope: g}, "a", true); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("an unknown night: %v", err)
 		}
 	})
 	t.Run("Pending", func(t *testing.T) {
-		now := clock()
-		db := open(t, func() time.Time { return now })
+		// Expiry is the store's clock (a database's own, for PostgreSQL),
+		// so steps are made expired with a ttl already past, not by
+		// moving the test's clock.
+		db := open(t, clock)
 		g := storage.Scope(111)
 		id, err := db.PutPending(ctx, g, 42, []byte("preview"), time.Minute)
 		if err != nil {
@@ -403,8 +478,16 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if _, err := db.TakePending(ctx, g, 7, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("another member took it: %v", err)
 		}
+		if _, err := db.Pending(ctx, g, 7, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another member read it: %v", err)
+		}
 		if _, err := db.TakePending(ctx, storage.Scope(222), 42, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("taken from another server: %v", err)
+		}
+		for range 2 { // read, and still there
+			if data, err := db.Pending(ctx, g, 42, id); err != nil || string(data) != "preview" {
+				t.Errorf("read: %q %v", data, err)
+			}
 		}
 		if data, err := db.TakePending(ctx, g, 42, id); err != nil || string(data) != "preview" {
 			t.Errorf("take: %q %v", data, err)
@@ -412,10 +495,64 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if _, err := db.TakePending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("taken twice: %v", err)
 		}
-		id, _ = db.PutPending(ctx, g, 42, []byte("late"), time.Minute)
-		now = now.Add(2 * time.Minute)
+		if _, err := db.Pending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("read once taken: %v", err)
+		}
+		id, _ = db.PutPending(ctx, g, 42, []byte("late"), -time.Second)
+		if _, err := db.Pending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("read, expired: %v", err)
+		}
 		if _, err := db.TakePending(ctx, g, 42, id); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("an expired step: %v", err)
+		}
+	})
+	t.Run("PendingOnePerMember", func(t *testing.T) {
+		db := open(t, clock)
+		first, _ := db.PutPending(ctx, g, 42, []byte("first"), time.Minute)
+		other, _ := db.PutPending(ctx, storage.Scope(222), 42, []byte("elsewhere"), time.Minute)
+		second, err := db.PutPending(ctx, g, 42, []byte("second"), time.Minute)
+		if err != nil || second == first {
+			t.Fatalf("second preview: id %d (first %d), %v", second, first, err)
+		}
+		if _, err := db.Pending(ctx, g, 42, first); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("the first preview outlived the second: %v", err)
+		}
+		if data, err := db.Pending(ctx, g, 42, second); err != nil || string(data) != "second" {
+			t.Errorf("the second: %q %v", data, err)
+		}
+		if data, err := db.Pending(ctx, storage.Scope(222), 42, other); err != nil || string(data) != "elsewhere" {
+			t.Errorf("the member's preview in another server: %q %v", data, err)
+		}
+		// Many previews by one member leave one.
+		var last uint64
+		for k := range 50 {
+			last, _ = db.PutPending(ctx, g, 42, []byte(strings.Repeat("x", k)), time.Minute)
+		}
+		if _, err := db.TakePending(ctx, g, 42, last); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := db.SweepPending(ctx); err != nil || n != 0 {
+			t.Errorf("sweep: %d %v, want nothing expired", n, err)
+		}
+		if _, err := db.TakePending(ctx, g, 42, second); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an old preview left: %v", err)
+		}
+	})
+	t.Run("PendingSwept", func(t *testing.T) {
+		db := open(t, clock)
+		for u := uint64(1); u <= 3; u++ {
+			db.PutPending(ctx, g, u, []byte("abandoned"), -time.Second)
+		}
+		live, _ := db.PutPending(ctx, g, 9, []byte("live"), time.Hour)
+		if n, err := db.SweepPending(ctx); err != nil || n != 0 {
+			t.Errorf("the expired steps of others outlived a new one: %d swept afterwards, %v", n, err)
+		}
+		db.PutPending(ctx, storage.Scope(222), 4, []byte("abandoned"), -time.Second)
+		if n, err := db.SweepPending(ctx); err != nil || n != 1 {
+			t.Errorf("sweep: %d, %v; want 1", n, err)
+		}
+		if data, err := db.Pending(ctx, g, 9, live); err != nil || string(data) != "live" {
+			t.Errorf("a live step swept: %q %v", data, err)
 		}
 	})
 	t.Run("Copy", func(t *testing.T) {

@@ -1,0 +1,67 @@
+package commands
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Permission is one permission the bot needs in a server, and what for.
+type Permission struct {
+	Bit  int64  // discordgo.Permission…
+	Name string // as Discord's settings name it
+	Why  string
+}
+
+// Permissions are every permission the commands need, by bit. The
+// invite link, `filmbot invite` and README's list are made from this one
+// list.
+var Permissions = []Permission{
+	{discordgo.PermissionViewChannel, "View Channels", "see the channels it posts in"},
+	{discordgo.PermissionSendMessages, "Send Messages", "announce new reviews; post movie night cards"},
+	{discordgo.PermissionEmbedLinks, "Embed Links", "the cards of announcements and movie nights"},
+	{discordgo.PermissionAttachFiles, "Attach Files", "the /ratings chart"},
+	{discordgo.PermissionReadMessageHistory, "Read Message History", "read a movie night's poll when it closes"},
+	{discordgo.PermissionCreatePublicThreads, "Create Public Threads", "a discussion thread under each review announcement"},
+	{discordgo.PermissionSendMessagesInThreads, "Send Messages in Threads", "post in those threads"},
+	{discordgo.PermissionCreateEvents, "Create Events", "/movienight's scheduled event for the screening"},
+	{discordgo.PermissionSendPolls, "Send Polls", "/movienight's poll of films"},
+}
+
+// PermissionBits is the sum of Permissions, as the invite link carries it.
+func PermissionBits() int64 {
+	var n int64
+	for _, p := range Permissions {
+		n |= p.Bit
+	}
+	return n
+}
+
+// InviteScopes are the OAuth2 scopes the invite asks for: the bot user,
+// and its slash commands.
+const InviteScopes = "bot applications.commands"
+
+// InviteURL is the link that adds the application's bot to a server with
+// every permission in Permissions.
+func InviteURL(applicationID string) string {
+	q := url.Values{}
+	q.Set("client_id", applicationID)
+	q.Set("permissions", strconv.FormatInt(PermissionBits(), 10))
+	q.Set("scope", InviteScopes)
+	return "https://discord.com/oauth2/authorize?" + q.Encode()
+}
+
+// PermissionList names Permissions in a sentence of bold names, as
+// README lists them: **View Channels**, …, and **Create Events**.
+func PermissionList() string {
+	names := make([]string, len(Permissions))
+	for k, p := range Permissions {
+		names[k] = "**" + p.Name + "**"
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

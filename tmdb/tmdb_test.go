@@ -1,0 +1,360 @@
+package tmdb_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/tmdb"
+	"github.com/filmbot/filmbot/tmdb/tmdbfake"
+)
+
+const token = "test-read-access-token"
+
+// clock is a settable clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func setup(t *testing.T, o tmdb.Options) (*tmdb.Client, *tmdbfake.Server, *clock) {
+	t.Helper()
+	c, fake, clk, _ := setupURL(t, o)
+	return c, fake, clk
+}
+
+func setupURL(t *testing.T, o tmdb.Options) (*tmdb.Client, *tmdbfake.Server, *clock, string) {
+	t.Helper()
+	fake := tmdbfake.New(tmdbfake.Options{Token: token, APIKey: "v3key"})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	clk := &clock{t: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	o.BaseURL = srv.URL
+	if o.Token == "" && o.APIKey == "" {
+		o.Token = token
+	}
+	if o.PerSecond == 0 {
+		o.PerSecond = 1e6
+	}
+	o.Now = clk.now
+	c, err := tmdb.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake, clk, srv.URL
+}
+
+func TestSearchAndDetails(t *testing.T) {
+	c, _, _ := setup(t, tmdb.Options{})
+	ctx := context.Background()
+	if err := c.Check(ctx); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	p, err := c.SearchMovies(ctx, "ANORA", 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Results) == 0 || p.Results[0].ID != 1064213 || p.Results[0].Year() != 2024 {
+		t.Fatalf("search anora: %+v", p.Results)
+	}
+	// Accents and case are ignored, as TMDB's search ignores them.
+	p, err = c.SearchMovies(ctx, "amelie", 0, "")
+	if err != nil || len(p.Results) == 0 || !strings.Contains(p.Results[0].Title, "Am") {
+		t.Fatalf("search amelie: %+v %v", p.Results, err)
+	}
+	// Three films called Dune: the year picks one.
+	all, _ := c.SearchMovies(ctx, "dune", 0, "")
+	if all.TotalResults < 3 {
+		t.Fatalf("dune: %d results, want at least 3", all.TotalResults)
+	}
+	y, _ := c.SearchMovies(ctx, "dune", 1984, "")
+	if len(y.Results) != 1 || y.Results[0].Year() != 1984 {
+		t.Fatalf("dune 1984: %+v", y.Results)
+	}
+	m, err := c.MovieDetails(ctx, 1064213, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Title != "Anora" || m.Runtime == 0 || m.Year() != 2024 {
+		t.Fatalf("details: %+v", m)
+	}
+	if d := m.Credits.People("Director"); len(d) != 1 || d[0] != "Sean Baker" {
+		t.Fatalf("directors: %v", d)
+	}
+	if len(m.Credits.Cast) == 0 || m.Credits.Cast[0].Name != "Mikey Madison" {
+		t.Fatalf("cast: %+v", m.Credits.Cast)
+	}
+	if m.ExternalIDs.IMDbID == "" || m.IMDbID != m.ExternalIDs.IMDbID {
+		t.Fatalf("external ids: %q %q", m.IMDbID, m.ExternalIDs.IMDbID)
+	}
+	if len(m.Translations.Translations) == 0 || len(m.ReleaseDates.Results) == 0 {
+		t.Fatalf("appended parts missing: %+v %+v", m.Translations, m.ReleaseDates)
+	}
+	// In Russian, the Russian title.
+	ru, err := c.MovieDetails(ctx, 1064213, "ru-RU")
+	if err != nil || ru.Title != "Анора" {
+		t.Fatalf("ru title: %q %v", ru.Title, err)
+	}
+	// Find by IMDb id.
+	found, err := c.FindIMDb(ctx, m.IMDbID)
+	if err != nil || len(found) != 1 || found[0].ID != 1064213 {
+		t.Fatalf("find %s: %+v %v", m.IMDbID, found, err)
+	}
+	none, err := c.FindIMDb(ctx, "tt0000000")
+	if err != nil || len(none) != 0 {
+		t.Fatalf("find unknown: %+v %v", none, err)
+	}
+}
+
+// Fields TMDB sends as null or "" decode to zero values and break nothing.
+func TestNullAndEmptyFields(t *testing.T) {
+	c, _, _, base := setupURL(t, tmdb.Options{})
+	ctx := context.Background()
+	var noPoster, noDate, noCharacter int
+	for _, f := range tmdbfake.Films() {
+		if !f.Poster && noPoster == 0 {
+			noPoster = f.ID
+		}
+		if f.ReleaseDate == "" && noDate == 0 {
+			noDate = f.ID
+		}
+		for _, r := range f.Cast {
+			if r.Character == "" && noCharacter == 0 {
+				noCharacter = f.ID
+			}
+		}
+	}
+	if noPoster == 0 || noDate == 0 || noCharacter == 0 {
+		t.Fatalf("the fixture must hold a film without a poster (%d), one without a date (%d) and an uncredited role (%d)", noPoster, noDate, noCharacter)
+	}
+	m, err := c.MovieDetails(ctx, noPoster, "")
+	if err != nil || m.PosterPath != "" {
+		t.Fatalf("no poster: %q %v", m.PosterPath, err)
+	}
+	m, err = c.MovieDetails(ctx, noDate, "")
+	if err != nil || m.Year() != 0 || m.ReleaseDate != "" {
+		t.Fatalf("no date: %q %v", m.ReleaseDate, err)
+	}
+	m, err = c.MovieDetails(ctx, noCharacter, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := false
+	for _, r := range m.Credits.Cast {
+		empty = empty || r.Character == ""
+	}
+	if !empty {
+		t.Fatal("the uncredited role did not come through as \"\"")
+	}
+	// The raw JSON really carries null where TMDB does.
+	var raw map[string]any
+	resp, err := http.Get(base + "/3/movie/" + strconv.Itoa(noPoster) + "?api_key=v3key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&raw)
+	resp.Body.Close()
+	if v, ok := raw["poster_path"]; !ok || v != nil {
+		t.Fatalf("poster_path in the JSON: %v (present %v), want null", v, ok)
+	}
+}
+
+func TestStatusCodes(t *testing.T) {
+	ctx := context.Background()
+	t.Run("401", func(t *testing.T) {
+		c, _, _ := setup(t, tmdb.Options{Token: "wrong"})
+		err := c.Check(ctx)
+		var te *tmdb.Error
+		if !errors.Is(err, tmdb.ErrUnauthorized) || !errors.As(err, &te) || te.Code != 7 || te.HTTPStatus != 401 {
+			t.Fatalf("bad token: %v", err)
+		}
+	})
+	t.Run("api_key", func(t *testing.T) {
+		c, _, _ := setup(t, tmdb.Options{APIKey: "v3key"})
+		if err := c.Check(ctx); err != nil {
+			t.Fatalf("api key: %v", err)
+		}
+		bad, _, _ := setup(t, tmdb.Options{APIKey: "nope"})
+		if err := bad.Check(ctx); !errors.Is(err, tmdb.ErrUnauthorized) {
+			t.Fatalf("bad api key: %v", err)
+		}
+	})
+	t.Run("404", func(t *testing.T) {
+		c, _, _ := setup(t, tmdb.Options{})
+		_, err := c.MovieDetails(ctx, 999999999, "")
+		var te *tmdb.Error
+		if !errors.Is(err, tmdb.ErrNotFound) || !errors.As(err, &te) || te.Code != 34 {
+			t.Fatalf("unknown film: %v", err)
+		}
+	})
+	t.Run("malformed", func(t *testing.T) {
+		c, fake, _ := setup(t, tmdb.Options{})
+		fake.Fail(tmdbfake.FailMalformed, 1)
+		if _, err := c.SearchMovies(ctx, "anora", 0, ""); !errors.Is(err, tmdb.ErrBadResponse) {
+			t.Fatalf("malformed: %v", err)
+		}
+	})
+	t.Run("oversized", func(t *testing.T) {
+		c, fake, _ := setup(t, tmdb.Options{MaxBody: 1 << 20})
+		fake.Fail(tmdbfake.FailOversized, 1)
+		if _, err := c.SearchMovies(ctx, "anora", 0, ""); !errors.Is(err, tmdb.ErrBadResponse) {
+			t.Fatalf("oversized: %v", err)
+		}
+		if _, err := c.SearchMovies(ctx, "anora", 0, ""); err != nil {
+			t.Fatalf("after an oversized answer: %v", err)
+		}
+	})
+}
+
+// A 429 holds every request until its Retry-After has passed, without
+// calling TMDB meanwhile.
+func TestRetryAfterHolds(t *testing.T) {
+	c, fake, clk := setup(t, tmdb.Options{})
+	ctx := context.Background()
+	fake.Fail(tmdbfake.FailRateLimit, 1)
+	_, err := c.SearchMovies(ctx, "anora", 0, "")
+	var te *tmdb.Error
+	if !errors.Is(err, tmdb.ErrRateLimited) || !errors.As(err, &te) || te.Code != 25 || te.RetryAfter != time.Second {
+		t.Fatalf("429: %v", err)
+	}
+	before := fake.Requests("search/movie")
+	if _, err := c.SearchMovies(ctx, "anora", 0, ""); !errors.Is(err, tmdb.ErrRateLimited) {
+		t.Fatalf("during Retry-After: %v", err)
+	}
+	if fake.Requests("search/movie") != before {
+		t.Fatal("a request went to TMDB before Retry-After passed")
+	}
+	clk.add(time.Second)
+	if _, err := c.SearchMovies(ctx, "anora", 0, ""); err != nil {
+		t.Fatalf("after Retry-After: %v", err)
+	}
+}
+
+// Repeated failures open the breaker: no calls until it closes.
+func TestBreaker(t *testing.T) {
+	c, fake, clk := setup(t, tmdb.Options{BreakAfter: 3, BreakFor: time.Minute})
+	ctx := context.Background()
+	fake.Fail(tmdbfake.FailServer, 2)
+	fake.Fail(tmdbfake.FailUnavailable, 1)
+	for range 3 {
+		if _, err := c.SearchMovies(ctx, "anora", 0, ""); err == nil {
+			t.Fatal("a 5xx was taken for an answer")
+		}
+	}
+	if !c.BreakerOpen() {
+		t.Fatal("breaker closed after 3 failures")
+	}
+	n := fake.Requests("search/movie")
+	if _, err := c.SearchMovies(ctx, "anora", 0, ""); !errors.Is(err, tmdb.ErrUnavailable) {
+		t.Fatalf("open breaker: %v", err)
+	}
+	if fake.Requests("search/movie") != n {
+		t.Fatal("the open breaker let a request through")
+	}
+	clk.add(time.Minute)
+	if _, err := c.SearchMovies(ctx, "anora", 0, ""); err != nil {
+		t.Fatalf("after the breaker closed: %v", err)
+	}
+}
+
+// Requests are paced; past the queue's bound, or when the turn would come
+// after the caller's deadline, ErrBusy at once.
+func TestPacingIsBounded(t *testing.T) {
+	c, _, _ := setup(t, tmdb.Options{PerSecond: 0.001, MaxWaiting: 1})
+	ctx := context.Background()
+	if _, err := c.SearchMovies(ctx, "anora", 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := c.SearchMovies(short, "anora", 0, ""); !errors.Is(err, tmdb.ErrBusy) {
+		t.Fatalf("turn after the deadline: %v", err)
+	}
+	// One caller waits (no deadline) …
+	waitCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { _, err := c.SearchMovies(waitCtx, "anora", 0, ""); done <- err }()
+	// … and, once it is queued, the next finds the queue full.
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Waiting() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the waiter never queued")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := c.SearchMovies(ctx, "anora", 0, ""); !errors.Is(err, tmdb.ErrBusy) {
+		t.Fatalf("full queue: %v", err)
+	}
+	stop()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the waiter: %v", err)
+	}
+}
+
+func TestPosters(t *testing.T) {
+	c, _, _ := setup(t, tmdb.Options{})
+	ctx := context.Background()
+	cf, err := c.Configuration(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.MovieDetails(ctx, 496243, "")
+	if err != nil || m.PosterPath == "" {
+		t.Fatalf("parasite: %q %v", m.PosterPath, err)
+	}
+	u := cf.PosterURL("w342", m.PosterPath)
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	img, err := png.Decode(resp.Body)
+	if err != nil {
+		t.Fatalf("poster %s: %v", u, err)
+	}
+	if b := img.Bounds(); b.Dx() != 342 || b.Dy() != 513 {
+		t.Fatalf("poster size %v", b)
+	}
+	if cf.PosterURL("w342", "") != "" {
+		t.Fatal("a film without a poster got a poster URL")
+	}
+}
+
+// The API key travels in the URL: an error from the transport must not
+// carry it to a log.
+func TestKeyNeverInErrors(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	c, err := tmdb.New(tmdb.Options{BaseURL: srv.URL, APIKey: "secret-v3-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SearchMovies(context.Background(), "anora", 0, "")
+	if err == nil || strings.Contains(err.Error(), "secret-v3-key") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestNewRefusesBadSettings(t *testing.T) {
+	if _, err := tmdb.New(tmdb.Options{}); err == nil {
+		t.Fatal("no token accepted")
+	}
+	if _, err := tmdb.New(tmdb.Options{Token: "x", BaseURL: "ftp://example"}); err == nil {
+		t.Fatal("ftp URL accepted")
+	}
+}
