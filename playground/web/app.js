@@ -239,7 +239,6 @@ async function refresh() {
 // messages that are new, edited or gone.
 function drawMessages(msgs) {
   const box = $('messages');
-  const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
   let added = false;
   const keep = new Set(msgs.map((m) => m.id));
   for (const [id, d] of drawn) if (!keep.has(id)) { d.el.remove(); drawn.delete(id); }
@@ -268,8 +267,8 @@ function drawMessages(msgs) {
     prev = d.el;
   }
   tick(box);
-  state.stick = added || atBottom;
-  if (state.stick) box.scrollTop = box.scrollHeight;
+  if (added) state.stick = true;
+  if (state.stick) toBottom();
 }
 
 function renderChannels() {
@@ -290,6 +289,7 @@ function renderChannels() {
 // clearMessages empties the list for a new view.
 function clearMessages() {
   drawn.clear();
+  state.stick = true;
   $('messages').innerHTML = '';
   delete $('messages').dataset.view;
   document.body.dataset.view = String(state.view);
@@ -693,8 +693,20 @@ $('messages').addEventListener('click', (ev) => {
   const t = ev.target.closest('[data-thread]');
   if (t) setChannel(t.dataset.thread);
 });
-// The view stays at the bottom as a chart loads and grows.
-$('messages').addEventListener('load', (ev) => { if (ev.target.tagName === 'IMG' && state.stick) $('messages').scrollTop = $('messages').scrollHeight; }, true);
+// The view stays at the bottom (as a chart loads and grows, as messages
+// come) until the member scrolls up; scrolling back down sticks again.
+// Only the member's own scrolling decides: content growing does not.
+function toBottom() {
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+  state.ownScroll = box.scrollTop;
+}
+$('messages').addEventListener('scroll', () => {
+  const box = $('messages');
+  if (box.scrollTop === state.ownScroll) return; // the page's own scrolling
+  state.stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+});
+$('messages').addEventListener('load', (ev) => { if (ev.target.tagName === 'IMG' && state.stick) toBottom(); }, true);
 $('messages').addEventListener('change', (ev) => {
   const s = ev.target.closest('select[data-id]');
   if (s && s.value) click(s.dataset.msg + s.dataset.id, '/_sandbox/select', { message_id: s.dataset.msg, custom_id: s.dataset.id, values: [s.value] });
