@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -18,14 +21,29 @@ const ModeratorRole = "300000000000000001"
 
 // Default members of the default guilds, for tests and the playground: a
 // moderator (by role), a server admin (Manage Server), a member, a member
-// of the other server, and a member in a DM.
+// of the other server, and a member in a DM. Names are names, as in
+// Discord; Role says what each is for the playground's picker.
 var (
-	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo (moderator)", Permissions: discordgo.PermissionManageMessages, Roles: []string{ModeratorRole}}
-	Admin       = Member{GuildID: "100000000000000001", UserID: "500000000000000004", Name: "Ada (server admin)", Permissions: discordgo.PermissionManageGuild | discordgo.PermissionManageMessages}
-	Viewer      = Member{GuildID: "100000000000000001", UserID: "500000000000000002", Name: "Vi (member)"}
-	OtherMember = Member{GuildID: "100000000000000002", UserID: "500000000000000003", Name: "Oz (member, other server)"}
-	DMUser      = Member{UserID: "500000000000000002", Name: "Vi (in a DM)"}
+	Moderator   = Member{GuildID: "100000000000000001", UserID: "500000000000000001", Name: "Mo", Role: "moderator", Permissions: discordgo.PermissionManageMessages, Roles: []string{ModeratorRole}}
+	Admin       = Member{GuildID: "100000000000000001", UserID: "500000000000000004", Name: "Ada", Role: "server admin", Permissions: discordgo.PermissionManageGuild | discordgo.PermissionManageMessages}
+	Viewer      = Member{GuildID: "100000000000000001", UserID: "500000000000000002", Name: "Vi", Role: "member"}
+	OtherMember = Member{GuildID: "100000000000000002", UserID: "500000000000000003", Name: "Oz", Role: "member of the other server"}
+	DMUser      = Member{UserID: "500000000000000002", Name: "Vi", Role: "in a DM"}
 )
+
+// members are the people of the default guilds, whom user options can
+// name (as Discord's client offers a server's members).
+var members = []Member{Moderator, Admin, Viewer, OtherMember}
+
+// memberOf finds user id among guild's members; m, who acts, is one too.
+func memberOf(guild, id string, m Member) (Member, bool) {
+	for _, x := range append([]Member{m}, members...) {
+		if x.UserID == id && (guild == "" || x.GuildID == guild) {
+			return x, true
+		}
+	}
+	return Member{}, false
+}
 
 // channelOf is the channel a member acts in: the guild's first channel,
 // or a DM channel.
@@ -81,22 +99,31 @@ func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 		t = discordgo.InteractionApplicationCommandAutocomplete
 	}
 	payload := map[string]any{"id": data.ID, "name": data.Name, "type": 1, "options": orEmpty(data.Options)}
-	res, chans, err := s.resolveOptions(m, data.Options)
+	res, err := s.resolveOptions(m, data.Options)
 	if err != nil {
 		return nil, err
 	}
-	if len(res) > 0 || len(chans) > 0 {
-		payload["resolved"] = map[string]any{"attachments": res, "channels": chans}
+	if len(res) > 0 {
+		payload["resolved"] = res
 	}
 	return s.dispatch(m, t, data.Name, payload, nil)
 }
 
 // resolveOptions fills data.resolved for the options used, as Discord
-// does: attachments that were uploaded, and channels of the member's own
-// server (a resolved channel has only id, name, type and permissions).
-// Anything else Discord would not have let the member send.
-func (s *Server) resolveOptions(m Member, opts []*discordgo.ApplicationCommandInteractionDataOption) (attachments map[string]*discordgo.MessageAttachment, channels map[string]any, err error) {
-	attachments, channels = map[string]*discordgo.MessageAttachment{}, map[string]any{}
+// does: attachments that were uploaded, channels of the member's own
+// server (a resolved channel has only id, name, type and permissions),
+// users with their member in a server (a resolved member has no user),
+// and the server's roles. The value of such an option is an id, as
+// Discord's client sends it; anything else Discord would not have let the
+// member send. Only the kinds used are present, as in Discord's payloads.
+func (s *Server) resolveOptions(m Member, opts []*discordgo.ApplicationCommandInteractionDataOption) (map[string]any, error) {
+	kinds := map[string]map[string]any{}
+	put := func(kind, id string, v any) {
+		if kinds[kind] == nil {
+			kinds[kind] = map[string]any{}
+		}
+		kinds[kind][id] = v
+	}
 	var walk func([]*discordgo.ApplicationCommandInteractionDataOption) error
 	walk = func(opts []*discordgo.ApplicationCommandInteractionDataOption) error {
 		for _, o := range opts {
@@ -104,18 +131,37 @@ func (s *Server) resolveOptions(m Member, opts []*discordgo.ApplicationCommandIn
 			s.mu.Lock()
 			a, uploaded := s.uploads[id]
 			c, known := s.channels[id]
+			role, isRole := s.roleLocked(m.GuildID, id)
 			s.mu.Unlock()
+			user, isUser := memberOf(m.GuildID, id, m)
 			switch o.Type {
 			case discordgo.ApplicationCommandOptionAttachment:
 				if !uploaded {
 					return fmt.Errorf("sandbox: no uploaded attachment %q (use Upload)", id)
 				}
-				attachments[id] = a
+				put("attachments", id, a)
 			case discordgo.ApplicationCommandOptionChannel:
 				if !known || c.GuildID != m.GuildID || m.GuildID == "" {
 					return fmt.Errorf("sandbox: channel %q is not in this server (Discord would not offer it)", id)
 				}
-				channels[id] = map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "permissions": "0"}
+				put("channels", id, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "permissions": "0"})
+			case discordgo.ApplicationCommandOptionUser, discordgo.ApplicationCommandOptionMentionable:
+				switch {
+				case isUser:
+					put("users", id, user.wireUser())
+					if m.GuildID != "" {
+						put("members", id, user.wireMember())
+					}
+				case isRole && o.Type == discordgo.ApplicationCommandOptionMentionable:
+					put("roles", id, role)
+				default:
+					return fmt.Errorf("sandbox: %q is not a member of this server (Discord would not offer it; pick a member's id)", id)
+				}
+			case discordgo.ApplicationCommandOptionRole:
+				if !isRole {
+					return fmt.Errorf("sandbox: %q is not a role of this server (Discord would not offer it; pick a role's id)", id)
+				}
+				put("roles", id, role)
 			}
 			if err := walk(o.Options); err != nil {
 				return err
@@ -123,7 +169,78 @@ func (s *Server) resolveOptions(m Member, opts []*discordgo.ApplicationCommandIn
 		}
 		return nil
 	}
-	return attachments, channels, walk(opts)
+	if err := walk(opts); err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	for k, v := range kinds {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// roleLocked is a role of guild as Discord resolves it; the server's own
+// id is @everyone. Callers hold s.mu.
+func (s *Server) roleLocked(guild, id string) (map[string]any, bool) {
+	g := s.guildLocked(guild)
+	if g == nil || id == "" {
+		return nil, false
+	}
+	name, pos := "", 0
+	if id == g.ID {
+		name = "@everyone"
+	}
+	for k, r := range g.Roles {
+		if r.ID == id {
+			name, pos = r.Name, len(g.Roles)-k
+		}
+	}
+	if name == "" {
+		return nil, false
+	}
+	return map[string]any{"id": id, "name": name, "color": 0, "colors": map[string]any{"primary_color": 0, "secondary_color": nil, "tertiary_color": nil},
+		"hoist": false, "icon": nil, "unicode_emoji": nil, "position": pos, "permissions": "0", "managed": false, "mentionable": false, "flags": 0}, true
+}
+
+func (m Member) wireUser() *wireUser {
+	return &wireUser{ID: m.UserID, Username: m.Name, GlobalName: m.Name, Discriminator: "0"}
+}
+
+// wireMember is m as a member in a server; in resolved, without its user.
+func (m Member) wireMember() *wireMember {
+	roles := m.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return &wireMember{Roles: roles, Permissions: strconv.FormatInt(m.Permissions, 10), JoinedAt: "2024-05-21T10:00:00.000000+00:00"}
+}
+
+// Say posts a message as member m in channel (a channel or thread of
+// m's server, or m's DM with the bot), as when a member writes in Discord.
+// The bot asks for no message events (filmbot's gateway intents are
+// Guilds only), so none is sent to it.
+func (s *Server) Say(m Member, channel, content string) (*Message, error) {
+	n := utf8.RuneCountInString(content)
+	if strings.TrimSpace(content) == "" || n > 2000 {
+		return nil, fmt.Errorf("sandbox: a message is 1 to 2,000 characters (this one %d)", n)
+	}
+	if channel == "" {
+		channel = s.channelOf(m)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, known := s.channels[channel]
+	switch {
+	case known && (m.GuildID == "" || c.GuildID != m.GuildID):
+		return nil, errors.New("sandbox: the member cannot see that channel")
+	case !known && (m.GuildID != "" || channel != s.channelOf(Member{UserID: m.UserID})):
+		return nil, fmt.Errorf("sandbox: no channel %s", channel)
+	}
+	msg := s.newMessage(channel, m.GuildID)
+	msg.AuthorID, msg.AuthorName, msg.Content = m.UserID, m.Name, content
+	s.notify()
+	c2 := *msg
+	return &c2, nil
 }
 
 // Upload stores a file as a member's upload and returns the attachment
@@ -245,22 +362,18 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	rand.Read(tok)
 	ix := &Interaction{ID: s.newID(), Token: "aW50ZXJhY3Rpb24" + hex.EncodeToString(tok), Type: t, Name: name,
 		Member: m, ChannelID: s.channelOf(m), Created: time.Now(), s: s}
-	user := &wireUser{ID: m.UserID, Username: m.Name, GlobalName: m.Name, Discriminator: "0"}
+	user := m.wireUser()
 	payload := &wireInteraction{
 		ID: ix.ID, ApplicationID: s.AppID, Type: t, Data: data, ChannelID: ix.ChannelID,
 		Token: ix.Token, Version: 1, Locale: "en-US", AppPermissions: "2251799813685247",
 		Channel: wireChannel{ID: ix.ChannelID}, Entitlements: []any{}, AttachmentSizeLimit: 10 << 20,
 	}
 	if m.GuildID != "" {
-		roles := m.Roles
-		if roles == nil {
-			roles = []string{}
-		}
 		payload.GuildID, payload.GuildLocale = m.GuildID, "en-US"
 		payload.Guild = &wireGuild{ID: m.GuildID, Locale: "en-US", Features: []any{}}
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": m.GuildID}
-		payload.Member = &wireMember{User: user, Roles: roles, Permissions: strconv.FormatInt(m.Permissions, 10),
-			JoinedAt: "2024-05-21T10:00:00.000000+00:00"}
+		payload.Member = m.wireMember()
+		payload.Member.User = user
 	} else {
 		payload.User = user
 		payload.Channel.Type = 1
@@ -351,7 +464,7 @@ type wireChannel struct {
 }
 
 type wireMember struct {
-	User        *wireUser `json:"user"`
+	User        *wireUser `json:"user,omitempty"`
 	Roles       []string  `json:"roles"`
 	Permissions string    `json:"permissions"`
 	JoinedAt    string    `json:"joined_at"`

@@ -90,6 +90,21 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_sandbox/channels/{id}/messages", func(w http.ResponseWriter, r *http.Request) {
 		user := r.URL.Query().Get("user")
 		out := []map[string]any{}
+		// A thread started on a message opens with that message, as in
+		// Discord.
+		s.mu.Lock()
+		c := s.channels[r.PathValue("id")]
+		var starter *Message
+		if c != nil && c.MessageID != "" && s.messages[c.MessageID] != nil {
+			m := *s.messages[c.MessageID]
+			starter = &m
+		}
+		s.mu.Unlock()
+		if starter != nil {
+			j := s.messageJSON(starter)
+			j["thread_starter"] = true
+			out = append(out, j)
+		}
 		for _, m := range s.ChannelMessages(r.PathValue("id")) {
 			if m.EphemeralFor == "" || m.EphemeralFor == user {
 				out = append(out, s.messageJSON(m))
@@ -131,6 +146,41 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, 200, map[string]any{"voted": req.Answers})
 	})
+	// polls/end is a poll's host ending it now ({member, message_id}).
+	mux.HandleFunc("POST /_sandbox/polls/end", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Member    Member `json:"member"`
+			MessageID string `json:"message_id"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		if err := s.EndPoll(req.Member, req.MessageID); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"ended": req.MessageID})
+	})
+	// messages is a member writing in a channel or thread
+	// ({member, channel_id, content}).
+	mux.HandleFunc("POST /_sandbox/messages", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Member    Member `json:"member"`
+			ChannelID string `json:"channel_id"`
+			Content   string `json:"content"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		m, err := s.Say(req.Member, req.ChannelID, req.Content)
+		if err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		writeJSON(w, 200, s.messageJSON(m))
+	})
 	mux.HandleFunc("POST /_sandbox/drop", func(w http.ResponseWriter, r *http.Request) {
 		s.DropConnection()
 		w.WriteHeader(http.StatusNoContent)
@@ -155,6 +205,9 @@ func (s *Server) messageJSON(m *Message) map[string]any {
 	out["interaction_id"] = m.InteractionID
 	out["edits"] = m.Edits
 	out["invocation"] = m.Invocation
+	if m.Poll != nil {
+		out["poll_host"] = m.Poll.Host
+	}
 	return out
 }
 

@@ -218,7 +218,7 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	for _, gd := range guilds {
 		var chans []map[string]any
 		for _, c := range gd.Channels {
-			chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": 0, "guild_id": gd.ID})
+			chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": gd.ID})
 		}
 		g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
 			"members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "joined_at": time.Now().Format(time.RFC3339)}, nil)

@@ -29,6 +29,8 @@ type Message struct {
 	Edits    int
 	// Poll is the message's poll, with its votes, if it has one.
 	Poll *Poll
+	// AuthorName is a member's name when a member wrote the message.
+	AuthorName string
 }
 
 // Ephemeral reports whether only one member sees the message.
@@ -51,6 +53,9 @@ func (m *Message) wire(s *Server) map[string]any {
 		"timestamp": m.Created.Format(time.RFC3339Nano), "type": 0, "tts": false, "pinned": false,
 		"mentions": []any{}, "mention_roles": []any{}, "mention_everyone": false,
 		"author": map[string]any{"id": s.BotID, "username": s.BotName, "discriminator": "0", "bot": true},
+	}
+	if m.AuthorID != s.BotID {
+		out["author"] = Member{UserID: m.AuthorID, Name: m.AuthorName}.wireUser()
 	}
 	if m.Poll != nil {
 		out["poll"] = m.Poll.wire(time.Now())

@@ -1,12 +1,15 @@
 package sandbox
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -157,5 +160,76 @@ func TestInteractionsURLAtStartIsChecked(t *testing.T) {
 	}
 	if v := sb.Violations(); len(v) == 0 || !strings.Contains(v[0].What, "interactions endpoint") {
 		t.Errorf("violations %v, want the failed endpoint check", v)
+	}
+}
+
+// Edits follow Discord's documentation, where every field of an edit is
+// optional and nullable: a field left out stays, [] and null remove it.
+// Files sent with a message keep their order and content type.
+func TestEditsLeaveOrRemoveFields(t *testing.T) {
+	sb := httpSandbox(t)
+	row := `[{"type":1,"components":[{"type":2,"style":1,"label":"Go","custom_id":"go"}]}]`
+	answers := []string{
+		`{"type":4,"data":{"content":"first","embeds":[{"title":"card"}],"components":` + row + `,"allowed_mentions":{"parse":[]}}}`,
+		`{"type":7,"data":{"embeds":[],"allowed_mentions":{"parse":[]}}}`,                             // [] clears the embeds, the rest stays
+		`{"type":7,"data":{"content":null,"components":` + row + `,"allowed_mentions":{"parse":[]}}}`, // null removes the text
+		`{"type":7,"data":{"content":"back","allowed_mentions":{"parse":[]}}}`,                        // nothing else is touched
+	}
+	var n atomic.Int32
+	ep := endpoint(t, sb, true, func(w http.ResponseWriter, i *discordgo.InteractionCreate) {
+		k := n.Add(1) - 1
+		if k == 0 { // with two files, in this order
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			mw.WriteField("payload_json", answers[0])
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="files[0]"; filename="b.csv"`)
+			h.Set("Content-Type", "text/csv")
+			p, _ := mw.CreatePart(h)
+			io.WriteString(p, "x,y")
+			p, _ = mw.CreateFormFile("files[1]", "a.png")
+			io.WriteString(p, "png")
+			mw.Close()
+			w.Header().Set("Content-Type", mw.FormDataContentType())
+			w.Write(body.Bytes())
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, answers[k])
+	})
+	if err := sb.SetInteractionsURL(ctx(t), ep.URL); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := sb.Do(ctx(t), Viewer, "/ping")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := a.Message
+	if len(m.Attachments) != 2 || m.Attachments[0].Filename != "b.csv" || m.Attachments[0].ContentType != "text/csv" || m.Attachments[1].ContentType != "image/png" {
+		t.Fatalf("attachments: %+v", m.Attachments)
+	}
+	click := func() *Message {
+		t.Helper()
+		ix, err := sb.Click(Viewer, m.ID, "go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ix.Wait(ctx(t))
+		if err != nil {
+			t.Fatal(err, sb.Violations())
+		}
+		return a.Message
+	}
+	if got := click(); got.Content != "first" || len(got.Embeds) != 0 || len(got.Components) != 1 || len(got.Attachments) != 2 {
+		t.Errorf(`after "embeds": []: %+v`, got)
+	}
+	if got := click(); got.Content != "" || len(got.Components) != 1 || len(got.Attachments) != 2 {
+		t.Errorf(`after "content": null: %+v`, got)
+	}
+	if got := click(); got.Content != "back" || len(got.Components) != 1 || len(got.Attachments) != 2 {
+		t.Errorf(`after "content" alone: %+v`, got)
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
 	}
 }

@@ -38,6 +38,10 @@ type Poll struct {
 	Expiry    time.Time
 	Finalized bool             // ended early, or read after its expiry
 	Votes     map[string][]int // member → answer ids
+	// Host is the member whose command the poll was posted for (the host
+	// of a movie night), who may end it early: in Discord the poll's
+	// author may, and here the author is the bot.
+	Host string
 }
 
 func newPoll(p *discordgo.Poll, now time.Time) (*Poll, error) {
@@ -140,6 +144,39 @@ func (s *Server) ExpirePoll(msgID string) error {
 	msg.Poll.Expiry = time.Now()
 	s.notify()
 	return nil
+}
+
+// EndPoll ends the poll of message msgID now, as its author may in
+// Discord, for m, who must be its host.
+func (s *Server) EndPoll(m Member, msgID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg, ok := s.messages[msgID]
+	switch {
+	case !ok || msg.Poll == nil:
+		return fmt.Errorf("sandbox: message %s has no poll", msgID)
+	case msg.Poll.closed(time.Now()):
+		return errors.New("sandbox: the poll has ended")
+	case msg.Poll.Host == "" || msg.Poll.Host != m.UserID:
+		return errors.New("sandbox: only the poll's host can end it early")
+	}
+	msg.Poll.Finalized = true
+	msg.Edits++
+	s.notify()
+	return nil
+}
+
+// hostLocked is who a poll posted now in guild is for: the member whose
+// command there the bot is still answering (/movienight plan posts its
+// poll before it answers). Callers hold s.mu.
+func (s *Server) hostLocked(guild string) string {
+	for k := len(s.order) - 1; k >= 0 && k >= len(s.order)-100; k-- {
+		ix := s.order[k]
+		if ix != nil && ix.Type == discordgo.InteractionApplicationCommand && ix.Member.GuildID == guild && !ix.answered {
+			return ix.Member.UserID
+		}
+	}
+	return ""
 }
 
 // expirePoll is POST /channels/{c}/polls/{m}/expire: the bot ends its own

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -242,7 +243,38 @@ type msgBody struct {
 	Title           string                                       `json:"title"`
 	Poll            *discordgo.Poll                              `json:"poll"`
 	Components      []discordgo.MessageComponent                 `json:"-"`
-	Files           map[string][]byte                            `json:"-"` // by filename
+	Files           []file                                       `json:"-"` // in the order sent
+	// Cleared names the message fields sent as null. Discord's edits take
+	// every field as optional and nullable: absent leaves it, null (like
+	// an empty list) removes it.
+	Cleared map[string]bool `json:"-"`
+}
+
+// file is a file sent with a message, as multipart files[n].
+type file struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// clearable are the message fields an edit may remove with null.
+var clearable = []string{"content", "embeds", "components", "attachments"}
+
+// nullFields finds the clearable fields of a message object sent as null.
+func nullFields(raw []byte) map[string]bool {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return nil
+	}
+	var out map[string]bool
+	for _, k := range clearable {
+		if v, ok := fields[k]; ok && string(bytes.TrimSpace(v)) == "null" {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[k] = true
+		}
+	}
+	return out
 }
 
 func (b *msgBody) choices() []*discordgo.ApplicationCommandOptionChoice {
@@ -293,6 +325,8 @@ func decodeBody(contentType string, r io.Reader, wrapped bool) (discordgo.Intera
 	}
 	var typ discordgo.InteractionResponseType
 	b := &msgBody{Files: files}
+	// A field sent as null is rare: the body is looked at again only then.
+	nulls := bytes.Contains(raw, []byte("null"))
 	if wrapped { // one pass over the callback, its message with it
 		env := struct {
 			Type discordgo.InteractionResponseType `json:"type"`
@@ -305,9 +339,19 @@ func decodeBody(contentType string, r io.Reader, wrapped bool) (discordgo.Intera
 			env.Data = &msgBody{Files: files}
 		}
 		typ, b = env.Type, env.Data
+		if nulls {
+			var data struct {
+				Data json.RawMessage `json:"data"`
+			}
+			json.Unmarshal(raw, &data)
+			b.Cleared = nullFields(data.Data)
+		}
 	} else if len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, b); err != nil {
 			return 0, nil, err
+		}
+		if nulls {
+			b.Cleared = nullFields(raw)
 		}
 	}
 	if err := b.decodeComponents(); err != nil {
@@ -326,7 +370,7 @@ func readMessage(w http.ResponseWriter, r *http.Request) (*msgBody, bool) {
 	return body, true
 }
 
-func readPayload(contentType string, r io.Reader) ([]byte, map[string][]byte, error) {
+func readPayload(contentType string, r io.Reader) ([]byte, []file, error) {
 	ct, params, _ := mime.ParseMediaType(contentType)
 	if ct != "multipart/form-data" {
 		b, err := io.ReadAll(io.LimitReader(r, 26<<20))
@@ -334,7 +378,7 @@ func readPayload(contentType string, r io.Reader) ([]byte, map[string][]byte, er
 	}
 	mr := multipart.NewReader(r, params["boundary"])
 	var payload []byte
-	files := map[string][]byte{}
+	var files []file
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
@@ -350,7 +394,7 @@ func readPayload(contentType string, r io.Reader) ([]byte, map[string][]byte, er
 		if p.FormName() == "payload_json" {
 			payload = data
 		} else if p.FileName() != "" {
-			files[p.FileName()] = data
+			files = append(files, file{Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data})
 		}
 	}
 	return payload, files, nil
@@ -369,25 +413,63 @@ func (b *msgBody) response(t discordgo.InteractionResponseType) *discordgo.Inter
 	return &discordgo.InteractionResponse{Type: t, Data: d}
 }
 
+// result is what m would hold after b is applied: a field sent replaces
+// it, a field sent as null removes it, a field left out leaves it.
+func (b *msgBody) result(m *Message) (content string, embeds []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) {
+	content, embeds, comps = m.Content, m.Embeds, m.Components
+	switch {
+	case b.Content != nil:
+		content = *b.Content
+	case b.Cleared["content"]:
+		content = ""
+	}
+	switch {
+	case b.Embeds != nil:
+		embeds = *b.Embeds
+	case b.Cleared["embeds"]:
+		embeds = nil
+	}
+	switch {
+	case b.RawComponents != nil:
+		comps = b.Components
+	case b.Cleared["components"]:
+		comps = nil
+	}
+	return content, embeds, comps
+}
+
 // apply writes the fields sent onto m, storing new files as attachments.
+// "attachments" lists the ones that stay (by id); null or [] keeps none.
 func (s *Server) apply(m *Message, b *msgBody) {
-	if b.Content != nil {
-		m.Content = *b.Content
+	m.Content, m.Embeds, m.Components = b.result(m)
+	if b.Attachments != nil || b.Cleared["attachments"] {
+		keep := map[string]bool{}
+		if b.Attachments != nil {
+			for _, a := range *b.Attachments {
+				if a != nil {
+					keep[a.ID] = true
+				}
+			}
+		}
+		var kept []*discordgo.MessageAttachment
+		for _, a := range m.Attachments {
+			if keep[a.ID] {
+				kept = append(kept, a)
+			}
+		}
+		m.Attachments = kept
 	}
-	if b.Embeds != nil {
-		m.Embeds = *b.Embeds
-	}
-	if b.RawComponents != nil {
-		m.Components = b.Components
-	}
-	if b.Attachments != nil {
-		m.Attachments = nil // only the listed ones stay; none are listed by id here
-	}
-	for name, data := range b.Files {
+	for _, f := range b.Files {
 		id := s.newID()
-		s.files[id+"/"+name] = data
-		m.Attachments = append(m.Attachments, &discordgo.MessageAttachment{ID: id, Filename: name, Size: len(data),
-			URL: s.URL + "/attachments/" + id + "/" + name, ProxyURL: s.URL + "/attachments/" + id + "/" + name})
+		s.files[id+"/"+f.Name] = f.Data
+		ct := f.ContentType
+		if ct == "" || ct == "application/octet-stream" {
+			if byExt := mime.TypeByExtension(path.Ext(f.Name)); byExt != "" {
+				ct = byExt
+			}
+		}
+		m.Attachments = append(m.Attachments, &discordgo.MessageAttachment{ID: id, Filename: f.Name, ContentType: ct, Size: len(f.Data),
+			URL: s.URL + "/attachments/" + id + "/" + f.Name, ProxyURL: s.URL + "/attachments/" + id + "/" + f.Name})
 	}
 }
 
@@ -557,18 +639,7 @@ func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, 10008, "Unknown Message")
 		return
 	}
-	content := m.Content
-	if body.Content != nil {
-		content = *body.Content
-	}
-	embeds := m.Embeds
-	if body.Embeds != nil {
-		embeds = *body.Embeds
-	}
-	comps := m.Components
-	if body.RawComponents != nil {
-		comps = body.Components
-	}
+	content, embeds, comps := body.result(m)
 	if err := limits.Message(content, embeds, comps, body.AllowedMentions); err != nil {
 		s.refuseLocked(w, ix.ID, "edit refused: ", err)
 		return
@@ -695,6 +766,7 @@ func (s *Server) postLocked(w http.ResponseWriter, interaction, refused, channel
 			s.refuseLocked(w, interaction, refused, err)
 			return nil
 		}
+		poll.Host = s.hostLocked(guild)
 	}
 	m := s.newMessage(channel, guild)
 	s.apply(m, body)

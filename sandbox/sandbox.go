@@ -61,6 +61,10 @@ type Options struct {
 	// Retain, when set, forgets interactions (and the messages they made)
 	// this long after dispatch, so a long load run holds bounded memory.
 	Retain time.Duration
+	// StateFile, when set, keeps the sandbox's messages, polls, threads,
+	// scheduled events and files across restarts: read at Start, written
+	// (atomically) after each change and at Close. Empty: all in memory.
+	StateFile string
 }
 
 // Guild is a server the bot is in.
@@ -71,6 +75,14 @@ type Guild struct {
 	// BotDenied are permissions the bot lacks in this server (Send Polls,
 	// Create Events, …); none by default.
 	BotDenied int64 `json:"bot_denied,omitempty,string"`
+	// Roles of the server besides @everyone (whose id is the server's).
+	Roles []Role `json:"roles,omitempty"`
+}
+
+// Role is a server's role.
+type Role struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // Channel is a text channel or thread.
@@ -89,6 +101,7 @@ type Member struct {
 	GuildID     string   `json:"guild_id,omitempty"`
 	UserID      string   `json:"user_id"`
 	Name        string   `json:"name"`
+	Role        string   `json:"role,omitempty"` // what the playground's picker shows beside the name
 	Permissions int64    `json:"permissions,string"`
 	Roles       []string `json:"roles,omitempty"`
 	// ChannelID is where the member acts; default the guild's first
@@ -137,6 +150,11 @@ type Server struct {
 	checked    bool   // the endpoint set at start has been checked
 	deliveries atomic.Uint64
 	events     map[string]*Event // scheduled events by id
+
+	dirty     chan struct{} // with StateFile: a change to write
+	stopSave  chan struct{}
+	saved     chan error
+	closeOnce sync.Once
 }
 
 // Fault makes the sandbox answer one matching REST call with an error.
@@ -151,7 +169,9 @@ type Fault struct {
 func DefaultGuilds() []Guild {
 	return []Guild{
 		{ID: "100000000000000001", Name: "Film Club", Channels: []Channel{
-			{ID: "200000000000000001", Name: "general"}, {ID: "200000000000000002", Name: "reviews"}}},
+			{ID: "200000000000000001", Name: "general"}, {ID: "200000000000000002", Name: "reviews"},
+			{ID: "200000000000000004", Name: "Screening room", Type: discordgo.ChannelTypeGuildVoice}},
+			Roles: []Role{{ID: ModeratorRole, Name: "Moderators"}}},
 		{ID: "100000000000000002", Name: "Cinema Nerds", Channels: []Channel{
 			{ID: "200000000000000003", Name: "general"}}},
 	}
@@ -203,10 +223,17 @@ func Start(opts Options) (*Server, error) {
 	s.idSeq.Store(400000000000000000)
 	for _, g := range opts.Guilds {
 		for _, c := range g.Channels {
-			c.GuildID = g.ID
-			c.Type = discordgo.ChannelTypeGuildText
+			c.GuildID = g.ID // a text channel unless Type says otherwise
 			s.channels[c.ID] = &c
 		}
+	}
+	if opts.StateFile != "" {
+		if err := s.load(opts.StateFile); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
+		s.dirty, s.stopSave, s.saved = make(chan struct{}, 1), make(chan struct{}), make(chan error, 1)
+		go s.saver(s.stopSave, s.saved)
 	}
 	s.gw = newGateway(s)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
@@ -220,12 +247,20 @@ func (s *Server) Token() string { return s.opts.Token }
 // Guilds are the servers the bot is in.
 func (s *Server) Guilds() []Guild { return s.opts.Guilds }
 
-// Close stops the sandbox and drops every connection.
+// Close stops the sandbox and drops every connection; with StateFile, it
+// writes the state a last time.
 func (s *Server) Close() error {
 	s.gw.closeAll()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return s.http.Shutdown(ctx)
+	err := s.http.Shutdown(ctx)
+	if s.stopSave != nil {
+		s.closeOnce.Do(func() {
+			close(s.stopSave)
+			err = errors.Join(err, <-s.saved)
+		})
+	}
+	return err
 }
 
 func (s *Server) newID() string { return strconv.FormatUint(s.idSeq.Add(1), 10) }
@@ -234,6 +269,12 @@ func (s *Server) newID() string { return strconv.FormatUint(s.idSeq.Add(1), 10) 
 func (s *Server) notify() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+	if s.dirty != nil {
+		select {
+		case s.dirty <- struct{}{}:
+		default: // a write is due already
+		}
+	}
 }
 
 // waitFor blocks until cond (called with s.mu held) is true or ctx ends.

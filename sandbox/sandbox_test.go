@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -404,5 +405,136 @@ func TestSandboxPacesIdentifies(t *testing.T) {
 	}
 	if v := sb.Violations(); len(v) != 1 || !strings.Contains(v[0].What, "same bucket") {
 		t.Errorf("violations %v, want the second identify in the window", v)
+	}
+}
+
+// A user, role, mentionable or channel option carries an id, as Discord's
+// client sends it, and the interaction carries what it names in
+// data.resolved: the user and their member (without its user), the
+// server's role, the channel. A name, or someone of another server, is
+// refused: Discord's client would not have offered it.
+func TestSandboxResolvesMembersRolesAndChannels(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(sb.URL)
+	s, _ := discordgo.New("Bot " + sb.Token())
+	s.Client = &http.Client{Transport: toBox{u}}
+	s.LogLevel = -1
+	got := make(chan *discordgo.ApplicationCommandInteractionDataResolved, 1)
+	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		got <- i.ApplicationCommandData().Resolved
+		pong(s, i)
+	})
+	if err := s.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(); sb.Close() })
+	if _, err := s.ApplicationCommandBulkOverwrite(sb.AppID, "", []*discordgo.ApplicationCommand{
+		{Name: "who", Description: "who", Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionUser, Name: "member", Description: "m"},
+			{Type: discordgo.ApplicationCommandOptionRole, Name: "role", Description: "r"},
+			{Type: discordgo.ApplicationCommandOptionMentionable, Name: "any", Description: "a"},
+			{Type: discordgo.ApplicationCommandOptionChannel, Name: "where", Description: "w"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	everyone := Viewer.GuildID
+	if _, _, err := sb.Do(ctx(t), Viewer, "/who member:"+Moderator.UserID+" role:"+ModeratorRole+" any:"+everyone+" where:200000000000000004"); err != nil {
+		t.Fatal(err)
+	}
+	r := <-got
+	if r == nil || r.Users[Moderator.UserID] == nil || r.Users[Moderator.UserID].GlobalName != "Mo" {
+		t.Fatalf("resolved users: %+v", r)
+	}
+	if m := r.Members[Moderator.UserID]; m == nil || m.User != nil || len(m.Roles) != 1 || m.Roles[0] != ModeratorRole {
+		t.Errorf("resolved member: %+v", m)
+	}
+	if ro := r.Roles[ModeratorRole]; ro == nil || ro.Name != "Moderators" {
+		t.Errorf("resolved role: %+v", ro)
+	}
+	if ro := r.Roles[everyone]; ro == nil || ro.Name != "@everyone" {
+		t.Errorf("resolved @everyone: %+v", ro)
+	}
+	if c := r.Channels["200000000000000004"]; c == nil || c.Type != discordgo.ChannelTypeGuildVoice || c.Name != "Screening room" {
+		t.Errorf("resolved channel: %+v", c)
+	}
+	for _, line := range []string{"/who member:Mo", "/who member:@Mo", "/who member:" + OtherMember.UserID, "/who role:" + Moderator.UserID, "/who any:12345", "/who where:200000000000000003"} {
+		if _, err := sb.Command(Viewer, line); err == nil {
+			t.Errorf("%s was sent", line)
+		}
+	}
+}
+
+// Members' names are names, as in Discord; what each is for the
+// playground sits apart, in Role.
+func TestSandboxMembersNames(t *testing.T) {
+	for _, m := range []Member{Moderator, Admin, Viewer, OtherMember, DMUser} {
+		if strings.ContainsAny(m.Name, "() ") || m.Role == "" {
+			t.Errorf("member %q (role %q)", m.Name, m.Role)
+		}
+	}
+}
+
+// Members write in channels and threads, and a thread started on a
+// message opens with it, as in Discord.
+func TestMembersWrite(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	general := sb.Guilds()[0].Channels[0].ID
+	if _, err := sb.Say(Viewer, general, "Has anyone seen Anora?"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Say(DMUser, "", "hello, bot"); err != nil {
+		t.Errorf("in a DM: %v", err)
+	}
+	for what, try := range map[string]func() error{
+		"blank":           func() error { _, err := sb.Say(Viewer, general, "  \n"); return err },
+		"2,001 letters":   func() error { _, err := sb.Say(Viewer, general, strings.Repeat("a", 2001)); return err },
+		"another server":  func() error { _, err := sb.Say(OtherMember, general, "hi"); return err },
+		"no such channel": func() error { _, err := sb.Say(Viewer, "1234", "hi"); return err },
+	} {
+		if try() == nil {
+			t.Errorf("%s: written", what)
+		}
+	}
+	// A thread on the member's message: it opens with it, then what is
+	// written in the thread.
+	sb.mu.Lock()
+	var starter *Message
+	for _, m := range sb.messages {
+		if m.ChannelID == general {
+			starter = m
+		}
+	}
+	sb.channels[starter.ID] = &Channel{ID: starter.ID, Name: "Anora", GuildID: Viewer.GuildID, ParentID: general, Type: discordgo.ChannelTypeGuildPublicThread, MessageID: starter.ID}
+	starter.ThreadID = starter.ID
+	sb.mu.Unlock()
+	resp, err := http.Post(sb.URL+"/_sandbox/messages", "application/json", strings.NewReader(`{"member":{"guild_id":"`+Moderator.GuildID+`","user_id":"`+Moderator.UserID+`","name":"Mo"},"channel_id":"`+starter.ID+`","content":"Yes: the ending!"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("writing in the thread: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(sb.URL + "/_sandbox/channels/" + starter.ID + "/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got []struct {
+		Content string `json:"content"`
+		Starter bool   `json:"thread_starter"`
+		Author  struct {
+			ID         string `json:"id"`
+			GlobalName string `json:"global_name"`
+		} `json:"author"`
+	}
+	json.NewDecoder(resp.Body).Decode(&got)
+	if len(got) != 2 || !got[0].Starter || got[0].Content != "Has anyone seen Anora?" || got[0].Author.GlobalName != "Vi" ||
+		got[1].Starter || got[1].Content != "Yes: the ending!" || got[1].Author.ID != Moderator.UserID {
+		t.Errorf("the thread: %+v", got)
 	}
 }

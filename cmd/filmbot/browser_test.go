@@ -3,14 +3,20 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/filmbot/filmbot/playground"
@@ -39,11 +45,19 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	web.Start()
 	defer web.Close()
 
+	// The screenshots are kept for a run that failed, and removed with
+	// the rest of the test's files otherwise.
 	shots, err := os.MkdirTemp("", "filmbot-playground-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshots of each step: %s", shots)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("screenshots of each step: %s", shots)
+			return
+		}
+		os.RemoveAll(shots)
+	})
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -91,14 +105,37 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	lastButton := func(label string) chromedp.JSPath {
 		return chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes(%q)).slice(-1)`, label))
 	}
-	// send puts a whole line in the composer, as pasted, and presses Enter.
+	// send puts a whole line in the composer, as pasted, and presses
+	// Enter; it notes how many messages the view held, for waitReply.
 	send := func(line string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(js(fmt.Sprintf(`const i = document.getElementById('input'); i.value = %q; i.focus(); document.getElementById('palette').hidden = true`, line)), chromedp.KeyEvent("\r"))
+		return chromedp.Steps(js(fmt.Sprintf(`const i = document.getElementById('input'); i.value = %q; i.focus(); document.getElementById('palette').hidden = true;
+			window.sentAfter = document.querySelectorAll('#messages .msg').length`, line)), chromedp.KeyEvent("\r"))
 	}
+	// shown waits until the page has drawn the view chosen last (a
+	// member, a channel) from what the sandbox holds.
+	shown := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`document.getElementById('messages').dataset.view === document.body.dataset.view`, chromedp.WithPollingTimeout(15*time.Second))(ctx, tg)
+		if err != nil {
+			return fmt.Errorf("waiting for the view to be drawn: %w", err)
+		}
+		return nil
+	})
 	member := func(k int) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(js(fmt.Sprintf(`const m = document.getElementById('member'); m.value = '%d'; m.dispatchEvent(new Event('change'))`, k)), chromedp.Sleep(400*time.Millisecond))
+		return chromedp.Steps(js(fmt.Sprintf(`const m = document.getElementById('member'); m.value = '%d'; m.dispatchEvent(new Event('change'))`, k)), shown)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(web.URL)); err != nil {
+	channel := func(id string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(js(fmt.Sprintf(`document.querySelector('[data-chan="%s"]').click()`, id)), shown)
+	}
+	// A reader in UTC with an American English browser, so that times
+	// read the same on every machine.
+	emulate := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "UTC"}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: "en_US"})
+		return err
+	})
+	if err := chromedp.Do(ctx, emulate, chromedp.Navigate(web.URL)); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
 	err = chromedp.Do(ctx,
@@ -106,7 +143,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		member(2), // Vi, an ordinary member
 
 		send("/review film:anora"),
-		waitText("#messages .msg", "Excerpt 1 of 12"),
+		waitReply("Excerpt 1 of 12"),
 		shot("review-anora"),
 
 		chromedp.Click(lastButton("Next")),
@@ -114,8 +151,9 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		shot("next"),
 
 		send("/review film:anora excerpt:11"),
-		waitText("#messages .msg", "Excerpt 11 of 12"),
+		waitReply("Excerpt 11 of 12"),
 		chromedp.WaitVisible(chromedp.CSS(`span.spoiler`)),
+		js(`window.kept = [...document.querySelectorAll('#messages .msg')].slice(-1)[0]`),
 		shot("spoiler-hidden"),
 	)
 	if err != nil {
@@ -140,15 +178,18 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages .msg", "139 min"),
 
 		send("/rate film:anora score:8"),
-		waitText("#messages .msg", "★★★★"),
+		waitReply("★★★★"),
 		shot("rated"),
 
 		// Rating from the film card's menu updates the card.
 		send("/film film:anora"),
-		waitText("#messages .msg", "This server's rating"),
+		waitReply("This server's rating"),
 		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#messages .msg", "9.0/10"),
 		shot("card-rated"),
+		// Messages are drawn in place: one that has not changed is the
+		// same node however many answers came after it, its spoiler shown.
+		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
 
 		member(0), // Mo, a moderator
 		send("/manage review add film:anora"),
@@ -159,6 +200,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("modal-submit")),
 		waitText("#messages", "New review by"),
 		waitText("#messages", "Thread: Anora (2024)"),
+		// Names are names: the review is credited to Mo, not "Mo (moderator)".
+		js(`if (/\(moderator\)/.test(document.getElementById('messages').innerText)) throw new Error('a role in a name: ' + document.getElementById('messages').innerText.slice(-300))`),
 		shot("announced"),
 
 		// A movie night: a second film, a poll members vote in.
@@ -168,12 +211,20 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-year"), "2015"),
 		chromedp.Click(chromedp.ID("modal-submit")),
 		waitText("#messages", "Added Tangerine (2015)"),
-		send(`/movienight plan starts:"in 2 days" candidates:"anora, tangerine"`),
+		send(`/movienight plan starts:"in 2 days" candidates:"anora, tangerine" where:"#Screening room"`),
 		waitText("#messages .poll", "Tangerine (2015)"),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .vote')].slice(-1)[0]`)),
 		waitText("#messages .poll", "1 vote"),
+		// The announcement's times: the poll closes <t:…:F> (<t:…:R>).
+		js(`const ts = [...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('Vote for the film')).slice(-1)[0].querySelectorAll('.ts');
+			if (ts.length < 3 || !/^[A-Z][a-z]+day, [A-Z][a-z]+ \d+, \d{4} \d+:\d\d [AP]M$/.test(ts[0].textContent) || !/^in (a|an|\d+) (day|hours?)$/.test(ts[1].textContent))
+				throw new Error('timestamps drawn as ' + [...ts].map((t) => t.textContent).join(' | '))`),
 		shot("poll"),
 		js(`if (!document.getElementById('note').hidden && /Not counted/.test(document.getElementById('note').innerText)) throw new Error('vote reported as failed: ' + document.getElementById('note').innerText)`),
+		// Its host ends it now (a member who is not would see no button).
+		js(`if (renderPoll({id: '1', poll_host: '1', poll: {question: {text: 'q'}, answers: [], expiry: new Date(Date.now() + 3600e3).toISOString()}}).includes('End poll')) throw new Error('End poll now offered to a member who is not the host')`),
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .end-poll')].slice(-1)`)),
+		waitText("#messages .poll", "Poll closed"),
 	)
 	if err != nil {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('palette').outerHTML + ' | input=' + document.getElementById('input').value`))
@@ -182,7 +233,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if !strings.Contains(banner, "not Discord") {
 		t.Errorf("banner %q does not say this is a sandbox", banner)
 	}
-	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, shot)
+	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, channel, shown, shot)
 	l.noViolations()
 }
 
@@ -191,7 +242,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 // their value, the / list and the checks before sending follow the
 // member's rights, files can be attached, a double click sends once.
 func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(string) chromedp.Action[chromedp.Void], waitText func(sel, text string) chromedp.Action[chromedp.Void],
-	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
+	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], channel func(string) chromedp.Action[chromedp.Void], shown chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	eval := func(expr string) string {
 		t.Helper()
@@ -207,6 +258,15 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	msgCount := `String(document.querySelectorAll('#messages .msg').length)`
 	palette := `document.getElementById('palette').hidden ? '' : document.getElementById('palette').innerText`
 
+	// Discord's timestamps in every style, as its client shows them.
+	styles := eval(`['t', 'T', 'd', 'D', 'f', 'F', ''].map((s) => md('<t:1776000000' + (s ? ':' + s : '') + '>').replace(/<[^>]+>/g, '')).join(' | ')`)
+	if want := "1:20 PM | 1:20:00 PM | 04/12/2026 | April 12, 2026 | April 12, 2026 1:20 PM | Sunday, April 12, 2026 1:20 PM | April 12, 2026 1:20 PM"; styles != want {
+		t.Errorf("timestamps:\n got %s\nwant %s", styles, want)
+	}
+	rel := eval(`[14 * 3600 + 300, 30, -90, 20 * 60, -3 * 86400, 40 * 86400, 3 * 365 * 86400].map((d) => timestamp(Math.floor(Date.now() / 1000) + d, 'R')).join(' | ')`)
+	if want := "in 14 hours | in a few seconds | 2 minutes ago | in 20 minutes | 3 days ago | in a month | in 3 years"; rel != want {
+		t.Errorf("relative timestamps:\n got %s\nwant %s", rel, want)
+	}
 	// Vi: the / list holds no moderator or admin commands.
 	if err := chromedp.Do(ctx, member(2), typeLine("/"), waitText("#palette", "/review")); err != nil {
 		t.Fatal(err)
@@ -236,7 +296,10 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 			return err
 		}),
 		chromedp.KeyEvent("\r"), // takes the highlighted suggestion
-		chromedp.Sleep(200*time.Millisecond),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`/ by:\S/.test(document.getElementById('input').value) && !state.enterTakes`, chromedp.WithPollingTimeout(3*time.Second))(ctx, tg)
+			return err
+		}),
 		chromedp.KeyEvent("\r"), // sends
 		waitText("#messages .msg", "Excerpt 1 of 12"),
 		typeLine(`/review film:"Anora (2024)" by:`),
@@ -254,14 +317,38 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	if m := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].innerText`); strings.Contains(m, "No review by") {
 		t.Errorf("the suggestion's display name was sent instead of its value: %s", m)
 	}
+	// Typing cancels suggestions still on their way: film suggestions
+	// held back until the line goes on to excerpt:2 must not reopen the
+	// list, or Enter would take one and drop excerpt:2.
+	err = chromedp.Do(ctx,
+		js(`window.held = []; window.realFetch = window.realFetch || window.fetch;
+			window.fetch = (url, o) => (o && o.body && o.body.includes('"autocomplete":"film"')) ? new Promise((r) => window.held.push(() => r(window.realFetch(url, o)))) : window.realFetch(url, o)`),
+		typeLine("/review film:anora"),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`window.held.length > 0`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		chromedp.SendKeys(chromedp.ID("input"), " excerpt:2"),
+		js(`window.fetch = window.realFetch; window.waitFor = Number(document.body.dataset.suggested || 0) + window.held.length; window.held.forEach((go) => go())`),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`Number(document.body.dataset.suggested || 0) >= window.waitFor`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "Excerpt 2 of"),
+	)
+	if err != nil {
+		t.Errorf("late suggestions: %v (input %q, palette %q)\nlast: %s", err, eval(`document.getElementById('input').value`), eval(palette),
+			eval(`[...document.querySelectorAll('#messages .msg')].slice(-1).map(m => m.innerText).join('')`))
+	}
 	// Each view shows only its own messages.
-	if err := chromedp.Do(ctx, js(`document.querySelector('[data-chan="200000000000000002"]').click()`), chromedp.Sleep(900*time.Millisecond)); err != nil {
+	if err := chromedp.Do(ctx, channel("200000000000000002")); err != nil {
 		t.Fatal(err)
 	}
 	if n := eval(msgCount); n != "0" {
 		t.Errorf("the empty #reviews channel shows %s messages", n)
 	}
-	if err := chromedp.Do(ctx, member(1), chromedp.Sleep(900*time.Millisecond)); err != nil { // Ada, in #general
+	if err := chromedp.Do(ctx, member(1)); err != nil { // Ada, in #general
 		t.Fatal(err)
 	}
 	if n := eval(`String(document.querySelectorAll('#messages .ephemeral-note').length)`); n != "0" {
@@ -275,7 +362,7 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	os.WriteFile(file, []byte("Shot on film.\n\nA second paragraph."), 0o644)
 	err = chromedp.Do(ctx,
 		member(0),
-		typeLine("/manage review add film:anora reviewer:Mo file:"),
+		typeLine(`/manage review add film:anora reviewer:Mo pull_quote:"A quiet triumph." file:`),
 		js(`document.getElementById('file').dataset.option = 'file'`),
 		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -289,10 +376,88 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	if err != nil {
 		t.Errorf("file option: %v (input %q)", err, eval(`document.getElementById('input').value`))
 	}
+	// Members, channels and roles are picked from the server's, as in
+	// Discord's client, and go as ids; a name typed whole is found too.
+	pickItem := func(label string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.Click(chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll('#palette .pal-item')].filter((el) => el.innerText.includes(%q)).slice(0, 1)`, label))),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Poll[bool](fmt.Sprintf(`document.getElementById('input').value.includes(%q)`, label), chromedp.WithPollingTimeout(3*time.Second))(ctx, tg)
+				return err
+			}))
+	}
+	err = chromedp.Do(ctx, member(2), typeLine("/compare member:"), waitText("#palette", "@Mo"))
+	if err != nil {
+		t.Fatalf("member picker: %v", err)
+	}
+	if p := eval(palette); !strings.Contains(p, "moderator") || !strings.Contains(p, "@Ada") || strings.Contains(p, "@Oz") {
+		t.Errorf("the member picker does not offer this server's members with their roles:\n%s", p)
+	}
+	err = chromedp.Do(ctx,
+		pickItem("@Mo"),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "You and @Mo"),
+		send("/watchlist show member:Ada"),
+		waitReply("@Ada's watchlist"),
+		send("/compare member:Nobody"),
+		waitText("#note", "Pick a member for member:"),
+		typeLine("/movienight plan where:"),
+		waitText("#palette", "Screening room"),
+	)
+	if err != nil {
+		t.Errorf("member and channel options: %v\nnote=%s input=%s palette=%s", err, eval(`document.getElementById('note').innerText`), eval(`document.getElementById('input').value`), eval(palette))
+	}
+	if p := eval(palette); strings.Contains(p, "#general") {
+		t.Errorf("a text channel is offered for a voice channel option:\n%s", p)
+	}
+	// Files show as in Discord: a card with the name, the size and a
+	// download link; images inline; a file an embed shows, once.
+	err = chromedp.Do(ctx,
+		send("/export letterboxd"),
+		waitReply("Upload the file"),
+		waitText("#messages .msg .file", "letterboxd-ratings.csv"),
+		shot("file"),
+	)
+	if err != nil {
+		t.Errorf("export: %v", err)
+	} else {
+		card := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].querySelector('.file').innerText`)
+		href := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].querySelector('.file a[download]').href`)
+		if !regexp.MustCompile(`\d+(\.\d\d)? (bytes|KB)`).MatchString(card) {
+			t.Errorf("the file card shows no size: %q", card)
+		}
+		res, err := http.Get(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(string(body), "Title,Year") {
+			t.Errorf("download %s: %d %.80q", href, res.StatusCode, body)
+		}
+	}
+	if h := eval(`renderAttachments({embeds: [], attachments: [{filename: 'still.png', content_type: 'image/png', url: '/attachments/1/still.png', size: 2048}]})`); !strings.Contains(h, `<img src="/attachments/1/still.png"`) {
+		t.Errorf("an image is not shown inline: %s", h)
+	}
+	if h := eval(`renderAttachments({embeds: [{image: {url: 'attachment://ratings.png'}}], attachments: [{filename: 'ratings.png', content_type: 'image/png', url: '/attachments/2/ratings.png', size: 2048}]})`); h != "" {
+		t.Errorf("a chart an embed shows is shown again: %s", h)
+	}
+	err = chromedp.Do(ctx,
+		member(1), // Ada, the server admin
+		typeLine("/settings host-role role:"),
+		waitText("#palette", "@Moderators"),
+		pickItem("@Moderators"),
+		chromedp.KeyEvent("\r"),
+		waitText("#messages .msg", "Movie-night host role: @Moderators"),
+		shot("picked-role"),
+	)
+	if err != nil {
+		t.Errorf("role option: %v\nnote=%s input=%s palette=%s", err, eval(`document.getElementById('note').innerText`), eval(`document.getElementById('input').value`), eval(palette))
+	}
 	// The view scrolls to the bottom once the chart has loaded.
 	err = chromedp.Do(ctx,
 		send("/ratings film:anora"),
-		waitText("#messages .msg", "The verdict on"),
+		waitReply("The verdict on"),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages img')]; const b = document.getElementById('messages');
 				return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalHeight > 0) && b.scrollTop + b.clientHeight >= b.scrollHeight - 2; })()`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
@@ -305,12 +470,80 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	// A double click sends one click.
 	err = chromedp.Do(ctx,
 		send("/review film:anora"),
-		waitText("#messages .msg", "Excerpt 1 of"),
+		waitReply("Excerpt 1 of"),
 		js(`const b = [...document.querySelectorAll('#messages button')].filter(b => b.textContent.includes('Next')).slice(-1)[0]; b.click(); b.click()`),
+		waitText("#note", "still on its way"),
 		waitText("#messages .msg", "Excerpt 2 of"),
-		chromedp.Sleep(500*time.Millisecond),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`state.busy.size === 0`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			return err
+		}),
 	)
 	if err != nil {
 		t.Errorf("double click: %v", err)
+	} else if m := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].innerText`); !strings.Contains(m, "Excerpt 2 of") {
+		t.Errorf("a double click went twice:\n%s", m)
 	}
+	// Members write in channels and in a review's thread, which opens
+	// with the announcement; a blank line after its pull quote is one line.
+	err = chromedp.Do(ctx,
+		member(2),
+		send("Has anyone seen Anora?"),
+		waitReply("Has anyone seen Anora?"),
+	)
+	if err != nil {
+		t.Errorf("writing in a channel: %v (note %q)", err, eval(`document.getElementById('note').innerText`))
+	} else if who := eval(`[...document.querySelectorAll('#messages .msg')].slice(-1)[0].querySelector('.name').innerText`); who != "Vi" {
+		t.Errorf("a member's message is signed %q", who)
+	}
+	gap := eval(`(() => { const m = [...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('New review by')).slice(-1)[0];
+		const d = m.querySelector('.embed .desc'), q = d.querySelector('blockquote'), lh = parseFloat(getComputedStyle(d).lineHeight);
+		let n = q.nextSibling; while (n && !(n.nodeType === 3 && /\S/.test(n.data))) n = n.nextSibling;
+		const first = document.createRange(); const k = n.data.search(/\S/); first.setStart(n, k); first.setEnd(n, k + 1);
+		return ((first.getBoundingClientRect().top - q.getBoundingClientRect().bottom) / lh).toFixed(1); })()`)
+	if g, _ := strconv.ParseFloat(gap, 64); g > 1.6 {
+		t.Errorf("the gap after the pull quote is %s lines (a blank line is one)", gap)
+	}
+	err = chromedp.Do(ctx,
+		js(`[...document.querySelectorAll('#messages [data-thread]')].slice(-1)[0].click()`),
+		shown,
+		waitText("#messages .msg.starter", "New review by"),
+		send("The last scene stays with me."),
+		waitReply("The last scene stays with me."),
+		shot("thread"),
+	)
+	if err != nil {
+		t.Errorf("a review's thread: %v (note %q)", err, eval(`document.getElementById('note').innerText`))
+	}
+	// A narrow window (420 px): the conversation takes the width, and
+	// nothing runs off the side.
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(420, 800),
+		member(2),
+		send("/film film:anora"),
+		waitReply("139 min"),
+		shot("narrow"),
+	)
+	if err != nil {
+		t.Errorf("narrow window: %v", err)
+	}
+	if over := eval(`(() => { const w = document.documentElement.clientWidth; const main = document.querySelector('main').getBoundingClientRect();
+		const out = [...document.querySelectorAll('#messages .msg *, #composer *')].filter((e) => e.getBoundingClientRect().right > w + 1).map((e) => e.className || e.tagName);
+		return (main.width < w * 0.9 ? 'main is ' + Math.round(main.width) + 'px wide; ' : '') + (document.documentElement.scrollWidth > w ? 'the page scrolls sideways; ' : '') + (document.getElementById('input').getBoundingClientRect().bottom > innerHeight ? 'the composer is below the window; ' : '') + (out.length ? 'off the side: ' + out.slice(0, 5).join(', ') : ''); })()`); over != "" {
+		t.Errorf("at 420 px: %s", over)
+	}
+}
+
+// waitReply waits until a message newer than the last line sent is the
+// last one and shows text: an earlier message showing it too does not
+// count.
+func waitReply(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](fmt.Sprintf(`(() => { const els = document.querySelectorAll('#messages .msg'); return els.length > window.sentAfter && els[els.length-1].innerText.includes(%q); })()`, text),
+			chromedp.WithPollingTimeout(15*time.Second))(ctx, tg)
+		if err != nil {
+			return fmt.Errorf("waiting for an answer showing %q: %w", text, err)
+		}
+		return nil
+	})
 }

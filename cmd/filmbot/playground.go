@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/filmbot/filmbot/bot"
@@ -16,6 +18,7 @@ import (
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres"
 )
 
 // runPlayground starts a sandbox in-process, connects the real bot to it
@@ -58,12 +61,19 @@ func runPlayground(ctx context.Context, cfg Config, args []string, top bool, log
 		fmt.Fprintln(stderr, "filmbot playground:", msg)
 		return 1
 	}
-	sb, err := sandbox.Start(sandbox.Options{})
+	// What members see (messages, polls, threads, events) is kept beside
+	// the database, so that a restart finds the conversation the
+	// database's movie nights and reviews belong to.
+	sb, err := sandbox.Start(sandbox.Options{StateFile: sandboxState(cfg.DB)})
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot playground:", err)
 		return 1
 	}
-	defer sb.Close()
+	defer func() {
+		if err := sb.Close(); err != nil {
+			log.Error("playground sandbox", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "filmbot playground: %v (choose another address with --listen)\n", err)
@@ -97,8 +107,9 @@ func runPlayground(ctx context.Context, cfg Config, args []string, top bool, log
 		}
 		log.Warn("no DISCORD_TOKEN: running on a LOCAL SANDBOX, not Discord", "page", url, "sandbox", sb.URL)
 		fmt.Fprintf(stdout, "filmbot playground: open %s in your browser.\n"+
-			"This is a local sandbox on your machine, not Discord. Its data is saved in %s%s.\n"+
-			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, bot.RedactURL(cfg.DB), dbNote(cfg))
+			"This is a local sandbox on your machine, not Discord. Its data is saved in %s%s,\n"+
+			"and what its members see (messages, polls, threads, events) in %s.\n"+
+			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, bot.RedactURL(cfg.DB), dbNote(cfg), sandboxState(cfg.DB))
 	}()
 	cfg.Token, cfg.APIURL, cfg.GuildID = sb.Token(), sb.URL, ""
 	return serve(ctx, cfg, log, ready)
@@ -106,6 +117,16 @@ func runPlayground(ctx context.Context, cfg Config, args []string, top bool, log
 
 // playgroundDB is the playground's database unless FILMBOT_DB names one.
 const playgroundDB = "filmbot-playground.db"
+
+// sandboxState is where the playground keeps its sandbox's state: beside
+// a database file (filmbot-playground.db → filmbot-playground.sandbox.json),
+// or in the working directory for a database URL.
+func sandboxState(db string) string {
+	if postgres.IsURL(db) {
+		return "filmbot-playground.sandbox.json"
+	}
+	return strings.TrimSuffix(db, filepath.Ext(db)) + ".sandbox.json"
+}
 
 func dbNote(cfg Config) string {
 	if cfg.DBSet {

@@ -2,7 +2,7 @@
 // Everything goes through the sandbox's control API (/_sandbox/…).
 'use strict';
 const $ = (id) => document.getElementById(id);
-const state = { info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
+const state = { acDone: 0, info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
 
 async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -30,12 +30,70 @@ function md(text) {
   h = h.replace(/\*\*([\s\S]+?)\*\*/g, '<b>$1</b>');
   h = h.replace(/(^|[^*])\*([^*\n]+?)\*/g, '$1<i>$2</i>');
   h = h.replace(/`([^`]+)`/g, '<code>$1</code>');
-  h = h.replace(/&lt;@&amp;(\d+)&gt;/g, '<span class="mention">@role</span>');
+  h = h.replace(/&lt;@&amp;(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(roleName(id))}</span>`);
   h = h.replace(/&lt;@!?(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(memberName(id))}</span>`);
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
-  h = h.replace(/&lt;t:(\d+)(:\w)?&gt;/g, (m, t) => new Date(Number(t) * 1000).toLocaleDateString());
-  h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l).join('\n');
+  // A relative time is filled in as it is drawn, and kept up to date.
+  h = h.replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (m, t, style = 'f') => `<span class="ts" data-t="${t}" data-s="${style}" title="${esc(timestamp(Number(t), 'F'))}">${style === 'R' ? '' : esc(timestamp(Number(t), style))}</span>`);
+  // A quote is a block that ends its own line: the newline after it is
+  // not drawn again (or a blank line after a quote would show as two).
+  h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l + '\n').join('').replace(/\n$/, '');
   return h.replace(/[\uE000-\uF8FF]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
+}
+
+// timestamp renders <t:unix:style> as Discord's client does, in the
+// reader's locale and time zone: t 4:20 PM, T 4:20:30 PM, d 04/20/2021,
+// D April 20, 2021, f April 20, 2021 4:20 PM, F Tuesday, April 20, 2021
+// 4:20 PM, R in 2 hours / 3 days ago.
+function timestamp(unix, style, now = Date.now()) {
+  const d = new Date(unix * 1000);
+  const fmt = (o) => d.toLocaleString(undefined, o);
+  const t = fmt({ hour: 'numeric', minute: '2-digit' });
+  const D = fmt({ year: 'numeric', month: 'long', day: 'numeric' });
+  switch (style) {
+    case 't': return t;
+    case 'T': return fmt({ hour: 'numeric', minute: '2-digit', second: '2-digit' });
+    case 'd': return fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
+    case 'D': return D;
+    case 'F': return `${fmt({ weekday: 'long' })}, ${D} ${t}`;
+    case 'R': return relative(d.getTime() - now);
+    default: return `${D} ${t}`;
+  }
+}
+
+// relative words a span of time as Discord's client does: "in a few
+// seconds", "in a minute", "in 14 hours", "a day ago", "3 months ago".
+function relative(ms) {
+  const s = Math.abs(ms) / 1000, m = s / 60, h = m / 60, d = h / 24;
+  let w;
+  if (s < 45) w = 'a few seconds';
+  else if (s < 90) w = 'a minute';
+  else if (m < 45) w = `${Math.round(m)} minutes`;
+  else if (m < 90) w = 'an hour';
+  else if (h < 22) w = `${Math.round(h)} hours`;
+  else if (h < 36) w = 'a day';
+  else if (d < 26) w = `${Math.round(d)} days`;
+  else if (d < 45) w = 'a month';
+  else if (d < 320) w = `${Math.round(d / 30.4375)} months`;
+  else if (d < 548) w = 'a year';
+  else w = `${Math.round(d / 365.25)} years`;
+  return ms >= 0 ? `in ${w}` : `${w} ago`;
+}
+
+// tick brings every relative time on the page up to date.
+function tick(root = document) {
+  root.querySelectorAll('.ts[data-s="R"]').forEach((el) => {
+    const text = timestamp(Number(el.dataset.t), 'R');
+    if (el.textContent !== text) el.textContent = text;
+  });
+}
+
+function roleName(id) {
+  for (const g of state.info.guilds) {
+    if (g.id === id) return 'everyone';
+    for (const r of g.roles || []) if (r.id === id) return r.name;
+  }
+  return 'role';
 }
 
 function memberName(id) {
@@ -64,6 +122,33 @@ function renderEmbed(e, msg) {
   }
   if (e.footer) h += `<div class="footer">${md(e.footer.text)}</div>`;
   return h + '</div>';
+}
+
+// renderAttachments shows a message's files as Discord does: images
+// inline, any other file as a card with its name, size and a download
+// link. A file an embed shows (attachment://name) is not shown twice.
+function renderAttachments(m) {
+  const shown = new Set();
+  for (const e of m.embeds || []) for (const x of [e.image, e.thumbnail]) if (x && x.url && x.url.startsWith('attachment://')) shown.add(x.url.slice(13));
+  let h = '';
+  for (const a of m.attachments || []) {
+    if (shown.has(a.filename)) continue;
+    const url = new URL(a.url, location.href).pathname;
+    if (/^image\//.test(a.content_type || '') || /\.(png|jpe?g|gif|webp)$/i.test(a.filename)) {
+      h += `<a class="attachment-image" href="${esc(url)}" target="_blank" rel="noopener"><img src="${esc(url)}" alt="${esc(a.filename)}"></a>`;
+      continue;
+    }
+    h += `<div class="file"><span class="file-icon" aria-hidden="true">📄</span><span class="file-info"><a class="file-name" href="${esc(url)}" download="${esc(a.filename)}">${esc(a.filename)}</a><span class="file-size">${esc(fileSize(a.size || 0))}</span></span>`
+      + `<a class="file-download" href="${esc(url)}" download="${esc(a.filename)}" title="Download">⤓</a></div>`;
+  }
+  return h;
+}
+
+// fileSize words a size as Discord's client does: 512 bytes, 1.21 KB.
+function fileSize(n) {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(2)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
 }
 
 function renderComponents(msg) {
@@ -97,16 +182,21 @@ function renderPoll(m) {
     const n = counts[a.answer_id] || 0;
     h += `<button class="vote" data-msg="${m.id}" data-answer="${a.answer_id}" ${closed ? 'disabled' : ''}>${esc(a.poll_media.text)} <span class="votes">${n} vote${n === 1 ? '' : 's'}</span></button>`;
   }
-  const when = new Date(p.expiry).toLocaleString();
-  return h + `<div class="footer">${closed ? 'Poll closed' : 'Closes ' + esc(when)}</div></div>`;
+  const when = Math.floor(new Date(p.expiry).getTime() / 1000);
+  // Its host may end it early, as a poll's author may in Discord.
+  const end = !closed && m.poll_host && m.poll_host === state.member.user_id ? ` · <button class="end-poll" data-end="${m.id}">End poll now</button>` : '';
+  return h + `<div class="footer">${closed ? 'Poll closed' : `Closes <span class="ts" data-t="${when}" data-s="R"></span>`}${end}</div></div>`;
 }
 
 function renderMessage(m) {
-  let h = `<div class="msg" data-id="${m.id}"><div class="avatar">fb</div><div class="body">`;
+  const bot = !m.author || m.author.bot;
+  const name = bot ? 'filmbot' : (m.author.global_name || m.author.username);
+  let h = `<div class="msg${m.thread_starter ? ' starter' : ''}" data-id="${m.id}"><div class="avatar${bot ? '' : ' user'}">${bot ? 'fb' : esc(name.slice(0, 2))}</div><div class="body">`;
   if (m.invocation) h += `<div class="invocation">↳ ${esc(m.invocation)}</div>`;
-  h += `<div><span class="name">filmbot</span><span class="tag">BOT</span></div>`;
+  h += `<div><span class="name">${esc(name)}</span>${bot ? '<span class="tag">BOT</span>' : ''}</div>`;
   if (m.thinking) h += '<div class="thinking">filmbot is thinking…</div>';
   if (m.content) h += `<div class="content">${md(m.content)}</div>`;
+  h += renderAttachments(m);
   for (const e of m.embeds || []) h += renderEmbed(e, m);
   if (m.poll) h += renderPoll(m);
   h += renderComponents(m);
@@ -115,7 +205,11 @@ function renderMessage(m) {
   return h + '</div></div>';
 }
 
-let lastRender = null;
+// The message list is updated in place: a message is drawn again only
+// when it is new or has changed, so what a member is clicking, reading or
+// choosing in stays where it is while the list is polled.
+const drawn = new Map(); // message id → { html, el }
+let lastChannels = '';
 async function refresh() {
   if (!state.channel) return;
   // A view is one member in one channel: an answer for the view before a
@@ -130,21 +224,51 @@ async function refresh() {
     if (view !== state.view) return;
     state.info.threads = info.threads;
     const evs = (info.events || []).filter((e) => e.guild_id === state.member.guild_id);
-    $('events').innerHTML = evs.length ? evs.map((e) => `<li>📅 ${esc(e.name)}<br><span>${esc(new Date(e.scheduled_start_time).toLocaleString())} · ${['', 'scheduled', 'live', 'ended', 'canceled'][e.status] || ''}</span></li>`).join('') : '<li class="none">No event scheduled.</li>';
-    const html = msgs.map(renderMessage).join('');
-    if (html !== lastRender) {
-      const box = $('messages');
-      const revealed = new Set([...box.querySelectorAll('.spoiler.revealed')].map((s) => s.closest('.msg').dataset.id + s.textContent));
-      box.innerHTML = html || '<div class="empty">No messages here yet.</div>';
-      box.querySelectorAll('.spoiler').forEach((s) => { if (revealed.has(s.closest('.msg').dataset.id + s.textContent)) s.classList.add('revealed'); });
-      const bottom = () => { box.scrollTop = box.scrollHeight; };
-      bottom();
-      box.querySelectorAll('img').forEach((img) => { if (!img.complete) img.addEventListener('load', bottom, { once: true }); });
-      lastRender = html;
-      renderChannels();
-    }
-    $('violations').innerHTML = viol.length ? viol.map((v) => `<li>${esc(v.what)}</li>`).join('') : '<li class="none">None: every answer passed Discord\'s checks.</li>';
+    const evHTML = evs.length ? evs.map((e) => `<li>📅 ${esc(e.name)}<br><span>${esc(new Date(e.scheduled_start_time).toLocaleString())} · ${['', 'scheduled', 'live', 'ended', 'canceled'][e.status] || ''}</span></li>`).join('') : '<li class="none">No event scheduled.</li>';
+    if ($('events').innerHTML !== evHTML) $('events').innerHTML = evHTML;
+    drawMessages(msgs);
+    const ch = JSON.stringify(info.threads);
+    if (ch !== lastChannels) { lastChannels = ch; renderChannels(); }
+    const vHTML = viol.length ? viol.map((v) => `<li>${esc(v.what)}</li>`).join('') : '<li class="none">None: every answer passed Discord\'s checks.</li>';
+    if ($('violations').innerHTML !== vHTML) $('violations').innerHTML = vHTML;
+    $('messages').dataset.view = String(view);
   } catch (e) { console.error(e); }
+}
+
+// drawMessages brings the list to msgs (oldest first), touching only the
+// messages that are new, edited or gone.
+function drawMessages(msgs) {
+  const box = $('messages');
+  let added = false;
+  const keep = new Set(msgs.map((m) => m.id));
+  for (const [id, d] of drawn) if (!keep.has(id)) { d.el.remove(); drawn.delete(id); }
+  const empty = box.querySelector('.empty');
+  if (msgs.length && empty) empty.remove();
+  if (!msgs.length && !empty) box.insertAdjacentHTML('beforeend', '<div class="empty">No messages here yet.</div>');
+  let prev = null;
+  for (const m of msgs) {
+    const html = renderMessage(m);
+    let d = drawn.get(m.id);
+    if (!d || d.html !== html) {
+      const t = document.createElement('div');
+      t.innerHTML = html;
+      const el = t.firstElementChild;
+      if (d) {
+        // Spoilers a member revealed stay revealed through an edit.
+        const revealed = new Set([...d.el.querySelectorAll('.spoiler.revealed')].map((s) => s.textContent));
+        el.querySelectorAll('.spoiler').forEach((s) => { if (revealed.has(s.textContent)) s.classList.add('revealed'); });
+        d.el.replaceWith(el);
+      } else added = true;
+      d = { html, el };
+      drawn.set(m.id, d);
+    }
+    const want = prev ? prev.nextSibling : box.firstChild;
+    if (d.el !== want) box.insertBefore(d.el, want);
+    prev = d.el;
+  }
+  tick(box);
+  if (added) state.stick = true;
+  if (state.stick) toBottom();
 }
 
 function renderChannels() {
@@ -153,19 +277,28 @@ function renderChannels() {
   if (!g) h = `<div class="chan active"># direct message</div>`;
   else {
     for (const c of g.channels) {
-      h += `<div class="chan${c.id === state.channel ? ' active' : ''}" data-chan="${c.id}"># ${esc(c.name)}</div>`;
+      h += `<div class="chan${c.id === state.channel ? ' active' : ''}" data-chan="${c.id}">${c.type === 2 || c.type === 13 ? '🔊' : '#'} ${esc(c.name)}</div>`;
       for (const t of (state.info.threads || []).filter((t) => t.parent_id === c.id)) h += `<div class="chan thread${t.id === state.channel ? ' active' : ''}" data-chan="${t.id}">🧵 ${esc(t.name)}</div>`;
     }
   }
   $('channels').innerHTML = h;
-  $('channel-title').textContent = g ? '# ' + nameOfChannel(state.channel) : 'Direct message with filmbot';
+  const thread = (state.info.threads || []).some((t) => t.id === state.channel);
+  $('channel-title').textContent = g ? (thread ? '🧵 ' : '# ') + nameOfChannel(state.channel) : 'Direct message with filmbot';
+}
+
+// clearMessages empties the list for a new view.
+function clearMessages() {
+  drawn.clear();
+  state.stick = true;
+  $('messages').innerHTML = '';
+  delete $('messages').dataset.view;
+  document.body.dataset.view = String(state.view);
 }
 
 function setChannel(id) {
   state.channel = id;
   state.view++;
-  lastRender = null;
-  $('messages').innerHTML = '';
+  clearMessages();
   renderChannels();
   refresh();
 }
@@ -173,15 +306,16 @@ function setChannel(id) {
 function chooseMember() {
   const gid = $('guild').value;
   const list = state.info.members.filter((m) => (m.guild_id || '') === gid);
-  $('member').innerHTML = list.map((m, k) => `<option value="${k}">${esc(m.name)}</option>`).join('');
+  $('member').innerHTML = list.map((m, k) => `<option value="${k}">${esc(m.name)}${m.role ? ' — ' + esc(m.role) : ''}</option>`).join('');
   state.members = list;
   pickMember();
 }
 
 async function pickMember() {
+  state.channel = null; // nothing is drawn until the member's view is set
   state.member = { ...state.members[Number($('member').value) || 0] };
   state.view++;
-  $('messages').innerHTML = '';
+  clearMessages();
   state.commands = await api(`/_sandbox/commands?guild=${state.member.guild_id || ''}`);
   setChannel(state.member.channel_id);
 }
@@ -285,14 +419,66 @@ function quoted(v) {
 
 // wire is the line as it goes to the sandbox: each picked suggestion
 // replaced by its value (what Discord sends), every value quoted whole.
-function wire(p) {
+// A member, channel or role option goes as the id of what was picked;
+// partial (while suggestions are asked for) leaves out one not picked yet.
+function wire(p, partial) {
   let line = '/' + p.cmd.name;
   for (const w of p.path) line += ' ' + w;
   for (const [name, typed] of Object.entries(p.given)) {
     const pick = state.picks[name];
-    line += ' ' + name + ':' + quoted(pick && pick.shown === typed ? pick.value : typed);
+    const d = p.defs.find((o) => o.name === name);
+    let value = pick && pick.shown === typed ? pick.value : typed;
+    if (d && PICKED[d.type]) {
+      value = mentionID(d, name, typed);
+      if (!value && partial) continue;
+    }
+    line += ' ' + name + ':' + quoted(value);
   }
   return line;
+}
+
+// Option types Discord's client fills from a picker, and what they name.
+const PICKED = { 6: 'member', 7: 'channel', 8: 'role', 9: 'member or role' };
+
+// mentionChoices are what the picker offers for option d: the server's
+// members (the role each has beside the name), its channels of the kinds
+// d takes, its roles; those whose name starts with what was typed.
+function mentionChoices(d, typed) {
+  const q = String(typed || '').replace(/^[@#]/, '').toLowerCase();
+  const gid = state.member.guild_id || '';
+  const g = state.info.guilds.find((x) => x.id === gid);
+  const out = [];
+  if (d.type === 6 || d.type === 9) {
+    const seen = new Set();
+    for (const m of state.info.members) {
+      if ((m.guild_id || '') !== gid || seen.has(m.user_id)) continue;
+      seen.add(m.user_id);
+      out.push({ id: m.user_id, name: m.name, shown: '@' + m.name, desc: m.role || '' });
+    }
+  }
+  if ((d.type === 8 || d.type === 9) && g) {
+    for (const r of [{ id: g.id, name: '@everyone' }, ...(g.roles || [])]) out.push({ id: r.id, name: r.name.replace(/^@/, ''), shown: r.name.startsWith('@') ? r.name : '@' + r.name, desc: 'role' });
+  }
+  if (d.type === 7 && g) {
+    for (const c of g.channels) {
+      if (d.channel_types && d.channel_types.length && !d.channel_types.includes(c.type || 0)) continue;
+      out.push({ id: c.id, name: c.name, shown: '#' + c.name, desc: CHANNEL_KIND[c.type || 0] || 'channel' });
+    }
+  }
+  return out.filter((c) => c.name.toLowerCase().startsWith(q));
+}
+
+const CHANNEL_KIND = { 0: 'text channel', 2: 'voice channel', 13: 'stage channel' };
+
+// mentionID is the id option name names: the one picked, an id typed
+// as is, or the one whose name was typed whole ('Mo', '@Mo', '#general').
+function mentionID(d, name, typed) {
+  const pick = state.picks[name];
+  if (pick && pick.shown === typed) return pick.value;
+  if (/^\d{15,20}$/.test(typed)) return typed;
+  const q = String(typed).replace(/^[@#]/, '').toLowerCase();
+  const whole = mentionChoices(d, q).filter((c) => c.name.toLowerCase() === q);
+  return whole.length === 1 ? whole[0].id : '';
 }
 
 // check refuses, as Discord's client does, a line it would not send: a
@@ -303,6 +489,7 @@ function check(p) {
   for (const [name, typed] of Object.entries(p.given)) {
     const d = p.defs.find((o) => o.name === name);
     if (!d) return `/${p.cmd.name} has no option ${name}.`;
+    if (PICKED[d.type] && typed !== '' && !mentionID(d, name, typed)) return `Pick a ${PICKED[d.type]} for ${name}: from the list.`;
     if (d.type === 4 || d.type === 10) {
       const n = Number(typed);
       if (typed === '' || !Number.isFinite(n) || (d.type === 4 && !Number.isInteger(n))) return `${name} takes ${d.type === 4 ? 'a whole number' : 'a number'}.`;
@@ -316,6 +503,9 @@ function check(p) {
 }
 
 async function onInput() {
+  // Typing anything cancels suggestions still on their way: a late answer
+  // for an earlier state of the line must not reopen the list.
+  const seq = ++state.acSeq;
   const line = $('input').value;
   const pal = $('palette');
   if (!line.startsWith('/')) { pal.hidden = true; return; }
@@ -347,17 +537,26 @@ async function onInput() {
   const optName = last.slice(0, colon);
   const opt = p.defs.find((o) => o.name === optName);
   if (opt && opt.type === 11) { pal.hidden = true; $('file').dataset.option = optName; $('file').click(); return; }
+  if (opt && PICKED[opt.type]) {
+    const typed = last.slice(colon + 1);
+    showPalette(`${PICKED[opt.type][0].toUpperCase() + PICKED[opt.type].slice(1)}s`, mentionChoices(opt, typed).map((c) => ({ label: c.shown, desc: c.desc, insert: `${base}${optName}:${quoted(c.shown)} `, pick: { name: optName, shown: c.shown, value: c.id } })));
+    return;
+  }
   if (!opt || !opt.autocomplete) { pal.hidden = true; return; }
-  const seq = ++state.acSeq;
   await new Promise((r) => setTimeout(r, 120));
   if (seq !== state.acSeq) return;
   try {
     const member = { ...state.member, channel_id: state.channel };
-    const { id } = await api('/_sandbox/interactions', { member, line: wire(p), autocomplete: optName });
+    const { id } = await api('/_sandbox/interactions', { member, line: wire(p, true), autocomplete: optName });
     const ans = await api(`/_sandbox/interactions/${id}?wait=3s`);
     if (seq !== state.acSeq) return;
     showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: c.name, desc: '', insert: `${base}${optName}:${quoted(c.name)} `, pick: { name: optName, shown: c.name, value: c.value } })));
-  } catch (e) { pal.hidden = true; }
+  } catch (e) {
+    if (seq === state.acSeq) pal.hidden = true;
+  } finally {
+    // How many suggestion requests have come back (shown or dropped).
+    document.body.dataset.suggested = String(++state.acDone);
+  }
 }
 
 function showPalette(head, items, enterTakes = true) {
@@ -386,6 +585,8 @@ $('file').addEventListener('change', async () => {
   const f = $('file').files[0];
   const name = $('file').dataset.option || 'file';
   $('file').value = '';
+  state.acSeq++; // suggestions on their way would replace the file
+  $('palette').hidden = true;
   if (!f) return;
   const data = await new Promise((res, rej) => { const r = new FileReader(); r.onload = () => res(String(r.result).split(',')[1] || ''); r.onerror = rej; r.readAsDataURL(f); });
   try {
@@ -429,8 +630,24 @@ $('modal-cancel').addEventListener('click', () => { $('modal').hidden = true; })
 // --- wiring ---
 $('composer').addEventListener('submit', async (ev) => {
   ev.preventDefault();
+  // The Enter that took a suggestion does not also send the line (a
+  // browser driven by key events may submit on its char event).
+  if (state.took) { state.took = false; return; }
   const line = $('input').value.trim();
   if (!line) return;
+  if (!line.startsWith('/')) { // a message to the channel or thread, as a member writes one
+    $('palette').hidden = true;
+    $('input').value = '';
+    note('');
+    try {
+      await api('/_sandbox/messages', { member: state.member, channel_id: state.channel, content: line });
+    } catch (e) {
+      $('input').value = line;
+      note('Not sent: ' + (e.message || '').replace(/^sandbox: /, ''));
+    }
+    refresh();
+    return;
+  }
   const p = parse(line);
   const problem = check(p);
   if (problem) { note(problem); return; }
@@ -446,7 +663,7 @@ $('input').addEventListener('input', onInput);
 $('input').addEventListener('keydown', (ev) => {
   const pal = $('palette');
   if (pal.hidden) return;
-  if (ev.key === 'Tab' || (ev.key === 'Enter' && state.enterTakes)) { ev.preventDefault(); takePalette(state.palSel); }
+  if (ev.key === 'Tab' || (ev.key === 'Enter' && state.enterTakes)) { ev.preventDefault(); state.took = ev.key === 'Enter'; takePalette(state.palSel); }
   if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
     ev.preventDefault();
     state.palSel = (state.palSel + (ev.key === 'ArrowDown' ? 1 : -1) + state.palette.length) % state.palette.length;
@@ -454,10 +671,17 @@ $('input').addEventListener('keydown', (ev) => {
   }
   if (ev.key === 'Escape') pal.hidden = true;
 });
+$('input').addEventListener('keyup', (ev) => { if (ev.key === 'Enter') state.took = false; });
 $('palette').addEventListener('click', (ev) => { const it = ev.target.closest('.pal-item'); if (it) takePalette(Number(it.dataset.k)); });
 $('messages').addEventListener('click', (ev) => {
   const sp = ev.target.closest('.spoiler');
   if (sp) { sp.classList.add('revealed'); return; }
+  const end = ev.target.closest('button.end-poll');
+  if (end) {
+    api('/_sandbox/polls/end', { member: state.member, message_id: end.dataset.end })
+      .catch((e) => note('Not ended: ' + (e.message || '').replace(/^sandbox: /, ''))).finally(refresh);
+    return;
+  }
   const v = ev.target.closest('button.vote');
   if (v && !v.disabled) {
     api('/_sandbox/vote', { member: state.member, message_id: v.dataset.msg, answers: [Number(v.dataset.answer)] })
@@ -469,6 +693,20 @@ $('messages').addEventListener('click', (ev) => {
   const t = ev.target.closest('[data-thread]');
   if (t) setChannel(t.dataset.thread);
 });
+// The view stays at the bottom (as a chart loads and grows, as messages
+// come) until the member scrolls up; scrolling back down sticks again.
+// Only the member's own scrolling decides: content growing does not.
+function toBottom() {
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+  state.ownScroll = box.scrollTop;
+}
+$('messages').addEventListener('scroll', () => {
+  const box = $('messages');
+  if (box.scrollTop === state.ownScroll) return; // the page's own scrolling
+  state.stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+});
+$('messages').addEventListener('load', (ev) => { if (ev.target.tagName === 'IMG' && state.stick) toBottom(); }, true);
 $('messages').addEventListener('change', (ev) => {
   const s = ev.target.closest('select[data-id]');
   if (s && s.value) click(s.dataset.msg + s.dataset.id, '/_sandbox/select', { message_id: s.dataset.msg, custom_id: s.dataset.id, values: [s.value] });
