@@ -76,6 +76,7 @@ var movienightDef = &discordgo.ApplicationCommand{
 			{Type: discordgo.ApplicationCommandOptionChannel, Name: "where", Description: "The voice or stage channel of the screening", ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildVoice, discordgo.ChannelTypeGuildStageVoice}},
 			{Type: discordgo.ApplicationCommandOptionString, Name: "location", Description: "Or a place, for the event (default: this server)", MaxLength: 100},
 		}},
+		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "close", Description: "End the poll now and announce the winner (hosts)"},
 		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "cancel", Description: "Cancel the planned night, its poll and its event (hosts)"},
 		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "history", Description: "Past movie nights, their winners and verdicts"},
 	},
@@ -146,8 +147,11 @@ func (s *Set) movienight(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if s.screen == nil {
 		return nil, userErr("Movie nights are not available here.")
 	}
-	if subcommand(i) == "cancel" {
+	switch subcommand(i) {
+	case "cancel":
 		return s.cancelNight(ctx, scope)
+	case "close":
+		return s.closeNow(ctx, scope)
 	}
 	return s.planNight(ctx, i, scope, set)
 }
@@ -368,6 +372,46 @@ func (s *Set) cancelNight(ctx context.Context, scope storage.Scope) (*discordgo.
 		msg += " (" + strings.Join(notes, "; ") + ": remove it by hand.)"
 	}
 	return Reply(msg), nil
+}
+
+// closeNow brings the open night's close step forward: the next look for
+// due steps (within seconds) ends the poll, reads the votes and
+// announces the winner, as it would have at the poll's end.
+func (s *Set) closeNow(ctx context.Context, scope storage.Scope) (*discordgo.InteractionResponse, error) {
+	for try := 0; ; try++ {
+		nights, err := s.store.Nights(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(nights, func(n storage.Night) bool { return n.Open() })
+		if i < 0 {
+			return nil, userErr("No movie night is planned here.")
+		}
+		n := nights[i]
+		if n.Step != storage.StepClose || n.Winner != 0 {
+			return nil, userErr("The poll has already closed: the winner is chosen. `/movienight history` shows the night.")
+		}
+		now := s.now()
+		if !n.NextAt.After(now) {
+			return Reply("The poll is closing now: the winner is announced in a moment."), nil
+		}
+		n.NextAt, n.Closes = now, now
+		_, err = s.store.SaveNight(ctx, n, "", false)
+		if errors.Is(err, storage.ErrChanged) && try < 2 {
+			continue
+		}
+		if errors.Is(err, storage.ErrLeased) || errors.Is(err, storage.ErrChanged) {
+			return nil, userErr("The night is moving to its next step right now. Try again in a minute.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case s.due <- struct{}{}:
+		default: // already signalled
+		}
+		return Reply("Voting ends now: the poll closes and the winner is announced in a moment."), nil
+	}
 }
 
 func (s *Set) nightHistory(ctx context.Context, scope storage.Scope) (*discordgo.InteractionResponse, error) {

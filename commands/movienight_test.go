@@ -339,3 +339,46 @@ func TestHostRoleAndTimezoneSettings(t *testing.T) {
 		t.Errorf("host role cleared: %q", got)
 	}
 }
+
+// A host ends the voting early with /movienight close: the next look for
+// due steps ends the poll and announces the winner; a member cannot, and
+// a night past its poll says so.
+func TestMovieNightCloseNow(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
+	screen := &fakeScreen{votes: []int{0, 3}}
+	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("close")); !strings.Contains(msg, "No movie night") {
+		t.Errorf("close with no night: %q", msg)
+	}
+	e.run(nightCmd("plan", opt("starts", "in 2 days"), opt("candidates", "anora, tangerine")))
+	if n, _ := e.set.RunDueNights(ctx); n != 0 {
+		t.Fatalf("%d steps ran before the poll closed", n)
+	}
+	member := slash(guildA, "movienight", &discordgo.ApplicationCommandInteractionDataOption{Name: "close", Type: discordgo.ApplicationCommandOptionSubCommand})
+	if msg := e.userError(e.cmds["movienight"].Run, member); !strings.Contains(msg, "Only hosts") {
+		t.Errorf("a member closing: %q", msg)
+	}
+	if n, _ := e.set.RunDueNights(ctx); n != 0 {
+		t.Fatal("a member's close brought the step forward")
+	}
+	if r := e.run(nightCmd("close")); !strings.Contains(r.Data.Content, "Voting ends now") {
+		t.Fatalf("close: %q", r.Data.Content)
+	}
+	select {
+	case <-e.set.Due(): // the scheduler is told at once
+	default:
+		t.Error("/movienight close did not tell the scheduler")
+	}
+	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil {
+		t.Fatalf("the close step after /movienight close: %d %v", n, err)
+	}
+	if len(screen.cards) != 1 || !strings.Contains(screen.cards[0], "Tangerine (2015)") {
+		t.Errorf("announcement: %v", screen.cards)
+	}
+	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("close")); !strings.Contains(msg, "already closed") {
+		t.Errorf("close after the winner: %q", msg)
+	}
+}

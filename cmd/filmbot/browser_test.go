@@ -225,6 +225,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		js(`if (renderPoll({id: '1', poll_host: '1', poll: {question: {text: 'q'}, answers: [], expiry: new Date(Date.now() + 3600e3).toISOString()}}).includes('End poll')) throw new Error('End poll now offered to a member who is not the host')`),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#messages .poll .end-poll')].slice(-1)`)),
 		waitText("#messages .poll", "Poll closed"),
+		waitText("#messages", "Tonight's film"),
 	)
 	if err != nil {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('palette').outerHTML + ' | input=' + document.getElementById('input').value`))

@@ -472,6 +472,7 @@ func runNights(ctx context.Context, set *commands.Set, db storage.Store, log *sl
 			case <-ctx.Done():
 				return
 			case <-time.After(nightsEvery):
+			case <-set.Due():
 			}
 		}
 	}()

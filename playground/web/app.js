@@ -184,7 +184,7 @@ function renderPoll(m) {
   }
   const when = Math.floor(new Date(p.expiry).getTime() / 1000);
   // Its host may end it early, as a poll's author may in Discord.
-  const end = !closed && m.poll_host && m.poll_host === state.member.user_id ? ` · <button class="end-poll" data-end="${m.id}">End poll now</button>` : '';
+  const end = !closed && m.poll_host && m.poll_host === state.member.user_id ? ` · <button class="end-poll" data-end="${m.id}" title="/movienight close">End poll now</button>` : '';
   return h + `<div class="footer">${closed ? 'Poll closed' : `Closes <span class="ts" data-t="${when}" data-s="R"></span>`}${end}</div></div>`;
 }
 
@@ -678,8 +678,10 @@ $('messages').addEventListener('click', (ev) => {
   if (sp) { sp.classList.add('revealed'); return; }
   const end = ev.target.closest('button.end-poll');
   if (end) {
-    api('/_sandbox/polls/end', { member: state.member, message_id: end.dataset.end })
-      .catch((e) => note('Not ended: ' + (e.message || '').replace(/^sandbox: /, ''))).finally(refresh);
+    // The poll is the bot's: its host asks the bot to close it now, as on
+    // Discord (/movienight close), and the bot ends it and announces the winner.
+    end.disabled = true;
+    act('/_sandbox/interactions', { line: '/movienight close' });
     return;
   }
   const v = ev.target.closest('button.vote');
