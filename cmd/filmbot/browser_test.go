@@ -46,12 +46,23 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	defer web.Close()
 
 	// The screenshots are kept for a run that failed, and removed with
-	// the rest of the test's files otherwise.
+	// the rest of the test's files otherwise; FILMBOT_SCREENSHOTS=DIR
+	// keeps them in DIR (docs/playground.png is its 04-spoiler-revealed.png).
 	shots, err := os.MkdirTemp("", "filmbot-playground-")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if dir := os.Getenv("FILMBOT_SCREENSHOTS"); dir != "" {
+		os.RemoveAll(shots)
+		if shots, err = filepath.Abs(dir); err != nil || os.MkdirAll(shots, 0o755) != nil {
+			t.Fatalf("FILMBOT_SCREENSHOTS=%s: %v", dir, err)
+		}
+	}
 	t.Cleanup(func() {
+		if os.Getenv("FILMBOT_SCREENSHOTS") != "" {
+			t.Logf("screenshots of each step: %s", shots)
+			return
+		}
 		if t.Failed() {
 			t.Logf("screenshots of each step: %s", shots)
 			return
