@@ -261,8 +261,6 @@ func (a Aggregate) Average() float64 {
 	return float64(a.Sum) / float64(a.Count)
 }
 
-// Median is the middle score (the mean of the two middle ones for an even
-// count), 0 when there are no ratings.
 // Spread is the standard deviation of the scores: how much the raters
 // disagree (0 when they all gave the same score).
 func (a Aggregate) Spread() float64 {
@@ -278,6 +276,8 @@ func (a Aggregate) Spread() float64 {
 	return math.Sqrt(v / float64(a.Count))
 }
 
+// Median is the middle score (the mean of the two middle ones for an even
+// count), 0 when there are no ratings.
 func (a Aggregate) Median() float64 {
 	if a.Count == 0 {
 		return 0

@@ -291,8 +291,6 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 	return serve(ctx, cfg, log, nil)
 }
 
-// serve runs the bot on cfg's token and API until ctx ends. ready, if
-// set, is closed once the session is set up.
 // settings are serve's settings, read and checked before anything starts.
 type settings struct {
 	shards   int

@@ -1,7 +1,9 @@
 // Package bolt is filmbot's embedded store (storage.Store) in one bbolt
 // file: nothing to install, one process. Each exported method of DB is one
-// transaction. Records are JSON; keys that must sort are fixed-width
-// big-endian.
+// transaction. The records read on every answer are binary: films, their
+// headers, review headers and paragraphs (binary.go), ratings and their
+// aggregates (records.go); the rest (settings, nights, pending steps) is
+// JSON. Keys that must sort are fixed-width big-endian.
 package bolt
 
 import (
