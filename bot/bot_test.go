@@ -333,8 +333,18 @@ func TestRateLimitedAnswerRetriedInWindow(t *testing.T) {
 }
 
 func TestSlowUserErrorStaysPrivate(t *testing.T) {
+	// The handler returns once the watchdog has deferred (a condition,
+	// not a sleep: a busy machine may wake the watchdog late).
+	var rec *recorder
+	deferred := func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return len(rec.responses) == 1
+	}
 	slowErr := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		time.Sleep(150 * time.Millisecond)
+		for deadline := time.Now().Add(10 * time.Second); !deferred() && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
 		return nil, userErr("No film called \"x\" here.")
 	}
 	priv := cmd("private", slowErr)
