@@ -56,6 +56,22 @@ func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *di
 	return &discordgo.Message{}, nil
 }
 
+// waitDeferred blocks a test handler until the watchdog has sent its
+// first answer (a deferral): a condition, not a sleep past DeferAfter,
+// which a busy machine can outrun.
+func waitDeferred(rec **recorder) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if r := *rec; r != nil {
+			r.mu.Lock()
+			n := len(r.responses)
+			r.mu.Unlock()
+			if n > 0 {
+				return
+			}
+		}
+	}
+}
+
 type userErr string
 
 func (e userErr) Error() string       { return string(e) }
@@ -195,11 +211,12 @@ func TestResponseOverLimitsNeverSent(t *testing.T) {
 }
 
 func TestSlowHandlerDeferredThenEdited(t *testing.T) {
+	var rec *recorder
 	b, rec, _ := newBot(t, []Command{cmd("slow", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		time.Sleep(200 * time.Millisecond)
+		waitDeferred(&rec)
 		return ok("done"), nil
 	})}, map[string]Handler{"btn": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		time.Sleep(200 * time.Millisecond)
+		waitDeferred(&rec)
 		r := ok("page 2")
 		r.Type = discordgo.InteractionResponseUpdateMessage
 		return r, nil
@@ -333,18 +350,9 @@ func TestRateLimitedAnswerRetriedInWindow(t *testing.T) {
 }
 
 func TestSlowUserErrorStaysPrivate(t *testing.T) {
-	// The handler returns once the watchdog has deferred (a condition,
-	// not a sleep: a busy machine may wake the watchdog late).
 	var rec *recorder
-	deferred := func() bool {
-		rec.mu.Lock()
-		defer rec.mu.Unlock()
-		return len(rec.responses) == 1
-	}
 	slowErr := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		for deadline := time.Now().Add(10 * time.Second); !deferred() && time.Now().Before(deadline); {
-			time.Sleep(time.Millisecond)
-		}
+		waitDeferred(&rec)
 		return nil, userErr("No film called \"x\" here.")
 	}
 	priv := cmd("private", slowErr)
@@ -427,8 +435,9 @@ func TestAutocompleteWire(t *testing.T) {
 // A slow answer with files (the chart, an export) keeps them after the
 // deferral: the edit carries them, as multipart, to Discord.
 func TestDeferredAnswerKeepsFiles(t *testing.T) {
+	var rec *recorder
 	b, rec, _ := newBot(t, []Command{cmd("chart", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		time.Sleep(200 * time.Millisecond)
+		waitDeferred(&rec)
 		r := ok("the chart")
 		r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: strings.NewReader("png")}}
 		return r, nil
