@@ -530,9 +530,12 @@ func (s *Set) runLeased(ctx context.Context, n storage.Night) error {
 				return
 			case <-tick:
 			}
+			// Only the fence (id, scope, version) is read, under mu: the
+			// step writes the night's other fields as it goes, unlocked.
 			r.mu.Lock()
-			err := s.store.RenewNight(sctx, r.n, s.owner, stepLease)
+			fence := storage.Night{ID: r.n.ID, Scope: r.n.Scope, Version: r.n.Version}
 			r.mu.Unlock()
+			err := s.store.RenewNight(sctx, fence, s.owner, stepLease)
 			if err != nil && sctx.Err() == nil {
 				cancel(fmt.Errorf("the step's lease is lost: %w", err))
 				return

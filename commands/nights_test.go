@@ -475,3 +475,25 @@ func TestNightCancelFindsAnUnsavedPoll(t *testing.T) {
 		t.Errorf("cancel: %q, poll ended %v", r.Data.Content, ended)
 	}
 }
+
+// A renewal during a step reads the night's fence while the step goes on
+// writing the night (its tries, its event): under -race this failed when
+// the renewer copied the whole night.
+func TestNightRenewalDuringAStep(t *testing.T) {
+	w := newNightWorld(t)
+	ctx := context.Background()
+	w.plan()
+	tick := make(chan time.Time, 1)
+	w.set.tick = func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} }
+	w.screen.hook["CreateEvent"] = func() { tick <- w.clock() }
+	w.screen.hook["PostCard"] = func() {
+		select {
+		case tick <- w.clock():
+		default:
+		}
+	}
+	w.setClock(w.clock().Add(2 * time.Hour))
+	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
+		t.Fatalf("close: %d %v", n, err)
+	}
+}
