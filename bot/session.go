@@ -381,6 +381,15 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		opened = append(opened, sh)
 	}
 	<-ctx.Done()
+	if errors.Is(context.Cause(ctx), errShardsLost) {
+		// The claim is running out: the shards close now, before another
+		// process may open them, not after the work in flight (whose
+		// answers still go out over REST).
+		for _, sh := range opened {
+			sh.Close()
+		}
+		opened = nil
+	}
 	log.Info("shutting down: finishing interactions in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()

@@ -70,12 +70,27 @@ func (s *Set) WithCatalogCache(maxBytes int64, observe func(bytes, bound int64, 
 	c := s.catalog
 	c.mu.Lock()
 	c.maxBytes, c.onSize = maxBytes, observe
+	evicted := c.trim()
 	bytes := c.bytes
 	c.mu.Unlock()
 	if observe != nil {
-		observe(bytes, maxBytes, 0)
+		observe(bytes, maxBytes, evicted)
 	}
 	return s
+}
+
+// trim evicts the least recently used entries until the cache is within
+// its bound, and says how many; c.mu is held.
+func (c *catalog) trim() int {
+	evicted := 0
+	for c.bytes > c.maxBytes && c.lru.prev != &c.lru {
+		last := c.lru.prev
+		c.unlink(last)
+		delete(c.ix, last.scope)
+		c.bytes -= last.size
+		evicted++
+	}
+	return evicted
 }
 
 // label is how a film is shown in lists: "Anora (2024)".
@@ -144,24 +159,27 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 
 // put caches e in place of any entry for its scope, then evicts the least
 // recently used past the bound. An index larger than the whole bound is
-// not kept (it is evicted at once): the bound always holds.
+// not kept, and evicts nothing: the bound always holds, and one huge
+// catalog does not empty the cache for every other server.
 func (c *catalog) put(e *cachedIndex) {
 	c.mu.Lock()
 	if old, ok := c.ix[e.scope]; ok {
 		c.unlink(old)
+		delete(c.ix, e.scope)
 		c.bytes -= old.size
+	}
+	if e.size > c.maxBytes {
+		bytes, bound, onSize := c.bytes, c.maxBytes, c.onSize
+		c.mu.Unlock()
+		if onSize != nil {
+			onSize(bytes, bound, 0)
+		}
+		return
 	}
 	c.ix[e.scope] = e
 	c.pushFront(e)
 	c.bytes += e.size
-	evicted := 0
-	for c.bytes > c.maxBytes && c.lru.prev != &c.lru {
-		last := c.lru.prev
-		c.unlink(last)
-		delete(c.ix, last.scope)
-		c.bytes -= last.size
-		evicted++
-	}
+	evicted := c.trim()
 	bytes, bound, onSize := c.bytes, c.maxBytes, c.onSize
 	c.mu.Unlock()
 	if onSize != nil {

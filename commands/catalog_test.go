@@ -108,8 +108,15 @@ func TestCatalogIsBoundedByBytes(t *testing.T) {
 	t.Logf("one server of 400 films: %d bytes; three: %d; plus 1,000 sharing the built-in index: %d", perServer, before, c.bytes)
 	// A bound smaller than one index keeps none of that size.
 	e.set.WithCatalogCache(perServer/2, func(bytes, _ int64, n int) { reported = bytes })
+	kept := len(c.ix)
+	if kept == 0 {
+		t.Fatal("nothing left to evict: the test would prove nothing")
+	}
 	if ix, err := c.index(ctx, 2); err != nil || len(ix.Search("server 2 film 7", 1)) != 1 {
 		t.Fatalf("an index over the bound still answers: %v", err)
+	}
+	if len(c.ix) != kept {
+		t.Errorf("an index over the whole bound evicted %d others (it must evict none)", kept-len(c.ix))
 	}
 	if c.bytes > c.maxBytes || c.ix[2] != nil || reported != c.bytes {
 		t.Errorf("an index over the whole bound was kept: %d bytes, bound %d", c.bytes, c.maxBytes)
