@@ -92,6 +92,32 @@ func TestScreenerErrors(t *testing.T) {
 	}
 }
 
+// A poll that could not be ended and is still open is not read as
+// final: the step tries again (a host's /movienight close hitting a 5xx
+// would otherwise announce a winner while members still vote). One that
+// has ended is read as it is.
+func TestEndPollStillOpen(t *testing.T) {
+	ctx := context.Background()
+	open := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	ended := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	poll := func(expiry string, final bool) string {
+		return `{"id":"5","channel_id":"12","poll":{"question":{"text":"q"},"answers":[{"answer_id":1,"poll_media":{"text":"a"}},{"answer_id":2,"poll_media":{"text":"b"}}],` +
+			`"expiry":"` + expiry + `","results":{"is_finalized":` + map[bool]string{true: "true", false: "false"}[final] + `,"answer_counts":[{"id":2,"count":3,"me_voted":false}]}}}`
+	}
+	p, _ := screenServer(t, map[string]func(http.ResponseWriter){
+		"POST /channels/12/polls/5/expire": status(502, `{"message":"Bad Gateway"}`),
+		"GET /channels/12/messages/5":      status(200, poll(open, false)),
+		"POST /channels/13/polls/6/expire": status(400, `{"code":520001,"message":"Poll expired"}`),
+		"GET /channels/13/messages/6":      status(200, poll(ended, true)),
+	})
+	if votes, err := p.EndPoll(ctx, "12", "5"); err == nil {
+		t.Errorf("a poll still open read as final: %v", votes)
+	}
+	if votes, err := p.EndPoll(ctx, "13", "6"); err != nil || len(votes) != 2 || votes[1] != 3 {
+		t.Errorf("an ended poll: %v %v", votes, err)
+	}
+}
+
 // PostCard lets exactly the one user it is given be mentioned (the host
 // of a movie night), and no one when given none.
 func TestPostCardMention(t *testing.T) {

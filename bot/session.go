@@ -609,10 +609,16 @@ func (p SessionPoster) PostPoll(ctx context.Context, guildID, channelID, content
 // EndPoll ends a poll (one already ended is read as it is) and returns
 // the votes per answer, in the answers' order.
 func (p SessionPoster) EndPoll(ctx context.Context, channelID, messageID string) ([]int, error) {
-	m, err := p.S.PollExpire(channelID, messageID)
-	if err != nil {
+	m, expErr := p.S.PollExpire(channelID, messageID)
+	if expErr != nil {
+		var err error
 		if m, err = p.S.ChannelMessage(channelID, messageID, discordgo.WithContext(ctx)); err != nil {
 			return nil, hidden(classify(err))
+		}
+		// Ending it failed, and it is still open (a host closing early, a
+		// 5xx): its counts are not final, so the step tries again.
+		if m.Poll != nil && (m.Poll.Results == nil || !m.Poll.Results.Finalized) && m.Poll.Expiry != nil && m.Poll.Expiry.After(time.Now()) {
+			return nil, fmt.Errorf("ending the poll: %w", classify(expErr))
 		}
 	}
 	if m.Poll == nil {
