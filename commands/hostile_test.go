@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -213,6 +214,27 @@ func TestHostileTitlesAreInert(t *testing.T) {
 		}
 		check(name, []string{ue.Msg})
 	}
+	// A movie night the film wins: its announcement and its verdict, as
+	// the whole server sees them.
+	screen := &fakeScreen{votes: []int{0, 5}}
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
+	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
+	plan := nightCmd("plan", opt("starts", "in 2 days"), opt("candidates", "anora, "+id))
+	if r, err := e.check(e.cmds["movienight"].Run, plan); err != nil || !strings.Contains(r.Data.Content, "Planned") {
+		t.Fatalf("plan: %v %+v", err, r)
+	}
+	now = now.Add(25 * time.Hour)
+	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil || len(screen.cards) == 0 {
+		t.Fatalf("close: %d %v %v", n, err, screen.cards)
+	}
+	check("movie night announcement", []string{screen.cards[0]})
+	for _, step := range []time.Duration{2 * 24 * time.Hour, 2 * 24 * time.Hour} { // the screening's end, the verdict
+		now = now.Add(step)
+		if _, err := e.set.RunDueNights(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("movie night verdict", []string{screen.cards[len(screen.cards)-1]})
 }
 
 // plain escapes what would be markup where it would be (anywhere for

@@ -504,7 +504,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	}
 	var sample []string
 	for _, f := range fresh[:min(len(fresh), 10)] {
-		sample = append(sample, "• "+clip(label(f), 100))
+		sample = append(sample, "• "+plain(label(f), 100))
 	}
 	if len(fresh) > 10 {
 		sample = append(sample, fmt.Sprintf("and %d more", len(fresh)-10))

@@ -271,7 +271,7 @@ func (s *Set) candidates(ctx context.Context, scope storage.Scope, given string)
 				return nil, err
 			}
 			if seen[f.ID] {
-				return nil, userErr("**%s** is a candidate twice.", label(f))
+				return nil, userErr("**%s** is a candidate twice.", labelMD(f))
 			}
 			seen[f.ID] = true
 			out = append(out, f)
@@ -725,7 +725,7 @@ func (r *stepRun) close(ctx context.Context) error {
 	}
 	n.Ends = n.Starts.Add(runtime)
 	if n.Announce == "" && !slices.Contains(n.Skipped, actAnnounce) {
-		e := &discordgo.MessageEmbed{Title: "Tonight's film: " + clip(label(film), 200), Color: colour,
+		e := &discordgo.MessageEmbed{Title: "Tonight's film: " + plain(label(film), 200), Color: colour,
 			Description: fmt.Sprintf("%s\nThe screening starts %s (%s).", n.WinnerNote, stamp(n.Starts, "F"), stamp(n.Starts, "R"))}
 		id, err := r.card(ctx, actAnnounce, "", e, nil, "")
 		if err != nil && !gaveUp(err) {
@@ -840,7 +840,7 @@ func (r *stepRun) verdict(ctx context.Context) error {
 		}
 	}
 	if n.VerdictMsg == "" && !slices.Contains(n.Skipped, actVerdict) {
-		id, err := r.card(ctx, actVerdict, "", &discordgo.MessageEmbed{Title: "The verdict on movie night: " + clip(s.filmName(ctx, n.Scope, n.Winner), 150),
+		id, err := r.card(ctx, actVerdict, "", &discordgo.MessageEmbed{Title: "The verdict on movie night: " + plain(s.filmName(ctx, n.Scope, n.Winner), 150),
 			Description: n.Verdict, Color: colour}, nil, "")
 		if err != nil && !gaveUp(err) {
 			return err
