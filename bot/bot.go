@@ -589,9 +589,10 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 		e := &discordgo.WebhookEdit{
 			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions, Files: d.Files,
 		}
-		if len(d.Files) == 0 {
-			e.Attachments = d.Attachments // [] for an update: see replacing
-		}
+		// The attachments to keep ([] for an update: see replacing), the
+		// files sent with it added, as the immediate answer does: a page
+		// of /ratings replaces its chart instead of adding a second.
+		e.Attachments = d.Attachments
 		_, err = b.resp.InteractionResponseEdit(i.Interaction, e)
 	}
 	if err != nil {

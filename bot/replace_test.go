@@ -95,3 +95,28 @@ func TestUpdateSendsEmptyLists(t *testing.T) {
 		}
 	}
 }
+
+// A deferred update that replaces its files (a /ratings page and its new
+// chart) says which old attachments to keep, as the immediate answer
+// does: none, so the new chart does not join the old one.
+func TestDeferredUpdateReplacesFiles(t *testing.T) {
+	var rec *recorder
+	b, rec, _ := newBot(t, nil, map[string]Handler{
+		"page": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			waitDeferred(&rec)
+			r := ok("page 2")
+			r.Type = discordgo.InteractionResponseUpdateMessage
+			r.Data.Attachments = &[]*discordgo.MessageAttachment{}
+			r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: strings.NewReader("png")}}
+			return r, nil
+		},
+	})
+	b.Handle(clickI("page:2"))
+	if len(rec.edits) != 1 {
+		t.Fatalf("%d edits", len(rec.edits))
+	}
+	e := rec.edits[0]
+	if len(e.Files) != 1 || e.Attachments == nil || len(*e.Attachments) != 0 {
+		t.Errorf("the edit after the deferral: files %d, attachments %v (want [] beside the new file)", len(e.Files), e.Attachments)
+	}
+}
