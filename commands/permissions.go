@@ -27,6 +27,7 @@ var Permissions = []Permission{
 	{discordgo.PermissionCreatePublicThreads, "Create Public Threads", "a discussion thread under each review announcement"},
 	{discordgo.PermissionSendMessagesInThreads, "Send Messages in Threads", "post in those threads"},
 	{discordgo.PermissionCreateEvents, "Create Events", "/movienight's scheduled event for the screening"},
+	{discordgo.PermissionVoiceConnect, "Connect", "an event in a voice channel (Discord asks for Connect there)"},
 	{discordgo.PermissionSendPolls, "Send Polls", "/movienight's poll of films"},
 }
 
