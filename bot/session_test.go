@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -233,4 +234,62 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// A process whose shards another process has taken closes them at once,
+// before finishing its work in flight (whose answers still go out over
+// REST): waiting for that work first would keep them open past the claim.
+func TestLostClaimClosesShardsFirst(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	claims := &renewals{err: heldErr{0: "other"}}
+	cfg := Config{Token: sb.Token(), APIURL: sb.URL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Claims: claims, Owner: OwnerID("test"), ShardLease: 600 * time.Millisecond, ShutdownTimeout: 20 * time.Second}
+	s, err := NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, running := make(chan struct{}), make(chan struct{})
+	slow := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		close(running)
+		<-release
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "done", AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}}}, nil
+	}
+	b := New(SessionResponder{s}, []Command{{Def: &discordgo.ApplicationCommand{Name: "slow", Description: "slow"}, Run: slow}}, nil,
+		Options{Logger: cfg.Logger, Timeout: time.Minute})
+	done := make(chan error, 1)
+	go func() { done <- Run(context.Background(), cfg, s, b) }()
+	let := sync.OnceFunc(func() { close(release) })
+	defer let()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := sb.WaitConnected(wctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.WaitCommands(wctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	go sb.Do(context.Background(), sandbox.Viewer, "/slow")
+	<-running // a handler is in flight, and stays there
+	// The next renewal (a third of the lease on) finds the shards taken:
+	// the gateway closes while the handler still runs.
+	for sb.Connected() {
+		if wctx.Err() != nil {
+			t.Fatal("the shards stayed open while work was in flight, past their lost claim")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned before the work in flight: %v", err)
+	default:
+	}
+	let()
+	if err := <-done; !errors.Is(err, errShardsLost) {
+		t.Errorf("Run: %v, want the lost claim", err)
+	}
 }
