@@ -317,29 +317,16 @@ func (s *Set) candidates(ctx context.Context, scope storage.Scope, given string)
 // it had not saved yet is found by the event's tag.
 func (s *Set) cancelNight(ctx context.Context, scope storage.Scope) (*discordgo.InteractionResponse, error) {
 	var n storage.Night
-	for try := 0; ; try++ {
-		nights, err := s.store.Nights(ctx, scope)
-		if err != nil {
-			return nil, err
-		}
-		i := slices.IndexFunc(nights, func(n storage.Night) bool { return n.Open() })
-		if i < 0 {
-			return nil, userErr("No movie night is planned here.")
-		}
-		n = nights[i]
-		c := n
-		c.Step = storage.StepCanceled
-		_, err = s.store.SaveNight(ctx, c, "", true)
-		if errors.Is(err, storage.ErrChanged) && try < 2 {
-			continue
-		}
-		if errors.Is(err, storage.ErrLeased) || errors.Is(err, storage.ErrChanged) {
-			return nil, userErr("The night is moving to its next step right now; nothing is canceled yet. Try again in a minute.")
-		}
-		if err != nil {
-			return nil, err
-		}
-		break
+	err := s.changeOpenNight(ctx, scope, true, func(open storage.Night) (storage.Night, error) {
+		n = open
+		open.Step = storage.StepCanceled
+		return open, nil
+	})
+	if errors.Is(err, errNightBusy) {
+		return nil, userErr("The night is moving to its next step right now; nothing is canceled yet. Try again in a minute.")
+	}
+	if err != nil {
+		return nil, err
 	}
 	guild := strconv.FormatUint(uint64(scope), 10)
 	var notes []string
@@ -378,39 +365,64 @@ func (s *Set) cancelNight(ctx context.Context, scope storage.Scope) (*discordgo.
 // due steps (within seconds) ends the poll, reads the votes and
 // announces the winner, as it would have at the poll's end.
 func (s *Set) closeNow(ctx context.Context, scope storage.Scope) (*discordgo.InteractionResponse, error) {
+	closing := false
+	err := s.changeOpenNight(ctx, scope, false, func(n storage.Night) (storage.Night, error) {
+		if n.Step != storage.StepClose || n.Winner != 0 {
+			return n, userErr("The poll has already closed: the winner is chosen. `/movienight history` shows the night.")
+		}
+		now := s.now()
+		if closing = !n.NextAt.After(now); closing {
+			return n, errNoChange
+		}
+		n.NextAt, n.Closes = now, now
+		return n, nil
+	})
+	switch {
+	case errors.Is(err, errNoChange) && closing:
+		return Reply("The poll is closing now: the winner is announced in a moment."), nil
+	case errors.Is(err, errNightBusy):
+		return nil, userErr("The night is moving to its next step right now. Try again in a minute.")
+	case err != nil:
+		return nil, err
+	}
+	select {
+	case s.due <- struct{}{}:
+	default: // already signalled
+	}
+	return Reply("Voting ends now: the poll closes and the winner is announced in a moment."), nil
+}
+
+// errNightBusy: a step holds the night, or kept changing it meanwhile.
+// errNoChange: change decided to leave the night as it is.
+var errNightBusy, errNoChange = errors.New("a step holds the night"), errors.New("no change")
+
+// changeOpenNight saves change(the open night) in scope, with a version
+// check: a night a step changed meanwhile is read again and changed
+// again, up to three times, then errNightBusy, as when a step holds its
+// lease. release ends any lease. No open night is a user error; an error
+// from change is returned as it is, nothing saved.
+func (s *Set) changeOpenNight(ctx context.Context, scope storage.Scope, release bool, change func(storage.Night) (storage.Night, error)) error {
 	for try := 0; ; try++ {
 		nights, err := s.store.Nights(ctx, scope)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		i := slices.IndexFunc(nights, func(n storage.Night) bool { return n.Open() })
 		if i < 0 {
-			return nil, userErr("No movie night is planned here.")
+			return userErr("No movie night is planned here.")
 		}
-		n := nights[i]
-		if n.Step != storage.StepClose || n.Winner != 0 {
-			return nil, userErr("The poll has already closed: the winner is chosen. `/movienight history` shows the night.")
-		}
-		now := s.now()
-		if !n.NextAt.After(now) {
-			return Reply("The poll is closing now: the winner is announced in a moment."), nil
-		}
-		n.NextAt, n.Closes = now, now
-		_, err = s.store.SaveNight(ctx, n, "", false)
-		if errors.Is(err, storage.ErrChanged) && try < 2 {
-			continue
-		}
-		if errors.Is(err, storage.ErrLeased) || errors.Is(err, storage.ErrChanged) {
-			return nil, userErr("The night is moving to its next step right now. Try again in a minute.")
-		}
+		n, err := change(nights[i])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		select {
-		case s.due <- struct{}{}:
-		default: // already signalled
+		_, err = s.store.SaveNight(ctx, n, "", release)
+		switch {
+		case errors.Is(err, storage.ErrChanged) && try < 2:
+			continue
+		case errors.Is(err, storage.ErrLeased) || errors.Is(err, storage.ErrChanged):
+			return errNightBusy
 		}
-		return Reply("Voting ends now: the poll closes and the winner is announced in a moment."), nil
+		return err
 	}
 }
 
