@@ -23,23 +23,8 @@ import (
 // comes after the screening and members rate from its menu through the
 // bot, then the verdict.
 func TestEndToEndMovieNight(t *testing.T) {
-	pg := pgtest.URL(t)
-	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", pg)
+	l, db, scope := plannedNight(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pg, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
-		t.Fatal(err)
-	}
-
-	plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`)
-	if !strings.Contains(plan.Message.Content, "Planned") {
-		t.Fatalf("plan: %+v", plan.Message)
-	}
 	ch := l.sb.ChannelMessages(l.sb.Guilds()[0].Channels[0].ID)
 	var pollID string
 	for _, m := range ch {
@@ -135,4 +120,28 @@ func menuID(m *sandbox.Message) string {
 		}
 	}
 	return ""
+}
+
+// plannedNight starts the bot on a PostgreSQL database of its own (a
+// test's second process reaches it too), adds Tangerine to the first
+// server, and has the moderator plan a night of Anora and Tangerine,
+// closing in 3 hours; db is the test's own connection to the database.
+func plannedNight(t *testing.T) (*live, *postgres.DB, storage.Scope) {
+	t.Helper()
+	pg := pgtest.URL(t)
+	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", pg)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, pg, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
+	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+		t.Fatal(err)
+	}
+	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
+		t.Fatalf("plan: %+v", plan.Message)
+	}
+	return l, db, scope
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/postgres"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // awayAfterPost is the database failing the save that would record a
@@ -36,21 +35,8 @@ func (a *awayAfterPost) SaveNight(ctx context.Context, n storage.Night, owner st
 // retry finds the announcement among the channel's messages by its tag,
 // and posts it, and the event, once.
 func TestEndToEndMovieNightRetryPostsOnce(t *testing.T) {
-	pg := pgtest.URL(t)
-	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", pg)
+	l, db, scope := plannedNight(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pg, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
-		t.Fatal(err)
-	}
-	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
-		t.Fatalf("plan: %+v", plan.Message)
-	}
 	s, err := bot.NewSession(bot.Config{Token: l.sb.Token(), APIURL: l.sb.URL})
 	if err != nil {
 		t.Fatal(err)
