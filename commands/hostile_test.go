@@ -20,21 +20,24 @@ const hostileName = "[Free Nitro](https://evil.example) ||x|| **b** `c` <@1> @ev
 // liveTokens are what hostileName holds that must never reach Discord live.
 var liveTokens = []string{"](", "://", "||", "@everyone", "<@1>", "**b**", "_i_", "~~s~~"}
 
-// live is md as Discord reads it for markup: escaped characters and the
-// inside of code spans become NULs (they are shown as they are); what
-// is left is what markdown acts on.
-func live(md string) string {
+// mdEscapable are the characters a backslash escapes in Discord's markdown.
+const mdEscapable = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+// walkMD reads md as Discord's markdown does: escaped gets each escaped
+// character, code each code span's fence and inside; everything else is
+// copied as it is.
+func walkMD(md string, escaped func(b *strings.Builder, c byte), code func(b *strings.Builder, fence, inside string)) string {
 	var b strings.Builder
 	for k := 0; k < len(md); {
 		rest := md[k:]
 		switch {
-		case rest[0] == '\\' && len(rest) > 1 && rest[1] < 0x80 && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", rest[1]) >= 0:
-			b.WriteString("\x00\x00")
+		case rest[0] == '\\' && len(rest) > 1 && rest[1] < 0x80 && strings.IndexByte(mdEscapable, rest[1]) >= 0:
+			escaped(&b, rest[1])
 			k += 2
 		case rest[0] == '`':
 			n := len(rest) - len(strings.TrimLeft(rest, "`"))
 			if end := strings.Index(rest[n:], rest[:n]); end >= 0 {
-				b.WriteString(rest[:n] + strings.Repeat("\x00", end) + rest[:n])
+				code(&b, rest[:n], rest[n:n+end])
 				k += n + end + n
 				continue
 			}
@@ -48,32 +51,23 @@ func live(md string) string {
 	return b.String()
 }
 
+// live is md as Discord reads it for markup: escaped characters and the
+// inside of code spans become NULs (they are shown as they are); what
+// is left is what markdown acts on.
+func live(md string) string {
+	return walkMD(md, func(b *strings.Builder, _ byte) { b.WriteString("\x00\x00") },
+		func(b *strings.Builder, fence, inside string) {
+			b.WriteString(fence + strings.Repeat("\x00", len(inside)) + fence)
+		})
+}
+
 // shown is md as a reader sees it, markup aside: escapes resolved, code
 // spans' fences gone, and the look-alikes plain and inCode put in
 // (a zero-width space after @, U+02CB for a backtick in code) read back.
 func shown(md string) string {
-	var b strings.Builder
-	for k := 0; k < len(md); {
-		rest := md[k:]
-		switch {
-		case rest[0] == '\\' && len(rest) > 1 && rest[1] < 0x80 && strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", rest[1]) >= 0:
-			b.WriteByte(rest[1])
-			k += 2
-		case rest[0] == '`':
-			n := len(rest) - len(strings.TrimLeft(rest, "`"))
-			if end := strings.Index(rest[n:], rest[:n]); end >= 0 {
-				b.WriteString(rest[n : n+end])
-				k += n + end + n
-				continue
-			}
-			b.WriteString(rest[:n])
-			k += n
-		default:
-			b.WriteByte(rest[0])
-			k++
-		}
-	}
-	return strings.NewReplacer("\u200b", "", "\u02cb", "`").Replace(b.String())
+	s := walkMD(md, func(b *strings.Builder, c byte) { b.WriteByte(c) },
+		func(b *strings.Builder, _, inside string) { b.WriteString(inside) })
+	return strings.NewReplacer("\u200b", "", "\u02cb", "`").Replace(s)
 }
 
 // markdownOf lists what Discord renders as markdown in r: its content,
