@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"testing"
 
@@ -21,9 +20,7 @@ func TestListedCommandsFollowContexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	u, _ := url.Parse(sb.URL)
-	s, _ := discordgo.New("Bot " + sb.Token())
-	s.Client = &http.Client{Transport: toBox{u}}
+	s := restSession(t, sb)
 	ctxs := func(c ...discordgo.InteractionContextType) *[]discordgo.InteractionContextType { return &c }
 	if _, err := s.ApplicationCommandBulkOverwrite(sb.AppID, "", []*discordgo.ApplicationCommand{
 		{Name: "servers", Description: "servers only", Contexts: ctxs(discordgo.InteractionContextGuild)},

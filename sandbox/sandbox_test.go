@@ -38,10 +38,7 @@ func rawBotWith(t *testing.T, opts Options, answer func(s *discordgo.Session, i 
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(sb.URL)
-	s, _ := discordgo.New("Bot " + sb.Token())
-	s.Client = &http.Client{Transport: toBox{u}}
-	s.LogLevel = -1
+	s := restSession(t, sb)
 	s.AddHandler(answer)
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
@@ -418,10 +415,7 @@ func TestSandboxResolvesMembersRolesAndChannels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(sb.URL)
-	s, _ := discordgo.New("Bot " + sb.Token())
-	s.Client = &http.Client{Transport: toBox{u}}
-	s.LogLevel = -1
+	s := restSession(t, sb)
 	got := make(chan *discordgo.ApplicationCommandInteractionDataResolved, 1)
 	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		got <- i.ApplicationCommandData().Resolved

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,10 +19,7 @@ func TestSandboxEndPollByHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ := url.Parse(sb.URL)
-	s, _ := discordgo.New("Bot " + sb.Token())
-	s.Client = &http.Client{Transport: toBox{u}}
-	s.LogLevel = -1
+	s := restSession(t, sb)
 	s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		s.ChannelMessageSendComplex(i.ChannelID, &discordgo.MessageSend{Content: "Vote!", AllowedMentions: none(),
 			Poll: &discordgo.Poll{Question: discordgo.PollMedia{Text: "Which film?"}, Answers: answers("Anora", "Tangerine"), Duration: 24}})

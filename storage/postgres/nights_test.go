@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // Two processes on one database, one of them with a clock 2 min 10 s
@@ -16,17 +15,7 @@ import (
 // lease by its own clock: two scheduled events).
 func TestNightLeaseByDatabaseClock(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	a, err := Open(ctx, url, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := Open(ctx, url, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoProcesses(t)
 	now := time.Now()
 	n, err := a.CreateNight(ctx, storage.Night{Scope: 111, Step: storage.StepClose, NextAt: now.Add(-time.Minute)})
 	if err != nil {

@@ -74,18 +74,8 @@ func TestMigrationsOnceAndNewerRefused(t *testing.T) {
 // Two processes (two pools) rating the same film at once keep one rating
 // per member, and the aggregate is the ratings'.
 func TestTwoProcessesRate(t *testing.T) {
-	url := pgtest.URL(t)
 	ctx := context.Background()
-	a, err := Open(ctx, url, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := Open(ctx, url, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoProcesses(t)
 	var wg sync.WaitGroup
 	for w := range 16 {
 		wg.Add(1)

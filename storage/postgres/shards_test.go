@@ -9,6 +9,8 @@ import (
 	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
+// twoProcesses opens one test database twice, as two processes would
+// (two pools), closed when the test ends.
 func twoProcesses(t *testing.T) (*DB, *DB) {
 	t.Helper()
 	url := pgtest.URL(t)
