@@ -100,19 +100,10 @@ func ReadRatings(name string, data []byte) ([]Entry, Problems, error) {
 	return rd.out, rd.problems, nil
 }
 
-// Newest keeps one entry per film (folded title and year): the newest
-// by date, then the later one read.
-func Newest(entries []Entry) []Entry {
-	var n newest
-	for _, e := range entries {
-		n.add(e)
-	}
-	return n.out
-}
-
-// newest keeps one entry per film, keyed by a hash of its folded title
-// and year (the key is 8 bytes, not a second copy of the title; the seed
-// is random, so no file can be made to collide), and counts the bytes of
+// newest keeps one entry per film (the newest by date, then the later
+// one read), keyed by a hash of its folded title and year (the key is 8
+// bytes, not a second copy of the title; the seed is random, so no file
+// can be made to collide), and counts the bytes of
 // text it keeps.
 type newest struct {
 	at   map[uint64]int

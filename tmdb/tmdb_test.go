@@ -121,6 +121,23 @@ func TestSearchAndDetails(t *testing.T) {
 	}
 }
 
+// TMDB's recommendations for a film: others, never the film itself.
+func TestRecommendations(t *testing.T) {
+	c, _, _ := setup(t, tmdb.Options{})
+	p, err := c.Recommendations(context.Background(), 496243, "")
+	if err != nil || len(p.Results) == 0 {
+		t.Fatalf("recommendations: %+v %v", p, err)
+	}
+	for _, r := range p.Results {
+		if r.ID == 496243 {
+			t.Error("a film recommended for itself")
+		}
+	}
+	if _, err := c.Recommendations(context.Background(), 1, ""); !errors.Is(err, tmdb.ErrNotFound) {
+		t.Errorf("an unknown film: %v", err)
+	}
+}
+
 // Fields TMDB sends as null or "" decode to zero values and break nothing.
 func TestNullAndEmptyFields(t *testing.T) {
 	c, _, _, base := setupURL(t, tmdb.Options{})
