@@ -17,6 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Responder is the part of a Discord session the bot answers through.
@@ -122,9 +123,6 @@ func New(resp Responder, cmds []Command, components map[string]Handler, opts Opt
 
 // Definitions are the commands to register, in order.
 func (b *Bot) Definitions() []*discordgo.ApplicationCommand { return b.order }
-
-// userError is an error whose message is meant for the user.
-type userError interface{ UserMessage() string }
 
 // Messages the user sees when something is wrong on our side.
 const (
@@ -339,7 +337,7 @@ func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first f
 	if !f.take(&f.abandoned) {
 		return
 	}
-	b.finish(i, first, result{err: &slowError{}}, f.deferred, f.public, start, log, out)
+	b.finish(i, first, result{err: errSlow}, f.deferred, f.public, start, log, out)
 	release() // shutting down need not wait for a handler that ignores its context
 }
 
@@ -364,10 +362,8 @@ func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res resu
 	return ok && verdict == "answered"
 }
 
-type slowError struct{}
-
-func (*slowError) Error() string       { return "handler timed out" }
-func (*slowError) UserMessage() string { return msgSlow }
+// errSlow is the answer of a handler still running past Timeout.
+var errSlow = &storage.Error{Code: storage.CodeSlow, Msg: msgSlow, Err: errors.New("handler timed out")}
 
 // ilog is the log of one interaction. Its attributes are added when it
 // first writes a line: most interactions write none, and adding them
@@ -391,7 +387,7 @@ func (l *ilog) get() *slog.Logger {
 func (b *Bot) route(i *discordgo.InteractionCreate) Handler {
 	unknown := func(msg string) Handler {
 		return func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-			return nil, &plainUserError{msg}
+			return nil, &storage.Error{Code: storage.CodeInvalid, Msg: msg}
 		}
 	}
 	switch i.Type {
@@ -423,13 +419,9 @@ func (b *Bot) route(i *discordgo.InteractionCreate) Handler {
 	return unknown("filmbot cannot answer that kind of interaction.")
 }
 
-type plainUserError struct{ msg string }
-
-func (e *plainUserError) Error() string       { return e.msg }
-func (e *plainUserError) UserMessage() string { return e.msg }
-
-// answer turns a handler's result into the response to send: user errors
-// are shown to the user, anything else is logged and answered generically,
+// answer turns a handler's result into the response to send: a
+// *storage.Error with a Msg is shown to the user (its Msg only, never its
+// cause), anything else is logged and answered generically,
 // and a response Discord would reject is never sent.
 func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse, err error, log *ilog) (*discordgo.InteractionResponse, string) {
 	auto := i.Type == discordgo.InteractionApplicationCommandAutocomplete
@@ -444,10 +436,9 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 	if err == nil {
 		return replacing(resp), "answered"
 	}
-	var ue userError
 	msg, result := msgInternal, "internal_error"
-	if errors.As(err, &ue) {
-		msg, result = ue.UserMessage(), "user_error"
+	if m := storage.Message(err); m != "" {
+		msg, result = m, "user_error"
 		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
 			log.get().Warn("member shown an error with a cause on our side", "msg", msg, "err", err)
 		} else if b.log.Enabled(context.Background(), slog.LevelDebug) {

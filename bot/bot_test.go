@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // recorder is a Responder that records what the bot sent.
@@ -72,10 +75,8 @@ func waitDeferred(rec **recorder) {
 	}
 }
 
-type userErr string
-
-func (e userErr) Error() string       { return string(e) }
-func (e userErr) UserMessage() string { return string(e) }
+// userErr is a member's mistake, as handlers return it.
+func userErr(msg string) error { return storage.Invalid("%s", msg) }
 
 func ok(text string) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
@@ -168,6 +169,37 @@ func TestUserErrorShownInternalErrorHidden(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "disk on fire") || !strings.Contains(logs.String(), "interaction="+internal.ID) {
 		t.Errorf("internal error not logged with its cause and interaction: %s", logs)
+	}
+}
+
+// A storage.Error is shown by its Msg alone: its cause (the database's
+// address, a driver's text) is logged for the operator, never shown; one
+// without a Msg (a bare not-found reaching the envelope) is the bot's
+// fault.
+func TestStorageErrorMsgShownCauseLogged(t *testing.T) {
+	b, rec, logs := newBot(t, []Command{
+		cmd("away", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return nil, fmt.Errorf("rate: %w", &storage.Error{Code: storage.CodeUnavailable, Msg: storage.MsgUnavailable, Err: errors.New("dial tcp 10.0.0.7:5432: secret")})
+		}),
+		cmd("bare", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			return nil, fmt.Errorf("film 7: %w", storage.ErrNotFound)
+		}),
+	}, nil)
+	b.Handle(slash("away"))
+	r := only(t, rec)
+	ephemeralWith(t, r, storage.MsgUnavailable)
+	if r.Data.Content != storage.MsgUnavailable {
+		t.Errorf("shown %q, want the Msg alone", r.Data.Content)
+	}
+	if !strings.Contains(logs.String(), "secret") || !strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("the cause is not logged as a warning: %s", logs)
+	}
+	rec.responses = nil
+	logs.Reset()
+	b.Handle(slash("bare"))
+	ephemeralWith(t, only(t, rec), "went wrong")
+	if !strings.Contains(logs.String(), "film 7: not found") || !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("an error without a Msg is not logged as the bot's: %s", logs)
 	}
 }
 

@@ -41,8 +41,8 @@ type Store interface {
 	Moderators
 }
 
-// Handler answers one interaction. A *UserError is shown to the user as it
-// is; any other error is the bot's fault.
+// Handler answers one interaction. A *storage.Error with a Msg is shown to
+// the user as it is; any other error is the bot's fault.
 type Handler = func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error)
 
 // Command is a slash command: its definition for registration, the handler
@@ -55,15 +55,8 @@ type Command struct {
 	Private bool
 }
 
-// UserError is a mistake the user can fix, shown to them ephemerally.
-type UserError struct{ Msg string }
-
-func (e *UserError) Error() string { return e.Msg }
-
-// UserMessage is the text shown to the user.
-func (e *UserError) UserMessage() string { return e.Msg }
-
-func userErr(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
+// userErr is a mistake the user can fix, shown to them ephemerally.
+func userErr(format string, a ...any) error { return storage.Invalid(format, a...) }
 
 // Set holds the commands over one store.
 type Set struct {
@@ -379,7 +372,7 @@ func componentID(i *discordgo.InteractionCreate) string {
 }
 
 // errStaleButton answers a click whose custom_id no longer makes sense.
-var errStaleButton = &UserError{Msg: "That button is out of date."}
+var errStaleButton = storage.Invalid("That button is out of date.")
 
 // clicked parses the custom_id of a button or menu click with nargs
 // arguments and, if actions are given, one of those actions.
@@ -394,7 +387,7 @@ func clicked(i *discordgo.InteractionCreate, nargs int, actions ...string) (cust
 // notFound turns storage.ErrNotFound into a message for the user.
 func notFound(err error, msg string) error {
 	if errors.Is(err, storage.ErrNotFound) {
-		return &UserError{Msg: msg}
+		return &storage.Error{Code: storage.CodeInvalid, Msg: msg}
 	}
 	return err
 }

@@ -365,8 +365,7 @@ func TestStaleButtons(t *testing.T) {
 // member, not logged as the bot's failure.
 func TestExcerptErrors(t *testing.T) {
 	for _, err := range []error{fmt.Errorf("x: %w", storage.ErrNoExcerpt), fmt.Errorf("x: %w", storage.ErrNotFound)} {
-		var ue *UserError
-		if !errors.As(excerptErr(err), &ue) {
+		if storage.Message(excerptErr(err)) == "" {
 			t.Errorf("%v: not a user error", err)
 		}
 	}
@@ -403,13 +402,13 @@ func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 			t.Errorf("/%s: contexts %v, but it works in DMs: %v", name, contexts, worksInDMs)
 		}
 		resp, err := c.Run(context.Background(), slash("", name, opts...))
-		var ue *UserError
+		msg := storage.Message(err)
 		switch {
 		case worksInDMs && err != nil:
 			t.Errorf("/%s in a DM: %v", name, err)
 		case worksInDMs && resp == nil:
 			t.Errorf("/%s in a DM: no answer", name)
-		case !worksInDMs && (!errors.As(err, &ue) || !strings.Contains(ue.Msg, "server")):
+		case !worksInDMs && !strings.Contains(msg, "server"):
 			t.Errorf("/%s in a DM, registered for servers only: %v, want a refusal that names servers", name, err)
 		}
 	}

@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,11 +112,11 @@ func (e *env) run(i *discordgo.InteractionCreate) *discordgo.InteractionResponse
 func (e *env) userError(h Handler, i *discordgo.InteractionCreate) string {
 	e.t.Helper()
 	_, err := e.check(h, i)
-	var ue *UserError
-	if !errors.As(err, &ue) {
+	msg := storage.Message(err)
+	if msg == "" {
 		e.t.Fatalf("want a user error, got %v", err)
 	}
-	return ue.Msg
+	return msg
 }
 
 func (e *env) button(guild, id string) *discordgo.InteractionResponse {

@@ -9,7 +9,6 @@
 package storage
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -34,44 +33,6 @@ func ParseScope(guildID string) (Scope, error) {
 	}
 	return Scope(n), nil
 }
-
-// Errors callers check with errors.Is.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrLocked   = errors.New("the database file is in use by another process")
-	// ErrLeased is a movie night another process is running a step of
-	// (or whose lease this process lost).
-	ErrLeased = errors.New("a step of it is running in another process")
-	// ErrChanged is a save of a movie night read before its last change.
-	ErrChanged = errors.New("it changed since it was read")
-)
-
-// ErrUnavailable means the database cannot be reached now (a database
-// server restarting); trying again in a moment may work. It carries the
-// message a member is shown (the bot's envelope shows UserMessage).
-var ErrUnavailable error = unavailable{}
-
-type unavailable struct{}
-
-func (unavailable) Error() string { return "the database cannot be reached" }
-
-// UserMessage is what a member is told while the database is away.
-func (unavailable) UserMessage() string {
-	return "I can't reach the database right now. Please try again in a moment."
-}
-
-// ErrDamaged is returned by Open for a file that is not a whole, sound
-// filmbot database: truncated, overwritten, or failing bbolt's check.
-var ErrDamaged = errors.New("the database file is damaged")
-
-// ErrNoExcerpt is an excerpt number a review does not have.
-var ErrNoExcerpt = errors.New("no such excerpt")
-
-// Errors of the moderators' writes.
-var (
-	ErrBuiltIn = errors.New("the built-in catalog cannot be changed by a server")
-	ErrExists  = errors.New("already exists")
-)
 
 // Settings are a server's own settings.
 type Settings struct {
@@ -231,9 +192,6 @@ const (
 	MinScore = 1
 	MaxScore = 10
 )
-
-// ErrScore is returned for a score outside MinScore..MaxScore.
-var ErrScore = errors.New("score out of range")
 
 // Rating is one member's score of a film in one server.
 type Rating struct {
