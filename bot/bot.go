@@ -59,8 +59,26 @@ type Options struct {
 	// less a margin for the trip.
 	AnswerWindow time.Duration
 	// Now is the clock interaction ids are remembered by (tests set it);
-	// nil is time.Now.
+	// nil is Clock's.
 	Now func() time.Time
+	// Clock runs the handler's watchdog: the deferral after DeferAfter,
+	// the "too slow" answer after Timeout (tests move a fake one); nil is
+	// real time. The handler's context keeps a real deadline at Timeout.
+	Clock Clock
+}
+
+// Clock is the time the envelope's timers run on.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc calls f in its own goroutine once d has passed, unless
+	// the Timer is stopped first, as time.AfterFunc does.
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// Timer is a call AfterFunc has scheduled.
+type Timer interface {
+	// Stop prevents the call, reporting false if it had already started.
+	Stop() bool
 }
 
 // Outcome is what became of one interaction, for metrics.
@@ -110,8 +128,11 @@ func New(resp Responder, cmds []Command, components map[string]Handler, opts Opt
 	if opts.AnswerWindow == 0 {
 		opts.AnswerWindow = 2900 * time.Millisecond
 	}
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
+	}
 	if opts.Now == nil {
-		opts.Now = time.Now
+		opts.Now = opts.Clock.Now
 	}
 	b := &Bot{resp: resp, log: opts.Logger, opts: opts, commands: map[string]Command{}, components: components}
 	for _, c := range cmds {
@@ -191,9 +212,10 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) (fresh b
 	// whose stack has long grown to what handlers need). A watchdog wakes
 	// only if it is still running after DeferAfter: it defers the answer,
 	// and past Timeout answers that it was too slow, as if the handler had
-	// failed; the handler's late result is then dropped.
+	// failed, and ends its context; the handler's late result is then
+	// dropped.
 	f := &flight{ready: make(chan struct{})}
-	watchdog := time.AfterFunc(b.opts.DeferAfter, func() { b.watch(ctx, i, first, start, log, f, out, release) })
+	watchdog := b.opts.Clock.AfterFunc(b.opts.DeferAfter, func() { b.watch(ctx, cancel, i, first, start, log, f, out, release) })
 	res := b.run(ctx, i)
 	watchdog.Stop()
 	f.mu.Lock()
@@ -323,7 +345,7 @@ func (b *Bot) run(ctx context.Context, i *discordgo.InteractionCreate) (res resu
 }
 
 // watch runs when a handler is still busy after DeferAfter.
-func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *ilog, f *flight, out *Outcome, release func()) {
+func (b *Bot) watch(ctx context.Context, cancel context.CancelFunc, i *discordgo.InteractionCreate, first firstAnswer, start time.Time, log *ilog, f *flight, out *Outcome, release func()) {
 	defer b.survive(i, "deferring") // a timer's goroutine: a panic here would end the process
 	if !f.take(&f.deferring) {
 		return
@@ -333,10 +355,19 @@ func (b *Bot) watch(ctx context.Context, i *discordgo.InteractionCreate, first f
 		f.deferred, f.public = b.deferAnswer(i, first, start, log)
 	}
 	close(f.ready)
-	<-ctx.Done() // the handler answered (the context ends with it), or Timeout passed
+	// Timeout counts from the interaction's arrival, DeferAfter ago on
+	// the clock.
+	late := make(chan struct{})
+	timeout := b.opts.Clock.AfterFunc(b.opts.Timeout-b.opts.DeferAfter, func() { close(late) })
+	defer timeout.Stop()
+	select {
+	case <-ctx.Done(): // the handler answered (the context ends with it), or its deadline passed
+	case <-late:
+	}
 	if !f.take(&f.abandoned) {
 		return
 	}
+	cancel() // the handler's work is no longer wanted
 	b.finish(i, first, result{err: errSlow}, f.deferred, f.public, start, log, out)
 	release() // shutting down need not wait for a handler that ignores its context
 }

@@ -29,12 +29,46 @@ type recorder struct {
 	edits     []*discordgo.WebhookEdit
 	followups []*discordgo.WebhookParams
 	deletes   int
+	changed   chan struct{} // closed at the next record
+	clock     *fakeClock    // the bot's, for waitDeferred
+}
+
+// recordedLocked tells waiters something was recorded (r.mu held).
+func (r *recorder) recordedLocked() {
+	if r.changed != nil {
+		close(r.changed)
+		r.changed = nil
+	}
+}
+
+// waitFor blocks until cond, read with r.mu held, holds of what was
+// recorded.
+func (r *recorder) waitFor(t testing.TB, cond func() bool) {
+	t.Helper()
+	failsafe := time.After(10 * time.Second)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for !cond() {
+		if r.changed == nil {
+			r.changed = make(chan struct{})
+		}
+		ch := r.changed
+		r.mu.Unlock()
+		select {
+		case <-ch:
+		case <-failsafe:
+			r.mu.Lock()
+			t.Fatalf("still waiting: responses %+v, edits %+v, follow-ups %+v, %d deletes", r.responses, r.edits, r.followups, r.deletes)
+		}
+		r.mu.Lock()
+	}
 }
 
 func (r *recorder) InteractionRespond(_ *discordgo.Interaction, resp *discordgo.InteractionResponse, _ ...discordgo.RequestOption) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.responses = append(r.responses, resp)
+	r.recordedLocked()
 	return nil
 }
 
@@ -42,6 +76,7 @@ func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordg
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.edits = append(r.edits, e)
+	r.recordedLocked()
 	return &discordgo.Message{}, nil
 }
 
@@ -49,6 +84,7 @@ func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordg
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.deletes++
+	r.recordedLocked()
 	return nil
 }
 
@@ -56,23 +92,17 @@ func (r *recorder) FollowupMessageCreate(_ *discordgo.Interaction, _ bool, p *di
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.followups = append(r.followups, p)
+	r.recordedLocked()
 	return &discordgo.Message{}, nil
 }
 
-// waitDeferred blocks a test handler until the watchdog has sent its
-// first answer (a deferral): a condition, not a sleep past DeferAfter,
-// which a busy machine can outrun.
-func waitDeferred(rec **recorder) {
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		if r := *rec; r != nil {
-			r.mu.Lock()
-			n := len(r.responses)
-			r.mu.Unlock()
-			if n > 0 {
-				return
-			}
-		}
-	}
+// waitDeferred, in a test handler, moves the bot's clock past
+// DeferAfter and blocks until the watchdog has sent its first answer (a
+// deferral) over REST.
+func waitDeferred(t testing.TB, rec **recorder) {
+	r := *rec
+	r.clock.Next(t)
+	r.waitFor(t, func() bool { return len(r.responses) > 0 })
 }
 
 // userErr is a member's mistake, as handlers return it.
@@ -103,9 +133,9 @@ func clickI(id string) *discordgo.InteractionCreate {
 }
 
 func newBot(t *testing.T, cmds []Command, comps map[string]Handler) (*Bot, *recorder, *bytes.Buffer) {
-	rec := &recorder{}
+	rec := &recorder{clock: newFakeClock()}
 	var logs bytes.Buffer
-	b := New(rec, cmds, comps, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), DeferAfter: 50 * time.Millisecond})
+	b := New(rec, cmds, comps, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), DeferAfter: 50 * time.Millisecond, Clock: rec.clock})
 	return b, rec, &logs
 }
 
@@ -245,10 +275,10 @@ func TestResponseOverLimitsNeverSent(t *testing.T) {
 func TestSlowHandlerDeferredThenEdited(t *testing.T) {
 	var rec *recorder
 	b, rec, _ := newBot(t, []Command{cmd("slow", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		waitDeferred(&rec)
+		waitDeferred(t, &rec)
 		return ok("done"), nil
 	})}, map[string]Handler{"btn": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		waitDeferred(&rec)
+		waitDeferred(t, &rec)
 		r := ok("page 2")
 		r.Type = discordgo.InteractionResponseUpdateMessage
 		return r, nil
@@ -295,17 +325,18 @@ func TestShutdownWaitsForInFlight(t *testing.T) {
 	}), cmd("hi", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 		return ok("hello"), nil
 	})}, nil)
-	b.opts.DeferAfter = time.Hour
 	handled := make(chan struct{})
 	go func() { b.Handle(slash("work")); close(handled) }()
 	<-started
+	// Shutdown waits for it: given up on, it says so; it does not return
+	// as done.
+	gaveUp, giveUp := context.WithCancel(context.Background())
+	giveUp()
+	if err := b.Shutdown(gaveUp); err == nil {
+		t.Fatal("shutdown returned with an interaction in flight")
+	}
 	shut := make(chan error, 1)
 	go func() { shut <- b.Shutdown(context.Background()) }()
-	select {
-	case <-shut:
-		t.Fatal("shutdown returned with an interaction in flight")
-	case <-time.After(50 * time.Millisecond):
-	}
 	// New interactions are turned away politely meanwhile.
 	b.Handle(slash("hi"))
 	close(release)
@@ -321,18 +352,26 @@ func TestShutdownWaitsForInFlight(t *testing.T) {
 		t.Errorf("answers = %q", contents)
 	}
 	// A stuck handler does not hold shutdown forever.
+	stuck, unstick := make(chan struct{}), make(chan struct{})
 	b2, _, _ := newBot(t, []Command{cmd("stuck", func(ctx context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		time.Sleep(time.Second)
+		close(stuck)
+		<-unstick
 		return ok("late"), nil
 	})}, nil)
-	b2.opts.DeferAfter = time.Hour
-	go b2.Handle(slash("stuck"))
-	time.Sleep(20 * time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if err := b2.Shutdown(ctx); err == nil {
+	stuckDone := make(chan struct{})
+	go func() { b2.Handle(slash("stuck")); close(stuckDone) }()
+	<-stuck
+	ctx, cancel := context.WithCancel(context.Background())
+	timer := b2.opts.Clock.AfterFunc(time.Minute, cancel) // shutdown's own deadline, on the test's clock
+	defer timer.Stop()
+	shut2 := make(chan error, 1)
+	go func() { shut2 <- b2.Shutdown(ctx) }()
+	b2.opts.Clock.(*fakeClock).Advance(time.Minute)
+	if err := <-shut2; err == nil {
 		t.Error("shutdown did not report the stuck interaction")
 	}
+	close(unstick)
+	<-stuckDone
 }
 
 func TestBucketPoolIsBounded(t *testing.T) {
@@ -384,7 +423,7 @@ func TestRateLimitedAnswerRetriedInWindow(t *testing.T) {
 func TestSlowUserErrorStaysPrivate(t *testing.T) {
 	var rec *recorder
 	slowErr := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		waitDeferred(&rec)
+		waitDeferred(t, &rec)
 		return nil, userErr("No film called \"x\" here.")
 	}
 	priv := cmd("private", slowErr)
@@ -469,7 +508,7 @@ func TestAutocompleteWire(t *testing.T) {
 func TestDeferredAnswerKeepsFiles(t *testing.T) {
 	var rec *recorder
 	b, rec, _ := newBot(t, []Command{cmd("chart", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-		waitDeferred(&rec)
+		waitDeferred(t, &rec)
 		r := ok("the chart")
 		r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: strings.NewReader("png")}}
 		return r, nil
@@ -507,24 +546,27 @@ func TestDeferredAnswerKeepsFiles(t *testing.T) {
 // does not wait for it, and its late answer is dropped.
 func TestHandlerPastTimeout(t *testing.T) {
 	unblock := make(chan struct{})
-	b, rec, _ := newBot(t, []Command{cmd("hang", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	var ended error // the handler's context, once unblocked
+	b, rec, _ := newBot(t, []Command{cmd("hang", func(ctx context.Context, _ *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 		<-unblock
+		ended = ctx.Err()
 		return ok("late"), nil
 	})}, nil)
-	b.opts.DeferAfter, b.opts.Timeout = 20*time.Millisecond, 100*time.Millisecond
+	// Timeout on the test's clock; the context's real deadline (also
+	// Timeout) is then out of reach.
+	b.opts.DeferAfter, b.opts.Timeout = 20*time.Millisecond, time.Hour
 	var mu sync.Mutex
 	var outcomes []Outcome
 	b.opts.Observe = func(o Outcome) { mu.Lock(); outcomes = append(outcomes, o); mu.Unlock() }
 	handled := make(chan struct{})
 	go func() { b.Handle(slash("hang")); close(handled) }()
+	rec.clock.Next(t) // DeferAfter: the deferral
+	answered := func() int { rec.mu.Lock(); defer rec.mu.Unlock(); return len(rec.followups) + len(rec.edits) }
+	rec.waitFor(t, func() bool { return len(rec.responses) > 0 })
+	rec.clock.Next(t) // Timeout: set once the deferral was sent
 	// The "too slow" message is private: the public "thinking" message
 	// makes way for a private follow-up.
-	answered := func() int { rec.mu.Lock(); defer rec.mu.Unlock(); return len(rec.followups) + len(rec.edits) }
-	for deadline := time.Now().Add(5 * time.Second); answered() == 0; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no answer past the timeout")
-		}
-	}
+	rec.waitFor(t, func() bool { return len(rec.followups)+len(rec.edits) > 0 })
 	rec.mu.Lock()
 	if len(rec.responses) != 1 || rec.responses[0].Type != discordgo.InteractionResponseDeferredChannelMessageWithSource ||
 		len(rec.followups) != 1 || rec.followups[0].Content != msgSlow || rec.deletes != 1 {
@@ -542,5 +584,8 @@ func TestHandlerPastTimeout(t *testing.T) {
 	defer mu.Unlock()
 	if answered() != 1 || len(outcomes) != 1 || !outcomes[0].Deferred || outcomes[0].Result != "user_error" {
 		t.Errorf("after the late answer: %d answers, outcomes %+v", answered(), outcomes)
+	}
+	if ended == nil {
+		t.Error("the abandoned handler's context did not end")
 	}
 }

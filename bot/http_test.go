@@ -145,6 +145,8 @@ func TestInteractionsEndpointPingSizeAndMalformed(t *testing.T) {
 // The first answer is the HTTP response: JSON, multipart with a file, or
 // a deferral followed by an edit over REST; a panic is still answered.
 func TestInteractionsEndpointAnswers(t *testing.T) {
+	var rec *recorder
+	deferred := make(chan struct{})
 	b, rec, _ := newBot(t, []Command{
 		cmd("review", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 			return ok("a passage"), nil
@@ -155,7 +157,8 @@ func TestInteractionsEndpointAnswers(t *testing.T) {
 			return r, nil
 		}),
 		cmd("slow", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-			time.Sleep(200 * time.Millisecond)
+			rec.clock.Next(t) // past DeferAfter
+			<-deferred        // the deferral is the HTTP response
 			return ok("done"), nil
 		}),
 		cmd("boom", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
@@ -221,16 +224,8 @@ func TestInteractionsEndpointAnswers(t *testing.T) {
 	if r := decode(post("slow")); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
 		t.Errorf("slow: first answer type %d, want a deferral (5)", r.Type)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		rec.mu.Lock()
-		n := len(rec.edits)
-		rec.mu.Unlock()
-		if n == 1 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	close(deferred)
+	rec.waitFor(t, func() bool { return len(rec.edits) > 0 })
 	rec.mu.Lock()
 	if len(rec.edits) != 1 || *rec.edits[0].Content != "done" || len(rec.responses) != 0 {
 		t.Errorf("after the deferral: edits %+v, REST callbacks %d (want the edit over REST, no callback)", rec.edits, len(rec.responses))

@@ -103,7 +103,7 @@ func TestDeferredUpdateReplacesFiles(t *testing.T) {
 	var rec *recorder
 	b, rec, _ := newBot(t, nil, map[string]Handler{
 		"page": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-			waitDeferred(&rec)
+			waitDeferred(t, &rec)
 			r := ok("page 2")
 			r.Type = discordgo.InteractionResponseUpdateMessage
 			r.Data.Attachments = &[]*discordgo.MessageAttachment{}

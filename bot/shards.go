@@ -84,6 +84,9 @@ type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (realClock) AfterFunc(d time.Duration, f func()) Timer {
+	return time.AfterFunc(d, f)
+}
 
 // claimShards claims this process's shards before any connects. A claim
 // held by another process is waited for until its lease would have
