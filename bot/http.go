@@ -81,7 +81,10 @@ type HTTPEndpoint struct {
 	Refused func(reason string)
 
 	bodyBytes atomic.Int64 // bodies' bytes past bodyStart, against bodyBudget
-	reading   atomic.Int64 // bodies being read (TestSlowConnectionsHeap waits on it)
+	reading   atomic.Int64 // bodies being read
+	// onReading, if set, hears how many bodies are being read each time
+	// one more starts (TestSlowConnectionsHeap waits on it).
+	onReading func(n int64)
 	ready     readyCache
 }
 
@@ -332,7 +335,9 @@ var (
 // Past bodyStart, the buffer's bytes count against bodyBudget until
 // putBody. Past MaxInteractionBody it fails with errTooLarge.
 func (h *HTTPEndpoint) readBody(r *http.Request) (*[]byte, error) {
-	h.reading.Add(1)
+	if n := h.reading.Add(1); h.onReading != nil {
+		h.onReading(n)
+	}
 	defer h.reading.Add(-1)
 	bp := bodyPool.Get().(*[]byte)
 	buf := (*bp)[:0]

@@ -208,10 +208,8 @@ func TestMalformedReadyDoesNotCrash(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, cfg, s, b) }()
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "READY without"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("not logged:\n%s", logs.String())
-		}
+	if !logs.waitFor("READY without", 5*time.Second) {
+		t.Fatalf("not logged:\n%s", logs.String())
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -220,14 +218,42 @@ func TestMalformedReadyDoesNotCrash(t *testing.T) {
 }
 
 type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed at the next write
 }
 
 func (s *syncBuf) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.written != nil {
+		close(s.written)
+		s.written = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor reports whether text is written within failsafe (which only
+// bounds a failing test).
+func (s *syncBuf) waitFor(text string, failsafe time.Duration) bool {
+	timeout := time.After(failsafe)
+	for {
+		s.mu.Lock()
+		if strings.Contains(s.b.String(), text) {
+			s.mu.Unlock()
+			return true
+		}
+		if s.written == nil {
+			s.written = make(chan struct{})
+		}
+		ch := s.written
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-timeout:
+			return false
+		}
+	}
 }
 
 func (s *syncBuf) String() string {
@@ -277,11 +303,8 @@ func TestLostClaimClosesShardsFirst(t *testing.T) {
 	<-running // a handler is in flight, and stays there
 	// The next renewal (a third of the lease on) finds the shards taken:
 	// the gateway closes while the handler still runs.
-	for sb.Connected() {
-		if wctx.Err() != nil {
-			t.Fatal("the shards stayed open while work was in flight, past their lost claim")
-		}
-		time.Sleep(5 * time.Millisecond)
+	if err := sb.WaitDisconnected(wctx); err != nil {
+		t.Fatal("the shards stayed open while work was in flight, past their lost claim")
 	}
 	select {
 	case err := <-done:

@@ -37,19 +37,24 @@ type heldErr map[int]string
 func (h heldErr) Error() string              { return "shard 1 is run by other" }
 func (h heldErr) HeldShards() map[int]string { return h }
 
-// fakeClaims holds shard 1 for another process until freeAt.
+// fakeClaims holds shard 1 for another process until freeAt on clk.
 type fakeClaims struct {
 	mu       sync.Mutex
+	clk      *testClock
 	freeAt   time.Time
 	claims   int
+	firstAt  time.Time // of the first claim that passed
 	released bool
 }
 
 func (f *fakeClaims) ClaimShards(_ context.Context, owner string, shards []int, count int, lease time.Duration) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if slices.Contains(shards, 1) && time.Now().Before(f.freeAt) {
+	if slices.Contains(shards, 1) && f.clk.Now().Before(f.freeAt) {
 		return heldErr{1: "other"}
+	}
+	if f.claims == 0 {
+		f.firstAt = f.clk.Now()
 	}
 	f.claims++
 	return nil
@@ -78,23 +83,63 @@ func shardTestSessions(t *testing.T, ids ...int) []*discordgo.Session {
 // at the end, released.
 func TestClaimShards(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lease := 300 * time.Millisecond
-	overlap := &fakeClaims{freeAt: time.Now().Add(time.Hour)}
-	_, err := claimShards(context.Background(), Config{Claims: overlap, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log, realClock{}, func(error) { t.Error("lost") })
+	lease := 15 * time.Second
+	start := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	// claim runs claimShards, ending each of its waits, until it returns.
+	claim := func(claims *fakeClaims) (func(), time.Duration, error) {
+		type res struct {
+			release func()
+			err     error
+		}
+		out := make(chan res, 1)
+		go func() {
+			release, err := claimShards(context.Background(), Config{Claims: claims, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log, claims.clk, func(error) { t.Error("lost") })
+			out <- res{release, err}
+		}()
+		for {
+			claims.mu.Lock()
+			claimed := claims.claims > 0 // the renewals' waits are the test's
+			claims.mu.Unlock()
+			tick := claims.clk.tick
+			if claimed {
+				tick = nil
+			}
+			select {
+			case tick <- time.Time{}:
+			case r := <-out:
+				return r.release, claims.clk.Now().Sub(start), r.err
+			}
+		}
+	}
+	overlap := &fakeClaims{clk: &testClock{now: start, tick: make(chan time.Time)}, freeAt: start.Add(time.Hour)}
+	_, waited, err := claim(overlap)
 	if err == nil || !strings.Contains(err.Error(), "FILMBOT_SHARD_IDS overlap") || !strings.Contains(err.Error(), "shard 1 is run by other") {
 		t.Errorf("overlapping ranges: %v", err)
 	}
-	stale := &fakeClaims{freeAt: time.Now().Add(lease / 2)}
-	release, err := claimShards(context.Background(), Config{Claims: stale, Owner: "me", ShardLease: lease}, shardTestSessions(t, 0, 1), log, realClock{}, func(error) { t.Error("lost") })
+	if waited < lease || waited > lease+lease/6+lease/10 {
+		t.Errorf("gave up after %v, want a lease and a sixth (%v)", waited, lease+lease/6)
+	}
+	stale := &fakeClaims{clk: &testClock{now: start, tick: make(chan time.Time)}, freeAt: start.Add(lease / 2)}
+	release, _, err := claim(stale)
 	if err != nil {
 		t.Fatalf("a claim left by a dead process was not taken when it expired: %v", err)
 	}
-	time.Sleep(lease) // renewed every third of the lease
+	stale.mu.Lock()
+	claimed := stale.firstAt.Sub(start)
+	stale.mu.Unlock()
+	if claimed != lease/2 {
+		t.Errorf("claimed %v after the start, want when the stale claim expired (%v)", claimed, lease/2)
+	}
+	for range 2 { // renewed every third of the lease
+		if err := stale.clk.next(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	release()
 	stale.mu.Lock()
 	defer stale.mu.Unlock()
-	if stale.claims < 3 || !stale.released {
-		t.Errorf("%d claims (want the first and renewals), released %v", stale.claims, stale.released)
+	if stale.claims < 3 || !stale.released { // claim's last tick may have gone to the renewer
+		t.Errorf("%d claims, want the first and two renewals at least; released %v", stale.claims, stale.released)
 	}
 }
 

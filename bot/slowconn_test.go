@@ -7,6 +7,7 @@ import (
 	"net"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -34,6 +35,14 @@ func TestSlowConnectionsHeap(t *testing.T) {
 	b, _, _ := newBot(t, nil, nil)
 	discard := slog.New(slog.DiscardHandler)
 	ep := &HTTPEndpoint{Bot: b, Key: newSigner(t).pub, Log: discard}
+	want := int64(min(n, MaxConns)) // the server holds as many as it will, each reading its body
+	held := make(chan struct{})
+	reached := sync.OnceFunc(func() { close(held) })
+	ep.onReading = func(r int64) {
+		if r >= want {
+			reached()
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -61,14 +70,10 @@ func TestSlowConnectionsHeap(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The server holds as many as it will: each reading its body.
-	want := int64(min(n, MaxConns))
-	deadline := time.Now().Add(time.Minute)
-	for ep.reading.Load() < want {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d bodies being read, want %d", ep.reading.Load(), want)
-		}
-		time.Sleep(5 * time.Millisecond)
+	select {
+	case <-held:
+	case <-time.After(time.Minute): // a failsafe: the test has failed
+		t.Fatalf("%d bodies being read, want %d", ep.reading.Load(), want)
 	}
 	grew := int64(liveBytes()) - int64(before)
 	if r := ep.reading.Load(); r > MaxConns {

@@ -379,6 +379,12 @@ func (s *Server) WaitConnected(ctx context.Context) error {
 	return s.waitFor(ctx, s.gw.connectedLocked)
 }
 
+// WaitDisconnected waits until the bot has no session on some shard
+// (it closed or lost a connection).
+func (s *Server) WaitDisconnected(ctx context.Context) error {
+	return s.waitFor(ctx, func() bool { return !s.gw.connectedLocked() })
+}
+
 // GatewayStats counts sessions identified and resumed since start.
 func (s *Server) GatewayStats() (identifies, resumes int) {
 	s.mu.Lock()
