@@ -361,7 +361,7 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	tok := make([]byte, 32)
 	rand.Read(tok)
 	ix := &Interaction{ID: s.newID(), Token: "aW50ZXJhY3Rpb24" + hex.EncodeToString(tok), Type: t, Name: name,
-		Member: m, ChannelID: s.channelOf(m), Created: time.Now(), s: s}
+		Member: m, ChannelID: s.channelOf(m), Created: s.now(), s: s}
 	user := m.wireUser()
 	payload := &wireInteraction{
 		ID: ix.ID, ApplicationID: s.AppID, Type: t, Data: data, ChannelID: ix.ChannelID,
@@ -394,7 +394,7 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	s.byToken[ix.Token] = ix
 	s.order = append(s.order, ix)
 	if s.opts.Retain > 0 {
-		s.pruneLocked(time.Now().Add(-s.opts.Retain))
+		s.pruneLocked(s.now().Add(-s.opts.Retain))
 	}
 	endpoint, check := s.endpoint, s.endpoint != "" && !s.checked
 	s.checked = true

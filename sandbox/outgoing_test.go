@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -106,13 +107,15 @@ func TestInteractionsOverHTTPJudged(t *testing.T) {
 		t.Errorf("an endpoint that accepts bad signatures was taken: %v", err)
 	}
 	var mode atomic.Int32
-	ep := endpoint(t, sb, true, func(w http.ResponseWriter, _ *discordgo.InteractionCreate) {
+	ep := endpoint(t, sb, true, func(w http.ResponseWriter, i *discordgo.InteractionCreate) {
 		switch mode.Load() {
 		case 0: // an embed over Discord's limits
 			writeAnswer(w, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{AllowedMentions: none(),
 				Embeds: []*discordgo.MessageEmbed{{Title: strings.Repeat("x", 300)}}}})
-		case 1: // too slow
-			time.Sleep(700 * time.Millisecond)
+		case 1: // too slow: answers once the window has passed without it
+			sb.waitFor(ctx(t), func() bool {
+				return slices.ContainsFunc(sb.viol, func(v Violation) bool { return v.Interaction == i.ID && strings.Contains(v.What, "no answer within") })
+			})
 			writeAnswer(w, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "late", AllowedMentions: none()}})
 		case 2:
 			http.Error(w, "oops", 500)
@@ -128,16 +131,14 @@ func TestInteractionsOverHTTPJudged(t *testing.T) {
 			t.Fatal(err)
 		}
 		var mine []Violation
-		deadline := time.Now().Add(3 * time.Second)
-		for len(mine) == 0 && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-			mine = mine[:0]
-			for _, v := range sb.Violations() {
+		sb.waitFor(ctx(t), func() bool {
+			for _, v := range sb.viol {
 				if v.Interaction == ix.ID {
 					mine = append(mine, v)
 				}
 			}
-		}
+			return len(mine) > 0
+		})
 		if len(mine) == 0 || !strings.Contains(mine[0].What, want) {
 			t.Errorf("case %d: violations %v, want one about %q", m, mine, want)
 		}

@@ -607,7 +607,7 @@ func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *Int
 		apiError(w, 404, 10015, "Unknown Webhook")
 		return nil
 	}
-	if time.Since(ix.Created) > s.opts.TokenTTL {
+	if s.now().Sub(ix.Created) > s.opts.TokenTTL {
 		s.violateLocked(ix.ID, "%s %s after the interaction token expired (%v)", r.Method, r.URL.Path, s.opts.TokenTTL)
 		apiError(w, 401, 50027, "Invalid Webhook Token")
 		return nil

@@ -128,6 +128,7 @@ type Server struct {
 	ln       net.Listener
 	http     *http.Server
 	idSeq    atomic.Uint64
+	skew     atomic.Int64 // what expires (Retain, TokenTTL) reads a clock this far ahead (tests)
 	mu       sync.Mutex
 	changed  chan struct{}                              // closed and replaced on every state change
 	commands map[string][]*discordgo.ApplicationCommand // "" for global, else guild id
@@ -373,3 +374,7 @@ func (s *Server) Threads() []Channel {
 }
 
 var errNoBot = errors.New("sandbox: no bot is connected to the gateway")
+
+// now is the sandbox's clock for what expires (Retain, TokenTTL): real
+// time, moved on by skew.
+func (s *Server) now() time.Time { return time.Now().Add(time.Duration(s.skew.Load())) }

@@ -108,7 +108,7 @@ func TestSandboxRetainForgetsOldInteractions(t *testing.T) {
 		}
 		old = append(old, ix)
 	}
-	time.Sleep(400 * time.Millisecond)
+	sb.skew.Store(int64(400 * time.Millisecond)) // past Retain
 	_, recent, err := sb.Do(ctx(t), Viewer, "/ping what:y")
 	if err != nil {
 		t.Fatal(err)
@@ -143,8 +143,7 @@ func TestSandboxJudges(t *testing.T) {
 					discordgo.Button{Label: "b", CustomID: strings.Repeat("c", 101)}}}}}})
 		}, "custom_id"},
 		"slow": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
-			time.Sleep(700 * time.Millisecond)
-			s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "late", AllowedMentions: none()}})
+			// never answers: the window passes
 		}, "no answer within"},
 		"twice": {func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 			r := &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "x", AllowedMentions: none()}}
@@ -202,10 +201,10 @@ func TestSandboxTokenExpiry(t *testing.T) {
 	var mu sync.Mutex
 	var got *discordgo.Interaction
 	sb := rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
-		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5})
 		mu.Lock()
 		got = i.Interaction
 		mu.Unlock()
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 5})
 	})
 	sb.opts.TokenTTL = 200 * time.Millisecond
 	ix, err := sb.Command(Viewer, "/ping what:x")
@@ -213,7 +212,7 @@ func TestSandboxTokenExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb.waitFor(ctx(t), func() bool { return ix.responded })
-	time.Sleep(300 * time.Millisecond)
+	sb.skew.Store(int64(300 * time.Millisecond)) // past TokenTTL
 	u, _ := url.Parse(sb.URL)
 	s, _ := discordgo.New("Bot " + sb.Token())
 	s.Client = &http.Client{Transport: toBox{u}}
