@@ -21,17 +21,25 @@ import (
 // fakePoster records announcements.
 type fakePoster struct {
 	mu      sync.Mutex
-	delay   time.Duration // before each post, as a slow Discord
+	gate    chan struct{} // if set, each post waits for it, as a slow Discord
+	calls   int           // posts begun
+	changed chan struct{} // closed at the next post begun or thread started
 	posts   []*discordgo.MessageEmbed
 	channel []string
 	threads []string
 }
 
 func (p *fakePoster) PostMessage(ctx context.Context, _, ch string, e *discordgo.MessageEmbed) (string, error) {
-	select {
-	case <-time.After(p.delay):
-	case <-ctx.Done():
-		return "", ctx.Err()
+	p.mu.Lock()
+	p.calls++
+	p.changedLocked()
+	p.mu.Unlock()
+	if p.gate != nil {
+		select {
+		case <-p.gate:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -40,10 +48,18 @@ func (p *fakePoster) PostMessage(ctx context.Context, _, ch string, e *discordgo
 	return fmt.Sprint(len(p.posts)), nil
 }
 
+func (p *fakePoster) changedLocked() {
+	if p.changed != nil {
+		close(p.changed)
+		p.changed = nil
+	}
+}
+
 func (p *fakePoster) StartThread(_ context.Context, _, _, name string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.threads = append(p.threads, name)
+	p.changedLocked()
 	return "900" + fmt.Sprint(len(p.threads)), nil
 }
 
@@ -367,7 +383,7 @@ func TestReviewFromAttachment(t *testing.T) {
 		case "/binary.txt":
 			w.Write([]byte{0xff, 0xfe, 0x00, 0x41})
 		case "/slow.txt":
-			time.Sleep(500 * time.Millisecond)
+			<-r.Context().Done() // answers only once the fetcher has given up
 			fmt.Fprint(w, "late")
 		}
 	}))
@@ -546,7 +562,7 @@ func TestReviewsChannelOfThisServerOnly(t *testing.T) {
 // same form submitted again adds nothing.
 func TestSlowAnnouncementAfterSave(t *testing.T) {
 	e := newEnv(t)
-	p := &fakePoster{delay: 300 * time.Millisecond}
+	p := &fakePoster{gate: make(chan struct{})} // Discord takes the announcement only when the test says
 	e.set.WithPoster(p)
 	defer func(w time.Duration) { announceWait = w }(announceWait)
 	announceWait = 50 * time.Millisecond
@@ -565,19 +581,36 @@ func TestSlowAnnouncementAfterSave(t *testing.T) {
 	if len(revs) != 2 { // the built-in review and Roger's, once
 		t.Errorf("%d reviews, want 2", len(revs))
 	}
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		p.mu.Lock()
-		n := len(p.threads)
-		p.mu.Unlock()
-		if n > 0 {
-			break
+	// Both answers are out, and the second form started no announcement
+	// (it would have waited for its post, and not said "already saved"):
+	// the one begun is the first form's. Discord now takes it.
+	close(p.gate)
+	threaded := make(chan struct{})
+	go func() {
+		for {
+			p.mu.Lock()
+			n := len(p.threads)
+			if n == 0 && p.changed == nil {
+				p.changed = make(chan struct{})
+			}
+			ch := p.changed
+			p.mu.Unlock()
+			if n > 0 {
+				close(threaded)
+				return
+			}
+			<-ch
 		}
+	}()
+	select {
+	case <-threaded:
+	case <-time.After(5 * time.Second): // a failsafe: the test has failed
+		t.Fatal("the announcement never arrived")
 	}
-	time.Sleep(100 * time.Millisecond) // a second announcement would have come by now
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.posts) != 1 || len(p.threads) != 1 {
-		t.Errorf("announcements %d, threads %d; want one of each", len(p.posts), len(p.threads))
+	if p.calls != 1 || len(p.posts) != 1 || len(p.threads) != 1 {
+		t.Errorf("announcements begun %d, posted %d, threads %d; want one of each", p.calls, len(p.posts), len(p.threads))
 	}
 }
 

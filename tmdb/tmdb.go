@@ -113,6 +113,7 @@ type Client struct {
 	mu        sync.Mutex
 	nextSlot  time.Time // the next time a request may start (pacing)
 	waiting   int
+	queued    func()    // if set, called as a caller starts waiting for its turn (tests)
 	holdUntil time.Time // a 429's Retry-After
 	failures  int
 	openUntil time.Time // the breaker
@@ -194,7 +195,11 @@ func (c *Client) turn(ctx context.Context) error {
 		return nil
 	}
 	c.waiting++
+	queued := c.queued
 	c.mu.Unlock()
+	if queued != nil {
+		queued()
+	}
 	defer func() { c.mu.Lock(); c.waiting--; c.mu.Unlock() }()
 	t := time.NewTimer(wait)
 	defer t.Stop()

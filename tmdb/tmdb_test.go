@@ -303,16 +303,15 @@ func TestPacingIsBounded(t *testing.T) {
 		t.Fatalf("turn after the deadline: %v", err)
 	}
 	// One caller waits (no deadline) …
+	queued := make(chan struct{}, 1)
+	tmdb.OnQueued(c, func() { queued <- struct{}{} })
 	waitCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { _, err := c.SearchMovies(waitCtx, "anora", 0, ""); done <- err }()
 	// … and, once it is queued, the next finds the queue full.
-	deadline := time.Now().Add(10 * time.Second)
-	for c.Waiting() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("the waiter never queued")
-		}
-		time.Sleep(time.Millisecond)
+	<-queued
+	if n := c.Waiting(); n != 1 {
+		t.Fatalf("%d waiting, want 1", n)
 	}
 	if _, err := c.SearchMovies(ctx, "anora", 0, ""); !errors.Is(err, tmdb.ErrBusy) {
 		t.Fatalf("full queue: %v", err)

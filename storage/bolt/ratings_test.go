@@ -137,5 +137,11 @@ func crashChild(path string) {
 			}
 		}()
 	}
-	time.Sleep(time.Minute)
+	// Until killed; a minute at most, should the parent die first.
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(time.Minute):
+	}
 }
