@@ -31,20 +31,24 @@ func twoProcesses(t *testing.T) (*DB, *DB) {
 func TestIdentifyTurnsAcrossProcesses(t *testing.T) {
 	a, b := twoProcesses(t)
 	ctx := context.Background()
-	const interval = 200 * time.Millisecond
+	const interval = time.Hour // far beyond the calls' own time: the waits are exact to a second
 	for k, db := range []*DB{a, b, a, b} {
 		w, err := db.ReserveIdentify(ctx, 0, interval)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := time.Duration(k) * interval; w < want-20*time.Millisecond || w > want+20*time.Millisecond {
+		if want := time.Duration(k) * interval; w < want-time.Second || w > want {
 			t.Errorf("turn %d: wait %v, want about %v", k, w, want)
 		}
 	}
 	if w, err := b.ReserveIdentify(ctx, 1, interval); err != nil || w > 10*time.Millisecond {
 		t.Errorf("bucket 1 waited %v (%v)", w, err)
 	}
-	time.Sleep(4 * interval) // all turns passed: the next is now
+	// All turns passed (the database's clock moved on past them, as the
+	// test moves it: no waiting).
+	if _, err := a.pool.Exec(ctx, `UPDATE identify_turns SET next_at = next_at - $1 * interval '1 microsecond' WHERE bucket = 0`, (4 * interval).Microseconds()); err != nil {
+		t.Fatal(err)
+	}
 	if w, _ := a.ReserveIdentify(ctx, 0, interval); w > 10*time.Millisecond {
 		t.Errorf("after the turns passed: wait %v", w)
 	}
@@ -69,7 +73,11 @@ func TestShardClaims(t *testing.T) {
 	if err := a.ClaimShards(ctx, "a", []int{0, 1}, 4, time.Minute); err != nil {
 		t.Errorf("renewal: %v", err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// b's lease runs out (the test moves its expiry past, instead of
+	// waiting 150 ms of the database's clock).
+	if _, err := a.pool.Exec(ctx, `UPDATE shard_claims SET expires_at = expires_at - interval '1 second' WHERE owner = 'b'`); err != nil {
+		t.Fatal(err)
+	}
 	if err := a.ClaimShards(ctx, "a", []int{2}, 4, time.Minute); err != nil {
 		t.Errorf("an expired claim was not taken: %v", err)
 	}
