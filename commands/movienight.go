@@ -443,7 +443,7 @@ func (s *Set) nightHistory(ctx context.Context, scope storage.Scope) (*discordgo
 		case n.Step == storage.StepCanceled:
 			film = "no film chosen"
 		}
-		state := map[string]string{storage.StepClose: "voting until " + stamp(n.Closes, "R"), storage.StepEnd: "screening " + stamp(n.Starts, "R"),
+		state := map[storage.Step]string{storage.StepClose: "voting until " + stamp(n.Closes, "R"), storage.StepEnd: "screening " + stamp(n.Starts, "R"),
 			storage.StepVerdict: "verdict " + stamp(n.NextAt, "R"), storage.StepCanceled: "canceled", storage.StepDone: n.Verdict}[n.Step]
 		lines = append(lines, fmt.Sprintf("%s · %s — %s", stamp(n.Starts, "d"), film, clip(state, 200)))
 	}

@@ -97,7 +97,7 @@ func (w *nightWorld) night() storage.Night {
 
 // runUntil runs p's due steps, moving the clock to the night's next try
 // each time, until the night is past step (at most n rounds).
-func (w *nightWorld) runUntil(p *Set, step string, n int) (rounds int) {
+func (w *nightWorld) runUntil(p *Set, step storage.Step, n int) (rounds int) {
 	w.t.Helper()
 	for rounds = 1; rounds <= n; rounds++ {
 		p.RunDueNights(context.Background())
