@@ -17,6 +17,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -74,24 +75,15 @@ type Set struct {
 	fetch   Fetcher
 	catalog *catalog
 	rand    func(n int) int
-	screen  Screener                                         // movie nights on Discord; nil: none
-	owner   string                                           // this process, for steps' leases
-	now     func() time.Time                                 // movie nights' clock
-	tick    func(d time.Duration) (<-chan time.Time, func()) // renewals of a step's lease; nil: time.NewTicker
-	follow  Followup                                         // further messages after an answer; nil: none
-	due     chan struct{}                                    // a step fell due now (/movienight close)
+	nights  *nights.Service // movie nights; without actions (WithScreener), none
+	follow  Followup        // further messages after an answer; nil: none
 }
 
 // New returns the commands reading and writing store.
 func New(store Store) *Set {
-	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN, now: time.Now, owner: "filmbot",
-		due: make(chan struct{}, 1)}
+	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN,
+		nights: nights.New(store)}
 }
-
-// Due receives when a movie-night step has just fallen due (a host closed
-// a poll early): the scheduler looks for due steps then, without waiting
-// for its next turn.
-func (s *Set) Due() <-chan struct{} { return s.due }
 
 // WithPoster sets how new reviews are announced in channels.
 func (s *Set) WithPoster(p Poster) *Set {

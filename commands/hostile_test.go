@@ -218,13 +218,13 @@ func TestHostileTitlesAreInert(t *testing.T) {
 		t.Fatalf("plan: %v %+v", err, r)
 	}
 	now = now.Add(25 * time.Hour)
-	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil || len(screen.cards) == 0 {
+	if n, err := e.set.Nights().RunDue(ctx); n != 1 || err != nil || len(screen.cards) == 0 {
 		t.Fatalf("close: %d %v %v", n, err, screen.cards)
 	}
 	check("movie night announcement", []string{screen.cards[0]})
 	for _, step := range []time.Duration{2 * 24 * time.Hour, 2 * 24 * time.Hour} { // the screening's end, the verdict
 		now = now.Add(step)
-		if _, err := e.set.RunDueNights(ctx); err != nil {
+		if _, err := e.set.Nights().RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
 )
@@ -42,6 +43,21 @@ func (w *nightWorld) setClock(t time.Time) {
 // noTicks never renews a lease in the background: tests renew by hand.
 func noTicks(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }
 
+// ticking is a clock reading now whose lease renewals tick by tick.
+type ticking struct {
+	now  func() time.Time
+	tick func(time.Duration) (<-chan time.Time, func())
+}
+
+func (c ticking) Now() time.Time                                    { return c.now() }
+func (c ticking) Ticker(d time.Duration) (<-chan time.Time, func()) { return c.tick(d) }
+func (ticking) After(time.Duration) <-chan time.Time                { return nil }
+
+// withTicks makes s's lease renewals tick by tick.
+func withTicks(s *Set, tick func(time.Duration) (<-chan time.Time, func())) {
+	s.nights.Clock = ticking{s.nights.Clock.Now, tick}
+}
+
 func newNightWorld(t *testing.T) *nightWorld {
 	t.Helper()
 	w := &nightWorld{now: time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)}
@@ -71,7 +87,7 @@ func newNightWorld(t *testing.T) *nightWorld {
 // clock skew ahead of the world's.
 func (w *nightWorld) process(owner string, skew time.Duration) *Set {
 	s := New(w.db).WithScreener(w.screen, owner).WithClock(func() time.Time { return w.clock().Add(skew) })
-	s.tick = noTicks
+	withTicks(s, noTicks)
 	return s
 }
 
@@ -100,7 +116,7 @@ func (w *nightWorld) night() storage.Night {
 func (w *nightWorld) runUntil(p *Set, step storage.Step, n int) (rounds int) {
 	w.t.Helper()
 	for rounds = 1; rounds <= n; rounds++ {
-		p.RunDueNights(context.Background())
+		p.Nights().RunDue(context.Background())
 		if night := w.night(); night.Step != step {
 			return rounds
 		}
@@ -121,8 +137,8 @@ func TestNightSkewedClocksRunAStepOnce(t *testing.T) {
 	w.setClock(w.clock().Add(2 * time.Hour))
 	var second int
 	var secondErr error
-	w.screen.hook["CreateEvent"] = func() { second, secondErr = ahead.RunDueNights(ctx) }
-	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
+	w.screen.hook["CreateEvent"] = func() { second, secondErr = ahead.Nights().RunDue(ctx) }
+	if n, err := w.set.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("close: %d %v", n, err)
 	}
 	if second != 0 || secondErr != nil {
@@ -144,7 +160,7 @@ func TestNightStepSlowerThanLease(t *testing.T) {
 	ctx := context.Background()
 	w.plan()
 	tick := make(chan time.Time)
-	w.set.tick = func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} }
+	withTicks(w.set, func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} })
 	other := w.process("p2", 0)
 	var stolen int
 	w.screen.hook["CreateEvent"] = func() {
@@ -158,10 +174,10 @@ func TestNightStepSlowerThanLease(t *testing.T) {
 				}
 			}
 		}
-		stolen, _ = other.RunDueNights(ctx)
+		stolen, _ = other.Nights().RunDue(ctx)
 	}
 	w.setClock(w.clock().Add(2 * time.Hour))
-	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := w.set.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("close: %d %v", n, err)
 	}
 	if stolen != 0 || len(w.screen.events) != 1 {
@@ -181,10 +197,10 @@ func TestNightLostLeaseIsFenced(t *testing.T) {
 	var otherErr error
 	w.screen.hook["PostCard"] = func() {
 		w.setClock(w.clock().Add(3 * time.Minute))
-		_, otherErr = other.RunDueNights(ctx)
+		_, otherErr = other.Nights().RunDue(ctx)
 	}
 	w.setClock(w.clock().Add(2 * time.Hour))
-	_, err := w.set.RunDueNights(ctx)
+	_, err := w.set.Nights().RunDue(ctx)
 	if !errors.Is(err, storage.ErrLeased) && !errors.Is(err, storage.ErrChanged) {
 		t.Errorf("the stuck process: %v", err)
 	}
@@ -208,7 +224,7 @@ func TestNightCancelRacingAStep(t *testing.T) {
 	ctx := context.Background()
 	w.plan()
 	w.setClock(w.clock().Add(2 * time.Hour))
-	w.screen.hook["EndPoll"] = func() { w.set.RunDueNights(ctx) }
+	w.screen.hook["EndPoll"] = func() { w.set.Nights().RunDue(ctx) }
 	if r := w.run(nightCmd("cancel")); !strings.Contains(r.Data.Content, "canceled") {
 		t.Fatalf("cancel: %q", r.Data.Content)
 	}
@@ -233,7 +249,7 @@ func TestNightCancelDuringAStep(t *testing.T) {
 	w.setClock(w.clock().Add(2 * time.Hour))
 	var during string
 	w.screen.hook["CreateEvent"] = func() { during = w.userError(w.cmds["movienight"].Run, nightCmd("cancel")) }
-	if _, err := w.set.RunDueNights(ctx); err != nil {
+	if _, err := w.set.Nights().RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(during, "moving to its next step right now") {
@@ -283,7 +299,7 @@ func TestNightPostThenSaveFails(t *testing.T) {
 			w := newNightWorld(t)
 			fs := &failSaves{DB: w.db, pred: c.pred}
 			w.set = New(fs).WithScreener(w.screen, "p1").WithClock(w.clock)
-			w.set.tick = noTicks
+			withTicks(w.set, noTicks)
 			for _, cmd := range w.set.Commands() {
 				w.cmds[cmd.Def.Name] = cmd
 			}
@@ -403,25 +419,25 @@ func TestNightsAlwaysEnd(t *testing.T) {
 }
 
 // Discord failing the same way on every try: each action is tried
-// maxTries times, then the night goes on without it, and ends.
+// nights.MaxTries times, then the night goes on without it, and ends.
 func TestNightTriesAreBounded(t *testing.T) {
 	w := newNightWorld(t)
 	w.plan()
 	w.screen.always["PostCard"] = errors.New("503 Service Unavailable")
 	w.screen.always["CreateEvent"] = errors.New("502 Bad Gateway")
 	w.setClock(w.clock().Add(2 * time.Hour))
-	if rounds := w.runUntil(w.set, storage.StepClose, 3*maxTries+1); rounds != 3*maxTries-2 {
+	if rounds := w.runUntil(w.set, storage.StepClose, 3*nights.MaxTries+1); rounds != 3*nights.MaxTries-2 {
 		// The round that gives an action up makes the next one's first try.
-		t.Errorf("%d rounds to close: the announcement, the event, then the host's card, %d tries each", rounds, maxTries)
+		t.Errorf("%d rounds to close: the announcement, the event, then the host's card, %d tries each", rounds, nights.MaxTries)
 	}
 	n := w.night()
-	if n.Tries[actAnnounce] != maxTries || n.Tries[actEvent] != maxTries || n.Tries[actNotice] != maxTries || n.Announce != "" || n.Event != "" || !strings.Contains(n.EventNote, "refused") {
+	if n.Tries[nights.ActAnnounce] != nights.MaxTries || n.Tries[nights.ActEvent] != nights.MaxTries || n.Tries[nights.ActNotice] != nights.MaxTries || n.Announce != "" || n.Event != "" || !strings.Contains(n.EventNote, "refused") {
 		t.Errorf("after close: %+v", n)
 	}
 	w.setClock(n.NextAt)
-	w.runUntil(w.set, storage.StepEnd, maxTries+1)
+	w.runUntil(w.set, storage.StepEnd, nights.MaxTries+1)
 	w.setClock(w.night().NextAt)
-	w.runUntil(w.set, storage.StepVerdict, maxTries+1)
+	w.runUntil(w.set, storage.StepVerdict, nights.MaxTries+1)
 	if n := w.night(); n.Step != storage.StepDone || n.Verdict == "" {
 		t.Errorf("the night did not end: %+v", n)
 	}
@@ -484,7 +500,7 @@ func TestNightRenewalDuringAStep(t *testing.T) {
 	ctx := context.Background()
 	w.plan()
 	tick := make(chan time.Time, 1)
-	w.set.tick = func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} }
+	withTicks(w.set, func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} })
 	w.screen.hook["CreateEvent"] = func() { tick <- w.clock() }
 	w.screen.hook["PostCard"] = func() {
 		select {
@@ -493,7 +509,7 @@ func TestNightRenewalDuringAStep(t *testing.T) {
 		}
 	}
 	w.setClock(w.clock().Add(2 * time.Hour))
-	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := w.set.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("close: %d %v", n, err)
 	}
 }

@@ -335,7 +335,7 @@ func TestInvitePermissionsAreEnough(t *testing.T) {
 	}
 	later := time.Now().Add(4 * time.Hour)
 	steps := commands.New(db).WithScreener(bot.SessionPoster{S: s}, "other").WithClock(func() time.Time { return later })
-	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("closing the poll: %d steps, %v", n, err)
 	}
 	if evs := l.sb.Events(guilds[0].ID); len(evs) != 1 {
