@@ -12,7 +12,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
 )
@@ -44,6 +43,8 @@ func (w *nightWorld) setClock(t time.Time) {
 func noTicks(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }
 
 // ticking is a clock reading now whose lease renewals tick by tick.
+// (The steps' leases and retries are tested in package nights; these
+// tests drive them through /movienight and the Screener.)
 type ticking struct {
 	now  func() time.Time
 	tick func(time.Duration) (<-chan time.Time, func())
@@ -124,95 +125,6 @@ func (w *nightWorld) runUntil(p *Set, step storage.Step, n int) (rounds int) {
 	}
 	w.t.Fatalf("the night is still at %q after %d rounds: %+v", step, n, w.night())
 	return
-}
-
-// Two processes, one with a clock 2 min 10 s ahead: while the first runs
-// the close step, the second does not run it too (it did when each judged
-// the lease by its own clock, and posted a second event).
-func TestNightSkewedClocksRunAStepOnce(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	ahead := w.process("p2", 2*time.Minute+10*time.Second)
-	w.setClock(w.clock().Add(2 * time.Hour))
-	var second int
-	var secondErr error
-	w.screen.hook["CreateEvent"] = func() { second, secondErr = ahead.Nights().RunDue(ctx) }
-	if n, err := w.set.Nights().RunDue(ctx); n != 1 || err != nil {
-		t.Fatalf("close: %d %v", n, err)
-	}
-	if second != 0 || secondErr != nil {
-		t.Errorf("the process ahead ran %d steps during the other's (%v)", second, secondErr)
-	}
-	if len(w.screen.events) != 1 || len(w.screen.cards) != 1 {
-		t.Errorf("events %v, cards %v", w.screen.events, w.screen.cards)
-	}
-	if n := w.night(); n.Step != storage.StepEnd || n.Event == "" {
-		t.Errorf("after close: %+v", n)
-	}
-}
-
-// A step slower than the lease keeps it: the lease is renewed while the
-// step runs (here three renewals during an event that takes 2.5 minutes),
-// and another process finds nothing to run.
-func TestNightStepSlowerThanLease(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	tick := make(chan time.Time)
-	withTicks(w.set, func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} })
-	other := w.process("p2", 0)
-	var stolen int
-	w.screen.hook["CreateEvent"] = func() {
-		for range 3 {
-			w.setClock(w.clock().Add(50 * time.Second))
-			for range 2 { // the second is taken once the renewal of the first is done
-				select {
-				case tick <- w.clock():
-				case <-time.After(10 * time.Second): // a guard against a hang, not a timing
-					t.Fatal("no renewal runs during the step")
-				}
-			}
-		}
-		stolen, _ = other.Nights().RunDue(ctx)
-	}
-	w.setClock(w.clock().Add(2 * time.Hour))
-	if n, err := w.set.Nights().RunDue(ctx); n != 1 || err != nil {
-		t.Fatalf("close: %d %v", n, err)
-	}
-	if stolen != 0 || len(w.screen.events) != 1 {
-		t.Errorf("the other process ran the slow step too: %d, events %v", stolen, w.screen.events)
-	}
-}
-
-// A process whose lease ran out mid-step (no renewal: it was stuck) is
-// fenced off: the process that took the step over finds the announcement
-// the first posted (by its tag) and creates the event; the first, when it
-// wakes, posts nothing more.
-func TestNightLostLeaseIsFenced(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	other := w.process("p2", 0)
-	var otherErr error
-	w.screen.hook["PostCard"] = func() {
-		w.setClock(w.clock().Add(3 * time.Minute))
-		_, otherErr = other.Nights().RunDue(ctx)
-	}
-	w.setClock(w.clock().Add(2 * time.Hour))
-	_, err := w.set.Nights().RunDue(ctx)
-	if !errors.Is(err, storage.ErrLeased) && !errors.Is(err, storage.ErrChanged) {
-		t.Errorf("the stuck process: %v", err)
-	}
-	if otherErr != nil {
-		t.Errorf("the process that took over: %v", otherErr)
-	}
-	if len(w.screen.cards) != 1 || len(w.screen.events) != 1 {
-		t.Errorf("posted twice: cards %v, events %v", w.screen.cards, w.screen.events)
-	}
-	if n := w.night(); n.Step != storage.StepEnd || n.Announce == "" || n.Event == "" {
-		t.Errorf("after close: %+v", n)
-	}
 }
 
 // A host cancels while the close step is about to run: cancel marks the
@@ -418,34 +330,6 @@ func TestNightsAlwaysEnd(t *testing.T) {
 	}
 }
 
-// Discord failing the same way on every try: each action is tried
-// nights.MaxTries times, then the night goes on without it, and ends.
-func TestNightTriesAreBounded(t *testing.T) {
-	w := newNightWorld(t)
-	w.plan()
-	w.screen.always["PostCard"] = errors.New("503 Service Unavailable")
-	w.screen.always["CreateEvent"] = errors.New("502 Bad Gateway")
-	w.setClock(w.clock().Add(2 * time.Hour))
-	if rounds := w.runUntil(w.set, storage.StepClose, 3*nights.MaxTries+1); rounds != 3*nights.MaxTries-2 {
-		// The round that gives an action up makes the next one's first try.
-		t.Errorf("%d rounds to close: the announcement, the event, then the host's card, %d tries each", rounds, nights.MaxTries)
-	}
-	n := w.night()
-	if n.Tries[nights.ActAnnounce] != nights.MaxTries || n.Tries[nights.ActEvent] != nights.MaxTries || n.Tries[nights.ActNotice] != nights.MaxTries || n.Announce != "" || n.Event != "" || !strings.Contains(n.EventNote, "refused") {
-		t.Errorf("after close: %+v", n)
-	}
-	w.setClock(n.NextAt)
-	w.runUntil(w.set, storage.StepEnd, nights.MaxTries+1)
-	w.setClock(w.night().NextAt)
-	w.runUntil(w.set, storage.StepVerdict, nights.MaxTries+1)
-	if n := w.night(); n.Step != storage.StepDone || n.Verdict == "" {
-		t.Errorf("the night did not end: %+v", n)
-	}
-	if len(w.screen.cards) != 0 || len(w.screen.events) != 0 {
-		t.Errorf("posted: %v %v", w.screen.cards, w.screen.events)
-	}
-}
-
 // /movienight plan's channel: must be a text channel (said as such, not
 // as the reviews channel's rule); one the bot cannot see is said.
 func TestNightPlanChannel(t *testing.T) {
@@ -489,27 +373,5 @@ func TestNightCancelFindsAnUnsavedPoll(t *testing.T) {
 	w.screen.hook["EndPoll"] = func() { ended = true }
 	if r := w.run(nightCmd("cancel")); !strings.Contains(r.Data.Content, "canceled") || !ended {
 		t.Errorf("cancel: %q, poll ended %v", r.Data.Content, ended)
-	}
-}
-
-// A renewal during a step reads the night's fence while the step goes on
-// writing the night (its tries, its event): under -race this failed when
-// the renewer copied the whole night.
-func TestNightRenewalDuringAStep(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	tick := make(chan time.Time, 1)
-	withTicks(w.set, func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} })
-	w.screen.hook["CreateEvent"] = func() { tick <- w.clock() }
-	w.screen.hook["PostCard"] = func() {
-		select {
-		case tick <- w.clock():
-		default:
-		}
-	}
-	w.setClock(w.clock().Add(2 * time.Hour))
-	if n, err := w.set.Nights().RunDue(ctx); n != 1 || err != nil {
-		t.Fatalf("close: %d %v", n, err)
 	}
 }

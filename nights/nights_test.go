@@ -75,12 +75,13 @@ type fakeActions struct {
 	calls  []string
 	posted map[string]string // tag → id
 	fail   map[string][]error
+	always map[string]error
 	votes  []int
 	hook   map[string]func()
 }
 
 func newFakeActions() *fakeActions {
-	return &fakeActions{posted: map[string]string{}, fail: map[string][]error{}, hook: map[string]func(){}}
+	return &fakeActions{posted: map[string]string{}, fail: map[string][]error{}, always: map[string]error{}, hook: map[string]func(){}}
 }
 
 func (f *fakeActions) do(method, tag string) (string, error) {
@@ -90,6 +91,8 @@ func (f *fakeActions) do(method, tag string) (string, error) {
 	var err error
 	if errs := f.fail[method]; len(errs) > 0 {
 		err, f.fail[method] = errs[0], errs[1:]
+	} else if f.always[method] != nil {
+		err = f.always[method]
 	}
 	id := ""
 	if err == nil && tag != "" {
