@@ -378,7 +378,7 @@ func TestSchedulerRunsWhenDue(t *testing.T) {
 	stop := sc.Start(context.Background())
 	defer stop()
 	<-swept // at start
-	if d := <-w.clock.waits; d != 5*time.Second {
+	if d := <-w.clock.waits; d != DefaultEvery {
 		t.Fatalf("the scheduler waits %v", d)
 	}
 	if closing, err := w.svc.CloseNow(context.Background(), scope); closing || err != nil {

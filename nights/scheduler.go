@@ -6,6 +6,14 @@ import (
 	"time"
 )
 
+// The scheduler's turns when not told otherwise: how often due steps
+// are looked for, and expired import previews swept (they are also
+// removed whenever a member makes one).
+const (
+	DefaultEvery      = 5 * time.Second
+	DefaultSweepEvery = time.Minute
+)
+
 // Scheduler runs the nights' due steps now and every Every (or at once
 // when a host closes a poll early: Service.Due), until its context ends
 // (a night whose step fell due while no bot ran is run at start).
@@ -15,9 +23,9 @@ import (
 // SweepEvery because it needs nothing more than a regular turn.
 type Scheduler struct {
 	Nights       *Service
-	Every        time.Duration // 0: 5 s
+	Every        time.Duration // 0: DefaultEvery
 	SweepPending func(ctx context.Context) (int, error)
-	SweepEvery   time.Duration // 0: a minute
+	SweepEvery   time.Duration // 0: DefaultSweepEvery
 	Log          *slog.Logger  // nil: slog.Default()
 }
 
@@ -37,10 +45,10 @@ func (sc *Scheduler) Start(ctx context.Context) (stop func()) {
 func (sc *Scheduler) Run(ctx context.Context) {
 	every, sweepEvery, log, clock := sc.Every, sc.SweepEvery, sc.Log, sc.Nights.Clock
 	if every <= 0 {
-		every = 5 * time.Second
+		every = DefaultEvery
 	}
 	if sweepEvery <= 0 {
-		sweepEvery = time.Minute
+		sweepEvery = DefaultSweepEvery
 	}
 	if log == nil {
 		log = slog.Default()
