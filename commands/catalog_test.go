@@ -135,14 +135,14 @@ func keys(m map[storage.Scope]*cachedIndex) []storage.Scope {
 // blockingStore holds the first Films call of a scope until released, so a
 // film write can land while an index is being built.
 type blockingStore struct {
-	Store
+	storage.Catalog
 	scope            storage.Scope
 	reading, release chan struct{}
 	once             sync.Once
 }
 
 func (b *blockingStore) Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error) {
-	films, err := b.Store.Films(ctx, scope)
+	films, err := b.Catalog.Films(ctx, scope)
 	if scope == b.scope {
 		b.once.Do(func() { close(b.reading); <-b.release })
 	}
@@ -154,7 +154,7 @@ func (b *blockingStore) Films(ctx context.Context, scope storage.Scope) ([]stora
 // version does.
 func TestCatalogDropsAnIndexBuiltAcrossAWrite(t *testing.T) {
 	e := newEnv(t)
-	bs := &blockingStore{Store: e.db, scope: 111, reading: make(chan struct{}), release: make(chan struct{})}
+	bs := &blockingStore{Catalog: e.db, scope: 111, reading: make(chan struct{}), release: make(chan struct{})}
 	c := newCatalog(bs)
 	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Red Rocket", Year: 2021}, strings.ToLower); err != nil {
 		t.Fatal(err)

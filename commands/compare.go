@@ -106,11 +106,11 @@ func (s *Set) compareButton(ctx context.Context, i *discordgo.InteractionCreate)
 }
 
 func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other uint64) (*discordgo.InteractionResponse, error) {
-	mine, err := s.raters.UserRatings(ctx, scope, me)
+	mine, err := s.rates.UserRatings(ctx, scope, me)
 	if err != nil {
 		return nil, err
 	}
-	theirs, err := s.raters.UserRatings(ctx, scope, other)
+	theirs, err := s.rates.UserRatings(ctx, scope, other)
 	if err != nil {
 		return nil, err
 	}

@@ -101,11 +101,11 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	films, err := s.store.Films(ctx, scope)
+	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	mine, err := s.raters.UserRatings(ctx, scope, user)
+	mine, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		r.Data.Files = files
 		return r, nil
 	}
-	id, err := s.raters.PutPending(ctx, scope, user, encodePending(ratings), importTTL)
+	id, err := s.pending.PutPending(ctx, scope, user, encodePending(ratings), importTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +192,9 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	// committed: an import that fails leaves it, and the member can press
 	// Import again. Two quick presses may both import; the second then
 	// finds every rating the same, and changes nothing.
-	step := s.raters.Pending
+	step := s.pending.Pending
 	if c.action == "no" {
-		step = s.raters.TakePending
+		step = s.pending.TakePending
 	}
 	data, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
@@ -210,15 +210,15 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.raters.ImportRatings(ctx, scope, user, ratings)
+	n, err := s.rates.ImportRatings(ctx, scope, user, ratings)
 	if errors.Is(err, storage.ErrNotFound) {
-		s.raters.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
+		s.pending.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
 		return updateText("A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again."), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.raters.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the import committed; removing its preview: %w", err)
 	}
 	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
@@ -231,7 +231,7 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 // unwatchAll takes the films of rs off user's watchlist, as rating one
 // does, and says how many were on it.
 func (s *Set) unwatchAll(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) int {
-	ws, err := s.raters.Watchlist(ctx, scope, user)
+	ws, err := s.watchlists.Watchlist(ctx, scope, user)
 	if err != nil || len(ws) == 0 {
 		return 0
 	}
@@ -242,7 +242,7 @@ func (s *Set) unwatchAll(ctx context.Context, scope storage.Scope, user uint64, 
 	off := 0
 	for _, w := range ws {
 		if rated[w.Film] {
-			if removed, err := s.raters.WatchlistRemove(ctx, scope, user, w.Film); err == nil && removed {
+			if removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, w.Film); err == nil && removed {
 				off++
 			}
 		}
@@ -264,14 +264,14 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.raters.UserRatings(ctx, scope, user)
+	rs, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs) == 0 {
 		return nil, userErr("You have not rated any film in this server yet: nothing to export.")
 	}
-	films, err := s.store.Films(ctx, scope)
+	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +455,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	films, err := s.store.Films(ctx, scope)
+	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -518,7 +518,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.raters.PutPending(ctx, scope, user, raw, importTTL)
+	id, err := s.pending.PutPending(ctx, scope, user, raw, importTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -545,9 +545,9 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	// As for ratings (importButton): the preview is taken once the films
 	// are added, so that a failure leaves it for another try; AddFilms
 	// skips the films already there, so two quick presses add them once.
-	step := s.raters.Pending
+	step := s.pending.Pending
 	if c.action == "no" {
-		step = s.raters.TakePending
+		step = s.pending.TakePending
 	}
 	raw, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
@@ -563,11 +563,11 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	if err := json.Unmarshal(raw, &fresh); err != nil {
 		return nil, fmt.Errorf("a pending list import: %w", err)
 	}
-	added, err := s.mods.AddFilms(ctx, scope, fresh, search.Skeleton)
+	added, err := s.films.AddFilms(ctx, scope, fresh, search.Skeleton)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.raters.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the films were added; removing their preview: %w", err)
 	}
 	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added), "film"))

@@ -238,8 +238,8 @@ func TestFilmListImport(t *testing.T) {
 // failingImports fails ImportRatings and AddFilms while fail is set, as a
 // database that went away mid-import would.
 type failingImports struct {
-	Raters
-	Moderators
+	storage.Ratings
+	storage.Catalog
 	fail bool
 }
 
@@ -249,14 +249,14 @@ func (f *failingImports) ImportRatings(ctx context.Context, scope storage.Scope,
 	if f.fail {
 		return storage.Imported{}, errAway
 	}
-	return f.Raters.ImportRatings(ctx, scope, user, rs)
+	return f.Ratings.ImportRatings(ctx, scope, user, rs)
 }
 
 func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error) {
 	if f.fail {
 		return nil, errAway
 	}
-	return f.Moderators.AddFilms(ctx, scope, fs, fold)
+	return f.Catalog.AddFilms(ctx, scope, fs, fold)
 }
 
 // Import takes the preview only once the import has committed: one that
@@ -267,8 +267,8 @@ func TestImportPreviewKeptUntilCommitted(t *testing.T) {
 	ctx := context.Background()
 	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
 	e.files(map[string][]byte{"ratings.csv": []byte(lbRatings)})
-	f := &failingImports{Raters: e.db, Moderators: e.db, fail: true}
-	e.set.raters, e.set.mods = f, f
+	f := &failingImports{Ratings: e.db, Catalog: e.db, fail: true}
+	e.set.rates, e.set.films = f, f
 
 	first := buttons(e.run(importCmd(guildA, "42", "ratings.csv", 100)))["Import 2 ratings"]
 	r := e.run(importCmd(guildA, "42", "ratings.csv", 100))

@@ -109,7 +109,7 @@ func (s *Set) host(ctx context.Context, i *discordgo.InteractionCreate) (storage
 	if scope == storage.BuiltIn || i.Member == nil {
 		return 0, storage.Settings{}, userErr("Movie nights happen in servers: use /movienight there.")
 	}
-	set, err := s.mods.Settings(ctx, scope)
+	set, err := s.serverSettings.Settings(ctx, scope)
 	if err != nil {
 		return 0, set, err
 	}
@@ -228,7 +228,7 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	// posted: if saving its id fails, the close step finds it by its tag.
 	n := storage.Night{Scope: scope, Host: user, Channel: channel, Candidates: ids, Closes: closes, Starts: starts, Where: where, Location: location,
 		Step: storage.StepClose, NextAt: closes, Tries: map[string]int{actPoll: 1}}
-	n, err = s.store.CreateNight(ctx, n)
+	n, err = s.nights.CreateNight(ctx, n)
 	if errors.Is(err, storage.ErrExists) {
 		return nil, userErr("A movie night is already planned here (screening %s). Cancel it first with `/movienight cancel`.", stamp(n.Starts, "F"))
 	}
@@ -240,7 +240,7 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	poll, err := s.screen.PostPoll(ctx, i.GuildID, channel, content, "Which film on "+starts.In(loc).Format("Mon 2 Jan")+"?", answers, hours)
 	if err != nil {
 		n.Step = storage.StepCanceled
-		s.store.SaveNight(ctx, n, "", true)
+		s.nights.SaveNight(ctx, n, "", true)
 		switch {
 		case isForbidden(err):
 			return nil, userErr("I cannot post a poll in <#%s>: I need View Channel, Send Messages and Send Polls there.", channel)
@@ -250,7 +250,7 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 		return nil, err
 	}
 	n.Poll = poll
-	if _, err := s.store.SaveNight(ctx, n, "", true); err != nil {
+	if _, err := s.nights.SaveNight(ctx, n, "", true); err != nil {
 		return nil, err
 	}
 	return Reply(fmt.Sprintf("Planned: the poll is up in <#%s> and closes %s; the screening starts %s. Candidates:\n%s", channel, stamp(closes, "F"), stamp(starts, "F"), strings.Join(lines, "\n"))), nil
@@ -280,7 +280,7 @@ func (s *Set) candidates(ctx context.Context, scope storage.Scope, given string)
 			return nil, userErr("A poll holds at most %d films; you named %d.", maxCandidates, len(out))
 		}
 	} else {
-		nights, err := s.store.Nights(ctx, scope)
+		nights, err := s.nights.Nights(ctx, scope)
 		if err != nil {
 			return nil, err
 		}
@@ -290,7 +290,7 @@ func (s *Set) candidates(ctx context.Context, scope storage.Scope, given string)
 				screened[n.Winner] = true
 			}
 		}
-		wanted, err := s.raters.MostWanted(ctx, scope)
+		wanted, err := s.watchlists.MostWanted(ctx, scope)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +298,7 @@ func (s *Set) candidates(ctx context.Context, scope storage.Scope, given string)
 			if screened[w.Film] || len(out) == maxCandidates {
 				continue
 			}
-			f, err := s.store.FilmHeader(ctx, scope, w.Film)
+			f, err := s.films.FilmHeader(ctx, scope, w.Film)
 			if err == nil {
 				out = append(out, f)
 			}
@@ -403,7 +403,7 @@ var errNightBusy, errNoChange = errors.New("a step holds the night"), errors.New
 // from change is returned as it is, nothing saved.
 func (s *Set) changeOpenNight(ctx context.Context, scope storage.Scope, release bool, change func(storage.Night) (storage.Night, error)) error {
 	for try := 0; ; try++ {
-		nights, err := s.store.Nights(ctx, scope)
+		nights, err := s.nights.Nights(ctx, scope)
 		if err != nil {
 			return err
 		}
@@ -415,7 +415,7 @@ func (s *Set) changeOpenNight(ctx context.Context, scope storage.Scope, release 
 		if err != nil {
 			return err
 		}
-		_, err = s.store.SaveNight(ctx, n, "", release)
+		_, err = s.nights.SaveNight(ctx, n, "", release)
 		switch {
 		case errors.Is(err, storage.ErrChanged) && try < 2:
 			continue
@@ -427,7 +427,7 @@ func (s *Set) changeOpenNight(ctx context.Context, scope storage.Scope, release 
 }
 
 func (s *Set) nightHistory(ctx context.Context, scope storage.Scope) (*discordgo.InteractionResponse, error) {
-	nights, err := s.store.Nights(ctx, scope)
+	nights, err := s.nights.Nights(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -498,7 +498,7 @@ func (s *Set) RunDueNights(ctx context.Context) (int, error) {
 	if s.screen == nil {
 		return 0, nil
 	}
-	due, err := s.store.ClaimDueNights(ctx, s.now(), s.owner, stepLease)
+	due, err := s.nights.ClaimDueNights(ctx, s.now(), s.owner, stepLease)
 	if err != nil {
 		return 0, err
 	}
@@ -547,7 +547,7 @@ func (s *Set) runLeased(ctx context.Context, n storage.Night) error {
 			r.mu.Lock()
 			fence := storage.Night{ID: r.n.ID, Scope: r.n.Scope, Version: r.n.Version}
 			r.mu.Unlock()
-			err := s.store.RenewNight(sctx, fence, s.owner, stepLease)
+			err := s.nights.RenewNight(sctx, fence, s.owner, stepLease)
 			if err != nil && sctx.Err() == nil {
 				cancel(fmt.Errorf("the step's lease is lost: %w", err))
 				return
@@ -564,7 +564,7 @@ func (s *Set) runLeased(ctx context.Context, n storage.Night) error {
 	if err != nil && !errors.Is(err, storage.ErrLeased) && !errors.Is(err, storage.ErrChanged) {
 		// Let the lease go, so that the retry does not wait for it.
 		r.mu.Lock()
-		s.store.SaveNight(ctx, r.n, s.owner, true)
+		s.nights.SaveNight(ctx, r.n, s.owner, true)
 		r.mu.Unlock()
 	}
 	return err
@@ -575,7 +575,7 @@ func (s *Set) runLeased(ctx context.Context, n storage.Night) error {
 func (r *stepRun) save(ctx context.Context, release bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	saved, err := r.s.store.SaveNight(ctx, r.n, r.s.owner, release)
+	saved, err := r.s.nights.SaveNight(ctx, r.n, r.s.owner, release)
 	if err == nil {
 		r.n = saved
 	}
@@ -597,7 +597,7 @@ func (r *stepRun) act(ctx context.Context, act string, find, do func(ctx context
 		return "", r.giveUp(ctx, act, fmt.Errorf("%s failed %d times", act, tried))
 	}
 	r.mu.Lock()
-	err := r.s.store.RenewNight(ctx, r.n, r.s.owner, stepLease)
+	err := r.s.nights.RenewNight(ctx, r.n, r.s.owner, stepLease)
 	r.mu.Unlock()
 	if err != nil {
 		return "", err
@@ -724,7 +724,7 @@ func (r *stepRun) close(ctx context.Context) error {
 			return err
 		}
 	}
-	film, err := s.store.FilmHeader(ctx, n.Scope, n.Winner)
+	film, err := s.films.FilmHeader(ctx, n.Scope, n.Winner)
 	if errors.Is(err, storage.ErrNotFound) {
 		film, err = storage.Film{ID: n.Winner, Title: "(a removed film)"}, nil
 	}
@@ -732,7 +732,7 @@ func (r *stepRun) close(ctx context.Context) error {
 		return err
 	}
 	runtime := defaultScreening
-	if f, err := s.store.Film(ctx, n.Scope, n.Winner); err == nil && f.Runtime > 0 {
+	if f, err := s.films.Film(ctx, n.Scope, n.Winner); err == nil && f.Runtime > 0 {
 		runtime = time.Duration(f.Runtime+15) * time.Minute
 	}
 	n.Ends = n.Starts.Add(runtime)
@@ -823,7 +823,7 @@ func (r *stepRun) event(ctx context.Context, film storage.Film) error {
 func (r *stepRun) end(ctx context.Context) error {
 	s, n := r.s, &r.n
 	if n.Prompt == "" && !slices.Contains(n.Skipped, actPrompt) {
-		page, err := s.store.FilmPage(ctx, n.Scope, n.Winner) // the /film card, read as /film reads it
+		page, err := s.films.FilmPage(ctx, n.Scope, n.Winner) // the /film card, read as /film reads it
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 			n.Skipped = append(n.Skipped, actPrompt)
@@ -892,7 +892,7 @@ func (s *Set) pickWinner(ctx context.Context, n storage.Night, votes []int) (uin
 		note = "No one voted."
 	}
 	if len(tied) > 1 {
-		wanted, err := s.raters.MostWanted(ctx, n.Scope)
+		wanted, err := s.watchlists.MostWanted(ctx, n.Scope)
 		if err != nil {
 			return 0, "", err
 		}
@@ -922,7 +922,7 @@ func (s *Set) pickWinner(ctx context.Context, n storage.Night, votes []int) (uin
 // verdict sums up the ratings given since the screening started, beside
 // the server's usual average.
 func (s *Set) verdict(ctx context.Context, n storage.Night) string {
-	rs, err := s.raters.FilmRatings(ctx, n.Scope, n.Winner)
+	rs, err := s.rates.FilmRatings(ctx, n.Scope, n.Winner)
 	if err != nil {
 		return "The verdict could not be read."
 	}
@@ -937,7 +937,7 @@ func (s *Set) verdict(ctx context.Context, n storage.Night) string {
 		return "No one rated it after the screening."
 	}
 	out := fmt.Sprintf("%s since the screening: average **%.1f**/10.", plural(count, "rating"), float64(sum)/float64(count))
-	if top, err := s.raters.Top(ctx, n.Scope, 1); err == nil && len(top) > 0 {
+	if top, err := s.rates.Top(ctx, n.Scope, 1); err == nil && len(top) > 0 {
 		var all, c int
 		for _, a := range top {
 			all += a.Sum

@@ -9,33 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
 )
-
-// Raters is what the ratings commands need from the database.
-type Raters interface {
-	Rate(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error)
-	Unrate(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Aggregate, int, error)
-	UserRating(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Rating, error)
-	Aggregate(ctx context.Context, scope storage.Scope, film uint64) (storage.Aggregate, error)
-	FilmRatings(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Rating, error)
-	UserRatings(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Rating, error)
-	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
-	ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error)
-	PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
-	Pending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
-	TakePending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
-	WatchlistAdd(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
-	WatchlistRemove(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
-	OnWatchlist(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
-	Watchlist(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Watched, error)
-	MostWanted(ctx context.Context, scope storage.Scope) ([]storage.Wanted, error)
-}
 
 var rateDef = &discordgo.ApplicationCommand{
 	Name:        "rate",
@@ -123,14 +102,14 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 		return nil, err
 	}
 	if !has {
-		r, err := s.raters.UserRating(ctx, scope, film.ID, user)
+		r, err := s.rates.UserRating(ctx, scope, film.ID, user)
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
 		}
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.raters.Aggregate(ctx, scope, film.ID)
+		a, err := s.rates.Aggregate(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +122,7 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 }
 
 func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
-	a, _, err := s.raters.Rate(ctx, scope, film.ID, user, score)
+	a, _, err := s.rates.Rate(ctx, scope, film.ID, user, score)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
@@ -183,11 +162,11 @@ func (s *Set) WithFollowup(f Followup) *Set {
 // case), so /rate stays one write. A failure here does not undo the
 // rating; it is logged by the caller's store metrics and left for later.
 func (s *Set) unwatch(ctx context.Context, scope storage.Scope, user, film uint64) bool {
-	on, err := s.raters.OnWatchlist(ctx, scope, user, film)
+	on, err := s.watchlists.OnWatchlist(ctx, scope, user, film)
 	if err != nil || !on {
 		return false
 	}
-	removed, err := s.raters.WatchlistRemove(ctx, scope, user, film)
+	removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, film)
 	return err == nil && removed
 }
 
@@ -212,11 +191,11 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	}
 	switch c.action {
 	case "remove":
-		film, err := s.store.FilmHeader(ctx, scope, c.args[0])
+		film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
-		a, old, err := s.raters.Unrate(ctx, scope, film.ID, user)
+		a, old, err := s.rates.Unrate(ctx, scope, film.ID, user)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -241,12 +220,12 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		// /rate says it. The rating (refused for a film no longer here)
 		// comes first; the card is then read in one read.
 		film := c.args[0]
-		a, _, err := s.raters.Rate(ctx, scope, film, user, score)
+		a, _, err := s.rates.Rate(ctx, scope, film, user, score)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
 		off := s.unwatch(ctx, scope, user, film) // rated: off the watchlist, as with /rate
-		page, err := s.store.FilmPage(ctx, scope, film)
+		page, err := s.films.FilmPage(ctx, scope, film)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -309,7 +288,7 @@ func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.Messag
 
 // filmName labels a rated film, which may have been removed since.
 func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.store.FilmHeader(ctx, scope, id); err == nil {
+	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
 		return clip(label(f), 150)
 	}
 	return "(a removed film)"
@@ -317,7 +296,7 @@ func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) stri
 
 // filmMD is filmName for markup (plain): what lists of films show.
 func (s *Set) filmMD(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.store.FilmHeader(ctx, scope, id); err == nil {
+	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
 		return plain(label(f), 150)
 	}
 	return "(a removed film)"
@@ -337,14 +316,14 @@ func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 }
 
 func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	a, err := s.raters.Aggregate(ctx, scope, film.ID)
+	a, err := s.rates.Aggregate(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Count == 0 {
 		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
 	}
-	rs, err := s.raters.FilmRatings(ctx, scope, film.ID)
+	rs, err := s.rates.FilmRatings(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +371,7 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.FilmHeader(ctx, scope, c.args[0])
+	film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}
@@ -433,7 +412,7 @@ func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discord
 // divisivePage is /top sort:divisive: the films whose ratings are most
 // spread out (standard deviation), then those with more ratings.
 func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	aggs, err := s.raters.Top(ctx, scope, minN)
+	aggs, err := s.rates.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
@@ -468,7 +447,7 @@ func (s *Set) divisiveButton(ctx context.Context, i *discordgo.InteractionCreate
 }
 
 func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	aggs, err := s.raters.Top(ctx, scope, minN)
+	aggs, err := s.rates.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
@@ -522,7 +501,7 @@ func (s *Set) myRatings(ctx context.Context, i *discordgo.InteractionCreate) (*d
 }
 
 func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	rs, err := s.raters.UserRatings(ctx, scope, user)
+	rs, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}

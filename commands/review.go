@@ -44,7 +44,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	var page storage.ReviewPage
 	scope, film, err := s.filmNamedBy(ctx, i, func(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
 		var err error
-		page, err = s.store.ReviewPage(ctx, scope, id, want)
+		page, err = s.reviews.ReviewPage(ctx, scope, id, want)
 		return page.Film, err
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if len([]rune(about)) > maxAbout {
 			return nil, userErr("about: takes at most %d characters.", maxAbout)
 		}
-		whole, err := s.store.Review(ctx, scope, rev.ID)
+		whole, err := s.reviews.Review(ctx, scope, rev.ID)
 		if err != nil {
 			return nil, notFound(err, "That review was just removed.")
 		}
@@ -95,7 +95,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	hdr, e := rev, storage.Excerpt{}
 	if k := slices.IndexFunc(reviews, func(r storage.Review) bool { return r.ID == rev.ID }); n == want && page.Excerpts[k].Text != "" {
 		e = page.Excerpts[k]
-	} else if hdr, e, err = s.store.Excerpt(ctx, scope, rev.ID, n); err != nil {
+	} else if hdr, e, err = s.reviews.Excerpt(ctx, scope, rev.ID, n); err != nil {
 		return nil, excerptErr(err)
 	}
 	embed, rows := excerptView(film, hdr, e, n, len(reviews))
@@ -238,7 +238,7 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	case "show", "random":
 		// The header comes with any excerpt: the one clicked from says how
 		// many there are now.
-		hdr, _, err := s.store.Excerpt(ctx, scope, c.args[0], 1)
+		hdr, _, err := s.reviews.Excerpt(ctx, scope, c.args[0], 1)
 		if err != nil {
 			return nil, excerptErr(err)
 		}
@@ -253,26 +253,26 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		if n < 1 || n > hdr.Paragraphs {
 			return nil, userErr("That review now has excerpts 1 to %d.", hdr.Paragraphs)
 		}
-		hdr, e, err := s.store.Excerpt(ctx, scope, hdr.ID, n)
+		hdr, e, err := s.reviews.Excerpt(ctx, scope, hdr.ID, n)
 		if err != nil {
 			return nil, excerptErr(err)
 		}
-		film, err := s.store.FilmHeader(ctx, scope, hdr.FilmID)
+		film, err := s.films.FilmHeader(ctx, scope, hdr.FilmID)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
-		reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
+		reviews, err := s.reviews.ReviewHeaders(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
 		embed, rows := excerptView(film, hdr, e, n, len(reviews))
 		return update(embed, rows...), nil
 	case "all", "page":
-		rev, err := s.store.Review(ctx, scope, c.args[0])
+		rev, err := s.reviews.Review(ctx, scope, c.args[0])
 		if err != nil {
 			return nil, notFound(err, "That review has been removed.")
 		}
-		film, err := s.store.FilmHeader(ctx, scope, rev.FilmID)
+		film, err := s.films.FilmHeader(ctx, scope, rev.FilmID)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -301,7 +301,7 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if err != nil {
 		return choices8(nil), nil // no film yet (or a DM): nothing to suggest
 	}
-	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
+	reviews, err := s.reviews.ReviewHeaders(ctx, scope, film.ID)
 	if err != nil {
 		return choices8(nil), nil
 	}

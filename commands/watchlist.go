@@ -40,10 +40,10 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 			return nil, err
 		}
 		if subcommand(i) == "add" {
-			if _, err := s.raters.UserRating(ctx, scope, film.ID, user); err == nil {
+			if _, err := s.rates.UserRating(ctx, scope, film.ID, user); err == nil {
 				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", labelMD(film))), nil
 			}
-			added, err := s.raters.WatchlistAdd(ctx, scope, user, film.ID)
+			added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
 			if err != nil {
 				return nil, notFound(err, "That film was just removed.")
 			}
@@ -52,7 +52,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 			}
 			return Reply(fmt.Sprintf("Added **%s** to your watchlist. It leaves the list when you rate it.", labelMD(film))), nil
 		}
-		removed, err := s.raters.WatchlistRemove(ctx, scope, user, film.ID)
+		removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 }
 
 func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	ws, err := s.raters.Watchlist(ctx, scope, who)
+	ws, err := s.watchlists.Watchlist(ctx, scope, who)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64
 }
 
 func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	ws, err := s.raters.MostWanted(ctx, scope)
+	ws, err := s.watchlists.MostWanted(ctx, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,16 @@ func (o *observed) DeleteFilm(ctx context.Context, scope Scope, film uint64) (er
 	return o.s.DeleteFilm(ctx, scope, film)
 }
 
+func (o *observed) FilmPage(ctx context.Context, scope Scope, film uint64) (r0 FilmPage, err error) {
+	defer o.done("film_page", time.Now(), &err)
+	return o.s.FilmPage(ctx, scope, film)
+}
+
+func (o *observed) CatalogVersion(ctx context.Context, scope Scope) (r0 uint64, err error) {
+	defer o.done("catalog_version", time.Now(), &err)
+	return o.s.CatalogVersion(ctx, scope)
+}
+
 func (o *observed) Reviews(ctx context.Context, scope Scope, film uint64) (r0 []Review, err error) {
 	defer o.done("reviews", time.Now(), &err)
 	return o.s.Reviews(ctx, scope, film)
@@ -65,11 +75,6 @@ func (o *observed) ReviewHeaders(ctx context.Context, scope Scope, film uint64) 
 func (o *observed) Excerpt(ctx context.Context, scope Scope, id uint64, n int) (r0 Review, r1 Excerpt, err error) {
 	defer o.done("excerpt", time.Now(), &err)
 	return o.s.Excerpt(ctx, scope, id, n)
-}
-
-func (o *observed) FilmPage(ctx context.Context, scope Scope, film uint64) (r0 FilmPage, err error) {
-	defer o.done("film_page", time.Now(), &err)
-	return o.s.FilmPage(ctx, scope, film)
 }
 
 func (o *observed) ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (r0 ReviewPage, err error) {
@@ -210,9 +215,4 @@ func (o *observed) Settings(ctx context.Context, scope Scope) (r0 Settings, err 
 func (o *observed) UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (r0 Settings, err error) {
 	defer o.done("update_settings", time.Now(), &err)
 	return o.s.UpdateSettings(ctx, scope, fn)
-}
-
-func (o *observed) CatalogVersion(ctx context.Context, scope Scope) (r0 uint64, err error) {
-	defer o.done("catalog_version", time.Now(), &err)
-	return o.s.CatalogVersion(ctx, scope)
 }

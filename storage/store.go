@@ -5,11 +5,25 @@ import (
 	"time"
 )
 
-// Store is a filmbot database: what commands reads and writes. Every
+// Store is a filmbot database: what commands reads and writes, as the
+// roles below; a handler or job takes only the roles it uses. Every
 // method is one transaction and takes a context, whose deadline bounds
-// the work (an interaction has seconds, not minutes). Implementations
+// the work (an interaction has seconds, not minutes); a context already
+// done is refused before anything is read or written. Implementations
 // must pass storetest.Run, which pins what the comments here promise.
 type Store interface {
+	Catalog
+	Reviews
+	Ratings
+	Watchlists
+	Nights
+	Pending
+	ServerSettings
+	Close() error
+}
+
+// Catalog is the films a scope sees: the built-in catalog and a server's own.
+type Catalog interface {
 	// Films lists the films visible in scope (the built-in catalog and
 	// the server's own), ordered by title, then year, then id, as headers
 	// (Film.Header): what lists, the catalog index and imports need.
@@ -34,7 +48,19 @@ type Store interface {
 	FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error)
 	// DeleteFilm removes a server's film with its reviews and ratings.
 	DeleteFilm(ctx context.Context, scope Scope, film uint64) error
+	// FilmPage reads what /film shows in one read: film whole, how many
+	// reviews of it the scope sees and its ratings there (Aggregate);
+	// ErrNotFound when the film is not visible in scope.
+	FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error)
+	// CatalogVersion changes whenever a film visible in scope is added,
+	// changed or removed, by any write path: caches of the catalog keep
+	// the version they were built at and are stale when it differs.
+	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
+}
 
+// Reviews are the reviews of films, read whole, as headers or one
+// paragraph at a time.
+type Reviews interface {
 	// Reviews lists the reviews of film visible in scope, newest first
 	// (then highest id); ErrNotFound when the film is not visible.
 	Reviews(ctx context.Context, scope Scope, film uint64) ([]Review, error)
@@ -48,10 +74,6 @@ type Store interface {
 	// reading that paragraph alone; ErrNotFound for a review not visible,
 	// ErrNoExcerpt for n out of range.
 	Excerpt(ctx context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error)
-	// FilmPage reads what /film shows in one read: film whole, how many
-	// reviews of it the scope sees and its ratings there (Aggregate);
-	// ErrNotFound when the film is not visible in scope.
-	FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error)
 	// ReviewPage reads what /review shows in one read (one transaction,
 	// one round trip): film's header, its reviews as ReviewHeaders lists
 	// them, and excerpt n of each; ErrNotFound when the film is not
@@ -65,7 +87,11 @@ type Store interface {
 	UpdateReview(ctx context.Context, scope Scope, r Review) (Review, error)
 	// DeleteReview removes a review scope owns; its film's ratings stay.
 	DeleteReview(ctx context.Context, scope Scope, id uint64) (Review, error)
+}
 
+// Ratings are members' scores of films in a server and their
+// aggregates.
+type Ratings interface {
 	// Rate saves or replaces user's score of film in scope and returns,
 	// once it is durable, the film's new aggregate and the previous score.
 	Rate(ctx context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error)
@@ -88,7 +114,10 @@ type Store interface {
 	// rating equal to the stored score is left as it is, and aggregates
 	// move as Rate moves them.
 	ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (Imported, error)
+}
 
+// Watchlists are the films members of a server mean to watch.
+type Watchlists interface {
 	// WatchlistAdd puts a film visible in scope on user's watchlist there
 	// (ErrNotFound otherwise); added is false when it was already on it.
 	WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (added bool, err error)
@@ -103,7 +132,11 @@ type Store interface {
 	// MostWanted lists the films on scope's watchlists with how many
 	// members list each, most first (then lowest film id).
 	MostWanted(ctx context.Context, scope Scope) ([]Wanted, error)
+}
 
+// Nights are a server's movie nights and the leases that let exactly
+// one process run each step.
+type Nights interface {
 	// CreateNight stores a new movie night (its ID and CreatedAt set);
 	// ErrExists, with the open one, while scope has a night not yet done
 	// or canceled.
@@ -129,7 +162,10 @@ type Store interface {
 	// host's command); ErrChanged when it was saved or claimed since n
 	// was read.
 	SaveNight(ctx context.Context, n Night, owner string, release bool) (Night, error)
+}
 
+// Pending keeps steps a member has yet to confirm.
+type Pending interface {
 	// PutPending keeps data for user in scope for ttl (a step a member has
 	// yet to confirm, such as an import's preview) and returns its id. A
 	// member has at most one pending step per server: PutPending replaces
@@ -147,18 +183,14 @@ type Store interface {
 	// SweepPending removes every expired pending step and says how many
 	// it removed.
 	SweepPending(ctx context.Context) (int, error)
+}
 
+// ServerSettings are each server's settings.
+type ServerSettings interface {
 	// Settings returns scope's settings (zero when never set).
 	Settings(ctx context.Context, scope Scope) (Settings, error)
 	// UpdateSettings changes scope's settings with fn in one transaction.
 	UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (Settings, error)
-
-	// CatalogVersion changes whenever a film visible in scope is added,
-	// changed or removed, by any write path: caches of the catalog keep
-	// the version they were built at and are stale when it differs.
-	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
-
-	Close() error
 }
 
 // Record is one item of a whole database, as `filmbot copy` moves it
