@@ -210,7 +210,7 @@ func TestSeveralReviewsNewestFirst(t *testing.T) {
 
 func TestAutocomplete(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Banora", Year: 1999}, strings.ToLower); err != nil {
+	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Banora", Year: 1999}); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"review", "cast", "film"} {
@@ -284,7 +284,7 @@ func TestCastPaginates(t *testing.T) {
 	for k := 0; k < 120; k++ {
 		f.Cast = append(f.Cast, storage.Role{Actor: fmt.Sprintf("Actor Number %d", k), Role: fmt.Sprintf("Role %d", k), Note: strings.Repeat("note ", 10)})
 	}
-	f, _ = e.db.CreateFilm(context.Background(), 111, f, strings.ToLower)
+	f, _ = e.db.CreateFilm(context.Background(), 111, f)
 	r := e.run(slash(guildA, "cast", opt("film", "crowd")))
 	seen := embed(r).Description
 	for page := r; ; {

@@ -96,7 +96,7 @@ func TestHostileTitlesAreInert(t *testing.T) {
 	ctx := context.Background()
 	f, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: hostileName, Year: 2020, Country: hostileName, Directors: []string{hostileName, "# Heading", "> quote"},
 		Languages: []string{hostileName}, Awards: []string{hostileName}, Premiere: hostileName, Release: hostileName,
-		Cast: []storage.Role{{Actor: hostileName, Role: hostileName, Note: hostileName}}}, strings.ToLower)
+		Cast: []storage.Role{{Actor: hostileName, Role: hostileName, Note: hostileName}}})
 	if err != nil {
 		t.Fatal(err)
 	}

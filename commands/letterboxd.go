@@ -312,7 +312,7 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
 	var key []byte
 	add := func(name string, year int, id uint64) {
-		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], name), 0), int64(year), 10)
+		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], name), 0), int64(year), 10)
 		byKey[string(key)] = append(byKey[string(key)], id)
 	}
 	for _, f := range films {
@@ -322,7 +322,7 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 		}
 	}
 	return func(e letterboxd.Entry) (uint64, bool) {
-		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], e.Title), 0), int64(e.Year), 10)
+		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], e.Title), 0), int64(e.Year), 10)
 		ids := byKey[string(key)] // no copy: a lookup
 		if len(ids) == 1 {
 			return ids[0], true
@@ -563,7 +563,7 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	if err := json.Unmarshal(raw, &fresh); err != nil {
 		return nil, fmt.Errorf("a pending list import: %w", err)
 	}
-	added, err := s.films.AddFilms(ctx, scope, fresh, search.Skeleton)
+	added, err := s.films.AddFilms(ctx, scope, fresh)
 	if err != nil {
 		return nil, err
 	}

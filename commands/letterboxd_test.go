@@ -69,7 +69,7 @@ const lbRatings = "\ufeffDate,Name,Year,Letterboxd URI,Rating\r\n" +
 func TestImportLetterboxd(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tang, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	tang, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	var ids []uint64
 	for _, g := range []storage.Scope{111, 222} {
-		f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+		f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +169,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	e.db.Rate(ctx, 111, e.anora.ID, 42, 9)
 	e.db.Rate(ctx, 111, ids[0], 42, 3)
-	linked, _ := e.db.AddFilms(ctx, 111, []storage.Film{{Title: "Red Rocket", Year: 2021, Letterboxd: "https://boxd.it/r"}}, strings.ToLower)
+	linked, _ := e.db.AddFilms(ctx, 111, []storage.Film{{Title: "Red Rocket", Year: 2021, Letterboxd: "https://boxd.it/r"}})
 	e.db.Rate(ctx, 111, linked[0].ID, 42, 8)
 	if msg := e.userError(e.cmds["export"].Run, slash(guildB, "export", sub("", "letterboxd"))); !strings.Contains(msg, "not rated any film") {
 		t.Errorf("export with no ratings: %q", msg)
@@ -252,11 +252,11 @@ func (f *failingImports) ImportRatings(ctx context.Context, scope storage.Scope,
 	return f.Ratings.ImportRatings(ctx, scope, user, rs)
 }
 
-func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error) {
+func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film) ([]storage.Film, error) {
 	if f.fail {
 		return nil, errAway
 	}
-	return f.Catalog.AddFilms(ctx, scope, fs, fold)
+	return f.Catalog.AddFilms(ctx, scope, fs)
 }
 
 // Import takes the preview only once the import has committed: one that
@@ -265,7 +265,7 @@ func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs [
 func TestImportPreviewKeptUntilCommitted(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	e.files(map[string][]byte{"ratings.csv": []byte(lbRatings)})
 	f := &failingImports{Ratings: e.db, Catalog: e.db, fail: true}
 	e.set.rates, e.set.films = f, f
@@ -378,7 +378,7 @@ func TestFormulaCells(t *testing.T) {
 	titles := []string{`=HYPERLINK("http://evil.example","x")`, "+1", "-Dante", "@Home", "'=quoted", "Plain"}
 	for _, g := range []storage.Scope{111, 222} {
 		for k, title := range titles {
-			f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: title, Year: 2000 + k}, strings.ToLower)
+			f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: title, Year: 2000 + k})
 			if err != nil {
 				t.Fatal(err)
 			}

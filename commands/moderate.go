@@ -13,7 +13,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/filmbot/filmbot/limits"
-	"github.com/filmbot/filmbot/search"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -745,9 +744,9 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 		switch c.action {
 		case "add":
 			f.CreatedBy = userID(i)
-			f, err = s.films.CreateFilm(ctx, scope, f, search.Skeleton)
+			f, err = s.films.CreateFilm(ctx, scope, f)
 		case "edit":
-			f, err = s.films.UpdateFilm(ctx, scope, f, search.Skeleton)
+			f, err = s.films.UpdateFilm(ctx, scope, f)
 		default:
 			return nil, userErr("That form is out of date.")
 		}

@@ -23,7 +23,7 @@ func watchCmd(guild, user, action string, opts ...*discordgo.ApplicationCommandI
 func TestWatchlist(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	text := func(r *discordgo.InteractionResponse) string { return r.Data.Content }
 	if r := e.run(watchCmd(guildA, "42", "add", opt("film", "anora"))); !strings.Contains(text(r), "Added **Anora (2024)** to your watchlist") {
 		t.Errorf("add: %q", text(r))

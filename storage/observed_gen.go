@@ -22,19 +22,19 @@ func (o *observed) FilmHeader(ctx context.Context, scope Scope, id uint64) (r0 F
 	return o.s.FilmHeader(ctx, scope, id)
 }
 
-func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (r0 Film, err error) {
+func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film) (r0 Film, err error) {
 	defer o.done("create_film", time.Now(), &err)
-	return o.s.CreateFilm(ctx, scope, f, fold)
+	return o.s.CreateFilm(ctx, scope, f)
 }
 
-func (o *observed) AddFilms(ctx context.Context, scope Scope, fs []Film, fold func(string) string) (r0 []Film, err error) {
+func (o *observed) AddFilms(ctx context.Context, scope Scope, fs []Film) (r0 []Film, err error) {
 	defer o.done("add_films", time.Now(), &err)
-	return o.s.AddFilms(ctx, scope, fs, fold)
+	return o.s.AddFilms(ctx, scope, fs)
 }
 
-func (o *observed) UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (r0 Film, err error) {
+func (o *observed) UpdateFilm(ctx context.Context, scope Scope, f Film) (r0 Film, err error) {
 	defer o.done("update_film", time.Now(), &err)
-	return o.s.UpdateFilm(ctx, scope, f, fold)
+	return o.s.UpdateFilm(ctx, scope, f)
 }
 
 func (o *observed) FilmUsage(ctx context.Context, scope Scope, film uint64) (r0 int, r1 int, err error) {

@@ -34,16 +34,18 @@ type Catalog interface {
 	// them: what answers that name a film need.
 	FilmHeader(ctx context.Context, scope Scope, id uint64) (Film, error)
 	// CreateFilm adds a film to a server's catalog, refusing (ErrExists,
-	// with the film already there) one whose title has the same fold
-	// and year; ErrBuiltIn for scope BuiltIn.
-	CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	// with the film already there) one whose title has the same
+	// TitleKey and year; ErrBuiltIn for scope BuiltIn.
+	CreateFilm(ctx context.Context, scope Scope, f Film) (Film, error)
 	// AddFilms adds films to a server's catalog in one transaction (a
-	// list import), skipping each whose folded title and year match a film
+	// list import), skipping each whose TitleKey and year match a film
 	// visible in scope or one earlier in the list; it returns those added,
 	// with their ids, in the order given. ErrBuiltIn for scope BuiltIn.
-	AddFilms(ctx context.Context, scope Scope, fs []Film, fold func(string) string) ([]Film, error)
-	// UpdateFilm replaces a server's film (same id), keeping its creation.
-	UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	AddFilms(ctx context.Context, scope Scope, fs []Film) ([]Film, error)
+	// UpdateFilm replaces a server's film (same id), keeping its
+	// creation; ErrExists, with that film, when another film visible in
+	// scope has the new title's TitleKey and year.
+	UpdateFilm(ctx context.Context, scope Scope, f Film) (Film, error)
 	// FilmUsage counts a film's reviews and ratings in scope.
 	FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error)
 	// DeleteFilm removes a server's film with its reviews and ratings.

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Settings returns scope's settings (zero when never set).
@@ -43,12 +45,12 @@ func getSettings(tx *bbolt.Tx, scope Scope) (Settings, error) {
 	return Settings{}, nil
 }
 
-// sameFilm finds a film visible in scope with f's title (case and spacing
-// aside) and year, other than f itself.
-func sameFilm(tx *bbolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
+// sameFilm finds a film visible in scope with f's title (its
+// storage.TitleKey) and year, other than f itself.
+func sameFilm(tx *bbolt.Tx, scope Scope, f Film) (Film, bool) {
 	films := decodeVisible[Film](tx, bucketFilms, scope, func(error) {})
 	for _, o := range films {
-		if o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
+		if o.ID != f.ID && o.Year == f.Year && storage.TitleKey(o.Title) == storage.TitleKey(f.Title) {
 			return o, true
 		}
 	}
@@ -56,16 +58,16 @@ func sameFilm(tx *bbolt.Tx, scope Scope, f Film, fold func(string) string) (Film
 }
 
 // CreateFilm adds a film to a server's catalog, refusing a second film
-// with the same title and year (the year tells remakes apart). fold
-// normalises titles for the comparison. On ErrExists it returns the
+// with the same title (storage.TitleKey) and year (the year tells remakes
+// apart). On ErrExists it returns the
 // existing film.
-func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film, fold func(string) string) (Film, error) {
+func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film) (Film, error) {
 	if scope == BuiltIn {
 		return f, ErrBuiltIn
 	}
 	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		f.ID = 0
-		if o, ok := sameFilm(tx, scope, f, fold); ok {
+		if o, ok := sameFilm(tx, scope, f); ok {
 			f = o
 			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
 		}
@@ -77,8 +79,8 @@ func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 }
 
 // AddFilms adds films to a server's catalog in one transaction, skipping
-// those already visible in scope (folded title and year) or earlier in fs.
-func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film, fold func(string) string) ([]Film, error) {
+// those already visible in scope (title key and year) or earlier in fs.
+func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film) ([]Film, error) {
 	if scope == BuiltIn {
 		return nil, ErrBuiltIn
 	}
@@ -86,7 +88,7 @@ func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film, fold func(stri
 	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		added = nil
 		seen := map[string]bool{}
-		k := func(title string, year int) string { return fold(title) + "\x00" + strconv.Itoa(year) }
+		k := func(title string, year int) string { return storage.TitleKey(title) + "\x00" + strconv.Itoa(year) }
 		for _, o := range decodeVisible[Film](tx, bucketHeaders, scope, func(error) {}) {
 			seen[k(o.Title, o.Year)] = true
 		}
@@ -110,7 +112,7 @@ func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film, fold func(stri
 
 // UpdateFilm replaces a server's film with f (same id), keeping its
 // creation record. Built-in films cannot be changed.
-func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(string) string) (Film, error) {
+func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film) (Film, error) {
 	err := db.bolt.Update(func(tx *bbolt.Tx) error {
 		old, err := getFilm(tx, scope, f.ID)
 		if err != nil {
@@ -119,7 +121,7 @@ func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 		if old.Scope != scope || scope == BuiltIn {
 			return ErrBuiltIn
 		}
-		if o, ok := sameFilm(tx, scope, f, fold); ok {
+		if o, ok := sameFilm(tx, scope, f); ok {
 			f = o
 			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
 		}

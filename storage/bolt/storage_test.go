@@ -211,7 +211,7 @@ func TestUpgradeFromSchema2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Mya Taylor"}}}, strings.ToLower)
+	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Mya Taylor"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestUpgradeFromSchema3(t *testing.T) {
 		t.Fatal(err)
 	}
 	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Aliases: []string{"Tangerine (film)"}, Directors: []string{"Sean Baker"},
-		Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee", Note: "debut"}}, Awards: []string{"x"}, Premiere: "Sundance"}, strings.ToLower)
+		Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee", Note: "debut"}}, Awards: []string{"x"}, Premiere: "Sundance"})
 	if err != nil {
 		t.Fatal(err)
 	}

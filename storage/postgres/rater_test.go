@@ -91,7 +91,7 @@ func TestTwoProcessesGroups(t *testing.T) {
 	}
 	var films []uint64
 	for _, title := range []string{"B", "C", "D"} {
-		f, err := dbs[0].CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000}, func(s string) string { return s })
+		f, err := dbs[0].CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			return n
 		}
 		a0, b0 := v(g), v(222)
-		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015}, fold)
+		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Error("a rating or a review changed the catalog version")
 		}
 		f.Title = "Tangerine!"
-		db.UpdateFilm(ctx, g, f, fold)
+		db.UpdateFilm(ctx, g, f)
 		a2 := v(g)
 		if a2 == a1 {
 			t.Error("an edit left the version")
@@ -111,7 +111,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		long, _ := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Long", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
 		db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Short", Excerpts: []storage.Excerpt{{Text: "only"}}})
 		db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "Elsewhere", Excerpts: []storage.Excerpt{{Text: "not for 111"}}})
-		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez"}}}, fold)
+		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez"}}})
 		// The same as the reads it replaces, for every n and every scope.
 		for _, c := range []struct {
 			scope storage.Scope
@@ -163,7 +163,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			db.Rate(ctx, g, 1, uint64(u+1), sc)
 		}
 		db.Rate(ctx, 222, 1, 1, 2)
-		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}}, fold)
+		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}})
 		// The same as the reads it replaces, in every scope.
 		for _, c := range []struct {
 			scope            storage.Scope
@@ -193,7 +193,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 	t.Run("UnicodeTitlesAndOrder", func(t *testing.T) {
 		db := open(t, clock)
 		for _, f := range []storage.Film{{Title: "千と千尋の神隠し", Year: 2001}, {Title: "Amélie", Year: 2001}, {Title: "Poltergeist", Year: 2015}, {Title: "Poltergeist", Year: 1982}, {Title: "Zoë", Year: 1999}} {
-			got, err := db.CreateFilm(ctx, g, f, fold)
+			got, err := db.CreateFilm(ctx, g, f)
 			if err != nil || got.Title != f.Title {
 				t.Fatalf("create %q: %+v %v", f.Title, got, err)
 			}
@@ -215,7 +215,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 	t.Run("TimesAndNewestFirst", func(t *testing.T) {
 		now := clock()
 		db := open(t, func() time.Time { return now })
-		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
+		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
 		db.Rate(ctx, g, 1, 7, 8)
 		now = now.Add(time.Second)
 		db.Rate(ctx, g, f.ID, 7, 6)
@@ -238,8 +238,8 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 	t.Run("ImportRatings", func(t *testing.T) {
 		db := open(t, clock)
 		g := storage.Scope(111)
-		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
-		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
 		if _, _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
 			t.Fatal(err)
 		}
@@ -291,8 +291,8 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		now := clock()
 		db := open(t, func() time.Time { return now })
 		g := storage.Scope(111)
-		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
-		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
 		add := func(user, film uint64, want bool) {
 			t.Helper()
 			if added, err := db.WatchlistAdd(ctx, g, user, film); err != nil || added != want {
@@ -561,7 +561,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if !ok {
 			t.Skip("not a Copier")
 		}
-		f, _ := src.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}}, fold)
+		f, _ := src.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}})
 		rv, _ := src.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", PullQuote: "q", Excerpts: []storage.Excerpt{{Text: "a"}, {Text: "b", Spoiler: true}}})
 		for u := uint64(1); u <= 5; u++ {
 			src.Rate(ctx, g, f.ID, u, int(u)+3)
@@ -615,7 +615,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("settings after copy: %+v", s)
 		}
 		// New ids continue after the copied ones.
-		nf, err := empty.CreateFilm(ctx, g, storage.Film{Title: "New", Year: 2020}, fold)
+		nf, err := empty.CreateFilm(ctx, g, storage.Film{Title: "New", Year: 2020})
 		if err != nil || nf.ID <= f.ID {
 			t.Errorf("a film after the copy got id %d (copied up to %d): %v", nf.ID, f.ID, err)
 		}
