@@ -104,10 +104,10 @@ func TestHostileTitlesAreInert(t *testing.T) {
 		t.Fatal(err)
 	}
 	for u := uint64(40); u < 45; u++ {
-		if _, _, err := e.db.Rate(ctx, 111, f.ID, u, int(u%10)+1); err != nil {
+		if _, err := e.db.Rate(ctx, 111, f.ID, u, int(u%10)+1); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := e.db.Rate(ctx, 111, e.anora.ID, u, int(u%7)+1); err != nil {
+		if _, err := e.db.Rate(ctx, 111, e.anora.ID, u, int(u%7)+1); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -222,32 +222,10 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		return nil, fmt.Errorf("the import committed; removing its preview: %w", err)
 	}
 	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
-	if off := s.unwatchAll(ctx, scope, user, ratings); off > 0 {
-		msg += fmt.Sprintf(" %s left your watchlist.", plural(off, "film"))
+	if n.Unwatched > 0 {
+		msg += fmt.Sprintf(" %s left your watchlist.", plural(n.Unwatched, "film"))
 	}
 	return updateText(msg), nil
-}
-
-// unwatchAll takes the films of rs off user's watchlist, as rating one
-// does, and says how many were on it.
-func (s *Set) unwatchAll(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) int {
-	ws, err := s.watchlists.Watchlist(ctx, scope, user)
-	if err != nil || len(ws) == 0 {
-		return 0
-	}
-	rated := map[uint64]bool{}
-	for _, r := range rs {
-		rated[r.Film] = true
-	}
-	off := 0
-	for _, w := range ws {
-		if rated[w.Film] {
-			if removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, w.Film); err == nil && removed {
-				off++
-			}
-		}
-	}
-	return off
 }
 
 // exportLetterboxd answers /export letterboxd with the member's ratings

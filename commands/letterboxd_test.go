@@ -75,6 +75,9 @@ func TestImportLetterboxd(t *testing.T) {
 	}
 	e.db.Rate(ctx, 111, e.anora.ID, 42, 9) // already the same
 	e.db.Rate(ctx, 111, tang.ID, 7, 2)     // another member
+	for _, w := range [][2]uint64{{42, tang.ID}, {42, e.anora.ID}, {7, tang.ID}} {
+		e.db.WatchlistAdd(ctx, 111, w[0], w[1]) // rated: off the importer's list, even at the same score
+	}
 	var zb bytes.Buffer
 	zw := zip.NewWriter(&zb)
 	f, _ := zw.Create("ratings.csv")
@@ -115,7 +118,7 @@ func TestImportLetterboxd(t *testing.T) {
 			t.Errorf("another member confirmed: %+v", c.Data)
 		}
 		c, err := e.check(e.set.importButton, clickAs(guildA, "42", ok))
-		if err != nil || !strings.Contains(c.Data.Content, "Imported: 1 new, 0 changed, 1 already the same") {
+		if err != nil || !strings.Contains(c.Data.Content, "Imported: 1 new, 0 changed, 1 already the same") || !strings.Contains(c.Data.Content, "2 films left your watchlist.") {
 			t.Fatalf("confirm: %v %+v", err, c)
 		}
 	}
@@ -124,6 +127,12 @@ func TestImportLetterboxd(t *testing.T) {
 	}
 	if r, _ := e.db.UserRating(ctx, 111, tang.ID, 7); r.Score != 2 {
 		t.Errorf("another member's rating changed: %+v", r)
+	}
+	if ws, _ := e.db.Watchlist(ctx, 111, 42); len(ws) != 0 {
+		t.Errorf("the importer's watchlist keeps %+v", ws)
+	}
+	if on, _ := e.db.OnWatchlist(ctx, 111, 7, tang.ID); !on {
+		t.Error("the import took a film off another member's watchlist")
 	}
 	again := e.run(importCmd(guildA, "42", "ratings.csv", 100))
 	if d := embed(again).Description; !strings.Contains(d, "0 new, 0 changed, 2 the same") || len(buttons(again)) != 0 {

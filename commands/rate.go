@@ -122,11 +122,11 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 }
 
 func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
-	a, _, err := s.rates.Rate(ctx, scope, film.ID, user, score)
+	r, err := s.rates.Rate(ctx, scope, film.ID, user, score)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
-	return youRated(film, score, a, s.unwatch(ctx, scope, user, film.ID)), nil
+	return youRated(film, score, r.Aggregate, r.Unwatched), nil
 }
 
 // youRated tells the rater alone what their rating did: the score, the
@@ -155,19 +155,6 @@ type Followup func(ctx context.Context, data *discordgo.InteractionResponseData)
 func (s *Set) WithFollowup(f Followup) *Set {
 	s.follow = f
 	return s
-}
-
-// unwatch takes a film a member has just rated off their watchlist, and
-// reports whether it was on it. Only a read when it is not (the usual
-// case), so /rate stays one write. A failure here does not undo the
-// rating; it is logged by the caller's store metrics and left for later.
-func (s *Set) unwatch(ctx context.Context, scope storage.Scope, user, film uint64) bool {
-	on, err := s.watchlists.OnWatchlist(ctx, scope, user, film)
-	if err != nil || !on {
-		return false
-	}
-	removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, film)
-	return err == nil && removed
 }
 
 func rated(film storage.Film, score int, a storage.Aggregate, what string) *discordgo.MessageEmbed {
@@ -220,17 +207,17 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		// /rate says it. The rating (refused for a film no longer here)
 		// comes first; the card is then read in one read.
 		film := c.args[0]
-		a, _, err := s.rates.Rate(ctx, scope, film, user, score)
+		r, err := s.rates.Rate(ctx, scope, film, user, score) // and off the watchlist, in one transaction
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
-		off := s.unwatch(ctx, scope, user, film) // rated: off the watchlist, as with /rate
+		a := r.Aggregate
 		page, err := s.films.FilmPage(ctx, scope, film)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
 		if s.follow != nil {
-			s.follow(ctx, youRated(page.Film, score, a, off).Data)
+			s.follow(ctx, youRated(page.Film, score, a, r.Unwatched).Data)
 		}
 		return update(filmCard(page.Film, page.Reviews, &a), rateMenu(film)), nil
 	}

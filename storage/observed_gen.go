@@ -97,7 +97,7 @@ func (o *observed) DeleteReview(ctx context.Context, scope Scope, id uint64) (r0
 	return o.s.DeleteReview(ctx, scope, id)
 }
 
-func (o *observed) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (r0 Aggregate, r1 int, err error) {
+func (o *observed) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (r0 Rated, err error) {
 	defer o.done("rate", time.Now(), &err)
 	return o.s.Rate(ctx, scope, film, user, score)
 }

@@ -94,9 +94,13 @@ type Reviews interface {
 // Ratings are members' scores of films in a server and their
 // aggregates.
 type Ratings interface {
-	// Rate saves or replaces user's score of film in scope and returns,
-	// once it is durable, the film's new aggregate and the previous score.
-	Rate(ctx context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error)
+	// Rate saves or replaces user's score of film in scope and, in the
+	// same transaction, takes the film off user's watchlist there (rated
+	// is watched). It returns, once that is durable, the film's new
+	// aggregate, the previous score and whether the film left the
+	// watchlist. A refused rating (ErrNotFound, ErrScore) changes
+	// nothing, the watchlist included.
+	Rate(ctx context.Context, scope Scope, film, user uint64, score int) (Rated, error)
 	// Unrate removes user's rating, returning the aggregate and the score removed.
 	Unrate(ctx context.Context, scope Scope, film, user uint64) (Aggregate, int, error)
 	// UserRating returns user's rating of film in scope, or ErrNotFound.
@@ -114,7 +118,9 @@ type Ratings interface {
 	// At; Scope and User are ignored) in one transaction: every film must
 	// be visible in scope (ErrNotFound, nothing written, otherwise), a
 	// rating equal to the stored score is left as it is, and aggregates
-	// move as Rate moves them.
+	// move as Rate moves them. Each film of rs leaves user's watchlist in
+	// the same transaction, as with Rate (Imported.Unwatched counts those
+	// that were on it).
 	ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (Imported, error)
 }
 
@@ -234,6 +240,14 @@ type Wanted struct {
 // Imported counts what ImportRatings did.
 type Imported struct {
 	Added, Updated, Unchanged int
+	Unwatched                 int // films it took off the member's watchlist
+}
+
+// Rated is what Rate did.
+type Rated struct {
+	Aggregate Aggregate // the film's ratings after it
+	Previous  int       // the score it replaced; 0 for none
+	Unwatched bool      // the film was on the member's watchlist and left it
 }
 
 // Counts are what a database holds, to check a copy.

@@ -14,8 +14,9 @@ import (
 )
 
 // ImportRatings sets user's ratings in scope from rs in one transaction
-// (one write of the group-commit writer): a film not visible fails it
-// whole, before anything is written.
+// (one write of the group-commit writer), taking each film off user's
+// watchlist: a film not visible fails it whole, before anything is
+// written.
 func (db *DB) ImportRatings(_ context.Context, scope Scope, user uint64, rs []Rating) (storage.Imported, error) {
 	var n storage.Imported
 	if scope == BuiltIn {
@@ -40,6 +41,13 @@ func (db *DB) ImportRatings(_ context.Context, scope Scope, user uint64, rs []Ra
 				continue // one rating per film: the first given
 			}
 			seen[r.Film] = true
+			off, err := unwatch(tx, scope, user, r.Film) // rated: off the watchlist, as with Rate
+			if err != nil {
+				return err
+			}
+			if off {
+				n.Unwatched++
+			}
 			k := key(uint64(scope), r.Film, user)
 			if v := rb.Get(k); v != nil {
 				old, _, err := decodeRating(bucketRatings, k, v)

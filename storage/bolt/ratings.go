@@ -74,31 +74,39 @@ func setRating(tx *bbolt.Tx, scope Scope, film, user uint64, score int, now time
 	return a, old, ab.Put(ak, encodeAggregate(a))
 }
 
-// Rate saves or replaces user's score of film in scope. It returns when the
-// rating is on disk, with the film's new aggregate and the previous score
-// (0 for none). Concurrent calls are committed together (see writer).
-func (db *DB) Rate(_ context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error) {
+// Rate saves or replaces user's score of film in scope and takes the film
+// off user's watchlist, in one transaction. It returns when that is on
+// disk, with the film's new aggregate, the previous score (0 for none)
+// and whether the film left the watchlist. Concurrent calls are committed
+// together (see writer).
+func (db *DB) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (storage.Rated, error) {
 	if score < MinScore || score > MaxScore {
-		return Aggregate{}, 0, fmt.Errorf("%w: %d", ErrScore, score)
+		return storage.Rated{}, fmt.Errorf("%w: %d", ErrScore, score)
 	}
-	return db.writeRating(scope, film, user, score)
+	return db.writeRating(ctx, scope, film, user, score)
 }
 
 // Unrate removes user's rating of film in scope, returning the new
 // aggregate and the score removed (0 if there was none).
-func (db *DB) Unrate(_ context.Context, scope Scope, film, user uint64) (Aggregate, int, error) {
-	return db.writeRating(scope, film, user, 0)
+func (db *DB) Unrate(ctx context.Context, scope Scope, film, user uint64) (Aggregate, int, error) {
+	r, err := db.writeRating(ctx, scope, film, user, 0)
+	return r.Aggregate, r.Previous, err
 }
 
-func (db *DB) writeRating(scope Scope, film, user uint64, score int) (Aggregate, int, error) {
-	var a Aggregate
-	var old int
+// writeRating writes user's score of film (0 removes it); a score also
+// takes the film off user's watchlist.
+func (db *DB) writeRating(_ context.Context, scope Scope, film, user uint64, score int) (storage.Rated, error) {
+	var r storage.Rated
 	err := db.writer.do(func(tx *bbolt.Tx) error {
 		var err error
-		a, old, err = setRating(tx, scope, film, user, score, db.now())
+		r = storage.Rated{}
+		if r.Aggregate, r.Previous, err = setRating(tx, scope, film, user, score, db.now()); err != nil || score == 0 {
+			return err
+		}
+		r.Unwatched, err = unwatch(tx, scope, user, film)
 		return err
 	})
-	return a, old, err
+	return r, err
 }
 
 // UserRating returns user's rating of film in scope, or ErrNotFound.

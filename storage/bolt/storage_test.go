@@ -100,7 +100,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 func TestBackup(t *testing.T) {
 	db := open(t, Options{})
 	for u := uint64(1); u <= 50; u++ {
-		if _, _, err := db.Rate(ctx, Scope(7), 1, u, int(u%10)+1); err != nil {
+		if _, err := db.Rate(ctx, Scope(7), 1, u, int(u%10)+1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -112,7 +112,7 @@ func TestBackup(t *testing.T) {
 	if err := db.Backup(path); err == nil {
 		t.Error("a second backup replaced the first")
 	}
-	if _, _, err := db.Rate(ctx, Scope(7), 1, 99, 3); err != nil { // the original stays writable
+	if _, err := db.Rate(ctx, Scope(7), 1, 99, 3); err != nil { // the original stays writable
 		t.Fatal(err)
 	}
 	files, _ := os.ReadDir(dir)

@@ -39,14 +39,21 @@ func (db *DB) WatchlistAdd(_ context.Context, scope Scope, user, film uint64) (b
 func (db *DB) WatchlistRemove(_ context.Context, scope Scope, user, film uint64) (bool, error) {
 	removed := false
 	err := db.writer.do(func(tx *bbolt.Tx) error {
-		b, k := tx.Bucket(bucketWatch), key(uint64(scope), user, film)
-		removed = b.Get(k) != nil
-		if !removed {
-			return nil
-		}
-		return b.Delete(k)
+		var err error
+		removed, err = unwatch(tx, scope, user, film)
+		return err
 	})
 	return removed, err
+}
+
+// unwatch takes film off user's watchlist in scope in tx and reports
+// whether it was on it.
+func unwatch(tx *bbolt.Tx, scope Scope, user, film uint64) (bool, error) {
+	b, k := tx.Bucket(bucketWatch), key(uint64(scope), user, film)
+	if b.Get(k) == nil {
+		return false, nil
+	}
+	return true, b.Delete(k)
 }
 
 // OnWatchlist tells whether film is on user's watchlist in scope.

@@ -240,13 +240,13 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		g := storage.Scope(111)
 		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
 		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
-		if _, _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
+		if _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := db.Rate(ctx, g, f2.ID, 42, 4); err != nil {
+		if _, err := db.Rate(ctx, g, f2.ID, 42, 4); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := db.Rate(ctx, g, 1, 7, 3); err != nil { // another member
+		if _, err := db.Rate(ctx, g, 1, 7, 3); err != nil { // another member
 			t.Fatal(err)
 		}
 		watched := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -285,6 +285,112 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 11}}); !errors.Is(err, storage.ErrScore) {
 			t.Errorf("score 11: %v", err)
+		}
+	})
+	t.Run("RateLeavesTheWatchlist", func(t *testing.T) {
+		// Rated is watched: Rate takes the film off the rater's watchlist
+		// in its own transaction, and says so; no one else's list moves.
+		db := open(t, clock)
+		g, other := storage.Scope(111), storage.Scope(222)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		for _, w := range []struct {
+			scope      storage.Scope
+			user, film uint64
+		}{{g, 42, 1}, {g, 42, f2.ID}, {g, 43, 1}, {other, 42, 1}} {
+			if _, err := db.WatchlistAdd(ctx, w.scope, w.user, w.film); err != nil {
+				t.Fatal(err)
+			}
+		}
+		on := func(scope storage.Scope, user, film uint64) bool {
+			t.Helper()
+			on, err := db.OnWatchlist(ctx, scope, user, film)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return on
+		}
+		// Refused ratings leave the watchlist as it is.
+		for _, bad := range []int{0, 11} {
+			if _, err := db.Rate(ctx, g, 1, 42, bad); !errors.Is(err, storage.ErrScore) {
+				t.Errorf("score %d: %v", bad, err)
+			}
+		}
+		if _, err := db.Rate(ctx, g, 999, 42, 5); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("unknown film: %v", err)
+		}
+		if _, err := db.Rate(ctx, other, f2.ID, 42, 5); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server's film: %v", err)
+		}
+		if !on(g, 42, 1) || !on(g, 42, f2.ID) {
+			t.Fatal("a refused rating took a film off the watchlist")
+		}
+		r, err := db.Rate(ctx, g, 1, 42, 8)
+		if err != nil || !r.Unwatched || r.Previous != 0 || r.Aggregate.Count != 1 {
+			t.Fatalf("Rate = %+v, %v; want it off the watchlist", r, err)
+		}
+		if on(g, 42, 1) {
+			t.Error("the rated film is still on the rater's watchlist")
+		}
+		if !on(g, 42, f2.ID) || !on(g, 43, 1) || !on(other, 42, 1) {
+			t.Error("Rate took a film off another list (another film, member or server)")
+		}
+		if r, err := db.Rate(ctx, g, 1, 42, 9); err != nil || r.Unwatched || r.Previous != 8 {
+			t.Errorf("re-rating a film not on the watchlist: %+v, %v", r, err)
+		}
+		// Unrate is not a rating: the watchlist stays.
+		db.WatchlistAdd(ctx, g, 42, 1)
+		if _, _, err := db.Unrate(ctx, g, 1, 42); err != nil || !on(g, 42, 1) {
+			t.Errorf("Unrate: %v, on the watchlist %v", err, on(g, 42, 1))
+		}
+	})
+	t.Run("ImportRatingsLeavesTheWatchlist", func(t *testing.T) {
+		db := open(t, clock)
+		g := storage.Scope(111)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
+		if _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []uint64{1, f2.ID, f3.ID} {
+			db.WatchlistAdd(ctx, g, 42, f)
+			db.WatchlistAdd(ctx, g, 43, f)
+		}
+		list := func(user uint64) []uint64 {
+			t.Helper()
+			ws, err := db.Watchlist(ctx, g, user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []uint64
+			for _, w := range ws {
+				ids = append(ids, w.Film)
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		whole := []uint64{1, f2.ID, f3.ID}
+		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: f2.ID, Score: 5}, {Film: 999, Score: 5}}); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("an unknown film: %v", err)
+		}
+		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: f2.ID, Score: 5}, {Film: 1, Score: 11}}); !errors.Is(err, storage.ErrScore) {
+			t.Fatalf("score 11: %v", err)
+		}
+		if got := list(42); !slices.Equal(got, whole) {
+			t.Fatalf("a refused import changed the watchlist: %v", got)
+		}
+		// Film 1 unchanged (7 again), f2 new, f2 twice: both leave the list.
+		n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}, {Film: f2.ID, Score: 6}, {Film: f2.ID, Score: 2}})
+		if err != nil || n != (storage.Imported{Added: 1, Unchanged: 1, Unwatched: 2}) {
+			t.Fatalf("import: %+v, %v", n, err)
+		}
+		if got := list(42); !slices.Equal(got, []uint64{f3.ID}) {
+			t.Errorf("watchlist after the import: %v, want only %d", got, f3.ID)
+		}
+		if got := list(43); !slices.Equal(got, whole) {
+			t.Errorf("another member's watchlist: %v", got)
+		}
+		if n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}}); err != nil || n.Unwatched != 0 {
+			t.Errorf("an import of films not on the watchlist: %+v, %v", n, err)
 		}
 	})
 	t.Run("Watchlists", func(t *testing.T) {

@@ -304,11 +304,13 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	})
 	t.Run("RateRoundTrip", func(t *testing.T) {
 		db := open(t, clock)
-		a, old, err := db.Rate(ctx, g, 1, 42, 7)
+		r, err := db.Rate(ctx, g, 1, 42, 7)
+		a, old := r.Aggregate, r.Previous
 		if err != nil || old != 0 || a.Count != 1 || a.Sum != 7 || a.Hist[6] != 1 {
 			t.Fatalf("first rate: %+v old %d err %v", a, old, err)
 		}
-		a, old, err = db.Rate(ctx, g, 1, 42, 9)
+		r, err = db.Rate(ctx, g, 1, 42, 9)
+		a, old = r.Aggregate, r.Previous
 		if err != nil || old != 7 || a.Count != 1 || a.Sum != 9 || a.Hist[6] != 0 || a.Hist[8] != 1 {
 			t.Fatalf("re-rate: %+v old %d err %v", a, old, err)
 		}
@@ -319,14 +321,14 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 			t.Errorf("another server sees the rating: %v", err)
 		}
 		for _, bad := range []int{0, 11, -1} {
-			if _, _, err := db.Rate(ctx, g, 1, 42, bad); !errors.Is(err, storage.ErrScore) {
+			if _, err := db.Rate(ctx, g, 1, 42, bad); !errors.Is(err, storage.ErrScore) {
 				t.Errorf("score %d: %v", bad, err)
 			}
 		}
-		if _, _, err := db.Rate(ctx, g, 999, 42, 5); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.Rate(ctx, g, 999, 42, 5); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("unknown film: %v", err)
 		}
-		if _, _, err := db.Rate(ctx, storage.BuiltIn, 1, 42, 5); err == nil {
+		if _, err := db.Rate(ctx, storage.BuiltIn, 1, 42, 5); err == nil {
 			t.Error("rated outside a server")
 		}
 		if a, _ := db.Aggregate(ctx, g, 1); a.Count != 1 || a.Sum != 9 {
@@ -381,7 +383,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 					if rng.Intn(10) == 0 {
 						_, _, err = db.Unrate(ctx, g, film, user)
 					} else {
-						_, _, err = db.Rate(ctx, g, film, user, 1+rng.Intn(10))
+						_, err = db.Rate(ctx, g, film, user, 1+rng.Intn(10))
 					}
 					if err != nil {
 						t.Error(err)
