@@ -281,12 +281,30 @@ func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) stri
 	return "(a removed film)"
 }
 
-// filmMD is filmName for markup (plain): what lists of films show.
-func (s *Set) filmMD(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
-		return plain(label(f), 150)
+// pageFilms reads the films of one page of a list in one read and
+// returns how each is named in markup (plain), "(a removed film)" for one
+// no longer in the catalog: what lists of films show. A database error
+// is an error, not a removed film.
+func (s *Set) pageFilms(ctx context.Context, scope storage.Scope, ids []uint64) (func(id uint64) string, error) {
+	fs, err := s.films.FilmHeaders(ctx, scope, ids)
+	if err != nil {
+		return nil, err
 	}
-	return "(a removed film)"
+	return func(id uint64) string {
+		if f, ok := fs[id]; ok {
+			return plain(label(f), 150)
+		}
+		return "(a removed film)"
+	}, nil
+}
+
+// filmIDs are the films of a page of xs.
+func filmIDs[T any](xs []T, film func(T) uint64) []uint64 {
+	ids := make([]uint64, len(xs))
+	for k, x := range xs {
+		ids[k] = film(x)
+	}
+	return ids
 }
 
 // ratings answers /ratings film:.
@@ -419,9 +437,13 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
 	}
 	embed := &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -445,9 +467,13 @@ func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isU
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, a.Film), a.Average(), a.Count))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, name(a.Film), a.Average(), a.Count))
 	}
 	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -499,9 +525,13 @@ func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint6
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(r storage.Rating) uint64 { return r.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmMD(ctx, scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
+		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}

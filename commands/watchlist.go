@@ -86,9 +86,13 @@ func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(w storage.Watched) uint64 { return w.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for _, w := range page {
-		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", s.filmMD(ctx, scope, w.Film), w.At.Unix()))
+		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", name(w.Film), w.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
@@ -107,9 +111,13 @@ func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpda
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(w storage.Wanted) uint64 { return w.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for k, w := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, w.Film), plural(w.Count, "member")))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, name(w.Film), plural(w.Count, "member")))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}

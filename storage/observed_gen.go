@@ -22,6 +22,11 @@ func (o *observed) FilmHeader(ctx context.Context, scope Scope, id uint64) (r0 F
 	return o.s.FilmHeader(ctx, scope, id)
 }
 
+func (o *observed) FilmHeaders(ctx context.Context, scope Scope, ids []uint64) (r0 map[uint64]Film, err error) {
+	defer o.done("film_headers", time.Now(), &err)
+	return o.s.FilmHeaders(ctx, scope, ids)
+}
+
 func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film) (r0 Film, err error) {
 	defer o.done("create_film", time.Now(), &err)
 	return o.s.CreateFilm(ctx, scope, f)

@@ -33,6 +33,10 @@ type Catalog interface {
 	// FilmHeader is Film without the credits (Film.Header), read without
 	// them: what answers that name a film need.
 	FilmHeader(ctx context.Context, scope Scope, id uint64) (Film, error)
+	// FilmHeaders reads the headers of the films ids in one read (one
+	// transaction, one query): what a page of a list names. An id not
+	// visible in scope is absent from the map, not an error.
+	FilmHeaders(ctx context.Context, scope Scope, ids []uint64) (map[uint64]Film, error)
 	// CreateFilm adds a film to a server's catalog, refusing (ErrExists,
 	// with the film already there) one whose title has the same
 	// TitleKey and year; ErrBuiltIn for scope BuiltIn.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -114,6 +115,27 @@ func (db *DB) FilmHeader(_ context.Context, scope Scope, id uint64) (Film, error
 		return err
 	})
 	return f, err
+}
+
+// FilmHeaders returns the headers of the films ids visible in scope, in
+// one transaction; the others are absent from the map.
+func (db *DB) FilmHeaders(_ context.Context, scope Scope, ids []uint64) (map[uint64]Film, error) {
+	out := make(map[uint64]Film, len(ids))
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		clear(out)
+		for _, id := range ids {
+			f, err := getHeader(tx, scope, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out[id] = f
+		}
+		return nil
+	})
+	return out, err
 }
 
 // upgradeToHeaders writes the header of every film (schema 3), in the

@@ -313,6 +313,31 @@ func (db *DB) FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (s
 	return f, wrap(err)
 }
 
+// FilmHeaders returns the headers of the films ids visible in scope, in
+// one query; the others are absent from the map.
+func (db *DB) FilmHeaders(ctx context.Context, scope storage.Scope, ids []uint64) (map[uint64]storage.Film, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	keys := make([]int64, len(ids))
+	for k, id := range ids {
+		keys[k] = int64(id)
+	}
+	rows, err := db.pool.Query(ctx, "SELECT record - $3::text[] FROM films WHERE id = ANY($1) AND scope = ANY($2)", keys, visible(scope), storage.HeaderOmits)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := make(map[uint64]storage.Film, len(ids))
+	for rows.Next() {
+		f, err := scanFilm(rows)
+		if err != nil {
+			rows.Close()
+			return nil, wrap(err)
+		}
+		out[f.ID] = f
+	}
+	return out, wrap(rows.Err())
+}
+
 func putFilm(ctx context.Context, tx pgx.Tx, f storage.Film) error {
 	raw, err := json.Marshal(f)
 	if err != nil {

@@ -287,6 +287,40 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("score 11: %v", err)
 		}
 	})
+	t.Run("FilmHeaders", func(t *testing.T) {
+		db := open(t, clock)
+		g := storage.Scope(111)
+		own, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Mya Taylor"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, _ := db.CreateFilm(ctx, storage.Scope(222), storage.Film{Title: "Theirs", Year: 2001})
+		got, err := db.FilmHeaders(ctx, g, []uint64{own.ID, 1, 999, theirs.ID, 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("FilmHeaders = %+v; want the server's film and film 1 only", got)
+		}
+		for _, id := range []uint64{own.ID, 1} {
+			one, err := db.FilmHeader(ctx, g, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got[id], one) {
+				t.Errorf("film %d: FilmHeaders has %+v, FilmHeader %+v", id, got[id], one)
+			}
+		}
+		if len(got[own.ID].Cast) != 0 || got[own.ID].Title != "Tangerine" {
+			t.Errorf("a header with its credits, or without its title: %+v", got[own.ID])
+		}
+		if got, err := db.FilmHeaders(ctx, g, nil); err != nil || len(got) != 0 {
+			t.Errorf("no ids: %v, %v", got, err)
+		}
+		if got, _ := db.FilmHeaders(ctx, storage.BuiltIn, []uint64{own.ID, 1}); len(got) != 1 || got[1].ID != 1 {
+			t.Errorf("the built-in scope sees %+v", got)
+		}
+	})
 	t.Run("RateLeavesTheWatchlist", func(t *testing.T) {
 		// Rated is watched: Rate takes the film off the rater's watchlist
 		// in its own transaction, and says so; no one else's list moves.
