@@ -418,3 +418,43 @@ func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 		t.Error("Commands changed the shared definitions")
 	}
 }
+
+// countingReviews counts the review reads a click on an excerpt could
+// make.
+type countingReviews struct {
+	reviewsRole
+	n int
+}
+
+// reviewsRole names the role apart from its Reviews method, to embed it.
+type reviewsRole = storage.Reviews
+
+func (c *countingReviews) Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error) {
+	c.n++
+	return c.reviewsRole.Excerpt(ctx, scope, id, n)
+}
+
+func (c *countingReviews) ExcerptPage(ctx context.Context, scope storage.Scope, id uint64, pick func(int) int) (storage.ExcerptPage, error) {
+	c.n++
+	return c.reviewsRole.ExcerptPage(ctx, scope, id, pick)
+}
+
+func (c *countingReviews) ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error) {
+	c.n++
+	return c.reviewsRole.ReviewHeaders(ctx, scope, film)
+}
+
+// Next, Previous and Random under an excerpt are one store read each.
+func TestExcerptClickIsOneRead(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(slash(guildA, "review", opt("film", "anora")))
+	revs, films := &countingReviews{reviewsRole: e.db}, &countingCatalog{Catalog: e.db}
+	e.set.reviews, e.set.films = revs, films
+	for _, label := range []string{"Next ▶", "🎲 Random"} {
+		revs.n, films.header, films.headers = 0, 0, 0
+		got := e.button(guildA, buttons(r)[label])
+		if reads := revs.n + films.header + films.headers; reads != 1 || !strings.HasPrefix(embed(got).Footer.Text, "Excerpt 2 of 12") || embed(got).Title != "Anora (2024)" {
+			t.Errorf("%s: %d reads, %q %q", label, reads, embed(got).Title, embed(got).Footer.Text)
+		}
+	}
+}

@@ -236,36 +236,29 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	n := int(c.args[1])
 	switch c.action {
 	case "show", "random":
-		// The header comes with any excerpt: the one clicked from says how
-		// many there are now.
-		hdr, _, err := s.reviews.Excerpt(ctx, scope, c.args[0], 1)
-		if err != nil {
-			return nil, excerptErr(err)
-		}
-		if c.action == "random" && hdr.Paragraphs > 1 {
-			// Any excerpt but the one on screen.
-			k := s.rand(hdr.Paragraphs - 1)
-			if k+1 >= n {
-				k++
+		// One read: the review's header says how many excerpts it has now,
+		// and the one shown is picked from that count.
+		pick := func(paragraphs int) int {
+			if c.action == "random" && paragraphs > 1 {
+				// Any excerpt but the one on screen.
+				k := s.rand(paragraphs - 1)
+				if k+1 >= n {
+					k++
+				}
+				return k + 1
 			}
-			n = k + 1
+			return n
 		}
-		if n < 1 || n > hdr.Paragraphs {
-			return nil, userErr("That review now has excerpts 1 to %d.", hdr.Paragraphs)
-		}
-		hdr, e, err := s.reviews.Excerpt(ctx, scope, hdr.ID, n)
-		if err != nil {
+		page, err := s.reviews.ExcerptPage(ctx, scope, c.args[0], pick)
+		switch {
+		case errors.Is(err, storage.ErrNoExcerpt):
+			return nil, userErr("That review now has excerpts 1 to %d.", page.Review.Paragraphs)
+		case err != nil && page.Review.ID != 0:
+			return nil, notFound(err, "That film has been removed.")
+		case err != nil:
 			return nil, excerptErr(err)
 		}
-		film, err := s.films.FilmHeader(ctx, scope, hdr.FilmID)
-		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
-		}
-		reviews, err := s.reviews.ReviewHeaders(ctx, scope, film.ID)
-		if err != nil {
-			return nil, err
-		}
-		embed, rows := excerptView(film, hdr, e, n, len(reviews))
+		embed, rows := excerptView(page.Film, page.Review, page.Excerpt, page.N, page.Reviews)
 		return update(embed, rows...), nil
 	case "all", "page":
 		rev, err := s.reviews.Review(ctx, scope, c.args[0])

@@ -87,6 +87,11 @@ func (o *observed) ReviewPage(ctx context.Context, scope Scope, film uint64, n i
 	return o.s.ReviewPage(ctx, scope, film, n)
 }
 
+func (o *observed) ExcerptPage(ctx context.Context, scope Scope, review uint64, pick func(paragraphs int) int) (r0 ExcerptPage, err error) {
+	defer o.done("excerpt_page", time.Now(), &err)
+	return o.s.ExcerptPage(ctx, scope, review, pick)
+}
+
 func (o *observed) AddReview(ctx context.Context, scope Scope, r Review) (r0 Review, err error) {
 	defer o.done("add_review", time.Now(), &err)
 	return o.s.AddReview(ctx, scope, r)

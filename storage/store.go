@@ -85,6 +85,14 @@ type Reviews interface {
 	// them, and excerpt n of each; ErrNotFound when the film is not
 	// visible in scope.
 	ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (ReviewPage, error)
+	// ExcerptPage reads what a click under a review's excerpt shows, in
+	// one read (one transaction): review id's header, its film's header,
+	// how many reviews of that film scope sees, and excerpt n of the
+	// review, n being pick(the review's paragraphs): the excerpt a button
+	// names, or one chosen at random once the count is known. ErrNotFound
+	// when the review (or, with Review set, its film) is not visible;
+	// ErrNoExcerpt, with Review set, when n is out of range.
+	ExcerptPage(ctx context.Context, scope Scope, review uint64, pick func(paragraphs int) int) (ExcerptPage, error)
 	// AddReview stores a new review of a film visible in scope; the same
 	// review (reviewer and text) twice is ErrExists with the stored one.
 	AddReview(ctx context.Context, scope Scope, r Review) (Review, error)
@@ -245,6 +253,15 @@ type Wanted struct {
 type Imported struct {
 	Added, Updated, Unchanged int
 	Unwatched                 int // films it took off the member's watchlist
+}
+
+// ExcerptPage is what a click under a review's excerpt shows.
+type ExcerptPage struct {
+	Film    Film    // the review's film, its header (Film.Header)
+	Review  Review  // the review's header: Paragraphs counts its excerpts
+	Reviews int     // the reviews of Film the scope sees, this one among them
+	N       int     // which excerpt, 1-based
+	Excerpt Excerpt // excerpt N
 }
 
 // Rated is what Rate did.

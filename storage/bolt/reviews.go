@@ -72,6 +72,32 @@ func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review,
 	return r, e, err
 }
 
+// ExcerptPage reads review id's header, its film's header, the count of
+// the film's reviews and excerpt pick(paragraphs) in one transaction.
+func (db *DB) ExcerptPage(_ context.Context, scope Scope, id uint64, pick func(paragraphs int) int) (storage.ExcerptPage, error) {
+	var p storage.ExcerptPage
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		p = storage.ExcerptPage{}
+		k, v, err := reviewAt(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		if p.Review, err = header(k, v); err != nil {
+			return err
+		}
+		if p.Film, err = getHeader(tx, scope, p.Review.FilmID); err != nil {
+			return err
+		}
+		p.Reviews = len(visibleReviews(tx, scope, p.Film.ID, false, db.onDamage))
+		if p.N = pick(p.Review.Paragraphs); p.N < 1 || p.N > p.Review.Paragraphs {
+			return fmt.Errorf("review %d has %d excerpts, not %d: %w", id, p.Review.Paragraphs, p.N, storage.ErrNoExcerpt)
+		}
+		p.Excerpt, err = paragraph(tx, id, p.N)
+		return err
+	})
+	return p, err
+}
+
 // FilmPage reads film whole, counts its reviews and reads its ratings in
 // one transaction.
 func (db *DB) FilmPage(_ context.Context, scope Scope, film uint64) (storage.FilmPage, error) {

@@ -66,6 +66,41 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("%d reviews of Anora in 111, want the built-in one and Roger's", len(revs))
 		}
 	})
+	t.Run("ExcerptPage", func(t *testing.T) {
+		// What a click under an excerpt shows, in one read: the review's
+		// header, its film's, how many reviews the film has here, and the
+		// excerpt picked from the count of paragraphs.
+		db := open(t, clock)
+		r, err := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "Elsewhere", Excerpts: []storage.Excerpt{{Text: "x"}}}); err != nil {
+			t.Fatal(err)
+		}
+		asked := 0
+		p, err := db.ExcerptPage(ctx, g, r.ID, func(paragraphs int) int { asked = paragraphs; return 2 })
+		film, _ := db.FilmHeader(ctx, g, 1)
+		if err != nil || asked != 3 || p.N != 2 || p.Excerpt != (storage.Excerpt{Text: "two", Spoiler: true}) || p.Review.ID != r.ID || p.Review.Reviewer != "R" ||
+			p.Review.Paragraphs != 3 || p.Review.Excerpts != nil || p.Reviews != 2 || !reflect.DeepEqual(p.Film, film) {
+			t.Errorf("ExcerptPage = %+v (pick saw %d), %v", p, asked, err)
+		}
+		for _, n := range []int{0, 4} {
+			p, err := db.ExcerptPage(ctx, g, r.ID, func(int) int { return n })
+			if !errors.Is(err, storage.ErrNoExcerpt) || p.Review.Paragraphs != 3 {
+				t.Errorf("excerpt %d: %v, header %+v", n, err, p.Review)
+			}
+		}
+		if _, err := db.ExcerptPage(ctx, 222, r.ID, func(int) int { return 1 }); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server reads the excerpt: %v", err)
+		}
+		if _, err := db.ExcerptPage(ctx, g, 999, func(int) int { return 1 }); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an unknown review: %v", err)
+		}
+		if p, err := db.ExcerptPage(ctx, 222, 1, func(int) int { return 11 }); err != nil || !p.Excerpt.Spoiler || p.Reviews != 2 || p.Film.ID != 1 {
+			t.Errorf("the built-in review from another server: %+v %v", p, err)
+		}
+	})
 	t.Run("HeadersAndOneExcerpt", func(t *testing.T) {
 		db := open(t, clock)
 		r, err := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "R", PullQuote: "q", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
