@@ -13,9 +13,9 @@ import (
 )
 
 // Settings returns scope's settings (zero when never set).
-func (db *DB) Settings(_ context.Context, scope Scope) (Settings, error) {
+func (db *DB) Settings(ctx context.Context, scope Scope) (Settings, error) {
 	var s Settings
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		s, err = getSettings(tx, scope)
 		return err
@@ -24,9 +24,9 @@ func (db *DB) Settings(_ context.Context, scope Scope) (Settings, error) {
 }
 
 // UpdateSettings changes scope's settings with fn in one transaction.
-func (db *DB) UpdateSettings(_ context.Context, scope Scope, fn func(*Settings)) (Settings, error) {
+func (db *DB) UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (Settings, error) {
 	var s Settings
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if s, err = getSettings(tx, scope); err != nil {
 			return err
@@ -61,11 +61,11 @@ func sameFilm(tx *bbolt.Tx, scope Scope, f Film) (Film, bool) {
 // with the same title (storage.TitleKey) and year (the year tells remakes
 // apart). On ErrExists it returns the
 // existing film.
-func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film) (Film, error) {
+func (db *DB) CreateFilm(ctx context.Context, scope Scope, f Film) (Film, error) {
 	if scope == BuiltIn {
 		return f, ErrBuiltIn
 	}
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		f.ID = 0
 		if o, ok := sameFilm(tx, scope, f); ok {
 			f = o
@@ -80,12 +80,12 @@ func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film) (Film, error) {
 
 // AddFilms adds films to a server's catalog in one transaction, skipping
 // those already visible in scope (title key and year) or earlier in fs.
-func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film) ([]Film, error) {
+func (db *DB) AddFilms(ctx context.Context, scope Scope, fs []Film) ([]Film, error) {
 	if scope == BuiltIn {
 		return nil, ErrBuiltIn
 	}
 	var added []Film
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		added = nil
 		seen := map[string]bool{}
 		k := func(title string, year int) string { return storage.TitleKey(title) + "\x00" + strconv.Itoa(year) }
@@ -112,8 +112,8 @@ func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film) ([]Film, error
 
 // UpdateFilm replaces a server's film with f (same id), keeping its
 // creation record. Built-in films cannot be changed.
-func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film) (Film, error) {
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) UpdateFilm(ctx context.Context, scope Scope, f Film) (Film, error) {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		old, err := getFilm(tx, scope, f.ID)
 		if err != nil {
 			return err
@@ -135,8 +135,8 @@ func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film) (Film, error) {
 }
 
 // FilmUsage counts what goes with a film in scope: reviews and ratings.
-func (db *DB) FilmUsage(_ context.Context, scope Scope, film uint64) (reviews, ratings int, err error) {
-	err = db.bolt.View(func(tx *bbolt.Tx) error {
+func (db *DB) FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error) {
+	err = db.view(ctx, func(tx *bbolt.Tx) error {
 		reviews = countPrefix(tx.Bucket(bucketReviews), key(uint64(scope), film))
 		ratings = countPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film))
 		return nil
@@ -154,8 +154,8 @@ func countPrefix(b *bbolt.Bucket, p []byte) int {
 
 // DeleteFilm removes a server's film with its reviews and ratings in that
 // server, in one transaction.
-func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
-	return db.writer.do(func(tx *bbolt.Tx) error {
+func (db *DB) DeleteFilm(ctx context.Context, scope Scope, film uint64) error {
+	return db.write(ctx, func(tx *bbolt.Tx) error {
 		f, err := getFilm(tx, scope, film)
 		if err != nil {
 			return err
@@ -199,8 +199,8 @@ func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
 
 // UpdateReview replaces the text, reviewer and pull quote of a review
 // that belongs to scope.
-func (db *DB) UpdateReview(_ context.Context, scope Scope, r Review) (Review, error) {
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) UpdateReview(ctx context.Context, scope Scope, r Review) (Review, error) {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		old, k, err := ownReview(tx, scope, r.ID)
 		if err != nil {
 			return err
@@ -216,9 +216,9 @@ func (db *DB) UpdateReview(_ context.Context, scope Scope, r Review) (Review, er
 }
 
 // DeleteReview removes a review that belongs to scope; ratings stay.
-func (db *DB) DeleteReview(_ context.Context, scope Scope, id uint64) (Review, error) {
+func (db *DB) DeleteReview(ctx context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var k []byte
 		var err error
 		r, k, err = ownReview(tx, scope, id)

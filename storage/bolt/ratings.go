@@ -95,9 +95,9 @@ func (db *DB) Unrate(ctx context.Context, scope Scope, film, user uint64) (Aggre
 
 // writeRating writes user's score of film (0 removes it); a score also
 // takes the film off user's watchlist.
-func (db *DB) writeRating(_ context.Context, scope Scope, film, user uint64, score int) (storage.Rated, error) {
+func (db *DB) writeRating(ctx context.Context, scope Scope, film, user uint64, score int) (storage.Rated, error) {
 	var r storage.Rated
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		r = storage.Rated{}
 		if r.Aggregate, r.Previous, err = setRating(tx, scope, film, user, score, db.now()); err != nil || score == 0 {
@@ -110,9 +110,9 @@ func (db *DB) writeRating(_ context.Context, scope Scope, film, user uint64, sco
 }
 
 // UserRating returns user's rating of film in scope, or ErrNotFound.
-func (db *DB) UserRating(_ context.Context, scope Scope, film, user uint64) (Rating, error) {
+func (db *DB) UserRating(ctx context.Context, scope Scope, film, user uint64) (Rating, error) {
 	r := Rating{Scope: scope, Film: film, User: user}
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		k := key(uint64(scope), film, user)
 		v := tx.Bucket(bucketRatings).Get(k)
 		if v == nil {
@@ -126,9 +126,9 @@ func (db *DB) UserRating(_ context.Context, scope Scope, film, user uint64) (Rat
 }
 
 // Aggregate returns film's ratings summary in scope (zero when unrated).
-func (db *DB) Aggregate(_ context.Context, scope Scope, film uint64) (Aggregate, error) {
+func (db *DB) Aggregate(ctx context.Context, scope Scope, film uint64) (Aggregate, error) {
 	var a Aggregate
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		k := key(uint64(scope), film)
 		var err error
 		a, err = decodeAggregate(bucketAggregates, k, film, tx.Bucket(bucketAggregates).Get(k))
@@ -139,9 +139,9 @@ func (db *DB) Aggregate(_ context.Context, scope Scope, film uint64) (Aggregate,
 
 // FilmRatings lists every rating of film in scope, highest score first,
 // then oldest first.
-func (db *DB) FilmRatings(_ context.Context, scope Scope, film uint64) ([]Rating, error) {
+func (db *DB) FilmRatings(ctx context.Context, scope Scope, film uint64) ([]Rating, error) {
 	var out []Rating
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film)) {
 			s, at, err := decodeRating(bucketRatings, k, v)
 			if err != nil {
@@ -157,9 +157,9 @@ func (db *DB) FilmRatings(_ context.Context, scope Scope, film uint64) ([]Rating
 }
 
 // UserRatings lists user's ratings in scope, newest first.
-func (db *DB) UserRatings(_ context.Context, scope Scope, user uint64) ([]Rating, error) {
+func (db *DB) UserRatings(ctx context.Context, scope Scope, user uint64) ([]Rating, error) {
 	var out []Rating
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketUserRatings), key(uint64(scope), user)) {
 			s, at, err := decodeRating(bucketUserRatings, k, v)
 			if err != nil {
@@ -177,9 +177,9 @@ func (db *DB) UserRatings(_ context.Context, scope Scope, user uint64) ([]Rating
 // Top returns the aggregates of scope's films with at least minCount
 // ratings, best average first, ties broken by more ratings. It reads only
 // the aggregates: its cost grows with the films rated, not the ratings.
-func (db *DB) Top(_ context.Context, scope Scope, minCount int) ([]Aggregate, error) {
+func (db *DB) Top(ctx context.Context, scope Scope, minCount int) ([]Aggregate, error) {
 	var out []Aggregate
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketAggregates), key(uint64(scope))) {
 			a, err := decodeAggregate(bucketAggregates, k, idAt(k, 1), v)
 			if err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"slices"
@@ -320,6 +321,132 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 11}}); !errors.Is(err, storage.ErrScore) {
 			t.Errorf("score 11: %v", err)
+		}
+	})
+	t.Run("DoneContextIsRefused", func(t *testing.T) {
+		// A context already done is refused before the transaction: every
+		// method fails, and nothing is written.
+		db := open(t, clock)
+		g := storage.Scope(111)
+		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := db.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "one"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Rate(ctx, g, f.ID, 42, 6); err != nil {
+			t.Fatal(err)
+		}
+		db.WatchlistAdd(ctx, g, 42, 1)
+		version, _ := db.CatalogVersion(ctx, g)
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		now := clock()
+		night := storage.Night{Scope: g, Host: 7, Channel: "c", Candidates: []uint64{1}, NextAt: now.Add(time.Hour)}
+		calls := map[string]func() error{
+			"Films":       func() error { _, err := db.Films(done, g); return err },
+			"Film":        func() error { _, err := db.Film(done, g, f.ID); return err },
+			"FilmHeader":  func() error { _, err := db.FilmHeader(done, g, f.ID); return err },
+			"FilmHeaders": func() error { _, err := db.FilmHeaders(done, g, []uint64{f.ID}); return err },
+			"CreateFilm":  func() error { _, err := db.CreateFilm(done, g, storage.Film{Title: "New", Year: 2020}); return err },
+			"AddFilms":    func() error { _, err := db.AddFilms(done, g, []storage.Film{{Title: "New", Year: 2020}}); return err },
+			"UpdateFilm": func() error {
+				_, err := db.UpdateFilm(done, g, storage.Film{ID: f.ID, Title: "Changed", Year: 2015})
+				return err
+			},
+			"FilmUsage":      func() error { _, _, err := db.FilmUsage(done, g, f.ID); return err },
+			"DeleteFilm":     func() error { return db.DeleteFilm(done, g, f.ID) },
+			"FilmPage":       func() error { _, err := db.FilmPage(done, g, f.ID); return err },
+			"CatalogVersion": func() error { _, err := db.CatalogVersion(done, g); return err },
+			"Reviews":        func() error { _, err := db.Reviews(done, g, f.ID); return err },
+			"Review":         func() error { _, err := db.Review(done, g, r.ID); return err },
+			"ReviewHeaders":  func() error { _, err := db.ReviewHeaders(done, g, f.ID); return err },
+			"Excerpt":        func() error { _, _, err := db.Excerpt(done, g, r.ID, 1); return err },
+			"ExcerptPage": func() error {
+				_, err := db.ExcerptPage(done, g, r.ID, func(int) int { return 1 })
+				return err
+			},
+			"ReviewPage": func() error { _, err := db.ReviewPage(done, g, f.ID, 1); return err },
+			"AddReview": func() error {
+				_, err := db.AddReview(done, g, storage.Review{FilmID: f.ID, Reviewer: "S", Excerpts: []storage.Excerpt{{Text: "two"}}})
+				return err
+			},
+			"UpdateReview": func() error {
+				_, err := db.UpdateReview(done, g, storage.Review{ID: r.ID, FilmID: f.ID, Reviewer: "T", Excerpts: []storage.Excerpt{{Text: "three"}}})
+				return err
+			},
+			"DeleteReview": func() error { _, err := db.DeleteReview(done, g, r.ID); return err },
+			"Rate":         func() error { _, err := db.Rate(done, g, 1, 42, 9); return err },
+			"Unrate":       func() error { _, _, err := db.Unrate(done, g, f.ID, 42); return err },
+			"UserRating":   func() error { _, err := db.UserRating(done, g, f.ID, 42); return err },
+			"Aggregate":    func() error { _, err := db.Aggregate(done, g, f.ID); return err },
+			"FilmRatings":  func() error { _, err := db.FilmRatings(done, g, f.ID); return err },
+			"UserRatings":  func() error { _, err := db.UserRatings(done, g, 42); return err },
+			"Top":          func() error { _, err := db.Top(done, g, 1); return err },
+			"ImportRatings": func() error {
+				_, err := db.ImportRatings(done, g, 42, []storage.Rating{{Film: 1, Score: 3}})
+				return err
+			},
+			"WatchlistAdd":    func() error { _, err := db.WatchlistAdd(done, g, 42, f.ID); return err },
+			"WatchlistRemove": func() error { _, err := db.WatchlistRemove(done, g, 42, 1); return err },
+			"OnWatchlist":     func() error { _, err := db.OnWatchlist(done, g, 42, 1); return err },
+			"Watchlist":       func() error { _, err := db.Watchlist(done, g, 42); return err },
+			"MostWanted":      func() error { _, err := db.MostWanted(done, g); return err },
+			"CreateNight":     func() error { _, err := db.CreateNight(done, night); return err },
+			"Nights":          func() error { _, err := db.Nights(done, g); return err },
+			"ClaimDueNights":  func() error { _, err := db.ClaimDueNights(done, now.Add(2*time.Hour), "me", time.Minute); return err },
+			"RenewNight":      func() error { return db.RenewNight(done, storage.Night{ID: 1, Scope: g}, "me", time.Minute) },
+			"SaveNight":       func() error { _, err := db.SaveNight(done, storage.Night{ID: 1, Scope: g}, "me", true); return err },
+			"PutPending":      func() error { _, err := db.PutPending(done, g, 42, []byte("x"), time.Hour); return err },
+			"Pending":         func() error { _, err := db.Pending(done, g, 42, 1); return err },
+			"TakePending":     func() error { _, err := db.TakePending(done, g, 42, 1); return err },
+			"SweepPending":    func() error { _, err := db.SweepPending(done); return err },
+			"Settings":        func() error { _, err := db.Settings(done, g); return err },
+			"UpdateSettings": func() error {
+				_, err := db.UpdateSettings(done, g, func(s *storage.Settings) { s.ModRole = "9" })
+				return err
+			},
+		}
+		if want := reflect.TypeFor[storage.Store]().NumMethod() - 1; len(calls) != want { // Close aside
+			t.Errorf("%d methods called, Store has %d: call the new ones here", len(calls), want)
+		}
+		for name, call := range calls {
+			if err := call(); !errors.Is(err, context.Canceled) && !errors.Is(err, storage.ErrUnavailable) {
+				t.Errorf("%s with a canceled context: %v", name, err)
+			}
+		}
+		// Nothing was written.
+		if films, _ := db.Films(ctx, g); len(films) != 2 {
+			t.Errorf("%d films visible, want Anora and Tangerine", len(films))
+		}
+		if got, _ := db.Film(ctx, g, f.ID); got.Title != "Tangerine" {
+			t.Errorf("the film is now %+v", got)
+		}
+		if revs, _ := db.Reviews(ctx, g, f.ID); len(revs) != 1 || revs[0].Reviewer != "R" {
+			t.Errorf("reviews %+v", revs)
+		}
+		if rs, _ := db.UserRatings(ctx, g, 42); len(rs) != 1 || rs[0].Score != 6 {
+			t.Errorf("ratings %+v", rs)
+		}
+		if on, _ := db.OnWatchlist(ctx, g, 42, 1); !on {
+			t.Error("the watchlist lost a film")
+		}
+		if on, _ := db.OnWatchlist(ctx, g, 42, f.ID); on {
+			t.Error("the watchlist gained a film")
+		}
+		if ns, _ := db.Nights(ctx, g); len(ns) != 0 {
+			t.Errorf("nights %+v", ns)
+		}
+		if s, _ := db.Settings(ctx, g); s != (storage.Settings{}) {
+			t.Errorf("settings %+v", s)
+		}
+		if v, _ := db.CatalogVersion(ctx, g); v != version {
+			t.Errorf("catalog version %d, was %d", v, version)
+		}
+		if _, err := db.PutPending(ctx, g, 42, []byte("y"), time.Hour); err != nil {
+			t.Errorf("the store is not usable after: %v", err)
 		}
 	})
 	t.Run("FilmHeaders", func(t *testing.T) {
