@@ -500,3 +500,35 @@ func BenchmarkImportWorst(b *testing.B) {
 		}
 	}
 }
+
+// An import matches its rows to films by the catalog's own title key
+// (storage.TitleKey): a title written without its accents, with other
+// punctuation or in other case is the film the catalog holds.
+func TestImportMatchesTitlesAsTheCatalogDoes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	amelie, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Amélie", Year: 2001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Schindler’s List", Year: 1993})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := "Date,Name,Year,Letterboxd URI,Rating\r\n" +
+		"2024-01-02,AMELIE,2001,https://boxd.it/am,4\r\n" +
+		"2024-01-03,Schindler's List,1993,https://boxd.it/sl,5\r\n"
+	e.files(map[string][]byte{"ratings.csv": []byte(rows)})
+	p := e.run(importCmd(guildA, "42", "ratings.csv", len(rows)))
+	if d := embed(p).Description; !strings.Contains(d, "2 new, 0 changed, 0 the same as here, 0 not in this server's catalog") {
+		t.Fatalf("preview: %q", d)
+	}
+	if c, err := e.check(e.set.importButton, clickAs(guildA, "42", buttons(p)["Import 2 ratings"])); err != nil || !strings.Contains(c.Data.Content, "2 new") {
+		t.Fatalf("import: %v %+v", err, c)
+	}
+	for film, want := range map[uint64]int{amelie.ID: 8, list.ID: 10} {
+		if r, _ := e.db.UserRating(ctx, 111, film, 42); r.Score != want {
+			t.Errorf("film %d: rating %+v, want %d", film, r, want)
+		}
+	}
+}
