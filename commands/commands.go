@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -20,27 +19,6 @@ import (
 	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
 )
-
-// Store is what the handlers need from the database.
-type Store interface {
-	Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error)
-	Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
-	FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
-	Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
-	Review(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
-	CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error)
-	ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
-	Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error)
-	ReviewPage(ctx context.Context, scope storage.Scope, film uint64, n int) (storage.ReviewPage, error)
-	FilmPage(ctx context.Context, scope storage.Scope, film uint64) (storage.FilmPage, error)
-	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
-	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
-	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)
-	RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error
-	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error)
-	Raters
-	Moderators
-}
 
 // Handler answers one interaction. A *UserError is shown to the user as it
 // is; any other error is the bot's fault.
@@ -68,21 +46,26 @@ func userErr(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf
 
 // Set holds the commands over one store.
 type Set struct {
-	store   Store
-	raters  Raters
-	mods    Moderators
-	poster  Poster
-	fetch   Fetcher
-	catalog *catalog
-	rand    func(n int) int
-	nights  *nights.Service // movie nights; without actions (WithScreener), none
-	follow  Followup        // further messages after an answer; nil: none
+	// The store, one field per role: each handler and job uses the
+	// roles it needs.
+	films          storage.Catalog
+	reviews        storage.Reviews
+	rates          storage.Ratings
+	watchlists     storage.Watchlists
+	pending        storage.Pending
+	serverSettings storage.ServerSettings
+	poster         Poster
+	fetch          Fetcher
+	catalog        *catalog
+	rand           func(n int) int
+	nights         *nights.Service // movie nights; without actions (WithScreener), none
+	follow         Followup        // further messages after an answer; nil: none
 }
 
 // New returns the commands reading and writing store.
-func New(store Store) *Set {
-	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN,
-		nights: nights.New(store)}
+func New(store storage.Store) *Set {
+	return &Set{films: store, reviews: store, rates: store, watchlists: store, pending: store, serverSettings: store,
+		catalog: newCatalog(store), rand: rand.IntN, nights: nights.New(store)}
 }
 
 // WithPoster sets how new reviews are announced in channels.

@@ -91,7 +91,7 @@ func (s *Set) host(ctx context.Context, i *discordgo.InteractionCreate) (storage
 	if scope == storage.BuiltIn || i.Member == nil {
 		return 0, storage.Settings{}, userErr("Movie nights happen in servers: use /movienight there.")
 	}
-	set, err := s.mods.Settings(ctx, scope)
+	set, err := s.serverSettings.Settings(ctx, scope)
 	if err != nil {
 		return 0, set, err
 	}
@@ -400,7 +400,7 @@ func (a screenActions) NoticeHost(ctx context.Context, n storage.Night, tag stri
 // PromptRatings posts the /film card of the winner, read as /film reads
 // it, with the rate menu.
 func (a screenActions) PromptRatings(ctx context.Context, n storage.Night, tag string) (string, error) {
-	page, err := a.s.store.FilmPage(ctx, n.Scope, n.Winner)
+	page, err := a.s.films.FilmPage(ctx, n.Scope, n.Winner)
 	if err != nil {
 		return "", err
 	}

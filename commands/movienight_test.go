@@ -170,8 +170,8 @@ func TestMovieNight(t *testing.T) {
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC) // a Friday
 	screen := &fakeScreen{votes: []int{2, 2, 0}}
 	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
-	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower)
-	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Red Rocket", Year: 2021}, strings.ToLower)
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88})
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Red Rocket", Year: 2021})
 	e.db.WatchlistAdd(ctx, 111, 5, tang.ID) // breaks the Anora–Tangerine tie
 	e.db.UpdateSettings(ctx, 111, func(s *storage.Settings) { s.Timezone = "Europe/Paris" })
 
@@ -233,9 +233,9 @@ func TestMovieNightBadInputAndCancel(t *testing.T) {
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
 	screen := &fakeScreen{votes: []int{0, 1}, noEvents: true}
 	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
-	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	for k := 1; k <= 9; k++ {
-		e.db.CreateFilm(ctx, 111, storage.Film{Title: "F" + string(rune('0'+k)), Year: 2000}, strings.ToLower)
+		e.db.CreateFilm(ctx, 111, storage.Film{Title: "F" + string(rune('0'+k)), Year: 2000})
 	}
 	for what, c := range map[string]struct {
 		opts []*discordgo.ApplicationCommandInteractionDataOption
@@ -349,7 +349,7 @@ func TestMovieNightCloseNow(t *testing.T) {
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
 	screen := &fakeScreen{votes: []int{0, 3}}
 	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
-	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("close")); !strings.Contains(msg, "No movie night") {
 		t.Errorf("close with no night: %q", msg)
 	}

@@ -80,7 +80,7 @@ func newNightWorld(t *testing.T) *nightWorld {
 	}
 	films, _ := db.Films(context.Background(), storage.BuiltIn)
 	w.anora = films[0]
-	w.tang, _ = db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower)
+	w.tang, _ = db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88})
 	return w
 }
 
@@ -349,7 +349,7 @@ func TestNightPlanChannel(t *testing.T) {
 		t.Errorf("no permission: %q", msg)
 	}
 	w.screen.failPoll = nil
-	w.db.CreateFilm(context.Background(), 111, storage.Film{Title: "*Bold* `tick` [x](y) <@1>", Year: 2020}, strings.ToLower)
+	w.db.CreateFilm(context.Background(), 111, storage.Film{Title: "*Bold* `tick` [x](y) <@1>", Year: 2020})
 	r := w.run(nightCmd("plan", opt("starts", "in 5 hours"), opt("candidates", "anora, *Bold* `tick` [x](y) <@1>")))
 	if !strings.Contains(r.Data.Content, "• \\*Bold\\* \\`tick\\` \\[x\\](y) \\<@1> (2020)") {
 		t.Errorf("a title's markup in the plan's reply: %q", r.Data.Content)

@@ -20,16 +20,10 @@ import (
 
 // Store is what movie nights read and write.
 type Store interface {
-	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
-	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
-	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)
-	RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error
-	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error)
-	Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
-	FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
-	MostWanted(ctx context.Context, scope storage.Scope) ([]storage.Wanted, error)
-	FilmRatings(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Rating, error)
-	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
+	storage.Nights
+	storage.Catalog
+	storage.Ratings
+	storage.Watchlists
 }
 
 // Actions is what a night does on Discord, in the night's terms. Each

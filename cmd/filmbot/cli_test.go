@@ -314,7 +314,7 @@ func TestInvitePermissionsAreEnough(t *testing.T) {
 	}
 	defer db.Close()
 	scope, _ := storage.ParseScope(guilds[0].ID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
 		t.Fatal(err)
 	}
 	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {

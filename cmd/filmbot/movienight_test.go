@@ -137,7 +137,7 @@ func plannedNight(t *testing.T) (*live, *postgres.DB, storage.Scope) {
 	}
 	t.Cleanup(func() { db.Close() })
 	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
 		t.Fatal(err)
 	}
 	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
