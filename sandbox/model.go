@@ -85,6 +85,9 @@ type Interaction struct {
 
 	s         *Server
 	sent      time.Time // when INTERACTION_CREATE went to the bot's socket
+	// delivered is closed once the HTTP response of the Interactions
+	// Endpoint has been read and applied (nil over the gateway).
+	delivered chan struct{}
 	responded bool
 	respType  discordgo.InteractionResponseType
 	latency   time.Duration
