@@ -41,7 +41,7 @@ func (s *Set) castButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.Film(ctx, scope, c.args[0])
+	film, err := s.films.Film(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}

@@ -26,7 +26,7 @@ import (
 // server's 10,000 films weigh as much as thousands of small servers'):
 // past the bound, the least recently used go, and are rebuilt on use.
 type catalog struct {
-	store    Store
+	store    storage.Catalog
 	mu       sync.Mutex
 	ix       map[storage.Scope]*cachedIndex
 	lru      cachedIndex // sentinel of the list, most recently used first
@@ -54,7 +54,7 @@ const DefaultCatalogCacheBytes = 128 << 20
 // costs only this.
 const entryOverhead = 128
 
-func newCatalog(store Store) *catalog {
+func newCatalog(store storage.Catalog) *catalog {
 	c := &catalog{store: store, ix: map[storage.Scope]*cachedIndex{}, maxBytes: DefaultCatalogCacheBytes}
 	c.lru.prev, c.lru.next = &c.lru, &c.lru
 	return c
@@ -203,12 +203,12 @@ func (c *catalog) pushFront(e *cachedIndex) {
 // The film is its header (storage.Film.Header), which is what answers
 // that name a film need; filmNamedWhole reads its credits too.
 func (s *Set) filmNamed(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
-	return s.filmNamedBy(ctx, i, s.store.FilmHeader)
+	return s.filmNamedBy(ctx, i, s.films.FilmHeader)
 }
 
 // filmNamedWhole is filmNamed with the film's credits, for /cast and /film.
 func (s *Set) filmNamedWhole(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, storage.Film, error) {
-	return s.filmNamedBy(ctx, i, s.store.Film)
+	return s.filmNamedBy(ctx, i, s.films.Film)
 }
 
 // filmReader reads a film: whole (Store.Film) or its header.
@@ -233,9 +233,9 @@ const maxFilmValue = limits.ChoiceValue
 
 // resolve finds the film a member named: an autocomplete choice ("id:7"),
 // or typed text naming a title or alias, with or without the year, and
-// returns its header. It returns a UserError saying what is wrong otherwise.
+// returns its header. It returns a member's mistake (storage.Invalid) saying what is wrong otherwise.
 func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
-	return s.resolveBy(ctx, scope, value, s.store.FilmHeader)
+	return s.resolveBy(ctx, scope, value, s.films.FilmHeader)
 }
 
 // resolveBy is resolve reading the film with read.

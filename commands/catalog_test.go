@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -27,7 +26,7 @@ func TestCatalogSharesTheBuiltInIndex(t *testing.T) {
 			t.Fatalf("server %d: own index for the built-in films (%v)", s, err)
 		}
 	}
-	f, err := e.db.CreateFilm(context.Background(), 1000, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	f, err := e.db.CreateFilm(context.Background(), 1000, storage.Film{Title: "Tangerine", Year: 2015})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,14 +134,14 @@ func keys(m map[storage.Scope]*cachedIndex) []storage.Scope {
 // blockingStore holds the first Films call of a scope until released, so a
 // film write can land while an index is being built.
 type blockingStore struct {
-	Store
+	storage.Catalog
 	scope            storage.Scope
 	reading, release chan struct{}
 	once             sync.Once
 }
 
 func (b *blockingStore) Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error) {
-	films, err := b.Store.Films(ctx, scope)
+	films, err := b.Catalog.Films(ctx, scope)
 	if scope == b.scope {
 		b.once.Do(func() { close(b.reading); <-b.release })
 	}
@@ -154,9 +153,9 @@ func (b *blockingStore) Films(ctx context.Context, scope storage.Scope) ([]stora
 // version does.
 func TestCatalogDropsAnIndexBuiltAcrossAWrite(t *testing.T) {
 	e := newEnv(t)
-	bs := &blockingStore{Store: e.db, scope: 111, reading: make(chan struct{}), release: make(chan struct{})}
+	bs := &blockingStore{Catalog: e.db, scope: 111, reading: make(chan struct{}), release: make(chan struct{})}
 	c := newCatalog(bs)
-	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Red Rocket", Year: 2021}, strings.ToLower); err != nil {
+	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Red Rocket", Year: 2021}); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
@@ -165,7 +164,7 @@ func TestCatalogDropsAnIndexBuiltAcrossAWrite(t *testing.T) {
 		c.index(ctx, 111) // reads the films, then waits
 	}()
 	<-bs.reading
-	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower); err != nil {
+	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}); err != nil {
 		t.Fatal(err)
 	}
 	close(bs.release)

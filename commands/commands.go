@@ -12,34 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
 )
-
-// Store is what the handlers need from the database.
-type Store interface {
-	Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error)
-	Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
-	FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error)
-	Reviews(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
-	Review(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
-	CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error)
-	ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error)
-	Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error)
-	ReviewPage(ctx context.Context, scope storage.Scope, film uint64, n int) (storage.ReviewPage, error)
-	FilmPage(ctx context.Context, scope storage.Scope, film uint64) (storage.FilmPage, error)
-	CreateNight(ctx context.Context, n storage.Night) (storage.Night, error)
-	Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
-	ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error)
-	RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error
-	SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error)
-	Raters
-	Moderators
-}
 
 // Handler answers one interaction. A *storage.Error with a Msg is shown to
 // the user as it is; any other error is the bot's fault.
@@ -60,31 +39,27 @@ func userErr(format string, a ...any) error { return storage.Invalid(format, a..
 
 // Set holds the commands over one store.
 type Set struct {
-	store   Store
-	raters  Raters
-	mods    Moderators
-	poster  Poster
-	fetch   Fetcher
-	catalog *catalog
-	rand    func(n int) int
-	screen  Screener                                         // movie nights on Discord; nil: none
-	owner   string                                           // this process, for steps' leases
-	now     func() time.Time                                 // movie nights' clock
-	tick    func(d time.Duration) (<-chan time.Time, func()) // renewals of a step's lease; nil: time.NewTicker
-	follow  Followup                                         // further messages after an answer; nil: none
-	due     chan struct{}                                    // a step fell due now (/movienight close)
+	// The store, one field per role: each handler and job uses the
+	// roles it needs.
+	films          storage.Catalog
+	reviews        storage.Reviews
+	rates          storage.Ratings
+	watchlists     storage.Watchlists
+	pending        storage.Pending
+	serverSettings storage.ServerSettings
+	poster         Poster
+	fetch          Fetcher
+	catalog        *catalog
+	rand           func(n int) int
+	nights         *nights.Service // movie nights; without actions (WithScreener), none
+	follow         Followup        // further messages after an answer; nil: none
 }
 
 // New returns the commands reading and writing store.
-func New(store Store) *Set {
-	return &Set{store: store, raters: store, mods: store, catalog: newCatalog(store), rand: rand.IntN, now: time.Now, owner: "filmbot",
-		due: make(chan struct{}, 1)}
+func New(store storage.Store) *Set {
+	return &Set{films: store, reviews: store, rates: store, watchlists: store, pending: store, serverSettings: store,
+		catalog: newCatalog(store), rand: rand.IntN, nights: nights.New(store)}
 }
-
-// Due receives when a movie-night step has just fallen due (a host closed
-// a poll early): the scheduler looks for due steps then, without waiting
-// for its next turn.
-func (s *Set) Due() <-chan struct{} { return s.due }
 
 // WithPoster sets how new reviews are announced in channels.
 func (s *Set) WithPoster(p Poster) *Set {

@@ -210,7 +210,7 @@ func TestSeveralReviewsNewestFirst(t *testing.T) {
 
 func TestAutocomplete(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Banora", Year: 1999}, strings.ToLower); err != nil {
+	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Banora", Year: 1999}); err != nil {
 		t.Fatal(err)
 	}
 	for _, cmd := range []string{"review", "cast", "film"} {
@@ -284,7 +284,7 @@ func TestCastPaginates(t *testing.T) {
 	for k := 0; k < 120; k++ {
 		f.Cast = append(f.Cast, storage.Role{Actor: fmt.Sprintf("Actor Number %d", k), Role: fmt.Sprintf("Role %d", k), Note: strings.Repeat("note ", 10)})
 	}
-	f, _ = e.db.CreateFilm(context.Background(), 111, f, strings.ToLower)
+	f, _ = e.db.CreateFilm(context.Background(), 111, f)
 	r := e.run(slash(guildA, "cast", opt("film", "crowd")))
 	seen := embed(r).Description
 	for page := r; ; {
@@ -415,5 +415,45 @@ func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 	// The definitions shared by every Set are not changed by registering.
 	if rateDef.Contexts != nil || reviewDef.IntegrationTypes != nil {
 		t.Error("Commands changed the shared definitions")
+	}
+}
+
+// countingReviews counts the review reads a click on an excerpt could
+// make.
+type countingReviews struct {
+	reviewsRole
+	n int
+}
+
+// reviewsRole names the role apart from its Reviews method, to embed it.
+type reviewsRole = storage.Reviews
+
+func (c *countingReviews) Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int) (storage.Review, storage.Excerpt, error) {
+	c.n++
+	return c.reviewsRole.Excerpt(ctx, scope, id, n)
+}
+
+func (c *countingReviews) ExcerptPage(ctx context.Context, scope storage.Scope, id uint64, pick func(int) int) (storage.ExcerptPage, error) {
+	c.n++
+	return c.reviewsRole.ExcerptPage(ctx, scope, id, pick)
+}
+
+func (c *countingReviews) ReviewHeaders(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Review, error) {
+	c.n++
+	return c.reviewsRole.ReviewHeaders(ctx, scope, film)
+}
+
+// Next, Previous and Random under an excerpt are one store read each.
+func TestExcerptClickIsOneRead(t *testing.T) {
+	e := newEnv(t)
+	r := e.run(slash(guildA, "review", opt("film", "anora")))
+	revs, films := &countingReviews{reviewsRole: e.db}, &countingCatalog{Catalog: e.db}
+	e.set.reviews, e.set.films = revs, films
+	for _, label := range []string{"Next ▶", "🎲 Random"} {
+		revs.n, films.header, films.headers = 0, 0, 0
+		got := e.button(guildA, buttons(r)[label])
+		if reads := revs.n + films.header + films.headers; reads != 1 || !strings.HasPrefix(embed(got).Footer.Text, "Excerpt 2 of 12") || embed(got).Title != "Anora (2024)" {
+			t.Errorf("%s: %d reads, %q %q", label, reads, embed(got).Title, embed(got).Footer.Text)
+		}
 	}
 }

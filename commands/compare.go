@@ -106,11 +106,11 @@ func (s *Set) compareButton(ctx context.Context, i *discordgo.InteractionCreate)
 }
 
 func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other uint64) (*discordgo.InteractionResponse, error) {
-	mine, err := s.raters.UserRatings(ctx, scope, me)
+	mine, err := s.rates.UserRatings(ctx, scope, me)
 	if err != nil {
 		return nil, err
 	}
-	theirs, err := s.raters.UserRatings(ctx, scope, other)
+	theirs, err := s.rates.UserRatings(ctx, scope, other)
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +134,14 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 	} else {
 		desc += "\nCorrelation needs 3 films or more with some variety in both your scores."
 	}
-	line := func(x shared) string {
-		return fmt.Sprintf("**%s** — you %d, them %d", s.filmMD(ctx, scope, x.film), x.mine, x.theirs)
-	}
 	agree, disagree := sides(both)
+	name, err := s.pageFilms(ctx, scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
+	if err != nil {
+		return nil, err
+	}
+	line := func(x shared) string {
+		return fmt.Sprintf("**%s** — you %d, them %d", name(x.film), x.mine, x.theirs)
+	}
 	lines := func(xs []shared, none string) string {
 		if len(xs) == 0 {
 			return none

@@ -42,7 +42,7 @@ func TestCompareAndDivisive(t *testing.T) {
 	ctx := context.Background()
 	var films []uint64
 	for _, title := range []string{"B", "C", "D"} {
-		f, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000}, strings.ToLower)
+		f, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000})
 		films = append(films, f.ID)
 	}
 	films = append(films, e.anora.ID)
@@ -145,7 +145,7 @@ func TestCompareSides(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	rate := func(title string, mine, theirs int) {
-		f, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2015}, strings.ToLower)
+		f, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2015})
 		if err != nil {
 			t.Fatal(err)
 		}

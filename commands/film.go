@@ -24,7 +24,7 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	var page storage.FilmPage
 	scope, film, err := s.filmNamedBy(ctx, i, func(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
 		var err error
-		page, err = s.store.FilmPage(ctx, scope, id)
+		page, err = s.films.FilmPage(ctx, scope, id)
 		return page.Film, err
 	})
 	if err != nil {

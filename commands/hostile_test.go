@@ -95,7 +95,7 @@ func TestHostileTitlesAreInert(t *testing.T) {
 	ctx := context.Background()
 	f, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: hostileName, Year: 2020, Country: hostileName, Directors: []string{hostileName, "# Heading", "> quote"},
 		Languages: []string{hostileName}, Awards: []string{hostileName}, Premiere: hostileName, Release: hostileName,
-		Cast: []storage.Role{{Actor: hostileName, Role: hostileName, Note: hostileName}}}, strings.ToLower)
+		Cast: []storage.Role{{Actor: hostileName, Role: hostileName, Note: hostileName}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +103,10 @@ func TestHostileTitlesAreInert(t *testing.T) {
 		t.Fatal(err)
 	}
 	for u := uint64(40); u < 45; u++ {
-		if _, _, err := e.db.Rate(ctx, 111, f.ID, u, int(u%10)+1); err != nil {
+		if _, err := e.db.Rate(ctx, 111, f.ID, u, int(u%10)+1); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := e.db.Rate(ctx, 111, e.anora.ID, u, int(u%7)+1); err != nil {
+		if _, err := e.db.Rate(ctx, 111, e.anora.ID, u, int(u%7)+1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -217,13 +217,13 @@ func TestHostileTitlesAreInert(t *testing.T) {
 		t.Fatalf("plan: %v %+v", err, r)
 	}
 	now = now.Add(25 * time.Hour)
-	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil || len(screen.cards) == 0 {
+	if n, err := e.set.Nights().RunDue(ctx); n != 1 || err != nil || len(screen.cards) == 0 {
 		t.Fatalf("close: %d %v %v", n, err, screen.cards)
 	}
 	check("movie night announcement", []string{screen.cards[0]})
 	for _, step := range []time.Duration{2 * 24 * time.Hour, 2 * 24 * time.Hour} { // the screening's end, the verdict
 		now = now.Add(step)
-		if _, err := e.set.RunDueNights(ctx); err != nil {
+		if _, err := e.set.Nights().RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -101,11 +101,11 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	films, err := s.store.Films(ctx, scope)
+	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	mine, err := s.raters.UserRatings(ctx, scope, user)
+	mine, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		r.Data.Files = files
 		return r, nil
 	}
-	id, err := s.raters.PutPending(ctx, scope, user, encodePending(ratings), importTTL)
+	id, err := s.pending.PutPending(ctx, scope, user, encodePending(ratings), importTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +192,9 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	// committed: an import that fails leaves it, and the member can press
 	// Import again. Two quick presses may both import; the second then
 	// finds every rating the same, and changes nothing.
-	step := s.raters.Pending
+	step := s.pending.Pending
 	if c.action == "no" {
-		step = s.raters.TakePending
+		step = s.pending.TakePending
 	}
 	data, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
@@ -210,44 +210,22 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.raters.ImportRatings(ctx, scope, user, ratings)
+	n, err := s.rates.ImportRatings(ctx, scope, user, ratings)
 	if errors.Is(err, storage.ErrNotFound) {
-		s.raters.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
+		s.pending.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
 		return updateText("A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again."), nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.raters.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the import committed; removing its preview: %w", err)
 	}
 	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
-	if off := s.unwatchAll(ctx, scope, user, ratings); off > 0 {
-		msg += fmt.Sprintf(" %s left your watchlist.", plural(off, "film"))
+	if n.Unwatched > 0 {
+		msg += fmt.Sprintf(" %s left your watchlist.", plural(n.Unwatched, "film"))
 	}
 	return updateText(msg), nil
-}
-
-// unwatchAll takes the films of rs off user's watchlist, as rating one
-// does, and says how many were on it.
-func (s *Set) unwatchAll(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) int {
-	ws, err := s.raters.Watchlist(ctx, scope, user)
-	if err != nil || len(ws) == 0 {
-		return 0
-	}
-	rated := map[uint64]bool{}
-	for _, r := range rs {
-		rated[r.Film] = true
-	}
-	off := 0
-	for _, w := range ws {
-		if rated[w.Film] {
-			if removed, err := s.raters.WatchlistRemove(ctx, scope, user, w.Film); err == nil && removed {
-				off++
-			}
-		}
-	}
-	return off
 }
 
 // exportLetterboxd answers /export letterboxd with the member's ratings
@@ -264,14 +242,14 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.raters.UserRatings(ctx, scope, user)
+	rs, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs) == 0 {
 		return nil, userErr("You have not rated any film in this server yet: nothing to export.")
 	}
-	films, err := s.store.Films(ctx, scope)
+	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +290,7 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
 	var key []byte
 	add := func(name string, year int, id uint64) {
-		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], name), 0), int64(year), 10)
+		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], name), 0), int64(year), 10)
 		byKey[string(key)] = append(byKey[string(key)], id)
 	}
 	for _, f := range films {
@@ -322,7 +300,7 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 		}
 	}
 	return func(e letterboxd.Entry) (uint64, bool) {
-		key = strconv.AppendInt(append(letterboxd.AppendFold(key[:0], e.Title), 0), int64(e.Year), 10)
+		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], e.Title), 0), int64(e.Year), 10)
 		ids := byKey[string(key)] // no copy: a lookup
 		if len(ids) == 1 {
 			return ids[0], true
@@ -455,7 +433,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	films, err := s.store.Films(ctx, scope)
+	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -518,7 +496,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	id, err := s.raters.PutPending(ctx, scope, user, raw, importTTL)
+	id, err := s.pending.PutPending(ctx, scope, user, raw, importTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -545,9 +523,9 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	// As for ratings (importButton): the preview is taken once the films
 	// are added, so that a failure leaves it for another try; AddFilms
 	// skips the films already there, so two quick presses add them once.
-	step := s.raters.Pending
+	step := s.pending.Pending
 	if c.action == "no" {
-		step = s.raters.TakePending
+		step = s.pending.TakePending
 	}
 	raw, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
@@ -563,11 +541,11 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	if err := json.Unmarshal(raw, &fresh); err != nil {
 		return nil, fmt.Errorf("a pending list import: %w", err)
 	}
-	added, err := s.mods.AddFilms(ctx, scope, fresh, search.Skeleton)
+	added, err := s.films.AddFilms(ctx, scope, fresh)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.raters.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the films were added; removing their preview: %w", err)
 	}
 	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added), "film"))

@@ -69,12 +69,15 @@ const lbRatings = "\ufeffDate,Name,Year,Letterboxd URI,Rating\r\n" +
 func TestImportLetterboxd(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tang, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	tang, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.db.Rate(ctx, 111, e.anora.ID, 42, 9) // already the same
 	e.db.Rate(ctx, 111, tang.ID, 7, 2)     // another member
+	for _, w := range [][2]uint64{{42, tang.ID}, {42, e.anora.ID}, {7, tang.ID}} {
+		e.db.WatchlistAdd(ctx, 111, w[0], w[1]) // rated: off the importer's list, even at the same score
+	}
 	var zb bytes.Buffer
 	zw := zip.NewWriter(&zb)
 	f, _ := zw.Create("ratings.csv")
@@ -115,7 +118,7 @@ func TestImportLetterboxd(t *testing.T) {
 			t.Errorf("another member confirmed: %+v", c.Data)
 		}
 		c, err := e.check(e.set.importButton, clickAs(guildA, "42", ok))
-		if err != nil || !strings.Contains(c.Data.Content, "Imported: 1 new, 0 changed, 1 already the same") {
+		if err != nil || !strings.Contains(c.Data.Content, "Imported: 1 new, 0 changed, 1 already the same") || !strings.Contains(c.Data.Content, "2 films left your watchlist.") {
 			t.Fatalf("confirm: %v %+v", err, c)
 		}
 	}
@@ -124,6 +127,12 @@ func TestImportLetterboxd(t *testing.T) {
 	}
 	if r, _ := e.db.UserRating(ctx, 111, tang.ID, 7); r.Score != 2 {
 		t.Errorf("another member's rating changed: %+v", r)
+	}
+	if ws, _ := e.db.Watchlist(ctx, 111, 42); len(ws) != 0 {
+		t.Errorf("the importer's watchlist keeps %+v", ws)
+	}
+	if on, _ := e.db.OnWatchlist(ctx, 111, 7, tang.ID); !on {
+		t.Error("the import took a film off another member's watchlist")
 	}
 	again := e.run(importCmd(guildA, "42", "ratings.csv", 100))
 	if d := embed(again).Description; !strings.Contains(d, "0 new, 0 changed, 2 the same") || len(buttons(again)) != 0 {
@@ -161,7 +170,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	var ids []uint64
 	for _, g := range []storage.Scope{111, 222} {
-		f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+		f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +178,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	e.db.Rate(ctx, 111, e.anora.ID, 42, 9)
 	e.db.Rate(ctx, 111, ids[0], 42, 3)
-	linked, _ := e.db.AddFilms(ctx, 111, []storage.Film{{Title: "Red Rocket", Year: 2021, Letterboxd: "https://boxd.it/r"}}, strings.ToLower)
+	linked, _ := e.db.AddFilms(ctx, 111, []storage.Film{{Title: "Red Rocket", Year: 2021, Letterboxd: "https://boxd.it/r"}})
 	e.db.Rate(ctx, 111, linked[0].ID, 42, 8)
 	if msg := e.userError(e.cmds["export"].Run, slash(guildB, "export", sub("", "letterboxd"))); !strings.Contains(msg, "not rated any film") {
 		t.Errorf("export with no ratings: %q", msg)
@@ -238,8 +247,8 @@ func TestFilmListImport(t *testing.T) {
 // failingImports fails ImportRatings and AddFilms while fail is set, as a
 // database that went away mid-import would.
 type failingImports struct {
-	Raters
-	Moderators
+	storage.Ratings
+	storage.Catalog
 	fail bool
 }
 
@@ -249,14 +258,14 @@ func (f *failingImports) ImportRatings(ctx context.Context, scope storage.Scope,
 	if f.fail {
 		return storage.Imported{}, errAway
 	}
-	return f.Raters.ImportRatings(ctx, scope, user, rs)
+	return f.Ratings.ImportRatings(ctx, scope, user, rs)
 }
 
-func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error) {
+func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film) ([]storage.Film, error) {
 	if f.fail {
 		return nil, errAway
 	}
-	return f.Moderators.AddFilms(ctx, scope, fs, fold)
+	return f.Catalog.AddFilms(ctx, scope, fs)
 }
 
 // Import takes the preview only once the import has committed: one that
@@ -265,10 +274,10 @@ func (f *failingImports) AddFilms(ctx context.Context, scope storage.Scope, fs [
 func TestImportPreviewKeptUntilCommitted(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	e.files(map[string][]byte{"ratings.csv": []byte(lbRatings)})
-	f := &failingImports{Raters: e.db, Moderators: e.db, fail: true}
-	e.set.raters, e.set.mods = f, f
+	f := &failingImports{Ratings: e.db, Catalog: e.db, fail: true}
+	e.set.rates, e.set.films = f, f
 
 	first := buttons(e.run(importCmd(guildA, "42", "ratings.csv", 100)))["Import 2 ratings"]
 	r := e.run(importCmd(guildA, "42", "ratings.csv", 100))
@@ -378,7 +387,7 @@ func TestFormulaCells(t *testing.T) {
 	titles := []string{`=HYPERLINK("http://evil.example","x")`, "+1", "-Dante", "@Home", "'=quoted", "Plain"}
 	for _, g := range []storage.Scope{111, 222} {
 		for k, title := range titles {
-			f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: title, Year: 2000 + k}, strings.ToLower)
+			f, err := e.db.CreateFilm(ctx, g, storage.Film{Title: title, Year: 2000 + k})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -488,6 +497,38 @@ func BenchmarkImportWorst(b *testing.B) {
 		r, err := run(context.Background(), i)
 		if err != nil || !strings.Contains(r.Data.Embeds[0].Description, "100000 not in this server's catalog") {
 			b.Fatal(err, r.Data.Embeds[0].Description)
+		}
+	}
+}
+
+// An import matches its rows to films by the catalog's own title key
+// (storage.TitleKey): a title written without its accents, with other
+// punctuation or in other case is the film the catalog holds.
+func TestImportMatchesTitlesAsTheCatalogDoes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	amelie, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Amélie", Year: 2001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Schindler’s List", Year: 1993})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := "Date,Name,Year,Letterboxd URI,Rating\r\n" +
+		"2024-01-02,AMELIE,2001,https://boxd.it/am,4\r\n" +
+		"2024-01-03,Schindler's List,1993,https://boxd.it/sl,5\r\n"
+	e.files(map[string][]byte{"ratings.csv": []byte(rows)})
+	p := e.run(importCmd(guildA, "42", "ratings.csv", len(rows)))
+	if d := embed(p).Description; !strings.Contains(d, "2 new, 0 changed, 0 the same as here, 0 not in this server's catalog") {
+		t.Fatalf("preview: %q", d)
+	}
+	if c, err := e.check(e.set.importButton, clickAs(guildA, "42", buttons(p)["Import 2 ratings"])); err != nil || !strings.Contains(c.Data.Content, "2 new") {
+		t.Fatalf("import: %v %+v", err, c)
+	}
+	for film, want := range map[uint64]int{amelie.ID: 8, list.ID: 10} {
+		if r, _ := e.db.UserRating(ctx, 111, film, 42); r.Score != want {
+			t.Errorf("film %d: rating %+v, want %d", film, r, want)
 		}
 	}
 }

@@ -164,7 +164,7 @@ func checkReview(t *testing.T, n int, ex []storage.Excerpt, wantX int) {
 	all := strings.Join(fullPages(rev), "\n\n")
 	checkHidden(t, "Read it all", all, wantX)
 	p := &fakePoster{}
-	s := &Set{poster: p, mods: noSettings{}}
+	s := &Set{poster: p, serverSettings: noSettings{}}
 	i := &discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ChannelID: "1", GuildID: "1"}}
 	s.announce(t.Context(), i, 1, storage.Film{Title: "F", Year: 2000}, rev)
 	if len(p.posts) == 1 {
@@ -173,7 +173,7 @@ func checkReview(t *testing.T, n int, ex []storage.Excerpt, wantX int) {
 }
 
 // noSettings is a server without settings, for announce.
-type noSettings struct{ Moderators }
+type noSettings struct{ storage.ServerSettings }
 
 func (noSettings) Settings(context.Context, storage.Scope) (storage.Settings, error) {
 	return storage.Settings{}, nil

@@ -13,23 +13,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/filmbot/filmbot/limits"
-	"github.com/filmbot/filmbot/search"
 	"github.com/filmbot/filmbot/storage"
 )
-
-// Moderators is what the moderators' commands need from the database.
-type Moderators interface {
-	Settings(ctx context.Context, scope storage.Scope) (storage.Settings, error)
-	UpdateSettings(ctx context.Context, scope storage.Scope, fn func(*storage.Settings)) (storage.Settings, error)
-	CreateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
-	UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error)
-	FilmUsage(ctx context.Context, scope storage.Scope, film uint64) (reviews, ratings int, err error)
-	DeleteFilm(ctx context.Context, scope storage.Scope, film uint64) error
-	AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error)
-	AddReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error)
-	UpdateReview(ctx context.Context, scope storage.Scope, r storage.Review) (storage.Review, error)
-	DeleteReview(ctx context.Context, scope storage.Scope, id uint64) (storage.Review, error)
-}
 
 // Poster posts in channels: the bot implements it with its session. It
 // is how a new review is announced and its discussion thread started.
@@ -146,7 +131,7 @@ func (s *Set) moderator(ctx context.Context, i *discordgo.InteractionCreate) (st
 	if i.Member.Permissions&(permAdmin|permManageServer) != 0 {
 		return scope, nil
 	}
-	set, err := s.mods.Settings(ctx, scope)
+	set, err := s.serverSettings.Settings(ctx, scope)
 	if err != nil {
 		return 0, err
 	}
@@ -195,7 +180,7 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if err != nil {
 			return nil, err
 		}
-		revs, rates, err := s.mods.FilmUsage(ctx, scope, film.ID)
+		revs, rates, err := s.films.FilmUsage(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -241,7 +226,7 @@ func updateText(text string) *discordgo.InteractionResponse {
 
 // ownFilm resolves a film this server may change (not a built-in one).
 func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
-	film, err := s.resolveBy(ctx, scope, value, s.store.Film) // whole: an edit starts from it
+	film, err := s.resolveBy(ctx, scope, value, s.films.Film) // whole: an edit starts from it
 	if err != nil {
 		return film, err
 	}
@@ -257,7 +242,7 @@ func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet
 	if err != nil {
 		return storage.Review{}, film, err
 	}
-	reviews, err := s.store.Reviews(ctx, scope, film.ID)
+	reviews, err := s.reviews.Reviews(ctx, scope, film.ID)
 	if err != nil {
 		return storage.Review{}, film, notFound(err, "That film was just removed.")
 	}
@@ -452,11 +437,11 @@ func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.FilmHeader(ctx, scope, filmID)
+	film, err := s.films.FilmHeader(ctx, scope, filmID)
 	if err != nil {
 		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
 	}
-	rev, err := s.mods.AddReview(ctx, scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
+	rev, err := s.reviews.AddReview(ctx, scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
 	if errors.Is(err, storage.ErrExists) {
 		return Reply(fmt.Sprintf("This review of **%s** by %s was already saved (%s): nothing was added or announced again. Members read it with `/review film:%s`.",
 			labelMD(film), plain(reviewer, 100), discordTime(rev.PostedAt), inCode(film.Title, 100))), nil
@@ -492,7 +477,7 @@ func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scop
 		return "Members can read it with `/review`."
 	}
 	channel := i.ChannelID
-	if set, err := s.mods.Settings(ctx, scope); err == nil && set.ReviewsChannel != "" {
+	if set, err := s.serverSettings.Settings(ctx, scope); err == nil && set.ReviewsChannel != "" {
 		channel = set.ReviewsChannel
 	}
 	first := ""
@@ -586,7 +571,7 @@ func (s *Set) saveEdit(ctx context.Context, scope storage.Scope, id uint64, revi
 	if err != nil {
 		return nil, err
 	}
-	rev, err := s.mods.UpdateReview(ctx, scope, storage.Review{ID: id, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts})
+	rev, err := s.reviews.UpdateReview(ctx, scope, storage.Review{ID: id, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts})
 	if err != nil {
 		return nil, notFound(err, "That review was removed meanwhile.")
 	}
@@ -631,7 +616,7 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	}
 	switch c.action {
 	case "remove":
-		rev, err := s.mods.DeleteReview(ctx, scope, c.args[0])
+		rev, err := s.reviews.DeleteReview(ctx, scope, c.args[0])
 		if errors.Is(err, storage.ErrBuiltIn) {
 			return nil, userErr("The built-in catalog cannot be changed by a server.")
 		}
@@ -748,7 +733,7 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 		v := modalValues(i)
 		var f storage.Film
 		if c.action == "edit" {
-			if f, err = s.store.Film(ctx, scope, c.args[0]); err != nil {
+			if f, err = s.films.Film(ctx, scope, c.args[0]); err != nil {
 				return nil, notFound(err, "That film was removed meanwhile.")
 			}
 		}
@@ -759,9 +744,9 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 		switch c.action {
 		case "add":
 			f.CreatedBy = userID(i)
-			f, err = s.mods.CreateFilm(ctx, scope, f, search.Skeleton)
+			f, err = s.films.CreateFilm(ctx, scope, f)
 		case "edit":
-			f, err = s.mods.UpdateFilm(ctx, scope, f, search.Skeleton)
+			f, err = s.films.UpdateFilm(ctx, scope, f)
 		default:
 			return nil, userErr("That form is out of date.")
 		}
@@ -782,15 +767,15 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	}
 	switch c.action {
 	case "remove":
-		film, err := s.store.Film(ctx, scope, c.args[0])
+		film, err := s.films.Film(ctx, scope, c.args[0])
 		if err != nil {
 			return nil, notFound(err, "That film was already removed.")
 		}
-		revs, rates, err := s.mods.FilmUsage(ctx, scope, film.ID)
+		revs, rates, err := s.films.FilmUsage(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.mods.DeleteFilm(ctx, scope, film.ID); err != nil {
+		if err := s.films.DeleteFilm(ctx, scope, film.ID); err != nil {
 			if errors.Is(err, storage.ErrBuiltIn) {
 				return nil, userErr("The built-in catalog cannot be changed by a server.")
 			}
@@ -823,7 +808,7 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 		if err != nil {
 			return nil, err
 		}
-		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ReviewsChannel = ch })
+		set, err = s.serverSettings.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ReviewsChannel = ch })
 		if err != nil {
 			return nil, err
 		}
@@ -832,13 +817,13 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 		if rerr != nil {
 			return nil, rerr
 		}
-		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ModRole = role })
+		set, err = s.serverSettings.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.ModRole = role })
 	case "host-role":
 		role, rerr := roleOption(i, opts, "role", "@everyone cannot be the host role: every member could plan and cancel movie nights. Choose a role for hosts.")
 		if rerr != nil {
 			return nil, rerr
 		}
-		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.HostRole = role })
+		set, err = s.serverSettings.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.HostRole = role })
 	case "timezone":
 		zone := strings.TrimSpace(str(opts, "zone"))
 		if zone != "" {
@@ -848,9 +833,9 @@ func (s *Set) settings(ctx context.Context, i *discordgo.InteractionCreate) (*di
 			}
 			zone = loc.String()
 		}
-		set, err = s.mods.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.Timezone = zone })
+		set, err = s.serverSettings.UpdateSettings(ctx, scope, func(st *storage.Settings) { st.Timezone = zone })
 	case "show":
-		set, err = s.mods.Settings(ctx, scope)
+		set, err = s.serverSettings.Settings(ctx, scope)
 	default:
 		return nil, userErr("Unknown /settings command.")
 	}

@@ -111,7 +111,7 @@ func withPoster(e *env) *fakePoster {
 
 func TestNonModeratorRefusedEverywhere(t *testing.T) {
 	e := newEnv(t)
-	f, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	f, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015})
 	r, _ := e.db.AddReview(context.Background(), 111, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
 	manage := e.cmds["manage"].Run
 	for _, i := range []*discordgo.InteractionCreate{
@@ -231,7 +231,7 @@ func TestReviewInputLimits(t *testing.T) {
 
 func TestModalForAFilmRemovedMeanwhile(t *testing.T) {
 	e := newEnv(t)
-	f, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	f, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015})
 	e.db.DeleteFilm(context.Background(), 111, f.ID)
 	msg := e.userError(e.set.modReview, mod(submit(guildA, fmt.Sprintf("modrev:add:%d", f.ID), map[string]string{"reviewer": "R", "text": "My careful words."})))
 	if !strings.Contains(msg, "removed while you were writing") || !strings.Contains(msg, "My careful words.") {

@@ -170,8 +170,8 @@ func TestMovieNight(t *testing.T) {
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC) // a Friday
 	screen := &fakeScreen{votes: []int{2, 2, 0}}
 	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
-	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower)
-	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Red Rocket", Year: 2021}, strings.ToLower)
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88})
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Red Rocket", Year: 2021})
 	e.db.WatchlistAdd(ctx, 111, 5, tang.ID) // breaks the Anora–Tangerine tie
 	e.db.UpdateSettings(ctx, 111, func(s *storage.Settings) { s.Timezone = "Europe/Paris" })
 
@@ -185,13 +185,13 @@ func TestMovieNight(t *testing.T) {
 	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("plan", opt("starts", "saturday 21:00"), opt("candidates", "anora, tangerine"))); !strings.Contains(msg, "already planned") {
 		t.Errorf("a second night: %q", msg)
 	}
-	if n, _ := e.set.RunDueNights(ctx); n != 0 {
+	if n, _ := e.set.Nights().RunDue(ctx); n != 0 {
 		t.Errorf("%d steps ran before the poll closed", n)
 	}
 	now = now.Add(2 * time.Hour)
 	// Restart: a new command set over the same store runs the due step.
 	again := New(e.db).WithScreener(screen, "p2").WithClock(func() time.Time { return now })
-	if n, err := again.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := again.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("close: %d %v", n, err)
 	}
 	if len(screen.cards) != 1 || !strings.Contains(screen.cards[0], "Tonight's film: Tangerine (2015)") || !strings.Contains(screen.cards[0], "broken by watchlists") {
@@ -201,17 +201,17 @@ func TestMovieNight(t *testing.T) {
 		t.Errorf("event: %v", screen.events)
 	}
 	now = now.Add(3 * time.Hour) // past the end (start + runtime + 15 min)
-	if n, _ := again.RunDueNights(ctx); n != 1 || len(screen.cards) != 2 || !strings.Contains(screen.cards[1], "how was it") {
+	if n, _ := again.Nights().RunDue(ctx); n != 1 || len(screen.cards) != 2 || !strings.Contains(screen.cards[1], "how was it") {
 		t.Fatalf("rating prompt: %d %v", n, screen.cards)
 	}
 	e.db.ImportRatings(ctx, 111, 7, []storage.Rating{{Film: tang.ID, Score: 8, At: now}}) // rated after the screening
 	e.db.ImportRatings(ctx, 111, 8, []storage.Rating{{Film: tang.ID, Score: 6, At: now}})
 	e.db.ImportRatings(ctx, 111, 9, []storage.Rating{{Film: tang.ID, Score: 1, At: now.Add(-30 * 24 * time.Hour)}}) // long before: not the night's
 	now = now.Add(25 * time.Hour)
-	if n, _ := again.RunDueNights(ctx); n != 1 || len(screen.cards) != 3 || !strings.Contains(screen.cards[2], "2 ratings since the screening: average **7.0**/10") {
+	if n, _ := again.Nights().RunDue(ctx); n != 1 || len(screen.cards) != 3 || !strings.Contains(screen.cards[2], "2 ratings since the screening: average **7.0**/10") {
 		t.Fatalf("verdict: %v", screen.cards)
 	}
-	if n, _ := again.RunDueNights(ctx); n != 0 {
+	if n, _ := again.Nights().RunDue(ctx); n != 0 {
 		t.Errorf("a done night ran again")
 	}
 	h := embed(e.run(nightCmd("history")))
@@ -233,9 +233,9 @@ func TestMovieNightBadInputAndCancel(t *testing.T) {
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
 	screen := &fakeScreen{votes: []int{0, 1}, noEvents: true}
 	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
-	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	for k := 1; k <= 9; k++ {
-		e.db.CreateFilm(ctx, 111, storage.Film{Title: "F" + string(rune('0'+k)), Year: 2000}, strings.ToLower)
+		e.db.CreateFilm(ctx, 111, storage.Film{Title: "F" + string(rune('0'+k)), Year: 2000})
 	}
 	for what, c := range map[string]struct {
 		opts []*discordgo.ApplicationCommandInteractionDataOption
@@ -275,7 +275,7 @@ func TestMovieNightBadInputAndCancel(t *testing.T) {
 		t.Fatalf("a member with the host role: %q", r.Data.Content)
 	}
 	now = now.Add(25 * time.Hour)
-	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := e.set.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatal(n, err)
 	}
 	if len(screen.cards) != 2 || !strings.Contains(screen.cards[1], "Create Events") {
@@ -349,30 +349,30 @@ func TestMovieNightCloseNow(t *testing.T) {
 	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
 	screen := &fakeScreen{votes: []int{0, 3}}
 	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
-	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("close")); !strings.Contains(msg, "No movie night") {
 		t.Errorf("close with no night: %q", msg)
 	}
 	e.run(nightCmd("plan", opt("starts", "in 2 days"), opt("candidates", "anora, tangerine")))
-	if n, _ := e.set.RunDueNights(ctx); n != 0 {
+	if n, _ := e.set.Nights().RunDue(ctx); n != 0 {
 		t.Fatalf("%d steps ran before the poll closed", n)
 	}
 	member := slash(guildA, "movienight", &discordgo.ApplicationCommandInteractionDataOption{Name: "close", Type: discordgo.ApplicationCommandOptionSubCommand})
 	if msg := e.userError(e.cmds["movienight"].Run, member); !strings.Contains(msg, "Only hosts") {
 		t.Errorf("a member closing: %q", msg)
 	}
-	if n, _ := e.set.RunDueNights(ctx); n != 0 {
+	if n, _ := e.set.Nights().RunDue(ctx); n != 0 {
 		t.Fatal("a member's close brought the step forward")
 	}
 	if r := e.run(nightCmd("close")); !strings.Contains(r.Data.Content, "Voting ends now") {
 		t.Fatalf("close: %q", r.Data.Content)
 	}
 	select {
-	case <-e.set.Due(): // the scheduler is told at once
+	case <-e.set.Nights().Due(): // the scheduler is told at once
 	default:
 		t.Error("/movienight close did not tell the scheduler")
 	}
-	if n, err := e.set.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := e.set.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("the close step after /movienight close: %d %v", n, err)
 	}
 	if len(screen.cards) != 1 || !strings.Contains(screen.cards[0], "Tangerine (2015)") {

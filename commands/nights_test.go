@@ -42,6 +42,23 @@ func (w *nightWorld) setClock(t time.Time) {
 // noTicks never renews a lease in the background: tests renew by hand.
 func noTicks(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }
 
+// ticking is a clock reading now whose lease renewals tick by tick.
+// (The steps' leases and retries are tested in package nights; these
+// tests drive them through /movienight and the Screener.)
+type ticking struct {
+	now  func() time.Time
+	tick func(time.Duration) (<-chan time.Time, func())
+}
+
+func (c ticking) Now() time.Time                                    { return c.now() }
+func (c ticking) Ticker(d time.Duration) (<-chan time.Time, func()) { return c.tick(d) }
+func (ticking) After(time.Duration) <-chan time.Time                { return nil }
+
+// withTicks makes s's lease renewals tick by tick.
+func withTicks(s *Set, tick func(time.Duration) (<-chan time.Time, func())) {
+	s.nights.Clock = ticking{s.nights.Clock.Now, tick}
+}
+
 func newNightWorld(t *testing.T) *nightWorld {
 	t.Helper()
 	w := &nightWorld{now: time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)}
@@ -63,7 +80,7 @@ func newNightWorld(t *testing.T) *nightWorld {
 	}
 	films, _ := db.Films(context.Background(), storage.BuiltIn)
 	w.anora = films[0]
-	w.tang, _ = db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower)
+	w.tang, _ = db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88})
 	return w
 }
 
@@ -71,7 +88,7 @@ func newNightWorld(t *testing.T) *nightWorld {
 // clock skew ahead of the world's.
 func (w *nightWorld) process(owner string, skew time.Duration) *Set {
 	s := New(w.db).WithScreener(w.screen, owner).WithClock(func() time.Time { return w.clock().Add(skew) })
-	s.tick = noTicks
+	withTicks(s, noTicks)
 	return s
 }
 
@@ -97,10 +114,10 @@ func (w *nightWorld) night() storage.Night {
 
 // runUntil runs p's due steps, moving the clock to the night's next try
 // each time, until the night is past step (at most n rounds).
-func (w *nightWorld) runUntil(p *Set, step string, n int) (rounds int) {
+func (w *nightWorld) runUntil(p *Set, step storage.Step, n int) (rounds int) {
 	w.t.Helper()
 	for rounds = 1; rounds <= n; rounds++ {
-		p.RunDueNights(context.Background())
+		p.Nights().RunDue(context.Background())
 		if night := w.night(); night.Step != step {
 			return rounds
 		}
@@ -108,95 +125,6 @@ func (w *nightWorld) runUntil(p *Set, step string, n int) (rounds int) {
 	}
 	w.t.Fatalf("the night is still at %q after %d rounds: %+v", step, n, w.night())
 	return
-}
-
-// Two processes, one with a clock 2 min 10 s ahead: while the first runs
-// the close step, the second does not run it too (it did when each judged
-// the lease by its own clock, and posted a second event).
-func TestNightSkewedClocksRunAStepOnce(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	ahead := w.process("p2", 2*time.Minute+10*time.Second)
-	w.setClock(w.clock().Add(2 * time.Hour))
-	var second int
-	var secondErr error
-	w.screen.hook["CreateEvent"] = func() { second, secondErr = ahead.RunDueNights(ctx) }
-	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
-		t.Fatalf("close: %d %v", n, err)
-	}
-	if second != 0 || secondErr != nil {
-		t.Errorf("the process ahead ran %d steps during the other's (%v)", second, secondErr)
-	}
-	if len(w.screen.events) != 1 || len(w.screen.cards) != 1 {
-		t.Errorf("events %v, cards %v", w.screen.events, w.screen.cards)
-	}
-	if n := w.night(); n.Step != storage.StepEnd || n.Event == "" {
-		t.Errorf("after close: %+v", n)
-	}
-}
-
-// A step slower than the lease keeps it: the lease is renewed while the
-// step runs (here three renewals during an event that takes 2.5 minutes),
-// and another process finds nothing to run.
-func TestNightStepSlowerThanLease(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	tick := make(chan time.Time)
-	w.set.tick = func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} }
-	other := w.process("p2", 0)
-	var stolen int
-	w.screen.hook["CreateEvent"] = func() {
-		for range 3 {
-			w.setClock(w.clock().Add(50 * time.Second))
-			for range 2 { // the second is taken once the renewal of the first is done
-				select {
-				case tick <- w.clock():
-				case <-time.After(10 * time.Second): // a guard against a hang, not a timing
-					t.Fatal("no renewal runs during the step")
-				}
-			}
-		}
-		stolen, _ = other.RunDueNights(ctx)
-	}
-	w.setClock(w.clock().Add(2 * time.Hour))
-	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
-		t.Fatalf("close: %d %v", n, err)
-	}
-	if stolen != 0 || len(w.screen.events) != 1 {
-		t.Errorf("the other process ran the slow step too: %d, events %v", stolen, w.screen.events)
-	}
-}
-
-// A process whose lease ran out mid-step (no renewal: it was stuck) is
-// fenced off: the process that took the step over finds the announcement
-// the first posted (by its tag) and creates the event; the first, when it
-// wakes, posts nothing more.
-func TestNightLostLeaseIsFenced(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	other := w.process("p2", 0)
-	var otherErr error
-	w.screen.hook["PostCard"] = func() {
-		w.setClock(w.clock().Add(3 * time.Minute))
-		_, otherErr = other.RunDueNights(ctx)
-	}
-	w.setClock(w.clock().Add(2 * time.Hour))
-	_, err := w.set.RunDueNights(ctx)
-	if !errors.Is(err, storage.ErrLeased) && !errors.Is(err, storage.ErrChanged) {
-		t.Errorf("the stuck process: %v", err)
-	}
-	if otherErr != nil {
-		t.Errorf("the process that took over: %v", otherErr)
-	}
-	if len(w.screen.cards) != 1 || len(w.screen.events) != 1 {
-		t.Errorf("posted twice: cards %v, events %v", w.screen.cards, w.screen.events)
-	}
-	if n := w.night(); n.Step != storage.StepEnd || n.Announce == "" || n.Event == "" {
-		t.Errorf("after close: %+v", n)
-	}
 }
 
 // A host cancels while the close step is about to run: cancel marks the
@@ -208,7 +136,7 @@ func TestNightCancelRacingAStep(t *testing.T) {
 	ctx := context.Background()
 	w.plan()
 	w.setClock(w.clock().Add(2 * time.Hour))
-	w.screen.hook["EndPoll"] = func() { w.set.RunDueNights(ctx) }
+	w.screen.hook["EndPoll"] = func() { w.set.Nights().RunDue(ctx) }
 	if r := w.run(nightCmd("cancel")); !strings.Contains(r.Data.Content, "canceled") {
 		t.Fatalf("cancel: %q", r.Data.Content)
 	}
@@ -233,7 +161,7 @@ func TestNightCancelDuringAStep(t *testing.T) {
 	w.setClock(w.clock().Add(2 * time.Hour))
 	var during string
 	w.screen.hook["CreateEvent"] = func() { during = w.userError(w.cmds["movienight"].Run, nightCmd("cancel")) }
-	if _, err := w.set.RunDueNights(ctx); err != nil {
+	if _, err := w.set.Nights().RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(during, "moving to its next step right now") {
@@ -283,7 +211,7 @@ func TestNightPostThenSaveFails(t *testing.T) {
 			w := newNightWorld(t)
 			fs := &failSaves{DB: w.db, pred: c.pred}
 			w.set = New(fs).WithScreener(w.screen, "p1").WithClock(w.clock)
-			w.set.tick = noTicks
+			withTicks(w.set, noTicks)
 			for _, cmd := range w.set.Commands() {
 				w.cmds[cmd.Def.Name] = cmd
 			}
@@ -402,34 +330,6 @@ func TestNightsAlwaysEnd(t *testing.T) {
 	}
 }
 
-// Discord failing the same way on every try: each action is tried
-// maxTries times, then the night goes on without it, and ends.
-func TestNightTriesAreBounded(t *testing.T) {
-	w := newNightWorld(t)
-	w.plan()
-	w.screen.always["PostCard"] = errors.New("503 Service Unavailable")
-	w.screen.always["CreateEvent"] = errors.New("502 Bad Gateway")
-	w.setClock(w.clock().Add(2 * time.Hour))
-	if rounds := w.runUntil(w.set, storage.StepClose, 3*maxTries+1); rounds != 3*maxTries-2 {
-		// The round that gives an action up makes the next one's first try.
-		t.Errorf("%d rounds to close: the announcement, the event, then the host's card, %d tries each", rounds, maxTries)
-	}
-	n := w.night()
-	if n.Tries[actAnnounce] != maxTries || n.Tries[actEvent] != maxTries || n.Tries[actNotice] != maxTries || n.Announce != "" || n.Event != "" || !strings.Contains(n.EventNote, "refused") {
-		t.Errorf("after close: %+v", n)
-	}
-	w.setClock(n.NextAt)
-	w.runUntil(w.set, storage.StepEnd, maxTries+1)
-	w.setClock(w.night().NextAt)
-	w.runUntil(w.set, storage.StepVerdict, maxTries+1)
-	if n := w.night(); n.Step != storage.StepDone || n.Verdict == "" {
-		t.Errorf("the night did not end: %+v", n)
-	}
-	if len(w.screen.cards) != 0 || len(w.screen.events) != 0 {
-		t.Errorf("posted: %v %v", w.screen.cards, w.screen.events)
-	}
-}
-
 // /movienight plan's channel: must be a text channel (said as such, not
 // as the reviews channel's rule); one the bot cannot see is said.
 func TestNightPlanChannel(t *testing.T) {
@@ -449,7 +349,7 @@ func TestNightPlanChannel(t *testing.T) {
 		t.Errorf("no permission: %q", msg)
 	}
 	w.screen.failPoll = nil
-	w.db.CreateFilm(context.Background(), 111, storage.Film{Title: "*Bold* `tick` [x](y) <@1>", Year: 2020}, strings.ToLower)
+	w.db.CreateFilm(context.Background(), 111, storage.Film{Title: "*Bold* `tick` [x](y) <@1>", Year: 2020})
 	r := w.run(nightCmd("plan", opt("starts", "in 5 hours"), opt("candidates", "anora, *Bold* `tick` [x](y) <@1>")))
 	if !strings.Contains(r.Data.Content, "• \\*Bold\\* \\`tick\\` \\[x\\](y) \\<@1> (2020)") {
 		t.Errorf("a title's markup in the plan's reply: %q", r.Data.Content)
@@ -473,27 +373,5 @@ func TestNightCancelFindsAnUnsavedPoll(t *testing.T) {
 	w.screen.hook["EndPoll"] = func() { ended = true }
 	if r := w.run(nightCmd("cancel")); !strings.Contains(r.Data.Content, "canceled") || !ended {
 		t.Errorf("cancel: %q, poll ended %v", r.Data.Content, ended)
-	}
-}
-
-// A renewal during a step reads the night's fence while the step goes on
-// writing the night (its tries, its event): under -race this failed when
-// the renewer copied the whole night.
-func TestNightRenewalDuringAStep(t *testing.T) {
-	w := newNightWorld(t)
-	ctx := context.Background()
-	w.plan()
-	tick := make(chan time.Time, 1)
-	w.set.tick = func(time.Duration) (<-chan time.Time, func()) { return tick, func() {} }
-	w.screen.hook["CreateEvent"] = func() { tick <- w.clock() }
-	w.screen.hook["PostCard"] = func() {
-		select {
-		case tick <- w.clock():
-		default:
-		}
-	}
-	w.setClock(w.clock().Add(2 * time.Hour))
-	if n, err := w.set.RunDueNights(ctx); n != 1 || err != nil {
-		t.Fatalf("close: %d %v", n, err)
 	}
 }

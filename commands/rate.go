@@ -9,33 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
 )
-
-// Raters is what the ratings commands need from the database.
-type Raters interface {
-	Rate(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error)
-	Unrate(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Aggregate, int, error)
-	UserRating(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Rating, error)
-	Aggregate(ctx context.Context, scope storage.Scope, film uint64) (storage.Aggregate, error)
-	FilmRatings(ctx context.Context, scope storage.Scope, film uint64) ([]storage.Rating, error)
-	UserRatings(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Rating, error)
-	Top(ctx context.Context, scope storage.Scope, minCount int) ([]storage.Aggregate, error)
-	ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error)
-	PutPending(ctx context.Context, scope storage.Scope, user uint64, data []byte, ttl time.Duration) (uint64, error)
-	Pending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
-	TakePending(ctx context.Context, scope storage.Scope, user, id uint64) ([]byte, error)
-	WatchlistAdd(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
-	WatchlistRemove(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
-	OnWatchlist(ctx context.Context, scope storage.Scope, user, film uint64) (bool, error)
-	Watchlist(ctx context.Context, scope storage.Scope, user uint64) ([]storage.Watched, error)
-	MostWanted(ctx context.Context, scope storage.Scope) ([]storage.Wanted, error)
-}
 
 var rateDef = &discordgo.ApplicationCommand{
 	Name:        "rate",
@@ -123,14 +102,14 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 		return nil, err
 	}
 	if !has {
-		r, err := s.raters.UserRating(ctx, scope, film.ID, user)
+		r, err := s.rates.UserRating(ctx, scope, film.ID, user)
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
 		}
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.raters.Aggregate(ctx, scope, film.ID)
+		a, err := s.rates.Aggregate(ctx, scope, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -143,11 +122,11 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 }
 
 func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
-	a, _, err := s.raters.Rate(ctx, scope, film.ID, user, score)
+	r, err := s.rates.Rate(ctx, scope, film.ID, user, score)
 	if err != nil {
 		return nil, notFound(err, "That film was just removed.")
 	}
-	return youRated(film, score, a, s.unwatch(ctx, scope, user, film.ID)), nil
+	return youRated(film, score, r.Aggregate, r.Unwatched), nil
 }
 
 // youRated tells the rater alone what their rating did: the score, the
@@ -178,19 +157,6 @@ func (s *Set) WithFollowup(f Followup) *Set {
 	return s
 }
 
-// unwatch takes a film a member has just rated off their watchlist, and
-// reports whether it was on it. Only a read when it is not (the usual
-// case), so /rate stays one write. A failure here does not undo the
-// rating; it is logged by the caller's store metrics and left for later.
-func (s *Set) unwatch(ctx context.Context, scope storage.Scope, user, film uint64) bool {
-	on, err := s.raters.OnWatchlist(ctx, scope, user, film)
-	if err != nil || !on {
-		return false
-	}
-	removed, err := s.raters.WatchlistRemove(ctx, scope, user, film)
-	return err == nil && removed
-}
-
 func rated(film storage.Film, score int, a storage.Aggregate, what string) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{
 		Title:       plain(label(film), limits.EmbedTitle),
@@ -212,11 +178,11 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	}
 	switch c.action {
 	case "remove":
-		film, err := s.store.FilmHeader(ctx, scope, c.args[0])
+		film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
-		a, old, err := s.raters.Unrate(ctx, scope, film.ID, user)
+		a, old, err := s.rates.Unrate(ctx, scope, film.ID, user)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -241,17 +207,17 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		// /rate says it. The rating (refused for a film no longer here)
 		// comes first; the card is then read in one read.
 		film := c.args[0]
-		a, _, err := s.raters.Rate(ctx, scope, film, user, score)
+		r, err := s.rates.Rate(ctx, scope, film, user, score) // and off the watchlist, in one transaction
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
-		off := s.unwatch(ctx, scope, user, film) // rated: off the watchlist, as with /rate
-		page, err := s.store.FilmPage(ctx, scope, film)
+		a := r.Aggregate
+		page, err := s.films.FilmPage(ctx, scope, film)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
 		if s.follow != nil {
-			s.follow(ctx, youRated(page.Film, score, a, off).Data)
+			s.follow(ctx, youRated(page.Film, score, a, r.Unwatched).Data)
 		}
 		return update(filmCard(page.Film, page.Reviews, &a), rateMenu(film)), nil
 	}
@@ -309,18 +275,36 @@ func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.Messag
 
 // filmName labels a rated film, which may have been removed since.
 func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.store.FilmHeader(ctx, scope, id); err == nil {
+	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
 		return clip(label(f), 150)
 	}
 	return "(a removed film)"
 }
 
-// filmMD is filmName for markup (plain): what lists of films show.
-func (s *Set) filmMD(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.store.FilmHeader(ctx, scope, id); err == nil {
-		return plain(label(f), 150)
+// pageFilms reads the films of one page of a list in one read and
+// returns how each is named in markup (plain), "(a removed film)" for one
+// no longer in the catalog: what lists of films show. A database error
+// is an error, not a removed film.
+func (s *Set) pageFilms(ctx context.Context, scope storage.Scope, ids []uint64) (func(id uint64) string, error) {
+	fs, err := s.films.FilmHeaders(ctx, scope, ids)
+	if err != nil {
+		return nil, err
 	}
-	return "(a removed film)"
+	return func(id uint64) string {
+		if f, ok := fs[id]; ok {
+			return plain(label(f), 150)
+		}
+		return "(a removed film)"
+	}, nil
+}
+
+// filmIDs are the films of a page of xs.
+func filmIDs[T any](xs []T, film func(T) uint64) []uint64 {
+	ids := make([]uint64, len(xs))
+	for k, x := range xs {
+		ids[k] = film(x)
+	}
+	return ids
 }
 
 // ratings answers /ratings film:.
@@ -337,14 +321,14 @@ func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 }
 
 func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	a, err := s.raters.Aggregate(ctx, scope, film.ID)
+	a, err := s.rates.Aggregate(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Count == 0 {
 		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
 	}
-	rs, err := s.raters.FilmRatings(ctx, scope, film.ID)
+	rs, err := s.rates.FilmRatings(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +376,7 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.store.FilmHeader(ctx, scope, c.args[0])
+	film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}
@@ -433,7 +417,7 @@ func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discord
 // divisivePage is /top sort:divisive: the films whose ratings are most
 // spread out (standard deviation), then those with more ratings.
 func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	aggs, err := s.raters.Top(ctx, scope, minN)
+	aggs, err := s.rates.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
@@ -453,9 +437,13 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
 	}
 	embed := &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -468,7 +456,7 @@ func (s *Set) divisiveButton(ctx context.Context, i *discordgo.InteractionCreate
 }
 
 func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	aggs, err := s.raters.Top(ctx, scope, minN)
+	aggs, err := s.rates.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
@@ -479,9 +467,13 @@ func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isU
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, a.Film), a.Average(), a.Count))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, name(a.Film), a.Average(), a.Count))
 	}
 	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
@@ -522,7 +514,7 @@ func (s *Set) myRatings(ctx context.Context, i *discordgo.InteractionCreate) (*d
 }
 
 func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	rs, err := s.raters.UserRatings(ctx, scope, user)
+	rs, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
@@ -533,9 +525,13 @@ func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint6
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(r storage.Rating) uint64 { return r.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", s.filmMD(ctx, scope, r.Film), Stars(r.Score), r.Score, r.At.Unix()))
+		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}

@@ -123,7 +123,7 @@ func TestRateBadInput(t *testing.T) {
 
 func TestRatingsTopMine(t *testing.T) {
 	e := newEnv(t)
-	f2, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	f2, _ := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015})
 	for u := 1; u <= 45; u++ {
 		e.db.Rate(context.Background(), 111, 1, uint64(u), 1+u%10)
 	}

@@ -44,7 +44,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	var page storage.ReviewPage
 	scope, film, err := s.filmNamedBy(ctx, i, func(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
 		var err error
-		page, err = s.store.ReviewPage(ctx, scope, id, want)
+		page, err = s.reviews.ReviewPage(ctx, scope, id, want)
 		return page.Film, err
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if len([]rune(about)) > maxAbout {
 			return nil, userErr("about: takes at most %d characters.", maxAbout)
 		}
-		whole, err := s.store.Review(ctx, scope, rev.ID)
+		whole, err := s.reviews.Review(ctx, scope, rev.ID)
 		if err != nil {
 			return nil, notFound(err, "That review was just removed.")
 		}
@@ -95,7 +95,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	hdr, e := rev, storage.Excerpt{}
 	if k := slices.IndexFunc(reviews, func(r storage.Review) bool { return r.ID == rev.ID }); n == want && page.Excerpts[k].Text != "" {
 		e = page.Excerpts[k]
-	} else if hdr, e, err = s.store.Excerpt(ctx, scope, rev.ID, n); err != nil {
+	} else if hdr, e, err = s.reviews.Excerpt(ctx, scope, rev.ID, n); err != nil {
 		return nil, excerptErr(err)
 	}
 	embed, rows := excerptView(film, hdr, e, n, len(reviews))
@@ -236,43 +236,36 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	n := int(c.args[1])
 	switch c.action {
 	case "show", "random":
-		// The header comes with any excerpt: the one clicked from says how
-		// many there are now.
-		hdr, _, err := s.store.Excerpt(ctx, scope, c.args[0], 1)
-		if err != nil {
-			return nil, excerptErr(err)
-		}
-		if c.action == "random" && hdr.Paragraphs > 1 {
-			// Any excerpt but the one on screen.
-			k := s.rand(hdr.Paragraphs - 1)
-			if k+1 >= n {
-				k++
+		// One read: the review's header says how many excerpts it has now,
+		// and the one shown is picked from that count.
+		pick := func(paragraphs int) int {
+			if c.action == "random" && paragraphs > 1 {
+				// Any excerpt but the one on screen.
+				k := s.rand(paragraphs - 1)
+				if k+1 >= n {
+					k++
+				}
+				return k + 1
 			}
-			n = k + 1
+			return n
 		}
-		if n < 1 || n > hdr.Paragraphs {
-			return nil, userErr("That review now has excerpts 1 to %d.", hdr.Paragraphs)
-		}
-		hdr, e, err := s.store.Excerpt(ctx, scope, hdr.ID, n)
-		if err != nil {
+		page, err := s.reviews.ExcerptPage(ctx, scope, c.args[0], pick)
+		switch {
+		case errors.Is(err, storage.ErrNoExcerpt):
+			return nil, userErr("That review now has excerpts 1 to %d.", page.Review.Paragraphs)
+		case err != nil && page.Review.ID != 0:
+			return nil, notFound(err, "That film has been removed.")
+		case err != nil:
 			return nil, excerptErr(err)
 		}
-		film, err := s.store.FilmHeader(ctx, scope, hdr.FilmID)
-		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
-		}
-		reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
-		if err != nil {
-			return nil, err
-		}
-		embed, rows := excerptView(film, hdr, e, n, len(reviews))
+		embed, rows := excerptView(page.Film, page.Review, page.Excerpt, page.N, page.Reviews)
 		return update(embed, rows...), nil
 	case "all", "page":
-		rev, err := s.store.Review(ctx, scope, c.args[0])
+		rev, err := s.reviews.Review(ctx, scope, c.args[0])
 		if err != nil {
 			return nil, notFound(err, "That review has been removed.")
 		}
-		film, err := s.store.FilmHeader(ctx, scope, rev.FilmID)
+		film, err := s.films.FilmHeader(ctx, scope, rev.FilmID)
 		if err != nil {
 			return nil, notFound(err, "That film has been removed.")
 		}
@@ -301,7 +294,7 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if err != nil {
 		return choices8(nil), nil // no film yet (or a DM): nothing to suggest
 	}
-	reviews, err := s.store.ReviewHeaders(ctx, scope, film.ID)
+	reviews, err := s.reviews.ReviewHeaders(ctx, scope, film.ID)
 	if err != nil {
 		return choices8(nil), nil
 	}

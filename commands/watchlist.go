@@ -40,10 +40,10 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 			return nil, err
 		}
 		if subcommand(i) == "add" {
-			if _, err := s.raters.UserRating(ctx, scope, film.ID, user); err == nil {
+			if _, err := s.rates.UserRating(ctx, scope, film.ID, user); err == nil {
 				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", labelMD(film))), nil
 			}
-			added, err := s.raters.WatchlistAdd(ctx, scope, user, film.ID)
+			added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
 			if err != nil {
 				return nil, notFound(err, "That film was just removed.")
 			}
@@ -52,7 +52,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 			}
 			return Reply(fmt.Sprintf("Added **%s** to your watchlist. It leaves the list when you rate it.", labelMD(film))), nil
 		}
-		removed, err := s.raters.WatchlistRemove(ctx, scope, user, film.ID)
+		removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, film.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 }
 
 func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	ws, err := s.raters.Watchlist(ctx, scope, who)
+	ws, err := s.watchlists.Watchlist(ctx, scope, who)
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +86,13 @@ func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(w storage.Watched) uint64 { return w.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for _, w := range page {
-		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", s.filmMD(ctx, scope, w.Film), w.At.Unix()))
+		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", name(w.Film), w.At.Unix()))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, strings.Join(lines, "\n")),
 		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
@@ -96,7 +100,7 @@ func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64
 }
 
 func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
-	ws, err := s.raters.MostWanted(ctx, scope)
+	ws, err := s.watchlists.MostWanted(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +111,13 @@ func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpda
 	if err != nil {
 		return nil, err
 	}
+	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(w storage.Wanted) uint64 { return w.Film }))
+	if err != nil {
+		return nil, err
+	}
 	var lines []string
 	for k, w := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, s.filmMD(ctx, scope, w.Film), plural(w.Count, "member")))
+		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, name(w.Film), plural(w.Count, "member")))
 	}
 	embed := &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: strings.Join(lines, "\n"), Color: colour,
 		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}

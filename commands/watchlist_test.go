@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func watchCmd(guild, user, action string, opts ...*discordgo.ApplicationCommandI
 func TestWatchlist(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	text := func(r *discordgo.InteractionResponse) string { return r.Data.Content }
 	if r := e.run(watchCmd(guildA, "42", "add", opt("film", "anora"))); !strings.Contains(text(r), "Added **Anora (2024)** to your watchlist") {
 		t.Errorf("add: %q", text(r))
@@ -76,5 +77,85 @@ func TestWatchlist(t *testing.T) {
 	}
 	if msg := e.userError(e.cmds["watchlist"].Run, watchCmd(guildA, "42", "add", opt("film", "nosuch"))); !strings.Contains(msg, "No film called") {
 		t.Errorf("unknown film: %q", msg)
+	}
+}
+
+// countingCatalog counts the film reads of a page, fails the batched one
+// while fail is set, as a database that went away would, and does not
+// find film drop, as if it was removed after the list was read.
+type countingCatalog struct {
+	storage.Catalog
+	header, headers int
+	fail            bool
+	drop            uint64
+}
+
+func (c *countingCatalog) FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
+	c.header++
+	return c.Catalog.FilmHeader(ctx, scope, id)
+}
+
+func (c *countingCatalog) FilmHeaders(ctx context.Context, scope storage.Scope, ids []uint64) (map[uint64]storage.Film, error) {
+	c.headers++
+	if c.fail {
+		return nil, errAway
+	}
+	fs, err := c.Catalog.FilmHeaders(ctx, scope, ids)
+	delete(fs, c.drop)
+	return fs, err
+}
+
+// Every paged list of films reads the films of its page in one read; a
+// film removed since the list was read shows as such, but a failed read is the bot's
+// error (the envelope's "something went wrong"), not a page of removed
+// films.
+func TestListsReadTheirFilmsInOneRead(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	red, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Red Rocket", Year: 2021})
+	gone, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Starlet", Year: 2012})
+	for _, f := range []uint64{e.anora.ID, red.ID, gone.ID} {
+		for _, user := range []uint64{1, 2} {
+			e.db.WatchlistAdd(ctx, 111, user, f)
+		}
+	}
+	for _, r := range []struct {
+		user, film uint64
+		score      int
+	}{{1, e.anora.ID, 9}, {1, red.ID, 2}, {1, gone.ID, 5}, {2, e.anora.ID, 8}, {2, red.ID, 9}, {2, gone.ID, 5}} {
+		if _, err := e.db.Rate(ctx, 111, r.film, r.user, r.score); err != nil {
+			t.Fatal(err)
+		}
+		e.db.WatchlistAdd(ctx, 111, r.user, r.film) // back on, for the lists below
+	}
+	c := &countingCatalog{Catalog: e.db, drop: gone.ID}
+	e.set.films = c
+	for name, page := range map[string]func() (*discordgo.InteractionResponse, error){
+		"watchlist":   func() (*discordgo.InteractionResponse, error) { return e.set.watchlistPage(ctx, 111, 1, 1, false) },
+		"most wanted": func() (*discordgo.InteractionResponse, error) { return e.set.wantedPage(ctx, 111, 1, false) },
+		"myratings":   func() (*discordgo.InteractionResponse, error) { return e.set.myRatingsPage(ctx, 111, 1, 1, false) },
+		"top":         func() (*discordgo.InteractionResponse, error) { return e.set.topPage(ctx, 111, 1, 1, false) },
+		"divisive":    func() (*discordgo.InteractionResponse, error) { return e.set.divisivePage(ctx, 111, 1, 1, false) },
+		"compare":     func() (*discordgo.InteractionResponse, error) { return e.set.comparePage(ctx, 111, 1, 2) },
+	} {
+		c.header, c.headers, c.fail = 0, 0, false
+		r, err := page()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		text := embed(r).Description + fieldText(embed(r))
+		if !strings.Contains(text, "Anora") || !strings.Contains(text, "Red Rocket") {
+			t.Errorf("%s: %q does not name the films", name, text)
+		}
+		if !strings.Contains(text, "(a removed film)") || strings.Contains(text, "Starlet") {
+			t.Errorf("%s: %q does not show the film removed since as removed", name, text)
+		}
+		if c.headers != 1 || c.header != 0 {
+			t.Errorf("%s: %d batched reads and %d single ones, want one batched", name, c.headers, c.header)
+		}
+		c.fail = true
+		if r, err := page(); !errors.Is(err, errAway) {
+			t.Errorf("%s: a failed read answered %v, %v; want the bot's error", name, r, err)
+		}
 	}
 }

@@ -17,8 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Limits on what is read.
@@ -101,7 +102,7 @@ func ReadRatings(name string, data []byte) ([]Entry, Problems, error) {
 }
 
 // newest keeps one entry per film (the newest by date, then the later
-// one read), keyed by a hash of its folded title and year (the key is 8
+// one read), keyed by a hash of its title key (storage.TitleKey) and year (the key is 8
 // bytes, not a second copy of the title; the seed is random, so no file
 // can be made to collide), and counts the bytes of
 // text it keeps.
@@ -117,7 +118,7 @@ func (n *newest) add(e Entry) {
 	if n.at == nil {
 		n.at, n.seed = map[uint64]int{}, maphash.MakeSeed()
 	}
-	n.key = strconv.AppendInt(append(AppendFold(n.key[:0], e.Title), 0), int64(e.Year), 10)
+	n.key = strconv.AppendInt(append(storage.AppendTitleKey(n.key[:0], e.Title), 0), int64(e.Year), 10)
 	k := maphash.Bytes(n.seed, n.key)
 	n.kept += len(e.Title) + len(e.URI)
 	if i, ok := n.at[k]; ok {
@@ -131,33 +132,6 @@ func (n *newest) add(e Entry) {
 	}
 	n.at[k] = len(n.out)
 	n.out = append(n.out, e)
-}
-
-// Fold is how titles are compared: case, spacing and the usual
-// punctuation differences between a catalog and Letterboxd ignored.
-func Fold(s string) string { return string(AppendFold(nil, s)) }
-
-// AppendFold appends Fold(s) to dst: a caller folding many titles reuses
-// one buffer.
-func AppendFold(dst []byte, s string) []byte {
-	start := len(dst)
-	space := false
-	for _, r := range s {
-		r = unicode.ToLower(r)
-		switch {
-		case r == '’' || r == '\'' || r == '‘' || r == '"' || r == '“' || r == '”':
-			continue
-		case r == ' ' || r == '\t' || r == '-' || r == '–' || r == '—' || r == ':' || r == ',' || r == '.':
-			space = len(dst) > start
-			continue
-		}
-		if space {
-			dst = append(dst, ' ')
-			space = false
-		}
-		dst = utf8.AppendRune(dst, r)
-	}
-	return dst
 }
 
 func isZip(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }

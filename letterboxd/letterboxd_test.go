@@ -168,14 +168,6 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 }
 
-func TestFold(t *testing.T) {
-	for a, b := range map[string]string{"Crouching Tiger, Hidden Dragon": "crouching tiger hidden dragon", "  ANORA ": "anora", "Schindler’s List": "schindlers list", "Mission: Impossible – Dead Reckoning": "mission impossible dead reckoning"} {
-		if Fold(a) != b {
-			t.Errorf("Fold(%q) = %q", a, Fold(a))
-		}
-	}
-}
-
 // BenchmarkReadRatings5000 reads a 5,000-row ratings.csv.
 //
 //	go test -run '^$' -bench ReadRatings ./letterboxd

@@ -398,6 +398,9 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	}
 	endpoint, check := s.endpoint, s.endpoint != "" && !s.checked
 	s.checked = true
+	if endpoint != "" {
+		ix.delivered = make(chan struct{})
+	}
 	s.mu.Unlock()
 	if endpoint != "" {
 		if check { // set at start: checked as the portal would have

@@ -83,8 +83,11 @@ type Interaction struct {
 	ChannelID string
 	Created   time.Time
 
-	s         *Server
-	sent      time.Time // when INTERACTION_CREATE went to the bot's socket
+	s    *Server
+	sent time.Time // when INTERACTION_CREATE went to the bot's socket
+	// delivered is closed once the HTTP response of the Interactions
+	// Endpoint has been read and applied (nil over the gateway).
+	delivered chan struct{}
 	responded bool
 	respType  discordgo.InteractionResponseType
 	latency   time.Duration

@@ -120,6 +120,7 @@ func (s *Server) post(ctx context.Context, url string, body []byte, kind sigKind
 // deliver POSTs an interaction to the endpoint and applies the answer in
 // the HTTP response as its first answer.
 func (s *Server) deliver(ix *Interaction, url string, body []byte, seq uint64) {
+	defer close(ix.delivered)
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.ResponseWindow+time.Second)
 	defer cancel()
 	if seq%probeEvery == 0 {

@@ -9,8 +9,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"net/textproto"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -229,6 +231,51 @@ func TestEditsLeaveOrRemoveFields(t *testing.T) {
 	}
 	if got := click(); got.Content != "back" || len(got.Components) != 1 || len(got.Attachments) != 2 {
 		t.Errorf(`after "content" alone: %+v`, got)
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
+	}
+}
+
+// A follow-up that reaches the sandbox before it has read the HTTP
+// response the bot already sent (two connections, either order) waits for
+// that answer, as Discord has it by then: it is posted, not refused with
+// "Unknown Message".
+func TestFollowupRacingTheHTTPAnswer(t *testing.T) {
+	sb := httpSandbox(t)
+	followed := make(chan int, 1)
+	ep := endpoint(t, sb, true, func(w http.ResponseWriter, i *discordgo.InteractionCreate) {
+		body, _ := json.Marshal(&discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{Content: "pong", AllowedMentions: none()}})
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body[:len(body)-1]) // all but the last byte, sent
+		w.(http.Flusher).Flush()
+		sent := make(chan struct{})
+		go func() {
+			req, _ := http.NewRequest("POST", sb.URL+"/api/v10/webhooks/"+sb.AppID+"/"+i.Token+"?wait=true",
+				strings.NewReader(`{"content":"more","allowed_mentions":{"parse":[]}}`))
+			req.Header.Set("Content-Type", "application/json")
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+				WroteRequest: func(httptrace.WroteRequestInfo) { close(sent) }}))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				followed <- 0
+				return
+			}
+			resp.Body.Close()
+			followed <- resp.StatusCode
+		}()
+		<-sent // the follow-up is on its way before the answer is whole
+		w.Write(body[len(body)-1:])
+	})
+	if err := sb.SetInteractionsURL(ctx(t), ep.URL); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := sb.Do(ctx(t), Viewer, "/ping"); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-followed; code != http.StatusOK {
+		t.Errorf("follow-up answered %d, want 200", code)
 	}
 	if v := sb.Violations(); len(v) != 0 {
 		t.Errorf("violations: %v", v)

@@ -599,6 +599,29 @@ func (s *Server) newMessage(channel, guild string) *Message {
 	return m
 }
 
+// awaitAnswer waits, for a webhook request, until the HTTP response of
+// the interaction behind its token has been read and applied: a bot
+// sends follow-ups once its answer is out, and Discord has the answer by
+// then, though the two travel on different connections (and may arrive
+// here in either order). Over the gateway, or for an unknown token, it
+// returns at once; it gives up with the request's context.
+func (s *Server) awaitAnswer(r *http.Request) {
+	s.mu.Lock()
+	ix := s.byToken[r.PathValue("token")]
+	var delivered chan struct{}
+	if ix != nil {
+		delivered = ix.delivered
+	}
+	s.mu.Unlock()
+	if delivered == nil {
+		return
+	}
+	select {
+	case <-delivered:
+	case <-r.Context().Done():
+	}
+}
+
 // webhookInteraction finds the interaction behind a webhook token and
 // checks that follow-ups are still allowed. Callers hold s.mu.
 func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *Interaction {
@@ -625,6 +648,7 @@ func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.awaitAnswer(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ix := s.webhookInteraction(w, r)
@@ -653,6 +677,7 @@ func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getOriginal(w http.ResponseWriter, r *http.Request) {
+	s.awaitAnswer(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ix := s.webhookInteraction(w, r)
@@ -668,6 +693,7 @@ func (s *Server) getOriginal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deleteOriginal(w http.ResponseWriter, r *http.Request) {
+	s.awaitAnswer(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ix := s.webhookInteraction(w, r)
@@ -684,6 +710,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.awaitAnswer(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ix := s.webhookInteraction(w, r)

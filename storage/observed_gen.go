@@ -22,19 +22,24 @@ func (o *observed) FilmHeader(ctx context.Context, scope Scope, id uint64) (r0 F
 	return o.s.FilmHeader(ctx, scope, id)
 }
 
-func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (r0 Film, err error) {
+func (o *observed) FilmHeaders(ctx context.Context, scope Scope, ids []uint64) (r0 map[uint64]Film, err error) {
+	defer o.done("film_headers", time.Now(), &err)
+	return o.s.FilmHeaders(ctx, scope, ids)
+}
+
+func (o *observed) CreateFilm(ctx context.Context, scope Scope, f Film) (r0 Film, err error) {
 	defer o.done("create_film", time.Now(), &err)
-	return o.s.CreateFilm(ctx, scope, f, fold)
+	return o.s.CreateFilm(ctx, scope, f)
 }
 
-func (o *observed) AddFilms(ctx context.Context, scope Scope, fs []Film, fold func(string) string) (r0 []Film, err error) {
+func (o *observed) AddFilms(ctx context.Context, scope Scope, fs []Film) (r0 []Film, err error) {
 	defer o.done("add_films", time.Now(), &err)
-	return o.s.AddFilms(ctx, scope, fs, fold)
+	return o.s.AddFilms(ctx, scope, fs)
 }
 
-func (o *observed) UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (r0 Film, err error) {
+func (o *observed) UpdateFilm(ctx context.Context, scope Scope, f Film) (r0 Film, err error) {
 	defer o.done("update_film", time.Now(), &err)
-	return o.s.UpdateFilm(ctx, scope, f, fold)
+	return o.s.UpdateFilm(ctx, scope, f)
 }
 
 func (o *observed) FilmUsage(ctx context.Context, scope Scope, film uint64) (r0 int, r1 int, err error) {
@@ -45,6 +50,16 @@ func (o *observed) FilmUsage(ctx context.Context, scope Scope, film uint64) (r0 
 func (o *observed) DeleteFilm(ctx context.Context, scope Scope, film uint64) (err error) {
 	defer o.done("delete_film", time.Now(), &err)
 	return o.s.DeleteFilm(ctx, scope, film)
+}
+
+func (o *observed) FilmPage(ctx context.Context, scope Scope, film uint64) (r0 FilmPage, err error) {
+	defer o.done("film_page", time.Now(), &err)
+	return o.s.FilmPage(ctx, scope, film)
+}
+
+func (o *observed) CatalogVersion(ctx context.Context, scope Scope) (r0 uint64, err error) {
+	defer o.done("catalog_version", time.Now(), &err)
+	return o.s.CatalogVersion(ctx, scope)
 }
 
 func (o *observed) Reviews(ctx context.Context, scope Scope, film uint64) (r0 []Review, err error) {
@@ -67,14 +82,14 @@ func (o *observed) Excerpt(ctx context.Context, scope Scope, id uint64, n int) (
 	return o.s.Excerpt(ctx, scope, id, n)
 }
 
-func (o *observed) FilmPage(ctx context.Context, scope Scope, film uint64) (r0 FilmPage, err error) {
-	defer o.done("film_page", time.Now(), &err)
-	return o.s.FilmPage(ctx, scope, film)
-}
-
 func (o *observed) ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (r0 ReviewPage, err error) {
 	defer o.done("review_page", time.Now(), &err)
 	return o.s.ReviewPage(ctx, scope, film, n)
+}
+
+func (o *observed) ExcerptPage(ctx context.Context, scope Scope, review uint64, pick func(paragraphs int) int) (r0 ExcerptPage, err error) {
+	defer o.done("excerpt_page", time.Now(), &err)
+	return o.s.ExcerptPage(ctx, scope, review, pick)
 }
 
 func (o *observed) AddReview(ctx context.Context, scope Scope, r Review) (r0 Review, err error) {
@@ -92,7 +107,7 @@ func (o *observed) DeleteReview(ctx context.Context, scope Scope, id uint64) (r0
 	return o.s.DeleteReview(ctx, scope, id)
 }
 
-func (o *observed) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (r0 Aggregate, r1 int, err error) {
+func (o *observed) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (r0 Rated, err error) {
 	defer o.done("rate", time.Now(), &err)
 	return o.s.Rate(ctx, scope, film, user, score)
 }
@@ -210,9 +225,4 @@ func (o *observed) Settings(ctx context.Context, scope Scope) (r0 Settings, err 
 func (o *observed) UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (r0 Settings, err error) {
 	defer o.done("update_settings", time.Now(), &err)
 	return o.s.UpdateSettings(ctx, scope, fn)
-}
-
-func (o *observed) CatalogVersion(ctx context.Context, scope Scope) (r0 uint64, err error) {
-	defer o.done("catalog_version", time.Now(), &err)
-	return o.s.CatalogVersion(ctx, scope)
 }

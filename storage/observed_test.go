@@ -31,8 +31,8 @@ func TestObservedSeesEveryOperation(t *testing.T) {
 	})
 	defer o.Close()
 	ctx := context.Background()
-	if a, _, err := o.Rate(ctx, 5, 1, 7, 8); err != nil || a.Count != 1 {
-		t.Fatalf("rate: %+v %v", a, err)
+	if r, err := o.Rate(ctx, 5, 1, 7, 8); err != nil || r.Aggregate.Count != 1 {
+		t.Fatalf("rate: %+v %v", r, err)
 	}
 	if _, err := o.Film(ctx, 5, 999); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("film 999: %v", err)

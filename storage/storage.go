@@ -58,7 +58,7 @@ type Night struct {
 	Location   string    `json:"location,omitempty"` // else a place, for the event
 	// Step is what comes next: close, end, verdict; done and canceled end
 	// the night.
-	Step   string    `json:"step"`
+	Step   Step      `json:"step"`
 	NextAt time.Time `json:"next_at"`
 	// What the steps did, so that a step retried does not post twice.
 	Winner     uint64    `json:"winner,omitempty"`
@@ -84,13 +84,17 @@ type Night struct {
 	Version uint64 `json:"version"`
 }
 
+// Step is what comes next for a night; the values are what the stores
+// hold ("close", "end", …). Package nights says what each step does.
+type Step string
+
 // A night's steps: what comes next.
 const (
-	StepClose    = "close"    // the poll closes: a winner, the announcement, the event
-	StepEnd      = "end"      // the screening ends: the rating prompt
-	StepVerdict  = "verdict"  // a day later: the verdict
-	StepDone     = "done"     // nothing left
-	StepCanceled = "canceled" // a host canceled it
+	StepClose    Step = "close"    // the poll closes: a winner, the announcement, the event
+	StepEnd      Step = "end"      // the screening ends: the rating prompt
+	StepVerdict  Step = "verdict"  // a day later: the verdict
+	StepDone     Step = "done"     // nothing left
+	StepCanceled Step = "canceled" // a host canceled it
 )
 
 // HostID is the host's user id as Discord writes it.

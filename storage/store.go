@@ -5,11 +5,25 @@ import (
 	"time"
 )
 
-// Store is a filmbot database: what commands reads and writes. Every
+// Store is a filmbot database: what commands reads and writes, as the
+// roles below; a handler or job takes only the roles it uses. Every
 // method is one transaction and takes a context, whose deadline bounds
-// the work (an interaction has seconds, not minutes). Implementations
+// the work (an interaction has seconds, not minutes); a context already
+// done is refused before anything is read or written. Implementations
 // must pass storetest.Run, which pins what the comments here promise.
 type Store interface {
+	Catalog
+	Reviews
+	Ratings
+	Watchlists
+	Nights
+	Pending
+	ServerSettings
+	Close() error
+}
+
+// Catalog is the films a scope sees: the built-in catalog and a server's own.
+type Catalog interface {
 	// Films lists the films visible in scope (the built-in catalog and
 	// the server's own), ordered by title, then year, then id, as headers
 	// (Film.Header): what lists, the catalog index and imports need.
@@ -19,22 +33,40 @@ type Store interface {
 	// FilmHeader is Film without the credits (Film.Header), read without
 	// them: what answers that name a film need.
 	FilmHeader(ctx context.Context, scope Scope, id uint64) (Film, error)
+	// FilmHeaders reads the headers of the films ids in one read (one
+	// transaction, one query): what a page of a list names. An id not
+	// visible in scope is absent from the map, not an error.
+	FilmHeaders(ctx context.Context, scope Scope, ids []uint64) (map[uint64]Film, error)
 	// CreateFilm adds a film to a server's catalog, refusing (ErrExists,
-	// with the film already there) one whose title has the same fold
-	// and year; ErrBuiltIn for scope BuiltIn.
-	CreateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	// with the film already there) one whose title has the same
+	// TitleKey and year; ErrBuiltIn for scope BuiltIn.
+	CreateFilm(ctx context.Context, scope Scope, f Film) (Film, error)
 	// AddFilms adds films to a server's catalog in one transaction (a
-	// list import), skipping each whose folded title and year match a film
+	// list import), skipping each whose TitleKey and year match a film
 	// visible in scope or one earlier in the list; it returns those added,
 	// with their ids, in the order given. ErrBuiltIn for scope BuiltIn.
-	AddFilms(ctx context.Context, scope Scope, fs []Film, fold func(string) string) ([]Film, error)
-	// UpdateFilm replaces a server's film (same id), keeping its creation.
-	UpdateFilm(ctx context.Context, scope Scope, f Film, fold func(string) string) (Film, error)
+	AddFilms(ctx context.Context, scope Scope, fs []Film) ([]Film, error)
+	// UpdateFilm replaces a server's film (same id), keeping its
+	// creation; ErrExists, with that film, when another film visible in
+	// scope has the new title's TitleKey and year.
+	UpdateFilm(ctx context.Context, scope Scope, f Film) (Film, error)
 	// FilmUsage counts a film's reviews and ratings in scope.
 	FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error)
 	// DeleteFilm removes a server's film with its reviews and ratings.
 	DeleteFilm(ctx context.Context, scope Scope, film uint64) error
+	// FilmPage reads what /film shows in one read: film whole, how many
+	// reviews of it the scope sees and its ratings there (Aggregate);
+	// ErrNotFound when the film is not visible in scope.
+	FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error)
+	// CatalogVersion changes whenever a film visible in scope is added,
+	// changed or removed, by any write path: caches of the catalog keep
+	// the version they were built at and are stale when it differs.
+	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
+}
 
+// Reviews are the reviews of films, read whole, as headers or one
+// paragraph at a time.
+type Reviews interface {
 	// Reviews lists the reviews of film visible in scope, newest first
 	// (then highest id); ErrNotFound when the film is not visible.
 	Reviews(ctx context.Context, scope Scope, film uint64) ([]Review, error)
@@ -48,15 +80,19 @@ type Store interface {
 	// reading that paragraph alone; ErrNotFound for a review not visible,
 	// ErrNoExcerpt for n out of range.
 	Excerpt(ctx context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error)
-	// FilmPage reads what /film shows in one read: film whole, how many
-	// reviews of it the scope sees and its ratings there (Aggregate);
-	// ErrNotFound when the film is not visible in scope.
-	FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error)
 	// ReviewPage reads what /review shows in one read (one transaction,
 	// one round trip): film's header, its reviews as ReviewHeaders lists
 	// them, and excerpt n of each; ErrNotFound when the film is not
 	// visible in scope.
 	ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (ReviewPage, error)
+	// ExcerptPage reads what a click under a review's excerpt shows, in
+	// one read (one transaction): review id's header, its film's header,
+	// how many reviews of that film scope sees, and excerpt n of the
+	// review, n being pick(the review's paragraphs): the excerpt a button
+	// names, or one chosen at random once the count is known. ErrNotFound
+	// when the review (or, with Review set, its film) is not visible;
+	// ErrNoExcerpt, with Review set, when n is out of range.
+	ExcerptPage(ctx context.Context, scope Scope, review uint64, pick func(paragraphs int) int) (ExcerptPage, error)
 	// AddReview stores a new review of a film visible in scope; the same
 	// review (reviewer and text) twice is ErrExists with the stored one.
 	AddReview(ctx context.Context, scope Scope, r Review) (Review, error)
@@ -65,10 +101,18 @@ type Store interface {
 	UpdateReview(ctx context.Context, scope Scope, r Review) (Review, error)
 	// DeleteReview removes a review scope owns; its film's ratings stay.
 	DeleteReview(ctx context.Context, scope Scope, id uint64) (Review, error)
+}
 
-	// Rate saves or replaces user's score of film in scope and returns,
-	// once it is durable, the film's new aggregate and the previous score.
-	Rate(ctx context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error)
+// Ratings are members' scores of films in a server and their
+// aggregates.
+type Ratings interface {
+	// Rate saves or replaces user's score of film in scope and, in the
+	// same transaction, takes the film off user's watchlist there (rated
+	// is watched). It returns, once that is durable, the film's new
+	// aggregate, the previous score and whether the film left the
+	// watchlist. A refused rating (ErrNotFound, ErrScore) changes
+	// nothing, the watchlist included.
+	Rate(ctx context.Context, scope Scope, film, user uint64, score int) (Rated, error)
 	// Unrate removes user's rating, returning the aggregate and the score removed.
 	Unrate(ctx context.Context, scope Scope, film, user uint64) (Aggregate, int, error)
 	// UserRating returns user's rating of film in scope, or ErrNotFound.
@@ -86,9 +130,14 @@ type Store interface {
 	// At; Scope and User are ignored) in one transaction: every film must
 	// be visible in scope (ErrNotFound, nothing written, otherwise), a
 	// rating equal to the stored score is left as it is, and aggregates
-	// move as Rate moves them.
+	// move as Rate moves them. Each film of rs leaves user's watchlist in
+	// the same transaction, as with Rate (Imported.Unwatched counts those
+	// that were on it).
 	ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (Imported, error)
+}
 
+// Watchlists are the films members of a server mean to watch.
+type Watchlists interface {
 	// WatchlistAdd puts a film visible in scope on user's watchlist there
 	// (ErrNotFound otherwise); added is false when it was already on it.
 	WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (added bool, err error)
@@ -103,7 +152,11 @@ type Store interface {
 	// MostWanted lists the films on scope's watchlists with how many
 	// members list each, most first (then lowest film id).
 	MostWanted(ctx context.Context, scope Scope) ([]Wanted, error)
+}
 
+// Nights are a server's movie nights and the leases that let exactly
+// one process run each step.
+type Nights interface {
 	// CreateNight stores a new movie night (its ID and CreatedAt set);
 	// ErrExists, with the open one, while scope has a night not yet done
 	// or canceled.
@@ -129,7 +182,10 @@ type Store interface {
 	// host's command); ErrChanged when it was saved or claimed since n
 	// was read.
 	SaveNight(ctx context.Context, n Night, owner string, release bool) (Night, error)
+}
 
+// Pending keeps steps a member has yet to confirm.
+type Pending interface {
 	// PutPending keeps data for user in scope for ttl (a step a member has
 	// yet to confirm, such as an import's preview) and returns its id. A
 	// member has at most one pending step per server: PutPending replaces
@@ -147,18 +203,14 @@ type Store interface {
 	// SweepPending removes every expired pending step and says how many
 	// it removed.
 	SweepPending(ctx context.Context) (int, error)
+}
 
+// ServerSettings are each server's settings.
+type ServerSettings interface {
 	// Settings returns scope's settings (zero when never set).
 	Settings(ctx context.Context, scope Scope) (Settings, error)
 	// UpdateSettings changes scope's settings with fn in one transaction.
 	UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (Settings, error)
-
-	// CatalogVersion changes whenever a film visible in scope is added,
-	// changed or removed, by any write path: caches of the catalog keep
-	// the version they were built at and are stale when it differs.
-	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
-
-	Close() error
 }
 
 // Record is one item of a whole database, as `filmbot copy` moves it
@@ -200,6 +252,23 @@ type Wanted struct {
 // Imported counts what ImportRatings did.
 type Imported struct {
 	Added, Updated, Unchanged int
+	Unwatched                 int // films it took off the member's watchlist
+}
+
+// ExcerptPage is what a click under a review's excerpt shows.
+type ExcerptPage struct {
+	Film    Film    // the review's film, its header (Film.Header)
+	Review  Review  // the review's header: Paragraphs counts its excerpts
+	Reviews int     // the reviews of Film the scope sees, this one among them
+	N       int     // which excerpt, 1-based
+	Excerpt Excerpt // excerpt N
+}
+
+// Rated is what Rate did.
+type Rated struct {
+	Aggregate Aggregate // the film's ratings after it
+	Previous  int       // the score it replaced; 0 for none
+	Unwatched bool      // the film was on the member's watchlist and left it
 }
 
 // Counts are what a database holds, to check a copy.

@@ -134,7 +134,7 @@ func ratedBolt(t *testing.T, path string) *bolt.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	films, _ := db.Films(context.Background(), storage.BuiltIn)
-	if _, _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
+	if _, err := db.Rate(context.Background(), 111, films[0].ID, 1, 9); err != nil {
 		t.Fatal(err)
 	}
 	return db

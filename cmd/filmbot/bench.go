@@ -564,7 +564,7 @@ func storageAlone(ctx context.Context, spec string, n int, rate float64, members
 	var failed error
 	pace(ctx, n, rate, members, func(w, k int) sample {
 		t := time.Now()
-		_, _, err := db.Rate(context.Background(), scope, films[0].ID, uint64(700000000000000000+w), k%10+1)
+		_, err := db.Rate(context.Background(), scope, films[0].ID, uint64(700000000000000000+w), k%10+1)
 		return sample{latency: time.Since(t), err: err}
 	}, func(_ int, s sample) {
 		if s.err != nil {

@@ -314,7 +314,7 @@ func TestInvitePermissionsAreEnough(t *testing.T) {
 	}
 	defer db.Close()
 	scope, _ := storage.ParseScope(guilds[0].ID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
 		t.Fatal(err)
 	}
 	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
@@ -335,7 +335,7 @@ func TestInvitePermissionsAreEnough(t *testing.T) {
 	}
 	later := time.Now().Add(4 * time.Hour)
 	steps := commands.New(db).WithScreener(bot.SessionPoster{S: s}, "other").WithClock(func() time.Time { return later })
-	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("closing the poll: %d steps, %v", n, err)
 	}
 	if evs := l.sb.Events(guilds[0].ID); len(evs) != 1 {

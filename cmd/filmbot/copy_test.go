@@ -29,7 +29,7 @@ func fillBolt(t testing.TB, path string, ratings int) (film, review uint64) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	f, err := db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015}, strings.ToLower)
+	f, err := db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -125,7 +125,7 @@ func TestDamagedDatabaseIsReported(t *testing.T) {
 	}
 	films, _ := db.Films(context.Background(), storage.BuiltIn)
 	for u := range uint64(3000) { // enough ratings for many pages
-		if _, _, err := db.Rate(context.Background(), storage.Scope(100+u%7), films[0].ID, u+1, int(u%10)+1); err != nil {
+		if _, err := db.Rate(context.Background(), storage.Scope(100+u%7), films[0].ID, u+1, int(u%10)+1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -208,7 +208,7 @@ func TestDamagedPagesAreReported(t *testing.T) {
 	}
 	films, _ := db.Films(context.Background(), storage.BuiltIn)
 	for u := range uint64(2000) { // single writes leave free pages behind
-		if _, _, err := db.Rate(context.Background(), 333, films[0].ID, u+1, int(u%10)+1); err != nil {
+		if _, err := db.Rate(context.Background(), 333, films[0].ID, u+1, int(u%10)+1); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -22,7 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 	_ "time/tzdata" // time zones for /settings timezone on machines without them
 
 	"github.com/bwmarrin/discordgo"
@@ -31,6 +30,7 @@ import (
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/metrics"
+	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
 	"github.com/filmbot/filmbot/storage/postgres"
@@ -434,47 +434,13 @@ func assemble(db storage.Store, s *discordgo.Session, m *metrics.Metrics, log *s
 	return set, b
 }
 
-// nightsEvery is how often the movie nights' due steps are looked for;
-// sweepEvery, how often expired import previews are removed (they are
-// also removed whenever a member makes one).
-const (
-	nightsEvery = 5 * time.Second
-	sweepEvery  = time.Minute
-)
-
-// runNights runs the movie nights' due steps now and every nightsEvery,
-// and removes expired previews every sweepEvery, until ctx ends or the
-// returned func is called, which waits for the loop to end (a night whose
-// step fell due while no bot ran is run at start).
+// runNights starts the movie nights' scheduler (nights.Scheduler: the
+// due steps now and every 5 s, or at once when a host closes a poll, and
+// the sweep of expired import previews every minute), and returns the
+// func that stops it and waits for it to end.
 func runNights(ctx context.Context, set *commands.Set, db storage.Store, log *slog.Logger) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var swept time.Time
-		for {
-			if n, err := set.RunDueNights(ctx); err != nil {
-				log.Error("movie night step failed; it is retried", "err", err)
-			} else if n > 0 {
-				log.Info("movie night steps run", "count", n)
-			}
-			if time.Since(swept) >= sweepEvery {
-				swept = time.Now()
-				if n, err := db.SweepPending(ctx); err != nil && ctx.Err() == nil {
-					log.Warn("removing expired import previews failed; it is tried again", "err", err)
-				} else if n > 0 {
-					log.Debug("expired import previews removed", "count", n)
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(nightsEvery):
-			case <-set.Due():
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
+	sc := &nights.Scheduler{Nights: set.Nights(), SweepPending: db.SweepPending, Log: log}
+	return sc.Start(ctx)
 }
 
 // botCommands hands the command set to the bot's routing table. commands

@@ -50,7 +50,7 @@ func TestEndToEndMovieNight(t *testing.T) {
 	}
 	now := time.Now().Add(4 * time.Hour)
 	steps := commands.New(db).WithScreener(bot.SessionPoster{S: s}, "other").WithClock(func() time.Time { return now })
-	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("close: %d %v", n, err)
 	}
 	if m, _ := l.sb.Message(pollID); m.Poll == nil || !m.Poll.Finalized {
@@ -68,7 +68,7 @@ func TestEndToEndMovieNight(t *testing.T) {
 		t.Errorf("announcement: %+v", a)
 	}
 	now = now.Add(3 * 24 * time.Hour) // past the screening
-	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("end: %d %v", n, err)
 	}
 	prompt := last()
@@ -96,7 +96,7 @@ func TestEndToEndMovieNight(t *testing.T) {
 		t.Fatal(err)
 	}
 	now = now.Add(2 * 24 * time.Hour) // the verdict's day
-	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("verdict: %d %v", n, err)
 	}
 	if v := last(); len(v.Embeds) == 0 || !strings.Contains(v.Embeds[0].Description, "1 rating since the screening: average **7.0**/10") {
@@ -137,7 +137,7 @@ func plannedNight(t *testing.T) (*live, *postgres.DB, storage.Scope) {
 	}
 	t.Cleanup(func() { db.Close() })
 	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
 		t.Fatal(err)
 	}
 	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {

@@ -44,7 +44,7 @@ func TestEndToEndMovieNightRetryPostsOnce(t *testing.T) {
 	now := time.Now().Add(4 * time.Hour)
 	away := &awayAfterPost{DB: db, fail: 2}
 	steps := commands.New(away).WithScreener(bot.SessionPoster{S: s}, bot.OwnerID("steps")).WithClock(func() time.Time { return now })
-	if _, err := steps.RunDueNights(ctx); err == nil {
+	if _, err := steps.Nights().RunDue(ctx); err == nil {
 		t.Fatal("the close step did not fail")
 	}
 	ns, _ := db.Nights(ctx, scope)
@@ -52,7 +52,7 @@ func TestEndToEndMovieNightRetryPostsOnce(t *testing.T) {
 		t.Fatalf("after the failed save: %+v", ns)
 	}
 	now = ns[0].NextAt
-	if n, err := steps.RunDueNights(ctx); n != 1 || err != nil {
+	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("retry: %d %v", n, err)
 	}
 	announced := 0

@@ -76,7 +76,7 @@ func TestPlaygroundKeepsItsConversation(t *testing.T) {
 		t.Fatal(msg)
 	}
 	scope, _ := storage.ParseScope(sandbox.Moderator.GuildID)
-	if _, err := db.CreateFilm(context.Background(), scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}, strings.ToLower); err != nil {
+	if _, err := db.CreateFilm(context.Background(), scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -90,7 +89,7 @@ func fillBig(t testing.TB, path string, films, ratings int) {
 	for k := range fs {
 		fs[k] = storage.Film{Title: fmt.Sprintf("Film %d", k), Year: 1950 + k%70}
 	}
-	added, err := db.AddFilms(ctx, scope, fs, strings.ToLower)
+	added, err := db.AddFilms(ctx, scope, fs)
 	if err != nil || len(added) != films {
 		t.Fatalf("%d films: %v", len(added), err)
 	}

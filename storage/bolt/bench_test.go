@@ -103,7 +103,7 @@ func BenchmarkRate(b *testing.B) {
 			const g = Scope(1)
 			b.ResetTimer()
 			ours := drive(writers, b.N, func(n uint64) error {
-				_, _, err := db.Rate(ctx, g, 1, n, int(n%10)+1)
+				_, err := db.Rate(ctx, g, 1, n, int(n%10)+1)
 				return err
 			})
 			b.StopTimer()

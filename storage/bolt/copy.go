@@ -20,7 +20,7 @@ var _ storage.Copier = (*DB)(nil)
 // ratings, settings. It reads in one transaction, so the copy is
 // consistent; fn must not write to this database.
 func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
-	return db.bolt.View(func(tx *bbolt.Tx) error {
+	return db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketFilms), nil) {
 			f, err := decodeRecord[Film](bucketFilms, k, v)
 			if err != nil {
@@ -85,9 +85,9 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 
 // Empty tells whether the database holds no films, reviews, ratings or
 // settings (a file opened with Options.NoSeed and never written).
-func (db *DB) Empty(context.Context) (bool, error) {
+func (db *DB) Empty(ctx context.Context) (bool, error) {
 	empty := true
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for _, b := range [][]byte{bucketFilms, bucketReviews, bucketRatings, bucketSettings} {
 			if k, _ := tx.Bucket(b).Cursor().First(); k != nil {
 				empty = false
@@ -101,8 +101,8 @@ func (db *DB) Empty(context.Context) (bool, error) {
 // Load writes records with their ids in one transaction; ratings update
 // the aggregates as Rate does. Sequences move past the ids loaded, and
 // the database counts as seeded (the built-in catalog comes with them).
-func (db *DB) Load(_ context.Context, recs []storage.Record) error {
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		films, reviews := tx.Bucket(bucketFilms), tx.Bucket(bucketReviews)
 		for _, r := range recs {
 			switch {
@@ -165,9 +165,9 @@ func raiseSequence(b *bbolt.Bucket, id uint64) error {
 }
 
 // Counts counts the database's records.
-func (db *DB) Counts(context.Context) (storage.Counts, error) {
+func (db *DB) Counts(ctx context.Context) (storage.Counts, error) {
 	c := storage.Counts{Ratings: map[Scope]int{}}
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		c.Films = tx.Bucket(bucketFilms).Stats().KeyN
 		c.Reviews = tx.Bucket(bucketReviews).Stats().KeyN
 		c.Settings = tx.Bucket(bucketSettings).Stats().KeyN
@@ -191,9 +191,9 @@ var keyCopying = []byte("copy_in_progress")
 
 // CopyMark returns the note of an unfinished copy into this database
 // (where from, when), or "" if none.
-func (db *DB) CopyMark(context.Context) (string, error) {
+func (db *DB) CopyMark(ctx context.Context) (string, error) {
 	var note string
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		note = string(tx.Bucket(bucketMeta).Get(keyCopying))
 		return nil
 	})
@@ -201,8 +201,8 @@ func (db *DB) CopyMark(context.Context) (string, error) {
 }
 
 // MarkCopy sets the mark of a copy in progress with its note; "" clears it.
-func (db *DB) MarkCopy(_ context.Context, note string) error {
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) MarkCopy(ctx context.Context, note string) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		if note == "" {
 			return tx.Bucket(bucketMeta).Delete(keyCopying)
 		}
@@ -213,8 +213,8 @@ func (db *DB) MarkCopy(_ context.Context, note string) error {
 // ResetCopy empties a database that carries the mark of an unfinished
 // copy (it keeps the mark), so that the copy can start over. A database
 // without the mark is refused: this never empties a database in use.
-func (db *DB) ResetCopy(context.Context) error {
-	return db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) ResetCopy(ctx context.Context) error {
+	return db.update(ctx, func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta.Get(keyCopying) == nil {
 			return errors.New("it is not the target of an unfinished copy; nothing was emptied")

@@ -39,7 +39,7 @@ func TestDamagedRatingFailsOneWrite(t *testing.T) {
 	var reported []error
 	var mu sync.Mutex
 	db := open(t, Options{OnDamage: func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }})
-	if _, _, err := db.Rate(ctx, g, 1, 7, 8); err != nil {
+	if _, err := db.Rate(ctx, g, 1, 7, 8); err != nil {
 		t.Fatal(err)
 	}
 	put(t, db, bucketRatings, key(uint64(g), 1, 7), []byte{0xff}) // the record the panic came from
@@ -50,7 +50,7 @@ func TestDamagedRatingFailsOneWrite(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, errs[u] = db.Rate(ctx, g, 1, uint64(u), 5) // user 7 is the damaged one
+			_, errs[u] = db.Rate(ctx, g, 1, uint64(u), 5) // user 7 is the damaged one
 		}()
 	}
 	wg.Wait()
@@ -79,12 +79,12 @@ func TestDamagedRatingFailsOneWrite(t *testing.T) {
 
 func TestDamagedAggregate(t *testing.T) {
 	db := open(t, Options{})
-	if _, _, err := db.Rate(ctx, g, 1, 1, 8); err != nil {
+	if _, err := db.Rate(ctx, g, 1, 1, 8); err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range [][]byte{{1, 2, 3}, make([]byte, aggregateSize-1), encodeAggregate(Aggregate{Sum: 9, Count: 1, Hist: [10]int{0, 0, 0, 0, 0, 0, 0, 1}})} {
 		put(t, db, bucketAggregates, key(uint64(g), 1), v)
-		_, _, err := db.Rate(ctx, g, 1, 2, 5)
+		_, err := db.Rate(ctx, g, 1, 2, 5)
 		wantDamaged(t, "Rate", err, "aggregates")
 		_, err = db.Aggregate(ctx, g, 1)
 		wantDamaged(t, "Aggregate", err, "aggregates")
@@ -105,7 +105,7 @@ func TestWriterSurvivesAPanic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "panicked") {
 		t.Fatalf("panicking write: %v", err)
 	}
-	if _, _, err := db.Rate(ctx, g, 1, 1, 6); err != nil {
+	if _, err := db.Rate(ctx, g, 1, 1, 6); err != nil {
 		t.Fatalf("the writer stopped after a panic: %v", err)
 	}
 }
@@ -308,7 +308,7 @@ func TestEveryDamagedPageIsCaughtAtOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 		for u := range uint64(50) { // single writes leave free pages behind
-			if _, _, err := db.Rate(ctx, 100, 1, u+1, 3); err != nil {
+			if _, err := db.Rate(ctx, 100, 1, u+1, 3); err != nil {
 				t.Fatal(err)
 			}
 		}

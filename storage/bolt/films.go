@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,9 +16,9 @@ import (
 
 // Films lists the headers of the films visible in scope: the built-in
 // catalog and, for a server, its own films; ordered by title then year.
-func (db *DB) Films(_ context.Context, scope Scope) ([]Film, error) {
+func (db *DB) Films(ctx context.Context, scope Scope) ([]Film, error) {
 	var films []Film
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		films = decodeVisible[Film](tx, bucketHeaders, scope, db.onDamage)
 		return nil
 	})
@@ -26,9 +27,9 @@ func (db *DB) Films(_ context.Context, scope Scope) ([]Film, error) {
 }
 
 // Film returns film id if it is visible in scope, or ErrNotFound.
-func (db *DB) Film(_ context.Context, scope Scope, id uint64) (Film, error) {
+func (db *DB) Film(ctx context.Context, scope Scope, id uint64) (Film, error) {
 	var f Film
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		f, err = getFilm(tx, scope, id)
 		return err
@@ -62,8 +63,8 @@ func filmExists(tx *bbolt.Tx, scope Scope, id uint64) bool {
 }
 
 // AddFilm stores a new film in scope and returns it with its id and times set.
-func (db *DB) AddFilm(_ context.Context, scope Scope, f Film) (Film, error) {
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) AddFilm(ctx context.Context, scope Scope, f Film) (Film, error) {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		f, err = createFilm(tx, scope, f, db.now())
 		return err
@@ -106,14 +107,35 @@ func getHeader(tx *bbolt.Tx, scope Scope, id uint64) (Film, error) {
 }
 
 // FilmHeader returns film id's header if it is visible in scope.
-func (db *DB) FilmHeader(_ context.Context, scope Scope, id uint64) (Film, error) {
+func (db *DB) FilmHeader(ctx context.Context, scope Scope, id uint64) (Film, error) {
 	var f Film
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		f, err = getHeader(tx, scope, id)
 		return err
 	})
 	return f, err
+}
+
+// FilmHeaders returns the headers of the films ids visible in scope, in
+// one transaction; the others are absent from the map.
+func (db *DB) FilmHeaders(ctx context.Context, scope Scope, ids []uint64) (map[uint64]Film, error) {
+	out := make(map[uint64]Film, len(ids))
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		clear(out)
+		for _, id := range ids {
+			f, err := getHeader(tx, scope, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out[id] = f
+		}
+		return nil
+	})
+	return out, err
 }
 
 // upgradeToHeaders writes the header of every film (schema 3), in the

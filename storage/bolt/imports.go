@@ -14,9 +14,10 @@ import (
 )
 
 // ImportRatings sets user's ratings in scope from rs in one transaction
-// (one write of the group-commit writer): a film not visible fails it
-// whole, before anything is written.
-func (db *DB) ImportRatings(_ context.Context, scope Scope, user uint64, rs []Rating) (storage.Imported, error) {
+// (one write of the group-commit writer), taking each film off user's
+// watchlist: a film not visible fails it whole, before anything is
+// written.
+func (db *DB) ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (storage.Imported, error) {
 	var n storage.Imported
 	if scope == BuiltIn {
 		return n, errors.New("ratings belong to a server")
@@ -26,7 +27,7 @@ func (db *DB) ImportRatings(_ context.Context, scope Scope, user uint64, rs []Ra
 			return n, fmt.Errorf("%w: %d", ErrScore, r.Score)
 		}
 	}
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		n = storage.Imported{}
 		for _, r := range rs {
 			if !filmExists(tx, scope, r.Film) {
@@ -40,6 +41,13 @@ func (db *DB) ImportRatings(_ context.Context, scope Scope, user uint64, rs []Ra
 				continue // one rating per film: the first given
 			}
 			seen[r.Film] = true
+			off, err := unwatch(tx, scope, user, r.Film) // rated: off the watchlist, as with Rate
+			if err != nil {
+				return err
+			}
+			if off {
+				n.Unwatched++
+			}
 			k := key(uint64(scope), r.Film, user)
 			if v := rb.Get(k); v != nil {
 				old, _, err := decodeRating(bucketRatings, k, v)
@@ -98,10 +106,10 @@ func sweepPending(tx *bbolt.Tx, now time.Time) (int, error) {
 
 // PutPending keeps data for user in scope until ttl passes, in place of
 // the member's step before, and removes the expired steps of everyone.
-func (db *DB) PutPending(_ context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (uint64, error) {
+func (db *DB) PutPending(ctx context.Context, scope Scope, user uint64, data []byte, ttl time.Duration) (uint64, error) {
 	var id uint64
 	now := db.now()
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPending)
 		for _, k := range keysWithPrefix(b, key(uint64(scope), user)) {
 			if err := b.Delete(k); err != nil {
@@ -122,10 +130,10 @@ func (db *DB) PutPending(_ context.Context, scope Scope, user uint64, data []byt
 }
 
 // Pending returns user's pending step id, left in place.
-func (db *DB) Pending(_ context.Context, scope Scope, user, id uint64) ([]byte, error) {
+func (db *DB) Pending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error) {
 	var data []byte
 	now := db.now()
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		v := tx.Bucket(bucketPending).Get(key(uint64(scope), user, id))
 		if v == nil || expired(v, now) {
 			return fmt.Errorf("pending step %d: %w", id, ErrNotFound)
@@ -137,10 +145,10 @@ func (db *DB) Pending(_ context.Context, scope Scope, user, id uint64) ([]byte, 
 }
 
 // TakePending returns and removes user's pending step id.
-func (db *DB) TakePending(_ context.Context, scope Scope, user, id uint64) ([]byte, error) {
+func (db *DB) TakePending(ctx context.Context, scope Scope, user, id uint64) ([]byte, error) {
 	var data []byte
 	now := db.now()
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketPending)
 		k := key(uint64(scope), user, id)
 		v := b.Get(k)
@@ -160,10 +168,10 @@ func (db *DB) TakePending(_ context.Context, scope Scope, user, id uint64) ([]by
 }
 
 // SweepPending removes every expired pending step.
-func (db *DB) SweepPending(context.Context) (int, error) {
+func (db *DB) SweepPending(ctx context.Context) (int, error) {
 	n := 0
 	now := db.now()
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		n, err = sweepPending(tx, now)
 		return err

@@ -8,12 +8,14 @@ import (
 	"strconv"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Settings returns scope's settings (zero when never set).
-func (db *DB) Settings(_ context.Context, scope Scope) (Settings, error) {
+func (db *DB) Settings(ctx context.Context, scope Scope) (Settings, error) {
 	var s Settings
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		s, err = getSettings(tx, scope)
 		return err
@@ -22,9 +24,9 @@ func (db *DB) Settings(_ context.Context, scope Scope) (Settings, error) {
 }
 
 // UpdateSettings changes scope's settings with fn in one transaction.
-func (db *DB) UpdateSettings(_ context.Context, scope Scope, fn func(*Settings)) (Settings, error) {
+func (db *DB) UpdateSettings(ctx context.Context, scope Scope, fn func(*Settings)) (Settings, error) {
 	var s Settings
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if s, err = getSettings(tx, scope); err != nil {
 			return err
@@ -43,12 +45,12 @@ func getSettings(tx *bbolt.Tx, scope Scope) (Settings, error) {
 	return Settings{}, nil
 }
 
-// sameFilm finds a film visible in scope with f's title (case and spacing
-// aside) and year, other than f itself.
-func sameFilm(tx *bbolt.Tx, scope Scope, f Film, fold func(string) string) (Film, bool) {
+// sameFilm finds a film visible in scope with f's title (its
+// storage.TitleKey) and year, other than f itself.
+func sameFilm(tx *bbolt.Tx, scope Scope, f Film) (Film, bool) {
 	films := decodeVisible[Film](tx, bucketFilms, scope, func(error) {})
 	for _, o := range films {
-		if o.ID != f.ID && o.Year == f.Year && fold(o.Title) == fold(f.Title) {
+		if o.ID != f.ID && o.Year == f.Year && storage.TitleKey(o.Title) == storage.TitleKey(f.Title) {
 			return o, true
 		}
 	}
@@ -56,16 +58,16 @@ func sameFilm(tx *bbolt.Tx, scope Scope, f Film, fold func(string) string) (Film
 }
 
 // CreateFilm adds a film to a server's catalog, refusing a second film
-// with the same title and year (the year tells remakes apart). fold
-// normalises titles for the comparison. On ErrExists it returns the
+// with the same title (storage.TitleKey) and year (the year tells remakes
+// apart). On ErrExists it returns the
 // existing film.
-func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film, fold func(string) string) (Film, error) {
+func (db *DB) CreateFilm(ctx context.Context, scope Scope, f Film) (Film, error) {
 	if scope == BuiltIn {
 		return f, ErrBuiltIn
 	}
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		f.ID = 0
-		if o, ok := sameFilm(tx, scope, f, fold); ok {
+		if o, ok := sameFilm(tx, scope, f); ok {
 			f = o
 			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
 		}
@@ -77,16 +79,16 @@ func (db *DB) CreateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 }
 
 // AddFilms adds films to a server's catalog in one transaction, skipping
-// those already visible in scope (folded title and year) or earlier in fs.
-func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film, fold func(string) string) ([]Film, error) {
+// those already visible in scope (title key and year) or earlier in fs.
+func (db *DB) AddFilms(ctx context.Context, scope Scope, fs []Film) ([]Film, error) {
 	if scope == BuiltIn {
 		return nil, ErrBuiltIn
 	}
 	var added []Film
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		added = nil
 		seen := map[string]bool{}
-		k := func(title string, year int) string { return fold(title) + "\x00" + strconv.Itoa(year) }
+		k := func(title string, year int) string { return storage.TitleKey(title) + "\x00" + strconv.Itoa(year) }
 		for _, o := range decodeVisible[Film](tx, bucketHeaders, scope, func(error) {}) {
 			seen[k(o.Title, o.Year)] = true
 		}
@@ -110,8 +112,8 @@ func (db *DB) AddFilms(_ context.Context, scope Scope, fs []Film, fold func(stri
 
 // UpdateFilm replaces a server's film with f (same id), keeping its
 // creation record. Built-in films cannot be changed.
-func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(string) string) (Film, error) {
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) UpdateFilm(ctx context.Context, scope Scope, f Film) (Film, error) {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		old, err := getFilm(tx, scope, f.ID)
 		if err != nil {
 			return err
@@ -119,7 +121,7 @@ func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 		if old.Scope != scope || scope == BuiltIn {
 			return ErrBuiltIn
 		}
-		if o, ok := sameFilm(tx, scope, f, fold); ok {
+		if o, ok := sameFilm(tx, scope, f); ok {
 			f = o
 			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
 		}
@@ -133,8 +135,8 @@ func (db *DB) UpdateFilm(_ context.Context, scope Scope, f Film, fold func(strin
 }
 
 // FilmUsage counts what goes with a film in scope: reviews and ratings.
-func (db *DB) FilmUsage(_ context.Context, scope Scope, film uint64) (reviews, ratings int, err error) {
-	err = db.bolt.View(func(tx *bbolt.Tx) error {
+func (db *DB) FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error) {
+	err = db.view(ctx, func(tx *bbolt.Tx) error {
 		reviews = countPrefix(tx.Bucket(bucketReviews), key(uint64(scope), film))
 		ratings = countPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film))
 		return nil
@@ -152,8 +154,8 @@ func countPrefix(b *bbolt.Bucket, p []byte) int {
 
 // DeleteFilm removes a server's film with its reviews and ratings in that
 // server, in one transaction.
-func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
-	return db.writer.do(func(tx *bbolt.Tx) error {
+func (db *DB) DeleteFilm(ctx context.Context, scope Scope, film uint64) error {
+	return db.write(ctx, func(tx *bbolt.Tx) error {
 		f, err := getFilm(tx, scope, film)
 		if err != nil {
 			return err
@@ -197,8 +199,8 @@ func (db *DB) DeleteFilm(_ context.Context, scope Scope, film uint64) error {
 
 // UpdateReview replaces the text, reviewer and pull quote of a review
 // that belongs to scope.
-func (db *DB) UpdateReview(_ context.Context, scope Scope, r Review) (Review, error) {
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) UpdateReview(ctx context.Context, scope Scope, r Review) (Review, error) {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		old, k, err := ownReview(tx, scope, r.ID)
 		if err != nil {
 			return err
@@ -214,9 +216,9 @@ func (db *DB) UpdateReview(_ context.Context, scope Scope, r Review) (Review, er
 }
 
 // DeleteReview removes a review that belongs to scope; ratings stay.
-func (db *DB) DeleteReview(_ context.Context, scope Scope, id uint64) (Review, error) {
+func (db *DB) DeleteReview(ctx context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var k []byte
 		var err error
 		r, k, err = ownReview(tx, scope, id)

@@ -31,8 +31,8 @@ func getNight(b *bbolt.Bucket, k []byte) (nightRec, error) {
 }
 
 // CreateNight stores a new night, refusing a second open one in a scope.
-func (db *DB) CreateNight(_ context.Context, n storage.Night) (storage.Night, error) {
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+func (db *DB) CreateNight(ctx context.Context, n storage.Night) (storage.Night, error) {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketNights)
 		for _, v := range withPrefix(b, key(uint64(n.Scope))) {
 			var o nightRec
@@ -65,9 +65,9 @@ func putNight(tx *bbolt.Tx, r nightRec) error {
 }
 
 // Nights lists scope's nights, newest first.
-func (db *DB) Nights(_ context.Context, scope Scope) ([]storage.Night, error) {
+func (db *DB) Nights(ctx context.Context, scope Scope) ([]storage.Night, error) {
 	var out []storage.Night
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketNights), key(uint64(scope))) {
 			var r nightRec
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -86,9 +86,9 @@ func (db *DB) Nights(_ context.Context, scope Scope) ([]storage.Night, error) {
 // leases by the store's clock (db.now), not the caller's now. It looks
 // in a read transaction first: every bot asks every few seconds, and
 // most of the time nothing is due, which must not cost a commit.
-func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error) {
+func (db *DB) ClaimDueNights(ctx context.Context, now time.Time, owner string, lease time.Duration) ([]storage.Night, error) {
 	anyDue := false
-	db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		nights := tx.Bucket(bucketNights)
 		for k := range withPrefix(tx.Bucket(bucketOpenNights), nil) {
 			var r nightRec
@@ -99,11 +99,11 @@ func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lea
 		}
 		return nil
 	})
-	if !anyDue {
-		return nil, nil
+	if err != nil || !anyDue {
+		return nil, err
 	}
 	var out []storage.Night
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err = db.write(ctx, func(tx *bbolt.Tx) error {
 		out = nil
 		b := tx.Bucket(bucketNights)
 		held := db.now()
@@ -137,8 +137,8 @@ func (db *DB) ClaimDueNights(_ context.Context, now time.Time, owner string, lea
 
 // RenewNight extends owner's lease of n if owner still holds it and
 // nothing saved or claimed n since.
-func (db *DB) RenewNight(_ context.Context, n storage.Night, owner string, lease time.Duration) error {
-	return db.writer.do(func(tx *bbolt.Tx) error {
+func (db *DB) RenewNight(ctx context.Context, n storage.Night, owner string, lease time.Duration) error {
+	return db.write(ctx, func(tx *bbolt.Tx) error {
 		b, k := tx.Bucket(bucketNights), key(uint64(n.Scope), n.ID)
 		r, err := getNight(b, k)
 		if err != nil {
@@ -154,8 +154,8 @@ func (db *DB) RenewNight(_ context.Context, n storage.Night, owner string, lease
 
 // SaveNight stores n if nothing saved or claimed it since it was read,
 // ending owner's lease with release.
-func (db *DB) SaveNight(_ context.Context, n storage.Night, owner string, release bool) (storage.Night, error) {
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+func (db *DB) SaveNight(ctx context.Context, n storage.Night, owner string, release bool) (storage.Night, error) {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		b, k := tx.Bucket(bucketNights), key(uint64(n.Scope), n.ID)
 		r, err := getNight(b, k)
 		if err != nil {

@@ -74,37 +74,45 @@ func setRating(tx *bbolt.Tx, scope Scope, film, user uint64, score int, now time
 	return a, old, ab.Put(ak, encodeAggregate(a))
 }
 
-// Rate saves or replaces user's score of film in scope. It returns when the
-// rating is on disk, with the film's new aggregate and the previous score
-// (0 for none). Concurrent calls are committed together (see writer).
-func (db *DB) Rate(_ context.Context, scope Scope, film, user uint64, score int) (Aggregate, int, error) {
+// Rate saves or replaces user's score of film in scope and takes the film
+// off user's watchlist, in one transaction. It returns when that is on
+// disk, with the film's new aggregate, the previous score (0 for none)
+// and whether the film left the watchlist. Concurrent calls are committed
+// together (see writer).
+func (db *DB) Rate(ctx context.Context, scope Scope, film, user uint64, score int) (storage.Rated, error) {
 	if score < MinScore || score > MaxScore {
-		return Aggregate{}, 0, fmt.Errorf("%w: %d", ErrScore, score)
+		return storage.Rated{}, fmt.Errorf("%w: %d", ErrScore, score)
 	}
-	return db.writeRating(scope, film, user, score)
+	return db.writeRating(ctx, scope, film, user, score)
 }
 
 // Unrate removes user's rating of film in scope, returning the new
 // aggregate and the score removed (0 if there was none).
-func (db *DB) Unrate(_ context.Context, scope Scope, film, user uint64) (Aggregate, int, error) {
-	return db.writeRating(scope, film, user, 0)
+func (db *DB) Unrate(ctx context.Context, scope Scope, film, user uint64) (Aggregate, int, error) {
+	r, err := db.writeRating(ctx, scope, film, user, 0)
+	return r.Aggregate, r.Previous, err
 }
 
-func (db *DB) writeRating(scope Scope, film, user uint64, score int) (Aggregate, int, error) {
-	var a Aggregate
-	var old int
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+// writeRating writes user's score of film (0 removes it); a score also
+// takes the film off user's watchlist.
+func (db *DB) writeRating(ctx context.Context, scope Scope, film, user uint64, score int) (storage.Rated, error) {
+	var r storage.Rated
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		var err error
-		a, old, err = setRating(tx, scope, film, user, score, db.now())
+		r = storage.Rated{}
+		if r.Aggregate, r.Previous, err = setRating(tx, scope, film, user, score, db.now()); err != nil || score == 0 {
+			return err
+		}
+		r.Unwatched, err = unwatch(tx, scope, user, film)
 		return err
 	})
-	return a, old, err
+	return r, err
 }
 
 // UserRating returns user's rating of film in scope, or ErrNotFound.
-func (db *DB) UserRating(_ context.Context, scope Scope, film, user uint64) (Rating, error) {
+func (db *DB) UserRating(ctx context.Context, scope Scope, film, user uint64) (Rating, error) {
 	r := Rating{Scope: scope, Film: film, User: user}
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		k := key(uint64(scope), film, user)
 		v := tx.Bucket(bucketRatings).Get(k)
 		if v == nil {
@@ -118,9 +126,9 @@ func (db *DB) UserRating(_ context.Context, scope Scope, film, user uint64) (Rat
 }
 
 // Aggregate returns film's ratings summary in scope (zero when unrated).
-func (db *DB) Aggregate(_ context.Context, scope Scope, film uint64) (Aggregate, error) {
+func (db *DB) Aggregate(ctx context.Context, scope Scope, film uint64) (Aggregate, error) {
 	var a Aggregate
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		k := key(uint64(scope), film)
 		var err error
 		a, err = decodeAggregate(bucketAggregates, k, film, tx.Bucket(bucketAggregates).Get(k))
@@ -131,9 +139,9 @@ func (db *DB) Aggregate(_ context.Context, scope Scope, film uint64) (Aggregate,
 
 // FilmRatings lists every rating of film in scope, highest score first,
 // then oldest first.
-func (db *DB) FilmRatings(_ context.Context, scope Scope, film uint64) ([]Rating, error) {
+func (db *DB) FilmRatings(ctx context.Context, scope Scope, film uint64) ([]Rating, error) {
 	var out []Rating
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketRatings), key(uint64(scope), film)) {
 			s, at, err := decodeRating(bucketRatings, k, v)
 			if err != nil {
@@ -149,9 +157,9 @@ func (db *DB) FilmRatings(_ context.Context, scope Scope, film uint64) ([]Rating
 }
 
 // UserRatings lists user's ratings in scope, newest first.
-func (db *DB) UserRatings(_ context.Context, scope Scope, user uint64) ([]Rating, error) {
+func (db *DB) UserRatings(ctx context.Context, scope Scope, user uint64) ([]Rating, error) {
 	var out []Rating
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketUserRatings), key(uint64(scope), user)) {
 			s, at, err := decodeRating(bucketUserRatings, k, v)
 			if err != nil {
@@ -169,9 +177,9 @@ func (db *DB) UserRatings(_ context.Context, scope Scope, user uint64) ([]Rating
 // Top returns the aggregates of scope's films with at least minCount
 // ratings, best average first, ties broken by more ratings. It reads only
 // the aggregates: its cost grows with the films rated, not the ratings.
-func (db *DB) Top(_ context.Context, scope Scope, minCount int) ([]Aggregate, error) {
+func (db *DB) Top(ctx context.Context, scope Scope, minCount int) ([]Aggregate, error) {
 	var out []Aggregate
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketAggregates), key(uint64(scope))) {
 			a, err := decodeAggregate(bucketAggregates, k, idAt(k, 1), v)
 			if err != nil {

@@ -31,7 +31,7 @@ func TestGroupMemberFailureIsolated(t *testing.T) {
 			if k%4 == 0 {
 				film = 999 // unknown: fails
 			}
-			_, _, errs[k] = db.Rate(ctx, g, film, uint64(k), 5)
+			_, errs[k] = db.Rate(ctx, g, film, uint64(k), 5)
 		}(k)
 	}
 	wg.Wait()
@@ -127,7 +127,7 @@ func crashChild(path string) {
 				user := next
 				mu.Unlock()
 				score := int(user%10) + 1
-				if _, _, err := db.Rate(ctx, g, 1, user, score); err != nil {
+				if _, err := db.Rate(ctx, g, 1, user, score); err != nil {
 					return
 				}
 				mu.Lock()

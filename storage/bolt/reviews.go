@@ -14,17 +14,17 @@ import (
 // Reviews lists the reviews of film visible in scope, newest first.
 // It fails with ErrNotFound when the film is not visible in scope.
 func (db *DB) Reviews(ctx context.Context, scope Scope, film uint64) ([]Review, error) {
-	return db.reviews(scope, film, true)
+	return db.reviews(ctx, scope, film, true)
 }
 
 // ReviewHeaders lists them without their text.
 func (db *DB) ReviewHeaders(ctx context.Context, scope Scope, film uint64) ([]Review, error) {
-	return db.reviews(scope, film, false)
+	return db.reviews(ctx, scope, film, false)
 }
 
-func (db *DB) reviews(scope Scope, film uint64, whole bool) ([]Review, error) {
+func (db *DB) reviews(ctx context.Context, scope Scope, film uint64, whole bool) ([]Review, error) {
 	var out []Review
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		// Only whether the film is visible matters here: reading it whole
 		// (cast and crew) cost a fifth of /review's CPU.
 		if !filmExists(tx, scope, film) {
@@ -38,9 +38,9 @@ func (db *DB) reviews(scope Scope, film uint64, whole bool) ([]Review, error) {
 }
 
 // Review returns review id if it is visible in scope, or ErrNotFound.
-func (db *DB) Review(_ context.Context, scope Scope, id uint64) (Review, error) {
+func (db *DB) Review(ctx context.Context, scope Scope, id uint64) (Review, error) {
 	var r Review
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		k, v, err := reviewAt(tx, scope, id)
 		if err != nil {
 			return err
@@ -52,10 +52,10 @@ func (db *DB) Review(_ context.Context, scope Scope, id uint64) (Review, error) 
 }
 
 // Excerpt returns review id's header and paragraph n alone.
-func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error) {
+func (db *DB) Excerpt(ctx context.Context, scope Scope, id uint64, n int) (Review, Excerpt, error) {
 	var r Review
 	var e Excerpt
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		k, v, err := reviewAt(tx, scope, id)
 		if err != nil {
 			return err
@@ -72,11 +72,37 @@ func (db *DB) Excerpt(_ context.Context, scope Scope, id uint64, n int) (Review,
 	return r, e, err
 }
 
+// ExcerptPage reads review id's header, its film's header, the count of
+// the film's reviews and excerpt pick(paragraphs) in one transaction.
+func (db *DB) ExcerptPage(ctx context.Context, scope Scope, id uint64, pick func(paragraphs int) int) (storage.ExcerptPage, error) {
+	var p storage.ExcerptPage
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		p = storage.ExcerptPage{}
+		k, v, err := reviewAt(tx, scope, id)
+		if err != nil {
+			return err
+		}
+		if p.Review, err = header(k, v); err != nil {
+			return err
+		}
+		if p.Film, err = getHeader(tx, scope, p.Review.FilmID); err != nil {
+			return err
+		}
+		p.Reviews = len(visibleReviews(tx, scope, p.Film.ID, false, db.onDamage))
+		if p.N = pick(p.Review.Paragraphs); p.N < 1 || p.N > p.Review.Paragraphs {
+			return fmt.Errorf("review %d has %d excerpts, not %d: %w", id, p.Review.Paragraphs, p.N, storage.ErrNoExcerpt)
+		}
+		p.Excerpt, err = paragraph(tx, id, p.N)
+		return err
+	})
+	return p, err
+}
+
 // FilmPage reads film whole, counts its reviews and reads its ratings in
 // one transaction.
-func (db *DB) FilmPage(_ context.Context, scope Scope, film uint64) (storage.FilmPage, error) {
+func (db *DB) FilmPage(ctx context.Context, scope Scope, film uint64) (storage.FilmPage, error) {
 	var p storage.FilmPage
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if p.Film, err = getFilm(tx, scope, film); err != nil {
 			return err
@@ -91,9 +117,9 @@ func (db *DB) FilmPage(_ context.Context, scope Scope, film uint64) (storage.Fil
 
 // ReviewPage reads film's header, its reviews' headers and their excerpt
 // n in one transaction.
-func (db *DB) ReviewPage(_ context.Context, scope Scope, film uint64, n int) (storage.ReviewPage, error) {
+func (db *DB) ReviewPage(ctx context.Context, scope Scope, film uint64, n int) (storage.ReviewPage, error) {
 	var p storage.ReviewPage
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if p.Film, err = getHeader(tx, scope, film); err != nil {
 			return err
@@ -121,8 +147,8 @@ func (db *DB) ReviewPage(_ context.Context, scope Scope, film uint64, n int) (st
 // and with ErrExists, returning the stored review, if scope already has
 // this review of the film (same reviewer, same text): a form submitted
 // twice saves one review.
-func (db *DB) AddReview(_ context.Context, scope Scope, r Review) (Review, error) {
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+func (db *DB) AddReview(ctx context.Context, scope Scope, r Review) (Review, error) {
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		if _, err := getFilm(tx, scope, r.FilmID); err != nil {
 			return err
 		}

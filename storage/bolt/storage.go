@@ -346,12 +346,15 @@ func bumpCatalog(tx *bbolt.Tx, scope Scope) error {
 
 // CatalogVersion is the sum of the built-in catalog's version and
 // scope's: it changes with any film write either sees.
-func (db *DB) CatalogVersion(_ context.Context, scope Scope) (uint64, error) {
+func (db *DB) CatalogVersion(ctx context.Context, scope Scope) (uint64, error) {
+	if err := ctx.Err(); err != nil { // refused as the other reads are, cached or not
+		return 0, err
+	}
 	gen, v, ok := db.versions.get(scope)
 	if ok {
 		return v, nil
 	}
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketVersions)
 		for _, s := range visible(scope) {
 			if x := b.Get(key(uint64(s))); len(x) == 8 {

@@ -15,12 +15,12 @@ import (
 // (Unix nanoseconds).
 
 // WatchlistAdd puts a visible film on user's watchlist in scope.
-func (db *DB) WatchlistAdd(_ context.Context, scope Scope, user, film uint64) (bool, error) {
+func (db *DB) WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (bool, error) {
 	if scope == BuiltIn {
 		return false, fmt.Errorf("watchlists belong to a server")
 	}
 	added := false
-	err := db.writer.do(func(tx *bbolt.Tx) error {
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
 		added = false
 		if !filmExists(tx, scope, film) {
 			return fmt.Errorf("film %d: %w", film, ErrNotFound)
@@ -36,23 +36,30 @@ func (db *DB) WatchlistAdd(_ context.Context, scope Scope, user, film uint64) (b
 }
 
 // WatchlistRemove takes a film off user's watchlist in scope.
-func (db *DB) WatchlistRemove(_ context.Context, scope Scope, user, film uint64) (bool, error) {
+func (db *DB) WatchlistRemove(ctx context.Context, scope Scope, user, film uint64) (bool, error) {
 	removed := false
-	err := db.writer.do(func(tx *bbolt.Tx) error {
-		b, k := tx.Bucket(bucketWatch), key(uint64(scope), user, film)
-		removed = b.Get(k) != nil
-		if !removed {
-			return nil
-		}
-		return b.Delete(k)
+	err := db.write(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		removed, err = unwatch(tx, scope, user, film)
+		return err
 	})
 	return removed, err
 }
 
+// unwatch takes film off user's watchlist in scope in tx and reports
+// whether it was on it.
+func unwatch(tx *bbolt.Tx, scope Scope, user, film uint64) (bool, error) {
+	b, k := tx.Bucket(bucketWatch), key(uint64(scope), user, film)
+	if b.Get(k) == nil {
+		return false, nil
+	}
+	return true, b.Delete(k)
+}
+
 // OnWatchlist tells whether film is on user's watchlist in scope.
-func (db *DB) OnWatchlist(_ context.Context, scope Scope, user, film uint64) (bool, error) {
+func (db *DB) OnWatchlist(ctx context.Context, scope Scope, user, film uint64) (bool, error) {
 	on := false
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		on = tx.Bucket(bucketWatch).Get(key(uint64(scope), user, film)) != nil
 		return nil
 	})
@@ -60,9 +67,9 @@ func (db *DB) OnWatchlist(_ context.Context, scope Scope, user, film uint64) (bo
 }
 
 // Watchlist lists user's watchlist in scope, newest first.
-func (db *DB) Watchlist(_ context.Context, scope Scope, user uint64) ([]storage.Watched, error) {
+func (db *DB) Watchlist(ctx context.Context, scope Scope, user uint64) ([]storage.Watched, error) {
 	var out []storage.Watched
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k, v := range withPrefix(tx.Bucket(bucketWatch), key(uint64(scope), user)) {
 			if len(k) != 24 || len(v) != 8 {
 				db.onDamage(damaged(bucketWatch, k, "a watchlist entry of %d bytes", len(v)))
@@ -77,9 +84,9 @@ func (db *DB) Watchlist(_ context.Context, scope Scope, user uint64) ([]storage.
 }
 
 // MostWanted counts scope's watchlists by film.
-func (db *DB) MostWanted(_ context.Context, scope Scope) ([]storage.Wanted, error) {
+func (db *DB) MostWanted(ctx context.Context, scope Scope) ([]storage.Wanted, error) {
 	counts := map[uint64]int{}
-	err := db.bolt.View(func(tx *bbolt.Tx) error {
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		for k := range withPrefix(tx.Bucket(bucketWatch), key(uint64(scope))) {
 			if len(k) == 24 {
 				counts[idAt(k, 2)]++

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -136,4 +137,31 @@ func (w *writer) close() {
 	}
 	w.mu.Unlock()
 	<-w.done
+}
+
+// view, update and write run fn in a read transaction, a write
+// transaction or the group-committed writer's, unless ctx is already
+// done: then they return its error and read or write nothing. Every
+// method starts its transaction through one of them, so a bolt store
+// honours its context as PostgreSQL's does (a transaction once begun
+// runs to its end: bbolt's are short and cannot be interrupted).
+func (db *DB) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
+
+func (db *DB) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(fn)
+}
+
+func (db *DB) write(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.writer.do(fn)
 }

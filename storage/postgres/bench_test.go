@@ -62,7 +62,7 @@ func benchRate(b *testing.B, writers int) {
 		return err
 	})
 	store := run(func(user uint64, score int) error {
-		_, _, err := db.Rate(ctx, 111, 1, user, score)
+		_, err := db.Rate(ctx, 111, 1, user, score)
 		return err
 	})
 	b.ReportMetric(store, "ratings/s")

@@ -14,8 +14,8 @@ import (
 
 // ImportRatings sets user's ratings in scope from rs in one transaction:
 // the member's rating locks in key order, every film checked visible,
-// unchanged scores left alone, then the changes written as a group of
-// ratings (groupSQL) is.
+// every film taken off the member's watchlist, unchanged scores left
+// alone, then the changes written as a group of ratings (groupSQL) is.
 func (db *DB) ImportRatings(ctx context.Context, scope storage.Scope, user uint64, rs []storage.Rating) (storage.Imported, error) {
 	var n storage.Imported
 	if scope == storage.BuiltIn {
@@ -51,6 +51,11 @@ func (db *DB) ImportRatings(ctx context.Context, scope storage.Scope, user uint6
 	if missing != 0 {
 		return n, fmt.Errorf("film %d: %w", missing, storage.ErrNotFound)
 	}
+	tag, err := tx.Exec(ctx, "DELETE FROM watchlist WHERE scope = $1 AND user_id = $2 AND film_id = ANY($3)", int64(scope), int64(user), films)
+	if err != nil {
+		return n, wrap(err)
+	}
+	n.Unwatched = int(tag.RowsAffected())
 	current := map[uint64]int{}
 	rows, err := tx.Query(ctx, "SELECT film_id, score FROM ratings WHERE scope = $1 AND user_id = $2 AND film_id = ANY($3)", int64(scope), int64(user), films)
 	if err != nil {

@@ -313,6 +313,31 @@ func (db *DB) FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (s
 	return f, wrap(err)
 }
 
+// FilmHeaders returns the headers of the films ids visible in scope, in
+// one query; the others are absent from the map.
+func (db *DB) FilmHeaders(ctx context.Context, scope storage.Scope, ids []uint64) (map[uint64]storage.Film, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	keys := make([]int64, len(ids))
+	for k, id := range ids {
+		keys[k] = int64(id)
+	}
+	rows, err := db.pool.Query(ctx, "SELECT record - $3::text[] FROM films WHERE id = ANY($1) AND scope = ANY($2)", keys, visible(scope), storage.HeaderOmits)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := make(map[uint64]storage.Film, len(ids))
+	for rows.Next() {
+		f, err := scanFilm(rows)
+		if err != nil {
+			rows.Close()
+			return nil, wrap(err)
+		}
+		out[f.ID] = f
+	}
+	return out, wrap(rows.Err())
+}
+
 func putFilm(ctx context.Context, tx pgx.Tx, f storage.Film) error {
 	raw, err := json.Marshal(f)
 	if err != nil {
@@ -337,9 +362,9 @@ func createFilm(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.F
 }
 
 // unique refuses f when a film visible in scope, other than f, has its
-// folded title and year: ErrExists, with that film. Only the films of
+// title (storage.TitleKey) and year: ErrExists, with that film. Only the films of
 // that year are read.
-func unique(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
+func unique(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film) (storage.Film, error) {
 	rows, err := tx.Query(ctx, "SELECT record FROM films WHERE scope = ANY($1) AND year = $2 AND id <> $3", visible(scope), f.Year, int64(f.ID))
 	if err != nil {
 		return f, err
@@ -349,7 +374,7 @@ func unique(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film,
 		return f, err
 	}
 	for _, o := range films {
-		if fold(o.Title) == fold(f.Title) {
+		if storage.TitleKey(o.Title) == storage.TitleKey(f.Title) {
 			return o, fmt.Errorf("film %q (%d): %w", o.Title, o.Year, storage.ErrExists)
 		}
 	}
@@ -364,7 +389,7 @@ func lockScope(ctx context.Context, tx pgx.Tx, scope storage.Scope) error {
 }
 
 // CreateFilm adds a film to a server's catalog.
-func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
+func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Film) (storage.Film, error) {
 	if scope == storage.BuiltIn {
 		return f, storage.ErrBuiltIn
 	}
@@ -375,7 +400,7 @@ func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 			return err
 		}
 		f.ID = 0
-		if o, err := unique(ctx, tx, scope, f, fold); err != nil {
+		if o, err := unique(ctx, tx, scope, f); err != nil {
 			f = o
 			return err
 		}
@@ -387,8 +412,8 @@ func (db *DB) CreateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 }
 
 // AddFilms adds films to a server's catalog in one transaction, skipping
-// those already visible in scope (folded title and year) or earlier in fs.
-func (db *DB) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film, fold func(string) string) ([]storage.Film, error) {
+// those already visible in scope (title key and year) or earlier in fs.
+func (db *DB) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Film) ([]storage.Film, error) {
 	if scope == storage.BuiltIn {
 		return nil, storage.ErrBuiltIn
 	}
@@ -405,7 +430,7 @@ func (db *DB) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Fi
 			return err
 		}
 		seen := map[string]bool{}
-		k := func(title string, year int) string { return fold(title) + "\x00" + strconv.Itoa(year) }
+		k := func(title string, year int) string { return storage.TitleKey(title) + "\x00" + strconv.Itoa(year) }
 		for rows.Next() {
 			var title string
 			var year int32
@@ -452,7 +477,7 @@ func (db *DB) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Fi
 }
 
 // UpdateFilm replaces a server's film, keeping its creation record.
-func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film, fold func(string) string) (storage.Film, error) {
+func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Film) (storage.Film, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -466,7 +491,7 @@ func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 		if old.Scope != scope || scope == storage.BuiltIn {
 			return storage.ErrBuiltIn
 		}
-		if o, err := unique(ctx, tx, scope, f, fold); err != nil {
+		if o, err := unique(ctx, tx, scope, f); err != nil {
 			f = o
 			return err
 		}

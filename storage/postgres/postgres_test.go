@@ -86,7 +86,7 @@ func TestTwoProcessesRate(t *testing.T) {
 				db = b
 			}
 			for k := range 40 {
-				if _, _, err := db.Rate(ctx, 111, 1, uint64(k%10), 1+(w+k)%10); err != nil {
+				if _, err := db.Rate(ctx, 111, 1, uint64(k%10), 1+(w+k)%10); err != nil {
 					t.Error(err)
 				}
 			}
@@ -185,7 +185,7 @@ func crashChild(url string) {
 			for k := 0; ; k++ {
 				user := uint64(w*100000 + k)
 				score := 1 + k%10
-				if _, _, err := db.Rate(context.Background(), 111, 1, user, score); err != nil {
+				if _, err := db.Rate(context.Background(), 111, 1, user, score); err != nil {
 					fmt.Fprintln(os.Stderr, "child:", err)
 					os.Exit(1)
 				}

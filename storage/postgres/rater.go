@@ -36,9 +36,10 @@ type rateReq struct {
 }
 
 type rateRes struct {
-	agg storage.Aggregate
-	old int
-	err error
+	agg       storage.Aggregate
+	old       int
+	unwatched bool // the film left the member's watchlist
+	err       error
 }
 
 // rater gathers concurrent ratings into groups; one group is written at a
@@ -126,10 +127,11 @@ func ratingLock(scope storage.Scope, film, user uint64) int64 {
 	return int64(scope)*31 + int64(film)*1_000_003 + int64(user)
 }
 
-// groupSQL writes a group of ratings (score 0 removes one) and moves the
-// films' aggregate stripes by the differences, in one statement; it
-// returns, per rating, whether its film is visible in its scope and the
-// score it replaced. Stripes are updated in key order so that groups of
+// groupSQL writes a group of ratings (score 0 removes one), takes each
+// film rated off its member's watchlist and moves the films' aggregate
+// stripes by the differences, in one statement; it returns, per rating,
+// whether its film is visible in its scope, the score it replaced and
+// whether the film left the watchlist. Stripes are updated in key order so that groups of
 // several processes never deadlock on them.
 var groupSQL = `WITH input AS (
 	SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::timestamptz[]) WITH ORDINALITY
@@ -144,6 +146,9 @@ var groupSQL = `WITH input AS (
 	ON CONFLICT (scope, film_id, user_id) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at
 ), removed AS (
 	DELETE FROM ratings r USING ok WHERE ok.score = 0 AND r.scope = ok.scope AND r.film_id = ok.film_id AND r.user_id = ok.user_id
+), unwatched AS (
+	DELETE FROM watchlist w USING ok WHERE ok.score > 0 AND w.scope = ok.scope AND w.user_id = ok.user_id AND w.film_id = ok.film_id
+	RETURNING ok.i
 ), delta AS (
 	SELECT ok.scope, ok.film_id, (ok.user_id % ` + fmt.Sprint(stripes) + `)::smallint AS stripe, ` + groupDeltaCols + `
 	FROM ok LEFT JOIN old USING (i) WHERE ok.score <> coalesce(old.score, 0)
@@ -153,7 +158,8 @@ var groupSQL = `WITH input AS (
 	SELECT * FROM delta ORDER BY scope, film_id, stripe
 	ON CONFLICT (scope, film_id, stripe) DO UPDATE SET ` + addCols + `
 )
-SELECT input.i, ok.i IS NOT NULL, coalesce(old.score, 0) FROM input LEFT JOIN ok USING (i) LEFT JOIN old USING (i)`
+SELECT input.i, ok.i IS NOT NULL, coalesce(old.score, 0), unwatched.i IS NOT NULL
+	FROM input LEFT JOIN ok USING (i) LEFT JOIN old USING (i) LEFT JOIN unwatched USING (i)`
 
 // groupAggSQL reads the aggregates of the group's films after its writes.
 var groupAggSQL = `SELECT a.scope, a.film_id, ` + strings.Join(sumHist, ", ") + `
@@ -216,14 +222,14 @@ func (db *DB) tryGroup(group []*rateReq) ([]rateRes, error) {
 	}
 	for rows.Next() {
 		var i int64
-		var found bool
+		var found, unwatched bool
 		var old int32
-		if err := rows.Scan(&i, &found, &old); err != nil {
+		if err := rows.Scan(&i, &found, &old, &unwatched); err != nil {
 			rows.Close()
 			return nil, wrap(err)
 		}
 		r := &out[i-1]
-		r.old = int(old)
+		r.old, r.unwatched = int(old), unwatched
 		if !found {
 			r.err = fmt.Errorf("film %d: %w", group[i-1].film, storage.ErrNotFound)
 		}

@@ -22,7 +22,7 @@ func TestGroupOfRatings(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	if _, _, err := db.Rate(ctx, 111, 1, 7, 3); err != nil {
+	if _, err := db.Rate(ctx, 111, 1, 7, 3); err != nil {
 		t.Fatal(err)
 	}
 	at := db.now()
@@ -91,7 +91,7 @@ func TestTwoProcessesGroups(t *testing.T) {
 	}
 	var films []uint64
 	for _, title := range []string{"B", "C", "D"} {
-		f, err := dbs[0].CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000}, func(s string) string { return s })
+		f, err := dbs[0].CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestTwoProcessesGroups(t *testing.T) {
 				if k%9 == 0 {
 					_, _, err = db.Unrate(ctx, 111, film, user)
 				} else {
-					_, _, err = db.Rate(ctx, 111, film, user, 1+(w+k)%10)
+					_, err = db.Rate(ctx, 111, film, user, 1+(w+k)%10)
 				}
 				if err != nil {
 					t.Error(err)
@@ -160,7 +160,7 @@ func TestFirstRatingNotKeptWaiting(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			t0 := time.Now()
-			if _, _, err := db.Rate(ctx, 111, 1, uint64(100+k%500), 1+k%10); err != nil {
+			if _, err := db.Rate(ctx, 111, 1, uint64(100+k%500), 1+k%10); err != nil {
 				t.Error(err)
 			}
 			mu.Lock()

@@ -64,29 +64,32 @@ var addCols = func() string {
 }()
 
 // writeRating writes one rating with the next group (rater.go) and
-// returns the film's aggregate after the commit and the score replaced.
-func (db *DB) writeRating(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error) {
+// returns the film's aggregate after the commit, the score replaced and
+// whether the film left the member's watchlist (a score takes it off).
+func (db *DB) writeRating(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Rated, error) {
 	res := db.rater.write(&rateReq{ctx: ctx, scope: scope, film: film, user: user, score: score, at: db.now()})
 	if res.err != nil {
-		return storage.Aggregate{}, 0, res.err
+		return storage.Rated{}, res.err
 	}
-	return res.agg, res.old, nil
+	return storage.Rated{Aggregate: res.agg, Previous: res.old, Unwatched: res.unwatched}, nil
 }
 
-// Rate saves or replaces user's score of film in scope.
-func (db *DB) Rate(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Aggregate, int, error) {
+// Rate saves or replaces user's score of film in scope and takes the film
+// off user's watchlist, in one transaction.
+func (db *DB) Rate(ctx context.Context, scope storage.Scope, film, user uint64, score int) (storage.Rated, error) {
 	if score < storage.MinScore || score > storage.MaxScore {
-		return storage.Aggregate{}, 0, fmt.Errorf("%w: %d", storage.ErrScore, score)
+		return storage.Rated{}, fmt.Errorf("%w: %d", storage.ErrScore, score)
 	}
 	if scope == storage.BuiltIn {
-		return storage.Aggregate{}, 0, errors.New("ratings belong to a server")
+		return storage.Rated{}, errors.New("ratings belong to a server")
 	}
 	return db.writeRating(ctx, scope, film, user, score)
 }
 
 // Unrate removes user's rating of film in scope.
 func (db *DB) Unrate(ctx context.Context, scope storage.Scope, film, user uint64) (storage.Aggregate, int, error) {
-	return db.writeRating(ctx, scope, film, user, 0)
+	r, err := db.writeRating(ctx, scope, film, user, 0)
+	return r.Aggregate, r.Previous, err
 }
 
 // UserRating returns user's rating of film in scope.

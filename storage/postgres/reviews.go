@@ -184,6 +184,50 @@ func (db *DB) Excerpt(ctx context.Context, scope storage.Scope, id uint64, n int
 	return r, storage.Excerpt{Text: *text, Spoiler: *spoiler}, nil
 }
 
+// ExcerptPage reads review id's header, its film's header and the count
+// of the film's reviews in one statement, then excerpt pick(paragraphs),
+// in one read-only transaction.
+func (db *DB) ExcerptPage(ctx context.Context, scope storage.Scope, id uint64, pick func(paragraphs int) int) (storage.ExcerptPage, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var p storage.ExcerptPage
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		p = storage.ExcerptPage{}
+		var reviewRaw, filmRaw []byte
+		var reviews int64
+		err := tx.QueryRow(ctx, `SELECT r.record, f.record - $3::text[],
+				(SELECT count(*) FROM reviews o WHERE o.film_id = r.film_id AND o.scope = ANY($2))
+			FROM reviews r LEFT JOIN films f ON f.id = r.film_id AND f.scope = ANY($2)
+			WHERE r.id = $1 AND r.scope = ANY($2)`, int64(id), visible(scope), storage.HeaderOmits).Scan(&reviewRaw, &filmRaw, &reviews)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("review %d: %w", id, storage.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(reviewRaw, &p.Review); err != nil || p.Review.Paragraphs < 1 {
+			return fmt.Errorf("%w: review %d: %v", storage.ErrDamaged, id, err)
+		}
+		p.Review.Excerpts = nil
+		if filmRaw == nil {
+			return fmt.Errorf("film %d: %w", p.Review.FilmID, storage.ErrNotFound)
+		}
+		if err := json.Unmarshal(filmRaw, &p.Film); err != nil {
+			return fmt.Errorf("%w: a film record: %v", storage.ErrDamaged, err)
+		}
+		p.Reviews = int(reviews)
+		if p.N = pick(p.Review.Paragraphs); p.N < 1 || p.N > p.Review.Paragraphs {
+			return fmt.Errorf("review %d has %d excerpts, not %d: %w", id, p.Review.Paragraphs, p.N, storage.ErrNoExcerpt)
+		}
+		err = tx.QueryRow(ctx, "SELECT spoiler, text FROM review_paragraphs WHERE review_id = $1 AND n = $2", int64(id), p.N).Scan(&p.Excerpt.Spoiler, &p.Excerpt.Text)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("%w: review %d lacks paragraph %d", storage.ErrDamaged, id, p.N)
+		}
+		return err
+	})
+	return p, wrap(err)
+}
+
 // FilmPage reads film whole, counts its reviews and sums its ratings in
 // one statement.
 func (db *DB) FilmPage(ctx context.Context, scope storage.Scope, film uint64) (storage.FilmPage, error) {

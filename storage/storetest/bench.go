@@ -58,7 +58,7 @@ func BenchAddFilms(b *testing.B, open func(b *testing.B) storage.Store) {
 		for k := range fs {
 			fs[k] = storage.Film{Title: fmt.Sprintf("Film %d of list %d", k, it), Year: 2000, Letterboxd: "https://boxd.it/x"}
 		}
-		added, err := db.AddFilms(ctx, storage.Scope(111+it), fs, fold)
+		added, err := db.AddFilms(ctx, storage.Scope(111+it), fs)
 		if err != nil || len(added) != n {
 			b.Fatalf("%d added, %v", len(added), err)
 		}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"slices"
@@ -24,7 +25,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			return n
 		}
 		a0, b0 := v(g), v(222)
-		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015}, fold)
+		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +39,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Error("a rating or a review changed the catalog version")
 		}
 		f.Title = "Tangerine!"
-		db.UpdateFilm(ctx, g, f, fold)
+		db.UpdateFilm(ctx, g, f)
 		a2 := v(g)
 		if a2 == a1 {
 			t.Error("an edit left the version")
@@ -64,6 +65,41 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		if revs, _ := db.Reviews(ctx, g, 1); len(revs) != 2 {
 			t.Errorf("%d reviews of Anora in 111, want the built-in one and Roger's", len(revs))
+		}
+	})
+	t.Run("ExcerptPage", func(t *testing.T) {
+		// What a click under an excerpt shows, in one read: the review's
+		// header, its film's, how many reviews the film has here, and the
+		// excerpt picked from the count of paragraphs.
+		db := open(t, clock)
+		r, err := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "Elsewhere", Excerpts: []storage.Excerpt{{Text: "x"}}}); err != nil {
+			t.Fatal(err)
+		}
+		asked := 0
+		p, err := db.ExcerptPage(ctx, g, r.ID, func(paragraphs int) int { asked = paragraphs; return 2 })
+		film, _ := db.FilmHeader(ctx, g, 1)
+		if err != nil || asked != 3 || p.N != 2 || p.Excerpt != (storage.Excerpt{Text: "two", Spoiler: true}) || p.Review.ID != r.ID || p.Review.Reviewer != "R" ||
+			p.Review.Paragraphs != 3 || p.Review.Excerpts != nil || p.Reviews != 2 || !reflect.DeepEqual(p.Film, film) {
+			t.Errorf("ExcerptPage = %+v (pick saw %d), %v", p, asked, err)
+		}
+		for _, n := range []int{0, 4} {
+			p, err := db.ExcerptPage(ctx, g, r.ID, func(int) int { return n })
+			if !errors.Is(err, storage.ErrNoExcerpt) || p.Review.Paragraphs != 3 {
+				t.Errorf("excerpt %d: %v, header %+v", n, err, p.Review)
+			}
+		}
+		if _, err := db.ExcerptPage(ctx, 222, r.ID, func(int) int { return 1 }); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server reads the excerpt: %v", err)
+		}
+		if _, err := db.ExcerptPage(ctx, g, 999, func(int) int { return 1 }); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("an unknown review: %v", err)
+		}
+		if p, err := db.ExcerptPage(ctx, 222, 1, func(int) int { return 11 }); err != nil || !p.Excerpt.Spoiler || p.Reviews != 2 || p.Film.ID != 1 {
+			t.Errorf("the built-in review from another server: %+v %v", p, err)
 		}
 	})
 	t.Run("HeadersAndOneExcerpt", func(t *testing.T) {
@@ -111,7 +147,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		long, _ := db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Long", Excerpts: []storage.Excerpt{{Text: "one"}, {Text: "two", Spoiler: true}, {Text: "three"}}})
 		db.AddReview(ctx, g, storage.Review{FilmID: 1, Reviewer: "Short", Excerpts: []storage.Excerpt{{Text: "only"}}})
 		db.AddReview(ctx, 222, storage.Review{FilmID: 1, Reviewer: "Elsewhere", Excerpts: []storage.Excerpt{{Text: "not for 111"}}})
-		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez"}}}, fold)
+		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez"}}})
 		// The same as the reads it replaces, for every n and every scope.
 		for _, c := range []struct {
 			scope storage.Scope
@@ -163,7 +199,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			db.Rate(ctx, g, 1, uint64(u+1), sc)
 		}
 		db.Rate(ctx, 222, 1, 1, 2)
-		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}}, fold)
+		bare, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}})
 		// The same as the reads it replaces, in every scope.
 		for _, c := range []struct {
 			scope            storage.Scope
@@ -193,7 +229,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 	t.Run("UnicodeTitlesAndOrder", func(t *testing.T) {
 		db := open(t, clock)
 		for _, f := range []storage.Film{{Title: "千と千尋の神隠し", Year: 2001}, {Title: "Amélie", Year: 2001}, {Title: "Poltergeist", Year: 2015}, {Title: "Poltergeist", Year: 1982}, {Title: "Zoë", Year: 1999}} {
-			got, err := db.CreateFilm(ctx, g, f, fold)
+			got, err := db.CreateFilm(ctx, g, f)
 			if err != nil || got.Title != f.Title {
 				t.Fatalf("create %q: %+v %v", f.Title, got, err)
 			}
@@ -215,7 +251,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 	t.Run("TimesAndNewestFirst", func(t *testing.T) {
 		now := clock()
 		db := open(t, func() time.Time { return now })
-		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
+		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
 		db.Rate(ctx, g, 1, 7, 8)
 		now = now.Add(time.Second)
 		db.Rate(ctx, g, f.ID, 7, 6)
@@ -238,15 +274,15 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 	t.Run("ImportRatings", func(t *testing.T) {
 		db := open(t, clock)
 		g := storage.Scope(111)
-		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
-		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
-		if _, _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
+		if _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := db.Rate(ctx, g, f2.ID, 42, 4); err != nil {
+		if _, err := db.Rate(ctx, g, f2.ID, 42, 4); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := db.Rate(ctx, g, 1, 7, 3); err != nil { // another member
+		if _, err := db.Rate(ctx, g, 1, 7, 3); err != nil { // another member
 			t.Fatal(err)
 		}
 		watched := time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -287,12 +323,278 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("score 11: %v", err)
 		}
 	})
+	t.Run("DoneContextIsRefused", func(t *testing.T) {
+		// A context already done is refused before the transaction: every
+		// method fails, and nothing is written.
+		db := open(t, clock)
+		g := storage.Scope(111)
+		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := db.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "one"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Rate(ctx, g, f.ID, 42, 6); err != nil {
+			t.Fatal(err)
+		}
+		db.WatchlistAdd(ctx, g, 42, 1)
+		version, _ := db.CatalogVersion(ctx, g)
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		now := clock()
+		night := storage.Night{Scope: g, Host: 7, Channel: "c", Candidates: []uint64{1}, NextAt: now.Add(time.Hour)}
+		calls := map[string]func() error{
+			"Films":       func() error { _, err := db.Films(done, g); return err },
+			"Film":        func() error { _, err := db.Film(done, g, f.ID); return err },
+			"FilmHeader":  func() error { _, err := db.FilmHeader(done, g, f.ID); return err },
+			"FilmHeaders": func() error { _, err := db.FilmHeaders(done, g, []uint64{f.ID}); return err },
+			"CreateFilm":  func() error { _, err := db.CreateFilm(done, g, storage.Film{Title: "New", Year: 2020}); return err },
+			"AddFilms":    func() error { _, err := db.AddFilms(done, g, []storage.Film{{Title: "New", Year: 2020}}); return err },
+			"UpdateFilm": func() error {
+				_, err := db.UpdateFilm(done, g, storage.Film{ID: f.ID, Title: "Changed", Year: 2015})
+				return err
+			},
+			"FilmUsage":      func() error { _, _, err := db.FilmUsage(done, g, f.ID); return err },
+			"DeleteFilm":     func() error { return db.DeleteFilm(done, g, f.ID) },
+			"FilmPage":       func() error { _, err := db.FilmPage(done, g, f.ID); return err },
+			"CatalogVersion": func() error { _, err := db.CatalogVersion(done, g); return err },
+			"Reviews":        func() error { _, err := db.Reviews(done, g, f.ID); return err },
+			"Review":         func() error { _, err := db.Review(done, g, r.ID); return err },
+			"ReviewHeaders":  func() error { _, err := db.ReviewHeaders(done, g, f.ID); return err },
+			"Excerpt":        func() error { _, _, err := db.Excerpt(done, g, r.ID, 1); return err },
+			"ExcerptPage": func() error {
+				_, err := db.ExcerptPage(done, g, r.ID, func(int) int { return 1 })
+				return err
+			},
+			"ReviewPage": func() error { _, err := db.ReviewPage(done, g, f.ID, 1); return err },
+			"AddReview": func() error {
+				_, err := db.AddReview(done, g, storage.Review{FilmID: f.ID, Reviewer: "S", Excerpts: []storage.Excerpt{{Text: "two"}}})
+				return err
+			},
+			"UpdateReview": func() error {
+				_, err := db.UpdateReview(done, g, storage.Review{ID: r.ID, FilmID: f.ID, Reviewer: "T", Excerpts: []storage.Excerpt{{Text: "three"}}})
+				return err
+			},
+			"DeleteReview": func() error { _, err := db.DeleteReview(done, g, r.ID); return err },
+			"Rate":         func() error { _, err := db.Rate(done, g, 1, 42, 9); return err },
+			"Unrate":       func() error { _, _, err := db.Unrate(done, g, f.ID, 42); return err },
+			"UserRating":   func() error { _, err := db.UserRating(done, g, f.ID, 42); return err },
+			"Aggregate":    func() error { _, err := db.Aggregate(done, g, f.ID); return err },
+			"FilmRatings":  func() error { _, err := db.FilmRatings(done, g, f.ID); return err },
+			"UserRatings":  func() error { _, err := db.UserRatings(done, g, 42); return err },
+			"Top":          func() error { _, err := db.Top(done, g, 1); return err },
+			"ImportRatings": func() error {
+				_, err := db.ImportRatings(done, g, 42, []storage.Rating{{Film: 1, Score: 3}})
+				return err
+			},
+			"WatchlistAdd":    func() error { _, err := db.WatchlistAdd(done, g, 42, f.ID); return err },
+			"WatchlistRemove": func() error { _, err := db.WatchlistRemove(done, g, 42, 1); return err },
+			"OnWatchlist":     func() error { _, err := db.OnWatchlist(done, g, 42, 1); return err },
+			"Watchlist":       func() error { _, err := db.Watchlist(done, g, 42); return err },
+			"MostWanted":      func() error { _, err := db.MostWanted(done, g); return err },
+			"CreateNight":     func() error { _, err := db.CreateNight(done, night); return err },
+			"Nights":          func() error { _, err := db.Nights(done, g); return err },
+			"ClaimDueNights":  func() error { _, err := db.ClaimDueNights(done, now.Add(2*time.Hour), "me", time.Minute); return err },
+			"RenewNight":      func() error { return db.RenewNight(done, storage.Night{ID: 1, Scope: g}, "me", time.Minute) },
+			"SaveNight":       func() error { _, err := db.SaveNight(done, storage.Night{ID: 1, Scope: g}, "me", true); return err },
+			"PutPending":      func() error { _, err := db.PutPending(done, g, 42, []byte("x"), time.Hour); return err },
+			"Pending":         func() error { _, err := db.Pending(done, g, 42, 1); return err },
+			"TakePending":     func() error { _, err := db.TakePending(done, g, 42, 1); return err },
+			"SweepPending":    func() error { _, err := db.SweepPending(done); return err },
+			"Settings":        func() error { _, err := db.Settings(done, g); return err },
+			"UpdateSettings": func() error {
+				_, err := db.UpdateSettings(done, g, func(s *storage.Settings) { s.ModRole = "9" })
+				return err
+			},
+		}
+		if want := reflect.TypeFor[storage.Store]().NumMethod() - 1; len(calls) != want { // Close aside
+			t.Errorf("%d methods called, Store has %d: call the new ones here", len(calls), want)
+		}
+		for name, call := range calls {
+			if err := call(); !errors.Is(err, context.Canceled) && !errors.Is(err, storage.ErrUnavailable) {
+				t.Errorf("%s with a canceled context: %v", name, err)
+			}
+		}
+		// Nothing was written.
+		if films, _ := db.Films(ctx, g); len(films) != 2 {
+			t.Errorf("%d films visible, want Anora and Tangerine", len(films))
+		}
+		if got, _ := db.Film(ctx, g, f.ID); got.Title != "Tangerine" {
+			t.Errorf("the film is now %+v", got)
+		}
+		if revs, _ := db.Reviews(ctx, g, f.ID); len(revs) != 1 || revs[0].Reviewer != "R" {
+			t.Errorf("reviews %+v", revs)
+		}
+		if rs, _ := db.UserRatings(ctx, g, 42); len(rs) != 1 || rs[0].Score != 6 {
+			t.Errorf("ratings %+v", rs)
+		}
+		if on, _ := db.OnWatchlist(ctx, g, 42, 1); !on {
+			t.Error("the watchlist lost a film")
+		}
+		if on, _ := db.OnWatchlist(ctx, g, 42, f.ID); on {
+			t.Error("the watchlist gained a film")
+		}
+		if ns, _ := db.Nights(ctx, g); len(ns) != 0 {
+			t.Errorf("nights %+v", ns)
+		}
+		if s, _ := db.Settings(ctx, g); s != (storage.Settings{}) {
+			t.Errorf("settings %+v", s)
+		}
+		if v, _ := db.CatalogVersion(ctx, g); v != version {
+			t.Errorf("catalog version %d, was %d", v, version)
+		}
+		if _, err := db.PutPending(ctx, g, 42, []byte("y"), time.Hour); err != nil {
+			t.Errorf("the store is not usable after: %v", err)
+		}
+	})
+	t.Run("FilmHeaders", func(t *testing.T) {
+		db := open(t, clock)
+		g := storage.Scope(111)
+		own, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker"}, Cast: []storage.Role{{Actor: "Mya Taylor"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, _ := db.CreateFilm(ctx, storage.Scope(222), storage.Film{Title: "Theirs", Year: 2001})
+		got, err := db.FilmHeaders(ctx, g, []uint64{own.ID, 1, 999, theirs.ID, 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("FilmHeaders = %+v; want the server's film and film 1 only", got)
+		}
+		for _, id := range []uint64{own.ID, 1} {
+			one, err := db.FilmHeader(ctx, g, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got[id], one) {
+				t.Errorf("film %d: FilmHeaders has %+v, FilmHeader %+v", id, got[id], one)
+			}
+		}
+		if len(got[own.ID].Cast) != 0 || got[own.ID].Title != "Tangerine" {
+			t.Errorf("a header with its credits, or without its title: %+v", got[own.ID])
+		}
+		if got, err := db.FilmHeaders(ctx, g, nil); err != nil || len(got) != 0 {
+			t.Errorf("no ids: %v, %v", got, err)
+		}
+		if got, _ := db.FilmHeaders(ctx, storage.BuiltIn, []uint64{own.ID, 1}); len(got) != 1 || got[1].ID != 1 {
+			t.Errorf("the built-in scope sees %+v", got)
+		}
+	})
+	t.Run("RateLeavesTheWatchlist", func(t *testing.T) {
+		// Rated is watched: Rate takes the film off the rater's watchlist
+		// in its own transaction, and says so; no one else's list moves.
+		db := open(t, clock)
+		g, other := storage.Scope(111), storage.Scope(222)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		for _, w := range []struct {
+			scope      storage.Scope
+			user, film uint64
+		}{{g, 42, 1}, {g, 42, f2.ID}, {g, 43, 1}, {other, 42, 1}} {
+			if _, err := db.WatchlistAdd(ctx, w.scope, w.user, w.film); err != nil {
+				t.Fatal(err)
+			}
+		}
+		on := func(scope storage.Scope, user, film uint64) bool {
+			t.Helper()
+			on, err := db.OnWatchlist(ctx, scope, user, film)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return on
+		}
+		// Refused ratings leave the watchlist as it is.
+		for _, bad := range []int{0, 11} {
+			if _, err := db.Rate(ctx, g, 1, 42, bad); !errors.Is(err, storage.ErrScore) {
+				t.Errorf("score %d: %v", bad, err)
+			}
+		}
+		if _, err := db.Rate(ctx, g, 999, 42, 5); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("unknown film: %v", err)
+		}
+		if _, err := db.Rate(ctx, other, f2.ID, 42, 5); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("another server's film: %v", err)
+		}
+		if !on(g, 42, 1) || !on(g, 42, f2.ID) {
+			t.Fatal("a refused rating took a film off the watchlist")
+		}
+		r, err := db.Rate(ctx, g, 1, 42, 8)
+		if err != nil || !r.Unwatched || r.Previous != 0 || r.Aggregate.Count != 1 {
+			t.Fatalf("Rate = %+v, %v; want it off the watchlist", r, err)
+		}
+		if on(g, 42, 1) {
+			t.Error("the rated film is still on the rater's watchlist")
+		}
+		if !on(g, 42, f2.ID) || !on(g, 43, 1) || !on(other, 42, 1) {
+			t.Error("Rate took a film off another list (another film, member or server)")
+		}
+		if r, err := db.Rate(ctx, g, 1, 42, 9); err != nil || r.Unwatched || r.Previous != 8 {
+			t.Errorf("re-rating a film not on the watchlist: %+v, %v", r, err)
+		}
+		// Unrate is not a rating: the watchlist stays.
+		db.WatchlistAdd(ctx, g, 42, 1)
+		if _, _, err := db.Unrate(ctx, g, 1, 42); err != nil || !on(g, 42, 1) {
+			t.Errorf("Unrate: %v, on the watchlist %v", err, on(g, 42, 1))
+		}
+	})
+	t.Run("ImportRatingsLeavesTheWatchlist", func(t *testing.T) {
+		db := open(t, clock)
+		g := storage.Scope(111)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
+		if _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []uint64{1, f2.ID, f3.ID} {
+			db.WatchlistAdd(ctx, g, 42, f)
+			db.WatchlistAdd(ctx, g, 43, f)
+		}
+		list := func(user uint64) []uint64 {
+			t.Helper()
+			ws, err := db.Watchlist(ctx, g, user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []uint64
+			for _, w := range ws {
+				ids = append(ids, w.Film)
+			}
+			slices.Sort(ids)
+			return ids
+		}
+		whole := []uint64{1, f2.ID, f3.ID}
+		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: f2.ID, Score: 5}, {Film: 999, Score: 5}}); !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("an unknown film: %v", err)
+		}
+		if _, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: f2.ID, Score: 5}, {Film: 1, Score: 11}}); !errors.Is(err, storage.ErrScore) {
+			t.Fatalf("score 11: %v", err)
+		}
+		if got := list(42); !slices.Equal(got, whole) {
+			t.Fatalf("a refused import changed the watchlist: %v", got)
+		}
+		// Film 1 unchanged (7 again), f2 new, f2 twice: both leave the list.
+		n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}, {Film: f2.ID, Score: 6}, {Film: f2.ID, Score: 2}})
+		if err != nil || n != (storage.Imported{Added: 1, Unchanged: 1, Unwatched: 2}) {
+			t.Fatalf("import: %+v, %v", n, err)
+		}
+		if got := list(42); !slices.Equal(got, []uint64{f3.ID}) {
+			t.Errorf("watchlist after the import: %v, want only %d", got, f3.ID)
+		}
+		if got := list(43); !slices.Equal(got, whole) {
+			t.Errorf("another member's watchlist: %v", got)
+		}
+		if n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}}); err != nil || n.Unwatched != 0 {
+			t.Errorf("an import of films not on the watchlist: %+v, %v", n, err)
+		}
+	})
 	t.Run("Watchlists", func(t *testing.T) {
 		now := clock()
 		db := open(t, func() time.Time { return now })
 		g := storage.Scope(111)
-		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
-		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
 		add := func(user, film uint64, want bool) {
 			t.Helper()
 			if added, err := db.WatchlistAdd(ctx, g, user, film); err != nil || added != want {
@@ -561,7 +863,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if !ok {
 			t.Skip("not a Copier")
 		}
-		f, _ := src.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}}, fold)
+		f, _ := src.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee"}}})
 		rv, _ := src.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", PullQuote: "q", Excerpts: []storage.Excerpt{{Text: "a"}, {Text: "b", Spoiler: true}}})
 		for u := uint64(1); u <= 5; u++ {
 			src.Rate(ctx, g, f.ID, u, int(u)+3)
@@ -615,7 +917,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			t.Errorf("settings after copy: %+v", s)
 		}
 		// New ids continue after the copied ones.
-		nf, err := empty.CreateFilm(ctx, g, storage.Film{Title: "New", Year: 2020}, fold)
+		nf, err := empty.CreateFilm(ctx, g, storage.Film{Title: "New", Year: 2020})
 		if err != nil || nf.ID <= f.ID {
 			t.Errorf("a film after the copy got id %d (copied up to %d): %v", nf.ID, f.ID, err)
 		}

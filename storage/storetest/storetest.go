@@ -28,8 +28,6 @@ var (
 	g     = storage.Scope(111)
 )
 
-func fold(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
-
 // Run runs the whole suite against stores made by open; openEmpty makes
 // a store with nothing in it, not even the built-in catalog (the target
 // of a copy).
@@ -67,7 +65,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	t.Run("Scopes", func(t *testing.T) {
 		db := open(t, clock)
 		a, b := storage.Scope(111), storage.Scope(222)
-		fa, err := db.CreateFilm(ctx, a, storage.Film{Title: "Poltergeist", Year: 1982}, fold)
+		fa, err := db.CreateFilm(ctx, a, storage.Film{Title: "Poltergeist", Year: 1982})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,26 +103,64 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 			t.Errorf("unknown film: %v", err)
 		}
 	})
-	t.Run("CreateFilmRemakesAndDuplicates", func(t *testing.T) {
+	t.Run("TitleIdentityIsTheStores", func(t *testing.T) {
+		// Titles that differ only in case, accents, punctuation, spacing or
+		// lookalike letters are one title (storage.TitleKey), on every
+		// write path, without the caller saying how to compare them.
 		db := open(t, clock)
-		p82, err := db.CreateFilm(ctx, g, storage.Film{Title: "Poltergeist", Year: 1982}, fold)
+		am, err := db.CreateFilm(ctx, g, storage.Film{Title: "Amélie", Year: 2001})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.CreateFilm(ctx, g, storage.Film{Title: "Poltergeist", Year: 2015}, fold); err != nil {
+		for _, title := range []string{"AMELIE", "  amélie!", "Am\u200belie", "Amеlie" /* Cyrillic е */} {
+			got, err := db.CreateFilm(ctx, g, storage.Film{Title: title, Year: 2001})
+			if !errors.Is(err, storage.ErrExists) || got.ID != am.ID {
+				t.Errorf("CreateFilm %q: %v, %+v; want ErrExists with Amélie", title, err, got)
+			}
+		}
+		added, err := db.AddFilms(ctx, g, []storage.Film{{Title: "amelie.", Year: 2001}, {Title: "Schindler’s List", Year: 1993}, {Title: "schindlers-list", Year: 1993}, {Title: "Amélie", Year: 2002}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(added) != 2 || added[0].Title != "Schindler’s List" || added[1].Year != 2002 {
+			t.Errorf("AddFilms added %+v; want Schindler’s List and the Amélie of 2002", added)
+		}
+		other, err := db.CreateFilm(ctx, g, storage.Film{Title: "Delicatessen", Year: 2001})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.Title = "Amélie: "
+		if got, err := db.UpdateFilm(ctx, g, other); !errors.Is(err, storage.ErrExists) || got.ID != am.ID {
+			t.Errorf("UpdateFilm to a title Amélie has: %v, %+v", err, got)
+		}
+		am.Title = "AMÉLIE" // its own title, differently written
+		if _, err := db.UpdateFilm(ctx, g, am); err != nil {
+			t.Errorf("UpdateFilm of a film to its own title: %v", err)
+		}
+		if storage.TitleKey("Schindler’s List") != storage.TitleKey("SCHINDLERS  list") || storage.TitleKey("Anora") == storage.TitleKey("Anora 2") {
+			t.Error("TitleKey is not what the store compares")
+		}
+	})
+	t.Run("CreateFilmRemakesAndDuplicates", func(t *testing.T) {
+		db := open(t, clock)
+		p82, err := db.CreateFilm(ctx, g, storage.Film{Title: "Poltergeist", Year: 1982})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateFilm(ctx, g, storage.Film{Title: "Poltergeist", Year: 2015}); err != nil {
 			t.Errorf("a remake was refused: %v", err)
 		}
-		got, err := db.CreateFilm(ctx, g, storage.Film{Title: " poltergeist ", Year: 1982}, fold)
+		got, err := db.CreateFilm(ctx, g, storage.Film{Title: " poltergeist ", Year: 1982})
 		if !errors.Is(err, storage.ErrExists) || got.ID != p82.ID {
 			t.Errorf("duplicate: %v, pointed at %+v", err, got)
 		}
-		if _, err := db.CreateFilm(ctx, g, storage.Film{Title: "Anora", Year: 2024}, fold); !errors.Is(err, storage.ErrExists) {
+		if _, err := db.CreateFilm(ctx, g, storage.Film{Title: "Anora", Year: 2024}); !errors.Is(err, storage.ErrExists) {
 			t.Errorf("a copy of a built-in film: %v", err)
 		}
-		if _, err := db.CreateFilm(ctx, storage.Scope(222), storage.Film{Title: "Poltergeist", Year: 1982}, fold); err != nil {
+		if _, err := db.CreateFilm(ctx, storage.Scope(222), storage.Film{Title: "Poltergeist", Year: 1982}); err != nil {
 			t.Errorf("another server cannot have its own: %v", err)
 		}
-		if _, err := db.CreateFilm(ctx, storage.BuiltIn, storage.Film{Title: "X", Year: 1}, fold); !errors.Is(err, storage.ErrBuiltIn) {
+		if _, err := db.CreateFilm(ctx, storage.BuiltIn, storage.Film{Title: "X", Year: 1}); !errors.Is(err, storage.ErrBuiltIn) {
 			t.Errorf("created in the built-in catalog: %v", err)
 		}
 	})
@@ -132,7 +168,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		db := open(t, clock)
 		in := []storage.Film{{Title: "anora", Year: 2024}, {Title: "Tangerine", Year: 2015, Letterboxd: "https://boxd.it/t"},
 			{Title: "TANGERINE ", Year: 2015}, {Title: "Tangerine", Year: 1999}, {Title: "Red Rocket", Year: 2021, Directors: []string{"Sean Baker"}}}
-		added, err := db.AddFilms(ctx, g, in, fold)
+		added, err := db.AddFilms(ctx, g, in)
 		if err != nil || len(added) != 3 || added[0].Title != "Tangerine" || added[1].Year != 1999 || added[2].Directors[0] != "Sean Baker" {
 			t.Fatalf("added %+v, %v", added, err)
 		}
@@ -148,10 +184,10 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		if fs, _ := db.Films(ctx, storage.Scope(222)); len(fs) != 1 {
 			t.Errorf("another server sees %d films", len(fs))
 		}
-		if again, err := db.AddFilms(ctx, g, in, fold); err != nil || len(again) != 0 {
+		if again, err := db.AddFilms(ctx, g, in); err != nil || len(again) != 0 {
 			t.Errorf("the same list again: %+v %v", again, err)
 		}
-		if _, err := db.AddFilms(ctx, storage.BuiltIn, in, fold); !errors.Is(err, storage.ErrBuiltIn) {
+		if _, err := db.AddFilms(ctx, storage.BuiltIn, in); !errors.Is(err, storage.ErrBuiltIn) {
 			t.Errorf("built-in: %v", err)
 		}
 	})
@@ -159,7 +195,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		db := open(t, clock)
 		f, err := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88, Aliases: []string{"Mandarina"},
 			Directors: []string{"Sean Baker"}, Writers: []string{"Chris Bergoch"}, Awards: []string{"x"}, Languages: []string{"English"},
-			Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee Rella"}}}, fold)
+			Cast: []storage.Role{{Actor: "Kitana Kiki Rodriguez", Role: "Sin-Dee Rella"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +210,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 			}
 		}
 		f.Title = "Tangerine!"
-		if _, err := db.UpdateFilm(ctx, g, f, fold); err != nil {
+		if _, err := db.UpdateFilm(ctx, g, f); err != nil {
 			t.Fatal(err)
 		}
 		if h, _ := db.FilmHeader(ctx, g, f.ID); h.Title != "Tangerine!" {
@@ -192,16 +228,16 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	})
 	t.Run("UpdateAndDeleteFilm", func(t *testing.T) {
 		db := open(t, clock)
-		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerin", Year: 2015, CreatedBy: "9"}, fold)
+		f, _ := db.CreateFilm(ctx, g, storage.Film{Title: "Tangerin", Year: 2015, CreatedBy: "9"})
 		f.Title = "Tangerine"
-		f, err := db.UpdateFilm(ctx, g, f, fold)
+		f, err := db.UpdateFilm(ctx, g, f)
 		if err != nil || f.Title != "Tangerine" || f.CreatedBy != "9" {
 			t.Fatalf("update: %+v %v", f, err)
 		}
-		if _, err := db.UpdateFilm(ctx, g, storage.Film{ID: 1, Title: "Anora!", Year: 2024}, fold); !errors.Is(err, storage.ErrBuiltIn) {
+		if _, err := db.UpdateFilm(ctx, g, storage.Film{ID: 1, Title: "Anora!", Year: 2024}); !errors.Is(err, storage.ErrBuiltIn) {
 			t.Errorf("a server changed the built-in film: %v", err)
 		}
-		if _, err := db.UpdateFilm(ctx, storage.Scope(222), f, fold); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.UpdateFilm(ctx, storage.Scope(222), f); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("another server changed the film: %v", err)
 		}
 		r, _ := db.AddReview(ctx, g, storage.Review{FilmID: f.ID, Reviewer: "R", Excerpts: []storage.Excerpt{{Text: "x"}}})
@@ -268,11 +304,13 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	})
 	t.Run("RateRoundTrip", func(t *testing.T) {
 		db := open(t, clock)
-		a, old, err := db.Rate(ctx, g, 1, 42, 7)
+		r, err := db.Rate(ctx, g, 1, 42, 7)
+		a, old := r.Aggregate, r.Previous
 		if err != nil || old != 0 || a.Count != 1 || a.Sum != 7 || a.Hist[6] != 1 {
 			t.Fatalf("first rate: %+v old %d err %v", a, old, err)
 		}
-		a, old, err = db.Rate(ctx, g, 1, 42, 9)
+		r, err = db.Rate(ctx, g, 1, 42, 9)
+		a, old = r.Aggregate, r.Previous
 		if err != nil || old != 7 || a.Count != 1 || a.Sum != 9 || a.Hist[6] != 0 || a.Hist[8] != 1 {
 			t.Fatalf("re-rate: %+v old %d err %v", a, old, err)
 		}
@@ -283,14 +321,14 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 			t.Errorf("another server sees the rating: %v", err)
 		}
 		for _, bad := range []int{0, 11, -1} {
-			if _, _, err := db.Rate(ctx, g, 1, 42, bad); !errors.Is(err, storage.ErrScore) {
+			if _, err := db.Rate(ctx, g, 1, 42, bad); !errors.Is(err, storage.ErrScore) {
 				t.Errorf("score %d: %v", bad, err)
 			}
 		}
-		if _, _, err := db.Rate(ctx, g, 999, 42, 5); !errors.Is(err, storage.ErrNotFound) {
+		if _, err := db.Rate(ctx, g, 999, 42, 5); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("unknown film: %v", err)
 		}
-		if _, _, err := db.Rate(ctx, storage.BuiltIn, 1, 42, 5); err == nil {
+		if _, err := db.Rate(ctx, storage.BuiltIn, 1, 42, 5); err == nil {
 			t.Error("rated outside a server")
 		}
 		if a, _ := db.Aggregate(ctx, g, 1); a.Count != 1 || a.Sum != 9 {
@@ -309,8 +347,8 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	})
 	t.Run("MedianAndTop", func(t *testing.T) {
 		db := open(t, clock)
-		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
-		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000}, fold)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
+		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
 		for u, s := range []int{10, 6, 8, 4} { // Anora: avg 7, median 7
 			db.Rate(ctx, g, 1, uint64(u+1), s)
 		}
@@ -330,7 +368,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	})
 	t.Run("ConcurrentRatingsAgree", func(t *testing.T) {
 		db := open(t, clock)
-		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000}, fold)
+		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
 		films := []uint64{1, f2.ID}
 		var wg sync.WaitGroup
 		for w := 0; w < 32; w++ {
@@ -345,7 +383,7 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 					if rng.Intn(10) == 0 {
 						_, _, err = db.Unrate(ctx, g, film, user)
 					} else {
-						_, _, err = db.Rate(ctx, g, film, user, 1+rng.Intn(10))
+						_, err = db.Rate(ctx, g, film, user, 1+rng.Intn(10))
 					}
 					if err != nil {
 						t.Error(err)
