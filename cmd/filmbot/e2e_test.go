@@ -16,6 +16,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/loadtest"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
@@ -308,7 +309,7 @@ func TestEndToEndOverHTTP(t *testing.T) {
 		}
 		// Ready once the registration's answer is in: a moment after the
 		// sandbox holds the commands, so polled as a load balancer does.
-		if err := waitReady(l.ctx(), base+"/readyz"); err != nil {
+		if err := loadtest.WaitReady(l.ctx(), base+"/readyz"); err != nil {
 			t.Error(err)
 		}
 		a := l.do(sandbox.Viewer, "/review film:anora")

@@ -15,7 +15,6 @@ import (
 
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // The playground keeps its made-up members' data apart from the bot's
@@ -71,7 +70,7 @@ func TestPlaygroundKeepsItsConversation(t *testing.T) {
 	t.Chdir(t.TempDir())
 	getenv := func(string) string { return "" }
 	// A second film for the night, as a moderator would add it.
-	db, msg := openStore(context.Background(), Config{DB: playgroundDB}, bolt.Options{}, nil, false)
+	db, msg := openStore(context.Background(), Config{DB: playgroundDB}, storage.Options{}, nil, false)
 	if db == nil {
 		t.Fatal(msg)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/filmbot/filmbot/loadtest"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
@@ -62,8 +63,8 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 			}
 		}
 	}()
-	lb := newBalancer(addrs)
-	front, stopLB, err := lb.start()
+	lb := loadtest.NewBalancer(addrs)
+	front, stopLB, err := lb.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	if len(r.Message.Embeds) == 0 || !strings.Contains(fmt.Sprintf("%+v", *r.Message.Embeds[0]), "50 ratings") {
 		t.Errorf("/ratings after 50 members: %+v", r.Message.Embeds)
 	}
-	if a, b := lb.served[0].Load(), lb.served[1].Load(); a < 20 || b < 20 {
+	if a, b := lb.Served(0), lb.Served(1); a < 20 || b < 20 {
 		t.Errorf("the balancer sent %d and %d interactions: not alternating", a, b)
 	}
 

@@ -1,26 +1,58 @@
-package main
+package loadtest
 
 import (
 	"bytes"
 	"context"
+	"flag"
+	"fmt"
 	"os"
-	"os/signal"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 )
 
-// TestMain lets `filmbot bench` start this test binary as the bot: run
-// with the argument "run" (or "bench", for the baseline bot), it is
-// filmbot itself.
+// filmbot is the filmbot binary that TestMain builds once: `filmbot
+// bench` starts its own executable as the bot, so the tests run the
+// command as an operator does.
+var filmbot string
+
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && (os.Args[1] == "run" || os.Args[1] == "bench") {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		os.Exit(Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(func() int {
+		flag.Parse()
+		if testing.Short() {
+			return m.Run()
+		}
+		dir, err := os.MkdirTemp("", "loadtest")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		filmbot = filepath.Join(dir, "filmbot")
+		if out, err := exec.Command("go", "build", "-o", filmbot, "../cmd/filmbot").CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building filmbot: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}())
+}
+
+// runBench runs `filmbot bench args…` and returns its exit status, with
+// its output in stdout and stderr.
+func runBench(_ context.Context, args []string, stdout, stderr *bytes.Buffer) int {
+	cmd := exec.Command(filmbot, append([]string{"bench"}, args...)...)
+	cmd.Env = append(os.Environ(), "DISCORD_TOKEN=", "FILMBOT_DB=")
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		fmt.Fprintln(stderr, err)
+		return -1
 	}
-	os.Exit(m.Run())
+	return 0
 }
 
 func TestBenchSmoke(t *testing.T) {
