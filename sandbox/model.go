@@ -95,6 +95,12 @@ type Interaction struct {
 	followups []string
 	choices   []*discordgo.ApplicationCommandOptionChoice
 	modal     *discordgo.InteractionResponseData
+
+	// delivering: the interaction is POSTed to the bot's endpoint and its
+	// HTTP response not yet applied. The bot flushes that response before
+	// it sends follow-ups over REST, but they may reach the sandbox first:
+	// they wait for it, as Discord has the response by then.
+	delivering bool
 }
 
 // Answer is what the bot answered to an interaction, as a member sees it.

@@ -131,11 +131,16 @@ func (s *Server) deliver(ix *Interaction, url string, body []byte, seq uint64) {
 	}
 	s.mu.Lock()
 	ix.sent = time.Now()
+	ix.delivering = true
 	s.mu.Unlock()
 	status, ct, data, err := s.post(ctx, url, body, goodSig)
 	arrived := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() { // what waited for this answer goes on
+		ix.delivering = false
+		s.answered.Broadcast()
+	}()
 	if err != nil {
 		if !ix.responded { // the window's own timer reports a missing answer
 			s.violateLocked(ix.ID, "interactions endpoint: %v", err)

@@ -612,6 +612,9 @@ func (s *Server) webhookInteraction(w http.ResponseWriter, r *http.Request) *Int
 		apiError(w, 401, 50027, "Invalid Webhook Token")
 		return nil
 	}
+	for !ix.responded && ix.delivering { // the HTTP answer, flushed before this was sent, is applied first
+		s.answered.Wait()
+	}
 	if !ix.responded {
 		s.violateLocked(ix.ID, "%s on the original response before any callback", r.Method)
 		apiError(w, 404, 10008, "Unknown Message")

@@ -129,6 +129,7 @@ type Server struct {
 	http     *http.Server
 	idSeq    atomic.Uint64
 	mu       sync.Mutex
+	answered *sync.Cond                                 // on mu: an HTTP answer being read is applied
 	changed  chan struct{}                              // closed and replaced on every state change
 	commands map[string][]*discordgo.ApplicationCommand // "" for global, else guild id
 	inter    map[string]*Interaction                    // by id
@@ -220,6 +221,7 @@ func Start(opts Options) (*Server, error) {
 		priv: opts.Key, pub: opts.Key.Public().(ed25519.PublicKey), endpoint: opts.InteractionsURL, events: map[string]*Event{},
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxIdleConns: 256, IdleConnTimeout: 90 * time.Second}},
 	}
+	s.answered = sync.NewCond(&s.mu)
 	s.idSeq.Store(400000000000000000)
 	for _, g := range opts.Guilds {
 		for _, c := range g.Channels {
