@@ -14,8 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
+	"github.com/filmbot/filmbot/storage"
 )
 
 // backups is when and where the running bot copies its database.
@@ -28,7 +27,7 @@ type backups struct {
 // backupSettings reads the FILMBOT_BACKUP_* settings.
 func (c Config) backupSettings() (backups, error) {
 	b := backups{dir: c.BackupDir, every: 24 * time.Hour, keep: 7}
-	if c.BackupDir != "" && postgres.IsURL(c.DB) {
+	if c.BackupDir != "" && !fileStore(c.DB) {
 		return b, fmt.Errorf("FILMBOT_BACKUP_DIR is for a bbolt file, and FILMBOT_DB is a PostgreSQL database: back it up with pg_dump (or your provider's backups) and unset FILMBOT_BACKUP_DIR")
 	}
 	if c.BackupEvery != "" {
@@ -72,7 +71,7 @@ func isBackupName(name string) bool {
 // startBackups copies db into b.dir now and every b.every until ctx ends,
 // keeping the newest b.keep copies. The returned wait blocks until a copy
 // under way is finished, so the database can close after it.
-func startBackups(ctx context.Context, db *bolt.DB, b backups, log *slog.Logger) (wait func()) {
+func startBackups(ctx context.Context, db storage.FileBackups, b backups, log *slog.Logger) (wait func()) {
 	if b.dir == "" {
 		return func() {}
 	}
@@ -100,7 +99,7 @@ func startBackups(ctx context.Context, db *bolt.DB, b backups, log *slog.Logger)
 // beyond b.keep. Only files named exactly as the bot names its backups
 // are counted or removed, and never the live database itself, whatever
 // its name (compared by file identity, so links and odd paths count).
-func backupOnce(db *bolt.DB, b backups, now time.Time) error {
+func backupOnce(db storage.FileBackups, b backups, now time.Time) error {
 	if err := os.MkdirAll(b.dir, 0o700); err != nil {
 		return err
 	}
@@ -150,7 +149,7 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if postgres.IsURL(cfg.DB) {
+	if !fileStore(cfg.DB) {
 		fmt.Fprintln(stderr, "filmbot backup: FILMBOT_DB is a PostgreSQL database: back it up with PostgreSQL's own tools (pg_dump, or your provider's backups); filmbot backup copies bbolt files")
 		return 2
 	}
@@ -162,7 +161,7 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "filmbot backup: %s already exists; a backup never replaces a file: name a new one\n", args[0])
 		return 1
 	}
-	db, msg := openBolt(cfg, bolt.Options{ReadOnly: true}, nil)
+	db, msg := openAnyStore(context.Background(), cfg, storage.Options{ReadOnly: true}, nil, false)
 	if db == nil {
 		if strings.Contains(msg, "in use by another process") {
 			msg = cfg.DB + " is in use by a running filmbot; set FILMBOT_BACKUP_DIR and it makes its own backups"
@@ -171,14 +170,23 @@ func runBackup(cfg Config, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer db.Close()
-	if err := db.Backup(args[0]); err != nil {
+	fb, ok := db.(storage.FileBackups)
+	if !ok {
+		fmt.Fprintf(stderr, "filmbot backup: %s (FILMBOT_DB) cannot be backed up by filmbot\n", cfg.DB)
+		return 1
+	}
+	if err := fb.Backup(args[0]); err != nil {
 		// The store says "backup: …"; this line already does.
 		fmt.Fprintln(stderr, "filmbot backup:", strings.TrimPrefix(err.Error(), "backup: "))
 		return 1
 	}
-	cp, err := bolt.Open(args[0], bolt.Options{NoSeed: true})
+	cp, err := storage.Open(context.Background(), args[0], storage.Options{NoSeed: true})
 	if err == nil {
-		err = cp.Check()
+		if c, ok := cp.(storage.FileBackups); ok {
+			err = c.Check()
+		} else {
+			err = fmt.Errorf("%s is no database file", args[0])
+		}
 		cp.Close()
 	}
 	if err != nil {

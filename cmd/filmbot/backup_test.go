@@ -37,6 +37,7 @@ func aggregateIn(t *testing.T, path string) int {
 }
 
 func TestBackupCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
 	if code, out, errs := runMain(t, env(db), "try", "--guild", "111", "/rate film:anora score:7"); code != 0 {
@@ -82,6 +83,7 @@ func TestBackupCommand(t *testing.T) {
 // The running bot's backups: one at start, then one per interval, the
 // newest few kept, other files left alone.
 func TestScheduledBackups(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := ratedBolt(t, filepath.Join(dir, "f.db"))
 	bdir := filepath.Join(dir, "backups")
@@ -89,12 +91,19 @@ func TestScheduledBackups(t *testing.T) {
 	os.WriteFile(filepath.Join(bdir, "notes.txt"), []byte("mine"), 0o600)
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := startBackups(ctx, db, backups{dir: bdir, every: 20 * time.Millisecond, keep: 3}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	// Enough intervals for more backups than are kept: then exactly three.
-	time.Sleep(300 * time.Millisecond)
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if entries, _ := os.ReadDir(bdir); len(entries) >= 4 {
-			break
+	// More backups made than are kept (seen by their names, which carry
+	// the time they were made): then exactly three remain.
+	seen := map[string]bool{}
+	if !eventually(10*time.Second, func() bool {
+		entries, _ := os.ReadDir(bdir)
+		for _, e := range entries {
+			if isBackupName(e.Name()) {
+				seen[e.Name()] = true
+			}
 		}
+		return len(seen) > 4
+	}) {
+		t.Fatalf("backups seen: %v", seen)
 	}
 	cancel()
 	wait()
@@ -116,6 +125,7 @@ func TestScheduledBackups(t *testing.T) {
 }
 
 func TestBadBackupSettings(t *testing.T) {
+	t.Parallel()
 	for _, kv := range [][2]string{{"FILMBOT_BACKUP_EVERY", "10s"}, {"FILMBOT_BACKUP_EVERY", "daily"}, {"FILMBOT_BACKUP_KEEP", "0"}, {"FILMBOT_BACKUP_KEEP", "x"}} {
 		code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", "t", kv[0], kv[1]), "run")
 		if code != 2 || !strings.Contains(errs, kv[0]) {

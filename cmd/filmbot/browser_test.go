@@ -28,6 +28,7 @@ import (
 // a person types and clicks. Screenshots of each step go to a folder named
 // in the output.
 func TestPlaygroundInBrowser(t *testing.T) {
+	t.Parallel()
 	browser, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("FILMBOT_REQUIRE_BROWSER") != "" {

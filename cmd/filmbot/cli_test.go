@@ -24,6 +24,7 @@ import (
 // Help is asked for in every usual way and answered on stdout with exit
 // 0; a wrong flag gets the usage and exit 2, whatever the subcommand.
 func TestHelpAndBadFlags(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		code, out, errs := runMain(t, env(db), args...)
@@ -49,6 +50,7 @@ func TestHelpAndBadFlags(t *testing.T) {
 
 // An unknown command in try is a usage error that lists the commands.
 func TestTryUnknownCommand(t *testing.T) {
+	t.Parallel()
 	code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db")), "try", "/revue film:anora")
 	if code != 2 || !strings.Contains(errs, "no command /revue") || !strings.Contains(errs, "/review") {
 		t.Errorf("exit %d: %s", code, errs)
@@ -59,6 +61,7 @@ func TestTryUnknownCommand(t *testing.T) {
 // notes (a post in a channel, an attached file) on stderr; --files makes
 // its folder.
 func TestTryJSONIsOneDocument(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
 	runMain(t, env(db), "try", "--guild", "5", "/rate film:anora score:8")
@@ -87,6 +90,7 @@ func TestTryJSONIsOneDocument(t *testing.T) {
 
 // A token Discord rejects is said in one line, with what to do.
 func TestRejectedToken(t *testing.T) {
+	t.Parallel()
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +104,7 @@ func TestRejectedToken(t *testing.T) {
 
 // A bad FILMBOT_DB is named once, with its cause.
 func TestBadDatabasePath(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "no", "such", "dir", "f.db")
 	code, _, errs := runMain(t, env(path), "try", "/film film:anora")
 	if code != 1 || strings.Count(errs, path) != 1 || !strings.Contains(errs, "FILMBOT_DB") {
@@ -154,6 +159,7 @@ func TestEverySubcommandHelp(t *testing.T) {
 // backup onto a file that exists says so once, plainly, and leaves the
 // file as it was.
 func TestBackupOntoAnExistingFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db, out := filepath.Join(dir, "f.db"), filepath.Join(dir, "taken.db")
 	runMain(t, env(db), "try", "--guild", "5", "/rate film:anora score:7")
@@ -201,12 +207,10 @@ func TestPlaygroundNeverUsesTheBotsDatabase(t *testing.T) {
 		var out, errs syncBuffer
 		done := make(chan int)
 		go func() { done <- Main(ctx, c.args, getenv, &out, &errs) }()
-		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "open http://"); time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				cancel()
-				<-done
-				t.Fatalf("%v: no invitation:\n%s\n%s", c.args, out.String(), errs.String())
-			}
+		if !eventually(10*time.Second, func() bool { return strings.Contains(out.String(), "open http://") }) {
+			cancel()
+			<-done
+			t.Fatalf("%v: no invitation:\n%s\n%s", c.args, out.String(), errs.String())
 		}
 		cancel()
 		if code := <-done; code != 0 {
@@ -228,6 +232,7 @@ func TestPlaygroundNeverUsesTheBotsDatabase(t *testing.T) {
 // or the application of DISCORD_TOKEN; a bad id or a refused token says
 // so.
 func TestInviteCommand(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	code, out, errs := runMain(t, env(db), "invite", "123456789012345678")
 	if code != 0 || !strings.Contains(out, commands.InviteURL("123456789012345678")) || !strings.Contains(out, "Send Polls") || !strings.Contains(out, "Create Events") {
@@ -263,6 +268,7 @@ func TestInviteCommand(t *testing.T) {
 // commands.InviteURL("APPLICATION_ID") and it names the permissions as
 // commands.PermissionList() does.
 func TestREADMEInvite(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +292,7 @@ func TestREADMEInvite(t *testing.T) {
 // try shows a handler's follow-up after its answer: the card's Rate menu
 // updates the card and tells the rater alone what the rating did.
 func TestTryRateMenuFollowUp(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	if code, out, errs := runMain(t, env(db), "try", "--guild", "5", "/watchlist add film:anora"); code != 0 || !strings.Contains(out, "Added") {
 		t.Fatalf("exit %d: %s%s", code, out, errs)
@@ -303,6 +310,7 @@ func TestTryRateMenuFollowUp(t *testing.T) {
 // permission, /movienight posts its poll (Send Polls) and, when the poll
 // closes, creates the screening's event (Create Events).
 func TestInvitePermissionsAreEnough(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.URL(t)
 	guilds := sandbox.DefaultGuilds()
 	guilds[0].BotDenied = ^commands.PermissionBits()

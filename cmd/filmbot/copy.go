@@ -12,7 +12,6 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // copyBatch is how many records go to the target in one transaction.
@@ -43,13 +42,13 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	src, msg := openStore(ctx, Config{DB: args[0]}, bolt.Options{ReadOnly: true}, nil, false)
+	src, msg := openStore(ctx, Config{DB: args[0]}, storage.Options{ReadOnly: true}, nil, false)
 	if src == nil {
 		fmt.Fprintln(stderr, "filmbot copy: source:", msg)
 		return 1
 	}
 	defer src.Close()
-	dst, msg := openAnyStore(ctx, Config{DB: args[1]}, bolt.Options{NoSeed: true}, nil, false)
+	dst, msg := openAnyStore(ctx, Config{DB: args[1]}, storage.Options{NoSeed: true}, nil, false)
 	if dst == nil {
 		fmt.Fprintln(stderr, "filmbot copy: target:", msg)
 		return 1
@@ -57,7 +56,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer dst.Close()
 	sc, ok1 := src.(storage.Copier)
 	dc, ok2 := dst.(storage.Copier)
-	dm, ok3 := dst.(copyMarker)
+	dm, ok3 := dst.(storage.CopyMarks)
 	if !ok1 || !ok2 || !ok3 {
 		fmt.Fprintln(stderr, "filmbot copy: these stores cannot be copied")
 		return 1

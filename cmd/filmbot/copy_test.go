@@ -73,6 +73,7 @@ func loadRatings(t testing.TB, db *bolt.DB, n int, rating func(u int) storage.Ra
 // ids kept (old buttons still work), counts checked, and refuses a
 // target that holds anything.
 func TestCopyBothWays(t *testing.T) {
+	t.Parallel()
 	url := pgtest.URL(t)
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
@@ -145,6 +146,7 @@ func TestInterruptedCopy(t *testing.T) {
 		}
 		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
 	}
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}

@@ -20,6 +20,7 @@ import (
 // Backups prune only files the bot wrote as backups: never the live
 // database, whatever it is called, and a look-alike name takes no slot.
 func TestBackupsNeverDeleteTheLiveDatabase(t *testing.T) {
+	t.Parallel()
 	for _, live := range []string{"filmbot-1.db", backupName(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))} {
 		t.Run(live, func(t *testing.T) {
 			dir := t.TempDir()
@@ -55,6 +56,7 @@ func TestBackupsNeverDeleteTheLiveDatabase(t *testing.T) {
 }
 
 func TestIsBackupName(t *testing.T) {
+	t.Parallel()
 	now := time.Now()
 	for name, want := range map[string]bool{
 		backupName(now):                       true,
@@ -72,6 +74,7 @@ func TestIsBackupName(t *testing.T) {
 
 // filmbot backup reads its source without changing a byte of it.
 func TestBackupLeavesTheSourceUntouched(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
 	if code, out, errs := runMain(t, env(db), "try", "--guild", "111", "/rate film:anora score:7"); code != 0 {
@@ -114,6 +117,7 @@ func TestDamagedDatabaseIsReported(t *testing.T) {
 	if args := os.Getenv("FILMBOT_MAIN_CHILD"); args != "" {
 		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
 	}
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
@@ -166,6 +170,7 @@ func TestDamagedDatabaseIsReported(t *testing.T) {
 // Credentials in DISCORD_API_URL never reach the log, and a connection
 // error names the host actually used, not discord.com.
 func TestAPIURLCredentialsNeverLogged(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	code, out, errs := runMain(t, env(db, "DISCORD_TOKEN", "tok", "DISCORD_API_URL", "http://admin:hunter2@127.0.0.1:1"), "run")
 	if code != 1 {
@@ -196,6 +201,7 @@ func TestDamagedPagesAreReported(t *testing.T) {
 	if args := os.Getenv("FILMBOT_MAIN_CHILD"); args != "" {
 		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), os.Getenv, os.Stdout, os.Stderr))
 	}
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}

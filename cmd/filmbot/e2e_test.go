@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/loadtest"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
@@ -128,16 +130,19 @@ func waitEndpoint(t *testing.T, logs fmt.Stringer) string {
 // waitLogURL reads the url= of the first log line saying what.
 func waitLogURL(t *testing.T, logs fmt.Stringer, what string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var found string
+	if eventually(10*time.Second, func() bool {
 		for _, line := range strings.Split(logs.String(), "\n") {
 			if _, after, ok := strings.Cut(line, what); ok {
 				if _, u, ok := strings.Cut(after, "url="); ok {
-					return strings.Fields(u)[0]
+					found = strings.Fields(u)[0]
+					return true
 				}
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		return false
+	}) {
+		return found
 	}
 	t.Fatalf("the bot never said where its %s is:\n%s", what, logs)
 	return ""
@@ -208,6 +213,7 @@ func buttonIDs(m *sandbox.Message) map[string]string {
 }
 
 func TestEndToEndReview(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{})
 	defs := l.sb.Commands("")
 	var names []string
@@ -281,6 +287,7 @@ func TestEndToEndReview(t *testing.T) {
 }
 
 func TestEndToEndRatings(t *testing.T) {
+	t.Parallel()
 	backups := t.TempDir()
 	endToEndRatings(t, "FILMBOT_BACKUP_DIR", backups)
 	// FILMBOT_BACKUP_DIR: the running bot made its first backup at start.
@@ -293,6 +300,7 @@ func TestEndToEndRatings(t *testing.T) {
 // gateway connection, first answers in HTTP responses (the chart as
 // multipart), deferred and later ones over REST.
 func TestEndToEndOverHTTP(t *testing.T) {
+	t.Parallel()
 	t.Run("ratings", func(t *testing.T) { endToEndRatings(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
 	t.Run("moderators", func(t *testing.T) { endToEndModerators(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
 	t.Run("review", func(t *testing.T) {
@@ -308,7 +316,7 @@ func TestEndToEndOverHTTP(t *testing.T) {
 		}
 		// Ready once the registration's answer is in: a moment after the
 		// sandbox holds the commands, so polled as a load balancer does.
-		if err := waitReady(l.ctx(), base+"/readyz"); err != nil {
+		if err := loadtest.WaitReady(l.ctx(), base+"/readyz"); err != nil {
 			t.Error(err)
 		}
 		a := l.do(sandbox.Viewer, "/review film:anora")
@@ -330,6 +338,7 @@ func TestEndToEndOverHTTP(t *testing.T) {
 // filmbot register registers the commands and exits; with
 // FILMBOT_REGISTER=off a running bot leaves them alone.
 func TestRegisterCommand(t *testing.T) {
+	t.Parallel()
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -374,6 +383,7 @@ func TestRegisterCommand(t *testing.T) {
 
 // The same members, moderators and answers on PostgreSQL.
 func TestEndToEndOnPostgres(t *testing.T) {
+	t.Parallel()
 	t.Run("ratings", func(t *testing.T) { endToEndRatings(t, "FILMBOT_DB", pgtest.URL(t)) })
 	t.Run("moderators", func(t *testing.T) { endToEndModerators(t, "FILMBOT_DB", pgtest.URL(t)) })
 }
@@ -398,10 +408,7 @@ func endToEndRatings(t *testing.T, extraEnv ...string) {
 	}
 	// The rater alone is told what the rating did, in a follow-up sent
 	// once the card's update is out (over HTTP: once the response is).
-	deadline := time.Now().Add(10 * time.Second)
-	for len(sel.Answer().Followups) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(10*time.Second, func() bool { return len(sel.Answer().Followups) > 0 })
 	if fs := sel.Answer().Followups; len(fs) != 1 || !fs[0].Ephemeral() || len(fs[0].Embeds) == 0 || !strings.Contains(fs[0].Embeds[0].Description, "(10/10)") {
 		t.Errorf("rate from the card: want one ephemeral follow-up saying what the rating did, got %+v", fs)
 	}
@@ -424,6 +431,7 @@ var farGuild = sandbox.Guild{ID: "100000000004194305", Name: "Far Away", Channel
 // Past 2,500 servers Discord requires shards: the bot asks how many
 // (GET /gateway/bot), opens them all, and answers in every server.
 func TestEndToEndShards(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{Shards: 2, MaxConcurrency: 2, Guilds: append(sandbox.DefaultGuilds(), farGuild)})
 	if err := l.sb.WaitConnected(l.ctx()); err != nil {
 		t.Fatal(err)
@@ -446,13 +454,8 @@ func TestEndToEndShards(t *testing.T) {
 	}
 	// Both connections drop: each shard resumes its own session.
 	l.sb.DropConnection()
-	for ctx := l.ctx(); ; time.Sleep(20 * time.Millisecond) {
-		if _, resumes := l.sb.GatewayStats(); resumes >= 2 && l.sb.Connected() {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the shards did not both resume")
-		}
+	if !eventually(10*time.Second, func() bool { _, resumes := l.sb.GatewayStats(); return resumes >= 2 && l.sb.Connected() }) {
+		t.Fatal("the shards did not both resume")
 	}
 	if ids := l.sb.Identifies(); len(ids) != 2 {
 		t.Errorf("identified again instead of resuming: %+v", ids)
@@ -466,6 +469,7 @@ func TestEndToEndShards(t *testing.T) {
 // Too few shards: Discord closes the gateway (4011) and the bot exits with
 // the reason, rather than serving some servers silently.
 func TestEndToEndTooFewShards(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end-to-end")
 	}
@@ -483,6 +487,7 @@ func TestEndToEndTooFewShards(t *testing.T) {
 }
 
 func TestEndToEndResumesAfterDrop(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{})
 	l.do(sandbox.Viewer, "/film film:anora")
 	l.sb.DropConnection()
@@ -500,11 +505,7 @@ func TestEndToEndResumesAfterDrop(t *testing.T) {
 	// away; what matters is that the session resumed and answers go on.
 	// The sandbox counts the RESUME when it arrives, which may be just
 	// after the new connection is up.
-	resumes := 0
-	for deadline := time.Now().Add(5 * time.Second); resumes < 1 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		_, resumes = l.sb.GatewayStats()
-	}
-	if resumes < 1 {
+	if !eventually(5*time.Second, func() bool { _, resumes := l.sb.GatewayStats(); return resumes >= 1 }) {
 		t.Error("the bot identified again instead of resuming")
 	}
 	_ = ix
@@ -512,11 +513,11 @@ func TestEndToEndResumesAfterDrop(t *testing.T) {
 	if a.Message.Embeds[0].Footer.Text != "Excerpt 3 of 12" {
 		t.Errorf("after resume: %+v", a.Message)
 	}
+	_, before := l.sb.GatewayStats()
 	if err := l.sb.RequestReconnect(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if err := l.sb.WaitConnected(ctx); err != nil {
+	if !eventually(15*time.Second, func() bool { _, after := l.sb.GatewayStats(); return after > before && l.sb.Connected() }) {
 		t.Fatal("no reconnect after op 7")
 	}
 	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:4"); a.Message.Embeds[0].Footer.Text != "Excerpt 4 of 12" {
@@ -525,6 +526,7 @@ func TestEndToEndResumesAfterDrop(t *testing.T) {
 }
 
 func TestEndToEnd429OnCallback(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{})
 	l.sb.FailNext(sandbox.Fault{Method: "POST", Path: "/callback", Status: 429, RetryAfter: 0.3})
 	a := l.do(sandbox.Viewer, "/review film:anora excerpt:5")
@@ -538,6 +540,7 @@ func TestEndToEnd429OnCallback(t *testing.T) {
 }
 
 func TestEndToEndShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{})
 	var ixs []*sandbox.Interaction
 	for k := 1; k <= 20; k++ {
@@ -568,11 +571,12 @@ func TestEndToEndShutdownFinishesInFlight(t *testing.T) {
 // with SIGTERM while interactions are in flight: they are answered, the
 // process exits 0, and the database closes cleanly.
 func TestBinarySIGTERM(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := buildBot(t, dir)
+	bin := buildBot(t)
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -634,7 +638,10 @@ func TestBinarySIGTERM(t *testing.T) {
 	t.Logf("%d of %d interactions in flight at SIGTERM were answered", answered, len(ixs))
 }
 
-func TestEndToEndModerators(t *testing.T) { endToEndModerators(t) }
+func TestEndToEndModerators(t *testing.T) {
+	t.Parallel()
+	endToEndModerators(t)
+}
 
 func endToEndModerators(t *testing.T, extraEnv ...string) {
 	l := startLive(t, sandbox.Options{}, extraEnv...)
@@ -729,6 +736,7 @@ func endToEndModerators(t *testing.T, extraEnv ...string) {
 }
 
 func TestEndToEndGuildRegistration(t *testing.T) {
+	t.Parallel()
 	guild := sandbox.DefaultGuilds()[0].ID
 	l := startLive(t, sandbox.Options{}, "DISCORD_GUILD_ID", guild)
 	if n := len(l.sb.Commands(guild)); n < 9 {
@@ -745,6 +753,7 @@ func TestEndToEndGuildRegistration(t *testing.T) {
 // A failed registration is logged and the bot keeps serving the commands
 // Discord already has.
 func TestEndToEndFailedRegistration(t *testing.T) {
+	t.Parallel()
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -774,30 +783,20 @@ func TestEndToEndFailedRegistration(t *testing.T) {
 	if err != nil || a.Message.Embeds[0].Title != "Anora (2024)" {
 		t.Fatalf("serving after a failed registration: %v %+v", err, a)
 	}
-	for !strings.Contains(logs.String(), "registering commands failed") {
-		if wctx.Err() != nil {
-			t.Fatalf("failure not logged:\n%s", logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !eventually(10*time.Second, func() bool { return strings.Contains(logs.String(), "registering commands failed") }) {
+		t.Fatalf("failure not logged:\n%s", logs.String())
 	}
 }
 
 func TestEndToEndInvalidSession(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{})
 	before, _ := l.sb.GatewayStats()
 	if err := l.sb.InvalidateSession(false); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	for {
-		if after, _ := l.sb.GatewayStats(); after > before && l.sb.Connected() {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the bot did not identify again after op 9")
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !eventually(15*time.Second, func() bool { after, _ := l.sb.GatewayStats(); return after > before && l.sb.Connected() }) {
+		t.Fatal("the bot did not identify again after op 9")
 	}
 	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:6"); a.Message.Embeds[0].Footer.Text != "Excerpt 6 of 12" {
 		t.Errorf("after op 9: %+v", a.Message)
@@ -814,7 +813,6 @@ func fieldValue(e *discordgo.MessageEmbed, name string) string {
 	return ""
 }
 
-// buildBot builds the filmbot binary into dir, as an operator would.
 // startBinary runs the built bot (`filmbot run`) with env added to this
 // process's; its log goes to the returned buffer.
 func startBinary(t testing.TB, bin string, env ...string) (*exec.Cmd, *syncBuffer) {
@@ -829,11 +827,77 @@ func startBinary(t testing.TB, bin string, env ...string) (*exec.Cmd, *syncBuffe
 	return cmd, logs
 }
 
-func buildBot(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "filmbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+// eventually reports whether cond became true within d, checking it
+// every few milliseconds.
+func eventually(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		<-tick.C
 	}
-	return bin
+	return true
+}
+
+// deadlineOf is ctx's deadline, or a minute from now if it has none.
+func deadlineOf(ctx context.Context) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return d
+	}
+	return time.Now().Add(time.Minute)
+}
+
+// buildBot builds the filmbot binary, as an operator would: once per
+// run of the tests, into a directory TestMain removes at the end (each
+// test runs it in its own directory).
+func buildBot(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "filmbot-bin")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		bin := filepath.Join(dir, "filmbot")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("%v\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatalf("build: %v", built.err)
+	}
+	return built.bin
+}
+
+// built is the binary buildBot built.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+// testParallel is how many tests marked parallel run at once unless
+// -parallel says otherwise: they spend their time waiting on child
+// processes, sockets and the gateway's close (discordgo waits a second
+// per connection), not computing, so more than GOMAXPROCS of them fit.
+const testParallel = "8"
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", testParallel)
+	}
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }

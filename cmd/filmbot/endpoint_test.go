@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/bot"
+	"github.com/filmbot/filmbot/loadtest"
 	"github.com/filmbot/filmbot/metrics"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/bolt"
@@ -60,7 +61,7 @@ func BenchmarkEndpoint(b *testing.B) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	_, fb := assemble(storage.Observed(db, m.StoreOp), s, m, log, "bench")
 	filmbot := (&bot.HTTPEndpoint{Bot: fb, Key: pub, Log: log}).Handler()
-	baseline := baselineInteractions(pub)
+	baseline := loadtest.BaselineInteractions(pub)
 	command := func(name string) []byte {
 		return endpointBody(2, `{"id":"1","name":"`+name+`","options":[{"name":"film","type":3,"value":"anora"}],"type":1}`)
 	}

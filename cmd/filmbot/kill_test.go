@@ -18,11 +18,12 @@ import (
 // every rating it confirmed to a member is in the database, and a bot
 // started again serves them.
 func TestBinaryKill9OnPostgres(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	url := pgtest.URL(t)
-	bin := buildBot(t, t.TempDir())
+	bin := buildBot(t)
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -74,12 +75,12 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 		}()
 	}
 	n := 0
-	for n < 200 && ctx.Err() == nil {
-		time.Sleep(10 * time.Millisecond)
+	eventually(time.Until(deadlineOf(ctx)), func() bool {
 		mu.Lock()
 		n = len(confirmed)
 		mu.Unlock()
-	}
+		return n >= 200
+	})
 	t.Logf("%d confirmed after %v; killing", n, time.Since(began))
 	bot.Process.Kill() // SIGKILL, mid-load
 	bot.Wait()
@@ -108,17 +109,18 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 	defer rcancel()
 	for k, score := range confirmed {
 		want := fmt.Sprintf("(%d/10)", score)
-		for {
+		if err := sb.WaitConnected(rctx); err != nil {
+			t.Fatalf("the bot did not connect again: %v\n%s", err, logs.String())
+		}
+		var err error
+		if !eventually(time.Until(deadlineOf(rctx)), func() bool {
 			actx, acancel := context.WithTimeout(rctx, 2*time.Second)
-			a, _, err := sb.Do(actx, member(k), "/rate film:anora")
-			acancel()
-			if err == nil && a != nil && a.Message != nil && len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, want) {
-				break
-			}
-			if rctx.Err() != nil {
-				t.Fatalf("after the restart, member %d's rating is not served: %v\n%s", k, err, logs.String())
-			}
-			time.Sleep(200 * time.Millisecond) // the bot is still connecting
+			defer acancel()
+			var a *sandbox.Answer
+			a, _, err = sb.Do(actx, member(k), "/rate film:anora")
+			return err == nil && a != nil && a.Message != nil && len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, want)
+		}) {
+			t.Fatalf("after the restart, member %d's rating is not served: %v\n%s", k, err, logs.String())
 		}
 		break
 	}

@@ -14,6 +14,7 @@ import (
 // then exports: over the gateway, over HTTP interactions, and on
 // PostgreSQL.
 func TestEndToEndLetterboxd(t *testing.T) {
+	t.Parallel()
 	t.Run("gateway", func(t *testing.T) { endToEndLetterboxd(t) })
 	t.Run("http", func(t *testing.T) { endToEndLetterboxd(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
 	t.Run("postgres", func(t *testing.T) { endToEndLetterboxd(t, "FILMBOT_DB", pgtest.URL(t)) })

@@ -32,8 +32,8 @@ import (
 	"github.com/filmbot/filmbot/metrics"
 	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
+	_ "github.com/filmbot/filmbot/storage/bolt"     // FILMBOT_DB as a file path
+	_ "github.com/filmbot/filmbot/storage/postgres" // FILMBOT_DB as a postgres:// URL
 )
 
 func main() {
@@ -344,11 +344,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log = log.With("shards", bot.FormatShardIDs(st.shardIDs))
 	}
 	m := metrics.New(nil)
-	storeKind := "bbolt"
-	if postgres.IsURL(cfg.DB) {
-		storeKind = "postgres"
-	}
-	db, msg := openStore(ctx, cfg, bolt.Options{OnGroup: func(n int) { m.Group(storeKind, n) }}, log, true)
+	kind := storeKind(cfg.DB)
+	db, msg := openStore(ctx, cfg, storage.Options{OnGroup: func(n int) { m.Group(kind, n) }}, log, true)
 	if db == nil {
 		log.Error(msg)
 		return 1
@@ -362,18 +359,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}()
 	waitBackups := func() {}
 	bctx, stopBackups := context.WithCancel(ctx)
-	if bdb, ok := db.(*bolt.DB); ok {
-		waitBackups = startBackups(bctx, bdb, st.backup, log)
+	if fb, ok := db.(storage.FileBackups); ok {
+		waitBackups = startBackups(bctx, fb, st.backup, log)
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
 		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: bot.OwnerID(cfg.name())}
-	if pg, ok := db.(*postgres.DB); ok {
+	if sc, ok := db.(storage.ShardCoordination); ok {
 		// Gateway processes of one bot pace identifies, and those given
 		// a share of the shards claim it, through the database they share.
-		bcfg.Gate = pg
+		sh := sc.Shards()
+		bcfg.Gate = sh
 		if st.shardIDs != nil {
-			bcfg.Claims = pg
+			bcfg.Claims = sh
 		}
 	} else if st.shardIDs != nil {
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")

@@ -33,6 +33,7 @@ func runMain(t *testing.T, getenv func(string) string, args ...string) (int, str
 }
 
 func TestTry(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	ratings := filepath.Join(t.TempDir(), "ratings.csv")
 	os.WriteFile(ratings, []byte("Date,Name,Year,Letterboxd URI,Rating\n2024-11-02,Anora,2024,https://boxd.it/a,4.5\n"), 0o644)
@@ -70,6 +71,7 @@ func TestTry(t *testing.T) {
 }
 
 func TestTryJSONIsTheCallbackBody(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	code, out, _ := runMain(t, env(db), "try", "--json", "--guild", "9", "/review film:anora")
 	if code != 0 {
@@ -92,6 +94,7 @@ func TestTryJSONIsTheCallbackBody(t *testing.T) {
 }
 
 func TestRunWithoutTokenExplains(t *testing.T) {
+	t.Parallel()
 	code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db")), "run")
 	if code == 0 || !strings.Contains(errs, "DISCORD_TOKEN") || !strings.Contains(errs, "filmbot try") {
 		t.Errorf("exit %d: %s", code, errs)
@@ -99,6 +102,7 @@ func TestRunWithoutTokenExplains(t *testing.T) {
 }
 
 func TestBadLogLevel(t *testing.T) {
+	t.Parallel()
 	code, _, errs := runMain(t, env("x.db", "LOG_LEVEL", "loud"), "try", "/film film:anora")
 	if code != 2 || !strings.Contains(errs, "LOG_LEVEL") {
 		t.Errorf("exit %d: %s", code, errs)
@@ -106,6 +110,7 @@ func TestBadLogLevel(t *testing.T) {
 }
 
 func TestBadAPIURL(t *testing.T) {
+	t.Parallel()
 	code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", "secret-token-value", "DISCORD_API_URL", "ftp://x"), "run")
 	if code != 2 || !strings.Contains(errs, "DISCORD_API_URL") || strings.Contains(errs, "secret-token-value") {
 		t.Errorf("exit %d: %s", code, errs)
@@ -113,6 +118,7 @@ func TestBadAPIURL(t *testing.T) {
 }
 
 func TestBadShards(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"0", "-1", "many", "1025"} {
 		code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), "DISCORD_TOKEN", "secret-token-value", "DISCORD_SHARDS", v), "run")
 		if code != 2 || !strings.Contains(errs, "DISCORD_SHARDS") || strings.Contains(errs, "secret-token-value") {
@@ -122,6 +128,7 @@ func TestBadShards(t *testing.T) {
 }
 
 func TestBadScalingSettings(t *testing.T) {
+	t.Parallel()
 	key := strings.Repeat("ab", 32)
 	for _, c := range []struct {
 		env  []string
@@ -146,6 +153,7 @@ func TestBadScalingSettings(t *testing.T) {
 }
 
 func TestTrySavesChart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "f.db")
 	if code, _, errs := runMain(t, env(db), "try", "--guild", "5", "--user", "7", "/rate film:anora score:8"); code != 0 {
@@ -162,6 +170,7 @@ func TestTrySavesChart(t *testing.T) {
 }
 
 func TestTryModeratorForms(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	steps := []struct {
 		args []string
@@ -186,6 +195,7 @@ func TestTryModeratorForms(t *testing.T) {
 }
 
 func TestTryWhileTheDatabaseIsHeld(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	held, err := bolt.Open(db, bolt.Options{})
 	if err != nil {
@@ -200,6 +210,7 @@ func TestTryWhileTheDatabaseIsHeld(t *testing.T) {
 
 // Every setting filmbot reads is documented in .env.example and README.md.
 func TestEverySettingDocumented(t *testing.T) {
+	t.Parallel()
 	var read []string
 	loadConfig(func(k string) string { read = append(read, k); return "" })
 	example, err := os.ReadFile("../../.env.example")
@@ -229,6 +240,7 @@ func TestEverySettingDocumented(t *testing.T) {
 // filmbot sandbox prints where it listens and the token, serves Discord's
 // REST API with its shard count, and stops with its context.
 func TestSandboxCommand(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan int, 1)
@@ -236,10 +248,7 @@ func TestSandboxCommand(t *testing.T) {
 		done <- Main(ctx, []string{"sandbox", "--shards", "3", "--interactions-url", "http://127.0.0.1:9/interactions"}, env("x.db"), out, io.Discard)
 	}()
 	var api, token string
-	for deadline := time.Now().Add(5 * time.Second); token == ""; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no address printed:\n%s", out)
-		}
+	if !eventually(5*time.Second, func() bool {
 		for _, line := range strings.Split(out.String(), "\n") {
 			if v, ok := strings.CutPrefix(line, "DISCORD_API_URL="); ok {
 				api = v
@@ -248,6 +257,9 @@ func TestSandboxCommand(t *testing.T) {
 				token = v
 			}
 		}
+		return token != ""
+	}) {
+		t.Fatalf("no address printed:\n%s", out)
 	}
 	req, _ := http.NewRequest("GET", api+"/api/v9/gateway/bot", nil)
 	req.Header.Set("Authorization", "Bot "+token)

@@ -39,6 +39,7 @@ func metric(text, series string) float64 {
 // The metrics an operator scrapes count what members did, on the gateway
 // (FILMBOT_METRICS_LISTEN) and on the Interactions Endpoint's listener.
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"gateway", "http"} {
 		t.Run(mode, func(t *testing.T) {
 			env := []string{"FILMBOT_METRICS_LISTEN", "127.0.0.1:0"}
@@ -72,16 +73,14 @@ func TestMetrics(t *testing.T) {
 			// An interaction is counted just after its answer is sent, so
 			// the last one may be a moment behind the sandbox.
 			var text string
-			for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			eventually(3*time.Second, func() bool {
 				text = scrape(t, url)
 				ok := true
 				for series, n := range want {
 					ok = ok && metric(text, series) == n
 				}
-				if ok || time.Now().After(deadline) {
-					break
-				}
-			}
+				return ok
+			})
 			for series, n := range want {
 				if got := metric(text, series); got != n {
 					t.Errorf("%s = %v, want %v", series, got, n)

@@ -15,6 +15,7 @@ import (
 // /readyz says the database is unreachable, not where it is or as whom
 // (pgx's error names the host and user); the log has the detail.
 func TestReadyzHidesTheDatabase(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	down := errors.New("database: failed to connect to `user=filmbot database=filmbot`: 10.0.0.7:5432 (db.internal): dial error")
 	ep := &bot.HTTPEndpoint{Log: slog.New(slog.NewTextHandler(&logs, nil)), Ready: storeReadiness(func(context.Context) error { return down })}

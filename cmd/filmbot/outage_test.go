@@ -22,6 +22,9 @@ type cutProxy struct {
 	mu     sync.Mutex
 	down   bool
 	conns  []net.Conn
+	// refused hears of each connection refused while cut (dropped when
+	// nobody listens).
+	refused chan struct{}
 }
 
 func newCutProxy(t *testing.T, target string) *cutProxy {
@@ -29,7 +32,7 @@ func newCutProxy(t *testing.T, target string) *cutProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &cutProxy{ln: ln, target: target}
+	p := &cutProxy{ln: ln, target: target, refused: make(chan struct{}, 1)}
 	t.Cleanup(func() { ln.Close(); p.cut() })
 	go func() {
 		for {
@@ -42,6 +45,10 @@ func newCutProxy(t *testing.T, target string) *cutProxy {
 			p.mu.Unlock()
 			if down {
 				c.Close()
+				select {
+				case p.refused <- struct{}{}:
+				default:
+				}
 				continue
 			}
 			s, err := net.Dial("tcp", target)
@@ -79,6 +86,7 @@ func (p *cutProxy) restore() {
 // Discord's window, to try again; the bot recovers by itself when the
 // server is back, and no confirmed rating is lost.
 func TestEndToEndPostgresOutage(t *testing.T) {
+	t.Parallel()
 	direct := pgtest.URL(t)
 	u, _ := url.Parse(direct)
 	proxy := newCutProxy(t, u.Host)
@@ -98,16 +106,12 @@ func TestEndToEndPostgresOutage(t *testing.T) {
 		t.Errorf("the answer during the outage took %v", took)
 	}
 	proxy.restore()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		a := l.do(sandbox.Moderator, "/rate film:anora score:9")
-		if len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, "from 2 ratings") {
-			break // the confirmed rating from before the outage is there
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the bot did not recover: %+v", a.Message)
-		}
-		time.Sleep(300 * time.Millisecond)
+	if !eventually(15*time.Second, func() bool {
+		a = l.do(sandbox.Moderator, "/rate film:anora score:9")
+		// the confirmed rating from before the outage is there
+		return len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, "from 2 ratings")
+	}) {
+		t.Fatalf("the bot did not recover: %+v", a.Message)
 	}
 	l.noViolations()
 }
@@ -115,13 +119,16 @@ func TestEndToEndPostgresOutage(t *testing.T) {
 // PostgreSQL down when the bot starts: it says so and tries again, with
 // backoff, instead of exiting; once the server is up it serves.
 func TestEndToEndPostgresDownAtStart(t *testing.T) {
+	t.Parallel()
 	direct := pgtest.URL(t)
 	u, _ := url.Parse(direct)
 	proxy := newCutProxy(t, u.Host)
 	u.Host = proxy.ln.Addr().String()
 	proxy.cut()
 	go func() {
-		time.Sleep(1500 * time.Millisecond)
+		// Up again once the bot has found it down (it then waits to try
+		// again, and says so).
+		<-proxy.refused
 		proxy.restore()
 	}()
 	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", u.String(), setupDB, direct)
@@ -136,6 +143,7 @@ func TestEndToEndPostgresDownAtStart(t *testing.T) {
 // Backups of a PostgreSQL database are PostgreSQL's business: both kinds
 // of bbolt backup refuse a URL, saying what to use instead.
 func TestBackupsRefusePostgres(t *testing.T) {
+	t.Parallel()
 	url := "postgres://u:p@127.0.0.1:1/db"
 	if code, _, errs := runMain(t, env(url), "backup", "x.db"); code != 2 || !strings.Contains(errs, "pg_dump") {
 		t.Errorf("filmbot backup: exit %d %s", code, errs)

@@ -17,8 +17,6 @@ import (
 	"github.com/filmbot/filmbot/playground"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
 )
 
 // runPlayground starts a sandbox in-process, connects the real bot to it
@@ -122,7 +120,7 @@ const playgroundDB = "filmbot-playground.db"
 // a database file (filmbot-playground.db → filmbot-playground.sandbox.json),
 // or in the working directory for a database URL.
 func sandboxState(db string) string {
-	if postgres.IsURL(db) {
+	if !fileStore(db) {
 		return "filmbot-playground.sandbox.json"
 	}
 	return strings.TrimSuffix(db, filepath.Ext(db)) + ".sandbox.json"
@@ -139,7 +137,7 @@ func dbNote(cfg Config) string {
 // admin would do first with /settings mod-role: name the role its
 // moderator has (sandbox.ModeratorRole). A role already set is kept.
 func nameModeratorRole(cfg Config) string {
-	db, msg := openStore(context.Background(), cfg, bolt.Options{}, nil, false)
+	db, msg := openStore(context.Background(), cfg, storage.Options{}, nil, false)
 	if db == nil {
 		return msg
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // The playground keeps its made-up members' data apart from the bot's
@@ -28,13 +27,9 @@ func TestPlaygroundCommand(t *testing.T) {
 	var out, errs syncBuffer
 	done := make(chan int)
 	go func() { done <- Main(ctx, []string{"playground", "--listen", "127.0.0.1:0"}, getenv, &out, &errs) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "open http://") {
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatalf("no invitation:\n%s\n%s", out.String(), errs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !eventually(10*time.Second, func() bool { return strings.Contains(out.String(), "open http://") }) {
+		cancel()
+		t.Fatalf("no invitation:\n%s\n%s", out.String(), errs.String())
 	}
 	if !strings.Contains(out.String(), "filmbot-playground.db") {
 		t.Errorf("banner does not name the playground's database:\n%s", out.String())
@@ -71,7 +66,7 @@ func TestPlaygroundKeepsItsConversation(t *testing.T) {
 	t.Chdir(t.TempDir())
 	getenv := func(string) string { return "" }
 	// A second film for the night, as a moderator would add it.
-	db, msg := openStore(context.Background(), Config{DB: playgroundDB}, bolt.Options{}, nil, false)
+	db, msg := openStore(context.Background(), Config{DB: playgroundDB}, storage.Options{}, nil, false)
 	if db == nil {
 		t.Fatal(msg)
 	}
@@ -86,29 +81,22 @@ func TestPlaygroundKeepsItsConversation(t *testing.T) {
 		var out, errs syncBuffer
 		done := make(chan int, 1)
 		go func() { done <- Main(ctx, []string{"playground", "--listen", "127.0.0.1:0"}, getenv, &out, &errs) }()
-		deadline := time.Now().Add(15 * time.Second)
-		for !strings.Contains(out.String(), " in your browser") {
-			if time.Now().After(deadline) {
-				cancel()
-				t.Fatalf("no invitation:\n%s\n%s", out.String(), errs.String())
-			}
-			time.Sleep(20 * time.Millisecond)
+		if !eventually(15*time.Second, func() bool { return strings.Contains(out.String(), " in your browser") }) {
+			cancel()
+			t.Fatalf("no invitation:\n%s\n%s", out.String(), errs.String())
 		}
 		page = regexp.MustCompile(`http://[^ ]+`).FindString(out.String())
-		for { // until the bot has registered its commands
+		var body []byte
+		if !eventually(15*time.Second, func() bool { // until the bot has registered its commands
 			res, err := http.Get(page + "/_sandbox/commands?guild=" + sandbox.Moderator.GuildID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, _ := io.ReadAll(res.Body)
+			body, _ = io.ReadAll(res.Body)
 			res.Body.Close()
-			if strings.Contains(string(body), "movienight") {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no commands: %s", body)
-			}
-			time.Sleep(20 * time.Millisecond)
+			return strings.Contains(string(body), "movienight")
+		}) {
+			t.Fatalf("no commands: %s", body)
 		}
 		return page, func() {
 			cancel()

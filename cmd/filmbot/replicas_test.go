@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"os/exec"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/filmbot/filmbot/loadtest"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
@@ -22,11 +22,12 @@ import (
 // rate through both and /ratings counts 50; one replica killed mid-load,
 // the other keeps answering.
 func TestTwoReplicasOverHTTP(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	pg := pgtest.URL(t)
-	bin := buildBot(t, t.TempDir())
+	bin := buildBot(t)
 	if msg := nameModeratorRole(Config{DB: pg}); msg != "" {
 		t.Fatal(msg)
 	}
@@ -62,8 +63,8 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 			}
 		}
 	}()
-	lb := newBalancer(addrs)
-	front, stopLB, err := lb.start()
+	lb := loadtest.NewBalancer(addrs)
+	front, stopLB, err := lb.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,18 +72,8 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for _, addr := range addrs { // both ready: database reachable, commands registered
-		for {
-			resp, err := http.Get("http://" + addr + "/readyz")
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					break
-				}
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("replica %s never ready: %v", addr, err)
-			}
-			time.Sleep(50 * time.Millisecond)
+		if err := loadtest.WaitReady(ctx, "http://"+addr+"/readyz"); err != nil {
+			t.Fatalf("replica %s: %v", addr, err)
 		}
 	}
 	if err := sb.SetInteractionsURL(ctx, front+"/interactions"); err != nil {
@@ -151,7 +142,7 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	if len(r.Message.Embeds) == 0 || !strings.Contains(fmt.Sprintf("%+v", *r.Message.Embeds[0]), "50 ratings") {
 		t.Errorf("/ratings after 50 members: %+v", r.Message.Embeds)
 	}
-	if a, b := lb.served[0].Load(), lb.served[1].Load(); a < 20 || b < 20 {
+	if a, b := lb.Served(0), lb.Served(1); a < 20 || b < 20 {
 		t.Errorf("the balancer sent %d and %d interactions: not alternating", a, b)
 	}
 
@@ -180,17 +171,21 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Mid-load: both replicas answering.
+	if !eventually(10*time.Second, func() bool { return answered.Load() >= 20 }) {
+		t.Errorf("only %d answers before the kill", answered.Load())
+	}
 	procs[1].Process.Kill()
 	procs[1].Wait()
 	killedAt := answered.Load()
-	time.Sleep(time.Second)
+	// The other replica goes on answering.
+	ok := eventually(10*time.Second, func() bool { return answered.Load()-killedAt >= 20 })
 	close(stop)
 	wg.Wait()
 	after := answered.Load() - killedAt
 	t.Logf("%d answered before the kill, %d after, %d lost with the killed replica", killedAt, after, failed.Load())
-	if after < 20 {
-		t.Errorf("only %d answers in the second after one replica was killed", after)
+	if !ok {
+		t.Errorf("only %d answers after one replica was killed", after)
 	}
 	if f := failed.Load(); f > 16 {
 		t.Errorf("%d interactions lost: more than those in flight on the killed replica", f)

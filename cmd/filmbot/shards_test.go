@@ -24,11 +24,12 @@ func shardGuild(s int) sandbox.Guild {
 // the two (max_concurrency 2: shards 0 and 2, and 1 and 3, share a bucket,
 // so one process's shards wait for the other's turn to pass), each server is answered by its shard's process, DMs by shard 0's.
 func TestTwoGatewayProcessesShareShards(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	pg := pgtest.URL(t)
-	bin := buildBot(t, t.TempDir())
+	bin := buildBot(t)
 	var guilds []sandbox.Guild
 	for s := range 4 {
 		guilds = append(guilds, shardGuild(s))
@@ -78,14 +79,17 @@ func TestTwoGatewayProcessesShareShards(t *testing.T) {
 		}
 	}
 	whose := func(interaction string) int { // the answer's log line follows it closely
-		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		found := -1
+		eventually(2*time.Second, func() bool {
 			for k, l := range logs {
 				if strings.Contains(l.String(), "interaction="+interaction+" ") {
-					return k
+					found = k
+					return true
 				}
 			}
-		}
-		return -1
+			return false
+		})
+		return found
 	}
 	for s, g := range guilds {
 		m := sandbox.Member{GuildID: g.ID, UserID: "500000000000000042", Name: "m"}

@@ -13,22 +13,20 @@ import (
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
 )
 
-// openStore opens FILMBOT_DB for a subcommand: PostgreSQL for a
-// postgres:// URL, else the bbolt file at that path. With wait, a
-// PostgreSQL server that cannot be reached is retried with backoff until
+// openStore opens FILMBOT_DB for a subcommand, with the backend
+// registered for it (a bbolt file path, a postgres:// URL). With wait, a
+// database server that cannot be reached is retried with backoff until
 // ctx ends (a bot started before its database must not crash-loop). On
 // failure it returns the one line to show. A database that an
 // interrupted `filmbot copy` left half filled is refused, saying so.
-func openStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
+func openStore(ctx context.Context, cfg Config, opts storage.Options, log *slog.Logger, wait bool) (storage.Store, string) {
 	db, msg := openAnyStore(ctx, cfg, opts, log, wait)
 	if db == nil {
 		return nil, msg
 	}
-	m, ok := db.(copyMarker)
+	m, ok := db.(storage.CopyMarks)
 	if !ok {
 		return db, ""
 	}
@@ -44,43 +42,44 @@ func openStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Log
 		bot.RedactURL(cfg.DB), note, bot.RedactURL(cfg.DB))
 }
 
-// copyMarker is a store that carries the mark of a copy in progress.
-type copyMarker interface {
-	// CopyMark is the note of an unfinished copy into the store, or "".
-	CopyMark(ctx context.Context) (string, error)
-	// MarkCopy sets the mark with its note; "" clears it.
-	MarkCopy(ctx context.Context, note string) error
-	// ResetCopy empties a store that carries the mark.
-	ResetCopy(ctx context.Context) error
+// storeKind names FILMBOT_DB's backend ("bbolt", "postgres") for metrics.
+func storeKind(db string) string {
+	b, _ := storage.BackendFor(db)
+	return b.Name
 }
 
-var (
-	_ copyMarker = (*bolt.DB)(nil)
-	_ copyMarker = (*postgres.DB)(nil)
-)
+// fileStore tells whether FILMBOT_DB is a file on this machine (bbolt),
+// not a database server's.
+func fileStore(db string) bool {
+	b, ok := storage.BackendFor(db)
+	return ok && b.Files
+}
 
 // openAnyStore is openStore without the check for an unfinished copy
 // (the copy itself opens its target so).
-func openAnyStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.Logger, wait bool) (storage.Store, string) {
-	if !postgres.IsURL(cfg.DB) {
-		db, msg := openBolt(cfg, opts, log)
-		if db == nil {
-			return nil, msg
-		}
-		return db, ""
+func openAnyStore(ctx context.Context, cfg Config, opts storage.Options, log *slog.Logger, wait bool) (storage.Store, string) {
+	b, ok := storage.BackendFor(cfg.DB)
+	if !ok {
+		return nil, fmt.Sprintf("cannot open the database %s (FILMBOT_DB): no store is built in for it", bot.RedactURL(cfg.DB))
+	}
+	if b.Files && log != nil && opts.OnDamage == nil {
+		opts.OnDamage = func(err error) { log.Error("a damaged record was skipped", "err", err) }
 	}
 	delay := time.Second
 	for {
-		db, err := postgres.Open(ctx, cfg.DB, postgres.Options{Now: opts.Now, NoSeed: opts.NoSeed, OnGroup: opts.OnGroup})
+		db, err := b.Open(ctx, cfg.DB, opts)
 		if err == nil {
 			return db, ""
 		}
-		msg := fmt.Sprintf("cannot open the PostgreSQL database %s (FILMBOT_DB): %v", bot.RedactURL(cfg.DB), err)
+		if b.Files {
+			return nil, fileOpenError(cfg, err)
+		}
+		msg := fmt.Sprintf("cannot open %s %s (FILMBOT_DB): %v", b.Noun, bot.RedactURL(cfg.DB), err)
 		if !wait || !errors.Is(err, storage.ErrUnavailable) {
 			return nil, msg
 		}
 		if log != nil {
-			log.Warn("PostgreSQL cannot be reached; trying again", "in", delay, "err", err)
+			log.Warn(b.Server+" cannot be reached; trying again", "in", delay, "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -91,27 +90,20 @@ func openAnyStore(ctx context.Context, cfg Config, opts bolt.Options, log *slog.
 	}
 }
 
-// openBolt opens the bbolt file FILMBOT_DB. On failure it returns the
-// one line to show: for a damaged file, what happened, where the backups
+// fileOpenError is the one line to show when the database file FILMBOT_DB
+// cannot be opened: for a damaged file, what happened, where the backups
 // are and how to restore one.
-func openBolt(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string) {
-	if log != nil && opts.OnDamage == nil {
-		opts.OnDamage = func(err error) { log.Error("a damaged record was skipped", "err", err) }
-	}
-	db, err := bolt.Open(cfg.DB, opts)
-	if err == nil {
-		return db, ""
-	}
+func fileOpenError(cfg Config, err error) string {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, storage.ErrLocked):
-		return nil, fmt.Sprintf("the database file %s (FILMBOT_DB) %s: a filmbot, its playground or bench is using it. Stop that one first, or set FILMBOT_DB to another file.", cfg.DB, strings.TrimPrefix(storage.ErrLocked.Error(), "the database file "))
+		return fmt.Sprintf("the database file %s (FILMBOT_DB) %s: a filmbot, its playground or bench is using it. Stop that one first, or set FILMBOT_DB to another file.", cfg.DB, strings.TrimPrefix(storage.ErrLocked.Error(), "the database file "))
 	case errors.Is(err, storage.ErrDamaged):
 	case errors.As(err, &pe):
-		return nil, fmt.Sprintf("cannot open the database file %s (FILMBOT_DB): %v", cfg.DB, pe.Err)
+		return fmt.Sprintf("cannot open the database file %s (FILMBOT_DB): %v", cfg.DB, pe.Err)
 	default:
 		msg := strings.ReplaceAll(err.Error(), "open "+cfg.DB+": ", "")
-		return nil, fmt.Sprintf("cannot open the database file %s (FILMBOT_DB): %s", cfg.DB, msg)
+		return fmt.Sprintf("cannot open the database file %s (FILMBOT_DB): %s", cfg.DB, msg)
 	}
 	cause := err.Error()
 	if _, after, ok := strings.Cut(cause, storage.ErrDamaged.Error()); ok {
@@ -121,7 +113,7 @@ func openBolt(cfg Config, opts bolt.Options, log *slog.Logger) (*bolt.DB, string
 	if cfg.BackupDir != "" {
 		where = fmt.Sprintf("the bot's backups are in %s (FILMBOT_BACKUP_DIR), newest last by name", cfg.BackupDir)
 	}
-	return nil, fmt.Sprintf("the database file %s (FILMBOT_DB) is damaged: %s. Nothing was changed. To restore: stop every filmbot using it, move %s aside, and copy a backup to %s; %s.",
+	return fmt.Sprintf("the database file %s (FILMBOT_DB) is damaged: %s. Nothing was changed. To restore: stop every filmbot using it, move %s aside, and copy a backup to %s; %s.",
 		cfg.DB, cause, cfg.DB, cfg.DB, where)
 }
 

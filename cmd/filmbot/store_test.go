@@ -15,6 +15,7 @@ import (
 // the default, a bad value stops run with exit 2 and says why, and the
 // cache's bytes and evictions are served as metrics.
 func TestAutocompleteCacheSetting(t *testing.T) {
+	t.Parallel()
 	for v, want := range map[string]int64{"": commands.DefaultCatalogCacheBytes, "1": 1 << 20, "512": 512 << 20} {
 		if got, err := (Config{AutocompleteMB: v}).catalogCache(); err != nil || got != want {
 			t.Errorf("%q: %d %v, want %d", v, got, err, want)
@@ -42,6 +43,7 @@ func TestAutocompleteCacheSetting(t *testing.T) {
 // The bot run with FILMBOT_AUTOCOMPLETE_CACHE_MB serves its bound and
 // the bytes autocomplete's indexes hold on /metrics.
 func TestAutocompleteCacheMetrics(t *testing.T) {
+	t.Parallel()
 	l := startLive(t, sandbox.Options{}, "FILMBOT_METRICS_LISTEN", "127.0.0.1:0", "FILMBOT_AUTOCOMPLETE_CACHE_MB", "7")
 	url := waitLogURL(t, l.logs, "serving metrics")
 	ac, err := l.sb.Autocomplete(sandbox.Viewer, "/review film:ano", "film")

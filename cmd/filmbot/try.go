@@ -22,7 +22,6 @@ import (
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
 )
 
 // try runs one interaction through the bot's routing and handlers against
@@ -68,7 +67,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if *asJSON {
 		notes = stderr
 	}
-	db, msg := openStore(ctx, cfg, bolt.Options{}, slog.New(slog.NewTextHandler(stderr, nil)), false)
+	db, msg := openStore(ctx, cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if db == nil {
 		fmt.Fprintln(stderr, "filmbot try:", msg)
 		return 1

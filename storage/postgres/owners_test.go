@@ -11,19 +11,19 @@ import (
 func TestReleaseShardsKeepsOthers(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, Options{})
-	if err := db.ClaimShards(ctx, "filmbot/0123456789abcdef", []int{0, 1}, 4, time.Minute); err != nil {
+	if err := db.Shards().ClaimShards(ctx, "filmbot/0123456789abcdef", []int{0, 1}, 4, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ClaimShards(ctx, "filmbot/fedcba9876543210", []int{2, 3}, 4, time.Minute); err != nil {
+	if err := db.Shards().ClaimShards(ctx, "filmbot/fedcba9876543210", []int{2, 3}, 4, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ReleaseShards(ctx, "filmbot/fedcba9876543210"); err != nil {
+	if err := db.Shards().ReleaseShards(ctx, "filmbot/fedcba9876543210"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ClaimShards(ctx, "filmbot/fedcba9876543210", []int{1}, 4, time.Minute); err == nil {
+	if err := db.Shards().ClaimShards(ctx, "filmbot/fedcba9876543210", []int{1}, 4, time.Minute); err == nil {
 		t.Error("a's claim went with b's release")
 	}
-	if err := db.ClaimShards(ctx, "filmbot/fedcba9876543210", []int{2, 3}, 4, time.Minute); err != nil {
+	if err := db.Shards().ClaimShards(ctx, "filmbot/fedcba9876543210", []int{2, 3}, 4, time.Minute); err != nil {
 		t.Errorf("b's released shards: %v", err)
 	}
 }

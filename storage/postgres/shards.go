@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // ShardConflict is a claim refused: those shards run elsewhere.
@@ -25,10 +27,19 @@ func (e *ShardConflict) Error() string {
 	return strings.Join(parts, ", ")
 }
 
+// Shards coordinates the gateway processes of one bot through the
+// database they share: which process runs which shard (leases), and the
+// identify turns. It shares the store's connections.
+type Shards struct{ db *DB }
+
+// Shards is the store's shard coordinator.
+func (db *DB) Shards() storage.ShardCoordinator { return Shards{db} }
+
 // ReserveIdentify takes the bucket's next identify turn, shared by every
 // process on this database, by the database's clock: the turn is the later
 // of now and the bucket's next one, which moves interval past it.
-func (db *DB) ReserveIdentify(ctx context.Context, bucket int, interval time.Duration) (time.Duration, error) {
+func (s Shards) ReserveIdentify(ctx context.Context, bucket int, interval time.Duration) (time.Duration, error) {
+	db := s.db
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	var wait float64
@@ -45,7 +56,8 @@ func (db *DB) ReserveIdentify(ctx context.Context, bucket int, interval time.Dur
 // owner's claims; shards another owner holds unexpired refuse the whole
 // claim with a *ShardConflict. Claims of another shard count are
 // stale (the bot was resharded) and taken over.
-func (db *DB) ClaimShards(ctx context.Context, owner string, shards []int, count int, lease time.Duration) error {
+func (s Shards) ClaimShards(ctx context.Context, owner string, shards []int, count int, lease time.Duration) error {
+	db := s.db
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	tx, err := db.pool.Begin(ctx)
@@ -84,7 +96,8 @@ func (db *DB) ClaimShards(ctx context.Context, owner string, shards []int, count
 }
 
 // ReleaseShards drops owner's claims.
-func (db *DB) ReleaseShards(ctx context.Context, owner string) error {
+func (s Shards) ReleaseShards(ctx context.Context, owner string) error {
+	db := s.db
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	_, err := db.pool.Exec(ctx, "DELETE FROM shard_claims WHERE owner = $1", owner)

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"context"
@@ -52,9 +52,9 @@ func baselineAnswer(i *discordgo.InteractionCreate) *discordgo.InteractionRespon
 	}}
 }
 
-// serveBaseline runs the baseline bot on DISCORD_TOKEN and
+// ServeBaseline runs the baseline bot on DISCORD_TOKEN and
 // DISCORD_API_URL until ctx ends: bare, or tuned like filmbot's session.
-func serveBaseline(ctx context.Context, tuned bool, stderr io.Writer) int {
+func ServeBaseline(ctx context.Context, tuned bool, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	var s *discordgo.Session
 	var err error
@@ -97,9 +97,9 @@ func serveBaseline(ctx context.Context, tuned bool, stderr io.Writer) int {
 	return 0
 }
 
-// baselineInteractions is the baseline's Interactions Endpoint, as
+// BaselineInteractions is the baseline's Interactions Endpoint, as
 // discordgo's users write one.
-func baselineInteractions(key ed25519.PublicKey) http.HandlerFunc {
+func BaselineInteractions(key ed25519.PublicKey) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !discordgo.VerifyInteraction(r, key) {
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
@@ -135,7 +135,7 @@ func serveBaselineHTTP(ctx context.Context, s *discordgo.Session, defs []*discor
 		return 1
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /interactions", baselineInteractions(key))
+	mux.HandleFunc("POST /interactions", BaselineInteractions(key))
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {})
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { <-ctx.Done(); srv.Close() }()
