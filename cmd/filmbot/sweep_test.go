@@ -41,11 +41,7 @@ func TestRunningBotSweepsExpiredPreviews(t *testing.T) {
 	sc := &sweepCounter{Store: db}
 	stop := runNights(ctx, commands.New(sc), sc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer stop()
-	deadline := time.Now().Add(10 * time.Second)
-	for sc.removed.Load() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("the running bot never removed the expired preview")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !eventually(10*time.Second, func() bool { return sc.removed.Load() == 1 }) {
+		t.Fatal("the running bot never removed the expired preview")
 	}
 }
