@@ -23,6 +23,9 @@ var (
 	// ErrAmbiguous: more than one film of that title in that year
 	// (LookupUnique), returned with the candidates.
 	ErrAmbiguous error = &Error{text: "more than one film of that title and year on TMDB", user: "More than one film has that title and year on TMDB."}
+	// ErrOff: films from TMDB are off (no TMDB_TOKEN or TMDB_API_KEY):
+	// what a nil *Resolver answers.
+	ErrOff error = &Error{text: "TMDB is not set up", user: "Looking films up on TMDB is off here: only this server's catalog is searched."}
 	// ErrBadRef: what a moderator typed is no TMDB id, TMDB link or IMDb
 	// id (ParseRef).
 	ErrBadRef error = &Error{text: "not a TMDB id, TMDB link or IMDb id", user: "That is not a TMDB id (603), a themoviedb.org/movie link or an IMDb id (tt0133093)."}

@@ -47,6 +47,9 @@ func sameTitle(res tmdb.Result, title string) bool {
 // (tmdb.Best); and resolves it into the shared catalog. storage.
 // ErrNotFound when TMDB has nothing.
 func (r *Resolver) Lookup(ctx context.Context, title string, year int, locale string) (storage.Film, error) {
+	if r == nil {
+		return storage.Film{}, ErrOff
+	}
 	title = strings.TrimSpace(title)
 	if title == "" {
 		return storage.Film{}, fmt.Errorf("an empty title: %w", storage.ErrNotFound)
@@ -66,6 +69,9 @@ func (r *Resolver) Lookup(ctx context.Context, title string, year int, locale st
 // film of that title in that year (tmdb.Unique); otherwise
 // storage.ErrNotFound (none) or ErrAmbiguous with the candidates.
 func (r *Resolver) LookupUnique(ctx context.Context, title string, year int) (storage.Film, []tmdb.Result, error) {
+	if r == nil {
+		return storage.Film{}, nil, ErrOff
+	}
 	title = strings.TrimSpace(title)
 	if title == "" || year <= 0 {
 		return storage.Film{}, nil, fmt.Errorf("%q (%d): %w", title, year, storage.ErrNotFound)
@@ -138,6 +144,9 @@ func ParseRef(s string) (Ref, error) {
 // catalog: an IMDb id through TMDB's find endpoint. storage.ErrNotFound
 // when TMDB has no film of it.
 func (r *Resolver) ResolveRef(ctx context.Context, ref Ref) (storage.Film, error) {
+	if r == nil {
+		return storage.Film{}, ErrOff
+	}
 	if ref.IMDb != "" {
 		results, err := r.client.FindIMDb(ctx, ref.IMDb)
 		if err != nil {

@@ -27,7 +27,8 @@ const (
 const FetchTimeout = 20 * time.Second
 
 // Resolver turns TMDB ids, titles and references into films of the
-// shared catalog. It is safe for concurrent use.
+// shared catalog. It is safe for concurrent use. A nil *Resolver is the
+// source turned off: its methods answer ErrOff.
 type Resolver struct {
 	store     storage.Catalog
 	client    *tmdb.Client
@@ -76,6 +77,9 @@ type Suggestion struct {
 // searches once): at most max suggestions, best first as TMDB ranks
 // them. The caller's context is its budget.
 func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) ([]Suggestion, error) {
+	if r == nil {
+		return nil, ErrOff
+	}
 	typed = strings.TrimSpace(typed)
 	if typed == "" || max <= 0 {
 		return nil, nil
@@ -119,6 +123,9 @@ func Label(title string, year int) string {
 // background, one refresh per film at a time); otherwise fetched from
 // TMDB, once per film however many ask at once, and stored.
 func (r *Resolver) Resolve(ctx context.Context, tmdbID int) (storage.Film, error) {
+	if r == nil {
+		return storage.Film{}, ErrOff
+	}
 	if tmdbID <= 0 {
 		return storage.Film{}, fmt.Errorf("TMDB film %d: %w", tmdbID, storage.ErrNotFound)
 	}
@@ -215,7 +222,11 @@ func (r *Resolver) refreshLater(tmdbID int) {
 
 // Wait waits for the background refreshes started so far (tests, and a
 // process stopping).
-func (r *Resolver) Wait() { r.background.Wait() }
+func (r *Resolver) Wait() {
+	if r != nil {
+		r.background.Wait()
+	}
+}
 
 // Refreshed is what refresh did to a stored film.
 type Refreshed int
@@ -269,6 +280,9 @@ type RefreshReport struct {
 // it did.
 func (r *Resolver) RefreshStale(ctx context.Context, limit int) (RefreshReport, error) {
 	var rep RefreshReport
+	if r == nil {
+		return rep, ErrOff
+	}
 	films, err := r.store.SourcedBefore(ctx, r.now().Add(-RefreshAge), limit)
 	if err != nil {
 		return rep, err

@@ -481,3 +481,20 @@ func TestRefreshStale(t *testing.T) {
 		t.Errorf("%d films", e.films(t))
 	}
 }
+
+// A nil Resolver is the source turned off: every method says so.
+func TestOff(t *testing.T) {
+	var r *Resolver
+	_, e1 := r.Suggest(ctx, "dune", "", 25)
+	_, e2 := r.Resolve(ctx, 1)
+	_, e3 := r.Lookup(ctx, "Dune", 0, "")
+	_, _, e4 := r.LookupUnique(ctx, "Dune", 2021)
+	_, e5 := r.ResolveRef(ctx, Ref{TMDB: 1})
+	_, e6 := r.RefreshStale(ctx, 1)
+	r.Wait()
+	for i, err := range []error{e1, e2, e3, e4, e5, e6} {
+		if !errors.Is(err, ErrOff) {
+			t.Errorf("call %d: %v", i+1, err)
+		}
+	}
+}

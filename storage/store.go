@@ -62,7 +62,8 @@ type Catalog interface {
 	// changed or removed, by any write path: caches of the catalog keep
 	// the version they were built at and are stale when it differs.
 	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
-	// SaveSourced stores a film from TMDB (f.TMDB set, else an error)
+	// SaveSourced stores a film from TMDB (f.TMDB and f.Title set, else
+	// an error)
 	// in the shared catalog (scope BuiltIn, which every server sees),
 	// keyed by its TMDB id: a new film the first time, and after that the
 	// same film (same ID, CreatedAt kept) with its fields replaced

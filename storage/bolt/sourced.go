@@ -21,8 +21,8 @@ var bucketTMDB = []byte("tmdb") // tmdb id → film id
 // TMDB id: bbolt has one writer, so a second save of the same id finds
 // the first's film and replaces it.
 func (db *DB) SaveSourced(ctx context.Context, f Film) (Film, error) {
-	if f.TMDB == 0 {
-		return f, fmt.Errorf("film %q: SaveSourced needs a TMDB id", f.Title)
+	if f.TMDB == 0 || f.Title == "" {
+		return f, fmt.Errorf("film %q (TMDB %d): SaveSourced needs a title and a TMDB id", f.Title, f.TMDB)
 	}
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		now := db.now().UTC()

@@ -17,8 +17,8 @@ import (
 // films_tmdb (migration 009), and the loser takes the winner's row (same
 // id) and replaces its fields, in one transaction.
 func (db *DB) SaveSourced(ctx context.Context, f storage.Film) (storage.Film, error) {
-	if f.TMDB == 0 {
-		return f, fmt.Errorf("film %q: SaveSourced needs a TMDB id", f.Title)
+	if f.TMDB == 0 || f.Title == "" {
+		return f, fmt.Errorf("film %q (TMDB %d): SaveSourced needs a title and a TMDB id", f.Title, f.TMDB)
 	}
 	ctx, cancel := db.q(ctx)
 	defer cancel()

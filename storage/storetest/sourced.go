@@ -54,6 +54,9 @@ func runSourced(t *testing.T, open Open, openEmpty func(t *testing.T) storage.St
 		if _, err := db.SaveSourced(ctx, storage.Film{Title: "No id", Year: 2000}); err == nil {
 			t.Error("a film without a TMDB id was saved")
 		}
+		if _, err := db.SaveSourced(ctx, storage.Film{TMDB: 5, Year: 2000}); err == nil {
+			t.Error("a film without a title was saved")
+		}
 		v0, _ := db.CatalogVersion(ctx, g)
 		in := sourced(496243, "Parasite", 2019)
 		f, err := db.SaveSourced(ctx, in)
