@@ -59,3 +59,40 @@ func TestMigrationToSourced(t *testing.T) {
 		t.Errorf("%d films", len(films))
 	}
 }
+
+// Two processes (two pools on one database) saving the same new film at
+// once store one row, and both get its id.
+func TestSaveSourcedAcrossProcesses(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := open2(t, url), open2(t, url)
+	for round := range 5 {
+		id := uint64(1000 + round)
+		ids := make(chan uint64, 8)
+		start := make(chan struct{})
+		for i := range 8 {
+			db := a
+			if i%2 == 1 {
+				db = b
+			}
+			go func() {
+				<-start
+				f, err := db.SaveSourced(context.Background(), storage.Film{Title: "Same", Year: 2000, TMDB: id})
+				if err != nil {
+					t.Error(err)
+				}
+				ids <- f.ID
+			}()
+		}
+		close(start)
+		first := <-ids
+		for range 7 {
+			if got := <-ids; got != first {
+				t.Fatalf("round %d: ids %d and %d for one TMDB film", round, first, got)
+			}
+		}
+	}
+	var n int
+	if err := a.pool.QueryRow(context.Background(), "SELECT count(*) FROM films WHERE tmdb_id BETWEEN 1000 AND 1004").Scan(&n); err != nil || n != 5 {
+		t.Errorf("%d rows for 5 films: %v", n, err)
+	}
+}
