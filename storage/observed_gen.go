@@ -62,6 +62,21 @@ func (o *observed) CatalogVersion(ctx context.Context, scope Scope) (r0 uint64, 
 	return o.s.CatalogVersion(ctx, scope)
 }
 
+func (o *observed) SaveSourced(ctx context.Context, f Film) (r0 Film, err error) {
+	defer o.done("save_sourced", time.Now(), &err)
+	return o.s.SaveSourced(ctx, f)
+}
+
+func (o *observed) FilmByTMDB(ctx context.Context, tmdbID uint64) (r0 Film, err error) {
+	defer o.done("film_by_t_m_d_b", time.Now(), &err)
+	return o.s.FilmByTMDB(ctx, tmdbID)
+}
+
+func (o *observed) SourcedBefore(ctx context.Context, t time.Time, limit int) (r0 []Film, err error) {
+	defer o.done("sourced_before", time.Now(), &err)
+	return o.s.SourcedBefore(ctx, t, limit)
+}
+
 func (o *observed) Reviews(ctx context.Context, scope Scope, film uint64) (r0 []Review, err error) {
 	defer o.done("reviews", time.Now(), &err)
 	return o.s.Reviews(ctx, scope, film)

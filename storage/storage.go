@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -126,19 +127,134 @@ type Film struct {
 	CreatedBy        string    `json:"created_by,omitempty"`
 	CreatedAt        time.Time `json:"created_at"`
 	UpdatedAt        time.Time `json:"updated_at"`
+
+	// What The Movie Database (TMDB) tells of a film it is the source of
+	// (Catalog.SaveSourced; package films converts TMDB's answer); all
+	// zero on a film a moderator typed. Country stays the one line shown
+	// (for a sourced film, its Countries joined by ", "); Countries is
+	// the list.
+	TMDB          uint64   `json:"tmdb,omitempty"`     // TMDB's movie id: non-zero marks a sourced film
+	IMDb          string   `json:"imdb,omitempty"`     // "tt…"
+	Wikidata      string   `json:"wikidata,omitempty"` // "Q…"
+	OriginalTitle string   `json:"original_title,omitempty"`
+	Overview      string   `json:"overview,omitempty"`
+	Genres        []string `json:"genres,omitempty"`
+	Countries     []string `json:"countries,omitempty"` // production countries, by English name
+	Composers     []string `json:"composers,omitempty"`
+	Poster        string   `json:"poster,omitempty"` // TMDB's poster path ("/abc.jpg"), for tmdb.Configuration.PosterURL
+	// Titles and Overviews are the film's title and overview in the
+	// languages Discord has locales for (DiscordLocales), keyed by locale
+	// ("ru", "pt-BR"), where TMDB has a translation that differs from
+	// Title and Overview: stored once per film, shown by the member's
+	// locale.
+	Titles    map[string]string `json:"titles,omitempty"`
+	Overviews map[string]string `json:"overviews,omitempty"`
+	// FetchedAt is when TMDB was last asked for the film (SaveSourced
+	// sets it): a film older than 30 days is refreshed when used, and
+	// TMDB's data is not kept past 6 months unrefreshed.
+	FetchedAt time.Time `json:"fetched_at,omitzero"`
+}
+
+// Sourced tells whether f comes from TMDB (its TMDB id is set).
+func (f Film) Sourced() bool { return f.TMDB != 0 }
+
+// LocalTitle is f's title in a Discord locale ("ru", "pt-BR"), or its
+// Title where none is stored; a locale's language alone ("pt" for
+// "pt-PT") is tried second.
+func (f Film) LocalTitle(locale string) string { return localized(f.Titles, locale, f.Title) }
+
+// LocalOverview is LocalTitle for the overview.
+func (f Film) LocalOverview(locale string) string {
+	return localized(f.Overviews, locale, f.Overview)
+}
+
+func localized(m map[string]string, locale, own string) string {
+	if s, ok := m[locale]; ok && s != "" {
+		return s
+	}
+	if lang, _, ok := strings.Cut(locale, "-"); ok {
+		if s, ok := m[lang]; ok && s != "" {
+			return s
+		}
+	}
+	return own
+}
+
+// DiscordLocales are the locales Discord sends as an interaction's
+// locale (Discord's API reference, "Locales"): the languages a sourced
+// film's titles and overviews are stored in.
+var DiscordLocales = []string{"id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu",
+	"nl", "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN",
+	"ja", "zh-TW", "ko"}
+
+// Unsourced is f with TMDB's data dropped, as a film must be once TMDB's
+// data is older than its terms allow to keep (6 months) and TMDB cannot
+// be asked again: the row stays (its reviews, ratings and watchlists
+// name it) with its title, year, runtime, TMDB and IMDb ids, what a
+// moderator or the seed wrote (awards, premiere, release, Letterboxd
+// link) and FetchedAt, which the store moves on save; overview, credits,
+// poster and translations go until a refresh brings them back.
+func (f Film) Unsourced() Film {
+	return Film{ID: f.ID, Scope: f.Scope, Title: f.Title, Year: f.Year, Runtime: f.Runtime, TMDB: f.TMDB, IMDb: f.IMDb,
+		Awards: f.Awards, Premiere: f.Premiere, Release: f.Release, Letterboxd: f.Letterboxd,
+		CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt, FetchedAt: f.FetchedAt}
+}
+
+// Resourced is f (TMDB's answer) saved over old, the film stored with
+// the same TMDB id, as SaveSourced stores it: old's id, scope and
+// creation kept, and what TMDB does not carry kept from old where f
+// lacks it (awards, premiere, release, Letterboxd link, a cast member's
+// note): the seed film's own words survive a refresh.
+func (f Film) Resourced(old Film) Film {
+	f.ID, f.Scope, f.CreatedAt, f.CreatedBy = old.ID, old.Scope, old.CreatedAt, old.CreatedBy
+	if len(f.Awards) == 0 {
+		f.Awards = old.Awards
+	}
+	if f.Premiere == "" {
+		f.Premiere = old.Premiere
+	}
+	if f.Release == "" {
+		f.Release = old.Release
+	}
+	if f.Letterboxd == "" {
+		f.Letterboxd = old.Letterboxd
+	}
+	notes := map[string]string{}
+	for _, r := range old.Cast {
+		if r.Note != "" {
+			notes[r.Actor] = r.Note
+		}
+	}
+	if len(notes) > 0 {
+		cast := make([]Role, len(f.Cast))
+		for i, r := range f.Cast {
+			if r.Note == "" {
+				r.Note = notes[r.Actor]
+			}
+			cast[i] = r
+		}
+		f.Cast = cast
+	}
+	return f
 }
 
 // Header is f without its credits (directors, writers, editors,
-// cinematographers, producers, awards, languages, cast, premiere and
-// release): what lists and answers that name a film need, small enough to
-// read on every interaction. HeaderOmits names the JSON fields it drops.
+// cinematographers, composers, producers, awards, languages, cast,
+// premiere and release) and without TMDB's longer data (overviews,
+// genres, countries, poster, original title, IMDb and Wikidata ids):
+// what lists and answers that name a film need, small enough to read on
+// every interaction. It keeps the TMDB id, FetchedAt and the localized
+// titles (Titles), which autocomplete matches. HeaderOmits names the JSON
+// fields it drops.
 func (f Film) Header() Film {
 	return Film{ID: f.ID, Scope: f.Scope, Title: f.Title, Year: f.Year, Runtime: f.Runtime, Country: f.Country,
-		Aliases: f.Aliases, Letterboxd: f.Letterboxd, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt}
+		Aliases: f.Aliases, Letterboxd: f.Letterboxd, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
+		TMDB: f.TMDB, Titles: f.Titles, FetchedAt: f.FetchedAt}
 }
 
 // HeaderOmits are the JSON fields of a Film that Header leaves out.
-var HeaderOmits = []string{"languages", "directors", "writers", "editors", "cinematographers", "producers", "premiere", "release", "awards", "cast"}
+var HeaderOmits = []string{"languages", "directors", "writers", "editors", "cinematographers", "producers", "premiere", "release", "awards", "cast",
+	"imdb", "wikidata", "original_title", "overview", "genres", "countries", "composers", "poster", "overviews"}
 
 // Role is one actor's part in a film, with an optional note on the role.
 type Role struct {

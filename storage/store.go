@@ -62,6 +62,24 @@ type Catalog interface {
 	// changed or removed, by any write path: caches of the catalog keep
 	// the version they were built at and are stale when it differs.
 	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
+	// SaveSourced stores a film from TMDB (f.TMDB and f.Title set, else
+	// an error)
+	// in the shared catalog (scope BuiltIn, which every server sees),
+	// keyed by its TMDB id: a new film the first time, and after that the
+	// same film (same ID, CreatedAt kept) with its fields replaced
+	// (Film.Resourced: what TMDB does not carry is kept), UpdatedAt and
+	// FetchedAt set to the store's now. There is one film per TMDB id,
+	// even when several processes save it at once. It does not refuse a
+	// film for its title (two TMDB films may share title and year). It
+	// moves CatalogVersion.
+	SaveSourced(ctx context.Context, f Film) (Film, error)
+	// FilmByTMDB returns the shared catalog's film of TMDB id tmdbID,
+	// whole, or ErrNotFound.
+	FilmByTMDB(ctx context.Context, tmdbID uint64) (Film, error)
+	// SourcedBefore lists the headers of the shared catalog's films from
+	// TMDB fetched before t (never fetched first, then oldest), at most
+	// limit of them: the films a refresh job asks TMDB about again.
+	SourcedBefore(ctx context.Context, t time.Time, limit int) ([]Film, error)
 }
 
 // Reviews are the reviews of films, read whole, as headers or one

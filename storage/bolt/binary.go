@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -21,7 +23,8 @@ import (
 // The layout is a sequence of fields in a fixed order: unsigned and
 // signed varints, strings as a length then bytes, times as unix seconds
 // then nanoseconds, lists as a count then items. A whole film is its
-// header's fields then its credits'. A paragraph is one flag byte then
+// header's fields then its credits', then (schema 5, a film from TMDB)
+// what TMDB adds (recWriter.sourced). A paragraph is one flag byte then
 // its text.
 const recBinary = 0x01
 
@@ -135,6 +138,7 @@ func encodeFilmHeader(f Film) []byte {
 	w := recWriter{b: make([]byte, 1, 64+len(f.Title))}
 	w.b[0] = recBinary
 	w.filmHeader(f)
+	w.sourced(f, false)
 	return w.b
 }
 
@@ -155,7 +159,87 @@ func encodeFilm(f Film) []byte {
 		w.str(r.Role)
 		w.str(r.Note)
 	}
+	w.sourced(f, true)
 	return w.b
+}
+
+// sourced writes what TMDB adds to a film (schema 5), after the fields
+// of schema 4 so that a record written before still reads: the header's
+// part (TMDB id, FetchedAt, localized titles), then, in a whole film,
+// the rest. A film a moderator typed writes nothing here.
+func (w *recWriter) sourced(f Film, whole bool) {
+	if f.TMDB == 0 && f.FetchedAt.IsZero() && len(f.Titles) == 0 && !(whole && hasSourcedCredits(f)) {
+		return
+	}
+	w.uint(f.TMDB)
+	w.time(f.FetchedAt)
+	w.strMap(f.Titles)
+	if !whole {
+		return
+	}
+	w.str(f.IMDb)
+	w.str(f.Wikidata)
+	w.str(f.OriginalTitle)
+	w.str(f.Overview)
+	w.strs(f.Genres)
+	w.strs(f.Countries)
+	w.strs(f.Composers)
+	w.str(f.Poster)
+	w.strMap(f.Overviews)
+}
+
+func hasSourcedCredits(f Film) bool {
+	return f.IMDb != "" || f.Wikidata != "" || f.OriginalTitle != "" || f.Overview != "" || len(f.Genres) > 0 ||
+		len(f.Countries) > 0 || len(f.Composers) > 0 || f.Poster != "" || len(f.Overviews) > 0
+}
+
+// strMap writes a count then the keys and values, keys in order.
+func (w *recWriter) strMap(m map[string]string) {
+	w.uint(uint64(len(m)))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		w.str(k)
+		w.str(m[k])
+	}
+}
+
+// strMap reads what recWriter.strMap wrote.
+func (r *recReader) strMap() map[string]string {
+	n := r.uint()
+	if r.err != nil || n == 0 {
+		return nil
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errShort
+		return nil
+	}
+	m := make(map[string]string, n)
+	for range n {
+		k := r.str()
+		m[k] = r.str()
+	}
+	return m
+}
+
+// readSourced reads what recWriter.sourced wrote, if anything is left.
+func (r *recReader) readSourced(f *Film, whole bool) {
+	if r.err != nil || len(r.b) == 0 {
+		return
+	}
+	f.TMDB = r.uint()
+	f.FetchedAt = r.time()
+	f.Titles = r.strMap()
+	if !whole || len(r.b) == 0 {
+		return
+	}
+	f.IMDb = r.str()
+	f.Wikidata = r.str()
+	f.OriginalTitle = r.str()
+	f.Overview = r.str()
+	f.Genres = r.strs()
+	f.Countries = r.strs()
+	f.Composers = r.strs()
+	f.Poster = r.str()
+	f.Overviews = r.strMap()
 }
 
 func (w *recWriter) strs(l []string) {
@@ -210,6 +294,7 @@ func decodeFilm(f *Film, v []byte, whole bool) error {
 			}
 		}
 	}
+	r.readSourced(f, whole)
 	return r.end()
 }
 

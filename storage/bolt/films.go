@@ -92,7 +92,10 @@ func putFilm(tx *bbolt.Tx, f Film) error {
 	if err := tx.Bucket(bucketFilms).Put(k, encodeFilm(f)); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketHeaders).Put(k, encodeFilmHeader(f))
+	if err := tx.Bucket(bucketHeaders).Put(k, encodeFilmHeader(f)); err != nil {
+		return err
+	}
+	return indexSourced(tx, f)
 }
 
 // getHeader is getFilm reading the film's header alone.

@@ -25,7 +25,7 @@ import (
 )
 
 // SchemaVersion is the layout of buckets and keys this code reads and writes.
-const SchemaVersion = 4 // 2: reviews as a header and paragraphs; 3: film headers; 4: those in binary
+const SchemaVersion = 5 // 2: reviews as a header and paragraphs; 3: film headers; 4: those in binary; 5: films from TMDB
 
 // Bucket names, declared once.
 var (
@@ -44,7 +44,7 @@ var (
 	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
 	bucketSettings    = []byte("settings")     // scope → Settings
 	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights, bucketOpenNights}
+	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights, bucketOpenNights, bucketTMDB}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")
@@ -171,6 +171,11 @@ func (db *DB) init(seed bool) error {
 			if got < 4 {
 				if err := upgradeToBinary(tx); err != nil {
 					return fmt.Errorf("upgrading the headers to schema 4: %w", err)
+				}
+			}
+			if got < 5 {
+				if err := upgradeToSourced(tx); err != nil {
+					return fmt.Errorf("upgrading the films to schema 5: %w", err)
 				}
 			}
 		}

@@ -343,10 +343,28 @@ func putFilm(ctx context.Context, tx pgx.Tx, f storage.Film) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO films (id, scope, title, year, record) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, year = EXCLUDED.year, record = EXCLUDED.record`,
-		int64(f.ID), int64(f.Scope), f.Title, f.Year, raw)
+	_, err = tx.Exec(ctx, `INSERT INTO films (id, scope, title, year, record, tmdb_id, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, year = EXCLUDED.year, record = EXCLUDED.record,
+			tmdb_id = EXCLUDED.tmdb_id, fetched_at = EXCLUDED.fetched_at`,
+		int64(f.ID), int64(f.Scope), f.Title, f.Year, raw, tmdbID(f), fetchedAt(f))
 	return err
+}
+
+// tmdbID and fetchedAt are the films table's columns of f: NULL for a
+// film not from TMDB.
+func tmdbID(f storage.Film) *int64 {
+	if f.TMDB == 0 {
+		return nil
+	}
+	id := int64(f.TMDB)
+	return &id
+}
+
+func fetchedAt(f storage.Film) *time.Time {
+	if f.FetchedAt.IsZero() {
+		return nil
+	}
+	return &f.FetchedAt
 }
 
 func createFilm(ctx context.Context, tx pgx.Tx, scope storage.Scope, f storage.Film, now time.Time) (storage.Film, error) {
@@ -465,10 +483,10 @@ func (db *DB) AddFilms(ctx context.Context, scope storage.Scope, fs []storage.Fi
 			if err != nil {
 				return err
 			}
-			cols = append(cols, []any{int64(f.ID), int64(scope), f.Title, f.Year, raw})
+			cols = append(cols, []any{int64(f.ID), int64(scope), f.Title, f.Year, raw, tmdbID(f), fetchedAt(f)})
 			added = append(added, f)
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"films"}, []string{"id", "scope", "title", "year", "record"}, pgx.CopyFromRows(cols)); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"films"}, []string{"id", "scope", "title", "year", "record", "tmdb_id", "fetched_at"}, pgx.CopyFromRows(cols)); err != nil {
 			return err
 		}
 		return bumpCatalog(ctx, tx, scope)

@@ -404,6 +404,12 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			"TakePending":     func() error { _, err := db.TakePending(done, g, 42, 1); return err },
 			"SweepPending":    func() error { _, err := db.SweepPending(done); return err },
 			"Settings":        func() error { _, err := db.Settings(done, g); return err },
+			"SaveSourced": func() error {
+				_, err := db.SaveSourced(done, storage.Film{Title: "Tangerine", Year: 2015, TMDB: 250574})
+				return err
+			},
+			"FilmByTMDB":    func() error { _, err := db.FilmByTMDB(done, 1064213); return err },
+			"SourcedBefore": func() error { _, err := db.SourcedBefore(done, now, 10); return err },
 			"UpdateSettings": func() error {
 				_, err := db.UpdateSettings(done, g, func(s *storage.Settings) { s.ModRole = "9" })
 				return err

@@ -1,0 +1,305 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb"
+)
+
+// Freshness (issue 26, item 4): a stored film older than RefreshAge is
+// refreshed when used, in the background; TMDB's data is not kept past
+// KeepLimit (TMDB's caching limit, 6 months) unrefreshed.
+const (
+	RefreshAge = 30 * 24 * time.Hour
+	KeepLimit  = 183 * 24 * time.Hour
+)
+
+// FetchTimeout bounds one fetch of a film (its details and the save),
+// whoever waits for it.
+const FetchTimeout = 20 * time.Second
+
+// Resolver turns TMDB ids, titles and references into films of the
+// shared catalog. It is safe for concurrent use. A nil *Resolver is the
+// source turned off: its methods answer ErrOff.
+type Resolver struct {
+	store     storage.Catalog
+	client    *tmdb.Client
+	searcher  *tmdb.Searcher
+	now       func() time.Time
+	languages []string
+
+	// OnRefreshError, if set, hears of a background refresh that failed
+	// (the stored film is kept as it is); set it before use.
+	OnRefreshError func(tmdbID int, err error)
+
+	mu         sync.Mutex
+	fetching   map[int]*fetch // by TMDB id: one fetch in flight per film
+	refreshing map[int]bool   // by TMDB id: one background refresh per film
+	background sync.WaitGroup
+	joined     func() // tests: a caller joined a fetch in flight
+}
+
+type fetch struct {
+	done chan struct{}
+	film storage.Film
+	err  error
+}
+
+// New returns a Resolver over the store's catalog, a TMDB client and its
+// search cache, with now as its clock (time.Now when nil). Films are
+// stored with their titles and overviews in Discord's locales.
+func New(store storage.Catalog, client *tmdb.Client, searcher *tmdb.Searcher, now func() time.Time) *Resolver {
+	if now == nil {
+		now = time.Now
+	}
+	return &Resolver{store: store, client: client, searcher: searcher, now: now, languages: storage.DiscordLocales,
+		fetching: map[int]*fetch{}, refreshing: map[int]bool{}}
+}
+
+// Suggestion is a TMDB search result offered to a member.
+type Suggestion struct {
+	TMDB  int
+	Title string // in the member's language where TMDB has it
+	Year  int    // 0 when unknown
+	Label string // "Title (Year)", at most 100 characters (a choice's name)
+}
+
+// Suggest searches TMDB for what a member typed, in their locale,
+// through the search cache (which bounds the wait and makes identical
+// searches once): at most max suggestions, best first as TMDB ranks
+// them. The caller's context is its budget.
+func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) ([]Suggestion, error) {
+	if r == nil {
+		return nil, ErrOff
+	}
+	typed = strings.TrimSpace(typed)
+	if typed == "" || max <= 0 {
+		return nil, nil
+	}
+	page, err := r.searcher.Search(ctx, typed, 0, locale)
+	if err != nil {
+		return nil, classify(err)
+	}
+	var out []Suggestion
+	for _, res := range page.Results {
+		if len(out) == max {
+			break
+		}
+		title := strings.TrimSpace(res.Title)
+		if title == "" {
+			title = strings.TrimSpace(res.OriginalTitle)
+		}
+		if title == "" || res.ID <= 0 {
+			continue
+		}
+		out = append(out, Suggestion{TMDB: res.ID, Title: title, Year: res.Year(), Label: Label(title, res.Year())})
+	}
+	return out, nil
+}
+
+// Label is "Title (Year)" ("Title" when the year is unknown), cut to
+// Discord's 100 characters for a choice's name, the year kept.
+func Label(title string, year int) string {
+	suffix := ""
+	if year > 0 {
+		suffix = " (" + strconv.Itoa(year) + ")"
+	}
+	if room := 100 - utf8.RuneCountInString(suffix); utf8.RuneCountInString(title) > room {
+		title = string([]rune(title)[:room-1]) + "…"
+	}
+	return title + suffix
+}
+
+// Resolve returns the shared catalog's film of TMDB id tmdbID: at once
+// when stored (and, when it is older than RefreshAge, refreshed in the
+// background, one refresh per film at a time); otherwise fetched from
+// TMDB, once per film however many ask at once, and stored.
+func (r *Resolver) Resolve(ctx context.Context, tmdbID int) (storage.Film, error) {
+	if r == nil {
+		return storage.Film{}, ErrOff
+	}
+	if tmdbID <= 0 {
+		return storage.Film{}, fmt.Errorf("TMDB film %d: %w", tmdbID, storage.ErrNotFound)
+	}
+	f, err := r.store.FilmByTMDB(ctx, uint64(tmdbID))
+	if err == nil {
+		if r.stale(f) {
+			r.refreshLater(tmdbID)
+		}
+		return f, nil
+	}
+	if !errors.Is(err, storage.ErrNotFound) {
+		return f, err
+	}
+	return r.fetch(ctx, tmdbID)
+}
+
+// stale tells whether f is due a refresh.
+func (r *Resolver) stale(f storage.Film) bool { return r.now().Sub(f.FetchedAt) >= RefreshAge }
+
+// fetch fetches and stores film tmdbID, joining a fetch of it already in
+// flight. The fetch runs on its own context (FetchTimeout), so that a
+// caller giving up does not fail the others; the caller waits until its
+// own context is done.
+func (r *Resolver) fetch(ctx context.Context, tmdbID int) (storage.Film, error) {
+	r.mu.Lock()
+	call, ok := r.fetching[tmdbID]
+	if !ok {
+		call = &fetch{done: make(chan struct{})}
+		r.fetching[tmdbID] = call
+		go func() {
+			fctx, cancel := context.WithTimeout(context.Background(), FetchTimeout)
+			defer cancel()
+			// Another fetch may have stored it between the caller's read
+			// and this one: then TMDB is not asked again.
+			f, err := r.store.FilmByTMDB(fctx, uint64(tmdbID))
+			if errors.Is(err, storage.ErrNotFound) {
+				f, err = r.fetchAndSave(fctx, tmdbID, storage.Film{})
+			}
+			call.film, call.err = f, err
+			r.mu.Lock()
+			delete(r.fetching, tmdbID)
+			r.mu.Unlock()
+			close(call.done)
+		}()
+	} else if r.joined != nil {
+		r.joined()
+	}
+	r.mu.Unlock()
+	select {
+	case <-call.done:
+		return call.film, call.err
+	case <-ctx.Done():
+		return storage.Film{}, classify(ctx.Err())
+	}
+}
+
+// fetchAndSave asks TMDB for film tmdbID and saves it (over old, when
+// stored). Nothing is stored when TMDB fails.
+func (r *Resolver) fetchAndSave(ctx context.Context, tmdbID int, old storage.Film) (storage.Film, error) {
+	m, err := r.client.MovieDetails(ctx, tmdbID, "")
+	if err != nil {
+		return old, classify(err)
+	}
+	if m.ID != tmdbID || strings.TrimSpace(m.Title+m.OriginalTitle) == "" {
+		return old, fmt.Errorf("%w: film %d answered as %d %q", ErrNotAnswering, tmdbID, m.ID, m.Title)
+	}
+	return r.store.SaveSourced(ctx, Convert(m, r.languages))
+}
+
+// refreshLater refreshes film tmdbID in the background unless a refresh
+// of it is under way.
+func (r *Resolver) refreshLater(tmdbID int) {
+	r.mu.Lock()
+	if r.refreshing[tmdbID] {
+		r.mu.Unlock()
+		return
+	}
+	r.refreshing[tmdbID] = true
+	r.background.Add(1)
+	r.mu.Unlock()
+	go func() {
+		defer r.background.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), FetchTimeout)
+		defer cancel()
+		_, err := r.refresh(ctx, tmdbID)
+		r.mu.Lock()
+		delete(r.refreshing, tmdbID)
+		r.mu.Unlock()
+		if err != nil && r.OnRefreshError != nil {
+			r.OnRefreshError(tmdbID, err)
+		}
+	}()
+}
+
+// Wait waits for the background refreshes started so far (tests, and a
+// process stopping).
+func (r *Resolver) Wait() {
+	if r != nil {
+		r.background.Wait()
+	}
+}
+
+// Refreshed is what refresh did to a stored film.
+type Refreshed int
+
+// What refresh did.
+const (
+	Kept      Refreshed = iota // TMDB failed; the film is kept as it was
+	Updated                    // TMDB answered; the film is saved anew
+	Dropped                    // TMDB failed past KeepLimit: its data dropped (Film.Unsourced)
+	NotStored                  // the film is not (or no longer) stored
+)
+
+// refresh asks TMDB again for a stored film. When TMDB fails and the
+// film's data is older than KeepLimit, TMDB's data is dropped
+// (Film.Unsourced): the row stays, for the reviews, ratings and
+// watchlists that name it, with its title, year and ids, and a later
+// refresh brings the rest back. A film never fetched (FetchedAt zero,
+// such as the seed film) holds nothing of TMDB's and is kept.
+func (r *Resolver) refresh(ctx context.Context, tmdbID int) (Refreshed, error) {
+	old, err := r.store.FilmByTMDB(ctx, uint64(tmdbID))
+	if errors.Is(err, storage.ErrNotFound) {
+		return NotStored, nil
+	}
+	if err != nil {
+		return Kept, err
+	}
+	if _, err := r.fetchAndSave(ctx, tmdbID, old); err != nil {
+		if errors.Is(err, context.Canceled) || old.FetchedAt.IsZero() || r.now().Sub(old.FetchedAt) < KeepLimit ||
+			errors.Is(err, ErrBusy) {
+			return Kept, err
+		}
+		if _, serr := r.store.SaveSourced(ctx, old.Unsourced()); serr != nil {
+			return Kept, errors.Join(err, serr)
+		}
+		return Dropped, err
+	}
+	return Updated, nil
+}
+
+// RefreshReport counts what a RefreshStale run did.
+type RefreshReport struct {
+	Updated, Kept, Dropped int
+}
+
+// RefreshStale is the freshness job: it refreshes, one after another (the
+// client paces them), at most limit of the shared catalog's films from
+// TMDB fetched more than RefreshAge ago, oldest first (Catalog.
+// SourcedBefore), dropping TMDB's data from those TMDB has not answered
+// for past KeepLimit. It stops at the first sign that TMDB is away (not
+// answering, busy) or when ctx is done, and returns that error with what
+// it did.
+func (r *Resolver) RefreshStale(ctx context.Context, limit int) (RefreshReport, error) {
+	var rep RefreshReport
+	if r == nil {
+		return rep, ErrOff
+	}
+	films, err := r.store.SourcedBefore(ctx, r.now().Add(-RefreshAge), limit)
+	if err != nil {
+		return rep, err
+	}
+	for _, f := range films {
+		what, err := r.refresh(ctx, int(f.TMDB))
+		switch what {
+		case Updated:
+			rep.Updated++
+		case Kept:
+			rep.Kept++
+		case Dropped:
+			rep.Dropped++
+		}
+		if err != nil && !errors.Is(err, storage.ErrNotFound) && what != Dropped {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
