@@ -16,29 +16,20 @@ var (
 	// ErrNotAnswering: TMDB refused the token, failed, timed out, sent
 	// something unreadable, or the breaker is open after repeated
 	// failures. Nothing was stored.
-	ErrNotAnswering error = &Error{text: "TMDB is not answering", user: "TMDB is not answering: showing this server's catalog only."}
+	ErrNotAnswering = &storage.Error{Code: storage.CodeSourceDown, Msg: "TMDB is not answering: showing this server's catalog only."}
 	// ErrBusy: TMDB asked us to slow down (429), or too many lookups wait
 	// for their turn here. Trying again in a moment may work.
-	ErrBusy error = &Error{text: "TMDB is busy", user: "TMDB is busy right now: try again in a moment."}
+	ErrBusy = &storage.Error{Code: storage.CodeSourceBusy, Msg: "TMDB is busy right now: try again in a moment."}
 	// ErrAmbiguous: more than one film of that title in that year
 	// (LookupUnique), returned with the candidates.
-	ErrAmbiguous error = &Error{text: "more than one film of that title and year on TMDB", user: "More than one film has that title and year on TMDB."}
+	ErrAmbiguous = &storage.Error{Code: storage.CodeAmbiguous, Msg: "More than one film has that title and year on TMDB."}
 	// ErrOff: films from TMDB are off (no TMDB_TOKEN or TMDB_API_KEY):
 	// what a nil *Resolver answers.
-	ErrOff error = &Error{text: "TMDB is not set up", user: "Looking films up on TMDB is off here: only this server's catalog is searched."}
+	ErrOff = &storage.Error{Code: storage.CodeSourceOff, Msg: "Looking films up on TMDB is off here: only this server's catalog is searched."}
 	// ErrBadRef: what a moderator typed is no TMDB id, TMDB link or IMDb
 	// id (ParseRef).
-	ErrBadRef error = &Error{text: "not a TMDB id, TMDB link or IMDb id", user: "That is not a TMDB id (603), a themoviedb.org/movie link or an IMDb id (tt0133093)."}
+	ErrBadRef = storage.Invalid("That is not a TMDB id (603), a themoviedb.org/movie link or an IMDb id (tt0133093).")
 )
-
-// Error is one of this package's cases, with the sentence a member is
-// shown (the bot's envelope shows UserMessage).
-type Error struct{ text, user string }
-
-func (e *Error) Error() string { return e.text }
-
-// UserMessage is what a member is told.
-func (e *Error) UserMessage() string { return e.user }
 
 // classify maps an error of package tmdb to this package's cases,
 // keeping the cause for logs: ErrNotFound for a film TMDB does not have,

@@ -294,8 +294,7 @@ func TestTMDBDown(t *testing.T) {
 			if !errors.Is(err, c.want) {
 				t.Fatalf("Resolve: %v, want %v", err, c.want)
 			}
-			var um interface{ UserMessage() string }
-			if !errors.As(err, &um) || um.UserMessage() == "" {
+			if storage.Message(err) == "" {
 				t.Errorf("no sentence for a member: %v", err)
 			}
 			if _, err := e.store.FilmByTMDB(ctx, 496243); !errors.Is(err, storage.ErrNotFound) {

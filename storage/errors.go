@@ -37,6 +37,10 @@ const (
 	CodeLocked           // the database file is held by another process
 	CodeDamaged          // the database holds what it cannot have written
 	CodeSlow             // it took too long
+	CodeSourceDown       // the film source (TMDB) is not answering
+	CodeSourceBusy       // the film source asks us to slow down; try again
+	CodeAmbiguous        // more than one film matches
+	CodeSourceOff        // no film source is set up
 )
 
 // codeText is each code's text in Error (for operators).
@@ -52,6 +56,10 @@ var codeText = [...]string{
 	CodeLocked:      "the database file is in use by another process",
 	CodeDamaged:     "the database file is damaged",
 	CodeSlow:        "it took too long",
+	CodeSourceDown:  "the film source is not answering",
+	CodeSourceBusy:  "the film source is busy",
+	CodeAmbiguous:   "more than one film matches",
+	CodeSourceOff:   "no film source is set up",
 }
 
 // String is the code's text; a member's mistake has none of its own.
