@@ -2,6 +2,26 @@
 // beside its handler, and the handlers of the buttons those commands put
 // on messages. A handler takes an interaction and returns the response for
 // the bot to send; nothing here talks to Discord.
+//
+// Where things go, one file per command group:
+//   - commands.go: Set, the list of commands (one line each), option and
+//     custom_id parsing, the caller (userID, scopeOf).
+//   - respond.go: responses (message, ephemeral, Reply, update, updateText,
+//     modal); pages.go: the one helper for every paged list (listPage).
+//   - manage.go: /manage's definition, dispatcher and autocomplete;
+//     managefilm.go and managereview.go: its film and review forms and
+//     buttons; announce.go: a new review's announcement (Poster).
+//   - permissions.go: who moderates, and the invite's permissions;
+//     settings.go: /settings.
+//   - ratings.go (/rate, the card's Rate menu, /ratings, /top, /myratings),
+//     reviews.go (/review), watchlist.go, compare.go, cast.go, film.go,
+//     letterboxd.go (/import, /export, film import), movienight.go (the
+//     /movienight adapter of package nights), help.go.
+//   - catalog.go: film autocomplete and resolving a typed film; markup.go
+//     and text.go: escaping and cleaning text.
+//
+// A command's buttons travel with it (Command.Components), so adding a
+// command is its file and one line in Commands.
 package commands
 
 import (
@@ -12,7 +32,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -148,49 +167,6 @@ func (s *Set) Components() map[string]Handler {
 		"wl":      s.watchlistButton,
 		"wanted":  s.wantedButton,
 	}
-}
-
-// Colour of filmbot's embeds.
-const colour = 0xE0A526
-
-// noMentions is sent with every message: review text may hold "@everyone",
-// and a nil parse list would let Discord ping.
-func noMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-}
-
-// message is a new public message in the channel.
-func message(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
-	return &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{embed}, Components: rows, AllowedMentions: noMentions()},
-	}
-}
-
-// ephemeral is a new message only the user sees.
-func ephemeral(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
-	r := message(embed, rows...)
-	r.Data.Flags = discordgo.MessageFlagsEphemeral
-	return r
-}
-
-// update replaces the message a button sits on.
-func update(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
-	r := message(embed, rows...)
-	r.Type = discordgo.InteractionResponseUpdateMessage
-	if r.Data.Components == nil {
-		r.Data.Components = []discordgo.MessageComponent{} // clear old buttons
-	}
-	return r
-}
-
-// clip shortens s to at most n characters, ending with "…" when cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRightFunc(string(r[:n-1]), func(r rune) bool { return r == ' ' || r == '\n' }) + "…"
 }
 
 // scopeOf is whose catalog an interaction sees: its server's, or in a DM
@@ -374,19 +350,23 @@ func notFound(err error, msg string) error {
 	return err
 }
 
-func button(label, id string, disabled bool) discordgo.Button {
-	return discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id, Disabled: disabled}
+// subcommand returns "group sub" of a command ("review add").
+func subcommand(i *discordgo.InteractionCreate) string {
+	var path []string
+	opts := i.ApplicationCommandData().Options
+	for len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+		path = append(path, opts[0].Name)
+		opts = opts[0].Options
+	}
+	return strings.Join(path, " ")
 }
 
-// pager is a row of previous/next buttons for page p of n (1-based), or
-// nil when there is one page.
-func pager(kind, action string, id uint64, p, n int) []discordgo.MessageComponent {
-	if n <= 1 {
-		return nil
+func userID(i *discordgo.InteractionCreate) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
 	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		button("◀ Previous", customID{kind, action, []uint64{id, uint64(max(p-1, 0))}}.String(), p <= 1),
-		button(fmt.Sprintf("Page %d of %d", p, n), customID{kind, "noop", []uint64{id, uint64(p)}}.String(), true),
-		button("Next ▶", customID{kind, action, []uint64{id, uint64(p + 1)}}.String(), p >= n),
-	}}}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
 }
