@@ -361,6 +361,9 @@ func subcommand(i *discordgo.InteractionCreate) string {
 	return strings.Join(path, " ")
 }
 
+// userID is the id of who made the interaction: the member in a server,
+// the user in a DM; "" when Discord sent neither. It is the only place
+// that reads the caller's id.
 func userID(i *discordgo.InteractionCreate) string {
 	if i.Member != nil && i.Member.User != nil {
 		return i.Member.User.ID
@@ -369,4 +372,15 @@ func userID(i *discordgo.InteractionCreate) string {
 		return i.User.ID
 	}
 	return ""
+}
+
+// userNumber is userID as a number. Discord always sends the caller, so
+// an id that is not a number is the bot's error, not the user's.
+func userNumber(i *discordgo.InteractionCreate) (uint64, error) {
+	id := userID(i)
+	user, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("interaction %s: bad member id %q", i.ID, id)
+	}
+	return user, nil
 }

@@ -202,7 +202,7 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	for _, f := range films {
 		lines = append(lines, "• "+escapeClip(label(f), 150, titlePunct))
 	}
-	user, _ := strconv.ParseUint(userID(i), 10, 64)
+	user, _ := userNumber(i)
 	n, err := s.nights.Plan(ctx, nights.Plan{Scope: scope, Host: user, Channel: channel, Films: films, Closes: closes, Starts: starts, Hours: hours,
 		Where: where, Location: location, Zone: loc})
 	switch {

@@ -68,13 +68,9 @@ func member(i *discordgo.InteractionCreate) (storage.Scope, uint64, error) {
 	if scope == storage.BuiltIn {
 		return 0, 0, userErr("Ratings live in servers: use this command in a server the bot is in.")
 	}
-	var id string
-	if i.Member != nil && i.Member.User != nil {
-		id = i.Member.User.ID
-	}
-	user, err := strconv.ParseUint(id, 10, 64)
+	user, err := userNumber(i)
 	if err != nil {
-		return 0, 0, fmt.Errorf("interaction %s: bad member id %q", i.ID, id)
+		return 0, 0, err
 	}
 	return scope, user, nil
 }
