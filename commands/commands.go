@@ -51,6 +51,9 @@ type Command struct {
 	Autocomplete Handler
 	// Private commands answer only the caller (ephemeral).
 	Private bool
+	// Components handle the buttons, menus and forms the command puts
+	// on messages, by the first part of their custom_id.
+	Components map[string]Handler
 }
 
 // UserError is a mistake the user can fix, shown to them ephemerally.
@@ -113,19 +116,29 @@ func (s *Set) WithFetcher(f Fetcher) *Set {
 // that offers a stale list.
 func (s *Set) Commands() []Command {
 	return []Command{
-		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete},
-		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete},
+		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete,
+			Components: map[string]Handler{"rev": s.reviewButton}},
+		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete,
+			Components: map[string]Handler{"cast": s.castButton}},
 		{Def: where(filmDef, inServersAndDMs), Run: s.film, Autocomplete: s.filmAutocomplete},
-		{Def: where(rateDef, inServers), Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true},
-		{Def: where(ratingsDef, inServers), Run: s.ratings, Autocomplete: s.filmAutocomplete},
-		{Def: where(topDef, inServers), Run: s.top},
-		{Def: where(myRatingsDef, inServers), Run: s.myRatings},
-		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
+		{Def: where(rateDef, inServers), Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true,
+			Components: map[string]Handler{"rate": s.rateButton}},
+		{Def: where(ratingsDef, inServers), Run: s.ratings, Autocomplete: s.filmAutocomplete,
+			Components: map[string]Handler{"ratings": s.ratingsButton}},
+		{Def: where(topDef, inServers), Run: s.top,
+			Components: map[string]Handler{"top": s.topButton, "topdiv": s.divisiveButton}},
+		{Def: where(myRatingsDef, inServers), Run: s.myRatings,
+			Components: map[string]Handler{"mine": s.mineButton}},
+		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true,
+			Components: map[string]Handler{"modrev": s.modReview, "modfilm": s.modFilm, "modimp": s.filmImportButton}},
 		{Def: where(settingsDef, inServers), Run: s.settings, Private: true},
-		{Def: where(compareDef, inServers), Run: s.compare},
-		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete},
+		{Def: where(compareDef, inServers), Run: s.compare,
+			Components: map[string]Handler{"compare": s.compareButton}},
+		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete,
+			Components: map[string]Handler{"wl": s.watchlistButton, "wanted": s.wantedButton}},
 		{Def: where(movienightDef, inServers), Run: s.movienight, Private: true},
-		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true},
+		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true,
+			Components: map[string]Handler{"lbimp": s.importButton}},
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
 	}
@@ -149,24 +162,19 @@ func where(def *discordgo.ApplicationCommand, contexts []discordgo.InteractionCo
 }
 
 // Components maps the first part of a custom_id to the handler of the
-// buttons and menus that carry it.
+// buttons, menus and forms that carry it: the Components of every
+// command. Two commands claiming one prefix is a bug, and panics.
 func (s *Set) Components() map[string]Handler {
-	return map[string]Handler{
-		"rev":     s.reviewButton,
-		"cast":    s.castButton,
-		"rate":    s.rateButton,
-		"ratings": s.ratingsButton,
-		"top":     s.topButton,
-		"mine":    s.mineButton,
-		"modrev":  s.modReview,
-		"modfilm": s.modFilm,
-		"lbimp":   s.importButton,
-		"modimp":  s.filmImportButton,
-		"topdiv":  s.divisiveButton,
-		"compare": s.compareButton,
-		"wl":      s.watchlistButton,
-		"wanted":  s.wantedButton,
+	out := map[string]Handler{}
+	for _, c := range s.Commands() {
+		for kind, h := range c.Components {
+			if _, dup := out[kind]; dup {
+				panic(fmt.Sprintf("commands: custom_id prefix %q has two handlers", kind))
+			}
+			out[kind] = h
+		}
 	}
+	return out
 }
 
 // scopeOf is whose catalog an interaction sees: its server's, or in a DM
