@@ -7,7 +7,7 @@
 //   - commands.go: Set, the list of commands (one line each), option and
 //     custom_id parsing, the caller (userID, scopeOf).
 //   - respond.go: responses (message, ephemeral, Reply, update, updateText,
-//     modal); pages.go: the one helper for every paged list (listPage).
+//     modal); pages.go: the one helper for every paged list (list, showList).
 //   - manage.go: /manage's definition, dispatcher and autocomplete;
 //     managefilm.go and managereview.go: its film and review forms and
 //     buttons; announce.go: a new review's announcement (Poster).

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -22,22 +23,65 @@ func pager(kind, action string, id uint64, p, n int) []discordgo.MessageComponen
 	}}}
 }
 
-// pageOf returns page p (1-based) of items, per to a page, and the number
-// of pages; a page that no longer exists is the user's error.
-func pageOf[T any](items []T, per, p int) ([]T, int, error) {
-	pages := (len(items) + per - 1) / per
-	if p < 1 || p > pages {
-		return nil, pages, userErr("That page no longer exists.")
-	}
-	return items[(p-1)*per : min(p*per, len(items))], pages, nil
+// list is how one paged list is shown: every paged list (a film's
+// ratings, /top, divisive, /myratings, watchlists, most wanted, the cast,
+// a whole review) is a list, shown a page at a time by showList.
+type list[T any] struct {
+	kind string // custom_id of its buttons: kind:page:id:n, the page number kind:noop:id:n
+	id   uint64 // which list: the film, the member, min_ratings…
+	per  int    // items to a page
+	// gone answers a page that no longer exists; "" is "That page no
+	// longer exists."
+	gone string
+	// film, when set, is the film an item is about: the page's films are
+	// read in one read, and row names them with name.
+	film func(T) uint64
+	// row is an item's line; k is its place in the whole list, from 0.
+	row func(k int, x T, name func(id uint64) string) string
+	// embed is the page: its rows, joined by line breaks, page p of pages.
+	embed func(rows string, p, pages int) *discordgo.MessageEmbed
 }
 
-// paged is a new message, or, when a page button asked, an update of it.
-func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.MessageComponent) *discordgo.InteractionResponse {
-	if isUpdate {
-		return update(embed, rows...)
+// showList answers with page p (1-based) of items, and the buttons to
+// turn the pages when there is more than one: a new message, or, when a
+// page button asked (isUpdate), an update of the message.
+func showList[T any](ctx context.Context, s *Set, scope storage.Scope, l list[T], items []T, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+	embed, rows, err := listView(l, items, p, func(ids []uint64) (func(uint64) string, error) {
+		return s.pageFilms(ctx, scope, ids)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return message(embed, rows...)
+	if isUpdate {
+		return update(embed, rows...), nil
+	}
+	return message(embed, rows...), nil
+}
+
+// listView renders page p of items and its buttons; names reads the
+// page's films when l.film is set.
+func listView[T any](l list[T], items []T, p int, names func(ids []uint64) (func(uint64) string, error)) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+	pages := (len(items) + l.per - 1) / l.per
+	if p < 1 || p > pages {
+		if l.gone != "" {
+			return nil, nil, userErr("%s", l.gone)
+		}
+		return nil, nil, userErr("That page no longer exists.")
+	}
+	first := (p - 1) * l.per
+	page := items[first:min(p*l.per, len(items))]
+	name := func(uint64) string { return "" }
+	if l.film != nil {
+		var err error
+		if name, err = names(filmIDs(page, l.film)); err != nil {
+			return nil, nil, err
+		}
+	}
+	lines := make([]string, len(page))
+	for k, x := range page {
+		lines[k] = l.row(first+k, x, name)
+	}
+	return l.embed(strings.Join(lines, "\n"), p, pages), pager(l.kind, "page", l.id, p, pages), nil
 }
 
 // filmName labels a rated film, which may have been removed since.

@@ -276,23 +276,23 @@ func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage
 	if err != nil {
 		return nil, err
 	}
-	page, pages, err := pageOf(rs, ratersPerPage, p)
+	r, err := showList(ctx, s, scope, list[storage.Rating]{kind: "ratings", id: film.ID, per: ratersPerPage,
+		row: func(_ int, r storage.Rating, _ func(uint64) string) string {
+			return fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score)
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{
+				Title: "The verdict on " + plain(label(film), limits.EmbedTitle-len("The verdict on ")),
+				Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
+					a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), rows),
+				Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
+				Color:  colour,
+			}
+		}}, rs, p, isUpdate)
 	if err != nil {
 		return nil, err
 	}
-	var lines []string
-	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score))
-	}
-	embed := &discordgo.MessageEmbed{
-		Title: "The verdict on " + plain(label(film), limits.EmbedTitle-len("The verdict on ")),
-		Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
-			a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), strings.Join(lines, "\n")),
-		Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
-		Color:  colour,
-	}
-	r := paged(isUpdate, embed, pager("ratings", "page", film.ID, p, pages))
 	if isUpdate {
 		r.Data.Attachments = &[]*discordgo.MessageAttachment{} // replace the old chart
 	}
@@ -314,6 +314,9 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 }
 
 const topPerPage = 10
+
+// aggregateFilm is the film a line of /top is about.
+func aggregateFilm(a storage.Aggregate) uint64 { return a.Film }
 
 // top answers /top [min_ratings:].
 func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
@@ -363,21 +366,14 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 		}
 		return cmp.Compare(a.Film, b.Film)
 	})
-	page, pages, err := pageOf(aggs, topPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
-	}
-	embed := &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: strings.Join(lines, "\n"), Color: colour,
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
-	return paged(isUpdate, embed, pager("topdiv", "page", uint64(minN), p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "topdiv", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
+			return fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a))
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+		}}, aggs, p, isUpdate)
 }
 
 // divisiveButton turns the pages of /top sort:divisive.
@@ -393,21 +389,14 @@ func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isU
 	if len(aggs) == 0 {
 		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
 	}
-	page, pages, err := pageOf(aggs, topPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, name(a.Film), a.Average(), a.Count))
-	}
-	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
-	return paged(isUpdate, embed, pager("top", "page", uint64(minN), p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "top", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
+			return fmt.Sprintf("%d. **%s** — %.1f/10 from %d", k+1, name(a.Film), a.Average(), a.Count)
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "This server's top films", Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+		}}, aggs, p, isUpdate)
 }
 
 // topButton turns the pages of /top.
@@ -451,21 +440,15 @@ func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint6
 	if len(rs) == 0 {
 		return nil, userErr("<@%d> has not rated any film in this server yet.", user)
 	}
-	page, pages, err := pageOf(rs, ratersPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(r storage.Rating) uint64 { return r.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix()))
-	}
-	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
-		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
-	return paged(isUpdate, embed, pager("mine", "page", user, p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Rating]{kind: "mine", id: user, per: ratersPerPage,
+		film: func(r storage.Rating) uint64 { return r.Film },
+		row: func(_ int, r storage.Rating, name func(uint64) string) string {
+			return fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix())
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, rows),
+				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
+		}}, rs, p, isUpdate)
 }
 
 // mineButton turns the pages of /myratings.
