@@ -311,12 +311,31 @@ func (s *Set) nightHistory(ctx context.Context, scope storage.Scope) (*discordgo
 	if len(ns) == 0 {
 		return nil, userErr("No movie night yet: a host starts one with `/movienight plan`.")
 	}
+	ns = ns[:min(len(ns), 15)]
+	// The winners' films in one read; a database error is the bot's
+	// error, not a removed film.
+	var winners []uint64
+	for _, n := range ns {
+		if n.Winner != 0 {
+			winners = append(winners, n.Winner)
+		}
+	}
+	var films map[uint64]storage.Film
+	if len(winners) > 0 {
+		if films, err = s.films.FilmHeaders(ctx, scope, winners); err != nil {
+			return nil, err
+		}
+	}
 	var lines []string
-	for _, n := range ns[:min(len(ns), 15)] {
+	for _, n := range ns {
 		film := "poll open"
 		switch {
 		case n.Winner != 0:
-			film = "**" + escapeClip(s.filmName(ctx, scope, n.Winner), 150, titlePunct) + "**"
+			name := "(a removed film)"
+			if f, ok := films[n.Winner]; ok {
+				name = clip(label(f), 150)
+			}
+			film = "**" + escapeClip(name, 150, titlePunct) + "**"
 		case n.Step == storage.StepCanceled:
 			film = "no film chosen"
 		}
