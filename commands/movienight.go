@@ -453,3 +453,11 @@ func (screenActions) EventNote(n storage.Night, why nights.NoEvent) string {
 	}
 	return "I could not create the event for the screening: Discord refused it."
 }
+
+// filmName labels a rated film, which may have been removed since.
+func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
+	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
+		return clip(label(f), 150)
+	}
+	return "(a removed film)"
+}

@@ -84,14 +84,6 @@ func listView[T any](l list[T], items []T, p int, names func(ids []uint64) (func
 	return l.embed(strings.Join(lines, "\n"), p, pages), pager(l.kind, "page", l.id, p, pages), nil
 }
 
-// filmName labels a rated film, which may have been removed since.
-func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
-		return clip(label(f), 150)
-	}
-	return "(a removed film)"
-}
-
 // pageFilms reads the films of one page of a list in one read and
 // returns how each is named in markup (plain), "(a removed film)" for one
 // no longer in the catalog: what lists of films show. A database error
