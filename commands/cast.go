@@ -116,26 +116,25 @@ func castPages(f storage.Film) []string {
 // castView renders page p of a film's credits: crew and the first cast
 // members on page 1, more cast on the pages after.
 func castView(f storage.Film, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	pages := castPages(f)
-	if p < 1 || p > len(pages) {
-		return nil, nil, userErr("That page of the cast no longer exists.")
-	}
-	desc := pages[p-1]
-	if desc == "" {
-		desc = "*No cast listed yet.*"
-	} else {
-		desc = "**Cast**\n" + desc
-	}
-	embed := &discordgo.MessageEmbed{
-		Title:       plain(label(f), limits.EmbedTitle-len(" — cast & crew")) + " — cast & crew",
-		Description: desc,
-		Color:       colour,
-	}
-	if p == 1 {
-		embed.Fields = crewFields(f)
-	}
-	if len(pages) > 1 {
-		embed.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", p, len(pages))}
-	}
-	return embed, pager("cast", "page", f.ID, p, len(pages)), nil
+	return listView(list[string]{kind: "cast", id: f.ID, per: 1, gone: "That page of the cast no longer exists.",
+		row: func(_ int, page string, _ func(uint64) string) string { return page },
+		embed: func(desc string, p, pages int) *discordgo.MessageEmbed {
+			if desc == "" {
+				desc = "*No cast listed yet.*"
+			} else {
+				desc = "**Cast**\n" + desc
+			}
+			embed := &discordgo.MessageEmbed{
+				Title:       plain(label(f), limits.EmbedTitle-len(" — cast & crew")) + " — cast & crew",
+				Description: desc,
+				Color:       colour,
+			}
+			if p == 1 {
+				embed.Fields = crewFields(f)
+			}
+			if pages > 1 {
+				embed.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", p, pages)}
+			}
+			return embed
+		}}, castPages(f), p, nil)
 }

@@ -2,6 +2,26 @@
 // beside its handler, and the handlers of the buttons those commands put
 // on messages. A handler takes an interaction and returns the response for
 // the bot to send; nothing here talks to Discord.
+//
+// Where things go, one file per command group:
+//   - commands.go: Set, the list of commands (one line each), option and
+//     custom_id parsing, the caller (userID, scopeOf).
+//   - respond.go: responses (message, ephemeral, Reply, update, updateText,
+//     modal); pages.go: the one helper for every paged list (list, showList).
+//   - manage.go: /manage's definition, dispatcher and autocomplete;
+//     managefilm.go and managereview.go: its film and review forms and
+//     buttons; announce.go: a new review's announcement (Poster).
+//   - permissions.go: who moderates, and the invite's permissions;
+//     settings.go: /settings.
+//   - ratings.go (/rate, the card's Rate menu, /ratings, /top, /myratings),
+//     reviews.go (/review), watchlist.go, compare.go, cast.go, film.go,
+//     letterboxd.go (/import, /export, film import), movienight.go (the
+//     /movienight adapter of package nights), help.go.
+//   - catalog.go: film autocomplete and resolving a typed film; markup.go
+//     and text.go: escaping and cleaning text.
+//
+// A command's buttons travel with it (Command.Components), so adding a
+// command is its file and one line in Commands.
 package commands
 
 import (
@@ -12,7 +32,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -32,6 +51,9 @@ type Command struct {
 	Autocomplete Handler
 	// Private commands answer only the caller (ephemeral).
 	Private bool
+	// Components handle the buttons, menus and forms the command puts
+	// on messages, by the first part of their custom_id.
+	Components map[string]Handler
 }
 
 // userErr is a mistake the user can fix, shown to them ephemerally.
@@ -87,19 +109,29 @@ func (s *Set) WithFetcher(f Fetcher) *Set {
 // that offers a stale list.
 func (s *Set) Commands() []Command {
 	return []Command{
-		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete},
-		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete},
+		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete,
+			Components: map[string]Handler{"rev": s.reviewButton}},
+		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete,
+			Components: map[string]Handler{"cast": s.castButton}},
 		{Def: where(filmDef, inServersAndDMs), Run: s.film, Autocomplete: s.filmAutocomplete},
-		{Def: where(rateDef, inServers), Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true},
-		{Def: where(ratingsDef, inServers), Run: s.ratings, Autocomplete: s.filmAutocomplete},
-		{Def: where(topDef, inServers), Run: s.top},
-		{Def: where(myRatingsDef, inServers), Run: s.myRatings},
-		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true},
+		{Def: where(rateDef, inServers), Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true,
+			Components: map[string]Handler{"rate": s.rateButton}},
+		{Def: where(ratingsDef, inServers), Run: s.ratings, Autocomplete: s.filmAutocomplete,
+			Components: map[string]Handler{"ratings": s.ratingsButton}},
+		{Def: where(topDef, inServers), Run: s.top,
+			Components: map[string]Handler{"top": s.topButton, "topdiv": s.divisiveButton}},
+		{Def: where(myRatingsDef, inServers), Run: s.myRatings,
+			Components: map[string]Handler{"mine": s.mineButton}},
+		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true,
+			Components: map[string]Handler{"modrev": s.modReview, "modfilm": s.modFilm, "modimp": s.filmImportButton}},
 		{Def: where(settingsDef, inServers), Run: s.settings, Private: true},
-		{Def: where(compareDef, inServers), Run: s.compare},
-		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete},
+		{Def: where(compareDef, inServers), Run: s.compare,
+			Components: map[string]Handler{"compare": s.compareButton}},
+		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete,
+			Components: map[string]Handler{"wl": s.watchlistButton, "wanted": s.wantedButton}},
 		{Def: where(movienightDef, inServers), Run: s.movienight, Private: true},
-		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true},
+		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true,
+			Components: map[string]Handler{"lbimp": s.importButton}},
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
 	}
@@ -123,67 +155,19 @@ func where(def *discordgo.ApplicationCommand, contexts []discordgo.InteractionCo
 }
 
 // Components maps the first part of a custom_id to the handler of the
-// buttons and menus that carry it.
+// buttons, menus and forms that carry it: the Components of every
+// command. Two commands claiming one prefix is a bug, and panics.
 func (s *Set) Components() map[string]Handler {
-	return map[string]Handler{
-		"rev":     s.reviewButton,
-		"cast":    s.castButton,
-		"rate":    s.rateButton,
-		"ratings": s.ratingsButton,
-		"top":     s.topButton,
-		"mine":    s.mineButton,
-		"modrev":  s.modReview,
-		"modfilm": s.modFilm,
-		"lbimp":   s.importButton,
-		"modimp":  s.filmImportButton,
-		"topdiv":  s.divisiveButton,
-		"compare": s.compareButton,
-		"wl":      s.watchlistButton,
-		"wanted":  s.wantedButton,
+	out := map[string]Handler{}
+	for _, c := range s.Commands() {
+		for kind, h := range c.Components {
+			if _, dup := out[kind]; dup {
+				panic(fmt.Sprintf("commands: custom_id prefix %q has two handlers", kind))
+			}
+			out[kind] = h
+		}
 	}
-}
-
-// Colour of filmbot's embeds.
-const colour = 0xE0A526
-
-// noMentions is sent with every message: review text may hold "@everyone",
-// and a nil parse list would let Discord ping.
-func noMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-}
-
-// message is a new public message in the channel.
-func message(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
-	return &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Embeds: []*discordgo.MessageEmbed{embed}, Components: rows, AllowedMentions: noMentions()},
-	}
-}
-
-// ephemeral is a new message only the user sees.
-func ephemeral(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
-	r := message(embed, rows...)
-	r.Data.Flags = discordgo.MessageFlagsEphemeral
-	return r
-}
-
-// update replaces the message a button sits on.
-func update(embed *discordgo.MessageEmbed, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
-	r := message(embed, rows...)
-	r.Type = discordgo.InteractionResponseUpdateMessage
-	if r.Data.Components == nil {
-		r.Data.Components = []discordgo.MessageComponent{} // clear old buttons
-	}
-	return r
-}
-
-// clip shortens s to at most n characters, ending with "…" when cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRightFunc(string(r[:n-1]), func(r rune) bool { return r == ' ' || r == '\n' }) + "…"
+	return out
 }
 
 // scopeOf is whose catalog an interaction sees: its server's, or in a DM
@@ -367,19 +351,37 @@ func notFound(err error, msg string) error {
 	return err
 }
 
-func button(label, id string, disabled bool) discordgo.Button {
-	return discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id, Disabled: disabled}
+// subcommand returns "group sub" of a command ("review add").
+func subcommand(i *discordgo.InteractionCreate) string {
+	var path []string
+	opts := i.ApplicationCommandData().Options
+	for len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+		path = append(path, opts[0].Name)
+		opts = opts[0].Options
+	}
+	return strings.Join(path, " ")
 }
 
-// pager is a row of previous/next buttons for page p of n (1-based), or
-// nil when there is one page.
-func pager(kind, action string, id uint64, p, n int) []discordgo.MessageComponent {
-	if n <= 1 {
-		return nil
+// userID is the id of who made the interaction: the member in a server,
+// the user in a DM; "" when Discord sent neither. It is the only place
+// that reads the caller's id.
+func userID(i *discordgo.InteractionCreate) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
 	}
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		button("◀ Previous", customID{kind, action, []uint64{id, uint64(max(p-1, 0))}}.String(), p <= 1),
-		button(fmt.Sprintf("Page %d of %d", p, n), customID{kind, "noop", []uint64{id, uint64(p)}}.String(), true),
-		button("Next ▶", customID{kind, action, []uint64{id, uint64(p + 1)}}.String(), p >= n),
-	}}}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// userNumber is userID as a number. Discord always sends the caller, so
+// an id that is not a number is the bot's error, not the user's.
+func userNumber(i *discordgo.InteractionCreate) (uint64, error) {
+	id := userID(i)
+	user, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("interaction %s: bad member id %q", i.ID, id)
+	}
+	return user, nil
 }

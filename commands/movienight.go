@@ -202,7 +202,7 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	for _, f := range films {
 		lines = append(lines, "• "+escapeClip(label(f), 150, titlePunct))
 	}
-	user, _ := strconv.ParseUint(userID(i), 10, 64)
+	user, _ := userNumber(i)
 	n, err := s.nights.Plan(ctx, nights.Plan{Scope: scope, Host: user, Channel: channel, Films: films, Closes: closes, Starts: starts, Hours: hours,
 		Where: where, Location: location, Zone: loc})
 	switch {
@@ -311,12 +311,31 @@ func (s *Set) nightHistory(ctx context.Context, scope storage.Scope) (*discordgo
 	if len(ns) == 0 {
 		return nil, userErr("No movie night yet: a host starts one with `/movienight plan`.")
 	}
+	ns = ns[:min(len(ns), 15)]
+	// The winners' films in one read; a database error is the bot's
+	// error, not a removed film.
+	var winners []uint64
+	for _, n := range ns {
+		if n.Winner != 0 {
+			winners = append(winners, n.Winner)
+		}
+	}
+	var films map[uint64]storage.Film
+	if len(winners) > 0 {
+		if films, err = s.films.FilmHeaders(ctx, scope, winners); err != nil {
+			return nil, err
+		}
+	}
 	var lines []string
-	for _, n := range ns[:min(len(ns), 15)] {
+	for _, n := range ns {
 		film := "poll open"
 		switch {
 		case n.Winner != 0:
-			film = "**" + escapeClip(s.filmName(ctx, scope, n.Winner), 150, titlePunct) + "**"
+			name := "(a removed film)"
+			if f, ok := films[n.Winner]; ok {
+				name = clip(label(f), 150)
+			}
+			film = "**" + escapeClip(name, 150, titlePunct) + "**"
 		case n.Step == storage.StepCanceled:
 			film = "no film chosen"
 		}
@@ -433,4 +452,12 @@ func (screenActions) EventNote(n storage.Night, why nights.NoEvent) string {
 		return fmt.Sprintf("I could not create the event for the screening: its channel <#%s> is gone or hidden from me, and Discord refused one elsewhere.", n.Where)
 	}
 	return "I could not create the event for the screening: Discord refused it."
+}
+
+// filmName labels a rated film, which may have been removed since.
+func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
+	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
+		return clip(label(f), 150)
+	}
+	return "(a removed film)"
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -218,6 +219,17 @@ func TestMovieNight(t *testing.T) {
 	if !strings.Contains(h.Description, "**Tangerine (2015)** — 2 ratings") {
 		t.Errorf("history: %q", h.Description)
 	}
+	// The history reads its films in one read; a failed read is the bot's error.
+	films := &countingCatalog{Catalog: e.db}
+	e.set.films = films
+	if h := embed(e.run(nightCmd("history"))); !strings.Contains(h.Description, "**Tangerine (2015)**") || films.headers != 1 || films.header != 0 {
+		t.Errorf("history: %q in %d batched and %d single reads, want one batched", h.Description, films.headers, films.header)
+	}
+	films.fail = true
+	if _, err := e.cmds["movienight"].Run(ctx, nightCmd("history")); !errors.Is(err, errAway) {
+		t.Errorf("history, the catalog away: %v", err)
+	}
+	e.set.films = e.db
 	// The next night may be planned; the defaults pick the most wanted.
 	e.db.WatchlistAdd(ctx, 111, 5, 1)
 	if msg := e.userError(e.cmds["movienight"].Run, nightCmd("plan", opt("starts", "in 2 days"))); !strings.Contains(msg, "at least 2 films") {

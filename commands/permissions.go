@@ -1,11 +1,15 @@
 package commands
 
 import (
+	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Permission is one permission the bot needs in a server, and what for.
@@ -66,3 +70,44 @@ func PermissionList() string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
+
+// Permission bits that make a member a moderator. Discord sends a
+// member's permissions as computed in the channel of the interaction,
+// channel overwrites included, so only server-wide rights count:
+// Administrator (no overwrite removes or grants it), Manage Server (not a
+// channel permission, so no overwrite grants it), or the server's
+// moderator role (roles are server-wide). Manage Messages is not enough:
+// a channel overwrite can grant it in one channel.
+const (
+	permAdmin        = discordgo.PermissionAdministrator
+	permManageServer = discordgo.PermissionManageGuild
+)
+
+// moderator checks, on every call, that the member may moderate: Manage
+// Server, Administrator, or the server's moderator role (see permAdmin).
+// Discord's default_member_permissions only hides the command.
+func (s *Set) moderator(ctx context.Context, i *discordgo.InteractionCreate) (storage.Scope, error) {
+	scope, err := scopeOf(i)
+	if err != nil {
+		return 0, err
+	}
+	if scope == storage.BuiltIn || i.Member == nil {
+		return 0, userErr("Moderators' commands work in a server, not in a DM.")
+	}
+	if i.Member.Permissions&(permAdmin|permManageServer) != 0 {
+		return scope, nil
+	}
+	set, err := s.serverSettings.Settings(ctx, scope)
+	if err != nil {
+		return 0, err
+	}
+	// A role equal to the server's id is @everyone: never a moderator role
+	// (the setting refuses it; an older database may hold it).
+	if set.ModRole != "" && set.ModRole != i.GuildID && slices.Contains(i.Member.Roles, set.ModRole) {
+		return scope, nil
+	}
+	return 0, userErr(notModerator)
+}
+
+// notModerator is the answer to a member who may not moderate.
+const notModerator = "Only moderators can do that: members with Manage Server or Administrator, or with this server's moderator role (`/settings mod-role`)."

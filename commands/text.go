@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -77,4 +78,11 @@ func dropInvisible(r rune) rune {
 // visibleText tells whether s shows at least one letter or digit.
 func visibleText(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !blankLookalike(r) })
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -82,21 +81,15 @@ func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64
 	if len(ws) == 0 {
 		return nil, userErr("<@%d>'s watchlist here is empty: `/watchlist add film:<title>`.", who)
 	}
-	page, pages, err := pageOf(ws, watchPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(w storage.Watched) uint64 { return w.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for _, w := range page {
-		lines = append(lines, fmt.Sprintf("• **%s** · added <t:%d:d>", name(w.Film), w.At.Unix()))
-	}
-	embed := &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, strings.Join(lines, "\n")),
-		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
-	return paged(isUpdate, embed, pager("wl", "page", who, p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Watched]{kind: "wl", id: who, per: watchPerPage,
+		film: func(w storage.Watched) uint64 { return w.Film },
+		row: func(_ int, w storage.Watched, name func(uint64) string) string {
+			return fmt.Sprintf("• **%s** · added <t:%d:d>", name(w.Film), w.At.Unix())
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, rows),
+				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
+		}}, ws, p, isUpdate)
 }
 
 func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
@@ -107,21 +100,15 @@ func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpda
 	if len(ws) == 0 {
 		return nil, userErr("No one here has a watchlist yet: `/watchlist add film:<title>`.")
 	}
-	page, pages, err := pageOf(ws, topPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(w storage.Wanted) uint64 { return w.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for k, w := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %s", (p-1)*topPerPage+k+1, name(w.Film), plural(w.Count, "member")))
-	}
-	embed := &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: strings.Join(lines, "\n"), Color: colour,
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}
-	return paged(isUpdate, embed, pager("wanted", "page", 0, p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Wanted]{kind: "wanted", id: 0, per: topPerPage,
+		film: func(w storage.Wanted) uint64 { return w.Film },
+		row: func(k int, w storage.Wanted, name func(uint64) string) string {
+			return fmt.Sprintf("%d. **%s** — %s", k+1, name(w.Film), plural(w.Count, "member"))
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}
+		}}, ws, p, isUpdate)
 }
 
 // watchlistButton turns the pages of /watchlist show.

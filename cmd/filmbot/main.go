@@ -442,12 +442,13 @@ func runNights(ctx context.Context, set *commands.Set, db storage.Store, log *sl
 }
 
 // botCommands hands the command set to the bot's routing table. commands
-// must not import bot, so each declares Command; the two have the same
-// fields, and this conversion stops compiling if one changes alone.
+// must not import bot, so each declares Command; a command's Components
+// reach the bot through set.Components(), so the rest is copied field by
+// field.
 func botCommands(set *commands.Set) []bot.Command {
 	var out []bot.Command
 	for _, c := range set.Commands() {
-		out = append(out, bot.Command(c))
+		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete, Private: c.Private})
 	}
 	return out
 }

@@ -68,13 +68,9 @@ func member(i *discordgo.InteractionCreate) (storage.Scope, uint64, error) {
 	if scope == storage.BuiltIn {
 		return 0, 0, userErr("Ratings live in servers: use this command in a server the bot is in.")
 	}
-	var id string
-	if i.Member != nil && i.Member.User != nil {
-		id = i.Member.User.ID
-	}
-	user, err := strconv.ParseUint(id, 10, 64)
+	user, err := userNumber(i)
 	if err != nil {
-		return 0, 0, fmt.Errorf("interaction %s: bad member id %q", i.ID, id)
+		return 0, 0, err
 	}
 	return scope, user, nil
 }
@@ -255,58 +251,6 @@ func histogram(a storage.Aggregate) string {
 
 const ratersPerPage = 20
 
-// pageOf returns page p (1-based) of items, per to a page, and the number
-// of pages; a page that no longer exists is the user's error.
-func pageOf[T any](items []T, per, p int) ([]T, int, error) {
-	pages := (len(items) + per - 1) / per
-	if p < 1 || p > pages {
-		return nil, pages, userErr("That page no longer exists.")
-	}
-	return items[(p-1)*per : min(p*per, len(items))], pages, nil
-}
-
-// paged is a new message, or, when a page button asked, an update of it.
-func paged(isUpdate bool, embed *discordgo.MessageEmbed, rows []discordgo.MessageComponent) *discordgo.InteractionResponse {
-	if isUpdate {
-		return update(embed, rows...)
-	}
-	return message(embed, rows...)
-}
-
-// filmName labels a rated film, which may have been removed since.
-func (s *Set) filmName(ctx context.Context, scope storage.Scope, id uint64) string {
-	if f, err := s.films.FilmHeader(ctx, scope, id); err == nil {
-		return clip(label(f), 150)
-	}
-	return "(a removed film)"
-}
-
-// pageFilms reads the films of one page of a list in one read and
-// returns how each is named in markup (plain), "(a removed film)" for one
-// no longer in the catalog: what lists of films show. A database error
-// is an error, not a removed film.
-func (s *Set) pageFilms(ctx context.Context, scope storage.Scope, ids []uint64) (func(id uint64) string, error) {
-	fs, err := s.films.FilmHeaders(ctx, scope, ids)
-	if err != nil {
-		return nil, err
-	}
-	return func(id uint64) string {
-		if f, ok := fs[id]; ok {
-			return plain(label(f), 150)
-		}
-		return "(a removed film)"
-	}, nil
-}
-
-// filmIDs are the films of a page of xs.
-func filmIDs[T any](xs []T, film func(T) uint64) []uint64 {
-	ids := make([]uint64, len(xs))
-	for k, x := range xs {
-		ids[k] = film(x)
-	}
-	return ids
-}
-
 // ratings answers /ratings film:.
 func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, _, err := member(i)
@@ -332,42 +276,28 @@ func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage
 	if err != nil {
 		return nil, err
 	}
-	page, pages, err := pageOf(rs, ratersPerPage, p)
+	r, err := showList(ctx, s, scope, list[storage.Rating]{kind: "ratings", id: film.ID, per: ratersPerPage,
+		row: func(_ int, r storage.Rating, _ func(uint64) string) string {
+			return fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score)
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{
+				Title: "The verdict on " + plain(label(film), limits.EmbedTitle-len("The verdict on ")),
+				Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
+					a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), rows),
+				Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
+				Color:  colour,
+			}
+		}}, rs, p, isUpdate)
 	if err != nil {
 		return nil, err
 	}
-	var lines []string
-	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score))
-	}
-	embed := &discordgo.MessageEmbed{
-		Title: "The verdict on " + plain(label(film), limits.EmbedTitle-len("The verdict on ")),
-		Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
-			a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), strings.Join(lines, "\n")),
-		Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
-		Color:  colour,
-	}
-	r := paged(isUpdate, embed, pager("ratings", "page", film.ID, p, pages))
 	if isUpdate {
 		r.Data.Attachments = &[]*discordgo.MessageAttachment{} // replace the old chart
 	}
 	r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: bytes.NewReader(chartPNG(a))}}
 	return r, nil
-}
-
-// pageClick checks a page button of the ratings lists (a server's, in a
-// server) and parses its custom_id ("kind:page:id:page").
-func pageClick(i *discordgo.InteractionCreate) (storage.Scope, customID, error) {
-	scope, _, err := member(i)
-	if err != nil {
-		return 0, customID{}, err
-	}
-	c, err := clicked(i, 2, "page")
-	if err != nil {
-		return 0, customID{}, err
-	}
-	return scope, c, nil
 }
 
 // ratingsButton turns the pages of /ratings.
@@ -384,6 +314,9 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 }
 
 const topPerPage = 10
+
+// aggregateFilm is the film a line of /top is about.
+func aggregateFilm(a storage.Aggregate) uint64 { return a.Film }
 
 // top answers /top [min_ratings:].
 func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
@@ -433,21 +366,14 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 		}
 		return cmp.Compare(a.Film, b.Film)
 	})
-	page, pages, err := pageOf(aggs, topPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", (p-1)*topPerPage+k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a)))
-	}
-	embed := &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: strings.Join(lines, "\n"), Color: colour,
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
-	return paged(isUpdate, embed, pager("topdiv", "page", uint64(minN), p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "topdiv", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
+			return fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a))
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+		}}, aggs, p, isUpdate)
 }
 
 // divisiveButton turns the pages of /top sort:divisive.
@@ -463,21 +389,14 @@ func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isU
 	if len(aggs) == 0 {
 		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
 	}
-	page, pages, err := pageOf(aggs, topPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(a storage.Aggregate) uint64 { return a.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for k, a := range page {
-		lines = append(lines, fmt.Sprintf("%d. **%s** — %.1f/10 from %d", (p-1)*topPerPage+k+1, name(a.Film), a.Average(), a.Count))
-	}
-	embed := &discordgo.MessageEmbed{Title: "This server's top films", Description: strings.Join(lines, "\n"), Color: colour,
-		Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
-	return paged(isUpdate, embed, pager("top", "page", uint64(minN), p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "top", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
+			return fmt.Sprintf("%d. **%s** — %.1f/10 from %d", k+1, name(a.Film), a.Average(), a.Count)
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "This server's top films", Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+		}}, aggs, p, isUpdate)
 }
 
 // topButton turns the pages of /top.
@@ -521,21 +440,15 @@ func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint6
 	if len(rs) == 0 {
 		return nil, userErr("<@%d> has not rated any film in this server yet.", user)
 	}
-	page, pages, err := pageOf(rs, ratersPerPage, p)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.pageFilms(ctx, scope, filmIDs(page, func(r storage.Rating) uint64 { return r.Film }))
-	if err != nil {
-		return nil, err
-	}
-	var lines []string
-	for _, r := range page {
-		lines = append(lines, fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix()))
-	}
-	embed := &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, strings.Join(lines, "\n")),
-		Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
-	return paged(isUpdate, embed, pager("mine", "page", user, p, pages)), nil
+	return showList(ctx, s, scope, list[storage.Rating]{kind: "mine", id: user, per: ratersPerPage,
+		film: func(r storage.Rating) uint64 { return r.Film },
+		row: func(_ int, r storage.Rating, name func(uint64) string) string {
+			return fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix())
+		},
+		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, rows),
+				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
+		}}, rs, p, isUpdate)
 }
 
 // mineButton turns the pages of /myratings.

@@ -208,18 +208,17 @@ func fullPages(rev storage.Review) []string {
 
 // fullView renders page p (1-based) of the whole review.
 func fullView(film storage.Film, rev storage.Review, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	pages := fullPages(rev)
-	if p < 1 || p > len(pages) {
-		return nil, nil, userErr("That page of the review no longer exists.")
-	}
-	embed := &discordgo.MessageEmbed{
-		Title:       plain(label(film), limits.EmbedTitle),
-		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
-		Description: pages[p-1],
-		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The whole review · page %d of %d", p, len(pages))},
-		Color:       colour,
-	}
-	return embed, pager("rev", "page", rev.ID, p, len(pages)), nil
+	return listView(list[string]{kind: "rev", id: rev.ID, per: 1, gone: "That page of the review no longer exists.",
+		row: func(_ int, page string, _ func(uint64) string) string { return page },
+		embed: func(page string, p, pages int) *discordgo.MessageEmbed {
+			return &discordgo.MessageEmbed{
+				Title:       plain(label(film), limits.EmbedTitle),
+				Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
+				Description: page,
+				Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The whole review · page %d of %d", p, pages)},
+				Color:       colour,
+			}
+		}}, fullPages(rev), p, nil)
 }
 
 // reviewButton handles the buttons under a review: show (previous/next),
