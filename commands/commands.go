@@ -36,6 +36,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/nights"
+	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -73,14 +74,22 @@ type Set struct {
 	fetch          Fetcher
 	catalog        *catalog
 	rand           func(n int) int
-	nights         *nights.Service // movie nights; without actions (WithScreener), none
-	follow         Followup        // further messages after an answer; nil: none
+	nights         *nights.Service  // movie nights; without actions (WithScreener), none
+	follow         Followup         // further messages after an answer; nil: none
+	source         *source.Resolver // films from TMDB; nil: this catalog only
 }
 
 // New returns the commands reading and writing store.
 func New(store storage.Store) *Set {
 	return &Set{films: store, reviews: store, rates: store, watchlists: store, pending: store, serverSettings: store,
 		catalog: newCatalog(store), rand: rand.IntN, nights: nights.New(store)}
+}
+
+// WithSource sets where films not in the catalog are looked up (TMDB);
+// without it (or with nil) the commands know only the catalog.
+func (s *Set) WithSource(r *source.Resolver) *Set {
+	s.source = r
+	return s
 }
 
 // WithPoster sets how new reviews are announced in channels.
