@@ -151,6 +151,7 @@ Usage:
                        run one slash command locally and print the bot's answer
   filmbot sandbox [--listen 127.0.0.1:PORT] [--shards 1] [--interactions-url URL]
                        run a local Discord-compatible server alone; prints its address and a bot token
+                       (and, without TMDB_TOKEN, a local stand-in for TMDB's API: TMDB_API_URL, TMDB_TOKEN)
   filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate] [--servers 1]
                [--db URL] [--http [--replicas N]] [--baseline [--pin=false]]
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory

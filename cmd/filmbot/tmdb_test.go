@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/filmbot/filmbot/metrics"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
@@ -295,5 +298,53 @@ func TestSandboxCommandPlaysTMDB(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "/_sandbox/tmdb/fail") {
 		t.Errorf("the control is not named:\n%s", out)
+	}
+}
+
+// The source newTMDBSource makes is counted: searches through its cache
+// (hits, misses, bytes), requests by endpoint and result, and the
+// breaker, open after TMDB keeps failing.
+func TestTMDBSourceMetrics(t *testing.T) {
+	t.Parallel()
+	fake := tmdbfake.New(tmdbfake.Options{Token: tmdbSecret})
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	m := metrics.New(nil)
+	var logs syncBuffer
+	src, err := newTMDBSource(context.Background(), Config{TMDBToken: tmdbSecret, TMDBAPIURL: srv.URL, TMDBRate: "100"}, slog.New(slog.NewTextHandler(&logs, nil)), m)
+	if err != nil || src.State != "on" || src.Client == nil || src.Searcher == nil {
+		t.Fatalf("%+v %v", src, err)
+	}
+	ctx := context.Background()
+	for range 2 {
+		if p, err := src.Searcher.Search(ctx, "Parasite", 0, ""); err != nil || len(p.Results) == 0 {
+			t.Fatalf("search: %v %v", p, err)
+		}
+	}
+	fake.Fail(tmdbfake.FailServer, 5)
+	for k := range 6 {
+		src.Client.SearchMovies(ctx, "x"+strconv.Itoa(k), 0, "")
+	}
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	text := w.Body.String()
+	for series, want := range map[string]float64{
+		"filmbot_tmdb_search_cache_hits_total":                                       1,
+		"filmbot_tmdb_search_cache_misses_total":                                     1,
+		"filmbot_tmdb_search_cache_entries":                                          1,
+		`filmbot_tmdb_requests_total{endpoint="search/movie",result="ok"}`:           1,
+		`filmbot_tmdb_requests_total{endpoint="search/movie",result="error"}`:        5,
+		`filmbot_tmdb_requests_total{endpoint="search/movie",result="breaker_open"}`: 1,
+		`filmbot_tmdb_request_seconds_count{endpoint="search/movie"}`:                6,
+		`filmbot_tmdb_requests_total{endpoint="authentication",result="ok"}`:         1,
+		"filmbot_tmdb_breaker_open":                                                  1,
+		`filmbot_tmdb_source{state="on"}`:                                            1,
+	} {
+		if got := metric(text, series); got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
+	}
+	if metric(text, "filmbot_tmdb_search_cache_bytes") <= 0 {
+		t.Error("the search cache's bytes are not reported")
 	}
 }
