@@ -22,6 +22,7 @@ import (
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
 
 // try runs one interaction through the bot's routing and handlers against
@@ -67,6 +68,23 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if *asJSON {
 		notes = stderr
 	}
+	// TMDB: the settings' own, or without a token a local stand-in (as
+	// in the playground), on a loopback listener for this one command.
+	if !cfg.tmdbOn() {
+		fake, err := tmdbfake.Start("", tmdbfake.Options{})
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot try: the TMDB stand-in:", err)
+			return 1
+		}
+		defer fake.Close()
+		cfg.TMDBToken, cfg.TMDBAPIKey, cfg.TMDBAPIURL = fake.Token, "", fake.URL
+	}
+	films, err := newTMDBSource(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot try:", err)
+		return 2
+	}
+	_ = films // commands take it in the next step of issue 26
 	db, msg := openStore(ctx, cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if db == nil {
 		fmt.Fprintln(stderr, "filmbot try:", msg)
