@@ -393,21 +393,21 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}
 	db = storage.Observed(db, m.StoreOp)
-	// TMDB as the catalog's source: checked once here; commands take it
-	// in the next step of issue 26.
+	// TMDB as the catalog's source (checked once here), if on.
 	films, err := newTMDBSource(ctx, cfg, log, m)
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2
 	}
-	_ = films
+	resolver := films.resolver(db, log)
+	defer keepFresh(ctx, resolver, log)()
 	s, err := bot.NewSession(bcfg)
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2
 	}
 	set, b := assemble(db, s, m, log, bcfg.Owner)
-	set.WithCatalogCache(st.catalogBytes, m.CatalogCache)
+	set.WithCatalogCache(st.catalogBytes, m.CatalogCache).WithSource(resolver)
 	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
 	where := "discord.com"

@@ -11,6 +11,8 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/metrics"
+	"github.com/filmbot/filmbot/source"
+	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/tmdb"
 )
 
@@ -118,4 +120,47 @@ func newTMDBSource(ctx context.Context, cfg Config, log *slog.Logger, m *metrics
 		})
 	}
 	return src, nil
+}
+
+// freshEvery is how often the shared catalog's films from TMDB older than
+// source.RefreshAge are refreshed (freshLimit a turn), beside the
+// refresh each starts when it is used.
+const (
+	freshEvery = time.Hour
+	freshLimit = 200
+)
+
+// resolver is the source over catalog, as commands take it: nil unless
+// TMDB is on.
+func (src tmdbSource) resolver(catalog storage.Catalog, log *slog.Logger) *source.Resolver {
+	if src.State != "on" {
+		return nil
+	}
+	r := source.New(catalog, src.Client, src.Searcher, nil)
+	r.OnRefreshError = func(id int, err error) {
+		log.Warn("refreshing a film from TMDB failed; the stored one is kept", "tmdb", id, "err", err)
+	}
+	return r
+}
+
+// keepFresh runs r's freshness job every freshEvery until ctx ends; the
+// returned func stops it and waits for it (and r's background refreshes).
+func keepFresh(ctx context.Context, r *source.Resolver, log *slog.Logger) func() {
+	if r == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	t := time.NewTicker(freshEvery)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.KeepFresh(ctx, t.C, freshLimit, func(rep source.RefreshReport, err error) {
+			if err != nil {
+				log.Warn("refreshing films from TMDB stopped for now; tried again in an hour", "updated", rep.Updated, "err", err)
+			} else if rep != (source.RefreshReport{}) {
+				log.Info("films from TMDB refreshed", "updated", rep.Updated, "kept", rep.Kept, "dropped", rep.Dropped)
+			}
+		})
+	}()
+	return func() { cancel(); t.Stop(); <-done; r.Wait() }
 }

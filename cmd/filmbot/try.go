@@ -84,7 +84,6 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "filmbot try:", err)
 		return 2
 	}
-	_ = films // commands take it in the next step of issue 26
 	db, msg := openStore(ctx, cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if db == nil {
 		fmt.Fprintln(stderr, "filmbot try:", msg)
@@ -95,7 +94,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	// command as Discord's CDN would serve an upload.
 	uploads := map[string][]byte{}
 	fetch := bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)
-	set := commands.New(db).WithPoster(printPoster{notes}).WithScreener(printPoster{notes}, "try").
+	resolver := films.resolver(db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	defer resolver.Wait()
+	set := commands.New(db).WithSource(resolver).WithPoster(printPoster{notes}).WithScreener(printPoster{notes}, "try").
 		WithFetcher(func(ctx context.Context, url string, max int64) ([]byte, error) {
 			if b, ok := uploads[url]; ok {
 				return b[:min(int64(len(b)), max+1)], nil
