@@ -45,6 +45,7 @@ type Resolver struct {
 	refreshing map[int]bool   // by TMDB id: one background refresh per film
 	background sync.WaitGroup
 	joined     func() // tests: a caller joined a fetch in flight
+	images     images // TMDB's configuration, for posters (PosterURL)
 }
 
 type fetch struct {
