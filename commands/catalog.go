@@ -108,7 +108,7 @@ func label(f storage.Film) string {
 
 // filmIndex is a catalog's search index with what autocomplete needs of
 // its films from TMDB: their TMDB ids (so a TMDB suggestion does not
-// repeat them), titles in the members' languages and directors.
+// repeat them) and titles in the members' languages.
 type filmIndex struct {
 	*search.Index
 	sourced map[uint64]sourcedFilm // by film id
@@ -118,10 +118,9 @@ type filmIndex struct {
 
 // sourcedFilm is what autocomplete shows of a film from TMDB.
 type sourcedFilm struct {
-	tmdb     uint64
-	year     int
-	titles   map[string]string // by locale (storage.Film.Titles)
-	director string
+	tmdb   uint64
+	year   int
+	titles map[string]string // by locale (storage.Film.Titles)
 }
 
 // newFilmIndex indexes films under their titles, labels, aliases and,
@@ -133,10 +132,7 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 		names := append([]string{f.Title, label(f)}, f.Aliases...)
 		if f.Sourced() {
 			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles}
-			if len(f.Directors) > 0 {
-				sf.director = f.Directors[0]
-			}
-			fx.size += 96 + int64(len(sf.director))
+			fx.size += 96
 			for loc, t := range f.Titles {
 				names = append(names, t)
 				fx.size += 48 + int64(len(loc)+len(t))
@@ -502,9 +498,12 @@ func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, cho
 		offeredTMDB[uint64(sg.TMDB)], offered[key] = true, true
 		name := sg.Label
 		if id, ok := ix.byTMDB[uint64(sg.TMDB)]; ok {
-			// Stored: its director is known (never fetched for this).
-			if d := ix.sourced[id].director; d != "" && utf8.RuneCountInString(name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
-				name += " — " + d
+			// Stored (but not matched here): its director is known, read
+			// from the store, never fetched for this.
+			if f, err := s.films.Film(sctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
+				if d := f.Directors[0]; utf8.RuneCountInString(name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
+					name += " — " + d
+				}
 			}
 		}
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, limits.ChoiceName), Value: tmdbValue(sg.TMDB)})
