@@ -286,7 +286,10 @@ func filmValue(id uint64) string { return "id:" + strconv.FormatUint(id, 10) }
 
 // tmdbValue is the value autocomplete sends back for a film TMDB
 // suggested: "tmdb:496243" (at most 15 characters).
-func tmdbValue(id int) string { return "tmdb:" + strconv.Itoa(id) }
+func tmdbValue(id int) string {
+	var b [24]byte
+	return string(strconv.AppendInt(append(b[:0], "tmdb:"...), int64(id), 10))
+}
 
 // maxFilmValue is the longest film option we read, the length Discord
 // allows a choice value.
@@ -460,53 +463,71 @@ func (s *Set) filmChoices(ctx context.Context, scope storage.Scope, typed, local
 
 // suggest adds TMDB's suggestions for typed to choices, within the
 // budget, skipping the films already offered (by TMDB id, or by title
-// and year).
+// and year). A cached search answers without a timer.
 func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, choices []*discordgo.ApplicationCommandOptionChoice, typed, locale string) []*discordgo.ApplicationCommandOptionChoice {
-	budget := s.suggestBudget
-	if budget <= 0 {
-		budget = SuggestBudget
-	}
-	if d, ok := ctx.Deadline(); ok {
-		budget = min(budget, time.Until(d)-suggestMargin)
-	}
-	if budget <= 0 {
-		return choices
-	}
-	sctx, cancel := context.WithTimeout(ctx, budget)
-	defer cancel()
-	sugg, err := s.source.Suggest(sctx, typed, locale, limits.Choices)
-	if err != nil {
-		return choices // TMDB away or slow: the catalog's choices
-	}
-	offeredTMDB := map[uint64]bool{}
-	offered := map[string]bool{}
-	for k, h := range hits {
-		if sf, ok := ix.sourced[h.ID]; ok {
-			offeredTMDB[sf.tmdb] = true
+	sugg, ok := s.source.SuggestCached(typed, locale, limits.Choices)
+	if !ok {
+		budget := s.suggestBudget
+		if budget <= 0 {
+			budget = SuggestBudget
 		}
-		offered[search.Fold(h.Label)] = true
-		offered[search.Fold(choices[k].Name)] = true
+		if d, ok := ctx.Deadline(); ok {
+			budget = min(budget, time.Until(d)-suggestMargin)
+		}
+		if budget <= 0 {
+			return choices
+		}
+		sctx, cancel := context.WithTimeout(ctx, budget)
+		defer cancel()
+		var err error
+		if sugg, err = s.source.Suggest(sctx, typed, locale, limits.Choices); err != nil {
+			return choices // TMDB away or slow: the catalog's choices
+		}
+		ctx = sctx
 	}
+	local := len(choices)
+	var addedBuf [limits.Choices]int
+	added := addedBuf[:0] // TMDB ids of the suggestions added
+	offered := func(sg source.Suggestion) bool {
+		if slices.Contains(added, sg.TMDB) {
+			return true
+		}
+		for k, c := range choices {
+			if k < local {
+				if sf, ok := ix.sourced[hits[k].ID]; ok && sf.tmdb == uint64(sg.TMDB) {
+					return true
+				}
+				if strings.EqualFold(hits[k].Label, sg.Label) {
+					return true
+				}
+			}
+			if strings.EqualFold(c.Name, sg.Label) {
+				return true
+			}
+		}
+		return false
+	}
+	backing := make([]discordgo.ApplicationCommandOptionChoice, 0, min(len(sugg), limits.Choices-local))
 	for _, sg := range sugg {
 		if len(choices) == limits.Choices {
 			break
 		}
-		key := search.Fold(sg.Label)
-		if sg.TMDB <= 0 || offeredTMDB[uint64(sg.TMDB)] || offered[key] {
+		if sg.TMDB <= 0 || offered(sg) {
 			continue
 		}
-		offeredTMDB[uint64(sg.TMDB)], offered[key] = true, true
+		added = append(added, sg.TMDB)
 		name := sg.Label
 		if id, ok := ix.byTMDB[uint64(sg.TMDB)]; ok {
 			// Stored (but not matched here): its director is known, read
 			// from the store, never fetched for this.
-			if f, err := s.films.Film(sctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
+			if f, err := s.films.Film(ctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
 				if d := f.Directors[0]; utf8.RuneCountInString(name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
 					name += " — " + d
 				}
 			}
 		}
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(name, limits.ChoiceName), Value: tmdbValue(sg.TMDB)})
+		backing = append(backing, discordgo.ApplicationCommandOptionChoice{Name: clip(name, limits.ChoiceName), Value: tmdbValue(sg.TMDB)})
+		choices = append(choices, &backing[len(backing)-1])
 	}
 	return choices
 }

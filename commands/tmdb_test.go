@@ -91,13 +91,13 @@ func TestAutocompleteSuggestsTMDBFilms(t *testing.T) {
 		}
 	}
 	// One character: the catalog only, TMDB not asked.
-	before := e.fake.Requests("search")
+	before := e.fake.Requests("search/movie")
 	for _, c := range e.choices(ctx, guildA, "d", "") {
 		if strings.HasPrefix(c.Value.(string), "tmdb:") {
 			t.Errorf("d: TMDB suggestion %v", c)
 		}
 	}
-	if n := e.fake.Requests("search"); n != before {
+	if n := e.fake.Requests("search/movie"); n != before {
 		t.Errorf("one character searched TMDB (%d searches)", n-before)
 	}
 	// In the member's language.
@@ -146,13 +146,13 @@ func TestAutocompleteBudget(t *testing.T) {
 	// The interaction's own deadline, nearer than the budget, leaves
 	// no time for TMDB: not asked at all.
 	e.set.suggestBudget = 0
-	before := e.fake.Requests("search")
+	before := e.fake.Requests("search/movie")
 	ctx, cancel := context.WithTimeout(context.Background(), suggestMargin/2)
 	defer cancel()
 	if got := e.choices(ctx, guildA, "parasite", ""); len(got) != 0 {
 		t.Errorf("no time left: %v", names(got))
 	}
-	if n := e.fake.Requests("search"); n != before {
+	if n := e.fake.Requests("search/movie"); n != before {
 		t.Errorf("searched with no time left")
 	}
 	// TMDB failing: the catalog's choices, no error.

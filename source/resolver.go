@@ -89,7 +89,32 @@ func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) (
 	if err != nil {
 		return nil, classify(err)
 	}
-	var out []Suggestion
+	return suggestions(page, max), nil
+}
+
+// SuggestCached is Suggest when the search is cached and fresh, without
+// waiting or asking TMDB; ok is false otherwise (and for a nil Resolver).
+// The suggestions are made once per cached search and shared: the caller
+// must not change them.
+func (r *Resolver) SuggestCached(typed, locale string, max int) (s []Suggestion, ok bool) {
+	if r == nil {
+		return nil, false
+	}
+	typed = strings.TrimSpace(typed)
+	if typed == "" || max <= 0 {
+		return nil, true
+	}
+	v, ok := r.searcher.CachedMemo(typed, 0, locale, func(p tmdb.Page) any { return suggestions(p, len(p.Results)) })
+	if !ok {
+		return nil, false
+	}
+	all := v.([]Suggestion) // shared: read only
+	return all[:min(max, len(all))], true
+}
+
+// suggestions are a search's first max results with a title.
+func suggestions(page tmdb.Page, max int) []Suggestion {
+	out := make([]Suggestion, 0, min(max, len(page.Results)))
 	for _, res := range page.Results {
 		if len(out) == max {
 			break
@@ -103,20 +128,27 @@ func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) (
 		}
 		out = append(out, Suggestion{TMDB: res.ID, Title: title, Year: res.Year(), Label: Label(title, res.Year())})
 	}
-	return out, nil
+	return out
 }
 
 // Label is "Title (Year)" ("Title" when the year is unknown), cut to
 // Discord's 100 characters for a choice's name, the year kept.
 func Label(title string, year int) string {
-	suffix := ""
-	if year > 0 {
-		suffix = " (" + strconv.Itoa(year) + ")"
+	if year <= 0 {
+		if utf8.RuneCountInString(title) > 100 {
+			title = string([]rune(title)[:99]) + "…"
+		}
+		return title
 	}
-	if room := 100 - utf8.RuneCountInString(suffix); utf8.RuneCountInString(title) > room {
+	if room := 100 - len(" (2000)"); utf8.RuneCountInString(title) > room {
 		title = string([]rune(title)[:room-1]) + "…"
 	}
-	return title + suffix
+	// One allocation: autocomplete labels every suggestion each time.
+	b := make([]byte, 0, len(title)+8)
+	b = append(b, title...)
+	b = append(b, " ("...)
+	b = strconv.AppendInt(b, int64(year), 10)
+	return string(append(b, ')'))
 }
 
 // Resolve returns the shared catalog's film of TMDB id tmdbID: at once
