@@ -461,12 +461,37 @@ func (s *Set) filmChoices(ctx context.Context, scope storage.Scope, typed, local
 	return choices8(choices), nil
 }
 
+// suggestion is a TMDB suggestion made into a choice.
+type suggestion struct {
+	tmdb   int
+	choice discordgo.ApplicationCommandOptionChoice
+}
+
+// suggestionChoices makes TMDB's suggestions into choices ("Title
+// (Year)", "tmdb:ID").
+func suggestionChoices(sugg []source.Suggestion) []suggestion {
+	out := make([]suggestion, 0, len(sugg))
+	for _, sg := range sugg {
+		if sg.TMDB > 0 {
+			out = append(out, suggestion{sg.TMDB, discordgo.ApplicationCommandOptionChoice{Name: clip(sg.Label, limits.ChoiceName), Value: tmdbValue(sg.TMDB)}})
+		}
+	}
+	return out
+}
+
+// suggestionsOf is suggestionChoices for SuggestCached: made once per
+// cached search, then shared.
+func suggestionsOf(sugg []source.Suggestion) any { return suggestionChoices(sugg) }
+
 // suggest adds TMDB's suggestions for typed to choices, within the
 // budget, skipping the films already offered (by TMDB id, or by title
-// and year). A cached search answers without a timer.
+// and year). A cached search answers without a timer, its choices made
+// once (and shared: never changed here).
 func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, choices []*discordgo.ApplicationCommandOptionChoice, typed, locale string) []*discordgo.ApplicationCommandOptionChoice {
-	sugg, ok := s.source.SuggestCached(typed, locale, limits.Choices)
-	if !ok {
+	var sugg []suggestion
+	if v, ok := s.source.SuggestCached(typed, locale, suggestionsOf); ok {
+		sugg = v.([]suggestion)
+	} else {
 		budget := s.suggestBudget
 		if budget <= 0 {
 			budget = SuggestBudget
@@ -479,55 +504,54 @@ func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, cho
 		}
 		sctx, cancel := context.WithTimeout(ctx, budget)
 		defer cancel()
-		var err error
-		if sugg, err = s.source.Suggest(sctx, typed, locale, limits.Choices); err != nil {
+		found, err := s.source.Suggest(sctx, typed, locale, limits.Choices)
+		if err != nil {
 			return choices // TMDB away or slow: the catalog's choices
 		}
-		ctx = sctx
+		sugg, ctx = suggestionChoices(found), sctx
 	}
 	local := len(choices)
 	var addedBuf [limits.Choices]int
 	added := addedBuf[:0] // TMDB ids of the suggestions added
-	offered := func(sg source.Suggestion) bool {
-		if slices.Contains(added, sg.TMDB) {
+	offered := func(sg *suggestion) bool {
+		if slices.Contains(added, sg.tmdb) {
 			return true
 		}
 		for k, c := range choices {
 			if k < local {
-				if sf, ok := ix.sourced[hits[k].ID]; ok && sf.tmdb == uint64(sg.TMDB) {
+				if sf, ok := ix.sourced[hits[k].ID]; ok && sf.tmdb == uint64(sg.tmdb) {
 					return true
 				}
-				if strings.EqualFold(hits[k].Label, sg.Label) {
+				if strings.EqualFold(hits[k].Label, sg.choice.Name) {
 					return true
 				}
 			}
-			if strings.EqualFold(c.Name, sg.Label) {
+			if strings.EqualFold(c.Name, sg.choice.Name) {
 				return true
 			}
 		}
 		return false
 	}
-	backing := make([]discordgo.ApplicationCommandOptionChoice, 0, min(len(sugg), limits.Choices-local))
-	for _, sg := range sugg {
+	for k := range sugg {
+		sg := &sugg[k]
 		if len(choices) == limits.Choices {
 			break
 		}
-		if sg.TMDB <= 0 || offered(sg) {
+		if offered(sg) {
 			continue
 		}
-		added = append(added, sg.TMDB)
-		name := sg.Label
-		if id, ok := ix.byTMDB[uint64(sg.TMDB)]; ok {
+		added = append(added, sg.tmdb)
+		c := &sg.choice
+		if id, ok := ix.byTMDB[uint64(sg.tmdb)]; ok {
 			// Stored (but not matched here): its director is known, read
 			// from the store, never fetched for this.
 			if f, err := s.films.Film(ctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
-				if d := f.Directors[0]; utf8.RuneCountInString(name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
-					name += " — " + d
+				if d := f.Directors[0]; utf8.RuneCountInString(c.Name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
+					c = &discordgo.ApplicationCommandOptionChoice{Name: c.Name + " — " + d, Value: c.Value}
 				}
 			}
 		}
-		backing = append(backing, discordgo.ApplicationCommandOptionChoice{Name: clip(name, limits.ChoiceName), Value: tmdbValue(sg.TMDB)})
-		choices = append(choices, &backing[len(backing)-1])
+		choices = append(choices, c)
 	}
 	return choices
 }

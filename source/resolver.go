@@ -93,23 +93,19 @@ func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) (
 }
 
 // SuggestCached is Suggest when the search is cached and fresh, without
-// waiting or asking TMDB; ok is false otherwise (and for a nil Resolver).
-// The suggestions are made once per cached search and shared: the caller
-// must not change them.
-func (r *Resolver) SuggestCached(typed, locale string, max int) (s []Suggestion, ok bool) {
+// waiting or asking TMDB, as derive makes it from all the search's
+// suggestions: made once per cached search and shared, so derive's
+// value must not be changed (and one caller's derive serves all). ok is
+// false when the search is not cached, and for a nil Resolver.
+func (r *Resolver) SuggestCached(typed, locale string, derive func([]Suggestion) any) (v any, ok bool) {
 	if r == nil {
 		return nil, false
 	}
 	typed = strings.TrimSpace(typed)
-	if typed == "" || max <= 0 {
-		return nil, true
-	}
-	v, ok := r.searcher.CachedMemo(typed, 0, locale, func(p tmdb.Page) any { return suggestions(p, len(p.Results)) })
-	if !ok {
+	if typed == "" {
 		return nil, false
 	}
-	all := v.([]Suggestion) // shared: read only
-	return all[:min(max, len(all))], true
+	return r.searcher.CachedMemo(typed, 0, locale, func(p tmdb.Page) any { return derive(suggestions(p, len(p.Results))) })
 }
 
 // suggestions are a search's first max results with a title.
