@@ -24,7 +24,7 @@ func (s *Set) cast(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
-	embed, rows, err := castView(film, 1)
+	embed, rows, err := castView(film, 1, string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (s *Set) castButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, notFound(err, "That film has been removed.")
 	}
-	embed, rows, err := castView(film, int(c.args[1]))
+	embed, rows, err := castView(film, int(c.args[1]), string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +69,7 @@ func crewFields(f storage.Film) []*discordgo.MessageEmbedField {
 	add("Writer", "Writers", f.Writers)
 	add("Cinematographer", "Cinematographers", f.Cinematographers)
 	add("Editor", "Editors", f.Editors)
+	add("Composer", "Composers", f.Composers)
 	add("Producer", "Producers", f.Producers)
 	return fields
 }
@@ -114,8 +115,9 @@ func castPages(f storage.Film) []string {
 }
 
 // castView renders page p of a film's credits: crew and the first cast
-// members on page 1, more cast on the pages after.
-func castView(f storage.Film, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+// members on page 1, more cast on the pages after; the title in locale
+// where the film has it.
+func castView(f storage.Film, p int, locale string) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
 	return listView(list[string]{kind: "cast", id: f.ID, per: 1, gone: "That page of the cast no longer exists.",
 		row: func(_ int, page string, _ func(uint64) string) string { return page },
 		embed: func(desc string, p, pages int) *discordgo.MessageEmbed {
@@ -125,7 +127,7 @@ func castView(f storage.Film, p int) (*discordgo.MessageEmbed, []discordgo.Messa
 				desc = "**Cast**\n" + desc
 			}
 			embed := &discordgo.MessageEmbed{
-				Title:       plain(label(f), limits.EmbedTitle-len(" — cast & crew")) + " — cast & crew",
+				Title:       plain(label(storage.Film{Title: f.LocalTitle(locale), Year: f.Year}), limits.EmbedTitle-len(" — cast & crew")) + " — cast & crew",
 				Description: desc,
 				Color:       colour,
 			}

@@ -2,16 +2,21 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/search"
+	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -38,7 +43,7 @@ type catalog struct {
 
 type cachedIndex struct {
 	scope      storage.Scope
-	ix         *search.Index // nil: the built-in catalog's, shared
+	ix         *filmIndex // nil: the built-in catalog's, shared
 	version    uint64
 	size       int64
 	prev, next *cachedIndex
@@ -101,8 +106,65 @@ func label(f storage.Film) string {
 	return f.Title + " (" + strconv.Itoa(f.Year) + ")"
 }
 
+// filmIndex is a catalog's search index with what autocomplete needs of
+// its films from TMDB: their TMDB ids (so a TMDB suggestion does not
+// repeat them) and titles in the members' languages.
+type filmIndex struct {
+	*search.Index
+	sourced map[uint64]sourcedFilm // by film id
+	byTMDB  map[uint64]uint64      // TMDB id → film id
+	size    int64                  // what sourced and byTMDB hold, roughly
+}
+
+// sourcedFilm is what autocomplete shows of a film from TMDB.
+type sourcedFilm struct {
+	tmdb   uint64
+	year   int
+	titles map[string]string // by locale (storage.Film.Titles)
+}
+
+// newFilmIndex indexes films under their titles, labels, aliases and,
+// for films from TMDB, their titles in the members' languages.
+func newFilmIndex(films []storage.Film) *filmIndex {
+	fx := &filmIndex{sourced: map[uint64]sourcedFilm{}, byTMDB: map[uint64]uint64{}}
+	entries := make([]search.Entry, len(films))
+	for i, f := range films {
+		names := append([]string{f.Title, label(f)}, f.Aliases...)
+		if f.Sourced() {
+			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles}
+			fx.size += 96
+			for loc, t := range f.Titles {
+				names = append(names, t)
+				fx.size += 48 + int64(len(loc)+len(t))
+			}
+			fx.sourced[f.ID] = sf
+			fx.byTMDB[f.TMDB] = f.ID
+		}
+		entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
+	}
+	fx.Index = search.NewIndex(entries)
+	return fx
+}
+
+// Size is the bytes the index and what it holds of films from TMDB take.
+func (fx *filmIndex) Size() int64 { return fx.Index.Size() + fx.size }
+
+// localLabel is hit's label in a member's locale: a film from TMDB by
+// its title in that language, where it has one.
+func (fx *filmIndex) localLabel(h search.Hit, locale string) string {
+	sf, ok := fx.sourced[h.ID]
+	if !ok || len(sf.titles) == 0 {
+		return h.Label
+	}
+	t := storage.Film{Titles: sf.titles}.LocalTitle(locale)
+	if t == "" {
+		return h.Label
+	}
+	return source.Label(t, sf.year)
+}
+
 // index returns scope's index, building it when the catalog changed.
-func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index, error) {
+func (c *catalog) index(ctx context.Context, scope storage.Scope) (*filmIndex, error) {
 	// The version is read before the films: a write in between makes the
 	// index newer than its version says, so it is rebuilt once more, never
 	// kept stale.
@@ -113,7 +175,7 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 	c.mu.Lock()
 	e, ok := c.ix[scope]
 	hit := ok && e.version == v
-	var ix *search.Index
+	var ix *filmIndex
 	if hit {
 		c.unlink(e)
 		c.pushFront(e)
@@ -140,12 +202,7 @@ func (c *catalog) index(ctx context.Context, scope storage.Scope) (*search.Index
 			return nil, err
 		}
 	} else {
-		entries := make([]search.Entry, len(films))
-		for i, f := range films {
-			names := append([]string{f.Title, label(f)}, f.Aliases...)
-			entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
-		}
-		ix = search.NewIndex(entries)
+		ix = newFilmIndex(films)
 	}
 	e = &cachedIndex{scope: scope, ix: ix, version: v, size: entryOverhead}
 	if shared {
@@ -219,7 +276,7 @@ func (s *Set) filmNamedBy(ctx context.Context, i *discordgo.InteractionCreate, r
 	if err != nil {
 		return 0, storage.Film{}, err
 	}
-	film, err := s.resolveBy(ctx, scope, str(options(i), "film"), read)
+	film, err := s.resolveFilm(ctx, scope, str(options(i), "film"), string(i.Locale), read)
 	return scope, film, err
 }
 
@@ -227,19 +284,39 @@ func (s *Set) filmNamedBy(ctx context.Context, i *discordgo.InteractionCreate, r
 // that remakes with one title stay apart.
 func filmValue(id uint64) string { return "id:" + strconv.FormatUint(id, 10) }
 
+// tmdbValue is the value autocomplete sends back for a film TMDB
+// suggested: "tmdb:496243" (at most 15 characters).
+func tmdbValue(id int) string {
+	var b [24]byte
+	return string(strconv.AppendInt(append(b[:0], "tmdb:"...), int64(id), 10))
+}
+
 // maxFilmValue is the longest film option we read, the length Discord
 // allows a choice value.
 const maxFilmValue = limits.ChoiceValue
 
-// resolve finds the film a member named: an autocomplete choice ("id:7"),
-// or typed text naming a title or alias, with or without the year, and
-// returns its header. It returns a member's mistake (storage.Invalid) saying what is wrong otherwise.
+// resolve finds the film a member named: an autocomplete choice ("id:7",
+// or "tmdb:496243" for a film TMDB suggested), or typed text naming a
+// title or alias, with or without the year, looked up on TMDB when the
+// catalog has no such film; and returns its header. It returns a
+// member's mistake (storage.Invalid) saying what is wrong otherwise.
 func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
-	return s.resolveBy(ctx, scope, value, s.films.FilmHeader)
+	return s.resolveFilm(ctx, scope, value, "", s.films.FilmHeader)
+}
+
+// resolveIn is resolve searching TMDB in a member's locale.
+func (s *Set) resolveIn(ctx context.Context, scope storage.Scope, value, locale string) (storage.Film, error) {
+	return s.resolveFilm(ctx, scope, value, locale, s.films.FilmHeader)
 }
 
 // resolveBy is resolve reading the film with read.
 func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, read filmReader) (storage.Film, error) {
+	return s.resolveFilm(ctx, scope, value, "", read)
+}
+
+// resolveFilm is resolve reading the film with read, searching TMDB (if
+// the catalog has no such film) in locale.
+func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, locale string, read filmReader) (storage.Film, error) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return storage.Film{}, userErr("Name a film: start typing and pick one from the list.")
@@ -255,6 +332,9 @@ func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, 
 			}
 			return f, notFound(err, "That film is not in this server's catalog (it may have been removed).")
 		}
+	}
+	if rest, ok := strings.CutPrefix(value, "tmdb:"); ok {
+		return s.resolveTMDB(ctx, scope, rest, read)
 	}
 	ix, err := s.catalog.index(ctx, scope)
 	if err != nil {
@@ -273,10 +353,68 @@ func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, 
 		return storage.Film{}, userErr("Several films are called \"%s\" here: %s. Pick one from the list, or add the year.", plain(value, 100), plainList(names, ", ", 1500))
 	}
 	msg := fmt.Sprintf("No film called \"%s\" here.", plain(value, 100))
-	if close := s.closest(ix, value); close != "" {
+	if s.source != nil {
+		title, year := splitYear(value)
+		f, err := s.source.Lookup(ctx, title, year, locale)
+		switch {
+		case err == nil:
+			f, err = read(ctx, scope, f.ID)
+			return f, notFound(err, "That film was just removed.")
+		case errors.Is(err, storage.ErrNotFound):
+			msg = fmt.Sprintf("No film called \"%s\" here or on TMDB.", plain(value, 100))
+		case storage.Message(err) != "":
+			// TMDB is down or busy: the catalog's answer, and why it is
+			// the catalog's only.
+			msg += " " + storage.Message(err)
+		default:
+			return storage.Film{}, err
+		}
+	}
+	if close := s.closest(ix.Index, value); close != "" {
 		msg += fmt.Sprintf(" Did you mean **%s**?", plain(close, maxLabelMD))
 	}
 	return storage.Film{}, userErr("%s", msg)
+}
+
+// resolveTMDB resolves "tmdb:ID", a film TMDB suggested: the shared
+// catalog's film at once when stored, else fetched from TMDB and stored.
+func (s *Set) resolveTMDB(ctx context.Context, scope storage.Scope, id string, read filmReader) (storage.Film, error) {
+	n, err := strconv.ParseUint(id, 10, 31) // TMDB's ids are 32-bit
+	if err != nil || n == 0 {
+		return storage.Film{}, userErr("That is not a film from the list: start typing and pick one.")
+	}
+	var f storage.Film
+	if s.source == nil {
+		// Off: only the films TMDB gave before.
+		f, err = s.films.FilmByTMDB(ctx, n)
+		if errors.Is(err, storage.ErrNotFound) {
+			err = source.ErrOff
+		}
+	} else {
+		f, err = s.source.Resolve(ctx, int(n))
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return storage.Film{}, userErr("TMDB has no film %d: start typing and pick one from the list.", n)
+	}
+	if err != nil {
+		return storage.Film{}, err
+	}
+	f, err = read(ctx, scope, f.ID)
+	return f, notFound(err, "That film was just removed.")
+}
+
+// yearSuffix is a year at the end of a typed title: "Dune 2021",
+// "Dune (2021)".
+var yearSuffix = regexp.MustCompile(`^(.*\S)[\s,]+\(?((?:18|19|20)[0-9]{2})\)?$`)
+
+// splitYear splits a typed title from a year at its end (0: none).
+func splitYear(typed string) (string, int) {
+	m := yearSuffix.FindStringSubmatch(typed)
+	if m == nil {
+		return typed, 0
+	}
+	y, _ := strconv.Atoi(m[2])
+	return m[1], y
 }
 
 // closest names the film whose title is nearest to value.
@@ -291,18 +429,131 @@ func (s *Set) closest(ix *search.Index, value string) string {
 	return label
 }
 
-// filmChoices answers autocomplete for a film option.
-func (s *Set) filmChoices(ctx context.Context, scope storage.Scope, typed string) (*discordgo.InteractionResponse, error) {
+// SuggestBudget is how long autocomplete waits for TMDB's suggestions
+// (less when the interaction's own deadline is nearer): past it, the
+// catalog's choices only.
+const SuggestBudget = time.Second
+
+// suggestMargin is kept from an interaction's deadline for answering.
+const suggestMargin = 300 * time.Millisecond
+
+// minSuggest is the shortest typed text TMDB is searched for.
+const minSuggest = 2
+
+// filmChoices answers autocomplete for a film option: the catalog's
+// films first; then, when fewer than 25 matched and at least two
+// characters are typed, TMDB's suggestions that are not already offered.
+// Titles follow the member's locale where known.
+func (s *Set) filmChoices(ctx context.Context, scope storage.Scope, typed, locale string) (*discordgo.InteractionResponse, error) {
 	ix, err := s.catalog.index(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	hits := ix.Search(clip(typed, 200), limits.Choices)
-	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(hits))
+	typed = clip(typed, 200)
+	hits := ix.Search(typed, limits.Choices)
+	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, limits.Choices)
 	for _, h := range hits {
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(h.Label, limits.ChoiceName), Value: filmValue(h.ID)})
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(ix.localLabel(h, locale), limits.ChoiceName), Value: filmValue(h.ID)})
+	}
+	if s.source != nil && len(hits) < limits.Choices && utf8.RuneCountInString(strings.TrimSpace(typed)) >= minSuggest {
+		choices = s.suggest(ctx, ix, hits, choices, typed, locale)
 	}
 	return choices8(choices), nil
+}
+
+// suggestion is a TMDB suggestion made into a choice.
+type suggestion struct {
+	tmdb   int
+	choice discordgo.ApplicationCommandOptionChoice
+}
+
+// suggestionChoices makes TMDB's suggestions into choices ("Title
+// (Year)", "tmdb:ID").
+func suggestionChoices(sugg []source.Suggestion) []suggestion {
+	out := make([]suggestion, 0, len(sugg))
+	for _, sg := range sugg {
+		if sg.TMDB > 0 {
+			out = append(out, suggestion{sg.TMDB, discordgo.ApplicationCommandOptionChoice{Name: clip(sg.Label, limits.ChoiceName), Value: tmdbValue(sg.TMDB)}})
+		}
+	}
+	return out
+}
+
+// suggestionsOf is suggestionChoices for SuggestCached: made once per
+// cached search, then shared.
+func suggestionsOf(sugg []source.Suggestion) any { return suggestionChoices(sugg) }
+
+// suggest adds TMDB's suggestions for typed to choices, within the
+// budget, skipping the films already offered (by TMDB id, or by title
+// and year). A cached search answers without a timer, its choices made
+// once (and shared: never changed here).
+func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, choices []*discordgo.ApplicationCommandOptionChoice, typed, locale string) []*discordgo.ApplicationCommandOptionChoice {
+	var sugg []suggestion
+	if v, ok := s.source.SuggestCached(typed, locale, suggestionsOf); ok {
+		sugg = v.([]suggestion)
+	} else {
+		budget := s.suggestBudget
+		if budget <= 0 {
+			budget = SuggestBudget
+		}
+		if d, ok := ctx.Deadline(); ok {
+			budget = min(budget, time.Until(d)-suggestMargin)
+		}
+		if budget <= 0 {
+			return choices
+		}
+		sctx, cancel := context.WithTimeout(ctx, budget)
+		defer cancel()
+		found, err := s.source.Suggest(sctx, typed, locale, limits.Choices)
+		if err != nil {
+			return choices // TMDB away or slow: the catalog's choices
+		}
+		sugg, ctx = suggestionChoices(found), sctx
+	}
+	local := len(choices)
+	var addedBuf [limits.Choices]int
+	added := addedBuf[:0] // TMDB ids of the suggestions added
+	offered := func(sg *suggestion) bool {
+		if slices.Contains(added, sg.tmdb) {
+			return true
+		}
+		for k, c := range choices {
+			if k < local {
+				if sf, ok := ix.sourced[hits[k].ID]; ok && sf.tmdb == uint64(sg.tmdb) {
+					return true
+				}
+				if strings.EqualFold(hits[k].Label, sg.choice.Name) {
+					return true
+				}
+			}
+			if strings.EqualFold(c.Name, sg.choice.Name) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := range sugg {
+		sg := &sugg[k]
+		if len(choices) == limits.Choices {
+			break
+		}
+		if offered(sg) {
+			continue
+		}
+		added = append(added, sg.tmdb)
+		c := &sg.choice
+		if id, ok := ix.byTMDB[uint64(sg.tmdb)]; ok {
+			// Stored (but not matched here): its director is known, read
+			// from the store, never fetched for this.
+			if f, err := s.films.Film(ctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
+				if d := f.Directors[0]; utf8.RuneCountInString(c.Name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
+					c = &discordgo.ApplicationCommandOptionChoice{Name: c.Name + " — " + d, Value: c.Value}
+				}
+			}
+		}
+		choices = append(choices, c)
+	}
+	return choices
 }
 
 func choices8(c []*discordgo.ApplicationCommandOptionChoice) *discordgo.InteractionResponse {
@@ -323,7 +574,7 @@ func (s *Set) filmAutocomplete(ctx context.Context, i *discordgo.InteractionCrea
 		return choices8(nil), nil
 	}
 	typed, _ := o.Value.(string)
-	return s.filmChoices(ctx, scope, typed)
+	return s.filmChoices(ctx, scope, typed, string(i.Locale))
 }
 
 // filmOption is the film option every command shares.

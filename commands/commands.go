@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -77,6 +78,7 @@ type Set struct {
 	nights         *nights.Service  // movie nights; without actions (WithScreener), none
 	follow         Followup         // further messages after an answer; nil: none
 	source         *source.Resolver // films from TMDB; nil: this catalog only
+	suggestBudget  time.Duration    // autocomplete's wait for TMDB; 0: SuggestBudget
 }
 
 // New returns the commands reading and writing store.

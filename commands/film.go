@@ -3,13 +3,16 @@ package commands
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb"
 )
 
 var filmDef = &discordgo.ApplicationCommand{
@@ -30,17 +33,43 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
+	locale := string(i.Locale)
 	if scope == storage.BuiltIn {
-		return message(filmCard(film, page.Reviews, nil)), nil
+		return message(s.filmCard(film, page.Reviews, nil, locale)), nil
 	}
-	return message(filmCard(film, page.Reviews, &page.Ratings), rateMenu(film.ID)), nil
+	return message(s.filmCard(film, page.Reviews, &page.Ratings, locale), rateMenu(film.ID)), nil
 }
 
-// filmCard is the embed /film shows; a is the server's ratings, nil in a DM.
+// posterSize is the size of the poster on a card (TMDB's poster_sizes).
+const posterSize = "w342"
+
+// maxOverview bounds a card's overview, well within the embed's total.
+const maxOverview = 1500
+
+// tmdbLink is a film's page on TMDB.
+func tmdbLink(id uint64) string {
+	return "https://www.themoviedb.org/movie/" + strconv.FormatUint(id, 10)
+}
+
+// filmCard is the embed /film shows, in the member's locale, with the
+// poster from TMDB's image server; a is the server's ratings, nil in a DM.
+func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, locale string) *discordgo.MessageEmbed {
+	return filmCardIn(f, reviews, a, locale, s.source.PosterURL(posterSize, f.Poster))
+}
+
+// filmCard is the card in English with the poster on TMDB's default
+// image server.
 func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.MessageEmbed {
-	// At most 11 fields, in one allocation.
+	var none *source.Resolver
+	return filmCardIn(f, reviews, a, "", none.PosterURL(posterSize, f.Poster))
+}
+
+// filmCardIn is the card: title and overview in locale where the film
+// has them, poster the address of its poster ("" for none).
+func filmCardIn(f storage.Film, reviews int, a *storage.Aggregate, locale, poster string) *discordgo.MessageEmbed {
+	// At most 14 fields, in one allocation.
 	var fields []*discordgo.MessageEmbedField
-	backing := make([]discordgo.MessageEmbedField, 0, 11)
+	backing := make([]discordgo.MessageEmbedField, 0, 14)
 	add := func(name, value string, inline bool) {
 		if value != "" {
 			backing = append(backing, discordgo.MessageEmbedField{Name: name, Value: clip(value, limits.FieldValue), Inline: inline})
@@ -60,6 +89,7 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 	add(director, plainList(f.Directors, ", ", limits.FieldValue), true)
 	add("Country", plain(f.Country, limits.FieldValue), true)
 	add("Languages", plainList(f.Languages, ", ", limits.FieldValue), true)
+	add("Genres", plainList(f.Genres, ", ", limits.FieldValue), true)
 	switch reviews {
 	case 0:
 		add("Reviews", "None yet", true)
@@ -81,7 +111,11 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 		add("Awards", "• "+plainList(f.Awards, "\n• ", limits.FieldValue-2), false)
 	}
 	footer := "Added by this server"
-	if f.Scope == storage.BuiltIn {
+	switch {
+	case f.Sourced():
+		// TMDB's terms: the notice first, so that clipping keeps it.
+		footer = "Film data from TMDB. " + tmdb.Attribution
+	case f.Scope == storage.BuiltIn:
 		footer = "Built-in catalog"
 	}
 	if len(f.Aliases) > 0 {
@@ -90,11 +124,33 @@ func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.Mess
 	if f.Letterboxd != "" {
 		add("Letterboxd", f.Letterboxd, false)
 	}
-	return &discordgo.MessageEmbed{
-		Title:  plain(label(f), limits.EmbedTitle),
-		URL:    f.Letterboxd, // checked to be a Letterboxd link when it was stored
-		Fields: fields,
-		Footer: &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
-		Color:  colour,
+	url := f.Letterboxd // checked to be a Letterboxd link when it was stored
+	if f.Sourced() {
+		add("TMDB", tmdbLink(f.TMDB), true)
+		if url == "" {
+			url = tmdbLink(f.TMDB)
+		}
 	}
+	if imdbID.MatchString(f.IMDb) {
+		add("IMDb", "https://www.imdb.com/title/"+f.IMDb+"/", true)
+	}
+	title := f.LocalTitle(locale)
+	if title == "" {
+		title = f.Title
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       plain(label(storage.Film{Title: title, Year: f.Year}), limits.EmbedTitle),
+		URL:         url,
+		Description: plain(f.LocalOverview(locale), maxOverview),
+		Fields:      fields,
+		Footer:      &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
+		Color:       colour,
+	}
+	if poster != "" {
+		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: poster}
+	}
+	return e
 }
+
+// imdbID is an IMDb title id, as stored from TMDB.
+var imdbID = regexp.MustCompile(`^tt[0-9]{5,10}$`)

@@ -7,6 +7,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/tmdb"
 )
 
 var helpDef = &discordgo.ApplicationCommand{
@@ -21,6 +22,9 @@ var who = map[string]string{
 	"manage":   "For moderators (Manage Server, Administrator, or the moderator role set with /settings mod-role)",
 	"settings": "For server managers (Manage Server or Administrator)",
 }
+
+// tmdbOff says how to turn on looking films up on TMDB, when it is off.
+const tmdbOff = "Looking films up on TMDB is off: the bot's operator turns it on by setting TMDB_TOKEN to an API Read Access Token from https://www.themoviedb.org/settings/api."
 
 // help lists every command as Discord would show it, written from the
 // command definitions themselves so that it cannot fall out of date.
@@ -47,13 +51,20 @@ func (s *Set) help(ctx context.Context, _ *discordgo.InteractionCreate) (*discor
 	for _, name := range order {
 		fs = append(fs, fields(name, restricted[name])...)
 	}
+	desc := "Every `film:` option completes as you type: pick a film from the list. " +
+		"Options in [brackets] are optional. Ratings and moderators' commands work in servers; " +
+		"`/review`, `/cast` and `/film` also work in a DM.\n\n"
+	if s.source == nil {
+		desc += tmdbOff + "\n"
+	} else {
+		desc += "Films not in this server's catalog are looked up on TMDB (The Movie Database). "
+	}
+	desc += tmdb.Attribution
 	embed := &discordgo.MessageEmbed{
-		Title: "filmbot: reviews, cast & crew, ratings",
-		Description: "Every `film:` option completes as you type: pick a film from the list. " +
-			"Options in [brackets] are optional. Ratings and moderators' commands work in servers; " +
-			"`/review`, `/cast` and `/film` also work in a DM.",
-		Color:  colour,
-		Fields: fs,
+		Title:       "filmbot: reviews, cast & crew, ratings",
+		Description: desc,
+		Color:       colour,
+		Fields:      fs,
 	}
 	return ephemeral(embed), nil
 }

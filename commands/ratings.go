@@ -89,7 +89,7 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 		return nil, err
 	}
 	opts := options(i)
-	film, err := s.resolve(ctx, scope, str(opts, "film"))
+	film, err := s.resolveIn(ctx, scope, str(opts, "film"), string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if s.follow != nil {
 			s.follow(ctx, youRated(page.Film, score, a, r.Unwatched).Data)
 		}
-		return update(filmCard(page.Film, page.Reviews, &a), rateMenu(film)), nil
+		return update(s.filmCard(page.Film, page.Reviews, &a, string(i.Locale)), rateMenu(film)), nil
 	}
 	return nil, errStaleButton
 }
@@ -257,7 +257,7 @@ func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if err != nil {
 		return nil, err
 	}
-	film, err := s.resolve(ctx, scope, str(options(i), "film"))
+	film, err := s.resolveIn(ctx, scope, str(options(i), "film"), string(i.Locale))
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	}
 	reviews := page.Reviews
 	if len(reviews) == 0 {
-		return nil, userErr("No one has reviewed **%s** here yet.", labelMD(film))
+		return nil, userErr("No one has reviewed **%s** here yet. A moderator can add a review with `/manage review add`.", labelMD(film))
 	}
 	rev, err := pickReview(reviews, str(opts, "by"))
 	if err != nil {
@@ -289,6 +289,9 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if !ok || o.Name != "by" {
 		return s.filmAutocomplete(ctx, i)
 	}
+	// Naming the film may look it up on TMDB: within autocomplete's budget.
+	ctx, cancel := context.WithTimeout(ctx, SuggestBudget)
+	defer cancel()
 	scope, film, err := s.filmNamed(ctx, i)
 	if err != nil {
 		return choices8(nil), nil // no film yet (or a DM): nothing to suggest

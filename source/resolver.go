@@ -45,6 +45,7 @@ type Resolver struct {
 	refreshing map[int]bool   // by TMDB id: one background refresh per film
 	background sync.WaitGroup
 	joined     func() // tests: a caller joined a fetch in flight
+	images     images // TMDB's configuration, for posters (PosterURL)
 }
 
 type fetch struct {
@@ -88,7 +89,28 @@ func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) (
 	if err != nil {
 		return nil, classify(err)
 	}
-	var out []Suggestion
+	return suggestions(page, max), nil
+}
+
+// SuggestCached is Suggest when the search is cached and fresh, without
+// waiting or asking TMDB, as derive makes it from all the search's
+// suggestions: made once per cached search and shared, so derive's
+// value must not be changed (and one caller's derive serves all). ok is
+// false when the search is not cached, and for a nil Resolver.
+func (r *Resolver) SuggestCached(typed, locale string, derive func([]Suggestion) any) (v any, ok bool) {
+	if r == nil {
+		return nil, false
+	}
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return nil, false
+	}
+	return r.searcher.CachedMemo(typed, 0, locale, func(p tmdb.Page) any { return derive(suggestions(p, len(p.Results))) })
+}
+
+// suggestions are a search's first max results with a title.
+func suggestions(page tmdb.Page, max int) []Suggestion {
+	out := make([]Suggestion, 0, min(max, len(page.Results)))
 	for _, res := range page.Results {
 		if len(out) == max {
 			break
@@ -102,20 +124,27 @@ func (r *Resolver) Suggest(ctx context.Context, typed, locale string, max int) (
 		}
 		out = append(out, Suggestion{TMDB: res.ID, Title: title, Year: res.Year(), Label: Label(title, res.Year())})
 	}
-	return out, nil
+	return out
 }
 
 // Label is "Title (Year)" ("Title" when the year is unknown), cut to
 // Discord's 100 characters for a choice's name, the year kept.
 func Label(title string, year int) string {
-	suffix := ""
-	if year > 0 {
-		suffix = " (" + strconv.Itoa(year) + ")"
+	if year <= 0 {
+		if utf8.RuneCountInString(title) > 100 {
+			title = string([]rune(title)[:99]) + "…"
+		}
+		return title
 	}
-	if room := 100 - utf8.RuneCountInString(suffix); utf8.RuneCountInString(title) > room {
+	if room := 100 - len(" (2000)"); utf8.RuneCountInString(title) > room {
 		title = string([]rune(title)[:room-1]) + "…"
 	}
-	return title + suffix
+	// One allocation: autocomplete labels every suggestion each time.
+	b := make([]byte, 0, len(title)+8)
+	b = append(b, title...)
+	b = append(b, " ("...)
+	b = strconv.AppendInt(b, int64(year), 10)
+	return string(append(b, ')'))
 }
 
 // Resolve returns the shared catalog's film of TMDB id tmdbID: at once

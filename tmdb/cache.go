@@ -40,6 +40,7 @@ type searchEntry struct {
 	page  Page
 	size  int
 	until time.Time
+	memo  any // CachedMemo's derived value, made once per entry
 }
 
 type searchCall struct {
@@ -154,4 +155,29 @@ func (s *Searcher) Stats() SearchStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return SearchStats{Hits: s.hits, Misses: s.misses, Entries: len(s.entries), Bytes: s.bytes}
+}
+
+// CachedMemo is a cached, fresh search's value as derive makes it from
+// the page: made once per cached entry and kept with it (derive must
+// return a value no caller changes, about the page's size). It never
+// waits and never asks TMDB (a hit counts as one); ok is false when the
+// search is not cached.
+func (s *Searcher) CachedMemo(query string, year int, language string, derive func(Page) any) (v any, ok bool) {
+	k := searchKey{strings.ToLower(strings.TrimSpace(query)), year, language}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	el, ok := s.entries[k]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*searchEntry)
+	if !s.now().Before(e.until) {
+		return nil, false
+	}
+	s.lru.MoveToFront(el)
+	s.hits++
+	if e.memo == nil {
+		e.memo = derive(e.page)
+	}
+	return e.memo, true
 }
