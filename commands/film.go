@@ -10,7 +10,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
-	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/tmdb"
 )
@@ -55,13 +54,6 @@ func tmdbLink(id uint64) string {
 // poster from TMDB's image server; a is the server's ratings, nil in a DM.
 func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, locale string) *discordgo.MessageEmbed {
 	return filmCardIn(f, reviews, a, locale, s.source.PosterURL(posterSize, f.Poster))
-}
-
-// filmCard is the card in English with the poster on TMDB's default
-// image server.
-func filmCard(f storage.Film, reviews int, a *storage.Aggregate) *discordgo.MessageEmbed {
-	var none *source.Resolver
-	return filmCardIn(f, reviews, a, "", none.PosterURL(posterSize, f.Poster))
 }
 
 // filmCardIn is the card: title and overview in locale where the film

@@ -423,7 +423,7 @@ func (a screenActions) PromptRatings(ctx context.Context, n storage.Night, tag s
 	if err != nil {
 		return "", err
 	}
-	e := filmCard(page.Film, page.Reviews, &page.Ratings)
+	e := a.s.filmCard(page.Film, page.Reviews, &page.Ratings, "")
 	return a.card(ctx, n, tag, "The screening is over: how was it? Rate it with the menu.", e, []discordgo.MessageComponent{rateMenu(page.Film.ID)}, "")
 }
 

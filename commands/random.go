@@ -46,7 +46,7 @@ func (s *Set) random(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 			return nil, userErr("Pick where from with the list: your watchlist, this server's watchlists or the whole catalog.")
 		}
 	}
-	return s.randomPick(ctx, scope, from, user, 0)
+	return s.randomPick(ctx, scope, from, user, 0, string(i.Locale))
 }
 
 // randomButton picks again ("Pick another"), from the list of the first
@@ -60,7 +60,7 @@ func (s *Set) randomButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil || c.args[0] < fromWatchlist || c.args[0] > fromCatalog {
 		return nil, errStaleButton
 	}
-	r, err := s.randomPick(ctx, scope, c.args[0], c.args[1], c.args[2])
+	r, err := s.randomPick(ctx, scope, c.args[0], c.args[1], c.args[2], string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +69,8 @@ func (s *Set) randomButton(ctx context.Context, i *discordgo.InteractionCreate) 
 }
 
 // randomPick picks a film of list from (of user, for a watchlist) other
-// than shown when there is another, and answers with its card.
-func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, shown uint64) (*discordgo.InteractionResponse, error) {
+// than shown when there is another, and answers with its card in locale.
+func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, shown uint64, locale string) (*discordgo.InteractionResponse, error) {
 	var ids []uint64
 	var where, empty string
 	switch from {
@@ -122,7 +122,7 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 	if err != nil {
 		return nil, err
 	}
-	r := message(filmCard(page.Film, page.Reviews, &page.Ratings), rateMenu(page.Film.ID),
+	r := message(s.filmCard(page.Film, page.Reviews, &page.Ratings, locale), rateMenu(page.Film.ID),
 		discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button("🎲 Pick another", customID{kind: "random", action: "again", args: []uint64{from, user, page.Film.ID}}.String(), n == 1),
 		}})
