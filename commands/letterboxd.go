@@ -583,24 +583,32 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 
 // matcher finds a catalog film for an entry: by folded title or alias
 // and year, or by title alone when the entry has no year and one film
-// has it.
+// has it; where the shared catalog and the server both have one, the
+// server's own.
 func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
+	own := map[string][]uint64{} // the server's own films, which win over the shared catalog's
 	var key []byte
-	add := func(name string, year int, id uint64) {
+	add := func(name string, year int, f storage.Film) {
 		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], name), 0), int64(year), 10)
-		byKey[string(key)] = append(byKey[string(key)], id)
+		byKey[string(key)] = append(byKey[string(key)], f.ID)
+		if f.Scope != storage.BuiltIn {
+			own[string(key)] = append(own[string(key)], f.ID)
+		}
 	}
 	for _, f := range films {
 		for _, name := range append([]string{f.Title}, f.Aliases...) {
-			add(name, f.Year, f.ID)
-			add(name, 0, f.ID)
+			add(name, f.Year, f)
+			add(name, 0, f)
 		}
 	}
 	return func(e letterboxd.Entry) (uint64, bool) {
 		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], e.Title), 0), int64(e.Year), 10)
 		ids := byKey[string(key)] // no copy: a lookup
 		if len(ids) == 1 {
+			return ids[0], true
+		}
+		if ids := own[string(key)]; len(ids) == 1 {
 			return ids[0], true
 		}
 		return 0, false
