@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
 
 // ambiguousSearch answers TMDB's search for "Ambig" with two films of
@@ -287,5 +289,102 @@ func TestFilmListImportFromTMDB(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d films of the server's own", n)
+	}
+}
+
+// BenchmarkImportLookups5000 is a 5,000-row export of films none in the
+// catalog (the fixture's 71 films among them), with TMDB answering in
+// 100 ms and the client pacing requests as filmbot does (40 a second):
+// the preview comes within lookupBudget, whatever the file's size.
+//
+//	go test -run '^$' -bench ImportLookups5000 -benchtime 1x ./commands
+func BenchmarkImportLookups5000(b *testing.B) {
+	var csv strings.Builder
+	csv.WriteString("Name,Year,Rating\n")
+	fixture := tmdbfake.Films()
+	for k := range 5000 {
+		if k < len(fixture) && len(fixture[k].ReleaseDate) >= 4 {
+			fmt.Fprintf(&csv, "%q,%s,4\n", fixture[k].Title, fixture[k].ReleaseDate[:4])
+			continue
+		}
+		fmt.Fprintf(&csv, "Nowhere %d,2001,3\n", k)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		e := newEnv(b)
+		m := withModTMDBPaced(e, 0)
+		m.fake.SetLatency(100 * time.Millisecond)
+		e.files(map[string][]byte{"ratings.csv": []byte(csv.String())})
+		i := importCmd(guildA, "42", "ratings.csv", csv.Len())
+		b.StartTimer()
+		r, err := e.cmds["import"].Run(context.Background(), i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		got := lookedUp.FindStringSubmatch(r.Data.Embeds[0].Description)
+		if got == nil {
+			b.Fatal(r.Data.Embeds[0].Description)
+		}
+		var found, asked float64
+		fmt.Sscan(got[1], &found)
+		fmt.Sscan(got[2], &asked)
+		b.ReportMetric(found, "found")
+		b.ReportMetric(asked, "looked-up")
+	}
+}
+
+// BenchmarkWatchlistImport1000 confirms an import that puts
+// maxWatchlistAdds films on a watchlist (a write each), on bbolt.
+//
+//	go test -run '^$' -bench WatchlistImport1000 -benchtime 3x ./commands
+func BenchmarkWatchlistImport1000(b *testing.B) {
+	var csv strings.Builder
+	csv.WriteString("Date,Name,Year,Letterboxd URI\n")
+	var films []storage.Film
+	for k := range maxWatchlistAdds {
+		films = append(films, storage.Film{Title: fmt.Sprintf("Film %d", k), Year: 2000})
+		fmt.Fprintf(&csv, "2024-01-01,Film %d,2000,\n", k)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		e := newEnv(b)
+		if _, err := e.db.AddFilms(context.Background(), 111, films); err != nil {
+			b.Fatal(err)
+		}
+		e.files(map[string][]byte{"watchlist.csv": []byte(csv.String())})
+		r, err := e.cmds["import"].Run(context.Background(), importCmd(guildA, "42", "watchlist.csv", csv.Len()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ok := buttons(r)[fmt.Sprintf("Add %d films to your watchlist", maxWatchlistAdds)]
+		b.StartTimer()
+		c, err := e.set.importButton(context.Background(), clickAs(guildA, "42", ok))
+		if err != nil || !strings.Contains(c.Data.Content, fmt.Sprintf("%d films added", maxWatchlistAdds)) {
+			b.Fatal(err, c)
+		}
+	}
+}
+
+// At most maxWatchlistAdds films go on a watchlist per import; the
+// preview says how many were left off.
+func TestWatchlistImportCapped(t *testing.T) {
+	e := newEnv(t)
+	var csv strings.Builder
+	csv.WriteString("Date,Name,Year,Letterboxd URI\n")
+	var films []storage.Film
+	for k := range maxWatchlistAdds + 3 {
+		films = append(films, storage.Film{Title: fmt.Sprintf("Film %d", k), Year: 2000})
+		fmt.Fprintf(&csv, "2024-01-01,Film %d,2000,\n", k)
+	}
+	if _, err := e.db.AddFilms(context.Background(), 111, films); err != nil {
+		t.Fatal(err)
+	}
+	e.files(map[string][]byte{"watchlist.csv": []byte(csv.String())})
+	r := e.run(importCmd(guildA, "42", "watchlist.csv", csv.Len()))
+	if d := embed(r).Description; !strings.Contains(d, "Watchlist: 1003 films, 1000 to add, 0 already on yours, 0 rated (so left off), 0 not in this server's catalog. 3 more are left off: at most 1000 are added at once; import the file again for them.") {
+		t.Errorf("preview: %q", d)
+	}
+	if buttons(r)["Add 1000 films to your watchlist"] == "" {
+		t.Errorf("buttons: %v", buttons(r))
 	}
 }

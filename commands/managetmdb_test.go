@@ -24,7 +24,11 @@ type modTMDB struct {
 	search atomic.Pointer[http.HandlerFunc]
 }
 
-func withModTMDB(e *env) *modTMDB {
+func withModTMDB(e *env) *modTMDB { return withModTMDBPaced(e, 5000) }
+
+// withModTMDBPaced is withModTMDB with the client pacing perSecond
+// requests (0: the client's default, as filmbot runs).
+func withModTMDBPaced(e *env, perSecond float64) *modTMDB {
 	t := e.t
 	m := &modTMDB{fake: tmdbfake.New(tmdbfake.Options{Token: "tok"})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +39,7 @@ func withModTMDB(e *env) *modTMDB {
 		m.fake.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	client, err := tmdb.New(tmdb.Options{BaseURL: srv.URL, Token: "tok", PerSecond: 5000, MaxWaiting: 1000})
+	client, err := tmdb.New(tmdb.Options{BaseURL: srv.URL, Token: "tok", PerSecond: perSecond})
 	if err != nil {
 		t.Fatal(err)
 	}
