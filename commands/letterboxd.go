@@ -584,16 +584,29 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 // matcher finds a catalog film for an entry: by folded title or alias
 // and year, or by title alone when the entry has no year and one film
 // has it; where the shared catalog and the server both have one, the
-// server's own.
+// server's own; a shared film that a film of the server is linked to
+// (/manage film link) stands for that film.
 func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
 	own := map[string][]uint64{} // the server's own films, which win over the shared catalog's
+	linked := map[uint64]uint64{} // TMDB id → the server's film linked to it
+	for _, f := range films {
+		if f.Scope != storage.BuiltIn && f.TMDB != 0 {
+			linked[f.TMDB] = f.ID
+		}
+	}
 	var key []byte
 	add := func(name string, year int, f storage.Film) {
 		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], name), 0), int64(year), 10)
-		byKey[string(key)] = append(byKey[string(key)], f.ID)
-		if f.Scope != storage.BuiltIn {
-			own[string(key)] = append(own[string(key)], f.ID)
+		id := f.ID
+		if l, ok := linked[f.TMDB]; ok && f.Scope == storage.BuiltIn && f.TMDB != 0 {
+			id = l // the shared film's titles name the server's film linked to it
+		}
+		if !slices.Contains(byKey[string(key)], id) {
+			byKey[string(key)] = append(byKey[string(key)], id)
+		}
+		if f.Scope != storage.BuiltIn && !slices.Contains(own[string(key)], id) {
+			own[string(key)] = append(own[string(key)], id)
 		}
 	}
 	for _, f := range films {

@@ -26,9 +26,14 @@ type modTMDB struct {
 
 func withModTMDB(e *env) *modTMDB { return withModTMDBPaced(e, 5000) }
 
+// withModTMDBOver is withModTMDB over another store than e's.
+func withModTMDBOver(e *env, store storage.Store) *modTMDB { return modTMDBOver(e, store, 5000) }
+
 // withModTMDBPaced is withModTMDB with the client pacing perSecond
 // requests (0: the client's default, as filmbot runs).
-func withModTMDBPaced(e *env, perSecond float64) *modTMDB {
+func withModTMDBPaced(e *env, perSecond float64) *modTMDB { return modTMDBOver(e, e.db, perSecond) }
+
+func modTMDBOver(e *env, store storage.Store, perSecond float64) *modTMDB {
 	t := e.t
 	m := &modTMDB{fake: tmdbfake.New(tmdbfake.Options{Token: "tok"})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +49,7 @@ func withModTMDBPaced(e *env, perSecond float64) *modTMDB {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
-	r := source.New(e.db, client, tmdb.NewSearcher(client, time.Minute, 0, 0), now)
+	r := source.New(store, client, tmdb.NewSearcher(client, time.Minute, 0, 0), now)
 	t.Cleanup(r.Wait)
 	e.set.WithSource(r)
 	return m
