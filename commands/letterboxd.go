@@ -588,7 +588,7 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 // (/manage film link) stands for that film.
 func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
-	own := map[string][]uint64{} // the server's own films, which win over the shared catalog's
+	own := map[string][]uint64{}  // the server's own films, which win over the shared catalog's
 	linked := map[uint64]uint64{} // TMDB id → the server's film linked to it
 	for _, f := range films {
 		if f.Scope != storage.BuiltIn && f.TMDB != 0 {
