@@ -389,6 +389,9 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	embed := &discordgo.MessageEmbed{Title: "Import from Letterboxd", Color: colour,
 		Description: fmt.Sprintf("In **%s**: %s.\n%d new, %d changed, %d the same as here, %d not in this server's catalog.",
 			clip(name, 80), plural(len(entries), "rated film"), n.Added, n.Updated, n.Unchanged, ratingsMissing)}
+	if len(entries) == 0 && len(wants) > 0 { // watchlist.csv alone
+		embed.Description = fmt.Sprintf("In **%s**:", clip(name, 80))
+	}
 	if len(wants) > 0 {
 		embed.Description += fmt.Sprintf("\nWatchlist: %s, %d to add, %d already on yours, %d rated (so left off), %d not in this server's catalog.",
 			plural(len(wants), "film"), len(watch), onList, rated, len(missing)-ratingsMissing)
