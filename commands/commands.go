@@ -142,6 +142,7 @@ func (s *Set) Commands() []Command {
 		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true,
 			Components: map[string]Handler{"lbimp": s.importButton}},
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
+		{Def: where(randomDef, inServers), Run: s.random, Components: map[string]Handler{"random": s.randomButton}},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
 	}
 }

@@ -13,9 +13,13 @@ import (
 func TestComponentsComeFromCommands(t *testing.T) {
 	e := newEnv(t)
 	got := slices.Sorted(maps.Keys(e.set.Components()))
-	want := []string{"cast", "compare", "lbimp", "mine", "modfilm", "modimp", "modrev", "rate", "ratings", "rev", "top", "topdiv", "wanted", "wl"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("custom_id prefixes %v, want %v", got, want)
+	// Prefixes on members' messages since before commands carried them:
+	// new ones may come, these must stay.
+	kept := []string{"cast", "compare", "lbimp", "mine", "modfilm", "modimp", "modrev", "rate", "ratings", "rev", "top", "topdiv", "wanted", "wl"}
+	for _, k := range kept {
+		if !slices.Contains(got, k) {
+			t.Errorf("custom_id prefix %q lost its handler (prefixes: %v)", k, got)
+		}
 	}
 	n := 0
 	for _, c := range e.set.Commands() {
@@ -26,7 +30,7 @@ func TestComponentsComeFromCommands(t *testing.T) {
 			n++
 		}
 	}
-	if n != len(want) {
-		t.Errorf("commands declare %d prefixes, Components has %d: one is claimed twice", n, len(want))
+	if n != len(got) {
+		t.Errorf("commands declare %d prefixes, Components has %d: one is claimed twice", n, len(got))
 	}
 }

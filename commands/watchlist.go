@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/bwmarrin/discordgo"
@@ -39,10 +40,10 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 			return nil, err
 		}
 		if subcommand(i) == "add" {
-			if _, err := s.rates.UserRating(ctx, scope, film.ID, user); err == nil {
+			added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
+			if errors.Is(err, storage.ErrRated) {
 				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", labelMD(film))), nil
 			}
-			added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
 			if err != nil {
 				return nil, notFound(err, "That film was just removed.")
 			}

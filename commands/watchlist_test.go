@@ -126,12 +126,16 @@ func TestListsReadTheirFilmsInOneRead(t *testing.T) {
 		if _, err := e.db.Rate(ctx, 111, r.film, r.user, r.score); err != nil {
 			t.Fatal(err)
 		}
-		e.db.WatchlistAdd(ctx, 111, r.user, r.film) // back on, for the lists below
+		// Members 3 and 4 want what 1 and 2 rated (a rated film stays off
+		// its rater's list), for the lists below.
+		if _, err := e.db.WatchlistAdd(ctx, 111, r.user+2, r.film); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c := &countingCatalog{Catalog: e.db, drop: gone.ID}
 	e.set.films = c
 	for name, page := range map[string]func() (*discordgo.InteractionResponse, error){
-		"watchlist":   func() (*discordgo.InteractionResponse, error) { return e.set.watchlistPage(ctx, 111, 1, 1, false) },
+		"watchlist":   func() (*discordgo.InteractionResponse, error) { return e.set.watchlistPage(ctx, 111, 3, 1, false) },
 		"most wanted": func() (*discordgo.InteractionResponse, error) { return e.set.wantedPage(ctx, 111, 1, false) },
 		"myratings":   func() (*discordgo.InteractionResponse, error) { return e.set.myRatingsPage(ctx, 111, 1, 1, false) },
 		"top":         func() (*discordgo.InteractionResponse, error) { return e.set.topPage(ctx, 111, 1, 1, false) },

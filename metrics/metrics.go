@@ -1,12 +1,14 @@
 // Package metrics is what filmbot tells Prometheus: interactions by route
 // and result, time to the first answer, store operations, group commits,
-// the catalog cache, and the gateway's shards. Served as /metrics in
+// the catalog cache, the gateway's shards, and the TMDB source (requests,
+// latency, breaker, search cache). Served as /metrics in
 // Prometheus's text format (prometheus/client_golang).
 package metrics
 
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,14 +35,23 @@ type Metrics struct {
 	catalogBytes     prometheus.Gauge
 	catalogBound     prometheus.Gauge
 	catalogEvictions prometheus.Counter
+
+	tmdbRequests *prometheus.CounterVec
+	tmdbLatency  *prometheus.HistogramVec
+	tmdbSource   *prometheus.GaugeVec
+	constLabels  prometheus.Labels
+	tmdbWatched  sync.Once
 }
+
+// The states of the TMDB source (filmbot_tmdb_source).
+var tmdbStates = []string{"off", "on", "refused"}
 
 // New returns filmbot's metrics, with the Go runtime's and the process's.
 // constLabels (shards, replica) are put on every series.
 func New(constLabels prometheus.Labels) *Metrics {
 	reg := prometheus.NewRegistry()
 	f := func(c prometheus.Collector) prometheus.Collector { reg.MustRegister(c); return c }
-	m := &Metrics{reg: reg}
+	m := &Metrics{reg: reg, constLabels: constLabels}
 	m.interactions = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_interactions_total", ConstLabels: constLabels,
 		Help: "Interactions answered, by route (command or button family), kind and result (answered, user_error, internal_error)."},
 		[]string{"route", "kind", "result"})).(*prometheus.CounterVec)
@@ -75,6 +86,16 @@ func New(constLabels prometheus.Labels) *Metrics {
 		Help: "The bound on filmbot_catalog_cache_bytes (FILMBOT_AUTOCOMPLETE_CACHE_MB)."})).(prometheus.Gauge)
 	m.catalogEvictions = f(prometheus.NewCounter(prometheus.CounterOpts{Name: "filmbot_catalog_cache_evictions_total", ConstLabels: constLabels,
 		Help: "Autocomplete indexes evicted from the catalog cache to stay within its bound (least recently used first)."})).(prometheus.Counter)
+	m.tmdbRequests = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_tmdb_requests_total", ConstLabels: constLabels,
+		Help: "Requests to TMDB by endpoint (search/movie, movie, find, …) and result (ok, not_found, unauthorized, rate_limited, error; busy and breaker_open were refused before reaching TMDB)."},
+		[]string{"endpoint", "result"})).(*prometheus.CounterVec)
+	m.tmdbLatency = f(prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "filmbot_tmdb_request_seconds", ConstLabels: constLabels,
+		Help:    "Latency of the requests that reached TMDB, by endpoint.",
+		Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2, 5, 10}}, []string{"endpoint"})).(*prometheus.HistogramVec)
+	m.tmdbSource = f(prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "filmbot_tmdb_source", ConstLabels: constLabels,
+		Help: "1 for the TMDB source's state: off (no TMDB_TOKEN or TMDB_API_KEY), on, or refused (TMDB refused the token at start)."},
+		[]string{"state"})).(*prometheus.GaugeVec)
+	m.TMDBSource("off")
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -147,3 +168,54 @@ func (m *Metrics) IdentifyWait(shard int, waited time.Duration) {
 // Refused records a request to the Interactions Endpoint refused before a
 // handler (bot.HTTPEndpoint.Refused).
 func (m *Metrics) Refused(reason string) { m.refused.WithLabelValues(reason).Inc() }
+
+// TMDBRequest records one request to TMDB (tmdb.Options.Observe): its
+// endpoint, its result, and, when it reached TMDB, how long it took.
+func (m *Metrics) TMDBRequest(endpoint, result string, sent bool, took time.Duration) {
+	m.tmdbRequests.WithLabelValues(endpoint, result).Inc()
+	if sent {
+		m.tmdbLatency.WithLabelValues(endpoint).Observe(took.Seconds())
+	}
+}
+
+// TMDBSource sets the TMDB source's state: off, on or refused.
+func (m *Metrics) TMDBSource(state string) {
+	for _, s := range tmdbStates {
+		v := 0.0
+		if s == state {
+			v = 1
+		}
+		m.tmdbSource.WithLabelValues(s).Set(v)
+	}
+}
+
+// WatchTMDB reads, at each scrape, whether the TMDB client's breaker is
+// open and the search cache's counters and size. Only the first call
+// counts.
+func (m *Metrics) WatchTMDB(breakerOpen func() bool, cache func() (hits, misses uint64, entries, bytes int)) {
+	m.tmdbWatched.Do(func() {
+		l := m.constLabels
+		m.reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_tmdb_breaker_open", ConstLabels: l,
+				Help: "1 while the TMDB client's breaker is open (after repeated failures it stops calling TMDB for a while)."},
+				func() float64 {
+					if breakerOpen() {
+						return 1
+					}
+					return 0
+				}),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "filmbot_tmdb_search_cache_hits_total", ConstLabels: l,
+				Help: "TMDB searches answered from the search cache."},
+				func() float64 { h, _, _, _ := cache(); return float64(h) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "filmbot_tmdb_search_cache_misses_total", ConstLabels: l,
+				Help: "TMDB searches the search cache did not hold (made, or joined while in flight)."},
+				func() float64 { _, mi, _, _ := cache(); return float64(mi) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_tmdb_search_cache_entries", ConstLabels: l,
+				Help: "Searches the TMDB search cache holds."},
+				func() float64 { _, _, e, _ := cache(); return float64(e) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_tmdb_search_cache_bytes", ConstLabels: l,
+				Help: "Bytes the TMDB search cache holds (bounded)."},
+				func() float64 { _, _, _, b := cache(); return float64(b) }),
+		)
+	})
+}

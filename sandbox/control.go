@@ -21,9 +21,23 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			m.ChannelID = s.channelOf(m)
 			members = append(members, m)
 		}
-		writeJSON(w, 200, map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
+		info := map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
 			"bot":    map[string]string{"id": s.BotID, "name": s.BotName},
-			"guilds": s.opts.Guilds, "members": members, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()})
+			"guilds": s.opts.Guilds, "members": members, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()}
+		if s.tmdb != nil {
+			info["tmdb"] = map[string]string{"api_url": s.tmdb.URL, "token": s.tmdb.Token}
+		}
+		writeJSON(w, 200, info)
+	})
+	// The fake TMDB's failures: {"failure": "401|429|500|503|slow|malformed|oversized", "count": 1-1000}.
+	mux.HandleFunc("POST /_sandbox/tmdb/fail", func(w http.ResponseWriter, r *http.Request) {
+		if s.tmdb == nil {
+			writeJSON(w, 404, map[string]any{"error": "this sandbox does not play TMDB (a TMDB token is set, or it was started without it)"})
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/_tmdb/fail"
+		s.tmdb.ServeHTTP(w, r2)
 	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
 
 // Options tune a sandbox. Zero values take Discord's numbers.
@@ -65,6 +67,10 @@ type Options struct {
 	// scheduled events and files across restarts: read at Start, written
 	// (atomically) after each change and at Close. Empty: all in memory.
 	StateFile string
+	// TMDB, when set, plays The Movie Database too: a tmdbfake on its own
+	// loopback listener (TMDB() has its address and token), which
+	// POST /_sandbox/tmdb/fail makes fail and GET /_sandbox/info names.
+	TMDB bool
 }
 
 // Guild is a server the bot is in.
@@ -127,6 +133,7 @@ type Server struct {
 	BotName  string
 	ln       net.Listener
 	http     *http.Server
+	tmdb     *tmdbfake.Local
 	idSeq    atomic.Uint64
 	skew     atomic.Int64 // what expires (Retain, TokenTTL) reads a clock this far ahead (tests)
 	mu       sync.Mutex
@@ -236,11 +243,20 @@ func Start(opts Options) (*Server, error) {
 		s.dirty, s.stopSave, s.saved = make(chan struct{}, 1), make(chan struct{}), make(chan error, 1)
 		go s.saver(s.stopSave, s.saved)
 	}
+	if opts.TMDB {
+		if s.tmdb, err = tmdbfake.Start("127.0.0.1:0", tmdbfake.Options{}); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("sandbox: TMDB: %w", err)
+		}
+	}
 	s.gw = newGateway(s)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go s.http.Serve(ln)
 	return s, nil
 }
+
+// TMDB is the fake TMDB the sandbox plays (Options.TMDB), or nil.
+func (s *Server) TMDB() *tmdbfake.Local { return s.tmdb }
 
 // Token is the bot token the sandbox accepts.
 func (s *Server) Token() string { return s.opts.Token }
@@ -255,6 +271,9 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	if s.tmdb != nil {
+		err = errors.Join(err, s.tmdb.Close())
+	}
 	if s.stopSave != nil {
 		s.closeOnce.Do(func() {
 			close(s.stopSave)

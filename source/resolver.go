@@ -303,3 +303,25 @@ func (r *Resolver) RefreshStale(ctx context.Context, limit int) (RefreshReport, 
 	}
 	return rep, nil
 }
+
+// KeepFresh runs RefreshStale (limit films a turn) at every tick until
+// ctx ends, telling report what each turn did (a turn that found TMDB
+// away ends early and is tried again at the next tick). The caller owns
+// the ticker: a process keeps its films fresh with an hourly one, a test
+// ticks by hand.
+func (r *Resolver) KeepFresh(ctx context.Context, tick <-chan time.Time, limit int, report func(RefreshReport, error)) {
+	if r == nil {
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+		}
+		rep, err := r.RefreshStale(ctx, limit)
+		if report != nil && ctx.Err() == nil {
+			report(rep, err)
+		}
+	}
+}

@@ -497,3 +497,38 @@ func TestOff(t *testing.T) {
 		}
 	}
 }
+
+// KeepFresh refreshes at each tick it is given, reports each turn, and
+// stops with its context.
+func TestKeepFresh(t *testing.T) {
+	e := setup(t, tmdb.Options{})
+	if _, err := e.r.Resolve(ctx, 550); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.add(RefreshAge + time.Hour)
+	tick := make(chan time.Time)
+	reports := make(chan RefreshReport)
+	kctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.r.KeepFresh(kctx, tick, 10, func(rep RefreshReport, err error) {
+			if err != nil {
+				t.Errorf("turn: %v", err)
+			}
+			reports <- rep
+		})
+	}()
+	tick <- time.Time{}
+	if rep := <-reports; rep.Updated != 2 { // Fight Club and the seed
+		t.Errorf("first turn: %+v", rep)
+	}
+	tick <- time.Time{}
+	if rep := <-reports; rep != (RefreshReport{}) {
+		t.Errorf("second turn, nothing stale: %+v", rep)
+	}
+	cancel()
+	<-done
+	var off *Resolver
+	off.KeepFresh(ctx, tick, 10, nil) // returns at once
+}

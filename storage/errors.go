@@ -41,6 +41,7 @@ const (
 	CodeSourceBusy       // the film source asks us to slow down; try again
 	CodeAmbiguous        // more than one film matches
 	CodeSourceOff        // no film source is set up
+	CodeRated            // the member has rated the film already
 )
 
 // codeText is each code's text in Error (for operators).
@@ -60,6 +61,7 @@ var codeText = [...]string{
 	CodeSourceBusy:  "the film source is busy",
 	CodeAmbiguous:   "more than one film matches",
 	CodeSourceOff:   "no film source is set up",
+	CodeRated:       "already rated",
 }
 
 // String is the code's text; a member's mistake has none of its own.
@@ -135,6 +137,10 @@ var (
 	ErrBuiltIn = &Error{Code: CodeBuiltIn}
 	ErrExists  = &Error{Code: CodeExists}
 )
+
+// ErrRated is a film put on a member's watchlist that they have rated
+// already: a watchlist is for films yet to be seen.
+var ErrRated = &Error{Code: CodeRated}
 
 // ErrScore is returned for a score outside MinScore..MaxScore.
 var ErrScore = &Error{Code: CodeOutOfRange}

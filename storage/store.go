@@ -158,6 +158,9 @@ type Ratings interface {
 type Watchlists interface {
 	// WatchlistAdd puts a film visible in scope on user's watchlist there
 	// (ErrNotFound otherwise); added is false when it was already on it.
+	// A film user has rated in scope is refused (ErrRated), judged in the
+	// same transaction: a watchlist is for films yet to be seen, and a
+	// rating takes the film off it (Rate).
 	WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (added bool, err error)
 	// WatchlistRemove takes a film off user's watchlist; removed is false
 	// when it was not on it.

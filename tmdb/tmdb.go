@@ -94,6 +94,59 @@ type Options struct {
 	BreakFor   time.Duration
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// Observe, if set, hears of every request's end (metrics), refused
+	// ones included.
+	Observe func(Request)
+}
+
+// Request is what Options.Observe hears of one request.
+type Request struct {
+	// Endpoint is the path with its ids left out: "search/movie",
+	// "movie", "movie/recommendations", "find", "authentication",
+	// "configuration".
+	Endpoint string
+	// Result is Outcome of the request's error.
+	Result string
+	// Sent tells whether it reached TMDB (else it was refused here:
+	// busy, breaker_open, or held by a 429's Retry-After); Took is how
+	// long it took when it was.
+	Sent bool
+	Took time.Duration
+}
+
+// Outcome names what an error from the client means, for metrics: ok,
+// not_found, unauthorized, rate_limited, busy, breaker_open or error.
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, ErrNotFound):
+		return "not_found"
+	case errors.Is(err, ErrUnauthorized):
+		return "unauthorized"
+	case errors.Is(err, ErrRateLimited):
+		return "rate_limited"
+	case errors.Is(err, ErrBusy):
+		return "busy"
+	case errors.Is(err, ErrUnavailable):
+		return "breaker_open"
+	}
+	return "error"
+}
+
+// endpointOf is a request path's endpoint, its ids left out.
+func endpointOf(path string) string {
+	parts := strings.Split(path, "/")
+	switch parts[0] {
+	case "find":
+		return "find"
+	case "movie":
+		if len(parts) > 2 {
+			return "movie/" + strings.Join(parts[2:], "/")
+		}
+		return "movie"
+	}
+	return path
 }
 
 // Client calls TMDB. It is safe for concurrent use.
@@ -109,6 +162,7 @@ type Client struct {
 	maxWaiting int
 	breakAfter int
 	breakFor   time.Duration
+	observe    func(Request)
 
 	mu        sync.Mutex
 	nextSlot  time.Time // the next time a request may start (pacing)
@@ -134,7 +188,7 @@ func New(o Options) (*Client, error) {
 		return nil, fmt.Errorf("tmdb: TMDB_API_URL %q is not an http(s) URL", o.BaseURL)
 	}
 	c := &Client{base: base, token: o.Token, apiKey: o.APIKey, hc: o.HTTPClient, maxBody: o.MaxBody, now: o.Now,
-		maxWaiting: o.MaxWaiting, breakAfter: o.BreakAfter, breakFor: o.BreakFor}
+		maxWaiting: o.MaxWaiting, breakAfter: o.BreakAfter, breakFor: o.BreakFor, observe: o.Observe}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -250,10 +304,17 @@ func (c *Client) BreakerOpen() bool {
 // get calls GET /3/path?query and decodes the JSON body into v.
 func (c *Client) get(ctx context.Context, path string, q url.Values, v any) error {
 	if err := c.turn(ctx); err != nil {
+		if c.observe != nil {
+			c.observe(Request{Endpoint: endpointOf(path), Result: Outcome(err)})
+		}
 		return err
 	}
+	start := time.Now()
 	err := c.do(ctx, path, q, v)
 	c.outcome(err)
+	if c.observe != nil {
+		c.observe(Request{Endpoint: endpointOf(path), Result: Outcome(err), Sent: true, Took: time.Since(start)})
+	}
 	return err
 }
 

@@ -374,3 +374,47 @@ func TestNewRefusesBadSettings(t *testing.T) {
 		t.Fatal("ftp URL accepted")
 	}
 }
+
+// Observe hears of every request by endpoint (ids left out) and result,
+// those refused here (the breaker, a 429's hold) as not sent.
+func TestObserve(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	c, fake, _ := setup(t, tmdb.Options{BreakAfter: 1, BreakFor: time.Minute, Observe: func(r tmdb.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, r.Endpoint+" "+r.Result+" "+strconv.FormatBool(r.Sent))
+		if r.Sent != (r.Took > 0) {
+			t.Errorf("%+v: took %v", r, r.Took)
+		}
+	}})
+	ctx := context.Background()
+	c.SearchMovies(ctx, "parasite", 0, "")
+	c.MovieDetails(ctx, 496243, "")
+	c.MovieDetails(ctx, 1, "")
+	c.Recommendations(ctx, 496243, "")
+	c.FindIMDb(ctx, "tt6751668")
+	c.Check(ctx)
+	fake.Fail(tmdbfake.FailUnauthorized, 1)
+	c.Configuration(ctx)
+	fake.Fail(tmdbfake.FailServer, 1)
+	c.SearchMovies(ctx, "x", 0, "")
+	c.SearchMovies(ctx, "y", 0, "")
+	want := []string{"search/movie ok true", "movie ok true", "movie not_found true", "movie/recommendations ok true",
+		"find ok true", "authentication ok true", "configuration unauthorized true", "search/movie error true", "search/movie breaker_open false"}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("observed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestOutcome(t *testing.T) {
+	for err, want := range map[error]string{nil: "ok", tmdb.ErrBusy: "busy", tmdb.ErrUnavailable: "breaker_open",
+		&tmdb.Error{HTTPStatus: 429}: "rate_limited", &tmdb.Error{HTTPStatus: 403}: "unauthorized",
+		&tmdb.Error{HTTPStatus: 404}: "not_found", &tmdb.Error{HTTPStatus: 502}: "error", context.DeadlineExceeded: "error"} {
+		if got := tmdb.Outcome(err); got != want {
+			t.Errorf("Outcome(%v) = %s, want %s", err, got, want)
+		}
+	}
+}

@@ -70,6 +70,11 @@ type Config struct {
 	ShardIDs      string // FILMBOT_SHARD_IDS
 
 	AutocompleteMB string // FILMBOT_AUTOCOMPLETE_CACHE_MB
+
+	TMDBToken  string // TMDB_TOKEN
+	TMDBAPIKey string // TMDB_API_KEY
+	TMDBAPIURL string // TMDB_API_URL
+	TMDBRate   string // TMDB_RATE
 }
 
 func loadConfig(getenv func(string) string) Config {
@@ -94,6 +99,11 @@ func loadConfig(getenv func(string) string) Config {
 		ShardIDs:      strings.TrimSpace(getenv("FILMBOT_SHARD_IDS")),
 
 		AutocompleteMB: strings.TrimSpace(getenv("FILMBOT_AUTOCOMPLETE_CACHE_MB")),
+
+		TMDBToken:  strings.TrimSpace(getenv("TMDB_TOKEN")),
+		TMDBAPIKey: strings.TrimSpace(getenv("TMDB_API_KEY")),
+		TMDBAPIURL: strings.TrimSpace(getenv("TMDB_API_URL")),
+		TMDBRate:   strings.TrimSpace(getenv("TMDB_RATE")),
 	}
 	if c.DBSet = c.DB != ""; !c.DBSet {
 		c.DB = "filmbot.db"
@@ -141,6 +151,7 @@ Usage:
                        run one slash command locally and print the bot's answer
   filmbot sandbox [--listen 127.0.0.1:PORT] [--shards 1] [--interactions-url URL]
                        run a local Discord-compatible server alone; prints its address and a bot token
+                       (and, without TMDB_TOKEN, a local stand-in for TMDB's API: TMDB_API_URL, TMDB_TOKEN)
   filmbot bench [--n 20000] [--rate 1000] [--members 64] [--mix review,autocomplete,rate] [--servers 1]
                [--db URL] [--http [--replicas N]] [--baseline [--pin=false]]
                        load the real bot through a sandbox; print interactions/s, p50/p99, memory
@@ -161,7 +172,8 @@ Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
 DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME,
-FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB.
+FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB, TMDB_TOKEN, TMDB_API_KEY,
+TMDB_API_URL, TMDB_RATE.
 See .env.example and README.md.
 `
 
@@ -216,7 +228,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 	case "try":
 		return try(ctx, cfg, args, stdout, stderr)
 	case "sandbox":
-		return runSandbox(ctx, args, stdout, stderr)
+		return runSandbox(ctx, cfg, args, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
 	case "backup":
@@ -300,6 +312,7 @@ type settings struct {
 	key      ed25519.PublicKey
 
 	catalogBytes int64 // FILMBOT_AUTOCOMPLETE_CACHE_MB in bytes
+	tmdbRate     float64
 }
 
 func (c Config) settings() (settings, error) {
@@ -324,6 +337,9 @@ func (c Config) settings() (settings, error) {
 		return st, err
 	}
 	if st.catalogBytes, err = c.catalogCache(); err != nil {
+		return st, err
+	}
+	if st.tmdbRate, err = c.tmdbRate(); err != nil {
 		return st, err
 	}
 	return st, c.checkMetricsListen()
@@ -377,13 +393,21 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}
 	db = storage.Observed(db, m.StoreOp)
+	// TMDB as the catalog's source (checked once here), if on.
+	films, err := newTMDBSource(ctx, cfg, log, m)
+	if err != nil {
+		log.Error("bad settings", "err", err)
+		return 2
+	}
+	resolver := films.resolver(db, log)
+	defer keepFresh(ctx, resolver, log)()
 	s, err := bot.NewSession(bcfg)
 	if err != nil {
 		log.Error("bad settings", "err", err)
 		return 2
 	}
 	set, b := assemble(db, s, m, log, bcfg.Owner)
-	set.WithCatalogCache(st.catalogBytes, m.CatalogCache)
+	set.WithCatalogCache(st.catalogBytes, m.CatalogCache).WithSource(resolver)
 	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
 	where := "discord.com"

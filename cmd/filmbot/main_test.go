@@ -257,9 +257,10 @@ func TestSandboxCommand(t *testing.T) {
 				token = v
 			}
 		}
-		return token != ""
+		// The banner is whole once the endpoint's public key is printed.
+		return token != "" && strings.Contains(out.String(), "DISCORD_PUBLIC_KEY=")
 	}) {
-		t.Fatalf("no address printed:\n%s", out)
+		t.Fatalf("no address or public key printed:\n%s", out)
 	}
 	req, _ := http.NewRequest("GET", api+"/api/v9/gateway/bot", nil)
 	req.Header.Set("Authorization", "Bot "+token)

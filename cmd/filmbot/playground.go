@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/filmbot/filmbot/playground"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
 
 // runPlayground starts a sandbox in-process, connects the real bot to it
@@ -62,7 +64,8 @@ func runPlayground(ctx context.Context, cfg Config, args []string, top bool, log
 	// What members see (messages, polls, threads, events) is kept beside
 	// the database, so that a restart finds the conversation the
 	// database's movie nights and reviews belong to.
-	sb, err := sandbox.Start(sandbox.Options{StateFile: sandboxState(cfg.DB)})
+	// Without a TMDB token, the sandbox plays TMDB too (71 real films).
+	sb, err := sandbox.Start(sandbox.Options{StateFile: sandboxState(cfg.DB), TMDB: !cfg.tmdbOn()})
 	if err != nil {
 		fmt.Fprintln(stderr, "filmbot playground:", err)
 		return 1
@@ -104,12 +107,21 @@ func runPlayground(ctx context.Context, cfg Config, args []string, top bool, log
 			return
 		}
 		log.Warn("no DISCORD_TOKEN: running on a LOCAL SANDBOX, not Discord", "page", url, "sandbox", sb.URL)
+		films := "TMDB (TMDB_TOKEN)"
+		if fake := sb.TMDB(); fake != nil {
+			log.Info("no TMDB_TOKEN: a local stand-in plays TMDB, not TMDB", "url", fake.URL, "fail", sb.URL+"/_sandbox/tmdb/fail")
+			films = "a local stand-in for TMDB with " + strconv.Itoa(len(tmdbfake.Films())) + " films at " + fake.URL + " (set TMDB_TOKEN for TMDB itself)"
+		}
 		fmt.Fprintf(stdout, "filmbot playground: open %s in your browser.\n"+
 			"This is a local sandbox on your machine, not Discord. Its data is saved in %s%s,\n"+
 			"and what its members see (messages, polls, threads, events) in %s.\n"+
-			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, bot.RedactURL(cfg.DB), dbNote(cfg), sandboxState(cfg.DB))
+			"Films are looked up on %s.\n"+
+			"To connect to Discord, set DISCORD_TOKEN (see README.md). Stop with Ctrl-C.\n", url, bot.RedactURL(cfg.DB), dbNote(cfg), sandboxState(cfg.DB), films)
 	}()
 	cfg.Token, cfg.APIURL, cfg.GuildID = sb.Token(), sb.URL, ""
+	if fake := sb.TMDB(); fake != nil {
+		cfg.TMDBToken, cfg.TMDBAPIKey, cfg.TMDBAPIURL = fake.Token, "", fake.URL
+	}
 	return serve(ctx, cfg, log, ready)
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/filmbot/filmbot/commands"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
 
 // try runs one interaction through the bot's routing and handlers against
@@ -67,6 +68,22 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	if *asJSON {
 		notes = stderr
 	}
+	// TMDB: the settings' own, or without a token a local stand-in (as
+	// in the playground), on a loopback listener for this one command.
+	if !cfg.tmdbOn() {
+		fake, err := tmdbfake.Start("", tmdbfake.Options{})
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot try: the TMDB stand-in:", err)
+			return 1
+		}
+		defer fake.Close()
+		cfg.TMDBToken, cfg.TMDBAPIKey, cfg.TMDBAPIURL = fake.Token, "", fake.URL
+	}
+	films, err := newTMDBSource(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "filmbot try:", err)
+		return 2
+	}
 	db, msg := openStore(ctx, cfg, storage.Options{}, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if db == nil {
 		fmt.Fprintln(stderr, "filmbot try:", msg)
@@ -77,7 +94,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	// command as Discord's CDN would serve an upload.
 	uploads := map[string][]byte{}
 	fetch := bot.HTTPFetcher(&http.Client{}, commands.FetchTimeout)
-	set := commands.New(db).WithPoster(printPoster{notes}).WithScreener(printPoster{notes}, "try").
+	resolver := films.resolver(db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	defer resolver.Wait()
+	set := commands.New(db).WithSource(resolver).WithPoster(printPoster{notes}).WithScreener(printPoster{notes}, "try").
 		WithFetcher(func(ctx context.Context, url string, max int64) ([]byte, error) {
 			if b, ok := uploads[url]; ok {
 				return b[:min(int64(len(b)), max+1)], nil

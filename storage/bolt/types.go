@@ -32,6 +32,7 @@ var (
 	ErrBuiltIn     = storage.ErrBuiltIn
 	ErrExists      = storage.ErrExists
 	ErrUnavailable = storage.ErrUnavailable
+	ErrRated       = storage.ErrRated
 )
 
 var _ storage.Store = (*DB)(nil)

@@ -25,6 +25,9 @@ func (db *DB) WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) 
 		if !filmExists(tx, scope, film) {
 			return fmt.Errorf("film %d: %w", film, ErrNotFound)
 		}
+		if tx.Bucket(bucketRatings).Get(key(uint64(scope), film, user)) != nil {
+			return fmt.Errorf("film %d: %w", film, ErrRated)
+		}
 		b, k := tx.Bucket(bucketWatch), key(uint64(scope), user, film)
 		if b.Get(k) != nil {
 			return nil

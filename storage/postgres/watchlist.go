@@ -18,16 +18,22 @@ func (db *DB) WatchlistAdd(ctx context.Context, scope storage.Scope, user, film 
 	}
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	var visible, added bool
+	var visible, rated, added bool
 	err := db.pool.QueryRow(ctx, `WITH f AS (SELECT 1 FROM films WHERE id = $3 AND scope IN (0, $1)),
-		ins AS (INSERT INTO watchlist (scope, user_id, film_id, added_at) SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM f)
+		r AS (SELECT 1 FROM ratings WHERE scope = $1 AND film_id = $3 AND user_id = $2),
+		ins AS (INSERT INTO watchlist (scope, user_id, film_id, added_at) SELECT $1, $2, $3, $4
+			WHERE EXISTS (SELECT 1 FROM f) AND NOT EXISTS (SELECT 1 FROM r)
 			ON CONFLICT DO NOTHING RETURNING 1)
-		SELECT EXISTS (SELECT 1 FROM f), EXISTS (SELECT 1 FROM ins)`, int64(scope), int64(user), int64(film), db.now()).Scan(&visible, &added)
+		SELECT EXISTS (SELECT 1 FROM f), EXISTS (SELECT 1 FROM r), EXISTS (SELECT 1 FROM ins)`,
+		int64(scope), int64(user), int64(film), db.now()).Scan(&visible, &rated, &added)
 	if err != nil {
 		return false, wrap(err)
 	}
 	if !visible {
 		return false, fmt.Errorf("film %d: %w", film, storage.ErrNotFound)
+	}
+	if rated {
+		return false, fmt.Errorf("film %d: %w", film, storage.ErrRated)
 	}
 	return added, nil
 }

@@ -539,10 +539,19 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if r, err := db.Rate(ctx, g, 1, 42, 9); err != nil || r.Unwatched || r.Previous != 8 {
 			t.Errorf("re-rating a film not on the watchlist: %+v, %v", r, err)
 		}
-		// Unrate is not a rating: the watchlist stays.
-		db.WatchlistAdd(ctx, g, 42, 1)
-		if _, _, err := db.Unrate(ctx, g, 1, 42); err != nil || !on(g, 42, 1) {
-			t.Errorf("Unrate: %v, on the watchlist %v", err, on(g, 42, 1))
+		// A rated film is watched: it cannot go back on the list (judged in
+		// WatchlistAdd's transaction) until the rating is removed.
+		if added, err := db.WatchlistAdd(ctx, g, 42, 1); !errors.Is(err, storage.ErrRated) || added || on(g, 42, 1) {
+			t.Errorf("a rated film put on the watchlist: added %v, %v", added, err)
+		}
+		if added, err := db.WatchlistAdd(ctx, g, 43, f2.ID); err != nil || !added {
+			t.Errorf("another member, who has not rated it: added %v, %v", added, err)
+		}
+		if _, _, err := db.Unrate(ctx, g, 1, 42); err != nil {
+			t.Fatal(err)
+		}
+		if added, err := db.WatchlistAdd(ctx, g, 42, 1); err != nil || !added {
+			t.Errorf("after Unrate: added %v, %v", added, err)
 		}
 	})
 	t.Run("ImportRatingsLeavesTheWatchlist", func(t *testing.T) {
@@ -550,9 +559,6 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		g := storage.Scope(111)
 		f2, _ := db.CreateFilm(ctx, g, storage.Film{Title: "B", Year: 2000})
 		f3, _ := db.CreateFilm(ctx, g, storage.Film{Title: "C", Year: 2000})
-		if _, err := db.Rate(ctx, g, 1, 42, 7); err != nil {
-			t.Fatal(err)
-		}
 		for _, f := range []uint64{1, f2.ID, f3.ID} {
 			db.WatchlistAdd(ctx, g, 42, f)
 			db.WatchlistAdd(ctx, g, 43, f)
@@ -580,9 +586,9 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if got := list(42); !slices.Equal(got, whole) {
 			t.Fatalf("a refused import changed the watchlist: %v", got)
 		}
-		// Film 1 unchanged (7 again), f2 new, f2 twice: both leave the list.
+		// Film 1 and f2 (twice) rated: both leave the list.
 		n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}, {Film: f2.ID, Score: 6}, {Film: f2.ID, Score: 2}})
-		if err != nil || n != (storage.Imported{Added: 1, Unchanged: 1, Unwatched: 2}) {
+		if err != nil || n != (storage.Imported{Added: 2, Unwatched: 2}) {
 			t.Fatalf("import: %+v, %v", n, err)
 		}
 		if got := list(42); !slices.Equal(got, []uint64{f3.ID}) {
@@ -591,7 +597,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if got := list(43); !slices.Equal(got, whole) {
 			t.Errorf("another member's watchlist: %v", got)
 		}
-		if n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}}); err != nil || n.Unwatched != 0 {
+		if n, err := db.ImportRatings(ctx, g, 42, []storage.Rating{{Film: 1, Score: 7}}); err != nil || n != (storage.Imported{Unchanged: 1}) {
 			t.Errorf("an import of films not on the watchlist: %+v, %v", n, err)
 		}
 	})

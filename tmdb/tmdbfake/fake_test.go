@@ -129,3 +129,33 @@ func TestControlAPI(t *testing.T) {
 		t.Fatalf("a count of 0 accepted: %d", resp.StatusCode)
 	}
 }
+
+// Start serves the fake on its own loopback listener with a new token,
+// refuses others, and stops with Close.
+func TestStart(t *testing.T) {
+	l, err := Start("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(l.URL, "http://127.0.0.1:") || len(l.Token) < 20 {
+		t.Fatalf("URL %q, token %q", l.URL, l.Token)
+	}
+	for tok, want := range map[string]int{l.Token: 200, "other": 401} {
+		req, _ := http.NewRequest("GET", l.URL+"/3/authentication", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("token %q: %d, want %d", tok, resp.StatusCode, want)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(l.URL + "/3/authentication"); err == nil {
+		t.Error("still serving after Close")
+	}
+}

@@ -1,0 +1,131 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/storage"
+)
+
+// Where /random picks from; the numbers travel in the button's custom_id.
+const (
+	fromWatchlist uint64 = iota + 1 // the caller's watchlist
+	fromWanted                      // every member's watchlist in the server
+	fromCatalog                     // every film the server sees
+)
+
+var randomFrom = map[string]uint64{"watchlist": fromWatchlist, "wanted": fromWanted, "catalog": fromCatalog}
+
+var randomDef = &discordgo.ApplicationCommand{
+	Name:        "random",
+	Description: "Can't decide? A film picked at random, with its card",
+	Options: []*discordgo.ApplicationCommandOption{{
+		Type: discordgo.ApplicationCommandOptionString, Name: "from", Description: "Where to pick from (default: your watchlist)",
+		Choices: []*discordgo.ApplicationCommandOptionChoice{
+			{Name: "my watchlist", Value: "watchlist"},
+			{Name: "this server's watchlists", Value: "wanted"},
+			{Name: "the whole catalog", Value: "catalog"},
+		},
+	}},
+}
+
+// random answers /random [from:] with a film picked at random, its card,
+// the Rate menu and a button that picks again from the same list.
+func (s *Set) random(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, user, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	from := fromWatchlist
+	if o := options(i).get("from"); o != nil {
+		v, _ := o.Value.(string)
+		if from = randomFrom[v]; from == 0 {
+			return nil, userErr("Pick where from with the list: your watchlist, this server's watchlists or the whole catalog.")
+		}
+	}
+	return s.randomPick(ctx, scope, from, user, 0)
+}
+
+// randomButton picks again ("Pick another"), from the list of the first
+// pick (the watchlist of the member who asked), avoiding the film shown.
+func (s *Set) randomButton(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	scope, _, err := member(i)
+	if err != nil {
+		return nil, err
+	}
+	c, err := clicked(i, 3, "again")
+	if err != nil || c.args[0] < fromWatchlist || c.args[0] > fromCatalog {
+		return nil, errStaleButton
+	}
+	r, err := s.randomPick(ctx, scope, c.args[0], c.args[1], c.args[2])
+	if err != nil {
+		return nil, err
+	}
+	r.Type = discordgo.InteractionResponseUpdateMessage
+	return r, nil
+}
+
+// randomPick picks a film of list from (of user, for a watchlist) other
+// than shown when there is another, and answers with its card.
+func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, shown uint64) (*discordgo.InteractionResponse, error) {
+	var ids []uint64
+	var where, empty string
+	switch from {
+	case fromWatchlist:
+		ws, err := s.watchlists.Watchlist(ctx, scope, user)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			ids = append(ids, w.Film)
+		}
+		where = fmt.Sprintf("<@%d>'s watchlist", user)
+		empty = fmt.Sprintf("<@%d>'s watchlist here is empty: `/watchlist add film:<title>`, or `/random from:` another list.", user)
+	case fromWanted:
+		ws, err := s.watchlists.MostWanted(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			ids = append(ids, w.Film)
+		}
+		where, empty = "this server's watchlists", "No one here has a film on their watchlist yet: `/watchlist add film:<title>`."
+	default:
+		fs, err := s.films.Films(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			ids = append(ids, f.ID)
+		}
+		where, empty = "the catalog", "The catalog is empty."
+	}
+	if len(ids) == 0 {
+		return Reply(empty), nil
+	}
+	n := len(ids)
+	if n > 1 { // another film than the one shown
+		for k, id := range ids {
+			if id == shown {
+				ids = append(ids[:k:k], ids[k+1:]...)
+				break
+			}
+		}
+	}
+	page, err := s.films.FilmPage(ctx, scope, ids[s.rand(len(ids))])
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, userErr("That film was just removed: pick again.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := message(filmCard(page.Film, page.Reviews, &page.Ratings), rateMenu(page.Film.ID),
+		discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			button("🎲 Pick another", customID{kind: "random", action: "again", args: []uint64{from, user, page.Film.ID}}.String(), n == 1),
+		}})
+	r.Data.Content = fmt.Sprintf("🎲 Picked at random from %s (%s):", where, plural(n, "film"))
+	return r, nil
+}
