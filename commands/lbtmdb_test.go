@@ -388,3 +388,25 @@ func TestWatchlistImportCapped(t *testing.T) {
 		t.Errorf("buttons: %v", buttons(r))
 	}
 }
+
+// A film the member rates between the preview and the confirmation stays
+// off their watchlist (the store refuses it), and the import goes on.
+func TestWatchlistImportRatedMeanwhile(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Film A", Year: 2000})
+	e.db.CreateFilm(ctx, 111, storage.Film{Title: "Film B", Year: 2000})
+	list := "Date,Name,Year,Letterboxd URI\n2024-01-01,Film A,2000,\n2024-01-02,Film B,2000,\n"
+	e.files(map[string][]byte{"watchlist.csv": []byte(list)})
+	r := e.run(importCmd(guildA, "42", "watchlist.csv", len(list)))
+	if _, err := e.db.Rate(ctx, 111, a.ID, 42, 7); err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.check(e.set.importButton, clickAs(guildA, "42", buttons(r)["Add 2 films to your watchlist"]))
+	if err != nil || !strings.HasSuffix(c.Data.Content, "1 film added to your watchlist: see `/watchlist`.") {
+		t.Fatalf("confirm: %v %+v", err, c)
+	}
+	if on, _ := e.db.OnWatchlist(ctx, 111, 42, a.ID); on {
+		t.Error("a rated film went on the watchlist")
+	}
+}

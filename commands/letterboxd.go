@@ -506,8 +506,8 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	added := 0
 	for _, f := range watch {
 		ok, err := s.watchlists.WatchlistAdd(ctx, scope, user, f)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue // removed from the catalog meanwhile
+		if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrRated) {
+			continue // removed from the catalog, or rated, meanwhile
 		}
 		if err != nil {
 			return nil, err
