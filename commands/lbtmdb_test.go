@@ -260,7 +260,7 @@ func TestFilmListImportFromTMDB(t *testing.T) {
 	withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: "l.csv", Size: len(list), URL: "mem://l.csv"})
 	r := e.run(mod(i))
 	d := embed(r).Description
-	if !strings.Contains(d, "2 new to this server, 1 already here, 0 rejected.") || !strings.Contains(d, "The 1 film found are in the shared catalog now") {
+	if !strings.Contains(d, "2 new to this server, 1 already here, 0 rejected.") || !strings.Contains(d, "The films found are in the shared catalog now, with their full credits; the others are added by title.") {
 		t.Errorf("preview: %q", d)
 	}
 	if got := lookedUp.FindStringSubmatch(d); got == nil || got[1] != "1" || got[2] != "3" {

@@ -828,8 +828,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	embed := &discordgo.MessageEmbed{Title: "Import a film list", Color: colour,
 		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, problems.Count)}
 	if sum := looked.summary(); sum != "" {
-		embed.Description += fmt.Sprintf("\n%s The %s found are in the shared catalog now, with their full credits; the others are added by title.",
-			sum, plural(len(looked.found), "film"))
+		embed.Description += "\n" + sum + " The films found are in the shared catalog now, with their full credits; the others are added by title."
 	}
 	if len(ambiguous) > 0 {
 		var lines []string
