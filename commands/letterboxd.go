@@ -2,21 +2,26 @@ package commands
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/letterboxd"
 	"github.com/filmbot/filmbot/search"
+	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/tmdb"
 )
 
 var importDef = &discordgo.ApplicationCommand{
@@ -70,6 +75,181 @@ func importSlot() (release func(), err error) {
 	}
 }
 
+// TMDB lookups of an import (issue 26, item 6): films not in the catalog
+// are looked up on TMDB by title and year, a few at once (the client
+// paces them, some 40 requests a second), at most maxLookups per import
+// and for at most lookupBudget, well inside the 30 s a handler has: what
+// is past either is reported as not looked up, and the next import of
+// the file finds the films found this time in the catalog.
+const (
+	maxLookups    = 500
+	lookupBudget  = 15 * time.Second
+	lookupWorkers = 4
+	// maxWatchlistAdds bounds the films one import puts on a watchlist
+	// (each is a write when the member confirms).
+	maxWatchlistAdds = 1000
+)
+
+// titleYear is a film as a file names it.
+type titleYear struct {
+	Title string
+	Year  int
+}
+
+// lookups is what an import's TMDB lookups found.
+type lookups struct {
+	found     map[titleYear]storage.Film
+	ambiguous map[titleYear][]tmdb.Result
+	asked     int           // films looked up
+	skipped   int           // films not looked up: past maxLookups or lookupBudget, or TMDB away
+	capped    bool          // some were past maxLookups
+	took      time.Duration // how long the lookups took
+	stopped   error         // why the lookups stopped early (TMDB away or busy, the budget), if they did
+}
+
+// lookUp looks want up on TMDB (source.LookupUnique: exactly one film of
+// that title in that year), storing each film found, whole, in the
+// shared catalog as it is found: a film stored is complete, and one that
+// is not found, ambiguous or not looked up is simply not in found. Films
+// without a year are not looked up (a match needs one). With no source,
+// nothing is.
+func (s *Set) lookUp(ctx context.Context, want []titleYear) lookups {
+	l := lookups{found: map[titleYear]storage.Film{}, ambiguous: map[titleYear][]tmdb.Result{}}
+	if s.source == nil {
+		return l
+	}
+	var todo []titleYear
+	for _, w := range want {
+		if w.Year > 0 {
+			todo = append(todo, w)
+		}
+	}
+	if len(todo) > maxLookups {
+		l.capped, l.skipped, todo = true, len(todo)-maxLookups, todo[:maxLookups]
+	}
+	if len(todo) == 0 {
+		return l
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
+	defer cancel()
+	type result struct {
+		film  storage.Film
+		cands []tmdb.Result
+		err   error
+		done  bool
+	}
+	results := make([]result, len(todo))
+	var (
+		mu      sync.Mutex
+		next    int
+		stopped error
+		wg      sync.WaitGroup
+	)
+	for range min(lookupWorkers, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				k := next
+				next++
+				stop := stopped != nil || ctx.Err() != nil
+				mu.Unlock()
+				if stop || k >= len(todo) {
+					return
+				}
+				f, cands, err := s.source.LookupUnique(ctx, todo[k].Title, todo[k].Year)
+				if ctx.Err() != nil && err != nil { // the budget ran out during this one
+					return
+				}
+				results[k] = result{film: f, cands: cands, err: err, done: true}
+				if err != nil && !errors.Is(err, storage.ErrNotFound) && !errors.Is(err, source.ErrAmbiguous) {
+					mu.Lock()
+					if stopped == nil {
+						stopped = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	l.took = time.Since(start)
+	notDone := 0
+	for k, r := range results {
+		switch {
+		case !r.done || (r.err != nil && !errors.Is(r.err, storage.ErrNotFound) && !errors.Is(r.err, source.ErrAmbiguous)):
+			notDone++
+			continue
+		case r.err == nil:
+			l.found[todo[k]] = r.film
+		case errors.Is(r.err, source.ErrAmbiguous):
+			l.ambiguous[todo[k]] = r.cands
+		}
+		l.asked++
+	}
+	if notDone > 0 {
+		l.skipped += notDone
+		l.stopped = cmp.Or(stopped, error(context.DeadlineExceeded))
+	}
+	return l
+}
+
+// seconds is d for a member: "0.4 s", "12 s".
+func seconds(d time.Duration) string {
+	if d < 10*time.Second {
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+	}
+	return strconv.Itoa(int(d.Round(time.Second).Seconds())) + " s"
+}
+
+// summary says what the lookups did, in a sentence or two, or "" when
+// none was made and none skipped.
+func (l lookups) summary() string {
+	if l.asked == 0 && l.skipped == 0 {
+		return ""
+	}
+	msg := fmt.Sprintf("Found on TMDB: %d (looked up %d in %s)", len(l.found), l.asked, seconds(l.took))
+	if n := len(l.ambiguous); n > 0 {
+		msg += fmt.Sprintf("; %s with several films of that title and year (candidates in the CSV)", plural(n, "film"))
+	}
+	msg += "."
+	if l.skipped > 0 {
+		var why []string
+		switch {
+		case errors.Is(l.stopped, context.DeadlineExceeded):
+			why = append(why, fmt.Sprintf("the lookups stop after %d s", int(lookupBudget.Seconds())))
+		case storage.Message(l.stopped) != "":
+			why = append(why, strings.TrimSuffix(storage.Message(l.stopped), "."))
+		case l.stopped != nil:
+			why = append(why, "TMDB failed")
+		}
+		if l.capped {
+			why = append(why, fmt.Sprintf("at most %d are looked up per import", maxLookups))
+		}
+		msg += fmt.Sprintf(" %d not looked up (%s): import the file again for them; the films found are kept.", l.skipped, strings.Join(why, "; "))
+	}
+	return msg
+}
+
+// note is a row's reason in not-in-catalog.csv: the candidates when TMDB
+// has several films of that title and year.
+func (l lookups) note(t titleYear) string {
+	cands, ok := l.ambiguous[t]
+	if !ok {
+		return ""
+	}
+	var parts []string
+	for _, c := range cands[:min(len(cands), 5)] {
+		parts = append(parts, fmt.Sprintf("%s tmdb:%d", source.Label(c.Title, c.Year()), c.ID))
+	}
+	if len(cands) > 5 {
+		parts = append(parts, fmt.Sprintf("and %d more", len(cands)-5))
+	}
+	return "several films on TMDB: " + strings.Join(parts, "; ")
+}
+
 // importLetterboxd answers /import letterboxd file: with a preview of
 // what the import would do, and buttons to confirm or cancel it. Nothing
 // is written before the confirmation.
@@ -94,13 +274,21 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	entries, problems, err := letterboxd.ReadRatings(name, data)
-	if errors.Is(err, letterboxd.ErrFile) {
-		return nil, userErr("%s. %s", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), importHelp)
+	var entries []letterboxd.Entry
+	var problems letterboxd.Problems
+	if !(strings.EqualFold(path.Ext(name), ".csv") && letterboxd.IsWatchlist(name)) {
+		if entries, problems, err = letterboxd.ReadRatings(name, data); err != nil {
+			return nil, fileError(err)
+		}
 	}
+	wants, wproblems, err := letterboxd.ReadWatchlist(name, data)
 	if err != nil {
-		return nil, err
+		return nil, fileError(err)
 	}
+	for _, p := range wproblems.First {
+		problems.Add(p)
+	}
+	problems.Count += wproblems.Count - len(wproblems.First)
 	films, err := s.films.Films(ctx, scope)
 	if err != nil {
 		return nil, err
@@ -114,12 +302,43 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		current[r.Film] = r.Score
 	}
 	match := matcher(films)
+	// What the catalog lacks is looked up on TMDB; a TMDB film this
+	// server linked one of its own films to is that film.
+	linked := map[uint64]uint64{}
+	for _, f := range films {
+		if f.Scope == scope && f.TMDB != 0 {
+			linked[f.TMDB] = f.ID
+		}
+	}
+	var want []titleYear
+	asked := map[titleYear]bool{}
+	for _, e := range slices.Concat(entries, wants) {
+		if _, ok := match(e); !ok && !asked[titleYear{e.Title, e.Year}] {
+			asked[titleYear{e.Title, e.Year}] = true
+			want = append(want, titleYear{e.Title, e.Year})
+		}
+	}
+	films = nil
+	looked := s.lookUp(ctx, want)
+	find := func(e letterboxd.Entry) (uint64, bool) {
+		if id, ok := match(e); ok {
+			return id, true
+		}
+		f, ok := looked.found[titleYear{e.Title, e.Year}]
+		if !ok {
+			return 0, false
+		}
+		if own, ok := linked[f.TMDB]; ok {
+			return own, true
+		}
+		return f.ID, true
+	}
 	var ratings []storage.Rating
 	missing := entries[:0] // in place: entries are not read again
 	var n storage.Imported
 	taken := map[uint64]bool{}
 	for _, e := range entries {
-		f, ok := match(e)
+		f, ok := find(e)
 		if !ok || taken[f] {
 			missing = append(missing, e)
 			continue
@@ -135,9 +354,54 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 			n.Updated++
 		}
 	}
+	ratingsMissing := len(missing)
+	// The watchlist: films rated (here or in this import) are watched,
+	// and stay off it.
+	var watch []uint64
+	var onList, rated, over int
+	if len(wants) > 0 {
+		listed, err := s.watchlists.Watchlist(ctx, scope, user)
+		if err != nil {
+			return nil, err
+		}
+		on := map[uint64]bool{}
+		for _, w := range listed {
+			on[w.Film] = true
+		}
+		for _, e := range wants {
+			f, ok := find(e)
+			_, had := current[f]
+			switch {
+			case !ok:
+				missing = append(missing, e)
+			case taken[f] || had:
+				rated++
+			case on[f]:
+				onList++
+			case len(watch) == maxWatchlistAdds:
+				over++
+			default:
+				on[f] = true
+				watch = append(watch, f)
+			}
+		}
+	}
 	embed := &discordgo.MessageEmbed{Title: "Import from Letterboxd", Color: colour,
 		Description: fmt.Sprintf("In **%s**: %s.\n%d new, %d changed, %d the same as here, %d not in this server's catalog.",
-			clip(name, 80), plural(len(entries), "rated film"), n.Added, n.Updated, n.Unchanged, len(missing))}
+			clip(name, 80), plural(len(entries), "rated film"), n.Added, n.Updated, n.Unchanged, ratingsMissing)}
+	if len(entries) == 0 && len(wants) > 0 { // watchlist.csv alone
+		embed.Description = fmt.Sprintf("In **%s**:", clip(name, 80))
+	}
+	if len(wants) > 0 {
+		embed.Description += fmt.Sprintf("\nWatchlist: %s, %d to add, %d already on yours, %d rated (so left off), %d not in this server's catalog.",
+			plural(len(wants), "film"), len(watch), onList, rated, len(missing)-ratingsMissing)
+		if over > 0 {
+			embed.Description += fmt.Sprintf(" %d more are left off: at most %d are added at once; import the file again for them.", over, maxWatchlistAdds)
+		}
+	}
+	if sum := looked.summary(); sum != "" {
+		embed.Description += "\n" + sum
+	}
 	if problems.Count > 0 {
 		var lines []string
 		for _, p := range problems.First[:min(len(problems.First), 5)] {
@@ -150,7 +414,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	var files []*discordgo.File
 	if len(missing) > 0 {
-		csv, listed := missingCSV(missing, maxAttached)
+		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string { return looked.note(titleYear{e.Title, e.Year}) }, maxAttached)
 		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(csv)})
 		embed.Footer = &discordgo.MessageEmbedFooter{Text: "The films not in the catalog are in the attached CSV; a moderator can add them."}
 		if listed < len(missing) {
@@ -158,24 +422,39 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		}
 	}
 	changes := n.Added + n.Updated
-	if changes == 0 {
+	if changes+len(watch) == 0 {
 		embed.Description += "\nNothing to change."
 		r := ephemeral(embed)
 		r.Data.Files = files
 		return r, nil
 	}
-	id, err := s.pending.PutPending(ctx, scope, user, encodePending(ratings), importTTL)
+	id, err := s.pending.PutPending(ctx, scope, user, encodePending(ratings, watch), importTTL)
 	if err != nil {
 		return nil, err
 	}
 	embed.Description += fmt.Sprintf("\nImport them? Your other ratings stay as they are. This preview lasts %d minutes.", int(importTTL.Minutes()))
+	label := fmt.Sprintf("Import %s", plural(changes, "rating"))
+	switch {
+	case changes == 0:
+		label = fmt.Sprintf("Add %s to your watchlist", plural(len(watch), "film"))
+	case len(watch) > 0:
+		label += fmt.Sprintf(" and %s", plural(len(watch), "watchlist film"))
+	}
 	rows := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: fmt.Sprintf("Import %s", plural(changes, "rating")), Style: discordgo.PrimaryButton, CustomID: customID{"lbimp", "ok", []uint64{id}}.String()},
+		discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: customID{"lbimp", "ok", []uint64{id}}.String()},
 		discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: customID{"lbimp", "no", []uint64{id}}.String()},
 	}}
 	r := ephemeral(embed, rows)
 	r.Data.Files = files
 	return r, nil
+}
+
+// fileError words a file that cannot be read for the member.
+func fileError(err error) error {
+	if errors.Is(err, letterboxd.ErrFile) {
+		return userErr("%s. %s", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), importHelp)
+	}
+	return err
 }
 
 // importButton confirms or cancels an import's preview.
@@ -206,11 +485,14 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if c.action == "no" {
 		return updateText("Import cancelled: nothing was changed."), nil
 	}
-	ratings, err := decodePending(data)
+	ratings, watch, err := decodePending(data)
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.rates.ImportRatings(ctx, scope, user, ratings)
+	var n storage.Imported
+	if len(ratings) > 0 {
+		n, err = s.rates.ImportRatings(ctx, scope, user, ratings)
+	}
 	if errors.Is(err, storage.ErrNotFound) {
 		s.pending.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
 		return updateText("A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again."), nil
@@ -218,12 +500,31 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
+	// Then the watchlist, a film at a time: a failure leaves the preview,
+	// and pressing Import again adds the rest (the ratings are then the
+	// same, and the films added stay added).
+	added := 0
+	for _, f := range watch {
+		ok, err := s.watchlists.WatchlistAdd(ctx, scope, user, f)
+		if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrRated) {
+			continue // removed from the catalog, or rated, meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			added++
+		}
+	}
 	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the import committed; removing its preview: %w", err)
 	}
 	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
 	if n.Unwatched > 0 {
 		msg += fmt.Sprintf(" %s left your watchlist.", plural(n.Unwatched, "film"))
+	}
+	if len(watch) > 0 {
+		msg += fmt.Sprintf(" %s added to your watchlist: see `/watchlist`.", plural(added, "film"))
 	}
 	return updateText(msg), nil
 }
@@ -285,24 +586,45 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 
 // matcher finds a catalog film for an entry: by folded title or alias
 // and year, or by title alone when the entry has no year and one film
-// has it.
+// has it; where the shared catalog and the server both have one, the
+// server's own; a shared film that a film of the server is linked to
+// (/manage film link) stands for that film.
 func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 	byKey := map[string][]uint64{}
+	own := map[string][]uint64{}  // the server's own films, which win over the shared catalog's
+	linked := map[uint64]uint64{} // TMDB id → the server's film linked to it
+	for _, f := range films {
+		if f.Scope != storage.BuiltIn && f.TMDB != 0 {
+			linked[f.TMDB] = f.ID
+		}
+	}
 	var key []byte
-	add := func(name string, year int, id uint64) {
+	add := func(name string, year int, f storage.Film) {
 		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], name), 0), int64(year), 10)
-		byKey[string(key)] = append(byKey[string(key)], id)
+		id := f.ID
+		if l, ok := linked[f.TMDB]; ok && f.Scope == storage.BuiltIn && f.TMDB != 0 {
+			id = l // the shared film's titles name the server's film linked to it
+		}
+		if !slices.Contains(byKey[string(key)], id) {
+			byKey[string(key)] = append(byKey[string(key)], id)
+		}
+		if f.Scope != storage.BuiltIn && !slices.Contains(own[string(key)], id) {
+			own[string(key)] = append(own[string(key)], id)
+		}
 	}
 	for _, f := range films {
 		for _, name := range append([]string{f.Title}, f.Aliases...) {
-			add(name, f.Year, f.ID)
-			add(name, 0, f.ID)
+			add(name, f.Year, f)
+			add(name, 0, f)
 		}
 	}
 	return func(e letterboxd.Entry) (uint64, bool) {
 		key = strconv.AppendInt(append(storage.AppendTitleKey(key[:0], e.Title), 0), int64(e.Year), 10)
 		ids := byKey[string(key)] // no copy: a lookup
 		if len(ids) == 1 {
+			return ids[0], true
+		}
+		if ids := own[string(key)]; len(ids) == 1 {
 			return ids[0], true
 		}
 		return 0, false
@@ -313,10 +635,10 @@ func matcher(films []storage.Film) func(letterboxd.Entry) (uint64, bool) {
 // says how many it lists: past max it stops, with a last row saying how
 // many more there are (a title without a rating, which both filmbot and
 // Letterboxd skip). Cells are made safe for spreadsheets (letterboxd.Cell).
-func missingCSV(es []letterboxd.Entry, max int) ([]byte, int) {
+func missingCSV(es []letterboxd.Entry, note func(letterboxd.Entry) string, max int) ([]byte, int) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"Title", "Year", "Rating10", "LetterboxdURI"})
+	w.Write([]string{"Title", "Year", "Rating10", "LetterboxdURI", "Note"})
 	w.Flush()
 	const room = 200 // for the line that says the list was cut
 	var row bytes.Buffer
@@ -326,11 +648,17 @@ func missingCSV(es []letterboxd.Entry, max int) ([]byte, int) {
 		if e.Year > 0 {
 			year = strconv.Itoa(e.Year)
 		}
+		score, why := "", note(e)
+		if e.Score > 0 {
+			score = strconv.Itoa(e.Score)
+		} else if why == "" {
+			why = "watchlist"
+		}
 		row.Reset()
-		rw.Write([]string{letterboxd.Cell(e.Title), year, strconv.Itoa(e.Score), letterboxd.Cell(e.URI)})
+		rw.Write([]string{letterboxd.Cell(e.Title), year, score, letterboxd.Cell(e.URI), letterboxd.Cell(why)})
 		rw.Flush()
 		if b.Len()+row.Len() > max-room {
-			w.Write([]string{fmt.Sprintf("… cut here: %d more films not in the catalog are not listed (this file stops at %d MB)", len(es)-k, max>>20), "", "", ""})
+			w.Write([]string{fmt.Sprintf("… cut here: %d more films not in the catalog are not listed (this file stops at %d MB)", len(es)-k, max>>20), "", "", "", ""})
 			w.Flush()
 			return b.Bytes(), k
 		}
@@ -339,8 +667,9 @@ func missingCSV(es []letterboxd.Entry, max int) ([]byte, int) {
 	return b.Bytes(), len(es)
 }
 
-// A pending import is one line per rating: film id, score, Unix date.
-func encodePending(rs []storage.Rating) []byte {
+// A pending import is one line per rating: film id, score, Unix date;
+// then one line per film for the watchlist: "w", film id.
+func encodePending(rs []storage.Rating, watch []uint64) []byte {
 	var b bytes.Buffer
 	for _, r := range rs {
 		at := int64(0)
@@ -349,23 +678,35 @@ func encodePending(rs []storage.Rating) []byte {
 		}
 		fmt.Fprintf(&b, "%d %d %d\n", r.Film, r.Score, at)
 	}
+	for _, f := range watch {
+		fmt.Fprintf(&b, "w %d\n", f)
+	}
 	return b.Bytes()
 }
 
-func decodePending(data []byte) ([]storage.Rating, error) {
+func decodePending(data []byte) ([]storage.Rating, []uint64, error) {
 	var out []storage.Rating
+	var watch []uint64
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if rest, ok := strings.CutPrefix(line, "w "); ok {
+			f, err := strconv.ParseUint(rest, 10, 64)
+			if err != nil {
+				return nil, nil, fmt.Errorf("a pending import's line %q: %w", line, err)
+			}
+			watch = append(watch, f)
+			continue
+		}
 		var r storage.Rating
 		var at int64
 		if _, err := fmt.Sscan(line, &r.Film, &r.Score, &at); err != nil {
-			return nil, fmt.Errorf("a pending import's line %q: %w", line, err)
+			return nil, nil, fmt.Errorf("a pending import's line %q: %w", line, err)
 		}
 		if at != 0 {
 			r.At = time.Unix(at, 0).UTC()
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out, watch, nil
 }
 
 // download fetches the attachment option name, checked: one of exts, at
@@ -464,8 +805,41 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 		}
 		fresh = append(fresh, f)
 	}
+	// What the catalog lacks is looked up on TMDB: a film found there is
+	// stored whole (credits, overview, poster) in the shared catalog,
+	// which this server sees, instead of a title-only film of its own.
+	var want []titleYear
+	for _, f := range fresh {
+		want = append(want, titleYear{f.Title, f.Year})
+	}
+	looked := s.lookUp(ctx, want)
+	kept := fresh[:0]
+	var ambiguous []string
+	for _, f := range fresh {
+		if _, ok := looked.found[titleYear{f.Title, f.Year}]; ok {
+			continue
+		}
+		if note := looked.note(titleYear{f.Title, f.Year}); note != "" {
+			ambiguous = append(ambiguous, clip(label(f)+": "+note, 200))
+		}
+		kept = append(kept, f)
+	}
+	fresh = kept
 	embed := &discordgo.MessageEmbed{Title: "Import a film list", Color: colour,
 		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, problems.Count)}
+	if sum := looked.summary(); sum != "" {
+		embed.Description += "\n" + sum + " The films found are in the shared catalog now, with their full credits; the others are added by title."
+	}
+	if len(ambiguous) > 0 {
+		var lines []string
+		for _, a := range ambiguous[:min(len(ambiguous), 4)] {
+			lines = append(lines, plain(a, 240))
+		}
+		if len(ambiguous) > 4 {
+			lines = append(lines, fmt.Sprintf("and %d more", len(ambiguous)-4))
+		}
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Several films on TMDB (added by title)", Value: clip(strings.Join(lines, "\n"), 1024)})
+	}
 	if problems.Count > 0 {
 		var lines []string
 		for _, p := range problems.First[:min(len(problems.First), 8)] {

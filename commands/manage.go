@@ -46,9 +46,15 @@ var manageDef = &discordgo.ApplicationCommand{
 			}},
 		}},
 		{Type: discordgo.ApplicationCommandOptionSubCommandGroup, Name: "film", Description: "This server's films", Options: []*discordgo.ApplicationCommandOption{
-			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add a film (a form opens)"},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add", Description: "Add a film: from TMDB with tmdb:, else a form opens", Options: []*discordgo.ApplicationCommandOption{
+				tmdbOption("The film on TMDB: its id or link, or an IMDb id (tt…); leave out to type it in", false),
+			}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "edit", Description: "Correct a film, cast included", Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a film with its reviews and ratings here", Options: []*discordgo.ApplicationCommandOption{filmOption("The film")}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "link", Description: "Link a film this server added to its TMDB film", Options: []*discordgo.ApplicationCommandOption{
+				filmOption("This server's film"),
+				tmdbOption("Its TMDB id or link, or its IMDb id (tt…)", true),
+			}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "import", Description: "Add the films of a Letterboxd list (a preview comes first)", Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A Letterboxd list export (.csv), or any CSV with Title and Year", Required: true},
 			}},
@@ -76,7 +82,12 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", plain(reviewerName(rev), 100), labelMD(film)),
 			customID{"modrev", "remove", []uint64{rev.ID}}), nil
 	case "film add":
+		if ref := str(opts, "tmdb"); ref != "" {
+			return s.filmAddTMDB(ctx, scope, ref)
+		}
 		return filmModal("modfilm:add:0", "Add a film", storage.Film{}), nil
+	case "film link":
+		return s.filmLink(ctx, scope, str(opts, "film"), str(opts, "tmdb"))
 	case "film edit":
 		film, err := s.ownFilm(ctx, scope, str(opts, "film"))
 		if err != nil {

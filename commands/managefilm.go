@@ -9,9 +9,143 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
 	"golang.org/x/text/unicode/norm"
 )
+
+// maxRef bounds what a moderator types in tmdb: (a TMDB link is some 80
+// characters).
+const maxRef = 200
+
+// tmdbOption is the tmdb: option of /manage film add and link.
+func tmdbOption(desc string, required bool) *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "tmdb", Description: desc,
+		Required: required, MaxLength: maxRef}
+}
+
+// tmdbLink is a film's page on TMDB.
+func tmdbLink(id uint64) string { return fmt.Sprintf("https://www.themoviedb.org/movie/%d", id) }
+
+// linkedHere finds the film visible in scope that stands for TMDB film
+// tmdbID: this server's film linked to it first, then the shared
+// catalog's.
+func linkedHere(films []storage.Film, scope storage.Scope, tmdbID uint64) (storage.Film, bool) {
+	var shared storage.Film
+	found := false
+	for _, f := range films {
+		if f.TMDB != tmdbID {
+			continue
+		}
+		if f.Scope == scope {
+			return f, true
+		}
+		shared, found = f, true
+	}
+	return shared, found
+}
+
+// alreadyHere says a film is already in the catalog a server sees.
+func alreadyHere(f storage.Film, scope storage.Scope) error {
+	if f.Scope == scope {
+		return userErr("**%s** is already here: this server's film, linked to TMDB. See `/film film:%s`.", labelMD(f), inCode(f.Title, 100))
+	}
+	return userErr("**%s** is already in the catalog, from TMDB. See `/film film:%s`.", labelMD(f), inCode(f.Title, 100))
+}
+
+// fromTMDB resolves what a moderator typed in tmdb: into the shared
+// catalog, fetching the film when it is not stored yet.
+func (s *Set) fromTMDB(ctx context.Context, value string) (storage.Film, error) {
+	ref, err := source.ParseRef(value)
+	if err != nil {
+		return storage.Film{}, err
+	}
+	f, err := s.source.ResolveRef(ctx, ref) // a nil source answers ErrOff
+	if errors.Is(err, storage.ErrNotFound) {
+		return f, userErr("TMDB has no film `%s`. Leave out `tmdb:` to type the film in with the form.", inCode(value, 100))
+	}
+	return f, err
+}
+
+// filmAddTMDB answers /manage film add tmdb:: the film is fetched from
+// TMDB and stored in the shared catalog, which every server sees.
+func (s *Set) filmAddTMDB(ctx context.Context, scope storage.Scope, value string) (*discordgo.InteractionResponse, error) {
+	ref, err := source.ParseRef(value)
+	if err != nil {
+		return nil, err
+	}
+	if s.source == nil {
+		return nil, source.ErrOff
+	}
+	films, err := s.films.Films(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	if ref.TMDB != 0 { // known without asking TMDB
+		if f, ok := linkedHere(films, scope, uint64(ref.TMDB)); ok {
+			return nil, alreadyHere(f, scope)
+		}
+	}
+	f, err := s.fromTMDB(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	if o, ok := linkedHere(films, scope, f.TMDB); ok {
+		return nil, alreadyHere(o, scope)
+	}
+	for _, o := range films {
+		if o.Scope == scope && o.TMDB == 0 && o.Year == f.Year && storage.TitleKey(o.Title) == storage.TitleKey(f.Title) {
+			return nil, userErr("This server added **%s** by hand. Link it to TMDB's with `/manage film link film:%s tmdb:%d`.", labelMD(o), inCode(o.Title, 100), f.TMDB)
+		}
+	}
+	by := ""
+	if len(f.Directors) > 0 {
+		by = ", directed by " + plain(strings.Join(f.Directors[:min(len(f.Directors), 3)], ", "), 200)
+	}
+	return Reply(fmt.Sprintf("Added **%s** from TMDB to the shared catalog%s (%d in the cast). See it with `/film film:%s`; post a review with `/manage review add film:%s`.",
+		labelMD(f), by, len(f.Cast), inCode(f.Title, 100), inCode(f.Title, 100))), nil
+}
+
+// filmLink answers /manage film link: this server's film (one a
+// moderator added by hand) gets the TMDB and IMDb ids of its TMDB film.
+// It stays this server's, with its own title, credits, reviews and
+// ratings; the TMDB film is fetched into the shared catalog if it is not
+// there yet.
+func (s *Set) filmLink(ctx context.Context, scope storage.Scope, filmValue, value string) (*discordgo.InteractionResponse, error) {
+	own, err := s.ownFilm(ctx, scope, filmValue)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := source.ParseRef(value); err != nil {
+		return nil, err
+	}
+	tf, err := s.fromTMDB(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	if own.TMDB == tf.TMDB {
+		return Reply(fmt.Sprintf("**%s** is already linked to TMDB's **%s** (%s).", labelMD(own), labelMD(tf), tmdbLink(tf.TMDB))), nil
+	}
+	films, err := s.films.Films(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range films {
+		if o.Scope == scope && o.ID != own.ID && o.TMDB == tf.TMDB {
+			return nil, userErr("**%s** here is already linked to TMDB's **%s**: a TMDB film links to one film of a server.", labelMD(o), labelMD(tf))
+		}
+	}
+	own.TMDB, own.IMDb = tf.TMDB, tf.IMDb
+	linked, err := s.films.UpdateFilm(ctx, scope, own)
+	if errors.Is(err, storage.ErrExists) {
+		return nil, userErr("**%s** cannot be linked: the catalog already has a film of that title and year (**%s**).", labelMD(own), labelMD(linked))
+	}
+	if err != nil {
+		return nil, notFound(err, "That film was removed meanwhile.")
+	}
+	return Reply(fmt.Sprintf("Linked **%s**, this server's film, to TMDB's **%s** (%s). Its reviews and ratings stay as they are.",
+		labelMD(linked), labelMD(tf), tmdbLink(tf.TMDB))), nil
+}
 
 // ownFilm resolves a film this server may change (not a built-in one).
 func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {

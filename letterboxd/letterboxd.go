@@ -350,6 +350,92 @@ func (rd *ratingsReader) read(name string, r io.Reader) error {
 	})
 }
 
+// WatchlistFile is the file of a Letterboxd export that holds the
+// member's watchlist.
+const WatchlistFile = "watchlist.csv"
+
+// IsWatchlist tells whether a file attached alone is a watchlist (by its
+// name: watchlist.csv has the columns of watched.csv, Date, Name, Year,
+// Letterboxd URI).
+func IsWatchlist(name string) bool { return strings.EqualFold(path.Base(name), WatchlistFile) }
+
+// ReadWatchlist reads the films of a Letterboxd watchlist: a ZIP's
+// watchlist.csv, or that file alone (IsWatchlist); a ZIP without one, or
+// another CSV, has none (nil, no error). Each entry is a film (Score 0;
+// Date is when it was added), one per film, within the bounds of
+// ReadRatings: MaxRows rows, MaxKeptBytes of text, MaxUncompressed
+// unpacked, the limits of one row. Rows that cannot be read are problems.
+func ReadWatchlist(name string, data []byte) ([]Entry, Problems, error) {
+	rd := &watchlistReader{}
+	switch {
+	case isZip(data):
+		if _, err := eachInZip(data, func(name string, r io.Reader) error { return rd.read(name, r) }, WatchlistFile); err != nil {
+			return nil, Problems{}, err
+		}
+	case IsWatchlist(name):
+		if err := rd.read(path.Base(name), bytes.NewReader(data)); err != nil {
+			return nil, Problems{}, err
+		}
+	}
+	return rd.out, rd.problems, nil
+}
+
+// watchlistReader reads watchlist.csv: Date, Name, Year, Letterboxd URI
+// (Title and LetterboxdURI, as the import format names them, too).
+type watchlistReader struct {
+	newest
+	problems Problems
+	rows     int
+}
+
+func (rd *watchlistReader) read(name string, r io.Reader) error {
+	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("year") }
+	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row [][]byte, line int) error {
+		e := Entry{File: name, Line: line}
+		bad := func(format string, a ...any) {
+			rd.problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
+		}
+		title := cols.get(row, "name", "title")
+		switch {
+		case title == "":
+			if len(bytes.Join(row, nil)) > 0 {
+				bad("no title")
+			}
+			return nil
+		case len(title) > MaxTitleBytes:
+			bad("the title is longer than %d bytes", MaxTitleBytes)
+			return nil
+		}
+		if y := cols.get(row, "year"); y != "" {
+			n, err := strconv.Atoi(y)
+			if err != nil || n < 1870 || n > 2100 {
+				bad("year %s is not a year", short(y))
+				return nil
+			}
+			e.Year = n
+		}
+		if d := cols.get(row, "date", "watcheddate"); d != "" {
+			t, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				bad("date %s is not YYYY-MM-DD", short(d))
+				return nil
+			}
+			e.Date = t
+		}
+		uri := cols.get(row, "letterboxduri", "url")
+		if len(uri) > MaxURIBytes {
+			bad("the link is longer than %d bytes", MaxURIBytes)
+			return nil
+		}
+		if rd.kept+len(title)+len(uri) > MaxKeptBytes {
+			return fileErr("its titles and links come to more than %d MB; filmbot reads at most that from one import", MaxKeptBytes>>20)
+		}
+		e.Title, e.URI = text(title), text(uri)
+		rd.add(e)
+		return nil
+	})
+}
+
 // ExportRow is one rating as Letterboxd's importer takes it.
 type ExportRow struct {
 	Title    string

@@ -371,3 +371,58 @@ func TestProblemsAndKeptBounded(t *testing.T) {
 		t.Errorf("17 MB of long titles: %v", err)
 	}
 }
+
+// Written from Letterboxd's export: watchlist.csv has the columns of
+// watched.csv (ratings.csv's without Rating); Date is when it was added.
+const watchlistCSVFixture = "\ufeffDate,Name,Year,Letterboxd URI\r\n" +
+	"2024-02-01,Perfect Days,2023,https://boxd.it/w1\r\n" +
+	"2024-03-01,\"Crouching Tiger, Hidden Dragon\",2000,https://boxd.it/w2\r\n" +
+	"2024-03-02,Undated,,https://boxd.it/w3\r\n" +
+	"2024-03-03,Perfect Days,2023,https://boxd.it/w1\r\n" +
+	"2024-03-04,Bad year,20x4,https://boxd.it/w4\r\n" +
+	",,,\r\n"
+
+// The watchlist is read from the ZIP's watchlist.csv or that file alone,
+// one entry per film, its bad rows reported; other files have none.
+func TestReadWatchlist(t *testing.T) {
+	zipped := zipOf(t, map[string]string{"ratings.csv": ratingsCSVFixture, "watchlist.csv": watchlistCSVFixture,
+		"watched.csv": "Date,Name,Year,Letterboxd URI\n2020-01-01,Watched Only,2020,\n", "lists/watchlist.csv": "Date,Name,Year\n2020-01-01,Nested,2020\n"})
+	for name, data := range map[string][]byte{"export.zip": zipped, "watchlist.csv": []byte(watchlistCSVFixture), "WatchList.CSV": []byte(watchlistCSVFixture)} {
+		es, probs, err := ReadWatchlist(name, data)
+		if err != nil || probs.Count != 1 || !strings.Contains(strings.ToLower(probs.First[0].String()), "watchlist.csv line 6: year \"20x4\"") {
+			t.Fatalf("%s: %v %v", name, probs, err)
+		}
+		m := byTitle(es)
+		if len(es) != 3 || m["Perfect Days"].Year != 2023 || m["Perfect Days"].Line != 5 || m["Perfect Days"].Score != 0 ||
+			m["Crouching Tiger, Hidden Dragon"].URI != "https://boxd.it/w2" || m["Undated"].Year != 0 ||
+			!m["Crouching Tiger, Hidden Dragon"].Date.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("%s: %+v", name, es)
+		}
+	}
+	for name, data := range map[string][]byte{"ratings.csv": []byte(ratingsCSVFixture), "no-watchlist.zip": zipOf(t, map[string]string{"ratings.csv": ratingsCSVFixture})} {
+		if es, probs, err := ReadWatchlist(name, data); err != nil || len(es) != 0 || probs.Count != 0 {
+			t.Errorf("%s: %v %v %v", name, es, probs, err)
+		}
+	}
+	// The bounds of ReadRatings: rows, one row's size, the kept text.
+	var b strings.Builder
+	b.WriteString("Date,Name,Year,Letterboxd URI\n")
+	for k := range MaxRows + 1 {
+		fmt.Fprintf(&b, "2020-01-01,Film %d,2000,\n", k)
+	}
+	if _, _, err := ReadWatchlist("watchlist.csv", []byte(b.String())); !errors.Is(err, ErrFile) || !strings.Contains(err.Error(), "more than 100000 rows") {
+		t.Errorf("too many rows: %v", err)
+	}
+	wide := "Date,Name,Year\n2020-01-01,A,2000" + strings.Repeat(",", MaxFields) + "\n"
+	if _, _, err := ReadWatchlist("x.zip", zipOf(t, map[string]string{"watchlist.csv": wide})); !errors.Is(err, ErrFile) || !strings.Contains(err.Error(), "watchlist.csv line 2 has more than 64 fields") {
+		t.Errorf("a wide row: %v", err)
+	}
+	b.Reset()
+	b.WriteString("Date,Name,Year,Letterboxd URI\n")
+	for k := 0; b.Len() < MaxKeptBytes+(1<<20); k++ {
+		fmt.Fprintf(&b, "2020-01-01,%s %d,2000,https://letterboxd.com/film/%s/\n", strings.Repeat("t", 400), k, strings.Repeat("u", 200))
+	}
+	if _, _, err := ReadWatchlist("watchlist.csv", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 16 MB") {
+		t.Errorf("17 MB of long titles: %v", err)
+	}
+}
