@@ -24,9 +24,6 @@ func tmdbOption(desc string, required bool) *discordgo.ApplicationCommandOption 
 		Required: required, MaxLength: maxRef}
 }
 
-// tmdbLink is a film's page on TMDB.
-func tmdbLink(id uint64) string { return fmt.Sprintf("https://www.themoviedb.org/movie/%d", id) }
-
 // linkedHere finds the film visible in scope that stands for TMDB film
 // tmdbID: this server's film linked to it first, then the shared
 // catalog's.
