@@ -215,15 +215,14 @@ func TestFilmLinkToTMDB(t *testing.T) {
 	if msg := storage.Message(err); r != nil || !strings.Contains(msg, "**Gisaengchung (2019)** is already here: this server's film, linked to TMDB") {
 		t.Errorf("add of a linked film: %q", msg)
 	}
-	// A film typed in under TMDB's own title and year: the store refuses
-	// two films alike in one server (storage's sameFilm counts the shared
-	// film), so the link is refused, plainly, and nothing changes.
+	// A film typed in under TMDB's own title and year links too: the
+	// store refuses a film alike only when a title changes to it.
 	stalker, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Stalker", Year: 1979})
-	if got := link("Stalker", "1398"); got != "ERR **Stalker (1979)** cannot be linked: the catalog already has a film of that title and year (**Stalker (1979)**)." {
+	if got := link("Stalker", "1398"); !strings.HasPrefix(got, "Linked **Stalker (1979)**, this server's film, to TMDB's **Stalker (1979)**") {
 		t.Errorf("same title: %q", got)
 	}
-	if f, _ := e.db.Film(ctx, 111, stalker.ID); f.TMDB != 0 || f.Title != "Stalker" {
-		t.Errorf("a refused link changed the film: %+v", f)
+	if f, _ := e.db.Film(ctx, 111, stalker.ID); f.TMDB != 1398 || f.Title != "Stalker" {
+		t.Errorf("the link of a film of TMDB's title: %+v", f)
 	}
 	// Moderators only.
 	if msg := e.userError(e.cmds["manage"].Run, slash(guildA, "manage", sub("film", "link", opt("film", "Gisaengchung copy"), opt("tmdb", "129")))); !strings.Contains(msg, "moderator") {

@@ -47,8 +47,11 @@ type Catalog interface {
 	// with their ids, in the order given. ErrBuiltIn for scope BuiltIn.
 	AddFilms(ctx context.Context, scope Scope, fs []Film) ([]Film, error)
 	// UpdateFilm replaces a server's film (same id), keeping its
-	// creation; ErrExists, with that film, when another film visible in
-	// scope has the new title's TitleKey and year.
+	// creation; ErrExists, with that film, when the title or year
+	// changes to those (TitleKey and year) of another film visible in
+	// scope. An update that keeps the title and year is never refused so
+	// (a film of the same title may have come to the shared catalog
+	// since, from TMDB).
 	UpdateFilm(ctx context.Context, scope Scope, f Film) (Film, error)
 	// FilmUsage counts a film's reviews and ratings in scope.
 	FilmUsage(ctx context.Context, scope Scope, film uint64) (reviews, ratings int, err error)

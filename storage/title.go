@@ -44,3 +44,9 @@ func AppendTitleKey(dst []byte, title string) []byte {
 	}
 	return dst
 }
+
+// SameTitle tells whether a and b are the same title: the same TitleKey
+// and year (the year tells remakes apart).
+func SameTitle(a, b Film) bool {
+	return a.Year == b.Year && TitleKey(a.Title) == TitleKey(b.Title)
+}

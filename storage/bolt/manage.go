@@ -121,7 +121,7 @@ func (db *DB) UpdateFilm(ctx context.Context, scope Scope, f Film) (Film, error)
 		if old.Scope != scope || scope == BuiltIn {
 			return ErrBuiltIn
 		}
-		if o, ok := sameFilm(tx, scope, f); ok {
+		if o, ok := sameFilm(tx, scope, f); ok && !storage.SameTitle(old, f) {
 			f = o
 			return fmt.Errorf("film %q (%d): %w", o.Title, o.Year, ErrExists)
 		}

@@ -509,9 +509,11 @@ func (db *DB) UpdateFilm(ctx context.Context, scope storage.Scope, f storage.Fil
 		if old.Scope != scope || scope == storage.BuiltIn {
 			return storage.ErrBuiltIn
 		}
-		if o, err := unique(ctx, tx, scope, f); err != nil {
-			f = o
-			return err
+		if !storage.SameTitle(old, f) {
+			if o, err := unique(ctx, tx, scope, f); err != nil {
+				f = o
+				return err
+			}
 		}
 		f.Scope, f.CreatedAt, f.CreatedBy, f.UpdatedAt = scope, old.CreatedAt, old.CreatedBy, db.now()
 		if err := bumpCatalog(ctx, tx, scope); err != nil {

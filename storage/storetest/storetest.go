@@ -137,6 +137,20 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		if _, err := db.UpdateFilm(ctx, g, am); err != nil {
 			t.Errorf("UpdateFilm of a film to its own title: %v", err)
 		}
+		// A film of the same title and year comes to the shared catalog
+		// (from TMDB) after the server typed its own in: the server's film
+		// is still editable and linkable, keeping its title; a new one of
+		// that title is refused.
+		if _, err := db.SaveSourced(ctx, storage.Film{Title: "Delicatessen", Year: 2001, TMDB: 892}); err != nil {
+			t.Fatal(err)
+		}
+		other.Title, other.Runtime, other.TMDB = "Delicatessen", 99, 892
+		if got, err := db.UpdateFilm(ctx, g, other); err != nil || got.Runtime != 99 || got.TMDB != 892 {
+			t.Errorf("UpdateFilm keeping its title beside a shared film of that title: %v, %+v", err, got)
+		}
+		if _, err := db.CreateFilm(ctx, g, storage.Film{Title: "DELICATESSEN", Year: 2001}); !errors.Is(err, storage.ErrExists) {
+			t.Errorf("CreateFilm of a title already there: %v", err)
+		}
 		if storage.TitleKey("Schindler’s List") != storage.TitleKey("SCHINDLERS  list") || storage.TitleKey("Anora") == storage.TitleKey("Anora 2") {
 			t.Error("TitleKey is not what the store compares")
 		}
