@@ -138,7 +138,9 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 				fx.size += 48 + int64(len(loc)+len(t))
 			}
 			fx.sourced[f.ID] = sf
-			fx.byTMDB[f.TMDB] = f.ID
+			if _, taken := fx.byTMDB[f.TMDB]; !taken || f.Scope != storage.BuiltIn {
+				fx.byTMDB[f.TMDB] = f.ID // the server's own film linked to it first
+			}
 		}
 		entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
 	}
@@ -382,6 +384,15 @@ func (s *Set) resolveTMDB(ctx context.Context, scope storage.Scope, id string, r
 	n, err := strconv.ParseUint(id, 10, 31) // TMDB's ids are 32-bit
 	if err != nil || n == 0 {
 		return storage.Film{}, userErr("That is not a film from the list: start typing and pick one.")
+	}
+	// A film the catalog already has: the server's own film linked to
+	// it (/manage film link) before the shared one.
+	if ix, err := s.catalog.index(ctx, scope); err == nil {
+		if id, ok := ix.byTMDB[n]; ok {
+			if f, err := read(ctx, scope, id); err == nil {
+				return f, nil
+			}
+		}
 	}
 	var f storage.Film
 	if s.source == nil {

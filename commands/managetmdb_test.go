@@ -187,6 +187,13 @@ func TestFilmLinkToTMDB(t *testing.T) {
 	if r, _ := e.db.UserRating(ctx, 111, own.ID, 42); r.Score != 9 {
 		t.Errorf("the rating went: %+v", r)
 	}
+	// TMDB's film picked in this server opens the server's own film
+	// (its reviews and ratings); another server gets the shared one.
+	for guild, want := range map[string]string{guildA: "Gisaengchung", guildB: "Parasite"} {
+		if r := e.run(slash(guild, "film", opt("film", "tmdb:496243"))); !strings.HasPrefix(embed(r).Title, want) {
+			t.Errorf("/film film:tmdb:496243 in %s: %q, want %s", guild, embed(r).Title, want)
+		}
+	}
 	if got := link("Gisaengchung (2019)", "tt6751668"); !strings.Contains(got, "is already linked to TMDB's **Parasite (2019)**") {
 		t.Errorf("again: %q", got)
 	}
