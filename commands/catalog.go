@@ -113,6 +113,7 @@ type filmIndex struct {
 	*search.Index
 	sourced map[uint64]sourcedFilm // by film id
 	byTMDB  map[uint64]uint64      // TMDB id → film id
+	linked  map[uint64]uint64      // TMDB id → the server's own film linked to it
 	size    int64                  // what sourced and byTMDB hold, roughly
 }
 
@@ -126,7 +127,7 @@ type sourcedFilm struct {
 // newFilmIndex indexes films under their titles, labels, aliases and,
 // for films from TMDB, their titles in the members' languages.
 func newFilmIndex(films []storage.Film) *filmIndex {
-	fx := &filmIndex{sourced: map[uint64]sourcedFilm{}, byTMDB: map[uint64]uint64{}}
+	fx := &filmIndex{sourced: map[uint64]sourcedFilm{}, byTMDB: map[uint64]uint64{}, linked: map[uint64]uint64{}}
 	entries := make([]search.Entry, len(films))
 	for i, f := range films {
 		names := append([]string{f.Title, label(f)}, f.Aliases...)
@@ -140,6 +141,9 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 			fx.sourced[f.ID] = sf
 			if _, taken := fx.byTMDB[f.TMDB]; !taken || f.Scope != storage.BuiltIn {
 				fx.byTMDB[f.TMDB] = f.ID // the server's own film linked to it first
+			}
+			if f.Scope != storage.BuiltIn {
+				fx.linked[f.TMDB] = f.ID
 			}
 		}
 		entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
@@ -385,10 +389,10 @@ func (s *Set) resolveTMDB(ctx context.Context, scope storage.Scope, id string, r
 	if err != nil || n == 0 {
 		return storage.Film{}, userErr("That is not a film from the list: start typing and pick one.")
 	}
-	// A film the catalog already has: the server's own film linked to
-	// it (/manage film link) before the shared one.
-	if ix, err := s.catalog.index(ctx, scope); err == nil {
-		if id, ok := ix.byTMDB[n]; ok {
+	// The server's own film linked to it (/manage film link) comes
+	// before the shared one (which the source returns, keeping it fresh).
+	if ix, err := s.catalog.index(ctx, scope); err == nil && scope != storage.BuiltIn {
+		if id, ok := ix.linked[n]; ok {
 			if f, err := read(ctx, scope, id); err == nil {
 				return f, nil
 			}
