@@ -86,7 +86,7 @@ func fileErr(format string, a ...any) error {
 // files are unpacked as they are read: what is kept is one row and the
 // entries, one per film.
 func ReadRatings(name string, data []byte) ([]Entry, Problems, error) {
-	rd := &ratingsReader{}
+	rd := &entryReader{}
 	if isZip(data) {
 		n, err := eachInZip(data, func(name string, r io.Reader) error { return rd.read(name, r) }, "ratings.csv", "diary.csv", "reviews.csv")
 		if err != nil {
@@ -277,29 +277,39 @@ func short(s string) string {
 // before a leading = + - @ (see Cell).
 func text(s string) string { return Uncell(s) }
 
-// ratingsReader reads the rated rows of CSVs: Letterboxd's ratings,
-// diary and reviews exports (Name, Year, Rating 0.5–5, Date, Watched
-// Date) or its import format (Title, Year, Rating or Rating10,
-// WatchedDate). Rows without a rating are skipped.
-type ratingsReader struct {
+// entryReader reads the films of CSVs. Rated rows: Letterboxd's
+// ratings, diary and reviews exports (Name, Year, Rating 0.5–5, Date,
+// Watched Date) or its import format (Title, Year, Rating or Rating10,
+// WatchedDate); rows without a rating are skipped. With watchlist, the
+// rows of watchlist.csv (Date, Name, Year, Letterboxd URI; Title and
+// LetterboxdURI as the import format names them), which have no rating.
+type entryReader struct {
 	newest
-	problems Problems
-	rows     int
+	problems  Problems
+	rows      int
+	watchlist bool
 }
 
-func (rd *ratingsReader) read(name string, r io.Reader) error {
+func (rd *entryReader) read(name string, r io.Reader) error {
 	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("rating", "rating10") }
+	dates := []string{"watcheddate", "date"} // when it was watched
+	if rd.watchlist {
+		isHeader = func(c columns) bool { return c.has("name", "title") && c.has("year") }
+		dates = []string{"date", "watcheddate"} // when it was put on the list
+	}
 	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row [][]byte, line int) error {
 		e := Entry{File: name, Line: line}
 		bad := func(format string, a ...any) {
 			rd.problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
 		}
 		title := cols.get(row, "name", "title")
-		if title == "" {
-			bad("no title")
+		switch {
+		case title == "":
+			if !rd.watchlist || len(bytes.Join(row, nil)) > 0 { // a watchlist's empty rows are no one's mistake
+				bad("no title")
+			}
 			return nil
-		}
-		if len(title) > MaxTitleBytes {
+		case len(title) > MaxTitleBytes:
 			bad("the title is longer than %d bytes", MaxTitleBytes)
 			return nil
 		}
@@ -311,24 +321,26 @@ func (rd *ratingsReader) read(name string, r io.Reader) error {
 			}
 			e.Year = n
 		}
-		if r10 := cols.get(row, "rating10"); r10 != "" {
-			n, err := strconv.Atoi(r10)
-			if err != nil || n < 1 || n > 10 {
-				bad("Rating10 %s is not 1–10", short(r10))
-				return nil
+		if !rd.watchlist {
+			if r10 := cols.get(row, "rating10"); r10 != "" {
+				n, err := strconv.Atoi(r10)
+				if err != nil || n < 1 || n > 10 {
+					bad("Rating10 %s is not 1–10", short(r10))
+					return nil
+				}
+				e.Score = n
+			} else if r := cols.get(row, "rating"); r != "" {
+				f, err := strconv.ParseFloat(r, 64)
+				if err != nil || f < 0.5 || f > 5 || f*2 != float64(int(f*2)) {
+					bad("rating %s is not 0.5–5 in halves", short(r))
+					return nil
+				}
+				e.Score = int(f * 2)
+			} else {
+				return nil // watched but not rated
 			}
-			e.Score = n
-		} else if r := cols.get(row, "rating"); r != "" {
-			f, err := strconv.ParseFloat(r, 64)
-			if err != nil || f < 0.5 || f > 5 || f*2 != float64(int(f*2)) {
-				bad("rating %s is not 0.5–5 in halves", short(r))
-				return nil
-			}
-			e.Score = int(f * 2)
-		} else {
-			return nil // watched but not rated
 		}
-		if d := cols.get(row, "watcheddate", "date"); d != "" {
+		if d := cols.get(row, dates...); d != "" {
 			t, err := time.Parse(time.DateOnly, d)
 			if err != nil {
 				bad("date %s is not YYYY-MM-DD", short(d))
@@ -366,7 +378,7 @@ func IsWatchlist(name string) bool { return strings.EqualFold(path.Base(name), W
 // ReadRatings: MaxRows rows, MaxKeptBytes of text, MaxUncompressed
 // unpacked, the limits of one row. Rows that cannot be read are problems.
 func ReadWatchlist(name string, data []byte) ([]Entry, Problems, error) {
-	rd := &watchlistReader{}
+	rd := &entryReader{watchlist: true}
 	switch {
 	case isZip(data):
 		if _, err := eachInZip(data, func(name string, r io.Reader) error { return rd.read(name, r) }, WatchlistFile); err != nil {
@@ -378,62 +390,6 @@ func ReadWatchlist(name string, data []byte) ([]Entry, Problems, error) {
 		}
 	}
 	return rd.out, rd.problems, nil
-}
-
-// watchlistReader reads watchlist.csv: Date, Name, Year, Letterboxd URI
-// (Title and LetterboxdURI, as the import format names them, too).
-type watchlistReader struct {
-	newest
-	problems Problems
-	rows     int
-}
-
-func (rd *watchlistReader) read(name string, r io.Reader) error {
-	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("year") }
-	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row [][]byte, line int) error {
-		e := Entry{File: name, Line: line}
-		bad := func(format string, a ...any) {
-			rd.problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
-		}
-		title := cols.get(row, "name", "title")
-		switch {
-		case title == "":
-			if len(bytes.Join(row, nil)) > 0 {
-				bad("no title")
-			}
-			return nil
-		case len(title) > MaxTitleBytes:
-			bad("the title is longer than %d bytes", MaxTitleBytes)
-			return nil
-		}
-		if y := cols.get(row, "year"); y != "" {
-			n, err := strconv.Atoi(y)
-			if err != nil || n < 1870 || n > 2100 {
-				bad("year %s is not a year", short(y))
-				return nil
-			}
-			e.Year = n
-		}
-		if d := cols.get(row, "date", "watcheddate"); d != "" {
-			t, err := time.Parse(time.DateOnly, d)
-			if err != nil {
-				bad("date %s is not YYYY-MM-DD", short(d))
-				return nil
-			}
-			e.Date = t
-		}
-		uri := cols.get(row, "letterboxduri", "url")
-		if len(uri) > MaxURIBytes {
-			bad("the link is longer than %d bytes", MaxURIBytes)
-			return nil
-		}
-		if rd.kept+len(title)+len(uri) > MaxKeptBytes {
-			return fileErr("its titles and links come to more than %d MB; filmbot reads at most that from one import", MaxKeptBytes>>20)
-		}
-		e.Title, e.URI = text(title), text(uri)
-		rd.add(e)
-		return nil
-	})
 }
 
 // ExportRow is one rating as Letterboxd's importer takes it.
