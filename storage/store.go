@@ -62,8 +62,10 @@ type Catalog interface {
 	// ErrNotFound when the film is not visible in scope.
 	FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error)
 	// CatalogVersion changes whenever a film visible in scope is added,
-	// changed or removed, by any write path: caches of the catalog keep
-	// the version they were built at and are stale when it differs.
+	// changed or removed, by any write path (a film from TMDB saved again
+	// with the same names, storage.SameNames, leaves it: its refreshes do
+	// not stale every server's index): caches of the catalog keep the
+	// version they were built at and are stale when it differs.
 	CatalogVersion(ctx context.Context, scope Scope) (uint64, error)
 	// SaveSourced stores a film from TMDB (f.TMDB and f.Title set, else
 	// an error)
@@ -74,7 +76,7 @@ type Catalog interface {
 	// FetchedAt set to the store's now. There is one film per TMDB id,
 	// even when several processes save it at once. It does not refuse a
 	// film for its title (two TMDB films may share title and year). It
-	// moves CatalogVersion.
+	// moves CatalogVersion when the film is new or its names changed.
 	SaveSourced(ctx context.Context, f Film) (Film, error)
 	// FilmByTMDB returns the shared catalog's film of TMDB id tmdbID,
 	// whole, or ErrNotFound.

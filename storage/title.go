@@ -1,6 +1,11 @@
 package storage
 
-import "github.com/filmbot/filmbot/search"
+import (
+	"maps"
+	"slices"
+
+	"github.com/filmbot/filmbot/search"
+)
 
 // TitleKey is a title's identity: two titles with the same key are the
 // same title, so a catalog holds one film per key and year (CreateFilm,
@@ -49,4 +54,13 @@ func AppendTitleKey(dst []byte, title string) []byte {
 // and year (the year tells remakes apart).
 func SameTitle(a, b Film) bool {
 	return a.Year == b.Year && TitleKey(a.Title) == TitleKey(b.Title)
+}
+
+// SameNames tells whether a and b are named alike wherever the catalog
+// is searched: the same title, year, aliases, titles in members'
+// languages and TMDB id. A film saved again with the same names leaves
+// the catalog's indexes as they are (CatalogVersion need not move).
+func SameNames(a, b Film) bool {
+	return a.Title == b.Title && a.Year == b.Year && a.TMDB == b.TMDB &&
+		slices.Equal(a.Aliases, b.Aliases) && maps.Equal(a.Titles, b.Titles)
 }

@@ -27,9 +27,11 @@ func (db *DB) SaveSourced(ctx context.Context, f Film) (Film, error) {
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		now := db.now().UTC()
 		old, err := sourcedFilm(tx, f.TMDB)
+		renamed := true // what the catalog's indexes hold changes
 		switch {
 		case err == nil:
 			f = f.Resourced(old)
+			renamed = !storage.SameNames(old, f)
 		case errors.Is(err, ErrNotFound):
 			id, err := tx.Bucket(bucketFilms).NextSequence()
 			if err != nil {
@@ -40,8 +42,10 @@ func (db *DB) SaveSourced(ctx context.Context, f Film) (Film, error) {
 			return err
 		}
 		f.UpdatedAt, f.FetchedAt = now, now
-		if err := bumpCatalog(tx, BuiltIn); err != nil {
-			return err
+		if renamed {
+			if err := bumpCatalog(tx, BuiltIn); err != nil {
+				return err
+			}
 		}
 		return putFilm(tx, f)
 	})

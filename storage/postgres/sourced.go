@@ -54,6 +54,9 @@ func (db *DB) SaveSourced(ctx context.Context, f storage.Film) (storage.Film, er
 			if err := putFilm(ctx, tx, saved); err != nil {
 				return err
 			}
+			if storage.SameNames(o, saved) {
+				return nil // the catalog's indexes stay as they are
+			}
 		}
 		return bumpCatalog(ctx, tx, storage.BuiltIn)
 	})

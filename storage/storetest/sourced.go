@@ -97,6 +97,17 @@ func runSourced(t *testing.T, open Open, openEmpty func(t *testing.T) storage.St
 			t.Errorf("FilmPage = %+v, %v", page, err)
 		}
 
+		// Saved again with the same names (a refresh): the catalog's
+		// indexes stay current, CatalogVersion stays.
+		v1, _ := db.CatalogVersion(ctx, g)
+		again := sourced(496243, "Parasite", 2019)
+		again.Overview = "Told another way."
+		if _, err := db.SaveSourced(ctx, again); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := db.CatalogVersion(ctx, g); v != v1 {
+			t.Error("CatalogVersion moved for a film saved again with the same names")
+		}
 		// Saved again later: the same film, its fields replaced.
 		c.add(40 * 24 * time.Hour)
 		in2 := sourced(496243, "Parasite", 2019)
@@ -108,6 +119,9 @@ func runSourced(t *testing.T, open Open, openEmpty func(t *testing.T) storage.St
 		if f2.ID != f.ID || !f2.CreatedAt.Equal(f.CreatedAt) || !f2.UpdatedAt.Equal(c.now()) || !f2.FetchedAt.Equal(c.now()) ||
 			f2.Overview != "Told again." || f2.Runtime != 132 || f2.Poster != "" || f2.Titles != nil {
 			t.Errorf("saved again %+v (first %+v)", f2, f)
+		}
+		if v, _ := db.CatalogVersion(ctx, g); v == v1 {
+			t.Error("CatalogVersion did not move when the film's titles in other languages went")
 		}
 		if got, _ := db.FilmByTMDB(ctx, 496243); !same(got, f2) {
 			t.Errorf("read back %+v, want %+v", got, f2)
