@@ -154,6 +154,9 @@ func TestImportLooksUpTMDB(t *testing.T) {
 	// shared one: the server's own is meant.
 	e.db.WatchlistRemove(ctx, 111, 42, stalker.ID)
 	r = e.run(importCmd(guildA, "42", "watchlist.csv", len(tmdbWatchlist)))
+	if d := embed(r).Description; !strings.Contains(d, "Add them? The rest of your watchlist stays as it is.") || strings.Contains(d, "ratings") {
+		t.Errorf("a watchlist alone is asked about as ratings: %q", d)
+	}
 	if d := embed(r).Description; !strings.HasPrefix(d, "In **watchlist.csv**:\nWatchlist: 5 films") || !strings.Contains(d, "Watchlist: 5 films, 1 to add, 2 already on yours, 1 rated (so left off), 1 not in this server's catalog.") {
 		t.Errorf("watchlist.csv: %q", d)
 	}

@@ -432,7 +432,11 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	embed.Description += fmt.Sprintf("\nImport them? Your other ratings stay as they are. This preview lasts %d minutes.", int(importTTL.Minutes()))
+	ask := "Import them? Your other ratings stay as they are."
+	if changes == 0 {
+		ask = "Add them? The rest of your watchlist stays as it is."
+	}
+	embed.Description += fmt.Sprintf("\n%s This preview lasts %d minutes.", ask, int(importTTL.Minutes()))
 	label := fmt.Sprintf("Import %s", plural(changes, "rating"))
 	switch {
 	case changes == 0:
