@@ -19,13 +19,21 @@ func (db *DB) WatchlistAdd(ctx context.Context, scope storage.Scope, user, film 
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	var visible, rated, added bool
-	err := db.pool.QueryRow(ctx, `WITH f AS (SELECT 1 FROM films WHERE id = $3 AND scope IN (0, $1)),
+	// The rating's lock (ratingLock, which Rate and ImportRatings take):
+	// a rating being written commits first and is seen, so a film is
+	// never rated and on the watchlist at once.
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", ratingLock(scope, film, user)); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `WITH f AS (SELECT 1 FROM films WHERE id = $3 AND scope IN (0, $1)),
 		r AS (SELECT 1 FROM ratings WHERE scope = $1 AND film_id = $3 AND user_id = $2),
 		ins AS (INSERT INTO watchlist (scope, user_id, film_id, added_at) SELECT $1, $2, $3, $4
 			WHERE EXISTS (SELECT 1 FROM f) AND NOT EXISTS (SELECT 1 FROM r)
 			ON CONFLICT DO NOTHING RETURNING 1)
 		SELECT EXISTS (SELECT 1 FROM f), EXISTS (SELECT 1 FROM r), EXISTS (SELECT 1 FROM ins)`,
-		int64(scope), int64(user), int64(film), db.now()).Scan(&visible, &rated, &added)
+			int64(scope), int64(user), int64(film), db.now()).Scan(&visible, &rated, &added)
+	})
 	if err != nil {
 		return false, wrap(err)
 	}
