@@ -114,6 +114,7 @@ type filmIndex struct {
 	sourced map[uint64]sourcedFilm // by film id
 	byTMDB  map[uint64]uint64      // TMDB id → film id
 	linked  map[uint64]uint64      // TMDB id → the server's own film linked to it
+	own     map[uint64]bool        // the server's own films (not the shared catalog's)
 	size    int64                  // what sourced and byTMDB hold, roughly
 }
 
@@ -127,9 +128,23 @@ type sourcedFilm struct {
 // newFilmIndex indexes films under their titles, labels, aliases and,
 // for films from TMDB, their titles in the members' languages.
 func newFilmIndex(films []storage.Film) *filmIndex {
-	fx := &filmIndex{sourced: map[uint64]sourcedFilm{}, byTMDB: map[uint64]uint64{}, linked: map[uint64]uint64{}}
-	entries := make([]search.Entry, len(films))
-	for i, f := range films {
+	fx := &filmIndex{sourced: map[uint64]sourcedFilm{}, byTMDB: map[uint64]uint64{}, linked: map[uint64]uint64{}, own: map[uint64]bool{}}
+	for _, f := range films {
+		if f.Scope != storage.BuiltIn {
+			fx.own[f.ID] = true
+			if f.TMDB != 0 {
+				fx.linked[f.TMDB] = f.ID
+			}
+		}
+	}
+	fx.size += int64(len(fx.own)) * 16
+	entries := make([]search.Entry, 0, len(films))
+	for _, f := range films {
+		if _, ok := fx.linked[f.TMDB]; ok && f.Scope == storage.BuiltIn {
+			// The server's own film linked to this one stands for it here.
+			fx.byTMDB[f.TMDB] = fx.linked[f.TMDB]
+			continue
+		}
 		names := append([]string{f.Title, label(f)}, f.Aliases...)
 		if f.Sourced() {
 			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles}
@@ -142,14 +157,34 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 			if _, taken := fx.byTMDB[f.TMDB]; !taken || f.Scope != storage.BuiltIn {
 				fx.byTMDB[f.TMDB] = f.ID // the server's own film linked to it first
 			}
-			if f.Scope != storage.BuiltIn {
-				fx.linked[f.TMDB] = f.ID
-			}
 		}
-		entries[i] = search.Entry{ID: f.ID, Label: label(f), Names: names}
+		entries = append(entries, search.Entry{ID: f.ID, Label: label(f), Names: names})
 	}
 	fx.Index = search.NewIndex(entries)
 	return fx
+}
+
+// preferOwn narrows hits that all name one title and year (the same
+// label) to the server's own film among them, if it has exactly one: a
+// film the server typed in stands before the shared catalog's film of
+// that title (from TMDB), whose ratings and reviews here would be apart.
+func (fx *filmIndex) preferOwn(hits []search.Hit) []search.Hit {
+	if len(hits) < 2 {
+		return hits
+	}
+	var own []search.Hit
+	for _, h := range hits {
+		if h.Label != hits[0].Label {
+			return hits
+		}
+		if fx.own[h.ID] {
+			own = append(own, h)
+		}
+	}
+	if len(own) == 1 {
+		return own
+	}
+	return hits
 }
 
 // Size is the bytes the index and what it holds of films from TMDB take.
@@ -346,7 +381,7 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 	if err != nil {
 		return storage.Film{}, err
 	}
-	exact := ix.Exact(value, 25)
+	exact := ix.preferOwn(ix.Exact(value, 25))
 	switch {
 	case len(exact) == 1:
 		f, err := read(ctx, scope, exact[0].ID)
@@ -364,7 +399,11 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 		f, err := s.source.Lookup(ctx, title, year, locale)
 		switch {
 		case err == nil:
-			f, err = read(ctx, scope, f.ID)
+			id := f.ID
+			if own, ok := ix.linked[f.TMDB]; ok { // the server's film linked to it
+				id = own
+			}
+			f, err = read(ctx, scope, id)
 			return f, notFound(err, "That film was just removed.")
 		case errors.Is(err, storage.ErrNotFound):
 			msg = fmt.Sprintf("No film called \"%s\" here or on TMDB.", plain(value, 100))

@@ -200,8 +200,13 @@ func TestFilmLinkToTMDB(t *testing.T) {
 	if got := link("Gisaengchung copy", "496243"); !strings.Contains(got, "ERR **Gisaengchung (2019)** here is already linked to TMDB's **Parasite (2019)**") {
 		t.Errorf("a second film: %q", got)
 	}
-	if got := link("Parasite", "496243"); !strings.Contains(got, "built-in catalog") {
-		t.Errorf("the shared film itself: %q", got)
+	// TMDB's title names the server's linked film here; in another
+	// server, the shared film itself cannot be linked.
+	if got := link("Parasite", "496243"); !strings.Contains(got, "**Gisaengchung (2019)** is already linked to TMDB's **Parasite (2019)**") {
+		t.Errorf("TMDB's title, linked here: %q", got)
+	}
+	if r, err := e.check(e.cmds["manage"].Run, mod(slash(guildB, "manage", sub("film", "link", opt("film", "Parasite"), opt("tmdb", "496243"))))); r != nil || !strings.Contains(storage.Message(err), "built-in catalog") {
+		t.Errorf("the shared film itself: %v %q", r, storage.Message(err))
 	}
 	if got := link("Gisaengchung copy", "parasite"); got != "ERR "+storage.Message(source.ErrBadRef) {
 		t.Errorf("bad reference: %q", got)
@@ -230,6 +235,19 @@ func TestFilmLinkToTMDB(t *testing.T) {
 	}
 	if f, _ := e.db.Film(ctx, 111, stalker.ID); f.TMDB != 1398 || f.Title != "Stalker" {
 		t.Errorf("the link of a film of TMDB's title: %+v", f)
+	}
+	// Linked, the server's film stands for TMDB's here: one choice, and
+	// a typed title (TMDB's or the server's) rates the server's film.
+	if cs := (&tmdbEnv{env: e}).choices(ctx, guildA, "Stalk", ""); len(cs) != 1 || cs[0].Value != fmt.Sprintf("id:%d", stalker.ID) {
+		t.Errorf("autocomplete of a linked film: %v", names(cs))
+	}
+	for title, film := range map[string]uint64{"Stalker": stalker.ID, "Stalker 1979": stalker.ID, "Parasite": own.ID} {
+		if r := e.run(slash(guildA, "rate", opt("film", title), opt("score", 7.0))); r == nil {
+			t.Fatal(title)
+		}
+		if r, err := e.db.UserRating(ctx, 111, film, 42); err != nil || r.Score != 7 {
+			t.Errorf("/rate film:%s rated another film than the server's: %+v %v", title, r, err)
+		}
 	}
 	// Moderators only.
 	if msg := e.userError(e.cmds["manage"].Run, slash(guildA, "manage", sub("film", "link", opt("film", "Gisaengchung copy"), opt("tmdb", "129")))); !strings.Contains(msg, "moderator") {
