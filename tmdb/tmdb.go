@@ -75,6 +75,9 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
+// MaxRetryAfter bounds how long a 429's Retry-After holds every request.
+const MaxRetryAfter = time.Minute
+
 // Options configure a Client. Token or APIKey is required.
 type Options struct {
 	BaseURL string // DefaultBaseURL when empty
@@ -376,6 +379,9 @@ func (c *Client) do(ctx context.Context, path string, q url.Values, v any) error
 		if e.HTTPStatus == http.StatusTooManyRequests && e.RetryAfter <= 0 {
 			e.RetryAfter = time.Second
 		}
+		// A wait longer than TMDB's own (seconds) is a bad header, not a
+		// reason to stop looking films up for a day.
+		e.RetryAfter = min(e.RetryAfter, MaxRetryAfter)
 		return e
 	}
 	if err := json.Unmarshal(body, v); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -259,6 +260,29 @@ func TestRetryAfterHolds(t *testing.T) {
 	clk.add(time.Second)
 	if _, err := c.SearchMovies(ctx, "anora", 0, ""); err != nil {
 		t.Fatalf("after Retry-After: %v", err)
+	}
+}
+
+// A Retry-After of a day (seconds or a date) holds requests for
+// MaxRetryAfter at most.
+func TestRetryAfterIsBounded(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)}
+	for _, ra := range []string{"86400", clk.t.Add(24 * time.Hour).Format(http.TimeFormat)} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", ra)
+			w.WriteHeader(http.StatusTooManyRequests)
+			io.WriteString(w, `{"status_code":25,"status_message":"Your request count is over the allowed limit."}`)
+		}))
+		c, err := tmdb.New(tmdb.Options{BaseURL: srv.URL, Token: token, PerSecond: 1e6, Now: clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.SearchMovies(context.Background(), "anora", 0, "")
+		var te *tmdb.Error
+		if !errors.As(err, &te) || te.RetryAfter != tmdb.MaxRetryAfter {
+			t.Errorf("Retry-After %s: %v, want a hold of %v", ra, err, tmdb.MaxRetryAfter)
+		}
+		srv.Close()
 	}
 }
 
