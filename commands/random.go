@@ -14,7 +14,7 @@ import (
 const (
 	fromWatchlist uint64 = iota + 1 // the caller's watchlist
 	fromWanted                      // every member's watchlist in the server
-	fromCatalog                     // every film the server sees
+	fromCatalog                     // the server's own films and those rated there
 )
 
 var randomFrom = map[string]uint64{"watchlist": fromWatchlist, "wanted": fromWanted, "catalog": fromCatalog}
@@ -27,7 +27,7 @@ var randomDef = &discordgo.ApplicationCommand{
 		Choices: []*discordgo.ApplicationCommandOptionChoice{
 			{Name: "my watchlist", Value: "watchlist"},
 			{Name: "this server's watchlists", Value: "wanted"},
-			{Name: "the whole catalog", Value: "catalog"},
+			{Name: "this server's films (its own and those rated here)", Value: "catalog"},
 		},
 	}},
 }
@@ -43,7 +43,7 @@ func (s *Set) random(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	if o := options(i).get("from"); o != nil {
 		v, _ := o.Value.(string)
 		if from = randomFrom[v]; from == 0 {
-			return nil, userErr("Pick where from with the list: your watchlist, this server's watchlists or the whole catalog.")
+			return nil, userErr("Pick where from with the list: your watchlist, this server's watchlists or this server's films.")
 		}
 	}
 	return s.randomPick(ctx, scope, from, user, 0, string(i.Locale))
@@ -94,14 +94,28 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 		}
 		where, empty = "this server's watchlists", "No one here has a film on their watchlist yet: `/watchlist add film:<title>`."
 	default:
+		// The server's films: those it added and those rated here (the
+		// shared catalog holds every film any server looked up on TMDB).
 		fs, err := s.films.Films(ctx, scope)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range fs {
-			ids = append(ids, f.ID)
+		rated, err := s.rates.Top(ctx, scope, 1)
+		if err != nil {
+			return nil, err
 		}
-		where, empty = "the catalog", "The catalog is empty."
+		seen := map[uint64]bool{}
+		for _, f := range fs {
+			if f.Scope == scope {
+				ids, seen[f.ID] = append(ids, f.ID), true
+			}
+		}
+		for _, a := range rated {
+			if !seen[a.Film] {
+				ids, seen[a.Film] = append(ids, a.Film), true
+			}
+		}
+		where, empty = "this server's films", "This server has no films of its own and none rated yet: `/rate film:<title>`, or `/manage film add`."
 	}
 	if len(ids) == 0 {
 		return Reply(empty), nil

@@ -69,9 +69,19 @@ func TestRandom(t *testing.T) {
 	if !strings.Contains(embed(r).Title, "Anora") || buttons(r)["🎲 Pick another"] != "" || !strings.Contains(r.Data.Content, "this server's watchlists (1 film)") {
 		t.Errorf("one film: %q %v", r.Data.Content, buttons(r))
 	}
-	// The catalog: the server's and the built-in films.
-	if r := e.run(randomCmd(guildA, "42", opt("from", "catalog"))); !strings.Contains(r.Data.Content, "the catalog (2 films)") {
+	// The server's films: its own, and the shared catalog's rated here
+	// (not every film some server looked up).
+	if r := e.run(randomCmd(guildA, "42", opt("from", "catalog"))); !strings.Contains(r.Data.Content, "this server's films (1 film)") || !strings.Contains(embed(r).Title, "Tangerine") {
 		t.Errorf("catalog: %q", r.Data.Content)
+	}
+	if _, err := e.db.Rate(ctx, 111, e.anora.ID, 7, 8); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.run(randomCmd(guildA, "42", opt("from", "catalog"))); !strings.Contains(r.Data.Content, "this server's films (2 films)") {
+		t.Errorf("catalog with a rated shared film: %q", r.Data.Content)
+	}
+	if r := e.run(randomCmd(guildB, "42", opt("from", "catalog"))); !strings.Contains(r.Data.Content, "no films of its own and none rated yet") {
+		t.Errorf("another server: %q", r.Data.Content)
 	}
 	// Bad input: a value the choices never offered, a DM, a forged button.
 	if msg := e.userError(e.cmds["random"].Run, randomCmd(guildA, "42", opt("from", "elsewhere"))); !strings.Contains(msg, "Pick where from") {
