@@ -304,9 +304,10 @@ type RefreshReport struct {
 // client paces them), at most limit of the shared catalog's films from
 // TMDB fetched more than RefreshAge ago, oldest first (Catalog.
 // SourcedBefore), dropping TMDB's data from those TMDB has not answered
-// for past KeepLimit. It stops at the first sign that TMDB is away (not
-// answering, busy) or when ctx is done, and returns that error with what
-// it did.
+// for past KeepLimit. It stops at the first sign that TMDB is away
+// (busy, its breaker open) or when ctx is done, and returns that error
+// with what it did; a film TMDB answers badly for is passed over (the
+// last such error is returned with the rest done).
 func (r *Resolver) RefreshStale(ctx context.Context, limit int) (RefreshReport, error) {
 	var rep RefreshReport
 	if r == nil {
@@ -316,6 +317,7 @@ func (r *Resolver) RefreshStale(ctx context.Context, limit int) (RefreshReport, 
 	if err != nil {
 		return rep, err
 	}
+	var last error // a film TMDB answered badly for, the others refreshed
 	for _, f := range films {
 		what, err := r.refresh(ctx, int(f.TMDB))
 		switch what {
@@ -326,11 +328,18 @@ func (r *Resolver) RefreshStale(ctx context.Context, limit int) (RefreshReport, 
 		case Dropped:
 			rep.Dropped++
 		}
-		if err != nil && !errors.Is(err, storage.ErrNotFound) && what != Dropped {
+		if err == nil || errors.Is(err, storage.ErrNotFound) || what == Dropped {
+			continue
+		}
+		// TMDB away (busy, the breaker open after repeated failures, the
+		// caller gone): stop, and try again next turn. One film TMDB
+		// answers badly for does not hold the others back.
+		if errors.Is(err, ErrBusy) || r.client.BreakerOpen() || ctx.Err() != nil || !errors.Is(err, ErrNotAnswering) {
 			return rep, err
 		}
+		last = err
 	}
-	return rep, nil
+	return rep, last
 }
 
 // KeepFresh runs RefreshStale (limit films a turn) at every tick until

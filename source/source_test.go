@@ -454,19 +454,20 @@ func TestRefreshStale(t *testing.T) {
 	if rep, err := e.r.RefreshStale(ctx, 10); err != nil || rep != (RefreshReport{}) {
 		t.Errorf("nothing stale: %+v %v", rep, err)
 	}
-	// TMDB away: kept while under KeepLimit, the job stops at the first.
+	// TMDB failing for one film: passed over, the others refreshed.
 	e.clock.add(RefreshAge + time.Hour)
-	e.fake.Fail(tmdbfake.FailServer, 1000)
+	e.fake.Fail(tmdbfake.FailServer, 1)
 	rep, err = e.r.RefreshStale(ctx, 10)
-	if !errors.Is(err, ErrNotAnswering) || rep.Kept != 1 || rep.Updated != 0 {
-		t.Errorf("TMDB away: %+v %v", rep, err)
+	if !errors.Is(err, ErrNotAnswering) || rep.Kept != 1 || rep.Updated != 2 {
+		t.Errorf("one film failing: %+v %v", rep, err)
 	}
+	e.fake.Fail(tmdbfake.FailServer, 3) // TMDB fails for every film
 	// Past KeepLimit: the rows stay, TMDB's data goes.
 	before, _ := e.store.FilmByTMDB(ctx, 550)
 	e.clock.add(KeepLimit)
-	rep, _ = e.r.RefreshStale(ctx, 10)
+	rep, err = e.r.RefreshStale(ctx, 10)
 	if rep.Dropped != 3 {
-		t.Errorf("past the limit: %+v", rep)
+		t.Errorf("past the limit: %+v %v", rep, err)
 	}
 	f, err := e.store.FilmByTMDB(ctx, 550)
 	if err != nil || f.ID != before.ID || f.Title != "Fight Club" || f.Year != 1999 || f.Overview != "" || f.Cast != nil || f.Poster != "" || f.Titles != nil {
@@ -478,6 +479,13 @@ func TestRefreshStale(t *testing.T) {
 	}
 	if e.films(t) != 3 {
 		t.Errorf("%d films", e.films(t))
+	}
+	// TMDB busy: the job stops at once (the client holds every request
+	// until Retry-After), the films kept.
+	e.clock.add(RefreshAge + time.Hour)
+	e.fake.Fail(tmdbfake.FailRateLimit, 1)
+	if rep, err := e.r.RefreshStale(ctx, 10); !errors.Is(err, ErrBusy) || rep.Kept != 1 || rep.Updated != 0 {
+		t.Errorf("TMDB busy: %+v %v", rep, err)
 	}
 }
 
