@@ -63,7 +63,7 @@ func crewFields(f storage.Film) []*discordgo.MessageEmbedField {
 		if len(names) > 1 {
 			name = many
 		}
-		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: plainList(names, ", ", limits.FieldValue), Inline: true})
+		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: plainList(names, ", ", crewFieldRoom), Inline: true})
 	}
 	add("Director", "Directors", f.Directors)
 	add("Writer", "Writers", f.Writers)
@@ -91,8 +91,12 @@ func castLines(f storage.Film) []string {
 }
 
 // castPageRoom is the description room of a cast page: the first page
-// shares the 6,000-character embed total with the crew fields.
-const castPageRoom = 3000
+// shares the 6,000-character embed total with the crew fields, six at
+// most of crewFieldRoom each (with their names), and the title.
+const (
+	castPageRoom  = 3000
+	crewFieldRoom = 400
+)
 
 // castPages packs the cast lines into pages.
 func castPages(f storage.Film) []string {

@@ -302,6 +302,33 @@ func TestCastPaginates(t *testing.T) {
 	}
 }
 
+// An anthology film with long crew lists in every job and a long cast:
+// page 1 (crew and cast together) stays within Discord's 6,000
+// characters an embed (e.run checks every answer against the limits).
+func TestCastOfAnAnthology(t *testing.T) {
+	e := newEnv(t)
+	many := func(job string) []string {
+		var out []string
+		for k := range 40 {
+			out = append(out, fmt.Sprintf("%s With A Rather Long Name %d", job, k))
+		}
+		return out
+	}
+	f := storage.Film{Title: strings.Repeat("Anthology ", 25), Year: 2001, Directors: many("Director"), Writers: many("Writer"),
+		Cinematographers: many("Cinematographer"), Editors: many("Editor"), Composers: many("Composer"), Producers: many("Producer")}
+	for k := range 200 {
+		f.Cast = append(f.Cast, storage.Role{Actor: fmt.Sprintf("Actor Number %d", k), Role: strings.Repeat("role ", 20)})
+	}
+	f, err := e.db.CreateFilm(context.Background(), 111, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(slash(guildA, "cast", opt("film", fmt.Sprintf("id:%d", f.ID))))
+	if n := len(embed(r).Fields); n != 6 {
+		t.Errorf("%d crew fields, want 6", n)
+	}
+}
+
 func TestFilmCard(t *testing.T) {
 	e := newEnv(t)
 	r := e.run(slash("", "film", opt("film", "anora")))
