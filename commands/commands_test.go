@@ -327,6 +327,13 @@ func TestCastOfAnAnthology(t *testing.T) {
 	if n := len(embed(r).Fields); n != 6 {
 		t.Errorf("%d crew fields, want 6", n)
 	}
+	// Its card too, with every list long.
+	f.Languages, f.Countries, f.Genres, f.Aliases = many("Language"), many("Country"), many("Genre"), many("Alias")[:12]
+	f.Overview, f.TMDB = strings.Repeat("An overview. ", 200), 999999
+	if _, err := e.db.UpdateFilm(context.Background(), 111, f); err != nil {
+		t.Fatal(err)
+	}
+	e.run(slash(guildA, "film", opt("film", fmt.Sprintf("id:%d", f.ID))))
 }
 
 func TestFilmCard(t *testing.T) {
