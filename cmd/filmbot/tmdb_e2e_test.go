@@ -87,6 +87,28 @@ func endToEndTMDB(t *testing.T, extraEnv ...string) {
 		t.Fatalf("autocomplete parasi: no Parasite (2019) as tmdb:496243: %+v", choiceNames(ac.Choices))
 	}
 
+	// A text the catalog matches too: its film first, then TMDB's, the
+	// catalog's film (TMDB's Anora too) not offered twice.
+	ix, err = l.sb.Autocomplete(sandbox.Viewer, "/film film:ano", "film")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ac, err = ix.Wait(l.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	anoras, fromTMDB := 0, 0
+	for _, c := range ac.Choices {
+		if strings.HasPrefix(c.Name, "Anora (2024)") {
+			anoras++
+		}
+		if strings.HasPrefix(fmt.Sprint(c.Value), "tmdb:") {
+			fromTMDB++
+		}
+	}
+	if len(ac.Choices) < 2 || ac.Choices[0].Name != "Anora (2024)" || strings.HasPrefix(fmt.Sprint(ac.Choices[0].Value), "tmdb:") || anoras != 1 || fromTMDB == 0 {
+		t.Errorf("autocomplete ano: want the catalog's Anora (2024) once and first, then TMDB's films: %v", choiceNames(ac.Choices))
+	}
+
 	// The picked film's card.
 	card := l.do(sandbox.Viewer, "/film film:tmdb:496243")
 	if card.Message == nil || len(card.Message.Embeds) == 0 {
