@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"strings"
@@ -292,4 +293,33 @@ func TestTwoReplicasFetchOneTMDBFilm(t *testing.T) {
 		t.Errorf("FilmByTMDB(%d): %v %+v", duneID, err, f)
 	}
 	t.Logf("TMDB fetches of the film across the two replicas: %d", fake.Requests("movie"))
+}
+
+// The sandbox playing TMDB (as the playground does, no TMDB token) is
+// the bot's TMDB; told to fail through its control API, the bot says so
+// in one sentence and goes on answering from the catalog.
+func TestEndToEndSandboxTMDBFails(t *testing.T) {
+	t.Parallel()
+	l := startLive(t, sandbox.Options{TMDB: true}, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0")
+	if a := l.do(sandbox.Viewer, "/film film:parasite"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Parasite (2019)" {
+		t.Fatalf("/film parasite from the sandbox's TMDB: %+v", a.Message)
+	}
+	resp, err := http.Post(l.sb.URL+"/_sandbox/tmdb/fail", "application/json", strings.NewReader(`{"failure":"500","count":1000}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 {
+		t.Fatalf("POST /_sandbox/tmdb/fail: %d", resp.StatusCode)
+	}
+	if a := l.do(sandbox.Viewer, `/film film:"Some Title Not Here"`); !a.Message.Ephemeral() || !strings.Contains(a.Message.Content, source.ErrNotAnswering.Msg) {
+		t.Errorf("/film of a title nowhere while the sandbox's TMDB fails: %+v", a.Message)
+	}
+	if a := l.do(sandbox.Viewer, "/film film:parasite"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Parasite (2019)" {
+		t.Errorf("a stored TMDB film while TMDB fails: %+v", a.Message)
+	}
+	if a := l.do(sandbox.Viewer, "/film film:anora"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Anora (2024)" {
+		t.Errorf("a catalog film while TMDB fails: %+v", a.Message)
+	}
+	l.noViolations()
 }
