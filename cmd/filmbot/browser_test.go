@@ -21,6 +21,7 @@ import (
 
 	"github.com/filmbot/filmbot/playground"
 	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/tmdb"
 )
 
 // TestPlaygroundInBrowser drives the playground page in headless Chromium:
@@ -36,7 +37,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		}
 		t.Skip("no chromium: the browser test needs Debian's chromium package")
 	}
-	l := startLive(t, sandbox.Options{})
+	// No TMDB token: the sandbox plays TMDB, as in the playground.
+	l := startLive(t, sandbox.Options{TMDB: true})
 	web := httptest.NewUnstartedServer(nil)
 	page, err := playground.Handler(l.sb.URL, web.Listener.Addr().String())
 	if err != nil {
@@ -192,6 +194,28 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		send("/rate film:anora score:8"),
 		waitReply("★★★★"),
 		shot("rated"),
+
+		// A film the catalog lacks: TMDB's stand-in suggests it after the
+		// catalog's films; picked, its card comes with TMDB's notice.
+		js(`document.getElementById('input').value = ''`),
+		chromedp.SendKeys(chromedp.ID("input"), "/film film:parasi"),
+		waitText("#palette", "Parasite (2019)"),
+		shot("tmdb-suggested"),
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('#palette .pal-item')].filter((el) => el.innerText.includes('Parasite (2019)')).slice(0, 1)`)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`/film:\S/.test(document.getElementById('input').value) && (document.getElementById('palette').hidden || !state.enterTakes)`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		js(`window.sentAfter = document.querySelectorAll('#messages .msg').length`),
+		chromedp.KeyEvent("\r"),
+		waitReply("Parasite (2019)"),
+		waitReply(tmdb.Attribution),
+		shot("tmdb-card"),
+		// Typed, not picked: the same card.
+		send("/film film:parasite"),
+		waitReply("Parasite (2019)"),
+		waitReply("Bong Joon-ho"),
+		waitReply(tmdb.Attribution),
 
 		// Rating from the film card's menu updates the card.
 		send("/film film:anora"),

@@ -95,6 +95,10 @@ func startLive(t *testing.T, opts sandbox.Options, extraEnv ...string) *live {
 			extraEnv = append(extraEnv, "DISCORD_PUBLIC_KEY", sb.PublicKey())
 		}
 	}
+	// A sandbox playing TMDB is the bot's TMDB, as in the playground.
+	if fake := sb.TMDB(); fake != nil {
+		extraEnv = append([]string{"TMDB_TOKEN", fake.Token, "TMDB_API_URL", fake.URL}, extraEnv...)
+	}
 	getenv := env(dbPath, append([]string{"DISCORD_TOKEN", sb.Token(), "DISCORD_API_URL", sb.URL, "LOG_LEVEL", "debug"}, extraEnv...)...)
 	go func() { l.done <- Main(ctx, []string{"run"}, getenv, io.Discard, l.logs) }()
 	t.Cleanup(func() {
