@@ -1,6 +1,7 @@
 package source
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/filmbot/filmbot/tmdb"
@@ -82,6 +83,19 @@ func TestPosterURL(t *testing.T) {
 	if n := e.fake.Requests("configuration"); n != 1 {
 		t.Errorf("%d configuration reads", n)
 	}
+}
+
+// LoadImages reads the configuration before any poster is asked for: the
+// first poster is already on TMDB's server of the day.
+func TestLoadImages(t *testing.T) {
+	e := setup(t, tmdb.Options{})
+	e.r.LoadImages()
+	e.r.Wait()
+	if u := e.r.PosterURL("w342", "/a.jpg"); u == DefaultImageBase+"w342/a.jpg" || !strings.HasSuffix(u, "w342/a.jpg") {
+		t.Errorf("the first poster: %q", u)
+	}
+	var off *Resolver
+	off.LoadImages() // nothing to do
 }
 
 // A configuration TMDB fails to give leaves the default image server,

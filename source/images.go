@@ -55,6 +55,16 @@ func (r *Resolver) PosterURL(size, path string) string {
 	return cf.PosterURL(size, path)
 }
 
+// LoadImages starts reading TMDB's configuration in the background now
+// (a process calls it at start), so that the first poster shown is
+// already on TMDB's image server of the day rather than on
+// DefaultImageBase.
+func (r *Resolver) LoadImages() {
+	if r != nil {
+		r.PosterURL("original", "/")
+	}
+}
+
 func (r *Resolver) loadImages() {
 	defer r.background.Done()
 	ctx, cancel := context.WithTimeout(context.Background(), FetchTimeout)

@@ -210,6 +210,14 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		waitReply("Parasite (2019)"),
 		waitReply(tmdb.Attribution),
+		// Its poster, drawn by the stand-in, is shown (loaded, not broken).
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages img.thumb')]; const i = imgs[imgs.length-1]; return !!i && i.complete && i.naturalWidth > 0; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			if err != nil {
+				return fmt.Errorf("the TMDB card's poster never loaded: %w", err)
+			}
+			return nil
+		}),
 		shot("tmdb-card"),
 		// Typed, not picked: the same card.
 		send("/film film:parasite"),

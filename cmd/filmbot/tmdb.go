@@ -140,6 +140,7 @@ func (src tmdbSource) resolver(catalog storage.Catalog, log *slog.Logger) *sourc
 	r.OnRefreshError = func(id int, err error) {
 		log.Warn("refreshing a film from TMDB failed; the stored one is kept", "tmdb", id, "err", err)
 	}
+	r.LoadImages()
 	return r
 }
 

@@ -104,8 +104,11 @@ function memberName(id) {
 function renderEmbed(e, msg) {
   const colour = e.color ? '#' + e.color.toString(16).padStart(6, '0') : '#202225';
   let h = `<div class="embed" style="border-left-color:${colour}">`;
+  // A thumbnail (a film's poster) sits at the top right, as in Discord.
+  if (e.thumbnail && /^https?:\/\//.test(e.thumbnail.url || '')) h += `<img class="thumb" src="${esc(e.thumbnail.url)}" alt="poster">`;
   if (e.author) h += `<div class="author">${esc(e.author.name)}</div>`;
-  if (e.title) h += `<div class="title">${md(e.title)}</div>`;
+  if (e.title && /^https?:\/\//.test(e.url || '')) h += `<div class="title"><a href="${esc(e.url)}" target="_blank" rel="noopener">${md(e.title)}</a></div>`;
+  else if (e.title) h += `<div class="title">${md(e.title)}</div>`;
   if (e.description) h += `<div class="desc">${md(e.description)}</div>`;
   if (e.fields && e.fields.length) {
     h += '<div class="fields">';
