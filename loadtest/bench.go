@@ -67,7 +67,7 @@ func Run(ctx context.Context, in Spec, stdout, stderr io.Writer) int {
 	spec.kinds = strings.Split(in.Mix, ",")
 	for _, k := range spec.kinds {
 		if _, ok := benchLines[k]; !ok {
-			fmt.Fprintf(stderr, "filmbot bench: unknown kind %q (review, autocomplete, rate, film, cast)\n", k)
+			fmt.Fprintf(stderr, "filmbot bench: unknown kind %q (review, autocomplete, rate, film, cast, search)\n", k)
 			return 2
 		}
 	}
@@ -161,6 +161,8 @@ type benchResult struct {
 	cpu        time.Duration // the bot's CPU time (user and system) during the run; 0 if unknown
 	loadCPU    time.Duration // this process's (sandbox and members): the load side's
 	violations []sandbox.Violation
+	searches   int // with the fake TMDB: the searches the bot made of it; -1 without
+	titles     int // the distinct titles the search kind typed
 }
 
 // cpuPer is the bot's CPU time per interaction answered (0 if unknown).
@@ -193,6 +195,9 @@ func (r *benchResult) print(spec benchSpec, stdout io.Writer) {
 		r.total, r.elapsed.Round(time.Millisecond), r.throughput(), r.errs, len(r.violations))
 	fmt.Fprintf(stdout, "bot memory (RSS): %.1f MiB after %d interactions, %.1f MiB after %d\n",
 		float64(r.rss["warm"])/1024, spec.n/10, float64(r.rss["end"])/1024, spec.n)
+	if r.searches >= 0 {
+		fmt.Fprintf(stdout, "TMDB (the fake): %d searches made of it for %d distinct typed titles\n", r.searches, r.titles)
+	}
 }
 
 // failed prints the first violations and reports whether there were
@@ -240,13 +245,16 @@ func (r *rig) close() {
 
 // startRig starts a sandbox and the bot: `filmbot run`, or the process
 // that botArgs names (the baseline bot), pinned to CPU 0 when spec.pin.
+// When the mix has the "search" kind, the sandbox plays TMDB too and the
+// bot is pointed at it (TMDB_API_URL, TMDB_TOKEN, at TMDB_RATE's most).
 func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string, stderr io.Writer) (_ *rig, err error) {
 	// Each answer is read once, within milliseconds; keeping only the last
 	// two seconds of them keeps the sandbox's heap, and the GC work that
 	// competes with the bot for the same cores, small.
 	r := &rig{guilds: benchGuilds(spec.servers)}
 	r.shards = (spec.servers + 2499) / 2500
-	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: r.guilds, Shards: r.shards, MaxConcurrency: 16})
+	withTMDB := slices.Contains(spec.kinds, "search")
+	sb, err := sandbox.Start(sandbox.Options{Retain: 2 * time.Second, Guilds: r.guilds, Shards: r.shards, MaxConcurrency: 16, TMDB: withTMDB})
 	if err != nil {
 		return nil, err
 	}
@@ -289,6 +297,9 @@ func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string,
 		child := exec.Command(name, args...)
 		child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
 			"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN=")
+		if withTMDB {
+			child.Env = append(child.Env, "TMDB_API_URL="+sb.TMDB().URL, "TMDB_TOKEN="+sb.TMDB().Token, "TMDB_API_KEY=", "TMDB_RATE=100")
+		}
 		if spec.pin {
 			child.Env = slices.DeleteFunc(child.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOMAXPROCS=") }) // the bot's own choice for one CPU
 		}
@@ -344,12 +355,18 @@ func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, mem
 	member := func(w, k int) sandbox.Member {
 		return sandbox.Member{GuildID: guilds[k%len(guilds)].ID, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
 	}
-	res := &benchResult{how: r.how, lat: map[string][]time.Duration{}, rss: map[string]int{}}
+	res := &benchResult{how: r.how, lat: map[string][]time.Duration{}, rss: map[string]int{}, searches: -1}
 	pid := r.children[0].Process.Pid
 	cpu0, load0 := cpuTime(pid), cpuTime(os.Getpid())
+	var typed [searchTitles]atomic.Bool // the search kind's titles typed
 	res.elapsed = pace(ctx, n, rate, members, func(w, k int) sample {
 		kind := kinds[k%len(kinds)]
 		line, opt := benchLines[kind](k)
+		if kind == "search" {
+			// The kind's own turn, so that any mix types every title.
+			line, opt = searchLine(k / len(kinds))
+			typed[searchTurn(k/len(kinds))].Store(true)
+		}
 		var ix *sandbox.Interaction
 		var err error
 		if opt != "" {
@@ -389,6 +406,14 @@ func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, mem
 		res.total += len(ls)
 	}
 	res.violations = sb.Violations()
+	if f := sb.TMDB(); f != nil {
+		res.searches = f.Requests("search/movie")
+	}
+	for k := range typed {
+		if typed[k].Load() {
+			res.titles++
+		}
+	}
 	return res
 }
 
@@ -586,6 +611,16 @@ var benchLines = map[string]func(k int) (line, option string){
 	"rate": func(k int) (string, string) { return fmt.Sprintf("/rate film:anora score:%d", k%10+1), "" },
 	"film": func(k int) (string, string) { return "/film film:anora", "" },
 	"cast": func(k int) (string, string) { return "/cast film:anora", "" },
+	// search is autocomplete of searchTitles distinct titles in turn,
+	// most of them unknown to the catalog, so that TMDB is searched for
+	// them: the caches' bound under many searches (searchLine).
+	"search": searchLine,
+}
+
+// searchLine is the "search" kind's turn-th interaction: its title is
+// searchPool[searchTurn(turn)].
+func searchLine(turn int) (string, string) {
+	return `/review film:"` + searchPool[searchTurn(turn)] + `"`, "film"
 }
 
 func rateText(r float64) string {

@@ -74,10 +74,24 @@ func TestBenchSmoke(t *testing.T) {
 			!strings.Contains(out, "in 2600 servers (2 shards)") {
 			t.Fatalf("exit %d:\n%s%s", code, out, errs)
 		}
+		if strings.Contains(out, "TMDB") {
+			t.Errorf("TMDB without the search kind:\n%s", out)
+		}
 		for _, kind := range []string{"review", "autocomplete", "rate", "store alone", "rate p99 / store-alone p99 = "} {
 			if !strings.Contains(out, kind) {
 				t.Errorf("no %s line", kind)
 			}
+		}
+	})
+	// Autocomplete of distinct titles, most of them unknown: the bot
+	// searches the fake TMDB the bench starts for it.
+	t.Run("search", func(t *testing.T) {
+		t.Parallel()
+		code, out, errs := bench("--n", "300", "--rate", "0", "--members", "8", "--mix", "search,autocomplete")
+		m := regexp.MustCompile(`(?m)^TMDB \(the fake\): (\d+) searches made of it for 150 distinct typed titles$`).FindStringSubmatch(out)
+		if code != 0 || !strings.Contains(out, "answered 300") || !strings.Contains(out, "0 violations") ||
+			!regexp.MustCompile(`(?m)^search\s+150\s`).MatchString(out) || m == nil || m[1] == "0" {
+			t.Fatalf("--mix search: exit %d:\n%s%s", code, out, errs)
 		}
 	})
 	t.Run("no rate", func(t *testing.T) {

@@ -18,7 +18,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&spec.N, "n", 20000, "interactions to send")
 	fs.Float64Var(&spec.Rate, "rate", 1000, "target interactions per second (0: as fast as the members can)")
 	fs.IntVar(&spec.Members, "members", 64, "concurrent members")
-	fs.StringVar(&spec.Mix, "mix", "review,autocomplete,rate", "kinds of interaction, sent in turn")
+	fs.StringVar(&spec.Mix, "mix", "review,autocomplete,rate", "kinds of interaction, sent in turn: review, autocomplete, rate, film, cast, search (autocomplete of 10,000 distinct titles, TMDB played by a local fake)")
 	fs.IntVar(&spec.Servers, "servers", 1, "servers the bot is in, used in turn (Discord asks for a shard per 2,500)")
 	fs.StringVar(&spec.DB, "db", "", "the bot's database: a postgres:// URL of an empty database (default: a new bbolt file)")
 	fs.BoolVar(&spec.HTTP, "http", false, "also run the load over HTTP interactions, in the same run, and compare with the gateway")
