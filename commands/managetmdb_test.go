@@ -254,3 +254,28 @@ func TestFilmLinkToTMDB(t *testing.T) {
 		t.Errorf("a member: %q", msg)
 	}
 }
+
+// A film the server typed in and TMDB's film of the same title and year
+// (fetched later, by anyone): a typed title picks the server's own, whose
+// ratings and reviews are here, instead of asking which.
+func TestTypedTitlePrefersTheServersFilm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	own, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Solaris", Year: 1972})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SaveSourced(ctx, storage.Film{Title: "Solaris", Year: 1972, TMDB: 593}); err != nil {
+		t.Fatal(err)
+	}
+	for _, typed := range []string{"Solaris", "solaris 1972"} {
+		e.run(slash(guildA, "rate", opt("film", typed), opt("score", 6.0)))
+		if r, err := e.db.UserRating(ctx, 111, own.ID, 42); err != nil || r.Score != 6 {
+			t.Errorf("/rate film:%s: %+v %v, want the server's film rated", typed, r, err)
+		}
+	}
+	// Another server has only the shared one.
+	if r := e.run(slash(guildB, "film", opt("film", "Solaris"))); !strings.HasPrefix(embed(r).Title, "Solaris (1972)") {
+		t.Errorf("another server: %q", embed(r).Title)
+	}
+}
