@@ -45,6 +45,7 @@ type Resolver struct {
 	refreshing map[int]bool   // by TMDB id: one background refresh per film
 	background sync.WaitGroup
 	joined     func() // tests: a caller joined a fetch in flight
+	claimWait  func() // tests: another process holds the fetch's claim
 	images     images // TMDB's configuration, for posters (PosterURL)
 }
 
@@ -191,7 +192,7 @@ func (r *Resolver) fetch(ctx context.Context, tmdbID int) (storage.Film, error) 
 			// and this one: then TMDB is not asked again.
 			f, err := r.store.FilmByTMDB(fctx, uint64(tmdbID))
 			if errors.Is(err, storage.ErrNotFound) {
-				f, err = r.fetchAndSave(fctx, tmdbID, storage.Film{})
+				f, err = r.fetchClaimed(fctx, tmdbID)
 			}
 			call.film, call.err = f, err
 			r.mu.Lock()
@@ -208,6 +209,44 @@ func (r *Resolver) fetch(ctx context.Context, tmdbID int) (storage.Film, error) 
 		return call.film, call.err
 	case <-ctx.Done():
 		return storage.Film{}, classify(ctx.Err())
+	}
+}
+
+// ClaimFor is how long a process's claim of a fetch (Catalog.ClaimFetch)
+// keeps other processes waiting for its row rather than fetching the
+// film themselves; ClaimPoll, how often they look for the row.
+const (
+	ClaimFor  = 10 * time.Second
+	ClaimPoll = 100 * time.Millisecond
+)
+
+// fetchClaimed fetches and stores film tmdbID once across the processes
+// sharing the store: the one whose claim is taken fetches; the others
+// look for its row until it is there, or fetch themselves once the
+// claim has ended (its process failed or went away).
+func (r *Resolver) fetchClaimed(ctx context.Context, tmdbID int) (storage.Film, error) {
+	for {
+		claimed, err := r.store.ClaimFetch(ctx, uint64(tmdbID), ClaimFor)
+		if err != nil {
+			return storage.Film{}, err
+		}
+		if claimed {
+			return r.fetchAndSave(ctx, tmdbID, storage.Film{})
+		}
+		if r.claimWait != nil {
+			r.claimWait()
+		}
+		t := time.NewTimer(ClaimPoll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return storage.Film{}, classify(ctx.Err())
+		case <-t.C:
+		}
+		f, err := r.store.FilmByTMDB(ctx, uint64(tmdbID))
+		if !errors.Is(err, storage.ErrNotFound) {
+			return f, err
+		}
 	}
 }
 

@@ -540,3 +540,41 @@ func TestKeepFresh(t *testing.T) {
 	var off *Resolver
 	off.KeepFresh(ctx, tick, 10, nil) // returns at once
 }
+
+// Two processes (two resolvers over one store) asking for a new film at
+// once: one fetches it from TMDB (its claim taken), the other waits for
+// its row; one request to TMDB, one film.
+func TestResolveOnceAcrossProcesses(t *testing.T) {
+	e := setup(t, tmdb.Options{})
+	other := New(e.store, e.client, nil, e.clock.now)
+	waiting := make(chan struct{}, 1)
+	other.claimWait = func() {
+		select {
+		case waiting <- struct{}{}:
+		default:
+		}
+	}
+	e.gate.close()
+	type res struct {
+		f   storage.Film
+		err error
+	}
+	out := make(chan res, 2)
+	go func() { f, err := e.r.Resolve(ctx, 496243); out <- res{f, err} }()
+	<-e.gate.arrived // the first process's fetch is at TMDB, its claim taken
+	go func() { f, err := other.Resolve(ctx, 496243); out <- res{f, err} }()
+	select {
+	case <-waiting: // the second found the claim and waits for the row
+	case p := <-e.gate.arrived:
+		t.Fatalf("the second process fetched it too: %s", p)
+	}
+	e.gate.release()
+	a, b := <-out, <-out
+	if a.err != nil || b.err != nil || a.f.ID != b.f.ID || a.f.TMDB != 496243 {
+		t.Fatalf("Resolve: %+v %v / %+v %v", a.f, a.err, b.f, b.err)
+	}
+	if n := e.fake.Requests("movie"); n != 1 {
+		t.Errorf("%d film requests to TMDB, want 1", n)
+	}
+	other.Wait()
+}

@@ -77,6 +77,11 @@ func (o *observed) SourcedBefore(ctx context.Context, t time.Time, limit int) (r
 	return o.s.SourcedBefore(ctx, t, limit)
 }
 
+func (o *observed) ClaimFetch(ctx context.Context, tmdbID uint64, ttl time.Duration) (r0 bool, err error) {
+	defer o.done("claim_fetch", time.Now(), &err)
+	return o.s.ClaimFetch(ctx, tmdbID, ttl)
+}
+
 func (o *observed) Reviews(ctx context.Context, scope Scope, film uint64) (r0 []Review, err error) {
 	defer o.done("reviews", time.Now(), &err)
 	return o.s.Reviews(ctx, scope, film)

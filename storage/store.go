@@ -85,6 +85,11 @@ type Catalog interface {
 	// TMDB fetched before t (never fetched first, then oldest), at most
 	// limit of them: the films a refresh job asks TMDB about again.
 	SourcedBefore(ctx context.Context, t time.Time, limit int) ([]Film, error)
+	// ClaimFetch claims the fetch of TMDB film tmdbID for ttl, judged by
+	// the store's clock, so that of several processes asking for a new
+	// film at once one fetches it and the others wait for its row:
+	// claimed is false while another claim of it is live.
+	ClaimFetch(ctx context.Context, tmdbID uint64, ttl time.Duration) (claimed bool, err error)
 }
 
 // Reviews are the reviews of films, read whole, as headers or one

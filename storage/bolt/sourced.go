@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -50,6 +51,38 @@ func (db *DB) SaveSourced(ctx context.Context, f Film) (Film, error) {
 		return putFilm(tx, f)
 	})
 	return f, err
+}
+
+// fetchClaims are ClaimFetch's claims: a bbolt file has one process, so
+// they live in memory, each until its end by the store's clock.
+type fetchClaims struct {
+	mu    sync.Mutex
+	until map[uint64]time.Time
+}
+
+// ClaimFetch claims the fetch of TMDB film tmdbID for ttl; false while
+// another claim of it lasts.
+func (db *DB) ClaimFetch(ctx context.Context, tmdbID uint64, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	c := &db.fetches
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := db.now()
+	if c.until == nil {
+		c.until = map[uint64]time.Time{}
+	}
+	if end, ok := c.until[tmdbID]; ok && now.Before(end) {
+		return false, nil
+	}
+	for id, end := range c.until { // the ended ones go
+		if !now.Before(end) {
+			delete(c.until, id)
+		}
+	}
+	c.until[tmdbID] = now.Add(ttl)
+	return true, nil
 }
 
 // FilmByTMDB returns the shared catalog's film of TMDB id tmdbID.

@@ -76,6 +76,7 @@ type DB struct {
 	writer   *writer
 	onDamage func(error)
 	versions *versionCache
+	fetches  fetchClaims // ClaimFetch's claims (one process: in memory)
 }
 
 // Open opens or creates the database at path, creates its buckets, checks

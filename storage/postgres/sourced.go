@@ -66,6 +66,22 @@ func (db *DB) SaveSourced(ctx context.Context, f storage.Film) (storage.Film, er
 	return saved, nil
 }
 
+// ClaimFetch claims the fetch of a TMDB film across processes: a row of
+// tmdb_fetches (migration 010) with an expiry by the database's clock,
+// taken when there is none or it has expired.
+func (db *DB) ClaimFetch(ctx context.Context, tmdbID uint64, ttl time.Duration) (bool, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var claimed bool
+	err := db.pool.QueryRow(ctx, `INSERT INTO tmdb_fetches (tmdb_id, until) VALUES ($1, now() + $2 * interval '1 microsecond')
+		ON CONFLICT (tmdb_id) DO UPDATE SET until = EXCLUDED.until WHERE tmdb_fetches.until <= now()
+		RETURNING true`, int64(tmdbID), ttl.Microseconds()).Scan(&claimed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return claimed, wrap(err)
+}
+
 // FilmByTMDB returns the shared catalog's film of TMDB id tmdbID.
 func (db *DB) FilmByTMDB(ctx context.Context, tmdbID uint64) (storage.Film, error) {
 	ctx, cancel := db.q(ctx)

@@ -410,6 +410,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			},
 			"FilmByTMDB":    func() error { _, err := db.FilmByTMDB(done, 1064213); return err },
 			"SourcedBefore": func() error { _, err := db.SourcedBefore(done, now, 10); return err },
+			"ClaimFetch":    func() error { _, err := db.ClaimFetch(done, 1064213, time.Minute); return err },
 			"UpdateSettings": func() error {
 				_, err := db.UpdateSettings(done, g, func(s *storage.Settings) { s.ModRole = "9" })
 				return err

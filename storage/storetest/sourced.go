@@ -205,6 +205,27 @@ func runSourced(t *testing.T, open Open, openEmpty func(t *testing.T) storage.St
 			t.Errorf("%d films: a second Anora", len(films))
 		}
 	})
+	t.Run("ClaimFetch", func(t *testing.T) {
+		// A claim of a fetch is one process's while it lasts; it can be
+		// taken again once it ends (judged by the store's clock), and
+		// claims of other films are apart.
+		db := open(t, time.Now)
+		if ok, err := db.ClaimFetch(ctx, 496243, time.Hour); err != nil || !ok {
+			t.Fatalf("first claim: %v %v", ok, err)
+		}
+		if ok, err := db.ClaimFetch(ctx, 129, time.Hour); err != nil || !ok {
+			t.Errorf("another film's claim: %v %v", ok, err)
+		}
+		if ok, err := db.ClaimFetch(ctx, 496243, time.Hour); err != nil || ok {
+			t.Errorf("a claim while one lasts: %v %v", ok, err)
+		}
+		if ok, err := db.ClaimFetch(ctx, 77, -time.Second); err != nil || !ok { // ended at once
+			t.Fatalf("a claim that has ended: %v %v", ok, err)
+		}
+		if ok, err := db.ClaimFetch(ctx, 77, time.Hour); err != nil || !ok {
+			t.Errorf("taking an ended claim: %v %v", ok, err)
+		}
+	})
 	t.Run("SourcedBefore", func(t *testing.T) {
 		c := newMovingClock()
 		db := open(t, c.now)
