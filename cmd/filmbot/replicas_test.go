@@ -31,54 +31,8 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	if msg := nameModeratorRole(Config{DB: pg}); msg != "" {
 		t.Fatal(msg)
 	}
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	var addrs []string
-	for range 2 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addrs = append(addrs, ln.Addr().String())
-		ln.Close()
-	}
-	var procs []*exec.Cmd
-	var logs []*syncBuffer
-	for k, addr := range addrs {
-		cmd, l := startBinary(t, bin, "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=info",
-			"FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN="+addr, "DISCORD_PUBLIC_KEY="+sb.PublicKey(), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
-		procs, logs = append(procs, cmd), append(logs, l)
-	}
-	defer func() {
-		for _, p := range procs {
-			p.Process.Kill()
-			p.Wait()
-		}
-		if t.Failed() {
-			for k, l := range logs {
-				t.Logf("replica %d:\n%s", k, l)
-			}
-		}
-	}()
-	lb := loadtest.NewBalancer(addrs)
-	front, stopLB, err := lb.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopLB()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for _, addr := range addrs { // both ready: database reachable, commands registered
-		if err := loadtest.WaitReady(ctx, "http://"+addr+"/readyz"); err != nil {
-			t.Fatalf("replica %s: %v", addr, err)
-		}
-	}
-	if err := sb.SetInteractionsURL(ctx, front+"/interactions"); err != nil {
-		t.Fatal(err)
-	}
+	rig := startReplicas(t, bin, pg)
+	sb, lb, procs, ctx := rig.sb, rig.lb, rig.procs, rig.ctx
 	do := func(m sandbox.Member, line string) *sandbox.Answer {
 		t.Helper()
 		a, _, err := sb.Do(ctx, m, line)
@@ -193,4 +147,71 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	if a := do(sandbox.Viewer, "/review film:anora"); len(a.Message.Embeds) == 0 {
 		t.Errorf("after the kill: %+v", a.Message)
 	}
+}
+
+// replicas are two HTTP replicas of the built bot on one PostgreSQL
+// behind a round-robin balancer, both ready, the sandbox posting
+// interactions to the balancer.
+type replicas struct {
+	sb    *sandbox.Server
+	lb    *loadtest.Balancer
+	procs []*exec.Cmd
+	logs  []*syncBuffer
+	ctx   context.Context // the test's minute
+}
+
+// startReplicas starts two replicas of bin on pg (the first registers
+// the commands), each with env added to its settings; they are stopped
+// when the test ends, their logs shown if it failed.
+func startReplicas(t *testing.T, bin, pg string, env ...string) *replicas {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	var addrs []string
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, ln.Addr().String())
+		ln.Close()
+	}
+	r := &replicas{sb: sb}
+	t.Cleanup(func() {
+		for _, p := range r.procs {
+			p.Process.Kill()
+			p.Wait()
+		}
+		if t.Failed() {
+			for k, l := range r.logs {
+				t.Logf("replica %d:\n%s", k, l)
+			}
+		}
+	})
+	for k, addr := range addrs {
+		cmd, l := startBinary(t, bin, append([]string{"DISCORD_TOKEN=" + sb.Token(), "DISCORD_API_URL=" + sb.URL, "FILMBOT_DB=" + pg, "LOG_LEVEL=info",
+			"FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=" + addr, "DISCORD_PUBLIC_KEY=" + sb.PublicKey(), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0)}, env...)...)
+		r.procs, r.logs = append(r.procs, cmd), append(r.logs, l)
+	}
+	r.lb = loadtest.NewBalancer(addrs)
+	front, stopLB, err := r.lb.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stopLB)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	r.ctx = ctx
+	for _, addr := range addrs { // both ready: database reachable, commands registered
+		if err := loadtest.WaitReady(ctx, "http://"+addr+"/readyz"); err != nil {
+			t.Fatalf("replica %s: %v", addr, err)
+		}
+	}
+	if err := sb.SetInteractionsURL(ctx, front+"/interactions"); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

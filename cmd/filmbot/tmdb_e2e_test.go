@@ -3,19 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/filmbot/filmbot/loadtest"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage/postgres"
@@ -203,58 +199,15 @@ func TestTwoReplicasFetchOneTMDBFilm(t *testing.T) {
 		t.Fatal(msg)
 	}
 	fake, tmdbEnv := tmdbStandIn(t)
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	var addrs []string
-	for range 2 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addrs = append(addrs, ln.Addr().String())
-		ln.Close()
-	}
-	var procs []*exec.Cmd
-	var logs []*syncBuffer
-	for k, addr := range addrs {
-		cmd, l := startBinary(t, bin, "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+pg, "LOG_LEVEL=info",
-			"FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN="+addr, "DISCORD_PUBLIC_KEY="+sb.PublicKey(), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0),
-			"TMDB_TOKEN="+tmdbSecret, "TMDB_API_URL="+tmdbEnv[3])
-		procs, logs = append(procs, cmd), append(logs, l)
-	}
+	rig := startReplicas(t, bin, pg, "TMDB_TOKEN="+tmdbSecret, "TMDB_API_URL="+tmdbEnv[3])
+	sb, lb, ctx := rig.sb, rig.lb, rig.ctx
 	defer func() {
-		for _, p := range procs {
-			p.Process.Kill()
-			p.Wait()
-		}
-		for k, l := range logs {
+		for k, l := range rig.logs {
 			if strings.Contains(l.String(), tmdbSecret) {
 				t.Errorf("replica %d logged the TMDB token", k)
 			}
-			if t.Failed() {
-				t.Logf("replica %d:\n%s", k, l)
-			}
 		}
 	}()
-	lb := loadtest.NewBalancer(addrs)
-	front, stopLB, err := lb.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stopLB()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for _, addr := range addrs {
-		if err := loadtest.WaitReady(ctx, "http://"+addr+"/readyz"); err != nil {
-			t.Fatalf("replica %s: %v", addr, err)
-		}
-	}
-	if err := sb.SetInteractionsURL(ctx, front+"/interactions"); err != nil {
-		t.Fatal(err)
-	}
 	// Dune (2021), new to both: two members at once, through both replicas.
 	const duneID = 438631
 	var wg sync.WaitGroup
