@@ -159,6 +159,7 @@ var (
 // where is def registered for contexts, installed to servers (filmbot has
 // no user install): a copy, so the shared definition is never changed.
 func where(def *discordgo.ApplicationCommand, contexts []discordgo.InteractionContextType) *discordgo.ApplicationCommand {
+	localizeDef(def)
 	d := *def
 	c := slices.Clone(contexts)
 	d.Contexts = &c

@@ -41,6 +41,7 @@ type Settings struct {
 	ModRole        string `json:"mod_role,omitempty"`        // a role whose members are moderators
 	HostRole       string `json:"host_role,omitempty"`       // a role whose members may host movie nights
 	Timezone       string `json:"timezone,omitempty"`        // IANA name; empty is UTC
+	Language       string `json:"language,omitempty"`        // Discord locale of what the bot posts; empty: the server's own (guild_locale)
 }
 
 // Night is a movie night: a poll among candidates, then a screening, a
@@ -57,6 +58,7 @@ type Night struct {
 	Ends       time.Time `json:"ends"`               // the screening's end
 	Where      string    `json:"where,omitempty"`    // a voice or stage channel, or ""
 	Location   string    `json:"location,omitempty"` // else a place, for the event
+	Locale     string    `json:"locale,omitempty"`   // the language of its posts (Discord locale), the server's when planned
 	// Step is what comes next: close, end, verdict; done and canceled end
 	// the night.
 	Step   Step      `json:"step"`
