@@ -56,3 +56,6 @@ func localizeDef(def *discordgo.ApplicationCommand) {
 		localized[def] = true
 	}
 }
+
+// userText is a mistake the user can fix, already in their language.
+func userText(s string) error { return storage.Invalid("%s", s) }
