@@ -31,7 +31,7 @@ func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet
 	if len(own) == 0 {
 		return storage.Review{}, film, userErr("This server has posted no review of **%s** (the built-in review cannot be changed).", labelMD(film))
 	}
-	rev, err := pickReview(english, own, str(opts, "by"))
+	rev, err := pickReview(english(), own, str(opts, "by"))
 	return rev, film, err
 }
 

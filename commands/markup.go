@@ -39,7 +39,7 @@ func markup(t *locale.T, e storage.Excerpt, room int) string {
 		return escapeClip(e.Text, room, plainPunct)
 	}
 	if t == nil {
-		t = english
+		t = english()
 	}
 	head := t.S(msgSpoilerHead) + "\n"
 	body := escapeClip(e.Text, room-utf8.RuneCountInString(head)-5, markdownPunct)

@@ -20,9 +20,11 @@ var (
 	msgRemovedFilm = locale.Text("page.removedfilm", "(a removed film)")
 )
 
-// english writes what has no member to write for (a list built without
-// a translator).
-var english = locale.For(locale.English)
+// english writes what has no member to write for (a list built without a
+// translator). A function, not a variable: a translator made while the
+// package's messages are still being declared would miss those declared
+// after it.
+func english() *locale.T { return locale.For(locale.English) }
 
 // pageOf is "Page p of n" in t's language.
 func pageOf(t *locale.T, p, n int) string {
@@ -109,7 +111,7 @@ func listView[T any](l list[T], items []T, p int, names func(ids []uint64) (func
 // tr is the language l is written in.
 func (l list[T]) tr() *locale.T {
 	if l.t == nil {
-		return english
+		return english()
 	}
 	return l.t
 }

@@ -54,7 +54,7 @@ func invisible(r rune) bool {
 // characters and direction overrides, drops invisible characters and
 // collapses spaces. what names the field in the refusal, in English:
 // cleanLineIn says it in a member's language.
-func cleanLine(what, s string) (string, error) { return cleanLineIn(english, what, s) }
+func cleanLine(what, s string) (string, error) { return cleanLineIn(english(), what, s) }
 
 // cleanLineIn is cleanLine refusing in t's language; what names the field
 // in that language.
@@ -76,7 +76,7 @@ func cleanLineIn(t *locale.T, what, s string) (string, error) {
 // cleanText cleans text of many lines (a review): as cleanLine, but
 // keeps line breaks and tabs. Its refusal is in English: cleanTextIn says
 // it in a member's language.
-func cleanText(what, s string) (string, error) { return cleanTextIn(english, what, s) }
+func cleanText(what, s string) (string, error) { return cleanTextIn(english(), what, s) }
 
 // cleanTextIn is cleanText refusing in t's language; what names the field
 // in that language.
