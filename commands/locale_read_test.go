@@ -191,6 +191,17 @@ func TestFilmCardInLanguage(t *testing.T) {
 	if !strings.HasPrefix(en["This server's rating"], "**7.5**/10 ") || !strings.Contains(en["This server's rating"], " from 2 · ") {
 		t.Errorf("en rating %q", en["This server's rating"])
 	}
+	// A server whose language is German: a Russian member's card is
+	// still Russian, an English member's English.
+	if _, err := e.db.UpdateSettings(context.Background(), 111, func(s *storage.Settings) { s.Language = "de" }); err != nil {
+		t.Fatal(err)
+	}
+	if f := fieldMap(embed(e.run(in("ru", slash(guildA, "film", opt("film", "anora")))))); f["Год"] != "2024" {
+		t.Errorf("ru member in a German server: %v", f)
+	}
+	if f := fieldMap(embed(e.run(slash(guildA, "film", opt("film", "anora"))))); f["Year"] != "2024" {
+		t.Errorf("en member in a German server: %v", f)
+	}
 	ru := embed(e.run(in("ru", slash("", "film", opt("film", "anora")))))
 	f := fieldMap(ru)
 	for name, want := range map[string]string{"Год": "2024", "Хронометраж": "139 мин (2 ч 19 мин)", "Режиссёр": "Sean Baker", "Рецензии": "1 — `/review film:Anora`"} {
