@@ -40,10 +40,10 @@ func (s *Set) announce(ctx context.Context, i *discordgo.InteractionCreate, scop
 	}
 	desc := ""
 	if rev.PullQuote != "" {
-		desc = "> " + markup(storage.Excerpt{Text: strings.Join(strings.Fields(rev.PullQuote), " ")}, maxPullQuote*2) + "\n\n"
+		desc = "> " + markup(nil, storage.Excerpt{Text: strings.Join(strings.Fields(rev.PullQuote), " ")}, maxPullQuote*2) + "\n\n"
 	}
 	if first != "" {
-		desc += markup(storage.Excerpt{Text: first}, 1500)
+		desc += markup(nil, storage.Excerpt{Text: first}, 1500)
 	} else {
 		desc += "*(Every paragraph is a spoiler: read it with /review.)*"
 	}

@@ -74,7 +74,7 @@ func (s *Set) compare(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if err != nil {
 		return nil, err
 	}
-	other, given, err := userOption(options(i), "member")
+	other, given, err := userOption(tr(i), options(i), "member")
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 		desc += "\nCorrelation needs 3 films or more with some variety in both your scores."
 	}
 	agree, disagree := sides(both)
-	name, err := s.pageFilms(ctx, scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
+	name, err := s.pageFilms(ctx, english(), scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if err != nil {
 			return nil, err
 		}
-		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", plain(reviewerName(rev), 100), labelMD(film)),
+		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", plain(reviewerName(tr(i), rev), 100), labelMD(film)),
 			customID{"modrev", "remove", []uint64{rev.ID}}), nil
 	case "film add":
 		if ref := str(opts, "tmdb"); ref != "" {

@@ -31,7 +31,7 @@ func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet
 	if len(own) == 0 {
 		return storage.Review{}, film, userErr("This server has posted no review of **%s** (the built-in review cannot be changed).", labelMD(film))
 	}
-	rev, err := pickReview(own, str(opts, "by"))
+	rev, err := pickReview(english(), own, str(opts, "by"))
 	return rev, film, err
 }
 
@@ -252,7 +252,7 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		if err != nil {
 			return nil, notFound(err, "That review was already removed.")
 		}
-		return updateText(fmt.Sprintf("Removed %s's review. Its film and ratings stay.", clip(reviewerName(rev), 100))), nil
+		return updateText(fmt.Sprintf("Removed %s's review. Its film and ratings stay.", clip(reviewerName(tr(i), rev), 100))), nil
 	case "keep":
 		return updateText("Kept it."), nil
 	}

@@ -93,7 +93,7 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
-	score, has, err := integer(opts, "score")
+	score, has, err := integer(tr(i), opts, "score")
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discord
 	if err != nil {
 		return nil, err
 	}
-	minN, has, err := integer(options(i), "min_ratings")
+	minN, has, err := integer(tr(i), options(i), "min_ratings")
 	if err != nil {
 		return nil, err
 	}
@@ -424,7 +424,7 @@ func (s *Set) myRatings(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	if err != nil {
 		return nil, err
 	}
-	if other, given, err := userOption(options(i), "user"); err != nil {
+	if other, given, err := userOption(tr(i), options(i), "user"); err != nil {
 		return nil, err
 	} else if given {
 		user = other

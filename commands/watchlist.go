@@ -62,7 +62,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		return Reply(fmt.Sprintf("Took **%s** off your watchlist.", labelMD(film))), nil
 	case "show":
 		who := user
-		if other, given, err := userOption(opts, "member"); err != nil {
+		if other, given, err := userOption(tr(i), opts, "member"); err != nil {
 			return nil, err
 		} else if given {
 			who = other
