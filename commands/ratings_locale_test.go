@@ -416,3 +416,38 @@ func TestRatingsMessagesInEveryLanguage(t *testing.T) {
 		t.Error("the filter does not pick the ratings commands' ids")
 	}
 }
+
+// BenchmarkRatingsLocale is what a page of /top (ten rows, each a plural
+// message) and a /rate answer cost in English and in Russian, over a
+// real bbolt store: go test ./commands -run '^$' -bench RatingsLocale.
+func BenchmarkRatingsLocale(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	for k := 0; k < 12; k++ {
+		f, err := e.db.AddFilm(ctx, 111, storage.Film{Title: fmt.Sprintf("Film %02d", k), Year: 2000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for u := 1; u <= 5; u++ {
+			e.db.Rate(ctx, 111, f.ID, uint64(u), 1+(k+u)%10)
+		}
+	}
+	for _, locale := range []string{"en-US", "ru"} {
+		b.Run("top/"+locale, func(b *testing.B) {
+			i := in(locale, slash(guildA, "top"))
+			for b.Loop() {
+				if _, err := e.cmds["top"].Run(ctx, i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("rate/"+locale, func(b *testing.B) {
+			i := in(locale, slash(guildA, "rate", opt("film", "anora"), opt("score", 7.0)))
+			for b.Loop() {
+				if _, err := e.cmds["rate"].Run(ctx, i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
