@@ -14,8 +14,8 @@ import (
 	"github.com/filmbot/filmbot/storage"
 )
 
-// in sets the member's Discord language on i.
-func in(locale string, i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
+// ratingsIn sets the member's Discord language on i.
+func ratingsIn(locale string, i *discordgo.InteractionCreate) *discordgo.InteractionCreate {
 	i.Locale = discordgo.Locale(locale)
 	return i
 }
@@ -92,7 +92,7 @@ func ratingsTour(t *testing.T, locale string) map[string][]string {
 	out := map[string][]string{}
 	answer := func(name string, h Handler, i *discordgo.InteractionCreate) *discordgo.InteractionResponse {
 		t.Helper()
-		in(locale, i)
+		ratingsIn(locale, i)
 		r, err := e.check(h, i)
 		if err != nil {
 			if msg := storage.Message(err); msg != "" {
@@ -200,7 +200,7 @@ func TestRatingsInRussianGermanFrench(t *testing.T) {
 	e := newEnv(t)
 	rate := func(user string, score float64, locale string) string {
 		t.Helper()
-		return embed(e.run(in(locale, as(slash(guildA, "rate", opt("film", "anora"), opt("score", score)), user)))).Description
+		return embed(e.run(ratingsIn(locale, as(slash(guildA, "rate", opt("film", "anora"), opt("score", score)), user)))).Description
 	}
 	for _, c := range []struct {
 		user  string
@@ -226,13 +226,13 @@ func TestRatingsInRussianGermanFrench(t *testing.T) {
 	if d := rate("23", 9, "ru"); !strings.Contains(d, "23 оценки") || !strings.Contains(d, "**8,1**") {
 		t.Errorf("ru 23: %q", d)
 	}
-	r := e.run(in("ru", slash(guildA, "ratings", opt("film", "anora"))))
+	r := e.run(ratingsIn("ru", slash(guildA, "ratings", opt("film", "anora"))))
 	m := embed(r)
 	if m.Title != "Вердикт: Anora (2024)" || !strings.HasPrefix(m.Description, "Средняя **8,1** · медиана **8** · 23 оценки\n") || m.Footer.Text != "Кто как оценил · страница 1 из 2" {
 		t.Errorf("ru /ratings: %q / %q / %q", m.Title, m.Description[:80], m.Footer.Text)
 	}
 	// The next page is in the language of whoever turns it.
-	turn := in("de", click(guildA, fmt.Sprintf("ratings:page:%d:2", e.anora.ID)))
+	turn := ratingsIn("de", click(guildA, fmt.Sprintf("ratings:page:%d:2", e.anora.ID)))
 	page, err := e.check(e.set.ratingsButton, turn)
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +253,7 @@ func TestRatingsInRussianGermanFrench(t *testing.T) {
 	e2 := newEnv(t)
 	e2.db.Rate(context.Background(), 111, e2.anora.ID, 1, 7)
 	e2.db.Rate(context.Background(), 111, e2.anora.ID, 2, 8)
-	if d := embed(e2.run(in("fr", slash(guildA, "ratings", opt("film", "anora"))))).Description; !strings.HasPrefix(d, "Moyenne **7,5** · médiane **7,5** · 2 notes") {
+	if d := embed(e2.run(ratingsIn("fr", slash(guildA, "ratings", opt("film", "anora"))))).Description; !strings.HasPrefix(d, "Moyenne **7,5** · médiane **7,5** · 2 notes") {
 		t.Errorf("fr median: %q", d)
 	}
 	// /compare: Russian films, points and a signed correlation with a comma.
@@ -267,7 +267,7 @@ func TestRatingsInRussianGermanFrench(t *testing.T) {
 		e2.db.Rate(ctx, 111, films[k], 1, pair[0])
 		e2.db.Rate(ctx, 111, films[k], 2, pair[1])
 	}
-	cm := embed(e2.run(in("ru", compareCmd("1", "2"))))
+	cm := embed(e2.run(ratingsIn("ru", compareCmd("1", "2"))))
 	if !strings.Contains(cm.Description, "Вы и <@2> оба оценили здесь 4 фильма.\nВ среднем ваши оценки расходятся на **2,5** балла") ||
 		!strings.Contains(cm.Description, "Корреляция **−0,") && !strings.Contains(cm.Description, "Корреляция **-0,") && !strings.Contains(cm.Description, "Корреляция **+0,") {
 		t.Errorf("ru compare: %q", cm.Description)
@@ -287,7 +287,7 @@ func TestRateMenuAndListsInRussian(t *testing.T) {
 	if _, err := e.db.WatchlistAdd(ctx, 111, 42, e.anora.ID); err != nil {
 		t.Fatal(err)
 	}
-	sel := in("ru", interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: fmt.Sprintf("rate:select:%d", e.anora.ID), ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}}))
+	sel := ratingsIn("ru", interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: fmt.Sprintf("rate:select:%d", e.anora.ID), ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}}))
 	card, err := e.check(e.set.rateButton, sel)
 	if err != nil {
 		t.Fatal(err)
@@ -315,24 +315,24 @@ func TestRateMenuAndListsInRussian(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if d := embed(e.run(in("ru", watchCmd(guildA, "1", "server")))).Description; d != "1. **Tangerine (2015)** — 5 участников" {
+	if d := embed(e.run(ratingsIn("ru", watchCmd(guildA, "1", "server")))).Description; d != "1. **Tangerine (2015)** — 5 участников" {
 		t.Errorf("ru most wanted: %q", d)
 	}
-	w := embed(e.run(in("ru", watchCmd(guildA, "1", "show"))))
+	w := embed(e.run(ratingsIn("ru", watchCmd(guildA, "1", "show"))))
 	if w.Title != "Список «посмотреть»" || !strings.HasPrefix(w.Description, "<@1> хочет посмотреть, сначала новые\n\n• **Tangerine (2015)** · добавлен <t:") || w.Footer.Text != "1 фильм · страница 1 из 1" {
 		t.Errorf("ru watchlist: %q %q %q", w.Title, w.Description, w.Footer.Text)
 	}
-	top := embed(e.run(in("ru", slash(guildA, "top"))))
+	top := embed(e.run(ratingsIn("ru", slash(guildA, "top"))))
 	if top.Title != "Лучшие фильмы сервера" || top.Description != "1. **Anora (2024)** — 8,0/10, 1 оценка" || top.Footer.Text != "Минимум 1 оценка · страница 1 из 1" {
 		t.Errorf("ru top: %q %q %q", top.Title, top.Description, top.Footer.Text)
 	}
-	if msg := e.userError(e.cmds["top"].Run, in("ru", slash(guildA, "top", opt("min_ratings", 5.0)))); msg != "На этом сервере пока нет фильмов с 5 оценками или больше." {
+	if msg := e.userError(e.cmds["top"].Run, ratingsIn("ru", slash(guildA, "top", opt("min_ratings", 5.0)))); msg != "На этом сервере пока нет фильмов с 5 оценками или больше." {
 		t.Errorf("ru top none: %q", msg)
 	}
-	if msg := e.userError(e.cmds["rate"].Run, in("uk", slash("", "rate", opt("film", "anora"), opt("score", 5.0)))); msg != "Оцінки живуть на серверах: використовуйте цю команду на сервері, де є бот." {
+	if msg := e.userError(e.cmds["rate"].Run, ratingsIn("uk", slash("", "rate", opt("film", "anora"), opt("score", 5.0)))); msg != "Оцінки живуть на серверах: використовуйте цю команду на сервері, де є бот." {
 		t.Errorf("uk dm: %q", msg)
 	}
-	if msg := e.userError(e.cmds["rate"].Run, in("pl", slash(guildA, "rate", opt("film", "anora"), opt("score", 0.0)))); msg != "Ocena to liczba całkowita od 1 do 10." {
+	if msg := e.userError(e.cmds["rate"].Run, ratingsIn("pl", slash(guildA, "rate", opt("film", "anora"), opt("score", 0.0)))); msg != "Ocena to liczba całkowita od 1 do 10." {
 		t.Errorf("pl bad score: %q", msg)
 	}
 }
@@ -434,7 +434,7 @@ func BenchmarkRatingsLocale(b *testing.B) {
 	}
 	for _, locale := range []string{"en-US", "ru"} {
 		b.Run("top/"+locale, func(b *testing.B) {
-			i := in(locale, slash(guildA, "top"))
+			i := ratingsIn(locale, slash(guildA, "top"))
 			for b.Loop() {
 				if _, err := e.cmds["top"].Run(ctx, i); err != nil {
 					b.Fatal(err)
@@ -442,7 +442,7 @@ func BenchmarkRatingsLocale(b *testing.B) {
 			}
 		})
 		b.Run("rate/"+locale, func(b *testing.B) {
-			i := in(locale, slash(guildA, "rate", opt("film", "anora"), opt("score", 7.0)))
+			i := ratingsIn(locale, slash(guildA, "rate", opt("film", "anora"), opt("score", 7.0)))
 			for b.Loop() {
 				if _, err := e.cmds["rate"].Run(ctx, i); err != nil {
 					b.Fatal(err)
