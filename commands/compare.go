@@ -161,7 +161,7 @@ func (s *Set) comparePage(ctx context.Context, tl *locale.T, scope storage.Scope
 		desc += "\n" + tl.S(msgCompareNoCorr)
 	}
 	agree, disagree := sides(both)
-	name, err := s.pageFilms(ctx, english(), scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
+	name, err := s.pageFilms(ctx, tl, scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
 	if err != nil {
 		return nil, err
 	}

@@ -348,7 +348,7 @@ func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope,
 	if err != nil {
 		return nil, err
 	}
-	r, err := showList(ctx, s, scope, list[storage.Rating]{kind: "ratings", id: film.ID, per: ratersPerPage,
+	r, err := showList(ctx, s, scope, list[storage.Rating]{t: t, kind: "ratings", id: film.ID, per: ratersPerPage,
 		row: func(_ int, r storage.Rating, _ func(uint64) string) string {
 			return fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score)
 		},
@@ -440,7 +440,7 @@ func (s *Set) divisivePage(ctx context.Context, t *locale.T, scope storage.Scope
 		}
 		return cmp.Compare(a.Film, b.Film)
 	})
-	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "topdiv", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+	return showList(ctx, s, scope, list[storage.Aggregate]{t: t, kind: "topdiv", id: uint64(minN), per: topPerPage, film: aggregateFilm,
 		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
 			return t.N(msgTopDivRow, a.Count, "Rank", t.Int(k+1), "Film", name(a.Film), "Spread", t.Num(a.Spread(), 1),
 				"Average", t.Num(a.Average(), 1), "Scores", histogram(a))
@@ -464,7 +464,7 @@ func (s *Set) topPage(ctx context.Context, t *locale.T, scope storage.Scope, min
 	if len(aggs) == 0 {
 		return nil, userText(t.N(msgTopNone, minN))
 	}
-	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "top", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+	return showList(ctx, s, scope, list[storage.Aggregate]{t: t, kind: "top", id: uint64(minN), per: topPerPage, film: aggregateFilm,
 		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
 			return t.N(msgTopRow, a.Count, "Rank", t.Int(k+1), "Film", name(a.Film), "Average", t.Num(a.Average(), 1))
 		},
@@ -515,7 +515,7 @@ func (s *Set) myRatingsPage(ctx context.Context, t *locale.T, scope storage.Scop
 	if len(rs) == 0 {
 		return nil, userText(t.F(msgMineNone, "Member", fmt.Sprintf("<@%d>", user)))
 	}
-	return showList(ctx, s, scope, list[storage.Rating]{kind: "mine", id: user, per: ratersPerPage,
+	return showList(ctx, s, scope, list[storage.Rating]{t: t, kind: "mine", id: user, per: ratersPerPage,
 		film: func(r storage.Rating) uint64 { return r.Film },
 		row: func(_ int, r storage.Rating, name func(uint64) string) string {
 			return fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix())

@@ -106,7 +106,7 @@ func (s *Set) watchlistPage(ctx context.Context, t *locale.T, scope storage.Scop
 	if len(ws) == 0 {
 		return nil, userText(t.F(msgWatchEmpty, "Member", fmt.Sprintf("<@%d>", who)))
 	}
-	return showList(ctx, s, scope, list[storage.Watched]{kind: "wl", id: who, per: watchPerPage,
+	return showList(ctx, s, scope, list[storage.Watched]{t: t, kind: "wl", id: who, per: watchPerPage,
 		film: func(w storage.Watched) uint64 { return w.Film },
 		row: func(_ int, w storage.Watched, name func(uint64) string) string {
 			return t.F(msgWatchRow, "Film", name(w.Film), "Date", fmt.Sprintf("<t:%d:d>", w.At.Unix()))
@@ -125,7 +125,7 @@ func (s *Set) wantedPage(ctx context.Context, t *locale.T, scope storage.Scope, 
 	if len(ws) == 0 {
 		return nil, userText(t.S(msgWatchNone))
 	}
-	return showList(ctx, s, scope, list[storage.Wanted]{kind: "wanted", id: 0, per: topPerPage,
+	return showList(ctx, s, scope, list[storage.Wanted]{t: t, kind: "wanted", id: 0, per: topPerPage,
 		film: func(w storage.Wanted) uint64 { return w.Film },
 		row: func(k int, w storage.Wanted, name func(uint64) string) string {
 			return t.N(msgWatchWantedRow, w.Count, "Rank", t.Int(k+1), "Film", name(w.Film))
