@@ -86,7 +86,7 @@ func (s *Server) Autocomplete(m Member, line, option string) (*Interaction, erro
 
 func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 	defs := s.defs(m)
-	data, err := ParseCommandLine(line, defs, focus)
+	data, err := ParseCommandLineIn(line, defs, focus, m.Locale)
 	if err != nil {
 		return nil, err
 	}

@@ -116,3 +116,35 @@ func TestLocalesOnInteractions(t *testing.T) {
 		t.Errorf("the other server's language is %q", l)
 	}
 }
+
+// A member types names as their client shows them, in their language;
+// the data names them as Discord sends them: by their own names.
+func TestCommandLineInTheMembersLanguage(t *testing.T) {
+	defs := []*discordgo.ApplicationCommand{{Name: "manage", Description: "x", Options: []*discordgo.ApplicationCommandOption{
+		{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "film", Description: "x", NameLocalizations: map[discordgo.Locale]string{"ru": "фильм"},
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "title", Description: "x", NameLocalizations: map[discordgo.Locale]string{"ru": "название"}},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "year", Description: "x", NameLocalizations: map[discordgo.Locale]string{"ru": "год"}},
+			}},
+	}}}
+	data, err := ParseCommandLineIn(`/manage фильм название:"Брат" год:1997`, defs, "", "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := data.Options[0]
+	if data.Name != "manage" || sub.Name != "film" || sub.Options[0].Name != "title" || sub.Options[0].Value != "Брат" || sub.Options[1].Name != "year" || sub.Options[1].Value != 1997.0 {
+		t.Errorf("data %+v / %+v %+v", data, sub.Options[0], sub.Options[1])
+	}
+	// The names themselves still do; another language's do not.
+	if _, err := ParseCommandLineIn(`/manage film title:Brother year:1997`, defs, "", "ru"); err != nil {
+		t.Errorf("English names in ru: %v", err)
+	}
+	if _, err := ParseCommandLineIn(`/manage фильм название:x`, defs, "", "de"); err == nil {
+		t.Error("Russian names accepted from a German member")
+	}
+	// Autocomplete names its focus either way.
+	data, err = ParseCommandLineIn(`/manage фильм название:Бр`, defs, "название", "ru")
+	if err != nil || !data.Options[0].Options[0].Focused || data.Options[0].Options[0].Name != "title" {
+		t.Errorf("focus by localized name: %v %+v", err, data.Options[0].Options[0])
+	}
+}

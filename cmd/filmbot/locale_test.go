@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -151,4 +152,42 @@ func size(d *discordgo.ApplicationCommand) int {
 	}
 	opts(d.Options)
 	return total
+}
+
+// filmbot try --locale runs the command as a member whose Discord is in
+// that language: what the bot says is in it (here the envelope's answer
+// to a button it no longer knows); a locale Discord does not have, or a
+// server's language without a server, is a usage error.
+func TestTryLocale(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "f.db")
+	for _, c := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"try", "--locale", "ru", "--click", "nope:1"}, 0, "Эта кнопка устарела."},
+		{[]string{"try", "--locale", "de", "--guild", "5", "--guild-locale", "fr", "--click", "nope:1"}, 0, "Dieser Button ist veraltet."},
+		{[]string{"try", "--locale", "es-419", "--click", "nope:1"}, 0, "Ese botón ya no está vigente."},
+		{[]string{"try", "--click", "nope:1"}, 0, "That button is out of date."},
+		{[]string{"try", "--locale", "ru", "/film film:anora"}, 0, "Anora"},
+	} {
+		code, out, errs := runMain(t, env(db), c.args...)
+		if code != c.code || !strings.Contains(out, c.out) {
+			t.Errorf("%v: exit %d, want %d with %q:\n%s%s", c.args, code, c.code, c.out, out, errs)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		errs string
+	}{
+		{[]string{"try", "--locale", "klingon", "/film film:anora"}, "--locale: \"klingon\" is not one of Discord's locales"},
+		{[]string{"try", "--guild-locale", "de", "/film film:anora"}, "give --guild too"},
+		{[]string{"try", "--guild", "5", "--guild-locale", "en", "/film film:anora"}, "--guild-locale: \"en\""},
+	} {
+		code, out, errs := runMain(t, env(db), c.args...)
+		if code != 2 || !strings.Contains(errs, c.errs) {
+			t.Errorf("%v: exit %d, want 2 with %q:\n%s%s", c.args, code, c.errs, out, errs)
+		}
+	}
 }
