@@ -429,9 +429,11 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		Token: ix.Token, Version: 1, Locale: orEnglish(m.Locale), AppPermissions: "2251799813685247",
 		Channel: wireChannel{ID: ix.ChannelID}, Entitlements: []any{}, AttachmentSizeLimit: 10 << 20,
 	}
+	ix.Locale = payload.Locale
 	if m.GuildID != "" {
 		gl := s.GuildLocale(m.GuildID)
 		payload.GuildID, payload.GuildLocale = m.GuildID, gl
+		ix.GuildLocale = gl
 		payload.Guild = &wireGuild{ID: m.GuildID, Locale: gl, Features: []any{}}
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": m.GuildID}
 		payload.Member = m.wireMember()
@@ -544,6 +546,14 @@ type wireUser struct {
 	GlobalName    string  `json:"global_name"`
 	Discriminator string  `json:"discriminator"`
 	Avatar        *string `json:"avatar"`
+}
+
+// Interaction is the interaction of that id, while the sandbox keeps it.
+func (s *Server) Interaction(id string) (*Interaction, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix, ok := s.inter[id]
+	return ix, ok
 }
 
 // Do runs a command line as m and waits for the answer.
