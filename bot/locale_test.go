@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -113,6 +116,38 @@ func TestEnvelopeMessagesInEveryLanguage(t *testing.T) {
 			if tr.S(k) == en {
 				t.Errorf("%s: %q is English", code, en)
 			}
+		}
+	}
+}
+
+// Over the Interactions Endpoint too: the locale in the body Discord
+// posts chooses the language of the envelope's answer.
+func TestEnvelopeLanguageOverHTTP(t *testing.T) {
+	b, _, _ := newBot(t, []Command{cmd("boom", func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		panic("boom")
+	})}, nil)
+	s := newSigner(t)
+	srv := httptest.NewServer((&HTTPEndpoint{Bot: b, Key: s.pub}).Handler())
+	defer srv.Close()
+	for loc, want := range map[discordgo.Locale]string{"ko": "저희 쪽에서 문제가 생겼고 기록해 두었습니다. 다시 시도해 주세요.", "zh-CN": "我们这边出了点问题，已记录下来。请再试一次。", "": english[msgInternal]} {
+		var raw map[string]any
+		json.Unmarshal(interactionJSON(t, slash("boom")), &raw)
+		if loc != "" {
+			raw["locale"], raw["guild_locale"] = string(loc), "en-US"
+		}
+		body, _ := json.Marshal(raw)
+		r := s.signed(body)
+		req, _ := http.NewRequest("POST", srv.URL+"/interactions", r.Body)
+		req.Header = r.Header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out discordgo.InteractionResponse
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || out.Data == nil || out.Data.Content != want {
+			t.Errorf("locale %q: %v %+v, want %q", loc, err, out.Data, want)
 		}
 	}
 }
