@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
@@ -342,4 +343,138 @@ func TestAnnouncementInTheServersLanguage(t *testing.T) {
 	check(embed, "Nueva crítica de Lu", "1 fragmento · /review film:Anora by:Lu", "")
 	_, embed = post("nl", "Jan", "Een.")
 	check(embed, "New review by Jan", "1 excerpt · /review film:Anora by:Jan", "")
+}
+
+// Every language: the moderators' answers, forms, buttons and the
+// announcement pass Discord's limits (e.check) and none is left in
+// English.
+func TestManageEveryLanguage(t *testing.T) {
+	e := newEnv(t)
+	p := withPoster(e)
+	ctx := context.Background()
+	f, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
+	type flow struct {
+		name string
+		run  func(code string) string
+	}
+	content := func(r *discordgo.InteractionResponse) string {
+		var b strings.Builder
+		b.WriteString(r.Data.Content + "|" + r.Data.Title)
+		for _, row := range r.Data.Components {
+			for _, c := range row.(discordgo.ActionsRow).Components {
+				switch c := c.(type) {
+				case discordgo.Button:
+					b.WriteString("|" + c.Label)
+				case discordgo.TextInput:
+					b.WriteString("|" + c.Label + "|" + c.Placeholder)
+				}
+			}
+		}
+		return b.String()
+	}
+	n := 0
+	flows := []flow{
+		{"settings show", func(code string) string {
+			return content(e.run(inLocale(mod(slash(guildA, "settings", sub("", "show"))), code)))
+		}},
+		{"film form", func(code string) string {
+			return content(e.run(inLocale(mod(slash(guildA, "manage", sub("film", "add"))), code)))
+		}},
+		{"film edit form", func(code string) string {
+			return content(e.run(inLocale(mod(slash(guildA, "manage", sub("film", "edit", opt("film", "tangerine")))), code)))
+		}},
+		{"review form", func(code string) string {
+			return content(e.run(inLocale(mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora")))), code)))
+		}},
+		{"film remove", func(code string) string {
+			return content(e.run(inLocale(mod(slash(guildA, "manage", sub("film", "remove", opt("film", "tangerine")))), code)))
+		}},
+		{"review posted", func(code string) string {
+			n++
+			return e.modal(inLocale(mod(submit(guildA, fmt.Sprintf("modrev:add:%d", f.ID), map[string]string{"reviewer": fmt.Sprint("R", n), "text": "A.\n\n||B||"})), code))
+		}},
+		{"film saved", func(code string) string {
+			return e.modal(inLocale(mod(submit(guildA, fmt.Sprintf("modfilm:edit:%d", f.ID), map[string]string{"title": "Tangerine", "year": "2015", "cast": "Mya Taylor — Alexandra"})), code))
+		}},
+		{"not a moderator", func(code string) string {
+			return e.userError(e.cmds["manage"].Run, inLocale(slash(guildA, "manage", sub("film", "add")), code))
+		}},
+		{"bad year", func(code string) string {
+			return e.userError(e.set.modFilm, inLocale(mod(submit(guildA, "modfilm:add:0", map[string]string{"title": "X", "year": "20x4"})), code))
+		}},
+		{"announcement", func(code string) string {
+			e.run(mod(slash(guildA, "settings", languageOpt(code))))
+			n++
+			e.modal(mod(submit(guildA, fmt.Sprintf("modrev:add:%d", f.ID), map[string]string{"reviewer": fmt.Sprint("R", n), "text": "||A||"})))
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			a := p.posts[len(p.posts)-1]
+			if err := limits.Message("", []*discordgo.MessageEmbed{a}, nil, &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}); err != nil {
+				t.Errorf("%s: %v", code, err)
+			}
+			return a.Author.Name + "|" + a.Description + "|" + strings.ReplaceAll(a.Footer.Text, fmt.Sprint("R", n), "R")
+		}},
+	}
+	english := map[string]string{}
+	for _, fl := range flows {
+		english[fl.name] = strings.ReplaceAll(fl.run(locale.English), fmt.Sprint("R", n), "R")
+	}
+	for _, code := range locale.Locales()[1:] {
+		for _, fl := range flows {
+			if got := strings.ReplaceAll(fl.run(code), fmt.Sprint("R", n), "R"); got == english[fl.name] {
+				t.Errorf("%s, %s: still English: %q", code, fl.name, got)
+			}
+		}
+	}
+}
+
+// The definitions fit Discord's limits counting each field's longest
+// localization: descriptions 1-100, a command at most 8,000 characters.
+func TestManageDefinitionsFitInEveryLanguage(t *testing.T) {
+	e := newEnv(t)
+	spoken := 0 // Discord's locales that read a language other than English
+	for _, code := range locale.Discord {
+		if locale.For(code).Locale() != locale.English {
+			spoken++
+		}
+	}
+	longest := func(en string, loc map[discordgo.Locale]string) int {
+		m := len([]rune(en))
+		for code, s := range loc {
+			if l := len([]rune(s)); l < 1 || l > 100 {
+				t.Errorf("%s: %q is %d characters", code, s, l)
+			}
+			m = max(m, len([]rune(s)))
+		}
+		return m
+	}
+	var size func(o *discordgo.ApplicationCommandOption) int
+	size = func(o *discordgo.ApplicationCommandOption) int {
+		total := len(o.Name) + longest(o.Description, o.DescriptionLocalizations)
+		if len(o.DescriptionLocalizations) != spoken {
+			t.Errorf("%s has %d description localizations", o.Name, len(o.DescriptionLocalizations))
+		}
+		for _, c := range o.Choices {
+			total += longest(c.Name, c.NameLocalizations) + len(fmt.Sprint(c.Value))
+		}
+		for _, s := range o.Options {
+			total += size(s)
+		}
+		return total
+	}
+	for _, name := range []string{"manage", "settings"} {
+		def := e.cmds[name].Def
+		total := len(def.Name)
+		if def.DescriptionLocalizations == nil {
+			t.Fatalf("/%s is not localized", name)
+		}
+		total += longest(def.Description, *def.DescriptionLocalizations)
+		for _, o := range def.Options {
+			total += size(o)
+		}
+		if total > 8000 {
+			t.Errorf("/%s is %d characters with its longest localizations", name, total)
+		}
+		t.Logf("/%s: %d characters with its longest localizations", name, total)
+	}
 }
