@@ -3,14 +3,19 @@ package commands
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/bolt"
+	"github.com/filmbot/filmbot/storage/postgres"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // manageEN is the English translator, for tests of the moderators'
@@ -476,5 +481,52 @@ func TestManageDefinitionsFitInEveryLanguage(t *testing.T) {
 			t.Errorf("/%s is %d characters with its longest localizations", name, total)
 		}
 		t.Logf("/%s: %d characters with its longest localizations", name, total)
+	}
+}
+
+// /settings language through the command, on both stores: stored in the
+// server's settings record, and the next announcement follows it.
+func TestSettingsLanguageOnBothStores(t *testing.T) {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
+	for _, name := range []string{"bolt", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			var store storage.Store
+			if name == "bolt" {
+				db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), bolt.Options{Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				store = db
+			} else {
+				db, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				store = db
+			}
+			e := &env{t: t, set: New(store), cmds: map[string]Command{}}
+			for _, c := range e.set.Commands() {
+				e.cmds[c.Def.Name] = c
+			}
+			p := withPoster(e)
+			r := e.run(inLocale(mod(slash(guildA, "settings", languageOpt("Polski"))), "uk"))
+			if !strings.HasSuffix(r.Data.Content, "\nМова, якою бот пише сам: Polski") {
+				t.Errorf("set: %q", r.Data.Content)
+			}
+			if s, err := store.Settings(ctx, 111); err != nil || s.Language != "pl" {
+				t.Fatalf("stored %+v %v", s, err)
+			}
+			e.modal(withGuildLocale(mod(submit(guildA, "modrev:add:1", map[string]string{"reviewer": "Ola", "text": "A.\n\nB."})), "de"))
+			if a := p.posts[0]; a.Author.Name != "Nowa recenzja — Ola" || a.Footer.Text != "2 fragmenty · /review film:Anora by:Ola" {
+				t.Errorf("announcement %q / %q", a.Author.Name, a.Footer.Text)
+			}
+			e.run(mod(slash(guildA, "settings", languageOpt("server"))))
+			if s, _ := store.Settings(ctx, 111); s.Language != "" {
+				t.Errorf("cleared: %+v", s)
+			}
+		})
 	}
 }
