@@ -136,7 +136,7 @@ func (s *Set) Commands() []Command {
 			Components: map[string]Handler{"mine": s.mineButton}},
 		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true,
 			Components: map[string]Handler{"modrev": s.modReview, "modfilm": s.modFilm, "modimp": s.filmImportButton}},
-		{Def: where(settingsDef, inServers), Run: s.settings, Private: true},
+		{Def: where(settingsDef, inServers), Run: s.settings, Autocomplete: s.settingsAutocomplete, Private: true},
 		{Def: where(compareDef, inServers), Run: s.compare,
 			Components: map[string]Handler{"compare": s.compareButton}},
 		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete,

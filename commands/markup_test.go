@@ -190,7 +190,7 @@ func TestSpoilerBreaksAsTyped(t *testing.T) {
 		"||X ends with a bar|||",
 		"[link\n\n||X||\n\n](http://x)",
 	} {
-		ex, err := parseReview(text)
+		ex, err := parseReview(manageEN, text)
 		if err != nil {
 			t.Fatal(err)
 		}
