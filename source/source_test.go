@@ -451,6 +451,9 @@ func TestRefreshStale(t *testing.T) {
 	if seed.Overview == "" || len(seed.Awards) == 0 {
 		t.Errorf("the seed after a refresh: %+v", seed)
 	}
+	if !slices.Contains(seed.Aliases, "Ani") || len(seed.Aliases) < 2 {
+		t.Errorf("the seed's aliases after a refresh, its own (Ani) and TMDB's: %q", seed.Aliases)
+	}
 	if rep, err := e.r.RefreshStale(ctx, 10); err != nil || rep != (RefreshReport{}) {
 		t.Errorf("nothing stale: %+v %v", rep, err)
 	}

@@ -11,9 +11,12 @@ package storage
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/filmbot/filmbot/search"
 )
 
 // BuiltIn is the scope of the catalog shipped with the bot, visible in every
@@ -204,9 +207,13 @@ func (f Film) Unsourced() Film {
 // the same TMDB id, as SaveSourced stores it: old's id, scope and
 // creation kept, and what TMDB does not carry kept from old where f
 // lacks it (awards, premiere, release, Letterboxd link, a cast member's
-// note): the seed film's own words survive a refresh.
+// note): the seed film's own words survive a refresh. Its aliases are
+// TMDB's and then old's that TMDB does not give (each once, as search
+// folds them, its title left out): an alias given by hand ("Ani") is
+// not lost.
 func (f Film) Resourced(old Film) Film {
 	f.ID, f.Scope, f.CreatedAt, f.CreatedBy = old.ID, old.Scope, old.CreatedAt, old.CreatedBy
+	f.Aliases = unionAliases(f.Title, f.Aliases, old.Aliases)
 	if len(f.Awards) == 0 {
 		f.Awards = old.Awards
 	}
@@ -236,6 +243,20 @@ func (f Film) Resourced(old Film) Film {
 		f.Cast = cast
 	}
 	return f
+}
+
+// unionAliases is aliases, then those of more not among them, each once
+// as search folds it, title left out.
+func unionAliases(title string, aliases, more []string) []string {
+	seen := map[string]bool{search.Fold(title): true}
+	var out []string
+	for _, a := range slices.Concat(aliases, more) {
+		if k := search.Fold(a); k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Header is f without its credits (directors, writers, editors,
