@@ -135,9 +135,10 @@ type filmIndex struct {
 
 // sourcedFilm is what autocomplete shows of a film from TMDB.
 type sourcedFilm struct {
-	tmdb   uint64
-	year   int
-	titles map[string]string // by locale (storage.Film.Titles)
+	tmdb     uint64
+	year     int
+	titles   map[string]string // by locale (storage.Film.Titles)
+	director string            // the first (storage.Film.Director, in the header)
 }
 
 // newFilmIndex indexes films under their titles, labels, aliases and,
@@ -162,8 +163,8 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 		}
 		names := append([]string{f.Title, label(f)}, f.Aliases...)
 		if f.Sourced() {
-			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles}
-			fx.size += 96
+			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles, director: f.FirstDirector()}
+			fx.size += 112 + int64(len(sf.director))
 			for loc, t := range f.Titles {
 				names = append(names, t)
 				fx.size += 48 + int64(len(loc)+len(t))
@@ -777,10 +778,11 @@ func (s *Set) suggest(ctx context.Context, ix filmView, hits []search.Hit, choic
 		added = append(added, sg.tmdb)
 		c := &sg.choice
 		if id, ok := ix.byTMDB(uint64(sg.tmdb)); ok {
-			// Stored (but not matched here): its director is known, read
-			// from the store, never fetched for this.
-			if f, err := s.films.Film(ctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
-				if d := f.Directors[0]; utf8.RuneCountInString(c.Name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
+			// Stored (but not matched here): its director is in the
+			// index, from the film's header; never read whole, never
+			// fetched for this.
+			if sf, ok := ix.sourced(id); ok && sf.director != "" {
+				if d := sf.director; utf8.RuneCountInString(c.Name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
 					c = &discordgo.ApplicationCommandOptionChoice{Name: c.Name + " — " + d, Value: c.Value}
 				}
 			}

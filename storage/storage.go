@@ -156,6 +156,11 @@ type Film struct {
 	// sets it): a film older than 30 days is refreshed when used, and
 	// TMDB's data is not kept past 6 months unrefreshed.
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
+
+	// Director is the first of Directors, in a header (Header) only: what
+	// names a film with its director ("Dune (2021) — Denis Villeneuve")
+	// without reading it whole. Set from Directors, never stored apart.
+	Director string `json:"director,omitempty"`
 }
 
 // Sourced tells whether f comes from TMDB (its TMDB id is set).
@@ -265,12 +270,20 @@ func unionAliases(title string, aliases, more []string) []string {
 // genres, countries, poster, original title, IMDb and Wikidata ids):
 // what lists and answers that name a film need, small enough to read on
 // every interaction. It keeps the TMDB id, FetchedAt and the localized
-// titles (Titles), which autocomplete matches. HeaderOmits names the JSON
-// fields it drops.
+// titles (Titles), which autocomplete matches, and the first director
+// (Director). HeaderOmits names the JSON fields it drops.
 func (f Film) Header() Film {
 	return Film{ID: f.ID, Scope: f.Scope, Title: f.Title, Year: f.Year, Runtime: f.Runtime, Country: f.Country,
 		Aliases: f.Aliases, Letterboxd: f.Letterboxd, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
-		TMDB: f.TMDB, Titles: f.Titles, FetchedAt: f.FetchedAt}
+		TMDB: f.TMDB, Titles: f.Titles, FetchedAt: f.FetchedAt, Director: f.FirstDirector()}
+}
+
+// FirstDirector is the first of f's directors (Director in a header).
+func (f Film) FirstDirector() string {
+	if len(f.Directors) > 0 && f.Directors[0] != "" {
+		return f.Directors[0]
+	}
+	return f.Director
 }
 
 // HeaderOmits are the JSON fields of a Film that Header leaves out.
