@@ -3,8 +3,11 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/filmbot/filmbot/storage"
 )
 
 // Benchmarks of whole handlers over a real bbolt store: what one /review
@@ -129,6 +132,67 @@ func BenchmarkFilmTMDB(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkKeystrokeAfterSharedFilm is what autocomplete costs the bot
+// when a new film from TMDB has just come to a shared catalog of 10,000
+// films: one keystroke in each of 50 servers with 20 films of their own
+// (an op), right after the new film ("new-shared-film"), against the
+// same 50 keystrokes with nothing changed ("unchanged"), in the same
+// run. held-MB is what the autocomplete cache holds after.
+func BenchmarkKeystrokeAfterSharedFilm(b *testing.B) {
+	ctx := context.Background()
+	e := newEnv(b)
+	e.set.WithCatalogCache(1<<30, nil)
+	var recs []storage.Record
+	words := strings.Fields("silent river night city red last summer dark house love war blue king queen road ghost iron glass winter garden storm secret island shadow empire golden dream fire stone heart moon star lost wild broken little great forgotten hidden burning falling")
+	title := func(n int) string {
+		return fmt.Sprintf("%s %s %s %d", words[n%len(words)], words[(n/7)%len(words)], words[(n/31)%len(words)], n)
+	}
+	for n := range 10_000 {
+		recs = append(recs, storage.Record{Film: &storage.Film{ID: uint64(1000 + n), Title: title(n), Year: 1920 + n%100, TMDB: uint64(100_000 + n),
+			Titles: map[string]string{"ru": "Фильм " + title(n)}}})
+	}
+	const servers = 50
+	for s := range servers {
+		for k := range 20 {
+			recs = append(recs, storage.Record{Film: &storage.Film{ID: uint64(100_000 + s*100 + k), Scope: storage.Scope(1000 + s), Title: fmt.Sprintf("Server %d film %d", s, k), Year: 2000 + k}})
+		}
+	}
+	if err := e.db.Load(ctx, recs); err != nil {
+		b.Fatal(err)
+	}
+	keystrokes := make([]func(), servers)
+	for s := range servers {
+		i := auto(fmt.Sprint(1000+s), "film", focus(opt("film", "night ci")))
+		h := e.cmds["film"].Autocomplete
+		keystrokes[s] = func() {
+			if r, err := h(ctx, i); err != nil || len(r.Data.Choices) == 0 {
+				b.Fatalf("%v %v", r, err)
+			}
+		}
+		keystrokes[s]()
+	}
+	next := 0
+	for _, change := range []string{"unchanged", "new-shared-film"} {
+		b.Run(change, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				if change == "new-shared-film" {
+					b.StopTimer()
+					next++
+					if _, err := e.db.SaveSourced(ctx, storage.Film{Title: fmt.Sprintf("New film %d", next), Year: 2026, TMDB: uint64(900_000 + next)}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				for _, k := range keystrokes {
+					k()
+				}
+			}
+			b.ReportMetric(float64(e.set.catalog.bytes)/(1<<20), "held-MB")
 		})
 	}
 }

@@ -20,16 +20,20 @@ import (
 	"github.com/filmbot/filmbot/storage"
 )
 
-// catalog caches, per server, an autocomplete index of the films it sees,
-// so autocomplete never waits on more than memory and one read of the
-// catalog's version (Discord gives it 3 s and no deferral). The store
-// bumps a server's version in every transaction that changes its films,
-// whatever wrote it, so an index is rebuilt when it no longer matches and
-// no handler has to remember to drop it. Servers with no films of their
-// own share the built-in catalog's index. The cache is bounded by the
-// bytes its indexes hold (search.Index.Size), not by their number (one
-// server's 10,000 films weigh as much as thousands of small servers'):
-// past the bound, the least recently used go, and are rebuilt on use.
+// catalog caches the autocomplete indexes of the films servers see, so
+// autocomplete never waits on more than memory and one read of the
+// catalog's version (Discord gives it 3 s and no deferral). A server sees
+// two layers, searched as one (filmView): the shared catalog's index
+// (scope BuiltIn: the seed and every film from TMDB), one for all, and
+// an index of the server's own films, if it has any. The store bumps a
+// scope's version in every transaction that changes its films, whatever
+// wrote it, so a layer is rebuilt when its version no longer matches and
+// no handler has to remember to drop it; a new film from TMDB rebuilds
+// the shared layer once, never a server's own. The cache is bounded by
+// the bytes its indexes hold (search.Index.Size), not by their number
+// (one server's 10,000 films weigh as much as thousands of small
+// servers'): past the bound, the least recently used go, and are rebuilt
+// on use.
 type catalog struct {
 	store    storage.Catalog
 	mu       sync.Mutex
@@ -39,14 +43,25 @@ type catalog struct {
 	maxBytes int64
 	observe  func(hit bool)                        // nil: nobody listens
 	onSize   func(bytes, bound int64, evicted int) // nil: nobody listens
+	// shared is held while the shared layer is built, so that the
+	// servers' keystrokes after a new film from TMDB build it once.
+	shared sync.Mutex
 }
 
+// cachedIndex is a cached layer: the shared catalog's (scope BuiltIn)
+// or a server's own films'.
 type cachedIndex struct {
-	scope      storage.Scope
-	ix         *filmIndex // nil: the built-in catalog's, shared
-	version    uint64
-	size       int64
-	prev, next *cachedIndex
+	scope storage.Scope
+	ix    *filmIndex // nil: the server has no films of its own
+	// version is the one CatalogVersion(scope) gave when the layer was
+	// built or last checked: for a server, the sum of the shared
+	// catalog's version and its own. own is the server's own part of it
+	// at the build, at most what the layer holds; shared is the shared
+	// catalog's version the check saw, which the shared layer must have
+	// reached for the two to answer together.
+	version, own, shared uint64
+	size                 int64
+	prev, next           *cachedIndex
 }
 
 // DefaultCatalogCacheBytes bounds the autocomplete cache unless
@@ -120,9 +135,10 @@ type filmIndex struct {
 
 // sourcedFilm is what autocomplete shows of a film from TMDB.
 type sourcedFilm struct {
-	tmdb   uint64
-	year   int
-	titles map[string]string // by locale (storage.Film.Titles)
+	tmdb     uint64
+	year     int
+	titles   map[string]string // by locale (storage.Film.Titles)
+	director string            // the first (storage.Film.Director, in the header)
 }
 
 // newFilmIndex indexes films under their titles, labels, aliases and,
@@ -147,8 +163,8 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 		}
 		names := append([]string{f.Title, label(f)}, f.Aliases...)
 		if f.Sourced() {
-			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles}
-			fx.size += 96
+			sf := sourcedFilm{tmdb: f.TMDB, year: f.Year, titles: f.Titles, director: f.FirstDirector()}
+			fx.size += 112 + int64(len(sf.director))
 			for loc, t := range f.Titles {
 				names = append(names, t)
 				fx.size += 48 + int64(len(loc)+len(t))
@@ -168,8 +184,8 @@ func newFilmIndex(films []storage.Film) *filmIndex {
 // label) to the server's own film among them, if it has exactly one: a
 // film the server typed in stands before the shared catalog's film of
 // that title (from TMDB), whose ratings and reviews here would be apart.
-func (fx *filmIndex) preferOwn(hits []search.Hit) []search.Hit {
-	if len(hits) < 2 {
+func (v filmView) preferOwn(hits []search.Hit) []search.Hit {
+	if len(hits) < 2 || v.own == nil {
 		return hits
 	}
 	var own []search.Hit
@@ -177,7 +193,7 @@ func (fx *filmIndex) preferOwn(hits []search.Hit) []search.Hit {
 		if h.Label != hits[0].Label {
 			return hits
 		}
-		if fx.own[h.ID] {
+		if v.own.own[h.ID] {
 			own = append(own, h)
 		}
 	}
@@ -192,8 +208,8 @@ func (fx *filmIndex) Size() int64 { return fx.Index.Size() + fx.size }
 
 // localLabel is hit's label in a member's locale: a film from TMDB by
 // its title in that language, where it has one.
-func (fx *filmIndex) localLabel(h search.Hit, locale string) string {
-	sf, ok := fx.sourced[h.ID]
+func (v filmView) localLabel(h search.Hit, locale string) string {
+	sf, ok := v.sourced(h.ID)
 	if !ok || len(sf.titles) == 0 {
 		return h.Label
 	}
@@ -204,55 +220,220 @@ func (fx *filmIndex) localLabel(h search.Hit, locale string) string {
 	return source.Label(t, sf.year)
 }
 
-// index returns scope's index, building it when the catalog changed.
-func (c *catalog) index(ctx context.Context, scope storage.Scope) (*filmIndex, error) {
-	// The version is read before the films: a write in between makes the
-	// index newer than its version says, so it is rebuilt once more, never
-	// kept stale.
+// filmView is what a scope sees: the shared catalog's layer and, for a
+// server with films of its own, theirs, searched as one index of both
+// would be (search.Layers), with today's rules across them: a server's
+// film linked to a TMDB film (/manage film link) hides the shared copy,
+// and stands for it (byTMDB, linked); the server's own film is
+// preferred over a shared one of the same title and year (preferOwn).
+type filmView struct {
+	shared *filmIndex
+	own    *filmIndex // nil: none
+}
+
+// layers are the view's indexes, the server's own first (a full tie in
+// ranking goes to its film), the shared one less the films it hides.
+func (v filmView) layers() search.Layers {
+	if v.own == nil {
+		return search.Layers{{Index: v.shared.Index}}
+	}
+	shared := search.Layer{Index: v.shared.Index}
+	if len(v.own.linked) > 0 {
+		shared.Skip = v.hides
+	}
+	return search.Layers{{Index: v.own.Index}, shared}
+}
+
+// hides tells whether shared film id is hidden by the server's own film
+// linked to the same TMDB film.
+func (v filmView) hides(id uint64) bool {
+	sf, ok := v.shared.sourced[id]
+	if !ok {
+		return false
+	}
+	_, linked := v.own.linked[sf.tmdb]
+	return linked
+}
+
+// Search is search.Index.Search over the view.
+func (v filmView) Search(q string, limit int) []search.Hit {
+	if v.own == nil {
+		return v.shared.Search(q, limit)
+	}
+	return v.layers().Search(q, limit)
+}
+
+// Exact is search.Index.Exact over the view.
+func (v filmView) Exact(q string, limit int) []search.Hit {
+	if v.own == nil {
+		return v.shared.Exact(q, limit)
+	}
+	return v.layers().Exact(q, limit)
+}
+
+// Nearest is search.Index.Nearest over the view.
+func (v filmView) Nearest(q string, maxD int) (string, bool) { return v.layers().Nearest(q, maxD) }
+
+// sourced is what autocomplete shows of film id if it is from TMDB.
+func (v filmView) sourced(id uint64) (sourcedFilm, bool) {
+	if v.own != nil {
+		if sf, ok := v.own.sourced[id]; ok {
+			return sf, true
+		}
+	}
+	sf, ok := v.shared.sourced[id]
+	return sf, ok
+}
+
+// byTMDB is the film stored for TMDB film tmdb: the server's own linked
+// to it first.
+func (v filmView) byTMDB(tmdb uint64) (uint64, bool) {
+	if v.own != nil {
+		if id, ok := v.own.byTMDB[tmdb]; ok {
+			return id, true
+		}
+	}
+	id, ok := v.shared.byTMDB[tmdb]
+	return id, ok
+}
+
+// linked is the server's own film linked to TMDB film tmdb.
+func (v filmView) linked(tmdb uint64) (uint64, bool) {
+	if v.own == nil {
+		return 0, false
+	}
+	id, ok := v.own.linked[tmdb]
+	return id, ok
+}
+
+// Size is the bytes the view's own layer holds (the shared one is
+// counted once, in its own entry), or the shared layer's without one.
+func (v filmView) Size() int64 {
+	if v.own != nil {
+		return v.own.Size()
+	}
+	return v.shared.Size()
+}
+
+// index returns what scope sees, building a layer when its films
+// changed. Versions only grow, and each is read before the films it
+// checks: a write in between makes a layer newer than its version says,
+// so it is rebuilt once more, never kept stale.
+func (c *catalog) index(ctx context.Context, scope storage.Scope) (filmView, error) {
 	v, err := c.store.CatalogVersion(ctx, scope)
 	if err != nil {
-		return nil, fmt.Errorf("catalog %d: %w", scope, err)
+		return filmView{}, fmt.Errorf("catalog %d: %w", scope, err)
+	}
+	if scope == storage.BuiltIn {
+		sh, built, err := c.sharedIndex(ctx, v)
+		if c.observe != nil && err == nil {
+			c.observe(!built)
+		}
+		return filmView{shared: sh}, err
 	}
 	c.mu.Lock()
-	e, ok := c.ix[scope]
-	hit := ok && e.version == v
-	var ix *filmIndex
-	if hit {
-		c.unlink(e)
-		c.pushFront(e)
-		ix = e.ix
+	if e, ok := c.ix[scope]; ok && e.version == v {
+		// Neither the shared catalog nor the server's films changed
+		// (their sum did not, and neither goes down).
+		if sh, ok := c.ix[storage.BuiltIn]; ok && sh.version >= e.shared {
+			c.unlink(e)
+			c.pushFront(e)
+			c.unlink(sh)
+			c.pushFront(sh)
+			view := filmView{shared: sh.ix, own: e.ix}
+			c.mu.Unlock()
+			if c.observe != nil {
+				c.observe(true)
+			}
+			return view, nil
+		}
 	}
 	c.mu.Unlock()
-	if hit && ix == nil { // shares the built-in index, which has its own entry (and counts the lookup)
-		return c.index(ctx, storage.BuiltIn)
+	// Something changed: which part? The shared version read before and
+	// after scope's bounds the server's own part from above (to trust a
+	// layer) and from below (to record with one built now).
+	b1, err := c.store.CatalogVersion(ctx, storage.BuiltIn)
+	if err != nil {
+		return filmView{}, fmt.Errorf("catalog %d: %w", scope, err)
 	}
+	v, err = c.store.CatalogVersion(ctx, scope)
+	if err != nil {
+		return filmView{}, fmt.Errorf("catalog %d: %w", scope, err)
+	}
+	b2, err := c.store.CatalogVersion(ctx, storage.BuiltIn)
+	if err != nil {
+		return filmView{}, fmt.Errorf("catalog %d: %w", scope, err)
+	}
+	ownAtMost, ownAtLeast := v-min(v, b1), v-min(v, b2)
+	sh, built, err := c.sharedIndex(ctx, b2)
+	if err != nil {
+		return filmView{}, err
+	}
+	c.mu.Lock()
+	if e, ok := c.ix[scope]; ok && ownAtMost <= e.own {
+		// The server's films did not change: its layer stands.
+		e.version, e.shared = v, b2
+		c.unlink(e)
+		c.pushFront(e)
+		view := filmView{shared: sh, own: e.ix}
+		c.mu.Unlock()
+		if c.observe != nil {
+			c.observe(!built)
+		}
+		return view, nil
+	}
+	c.mu.Unlock()
 	if c.observe != nil {
-		c.observe(hit)
-	}
-	if hit {
-		return ix, nil
+		c.observe(false)
 	}
 	films, err := c.store.Films(ctx, scope)
 	if err != nil {
-		return nil, fmt.Errorf("catalog %d: %w", scope, err)
+		return filmView{}, fmt.Errorf("catalog %d: %w", scope, err)
 	}
-	shared := scope != storage.BuiltIn && !slices.ContainsFunc(films, func(f storage.Film) bool { return f.Scope == scope })
-	if shared {
-		ix, err = c.index(ctx, storage.BuiltIn) // the same films: share that index
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		ix = newFilmIndex(films)
-	}
-	e = &cachedIndex{scope: scope, ix: ix, version: v, size: entryOverhead}
-	if shared {
-		e.ix = nil
-	} else {
-		e.size += ix.Size()
+	films = slices.DeleteFunc(films, func(f storage.Film) bool { return f.Scope != scope })
+	e := &cachedIndex{scope: scope, version: v, own: ownAtLeast, shared: b2, size: entryOverhead}
+	if len(films) > 0 {
+		e.ix = newFilmIndex(films)
+		e.size += e.ix.Size()
 	}
 	c.put(e)
-	return ix, nil
+	return filmView{shared: sh, own: e.ix}, nil
+}
+
+// sharedIndex returns the shared catalog's layer at version v or newer,
+// building it (once, whoever asks meanwhile) when it is older, and says
+// whether it did.
+func (c *catalog) sharedIndex(ctx context.Context, v uint64) (*filmIndex, bool, error) {
+	cached := func() *filmIndex {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if e, ok := c.ix[storage.BuiltIn]; ok && e.version >= v {
+			c.unlink(e)
+			c.pushFront(e)
+			return e.ix
+		}
+		return nil
+	}
+	if ix := cached(); ix != nil {
+		return ix, false, nil
+	}
+	c.shared.Lock()
+	defer c.shared.Unlock()
+	if ix := cached(); ix != nil { // built while this waited
+		return ix, false, nil
+	}
+	// Read again: the films read next are at this version or newer.
+	v, err := c.store.CatalogVersion(ctx, storage.BuiltIn)
+	if err != nil {
+		return nil, false, fmt.Errorf("catalog %d: %w", storage.BuiltIn, err)
+	}
+	films, err := c.store.Films(ctx, storage.BuiltIn)
+	if err != nil {
+		return nil, false, fmt.Errorf("catalog %d: %w", storage.BuiltIn, err)
+	}
+	ix := newFilmIndex(films)
+	c.put(&cachedIndex{scope: storage.BuiltIn, ix: ix, version: v, size: entryOverhead + ix.Size()})
+	return ix, true, nil
 }
 
 // put caches e in place of any entry for its scope, then evicts the least
@@ -400,7 +581,7 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 		switch {
 		case err == nil:
 			id := f.ID
-			if own, ok := ix.linked[f.TMDB]; ok { // the server's film linked to it
+			if own, ok := ix.linked(f.TMDB); ok { // the server's film linked to it
 				id = own
 			}
 			f, err = read(ctx, scope, id)
@@ -415,7 +596,7 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 			return storage.Film{}, err
 		}
 	}
-	if close := s.closest(ix.Index, value); close != "" {
+	if close := s.closest(ix, value); close != "" {
 		msg += fmt.Sprintf(" Did you mean **%s**?", plain(close, maxLabelMD))
 	}
 	return storage.Film{}, userErr("%s", msg)
@@ -431,7 +612,7 @@ func (s *Set) resolveTMDB(ctx context.Context, scope storage.Scope, id string, r
 	// The server's own film linked to it (/manage film link) comes
 	// before the shared one (which the source returns, keeping it fresh).
 	if ix, err := s.catalog.index(ctx, scope); err == nil && scope != storage.BuiltIn {
-		if id, ok := ix.linked[n]; ok {
+		if id, ok := ix.linked(n); ok {
 			if f, err := read(ctx, scope, id); err == nil {
 				return f, nil
 			}
@@ -472,7 +653,7 @@ func splitYear(typed string) (string, int) {
 }
 
 // closest names the film whose title is nearest to value.
-func (s *Set) closest(ix *search.Index, value string) string {
+func (s *Set) closest(ix filmView, value string) string {
 	if hits := ix.Search(value, 1); len(hits) > 0 {
 		return hits[0].Label
 	}
@@ -541,7 +722,7 @@ func suggestionsOf(sugg []source.Suggestion) any { return suggestionChoices(sugg
 // budget, skipping the films already offered (by TMDB id, or by title
 // and year). A cached search answers without a timer, its choices made
 // once (and shared: never changed here).
-func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, choices []*discordgo.ApplicationCommandOptionChoice, typed, locale string) []*discordgo.ApplicationCommandOptionChoice {
+func (s *Set) suggest(ctx context.Context, ix filmView, hits []search.Hit, choices []*discordgo.ApplicationCommandOptionChoice, typed, locale string) []*discordgo.ApplicationCommandOptionChoice {
 	var sugg []suggestion
 	if v, ok := s.source.SuggestCached(typed, locale, suggestionsOf); ok {
 		sugg = v.([]suggestion)
@@ -573,7 +754,7 @@ func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, cho
 		}
 		for k, c := range choices {
 			if k < local {
-				if sf, ok := ix.sourced[hits[k].ID]; ok && sf.tmdb == uint64(sg.tmdb) {
+				if sf, ok := ix.sourced(hits[k].ID); ok && sf.tmdb == uint64(sg.tmdb) {
 					return true
 				}
 				if strings.EqualFold(hits[k].Label, sg.choice.Name) {
@@ -596,11 +777,12 @@ func (s *Set) suggest(ctx context.Context, ix *filmIndex, hits []search.Hit, cho
 		}
 		added = append(added, sg.tmdb)
 		c := &sg.choice
-		if id, ok := ix.byTMDB[uint64(sg.tmdb)]; ok {
-			// Stored (but not matched here): its director is known, read
-			// from the store, never fetched for this.
-			if f, err := s.films.Film(ctx, storage.BuiltIn, id); err == nil && len(f.Directors) > 0 {
-				if d := f.Directors[0]; utf8.RuneCountInString(c.Name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
+		if id, ok := ix.byTMDB(uint64(sg.tmdb)); ok {
+			// Stored (but not matched here): its director is in the
+			// index, from the film's header; never read whole, never
+			// fetched for this.
+			if sf, ok := ix.sourced(id); ok && sf.director != "" {
+				if d := sf.director; utf8.RuneCountInString(c.Name)+len(" — ")+utf8.RuneCountInString(d) <= limits.ChoiceName {
 					c = &discordgo.ApplicationCommandOptionChoice{Name: c.Name + " — " + d, Value: c.Value}
 				}
 			}

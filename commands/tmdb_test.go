@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,12 +127,17 @@ func TestAutocompleteDirectorOfStoredFilmAndNoRepeat(t *testing.T) {
 		t.Fatal(err)
 	}
 	movies := e.fake.Requests("movie")
+	reads := &wholeReads{Catalog: e.set.films}
+	e.set.films = reads
 	got = names(e.set.suggest(ctx, ix, nil, nil, "dune", ""))
 	if got["Dune (2021) — Denis Villeneuve"] != "tmdb:438631" || got["Dune (1984)"] != "tmdb:841" {
 		t.Errorf("suggestions with the stored director: %v", got)
 	}
 	if e.fake.Requests("movie") != movies {
 		t.Error("fetched a film for its director")
+	}
+	if n := reads.n.Load(); n != 0 {
+		t.Errorf("read %d films whole for their director (the index has it, from the header)", n)
 	}
 }
 
@@ -383,4 +389,15 @@ func TestHelpTMDB(t *testing.T) {
 	if strings.Contains(on, "TMDB_TOKEN") || !strings.Contains(on, tmdb.Attribution) {
 		t.Errorf("on: %q", on)
 	}
+}
+
+// wholeReads counts the films read whole.
+type wholeReads struct {
+	storage.Catalog
+	n atomic.Int32
+}
+
+func (w *wholeReads) Film(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
+	w.n.Add(1)
+	return w.Catalog.Film(ctx, scope, id)
 }

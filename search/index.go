@@ -21,6 +21,8 @@ type Hit struct {
 	ID    uint64
 	Label string
 	Rank  int
+	key   string // the folded name matched: orders hits of one rank across indexes (Layers)
+	pass  int8   // for RankTypo: 0 a typo in a word, 1 a typo in the start of the last word (after 0)
 }
 
 // Kinds of match, best first.
@@ -132,8 +134,22 @@ const nearestBudget = 600_000
 // search stops when no longer name can do better, or after
 // nearestBudget's work, with the best found so far.
 func (ix *Index) Nearest(query string, maxD int) (string, bool) {
+	return Layers{{Index: ix}}.Nearest(query, maxD)
+}
+
+// Nearest is Index.Nearest over the layers as one index: names closest
+// in length first, across all of them, within one budget; an entry a
+// layer hides is never the answer.
+func (ls Layers) Nearest(query string, maxD int) (string, bool) {
 	q := utf8.RuneCountInString(query)
-	best, bestD := -1, maxD+1
+	var best *Index
+	bestK, bestD := -1, maxD+1
+	label := func() (string, bool) {
+		if bestK < 0 {
+			return "", false
+		}
+		return best.entries[best.keyEnt[bestK]].Label, true
+	}
 	work := 0
 	for diff := 0; diff < bestD; diff++ {
 		lengths := []int{q - diff, q + diff}
@@ -141,27 +157,26 @@ func (ix *Index) Nearest(query string, maxD int) (string, bool) {
 			lengths = lengths[:1]
 		}
 		for _, n := range lengths {
-			if n < 0 || n >= len(ix.byLen) {
-				continue
-			}
-			for _, k := range ix.byLen[n] {
-				if work += (q + 1) * (n + 1); work > nearestBudget {
-					return ix.nearestLabel(best)
+			for _, l := range ls {
+				ix := l.Index
+				if n < 0 || n >= len(ix.byLen) {
+					continue
 				}
-				if d := Distance(query, ix.keys[k], bestD-1); d < bestD {
-					best, bestD = int(k), d
+				for _, k := range ix.byLen[n] {
+					if work += (q + 1) * (n + 1); work > nearestBudget {
+						return label()
+					}
+					if l.Skip != nil && l.Skip(ix.entries[ix.keyEnt[k]].ID) {
+						continue
+					}
+					if d := Distance(query, ix.keys[k], bestD-1); d < bestD {
+						best, bestK, bestD = ix, int(k), d
+					}
 				}
 			}
 		}
 	}
-	return ix.nearestLabel(best)
-}
-
-func (ix *Index) nearestLabel(k int) (string, bool) {
-	if k < 0 {
-		return "", false
-	}
-	return ix.entries[ix.keyEnt[k]].Label, true
+	return label()
 }
 
 func appendUnique(s []int32, v int32) []int32 {
@@ -186,7 +201,9 @@ func deletions(w string) []string {
 // Exact returns the entries with a name equal to q once folded (see
 // Fold), in the order Search gives them, at most limit: the films a typed
 // name means. It is Search's exact matches without its other kinds.
-func (ix *Index) Exact(q string, limit int) []Hit {
+func (ix *Index) Exact(q string, limit int) []Hit { return ix.exact(q, limit, nil) }
+
+func (ix *Index) exact(q string, limit int, skip func(uint64) bool) []Hit {
 	f := Fold(q)
 	if f == "" {
 		return nil
@@ -194,7 +211,10 @@ func (ix *Index) Exact(q string, limit int) []Hit {
 	var hits []Hit
 	for i := sort.SearchStrings(ix.keys, f); i < len(ix.keys) && ix.keys[i] == f && len(hits) < limit; i++ {
 		e := &ix.entries[ix.keyEnt[i]]
-		hits = append(hits, Hit{ID: e.ID, Label: e.Label, Rank: RankExact})
+		if skip != nil && skip(e.ID) {
+			continue
+		}
+		hits = append(hits, Hit{ID: e.ID, Label: e.Label, Rank: RankExact, key: f})
 	}
 	return hits
 }
@@ -203,9 +223,12 @@ func (ix *Index) Exact(q string, limit int) []Hit {
 // names, then names starting with q, then names with a word starting with
 // q, then names containing q, then names within one typo of q (per word).
 // An empty query lists entries alphabetically.
-func (ix *Index) Search(q string, limit int) []Hit {
+func (ix *Index) Search(q string, limit int) []Hit { return ix.search(q, limit, nil) }
+
+// search is Search leaving out the entries skip names.
+func (ix *Index) search(q string, limit int, skip func(uint64) bool) []Hit {
 	f := Fold(q)
-	res := &results{ix: ix, limit: limit, seen: make(map[int32]bool, limit)}
+	res := &results{ix: ix, limit: limit, seen: make(map[int32]bool, limit), skip: skip}
 	if limit <= 0 {
 		return nil
 	}
@@ -235,7 +258,7 @@ func (ix *Index) Search(q string, limit int) []Hit {
 			}
 		},
 		func() { ix.typos(f, res) },
-		func() { ix.fuzzyPrefix(f, res) },
+		func() { res.pass = 1; ix.fuzzyPrefix(f, res) },
 	} {
 		step()
 		if res.full() {
@@ -554,6 +577,8 @@ type results struct {
 	limit int
 	seen  map[int32]bool
 	hits  []Hit
+	skip  func(uint64) bool // nil: none skipped
+	pass  int8
 }
 
 func (r *results) full() bool { return len(r.hits) >= r.limit }
@@ -564,8 +589,10 @@ func (r *results) add(k int32, rank int) bool {
 	e := r.ix.keyEnt[k]
 	if !r.seen[e] {
 		r.seen[e] = true
-		ent := r.ix.entries[e]
-		r.hits = append(r.hits, Hit{ID: ent.ID, Label: ent.Label, Rank: rank})
+		ent := &r.ix.entries[e]
+		if r.skip == nil || !r.skip(ent.ID) {
+			r.hits = append(r.hits, Hit{ID: ent.ID, Label: ent.Label, Rank: rank, key: r.ix.keys[k], pass: r.pass})
+		}
 	}
 	return r.full()
 }
@@ -573,4 +600,83 @@ func (r *results) add(k int32, rank int) bool {
 func (r *results) sorted() []Hit {
 	sort.SliceStable(r.hits, func(a, b int) bool { return r.hits[a].Rank < r.hits[b].Rank })
 	return r.hits
+}
+
+// Layer is an index searched with others as one (Layers), less the
+// entries Skip hides (nil: none).
+type Layer struct {
+	*Index
+	Skip func(id uint64) bool
+}
+
+// Layers are indexes searched as if they were one index of all their
+// entries (each entry in one layer): a large index shared by many and
+// small ones of each user's own, built apart so that a change to one
+// does not rebuild the others. Results are ordered as one index would
+// order them (rank, then the name matched, then the label); on a full
+// tie, the earlier layer's entry comes first.
+type Layers []Layer
+
+// Search is Index.Search over the layers.
+func (ls Layers) Search(q string, limit int) []Hit {
+	if len(ls) == 1 {
+		return ls[0].search(q, limit, ls[0].Skip)
+	}
+	lists := make([][]Hit, len(ls))
+	for i, l := range ls {
+		lists[i] = l.search(q, limit, l.Skip)
+	}
+	return merge(limit, lists)
+}
+
+// Exact is Index.Exact over the layers.
+func (ls Layers) Exact(q string, limit int) []Hit {
+	if len(ls) == 1 {
+		return ls[0].exact(q, limit, ls[0].Skip)
+	}
+	lists := make([][]Hit, len(ls))
+	for i, l := range ls {
+		lists[i] = l.exact(q, limit, l.Skip)
+	}
+	return merge(limit, lists)
+}
+
+// before orders hits as one index's Search does: by rank (and, among
+// typos, the typo pass first), then by the name matched, then by label.
+func before(a, b *Hit) bool {
+	if a.Rank != b.Rank {
+		return a.Rank < b.Rank
+	}
+	if a.pass != b.pass {
+		return a.pass < b.pass
+	}
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return a.Label < b.Label
+}
+
+// merge merges lists, each in Search's order, into at most limit hits
+// in that order; on a tie the earlier list's hit comes first.
+func merge(limit int, lists [][]Hit) []Hit {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	out := make([]Hit, 0, min(n, limit))
+	at := make([]int, len(lists))
+	for len(out) < limit {
+		pick := -1
+		for i, l := range lists {
+			if at[i] < len(l) && (pick < 0 || before(&l[at[i]], &lists[pick][at[pick]])) {
+				pick = i
+			}
+		}
+		if pick < 0 {
+			break
+		}
+		out = append(out, lists[pick][at[pick]])
+		at[pick]++
+	}
+	return out
 }

@@ -260,3 +260,51 @@ func TestExact(t *testing.T) {
 		t.Errorf("Exact(poltergeist) = %v, want both films", got)
 	}
 }
+
+// Layers answer as one index of all their entries would, less those a
+// layer hides: the same hits in the same order, for every kind of match
+// and for Exact and Nearest.
+func TestLayersAnswerAsOneIndex(t *testing.T) {
+	all := genIndex(3000).entries // one label each: no ties left to chance
+	hidden := func(id uint64) bool { return id%7 == 0 }
+	var a, b, kept []Entry
+	for _, e := range all {
+		switch {
+		case e.ID%3 == 0:
+			a = append(a, e)
+		default:
+			b = append(b, e)
+		}
+		if e.ID%3 == 0 || !hidden(e.ID) {
+			kept = append(kept, e)
+		}
+	}
+	one := NewIndex(kept)
+	ls := Layers{{Index: NewIndex(a)}, {Index: NewIndex(b), Skip: hidden}}
+	queries := []string{"", "a", "ka", "night", "the", "silent riv", "nigth", "gardn", "lo", "storm 12", "anor", "anroa", "poltergeist",
+		"ven", "kalo", "red 1", "qu", "dark hou", "winter gard", "1", "12", "glas ston", "banora", "secret islnd", "mira"}
+	for _, q := range queries {
+		for _, limit := range []int{1, 5, 25, 200} {
+			want, got := one.Search(q, limit), ls.Search(q, limit)
+			if fmt.Sprint(want) != fmt.Sprint(got) {
+				t.Errorf("Search(%q, %d):\nlayers %v\nwant   %v", q, limit, got, want)
+			}
+		}
+		if want, got := one.Exact(q, 25), ls.Exact(q, 25); fmt.Sprint(want) != fmt.Sprint(got) {
+			t.Errorf("Exact(%q): layers %v, want %v", q, got, want)
+		}
+		f := Fold(q)
+		wl, wok := one.Nearest(f, max(len(f), 3)/2+1)
+		gl, gok := ls.Nearest(f, max(len(f), 3)/2+1)
+		if wl != gl || wok != gok {
+			t.Errorf("Nearest(%q): layers %q, want %q", q, gl, wl)
+		}
+	}
+	for _, e := range all {
+		if e.ID%3 != 0 && hidden(e.ID) {
+			if hits := ls.Exact(e.Names[0], 25); len(hits) != 0 && hits[0].ID == e.ID {
+				t.Fatalf("a hidden entry was found: %v", hits)
+			}
+		}
+	}
+}

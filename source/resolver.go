@@ -312,7 +312,12 @@ const (
 // (Film.Unsourced): the row stays, for the reviews, ratings and
 // watchlists that name it, with its title, year and ids, and a later
 // refresh brings the rest back. A film never fetched (FetchedAt zero,
-// such as the seed film) holds nothing of TMDB's and is kept.
+// such as the seed film) holds nothing of TMDB's and is kept. A film
+// TMDB no longer has (404) is saved at once, so that it goes to the
+// back of the refresh order (Catalog.SourcedBefore) rather than stand
+// at its head, every turn, before the films TMDB can refresh: without
+// TMDB's data (which can no longer be refreshed) when it was fetched,
+// as it was when it never was.
 func (r *Resolver) refresh(ctx context.Context, tmdbID int) (Refreshed, error) {
 	old, err := r.store.FilmByTMDB(ctx, uint64(tmdbID))
 	if errors.Is(err, storage.ErrNotFound) {
@@ -322,6 +327,16 @@ func (r *Resolver) refresh(ctx context.Context, tmdbID int) (Refreshed, error) {
 		return Kept, err
 	}
 	if _, err := r.fetchAndSave(ctx, tmdbID, old); err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			what, gone := Dropped, old.Unsourced()
+			if old.FetchedAt.IsZero() {
+				what, gone = Kept, old
+			}
+			if _, serr := r.store.SaveSourced(ctx, gone); serr != nil {
+				return Kept, errors.Join(err, serr)
+			}
+			return what, err
+		}
 		if errors.Is(err, context.Canceled) || old.FetchedAt.IsZero() || r.now().Sub(old.FetchedAt) < KeepLimit ||
 			errors.Is(err, ErrBusy) {
 			return Kept, err

@@ -451,6 +451,9 @@ func TestRefreshStale(t *testing.T) {
 	if seed.Overview == "" || len(seed.Awards) == 0 {
 		t.Errorf("the seed after a refresh: %+v", seed)
 	}
+	if !slices.Contains(seed.Aliases, "Ani") || len(seed.Aliases) < 2 {
+		t.Errorf("the seed's aliases after a refresh, its own (Ani) and TMDB's: %q", seed.Aliases)
+	}
 	if rep, err := e.r.RefreshStale(ctx, 10); err != nil || rep != (RefreshReport{}) {
 		t.Errorf("nothing stale: %+v %v", rep, err)
 	}
@@ -577,4 +580,51 @@ func TestResolveOnceAcrossProcesses(t *testing.T) {
 		t.Errorf("%d film requests to TMDB, want 1", n)
 	}
 	other.Wait()
+}
+
+// A film TMDB answers 404 for (gone from TMDB) goes to the back of the
+// refresh order instead of standing at its head, so a turn of one film
+// reaches the others: fetched before, it loses TMDB's data (which can
+// no longer be refreshed) and keeps its row; never fetched, it is kept
+// as it is.
+func TestRefreshPassesAFilmTMDBNoLongerHas(t *testing.T) {
+	e := setup(t, tmdb.Options{})
+	const goneID, neverID = 99999991, 99999992
+	gone, err := e.store.SaveSourced(ctx, storage.Film{Title: "Gone Film", Year: 1990, TMDB: goneID, Overview: "Was on TMDB.", Directors: []string{"Someone"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.(*bolt.DB).Load(ctx, []storage.Record{{Film: &storage.Film{ID: 900, Title: "Never Fetched", Year: 1960, TMDB: neverID, Directors: []string{"By Hand"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.add(time.Hour)
+	if _, err := e.r.Resolve(ctx, 550); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.add(RefreshAge + 2*time.Hour)
+	var total RefreshReport
+	for turn := range 4 { // one film a turn: the seed and the never fetched, the gone film, then Fight Club
+		rep, err := e.r.RefreshStale(ctx, 1)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			t.Fatalf("turn %d: %v", turn, err)
+		}
+		total.Updated += rep.Updated
+		total.Kept += rep.Kept
+		total.Dropped += rep.Dropped
+	}
+	fc, _ := e.store.FilmByTMDB(ctx, 550)
+	if !fc.FetchedAt.Equal(e.clock.now()) {
+		t.Errorf("Fight Club not refreshed behind the films TMDB lacks (fetched %v, now %v); turns did %+v", fc.FetchedAt, e.clock.now(), total)
+	}
+	g, err := e.store.FilmByTMDB(ctx, goneID)
+	if err != nil || g.ID != gone.ID || g.Title != "Gone Film" || g.Overview != "" || g.Directors != nil || !g.FetchedAt.Equal(e.clock.now()) {
+		t.Errorf("the film TMDB no longer has: %+v %v", g, err)
+	}
+	n, err := e.store.FilmByTMDB(ctx, neverID)
+	if err != nil || len(n.Directors) != 1 || !n.FetchedAt.Equal(e.clock.now()) {
+		t.Errorf("the never-fetched film TMDB lacks: %+v %v", n, err)
+	}
+	if total.Updated != 2 || total.Dropped != 1 || total.Kept != 1 {
+		t.Errorf("turns did %+v, want the seed and Fight Club updated, the gone film dropped, the never fetched kept", total)
+	}
 }

@@ -11,9 +11,12 @@ package storage
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/filmbot/filmbot/search"
 )
 
 // BuiltIn is the scope of the catalog shipped with the bot, visible in every
@@ -155,6 +158,11 @@ type Film struct {
 	// sets it): a film older than 30 days is refreshed when used, and
 	// TMDB's data is not kept past 6 months unrefreshed.
 	FetchedAt time.Time `json:"fetched_at,omitzero"`
+
+	// Director is the first of Directors, in a header (Header) only: what
+	// names a film with its director ("Dune (2021) — Denis Villeneuve")
+	// without reading it whole. Set from Directors, never stored apart.
+	Director string `json:"director,omitempty"`
 }
 
 // Sourced tells whether f comes from TMDB (its TMDB id is set).
@@ -206,9 +214,13 @@ func (f Film) Unsourced() Film {
 // the same TMDB id, as SaveSourced stores it: old's id, scope and
 // creation kept, and what TMDB does not carry kept from old where f
 // lacks it (awards, premiere, release, Letterboxd link, a cast member's
-// note): the seed film's own words survive a refresh.
+// note): the seed film's own words survive a refresh. Its aliases are
+// TMDB's and then old's that TMDB does not give (each once, as search
+// folds them, its title left out): an alias given by hand ("Ani") is
+// not lost.
 func (f Film) Resourced(old Film) Film {
 	f.ID, f.Scope, f.CreatedAt, f.CreatedBy = old.ID, old.Scope, old.CreatedAt, old.CreatedBy
+	f.Aliases = unionAliases(f.Title, f.Aliases, old.Aliases)
 	if len(f.Awards) == 0 {
 		f.Awards = old.Awards
 	}
@@ -240,18 +252,40 @@ func (f Film) Resourced(old Film) Film {
 	return f
 }
 
+// unionAliases is aliases, then those of more not among them, each once
+// as search folds it, title left out.
+func unionAliases(title string, aliases, more []string) []string {
+	seen := map[string]bool{search.Fold(title): true}
+	var out []string
+	for _, a := range slices.Concat(aliases, more) {
+		if k := search.Fold(a); k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // Header is f without its credits (directors, writers, editors,
 // cinematographers, composers, producers, awards, languages, cast,
 // premiere and release) and without TMDB's longer data (overviews,
 // genres, countries, poster, original title, IMDb and Wikidata ids):
 // what lists and answers that name a film need, small enough to read on
 // every interaction. It keeps the TMDB id, FetchedAt and the localized
-// titles (Titles), which autocomplete matches. HeaderOmits names the JSON
-// fields it drops.
+// titles (Titles), which autocomplete matches, and the first director
+// (Director). HeaderOmits names the JSON fields it drops.
 func (f Film) Header() Film {
 	return Film{ID: f.ID, Scope: f.Scope, Title: f.Title, Year: f.Year, Runtime: f.Runtime, Country: f.Country,
 		Aliases: f.Aliases, Letterboxd: f.Letterboxd, CreatedBy: f.CreatedBy, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
-		TMDB: f.TMDB, Titles: f.Titles, FetchedAt: f.FetchedAt}
+		TMDB: f.TMDB, Titles: f.Titles, FetchedAt: f.FetchedAt, Director: f.FirstDirector()}
+}
+
+// FirstDirector is the first of f's directors (Director in a header).
+func (f Film) FirstDirector() string {
+	if len(f.Directors) > 0 && f.Directors[0] != "" {
+		return f.Directors[0]
+	}
+	return f.Director
 }
 
 // HeaderOmits are the JSON fields of a Film that Header leaves out.

@@ -138,6 +138,15 @@ func encodeFilmHeader(f Film) []byte {
 	w := recWriter{b: make([]byte, 1, 64+len(f.Title))}
 	w.b[0] = recBinary
 	w.filmHeader(f)
+	if d := f.FirstDirector(); d != "" {
+		// The sourced part, zero for a film a moderator typed, then the
+		// first director (schema 6).
+		w.uint(f.TMDB)
+		w.time(f.FetchedAt)
+		w.strMap(f.Titles)
+		w.str(d)
+		return w.b
+	}
 	w.sourced(f, false)
 	return w.b
 }
@@ -228,7 +237,13 @@ func (r *recReader) readSourced(f *Film, whole bool) {
 	f.TMDB = r.uint()
 	f.FetchedAt = r.time()
 	f.Titles = r.strMap()
-	if !whole || len(r.b) == 0 {
+	if !whole {
+		if len(r.b) > 0 {
+			f.Director = r.str()
+		}
+		return
+	}
+	if len(r.b) == 0 {
 		return
 	}
 	f.IMDb = r.str()

@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -176,6 +177,29 @@ func upgradeToSourced(tx *bbolt.Tx) error {
 	}
 	if len(films) > 0 {
 		return bumpCatalog(tx, BuiltIn)
+	}
+	return nil
+}
+
+// upgradeToDirectorHeaders (schema 6) writes the headers of the films
+// with a director again, with the first director (Film.Director). A
+// record that does not decode is left as it is, for Check and the read
+// that meets it to report.
+func upgradeToDirectorHeaders(tx *bbolt.Tx) error {
+	type kv struct{ k, v []byte }
+	var out []kv // bbolt's cursor may not be written through
+	for k, v := range withPrefix(tx.Bucket(bucketFilms), nil) {
+		f, err := decodeRecord[Film](bucketFilms, k, v)
+		if err != nil || f.FirstDirector() == "" {
+			continue
+		}
+		out = append(out, kv{bytes.Clone(k), encodeFilmHeader(f)})
+	}
+	hb := tx.Bucket(bucketHeaders)
+	for _, x := range out {
+		if err := hb.Put(x.k, x.v); err != nil {
+			return err
+		}
 	}
 	return nil
 }

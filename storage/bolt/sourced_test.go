@@ -93,3 +93,47 @@ func TestTypedFilmKeepsSchema4Layout(t *testing.T) {
 		t.Errorf("header: %+v, %v; want %+v", h, err, s.Header())
 	}
 }
+
+// Schema 6 puts the first director in the film headers: a header written
+// before (schema 5's layout) has it after the upgrade.
+func TestUpgradeToDirectorHeaders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	db, err := Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := db.CreateFilm(ctx, 111, Film{Title: "Tangerine", Year: 2015, Directors: []string{"Sean Baker", "Someone Else"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.bolt.Update(func(tx *bbolt.Tx) error {
+		w := recWriter{b: []byte{recBinary}} // schema 5's header
+		w.filmHeader(own)
+		w.sourced(own, false)
+		if err := tx.Bucket(bucketHeaders).Put(key(111, own.ID), w.b); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(5))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := db.FilmHeader(ctx, 111, own.ID); h.Director != "" {
+		t.Fatalf("the schema-5 header has a director: %+v", h)
+	}
+	db.Close()
+	if db, err = Open(path, Options{Now: clock}); err != nil {
+		t.Fatalf("open schema 5: %v", err)
+	}
+	defer db.Close()
+	for _, id := range []uint64{own.ID, 1} { // and the seed film
+		h, err := db.FilmHeader(ctx, 111, id)
+		f, _ := db.Film(ctx, 111, id)
+		if err != nil || h.Director == "" || h.Director != f.Directors[0] || !reflect.DeepEqual(h, f.Header()) {
+			t.Errorf("film %d after the upgrade: header %+v (%v), want %+v", id, h, err, f.Header())
+		}
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+}

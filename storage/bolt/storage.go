@@ -25,7 +25,7 @@ import (
 )
 
 // SchemaVersion is the layout of buckets and keys this code reads and writes.
-const SchemaVersion = 5 // 2: reviews as a header and paragraphs; 3: film headers; 4: those in binary; 5: films from TMDB
+const SchemaVersion = 6 // 2: reviews as a header and paragraphs; 3: film headers; 4: those in binary; 5: films from TMDB; 6: the first director in the header
 
 // Bucket names, declared once.
 var (
@@ -177,6 +177,11 @@ func (db *DB) init(seed bool) error {
 			if got < 5 {
 				if err := upgradeToSourced(tx); err != nil {
 					return fmt.Errorf("upgrading the films to schema 5: %w", err)
+				}
+			}
+			if got < 6 {
+				if err := upgradeToDirectorHeaders(tx); err != nil {
+					return fmt.Errorf("upgrading the film headers to schema 6: %w", err)
 				}
 			}
 		}

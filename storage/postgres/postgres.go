@@ -241,6 +241,14 @@ func bumpCatalog(ctx context.Context, tx pgx.Tx, scope storage.Scope) error {
 	return err
 }
 
+// headerOf is the SQL of a film's header (storage.Film.Header) from its
+// record: the record less the fields HeaderOmits names (the parameter
+// omits), with its first director as "director".
+func headerOf(record, omits string) string {
+	return "((" + record + " - " + omits + "::text[]) || CASE WHEN " + record + "->'directors'->>0 <> '' THEN jsonb_build_object('director', " +
+		record + "->'directors'->0) ELSE '{}'::jsonb END)"
+}
+
 // CatalogVersion is the sum of the built-in catalog's version and scope's.
 func (db *DB) CatalogVersion(ctx context.Context, scope storage.Scope) (uint64, error) {
 	ctx, cancel := db.q(ctx)
@@ -270,7 +278,7 @@ func scanFilm(row pgx.Row) (storage.Film, error) { return scanJSON[storage.Film]
 func (db *DB) Films(ctx context.Context, scope storage.Scope) ([]storage.Film, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	rows, err := db.pool.Query(ctx, "SELECT record - $2::text[] FROM films WHERE scope = ANY($1)", visible(scope), storage.HeaderOmits)
+	rows, err := db.pool.Query(ctx, "SELECT "+headerOf("record", "$2")+" FROM films WHERE scope = ANY($1)", visible(scope), storage.HeaderOmits)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -306,7 +314,7 @@ func getFilm(ctx context.Context, q querier, scope storage.Scope, id uint64) (st
 func (db *DB) FilmHeader(ctx context.Context, scope storage.Scope, id uint64) (storage.Film, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
-	f, err := scanFilm(db.pool.QueryRow(ctx, "SELECT record - $3::text[] FROM films WHERE id = $1 AND scope = ANY($2)", int64(id), visible(scope), storage.HeaderOmits))
+	f, err := scanFilm(db.pool.QueryRow(ctx, "SELECT "+headerOf("record", "$3")+" FROM films WHERE id = $1 AND scope = ANY($2)", int64(id), visible(scope), storage.HeaderOmits))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("film %d: %w", id, storage.ErrNotFound)
 	}
@@ -322,7 +330,7 @@ func (db *DB) FilmHeaders(ctx context.Context, scope storage.Scope, ids []uint64
 	for k, id := range ids {
 		keys[k] = int64(id)
 	}
-	rows, err := db.pool.Query(ctx, "SELECT record - $3::text[] FROM films WHERE id = ANY($1) AND scope = ANY($2)", keys, visible(scope), storage.HeaderOmits)
+	rows, err := db.pool.Query(ctx, "SELECT "+headerOf("record", "$3")+" FROM films WHERE id = ANY($1) AND scope = ANY($2)", keys, visible(scope), storage.HeaderOmits)
 	if err != nil {
 		return nil, wrap(err)
 	}

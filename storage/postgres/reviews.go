@@ -195,7 +195,7 @@ func (db *DB) ExcerptPage(ctx context.Context, scope storage.Scope, id uint64, p
 		p = storage.ExcerptPage{}
 		var reviewRaw, filmRaw []byte
 		var reviews int64
-		err := tx.QueryRow(ctx, `SELECT r.record, f.record - $3::text[],
+		err := tx.QueryRow(ctx, `SELECT r.record, `+headerOf("f.record", "$3")+`,
 				(SELECT count(*) FROM reviews o WHERE o.film_id = r.film_id AND o.scope = ANY($2))
 			FROM reviews r LEFT JOIN films f ON f.id = r.film_id AND f.scope = ANY($2)
 			WHERE r.id = $1 AND r.scope = ANY($2)`, int64(id), visible(scope), storage.HeaderOmits).Scan(&reviewRaw, &filmRaw, &reviews)
@@ -261,7 +261,7 @@ func (db *DB) ReviewPage(ctx context.Context, scope storage.Scope, film uint64, 
 	defer cancel()
 	// One row per review (one with no review when it has none), each with
 	// the film's header and the review's paragraph n, if it has one.
-	rows, err := db.pool.Query(ctx, `SELECT f.record - $3::text[], r.record, p.spoiler, p.text FROM films f
+	rows, err := db.pool.Query(ctx, `SELECT `+headerOf("f.record", "$3")+`, r.record, p.spoiler, p.text FROM films f
 		LEFT JOIN reviews r ON r.film_id = f.id AND r.scope = ANY($2)
 		LEFT JOIN review_paragraphs p ON p.review_id = r.id AND p.n = $4
 		WHERE f.id = $1 AND f.scope = ANY($2)`, int64(film), visible(scope), storage.HeaderOmits, n)

@@ -102,7 +102,7 @@ func (db *DB) SourcedBefore(ctx context.Context, t time.Time, limit int) ([]stor
 	if limit < 0 {
 		limit = 1 << 30
 	}
-	rows, err := db.pool.Query(ctx, `SELECT record - $3::text[] FROM films
+	rows, err := db.pool.Query(ctx, `SELECT `+headerOf("record", "$3")+` FROM films
 		WHERE scope = 0 AND tmdb_id IS NOT NULL AND (fetched_at IS NULL OR fetched_at < $1)
 		ORDER BY fetched_at NULLS FIRST, id LIMIT $2`, t, limit, storage.HeaderOmits)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -157,6 +158,38 @@ func runSourced(t *testing.T, open Open, openEmpty func(t *testing.T) storage.St
 		}
 		if err := db.DeleteFilm(ctx, g, f.ID); err == nil {
 			t.Error("a server deleted a shared film")
+		}
+	})
+	t.Run("SaveSourcedKeepsAliases", func(t *testing.T) {
+		db := open(t, clock)
+		in := sourced(1064214, "Anora Two", 2025)
+		in.Aliases = []string{"Ani Two"} // given by hand
+		f, err := db.SaveSourced(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A refresh: TMDB's alternative titles, without the hand-given
+		// alias, one of them again in other letters, one the title.
+		again := sourced(1064214, "Anora Two", 2025)
+		again.Aliases = []string{"Анора 2", "ANI TWO", "Anora two"}
+		f2, err := db.SaveSourced(ctx, again)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Анора 2", "ANI TWO"}
+		byTMDB, err1 := db.FilmByTMDB(ctx, 1064214)
+		header, err2 := db.FilmHeader(ctx, g, f.ID)
+		if err := errors.Join(err1, err2); err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []storage.Film{f2, byTMDB, header} {
+			if !slices.Equal(got.Aliases, want) {
+				t.Errorf("aliases after a refresh %q, want %q", got.Aliases, want)
+			}
+		}
+		again.Aliases = nil
+		if f3, _ := db.SaveSourced(ctx, again); !slices.Equal(f3.Aliases, want) {
+			t.Errorf("aliases after a refresh without any %q, want %q", f3.Aliases, want)
 		}
 	})
 	t.Run("SaveSourcedConcurrently", func(t *testing.T) {

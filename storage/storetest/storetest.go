@@ -223,6 +223,16 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 				t.Errorf("film %d: header %+v (%v), want %+v", id, h, err, full.Header())
 			}
 		}
+		// The first director is in every header, read without the film.
+		films, _ := db.Films(ctx, g)
+		heads, _ := db.FilmHeaders(ctx, g, []uint64{f.ID})
+		h, _ := db.FilmHeader(ctx, g, f.ID)
+		page, _ := db.ReviewPage(ctx, g, f.ID, 1)
+		for what, got := range map[string]storage.Film{"FilmHeader": h, "FilmHeaders": heads[f.ID], "Films": films[len(films)-1], "ReviewPage": page.Film} {
+			if got.ID != f.ID || got.Director != "Sean Baker" || got.Directors != nil {
+				t.Errorf("%s: %+v, want the first director alone", what, got)
+			}
+		}
 		f.Title = "Tangerine!"
 		if _, err := db.UpdateFilm(ctx, g, f); err != nil {
 			t.Fatal(err)
