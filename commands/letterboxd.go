@@ -101,7 +101,6 @@ type titleYear struct {
 
 // found is a film an import found on TMDB.
 type found struct {
-	ID    uint64 // its film in the catalog; 0 when not stored (yet)
 	TMDB  int
 	Title string
 	Year  int
@@ -179,7 +178,7 @@ func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups 
 				if store {
 					var film storage.Film
 					film, cands, err = s.source.LookupUnique(ctx, todo[k].Title, todo[k].Year)
-					f = found{ID: film.ID, TMDB: int(film.TMDB), Title: film.Title, Year: film.Year}
+					f = found{TMDB: int(film.TMDB), Title: film.Title, Year: film.Year}
 				} else {
 					var res tmdb.Result
 					res, cands, err = s.source.FindUnique(ctx, todo[k].Title, todo[k].Year)
@@ -567,9 +566,13 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		if err != nil {
 			return nil, err
 		}
-		rated := map[uint64]bool{}
+		// A film stored meanwhile may be one the preview had already.
+		rated, listed := map[uint64]bool{}, map[uint64]bool{}
 		for _, r := range ratings {
 			rated[r.Film] = true
+		}
+		for _, f := range watch {
+			listed[f] = true
 		}
 		for _, r := range p.tmdbRatings {
 			if id, ok := stored[int(r.Film)]; ok && !rated[id] {
@@ -578,7 +581,8 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 			}
 		}
 		for _, f := range p.tmdbWatch {
-			if id, ok := stored[f]; ok && !slices.Contains(watch, id) {
+			if id, ok := stored[f]; ok && !listed[id] {
+				listed[id] = true
 				watch = append(watch, id)
 			}
 		}
