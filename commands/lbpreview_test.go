@@ -389,3 +389,49 @@ func TestWhyNotStored(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkImportConfirmTMDB confirms an import whose films are all found
+// on TMDB at the preview, none in the catalog (the fixture's films), with
+// TMDB answering in 100 ms and the client pacing requests as filmbot
+// does (40 a second): the confirmation fetches each into the shared
+// catalog, then imports the ratings, within lookupBudget.
+//
+//	go test -run '^$' -bench ImportConfirmTMDB -benchtime 3x ./commands
+func BenchmarkImportConfirmTMDB(b *testing.B) {
+	var csv strings.Builder
+	csv.WriteString("Name,Year,Rating\n")
+	n := 0
+	for _, f := range tmdbfake.Films() {
+		if len(f.ReleaseDate) >= 4 && f.Title != "Anora" {
+			fmt.Fprintf(&csv, "%q,%s,4\n", f.Title, f.ReleaseDate[:4])
+			n++
+		}
+	}
+	for b.Loop() {
+		b.StopTimer()
+		e := newEnv(b)
+		m := withModTMDBPaced(e, 0)
+		e.files(map[string][]byte{"ratings.csv": []byte(csv.String())})
+		r, err := e.cmds["import"].Run(context.Background(), importCmd(guildA, "42", "ratings.csv", csv.Len()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		got := lookedUp.FindStringSubmatch(r.Data.Embeds[0].Description)
+		if got == nil {
+			b.Fatal(r.Data.Embeds[0].Description)
+		}
+		var found int
+		fmt.Sscan(got[1], &found)
+		ok := buttons(r)[fmt.Sprintf("Import %s", plural(found, "rating"))]
+		m.fake.SetLatency(100 * time.Millisecond)
+		b.StartTimer()
+		c, err := e.set.importButton(context.Background(), clickAs(guildA, "42", ok))
+		b.StopTimer()
+		if err != nil || !strings.HasPrefix(c.Data.Content, fmt.Sprintf("Imported: %d new", found)) {
+			b.Fatal(err, c.Data.Content)
+		}
+		b.ReportMetric(float64(found), "films")
+		b.ReportMetric(float64(m.fake.Requests("movie")), "fetched")
+		b.StartTimer()
+	}
+}
