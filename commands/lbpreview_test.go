@@ -184,8 +184,7 @@ func (e *previewEnv) unchanged(what string, before catalogState, movies int) {
 		e.t.Errorf("%s fetched %d films", what, n-movies)
 	}
 	if rs, _ := e.store.UserRatings(context.Background(), 111, 42); len(rs) != 0 {
-		t := e.t
-		t.Errorf("%s rated: %+v", what, rs)
+		e.t.Errorf("%s rated: %+v", what, rs)
 	}
 }
 
