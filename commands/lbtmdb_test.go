@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -70,8 +71,10 @@ var lookedUp = regexp.MustCompile(`Found on TMDB: (\d+) \(looked up (\d+) in \d+
 // up on TMDB (exactly one film of that title and year), the preview says
 // how many were found and how long it took, the ambiguous ones go to
 // not-in-catalog.csv with their candidates, and watchlist.csv fills the
-// member's watchlist (rated films left off). Confirmed, the ratings and
-// the watchlist are set; another server then finds those films stored.
+// member's watchlist (rated films left off). Nothing is stored before
+// the member confirms; confirmed, the films found are fetched whole into
+// the shared catalog and the ratings and the watchlist are set; another
+// server then finds those films stored.
 func TestImportLooksUpTMDB(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -82,6 +85,7 @@ func TestImportLooksUpTMDB(t *testing.T) {
 	export := zipFiles(t, map[string]string{"ratings.csv": tmdbRatings, "watchlist.csv": tmdbWatchlist})
 	e.files(map[string][]byte{"export.zip": export, "watchlist.csv": []byte(tmdbWatchlist)})
 
+	shared := e.shared()
 	r := e.run(importCmd(guildA, "42", "export.zip", len(export)))
 	d := embed(r).Description
 	for _, want := range []string{
@@ -104,13 +108,12 @@ func TestImportLooksUpTMDB(t *testing.T) {
 			t.Errorf("not-in-catalog.csv lacks %q:\n%s", want, csv)
 		}
 	}
-	// Found films are stored whole in the shared catalog at the preview;
-	// nothing of the member's is written before they confirm.
-	parasite, err := e.db.FilmByTMDB(ctx, 496243)
-	if err != nil || len(parasite.Cast) == 0 || parasite.Overview == "" {
-		t.Fatalf("Parasite stored as %+v (%v)", parasite, err)
+	// Nothing is written before the member confirms: neither the films
+	// found (TMDB was only searched) nor anything of the member's.
+	if _, err := e.db.FilmByTMDB(ctx, 496243); !errors.Is(err, storage.ErrNotFound) || e.shared() != shared || m.fake.Requests("movie") != 0 {
+		t.Fatalf("the preview stored films: %v, %d → %d films, %d fetched", err, shared, e.shared(), m.fake.Requests("movie"))
 	}
-	if _, err := e.db.UserRating(ctx, 111, parasite.ID, 42); err == nil {
+	if rs, _ := e.db.UserRatings(ctx, 111, 42); len(rs) != 0 {
 		t.Fatal("the preview wrote a rating")
 	}
 	if ws, _ := e.db.Watchlist(ctx, 111, 42); len(ws) != 1 {
@@ -123,6 +126,10 @@ func TestImportLooksUpTMDB(t *testing.T) {
 	c, err := e.check(e.set.importButton, clickAs(guildA, "42", ok))
 	if err != nil || c.Data.Content != "Imported: 3 new, 0 changed, 0 already the same. See them with `/myratings`. 2 films added to your watchlist: see `/watchlist`." {
 		t.Fatalf("confirm: %v %+v", err, c)
+	}
+	parasite, err := e.db.FilmByTMDB(ctx, 496243)
+	if err != nil || len(parasite.Cast) == 0 || parasite.Overview == "" {
+		t.Fatalf("Parasite stored as %+v (%v)", parasite, err)
 	}
 	if r, _ := e.db.UserRating(ctx, 111, parasite.ID, 42); r.Score != 9 {
 		t.Errorf("Parasite's rating: %+v", r)
@@ -139,7 +146,7 @@ func TestImportLooksUpTMDB(t *testing.T) {
 	}
 	// Another server: the films found are in the shared catalog now, and
 	// TMDB is not asked for them again; only Tangerine, guild A's own
-	// film, is looked up and fetched.
+	// film, is looked up (searched: nothing is fetched before a confirm).
 	movies := m.fake.Requests("movie")
 	r = e.run(importCmd(guildB, "42", "export.zip", len(export)))
 	if d := embed(r).Description; !strings.Contains(d, "3 new, 0 changed, 0 the same as here, 3 not in this server's catalog.") ||
@@ -147,7 +154,7 @@ func TestImportLooksUpTMDB(t *testing.T) {
 		lookedUp.FindStringSubmatch(d) == nil || lookedUp.FindStringSubmatch(d)[1] != "1" || lookedUp.FindStringSubmatch(d)[2] != "4" {
 		t.Errorf("another server: %q", d)
 	}
-	if m.fake.Requests("movie") != movies+1 {
+	if m.fake.Requests("movie") != movies {
 		t.Errorf("films stored were fetched again: %d → %d", movies, m.fake.Requests("movie"))
 	}
 	// watchlist.csv alone; Tangerine is now both guild A's own film and a
@@ -169,9 +176,9 @@ func TestImportLooksUpTMDB(t *testing.T) {
 	}
 }
 
-// TMDB failing midway: the films found before are stored whole, the rows
-// not looked up stay in the not-in-catalog report, the preview says why,
-// and the catalog's films import as ever.
+// TMDB failing midway: the films found before are kept in the preview
+// (nothing stored), the rows not looked up stay in the not-in-catalog
+// report, the preview says why, and the catalog's films import as ever.
 func TestImportWhenTMDBFailsMidway(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -197,20 +204,13 @@ func TestImportWhenTMDBFailsMidway(t *testing.T) {
 	r := e.run(importCmd(guildA, "42", "ratings.csv", b.Len()))
 	d := embed(r).Description
 	got := lookedUp.FindStringSubmatch(d)
-	if got == nil || !strings.Contains(d, "not looked up (TMDB is not answering: showing this server's catalog only): import the file again for them; the films found are kept.") {
+	if got == nil || !strings.Contains(d, "not looked up (TMDB is not answering: showing this server's catalog only): import the file again for them; the films found are in this preview.") {
 		t.Fatalf("preview: %q", d)
 	}
-	found := e.shared() - before
-	if got[1] != fmt.Sprint(found) || found > 2 {
-		t.Errorf("found %s, stored %d", got[1], found)
-	}
-	fs, _ := e.db.Films(ctx, storage.BuiltIn)
-	for _, f := range fs {
-		if f.TMDB != 0 && f.Title != "Anora" {
-			if whole, _ := e.db.FilmByTMDB(ctx, f.TMDB); len(whole.Cast) == 0 {
-				t.Errorf("%s stored without its cast", f.Title)
-			}
-		}
+	var found int
+	fmt.Sscan(got[1], &found)
+	if found > 2 || e.shared() != before {
+		t.Errorf("found %d, stored %d", found, e.shared()-before)
 	}
 	csv := attached(t, r, "not-in-catalog.csv")
 	if lines := strings.Count(csv, "\n") - 1; lines != len(titles)-found {
@@ -219,8 +219,23 @@ func TestImportWhenTMDBFailsMidway(t *testing.T) {
 	if !strings.Contains(d, fmt.Sprintf("%d new, 0 changed, 0 the same as here, %d not in this server's catalog.", 1+found, len(titles)-found)) {
 		t.Errorf("counts: %q", d)
 	}
-	if buttons(r)[fmt.Sprintf("Import %s", plural(1+found, "rating"))] == "" {
-		t.Errorf("buttons: %v", buttons(r))
+	ok := buttons(r)[fmt.Sprintf("Import %s", plural(1+found, "rating"))]
+	if ok == "" {
+		t.Fatalf("buttons: %v", buttons(r))
+	}
+	// Confirmed: Anora, the catalog's, is imported whatever TMDB does
+	// now; each film found is imported, or said not to be.
+	c, err := e.check(e.set.importButton, clickAs(guildA, "42", ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := e.db.UserRating(ctx, 111, e.anora.ID, 42); err != nil || r.Score != 10 {
+		t.Errorf("Anora's rating: %+v %v", r, err)
+	}
+	rs, _ := e.db.UserRatings(ctx, 111, 42)
+	stored := e.shared() - before
+	if len(rs) != 1+stored || (stored < found) != strings.Contains(c.Data.Content, fmt.Sprintf("%s found on TMDB not imported", plural(found-stored, "film"))) {
+		t.Errorf("%d found, %d stored, %d rated: %q", found, stored, len(rs), c.Data.Content)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -79,8 +81,9 @@ func importSlot() (release func(), err error) {
 // are looked up on TMDB by title and year, a few at once (the client
 // paces them, some 40 requests a second), at most maxLookups per import
 // and for at most lookupBudget, well inside the 30 s a handler has: what
-// is past either is reported as not looked up, and the next import of
-// the file finds the films found this time in the catalog.
+// is past either is reported as not looked up. A rating import's preview
+// only searches; the films found are fetched into the shared catalog
+// when the member confirms, as many at once and within the same budget.
 const (
 	maxLookups    = 500
 	lookupBudget  = 15 * time.Second
@@ -96,25 +99,35 @@ type titleYear struct {
 	Year  int
 }
 
+// found is a film an import found on TMDB.
+type found struct {
+	TMDB  int
+	Title string
+	Year  int
+}
+
 // lookups is what an import's TMDB lookups found.
 type lookups struct {
-	found     map[titleYear]storage.Film
+	found     map[titleYear]found
 	ambiguous map[titleYear][]tmdb.Result
 	asked     int           // films looked up
 	skipped   int           // films not looked up: past maxLookups or lookupBudget, or TMDB away
 	capped    bool          // some were past maxLookups
 	took      time.Duration // how long the lookups took
 	stopped   error         // why the lookups stopped early (TMDB away or busy, the budget), if they did
+	stored    bool          // the films found were stored at once
 }
 
-// lookUp looks want up on TMDB (source.LookupUnique: exactly one film of
-// that title in that year), storing each film found, whole, in the
-// shared catalog as it is found: a film stored is complete, and one that
-// is not found, ambiguous or not looked up is simply not in found. Films
+// lookUp looks want up on TMDB: exactly one film of that title in that
+// year. With store (source.LookupUnique), each film found is stored,
+// whole, in the shared catalog as it is found: a film stored is complete.
+// Without (source.FindUnique), only TMDB's search is asked and nothing
+// is stored: found holds the films' TMDB ids, titles and years. A film
+// not found, ambiguous or not looked up is simply not in found. Films
 // without a year are not looked up (a match needs one). With no source,
 // nothing is.
-func (s *Set) lookUp(ctx context.Context, want []titleYear) lookups {
-	l := lookups{found: map[titleYear]storage.Film{}, ambiguous: map[titleYear][]tmdb.Result{}}
+func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups {
+	l := lookups{found: map[titleYear]found{}, ambiguous: map[titleYear][]tmdb.Result{}, stored: store}
 	if s.source == nil {
 		return l
 	}
@@ -134,7 +147,7 @@ func (s *Set) lookUp(ctx context.Context, want []titleYear) lookups {
 	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
 	defer cancel()
 	type result struct {
-		film  storage.Film
+		film  found
 		cands []tmdb.Result
 		err   error
 		done  bool
@@ -159,7 +172,18 @@ func (s *Set) lookUp(ctx context.Context, want []titleYear) lookups {
 				if stop || k >= len(todo) {
 					return
 				}
-				f, cands, err := s.source.LookupUnique(ctx, todo[k].Title, todo[k].Year)
+				var f found
+				var cands []tmdb.Result
+				var err error
+				if store {
+					var film storage.Film
+					film, cands, err = s.source.LookupUnique(ctx, todo[k].Title, todo[k].Year)
+					f = found{TMDB: int(film.TMDB), Title: film.Title, Year: film.Year}
+				} else {
+					var res tmdb.Result
+					res, cands, err = s.source.FindUnique(ctx, todo[k].Title, todo[k].Year)
+					f = found{TMDB: res.ID, Title: cmp.Or(strings.TrimSpace(res.Title), strings.TrimSpace(res.OriginalTitle), todo[k].Title), Year: res.Year()}
+				}
 				if ctx.Err() != nil && err != nil { // the budget ran out during this one
 					return
 				}
@@ -228,7 +252,11 @@ func (l lookups) summary() string {
 		if l.capped {
 			why = append(why, fmt.Sprintf("at most %d are looked up per import", maxLookups))
 		}
-		msg += fmt.Sprintf(" %d not looked up (%s): import the file again for them; the films found are kept.", l.skipped, strings.Join(why, "; "))
+		kept := "the films found are kept."
+		if !l.stored {
+			kept = "the films found are in this preview."
+		}
+		msg += fmt.Sprintf(" %d not looked up (%s): import the file again for them; %s", l.skipped, strings.Join(why, "; "), kept)
 	}
 	return msg
 }
@@ -303,11 +331,16 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	match := matcher(films)
 	// What the catalog lacks is looked up on TMDB; a TMDB film this
-	// server linked one of its own films to is that film.
-	linked := map[uint64]uint64{}
+	// server linked one of its own films to is that film, and one the
+	// shared catalog has (under another title) is its film there.
+	linked, shared := map[uint64]uint64{}, map[uint64]uint64{}
 	for _, f := range films {
-		if f.Scope == scope && f.TMDB != 0 {
+		switch {
+		case f.TMDB == 0:
+		case f.Scope == scope:
 			linked[f.TMDB] = f.ID
+		case f.Scope == storage.BuiltIn:
+			shared[f.TMDB] = f.ID
 		}
 	}
 	var want []titleYear
@@ -319,24 +352,35 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		}
 	}
 	films = nil
-	looked := s.lookUp(ctx, want)
-	find := func(e letterboxd.Entry) (uint64, bool) {
+	// Nothing is stored before the member confirms: the films found on
+	// TMDB that the catalog lacks are kept in the preview by TMDB id, and
+	// fetched into the shared catalog at the confirmation.
+	looked := s.lookUp(ctx, want, false)
+	find := func(e letterboxd.Entry) (pick, bool) {
 		if id, ok := match(e); ok {
-			return id, true
+			return pick{film: id}, true
 		}
 		f, ok := looked.found[titleYear{e.Title, e.Year}]
 		if !ok {
-			return 0, false
+			return pick{}, false
 		}
-		if own, ok := linked[f.TMDB]; ok {
-			return own, true
+		if own, ok := linked[uint64(f.TMDB)]; ok {
+			return pick{film: own}, true
 		}
-		return f.ID, true
+		if id, ok := shared[uint64(f.TMDB)]; ok {
+			return pick{film: id}, true
+		}
+		return pick{tmdb: f.TMDB}, true
 	}
-	var ratings []storage.Rating
+	var p pendingImport
 	missing := entries[:0] // in place: entries are not read again
 	var n storage.Imported
-	taken := map[uint64]bool{}
+	taken := map[pick]bool{}
+	remember := func(e letterboxd.Entry) { // what the confirmation names a TMDB film by
+		fd := looked.found[titleYear{e.Title, e.Year}]
+		p.names[fd.TMDB] = titleYear{clip(fd.Title, 100), fd.Year}
+	}
+	p.names = map[int]titleYear{}
 	for _, e := range entries {
 		f, ok := find(e)
 		if !ok || taken[f] {
@@ -344,8 +388,13 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 			continue
 		}
 		taken[f] = true
-		ratings = append(ratings, storage.Rating{Film: f, Score: e.Score, At: e.Date})
-		switch old, had := current[f]; {
+		if f.tmdb != 0 {
+			p.tmdbRatings = append(p.tmdbRatings, storage.Rating{Film: uint64(f.tmdb), Score: e.Score, At: e.Date})
+			remember(e)
+		} else {
+			p.ratings = append(p.ratings, storage.Rating{Film: f.film, Score: e.Score, At: e.Date})
+		}
+		switch old, had := current[f.film]; {
 		case !had:
 			n.Added++
 		case old == e.Score:
@@ -357,20 +406,20 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	ratingsMissing := len(missing)
 	// The watchlist: films rated (here or in this import) are watched,
 	// and stay off it.
-	var watch []uint64
+	watch := 0 // films to add
 	var onList, rated, over int
 	if len(wants) > 0 {
 		listed, err := s.watchlists.Watchlist(ctx, scope, user)
 		if err != nil {
 			return nil, err
 		}
-		on := map[uint64]bool{}
+		on := map[pick]bool{}
 		for _, w := range listed {
-			on[w.Film] = true
+			on[pick{film: w.Film}] = true
 		}
 		for _, e := range wants {
 			f, ok := find(e)
-			_, had := current[f]
+			_, had := current[f.film]
 			switch {
 			case !ok:
 				missing = append(missing, e)
@@ -378,11 +427,17 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 				rated++
 			case on[f]:
 				onList++
-			case len(watch) == maxWatchlistAdds:
+			case watch == maxWatchlistAdds:
 				over++
 			default:
 				on[f] = true
-				watch = append(watch, f)
+				watch++
+				if f.tmdb != 0 {
+					p.tmdbWatch = append(p.tmdbWatch, f.tmdb)
+					remember(e)
+				} else {
+					p.watch = append(p.watch, f.film)
+				}
 			}
 		}
 	}
@@ -394,7 +449,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	if len(wants) > 0 {
 		embed.Description += fmt.Sprintf("\nWatchlist: %s, %d to add, %d already on yours, %d rated (so left off), %d not in this server's catalog.",
-			plural(len(wants), "film"), len(watch), onList, rated, len(missing)-ratingsMissing)
+			plural(len(wants), "film"), watch, onList, rated, len(missing)-ratingsMissing)
 		if over > 0 {
 			embed.Description += fmt.Sprintf(" %d more are left off: at most %d are added at once; import the file again for them.", over, maxWatchlistAdds)
 		}
@@ -422,13 +477,13 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		}
 	}
 	changes := n.Added + n.Updated
-	if changes+len(watch) == 0 {
+	if changes+watch == 0 {
 		embed.Description += "\nNothing to change."
 		r := ephemeral(embed)
 		r.Data.Files = files
 		return r, nil
 	}
-	id, err := s.pending.PutPending(ctx, scope, user, encodePending(ratings, watch), importTTL)
+	id, err := s.pending.PutPending(ctx, scope, user, p.encode(), importTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -440,9 +495,9 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	label := fmt.Sprintf("Import %s", plural(changes, "rating"))
 	switch {
 	case changes == 0:
-		label = fmt.Sprintf("Add %s to your watchlist", plural(len(watch), "film"))
-	case len(watch) > 0:
-		label += fmt.Sprintf(" and %s", plural(len(watch), "watchlist film"))
+		label = fmt.Sprintf("Add %s to your watchlist", plural(watch, "film"))
+	case watch > 0:
+		label += fmt.Sprintf(" and %s", plural(watch, "watchlist film"))
 	}
 	rows := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: customID{"lbimp", "ok", []uint64{id}}.String()},
@@ -489,9 +544,56 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if c.action == "no" {
 		return updateText("Import cancelled: nothing was changed."), nil
 	}
-	ratings, watch, err := decodePending(data)
+	p, err := decodePending(data)
 	if err != nil {
 		return nil, err
+	}
+	// The films found on TMDB are fetched into the shared catalog now
+	// that the member has confirmed; those TMDB fails for are left out,
+	// and said so, and the rest is imported.
+	ratings, watch := p.ratings, p.watch
+	var notStored []int
+	var why []string
+	if len(p.tmdbRatings)+len(p.tmdbWatch) > 0 {
+		var ids []int
+		for _, r := range p.tmdbRatings {
+			ids = append(ids, int(r.Film))
+		}
+		ids = append(ids, p.tmdbWatch...)
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		stored, failed, err := s.storeFound(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		// A film stored meanwhile may be one the preview had already.
+		rated, listed := map[uint64]bool{}, map[uint64]bool{}
+		for _, r := range ratings {
+			rated[r.Film] = true
+		}
+		for _, f := range watch {
+			listed[f] = true
+		}
+		for _, r := range p.tmdbRatings {
+			if id, ok := stored[int(r.Film)]; ok && !rated[id] {
+				rated[id] = true
+				ratings = append(ratings, storage.Rating{Film: id, Score: r.Score, At: r.At})
+			}
+		}
+		for _, f := range p.tmdbWatch {
+			if id, ok := stored[f]; ok && !listed[id] {
+				listed[id] = true
+				watch = append(watch, id)
+			}
+		}
+		for _, id := range ids {
+			if err, ok := failed[id]; ok {
+				notStored = append(notStored, id)
+				if w := whyNotStored(err); !slices.Contains(why, w) {
+					why = append(why, w)
+				}
+			}
+		}
 	}
 	var n storage.Imported
 	if len(ratings) > 0 {
@@ -530,7 +632,82 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if len(watch) > 0 {
 		msg += fmt.Sprintf(" %s added to your watchlist: see `/watchlist`.", plural(added, "film"))
 	}
+	if len(notStored) > 0 {
+		var names []string
+		for _, id := range notStored {
+			t := p.names[id]
+			names = append(names, source.Label(cmp.Or(t.Title, fmt.Sprintf("TMDB film %d", id)), t.Year))
+		}
+		msg += fmt.Sprintf("\n%s found on TMDB not imported (%s): %s. Import the file again for them.",
+			plural(len(notStored), "film"), strings.Join(why, "; "), plainList(names, ", ", 600))
+	}
 	return updateText(msg), nil
+}
+
+// storeFound fetches the films of TMDB ids into the shared catalog
+// through the source (one fetch per film, whoever else asks for it), a
+// few at once and for at most lookupBudget: their catalog ids by TMDB
+// id, and why each of the others was not stored. A failure of the store
+// itself is returned as err.
+func (s *Set) storeFound(ctx context.Context, ids []int) (map[int]uint64, map[int]error, error) {
+	stored, failed := map[int]uint64{}, map[int]error{}
+	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		next  int
+		wg    sync.WaitGroup
+		fatal error
+	)
+	for range min(lookupWorkers, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= len(ids) {
+					return
+				}
+				f, err := s.source.Resolve(ctx, ids[k])
+				mu.Lock()
+				switch {
+				case err == nil:
+					stored[ids[k]] = f.ID
+				case errors.Is(err, storage.ErrNotFound) || errors.Is(err, source.ErrNotAnswering) || errors.Is(err, source.ErrBusy) ||
+					errors.Is(err, source.ErrOff) || ctx.Err() != nil:
+					failed[ids[k]] = err
+				default: // the store failing, not TMDB
+					fatal = cmp.Or(fatal, err)
+					failed[ids[k]] = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if fatal != nil {
+		return nil, nil, fmt.Errorf("storing the films an import found on TMDB: %w", fatal)
+	}
+	return stored, failed, nil
+}
+
+// whyNotStored words why a film found on TMDB at the preview was not
+// stored at the confirmation.
+func whyNotStored(err error) string {
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return "TMDB no longer has it"
+	case errors.Is(err, source.ErrOff):
+		return "looking films up on TMDB is off here now"
+	case errors.Is(err, source.ErrBusy):
+		return "TMDB is busy"
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("fetching stops after %d s", int(lookupBudget.Seconds()))
+	}
+	return "TMDB is not answering"
 }
 
 // exportLetterboxd answers /export letterboxd with the member's ratings
@@ -671,46 +848,116 @@ func missingCSV(es []letterboxd.Entry, note func(letterboxd.Entry) string, max i
 	return b.Bytes(), len(es)
 }
 
-// A pending import is one line per rating: film id, score, Unix date;
-// then one line per film for the watchlist: "w", film id.
-func encodePending(rs []storage.Rating, watch []uint64) []byte {
+// pick is a film an import names: a film of the catalog, or a film found
+// on TMDB that the catalog lacks, stored when the member confirms.
+type pick struct {
+	film uint64
+	tmdb int
+}
+
+// pendingImport is what a preview keeps for its confirmation.
+type pendingImport struct {
+	ratings []storage.Rating // films of the catalog
+	watch   []uint64
+	// Films found on TMDB and not in the catalog: fetched and stored at
+	// the confirmation (Rating.Film is the TMDB id), named by names.
+	tmdbRatings []storage.Rating
+	tmdbWatch   []int
+	names       map[int]titleYear
+}
+
+// encode writes p one line per rating: film id, score, Unix date; one
+// line per film for the watchlist: "w", film id; and for the films found
+// on TMDB, "t" and the TMDB id then as a rating, "tw" and the TMDB id for
+// the watchlist, and "tn", TMDB id, year and quoted title for its name.
+// An import keeps at most maxLookups films of TMDB's, so their lines add
+// at most some 60 KB to a preview.
+func (p pendingImport) encode() []byte {
 	var b bytes.Buffer
-	for _, r := range rs {
+	rating := func(prefix string, r storage.Rating) {
 		at := int64(0)
 		if !r.At.IsZero() {
 			at = r.At.Unix()
 		}
-		fmt.Fprintf(&b, "%d %d %d\n", r.Film, r.Score, at)
+		fmt.Fprintf(&b, "%s%d %d %d\n", prefix, r.Film, r.Score, at)
 	}
-	for _, f := range watch {
+	for _, r := range p.ratings {
+		rating("", r)
+	}
+	for _, f := range p.watch {
 		fmt.Fprintf(&b, "w %d\n", f)
+	}
+	for _, r := range p.tmdbRatings {
+		rating("t ", r)
+	}
+	for _, f := range p.tmdbWatch {
+		fmt.Fprintf(&b, "tw %d\n", f)
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.names)) {
+		fmt.Fprintf(&b, "tn %d %d %s\n", id, p.names[id].Year, strconv.Quote(p.names[id].Title))
 	}
 	return b.Bytes()
 }
 
-func decodePending(data []byte) ([]storage.Rating, []uint64, error) {
-	var out []storage.Rating
-	var watch []uint64
+func decodePending(data []byte) (pendingImport, error) {
+	var p pendingImport
+	bad := func(line string, err error) (pendingImport, error) {
+		return pendingImport{}, fmt.Errorf("a pending import's line %q: %w", line, err)
+	}
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if rest, ok := strings.CutPrefix(line, "w "); ok {
+		kind, rest, ok := strings.Cut(line, " ")
+		switch {
+		case ok && (kind == "w" || kind == "tw"):
 			f, err := strconv.ParseUint(rest, 10, 64)
-			if err != nil {
-				return nil, nil, fmt.Errorf("a pending import's line %q: %w", line, err)
+			if err != nil || (kind == "tw" && (f == 0 || f > math.MaxInt32)) {
+				return bad(line, cmp.Or(err, errors.New("not a TMDB id")))
 			}
-			watch = append(watch, f)
+			if kind == "w" {
+				p.watch = append(p.watch, f)
+			} else {
+				p.tmdbWatch = append(p.tmdbWatch, int(f))
+			}
 			continue
+		case ok && kind == "tn":
+			var id, year int
+			var title string
+			idText, rest, _ := strings.Cut(rest, " ")
+			yearText, quoted, _ := strings.Cut(rest, " ")
+			var err error
+			if id, err = strconv.Atoi(idText); err == nil {
+				if year, err = strconv.Atoi(yearText); err == nil {
+					title, err = strconv.Unquote(quoted)
+				}
+			}
+			if err != nil {
+				return bad(line, err)
+			}
+			if p.names == nil {
+				p.names = map[int]titleYear{}
+			}
+			p.names[id] = titleYear{title, year}
+			continue
+		case ok && kind == "t":
+			line = rest
 		}
 		var r storage.Rating
 		var at int64
 		if _, err := fmt.Sscan(line, &r.Film, &r.Score, &at); err != nil {
-			return nil, nil, fmt.Errorf("a pending import's line %q: %w", line, err)
+			return bad(line, err)
 		}
 		if at != 0 {
 			r.At = time.Unix(at, 0).UTC()
 		}
-		out = append(out, r)
+		if kind == "t" {
+			if r.Film == 0 || r.Film > math.MaxInt32 {
+				return bad(line, errors.New("not a TMDB id"))
+			}
+			p.tmdbRatings = append(p.tmdbRatings, r)
+		} else {
+			p.ratings = append(p.ratings, r)
+		}
 	}
-	return out, watch, nil
+	return p, nil
 }
 
 // download fetches the attachment option name, checked: one of exts, at
@@ -816,7 +1063,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	for _, f := range fresh {
 		want = append(want, titleYear{f.Title, f.Year})
 	}
-	looked := s.lookUp(ctx, want)
+	looked := s.lookUp(ctx, want, true)
 	kept := fresh[:0]
 	var ambiguous []string
 	for _, f := range fresh {

@@ -91,6 +91,33 @@ func (r *Resolver) LookupUnique(ctx context.Context, title string, year int) (st
 	return storage.Film{}, cands, fmt.Errorf("%q (%d): %d films: %w", title, year, len(cands), ErrAmbiguous)
 }
 
+// FindUnique is LookupUnique without resolving: TMDB's search result for
+// the one film of that title in that year, with nothing fetched or
+// stored (an import's preview, which stores only once the member
+// confirms, through Resolve). storage.ErrNotFound (none) or ErrAmbiguous
+// with the candidates otherwise.
+func (r *Resolver) FindUnique(ctx context.Context, title string, year int) (tmdb.Result, []tmdb.Result, error) {
+	if r == nil {
+		return tmdb.Result{}, nil, ErrOff
+	}
+	title = strings.TrimSpace(title)
+	if title == "" || year <= 0 {
+		return tmdb.Result{}, nil, fmt.Errorf("%q (%d): %w", title, year, storage.ErrNotFound)
+	}
+	page, err := r.searcher.Search(ctx, title, year, "")
+	if err != nil {
+		return tmdb.Result{}, nil, classify(err)
+	}
+	film, cands, ok := tmdb.Unique(page.Results, title, year)
+	switch {
+	case ok:
+		return film, cands, nil
+	case len(cands) == 0:
+		return tmdb.Result{}, nil, fmt.Errorf("%q (%d) on TMDB: %w", title, year, storage.ErrNotFound)
+	}
+	return tmdb.Result{}, cands, fmt.Errorf("%q (%d): %d films: %w", title, year, len(cands), ErrAmbiguous)
+}
+
 // Ref is what a moderator names a film by: a TMDB id, or an IMDb id.
 type Ref struct {
 	TMDB int
