@@ -199,7 +199,7 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 	}
 	fmt.Fprintf(stdout, "filmbot bench --baseline: %d interactions per phase, closed loop, %s\n", spec.n, where)
 	phase := func(r *rig, p closedLoop) *benchResult {
-		res := r.load(ctx, []string{p.kind}, spec.n, 0, p.members)
+		res := r.load(ctx, []string{p.kind}, spec.n, 0, p.members, "")
 		if res.errs > 0 || len(res.violations) > 0 {
 			fmt.Fprintf(stdout, "  %s: %d errors, %d violations\n", p.kind, res.errs, len(res.violations))
 			res.failed(stdout)

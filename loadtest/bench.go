@@ -42,6 +42,7 @@ type Spec struct {
 	Replicas int     // --replicas: with HTTP, bot processes behind a load balancer
 	Baseline bool    // --baseline: closed loop against a bare discordgo bot
 	Pin      bool    // --pin: with Baseline, the bot on CPU 0 when it can be
+	Locale   string  // --locale: also run the load with members in this Discord locale, compared with en-US
 }
 
 // Usage is the message of a Spec out of bounds (exit status 2).
@@ -56,6 +57,12 @@ const Usage = "filmbot bench: --n, --members and --servers (up to 1,000,000) are
 // prints the second as ratios of the first. It returns the exit status.
 func Run(ctx context.Context, in Spec, stdout, stderr io.Writer) int {
 	spec := benchSpec{n: in.N, rate: in.Rate, members: in.Members, servers: in.Servers, db: in.DB, replicas: in.Replicas}
+	if in.Locale != "" {
+		if err := sandbox.CheckLocale(in.Locale); err != nil || in.Baseline {
+			fmt.Fprintln(stderr, "filmbot bench: --locale takes one of Discord's locales (ru, de, pt-BR…), and not with --baseline")
+			return 2
+		}
+	}
 	if spec.n < 1 || spec.members < 1 || spec.servers < 1 || spec.servers > 1000000 || spec.replicas < 1 || spec.replicas > 16 {
 		fmt.Fprintln(stderr, Usage)
 		return 2
@@ -136,6 +143,28 @@ func Run(ctx context.Context, in Spec, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout)
 	}
+	if in.Locale != "" && ctx.Err() == nil {
+		spec.http, spec.locale = false, in.Locale
+		loc, err := benchOnce(ctx, spec, dir, stdout, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot bench:", err)
+			return 1
+		}
+		loc.print(spec, stdout)
+		failed = loc.failed(stdout) || failed
+		fmt.Fprintf(stdout, "%s / en-US, same run: throughput %.2f×", in.Locale, loc.throughput()/gw.throughput())
+		for _, k := range spec.kinds {
+			if len(loc.lat[k]) > 0 && len(gw.lat[k]) > 0 {
+				fmt.Fprintf(stdout, "; %s p50 %.2f×, p99 %.2f×", k,
+					float64(pct(loc.lat[k], 50))/float64(max(pct(gw.lat[k], 50), time.Microsecond)),
+					float64(pct(loc.lat[k], 99))/float64(max(pct(gw.lat[k], 99), time.Microsecond)))
+			}
+		}
+		if c, g := loc.cpuPer(), gw.cpuPer(); c > 0 && g > 0 {
+			fmt.Fprintf(stdout, "; bot CPU per interaction %.2f× (%s / %s)", float64(c)/float64(g), c, g)
+		}
+		fmt.Fprintln(stdout)
+	}
 	if failed {
 		return 1
 	}
@@ -148,7 +177,8 @@ type benchSpec struct {
 	kinds                         []string
 	db                            string
 	http                          bool
-	pin                           bool // bot on CPU 0, this process on the others
+	pin                           bool   // bot on CPU 0, this process on the others
+	locale                        string // the members' Discord locale ("": en-US)
 }
 
 type benchResult struct {
@@ -218,9 +248,13 @@ func benchOnce(ctx context.Context, spec benchSpec, dir string, stdout, stderr i
 		return nil, err
 	}
 	defer r.close()
-	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members in %d servers (%d shards) at %s/s %s, bot pid %d\n",
-		spec.n, strings.Join(spec.kinds, ","), spec.members, spec.servers, r.shards, rateText(spec.rate), r.how, r.children[0].Process.Pid)
-	return r.load(ctx, spec.kinds, spec.n, spec.rate, spec.members), nil
+	lang := "en-US"
+	if spec.locale != "" {
+		lang = spec.locale
+	}
+	fmt.Fprintf(stdout, "filmbot bench: %d interactions (%s) from %d members (%s) in %d servers (%d shards) at %s/s %s, bot pid %d\n",
+		spec.n, strings.Join(spec.kinds, ","), spec.members, lang, spec.servers, r.shards, rateText(spec.rate), r.how, r.children[0].Process.Pid)
+	return r.load(ctx, spec.kinds, spec.n, spec.rate, spec.members, spec.locale), nil
 }
 
 // rig is a sandbox with the bot under test connected to it.
@@ -350,10 +384,10 @@ func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string,
 }
 
 // load runs n interactions of kinds, in turn, from members at rate.
-func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, members int) *benchResult {
+func (r *rig) load(ctx context.Context, kinds []string, n int, rate float64, members int, locale string) *benchResult {
 	sb, guilds := r.sb, r.guilds
 	member := func(w, k int) sandbox.Member {
-		return sandbox.Member{GuildID: guilds[k%len(guilds)].ID, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w)}
+		return sandbox.Member{GuildID: guilds[k%len(guilds)].ID, UserID: strconv.Itoa(700000000000000000 + w), Name: "member " + strconv.Itoa(w), Locale: locale}
 	}
 	res := &benchResult{how: r.how, lat: map[string][]time.Duration{}, rss: map[string]int{}, searches: -1}
 	pid := r.children[0].Process.Pid

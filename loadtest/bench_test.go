@@ -100,8 +100,20 @@ func TestBenchSmoke(t *testing.T) {
 			t.Errorf("without /rate there is no store-alone baseline: exit %d\n%s", code, out)
 		}
 	})
+	// The same load in English and then in Russian, compared in one run.
+	t.Run("locale", func(t *testing.T) {
+		t.Parallel()
+		code, out, errs := bench("--n", "100", "--rate", "0", "--members", "4", "--mix", "review,autocomplete", "--locale", "ru")
+		if code != 0 || !strings.Contains(out, "from 4 members (ru)") || strings.Count(out, "answered 100") != 2 ||
+			!regexp.MustCompile(`(?m)^ru / en-US, same run: throughput [\d.]+×; review p50 [\d.]+×, p99 [\d.]+×; autocomplete p50`).MatchString(out) {
+			t.Fatalf("--locale ru: exit %d:\n%s%s", code, out, errs)
+		}
+	})
 	t.Run("bad flags", func(t *testing.T) {
 		t.Parallel()
+		if code, _, _ := bench("--locale", "klingon"); code != 2 {
+			t.Errorf("unknown locale: exit %d", code)
+		}
 		if code, _, _ := bench("--mix", "dance"); code != 2 {
 			t.Errorf("unknown kind: exit %d", code)
 		}
