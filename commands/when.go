@@ -243,15 +243,25 @@ func (g *whenGrammar) read(v string, now time.Time, loc *time.Location) (time.Ti
 		}
 		return now.Add(time.Duration(n*minutes) * time.Minute), true
 	}
-	day, clock := -3, v // -3: no day given
-	if m := match(g.dayAt, v); m != nil {
-		if d, ok := g.days[normalize(m["Day"])]; ok {
-			day, clock = d, m["Time"]
+	// A day and a time of day (the first of the forms that reads as
+	// both), else a time of day alone.
+	day, hour, minute, ok := -3, 0, 0, false // -3: no day given
+	for _, f := range g.dayAt {
+		m := match([]form{f}, v)
+		if m == nil {
+			continue
+		}
+		if d, known := g.days[normalize(m["Day"])]; known {
+			if hour, minute, ok = g.clockOf(m["Time"]); ok {
+				day = d
+				break
+			}
 		}
 	}
-	hour, minute, ok := g.clockOf(clock)
 	if !ok {
-		return time.Time{}, false
+		if hour, minute, ok = g.clockOf(v); !ok {
+			return time.Time{}, false
+		}
 	}
 	at := func(d time.Time) time.Time {
 		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc)
