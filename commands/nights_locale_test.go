@@ -190,6 +190,9 @@ func TestMovieNightInTheServersLanguage(t *testing.T) {
 		!strings.Contains(screen.polls[0], "-# Filmabend #1 · Abstimmung\nWelcher Film am Sa., 28. Nov.?\nAnora (2024)|Tangerine (2015)") {
 		t.Errorf("the poll: %q", screen.polls)
 	}
+	if h := embed(e.run(ru(nightCmd("history")))); !strings.Contains(h.Description, "идёт голосование — голосование закончится <t:") {
+		t.Errorf("history of an open poll: %q", h.Description)
+	}
 	if msg := e.userError(e.cmds["movienight"].Run, ru(nightCmd("plan", opt("starts", "в субботу 21:00"), opt("candidates", "anora, tangerine")))); !strings.Contains(msg, "уже запланирован") {
 		t.Errorf("a second night: %q", msg)
 	}
