@@ -277,3 +277,21 @@ func (e *env) night(ctx context.Context) storage.Night {
 	}
 	return ns[0]
 }
+
+// Whatever a member types, in whatever language, parseWhen answers a
+// time or its error, and never panics.
+func FuzzParseWhen(f *testing.F) {
+	for _, s := range []string{"завтра 20:00", "in 3 Tagen", "vendredi 21h", "3日後", "周六 20点30分", "в пятницу в", "99:99", "in 99999 days", "明日の", "", " | ", "\x00 0 \x00"} {
+		f.Add(s, "ru")
+	}
+	codes := locale.Locales()
+	now := time.Date(2026, 11, 27, 18, 30, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, in, code string) {
+		for _, c := range append(codes, code) {
+			at, err := parseWhen(in, now, time.UTC, locale.For(c))
+			if err == nil && at.IsZero() {
+				t.Errorf("%s %q: a zero time", c, in)
+			}
+		}
+	})
+}
