@@ -292,12 +292,8 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	user, _ := userNumber(i)
 	// What the night posts is in the server's language, fixed now: the
 	// steps that post later have no member to ask.
-	guild := ""
-	if i.GuildLocale != nil {
-		guild = string(*i.GuildLocale)
-	}
 	n, err := s.nights.Plan(ctx, nights.Plan{Scope: scope, Host: user, Channel: channel, Films: films, Closes: closes, Starts: starts, Hours: hours,
-		Where: where, Location: location, Zone: loc, Locale: locale.For(serverLocale(set, guild)).Locale()})
+		Where: where, Location: location, Zone: loc, Locale: s.serverTr(ctx, i).Locale()})
 	switch {
 	case errors.Is(err, storage.ErrExists):
 		return nil, userText(t.F(msgNightExists, "Starts", stamp(n.Starts, "F")))
