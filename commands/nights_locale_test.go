@@ -295,3 +295,28 @@ func FuzzParseWhen(f *testing.F) {
 		}
 	})
 }
+
+// A night in another language tags its posts in that language, and a
+// retry after a failed save finds them by that tag: nothing is posted
+// twice.
+func TestNightRetryFindsItsTagInItsLanguage(t *testing.T) {
+	w := newNightWorld(t)
+	fs := &failSaves{DB: w.db, pred: func(n storage.Night) bool { return n.Announce != "" }}
+	w.set = New(fs).WithScreener(w.screen, "p1").WithClock(w.clock)
+	withTicks(w.set, noTicks)
+	for _, cmd := range w.set.Commands() {
+		w.cmds[cmd.Def.Name] = cmd
+	}
+	i := nightCmd("plan", opt("starts", "in 5 hours"), opt("closes", "in 2 hours"), opt("candidates", "anora, tangerine"))
+	guild := discordgo.Japanese
+	i.GuildLocale = &guild
+	w.run(i)
+	w.setClock(w.clock().Add(2 * time.Hour))
+	w.runUntil(w.set, storage.StepClose, 3)
+	if fs.pred != nil {
+		t.Fatal("no save failed")
+	}
+	if n := w.night(); n.Locale != "ja" || len(w.screen.cards) != 1 || n.Announce == "" || !strings.Contains(w.screen.posts[n.Announce], "映画の夜 #1 · 発表") {
+		t.Errorf("the announcement, posted %d times: %q; %+v", len(w.screen.cards), w.screen.posts, n)
+	}
+}
