@@ -17,6 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -145,11 +146,15 @@ func New(resp Responder, cmds []Command, components map[string]Handler, opts Opt
 // Definitions are the commands to register, in order.
 func (b *Bot) Definitions() []*discordgo.ApplicationCommand { return b.order }
 
-// Messages the user sees when something is wrong on our side.
-const (
-	msgInternal = "Something went wrong on our side and it has been logged. Please try again."
-	msgSlow     = "That took too long. Please try again."
-	msgClosing  = "filmbot is restarting. Please try again in a moment."
+// Messages the user sees when something is wrong on our side, or the
+// interaction is one the bot cannot route; in the member's language.
+var (
+	msgInternal       = shown("bot.internal", "Something went wrong on our side and it has been logged. Please try again.")
+	msgSlow           = shown("bot.slow", "That took too long. Please try again.")
+	msgClosing        = shown("bot.closing", "filmbot is restarting. Please try again in a moment.")
+	msgUnknownCommand = shown("bot.unknown_command", "I don't know that command; Discord's list may be out of date. Try again in a minute.")
+	msgStale          = shown("bot.stale_component", "That button is out of date.")
+	msgUnknownKind    = shown("bot.unknown_kind", "filmbot cannot answer that kind of interaction.")
 )
 
 // firstAnswer sends an interaction's first answer (the response, or a
@@ -182,7 +187,7 @@ func (b *Bot) handle(i *discordgo.InteractionCreate, first firstAnswer) (fresh b
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		resp := ephemeralText(msgClosing)
+		resp := ephemeralText(memberTr(i).S(msgClosing))
 		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 			resp = noChoices() // an autocomplete answer cannot be a message
 		}
@@ -394,7 +399,7 @@ func (b *Bot) finish(i *discordgo.InteractionCreate, first firstAnswer, res resu
 }
 
 // errSlow is the answer of a handler still running past Timeout.
-var errSlow = &storage.Error{Code: storage.CodeSlow, Msg: msgSlow, Err: errors.New("handler timed out")}
+var errSlow = &storage.Error{Code: storage.CodeSlow, Msg: english[msgSlow], Err: errors.New("handler timed out")}
 
 // ilog is the log of one interaction. Its attributes are added when it
 // first writes a line: most interactions write none, and adding them
@@ -416,9 +421,9 @@ func (l *ilog) get() *slog.Logger {
 
 // route finds the handler for an interaction.
 func (b *Bot) route(i *discordgo.InteractionCreate) Handler {
-	unknown := func(msg string) Handler {
+	unknown := func(msg locale.Key) Handler {
 		return func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-			return nil, &storage.Error{Code: storage.CodeInvalid, Msg: msg}
+			return nil, &storage.Error{Code: storage.CodeInvalid, Msg: english[msg]}
 		}
 	}
 	switch i.Type {
@@ -426,7 +431,7 @@ func (b *Bot) route(i *discordgo.InteractionCreate) Handler {
 		if c, ok := b.commands[i.ApplicationCommandData().Name]; ok {
 			return c.Run
 		}
-		return unknown("I don't know that command; Discord's list may be out of date. Try again in a minute.")
+		return unknown(msgUnknownCommand)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		if c, ok := b.commands[i.ApplicationCommandData().Name]; ok && c.Autocomplete != nil {
 			return c.Autocomplete
@@ -445,9 +450,9 @@ func (b *Bot) route(i *discordgo.InteractionCreate) Handler {
 		if h, ok := b.components[kind]; ok {
 			return h
 		}
-		return unknown("That button is out of date.")
+		return unknown(msgStale)
 	}
-	return unknown("filmbot cannot answer that kind of interaction.")
+	return unknown(msgUnknownKind)
 }
 
 // answer turns a handler's result into the response to send: a
@@ -467,15 +472,16 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 	if err == nil {
 		return replacing(resp), "answered"
 	}
-	msg, result := msgInternal, "internal_error"
+	t := memberTr(i)
+	msg, result := t.S(msgInternal), "internal_error"
 	if m := storage.Message(err); m != "" {
-		msg, result = m, "user_error"
-		if err.Error() != msg { // a cause worth the operator's eyes (a database away)
-			log.get().Warn("member shown an error with a cause on our side", "msg", msg, "err", err)
+		msg, result = memberText(t, m), "user_error"
+		if err.Error() != m { // a cause worth the operator's eyes (a database away)
+			log.get().Warn("member shown an error with a cause on our side", "msg", m, "err", err)
 		} else if b.log.Enabled(context.Background(), slog.LevelDebug) {
 			// A member's mistake or an empty list: theirs to read, not
 			// the operator's (it is counted in the metrics, user_error).
-			log.get().Debug("member shown a message instead of a result", "msg", msg)
+			log.get().Debug("member shown a message instead of a result", "msg", m)
 		}
 	} else {
 		log.get().Error("handler failed", "err", err)

@@ -569,8 +569,8 @@ func TestHandlerPastTimeout(t *testing.T) {
 	rec.waitFor(t, func() bool { return len(rec.followups)+len(rec.edits) > 0 })
 	rec.mu.Lock()
 	if len(rec.responses) != 1 || rec.responses[0].Type != discordgo.InteractionResponseDeferredChannelMessageWithSource ||
-		len(rec.followups) != 1 || rec.followups[0].Content != msgSlow || rec.deletes != 1 {
-		t.Errorf("responses %+v, follow-ups %+v, %d deletes; want a deferral, then %q in its place", rec.responses, rec.followups, rec.deletes, msgSlow)
+		len(rec.followups) != 1 || rec.followups[0].Content != english[msgSlow] || rec.deletes != 1 {
+		t.Errorf("responses %+v, follow-ups %+v, %d deletes; want a deferral, then %q in its place", rec.responses, rec.followups, rec.deletes, english[msgSlow])
 	}
 	rec.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -42,6 +42,18 @@ func BenchmarkReview(b *testing.B) {
 			}
 		})
 	}
+	// The same answers in Russian (issue 27: within 5% of English).
+	for _, name := range []string{"review", "film", "cast"} {
+		b.Run(name+"-ru", func(b *testing.B) {
+			i := in("ru", slash(guildA, name, opt("film", "anora")))
+			run := e.cmds[name].Run
+			for b.Loop() {
+				if _, err := run(context.Background(), i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	b.Run("autocomplete", func(b *testing.B) {
 		i := auto(guildA, "review", focus(opt("film", "anroa")))
 		h := e.cmds["review"].Autocomplete

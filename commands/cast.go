@@ -2,14 +2,29 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
+)
+
+// The words of /cast, and of who made a film on its card.
+var (
+	msgFilmGone        = locale.Text("common.film.gone", "That film has been removed.")
+	msgCastPageGone    = locale.Text("cast.page.gone", "That page of the cast no longer exists.")
+	msgCastNone        = locale.Text("cast.none", "*No cast listed yet.*")
+	msgCastHeading     = locale.Text("cast.heading", "**Cast**")
+	msgCastTitle       = locale.Text("cast.title", "{{.Film}} — cast & crew")
+	msgDirector        = locale.Plural("film.crew.director", "Director", "Directors")
+	msgWriter          = locale.Plural("film.crew.writer", "Writer", "Writers")
+	msgCinematographer = locale.Plural("film.crew.cinematographer", "Cinematographer", "Cinematographers")
+	msgEditor          = locale.Plural("film.crew.editor", "Editor", "Editors")
+	msgComposer        = locale.Plural("film.crew.composer", "Composer", "Composers")
+	msgProducer        = locale.Plural("film.crew.producer", "Producer", "Producers")
 )
 
 var castDef = &discordgo.ApplicationCommand{
@@ -24,7 +39,7 @@ func (s *Set) cast(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
-	embed, rows, err := castView(film, 1, string(i.Locale))
+	embed, rows, err := castView(tr(i), film, 1, string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -41,36 +56,34 @@ func (s *Set) castButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	film, err := s.films.Film(ctx, scope, c.args[0])
 	if err != nil {
-		return nil, notFound(err, "That film has been removed.")
+		return nil, notFound(err, t.S(msgFilmGone))
 	}
-	embed, rows, err := castView(film, int(c.args[1]), string(i.Locale))
+	embed, rows, err := castView(t, film, int(c.args[1]), string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
 	return update(embed, rows...), nil
 }
 
-// crewFields lists who made the film, one field a job.
-func crewFields(f storage.Film) []*discordgo.MessageEmbedField {
+// crewFields lists who made the film, one field a job, the jobs named in
+// t's language.
+func crewFields(t *locale.T, f storage.Film) []*discordgo.MessageEmbedField {
 	var fields []*discordgo.MessageEmbedField
-	add := func(one, many string, names []string) {
+	add := func(job locale.Key, names []string) {
 		if len(names) == 0 {
 			return
 		}
-		name := one
-		if len(names) > 1 {
-			name = many
-		}
-		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: plainList(names, ", ", crewFieldRoom), Inline: true})
+		fields = append(fields, &discordgo.MessageEmbedField{Name: t.N(job, len(names)), Value: plainList(names, ", ", crewFieldRoom), Inline: true})
 	}
-	add("Director", "Directors", f.Directors)
-	add("Writer", "Writers", f.Writers)
-	add("Cinematographer", "Cinematographers", f.Cinematographers)
-	add("Editor", "Editors", f.Editors)
-	add("Composer", "Composers", f.Composers)
-	add("Producer", "Producers", f.Producers)
+	add(msgDirector, f.Directors)
+	add(msgWriter, f.Writers)
+	add(msgCinematographer, f.Cinematographers)
+	add(msgEditor, f.Editors)
+	add(msgComposer, f.Composers)
+	add(msgProducer, f.Producers)
 	return fields
 }
 
@@ -118,28 +131,30 @@ func castPages(f storage.Film) []string {
 	return pages
 }
 
-// castView renders page p of a film's credits: crew and the first cast
-// members on page 1, more cast on the pages after; the title in locale
-// where the film has it.
-func castView(f storage.Film, p int, locale string) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	return listView(list[string]{kind: "cast", id: f.ID, per: 1, gone: "That page of the cast no longer exists.",
+// castView renders page p of a film's credits in t's language: crew and
+// the first cast members on page 1, more cast on the pages after; the
+// title in loc (the member's Discord locale) where the film has it.
+func castView(t *locale.T, f storage.Film, p int, loc string) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+	return listView(list[string]{kind: "cast", id: f.ID, per: 1, t: t, gone: t.S(msgCastPageGone),
 		row: func(_ int, page string, _ func(uint64) string) string { return page },
 		embed: func(desc string, p, pages int) *discordgo.MessageEmbed {
 			if desc == "" {
-				desc = "*No cast listed yet.*"
+				desc = t.S(msgCastNone)
 			} else {
-				desc = "**Cast**\n" + desc
+				desc = t.S(msgCastHeading) + "\n" + desc
 			}
+			// The title's room is what the words around it leave.
+			room := limits.EmbedTitle - utf8.RuneCountInString(t.F(msgCastTitle, "Film", ""))
 			embed := &discordgo.MessageEmbed{
-				Title:       plain(label(storage.Film{Title: f.LocalTitle(locale), Year: f.Year}), limits.EmbedTitle-len(" — cast & crew")) + " — cast & crew",
+				Title:       t.F(msgCastTitle, "Film", plain(label(storage.Film{Title: f.LocalTitle(loc), Year: f.Year}), room)),
 				Description: desc,
 				Color:       colour,
 			}
 			if p == 1 {
-				embed.Fields = crewFields(f)
+				embed.Fields = crewFields(t, f)
 			}
 			if pages > 1 {
-				embed.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", p, pages)}
+				embed.Footer = &discordgo.MessageEmbedFooter{Text: pageOf(t, p, pages)}
 			}
 			return embed
 		}}, castPages(f), p, nil)

@@ -36,6 +36,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
@@ -135,7 +136,7 @@ func (s *Set) Commands() []Command {
 			Components: map[string]Handler{"mine": s.mineButton}},
 		{Def: where(manageDef, inServers), Run: s.manage, Autocomplete: s.manageAutocomplete, Private: true,
 			Components: map[string]Handler{"modrev": s.modReview, "modfilm": s.modFilm, "modimp": s.filmImportButton}},
-		{Def: where(settingsDef, inServers), Run: s.settings, Private: true},
+		{Def: where(settingsDef, inServers), Run: s.settings, Autocomplete: s.settingsAutocomplete, Private: true},
 		{Def: where(compareDef, inServers), Run: s.compare,
 			Components: map[string]Handler{"compare": s.compareButton}},
 		{Def: where(watchlistDef, inServers), Run: s.watchlist, Autocomplete: s.filmAutocomplete,
@@ -217,17 +218,25 @@ func options(i *discordgo.InteractionCreate) optionSet {
 	return opts
 }
 
+// What a member is told about options and buttons that make no sense.
+var (
+	msgNotMember   = locale.Text("common.option.notmember", "That is not a member.")
+	msgNotRole     = locale.Text("common.option.notrole", "That is not a role.")
+	msgWholeNumber = locale.Text("common.option.whole", "{{.Option}} must be a whole number.")
+	msgStaleButton = locale.Text("common.button.stale", "That button is out of date.")
+)
+
 // userOption reads a user option as a member's id; given is false when it
 // is absent (or of another type). A value that is not an id is the
-// user's error.
-func userOption(opts optionSet, name string) (id uint64, given bool, err error) {
+// user's error, in t's language.
+func userOption(t *locale.T, opts optionSet, name string) (id uint64, given bool, err error) {
 	o := opts.get(name)
 	if o == nil || o.Type != discordgo.ApplicationCommandOptionUser {
 		return 0, false, nil
 	}
 	v, _ := o.Value.(string)
 	if id, err = strconv.ParseUint(v, 10, 64); err != nil {
-		return 0, true, userErr("That is not a member.")
+		return 0, true, userText(t.S(msgNotMember))
 	}
 	return id, true, nil
 }
@@ -241,7 +250,7 @@ func roleOption(i *discordgo.InteractionCreate, opts optionSet, name, everyone s
 		role, _ = o.Value.(string)
 	}
 	if _, err := strconv.ParseUint(role, 10, 64); role != "" && err != nil {
-		return "", userErr("That is not a role.")
+		return "", userText(tr(i).S(msgNotRole))
 	}
 	if role != "" && role == i.GuildID {
 		return "", userErr("%s", everyone)
@@ -260,8 +269,9 @@ func str(opts optionSet, name string) string {
 }
 
 // integer reads an integer option. JSON numbers arrive as float64; a value
-// that is not a whole number is the user's error, not a panic.
-func integer(opts optionSet, name string) (int64, bool, error) {
+// that is not a whole number is the user's error (in t's language), not a
+// panic.
+func integer(t *locale.T, opts optionSet, name string) (int64, bool, error) {
 	o := opts.get(name)
 	if o == nil {
 		return 0, false, nil
@@ -277,13 +287,13 @@ func integer(opts optionSet, name string) (int64, bool, error) {
 	case string:
 		var err error
 		if f, err = strconv.ParseFloat(v, 64); err != nil {
-			return 0, false, userErr("%s must be a whole number.", name)
+			return 0, false, userText(t.F(msgWholeNumber, "Option", name))
 		}
 	default:
-		return 0, false, userErr("%s must be a whole number.", name)
+		return 0, false, userText(t.F(msgWholeNumber, "Option", name))
 	}
 	if f != float64(int64(f)) {
-		return 0, false, userErr("%s must be a whole number.", name)
+		return 0, false, userText(t.F(msgWholeNumber, "Option", name))
 	}
 	return int64(f), true, nil
 }
@@ -343,15 +353,21 @@ func componentID(i *discordgo.InteractionCreate) string {
 	return i.MessageComponentData().CustomID
 }
 
-// errStaleButton answers a click whose custom_id no longer makes sense.
+// errStaleButton answers a click whose custom_id no longer makes sense,
+// in English: staleButton(tr(i)) says it in the member's language.
 var errStaleButton = storage.Invalid("That button is out of date.")
 
+// staleButton answers a click whose custom_id no longer makes sense, in
+// t's language.
+func staleButton(t *locale.T) error { return userText(t.S(msgStaleButton)) }
+
 // clicked parses the custom_id of a button or menu click with nargs
-// arguments and, if actions are given, one of those actions.
+// arguments and, if actions are given, one of those actions; a click
+// that makes no sense is told so in the member's language.
 func clicked(i *discordgo.InteractionCreate, nargs int, actions ...string) (customID, error) {
 	c, err := parseCustomID(componentID(i), nargs)
 	if err != nil || (len(actions) > 0 && !slices.Contains(actions, c.action)) {
-		return customID{}, errStaleButton
+		return customID{}, staleButton(tr(i))
 	}
 	return c, nil
 }

@@ -399,11 +399,11 @@ func TestStaleButtons(t *testing.T) {
 // member, not logged as the bot's failure.
 func TestExcerptErrors(t *testing.T) {
 	for _, err := range []error{fmt.Errorf("x: %w", storage.ErrNoExcerpt), fmt.Errorf("x: %w", storage.ErrNotFound)} {
-		if storage.Message(excerptErr(err)) == "" {
+		if storage.Message(excerptErr(english(), err)) == "" {
 			t.Errorf("%v: not a user error", err)
 		}
 	}
-	if err := excerptErr(storage.ErrUnavailable); !errors.Is(err, storage.ErrUnavailable) {
+	if err := excerptErr(english(), storage.ErrUnavailable); !errors.Is(err, storage.ErrUnavailable) {
 		t.Errorf("a database away: %v", err)
 	}
 }

@@ -10,7 +10,28 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
+)
+
+// What /compare says, in the language of the member who asked or
+// clicked Refresh (tr(i)).
+var (
+	msgComparePick     = locale.Text("compare.pick", "Pick a member to compare with.")
+	msgCompareSelf     = locale.Text("compare.self", "Comparing you with yourself: a perfect match. Pick another member.")
+	msgCompareNone     = locale.Text("compare.none", "You and {{.Member}} have not rated any film in common in this server yet (you: {{.Mine}}, them: {{.Theirs}}).")
+	msgCompareFilms    = locale.Plural("compare.films", "{{.Count}} film", "{{.Count}} films")
+	msgCompareBoth     = locale.Plural("compare.both", "You and {{.Member}} both rated {{.Count}} film here.", "You and {{.Member}} both rated {{.Count}} films here.")
+	msgCompareApart    = locale.Text("compare.apart", "On average your scores are **{{.Diff}}** points apart (0: the same every time).")
+	msgCompareCorr     = locale.Text("compare.correlation", "Correlation **{{.Corr}}** (1: you rank films alike; 0: unrelated; −1: opposite).")
+	msgCompareNoCorr   = locale.Text("compare.correlation.none", "Correlation needs 3 films or more with some variety in both your scores.")
+	msgCompareLine     = locale.Text("compare.line", "**{{.Film}}** — you {{.Mine}}, them {{.Theirs}}")
+	msgCompareTitle    = locale.Text("compare.title", "Taste compared")
+	msgCompareAgree    = locale.Plural("compare.agree", "Agree most ({{.Count}} point apart or less)", "Agree most ({{.Count}} points apart or less)")
+	msgCompareAgreeNo  = locale.Plural("compare.agree.none", "No film: your scores are never within {{.Count}} point.", "No film: your scores are never within {{.Count}} points.")
+	msgCompareDiffer   = locale.Plural("compare.disagree", "Disagree most ({{.Count}} point apart or more)", "Disagree most ({{.Count}} points apart or more)")
+	msgCompareDifferNo = locale.Plural("compare.disagree.none", "No film: your scores are never {{.Count}} or more point apart.", "No film: your scores are never {{.Count}} or more points apart.")
+	msgCompareRefresh  = locale.Text("compare.button.refresh", "Refresh")
 )
 
 var compareDef = &discordgo.ApplicationCommand{
@@ -74,17 +95,17 @@ func (s *Set) compare(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if err != nil {
 		return nil, err
 	}
-	other, given, err := userOption(options(i), "member")
+	other, given, err := userOption(tr(i), options(i), "member")
 	if err != nil {
 		return nil, err
 	}
 	if !given {
-		return nil, userErr("Pick a member to compare with.")
+		return nil, userText(tr(i).S(msgComparePick))
 	}
 	if other == me {
-		return nil, userErr("Comparing you with yourself: a perfect match. Pick another member.")
+		return nil, userText(tr(i).S(msgCompareSelf))
 	}
-	return s.comparePage(ctx, scope, me, other)
+	return s.comparePage(ctx, tr(i), scope, me, other)
 }
 
 // compareButton refreshes a comparison (its custom_id holds both members).
@@ -97,7 +118,7 @@ func (s *Set) compareButton(ctx context.Context, i *discordgo.InteractionCreate)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.comparePage(ctx, scope, c.args[0], c.args[1])
+	r, err := s.comparePage(ctx, tr(i), scope, c.args[0], c.args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +126,7 @@ func (s *Set) compareButton(ctx context.Context, i *discordgo.InteractionCreate)
 	return r, nil
 }
 
-func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other uint64) (*discordgo.InteractionResponse, error) {
+func (s *Set) comparePage(ctx context.Context, tl *locale.T, scope storage.Scope, me, other uint64) (*discordgo.InteractionResponse, error) {
 	mine, err := s.rates.UserRatings(ctx, scope, me)
 	if err != nil {
 		return nil, err
@@ -124,23 +145,28 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 			both = append(both, shared{r.Film, r.Score, t})
 		}
 	}
+	who := fmt.Sprintf("<@%d>", other)
 	if len(both) == 0 {
-		return nil, userErr("You and <@%d> have not rated any film in common in this server yet (you: %s, them: %s).", other, plural(len(mine), "film"), plural(len(theirs), "film"))
+		return nil, userText(tl.F(msgCompareNone, "Member", who, "Mine", tl.N(msgCompareFilms, len(mine)), "Theirs", tl.N(msgCompareFilms, len(theirs))))
 	}
 	t := taste(both)
-	desc := fmt.Sprintf("You and <@%d> both rated %s here.\nOn average your scores are **%.1f** points apart (0: the same every time).", other, plural(t.N, "film"), t.MeanDiff)
+	desc := tl.N(msgCompareBoth, t.N, "Member", who) + "\n" + tl.F(msgCompareApart, "Diff", tl.Num(t.MeanDiff, 1))
 	if !math.IsNaN(t.Corr) {
-		desc += fmt.Sprintf("\nCorrelation **%+.2f** (1: you rank films alike; 0: unrelated; −1: opposite).", t.Corr)
+		corr := tl.Num(t.Corr, 2)
+		if !strings.HasPrefix(corr, "-") && !strings.HasPrefix(corr, "−") {
+			corr = "+" + corr // as %+.2f: the sign always shown
+		}
+		desc += "\n" + tl.F(msgCompareCorr, "Corr", corr)
 	} else {
-		desc += "\nCorrelation needs 3 films or more with some variety in both your scores."
+		desc += "\n" + tl.S(msgCompareNoCorr)
 	}
 	agree, disagree := sides(both)
-	name, err := s.pageFilms(ctx, scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
+	name, err := s.pageFilms(ctx, tl, scope, filmIDs(append(slices.Clip(agree), disagree...), func(x shared) uint64 { return x.film }))
 	if err != nil {
 		return nil, err
 	}
 	line := func(x shared) string {
-		return fmt.Sprintf("**%s** — you %d, them %d", name(x.film), x.mine, x.theirs)
+		return tl.F(msgCompareLine, "Film", name(x.film), "Mine", tl.Int(x.mine), "Theirs", tl.Int(x.theirs))
 	}
 	lines := func(xs []shared, none string) string {
 		if len(xs) == 0 {
@@ -152,12 +178,12 @@ func (s *Set) comparePage(ctx context.Context, scope storage.Scope, me, other ui
 		}
 		return strings.Join(out, "\n")
 	}
-	embed := &discordgo.MessageEmbed{Title: "Taste compared", Description: desc, Color: colour, Fields: []*discordgo.MessageEmbedField{
-		{Name: fmt.Sprintf("Agree most (%d point apart or less)", agreeWithin), Value: lines(agree, fmt.Sprintf("No film: your scores are never within %d point.", agreeWithin))},
-		{Name: fmt.Sprintf("Disagree most (%d points apart or more)", disagreeFrom), Value: lines(disagree, fmt.Sprintf("No film: your scores are never %d or more points apart.", disagreeFrom))},
+	embed := &discordgo.MessageEmbed{Title: tl.S(msgCompareTitle), Description: desc, Color: colour, Fields: []*discordgo.MessageEmbedField{
+		{Name: tl.N(msgCompareAgree, agreeWithin), Value: lines(agree, tl.N(msgCompareAgreeNo, agreeWithin))},
+		{Name: tl.N(msgCompareDiffer, disagreeFrom), Value: lines(disagree, tl.N(msgCompareDifferNo, disagreeFrom))},
 	}}
 	return message(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		button("Refresh", customID{"compare", "again", []uint64{me, other}}.String(), false),
+		button(tl.S(msgCompareRefresh), customID{"compare", "again", []uint64{me, other}}.String(), false),
 	}}), nil
 }
 

@@ -4,18 +4,33 @@ import (
 	"context"
 	"errors"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/locale"
 )
 
 // Attachments moderators upload: what is accepted and how long to wait.
 const (
 	maxAttachment  = 100 << 10 // 100 KB
 	attachmentHelp = "Attach the review as a .txt or .md file (UTF-8 text, up to 100 KB)."
+)
+
+// What a moderator is told about the file: option ({{.File}} is its name,
+// quoted).
+var (
+	msgFileMissing = locale.Text("review.file.missing", "The file did not arrive. "+attachmentHelp)
+	msgFileNotText = locale.Text("review.file.nottext", "{{.File}} is not a text file. "+attachmentHelp)
+	msgFileSize    = locale.Text("review.file.size", "{{.File}} is {{.Size}} KB; the limit is 100 KB.")
+	msgFileOver    = locale.Text("review.file.over", "{{.File}} is over 100 KB.")
+	msgFileSlow    = locale.Text("review.file.slow", "Downloading {{.File}} took too long. Try again.")
+	msgFileFailed  = locale.Text("review.file.failed", "Could not download {{.File}}. Try again.")
+	msgFileNotUTF8 = locale.Text("review.file.notutf8", "{{.File}} is not UTF-8 text. "+attachmentHelp)
 )
 
 // Fetcher downloads an attachment, reading at most max+1 bytes so the
@@ -29,21 +44,23 @@ const FetchTimeout = 5 * time.Second
 // attachment returns the text of the file: option, checked: a .txt or
 // .md name, at most 100 KB, UTF-8 text.
 func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, opts optionSet) (string, error) {
+	t := tr(i)
 	o := opts.get("file")
 	id, _ := o.Value.(string)
 	res := i.ApplicationCommandData().Resolved
 	if o.Type != discordgo.ApplicationCommandOptionAttachment || res == nil || res.Attachments[id] == nil {
-		return "", userErr("The file did not arrive. %s", attachmentHelp)
+		return "", userText(t.S(msgFileMissing))
 	}
 	a := res.Attachments[id]
+	file := strconv.Quote(clip(a.Filename, 80))
 	ext := strings.ToLower(path.Ext(a.Filename))
 	// By name and by content (checked below), not by the declared type:
 	// a "text/html" or "text/x-script" upload is not a review.
 	if ext != ".txt" && ext != ".md" {
-		return "", userErr("%q is not a text file. %s", clip(a.Filename, 80), attachmentHelp)
+		return "", userText(t.F(msgFileNotText, "File", file))
 	}
 	if a.Size > maxAttachment {
-		return "", userErr("%q is %d KB; the limit is 100 KB.", clip(a.Filename, 80), a.Size>>10)
+		return "", userText(t.F(msgFileSize, "File", file, "Size", t.Int(a.Size>>10)))
 	}
 	if s.fetch == nil {
 		return "", errors.New("no attachment fetcher is set up")
@@ -51,14 +68,14 @@ func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, op
 	data, err := s.fetch(ctx, a.URL, maxAttachment)
 	switch {
 	case err == nil && len(data) > maxAttachment:
-		return "", userErr("%q is over 100 KB.", clip(a.Filename, 80))
+		return "", userText(t.F(msgFileOver, "File", file))
 	case errors.Is(err, context.DeadlineExceeded):
-		return "", userErr("Downloading %q took too long. Try again.", clip(a.Filename, 80))
+		return "", userText(t.F(msgFileSlow, "File", file))
 	case err != nil:
-		return "", userErr("Could not download %q. Try again.", clip(a.Filename, 80))
+		return "", userText(t.F(msgFileFailed, "File", file))
 	}
 	if !utf8.Valid(data) || strings.ContainsFunc(string(data), func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) {
-		return "", userErr("%q is not UTF-8 text. %s", clip(a.Filename, 80), attachmentHelp)
+		return "", userText(t.F(msgFileNotUTF8, "File", file))
 	}
 	return strings.TrimPrefix(string(data), "\uFEFF"), nil
 }

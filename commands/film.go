@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/tmdb"
 )
@@ -32,12 +33,35 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
-	locale := string(i.Locale)
+	loc := string(i.Locale)
 	if scope == storage.BuiltIn {
-		return message(s.filmCard(film, page.Reviews, nil, locale)), nil
+		return message(s.filmCard(film, page.Reviews, nil, loc)), nil
 	}
-	return message(s.filmCard(film, page.Reviews, &page.Ratings, locale), rateMenu(film.ID)), nil
+	return message(s.filmCard(film, page.Reviews, &page.Ratings, loc), rateMenu(film.ID)), nil
 }
+
+// The words of a film's card.
+var (
+	msgYear          = locale.Text("film.field.year", "Year")
+	msgRuntime       = locale.Text("film.field.runtime", "Runtime")
+	msgRuntimeValue  = locale.Text("film.runtime", "{{.Minutes}} min ({{.Hours}}h {{.Mins}}m)")
+	msgCountry       = locale.Text("film.field.country", "Country")
+	msgLanguages     = locale.Text("film.field.languages", "Languages")
+	msgGenres        = locale.Text("film.field.genres", "Genres")
+	msgReviews       = locale.Text("film.field.reviews", "Reviews")
+	msgReviewsNone   = locale.Text("film.reviews.none", "None yet")
+	msgReviewsCount  = locale.Text("film.reviews.count", "{{.N}} — `/review film:{{.Title}}`")
+	msgRating        = locale.Text("film.field.rating", "This server's rating")
+	msgRatingNone    = locale.Text("film.rating.none", "None yet: rate it with the menu below")
+	msgRatingValue   = locale.Plural("film.rating", "**{{.Average}}**/10 {{.Stars}} from {{.Count}} · {{.Histogram}}", "**{{.Average}}**/10 {{.Stars}} from {{.Count}} · {{.Histogram}}")
+	msgPremiere      = locale.Text("film.field.premiere", "Premiere")
+	msgRelease       = locale.Text("film.field.release", "Release")
+	msgAwards        = locale.Text("film.field.awards", "Awards")
+	msgFooterServer  = locale.Text("film.footer.server", "Added by this server")
+	msgFooterTMDB    = locale.Text("film.footer.tmdb", "Film data from TMDB. "+tmdb.Attribution)
+	msgFooterBuiltIn = locale.Text("film.footer.builtin", "Built-in catalog")
+	msgFooterAKA     = locale.Text("film.footer.aka", "{{.Footer}} · also known as {{.Names}}")
+)
 
 // posterSize is the size of the poster on a card (TMDB's poster_sizes).
 const posterSize = "w342"
@@ -50,15 +74,18 @@ func tmdbLink(id uint64) string {
 	return "https://www.themoviedb.org/movie/" + strconv.FormatUint(id, 10)
 }
 
-// filmCard is the embed /film shows, in the member's locale, with the
-// poster from TMDB's image server; a is the server's ratings, nil in a DM.
-func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, locale string) *discordgo.MessageEmbed {
-	return filmCardIn(f, reviews, a, locale, s.source.PosterURL(posterSize, f.Poster))
+// filmCard is the embed /film shows for a reader whose Discord locale is
+// loc: its words in loc's language, the film's title and overview in loc
+// where the film has them, with the poster from TMDB's image server; a is
+// the server's ratings, nil in a DM.
+func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, loc string) *discordgo.MessageEmbed {
+	return filmCardIn(locale.For(loc), f, reviews, a, loc, s.source.PosterURL(posterSize, f.Poster))
 }
 
-// filmCardIn is the card: title and overview in locale where the film
-// has them, poster the address of its poster ("" for none).
-func filmCardIn(f storage.Film, reviews int, a *storage.Aggregate, locale, poster string) *discordgo.MessageEmbed {
+// filmCardIn is the card in t's language: title and overview in loc
+// where the film has them, poster the address of its poster ("" for
+// none).
+func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string) *discordgo.MessageEmbed {
 	// At most 14 fields, in one allocation.
 	var fields []*discordgo.MessageEmbedField
 	backing := make([]discordgo.MessageEmbedField, 0, 14)
@@ -69,49 +96,42 @@ func filmCardIn(f storage.Film, reviews int, a *storage.Aggregate, locale, poste
 		}
 	}
 	if f.Year != 0 {
-		add("Year", strconv.Itoa(f.Year), true)
+		add(t.S(msgYear), strconv.Itoa(f.Year), true)
 	}
 	if f.Runtime > 0 {
-		add("Runtime", fmt.Sprintf("%d min (%dh %02dm)", f.Runtime, f.Runtime/60, f.Runtime%60), true)
+		add(t.S(msgRuntime), t.F(msgRuntimeValue, "Minutes", t.Int(f.Runtime), "Hours", strconv.Itoa(f.Runtime/60), "Mins", fmt.Sprintf("%02d", f.Runtime%60)), true)
 	}
-	director := "Director"
-	if len(f.Directors) > 1 {
-		director = "Directors"
-	}
-	add(director, plainList(f.Directors, ", ", limits.FieldValue), true)
-	add("Country", plain(f.Country, limits.FieldValue), true)
-	add("Languages", plainList(f.Languages, ", ", limits.FieldValue), true)
-	add("Genres", plainList(f.Genres, ", ", limits.FieldValue), true)
-	switch reviews {
-	case 0:
-		add("Reviews", "None yet", true)
-	case 1:
-		add("Reviews", "1 — `/review film:"+inCode(f.Title, 100)+"`", true)
-	default:
-		add("Reviews", fmt.Sprintf("%d — `/review film:%s`", reviews, inCode(f.Title, 100)), true)
+	add(t.N(msgDirector, len(f.Directors)), plainList(f.Directors, ", ", limits.FieldValue), true)
+	add(t.S(msgCountry), plain(f.Country, limits.FieldValue), true)
+	add(t.S(msgLanguages), plainList(f.Languages, ", ", limits.FieldValue), true)
+	add(t.S(msgGenres), plainList(f.Genres, ", ", limits.FieldValue), true)
+	if reviews == 0 {
+		add(t.S(msgReviews), t.S(msgReviewsNone), true)
+	} else {
+		add(t.S(msgReviews), t.F(msgReviewsCount, "N", t.Int(reviews), "Title", inCode(f.Title, 100)), true)
 	}
 	if a != nil {
-		v := "None yet: rate it with the menu below"
+		v := t.S(msgRatingNone)
 		if a.Count > 0 {
-			v = fmt.Sprintf("**%.1f**/10 %s from %d · %s", a.Average(), Stars(int(a.Average()+0.5)), a.Count, histogram(*a))
+			v = t.N(msgRatingValue, a.Count, "Average", t.Num(a.Average(), 1), "Stars", Stars(int(a.Average()+0.5)), "Histogram", histogram(*a))
 		}
-		add("This server's rating", v, false)
+		add(t.S(msgRating), v, false)
 	}
-	add("Premiere", plain(f.Premiere, limits.FieldValue), true)
-	add("Release", plain(f.Release, limits.FieldValue), true)
+	add(t.S(msgPremiere), plain(f.Premiere, limits.FieldValue), true)
+	add(t.S(msgRelease), plain(f.Release, limits.FieldValue), true)
 	if len(f.Awards) > 0 {
-		add("Awards", "• "+plainList(f.Awards, "\n• ", limits.FieldValue-2), false)
+		add(t.S(msgAwards), "• "+plainList(f.Awards, "\n• ", limits.FieldValue-2), false)
 	}
-	footer := "Added by this server"
+	footer := t.S(msgFooterServer)
 	switch {
 	case f.Sourced():
 		// TMDB's terms: the notice first, so that clipping keeps it.
-		footer = "Film data from TMDB. " + tmdb.Attribution
+		footer = t.S(msgFooterTMDB)
 	case f.Scope == storage.BuiltIn:
-		footer = "Built-in catalog"
+		footer = t.S(msgFooterBuiltIn)
 	}
 	if len(f.Aliases) > 0 {
-		footer += " · also known as " + strings.Join(f.Aliases, ", ")
+		footer = t.F(msgFooterAKA, "Footer", footer, "Names", strings.Join(f.Aliases, ", "))
 	}
 	if f.Letterboxd != "" {
 		add("Letterboxd", f.Letterboxd, false)
@@ -126,14 +146,14 @@ func filmCardIn(f storage.Film, reviews int, a *storage.Aggregate, locale, poste
 	if imdbID.MatchString(f.IMDb) {
 		add("IMDb", "https://www.imdb.com/title/"+f.IMDb+"/", true)
 	}
-	title := f.LocalTitle(locale)
+	title := f.LocalTitle(loc)
 	if title == "" {
 		title = f.Title
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       plain(label(storage.Film{Title: title, Year: f.Year}), limits.EmbedTitle),
 		URL:         url,
-		Description: plain(f.LocalOverview(locale), maxOverview),
+		Description: plain(f.LocalOverview(loc), maxOverview),
 		Fields:      fields,
 		Footer:      &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
 		Color:       colour,

@@ -17,7 +17,7 @@ func FuzzForms(f *testing.F) {
 		f.Add(s, s, "2024")
 	}
 	f.Fuzz(func(t *testing.T, text, cast, year string) {
-		reviewer, _, excerpts, err := reviewInput("Critic", text, "quote")
+		reviewer, _, excerpts, err := reviewInput(manageEN, "Critic", text, "quote")
 		if err != nil && storage.Message(err) == "" {
 			t.Fatalf("review form: %v", err)
 		}
@@ -31,7 +31,7 @@ func FuzzForms(f *testing.F) {
 				}
 			}
 		}
-		film, err := parseFilm(map[string]string{"title": text, "year": year, "cast": cast, "directors": cast, "aliases": cast}, storage.Film{})
+		film, err := parseFilm(manageEN, map[string]string{"title": text, "year": year, "cast": cast, "directors": cast, "aliases": cast}, storage.Film{})
 		if err != nil && storage.Message(err) == "" {
 			t.Fatalf("film form: %v", err)
 		}

@@ -62,7 +62,7 @@ func TestHelpFieldsSplit(t *testing.T) {
 	for k := 0; k < 40; k++ {
 		lines = append(lines, strings.Repeat("x", 60)+string(rune('a'+k%26)))
 	}
-	fs := fields("Everyone", lines)
+	fs := fields(english(), "Everyone", lines)
 	if len(fs) < 3 || fs[1].Name != "Everyone (more)" {
 		t.Fatalf("%d fields: %+v", len(fs), fs[0].Name)
 	}

@@ -2,11 +2,11 @@ package commands
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -62,42 +62,60 @@ var manageDef = &discordgo.ApplicationCommand{
 	},
 }
 
+var (
+	msgManageRemoveReview = locale.Text("manage.review.remove.ask", "Remove {{.Reviewer}}'s review of **{{.Film}}**? Its ratings stay.")
+	msgManageAddFilm      = locale.Text("manage.film.add.form", "Add a film")
+	msgManageEditFilm     = locale.Text("manage.film.edit.form", "Edit {{.Title}}")
+	msgManageRemoveFilm   = locale.Text("manage.film.remove.ask", "Remove **{{.Film}}**? With it go its {{.Reviews}} and {{.Ratings}} in this server.")
+	msgManageUnknown      = locale.Text("manage.unknown", "Unknown /manage command.")
+	msgManageRemove       = locale.Text("manage.button.remove", "Remove")
+	msgManageKeep         = locale.Text("manage.button.keep", "Keep it")
+	msgManageKept         = locale.Text("manage.kept", "Kept it.")
+	msgManageStaleForm    = locale.Text("manage.form.stale", "That form is out of date.")
+	msgManageBuiltIn      = locale.Text("manage.builtin", "The built-in catalog cannot be changed by a server.")
+	// Counts inside a sentence of their own ("with it go its 2 reviews
+	// and 5 ratings"): a sentence holds two counts, so each is a phrase.
+	msgManageReviews = locale.Plural("manage.count.reviews", "{{.Count}} review", "{{.Count}} reviews")
+	msgManageRatings = locale.Plural("manage.count.ratings", "{{.Count}} rating", "{{.Count}} ratings")
+)
+
 // manage routes /manage's subcommands.
 func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, err := s.moderator(ctx, i)
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	opts := options(i)
 	switch subcommand(i) {
 	case "review add":
-		return s.reviewAdd(ctx, i, scope, opts)
+		return s.reviewAdd(ctx, t, i, scope, opts)
 	case "review edit":
-		return s.reviewEdit(ctx, i, scope, opts)
+		return s.reviewEdit(ctx, t, i, scope, opts)
 	case "review remove":
-		rev, film, err := s.ownReview(ctx, scope, opts)
+		rev, film, err := s.ownReview(ctx, t, scope, opts)
 		if err != nil {
 			return nil, err
 		}
-		return confirm(fmt.Sprintf("Remove %s's review of **%s**? Its ratings stay.", plain(reviewerName(rev), 100), labelMD(film)),
+		return confirm(t, t.F(msgManageRemoveReview, "Reviewer", plain(reviewerName(t, rev), 100), "Film", labelMD(film)),
 			customID{"modrev", "remove", []uint64{rev.ID}}), nil
 	case "film add":
 		if ref := str(opts, "tmdb"); ref != "" {
-			return s.filmAddTMDB(ctx, scope, ref)
+			return s.filmAddTMDB(ctx, t, scope, ref)
 		}
-		return filmModal("modfilm:add:0", "Add a film", storage.Film{}), nil
+		return filmModal(t, "modfilm:add:0", t.S(msgManageAddFilm), storage.Film{}), nil
 	case "film link":
-		return s.filmLink(ctx, scope, str(opts, "film"), str(opts, "tmdb"))
+		return s.filmLink(ctx, t, scope, str(opts, "film"), str(opts, "tmdb"))
 	case "film edit":
-		film, err := s.ownFilm(ctx, scope, str(opts, "film"))
+		film, err := s.ownFilm(ctx, t, scope, str(opts, "film"))
 		if err != nil {
 			return nil, err
 		}
-		return filmModal(customID{"modfilm", "edit", []uint64{film.ID}}.String(), "Edit "+clip(film.Title, 30), film), nil
+		return filmModal(t, customID{"modfilm", "edit", []uint64{film.ID}}.String(), t.F(msgManageEditFilm, "Title", clip(film.Title, 30)), film), nil
 	case "film import":
 		return s.filmImport(ctx, i, scope)
 	case "film remove":
-		film, err := s.ownFilm(ctx, scope, str(opts, "film"))
+		film, err := s.ownFilm(ctx, t, scope, str(opts, "film"))
 		if err != nil {
 			return nil, err
 		}
@@ -105,19 +123,19 @@ func (s *Set) manage(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		if err != nil {
 			return nil, err
 		}
-		return confirm(fmt.Sprintf("Remove **%s**? With it go its %s and %s in this server.", labelMD(film), plural(revs, "review"), plural(rates, "rating")),
+		return confirm(t, t.F(msgManageRemoveFilm, "Film", labelMD(film), "Reviews", t.N(msgManageReviews, revs), "Ratings", t.N(msgManageRatings, rates)),
 			customID{"modfilm", "remove", []uint64{film.ID}}), nil
 	}
-	return nil, userErr("Unknown /manage command.")
+	return nil, userText(t.S(msgManageUnknown))
 }
 
 // confirm asks a moderator to confirm a removal with a button.
-func confirm(text string, yes customID) *discordgo.InteractionResponse {
+func confirm(t *locale.T, text string, yes customID) *discordgo.InteractionResponse {
 	no := customID{yes.kind, "keep", yes.args}
 	r := Reply(text)
 	r.Data.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: "Remove", Style: discordgo.DangerButton, CustomID: yes.String()},
-		discordgo.Button{Label: "Keep it", Style: discordgo.SecondaryButton, CustomID: no.String()},
+		discordgo.Button{Label: t.S(msgManageRemove), Style: discordgo.DangerButton, CustomID: yes.String()},
+		discordgo.Button{Label: t.S(msgManageKeep), Style: discordgo.SecondaryButton, CustomID: no.String()},
 	}}}
 	return r
 }
@@ -137,7 +155,7 @@ func (s *Set) modAction(ctx context.Context, i *discordgo.InteractionCreate) (st
 	}
 	c, err := parseCustomID(id, 1)
 	if err != nil {
-		return 0, customID{}, userErr("That form is out of date.")
+		return 0, customID{}, userText(tr(i).S(msgManageStaleForm))
 	}
 	return scope, c, nil
 }

@@ -214,7 +214,7 @@ func TestReviewInputLimits(t *testing.T) {
 		fields map[string]string
 		want   string
 	}{
-		"paragraph too long": {map[string]string{"reviewer": "R", "text": strings.Repeat("word ", 900)}, "at most 4000"},
+		"paragraph too long": {map[string]string{"reviewer": "R", "text": strings.Repeat("word ", 900)}, "at most 4,000"},
 		"empty":              {map[string]string{"reviewer": "R", "text": "   \n\n  "}, "no text"},
 		"no reviewer":        {map[string]string{"reviewer": " ", "text": "ok"}, "reviewer"},
 		"long reviewer":      {map[string]string{"reviewer": strings.Repeat("r", 101), "text": "ok"}, "reviewer"},

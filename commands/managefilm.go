@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
 	"golang.org/x/text/unicode/norm"
@@ -42,31 +43,52 @@ func linkedHere(films []storage.Film, scope storage.Scope, tmdbID uint64) (stora
 	return shared, found
 }
 
+var (
+	msgFilmHereOwn    = locale.Text("manage.film.here.own", "**{{.Film}}** is already here: this server's film, linked to TMDB. See `/film film:{{.Title}}`.")
+	msgFilmHereShared = locale.Text("manage.film.here.shared", "**{{.Film}}** is already in the catalog, from TMDB. See `/film film:{{.Title}}`.")
+	msgFilmNoTMDB     = locale.Text("manage.film.tmdb.none", "TMDB has no film `{{.Ref}}`. Leave out `tmdb:` to type the film in with the form.")
+	msgFilmByHand     = locale.Text("manage.film.by.hand", "This server added **{{.Film}}** by hand. Link it to TMDB's with `/manage film link film:{{.Title}} tmdb:{{.TMDB}}`.")
+	// By the cast's size, so that a language can say "5 actors".
+	msgFilmAddedTMDB = locale.Plural("manage.film.added.tmdb",
+		"Added **{{.Film}}** from TMDB to the shared catalog ({{.Count}} in the cast). See it with `/film film:{{.Title}}`; post a review with `/manage review add film:{{.Title}}`.",
+		"Added **{{.Film}}** from TMDB to the shared catalog ({{.Count}} in the cast). See it with `/film film:{{.Title}}`; post a review with `/manage review add film:{{.Title}}`.")
+	msgFilmAddedTMDBBy = locale.Plural("manage.film.added.tmdb.directed",
+		"Added **{{.Film}}** from TMDB to the shared catalog, directed by {{.Directors}} ({{.Count}} in the cast). See it with `/film film:{{.Title}}`; post a review with `/manage review add film:{{.Title}}`.",
+		"Added **{{.Film}}** from TMDB to the shared catalog, directed by {{.Directors}} ({{.Count}} in the cast). See it with `/film film:{{.Title}}`; post a review with `/manage review add film:{{.Title}}`.")
+	msgFilmLinkedAlready = locale.Text("manage.film.link.already", "**{{.Film}}** is already linked to TMDB's **{{.TMDBFilm}}** ({{.Link}}).")
+	msgFilmLinkTaken     = locale.Text("manage.film.link.taken", "**{{.Film}}** here is already linked to TMDB's **{{.TMDBFilm}}**: a TMDB film links to one film of a server.")
+	msgFilmLinkExists    = locale.Text("manage.film.link.exists", "**{{.Film}}** cannot be linked: the catalog already has a film of that title and year (**{{.Other}}**).")
+	msgFilmGoneMeanwhile = locale.Text("manage.film.gone.meanwhile", "That film was removed meanwhile.")
+	msgFilmLinked        = locale.Text("manage.film.linked", "Linked **{{.Film}}**, this server's film, to TMDB's **{{.TMDBFilm}}** ({{.Link}}). Its reviews and ratings stay as they are.")
+	msgFilmBuiltIn       = locale.Text("manage.film.builtin", "**{{.Film}}** is in the built-in catalog, which servers cannot change. You can post your own review of it.")
+)
+
 // alreadyHere says a film is already in the catalog a server sees.
-func alreadyHere(f storage.Film, scope storage.Scope) error {
+func alreadyHere(t *locale.T, f storage.Film, scope storage.Scope) error {
+	msg := msgFilmHereShared
 	if f.Scope == scope {
-		return userErr("**%s** is already here: this server's film, linked to TMDB. See `/film film:%s`.", labelMD(f), inCode(f.Title, 100))
+		msg = msgFilmHereOwn
 	}
-	return userErr("**%s** is already in the catalog, from TMDB. See `/film film:%s`.", labelMD(f), inCode(f.Title, 100))
+	return userText(t.F(msg, "Film", labelMD(f), "Title", inCode(f.Title, 100)))
 }
 
 // fromTMDB resolves what a moderator typed in tmdb: into the shared
 // catalog, fetching the film when it is not stored yet.
-func (s *Set) fromTMDB(ctx context.Context, value string) (storage.Film, error) {
+func (s *Set) fromTMDB(ctx context.Context, t *locale.T, value string) (storage.Film, error) {
 	ref, err := source.ParseRef(value)
 	if err != nil {
 		return storage.Film{}, err
 	}
 	f, err := s.source.ResolveRef(ctx, ref) // a nil source answers ErrOff
 	if errors.Is(err, storage.ErrNotFound) {
-		return f, userErr("TMDB has no film `%s`. Leave out `tmdb:` to type the film in with the form.", inCode(value, 100))
+		return f, userText(t.F(msgFilmNoTMDB, "Ref", inCode(value, 100)))
 	}
 	return f, err
 }
 
 // filmAddTMDB answers /manage film add tmdb:: the film is fetched from
 // TMDB and stored in the shared catalog, which every server sees.
-func (s *Set) filmAddTMDB(ctx context.Context, scope storage.Scope, value string) (*discordgo.InteractionResponse, error) {
+func (s *Set) filmAddTMDB(ctx context.Context, t *locale.T, scope storage.Scope, value string) (*discordgo.InteractionResponse, error) {
 	ref, err := source.ParseRef(value)
 	if err != nil {
 		return nil, err
@@ -80,27 +102,26 @@ func (s *Set) filmAddTMDB(ctx context.Context, scope storage.Scope, value string
 	}
 	if ref.TMDB != 0 { // known without asking TMDB
 		if f, ok := linkedHere(films, scope, uint64(ref.TMDB)); ok {
-			return nil, alreadyHere(f, scope)
+			return nil, alreadyHere(t, f, scope)
 		}
 	}
-	f, err := s.fromTMDB(ctx, value)
+	f, err := s.fromTMDB(ctx, t, value)
 	if err != nil {
 		return nil, err
 	}
 	if o, ok := linkedHere(films, scope, f.TMDB); ok {
-		return nil, alreadyHere(o, scope)
+		return nil, alreadyHere(t, o, scope)
 	}
 	for _, o := range films {
 		if o.Scope == scope && o.TMDB == 0 && o.Year == f.Year && storage.TitleKey(o.Title) == storage.TitleKey(f.Title) {
-			return nil, userErr("This server added **%s** by hand. Link it to TMDB's with `/manage film link film:%s tmdb:%d`.", labelMD(o), inCode(o.Title, 100), f.TMDB)
+			return nil, userText(t.F(msgFilmByHand, "Film", labelMD(o), "Title", inCode(o.Title, 100), "TMDB", strconv.FormatUint(f.TMDB, 10)))
 		}
 	}
-	by := ""
+	msg, by := msgFilmAddedTMDB, ""
 	if len(f.Directors) > 0 {
-		by = ", directed by " + plain(strings.Join(f.Directors[:min(len(f.Directors), 3)], ", "), 200)
+		msg, by = msgFilmAddedTMDBBy, plain(strings.Join(f.Directors[:min(len(f.Directors), 3)], ", "), 200)
 	}
-	return Reply(fmt.Sprintf("Added **%s** from TMDB to the shared catalog%s (%d in the cast). See it with `/film film:%s`; post a review with `/manage review add film:%s`.",
-		labelMD(f), by, len(f.Cast), inCode(f.Title, 100), inCode(f.Title, 100))), nil
+	return Reply(t.N(msg, len(f.Cast), "Film", labelMD(f), "Directors", by, "Title", inCode(f.Title, 100))), nil
 }
 
 // filmLink answers /manage film link: this server's film (one a
@@ -108,20 +129,20 @@ func (s *Set) filmAddTMDB(ctx context.Context, scope storage.Scope, value string
 // It stays this server's, with its own title, credits, reviews and
 // ratings; the TMDB film is fetched into the shared catalog if it is not
 // there yet.
-func (s *Set) filmLink(ctx context.Context, scope storage.Scope, filmValue, value string) (*discordgo.InteractionResponse, error) {
-	own, err := s.ownFilm(ctx, scope, filmValue)
+func (s *Set) filmLink(ctx context.Context, t *locale.T, scope storage.Scope, filmValue, value string) (*discordgo.InteractionResponse, error) {
+	own, err := s.ownFilm(ctx, t, scope, filmValue)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := source.ParseRef(value); err != nil {
 		return nil, err
 	}
-	tf, err := s.fromTMDB(ctx, value)
+	tf, err := s.fromTMDB(ctx, t, value)
 	if err != nil {
 		return nil, err
 	}
 	if own.TMDB == tf.TMDB {
-		return Reply(fmt.Sprintf("**%s** is already linked to TMDB's **%s** (%s).", labelMD(own), labelMD(tf), tmdbLink(tf.TMDB))), nil
+		return Reply(t.F(msgFilmLinkedAlready, "Film", labelMD(own), "TMDBFilm", labelMD(tf), "Link", tmdbLink(tf.TMDB))), nil
 	}
 	films, err := s.films.Films(ctx, scope)
 	if err != nil {
@@ -129,35 +150,43 @@ func (s *Set) filmLink(ctx context.Context, scope storage.Scope, filmValue, valu
 	}
 	for _, o := range films {
 		if o.Scope == scope && o.ID != own.ID && o.TMDB == tf.TMDB {
-			return nil, userErr("**%s** here is already linked to TMDB's **%s**: a TMDB film links to one film of a server.", labelMD(o), labelMD(tf))
+			return nil, userText(t.F(msgFilmLinkTaken, "Film", labelMD(o), "TMDBFilm", labelMD(tf)))
 		}
 	}
 	own.TMDB, own.IMDb = tf.TMDB, tf.IMDb
 	linked, err := s.films.UpdateFilm(ctx, scope, own)
 	if errors.Is(err, storage.ErrExists) {
-		return nil, userErr("**%s** cannot be linked: the catalog already has a film of that title and year (**%s**).", labelMD(own), labelMD(linked))
+		return nil, userText(t.F(msgFilmLinkExists, "Film", labelMD(own), "Other", labelMD(linked)))
 	}
 	if err != nil {
-		return nil, notFound(err, "That film was removed meanwhile.")
+		return nil, notFound(err, t.S(msgFilmGoneMeanwhile))
 	}
-	return Reply(fmt.Sprintf("Linked **%s**, this server's film, to TMDB's **%s** (%s). Its reviews and ratings stay as they are.",
-		labelMD(linked), labelMD(tf), tmdbLink(tf.TMDB))), nil
+	return Reply(t.F(msgFilmLinked, "Film", labelMD(linked), "TMDBFilm", labelMD(tf), "Link", tmdbLink(tf.TMDB))), nil
 }
 
 // ownFilm resolves a film this server may change (not a built-in one).
-func (s *Set) ownFilm(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
+func (s *Set) ownFilm(ctx context.Context, t *locale.T, scope storage.Scope, value string) (storage.Film, error) {
 	film, err := s.resolveBy(ctx, scope, value, s.films.Film) // whole: an edit starts from it
 	if err != nil {
 		return film, err
 	}
 	if film.Scope != scope {
-		return film, userErr("**%s** is in the built-in catalog, which servers cannot change. You can post your own review of it.", labelMD(film))
+		return film, userText(t.F(msgFilmBuiltIn, "Film", labelMD(film)))
 	}
 	return film, nil
 }
 
+var (
+	msgFilmFormTitle     = locale.Text("manage.film.form.title", "Title")
+	msgFilmFormYear      = locale.Text("manage.film.form.year", "Year")
+	msgFilmFormYearHint  = locale.Text("manage.film.form.year.hint", "e.g. 2024")
+	msgFilmFormDirectors = locale.Text("manage.film.form.directors", "Director(s), comma-separated")
+	msgFilmFormCast      = locale.Text("manage.film.form.cast", "Cast: one \"Actor — Role\" a line")
+	msgFilmFormAliases   = locale.Text("manage.film.form.aliases", "Other names, comma-separated")
+)
+
 // filmModal is the form for a film's title, year, directors, cast and aliases.
-func filmModal(customID, title string, f storage.Film) *discordgo.InteractionResponse {
+func filmModal(t *locale.T, customID, title string, f storage.Film) *discordgo.InteractionResponse {
 	year := ""
 	if f.Year != 0 {
 		year = strconv.Itoa(f.Year)
@@ -167,26 +196,34 @@ func filmModal(customID, title string, f storage.Film) *discordgo.InteractionRes
 		cast = append(cast, r.Actor+" — "+r.Role)
 	}
 	return modal(customID, title,
-		textInput("title", "Title", discordgo.TextInputShort, f.Title, true, maxTitle, ""),
-		textInput("year", "Year", discordgo.TextInputShort, year, true, 4, "e.g. 2024"),
-		textInput("directors", "Director(s), comma-separated", discordgo.TextInputShort, strings.Join(f.Directors, ", "), false, 300, ""),
-		textInput("cast", "Cast: one \"Actor — Role\" a line", discordgo.TextInputParagraph, strings.Join(cast, "\n"), false, maxParagraph, "Mikey Madison — Ani"),
-		textInput("aliases", "Other names, comma-separated", discordgo.TextInputShort, strings.Join(f.Aliases, ", "), false, 300, ""),
+		textInput("title", t.S(msgFilmFormTitle), discordgo.TextInputShort, f.Title, true, maxTitle, ""),
+		textInput("year", t.S(msgFilmFormYear), discordgo.TextInputShort, year, true, 4, t.S(msgFilmFormYearHint)),
+		textInput("directors", t.S(msgFilmFormDirectors), discordgo.TextInputShort, strings.Join(f.Directors, ", "), false, 300, ""),
+		// The example is names: the same in every language.
+		textInput("cast", t.S(msgFilmFormCast), discordgo.TextInputParagraph, strings.Join(cast, "\n"), false, maxParagraph, "Mikey Madison — Ani"),
+		textInput("aliases", t.S(msgFilmFormAliases), discordgo.TextInputShort, strings.Join(f.Aliases, ", "), false, 300, ""),
 	)
 }
 
+var (
+	msgFilmBadTitle   = locale.Text("manage.film.title.bad", "A title is 1 to {{.Max}} characters, with at least one letter or digit.")
+	msgFilmBadYear    = locale.Text("manage.film.year.bad", "The year must be a number like 2024 (1870 to 2100), not {{.Value}}.")
+	msgFilmBadCast    = locale.Text("manage.film.cast.bad", "Cast line {{.Line}} ({{.Value}}) is not \"Actor — Role\".")
+	msgFilmCastTooBig = locale.Plural("manage.film.cast.max", "At most {{.Count}} cast line.", "At most {{.Count}} cast lines.")
+)
+
 // parseFilm reads the film form, keeping what the form does not hold.
-func parseFilm(v map[string]string, f storage.Film) (storage.Film, error) {
+func parseFilm(t *locale.T, v map[string]string, f storage.Film) (storage.Film, error) {
 	title, err := cleanLine("The title", v["title"])
 	if err != nil {
 		return f, err
 	}
 	if f.Title = title; !visibleText(title) || len([]rune(title)) > maxTitle {
-		return f, userErr("A title is 1 to %d characters, with at least one letter or digit.", maxTitle)
+		return f, userText(t.F(msgFilmBadTitle, "Max", t.Int(maxTitle)))
 	}
 	year, err := strconv.Atoi(strings.TrimSpace(norm.NFKC.String(v["year"])))
 	if err != nil || year < 1870 || year > 2100 {
-		return f, userErr("The year must be a number like 2024 (1870 to 2100), not %q.", clip(v["year"], 20))
+		return f, userText(t.F(msgFilmBadYear, "Value", strconv.Quote(clip(v["year"], 20))))
 	}
 	f.Year = year
 	if f.Directors, err = splitList("A director's name", v["directors"]); err != nil {
@@ -214,12 +251,12 @@ func parseFilm(v map[string]string, f storage.Film) (storage.Film, error) {
 		actor, role, ok := cutAny(line, " — ", " – ", " - ", "—", "--")
 		actor, role = strings.TrimSpace(actor), strings.TrimSpace(role)
 		if !ok || !visibleText(actor) || !visibleText(role) {
-			return f, userErr("Cast line %d (%q) is not \"Actor — Role\".", n+1, clip(line, 80))
+			return f, userText(t.F(msgFilmBadCast, "Line", t.Int(n+1), "Value", strconv.Quote(clip(line, 80))))
 		}
 		cast = append(cast, storage.Role{Actor: clip(actor, 200), Role: clip(role, 200), Note: notes[actor+"\x00"+role]})
 	}
 	if len(cast) > maxCastLines {
-		return f, userErr("At most %d cast lines.", maxCastLines)
+		return f, userText(t.N(msgFilmCastTooBig, maxCastLines))
 	}
 	f.Cast = cast
 	return f, nil
@@ -249,21 +286,31 @@ func splitList(what, s string) ([]string, error) {
 	return out, nil
 }
 
+var (
+	msgFilmExists = locale.Text("manage.film.exists", "**{{.Film}}** is already here: see `/film film:{{.Title}}`. A remake needs its own year.")
+	// By the cast's size, so that a language can say "5 actors".
+	msgFilmAdded       = locale.Plural("manage.film.added", "Added **{{.Film}}** ({{.Count}} in the cast). Post a review with `/manage review add film:{{.Title}}`.", "Added **{{.Film}}** ({{.Count}} in the cast). Post a review with `/manage review add film:{{.Title}}`.")
+	msgFilmSaved       = locale.Plural("manage.film.saved", "Saved **{{.Film}}** ({{.Count}} in the cast). Post a review with `/manage review add film:{{.Title}}`.", "Saved **{{.Film}}** ({{.Count}} in the cast). Post a review with `/manage review add film:{{.Title}}`.")
+	msgFilmAlreadyGone = locale.Text("manage.film.gone", "That film was already removed.")
+	msgFilmRemoved     = locale.Text("manage.film.removed", "Removed **{{.Film}}**, with {{.Reviews}} and {{.Ratings}}.")
+)
+
 // modFilm handles the film form's submit and the removal buttons.
 func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, c, err := s.modAction(ctx, i)
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	if i.Type == discordgo.InteractionModalSubmit {
 		v := modalValues(i)
 		var f storage.Film
 		if c.action == "edit" {
 			if f, err = s.films.Film(ctx, scope, c.args[0]); err != nil {
-				return nil, notFound(err, "That film was removed meanwhile.")
+				return nil, notFound(err, t.S(msgFilmGoneMeanwhile))
 			}
 		}
-		f, err := parseFilm(v, f)
+		f, err := parseFilm(t, v, f)
 		if err != nil {
 			return nil, err
 		}
@@ -274,28 +321,28 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 		case "edit":
 			f, err = s.films.UpdateFilm(ctx, scope, f)
 		default:
-			return nil, userErr("That form is out of date.")
+			return nil, userText(t.S(msgManageStaleForm))
 		}
 		if errors.Is(err, storage.ErrExists) {
-			return nil, userErr("**%s** is already here: see `/film film:%s`. A remake needs its own year.", labelMD(f), inCode(f.Title, 100))
+			return nil, userText(t.F(msgFilmExists, "Film", labelMD(f), "Title", inCode(f.Title, 100)))
 		}
 		if errors.Is(err, storage.ErrBuiltIn) {
-			return nil, userErr("The built-in catalog cannot be changed by a server.")
+			return nil, userText(t.S(msgManageBuiltIn))
 		}
 		if err != nil {
-			return nil, notFound(err, "That film was removed meanwhile.")
+			return nil, notFound(err, t.S(msgFilmGoneMeanwhile))
 		}
-		verb := "Added"
+		msg := msgFilmAdded
 		if c.action == "edit" {
-			verb = "Saved"
+			msg = msgFilmSaved
 		}
-		return Reply(fmt.Sprintf("%s **%s** (%d in the cast). Post a review with `/manage review add film:%s`.", verb, labelMD(f), len(f.Cast), inCode(f.Title, 100))), nil
+		return Reply(t.N(msg, len(f.Cast), "Film", labelMD(f), "Title", inCode(f.Title, 100))), nil
 	}
 	switch c.action {
 	case "remove":
 		film, err := s.films.Film(ctx, scope, c.args[0])
 		if err != nil {
-			return nil, notFound(err, "That film was already removed.")
+			return nil, notFound(err, t.S(msgFilmAlreadyGone))
 		}
 		revs, rates, err := s.films.FilmUsage(ctx, scope, film.ID)
 		if err != nil {
@@ -303,13 +350,13 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 		}
 		if err := s.films.DeleteFilm(ctx, scope, film.ID); err != nil {
 			if errors.Is(err, storage.ErrBuiltIn) {
-				return nil, userErr("The built-in catalog cannot be changed by a server.")
+				return nil, userText(t.S(msgManageBuiltIn))
 			}
-			return nil, notFound(err, "That film was already removed.")
+			return nil, notFound(err, t.S(msgFilmAlreadyGone))
 		}
-		return updateText(fmt.Sprintf("Removed **%s**, with %s and %s.", labelMD(film), plural(revs, "review"), plural(rates, "rating"))), nil
+		return updateText(t.F(msgFilmRemoved, "Film", labelMD(film), "Reviews", t.N(msgManageReviews, revs), "Ratings", t.N(msgManageRatings, rates))), nil
 	case "keep":
-		return updateText("Kept it."), nil
+		return updateText(t.S(msgManageKept)), nil
 	}
 	return nil, errStaleButton
 }

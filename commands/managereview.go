@@ -9,18 +9,24 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
+var (
+	msgRevFilmJustGone = locale.Text("manage.review.film.gone", "That film was just removed.")
+	msgRevNoneHere     = locale.Text("manage.review.none", "This server has posted no review of **{{.Film}}** (the built-in review cannot be changed).")
+)
+
 // ownReview resolves film: and by: to a review this server posted.
-func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet) (storage.Review, storage.Film, error) {
+func (s *Set) ownReview(ctx context.Context, t *locale.T, scope storage.Scope, opts optionSet) (storage.Review, storage.Film, error) {
 	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return storage.Review{}, film, err
 	}
 	reviews, err := s.reviews.Reviews(ctx, scope, film.ID)
 	if err != nil {
-		return storage.Review{}, film, notFound(err, "That film was just removed.")
+		return storage.Review{}, film, notFound(err, t.S(msgRevFilmJustGone))
 	}
 	var own []storage.Review
 	for _, r := range reviews {
@@ -29,16 +35,22 @@ func (s *Set) ownReview(ctx context.Context, scope storage.Scope, opts optionSet
 		}
 	}
 	if len(own) == 0 {
-		return storage.Review{}, film, userErr("This server has posted no review of **%s** (the built-in review cannot be changed).", labelMD(film))
+		return storage.Review{}, film, userText(t.F(msgRevNoneHere, "Film", labelMD(film)))
 	}
-	rev, err := pickReview(own, str(opts, "by"))
+	rev, err := pickReview(t, own, str(opts, "by"))
 	return rev, film, err
 }
+
+var (
+	msgRevParaTooLong = locale.Text("manage.review.paragraph.long", "Paragraph {{.Paragraph}} has {{.Length}} characters; a paragraph holds at most {{.Max}}. Split it with a blank line.")
+	msgRevNoText      = locale.Text("manage.review.empty", "The review has no text.")
+	msgRevTooMany     = locale.Text("manage.review.paragraphs.many", "The review has {{.Paragraphs}} paragraphs; at most {{.Max}}.")
+)
 
 // parseReview splits review text into excerpts: paragraphs are separated
 // by blank lines (or, in text with no blank line, by line breaks), and a
 // paragraph wrapped in ||double bars|| is a spoiler.
-func parseReview(text string) ([]storage.Excerpt, error) {
+func parseReview(t *locale.T, text string) ([]storage.Excerpt, error) {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	sep := "\n"
 	if blank := strings.Contains(text, "\n\n") || strings.Contains(text, "\n \n"); blank {
@@ -76,15 +88,15 @@ func parseReview(text string) ([]storage.Excerpt, error) {
 			}
 		}
 		if n := len([]rune(e.Text)); n > maxParagraph {
-			return nil, userErr("Paragraph %d has %d characters; a paragraph holds at most %d. Split it with a blank line.", len(out)+1, n, maxParagraph)
+			return nil, userText(t.F(msgRevParaTooLong, "Paragraph", t.Int(len(out)+1), "Length", t.Int(n), "Max", t.Int(maxParagraph)))
 		}
 		out = append(out, e)
 	}
 	if len(out) == 0 {
-		return nil, userErr("The review has no text.")
+		return nil, userText(t.S(msgRevNoText))
 	}
 	if len(out) > maxExcerpts {
-		return nil, userErr("The review has %d paragraphs; at most %d.", len(out), maxExcerpts)
+		return nil, userText(t.F(msgRevTooMany, "Paragraphs", t.Int(len(out)), "Max", t.Int(maxExcerpts)))
 	}
 	return out, nil
 }
@@ -116,25 +128,35 @@ func displayName(i *discordgo.InteractionCreate) string {
 	return ""
 }
 
+var (
+	msgRevFormReviewer     = locale.Text("manage.review.form.reviewer", "Reviewer")
+	msgRevFormReviewerHint = locale.Text("manage.review.form.reviewer.hint", "Who wrote the review")
+	msgRevFormText         = locale.Text("manage.review.form.text", "Review (blank line between paragraphs)")
+	msgRevFormTextHint     = locale.Text("manage.review.form.text.hint", "Each paragraph becomes an excerpt. Wrap a spoiler paragraph in ||double bars||.")
+	msgRevFormQuote        = locale.Text("manage.review.form.quote", "Pull quote (optional)")
+	msgRevFormQuoteHint    = locale.Text("manage.review.form.quote.hint", "A line for the announcement")
+	msgRevFormAdd          = locale.Text("manage.review.form.add", "Review of {{.Title}}")
+	msgRevFormEdit         = locale.Text("manage.review.form.edit", "Edit review of {{.Title}}")
+)
+
 // reviewModal is the form for a review's reviewer, text and pull quote.
-func reviewModal(customID, title, reviewer, text, quote string) *discordgo.InteractionResponse {
+func reviewModal(t *locale.T, customID, title, reviewer, text, quote string) *discordgo.InteractionResponse {
 	return modal(customID, title,
-		textInput("reviewer", "Reviewer", discordgo.TextInputShort, reviewer, true, maxReviewer, "Who wrote the review"),
-		textInput("text", "Review (blank line between paragraphs)", discordgo.TextInputParagraph, text, true, maxParagraph,
-			"Each paragraph becomes an excerpt. Wrap a spoiler paragraph in ||double bars||."),
-		textInput("quote", "Pull quote (optional)", discordgo.TextInputShort, quote, false, maxPullQuote, "A line for the announcement"),
+		textInput("reviewer", t.S(msgRevFormReviewer), discordgo.TextInputShort, reviewer, true, maxReviewer, t.S(msgRevFormReviewerHint)),
+		textInput("text", t.S(msgRevFormText), discordgo.TextInputParagraph, text, true, maxParagraph, t.S(msgRevFormTextHint)),
+		textInput("quote", t.S(msgRevFormQuote), discordgo.TextInputShort, quote, false, maxPullQuote, t.S(msgRevFormQuoteHint)),
 	)
 }
 
 // reviewAdd answers /manage review add: a modal, or with file: the
 // review from the attachment at once.
-func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
+func (s *Set) reviewAdd(ctx context.Context, t *locale.T, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
 	film, err := s.resolve(ctx, scope, str(opts, "film"))
 	if err != nil {
 		return nil, err
 	}
 	if opts.get("file") == nil {
-		return reviewModal(customID{"modrev", "add", []uint64{film.ID}}.String(), "Review of "+clip(film.Title, 30), displayName(i), "", ""), nil
+		return reviewModal(t, customID{"modrev", "add", []uint64{film.ID}}.String(), t.F(msgRevFormAdd, "Title", clip(film.Title, 30)), displayName(i), "", ""), nil
 	}
 	text, err := s.attachment(ctx, i, opts)
 	if err != nil {
@@ -144,12 +166,17 @@ func (s *Set) reviewAdd(ctx context.Context, i *discordgo.InteractionCreate, sco
 	if reviewer == "" {
 		reviewer = displayName(i)
 	}
-	return s.postReview(ctx, i, scope, film.ID, reviewer, text, str(opts, "pull_quote"))
+	return s.postReview(ctx, t, i, scope, film.ID, reviewer, text, str(opts, "pull_quote"))
 }
+
+var (
+	msgRevBadReviewer = locale.Text("manage.review.reviewer.bad", "The reviewer's name must be 1 to {{.Max}} characters, with at least one letter or digit.")
+	msgRevQuoteLong   = locale.Text("manage.review.quote.long", "The pull quote holds at most {{.Max}} characters.")
+)
 
 // reviewInput checks what a moderator submitted for a review and splits
 // the text into excerpts.
-func reviewInput(reviewer, text, quote string) (string, string, []storage.Excerpt, error) {
+func reviewInput(t *locale.T, reviewer, text, quote string) (string, string, []storage.Excerpt, error) {
 	reviewer, err := cleanLine("The reviewer's name", reviewer)
 	if err != nil {
 		return "", "", nil, err
@@ -161,43 +188,54 @@ func reviewInput(reviewer, text, quote string) (string, string, []storage.Excerp
 		return "", "", nil, err
 	}
 	if !visibleText(reviewer) || len([]rune(reviewer)) > maxReviewer {
-		return "", "", nil, userErr("The reviewer's name must be 1 to %d characters, with at least one letter or digit.", maxReviewer)
+		return "", "", nil, userText(t.F(msgRevBadReviewer, "Max", t.Int(maxReviewer)))
 	}
 	if len([]rune(quote)) > maxPullQuote {
-		return "", "", nil, userErr("The pull quote holds at most %d characters.", maxPullQuote)
+		return "", "", nil, userText(t.F(msgRevQuoteLong, "Max", t.Int(maxPullQuote)))
 	}
-	excerpts, err := parseReview(text)
+	excerpts, err := parseReview(t, text)
 	return reviewer, quote, excerpts, err
 }
 
+var (
+	msgRevFilmGoneWriting = locale.Text("manage.review.film.gone.writing", "That film was removed while you were writing. Your text, so it is not lost:\n{{.Text}}")
+	msgRevAlreadySaved    = locale.Text("manage.review.duplicate", "This review of **{{.Film}}** by {{.Reviewer}} was already saved ({{.When}}): nothing was added or announced again. Members read it with `/review film:{{.Title}}`.")
+	// By the review's number of excerpts; {{.Where}} is announce's sentence.
+	msgRevPosted   = locale.Plural("manage.review.posted", "Posted {{.Reviewer}}'s review of **{{.Film}}** ({{.Count}} excerpt). {{.Where}}", "Posted {{.Reviewer}}'s review of **{{.Film}}** ({{.Count}} excerpts). {{.Where}}")
+	msgRevTooLong  = locale.Text("manage.review.form.long", "This review is longer than a form holds ({{.Max}} characters). Edit the text and use `/manage review edit file:`.")
+	msgRevGoneMean = locale.Text("manage.review.gone.meanwhile", "That review was removed meanwhile.")
+	msgRevSaved    = locale.Plural("manage.review.saved", "Saved {{.Reviewer}}'s review ({{.Count}} excerpt).", "Saved {{.Reviewer}}'s review ({{.Count}} excerpts).")
+	msgRevGone     = locale.Text("manage.review.gone", "That review was already removed.")
+	msgRevRemoved  = locale.Text("manage.review.removed", "Removed {{.Reviewer}}'s review. Its film and ratings stay.")
+)
+
 // postReview validates, stores and announces a new review.
-func (s *Set) postReview(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, filmID uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
-	reviewer, quote, excerpts, err := reviewInput(reviewer, text, quote)
+func (s *Set) postReview(ctx context.Context, t *locale.T, i *discordgo.InteractionCreate, scope storage.Scope, filmID uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+	reviewer, quote, excerpts, err := reviewInput(t, reviewer, text, quote)
 	if err != nil {
 		return nil, err
 	}
 	film, err := s.films.FilmHeader(ctx, scope, filmID)
 	if err != nil {
-		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
+		return nil, notFound(err, t.F(msgRevFilmGoneWriting, "Text", clip(text, 1700)))
 	}
 	rev, err := s.reviews.AddReview(ctx, scope, storage.Review{FilmID: film.ID, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts, PostedBy: userID(i)})
 	if errors.Is(err, storage.ErrExists) {
-		return Reply(fmt.Sprintf("This review of **%s** by %s was already saved (%s): nothing was added or announced again. Members read it with `/review film:%s`.",
-			labelMD(film), plain(reviewer, 100), discordTime(rev.PostedAt), inCode(film.Title, 100))), nil
+		return Reply(t.F(msgRevAlreadySaved, "Film", labelMD(film), "Reviewer", plain(reviewer, 100), "When", discordTime(rev.PostedAt), "Title", inCode(film.Title, 100))), nil
 	}
 	if err != nil {
-		return nil, notFound(err, "That film was removed while you were writing. Your text, so it is not lost:\n"+clip(text, 1700))
+		return nil, notFound(err, t.F(msgRevFilmGoneWriting, "Text", clip(text, 1700)))
 	}
 	// From here the review is saved: whatever happens to the announcement,
 	// the answer says so, so that no one posts it twice.
 	where := s.announce(ctx, i, scope, film, rev)
-	return Reply(fmt.Sprintf("Posted %s's review of **%s** (%s). %s", plain(reviewer, 100), labelMD(film), plural(len(excerpts), "excerpt"), where)), nil
+	return Reply(t.N(msgRevPosted, len(excerpts), "Reviewer", plain(reviewer, 100), "Film", labelMD(film), "Where", where)), nil
 }
 
 // reviewEdit answers /manage review edit: a prefilled modal, or with
 // file: the new text at once.
-func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
-	rev, film, err := s.ownReview(ctx, scope, opts)
+func (s *Set) reviewEdit(ctx context.Context, t *locale.T, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
+	rev, film, err := s.ownReview(ctx, t, scope, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -206,25 +244,25 @@ func (s *Set) reviewEdit(ctx context.Context, i *discordgo.InteractionCreate, sc
 		if err != nil {
 			return nil, err
 		}
-		return s.saveEdit(ctx, scope, rev.ID, rev.Reviewer, text, rev.PullQuote)
+		return s.saveEdit(ctx, t, scope, rev.ID, rev.Reviewer, text, rev.PullQuote)
 	}
 	text := reviewText(rev.Excerpts)
 	if len([]rune(text)) > maxParagraph {
-		return nil, userErr("This review is longer than a form holds (%d characters). Edit the text and use `/manage review edit file:`.", maxParagraph)
+		return nil, userText(t.F(msgRevTooLong, "Max", t.Int(maxParagraph)))
 	}
-	return reviewModal(customID{"modrev", "edit", []uint64{rev.ID}}.String(), "Edit review of "+clip(film.Title, 25), rev.Reviewer, text, rev.PullQuote), nil
+	return reviewModal(t, customID{"modrev", "edit", []uint64{rev.ID}}.String(), t.F(msgRevFormEdit, "Title", clip(film.Title, 25)), rev.Reviewer, text, rev.PullQuote), nil
 }
 
-func (s *Set) saveEdit(ctx context.Context, scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
-	reviewer, quote, excerpts, err := reviewInput(reviewer, text, quote)
+func (s *Set) saveEdit(ctx context.Context, t *locale.T, scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
+	reviewer, quote, excerpts, err := reviewInput(t, reviewer, text, quote)
 	if err != nil {
 		return nil, err
 	}
 	rev, err := s.reviews.UpdateReview(ctx, scope, storage.Review{ID: id, Reviewer: reviewer, PullQuote: quote, Excerpts: excerpts})
 	if err != nil {
-		return nil, notFound(err, "That review was removed meanwhile.")
+		return nil, notFound(err, t.S(msgRevGoneMean))
 	}
-	return Reply(fmt.Sprintf("Saved %s's review (%s).", plain(rev.Reviewer, 100), plural(len(rev.Excerpts), "excerpt"))), nil
+	return Reply(t.N(msgRevSaved, len(rev.Excerpts), "Reviewer", plain(rev.Reviewer, 100))), nil
 }
 
 // modReview handles the review form's submit and the removal buttons.
@@ -233,28 +271,29 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	if i.Type == discordgo.InteractionModalSubmit {
 		v := modalValues(i)
 		switch c.action {
 		case "add":
-			return s.postReview(ctx, i, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
+			return s.postReview(ctx, t, i, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
 		case "edit":
-			return s.saveEdit(ctx, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
+			return s.saveEdit(ctx, t, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
 		}
-		return nil, userErr("That form is out of date.")
+		return nil, userText(t.S(msgManageStaleForm))
 	}
 	switch c.action {
 	case "remove":
 		rev, err := s.reviews.DeleteReview(ctx, scope, c.args[0])
 		if errors.Is(err, storage.ErrBuiltIn) {
-			return nil, userErr("The built-in catalog cannot be changed by a server.")
+			return nil, userText(t.S(msgManageBuiltIn))
 		}
 		if err != nil {
-			return nil, notFound(err, "That review was already removed.")
+			return nil, notFound(err, t.S(msgRevGone))
 		}
-		return updateText(fmt.Sprintf("Removed %s's review. Its film and ratings stay.", clip(reviewerName(rev), 100))), nil
+		return updateText(t.F(msgRevRemoved, "Reviewer", clip(reviewerName(t, rev), 100))), nil
 	case "keep":
-		return updateText("Kept it."), nil
+		return updateText(t.S(msgManageKept)), nil
 	}
 	return nil, errStaleButton
 }

@@ -4,8 +4,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
+
+// msgSpoilerHead is the visible head of a hidden spoiler paragraph.
+var msgSpoilerHead = locale.Text("review.spoiler.head", "**Spoiler** (click to reveal)")
 
 // Review text is written by moderators and shown inside markup of ours:
 // spoiler tags around a spoiler paragraph, paragraphs side by side on a
@@ -27,13 +31,17 @@ const plainPunct = "\\|`[]"
 
 // markup is paragraph e as Discord should show it, at most room
 // characters: a spoiler is hidden behind spoiler tags with a visible
-// head; other paragraphs keep their emphasis but can open no spoiler,
-// code span or link that would reach beyond them.
-func markup(e storage.Excerpt, room int) string {
+// head in t's language (t may be nil for a paragraph that is no spoiler);
+// other paragraphs keep their emphasis but can open no spoiler, code
+// span or link that would reach beyond them.
+func markup(t *locale.T, e storage.Excerpt, room int) string {
 	if !e.Spoiler {
 		return escapeClip(e.Text, room, plainPunct)
 	}
-	const head = "**Spoiler** (click to reveal)\n"
+	if t == nil {
+		t = english()
+	}
+	head := t.S(msgSpoilerHead) + "\n"
 	body := escapeClip(e.Text, room-utf8.RuneCountInString(head)-5, markdownPunct)
 	if strings.HasSuffix(body, "|") {
 		body += " " // "\|" then "||" would read as two bars closing early

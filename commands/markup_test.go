@@ -154,14 +154,14 @@ func checkReview(t *testing.T, n int, ex []storage.Excerpt, wantX int) {
 		if e.Spoiler {
 			want = strings.Count(e.Text, "X")
 		}
-		checkHidden(t, "excerpt", markup(e, 4096), want)
+		checkHidden(t, "excerpt", markup(english(), e, 4096), want)
 		// Clipped: a spoiler may lose its end, never its tags.
-		vis, _ := readDiscord(markup(e, 40+k))
+		vis, _ := readDiscord(markup(english(), e, 40+k))
 		if strings.Contains(vis, "X") {
-			t.Fatalf("review %d: clipped excerpt shows a spoiler: %q", n, markup(e, 40+k))
+			t.Fatalf("review %d: clipped excerpt shows a spoiler: %q", n, markup(english(), e, 40+k))
 		}
 	}
-	all := strings.Join(fullPages(rev), "\n\n")
+	all := strings.Join(fullPages(english(), rev), "\n\n")
 	checkHidden(t, "Read it all", all, wantX)
 	p := &fakePoster{}
 	s := &Set{poster: p, serverSettings: noSettings{}}
@@ -190,7 +190,7 @@ func TestSpoilerBreaksAsTyped(t *testing.T) {
 		"||X ends with a bar|||",
 		"[link\n\n||X||\n\n](http://x)",
 	} {
-		ex, err := parseReview(text)
+		ex, err := parseReview(manageEN, text)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,9 +63,9 @@ var (
 	msgPollQuestion = locale.Text("night.poll.question", "Which film on {{.Date}}?")
 	// A date the bot writes itself: the weekday's and the month's short
 	// names (Sunday first, January first; "|" between them) and their order.
-	msgDate          = locale.Text("night.date.format", "{{.Weekday}} {{.Day}} {{.Month}}")
-	msgDateWeekdays  = locale.Text("night.date.weekdays", "Sun|Mon|Tue|Wed|Thu|Fri|Sat")
-	msgDateMonths    = locale.Text("night.date.months", "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+	msgNightDate     = locale.Text("night.date.format", "{{.Weekday}} {{.Day}} {{.Month}}")
+	msgNightWeekdays = locale.Text("night.date.weekdays", "Sun|Mon|Tue|Wed|Thu|Fri|Sat")
+	msgNightMonths   = locale.Text("night.date.months", "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 	msgAnnounceTitle = locale.Text("night.announce.title", "Tonight's film: {{.Title}}")
 	msgAnnounceStart = locale.Text("night.announce.starts", "The screening starts {{.Starts}} ({{.StartsIn}}).")
 	msgEventHere     = locale.Text("night.event.location", "On this server: see the announcement")
@@ -91,12 +91,12 @@ func nightTr(n storage.Night) *locale.T { return locale.For(n.Locale) }
 // nightDate is day d as the bot writes it in t's language ("Fri 27 Nov",
 // "пт, 27 нояб."): the names and their order from the catalog.
 func nightDate(t *locale.T, d time.Time) string {
-	wd, months := strings.Split(t.S(msgDateWeekdays), "|"), strings.Split(t.S(msgDateMonths), "|")
+	wd, months := strings.Split(t.S(msgNightWeekdays), "|"), strings.Split(t.S(msgNightMonths), "|")
 	if len(wd) != 7 || len(months) != 12 { // a broken file: English's
 		en := locale.For(locale.English)
-		wd, months = strings.Split(en.S(msgDateWeekdays), "|"), strings.Split(en.S(msgDateMonths), "|")
+		wd, months = strings.Split(en.S(msgNightWeekdays), "|"), strings.Split(en.S(msgNightMonths), "|")
 	}
-	return t.F(msgDate, "Weekday", wd[d.Weekday()], "Day", strconv.Itoa(d.Day()), "Month", months[d.Month()-1])
+	return t.F(msgNightDate, "Weekday", wd[d.Weekday()], "Day", strconv.Itoa(d.Day()), "Month", months[d.Month()-1])
 }
 
 // Screener is what movie nights need of Discord beyond messages: polls,

@@ -33,10 +33,10 @@ func TestNightMessagesInEveryLanguage(t *testing.T) {
 	}
 	for _, code := range locale.Locales() {
 		tr := locale.For(code)
-		if n := len(strings.Split(tr.S(msgDateWeekdays), "|")); n != 7 {
+		if n := len(strings.Split(tr.S(msgNightWeekdays), "|")); n != 7 {
 			t.Errorf("%s: %d weekdays", code, n)
 		}
-		if n := len(strings.Split(tr.S(msgDateMonths), "|")); n != 12 {
+		if n := len(strings.Split(tr.S(msgNightMonths), "|")); n != 12 {
 			t.Errorf("%s: %d months", code, n)
 		}
 		if n := len(strings.Split(tr.S(msgWhenWeekdays), "|")); n != 7 {

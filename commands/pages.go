@@ -2,24 +2,45 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
-// pager is a row of previous/next buttons for page p of n (1-based), or
-// nil when there is one page.
-func pager(kind, action string, id uint64, p, n int) []discordgo.MessageComponent {
+// The words of every paged list.
+var (
+	msgPrevious    = locale.Text("page.previous", "◀ Previous")
+	msgNext        = locale.Text("page.next", "Next ▶")
+	msgPageOf      = locale.Text("page.of", "Page {{.Page}} of {{.Pages}}")
+	msgPageGone    = locale.Text("page.gone", "That page no longer exists.")
+	msgPageNumber  = locale.Text("page.noop", "That is just the page number.")
+	msgRemovedFilm = locale.Text("page.removedfilm", "(a removed film)")
+)
+
+// english writes what has no member to write for (a list built without a
+// translator). A function, not a variable: a translator made while the
+// package's messages are still being declared would miss those declared
+// after it.
+func english() *locale.T { return locale.For(locale.English) }
+
+// pageOf is "Page p of n" in t's language.
+func pageOf(t *locale.T, p, n int) string {
+	return t.F(msgPageOf, "Page", t.Int(p), "Pages", t.Int(n))
+}
+
+// pager is a row of previous/next buttons for page p of n (1-based), in
+// t's language, or nil when there is one page.
+func pager(t *locale.T, kind, action string, id uint64, p, n int) []discordgo.MessageComponent {
 	if n <= 1 {
 		return nil
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		button("◀ Previous", customID{kind, action, []uint64{id, uint64(max(p-1, 0))}}.String(), p <= 1),
-		button(fmt.Sprintf("Page %d of %d", p, n), customID{kind, "noop", []uint64{id, uint64(p)}}.String(), true),
-		button("Next ▶", customID{kind, action, []uint64{id, uint64(p + 1)}}.String(), p >= n),
+		button(t.S(msgPrevious), customID{kind, action, []uint64{id, uint64(max(p-1, 0))}}.String(), p <= 1),
+		button(pageOf(t, p, n), customID{kind, "noop", []uint64{id, uint64(p)}}.String(), true),
+		button(t.S(msgNext), customID{kind, action, []uint64{id, uint64(p + 1)}}.String(), p >= n),
 	}}}
 }
 
@@ -30,6 +51,9 @@ type list[T any] struct {
 	kind string // custom_id of its buttons: kind:page:id:n, the page number kind:noop:id:n
 	id   uint64 // which list: the film, the member, min_ratings…
 	per  int    // items to a page
+	// t writes the buttons, "(a removed film)" and the page errors: the
+	// language of who reads the list (nil: English).
+	t *locale.T
 	// gone answers a page that no longer exists; "" is "That page no
 	// longer exists."
 	gone string
@@ -47,7 +71,7 @@ type list[T any] struct {
 // page button asked (isUpdate), an update of the message.
 func showList[T any](ctx context.Context, s *Set, scope storage.Scope, l list[T], items []T, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	embed, rows, err := listView(l, items, p, func(ids []uint64) (func(uint64) string, error) {
-		return s.pageFilms(ctx, scope, ids)
+		return s.pageFilms(ctx, l.tr(), scope, ids)
 	})
 	if err != nil {
 		return nil, err
@@ -64,9 +88,9 @@ func listView[T any](l list[T], items []T, p int, names func(ids []uint64) (func
 	pages := (len(items) + l.per - 1) / l.per
 	if p < 1 || p > pages {
 		if l.gone != "" {
-			return nil, nil, userErr("%s", l.gone)
+			return nil, nil, userText(l.gone)
 		}
-		return nil, nil, userErr("That page no longer exists.")
+		return nil, nil, userText(l.tr().S(msgPageGone))
 	}
 	first := (p - 1) * l.per
 	page := items[first:min(p*l.per, len(items))]
@@ -81,14 +105,22 @@ func listView[T any](l list[T], items []T, p int, names func(ids []uint64) (func
 	for k, x := range page {
 		lines[k] = l.row(first+k, x, name)
 	}
-	return l.embed(strings.Join(lines, "\n"), p, pages), pager(l.kind, "page", l.id, p, pages), nil
+	return l.embed(strings.Join(lines, "\n"), p, pages), pager(l.tr(), l.kind, "page", l.id, p, pages), nil
+}
+
+// tr is the language l is written in.
+func (l list[T]) tr() *locale.T {
+	if l.t == nil {
+		return english()
+	}
+	return l.t
 }
 
 // pageFilms reads the films of one page of a list in one read and
-// returns how each is named in markup (plain), "(a removed film)" for one
-// no longer in the catalog: what lists of films show. A database error
-// is an error, not a removed film.
-func (s *Set) pageFilms(ctx context.Context, scope storage.Scope, ids []uint64) (func(id uint64) string, error) {
+// returns how each is named in markup (plain), "(a removed film)" in t's
+// language for one no longer in the catalog: what lists of films show. A
+// database error is an error, not a removed film.
+func (s *Set) pageFilms(ctx context.Context, t *locale.T, scope storage.Scope, ids []uint64) (func(id uint64) string, error) {
 	fs, err := s.films.FilmHeaders(ctx, scope, ids)
 	if err != nil {
 		return nil, err
@@ -97,7 +129,7 @@ func (s *Set) pageFilms(ctx context.Context, scope storage.Scope, ids []uint64) 
 		if f, ok := fs[id]; ok {
 			return plain(label(f), 150)
 		}
-		return "(a removed film)"
+		return t.S(msgRemovedFilm)
 	}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -92,7 +93,7 @@ func (s *Set) moderator(ctx context.Context, i *discordgo.InteractionCreate) (st
 		return 0, err
 	}
 	if scope == storage.BuiltIn || i.Member == nil {
-		return 0, userErr("Moderators' commands work in a server, not in a DM.")
+		return 0, userText(tr(i).S(msgPermServerOnly))
 	}
 	if i.Member.Permissions&(permAdmin|permManageServer) != 0 {
 		return scope, nil
@@ -106,8 +107,11 @@ func (s *Set) moderator(ctx context.Context, i *discordgo.InteractionCreate) (st
 	if set.ModRole != "" && set.ModRole != i.GuildID && slices.Contains(i.Member.Roles, set.ModRole) {
 		return scope, nil
 	}
-	return 0, userErr(notModerator)
+	return 0, userText(tr(i).S(msgNotModerator))
 }
 
-// notModerator is the answer to a member who may not moderate.
-const notModerator = "Only moderators can do that: members with Manage Server or Administrator, or with this server's moderator role (`/settings mod-role`)."
+var (
+	msgPermServerOnly = locale.Text("perm.server.only", "Moderators' commands work in a server, not in a DM.")
+	// msgNotModerator is the answer to a member who may not moderate.
+	msgNotModerator = locale.Text("perm.not.moderator", "Only moderators can do that: members with Manage Server or Administrator, or with this server's moderator role (`/settings mod-role`).")
+)

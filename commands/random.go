@@ -3,10 +3,10 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -32,6 +32,19 @@ var randomDef = &discordgo.ApplicationCommand{
 	}},
 }
 
+// The words of /random.
+var (
+	msgRandomFrom       = locale.Text("random.from.bad", "Pick where from with the list: your watchlist, this server's watchlists or this server's films.")
+	msgRandomEmptyMine  = locale.Text("random.empty.watchlist", "<@{{.User}}>'s watchlist here is empty: `/watchlist add film:<title>`, or `/random from:` another list.")
+	msgRandomEmptyWant  = locale.Text("random.empty.wanted", "No one here has a film on their watchlist yet: `/watchlist add film:<title>`.")
+	msgRandomEmptyFilms = locale.Text("random.empty.catalog", "This server has no films of its own and none rated yet: `/rate film:<title>`, or `/manage film add`.")
+	msgRandomGone       = locale.Text("random.gone", "That film was just removed: pick again.")
+	msgRandomAgain      = locale.Text("random.button.again", "🎲 Pick another")
+	msgPickedMine       = locale.Plural("random.picked.watchlist", "🎲 Picked at random from <@{{.User}}>'s watchlist ({{.Count}} film):", "🎲 Picked at random from <@{{.User}}>'s watchlist ({{.Count}} films):")
+	msgPickedWanted     = locale.Plural("random.picked.wanted", "🎲 Picked at random from this server's watchlists ({{.Count}} film):", "🎲 Picked at random from this server's watchlists ({{.Count}} films):")
+	msgPickedFilms      = locale.Plural("random.picked.catalog", "🎲 Picked at random from this server's films ({{.Count}} film):", "🎲 Picked at random from this server's films ({{.Count}} films):")
+)
+
 // random answers /random [from:] with a film picked at random, its card,
 // the Rate menu and a button that picks again from the same list.
 func (s *Set) random(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
@@ -43,7 +56,7 @@ func (s *Set) random(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	if o := options(i).get("from"); o != nil {
 		v, _ := o.Value.(string)
 		if from = randomFrom[v]; from == 0 {
-			return nil, userErr("Pick where from with the list: your watchlist, this server's watchlists or this server's films.")
+			return nil, userText(tr(i).S(msgRandomFrom))
 		}
 	}
 	return s.randomPick(ctx, scope, from, user, 0, string(i.Locale))
@@ -58,7 +71,7 @@ func (s *Set) randomButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	}
 	c, err := clicked(i, 3, "again")
 	if err != nil || c.args[0] < fromWatchlist || c.args[0] > fromCatalog {
-		return nil, errStaleButton
+		return nil, staleButton(tr(i))
 	}
 	r, err := s.randomPick(ctx, scope, c.args[0], c.args[1], c.args[2], string(i.Locale))
 	if err != nil {
@@ -69,10 +82,13 @@ func (s *Set) randomButton(ctx context.Context, i *discordgo.InteractionCreate) 
 }
 
 // randomPick picks a film of list from (of user, for a watchlist) other
-// than shown when there is another, and answers with its card in locale.
-func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, shown uint64, locale string) (*discordgo.InteractionResponse, error) {
+// than shown when there is another, and answers with its card, for the
+// member whose Discord locale is loc.
+func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, shown uint64, loc string) (*discordgo.InteractionResponse, error) {
+	t := locale.For(loc)
 	var ids []uint64
-	var where, empty string
+	var picked locale.Key
+	var empty string
 	switch from {
 	case fromWatchlist:
 		ws, err := s.watchlists.Watchlist(ctx, scope, user)
@@ -82,8 +98,7 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 		for _, w := range ws {
 			ids = append(ids, w.Film)
 		}
-		where = fmt.Sprintf("<@%d>'s watchlist", user)
-		empty = fmt.Sprintf("<@%d>'s watchlist here is empty: `/watchlist add film:<title>`, or `/random from:` another list.", user)
+		picked, empty = msgPickedMine, t.F(msgRandomEmptyMine, "User", user)
 	case fromWanted:
 		ws, err := s.watchlists.MostWanted(ctx, scope)
 		if err != nil {
@@ -92,7 +107,7 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 		for _, w := range ws {
 			ids = append(ids, w.Film)
 		}
-		where, empty = "this server's watchlists", "No one here has a film on their watchlist yet: `/watchlist add film:<title>`."
+		picked, empty = msgPickedWanted, t.S(msgRandomEmptyWant)
 	default:
 		// The server's films: those it added and those rated here (the
 		// shared catalog holds every film any server looked up on TMDB).
@@ -115,7 +130,7 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 				ids, seen[a.Film] = append(ids, a.Film), true
 			}
 		}
-		where, empty = "this server's films", "This server has no films of its own and none rated yet: `/rate film:<title>`, or `/manage film add`."
+		picked, empty = msgPickedFilms, t.S(msgRandomEmptyFilms)
 	}
 	if len(ids) == 0 {
 		return Reply(empty), nil
@@ -131,15 +146,15 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 	}
 	page, err := s.films.FilmPage(ctx, scope, ids[s.rand(len(ids))])
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, userErr("That film was just removed: pick again.")
+		return nil, userText(t.S(msgRandomGone))
 	}
 	if err != nil {
 		return nil, err
 	}
-	r := message(s.filmCard(page.Film, page.Reviews, &page.Ratings, locale), rateMenu(page.Film.ID),
+	r := message(filmCardIn(t, page.Film, page.Reviews, &page.Ratings, loc, s.source.PosterURL(posterSize, page.Film.Poster)), rateMenu(page.Film.ID),
 		discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			button("🎲 Pick another", customID{kind: "random", action: "again", args: []uint64{from, user, page.Film.ID}}.String(), n == 1),
+			button(t.S(msgRandomAgain), customID{kind: "random", action: "again", args: []uint64{from, user, page.Film.ID}}.String(), n == 1),
 		}})
-	r.Data.Content = fmt.Sprintf("🎲 Picked at random from %s (%s):", where, plural(n, "film"))
+	r.Data.Content = t.N(picked, n, "User", user)
 	return r, nil
 }

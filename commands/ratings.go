@@ -9,11 +9,54 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
+)
+
+// What /rate, the card's Rate menu, /ratings, /top and /myratings say,
+// in the member's language (tr(i)): each is an answer to the member who
+// asked, or clicked.
+var (
+	msgRatingsServerOnly = locale.Text("ratings.server_only", "Ratings live in servers: use this command in a server the bot is in.")
+	msgRatingsNoVerdict  = locale.Text("ratings.verdict.none", "No ratings in this server yet.")
+	msgRatingsVerdict    = locale.Plural("ratings.verdict", "Server average **{{.Average}}**/10 from {{.Count}} rating", "Server average **{{.Average}}**/10 from {{.Count}} ratings")
+	msgRateNotYet        = locale.Text("rate.not_yet", "You have not rated **{{.Film}}** here yet: `/rate film:{{.Title}} score:<1-10>`.")
+	msgRateYours         = locale.Text("rate.yours", "Your rating **{{.Stars}}** ({{.Score}}/10)")
+	msgRateYouRated      = locale.Text("rate.you_rated", "You rated **{{.Stars}}** ({{.Score}}/10)")
+	msgRateBadScore      = locale.Text("rate.bad_score", "A score is a whole number from {{.Min}} to {{.Max}}.")
+	msgRateJustGone      = locale.Text("rate.just_removed", "That film was just removed.")
+	msgRateGone          = locale.Text("rate.removed_film", "That film has been removed.")
+	msgRateRemove        = locale.Text("rate.button.remove", "Remove my rating")
+	msgRateUnwatched     = locale.Text("rate.off_watchlist", "It is off your watchlist now.")
+	msgRateHadNot        = locale.Text("rate.had_not", "You had not rated it.")
+	msgRateRemoved       = locale.Text("rate.removed", "Your rating ({{.Stars}}, {{.Score}}/10) is removed.")
+	msgRatePickOne       = locale.Text("rate.pick_one", "Pick one score.")
+	msgRateMenu          = locale.Text("rate.menu.placeholder", "Rate this film")
+
+	msgRatingsNone    = locale.Text("ratings.none", "No one has rated **{{.Film}}** in this server yet: `/rate film:{{.Title}} score:<1-10>`.")
+	msgRatingsGone    = locale.Text("ratings.removed_film", "That film has been removed.")
+	msgRatingsTitle   = locale.Text("ratings.title", "The verdict on {{.Film}}")
+	msgRatingsSummary = locale.Plural("ratings.summary", "Average **{{.Average}}** · median **{{.Median}}** · {{.Count}} rating", "Average **{{.Average}}** · median **{{.Median}}** · {{.Count}} ratings")
+	msgRatingsFooter  = locale.Text("ratings.footer", "Who rated what · page {{.Page}} of {{.Pages}}")
+
+	msgTopBadSort   = locale.Text("top.bad_sort", "sort is best or divisive.")
+	msgTopBadMin    = locale.Text("top.bad_min", "min_ratings is a whole number of at least 1.")
+	msgTopNone      = locale.Plural("top.none", "No film has {{.Count}} or more ratings in this server yet.", "No film has {{.Count}} or more ratings in this server yet.")
+	msgTopTitle     = locale.Text("top.title", "This server's top films")
+	msgTopRow       = locale.Plural("top.row", "{{.Rank}}. **{{.Film}}** — {{.Average}}/10 from {{.Count}}", "{{.Rank}}. **{{.Film}}** — {{.Average}}/10 from {{.Count}}")
+	msgTopFooter    = locale.Plural("top.footer", "At least {{.Count}} rating · page {{.Page}} of {{.Pages}}", "At least {{.Count}} ratings · page {{.Page}} of {{.Pages}}")
+	msgTopDivTitle  = locale.Text("top.divisive.title", "What this server disagrees on")
+	msgTopDivRow    = locale.Plural("top.divisive.row", "{{.Rank}}. **{{.Film}}** — spread ±{{.Spread}} · {{.Average}}/10 from {{.Count}} · {{.Scores}}", "{{.Rank}}. **{{.Film}}** — spread ±{{.Spread}} · {{.Average}}/10 from {{.Count}} · {{.Scores}}")
+	msgTopDivFooter = locale.Plural("top.divisive.footer", "Spread: the standard deviation of the scores · at least {{.Count}} rating · page {{.Page}} of {{.Pages}}", "Spread: the standard deviation of the scores · at least {{.Count}} ratings · page {{.Page}} of {{.Pages}}")
+	msgMineNone     = locale.Text("mine.none", "{{.Member}} has not rated any film in this server yet.")
+	msgMineTitle    = locale.Text("mine.title", "Ratings")
+	msgMineHeading  = locale.Text("mine.heading", "{{.Member}}'s ratings in this server, newest first")
+	msgMineFooter   = locale.Plural("mine.footer", "{{.Count}} film · page {{.Page}} of {{.Pages}}", "{{.Count}} films · page {{.Page}} of {{.Pages}}")
 )
 
 var rateDef = &discordgo.ApplicationCommand{
@@ -66,7 +109,7 @@ func member(i *discordgo.InteractionCreate) (storage.Scope, uint64, error) {
 		return 0, 0, err
 	}
 	if scope == storage.BuiltIn {
-		return 0, 0, userErr("Ratings live in servers: use this command in a server the bot is in.")
+		return 0, 0, userText(tr(i).S(msgRatingsServerOnly))
 	}
 	user, err := userNumber(i)
 	if err != nil {
@@ -75,11 +118,11 @@ func member(i *discordgo.InteractionCreate) (storage.Scope, uint64, error) {
 	return scope, user, nil
 }
 
-func verdict(a storage.Aggregate) string {
+func verdict(t *locale.T, a storage.Aggregate) string {
 	if a.Count == 0 {
-		return "No ratings in this server yet."
+		return t.S(msgRatingsNoVerdict)
 	}
-	return fmt.Sprintf("Server average **%.1f**/10 from %s", a.Average(), plural(a.Count, "rating"))
+	return t.N(msgRatingsVerdict, a.Count, "Average", t.Num(a.Average(), 1))
 }
 
 // rate answers /rate film: [score:].
@@ -88,19 +131,20 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	opts := options(i)
 	film, err := s.resolveIn(ctx, scope, str(opts, "film"), string(i.Locale))
 	if err != nil {
 		return nil, err
 	}
-	score, has, err := integer(opts, "score")
+	score, has, err := integer(tr(i), opts, "score")
 	if err != nil {
 		return nil, err
 	}
 	if !has {
 		r, err := s.rates.UserRating(ctx, scope, film.ID, user)
 		if errors.Is(err, storage.ErrNotFound) {
-			return nil, userErr("You have not rated **%s** here yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
+			return nil, userText(t.F(msgRateNotYet, "Film", labelMD(film), "Title", inCode(film.Title, 100)))
 		}
 		if err != nil {
 			return nil, err
@@ -109,32 +153,37 @@ func (s *Set) rate(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 		if err != nil {
 			return nil, err
 		}
-		return ephemeral(rated(film, r.Score, a, "Your rating")), nil
+		return ephemeral(rated(t, film, r.Score, a, msgRateYours)), nil
 	}
 	if score < storage.MinScore || score > storage.MaxScore {
-		return nil, userErr("A score is a whole number from %d to %d.", storage.MinScore, storage.MaxScore)
+		return nil, rateBadScore(t)
 	}
-	return s.saveRating(ctx, scope, film, user, int(score))
+	return s.saveRating(ctx, t, scope, film, user, int(score))
 }
 
-func (s *Set) saveRating(ctx context.Context, scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
+// rateBadScore is the answer to a score out of 1–10.
+func rateBadScore(t *locale.T) error {
+	return userText(t.F(msgRateBadScore, "Min", t.Int(storage.MinScore), "Max", t.Int(storage.MaxScore)))
+}
+
+func (s *Set) saveRating(ctx context.Context, t *locale.T, scope storage.Scope, film storage.Film, user uint64, score int) (*discordgo.InteractionResponse, error) {
 	r, err := s.rates.Rate(ctx, scope, film.ID, user, score)
 	if err != nil {
-		return nil, notFound(err, "That film was just removed.")
+		return nil, notFound(err, t.S(msgRateJustGone))
 	}
-	return youRated(film, score, r.Aggregate, r.Unwatched), nil
+	return youRated(t, film, score, r.Aggregate, r.Unwatched), nil
 }
 
 // youRated tells the rater alone what their rating did: the score, the
 // server's verdict, whether the film left their watchlist, and a button
 // to take the rating back.
-func youRated(film storage.Film, score int, a storage.Aggregate, offWatchlist bool) *discordgo.InteractionResponse {
+func youRated(t *locale.T, film storage.Film, score int, a storage.Aggregate, offWatchlist bool) *discordgo.InteractionResponse {
 	remove := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: "Remove my rating", Style: discordgo.DangerButton, CustomID: customID{"rate", "remove", []uint64{film.ID}}.String()},
+		discordgo.Button{Label: t.S(msgRateRemove), Style: discordgo.DangerButton, CustomID: customID{"rate", "remove", []uint64{film.ID}}.String()},
 	}}
-	embed := rated(film, score, a, "You rated")
+	embed := rated(t, film, score, a, msgRateYouRated)
 	if offWatchlist {
-		embed.Description += "\nIt is off your watchlist now."
+		embed.Description += "\n" + t.S(msgRateUnwatched)
 	}
 	return ephemeral(embed, remove)
 }
@@ -153,10 +202,12 @@ func (s *Set) WithFollowup(f Followup) *Set {
 	return s
 }
 
-func rated(film storage.Film, score int, a storage.Aggregate, what string) *discordgo.MessageEmbed {
+// rated is a rating's embed: what (msgRateYours, msgRateYouRated) with
+// the stars and score, then the server's verdict.
+func rated(t *locale.T, film storage.Film, score int, a storage.Aggregate, what locale.Key) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{
 		Title:       plain(label(film), limits.EmbedTitle),
-		Description: fmt.Sprintf("%s **%s** (%d/10)\n%s", what, Stars(score), score, verdict(a)),
+		Description: t.F(what, "Stars", Stars(score), "Score", t.Int(score)) + "\n" + verdict(t, a),
 		Color:       colour,
 	}
 }
@@ -172,29 +223,30 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	switch c.action {
 	case "remove":
 		film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
+			return nil, notFound(err, t.S(msgRateGone))
 		}
 		a, old, err := s.rates.Unrate(ctx, scope, film.ID, user)
 		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
+			return nil, notFound(err, t.S(msgRateGone))
 		}
-		msg := "You had not rated it."
+		msg := t.S(msgRateHadNot)
 		if old > 0 {
-			msg = fmt.Sprintf("Your rating (%s, %d/10) is removed.", Stars(old), old)
+			msg = t.F(msgRateRemoved, "Stars", Stars(old), "Score", t.Int(old))
 		}
-		return update(&discordgo.MessageEmbed{Title: plain(label(film), limits.EmbedTitle), Description: msg + "\n" + verdict(a), Color: colour}), nil
+		return update(&discordgo.MessageEmbed{Title: plain(label(film), limits.EmbedTitle), Description: msg + "\n" + verdict(t, a), Color: colour}), nil
 	case "select":
 		values := i.MessageComponentData().Values
 		if len(values) != 1 {
-			return nil, userErr("Pick one score.")
+			return nil, userText(t.S(msgRatePickOne))
 		}
 		score, err := strconv.Atoi(values[0])
 		if err != nil || score < storage.MinScore || score > storage.MaxScore {
-			return nil, userErr("A score is a whole number from %d to %d.", storage.MinScore, storage.MaxScore)
+			return nil, rateBadScore(t)
 		}
 		// The menu is on the film's card: the card itself shows the new
 		// verdict (type 7), which every member sees; the menu keeps the
@@ -205,26 +257,31 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		film := c.args[0]
 		r, err := s.rates.Rate(ctx, scope, film, user, score) // and off the watchlist, in one transaction
 		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
+			return nil, notFound(err, t.S(msgRateGone))
 		}
 		a := r.Aggregate
 		page, err := s.films.FilmPage(ctx, scope, film)
 		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
+			return nil, notFound(err, t.S(msgRateGone))
 		}
 		if s.follow != nil {
-			s.follow(ctx, youRated(page.Film, score, a, r.Unwatched).Data)
+			s.follow(ctx, youRated(t, page.Film, score, a, r.Unwatched).Data)
 		}
-		return update(s.filmCard(page.Film, page.Reviews, &a, string(i.Locale)), rateMenu(film)), nil
+		return update(s.filmCard(page.Film, page.Reviews, &a, string(i.Locale)), rateMenuIn(t, film)), nil
 	}
 	return nil, errStaleButton
 }
 
-// rateMenu is the card's "Rate" select menu, 1–10.
-func rateMenu(film uint64) discordgo.ActionsRow {
+// rateMenu is the card's "Rate" select menu, 1–10, in English: callers
+// that know the reader's language use rateMenuIn.
+func rateMenu(film uint64) discordgo.ActionsRow { return rateMenuIn(locale.For(locale.English), film) }
+
+// rateMenuIn is the card's "Rate" select menu, 1–10, its placeholder in
+// t's language (the options are digits and stars).
+func rateMenuIn(t *locale.T, film uint64) discordgo.ActionsRow {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
 		MenuType: discordgo.StringSelectMenu, CustomID: customID{"rate", "select", []uint64{film}}.String(),
-		Placeholder: "Rate this film", Options: slices.Clone(rateOptions), MinValues: ptr(1), MaxValues: 1,
+		Placeholder: t.S(msgRateMenu), Options: slices.Clone(rateOptions), MinValues: ptr(1), MaxValues: 1,
 	}}}
 }
 
@@ -261,32 +318,47 @@ func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if err != nil {
 		return nil, err
 	}
-	return s.ratingsPage(ctx, scope, film, 1, false)
+	return s.ratingsPage(ctx, tr(i), scope, film, 1, false)
 }
 
-func (s *Set) ratingsPage(ctx context.Context, scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+// medianIn is a median score (a whole or a half) in t's style: "7", "7,5".
+func medianIn(t *locale.T, m float64) string {
+	if m == float64(int(m)) {
+		return t.Int(int(m))
+	}
+	return t.Num(m, 1)
+}
+
+// titleWithFilm is text (a message whose {{.Film}} is the film) as an embed's
+// title: the film's label clipped to what the rest leaves.
+func titleWithFilm(t *locale.T, k locale.Key, film storage.Film) string {
+	room := limits.EmbedTitle - utf8.RuneCountInString(t.F(k, "Film", ""))
+	return t.F(k, "Film", plain(label(film), room))
+}
+
+func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	a, err := s.rates.Aggregate(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Count == 0 {
-		return nil, userErr("No one has rated **%s** in this server yet: `/rate film:%s score:<1-10>`.", labelMD(film), inCode(film.Title, 100))
+		return nil, userText(t.F(msgRatingsNone, "Film", labelMD(film), "Title", inCode(film.Title, 100)))
 	}
 	rs, err := s.rates.FilmRatings(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := showList(ctx, s, scope, list[storage.Rating]{kind: "ratings", id: film.ID, per: ratersPerPage,
+	r, err := showList(ctx, s, scope, list[storage.Rating]{t: t, kind: "ratings", id: film.ID, per: ratersPerPage,
 		row: func(_ int, r storage.Rating, _ func(uint64) string) string {
 			return fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score)
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
 			return &discordgo.MessageEmbed{
-				Title: "The verdict on " + plain(label(film), limits.EmbedTitle-len("The verdict on ")),
-				Description: fmt.Sprintf("Average **%.1f** · median **%g** · %s\n%s\n\n%s",
-					a.Average(), a.Median(), plural(a.Count, "rating"), histogram(a), rows),
+				Title: titleWithFilm(t, msgRatingsTitle, film),
+				Description: t.N(msgRatingsSummary, a.Count, "Average", t.Num(a.Average(), 1), "Median", medianIn(t, a.Median())) +
+					"\n" + histogram(a) + "\n\n" + rows,
 				Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
-				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Who rated what · page %d of %d", p, pages)},
+				Footer: &discordgo.MessageEmbedFooter{Text: t.F(msgRatingsFooter, "Page", t.Int(p), "Pages", t.Int(pages))},
 				Color:  colour,
 			}
 		}}, rs, p, isUpdate)
@@ -306,11 +378,12 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 	if err != nil {
-		return nil, notFound(err, "That film has been removed.")
+		return nil, notFound(err, t.S(msgRatingsGone))
 	}
-	return s.ratingsPage(ctx, scope, film, int(c.args[1]), true)
+	return s.ratingsPage(ctx, t, scope, film, int(c.args[1]), true)
 }
 
 const topPerPage = 10
@@ -324,13 +397,14 @@ func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discord
 	if err != nil {
 		return nil, err
 	}
-	minN, has, err := integer(options(i), "min_ratings")
+	minN, has, err := integer(tr(i), options(i), "min_ratings")
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	sortBy := str(options(i), "sort")
 	if sortBy != "" && sortBy != "best" && sortBy != "divisive" {
-		return nil, userErr("sort is best or divisive.")
+		return nil, userText(t.S(msgTopBadSort))
 	}
 	if !has {
 		minN = 1
@@ -339,23 +413,23 @@ func (s *Set) top(ctx context.Context, i *discordgo.InteractionCreate) (*discord
 		}
 	}
 	if minN < 1 || minN > 1_000_000 {
-		return nil, userErr("min_ratings is a whole number of at least 1.")
+		return nil, userText(t.S(msgTopBadMin))
 	}
 	if sortBy == "divisive" {
-		return s.divisivePage(ctx, scope, int(minN), 1, false)
+		return s.divisivePage(ctx, t, scope, int(minN), 1, false)
 	}
-	return s.topPage(ctx, scope, int(minN), 1, false)
+	return s.topPage(ctx, t, scope, int(minN), 1, false)
 }
 
 // divisivePage is /top sort:divisive: the films whose ratings are most
 // spread out (standard deviation), then those with more ratings.
-func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+func (s *Set) divisivePage(ctx context.Context, t *locale.T, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	aggs, err := s.rates.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
 	if len(aggs) == 0 {
-		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
+		return nil, userText(t.N(msgTopNone, minN))
 	}
 	slices.SortStableFunc(aggs, func(a, b storage.Aggregate) int {
 		if c := cmp.Compare(b.Spread(), a.Spread()); c != 0 {
@@ -366,13 +440,14 @@ func (s *Set) divisivePage(ctx context.Context, scope storage.Scope, minN, p int
 		}
 		return cmp.Compare(a.Film, b.Film)
 	})
-	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "topdiv", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+	return showList(ctx, s, scope, list[storage.Aggregate]{t: t, kind: "topdiv", id: uint64(minN), per: topPerPage, film: aggregateFilm,
 		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
-			return fmt.Sprintf("%d. **%s** — spread ±%.1f · %.1f/10 from %d · %s", k+1, name(a.Film), a.Spread(), a.Average(), a.Count, histogram(a))
+			return t.N(msgTopDivRow, a.Count, "Rank", t.Int(k+1), "Film", name(a.Film), "Spread", t.Num(a.Spread(), 1),
+				"Average", t.Num(a.Average(), 1), "Scores", histogram(a))
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
-			return &discordgo.MessageEmbed{Title: "What this server disagrees on", Description: rows, Color: colour,
-				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Spread: the standard deviation of the scores · at least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+			return &discordgo.MessageEmbed{Title: t.S(msgTopDivTitle), Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: t.N(msgTopDivFooter, minN, "Page", t.Int(p), "Pages", t.Int(pages))}}
 		}}, aggs, p, isUpdate)
 }
 
@@ -381,21 +456,21 @@ func (s *Set) divisiveButton(ctx context.Context, i *discordgo.InteractionCreate
 	return minRatingsPage(ctx, i, s.divisivePage)
 }
 
-func (s *Set) topPage(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+func (s *Set) topPage(ctx context.Context, t *locale.T, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	aggs, err := s.rates.Top(ctx, scope, minN)
 	if err != nil {
 		return nil, err
 	}
 	if len(aggs) == 0 {
-		return nil, userErr("No film has %d or more ratings in this server yet.", minN)
+		return nil, userText(t.N(msgTopNone, minN))
 	}
-	return showList(ctx, s, scope, list[storage.Aggregate]{kind: "top", id: uint64(minN), per: topPerPage, film: aggregateFilm,
+	return showList(ctx, s, scope, list[storage.Aggregate]{t: t, kind: "top", id: uint64(minN), per: topPerPage, film: aggregateFilm,
 		row: func(k int, a storage.Aggregate, name func(uint64) string) string {
-			return fmt.Sprintf("%d. **%s** — %.1f/10 from %d", k+1, name(a.Film), a.Average(), a.Count)
+			return t.N(msgTopRow, a.Count, "Rank", t.Int(k+1), "Film", name(a.Film), "Average", t.Num(a.Average(), 1))
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
-			return &discordgo.MessageEmbed{Title: "This server's top films", Description: rows, Color: colour,
-				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("At least %s · page %d of %d", plural(minN, "rating"), p, pages)}}
+			return &discordgo.MessageEmbed{Title: t.S(msgTopTitle), Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: t.N(msgTopFooter, minN, "Page", t.Int(p), "Pages", t.Int(pages))}}
 		}}, aggs, p, isUpdate)
 }
 
@@ -407,7 +482,7 @@ func (s *Set) topButton(ctx context.Context, i *discordgo.InteractionCreate) (*d
 // minRatingsPage turns a page of a /top list: the custom id carries
 // min_ratings, then the page.
 func minRatingsPage(ctx context.Context, i *discordgo.InteractionCreate,
-	page func(ctx context.Context, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error)) (*discordgo.InteractionResponse, error) {
+	page func(ctx context.Context, t *locale.T, scope storage.Scope, minN, p int, isUpdate bool) (*discordgo.InteractionResponse, error)) (*discordgo.InteractionResponse, error) {
 	scope, c, err := pageClick(i)
 	if err != nil {
 		return nil, err
@@ -415,7 +490,7 @@ func minRatingsPage(ctx context.Context, i *discordgo.InteractionCreate,
 	if c.args[0] < 1 || c.args[0] > 1_000_000 {
 		return nil, errStaleButton
 	}
-	return page(ctx, scope, int(c.args[0]), int(c.args[1]), true)
+	return page(ctx, tr(i), scope, int(c.args[0]), int(c.args[1]), true)
 }
 
 // myRatings answers /myratings [user:].
@@ -424,30 +499,30 @@ func (s *Set) myRatings(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	if err != nil {
 		return nil, err
 	}
-	if other, given, err := userOption(options(i), "user"); err != nil {
+	if other, given, err := userOption(tr(i), options(i), "user"); err != nil {
 		return nil, err
 	} else if given {
 		user = other
 	}
-	return s.myRatingsPage(ctx, scope, user, 1, false)
+	return s.myRatingsPage(ctx, tr(i), scope, user, 1, false)
 }
 
-func (s *Set) myRatingsPage(ctx context.Context, scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+func (s *Set) myRatingsPage(ctx context.Context, t *locale.T, scope storage.Scope, user uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	rs, err := s.rates.UserRatings(ctx, scope, user)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs) == 0 {
-		return nil, userErr("<@%d> has not rated any film in this server yet.", user)
+		return nil, userText(t.F(msgMineNone, "Member", fmt.Sprintf("<@%d>", user)))
 	}
-	return showList(ctx, s, scope, list[storage.Rating]{kind: "mine", id: user, per: ratersPerPage,
+	return showList(ctx, s, scope, list[storage.Rating]{t: t, kind: "mine", id: user, per: ratersPerPage,
 		film: func(r storage.Rating) uint64 { return r.Film },
 		row: func(_ int, r storage.Rating, name func(uint64) string) string {
 			return fmt.Sprintf("**%s** — %s (%d) · <t:%d:d>", name(r.Film), Stars(r.Score), r.Score, r.At.Unix())
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
-			return &discordgo.MessageEmbed{Title: "Ratings", Description: fmt.Sprintf("<@%d>'s ratings in this server, newest first\n\n%s", user, rows),
-				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(rs), "film"), p, pages)}}
+			return &discordgo.MessageEmbed{Title: t.S(msgMineTitle), Description: t.F(msgMineHeading, "Member", fmt.Sprintf("<@%d>", user)) + "\n\n" + rows,
+				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: t.N(msgMineFooter, len(rs), "Page", t.Int(p), "Pages", t.Int(pages))}}
 		}}, rs, p, isUpdate)
 }
 
@@ -457,5 +532,5 @@ func (s *Set) mineButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.myRatingsPage(ctx, scope, c.args[0], int(c.args[1]), true)
+	return s.myRatingsPage(ctx, tr(i), scope, c.args[0], int(c.args[1]), true)
 }

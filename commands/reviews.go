@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/search"
 	"github.com/filmbot/filmbot/storage"
 )
@@ -32,13 +32,39 @@ var reviewDef = &discordgo.ApplicationCommand{
 
 func ptr[T any](v T) *T { return &v }
 
+// The words of /review and its buttons.
+var (
+	msgReviewNone     = locale.Text("review.none", "No one has reviewed **{{.Film}}** here yet. A moderator can add a review with `/manage review add`.")
+	msgReviewBoth     = locale.Text("review.both", "Use either excerpt: or about:, not both.")
+	msgReviewRange    = locale.Text("review.range", "This review of **{{.Film}}** has excerpts 1 to {{.Last}}.")
+	msgReviewRangeNow = locale.Text("review.range.now", "That review now has excerpts 1 to {{.Last}}.")
+	msgAboutLong      = locale.Text("review.about.long", "about: takes at most {{.Max}} characters.")
+	msgAboutNone      = locale.Text("review.about.none", "No excerpt of {{.Reviewer}}'s review of **{{.Film}}** mentions \"{{.About}}\".")
+	msgReviewJustGone = locale.Text("review.gone.now", "That review was just removed.")
+	msgReviewGone     = locale.Text("review.gone", "That review has been removed.")
+	msgExcerptGone    = locale.Text("review.excerpt.gone", "That review has changed: it no longer has that excerpt.")
+	msgNoReviewBy     = locale.Text("review.by.none", "No review by \"{{.By}}\" of this film. Reviews here: {{.Names}}.")
+	msgFeaturedName   = locale.Text("review.featured.name", "the featured review")
+	msgFeatured       = locale.Text("review.featured", "Featured review")
+	msgReviewBy       = locale.Text("review.author", "Review by {{.Reviewer}}")
+	msgExcerptOf      = locale.Text("review.footer.excerpt", "Excerpt {{.N}} of {{.Total}}")
+	msgHasSpoilers    = locale.Text("review.footer.spoilers", "contains spoilers")
+	msgReviewsOfFilm  = locale.Plural("review.footer.reviews", "{{.Count}} review of this film: choose with by:", "{{.Count}} reviews of this film: choose with by:")
+	msgRandomExcerpt  = locale.Text("review.button.random", "🎲 Random")
+	msgReadAll        = locale.Text("review.button.all", "Read it all")
+	msgWholeReview    = locale.Text("review.whole.footer", "The whole review · page {{.Page}} of {{.Pages}}")
+	msgWholePageGone  = locale.Text("review.page.gone", "That page of the review no longer exists.")
+	msgByChoice       = locale.Text("review.by.choice", "{{.Reviewer}} ({{.Date}})")
+)
+
 // review answers /review film: [excerpt:] [about:] [by:].
 func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	t := tr(i)
 	opts := options(i)
 	// The film, its reviews and the excerpt asked for (the first by
 	// default) are read at once; the options are checked after, in order.
 	want := 1
-	if v, ok, _ := integer(opts, "excerpt"); ok && v >= 1 && v <= math.MaxInt32 {
+	if v, ok, _ := integer(t, opts, "excerpt"); ok && v >= 1 && v <= math.MaxInt32 {
 		want = int(v)
 	}
 	var page storage.ReviewPage
@@ -52,33 +78,33 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	}
 	reviews := page.Reviews
 	if len(reviews) == 0 {
-		return nil, userErr("No one has reviewed **%s** here yet. A moderator can add a review with `/manage review add`.", labelMD(film))
+		return nil, userText(t.F(msgReviewNone, "Film", labelMD(film)))
 	}
-	rev, err := pickReview(reviews, str(opts, "by"))
+	rev, err := pickReview(t, reviews, str(opts, "by"))
 	if err != nil {
 		return nil, err
 	}
 	n := 1
-	excerpt, hasExcerpt, err := integer(opts, "excerpt")
+	excerpt, hasExcerpt, err := integer(t, opts, "excerpt")
 	if err != nil {
 		return nil, err
 	}
 	about := str(opts, "about")
 	switch {
 	case hasExcerpt && about != "":
-		return nil, userErr("Use either excerpt: or about:, not both.")
+		return nil, userText(t.S(msgReviewBoth))
 	case hasExcerpt:
 		if excerpt < 1 || excerpt > int64(rev.Paragraphs) {
-			return nil, userErr("This review of **%s** has excerpts 1 to %d.", labelMD(film), rev.Paragraphs)
+			return nil, userText(t.F(msgReviewRange, "Film", labelMD(film), "Last", t.Int(rev.Paragraphs)))
 		}
 		n = int(excerpt)
 	case about != "":
 		if len([]rune(about)) > maxAbout {
-			return nil, userErr("about: takes at most %d characters.", maxAbout)
+			return nil, userText(t.F(msgAboutLong, "Max", t.Int(maxAbout)))
 		}
 		whole, err := s.reviews.Review(ctx, scope, rev.ID)
 		if err != nil {
-			return nil, notFound(err, "That review was just removed.")
+			return nil, notFound(err, t.S(msgReviewJustGone))
 		}
 		texts := make([]string, len(whole.Excerpts))
 		for k, e := range whole.Excerpts {
@@ -86,7 +112,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 		}
 		best, ok := search.BestPassage(about, texts)
 		if !ok {
-			return nil, userErr("No excerpt of %s's review of **%s** mentions \"%s\".", plain(reviewerName(rev), 100), labelMD(film), plain(about, 100))
+			return nil, userText(t.F(msgAboutNone, "Reviewer", plain(reviewerName(t, rev), 100), "Film", labelMD(film), "About", plain(about, 100)))
 		}
 		n = best + 1
 	}
@@ -96,23 +122,25 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	if k := slices.IndexFunc(reviews, func(r storage.Review) bool { return r.ID == rev.ID }); n == want && page.Excerpts[k].Text != "" {
 		e = page.Excerpts[k]
 	} else if hdr, e, err = s.reviews.Excerpt(ctx, scope, rev.ID, n); err != nil {
-		return nil, excerptErr(err)
+		return nil, excerptErr(t, err)
 	}
-	embed, rows := excerptView(film, hdr, e, n, len(reviews))
+	embed, rows := excerptView(t, film, hdr, e, n, len(reviews))
 	return message(embed, rows...), nil
 }
 
-// excerptErr is what a member is told when an excerpt is gone.
-func excerptErr(err error) error {
+// excerptErr is what a member is told when an excerpt is gone, in t's
+// language.
+func excerptErr(t *locale.T, err error) error {
 	if errors.Is(err, storage.ErrNoExcerpt) {
-		return userErr("That review has changed: it no longer has that excerpt.")
+		return userText(t.S(msgExcerptGone))
 	}
-	return notFound(err, "That review has been removed.")
+	return notFound(err, t.S(msgReviewGone))
 }
 
 // pickReview chooses by: (an autocomplete value "rev:ID" or a reviewer's
-// name), or the newest review.
-func pickReview(reviews []storage.Review, by string) (storage.Review, error) {
+// name, the featured review by "featured" or its name in t's language),
+// or the newest review.
+func pickReview(t *locale.T, reviews []storage.Review, by string) (storage.Review, error) {
 	if by == "" {
 		return reviews[0], nil
 	}
@@ -127,48 +155,48 @@ func pickReview(reviews []storage.Review, by string) (storage.Review, error) {
 	}
 	want := search.Fold(by)
 	for _, r := range reviews {
-		if search.Fold(reviewerName(r)) == want || (r.Reviewer == "" && want == "featured") {
+		if search.Fold(reviewerName(t, r)) == want || (r.Reviewer == "" && (want == "featured" || want == search.Fold(t.S(msgFeatured)))) {
 			return r, nil
 		}
 	}
 	names := make([]string, 0, len(reviews))
 	for _, r := range reviews {
-		names = append(names, reviewerName(r))
+		names = append(names, reviewerName(t, r))
 	}
-	return storage.Review{}, userErr("No review by \"%s\" of this film. Reviews here: %s.", plain(by, 100), plainList(names, ", ", 1500))
+	return storage.Review{}, userText(t.F(msgNoReviewBy, "By", plain(by, 100), "Names", plainList(names, ", ", 1500)))
 }
 
-// reviewerName is how a review's author is shown; the built-in review's
-// author is not named, so it is the featured review.
-func reviewerName(r storage.Review) string {
+// reviewerName is how a review's author is shown, in t's language; the
+// built-in review's author is not named, so it is the featured review.
+func reviewerName(t *locale.T, r storage.Review) string {
 	if r.Reviewer == "" {
-		return "the featured review"
+		return t.S(msgFeaturedName)
 	}
 	return r.Reviewer
 }
 
-func authorLine(r storage.Review) string {
+func authorLine(t *locale.T, r storage.Review) string {
 	if r.Reviewer == "" {
-		return "Featured review"
+		return t.S(msgFeatured)
 	}
-	return clip("Review by "+r.Reviewer, limits.Author)
+	return clip(t.F(msgReviewBy, "Reviewer", r.Reviewer), limits.Author)
 }
 
-// excerptView renders excerpt n (1-based) of rev with its buttons.
-// rev is a header (its Paragraphs counted) and e its excerpt n.
-func excerptView(film storage.Film, rev storage.Review, e storage.Excerpt, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+// excerptView renders excerpt n (1-based) of rev with its buttons, in t's
+// language. rev is a header (its Paragraphs counted) and e its excerpt n.
+func excerptView(t *locale.T, film storage.Film, rev storage.Review, e storage.Excerpt, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
 	total := rev.Paragraphs
-	footer := "Excerpt " + strconv.Itoa(n) + " of " + strconv.Itoa(total)
+	footer := t.F(msgExcerptOf, "N", t.Int(n), "Total", t.Int(total))
 	if e.Spoiler {
-		footer += " · contains spoilers"
+		footer += " · " + t.S(msgHasSpoilers)
 	}
 	if reviewsOfFilm > 1 {
-		footer += fmt.Sprintf(" · %d reviews of this film: choose with by:", reviewsOfFilm)
+		footer += " · " + t.N(msgReviewsOfFilm, reviewsOfFilm)
 	}
 	embed := &discordgo.MessageEmbed{
 		Title:       plain(label(film), limits.EmbedTitle),
-		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
-		Description: markup(e, limits.EmbedDescription),
+		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(t, rev)},
+		Description: markup(t, e, limits.EmbedDescription),
 		Footer:      &discordgo.MessageEmbedFooter{Text: footer},
 		Color:       colour,
 	}
@@ -176,29 +204,30 @@ func excerptView(film storage.Film, rev storage.Review, e storage.Excerpt, n, re
 		return customID{"rev", action, []uint64{rev.ID, uint64(k)}}.String()
 	}
 	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		button("◀ Previous", id("show", n-1), n <= 1),
-		button("Next ▶", id("show", n+1), n >= total),
-		button("🎲 Random", id("random", n), total < 2),
-		discordgo.Button{Label: "Read it all", Style: discordgo.PrimaryButton, CustomID: id("all", 1)},
+		button(t.S(msgPrevious), id("show", n-1), n <= 1),
+		button(t.S(msgNext), id("show", n+1), n >= total),
+		button(t.S(msgRandomExcerpt), id("random", n), total < 2),
+		discordgo.Button{Label: t.S(msgReadAll), Style: discordgo.PrimaryButton, CustomID: id("all", 1)},
 	}}
 	return embed, []discordgo.MessageComponent{row}
 }
 
-// fullPages splits a whole review into embed-sized pages of paragraphs.
-func fullPages(rev storage.Review) []string {
+// fullPages splits a whole review into embed-sized pages of paragraphs,
+// spoiler heads in t's language.
+func fullPages(t *locale.T, rev storage.Review) []string {
 	const room = 3900 // under the 4,096 description limit, with the spoiler heads
 	var pages []string
 	var cur strings.Builder
 	for _, e := range rev.Excerpts {
-		t := markup(e, room)
-		if cur.Len() > 0 && len([]rune(cur.String()))+len([]rune(t))+2 > room {
+		m := markup(t, e, room)
+		if cur.Len() > 0 && len([]rune(cur.String()))+len([]rune(m))+2 > room {
 			pages = append(pages, cur.String())
 			cur.Reset()
 		}
 		if cur.Len() > 0 {
 			cur.WriteString("\n\n")
 		}
-		cur.WriteString(t)
+		cur.WriteString(m)
 	}
 	if cur.Len() > 0 {
 		pages = append(pages, cur.String())
@@ -206,19 +235,20 @@ func fullPages(rev storage.Review) []string {
 	return pages
 }
 
-// fullView renders page p (1-based) of the whole review.
-func fullView(film storage.Film, rev storage.Review, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	return listView(list[string]{kind: "rev", id: rev.ID, per: 1, gone: "That page of the review no longer exists.",
+// fullView renders page p (1-based) of the whole review, in t's
+// language.
+func fullView(t *locale.T, film storage.Film, rev storage.Review, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
+	return listView(list[string]{kind: "rev", id: rev.ID, per: 1, t: t, gone: t.S(msgWholePageGone),
 		row: func(_ int, page string, _ func(uint64) string) string { return page },
 		embed: func(page string, p, pages int) *discordgo.MessageEmbed {
 			return &discordgo.MessageEmbed{
 				Title:       plain(label(film), limits.EmbedTitle),
-				Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(rev)},
+				Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(t, rev)},
 				Description: page,
-				Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The whole review · page %d of %d", p, pages)},
+				Footer:      &discordgo.MessageEmbedFooter{Text: t.F(msgWholeReview, "Page", t.Int(p), "Pages", t.Int(pages))},
 				Color:       colour,
 			}
-		}}, fullPages(rev), p, nil)
+		}}, fullPages(t, rev), p, nil)
 }
 
 // reviewButton handles the buttons under a review: show (previous/next),
@@ -232,6 +262,7 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	n := int(c.args[1])
 	switch c.action {
 	case "show", "random":
@@ -251,24 +282,24 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		page, err := s.reviews.ExcerptPage(ctx, scope, c.args[0], pick)
 		switch {
 		case errors.Is(err, storage.ErrNoExcerpt):
-			return nil, userErr("That review now has excerpts 1 to %d.", page.Review.Paragraphs)
+			return nil, userText(t.F(msgReviewRangeNow, "Last", t.Int(page.Review.Paragraphs)))
 		case err != nil && page.Review.ID != 0:
-			return nil, notFound(err, "That film has been removed.")
+			return nil, notFound(err, t.S(msgFilmGone))
 		case err != nil:
-			return nil, excerptErr(err)
+			return nil, excerptErr(t, err)
 		}
-		embed, rows := excerptView(page.Film, page.Review, page.Excerpt, page.N, page.Reviews)
+		embed, rows := excerptView(t, page.Film, page.Review, page.Excerpt, page.N, page.Reviews)
 		return update(embed, rows...), nil
 	case "all", "page":
 		rev, err := s.reviews.Review(ctx, scope, c.args[0])
 		if err != nil {
-			return nil, notFound(err, "That review has been removed.")
+			return nil, notFound(err, t.S(msgReviewGone))
 		}
 		film, err := s.films.FilmHeader(ctx, scope, rev.FilmID)
 		if err != nil {
-			return nil, notFound(err, "That film has been removed.")
+			return nil, notFound(err, t.S(msgFilmGone))
 		}
-		embed, rows, err := fullView(film, rev, n)
+		embed, rows, err := fullView(t, film, rev, n)
 		if err != nil {
 			return nil, err
 		}
@@ -277,9 +308,9 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		}
 		return update(embed, rows...), nil
 	case "noop":
-		return nil, userErr("That is just the page number.")
+		return nil, userText(t.S(msgPageNumber))
 	}
-	return nil, errStaleButton
+	return nil, staleButton(t)
 }
 
 // reviewAutocomplete completes film:, and by: with the reviewers of the
@@ -300,18 +331,19 @@ func (s *Set) reviewAutocomplete(ctx context.Context, i *discordgo.InteractionCr
 	if err != nil {
 		return choices8(nil), nil
 	}
+	t := tr(i)
 	typed, _ := o.Value.(string)
 	typed = search.Fold(typed)
 	var out []*discordgo.ApplicationCommandOptionChoice
 	for _, r := range reviews {
-		name := reviewerName(r)
+		name := r.Reviewer
 		if r.Reviewer == "" {
-			name = "Featured review"
+			name = t.S(msgFeatured)
 		}
 		if typed != "" && !strings.Contains(search.Fold(name), typed) {
 			continue
 		}
-		choice := fmt.Sprintf("%s (%s)", name, r.PostedAt.Format("2 Jan 2006"))
+		choice := t.F(msgByChoice, "Reviewer", name, "Date", shortDate(t, r.PostedAt))
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(choice, limits.ChoiceName), Value: "rev:" + strconv.FormatUint(r.ID, 10)})
 		if len(out) == limits.Choices {
 			break

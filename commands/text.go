@@ -2,11 +2,26 @@ package commands
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/filmbot/filmbot/locale"
 )
+
+// What a moderator is told about text that cannot be stored; What is the
+// field, named by the caller in the same language.
+var (
+	msgOneLine = locale.Text("common.text.oneline", "{{.What}} must be on one line.")
+	msgControl = locale.Text("common.text.control", "{{.What}} contains a control character ({{.Char}}); remove it.")
+	msgBidi    = locale.Text("common.text.bidi", "{{.What}} contains a character that reverses the direction of text ({{.Char}}); remove it.")
+)
+
+// codePoint is r as Unicode writes it: U+202E.
+func codePoint(r rune) string { return fmt.Sprintf("U+%04X", r) }
 
 // What moderators type is cleaned here before it is stored: composed
 // (NFC), so "é" typed two ways is one title; invisible characters
@@ -37,32 +52,42 @@ func invisible(r rune) bool {
 
 // cleanLine cleans a one-line field: it refuses newlines, control
 // characters and direction overrides, drops invisible characters and
-// collapses spaces. what names the field in the refusal.
-func cleanLine(what, s string) (string, error) {
+// collapses spaces. what names the field in the refusal, in English:
+// cleanLineIn says it in a member's language.
+func cleanLine(what, s string) (string, error) { return cleanLineIn(english(), what, s) }
+
+// cleanLineIn is cleanLine refusing in t's language; what names the field
+// in that language.
+func cleanLineIn(t *locale.T, what, s string) (string, error) {
 	s = norm.NFC.String(s)
 	for _, r := range s {
 		switch {
 		case r == '\n' || r == '\r':
-			return "", userErr("%s must be on one line.", what)
+			return "", userText(t.F(msgOneLine, "What", what))
 		case unicode.IsControl(r) && r != '\t':
-			return "", userErr("%s contains a control character (U+%04X); remove it.", what, r)
+			return "", userText(t.F(msgControl, "What", what, "Char", codePoint(r)))
 		case bidiControl(r):
-			return "", userErr("%s contains a character that reverses the direction of text (U+%04X); remove it.", what, r)
+			return "", userText(t.F(msgBidi, "What", what, "Char", codePoint(r)))
 		}
 	}
 	return strings.Join(strings.Fields(strings.Map(dropInvisible, s)), " "), nil
 }
 
 // cleanText cleans text of many lines (a review): as cleanLine, but
-// keeps line breaks and tabs.
-func cleanText(what, s string) (string, error) {
+// keeps line breaks and tabs. Its refusal is in English: cleanTextIn says
+// it in a member's language.
+func cleanText(what, s string) (string, error) { return cleanTextIn(english(), what, s) }
+
+// cleanTextIn is cleanText refusing in t's language; what names the field
+// in that language.
+func cleanTextIn(t *locale.T, what, s string) (string, error) {
 	s = norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 	for _, r := range s {
 		switch {
 		case unicode.IsControl(r) && r != '\n' && r != '\t':
-			return "", userErr("%s contains a control character (U+%04X); remove it.", what, r)
+			return "", userText(t.F(msgControl, "What", what, "Char", codePoint(r)))
 		case bidiControl(r):
-			return "", userErr("%s contains a character that reverses the direction of text (U+%04X); remove it.", what, r)
+			return "", userText(t.F(msgBidi, "What", what, "Char", codePoint(r)))
 		}
 	}
 	return strings.Map(dropInvisible, s), nil
@@ -85,4 +110,24 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// A date the bot writes itself ("2 Jan 2006" in English): the pattern
+// and the month's short name are each language's own.
+var (
+	msgDate   = locale.Text("common.date", "{{.Day}} {{.Month}} {{.Year}}")
+	msgMonths = [12]locale.Key{
+		locale.Text("common.month.1", "Jan"), locale.Text("common.month.2", "Feb"),
+		locale.Text("common.month.3", "Mar"), locale.Text("common.month.4", "Apr"),
+		locale.Text("common.month.5", "May"), locale.Text("common.month.6", "Jun"),
+		locale.Text("common.month.7", "Jul"), locale.Text("common.month.8", "Aug"),
+		locale.Text("common.month.9", "Sep"), locale.Text("common.month.10", "Oct"),
+		locale.Text("common.month.11", "Nov"), locale.Text("common.month.12", "Dec"),
+	}
+)
+
+// shortDate is d's day in t's language: "2 Jan 2026", "2 янв. 2026 г.",
+// "2026年1月2日".
+func shortDate(t *locale.T, d time.Time) string {
+	return t.F(msgDate, "Day", strconv.Itoa(d.Day()), "Month", t.S(msgMonths[d.Month()-1]), "Year", strconv.Itoa(d.Year()))
 }

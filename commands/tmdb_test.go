@@ -375,7 +375,7 @@ func TestRateTMDBFilmThenTopAndMyRatings(t *testing.T) {
 func TestHelpTMDB(t *testing.T) {
 	e := newEnv(t)
 	off := e.run(slash(guildA, "help")).Data.Embeds[0].Description
-	if !strings.Contains(off, tmdbOff) || !strings.Contains(off, tmdb.Attribution) || !strings.Contains(off, "https://www.themoviedb.org/settings/api") {
+	if !strings.Contains(off, english().S(msgTMDBOff)) || !strings.Contains(off, tmdb.Attribution) || !strings.Contains(off, "https://www.themoviedb.org/settings/api") {
 		t.Errorf("off: %q", off)
 	}
 	te := newTMDBEnv(t)

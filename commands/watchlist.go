@@ -7,7 +7,30 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
+)
+
+// What /watchlist says, in the language of the member who asked or
+// turned the page (tr(i)).
+var (
+	msgWatchServerOnly = locale.Text("watchlist.server_only", "Watchlists belong to a server: use `/watchlist` in a server the bot is in.")
+	msgWatchRated      = locale.Text("watchlist.rated", "You have already rated **{{.Film}}** here; a watchlist is for films you have yet to see.")
+	msgWatchJustGone   = locale.Text("watchlist.just_removed", "That film was just removed.")
+	msgWatchAlready    = locale.Text("watchlist.already", "**{{.Film}}** is already on your watchlist.")
+	msgWatchAdded      = locale.Text("watchlist.added", "Added **{{.Film}}** to your watchlist. It leaves the list when you rate it.")
+	msgWatchNotOn      = locale.Text("watchlist.not_on", "**{{.Film}}** was not on your watchlist.")
+	msgWatchRemoved    = locale.Text("watchlist.removed", "Took **{{.Film}}** off your watchlist.")
+	msgWatchUnknown    = locale.Text("watchlist.unknown", "Unknown /watchlist command.")
+	msgWatchEmpty      = locale.Text("watchlist.empty", "{{.Member}}'s watchlist here is empty: `/watchlist add film:<title>`.")
+	msgWatchRow        = locale.Text("watchlist.row", "• **{{.Film}}** · added {{.Date}}")
+	msgWatchTitle      = locale.Text("watchlist.title", "Watchlist")
+	msgWatchHeading    = locale.Text("watchlist.heading", "{{.Member}} wants to see, newest first")
+	msgWatchFooter     = locale.Plural("watchlist.footer", "{{.Count}} film · page {{.Page}} of {{.Pages}}", "{{.Count}} films · page {{.Page}} of {{.Pages}}")
+	msgWatchNone       = locale.Text("watchlist.none", "No one here has a watchlist yet: `/watchlist add film:<title>`.")
+	msgWatchWantedRow  = locale.Plural("watchlist.wanted.row", "{{.Rank}}. **{{.Film}}** — {{.Count}} member", "{{.Rank}}. **{{.Film}}** — {{.Count}} members")
+	msgWatchWanted     = locale.Text("watchlist.wanted.title", "Most wanted in this server")
+	msgWatchWantedFoot = locale.Text("watchlist.wanted.footer", "By how many members list each · page {{.Page}} of {{.Pages}}")
 )
 
 var watchlistDef = &discordgo.ApplicationCommand{
@@ -28,9 +51,10 @@ const watchPerPage = 20
 
 // watchlist routes /watchlist's subcommands.
 func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	t := tr(i)
 	scope, user, err := member(i)
 	if err != nil {
-		return nil, userErr("Watchlists belong to a server: use `/watchlist` in a server the bot is in.")
+		return nil, userText(t.S(msgWatchServerOnly))
 	}
 	opts := options(i)
 	switch subcommand(i) {
@@ -42,73 +66,73 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		if subcommand(i) == "add" {
 			added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
 			if errors.Is(err, storage.ErrRated) {
-				return Reply(fmt.Sprintf("You have already rated **%s** here; a watchlist is for films you have yet to see.", labelMD(film))), nil
+				return Reply(t.F(msgWatchRated, "Film", labelMD(film))), nil
 			}
 			if err != nil {
-				return nil, notFound(err, "That film was just removed.")
+				return nil, notFound(err, t.S(msgWatchJustGone))
 			}
 			if !added {
-				return Reply(fmt.Sprintf("**%s** is already on your watchlist.", labelMD(film))), nil
+				return Reply(t.F(msgWatchAlready, "Film", labelMD(film))), nil
 			}
-			return Reply(fmt.Sprintf("Added **%s** to your watchlist. It leaves the list when you rate it.", labelMD(film))), nil
+			return Reply(t.F(msgWatchAdded, "Film", labelMD(film))), nil
 		}
 		removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, film.ID)
 		if err != nil {
 			return nil, err
 		}
 		if !removed {
-			return Reply(fmt.Sprintf("**%s** was not on your watchlist.", labelMD(film))), nil
+			return Reply(t.F(msgWatchNotOn, "Film", labelMD(film))), nil
 		}
-		return Reply(fmt.Sprintf("Took **%s** off your watchlist.", labelMD(film))), nil
+		return Reply(t.F(msgWatchRemoved, "Film", labelMD(film))), nil
 	case "show":
 		who := user
-		if other, given, err := userOption(opts, "member"); err != nil {
+		if other, given, err := userOption(tr(i), opts, "member"); err != nil {
 			return nil, err
 		} else if given {
 			who = other
 		}
-		return s.watchlistPage(ctx, scope, who, 1, false)
+		return s.watchlistPage(ctx, t, scope, who, 1, false)
 	case "server":
-		return s.wantedPage(ctx, scope, 1, false)
+		return s.wantedPage(ctx, t, scope, 1, false)
 	}
-	return nil, userErr("Unknown /watchlist command.")
+	return nil, userText(t.S(msgWatchUnknown))
 }
 
-func (s *Set) watchlistPage(ctx context.Context, scope storage.Scope, who uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+func (s *Set) watchlistPage(ctx context.Context, t *locale.T, scope storage.Scope, who uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	ws, err := s.watchlists.Watchlist(ctx, scope, who)
 	if err != nil {
 		return nil, err
 	}
 	if len(ws) == 0 {
-		return nil, userErr("<@%d>'s watchlist here is empty: `/watchlist add film:<title>`.", who)
+		return nil, userText(t.F(msgWatchEmpty, "Member", fmt.Sprintf("<@%d>", who)))
 	}
-	return showList(ctx, s, scope, list[storage.Watched]{kind: "wl", id: who, per: watchPerPage,
+	return showList(ctx, s, scope, list[storage.Watched]{t: t, kind: "wl", id: who, per: watchPerPage,
 		film: func(w storage.Watched) uint64 { return w.Film },
 		row: func(_ int, w storage.Watched, name func(uint64) string) string {
-			return fmt.Sprintf("• **%s** · added <t:%d:d>", name(w.Film), w.At.Unix())
+			return t.F(msgWatchRow, "Film", name(w.Film), "Date", fmt.Sprintf("<t:%d:d>", w.At.Unix()))
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
-			return &discordgo.MessageEmbed{Title: "Watchlist", Description: fmt.Sprintf("<@%d> wants to see, newest first\n\n%s", who, rows),
-				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("%s · page %d of %d", plural(len(ws), "film"), p, pages)}}
+			return &discordgo.MessageEmbed{Title: t.S(msgWatchTitle), Description: t.F(msgWatchHeading, "Member", fmt.Sprintf("<@%d>", who)) + "\n\n" + rows,
+				Color: colour, Footer: &discordgo.MessageEmbedFooter{Text: t.N(msgWatchFooter, len(ws), "Page", t.Int(p), "Pages", t.Int(pages))}}
 		}}, ws, p, isUpdate)
 }
 
-func (s *Set) wantedPage(ctx context.Context, scope storage.Scope, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+func (s *Set) wantedPage(ctx context.Context, t *locale.T, scope storage.Scope, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	ws, err := s.watchlists.MostWanted(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
 	if len(ws) == 0 {
-		return nil, userErr("No one here has a watchlist yet: `/watchlist add film:<title>`.")
+		return nil, userText(t.S(msgWatchNone))
 	}
-	return showList(ctx, s, scope, list[storage.Wanted]{kind: "wanted", id: 0, per: topPerPage,
+	return showList(ctx, s, scope, list[storage.Wanted]{t: t, kind: "wanted", id: 0, per: topPerPage,
 		film: func(w storage.Wanted) uint64 { return w.Film },
 		row: func(k int, w storage.Wanted, name func(uint64) string) string {
-			return fmt.Sprintf("%d. **%s** — %s", k+1, name(w.Film), plural(w.Count, "member"))
+			return t.N(msgWatchWantedRow, w.Count, "Rank", t.Int(k+1), "Film", name(w.Film))
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
-			return &discordgo.MessageEmbed{Title: "Most wanted in this server", Description: rows, Color: colour,
-				Footer: &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("By how many members list each · page %d of %d", p, pages)}}
+			return &discordgo.MessageEmbed{Title: t.S(msgWatchWanted), Description: rows, Color: colour,
+				Footer: &discordgo.MessageEmbedFooter{Text: t.F(msgWatchWantedFoot, "Page", t.Int(p), "Pages", t.Int(pages))}}
 		}}, ws, p, isUpdate)
 }
 
@@ -118,7 +142,7 @@ func (s *Set) watchlistButton(ctx context.Context, i *discordgo.InteractionCreat
 	if err != nil {
 		return nil, err
 	}
-	return s.watchlistPage(ctx, scope, c.args[0], int(c.args[1]), true)
+	return s.watchlistPage(ctx, tr(i), scope, c.args[0], int(c.args[1]), true)
 }
 
 // wantedButton turns the pages of /watchlist server.
@@ -127,5 +151,5 @@ func (s *Set) wantedButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
-	return s.wantedPage(ctx, scope, int(c.args[1]), true)
+	return s.wantedPage(ctx, tr(i), scope, int(c.args[1]), true)
 }

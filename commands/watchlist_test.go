@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -134,13 +135,14 @@ func TestListsReadTheirFilmsInOneRead(t *testing.T) {
 	}
 	c := &countingCatalog{Catalog: e.db, drop: gone.ID}
 	e.set.films = c
+	en := locale.For(locale.English)
 	for name, page := range map[string]func() (*discordgo.InteractionResponse, error){
-		"watchlist":   func() (*discordgo.InteractionResponse, error) { return e.set.watchlistPage(ctx, 111, 3, 1, false) },
-		"most wanted": func() (*discordgo.InteractionResponse, error) { return e.set.wantedPage(ctx, 111, 1, false) },
-		"myratings":   func() (*discordgo.InteractionResponse, error) { return e.set.myRatingsPage(ctx, 111, 1, 1, false) },
-		"top":         func() (*discordgo.InteractionResponse, error) { return e.set.topPage(ctx, 111, 1, 1, false) },
-		"divisive":    func() (*discordgo.InteractionResponse, error) { return e.set.divisivePage(ctx, 111, 1, 1, false) },
-		"compare":     func() (*discordgo.InteractionResponse, error) { return e.set.comparePage(ctx, 111, 1, 2) },
+		"watchlist":   func() (*discordgo.InteractionResponse, error) { return e.set.watchlistPage(ctx, en, 111, 3, 1, false) },
+		"most wanted": func() (*discordgo.InteractionResponse, error) { return e.set.wantedPage(ctx, en, 111, 1, false) },
+		"myratings":   func() (*discordgo.InteractionResponse, error) { return e.set.myRatingsPage(ctx, en, 111, 1, 1, false) },
+		"top":         func() (*discordgo.InteractionResponse, error) { return e.set.topPage(ctx, en, 111, 1, 1, false) },
+		"divisive":    func() (*discordgo.InteractionResponse, error) { return e.set.divisivePage(ctx, en, 111, 1, 1, false) },
+		"compare":     func() (*discordgo.InteractionResponse, error) { return e.set.comparePage(ctx, en, 111, 1, 2) },
 	} {
 		c.header, c.headers, c.fail = 0, 0, false
 		r, err := page()

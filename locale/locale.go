@@ -78,6 +78,10 @@ func add(id string, m *i18n.Message, plural bool) Key {
 	k := Key{int32(len(registry))}
 	registry = append(registry, entry{msg: m, plural: plural, fixed: !plural && !strings.Contains(m.Other, "{{")})
 	ids[id] = k
+	// In the English bundle at once, so a message declared after the
+	// first translator was made (during another package's init, or a
+	// definition's at start) is rendered from its cached template too.
+	bundle.MustAddMessages(language.AmericanEnglish, m)
 	return k
 }
 
@@ -122,7 +126,14 @@ type lang struct {
 
 var (
 	loadOnce sync.Once
-	bundle   *i18n.Bundle
+	// bundle holds English (every declared message) and the files'
+	// languages; regMu guards it: written under Lock (declaring, loading),
+	// read under RLock (rendering).
+	bundle = func() *i18n.Bundle {
+		b := i18n.NewBundle(language.AmericanEnglish)
+		b.RegisterUnmarshalFunc("json", json.Unmarshal)
+		return b
+	}()
 	langs    map[string]*lang // by Discord locale code
 	matcher  language.Matcher
 	tags     []*lang // matcher's order; [0] English
@@ -130,13 +141,8 @@ var (
 )
 
 func load() {
-	bundle = i18n.NewBundle(language.AmericanEnglish)
-	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	regMu.RLock()
-	for _, e := range registry {
-		bundle.MustAddMessages(language.AmericanEnglish, e.msg)
-	}
-	regMu.RUnlock()
+	regMu.Lock()
+	defer regMu.Unlock()
 	langs = map[string]*lang{}
 	en := newLang(English, language.AmericanEnglish)
 	langs[English] = en
@@ -299,8 +305,8 @@ func data(pairs []any) map[string]any {
 
 func (t *T) render(k Key, n int, plural bool, d map[string]any) string {
 	regMu.RLock()
+	defer regMu.RUnlock()
 	e := registry[k.i]
-	regMu.RUnlock()
 	cfg := &i18n.LocalizeConfig{DefaultMessage: e.msg, TemplateData: d}
 	if plural {
 		cfg.PluralCount = n
@@ -322,8 +328,8 @@ func (t *T) render(k Key, n int, plural bool, d map[string]any) string {
 // own is k's text from T's language file alone (no English fallback).
 func (t *T) own(k Key) (string, bool) {
 	regMu.RLock()
+	defer regMu.RUnlock()
 	e := registry[k.i]
-	regMu.RUnlock()
 	if _, ok := t.lang.forms[e.msg.ID]; !ok {
 		return "", false
 	}

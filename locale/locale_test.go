@@ -148,3 +148,19 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A message declared after the first translator was made (as a package
+// initialised later would) is rendered from the bundle's cached template,
+// not parsed again at each use.
+func TestLateMessageIsCached(t *testing.T) {
+	For("en-US")
+	late := Text("t.late", "Late {{.X}}")
+	en := For("en-US")
+	if got := en.F(late, "X", "one"); got != "Late one" {
+		t.Fatalf("late = %q", got)
+	}
+	early := testing.AllocsPerRun(50, func() { en.F(tNoFilm, "Title", "x") })
+	if n := testing.AllocsPerRun(50, func() { en.F(late, "X", "x") }); n > early {
+		t.Errorf("a late message allocates %v times a use, an early one %v", n, early)
+	}
+}

@@ -6,12 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/locale"
 )
 
 // ModeratorRole is the role of Film Club's moderators. As in Discord, a
@@ -83,7 +86,7 @@ func (s *Server) Autocomplete(m Member, line, option string) (*Interaction, erro
 
 func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 	defs := s.defs(m)
-	data, err := ParseCommandLine(line, defs, focus)
+	data, err := ParseCommandLineIn(line, defs, focus, m.Locale)
 	if err != nil {
 		return nil, err
 	}
@@ -356,8 +359,66 @@ func (s *Server) findComponent(msgID, customID string, kind discordgo.ComponentT
 	return fmt.Errorf("sandbox: message %s has no %v %q", msgID, kind, customID)
 }
 
+// orEnglish is a locale as Discord sends it: en-US when none is set.
+func orEnglish(l string) string {
+	if l == "" {
+		return "en-US"
+	}
+	return l
+}
+
+// CheckLocale says whether l is a locale Discord's client can be set to
+// (locale.Discord), as a member's or a server's language must be.
+func CheckLocale(l string) error {
+	if l == "" || slices.Contains(locale.Discord, l) {
+		return nil
+	}
+	return fmt.Errorf("sandbox: %q is not one of Discord's locales (%s)", l, strings.Join(locale.Discord, ", "))
+}
+
+// GuildLocale is the server's language as Discord sends it (guild_locale).
+func (s *Server) GuildLocale(guild string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return orEnglish(s.guildLocaleLocked(guild))
+}
+
+// guildLocaleLocked is the server's language as set, "" for none.
+// Callers hold s.mu.
+func (s *Server) guildLocaleLocked(guild string) string {
+	if l, ok := s.guildLocales[guild]; ok {
+		return l
+	}
+	if g := s.guildLocked(guild); g != nil {
+		return g.Locale
+	}
+	return ""
+}
+
+// SetGuildLocale sets a server's language (its community setting in
+// Discord), sent from now on as guild_locale; "" is en-US.
+func (s *Server) SetGuildLocale(guild, l string) error {
+	if err := CheckLocale(l); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.guildLocked(guild) == nil {
+		return fmt.Errorf("sandbox: no server %s", guild)
+	}
+	if s.guildLocales == nil {
+		s.guildLocales = map[string]string{}
+	}
+	s.guildLocales[guild] = l
+	s.notify()
+	return nil
+}
+
 // dispatch sends an INTERACTION_CREATE shaped as Discord sends it.
 func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, data map[string]any, msgID *string) (*Interaction, error) {
+	if err := CheckLocale(m.Locale); err != nil {
+		return nil, err
+	}
 	tok := make([]byte, 32)
 	rand.Read(tok)
 	ix := &Interaction{ID: s.newID(), Token: "aW50ZXJhY3Rpb24" + hex.EncodeToString(tok), Type: t, Name: name,
@@ -365,12 +426,15 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	user := m.wireUser()
 	payload := &wireInteraction{
 		ID: ix.ID, ApplicationID: s.AppID, Type: t, Data: data, ChannelID: ix.ChannelID,
-		Token: ix.Token, Version: 1, Locale: "en-US", AppPermissions: "2251799813685247",
+		Token: ix.Token, Version: 1, Locale: orEnglish(m.Locale), AppPermissions: "2251799813685247",
 		Channel: wireChannel{ID: ix.ChannelID}, Entitlements: []any{}, AttachmentSizeLimit: 10 << 20,
 	}
+	ix.Locale = payload.Locale
 	if m.GuildID != "" {
-		payload.GuildID, payload.GuildLocale = m.GuildID, "en-US"
-		payload.Guild = &wireGuild{ID: m.GuildID, Locale: "en-US", Features: []any{}}
+		gl := s.GuildLocale(m.GuildID)
+		payload.GuildID, payload.GuildLocale = m.GuildID, gl
+		ix.GuildLocale = gl
+		payload.Guild = &wireGuild{ID: m.GuildID, Locale: gl, Features: []any{}}
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": m.GuildID}
 		payload.Member = m.wireMember()
 		payload.Member.User = user
@@ -482,6 +546,14 @@ type wireUser struct {
 	GlobalName    string  `json:"global_name"`
 	Discriminator string  `json:"discriminator"`
 	Avatar        *string `json:"avatar"`
+}
+
+// Interaction is the interaction of that id, while the sandbox keeps it.
+func (s *Server) Interaction(id string) (*Interaction, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix, ok := s.inter[id]
+	return ix, ok
 }
 
 // Do runs a command line as m and waits for the answer.

@@ -12,6 +12,15 @@ import (
 // the data Discord would send, typing each option by the command's
 // definition. focus names the option being autocompleted, if any.
 func ParseCommandLine(line string, cmds []*discordgo.ApplicationCommand, focus string) (discordgo.ApplicationCommandInteractionData, error) {
+	return ParseCommandLineIn(line, cmds, focus, "")
+}
+
+// ParseCommandLineIn is ParseCommandLine for a member whose Discord is in
+// locale: names may be typed as their client shows them (a command's,
+// subcommand's or option's name localization for locale, or the name
+// itself), and the data names them as Discord sends them, by their
+// names. focus may be either too.
+func ParseCommandLineIn(line string, cmds []*discordgo.ApplicationCommand, focus, locale string) (discordgo.ApplicationCommandInteractionData, error) {
 	var data discordgo.ApplicationCommandInteractionData
 	toks, err := tokenize(line)
 	if err != nil {
@@ -25,15 +34,31 @@ func ParseCommandLine(line string, cmds []*discordgo.ApplicationCommand, focus s
 	var defs []*discordgo.ApplicationCommandOption
 	known := false
 	for _, c := range cmds {
-		if c.Name == data.Name {
+		if c.Name == data.Name || (locale != "" && c.NameLocalizations != nil && (*c.NameLocalizations)[discordgo.Locale(locale)] == data.Name) {
 			defs, known = c.Options, true
-			data.ID = c.ID
+			data.ID, data.Name = c.ID, c.Name
+			break
 		}
+	}
+	// canonical is the name of the option typed as t, if one of defs.
+	canonical := func(t string, defs []*discordgo.ApplicationCommandOption) string {
+		for _, d := range defs {
+			if d.Name == t {
+				return t
+			}
+		}
+		for _, d := range defs {
+			if locale != "" && d.NameLocalizations[discordgo.Locale(locale)] == t {
+				return d.Name
+			}
+		}
+		return t
 	}
 	opts := &data.Options
 	for _, t := range toks[1:] {
 		name, value, isOpt := strings.Cut(t, ":")
 		if !isOpt {
+			t = canonical(t, defs)
 			// A subcommand or group: /manage review add
 			var def *discordgo.ApplicationCommandOption
 			for _, d := range defs {
@@ -52,14 +77,17 @@ func ParseCommandLine(line string, cmds []*discordgo.ApplicationCommand, focus s
 			opts = &o.Options
 			continue
 		}
+		typed := name
+		name = canonical(name, defs)
 		o, err := typedOption(name, value, defs, known)
 		if err != nil {
 			return data, fmt.Errorf("/%s: %w", data.Name, err)
 		}
-		o.Focused = name == focus
+		o.Focused = name == focus || (focus != "" && typed == focus)
 		*opts = append(*opts, o)
 	}
 	if focus != "" {
+		focus = canonical(focus, defs)
 		found := false
 		for _, o := range *opts {
 			found = found || o.Name == focus

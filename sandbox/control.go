@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"path"
 	"time"
+
+	"github.com/filmbot/filmbot/locale"
 )
 
 // maxUpload bounds a file uploaded through the control API.
@@ -23,7 +25,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		info := map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
 			"bot":    map[string]string{"id": s.BotID, "name": s.BotName},
-			"guilds": s.opts.Guilds, "members": members, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()}
+			"guilds": s.Guilds(), "members": members, "locales": locale.Discord, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()}
 		if s.tmdb != nil {
 			info["tmdb"] = map[string]string{"api_url": s.tmdb.URL, "token": s.tmdb.Token}
 		}
@@ -38,6 +40,22 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		r2 := r.Clone(r.Context())
 		r2.URL.Path = "/_tmdb/fail"
 		s.tmdb.ServeHTTP(w, r2)
+	})
+	// A server's language ({"locale": "de"}; "" is en-US), as its
+	// community settings set it in Discord: sent as guild_locale.
+	mux.HandleFunc("POST /_sandbox/guilds/{id}/locale", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Locale string `json:"locale"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		if err := s.SetGuildLocale(r.PathValue("id"), req.Locale); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"guild_id": r.PathValue("id"), "locale": s.GuildLocale(r.PathValue("id"))})
 	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}
@@ -231,7 +249,7 @@ func (s *Server) answerJSON(ix *Interaction) map[string]any {
 	answered := ix.answered
 	s.mu.Unlock()
 	out := map[string]any{"id": ix.ID, "type": a.Type, "deferred": a.Deferred, "latency_ms": a.Latency.Seconds() * 1000,
-		"answered": answered, "choices": orEmpty(a.Choices), "modal": a.Modal}
+		"answered": answered, "choices": orEmpty(a.Choices), "modal": a.Modal, "locale": ix.Locale, "guild_locale": ix.GuildLocale}
 	if a.Message != nil {
 		out["message"] = s.messageJSON(a.Message)
 	}

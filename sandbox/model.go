@@ -82,6 +82,9 @@ type Interaction struct {
 	Member    Member
 	ChannelID string
 	Created   time.Time
+	// Locale and GuildLocale are what the interaction carried: the
+	// member's language and, in a server, the server's ("" in a DM).
+	Locale, GuildLocale string
 
 	s    *Server
 	sent time.Time // when INTERACTION_CREATE went to the bot's socket

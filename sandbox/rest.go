@@ -9,7 +9,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
@@ -127,45 +126,29 @@ func (s *Server) getGateway(w http.ResponseWriter, r *http.Request) {
 		"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": max(s.opts.MaxConcurrency, 1)}})
 }
 
-var commandName = regexp.MustCompile(`^[-_\p{L}\p{N}]{1,32}$`)
-
-// checkCommand judges a command definition as Discord's registration does.
-func checkCommand(c *discordgo.ApplicationCommand) error {
-	if !commandName.MatchString(c.Name) || strings.ToLower(c.Name) != c.Name {
-		return fmt.Errorf("command name %q is not 1-32 lower-case letters, digits, - or _", c.Name)
-	}
-	if n := len([]rune(c.Description)); n < 1 || n > 100 {
-		return fmt.Errorf("/%s: description is %d characters, limit 1-100", c.Name, n)
-	}
-	return checkOptions(c.Name, c.Options)
-}
-
-func checkOptions(where string, opts []*discordgo.ApplicationCommandOption) error {
-	if len(opts) > 25 {
-		return fmt.Errorf("/%s: %d options, limit 25", where, len(opts))
-	}
-	optional := false
-	for _, o := range opts {
-		if !commandName.MatchString(o.Name) {
-			return fmt.Errorf("/%s: option name %q", where, o.Name)
-		}
-		if n := len([]rune(o.Description)); n < 1 || n > 100 {
-			return fmt.Errorf("/%s %s: description is %d characters, limit 1-100", where, o.Name, n)
-		}
-		if o.Required && optional {
-			return fmt.Errorf("/%s: required option %s after an optional one", where, o.Name)
-		}
-		optional = optional || !o.Required
-		if len(o.Choices) > 25 || (len(o.Choices) > 0 && o.Autocomplete) {
-			return fmt.Errorf("/%s %s: choices and autocomplete", where, o.Name)
-		}
-		if o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
-			if err := checkOptions(where+" "+o.Name, o.Options); err != nil {
-				return err
+// refuseCommands answers a bulk overwrite Discord would refuse as Discord
+// does: 400, code 50035, and each error under its path in "errors"
+// ({"0": {"options": {"1": {"name": {"_errors": [{code, message}]}}}}}).
+// The refusal is recorded as a violation. Callers hold s.mu.
+func (s *Server) refuseCommandsLocked(w http.ResponseWriter, errs []*limits.CommandError) {
+	tree := map[string]any{}
+	var what []string
+	for _, e := range errs {
+		what = append(what, e.Error())
+		node := tree
+		for _, k := range e.Path {
+			next, ok := node[k].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				node[k] = next
 			}
+			node = next
 		}
+		list, _ := node["_errors"].([]any)
+		node["_errors"] = append(list, map[string]any{"code": e.Code, "message": e.Message})
 	}
-	return nil
+	s.violateLocked("", "command registration refused: %s", strings.Join(what, "; "))
+	writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035, "errors": tree})
 }
 
 func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
@@ -179,13 +162,11 @@ func (s *Server) putCommands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	guild := r.PathValue("guild")
-	for _, c := range cmds {
-		if err := checkCommand(c); err != nil {
-			s.mu.Lock()
-			s.refuseLocked(w, "", "command registration refused: ", err)
-			s.mu.Unlock()
-			return
-		}
+	if errs := limits.CommandErrors(cmds); len(errs) > 0 {
+		s.mu.Lock()
+		s.refuseCommandsLocked(w, errs)
+		s.mu.Unlock()
+		return
 	}
 	s.mu.Lock()
 	old := map[string]string{}

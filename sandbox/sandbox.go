@@ -83,6 +83,10 @@ type Guild struct {
 	BotDenied int64 `json:"bot_denied,omitempty,string"`
 	// Roles of the server besides @everyone (whose id is the server's).
 	Roles []Role `json:"roles,omitempty"`
+	// Locale is the server's language, as Discord sends it in each
+	// interaction's guild_locale and the guild's locale (a Discord locale:
+	// "de", "pt-BR"); "" is en-US. SetGuildLocale changes it.
+	Locale string `json:"locale,omitempty"`
 }
 
 // Role is a server's role.
@@ -113,6 +117,10 @@ type Member struct {
 	// ChannelID is where the member acts; default the guild's first
 	// channel, or the member's DM with the bot.
 	ChannelID string `json:"channel_id,omitempty"`
+	// Locale is the language the member's Discord is set to, sent as each
+	// interaction's locale (a Discord locale: "ru", "es-419"); "" is
+	// en-US.
+	Locale string `json:"locale,omitempty"`
 }
 
 // Violation is something the bot did that Discord would refuse or punish.
@@ -158,6 +166,8 @@ type Server struct {
 	checked    bool   // the endpoint set at start has been checked
 	deliveries atomic.Uint64
 	events     map[string]*Event // scheduled events by id
+	// guildLocales are servers' languages set by SetGuildLocale.
+	guildLocales map[string]string
 
 	dirty     chan struct{} // with StateFile: a change to write
 	stopSave  chan struct{}
@@ -262,7 +272,16 @@ func (s *Server) TMDB() *tmdbfake.Local { return s.tmdb }
 func (s *Server) Token() string { return s.opts.Token }
 
 // Guilds are the servers the bot is in.
-func (s *Server) Guilds() []Guild { return s.opts.Guilds }
+func (s *Server) Guilds() []Guild {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Guild, len(s.opts.Guilds))
+	for k, g := range s.opts.Guilds {
+		g.Locale = s.guildLocaleLocked(g.ID)
+		out[k] = g
+	}
+	return out
+}
 
 // Close stops the sandbox and drops every connection; with StateFile, it
 // writes the state a last time.

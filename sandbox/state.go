@@ -25,6 +25,8 @@ type savedState struct {
 	Threads  []Channel         `json:"threads"`
 	Events   []savedEvent      `json:"events"`
 	Files    map[string][]byte `json:"files"` // "id/name" → bytes, for the attachments of kept messages
+	// GuildLocales are the servers' languages set by SetGuildLocale.
+	GuildLocales map[string]string `json:"guild_locales,omitempty"`
 }
 
 const stateVersion = 1
@@ -43,7 +45,7 @@ type savedEvent struct {
 
 // snapshotLocked encodes the state to keep. Callers hold s.mu.
 func (s *Server) snapshotLocked() ([]byte, error) {
-	st := savedState{Version: stateVersion, NextID: s.idSeq.Load(), Files: map[string][]byte{}}
+	st := savedState{Version: stateVersion, NextID: s.idSeq.Load(), Files: map[string][]byte{}, GuildLocales: s.guildLocales}
 	for _, m := range s.messages {
 		if m.Ephemeral() {
 			continue
@@ -146,6 +148,14 @@ func (s *Server) load(path string) error {
 	}
 	for k, v := range st.Files {
 		s.files[k] = v
+	}
+	for g, l := range st.GuildLocales {
+		if CheckLocale(l) == nil {
+			if s.guildLocales == nil {
+				s.guildLocales = map[string]string{}
+			}
+			s.guildLocales[g] = l
+		}
 	}
 	return nil
 }

@@ -279,6 +279,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		t.Errorf("banner %q does not say this is a sandbox", banner)
 	}
 	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, channel, shown, shot)
+	playgroundSpeaksTheMembersLanguage(t, ctx, l.sb, js, waitText, send, member, shot)
 	l.noViolations()
 }
 
@@ -576,6 +577,120 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 		const out = [...document.querySelectorAll('#messages .msg *, #composer *')].filter((e) => e.getBoundingClientRect().right > w + 1).map((e) => e.className || e.tagName);
 		return (main.width < w * 0.9 ? 'main is ' + Math.round(main.width) + 'px wide; ' : '') + (document.documentElement.scrollWidth > w ? 'the page scrolls sideways; ' : '') + (document.getElementById('input').getBoundingClientRect().bottom > innerHeight ? 'the composer is below the window; ' : '') + (out.length ? 'off the side: ' + out.slice(0, 5).join(', ') : ''); })()`); over != "" {
 		t.Errorf("at 420 px: %s", over)
+	}
+}
+
+// playgroundSpeaksTheMembersLanguage: a person picks a language; the
+// command list and options show as Discord's client shows them in it
+// (each field's localization for it, English where there is none), a
+// line typed with localized names and choices goes by their names and
+// values, and the interactions carry the member's locale and the
+// server's language as picked.
+func playgroundSpeaksTheMembersLanguage(t *testing.T, ctx context.Context, sb *sandbox.Server, js func(string) chromedp.Action[chromedp.Void], waitText func(sel, text string) chromedp.Action[chromedp.Void],
+	send func(string) chromedp.Action[chromedp.Void], member func(int) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	eval := func(expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
+	pick := func(id, value, flag string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(js(fmt.Sprintf(`const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event('change'))`, id, value)),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Poll[bool](fmt.Sprintf(`document.body.dataset.%s === %q`, flag, value), chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+				return err
+			}))
+	}
+	// What Discord's client shows a Russian member for /review: its
+	// Russian description, or its own where it has none.
+	var want string
+	for _, d := range sb.Commands("") {
+		if d.Name == "review" {
+			want = d.Description
+			if d.DescriptionLocalizations != nil && (*d.DescriptionLocalizations)["ru"] != "" {
+				want = (*d.DescriptionLocalizations)["ru"]
+			}
+		}
+	}
+	if want == "" {
+		t.Fatal("no /review registered")
+	}
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1200, 900),
+		pick("locale", "ru", "locale"),
+		member(2), // Vi
+		js(`document.getElementById('input').value = ''`),
+		chromedp.SendKeys(chromedp.ID("input"), "/"),
+		waitText("#palette", want),
+		shot("russian-commands"),
+	)
+	if err != nil {
+		t.Fatalf("the command list in Russian: %v\npalette: %s", err, eval(`document.getElementById('palette').innerText`))
+	}
+	// Localized names, descriptions and choices, as Discord's client
+	// renders them, on a made-up definition; the line goes by names and
+	// values.
+	got := eval(`(() => { const saved = state.commands; state.commands = [{name: 'pick', description: 'Pick', description_localizations: {ru: 'Выбрать'},
+		options: [{type: 3, name: 'order', description: 'Order', name_localizations: {ru: 'порядок'}, description_localizations: {ru: 'Порядок'},
+		choices: [{name: 'Newest', value: 'new', name_localizations: {ru: 'Сначала новые'}}, {name: 'Best', value: 'best'}]}]}];
+		const pal = () => document.querySelector('#palette .pal-head').textContent + ': ' + [...document.querySelectorAll('#palette .pal-item')].map((el) => el.firstChild.textContent + '=' + el.querySelector('.desc').textContent).join(', ');
+		try {
+			const i = document.getElementById('input'), out = [];
+			i.value = '/pi'; onInput(); out.push(pal());
+			i.value = '/pick '; onInput(); out.push(pal());
+			i.value = '/pick порядок:'; onInput(); out.push(pal());
+			out.push(wire(parse('/pick порядок:"Сначала новые"')), wire(parse('/pick order:Best')));
+			i.value = ''; document.getElementById('palette').hidden = true;
+			return out.join(' | ');
+		} finally { state.commands = saved } })()`)
+	if w := "Commands: /pick=Выбрать | Options: порядок:=(optional) Порядок | Choices for порядок: Сначала новые=, Best= | /pick order:new | /pick order:best"; got != w {
+		t.Errorf("localized rendering:\n got %s\nwant %s", got, w)
+	}
+	if rel := eval(`timestamp(Math.floor(Date.now() / 1000) + 3 * 86400 + 60, 'R')`); rel != "через 3 дня" {
+		t.Errorf("a relative time in Russian: %q", rel)
+	}
+	// The interactions carry the member's locale, and the server's
+	// language once picked.
+	last := func() *sandbox.Interaction {
+		var newest *sandbox.Message
+		for _, g := range sb.Guilds() {
+			for _, c := range g.Channels {
+				for _, m := range sb.ChannelMessages(c.ID) {
+					if m.InteractionID != "" && (newest == nil || m.Created.After(newest.Created)) {
+						newest = m
+					}
+				}
+			}
+		}
+		if newest == nil {
+			t.Fatal("no answer in any channel")
+		}
+		ix, ok := sb.Interaction(newest.InteractionID)
+		if !ok {
+			t.Fatalf("interaction %s is gone", newest.InteractionID)
+		}
+		return ix
+	}
+	if err := chromedp.Do(ctx, send("/film film:anora"), waitReply("Anora")); err != nil {
+		t.Fatal(err)
+	}
+	if ix := last(); ix.Name != "film" || ix.Locale != "ru" || ix.GuildLocale != "en-US" {
+		t.Errorf("/film as a Russian member: %s in %q, server %q", ix.Name, ix.Locale, ix.GuildLocale)
+	}
+	if err := chromedp.Do(ctx, pick("guild-locale", "de", "guildLocale"), send("/rate film:anora score:7"), waitReply("Anora"), shot("russian-member-german-server")); err != nil {
+		t.Fatal(err)
+	}
+	if ix := last(); ix.Name != "rate" || ix.Locale != "ru" || ix.GuildLocale != "de" {
+		t.Errorf("/rate after the server's language was set: %s in %q, server %q", ix.Name, ix.Locale, ix.GuildLocale)
+	}
+	if l := sb.GuildLocale(sandbox.Viewer.GuildID); l != "de" {
+		t.Errorf("the server's language is %q", l)
+	}
+	if err := chromedp.Do(ctx, pick("locale", "en-US", "locale")); err != nil {
+		t.Fatal(err)
 	}
 }
 

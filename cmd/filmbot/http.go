@@ -225,6 +225,10 @@ func runRegister(ctx context.Context, cfg Config, args []string, stdout, stderr 
 	}
 	set := commands.New(nil)
 	defs := bot.New(nil, botCommands(set), nil, bot.Options{Logger: log}).Definitions()
+	if err := checkDefinitions(defs); err != nil {
+		fmt.Fprintln(stderr, "filmbot register:", err)
+		return 1
+	}
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	n, err := bot.RegisterCommands(rctx, s, cfg.GuildID, defs)

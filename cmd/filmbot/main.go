@@ -29,6 +29,7 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/metrics"
 	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/storage"
@@ -407,6 +408,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 2
 	}
 	set, b := assemble(db, s, m, log, bcfg.Owner)
+	if err := checkDefinitions(b.Definitions()); err != nil {
+		log.Error(err.Error())
+		return 1
+	}
 	set.WithCatalogCache(st.catalogBytes, m.CatalogCache).WithSource(resolver)
 	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
@@ -463,6 +468,16 @@ func assemble(db storage.Store, s *discordgo.Session, m *metrics.Metrics, log *s
 func runNights(ctx context.Context, set *commands.Set, db storage.Store, log *slog.Logger) func() {
 	sc := &nights.Scheduler{Nights: set.Nights(), SweepPending: db.SweepPending, Log: log}
 	return sc.Start(ctx)
+}
+
+// checkDefinitions is limits.Commands on the definitions filmbot would
+// register, worded for the log line that refuses to start: Discord would
+// refuse them all (400), counting every language's localizations.
+func checkDefinitions(defs []*discordgo.ApplicationCommand) error {
+	if err := limits.Commands(defs); err != nil {
+		return fmt.Errorf("the command definitions break Discord's limits (with their localizations; a language file in locale/messages too long?): refusing to start: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return nil
 }
 
 // botCommands hands the command set to the bot's routing table. commands

@@ -20,6 +20,7 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/tmdb/tmdbfake"
@@ -35,6 +36,8 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	guild := fs.String("guild", "", "act in this server (an id); default: a DM")
 	user := fs.String("user", "100000000000000001", "act as this member (an id)")
 	mod := fs.Bool("mod", false, "give the member Manage Server (a moderator)")
+	loc := fs.String("locale", "", "act as a member whose Discord is in this language (a Discord locale: ru, de, pt-BR, es-419, …); option names may be typed in it; default en-US")
+	guildLoc := fs.String("guild-locale", "", "with --guild: the server's language (its guild_locale); default en-US")
 	auto := fs.String("autocomplete", "", "ask for autocomplete choices of this option instead of running the command")
 	files := fs.String("files", "", "save attached files (the rating chart) into this folder")
 	click := fs.String("click", "", "click the button (or, with --value, pick in the menu) with this custom_id")
@@ -60,6 +63,16 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	}
 	if _, err := storage.ParseScope(*guild); err != nil {
 		fmt.Fprintln(stderr, "filmbot try: --guild:", err)
+		return 2
+	}
+	for flag, l := range map[string]string{"--locale": *loc, "--guild-locale": *guildLoc} {
+		if err := sandbox.CheckLocale(l); err != nil {
+			fmt.Fprintf(stderr, "filmbot try: %s: %q is not one of Discord's locales (%s)\n", flag, l, strings.Join(locale.Discord, ", "))
+			return 2
+		}
+	}
+	if *guildLoc != "" && *guild == "" {
+		fmt.Fprintln(stderr, "filmbot try: --guild-locale is a server's language: give --guild too")
 		return 2
 	}
 	// Notes beside the answer (a post in a channel, a saved file) go to
@@ -134,11 +147,11 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		}
 		i = &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, Data: discordgo.ModalSubmitInteractionData{CustomID: *submit, Components: rows}}
 	case fs.NArg() == 1:
-		if name := commandName(fs.Arg(0)); !known(b.Definitions(), name) {
+		if name := commandName(fs.Arg(0)); !known(b.Definitions(), name, *loc) {
 			fmt.Fprintf(stderr, "filmbot try: there is no command /%s. The commands: %s\n", name, commandList(b.Definitions()))
 			return 2
 		}
-		data, err := sandbox.ParseCommandLine(fs.Arg(0), b.Definitions(), *auto)
+		data, err := sandbox.ParseCommandLineIn(fs.Arg(0), b.Definitions(), *auto, *loc)
 		if err != nil {
 			fmt.Fprintln(stderr, "filmbot try:", err)
 			return 2
@@ -156,6 +169,17 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		return 2
 	}
 	i.ID, i.AppID, i.Token, i.ChannelID, i.GuildID = "1", "1", "try", "1", *guild
+	i.Locale = discordgo.Locale(*loc)
+	if i.Locale == "" {
+		i.Locale = discordgo.EnglishUS // what Discord sends for an English client
+	}
+	if *guild != "" {
+		gl := discordgo.Locale(*guildLoc)
+		if gl == "" {
+			gl = discordgo.EnglishUS
+		}
+		i.GuildLocale = &gl
+	}
 	u := &discordgo.User{ID: *user, Username: "you", GlobalName: "You"}
 	if *guild != "" {
 		perms := int64(0)
@@ -264,9 +288,10 @@ func commandName(line string) string {
 	return f[0]
 }
 
-func known(defs []*discordgo.ApplicationCommand, name string) bool {
+// known says whether name is a command's, or its name in locale.
+func known(defs []*discordgo.ApplicationCommand, name, locale string) bool {
 	for _, d := range defs {
-		if d.Name == name {
+		if d.Name == name || (locale != "" && d.NameLocalizations != nil && (*d.NameLocalizations)[discordgo.Locale(locale)] == name) {
 			return true
 		}
 	}

@@ -2,7 +2,7 @@
 // Everything goes through the sandbox's control API (/_sandbox/…).
 'use strict';
 const $ = (id) => document.getElementById(id);
-const state = { acDone: 0, info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
+const state = { locale: localStorage.getItem('filmbot.locale') || 'en-US', acDone: 0, info: null, member: null, channel: null, commands: [], acSeq: 0, palette: [], palSel: 0, modalFor: null, picks: {}, busy: new Set(), view: 0 };
 
 async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -12,6 +12,28 @@ async function api(path, body) {
 }
 
 function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
+
+// Discord's locales as its client names them in its language picker.
+const LOCALE_NAMES = {
+  'id': 'Bahasa Indonesia', 'da': 'Dansk', 'de': 'Deutsch', 'en-GB': 'English, UK', 'en-US': 'English, US', 'es-ES': 'Español',
+  'es-419': 'Español, LATAM', 'fr': 'Français', 'hr': 'Hrvatski', 'it': 'Italiano', 'lt': 'Lietuviškai', 'hu': 'Magyar', 'nl': 'Nederlands',
+  'no': 'Norsk', 'pl': 'Polski', 'pt-BR': 'Português do Brasil', 'ro': 'Română', 'fi': 'Suomi', 'sv-SE': 'Svenska', 'vi': 'Tiếng Việt',
+  'tr': 'Türkçe', 'cs': 'Čeština', 'el': 'Ελληνικά', 'bg': 'български', 'ru': 'Pусский', 'uk': 'Українська', 'hi': 'हिन्दी', 'th': 'ไทย',
+  'zh-CN': '中文', 'ja': '日本語', 'zh-TW': '繁體中文', 'ko': '한국어',
+};
+
+// localized is a command's, option's or choice's field as Discord's
+// client shows it to the member: its localization for the member's
+// locale, else the field itself.
+function localized(x, field) {
+  const l = x[field + '_localizations'];
+  return (l && l[state.locale]) || x[field];
+}
+const localName = (x) => localized(x, 'name');
+const localDesc = (x) => localized(x, 'description');
+// byName finds the definition typed as t: by its name, or by its name in
+// the member's language.
+const byName = (defs, t) => defs.find((o) => o.name === t) || defs.find((o) => localName(o) === t);
 
 function nameOfChannel(id) {
   for (const g of state.info.guilds) for (const c of g.channels) if (c.id === id) return c.name;
@@ -47,7 +69,7 @@ function md(text) {
 // 4:20 PM, R in 2 hours / 3 days ago.
 function timestamp(unix, style, now = Date.now()) {
   const d = new Date(unix * 1000);
-  const fmt = (o) => d.toLocaleString(undefined, o);
+  const fmt = (o) => d.toLocaleString(state.locale, o);
   const t = fmt({ hour: 'numeric', minute: '2-digit' });
   const D = fmt({ year: 'numeric', month: 'long', day: 'numeric' });
   switch (style) {
@@ -56,7 +78,7 @@ function timestamp(unix, style, now = Date.now()) {
     case 'd': return fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
     case 'D': return D;
     case 'F': return `${fmt({ weekday: 'long' })}, ${D} ${t}`;
-    case 'R': return relative(d.getTime() - now);
+    case 'R': return state.locale.startsWith('en') ? relative(d.getTime() - now) : relativeIn(state.locale, d.getTime() - now);
     default: return `${D} ${t}`;
   }
 }
@@ -78,6 +100,19 @@ function relative(ms) {
   else if (d < 548) w = 'a year';
   else w = `${Math.round(d / 365.25)} years`;
   return ms >= 0 ? `in ${w}` : `${w} ago`;
+}
+
+// relativeIn words a span of time in another language, as Discord's
+// client does in it ("через 14 часов", "vor 3 Tagen").
+function relativeIn(locale, ms) {
+  const f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const s = ms / 1000, a = Math.abs(s);
+  if (a < 45) return f.format(Math.round(s), 'second');
+  if (a < 45 * 60) return f.format(Math.round(s / 60), 'minute');
+  if (a < 22 * 3600) return f.format(Math.round(s / 3600), 'hour');
+  if (a < 26 * 86400) return f.format(Math.round(s / 86400), 'day');
+  if (a < 320 * 86400) return f.format(Math.round(s / 86400 / 30.4375), 'month');
+  return f.format(Math.round(s / 86400 / 365.25), 'year');
 }
 
 // tick brings every relative time on the page up to date.
@@ -308,6 +343,7 @@ function setChannel(id) {
 
 function chooseMember() {
   const gid = $('guild').value;
+  showGuildLocale(gid);
   const list = state.info.members.filter((m) => (m.guild_id || '') === gid);
   $('member').innerHTML = list.map((m, k) => `<option value="${k}">${esc(m.name)}${m.role ? ' — ' + esc(m.role) : ''}</option>`).join('');
   state.members = list;
@@ -316,11 +352,31 @@ function chooseMember() {
 
 async function pickMember() {
   state.channel = null; // nothing is drawn until the member's view is set
-  state.member = { ...state.members[Number($('member').value) || 0] };
+  state.member = { ...state.members[Number($('member').value) || 0], locale: state.locale };
   state.view++;
   clearMessages();
   state.commands = await api(`/_sandbox/commands?guild=${state.member.guild_id || ''}`);
   setChannel(state.member.channel_id);
+}
+
+// showGuildLocale shows the server's language in its picker (none in a
+// DM).
+function showGuildLocale(gid) {
+  const g = state.info.guilds.find((x) => x.id === gid);
+  $('guild-locale-box').hidden = !g;
+  if (g) $('guild-locale').value = g.locale || 'en-US';
+}
+
+// setLocale is the member's Discord language: the command list and its
+// options show in it, and their interactions carry it.
+function setLocale(l) {
+  state.locale = l;
+  localStorage.setItem('filmbot.locale', l);
+  document.body.dataset.locale = l;
+  if (state.member) state.member.locale = l;
+  $('locale').value = l;
+  state.picks = {};
+  onInput();
 }
 
 // note shows a short message under the composer, as Discord's client
@@ -400,16 +456,19 @@ function visible(c) {
 function parse(line) {
   const { toks, open, trailing } = tokenize(line);
   if (!toks.length || !toks[0].text.startsWith('/')) return null;
-  const cmd = state.commands.find((c) => c.name === toks[0].text.slice(1) && visible(c));
+  const typed = toks[0].text.slice(1);
+  const cmd = byName(state.commands.filter(visible), typed);
   const out = { cmd, toks, open, trailing, path: [], given: {}, defs: cmd ? (cmd.options || []) : [] };
   for (const t of toks.slice(1)) {
     const colon = t.text.indexOf(':');
     if (colon < 0) {
-      const sub = out.defs.find((o) => (o.type === 1 || o.type === 2) && o.name === t.text);
-      if (sub) { out.path.push(t.text); out.defs = sub.options || []; }
+      const sub = byName(out.defs.filter((o) => o.type === 1 || o.type === 2), t.text);
+      if (sub) { out.path.push(sub.name); out.defs = sub.options || []; }
       continue;
     }
-    out.given[t.text.slice(0, colon)] = t.text.slice(colon + 1);
+    // Options are kept by their names, however they were typed.
+    const d = byName(out.defs, t.text.slice(0, colon));
+    out.given[d ? d.name : t.text.slice(0, colon)] = t.text.slice(colon + 1);
   }
   return out;
 }
@@ -431,6 +490,8 @@ function wire(p, partial) {
     const pick = state.picks[name];
     const d = p.defs.find((o) => o.name === name);
     let value = pick && pick.shown === typed ? pick.value : typed;
+    const choice = d && d.choices && !(pick && pick.shown === typed) && (d.choices.find((c) => localName(c) === typed) || d.choices.find((c) => c.name === typed));
+    if (choice) value = choice.value;
     if (d && PICKED[d.type]) {
       value = mentionID(d, name, typed);
       if (!value && partial) continue;
@@ -488,7 +549,7 @@ function mentionID(d, name, typed) {
 // missing required option, a number out of its range, an unknown option.
 function check(p) {
   if (!p || !p.cmd) return 'Pick a command from the list.';
-  if (p.defs.some((o) => o.type === 1 || o.type === 2)) return `Choose what to do: ${p.defs.map((o) => o.name).join(', ')}.`;
+  if (p.defs.some((o) => o.type === 1 || o.type === 2)) return `Choose what to do: ${p.defs.map(localName).join(', ')}.`;
   for (const [name, typed] of Object.entries(p.given)) {
     const d = p.defs.find((o) => o.name === name);
     if (!d) return `/${p.cmd.name} has no option ${name}.`;
@@ -501,7 +562,7 @@ function check(p) {
     }
   }
   const missing = p.defs.filter((o) => o.required && !(o.name in p.given && p.given[o.name] !== ''));
-  if (missing.length) return `Fill in ${missing.map((o) => o.name + ':').join(' ')} first.`;
+  if (missing.length) return `Fill in ${missing.map((o) => localName(o) + ':').join(' ')} first.`;
   return '';
 }
 
@@ -515,7 +576,7 @@ async function onInput() {
   if (!/\s/.test(line)) {
     const q = line.slice(1);
     state.picks = {};
-    showPalette('Commands', state.commands.filter((c) => visible(c) && c.name.startsWith(q)).map((c) => ({ label: '/' + c.name, desc: c.description, insert: '/' + c.name + ' ' })));
+    showPalette('Commands', state.commands.filter((c) => visible(c) && (localName(c).startsWith(q) || c.name.startsWith(q))).map((c) => ({ label: '/' + localName(c), desc: localDesc(c), insert: '/' + localName(c) + ' ' })));
     return;
   }
   const p = parse(line);
@@ -525,24 +586,30 @@ async function onInput() {
   const base = cur && cur !== p.toks[0] ? line.slice(0, cur.start) : line;
   const subs = p.defs.filter((o) => o.type === 1 || o.type === 2);
   if (subs.length) {
-    showPalette('Subcommands', subs.filter((o) => o.name.startsWith(last)).map((o) => ({ label: o.name, desc: o.description, insert: base + o.name + ' ' })));
+    showPalette('Subcommands', subs.filter((o) => localName(o).startsWith(last) || o.name.startsWith(last)).map((o) => ({ label: localName(o), desc: localDesc(o), insert: base + localName(o) + ' ' })));
     return;
   }
   const colon = last.indexOf(':');
   if (colon < 0) {
     const given = new Set(Object.keys(p.given));
-    const left = p.defs.filter((o) => !given.has(o.name) && o.name.startsWith(last));
+    const left = p.defs.filter((o) => !given.has(o.name) && (localName(o).startsWith(last) || o.name.startsWith(last)));
     // Enter takes an option only while a required one is missing;
     // otherwise it sends the line.
-    showPalette('Options', left.map((o) => ({ label: o.name + ':', desc: (o.required ? '' : '(optional) ') + o.description, insert: base + o.name + ':', option: o })), left.some((o) => o.required) || last !== '');
+    showPalette('Options', left.map((o) => ({ label: localName(o) + ':', desc: (o.required ? '' : '(optional) ') + localDesc(o), insert: base + localName(o) + ':', option: o })), left.some((o) => o.required) || last !== '');
     return;
   }
   const optName = last.slice(0, colon);
-  const opt = p.defs.find((o) => o.name === optName);
-  if (opt && opt.type === 11) { pal.hidden = true; $('file').dataset.option = optName; $('file').click(); return; }
+  const opt = byName(p.defs, optName);
+  if (opt && opt.type === 11) { pal.hidden = true; $('file').dataset.option = opt.name; $('file').click(); return; }
   if (opt && PICKED[opt.type]) {
     const typed = last.slice(colon + 1);
-    showPalette(`${PICKED[opt.type][0].toUpperCase() + PICKED[opt.type].slice(1)}s`, mentionChoices(opt, typed).map((c) => ({ label: c.shown, desc: c.desc, insert: `${base}${optName}:${quoted(c.shown)} `, pick: { name: optName, shown: c.shown, value: c.id } })));
+    showPalette(`${PICKED[opt.type][0].toUpperCase() + PICKED[opt.type].slice(1)}s`, mentionChoices(opt, typed).map((c) => ({ label: c.shown, desc: c.desc, insert: `${base}${optName}:${quoted(c.shown)} `, pick: { name: opt.name, shown: c.shown, value: c.id } })));
+    return;
+  }
+  // An option's own choices, in the member's language; the value goes.
+  if (opt && opt.choices && opt.choices.length) {
+    const typed = last.slice(colon + 1).toLowerCase();
+    showPalette(`Choices for ${optName}`, opt.choices.filter((c) => localName(c).toLowerCase().startsWith(typed)).map((c) => ({ label: localName(c), desc: '', insert: `${base}${optName}:${quoted(localName(c))} `, pick: { name: opt.name, shown: localName(c), value: c.value } })));
     return;
   }
   if (!opt || !opt.autocomplete) { pal.hidden = true; return; }
@@ -550,10 +617,10 @@ async function onInput() {
   if (seq !== state.acSeq) return;
   try {
     const member = { ...state.member, channel_id: state.channel };
-    const { id } = await api('/_sandbox/interactions', { member, line: wire(p, true), autocomplete: optName });
+    const { id } = await api('/_sandbox/interactions', { member, line: wire(p, true), autocomplete: opt.name });
     const ans = await api(`/_sandbox/interactions/${id}?wait=3s`);
     if (seq !== state.acSeq) return;
-    showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: c.name, desc: '', insert: `${base}${optName}:${quoted(c.name)} `, pick: { name: optName, shown: c.name, value: c.value } })));
+    showPalette(`Suggestions for ${optName}`, (ans.choices || []).map((c) => ({ label: localName(c), desc: '', insert: `${base}${optName}:${quoted(localName(c))} `, pick: { name: opt.name, shown: localName(c), value: c.value } })));
   } catch (e) {
     if (seq === state.acSeq) pal.hidden = true;
   } finally {
@@ -719,9 +786,25 @@ $('messages').addEventListener('change', (ev) => {
 $('channels').addEventListener('click', (ev) => { const c = ev.target.closest('[data-chan]'); if (c) setChannel(c.dataset.chan); });
 $('guild').addEventListener('change', chooseMember);
 $('member').addEventListener('change', pickMember);
+$('locale').addEventListener('change', () => setLocale($('locale').value));
+$('guild-locale').addEventListener('change', async () => {
+  const gid = $('guild').value, l = $('guild-locale').value;
+  try {
+    await api(`/_sandbox/guilds/${gid}/locale`, { locale: l });
+    state.info.guilds.find((x) => x.id === gid).locale = l;
+    document.body.dataset.guildLocale = l;
+  } catch (e) { note('Not set: ' + (e.message || '').replace(/^sandbox: /, '')); }
+});
 
 (async function start() {
   state.info = await api('/_sandbox/info');
+  const locales = state.info.locales || ['en-US'];
+  if (!locales.includes(state.locale)) state.locale = 'en-US';
+  const options = locales.map((l) => `<option value="${esc(l)}">${esc(LOCALE_NAMES[l] || l)}</option>`).join('');
+  $('locale').innerHTML = options;
+  $('guild-locale').innerHTML = options;
+  $('locale').value = state.locale;
+  document.body.dataset.locale = state.locale;
   $('guild').innerHTML = state.info.guilds.map((g) => `<option value="${g.id}">${esc(g.name)}</option>`).join('') + '<option value="">Direct message</option>';
   chooseMember();
   setInterval(refresh, 800);

@@ -882,7 +882,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 			src.Rate(ctx, g, f.ID, u, int(u)+3)
 			src.Rate(ctx, 222, 1, u, 10)
 		}
-		src.UpdateSettings(ctx, g, func(s *storage.Settings) { s.ModRole = "9" })
+		src.UpdateSettings(ctx, g, func(s *storage.Settings) { s.ModRole, s.Language = "9", "uk" })
 		src.WatchlistAdd(ctx, g, 7, f.ID)
 		night, err := src.CreateNight(ctx, storage.Night{Scope: g, Candidates: []uint64{1, f.ID}, Step: "close", NextAt: clock()})
 		if err != nil {
@@ -926,7 +926,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		if a, _ := empty.Aggregate(ctx, g, f.ID); a.Count != 5 || a.Sum != 4+5+6+7+8 {
 			t.Errorf("aggregate after copy: %+v", a)
 		}
-		if s, _ := empty.Settings(ctx, g); s.ModRole != "9" {
+		if s, _ := empty.Settings(ctx, g); s.ModRole != "9" || s.Language != "uk" {
 			t.Errorf("settings after copy: %+v", s)
 		}
 		// New ids continue after the copied ones.

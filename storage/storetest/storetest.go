@@ -312,6 +312,17 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 		if s, _ := db.Settings(ctx, g); s.ReviewsChannel != "77" || s.ModRole != "88" {
 			t.Errorf("settings %+v", s)
 		}
+		// The language of the bot's own posts (/settings language), kept
+		// beside the others and cleared alone.
+		db.UpdateSettings(ctx, g, func(s *storage.Settings) { s.Language = "pt-BR" })
+		if s, _ := db.Settings(ctx, g); s.Language != "pt-BR" || s.ModRole != "88" {
+			t.Errorf("settings with a language %+v", s)
+		}
+		db.UpdateSettings(ctx, g, func(s *storage.Settings) { s.Language = "" })
+		if s, _ := db.Settings(ctx, g); s.Language != "" || s.ReviewsChannel != "77" {
+			t.Errorf("settings with the language cleared %+v", s)
+		}
+		db.UpdateSettings(ctx, g, func(s *storage.Settings) { s.Language = "ru" })
 		if s, _ := db.Settings(ctx, storage.Scope(222)); s != (storage.Settings{}) {
 			t.Errorf("another server's settings %+v", s)
 		}
