@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/filmbot/filmbot/locale"
 )
 
 func TestParseWhen(t *testing.T) {
@@ -28,13 +30,13 @@ func TestParseWhen(t *testing.T) {
 		"in 1 week":        "2026-12-04 18:30",
 		"in 45 minutes":    "2026-11-27 19:15",
 	} {
-		got, err := parseWhen(in, now, paris)
+		got, err := parseWhen(in, now, paris, locale.For(locale.English))
 		if err != nil || got.In(paris).Format("2006-01-02 15:04") != want {
 			t.Errorf("%q: %v %v, want %s", in, got.In(paris), err, want)
 		}
 	}
 	for _, bad := range []string{"", "soon", "friday", "in 3", "in x days", "in 3 fortnights", "25:00", "funday 20:00"} {
-		if _, err := parseWhen(bad, now, paris); err == nil || !strings.Contains(err.Error(), "not a time") {
+		if _, err := parseWhen(bad, now, paris, locale.For(locale.English)); err == nil || !strings.Contains(err.Error(), "not a time") {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}

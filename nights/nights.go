@@ -11,10 +11,11 @@ package nights
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -113,13 +114,32 @@ const (
 	ActVerdict  = "verdict"  // the verdict
 )
 
-// Tag is the text that marks what night n posted for act. Both kinds of
-// event share one tag: the night has one event.
+// The tag's words: the night's language (Night.Locale) writes them.
+var (
+	msgTag   = locale.Text("night.tag", "Movie night #{{.ID}} · {{.Act}}")
+	actNames = map[string]locale.Key{
+		ActPoll:     locale.Text("night.act.poll", "poll"),
+		ActAnnounce: locale.Text("night.act.announce", "announce"),
+		ActEvent:    locale.Text("night.act.event", "event"),
+		ActNotice:   locale.Text("night.act.notice", "notice"),
+		ActPrompt:   locale.Text("night.act.prompt", "prompt"),
+		ActVerdict:  locale.Text("night.act.verdict", "verdict"),
+	}
+)
+
+// Tag is the text that marks what night n posted for act, in the night's
+// language (fixed when it was planned, so a retry writes the same tag).
+// Both kinds of event share one tag: the night has one event.
 func Tag(n storage.Night, act string) string {
 	if act == ActExternal {
 		act = ActEvent
 	}
-	return fmt.Sprintf("Movie night #%d · %s", n.ID, act)
+	t := locale.For(n.Locale)
+	name := act
+	if k, ok := actNames[act]; ok {
+		name = t.S(k)
+	}
+	return t.F(msgTag, "ID", strconv.FormatUint(n.ID, 10), "Act", name)
 }
 
 // Errors of the host's commands.
@@ -173,6 +193,9 @@ type Plan struct {
 	Hours           int
 	Where, Location string
 	Zone            *time.Location
+	// Locale is the language of what the night posts (a Discord locale):
+	// the server's when it is planned, kept with the night.
+	Locale string
 }
 
 // Plan stores the night and opens its poll. storage.ErrExists, with the
@@ -187,7 +210,7 @@ func (s *Service) Plan(ctx context.Context, p Plan) (storage.Night, error) {
 	// The poll's try is recorded with the night, before the poll is
 	// posted: if saving its id fails, the close step finds it by its tag.
 	n := storage.Night{Scope: p.Scope, Host: p.Host, Channel: p.Channel, Candidates: ids, Closes: p.Closes, Starts: p.Starts, Where: p.Where, Location: p.Location,
-		Step: storage.StepClose, NextAt: p.Closes, Tries: map[string]int{ActPoll: 1}}
+		Locale: p.Locale, Step: storage.StepClose, NextAt: p.Closes, Tries: map[string]int{ActPoll: 1}}
 	n, err := s.Store.CreateNight(ctx, n)
 	if err != nil {
 		return n, err
@@ -372,10 +395,3 @@ type goneErr string
 
 func (g goneErr) Error() string { return string(g) + " is gone" }
 func (goneErr) Gone() bool      { return true }
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}

@@ -6,11 +6,29 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
+)
+
+// What the steps write themselves (the winner's note, the verdict), in
+// the night's language (Night.Locale).
+var (
+	// MsgRemovedFilm names a film removed since (the commands' history
+	// says it too).
+	MsgRemovedFilm  = locale.Text("night.removed_film", "(a removed film)")
+	msgChosenVotes  = locale.Plural("night.winner.votes", "Chosen with {{.Count}} vote.", "Chosen with {{.Count}} votes.")
+	msgNoVotes      = locale.Text("night.winner.no_votes", "No one voted.")
+	msgPollUnread   = locale.Text("night.winner.poll_unread", "The poll could not be read (it was deleted, or its channel is gone), so the watchlists chose.")
+	msgTieWatchlist = locale.Plural("night.winner.tie_watchlists", "A tie of {{.Count}} film, broken by watchlists ({{.Members}}).", "A tie of {{.Count}} films, broken by watchlists ({{.Members}}).")
+	msgTieMembers   = locale.Plural("night.winner.members", "{{.Count}} member", "{{.Count}} members")
+	msgTieDrawn     = locale.Plural("night.winner.tie_drawn", "A tie of {{.Count}} film, equal on watchlists too: drawn at random.", "A tie of {{.Count}} films, equal on watchlists too: drawn at random.")
+	msgVerdictErr   = locale.Text("night.verdict.unread", "The verdict could not be read.")
+	msgVerdictNone  = locale.Text("night.verdict.none", "No one rated it after the screening.")
+	msgVerdict      = locale.Plural("night.verdict.average", "{{.Count}} rating since the screening: average **{{.Average}}**/10.", "{{.Count}} ratings since the screening: average **{{.Average}}**/10.")
+	msgVerdictUsual = locale.Plural("night.verdict.usual", "This server's usual: {{.Average}}/10 across {{.Count}} rating.", "This server's usual: {{.Average}}/10 across {{.Count}} ratings.")
 )
 
 // step is what one step does, the step after it and when that one is
@@ -251,16 +269,13 @@ func (r *stepRun) close(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if votes == nil {
-			n.WinnerNote = "The poll could not be read (it was deleted, or its channel is gone), so the watchlists chose." + strings.TrimPrefix(n.WinnerNote, "No one voted.")
-		}
 		if err := r.save(ctx, false); err != nil {
 			return err
 		}
 	}
 	film, err := s.Store.Film(ctx, n.Scope, n.Winner)
 	if errors.Is(err, storage.ErrNotFound) {
-		film, err = storage.Film{ID: n.Winner, Title: "(a removed film)"}, nil
+		film, err = storage.Film{ID: n.Winner, Title: locale.For(n.Locale).S(MsgRemovedFilm)}, nil
 	}
 	if err != nil {
 		return err
@@ -383,8 +398,10 @@ func (r *stepRun) verdict(ctx context.Context) error {
 
 // pickWinner takes the film with the most votes; a tie goes to the one on
 // more watchlists, then to chance (seeded by the night, so a retry picks
-// the same), and the note says which.
+// the same), and the note says which, in the night's language (votes
+// nil: the poll could not be read, and the note says so).
 func (s *Service) pickWinner(ctx context.Context, n storage.Night, votes []int) (uint64, string, error) {
+	t := locale.For(n.Locale)
 	best := -1
 	var tied []uint64
 	for k, f := range n.Candidates {
@@ -399,9 +416,12 @@ func (s *Service) pickWinner(ctx context.Context, n storage.Night, votes []int) 
 			tied = append(tied, f)
 		}
 	}
-	note := fmt.Sprintf("Chosen with %s.", plural(best, "vote"))
-	if best == 0 {
-		note = "No one voted."
+	note := t.N(msgChosenVotes, best)
+	switch {
+	case votes == nil:
+		note = t.S(msgPollUnread)
+	case best == 0:
+		note = t.S(msgNoVotes)
 	}
 	if len(tied) > 1 {
 		wanted, err := s.Store.MostWanted(ctx, n.Scope)
@@ -423,20 +443,21 @@ func (s *Service) pickWinner(ctx context.Context, n storage.Night, votes []int) 
 			}
 		}
 		if len(still) == 1 {
-			return still[0], note + fmt.Sprintf(" A tie of %d films, broken by watchlists (%s).", len(tied), plural(most, "member")), nil
+			return still[0], note + " " + t.N(msgTieWatchlist, len(tied), "Members", t.N(msgTieMembers, most)), nil
 		}
 		pick := still[rand.New(rand.NewPCG(n.ID, uint64(n.Scope))).IntN(len(still))]
-		return pick, note + fmt.Sprintf(" A tie of %d films, equal on watchlists too: drawn at random.", len(tied)), nil
+		return pick, note + " " + t.N(msgTieDrawn, len(tied)), nil
 	}
 	return tied[0], note, nil
 }
 
 // verdict sums up the ratings given since the screening started, beside
-// the server's usual average.
+// the server's usual average, in the night's language.
 func (s *Service) verdict(ctx context.Context, n storage.Night) string {
+	t := locale.For(n.Locale)
 	rs, err := s.Store.FilmRatings(ctx, n.Scope, n.Winner)
 	if err != nil {
-		return "The verdict could not be read."
+		return t.S(msgVerdictErr)
 	}
 	var sum, count int
 	for _, r := range rs {
@@ -446,16 +467,16 @@ func (s *Service) verdict(ctx context.Context, n storage.Night) string {
 		}
 	}
 	if count == 0 {
-		return "No one rated it after the screening."
+		return t.S(msgVerdictNone)
 	}
-	out := fmt.Sprintf("%s since the screening: average **%.1f**/10.", plural(count, "rating"), float64(sum)/float64(count))
+	out := t.N(msgVerdict, count, "Average", t.Num(float64(sum)/float64(count), 1))
 	if top, err := s.Store.Top(ctx, n.Scope, 1); err == nil && len(top) > 0 {
 		var all, c int
 		for _, a := range top {
 			all += a.Sum
 			c += a.Count
 		}
-		out += fmt.Sprintf(" This server's usual: %.1f/10 across %s.", float64(all)/float64(c), plural(c, "rating"))
+		out += " " + t.N(msgVerdictUsual, c, "Average", t.Num(float64(all)/float64(c), 1))
 	}
 	return out
 }
