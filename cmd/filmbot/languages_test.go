@@ -10,8 +10,8 @@ import (
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 	"github.com/filmbot/filmbot/storage/postgres"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // flowTexts is what one member's whole flow through the real bot showed:

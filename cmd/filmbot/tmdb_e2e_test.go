@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/jackc/pgx/v5"
@@ -277,6 +278,30 @@ func TestEndToEndSandboxTMDBFails(t *testing.T) {
 	}
 	if a := l.do(sandbox.Viewer, "/film film:anora"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Anora (2024)" {
 		t.Errorf("a catalog film while TMDB fails: %+v", a.Message)
+	}
+	l.noViolations()
+}
+
+// TestEndToEndSlowTMDBFilmIsDeferred: a /film of a film not yet stored,
+// with TMDB answering each request after 1.5 s (search, then details:
+// past the bot's 2 s deferral), is deferred first, then edited into the
+// film's card: Discord's 3 s for the first answer holds however slow
+// TMDB is. The next /film of it is answered at once from the store.
+func TestEndToEndSlowTMDBFilmIsDeferred(t *testing.T) {
+	t.Parallel()
+	fake, tmdbEnv := tmdbStandIn(t)
+	l := startLive(t, sandbox.Options{}, tmdbEnv...)
+	fake.SetLatency(1500 * time.Millisecond)
+	a := l.do(sandbox.Viewer, "/film film:parasite")
+	if !a.Deferred || a.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || a.Latency > 3*time.Second {
+		t.Errorf("first answer: type %d, deferred %v, after %s: want a deferral within Discord's 3 s", a.Type, a.Deferred, a.Latency)
+	}
+	if a.Message == nil || len(a.Message.Embeds) == 0 || !strings.HasPrefix(a.Message.Embeds[0].Title, "Parasite (2019)") {
+		t.Fatalf("the deferred answer was not edited into the card: %+v", a.Message)
+	}
+	again := l.do(sandbox.Viewer, "/film film:parasite")
+	if again.Deferred || again.Type != discordgo.InteractionResponseChannelMessageWithSource {
+		t.Errorf("a stored film is answered at once: type %d, deferred %v", again.Type, again.Deferred)
 	}
 	l.noViolations()
 }
