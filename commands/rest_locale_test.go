@@ -251,3 +251,40 @@ func TestRateMenuAndRoleInRussian(t *testing.T) {
 		t.Errorf("host-role @everyone: %q", got)
 	}
 }
+
+// A review's file refused in the moderator's language, its name quoted
+// as it is.
+func TestReviewFileErrorsInRussian(t *testing.T) {
+	e := newEnv(t)
+	e.set.WithFetcher(func(_ context.Context, url string, max int64) ([]byte, error) {
+		switch {
+		case strings.HasSuffix(url, "/big.txt"):
+			return make([]byte, max+1), nil
+		case strings.HasSuffix(url, "/binary.txt"):
+			return []byte{0xff, 0xfe}, nil
+		case strings.HasSuffix(url, "/slow.txt"):
+			return nil, context.DeadlineExceeded
+		}
+		return nil, fmt.Errorf("connection reset")
+	})
+	run := func(name string, size int, resolved bool) string {
+		i := in("ru", mod(slash(guildA, "manage", sub("review", "add", opt("film", "anora"), attachOpt("a1")))))
+		if resolved {
+			withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: name, Size: size, URL: "https://cdn.example/" + name})
+		}
+		return e.userError(e.cmds["manage"].Run, i)
+	}
+	for _, c := range []struct{ got, want string }{
+		{run("photo.png", 10, true), `"photo.png" — не текстовый файл. Прикрепите рецензию файлом .txt или .md (текст UTF-8, до 100 КБ).`},
+		{run("long.txt", 250<<10, true), `"long.txt": 250 КБ, а предел — 100 КБ.`},
+		{run("big.txt", 10, true), `"big.txt" больше 100 КБ.`},
+		{run("binary.txt", 2, true), `"binary.txt" — не текст в UTF-8. Прикрепите рецензию файлом .txt или .md (текст UTF-8, до 100 КБ).`},
+		{run("slow.txt", 2, true), `"slow.txt" скачивался слишком долго. Попробуйте ещё раз.`},
+		{run("gone.txt", 2, true), `Не удалось скачать "gone.txt". Попробуйте ещё раз.`},
+		{run("", 0, false), "Файл не дошёл. Прикрепите рецензию файлом .txt или .md (текст UTF-8, до 100 КБ)."},
+	} {
+		if c.got != c.want {
+			t.Errorf("got  %q\nwant %q", c.got, c.want)
+		}
+	}
+}
