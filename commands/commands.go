@@ -243,7 +243,7 @@ func userOption(t *locale.T, opts optionSet, name string) (id uint64, given bool
 
 // roleOption reads a role option as its id ("" when absent). @everyone,
 // whose id is the server's, is refused: everyone would hold the role.
-// everyone says what that would mean.
+// everyone says what that would mean, in the member's language.
 func roleOption(i *discordgo.InteractionCreate, opts optionSet, name, everyone string) (string, error) {
 	role := ""
 	if o := opts.get(name); o != nil && o.Type == discordgo.ApplicationCommandOptionRole {
@@ -253,7 +253,7 @@ func roleOption(i *discordgo.InteractionCreate, opts optionSet, name, everyone s
 		return "", userText(tr(i).S(msgNotRole))
 	}
 	if role != "" && role == i.GuildID {
-		return "", userErr("%s", everyone)
+		return "", userText(everyone)
 	}
 	return role, nil
 }
@@ -352,10 +352,6 @@ func componentID(i *discordgo.InteractionCreate) string {
 	}
 	return i.MessageComponentData().CustomID
 }
-
-// errStaleButton answers a click whose custom_id no longer makes sense,
-// in English: staleButton(tr(i)) says it in the member's language.
-var errStaleButton = storage.Invalid("That button is out of date.")
 
 // staleButton answers a click whose custom_id no longer makes sense, in
 // t's language.

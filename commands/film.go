@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -37,7 +39,7 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if scope == storage.BuiltIn {
 		return message(s.filmCard(film, page.Reviews, nil, loc)), nil
 	}
-	return message(s.filmCard(film, page.Reviews, &page.Ratings, loc), rateMenu(film.ID)), nil
+	return message(s.filmCard(film, page.Reviews, &page.Ratings, loc), rateMenuIn(tr(i), film.ID)), nil
 }
 
 // The words of a film's card.
@@ -61,6 +63,8 @@ var (
 	msgFooterTMDB    = locale.Text("film.footer.tmdb", "Film data from TMDB. "+tmdb.Attribution)
 	msgFooterBuiltIn = locale.Text("film.footer.builtin", "Built-in catalog")
 	msgFooterAKA     = locale.Text("film.footer.aka", "{{.Footer}} · also known as {{.Names}}")
+	// The end of a list cut to fit the card: how many names are left out.
+	msgMore = locale.Plural("film.more", "…and {{.Count}} more", "…and {{.Count}} more")
 )
 
 // posterSize is the size of the poster on a card (TMDB's poster_sizes).
@@ -84,44 +88,61 @@ func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, loc st
 
 // filmCardIn is the card in t's language: title and overview in loc
 // where the film has them, poster the address of its poster ("" for
-// none).
+// none). A card whose lists are all long is cut to Discord's 6,000
+// characters (fitCard).
 func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string) *discordgo.MessageEmbed {
-	// At most 14 fields, in one allocation.
+	// At most 14 fields, in one allocation; what each is made of, to say
+	// it in less room, beside it (on the stack).
 	var fields []*discordgo.MessageEmbedField
 	backing := make([]discordgo.MessageEmbedField, 0, 14)
-	add := func(name, value string, inline bool) {
+	var made [14]cardPart
+	add := func(name, value string, inline bool, from cardPart) {
 		if value != "" {
+			made[len(backing)] = from
 			backing = append(backing, discordgo.MessageEmbedField{Name: name, Value: clip(value, limits.FieldValue), Inline: inline})
 			fields = append(fields, &backing[len(backing)-1])
 		}
 	}
+	names := func(list []string, lead, sep, moreSep string) (string, cardPart) {
+		p := cardPart{names: list, lead: lead, sep: sep, moreSep: moreSep}
+		return p.say(t, limits.FieldValue), p
+	}
+	text := func(s string) (string, cardPart) {
+		p := cardPart{text: s}
+		return p.say(t, limits.FieldValue), p
+	}
 	if f.Year != 0 {
-		add(t.S(msgYear), strconv.Itoa(f.Year), true)
+		add(t.S(msgYear), strconv.Itoa(f.Year), true, cardPart{})
 	}
 	if f.Runtime > 0 {
-		add(t.S(msgRuntime), t.F(msgRuntimeValue, "Minutes", t.Int(f.Runtime), "Hours", strconv.Itoa(f.Runtime/60), "Mins", fmt.Sprintf("%02d", f.Runtime%60)), true)
+		add(t.S(msgRuntime), t.F(msgRuntimeValue, "Minutes", t.Int(f.Runtime), "Hours", strconv.Itoa(f.Runtime/60), "Mins", fmt.Sprintf("%02d", f.Runtime%60)), true, cardPart{})
 	}
-	add(t.N(msgDirector, len(f.Directors)), plainList(f.Directors, ", ", limits.FieldValue), true)
-	add(t.S(msgCountry), plain(f.Country, limits.FieldValue), true)
-	add(t.S(msgLanguages), plainList(f.Languages, ", ", limits.FieldValue), true)
-	add(t.S(msgGenres), plainList(f.Genres, ", ", limits.FieldValue), true)
+	v, p := names(f.Directors, "", ", ", " ")
+	add(t.N(msgDirector, len(f.Directors)), v, true, p)
+	v, p = text(f.Country)
+	add(t.S(msgCountry), v, true, p)
+	v, p = names(f.Languages, "", ", ", " ")
+	add(t.S(msgLanguages), v, true, p)
+	v, p = names(f.Genres, "", ", ", " ")
+	add(t.S(msgGenres), v, true, p)
 	if reviews == 0 {
-		add(t.S(msgReviews), t.S(msgReviewsNone), true)
+		add(t.S(msgReviews), t.S(msgReviewsNone), true, cardPart{})
 	} else {
-		add(t.S(msgReviews), t.F(msgReviewsCount, "N", t.Int(reviews), "Title", inCode(f.Title, 100)), true)
+		add(t.S(msgReviews), t.F(msgReviewsCount, "N", t.Int(reviews), "Title", inCode(f.Title, 100)), true, cardPart{})
 	}
 	if a != nil {
 		v := t.S(msgRatingNone)
 		if a.Count > 0 {
 			v = t.N(msgRatingValue, a.Count, "Average", t.Num(a.Average(), 1), "Stars", Stars(int(a.Average()+0.5)), "Histogram", histogram(*a))
 		}
-		add(t.S(msgRating), v, false)
+		add(t.S(msgRating), v, false, cardPart{})
 	}
-	add(t.S(msgPremiere), plain(f.Premiere, limits.FieldValue), true)
-	add(t.S(msgRelease), plain(f.Release, limits.FieldValue), true)
-	if len(f.Awards) > 0 {
-		add(t.S(msgAwards), "• "+plainList(f.Awards, "\n• ", limits.FieldValue-2), false)
-	}
+	v, p = text(f.Premiere)
+	add(t.S(msgPremiere), v, true, p)
+	v, p = text(f.Release)
+	add(t.S(msgRelease), v, true, p)
+	v, p = names(f.Awards, "• ", "\n• ", "\n")
+	add(t.S(msgAwards), v, false, p)
 	footer := t.S(msgFooterServer)
 	switch {
 	case f.Sourced():
@@ -134,17 +155,17 @@ func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, 
 		footer = t.F(msgFooterAKA, "Footer", footer, "Names", strings.Join(f.Aliases, ", "))
 	}
 	if f.Letterboxd != "" {
-		add("Letterboxd", f.Letterboxd, false)
+		add("Letterboxd", f.Letterboxd, false, cardPart{})
 	}
 	url := f.Letterboxd // checked to be a Letterboxd link when it was stored
 	if f.Sourced() {
-		add("TMDB", tmdbLink(f.TMDB), true)
+		add("TMDB", tmdbLink(f.TMDB), true, cardPart{})
 		if url == "" {
 			url = tmdbLink(f.TMDB)
 		}
 	}
 	if imdbID.MatchString(f.IMDb) {
-		add("IMDb", "https://www.imdb.com/title/"+f.IMDb+"/", true)
+		add("IMDb", "https://www.imdb.com/title/"+f.IMDb+"/", true, cardPart{})
 	}
 	title := f.LocalTitle(loc)
 	if title == "" {
@@ -161,7 +182,150 @@ func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, 
 	if poster != "" {
 		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: poster}
 	}
+	fitCard(t, e, made[:len(backing)])
 	return e
+}
+
+// cardPart is what a card's field is made of, to say it again in less
+// room: a list of names (lead before the first, sep between them, moreSep
+// before "…and N more"), a text, or (neither) the field's value as it is.
+type cardPart struct {
+	names              []string
+	lead, sep, moreSep string
+	text               string
+}
+
+// say is the part in at most room characters.
+func (p cardPart) say(t *locale.T, room int) string {
+	switch {
+	case p.names != nil:
+		if len(p.names) == 0 {
+			return ""
+		}
+		return p.lead + moreList(t, p.names, p.sep, p.moreSep, room-utf8.RuneCountInString(p.lead))
+	default:
+		return plain(p.text, room)
+	}
+}
+
+// fitCard cuts e's longest fields until e holds at most Discord's 6,000
+// characters: every field longer than a level gets that level, the
+// level as high as the total allows (the shorter fields stay whole).
+// parts says what each field is made of.
+func fitCard(t *locale.T, e *discordgo.MessageEmbed, parts []cardPart) {
+	n := utf8.RuneCountInString
+	fixed, total := n(e.Title)+n(e.Description), 0
+	if e.Footer != nil {
+		fixed += n(e.Footer.Text)
+	}
+	var lengths [14]int
+	for k, f := range e.Fields {
+		fixed += n(f.Name)
+		lengths[k] = n(f.Value)
+		total += lengths[k]
+	}
+	budget := limits.EmbedTotal - fixed
+	if total <= budget {
+		return
+	}
+	level := waterLevel(lengths[:len(e.Fields)], budget)
+	for k, f := range e.Fields {
+		if lengths[k] <= level {
+			continue
+		}
+		if p := parts[k]; p.names != nil || p.text != "" {
+			f.Value = p.say(t, level)
+		} else {
+			f.Value = clip(f.Value, level)
+		}
+		if f.Value == "" { // a field's value may not be empty
+			f.Value = "…"
+		}
+	}
+}
+
+// waterLevel is the highest level such that lengths, each cut to it,
+// add up to at most budget (at least 1).
+func waterLevel(lengths []int, budget int) int {
+	sorted := slices.Clone(lengths)
+	slices.Sort(sorted)
+	for k, l := range sorted {
+		left := len(sorted) - k // these are all at least l long
+		if l*left > budget {
+			return max(1, budget/left)
+		}
+		budget -= l
+	}
+	return sorted[len(sorted)-1]
+}
+
+// moreList joins names, each plain, with sep in at most room characters:
+// the names that do not fit are counted after moreSep, "…and 3 more" in
+// t's language (one name left out is cut short instead).
+func moreList(t *locale.T, names []string, sep, moreSep string, room int) string {
+	n := utf8.RuneCountInString
+	join := func(k int) string {
+		if k == 1 {
+			return plain(names[0], room)
+		}
+		var b strings.Builder
+		for j, name := range names[:k] {
+			if j > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(plain(name, room))
+		}
+		return b.String()
+	}
+	all := 0
+	for k, name := range names {
+		all += n(plain(name, room))
+		if k > 0 {
+			all += n(sep)
+		}
+		if all > room {
+			break
+		}
+	}
+	if all <= room {
+		return join(len(names))
+	}
+	// width[k] is the width of names[:k] joined.
+	width := make([]int, 1, len(names)+1)
+	for k, name := range names {
+		w := width[k] + n(plain(name, room))
+		if k > 0 {
+			w += n(sep)
+		}
+		if w > room {
+			break
+		}
+		width = append(width, w)
+	}
+	for k := len(width) - 1; k >= 0; k-- {
+		// The last name alone left out: cut short, rather than counted.
+		if k == len(names)-1 {
+			head := ""
+			if k > 0 {
+				head = join(k) + sep
+			}
+			if r := room - n(head); r >= 10 {
+				return head + plain(names[k], r)
+			}
+			continue
+		}
+		more := t.N(msgMore, len(names)-k)
+		if k == 0 { // not even one name whole: the first cut short
+			if r := room - n(moreSep) - n(t.N(msgMore, len(names)-1)); r >= 10 {
+				return plain(names[0], r) + moreSep + t.N(msgMore, len(names)-1)
+			}
+			return clip(more, room)
+		}
+		if width[k]+n(moreSep)+n(more) <= room {
+			return join(k) + moreSep + more
+		}
+	}
+	return clip(t.N(msgMore, len(names)), room)
 }
 
 // imdbID is an IMDb title id, as stored from TMDB.

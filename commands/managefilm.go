@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -210,11 +209,18 @@ var (
 	msgFilmBadYear    = locale.Text("manage.film.year.bad", "The year must be a number like 2024 (1870 to 2100), not {{.Value}}.")
 	msgFilmBadCast    = locale.Text("manage.film.cast.bad", "Cast line {{.Line}} ({{.Value}}) is not \"Actor — Role\".")
 	msgFilmCastTooBig = locale.Plural("manage.film.cast.max", "At most {{.Count}} cast line.", "At most {{.Count}} cast lines.")
+	// The form's fields as a refusal names them (common.text.…): a
+	// label each language can put before its sentence.
+	msgFieldTitle    = locale.Text("manage.film.field.title", "The title")
+	msgFieldDirector = locale.Text("manage.film.field.director", "A director's name")
+	msgFieldAlias    = locale.Text("manage.film.field.alias", "An other name")
+	msgFieldCast     = locale.Text("manage.film.field.cast", "The cast")
+	msgFieldCastLine = locale.Text("manage.film.field.castline", "Cast line {{.Line}}")
 )
 
 // parseFilm reads the film form, keeping what the form does not hold.
 func parseFilm(t *locale.T, v map[string]string, f storage.Film) (storage.Film, error) {
-	title, err := cleanLine("The title", v["title"])
+	title, err := cleanLineIn(t, t.S(msgFieldTitle), v["title"])
 	if err != nil {
 		return f, err
 	}
@@ -226,10 +232,10 @@ func parseFilm(t *locale.T, v map[string]string, f storage.Film) (storage.Film, 
 		return f, userText(t.F(msgFilmBadYear, "Value", strconv.Quote(clip(v["year"], 20))))
 	}
 	f.Year = year
-	if f.Directors, err = splitList("A director's name", v["directors"]); err != nil {
+	if f.Directors, err = splitList(t, t.S(msgFieldDirector), v["directors"]); err != nil {
 		return f, err
 	}
-	if f.Aliases, err = splitList("An other name", v["aliases"]); err != nil {
+	if f.Aliases, err = splitList(t, t.S(msgFieldAlias), v["aliases"]); err != nil {
 		return f, err
 	}
 	var cast []storage.Role
@@ -237,12 +243,12 @@ func parseFilm(t *locale.T, v map[string]string, f storage.Film) (storage.Film, 
 	for _, r := range f.Cast {
 		notes[r.Actor+"\x00"+r.Role] = r.Note
 	}
-	castText, err := cleanText("The cast", v["cast"])
+	castText, err := cleanTextIn(t, t.S(msgFieldCast), v["cast"])
 	if err != nil {
 		return f, err
 	}
 	for n, line := range strings.Split(castText, "\n") {
-		if line, err = cleanLine(fmt.Sprintf("Cast line %d", n+1), line); err != nil {
+		if line, err = cleanLineIn(t, t.F(msgFieldCastLine, "Line", t.Int(n+1)), line); err != nil {
 			return f, err
 		}
 		if line == "" {
@@ -271,11 +277,12 @@ func cutAny(s string, seps ...string) (string, string, bool) {
 	return s, "", false
 }
 
-// splitList reads a comma-separated list of names, each cleaned.
-func splitList(what, s string) ([]string, error) {
+// splitList reads a comma-separated list of names, each cleaned; what
+// names the field in t's language.
+func splitList(t *locale.T, what, s string) ([]string, error) {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
-		p, err := cleanLine(what, p)
+		p, err := cleanLineIn(t, what, p)
 		if err != nil {
 			return nil, err
 		}
@@ -358,5 +365,5 @@ func (s *Set) modFilm(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	case "keep":
 		return updateText(t.S(msgManageKept)), nil
 	}
-	return nil, errStaleButton
+	return nil, staleButton(t)
 }

@@ -172,19 +172,23 @@ func (s *Set) reviewAdd(ctx context.Context, t *locale.T, i *discordgo.Interacti
 var (
 	msgRevBadReviewer = locale.Text("manage.review.reviewer.bad", "The reviewer's name must be 1 to {{.Max}} characters, with at least one letter or digit.")
 	msgRevQuoteLong   = locale.Text("manage.review.quote.long", "The pull quote holds at most {{.Max}} characters.")
+	// The form's fields as a refusal names them (common.text.…).
+	msgFieldReviewer = locale.Text("manage.review.field.reviewer", "The reviewer's name")
+	msgFieldQuote    = locale.Text("manage.review.field.quote", "The pull quote")
+	msgFieldReview   = locale.Text("manage.review.field.text", "The review")
 )
 
 // reviewInput checks what a moderator submitted for a review and splits
 // the text into excerpts.
 func reviewInput(t *locale.T, reviewer, text, quote string) (string, string, []storage.Excerpt, error) {
-	reviewer, err := cleanLine("The reviewer's name", reviewer)
+	reviewer, err := cleanLineIn(t, t.S(msgFieldReviewer), reviewer)
 	if err != nil {
 		return "", "", nil, err
 	}
-	if quote, err = cleanLine("The pull quote", quote); err != nil {
+	if quote, err = cleanLineIn(t, t.S(msgFieldQuote), quote); err != nil {
 		return "", "", nil, err
 	}
-	if text, err = cleanText("The review", text); err != nil {
+	if text, err = cleanTextIn(t, t.S(msgFieldReview), text); err != nil {
 		return "", "", nil, err
 	}
 	if !visibleText(reviewer) || len([]rune(reviewer)) > maxReviewer {
@@ -295,7 +299,7 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	case "keep":
 		return updateText(t.S(msgManageKept)), nil
 	}
-	return nil, errStaleButton
+	return nil, staleButton(t)
 }
 
 // discordTime is t as a Discord timestamp each member sees in their own time zone.

@@ -151,7 +151,7 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 	if err != nil {
 		return nil, err
 	}
-	r := message(filmCardIn(t, page.Film, page.Reviews, &page.Ratings, loc, s.source.PosterURL(posterSize, page.Film.Poster)), rateMenu(page.Film.ID),
+	r := message(filmCardIn(t, page.Film, page.Reviews, &page.Ratings, loc, s.source.PosterURL(posterSize, page.Film.Poster)), rateMenuIn(t, page.Film.ID),
 		discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(t.S(msgRandomAgain), customID{kind: "random", action: "again", args: []uint64{from, user, page.Film.ID}}.String(), n == 1),
 		}})

@@ -269,7 +269,7 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		}
 		return update(s.filmCard(page.Film, page.Reviews, &a, string(i.Locale)), rateMenuIn(t, film)), nil
 	}
-	return nil, errStaleButton
+	return nil, staleButton(t)
 }
 
 // rateMenu is the card's "Rate" select menu, 1–10, in English: callers
@@ -488,7 +488,7 @@ func minRatingsPage(ctx context.Context, i *discordgo.InteractionCreate,
 		return nil, err
 	}
 	if c.args[0] < 1 || c.args[0] > 1_000_000 {
-		return nil, errStaleButton
+		return nil, staleButton(tr(i))
 	}
 	return page(ctx, tr(i), scope, int(c.args[0]), int(c.args[1]), true)
 }

@@ -50,14 +50,15 @@ func invisible(r rune) bool {
 	return !bidiControl(r) && (unicode.Is(unicode.Cf, r) || blankLookalike(r))
 }
 
-// cleanLine cleans a one-line field: it refuses newlines, control
-// characters and direction overrides, drops invisible characters and
-// collapses spaces. what names the field in the refusal, in English:
-// cleanLineIn says it in a member's language.
+// cleanLine is cleanLineIn refusing in English (what in English): left
+// for the Letterboxd import's callers until they are converted.
 func cleanLine(what, s string) (string, error) { return cleanLineIn(english(), what, s) }
 
-// cleanLineIn is cleanLine refusing in t's language; what names the field
-// in that language.
+// cleanLineIn cleans a one-line field: it refuses newlines, control
+// characters and direction overrides, drops invisible characters and
+// collapses spaces. The refusal is in t's language, what naming the field
+// in that language (a label such as "The title", which each language's
+// sentence takes whole: common.text.…).
 func cleanLineIn(t *locale.T, what, s string) (string, error) {
 	s = norm.NFC.String(s)
 	for _, r := range s {
@@ -73,13 +74,9 @@ func cleanLineIn(t *locale.T, what, s string) (string, error) {
 	return strings.Join(strings.Fields(strings.Map(dropInvisible, s)), " "), nil
 }
 
-// cleanText cleans text of many lines (a review): as cleanLine, but
-// keeps line breaks and tabs. Its refusal is in English: cleanTextIn says
-// it in a member's language.
-func cleanText(what, s string) (string, error) { return cleanTextIn(english(), what, s) }
-
-// cleanTextIn is cleanText refusing in t's language; what names the field
-// in that language.
+// cleanTextIn cleans text of many lines (a review): as cleanLineIn, but
+// keeps line breaks and tabs; it refuses in t's language, what naming the
+// field in that language.
 func cleanTextIn(t *locale.T, what, s string) (string, error) {
 	s = norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 	for _, r := range s {
