@@ -533,7 +533,7 @@ func (a screenActions) PromptRatings(ctx context.Context, n storage.Night, tag s
 		return "", err
 	}
 	e := a.s.filmCard(page.Film, page.Reviews, &page.Ratings, n.Locale)
-	return a.card(ctx, n, tag, nightTr(n).S(msgPrompt), e, []discordgo.MessageComponent{rateMenu(page.Film.ID)}, "")
+	return a.card(ctx, n, tag, nightTr(n).S(msgPrompt), e, []discordgo.MessageComponent{rateMenuIn(nightTr(n), page.Film.ID)}, "")
 }
 
 func (a screenActions) PostVerdict(ctx context.Context, n storage.Night, tag string) (string, error) {

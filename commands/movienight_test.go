@@ -40,13 +40,14 @@ type fakeScreen struct {
 	hours                int
 	noEvents             bool
 	failPoll             error
-	now                  func() time.Time   // Discord's clock: an event must start after it
-	posts                map[string]string  // id → content and footer, for FindPost
-	descs                map[string]string  // event id → description, for FindEvent
-	mentions             []string           // each card's mention
-	fail                 map[string][]error // method → errors, one per call
-	always               map[string]error   // method → an error every time
-	hook                 map[string]func()  // method → run once after the call
+	now                  func() time.Time               // Discord's clock: an event must start after it
+	posts                map[string]string              // id → content and footer, for FindPost
+	descs                map[string]string              // event id → description, for FindEvent
+	mentions             []string                       // each card's mention
+	rows                 [][]discordgo.MessageComponent // each card's components
+	fail                 map[string][]error             // method → errors, one per call
+	always               map[string]error               // method → an error every time
+	hook                 map[string]func()              // method → run once after the call
 	ids                  int
 }
 
@@ -128,6 +129,7 @@ func (f *fakeScreen) PostCard(_ context.Context, _, _, content string, e *discor
 		return "", err
 	}
 	f.cards = append(f.cards, content+"|"+e.Title+"|"+e.Description)
+	f.rows = append(f.rows, rows)
 	f.mentions = append(f.mentions, mention)
 	footer := ""
 	if e.Footer != nil {

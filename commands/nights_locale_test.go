@@ -217,6 +217,10 @@ func TestMovieNightInTheServersLanguage(t *testing.T) {
 	if k, _ := e.set.Nights().RunDue(ctx); k != 1 || len(screen.cards) != 2 || !strings.HasPrefix(screen.cards[1], "Die Vorführung ist vorbei: Wie war’s?") {
 		t.Fatalf("the rating prompt: %q", screen.cards)
 	}
+	// Its Rate menu speaks the server's language too.
+	if got, want := screen.rows[1][0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu).Placeholder, rateMenuIn(locale.For("de"), 1).Components[0].(discordgo.SelectMenu).Placeholder; got != want || got == "Rate this film" {
+		t.Errorf("the prompt's menu: %q, want %q", got, want)
+	}
 	e.db.ImportRatings(ctx, 111, 7, []storage.Rating{{Film: tang.ID, Score: 8, At: now}})
 	e.db.ImportRatings(ctx, 111, 8, []storage.Rating{{Film: tang.ID, Score: 7, At: now}})
 	now = now.Add(25 * time.Hour)

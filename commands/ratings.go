@@ -274,7 +274,6 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 
 // rateMenu is the card's "Rate" select menu, 1–10, in English: callers
 // that know the reader's language use rateMenuIn.
-func rateMenu(film uint64) discordgo.ActionsRow { return rateMenuIn(locale.For(locale.English), film) }
 
 // rateMenuIn is the card's "Rate" select menu, 1–10, its placeholder in
 // t's language (the options are digits and stars).

@@ -306,7 +306,7 @@ func TestRateMenuAndListsInRussian(t *testing.T) {
 		t.Errorf("ru note buttons: %v", b)
 	}
 	// English callers of rateMenu (cards built elsewhere) keep English.
-	if p := rateMenu(1).Components[0].(discordgo.SelectMenu).Placeholder; p != "Rate this film" {
+	if p := rateMenuIn(locale.For(locale.English), 1).Components[0].(discordgo.SelectMenu).Placeholder; p != "Rate this film" {
 		t.Errorf("rateMenu: %q", p)
 	}
 	tang, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
