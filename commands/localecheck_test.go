@@ -1,0 +1,812 @@
+package commands
+
+// The locale check (issue 27): with FILMBOT_LOCALE_CHECK=1, every answer
+// a commands test makes through env.check (and what the handler posts on
+// its own through the env's Poster, Followup and movie nights' Screener)
+// is rendered with locale.Marking on, then
+//
+//   - every letter outside the catalog's messages must be data: the
+//     store's films (every field: titles, aliases, original titles,
+//     people, characters, genres, countries, languages, overviews…) and
+//     reviews, what the members typed or uploaded in this test, TMDB's
+//     own suggestions in autocomplete, mentions, timestamps, custom
+//     emoji, URLs, file names, /commands and option names as typed
+//     (film:), and the brand names TMDB, IMDb, Letterboxd, Discord,
+//     filmbot, Wikidata. Anything else is English the code wrote itself:
+//     the test fails with the text and where it is;
+//   - the answer is rebuilt in each of the 12 languages (each message in
+//     that language, with the same arguments) and judged by limits.Check:
+//     a translation that makes it break Discord's limits fails, naming the
+//     language;
+//   - the test gets the plain answer (markers dropped), so every existing
+//     assertion stays as it is.
+//
+// Genres, countries and languages count as data: they are stored with the
+// film (TMDB's English names) and shown as stored, like titles; the
+// catalog cannot hold every value a store may have.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
+	"github.com/filmbot/filmbot/nights"
+	"github.com/filmbot/filmbot/storage"
+)
+
+// localeCheckOn: FILMBOT_LOCALE_CHECK=1 turns the check on for every env.
+var localeCheckOn = os.Getenv("FILMBOT_LOCALE_CHECK") == "1"
+
+// Marking is counted: on while any check runs a handler.
+var (
+	markMu    sync.Mutex
+	markUsers int
+)
+
+func markOn() {
+	markMu.Lock()
+	defer markMu.Unlock()
+	if markUsers++; markUsers == 1 {
+		locale.Marking(true)
+	}
+}
+
+func markOff() {
+	markMu.Lock()
+	defer markMu.Unlock()
+	if markUsers--; markUsers == 0 {
+		locale.Marking(false)
+	}
+}
+
+// localeChecker is one env's state for the check.
+type localeChecker struct {
+	e         *env
+	mu        sync.Mutex
+	inputs    []string // what members typed, uploaded or were offered by TMDB
+	guilds    map[string]bool
+	problems  []string // found away from the test's goroutine, reported at the next check
+	languages []string
+	syntax    *regexp.Regexp
+	// The wrappers' code, to tell them from a test's own function.
+	followWrap, fetchWrap uintptr
+
+	dataMu sync.Mutex
+	words  *dataWords
+	fresh  atomic.Bool // words has read the store since the last answer
+}
+
+var (
+	checkersMu sync.Mutex
+	checkers   = map[*env]*localeChecker{}
+)
+
+// localeCheck is e's checker when the check is on for it, else nil.
+func (e *env) localeCheck() *localeChecker {
+	checkersMu.Lock()
+	defer checkersMu.Unlock()
+	lc := checkers[e]
+	if lc == nil && localeCheckOn {
+		lc = e.startLocaleCheck()
+	}
+	return lc
+}
+
+// startLocaleCheck turns the check on for e (checkersMu held).
+func (e *env) startLocaleCheck() *localeChecker {
+	lc := &localeChecker{e: e, guilds: map[string]bool{guildA: true, guildB: true}, languages: locale.Locales()[1:]}
+	lc.syntax = commandSyntax(e.set)
+	checkers[e] = lc
+	e.t.Cleanup(func() {
+		lc.flush()
+		checkersMu.Lock()
+		delete(checkers, e)
+		checkersMu.Unlock()
+	})
+	return lc
+}
+
+func (lc *localeChecker) fail(format string, a ...any) {
+	lc.mu.Lock()
+	lc.problems = append(lc.problems, fmt.Sprintf(format, a...))
+	lc.mu.Unlock()
+}
+
+func (lc *localeChecker) flush() {
+	lc.mu.Lock()
+	ps := lc.problems
+	lc.problems = nil
+	lc.mu.Unlock()
+	for _, p := range ps {
+		lc.e.t.Errorf("locale check: %s", p)
+	}
+}
+
+func (lc *localeChecker) addInput(s ...string) {
+	lc.mu.Lock()
+	lc.inputs = append(lc.inputs, s...)
+	lc.mu.Unlock()
+}
+
+// checkLocales is env.check with the locale check on.
+func (e *env) checkLocales(lc *localeChecker, h Handler, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+	e.t.Helper()
+	lc.wrap()
+	lc.interaction(i)
+	lc.fresh.Store(false)
+	markOn()
+	resp, err := h(context.Background(), i)
+	markOff()
+	where := describe(i)
+	defer lc.flush()
+	if err != nil {
+		var se *storage.Error
+		if errors.As(err, &se) && se.Msg != "" {
+			lc.leaks(where+", its error", se.Msg)
+			plain := *se
+			plain.Msg = locale.Unmark(se.Msg)
+			return nil, &plain
+		}
+		return nil, err
+	}
+	plain := mapTexts(resp, func(_, s string) string { return locale.Unmark(s) })
+	if lerr := limits.Check(plain); lerr != nil {
+		e.t.Fatalf("response breaks Discord's limits: %v", lerr)
+	}
+	lc.inspect(where, resp, func(r *discordgo.InteractionResponse) error { return limits.Check(r) })
+	return plain, err
+}
+
+// inspect checks every text of r for leaks, and r rebuilt in each
+// language with judge.
+func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse, judge func(*discordgo.InteractionResponse) error) {
+	lc.fresh.Store(false)
+	marked := false
+	if r != nil && r.Type == discordgo.InteractionApplicationCommandAutocompleteResult && r.Data != nil {
+		for _, c := range r.Data.Choices {
+			// TMDB's suggestions are its titles, as TMDB writes them.
+			if v, ok := c.Value.(string); ok && strings.HasPrefix(v, "tmdb:") {
+				lc.addInput(c.Name)
+			}
+		}
+	}
+	mapTexts(r, func(at, s string) string {
+		marked = marked || locale.HasMarks(s)
+		lc.leaks(where+", "+at, s)
+		return s
+	})
+	if !marked {
+		return // nothing from the catalog: every language reads it as it is
+	}
+	for _, code := range lc.languages {
+		in := mapTexts(r, func(_, s string) string { return locale.Localize(s, code) })
+		if err := judge(in); err != nil {
+			lc.fail("%s: in %s the answer breaks Discord's limits: %v", where, code, err)
+		}
+	}
+}
+
+// leaks reports every phrase of s that is neither the catalog's nor data.
+func (lc *localeChecker) leaks(where, s string) {
+	var words *dataWords
+	for _, f := range locale.FreeText(s) {
+		if f.Problem != "" {
+			lc.fail("%s: %s: %q", where, f.Problem, f.Text)
+			continue
+		}
+		text := lc.syntax.ReplaceAllString(f.Text, "\x00")
+		if !strings.ContainsFunc(text, unicode.IsLetter) {
+			continue
+		}
+		if words == nil {
+			words = lc.data()
+		}
+		for _, p := range phrases(text) {
+			if !words.covers(p) {
+				in := ""
+				if f.In != "" {
+					in = fmt.Sprintf(" (argument %s of %s)", f.Arg, f.In)
+				}
+				lc.fail("%s: English outside the catalog%s: %q in %q", where, in, p.text, locale.Unmark(s))
+			}
+		}
+	}
+}
+
+// describe names the interaction a response answers.
+func describe(i *discordgo.InteractionCreate) string {
+	if i == nil || i.Interaction == nil {
+		return "a handler"
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		return "/" + commandPath(i)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return "autocomplete of /" + commandPath(i)
+	case discordgo.InteractionMessageComponent:
+		return "component " + i.MessageComponentData().CustomID
+	case discordgo.InteractionModalSubmit:
+		return "form " + i.ModalSubmitData().CustomID
+	}
+	return fmt.Sprintf("interaction type %d", i.Type)
+}
+
+func commandPath(i *discordgo.InteractionCreate) string {
+	d := i.ApplicationCommandData()
+	path := d.Name
+	for opts := d.Options; len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup); opts = opts[0].Options {
+		path += " " + opts[0].Name
+	}
+	return path
+}
+
+// interaction records what the member sent as data: every string of it
+// (option values, form fields, names, resolved channels and users).
+func (lc *localeChecker) interaction(i *discordgo.InteractionCreate) {
+	if i == nil || i.Interaction == nil {
+		return
+	}
+	if i.GuildID != "" {
+		lc.mu.Lock()
+		lc.guilds[i.GuildID] = true
+		lc.mu.Unlock()
+	}
+	b, err := json.Marshal(i.Interaction)
+	if err != nil {
+		return
+	}
+	var v any
+	if json.Unmarshal(b, &v) == nil {
+		var out []string
+		strs(v, &out)
+		lc.addInput(out...)
+	}
+}
+
+func strs(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, v)
+	case []any:
+		for _, x := range v {
+			strs(x, out)
+		}
+	case map[string]any:
+		for _, x := range v {
+			strs(x, out)
+		}
+	}
+}
+
+// data is every string this test's store holds of films and reviews,
+// and what members gave: read again once per answer, its words kept
+// (data once is data for the rest of the test).
+func (lc *localeChecker) data() *dataWords {
+	lc.dataMu.Lock()
+	defer lc.dataMu.Unlock()
+	if lc.words == nil {
+		lc.words = &dataWords{whole: map[string]bool{}, seen: map[string]bool{}}
+		lc.words.corpus.WriteString("\n")
+	}
+	if lc.fresh.Load() {
+		return lc.words
+	}
+	lc.fresh.Store(true)
+	ctx := context.Background()
+	var out []string
+	add := func(v any) {
+		b, _ := json.Marshal(v)
+		var x any
+		if json.Unmarshal(b, &x) == nil {
+			strs(x, &out)
+		}
+	}
+	lc.mu.Lock()
+	scopes := []storage.Scope{storage.BuiltIn}
+	for g := range lc.guilds {
+		if s, err := storage.ParseScope(g); err == nil {
+			scopes = append(scopes, s)
+		}
+	}
+	out = append(out, lc.inputs...)
+	lc.mu.Unlock()
+	db := lc.e.db
+	for _, scope := range scopes {
+		films, _ := db.Films(ctx, scope)
+		for _, f := range films {
+			if full, err := db.Film(ctx, scope, f.ID); err == nil {
+				f = full // Films lists headers
+			}
+			add(f)
+			revs, _ := db.Reviews(ctx, scope, f.ID)
+			add(revs)
+		}
+		nights, _ := db.Nights(ctx, scope)
+		for _, n := range nights {
+			out = append(out, n.Location)
+		}
+	}
+	sourced, _ := db.SourcedBefore(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 1<<20)
+	add(sourced)
+	lc.words.add(out)
+	return lc.words
+}
+
+// dataWords is data as word sequences: " w1 w2 … " a line.
+type dataWords struct {
+	corpus strings.Builder
+	whole  map[string]bool // every string's words, whole
+	seen   map[string]bool
+}
+
+func (d *dataWords) add(data []string) {
+	for _, s := range data {
+		if d.seen[s] {
+			continue
+		}
+		d.seen[s] = true
+		for _, p := range phrases(locale.Unmark(s)) {
+			// The phrases of one string, apart: a phrase of an answer
+			// lies within one of them.
+			d.corpus.WriteString(" " + p.text + " \n")
+		}
+		if w := strings.Join(words(s), " "); w != "" {
+			d.whole[w] = true
+			d.corpus.WriteString(" " + w + " \n")
+		}
+	}
+}
+
+// covers: p's words are a run of one data string's, or p is data
+// strings, whole, side by side. A phrase cut by "…" may end inside a
+// word.
+func (d *dataWords) covers(p phrase) bool {
+	corpus := d.corpus.String()
+	if strings.Contains(corpus, " "+p.text+" ") || (p.clipped && strings.Contains(corpus, " "+p.text)) {
+		return true
+	}
+	ws := strings.Split(p.text, " ")
+	// Whole data strings side by side: the words split into runs, each a
+	// whole string (a title, a name, an input).
+	ok := make([]bool, len(ws)+1)
+	ok[0] = true
+	for i := 1; i <= len(ws); i++ {
+		for j := 0; j < i && !ok[i]; j++ {
+			ok[i] = ok[j] && d.whole[strings.Join(ws[j:i], " ")]
+		}
+	}
+	return ok[len(ws)]
+}
+
+// A phrase is words separated by white space alone: punctuation,
+// Markdown and markers end one.
+type phrase struct {
+	text    string
+	clipped bool // followed by "…"
+}
+
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || r == '\'' || r == '’' || r == '-'
+}
+
+func phrases(s string) []phrase {
+	var out []phrase
+	var cur []string
+	flush := func(clipped bool) {
+		if len(cur) > 0 {
+			t := strings.Join(cur, " ")
+			if strings.ContainsFunc(t, unicode.IsLetter) {
+				out = append(out, phrase{t, clipped})
+			}
+			cur = cur[:0]
+		}
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case wordRune(r):
+			j := i
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if !wordRune(r2) {
+					break
+				}
+				j += n2
+			}
+			if w := strings.Trim(s[i:j], "'’-"); w != "" {
+				cur = append(cur, w)
+			}
+			i = j
+			continue
+		case unicode.IsSpace(r):
+		default:
+			flush(r == '…')
+		}
+		i += n
+	}
+	flush(false)
+	return out
+}
+
+func words(s string) []string {
+	var out []string
+	for _, p := range phrases(s) {
+		out = append(out, strings.Split(p.text, " ")...)
+	}
+	return out
+}
+
+// commandSyntax matches what an answer may say untranslated: /commands
+// with their subcommands, option names as typed (film:), mentions,
+// channels, timestamps, custom emoji, URLs and domains, file names,
+// IMDb and Wikidata ids, UTC, brand names.
+func commandSyntax(s *Set) *regexp.Regexp {
+	var paths, names []string
+	var walk func(path string, opts []*discordgo.ApplicationCommandOption)
+	walk = func(path string, opts []*discordgo.ApplicationCommandOption) {
+		paths = append(paths, path)
+		for _, o := range opts {
+			if o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
+				walk(path+" "+o.Name, o.Options)
+			} else {
+				names = append(names, o.Name)
+			}
+		}
+	}
+	for _, c := range s.Commands() {
+		walk(c.Def.Name, c.Def.Options)
+	}
+	byLength := func(a []string) []string {
+		a = slices.Compact(slices.Sorted(slices.Values(a)))
+		sort.SliceStable(a, func(i, j int) bool { return len(a[i]) > len(a[j]) })
+		for i := range a {
+			a[i] = regexp.QuoteMeta(a[i])
+		}
+		return a
+	}
+	return regexp.MustCompile(`https?://[^\s)>\]]+` +
+		`|<(?:@[!&]?|#)\d+>|<t:-?\d+(?::[tTdDfFR])?>|<a?:\w+:\d+>|</[^:>]+:\d+>` +
+		`|/(?:` + strings.Join(byLength(paths), "|") + `)\b` +
+		`|\b(?:` + strings.Join(byLength(names), "|") + `):` +
+		`|[\w.-]+\.(?:csv|zip|json|txt|md|png)\b|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io)\b(?:/\S*)?` +
+		`|\btt\d{7,}\b|\bQ\d+\b|\bUTC\b` +
+		`|\b(?:TMDB|IMDb|Letterboxd|Discord|filmbot|Wikidata)\b`)
+}
+
+// mapTexts is a copy of r with each text a member reads replaced by
+// f(where it is, text); r is left as it is.
+func mapTexts(r *discordgo.InteractionResponse, f func(where, s string) string) *discordgo.InteractionResponse {
+	if r == nil || r.Data == nil {
+		return r
+	}
+	out := *r
+	d := *r.Data
+	out.Data = &d
+	if d.Content != "" {
+		d.Content = f("content", d.Content)
+	}
+	d.Embeds = mapEmbeds(d.Embeds, f)
+	d.Components = mapComponents(d.Components, f)
+	if d.Title != "" {
+		d.Title = f("modal title", d.Title)
+	}
+	if d.Choices != nil {
+		cs := make([]*discordgo.ApplicationCommandOptionChoice, len(d.Choices))
+		for i, c := range d.Choices {
+			if c != nil {
+				cc := *c
+				cc.Name = f(fmt.Sprintf("choice %d", i+1), c.Name)
+				c = &cc
+			}
+			cs[i] = c
+		}
+		d.Choices = cs
+	}
+	if d.Poll != nil {
+		p := *d.Poll
+		p.Question.Text = f("poll question", p.Question.Text)
+		p.Answers = slices.Clone(p.Answers)
+		for i, a := range p.Answers {
+			if a.Media != nil {
+				m := *a.Media
+				m.Text = f(fmt.Sprintf("poll answer %d", i+1), m.Text)
+				p.Answers[i].Media = &m
+			}
+		}
+		d.Poll = &p
+	}
+	return &out
+}
+
+func mapEmbeds(es []*discordgo.MessageEmbed, f func(where, s string) string) []*discordgo.MessageEmbed {
+	if es == nil {
+		return nil
+	}
+	out := make([]*discordgo.MessageEmbed, len(es))
+	for i, e := range es {
+		if e == nil {
+			continue
+		}
+		c := *e
+		at := func(what string) string { return fmt.Sprintf("embed %d %s", i+1, what) }
+		c.Title = f(at("title"), e.Title)
+		c.Description = f(at("description"), e.Description)
+		if e.Author != nil {
+			a := *e.Author
+			a.Name = f(at("author"), a.Name)
+			c.Author = &a
+		}
+		if e.Footer != nil {
+			ft := *e.Footer
+			ft.Text = f(at("footer"), ft.Text)
+			c.Footer = &ft
+		}
+		if e.Fields != nil {
+			c.Fields = make([]*discordgo.MessageEmbedField, len(e.Fields))
+			for j, fl := range e.Fields {
+				if fl != nil {
+					x := *fl
+					x.Name = f(at(fmt.Sprintf("field %d name", j+1)), fl.Name)
+					x.Value = f(at(fmt.Sprintf("field %d value", j+1)), fl.Value)
+					fl = &x
+				}
+				c.Fields[j] = fl
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+func mapComponents(cs []discordgo.MessageComponent, f func(where, s string) string) []discordgo.MessageComponent {
+	if cs == nil {
+		return nil
+	}
+	out := make([]discordgo.MessageComponent, len(cs))
+	for i, c := range cs {
+		at := func(what string) string { return fmt.Sprintf("row %d %s", i+1, what) }
+		out[i] = mapComponent(c, at, f)
+	}
+	return out
+}
+
+func mapComponent(c discordgo.MessageComponent, at func(string) string, f func(where, s string) string) discordgo.MessageComponent {
+	switch x := c.(type) {
+	case discordgo.ActionsRow:
+		x.Components = mapComponents(x.Components, func(where, s string) string { return f(at(where), s) })
+		return x
+	case *discordgo.ActionsRow:
+		if x == nil {
+			return c
+		}
+		y := mapComponent(*x, at, f).(discordgo.ActionsRow)
+		return &y
+	case discordgo.Button:
+		x.Label = f(at(fmt.Sprintf("button %q", x.CustomID)), x.Label)
+		return x
+	case *discordgo.Button:
+		if x == nil {
+			return c
+		}
+		y := mapComponent(*x, at, f).(discordgo.Button)
+		return &y
+	case discordgo.SelectMenu:
+		x.Placeholder = f(at("menu placeholder"), x.Placeholder)
+		x.Options = slices.Clone(x.Options)
+		for j := range x.Options {
+			x.Options[j].Label = f(at(fmt.Sprintf("menu option %d label", j+1)), x.Options[j].Label)
+			x.Options[j].Description = f(at(fmt.Sprintf("menu option %d description", j+1)), x.Options[j].Description)
+		}
+		return x
+	case *discordgo.SelectMenu:
+		if x == nil {
+			return c
+		}
+		y := mapComponent(*x, at, f).(discordgo.SelectMenu)
+		return &y
+	case discordgo.TextInput:
+		x.Label = f(at("input label"), x.Label)
+		x.Placeholder = f(at("input placeholder"), x.Placeholder)
+		x.Value = f(at("input value"), x.Value)
+		return x
+	case *discordgo.TextInput:
+		if x == nil {
+			return c
+		}
+		y := mapComponent(*x, at, f).(discordgo.TextInput)
+		return &y
+	}
+	return c
+}
+
+// wrap puts the check between the env's handlers and what they post on
+// their own: announcements (Poster), follow-ups, movie nights' steps and
+// the Screener they post through. Fetched attachments are data.
+func (lc *localeChecker) wrap() {
+	s := lc.e.set
+	if p, ok := s.poster.(checkedPoster); s.poster != nil && !ok {
+		s.poster = checkedPoster{inner: s.poster, lc: lc}
+	} else if ok && p.lc != lc {
+		p.lc = lc
+		s.poster = p
+	}
+	if s.follow != nil && reflect.ValueOf(s.follow).Pointer() != lc.followWrap {
+		inner := s.follow
+		s.follow = func(ctx context.Context, d *discordgo.InteractionResponseData) bool {
+			r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}
+			lc.inspect("a follow-up", r, limits.Check)
+			return inner(ctx, mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data)
+		}
+		lc.followWrap = reflect.ValueOf(s.follow).Pointer()
+	}
+	if s.fetch != nil && reflect.ValueOf(s.fetch).Pointer() != lc.fetchWrap {
+		inner := s.fetch
+		s.fetch = func(ctx context.Context, url string, max int64) ([]byte, error) {
+			b, err := inner(ctx, url, max)
+			if err == nil && utf8.Valid(b) {
+				lc.addInput(string(b))
+			}
+			return b, err
+		}
+		lc.fetchWrap = reflect.ValueOf(s.fetch).Pointer()
+	}
+	if a, ok := s.nights.Actions.(screenActions); ok {
+		a.sc = checkedScreen{inner: a.sc, lc: lc}
+		s.nights.Actions = markedActions{Actions: a}
+	}
+}
+
+// checkedPoster checks and unmarks announcements.
+type checkedPoster struct {
+	inner Poster
+	lc    *localeChecker
+}
+
+func (p checkedPoster) PostMessage(ctx context.Context, guildID, channelID string, e *discordgo.MessageEmbed) (string, error) {
+	r := message(e)
+	p.lc.inspect("an announcement", r, limits.Check)
+	return p.inner.PostMessage(ctx, guildID, channelID, mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data.Embeds[0])
+}
+
+func (p checkedPoster) StartThread(ctx context.Context, channelID, messageID, name string) (string, error) {
+	p.lc.text("a discussion thread's name", name, limits.ChoiceName) // Discord: 1-100
+	return p.inner.StartThread(ctx, channelID, messageID, locale.Unmark(name))
+}
+
+// text checks a text sent alone (an event's name, a thread's): leaks,
+// and its length in each language.
+func (lc *localeChecker) text(where, s string, max int) {
+	lc.leaks(where, s)
+	if !locale.HasMarks(s) {
+		return
+	}
+	for _, code := range lc.languages {
+		if n := utf8.RuneCountInString(locale.Localize(s, code)); n > max {
+			lc.fail("%s: in %s it is %d characters, limit %d", where, code, n, max)
+		}
+	}
+}
+
+// markedActions runs movie nights' steps with marking on, so that what
+// they post is checked like an answer.
+type markedActions struct{ nights.Actions }
+
+func marked[T any](f func() (T, error)) (T, error) {
+	markOn()
+	defer markOff()
+	return f()
+}
+
+func (m markedActions) OpenPoll(ctx context.Context, p nights.Poll, tag string) (string, error) {
+	return marked(func() (string, error) { return m.Actions.OpenPoll(ctx, p, tag) })
+}
+func (m markedActions) Announce(ctx context.Context, n storage.Night, film storage.Film, tag string) (string, error) {
+	return marked(func() (string, error) { return m.Actions.Announce(ctx, n, film, tag) })
+}
+func (m markedActions) CreateEvent(ctx context.Context, n storage.Night, film storage.Film, where, tag string) (string, error) {
+	return marked(func() (string, error) { return m.Actions.CreateEvent(ctx, n, film, where, tag) })
+}
+func (m markedActions) NoticeHost(ctx context.Context, n storage.Night, tag string) (string, error) {
+	return marked(func() (string, error) { return m.Actions.NoticeHost(ctx, n, tag) })
+}
+func (m markedActions) PromptRatings(ctx context.Context, n storage.Night, tag string) (string, error) {
+	return marked(func() (string, error) { return m.Actions.PromptRatings(ctx, n, tag) })
+}
+func (m markedActions) PostVerdict(ctx context.Context, n storage.Night, tag string) (string, error) {
+	return marked(func() (string, error) { return m.Actions.PostVerdict(ctx, n, tag) })
+}
+func (m markedActions) EventNote(n storage.Night, why nights.NoEvent) string {
+	s, _ := marked(func() (string, error) { return m.Actions.EventNote(n, why), nil })
+	return s
+}
+
+// checkedScreen checks and unmarks what movie nights post.
+type checkedScreen struct {
+	inner Screener
+	lc    *localeChecker
+}
+
+func (c checkedScreen) PostPoll(ctx context.Context, guildID, channelID, content, question string, answers []string, hours int) (string, error) {
+	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
+		Content: content, AllowedMentions: noMentions(), Poll: &discordgo.Poll{Question: discordgo.PollMedia{Text: question}}}}
+	for _, a := range answers {
+		r.Data.Poll.Answers = append(r.Data.Poll.Answers, discordgo.PollAnswer{Media: &discordgo.PollMedia{Text: a}})
+	}
+	c.lc.inspect("a movie night's poll", r, pollLimits)
+	plain := mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data
+	var as []string
+	for _, a := range plain.Poll.Answers {
+		as = append(as, a.Media.Text)
+	}
+	return c.inner.PostPoll(ctx, guildID, channelID, plain.Content, plain.Poll.Question.Text, as, hours)
+}
+
+// pollLimits: a message's, and Discord's for polls (question ≤ 300,
+// answers ≤ 55 characters).
+func pollLimits(r *discordgo.InteractionResponse) error {
+	p := r.Data.Poll
+	errs := []error{limits.Message(r.Data.Content, nil, nil, r.Data.AllowedMentions)}
+	if n := utf8.RuneCountInString(p.Question.Text); n > 300 {
+		errs = append(errs, fmt.Errorf("poll question is %d characters, limit 300", n))
+	}
+	for _, a := range p.Answers {
+		if n := utf8.RuneCountInString(a.Media.Text); n > 55 {
+			errs = append(errs, fmt.Errorf("poll answer %q is %d characters, limit 55", a.Media.Text, n))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c checkedScreen) EndPoll(ctx context.Context, channelID, messageID string) ([]int, error) {
+	return c.inner.EndPoll(ctx, channelID, messageID)
+}
+
+func (c checkedScreen) CreateEvent(ctx context.Context, guildID, name, description, channelID, location string, start, end time.Time) (string, error) {
+	c.lc.text("a movie night's event name", name, 100)
+	c.lc.text("a movie night's event description", description, 1000)
+	c.lc.text("a movie night's event location", location, 100)
+	return c.inner.CreateEvent(ctx, guildID, locale.Unmark(name), locale.Unmark(description), channelID, locale.Unmark(location), start, end)
+}
+
+func (c checkedScreen) DeleteEvent(ctx context.Context, guildID, eventID string) error {
+	return c.inner.DeleteEvent(ctx, guildID, eventID)
+}
+
+func (c checkedScreen) PostCard(ctx context.Context, guildID, channelID, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent, mention string) (string, error) {
+	r := message(e, rows...)
+	if e == nil {
+		r.Data.Embeds = nil
+	}
+	r.Data.Content = content
+	c.lc.inspect("a movie night's post", r, limits.Check)
+	plain := mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data
+	var pe *discordgo.MessageEmbed
+	if len(plain.Embeds) > 0 {
+		pe = plain.Embeds[0]
+	}
+	return c.inner.PostCard(ctx, guildID, channelID, plain.Content, pe, plain.Components, mention)
+}
+
+func (c checkedScreen) FindPost(ctx context.Context, channelID, tag string) (string, error) {
+	return c.inner.FindPost(ctx, channelID, locale.Unmark(tag))
+}
+
+func (c checkedScreen) FindEvent(ctx context.Context, guildID, tag string) (string, error) {
+	return c.inner.FindEvent(ctx, guildID, locale.Unmark(tag))
+}
