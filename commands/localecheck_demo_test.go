@@ -21,20 +21,20 @@ var (
 	lcNoFilm = locale.Text("leakcheck.nofilm", "No film called {{.Title}} here.")
 )
 
-// recorder keeps what the check reports instead of failing the test.
-type recorder struct {
+// lcRecorder keeps what the check reports instead of failing the test.
+type lcRecorder struct {
 	testing.TB
 	mu   sync.Mutex
 	errs []string
 }
 
-func (r *recorder) Errorf(format string, a ...any) {
+func (r *lcRecorder) Errorf(format string, a ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errs = append(r.errs, fmt.Sprintf(format, a...))
 }
 
-func (r *recorder) reported() []string {
+func (r *lcRecorder) reported() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := r.errs
@@ -42,16 +42,16 @@ func (r *recorder) reported() []string {
 	return out
 }
 
-// checkedEnv is an env with the locale check on, whatever
+// lcEnv is an env with the locale check on, whatever
 // FILMBOT_LOCALE_CHECK says, reporting to rec.
-func checkedEnv(t *testing.T) (*env, *recorder) {
-	rec := &recorder{TB: t}
+func lcEnv(t *testing.T) (*env, *lcRecorder) {
+	rec := &lcRecorder{TB: t}
 	e := newEnv(rec)
-	checkersMu.Lock()
-	if checkers[e] == nil {
+	lcCheckersMu.Lock()
+	if lcCheckers[e] == nil {
 		e.startLocaleCheck()
 	}
-	checkersMu.Unlock()
+	lcCheckersMu.Unlock()
 	translate := func(id, english string) {
 		for _, code := range locale.Locales()[1:] {
 			locale.Override(code, id, "["+code+"] "+english)
@@ -66,16 +66,16 @@ func checkedEnv(t *testing.T) (*env, *recorder) {
 	return e, rec
 }
 
-func hasMarks(r *discordgo.InteractionResponse) bool {
+func lcHasMarks(r *discordgo.InteractionResponse) bool {
 	marked := false
-	mapTexts(r, func(_, s string) string {
+	lcMapTexts(r, func(_, s string) string {
 		marked = marked || locale.HasMarks(s)
 		return s
 	})
 	return marked
 }
 
-func oneReport(t *testing.T, got []string, want ...string) {
+func lcOneReport(t *testing.T, got []string, want ...string) {
 	t.Helper()
 	n := 0
 	for _, g := range got {
@@ -98,7 +98,7 @@ func oneReport(t *testing.T, got []string, want ...string) {
 // with where it is; a translation too long for Discord is reported with
 // its language; the test gets the plain English answer.
 func TestLocaleCheckFindsLeaks(t *testing.T) {
-	e, rec := checkedEnv(t)
+	e, rec := lcEnv(t)
 	anora := e.anora
 	h := func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 		t := tr(i)
@@ -120,13 +120,13 @@ func TestLocaleCheckFindsLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := rec.reported()
-	oneReport(t, got, "/film, embed 1 description: English outside the catalog", `"Nothing else to see here"`)
-	oneReport(t, got, "/film, embed 1 field 2 value: English outside the catalog (argument Title of leakcheck.nofilm)", `"a hard-coded phrase"`)
-	oneReport(t, got, "/film: in de the answer breaks Discord's limits: content is")
+	lcOneReport(t, got, "/film, embed 1 description: English outside the catalog", `"Nothing else to see here"`)
+	lcOneReport(t, got, "/film, embed 1 field 2 value: English outside the catalog (argument Title of leakcheck.nofilm)", `"a hard-coded phrase"`)
+	lcOneReport(t, got, "/film: in de the answer breaks Discord's limits: content is")
 	if len(got) != 3 {
 		t.Errorf("want 3 reports, got:\n%s", strings.Join(got, "\n"))
 	}
-	if hasMarks(r) {
+	if lcHasMarks(r) {
 		t.Error("the test is given markers")
 	}
 	em := embed(r)
@@ -139,7 +139,7 @@ func TestLocaleCheckFindsLeaks(t *testing.T) {
 	i.Locale = discordgo.Russian
 	r, _ = e.check(h, i)
 	got = rec.reported()
-	oneReport(t, got, `"Nothing else to see here"`)
+	lcOneReport(t, got, `"Nothing else to see here"`)
 	if r.Data.Content != "[ru] You rated **Anora (2024)**: 8,0." || embed(r).Title != "[ru] Your ratings" {
 		t.Errorf("ru: %q %q", r.Data.Content, embed(r).Title)
 	}
@@ -148,7 +148,7 @@ func TestLocaleCheckFindsLeaks(t *testing.T) {
 // A user error from the catalog, with the member's own words, passes and
 // reaches the test plain; a hard-coded one is reported.
 func TestLocaleCheckUserErrors(t *testing.T) {
-	e, rec := checkedEnv(t)
+	e, rec := lcEnv(t)
 	declared := func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 		return nil, userText(tr(i).F(lcNoFilm, "Title", str(options(i), "film")))
 	}
@@ -164,13 +164,13 @@ func TestLocaleCheckUserErrors(t *testing.T) {
 	if msg := e.userError(hard, slash(guildA, "film", opt("film", "Dune"))); msg != "That film is not here." {
 		t.Errorf("user error: %q", msg)
 	}
-	oneReport(t, rec.reported(), "/film, its error: English outside the catalog", `"That film is not here"`)
+	lcOneReport(t, rec.reported(), "/film, its error: English outside the catalog", `"That film is not here"`)
 }
 
 // What a handler posts on its own (an announcement, its thread) is
 // checked too, and the Poster is given it plain.
 func TestLocaleCheckAnnouncements(t *testing.T) {
-	e, rec := checkedEnv(t)
+	e, rec := lcEnv(t)
 	p := withPoster(e)
 	h := func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 		t := tr(i)
@@ -188,7 +188,7 @@ func TestLocaleCheckAnnouncements(t *testing.T) {
 		t.Fatalf("%v %+v", err, r)
 	}
 	got := rec.reported()
-	oneReport(t, got, "an announcement, embed 1 description: English outside the catalog", `"New review posted"`)
+	lcOneReport(t, got, "an announcement, embed 1 description: English outside the catalog", `"New review posted"`)
 	if len(got) != 1 {
 		t.Errorf("want 1 report, got:\n%s", strings.Join(got, "\n"))
 	}

@@ -55,22 +55,22 @@ var localeCheckOn = os.Getenv("FILMBOT_LOCALE_CHECK") == "1"
 
 // Marking is counted: on while any check runs a handler.
 var (
-	markMu    sync.Mutex
-	markUsers int
+	lcMarkMu    sync.Mutex
+	lcMarkUsers int
 )
 
-func markOn() {
-	markMu.Lock()
-	defer markMu.Unlock()
-	if markUsers++; markUsers == 1 {
+func lcMarkOn() {
+	lcMarkMu.Lock()
+	defer lcMarkMu.Unlock()
+	if lcMarkUsers++; lcMarkUsers == 1 {
 		locale.Marking(true)
 	}
 }
 
-func markOff() {
-	markMu.Lock()
-	defer markMu.Unlock()
-	if markUsers--; markUsers == 0 {
+func lcMarkOff() {
+	lcMarkMu.Lock()
+	defer lcMarkMu.Unlock()
+	if lcMarkUsers--; lcMarkUsers == 0 {
 		locale.Marking(false)
 	}
 }
@@ -88,36 +88,40 @@ type localeChecker struct {
 	followWrap, fetchWrap uintptr
 
 	dataMu sync.Mutex
-	words  *dataWords
+	words  *lcData
 	fresh  atomic.Bool // words has read the store since the last answer
 }
 
 var (
-	checkersMu sync.Mutex
-	checkers   = map[*env]*localeChecker{}
+	lcCheckersMu sync.Mutex
+	lcCheckers   = map[*env]*localeChecker{}
 )
 
 // localeCheck is e's checker when the check is on for it, else nil.
 func (e *env) localeCheck() *localeChecker {
-	checkersMu.Lock()
-	defer checkersMu.Unlock()
-	lc := checkers[e]
+	lcCheckersMu.Lock()
+	defer lcCheckersMu.Unlock()
+	lc := lcCheckers[e]
 	if lc == nil && localeCheckOn {
 		lc = e.startLocaleCheck()
 	}
 	return lc
 }
 
-// startLocaleCheck turns the check on for e (checkersMu held).
+// startLocaleCheck turns the check on for e (lcCheckersMu held).
 func (e *env) startLocaleCheck() *localeChecker {
 	lc := &localeChecker{e: e, guilds: map[string]bool{guildA: true, guildB: true}, languages: locale.Locales()[1:]}
-	lc.syntax = commandSyntax(e.set)
-	checkers[e] = lc
+	lc.syntax = lcSyntax(e.set)
+	// /help shows the definitions as Discord's client does (their
+	// localizations are the catalog's desc.*, name.*, choice.* ids), and
+	// code that splits a list message ("Sun|Mon|…") shows its items.
+	lc.inputs = append(lcDefinitionTexts(e.set), locale.ListItems()...)
+	lcCheckers[e] = lc
 	e.t.Cleanup(func() {
 		lc.flush()
-		checkersMu.Lock()
-		delete(checkers, e)
-		checkersMu.Unlock()
+		lcCheckersMu.Lock()
+		delete(lcCheckers, e)
+		lcCheckersMu.Unlock()
 	})
 	return lc
 }
@@ -150,10 +154,10 @@ func (e *env) checkLocales(lc *localeChecker, h Handler, i *discordgo.Interactio
 	lc.wrap()
 	lc.interaction(i)
 	lc.fresh.Store(false)
-	markOn()
+	lcMarkOn()
 	resp, err := h(context.Background(), i)
-	markOff()
-	where := describe(i)
+	lcMarkOff()
+	where := lcDescribe(i)
 	defer lc.flush()
 	if err != nil {
 		var se *storage.Error
@@ -165,7 +169,7 @@ func (e *env) checkLocales(lc *localeChecker, h Handler, i *discordgo.Interactio
 		}
 		return nil, err
 	}
-	plain := mapTexts(resp, func(_, s string) string { return locale.Unmark(s) })
+	plain := lcMapTexts(resp, func(_, s string) string { return locale.Unmark(s) })
 	if lerr := limits.Check(plain); lerr != nil {
 		e.t.Fatalf("response breaks Discord's limits: %v", lerr)
 	}
@@ -186,7 +190,7 @@ func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse,
 			}
 		}
 	}
-	mapTexts(r, func(at, s string) string {
+	lcMapTexts(r, func(at, s string) string {
 		marked = marked || locale.HasMarks(s)
 		lc.leaks(where+", "+at, s)
 		return s
@@ -195,7 +199,7 @@ func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse,
 		return // nothing from the catalog: every language reads it as it is
 	}
 	for _, code := range lc.languages {
-		in := mapTexts(r, func(_, s string) string { return locale.Localize(s, code) })
+		in := lcMapTexts(r, func(_, s string) string { return locale.Localize(s, code) })
 		if err := judge(in); err != nil {
 			lc.fail("%s: in %s the answer breaks Discord's limits: %v", where, code, err)
 		}
@@ -204,7 +208,7 @@ func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse,
 
 // leaks reports every phrase of s that is neither the catalog's nor data.
 func (lc *localeChecker) leaks(where, s string) {
-	var words *dataWords
+	var words *lcData
 	for _, f := range locale.FreeText(s) {
 		if f.Problem != "" {
 			lc.fail("%s: %s: %q", where, f.Problem, f.Text)
@@ -217,7 +221,7 @@ func (lc *localeChecker) leaks(where, s string) {
 		if words == nil {
 			words = lc.data()
 		}
-		for _, p := range phrases(text) {
+		for _, p := range lcPhrases(text) {
 			if !words.covers(p) {
 				in := ""
 				if f.In != "" {
@@ -230,15 +234,15 @@ func (lc *localeChecker) leaks(where, s string) {
 }
 
 // describe names the interaction a response answers.
-func describe(i *discordgo.InteractionCreate) string {
+func lcDescribe(i *discordgo.InteractionCreate) string {
 	if i == nil || i.Interaction == nil {
 		return "a handler"
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		return "/" + commandPath(i)
+		return "/" + lcCommandPath(i)
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		return "autocomplete of /" + commandPath(i)
+		return "autocomplete of /" + lcCommandPath(i)
 	case discordgo.InteractionMessageComponent:
 		return "component " + i.MessageComponentData().CustomID
 	case discordgo.InteractionModalSubmit:
@@ -247,7 +251,7 @@ func describe(i *discordgo.InteractionCreate) string {
 	return fmt.Sprintf("interaction type %d", i.Type)
 }
 
-func commandPath(i *discordgo.InteractionCreate) string {
+func lcCommandPath(i *discordgo.InteractionCreate) string {
 	d := i.ApplicationCommandData()
 	path := d.Name
 	for opts := d.Options; len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup); opts = opts[0].Options {
@@ -274,22 +278,22 @@ func (lc *localeChecker) interaction(i *discordgo.InteractionCreate) {
 	var v any
 	if json.Unmarshal(b, &v) == nil {
 		var out []string
-		strs(v, &out)
+		lcStrings(v, &out)
 		lc.addInput(out...)
 	}
 }
 
-func strs(v any, out *[]string) {
+func lcStrings(v any, out *[]string) {
 	switch v := v.(type) {
 	case string:
 		*out = append(*out, v)
 	case []any:
 		for _, x := range v {
-			strs(x, out)
+			lcStrings(x, out)
 		}
 	case map[string]any:
 		for _, x := range v {
-			strs(x, out)
+			lcStrings(x, out)
 		}
 	}
 }
@@ -297,11 +301,11 @@ func strs(v any, out *[]string) {
 // data is every string this test's store holds of films and reviews,
 // and what members gave: read again once per answer, its words kept
 // (data once is data for the rest of the test).
-func (lc *localeChecker) data() *dataWords {
+func (lc *localeChecker) data() *lcData {
 	lc.dataMu.Lock()
 	defer lc.dataMu.Unlock()
 	if lc.words == nil {
-		lc.words = &dataWords{whole: map[string]bool{}, seen: map[string]bool{}}
+		lc.words = &lcData{whole: map[string]bool{}, seen: map[string]bool{}}
 		lc.words.corpus.WriteString("\n")
 	}
 	if lc.fresh.Load() {
@@ -314,7 +318,7 @@ func (lc *localeChecker) data() *dataWords {
 		b, _ := json.Marshal(v)
 		var x any
 		if json.Unmarshal(b, &x) == nil {
-			strs(x, &out)
+			lcStrings(x, &out)
 		}
 	}
 	lc.mu.Lock()
@@ -348,25 +352,25 @@ func (lc *localeChecker) data() *dataWords {
 	return lc.words
 }
 
-// dataWords is data as word sequences: " w1 w2 … " a line.
-type dataWords struct {
+// lcData is data as word sequences: " w1 w2 … " a line.
+type lcData struct {
 	corpus strings.Builder
 	whole  map[string]bool // every string's words, whole
 	seen   map[string]bool
 }
 
-func (d *dataWords) add(data []string) {
+func (d *lcData) add(data []string) {
 	for _, s := range data {
 		if d.seen[s] {
 			continue
 		}
 		d.seen[s] = true
-		for _, p := range phrases(locale.Unmark(s)) {
+		for _, p := range lcPhrases(locale.Unmark(s)) {
 			// The phrases of one string, apart: a phrase of an answer
 			// lies within one of them.
 			d.corpus.WriteString(" " + p.text + " \n")
 		}
-		if w := strings.Join(words(s), " "); w != "" {
+		if w := strings.Join(lcWords(s), " "); w != "" {
 			d.whole[w] = true
 			d.corpus.WriteString(" " + w + " \n")
 		}
@@ -376,7 +380,7 @@ func (d *dataWords) add(data []string) {
 // covers: p's words are a run of one data string's, or p is data
 // strings, whole, side by side. A phrase cut by "…" may end inside a
 // word.
-func (d *dataWords) covers(p phrase) bool {
+func (d *lcData) covers(p lcPhrase) bool {
 	corpus := d.corpus.String()
 	if strings.Contains(corpus, " "+p.text+" ") || (p.clipped && strings.Contains(corpus, " "+p.text)) {
 		return true
@@ -396,23 +400,23 @@ func (d *dataWords) covers(p phrase) bool {
 
 // A phrase is words separated by white space alone: punctuation,
 // Markdown and markers end one.
-type phrase struct {
+type lcPhrase struct {
 	text    string
 	clipped bool // followed by "…"
 }
 
-func wordRune(r rune) bool {
+func lcWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r) || r == '\'' || r == '’' || r == '-'
 }
 
-func phrases(s string) []phrase {
-	var out []phrase
+func lcPhrases(s string) []lcPhrase {
+	var out []lcPhrase
 	var cur []string
 	flush := func(clipped bool) {
 		if len(cur) > 0 {
 			t := strings.Join(cur, " ")
 			if strings.ContainsFunc(t, unicode.IsLetter) {
-				out = append(out, phrase{t, clipped})
+				out = append(out, lcPhrase{t, clipped})
 			}
 			cur = cur[:0]
 		}
@@ -420,11 +424,11 @@ func phrases(s string) []phrase {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case wordRune(r):
+		case lcWordRune(r):
 			j := i
 			for j < len(s) {
 				r2, n2 := utf8.DecodeRuneInString(s[j:])
-				if !wordRune(r2) {
+				if !lcWordRune(r2) {
 					break
 				}
 				j += n2
@@ -444,19 +448,55 @@ func phrases(s string) []phrase {
 	return out
 }
 
-func words(s string) []string {
+func lcWords(s string) []string {
 	var out []string
-	for _, p := range phrases(s) {
+	for _, p := range lcPhrases(s) {
 		out = append(out, strings.Split(p.text, " ")...)
 	}
 	return out
 }
 
-// commandSyntax matches what an answer may say untranslated: /commands
+// lcDefinitionTexts is every text of the command definitions, in every
+// language they are localized to.
+func lcDefinitionTexts(s *Set) []string {
+	var out []string
+	var walk func(opts []*discordgo.ApplicationCommandOption)
+	walk = func(opts []*discordgo.ApplicationCommandOption) {
+		for _, o := range opts {
+			out = append(out, o.Name, o.Description)
+			for _, m := range []map[discordgo.Locale]string{o.NameLocalizations, o.DescriptionLocalizations} {
+				for _, v := range m {
+					out = append(out, v)
+				}
+			}
+			for _, c := range o.Choices {
+				out = append(out, c.Name)
+				for _, v := range c.NameLocalizations {
+					out = append(out, v)
+				}
+			}
+			walk(o.Options)
+		}
+	}
+	for _, c := range s.Commands() {
+		out = append(out, c.Def.Name, c.Def.Description)
+		for _, m := range []*map[discordgo.Locale]string{c.Def.NameLocalizations, c.Def.DescriptionLocalizations} {
+			if m != nil {
+				for _, v := range *m {
+					out = append(out, v)
+				}
+			}
+		}
+		walk(c.Def.Options)
+	}
+	return out
+}
+
+// lcSyntax matches what an answer may say untranslated: /commands
 // with their subcommands, option names as typed (film:), mentions,
 // channels, timestamps, custom emoji, URLs and domains, file names,
 // IMDb and Wikidata ids, UTC, brand names.
-func commandSyntax(s *Set) *regexp.Regexp {
+func lcSyntax(s *Set) *regexp.Regexp {
 	var paths, names []string
 	var walk func(path string, opts []*discordgo.ApplicationCommandOption)
 	walk = func(path string, opts []*discordgo.ApplicationCommandOption) {
@@ -489,9 +529,9 @@ func commandSyntax(s *Set) *regexp.Regexp {
 		`|\b(?:TMDB|IMDb|Letterboxd|Discord|filmbot|Wikidata)\b`)
 }
 
-// mapTexts is a copy of r with each text a member reads replaced by
+// lcMapTexts is a copy of r with each text a member reads replaced by
 // f(where it is, text); r is left as it is.
-func mapTexts(r *discordgo.InteractionResponse, f func(where, s string) string) *discordgo.InteractionResponse {
+func lcMapTexts(r *discordgo.InteractionResponse, f func(where, s string) string) *discordgo.InteractionResponse {
 	if r == nil || r.Data == nil {
 		return r
 	}
@@ -501,8 +541,8 @@ func mapTexts(r *discordgo.InteractionResponse, f func(where, s string) string) 
 	if d.Content != "" {
 		d.Content = f("content", d.Content)
 	}
-	d.Embeds = mapEmbeds(d.Embeds, f)
-	d.Components = mapComponents(d.Components, f)
+	d.Embeds = lcMapEmbeds(d.Embeds, f)
+	d.Components = lcMapComponents(d.Components, f)
 	if d.Title != "" {
 		d.Title = f("modal title", d.Title)
 	}
@@ -534,7 +574,7 @@ func mapTexts(r *discordgo.InteractionResponse, f func(where, s string) string) 
 	return &out
 }
 
-func mapEmbeds(es []*discordgo.MessageEmbed, f func(where, s string) string) []*discordgo.MessageEmbed {
+func lcMapEmbeds(es []*discordgo.MessageEmbed, f func(where, s string) string) []*discordgo.MessageEmbed {
 	if es == nil {
 		return nil
 	}
@@ -574,28 +614,34 @@ func mapEmbeds(es []*discordgo.MessageEmbed, f func(where, s string) string) []*
 	return out
 }
 
-func mapComponents(cs []discordgo.MessageComponent, f func(where, s string) string) []discordgo.MessageComponent {
+func lcMapComponents(cs []discordgo.MessageComponent, f func(where, s string) string) []discordgo.MessageComponent {
 	if cs == nil {
 		return nil
 	}
 	out := make([]discordgo.MessageComponent, len(cs))
 	for i, c := range cs {
 		at := func(what string) string { return fmt.Sprintf("row %d %s", i+1, what) }
-		out[i] = mapComponent(c, at, f)
+		out[i] = lcMapComponent(c, at, f)
 	}
 	return out
 }
 
-func mapComponent(c discordgo.MessageComponent, at func(string) string, f func(where, s string) string) discordgo.MessageComponent {
+func lcMapComponent(c discordgo.MessageComponent, at func(string) string, f func(where, s string) string) discordgo.MessageComponent {
 	switch x := c.(type) {
 	case discordgo.ActionsRow:
-		x.Components = mapComponents(x.Components, func(where, s string) string { return f(at(where), s) })
+		if x.Components != nil {
+			in := make([]discordgo.MessageComponent, len(x.Components))
+			for j, y := range x.Components {
+				in[j] = lcMapComponent(y, at, f)
+			}
+			x.Components = in
+		}
 		return x
 	case *discordgo.ActionsRow:
 		if x == nil {
 			return c
 		}
-		y := mapComponent(*x, at, f).(discordgo.ActionsRow)
+		y := lcMapComponent(*x, at, f).(discordgo.ActionsRow)
 		return &y
 	case discordgo.Button:
 		x.Label = f(at(fmt.Sprintf("button %q", x.CustomID)), x.Label)
@@ -604,7 +650,7 @@ func mapComponent(c discordgo.MessageComponent, at func(string) string, f func(w
 		if x == nil {
 			return c
 		}
-		y := mapComponent(*x, at, f).(discordgo.Button)
+		y := lcMapComponent(*x, at, f).(discordgo.Button)
 		return &y
 	case discordgo.SelectMenu:
 		x.Placeholder = f(at("menu placeholder"), x.Placeholder)
@@ -618,7 +664,7 @@ func mapComponent(c discordgo.MessageComponent, at func(string) string, f func(w
 		if x == nil {
 			return c
 		}
-		y := mapComponent(*x, at, f).(discordgo.SelectMenu)
+		y := lcMapComponent(*x, at, f).(discordgo.SelectMenu)
 		return &y
 	case discordgo.TextInput:
 		x.Label = f(at("input label"), x.Label)
@@ -629,7 +675,7 @@ func mapComponent(c discordgo.MessageComponent, at func(string) string, f func(w
 		if x == nil {
 			return c
 		}
-		y := mapComponent(*x, at, f).(discordgo.TextInput)
+		y := lcMapComponent(*x, at, f).(discordgo.TextInput)
 		return &y
 	}
 	return c
@@ -640,8 +686,8 @@ func mapComponent(c discordgo.MessageComponent, at func(string) string, f func(w
 // the Screener they post through. Fetched attachments are data.
 func (lc *localeChecker) wrap() {
 	s := lc.e.set
-	if p, ok := s.poster.(checkedPoster); s.poster != nil && !ok {
-		s.poster = checkedPoster{inner: s.poster, lc: lc}
+	if p, ok := s.poster.(lcPoster); s.poster != nil && !ok {
+		s.poster = lcPoster{inner: s.poster, lc: lc}
 	} else if ok && p.lc != lc {
 		p.lc = lc
 		s.poster = p
@@ -651,7 +697,7 @@ func (lc *localeChecker) wrap() {
 		s.follow = func(ctx context.Context, d *discordgo.InteractionResponseData) bool {
 			r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}
 			lc.inspect("a follow-up", r, limits.Check)
-			return inner(ctx, mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data)
+			return inner(ctx, lcMapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data)
 		}
 		lc.followWrap = reflect.ValueOf(s.follow).Pointer()
 	}
@@ -667,24 +713,24 @@ func (lc *localeChecker) wrap() {
 		lc.fetchWrap = reflect.ValueOf(s.fetch).Pointer()
 	}
 	if a, ok := s.nights.Actions.(screenActions); ok {
-		a.sc = checkedScreen{inner: a.sc, lc: lc}
-		s.nights.Actions = markedActions{Actions: a}
+		a.sc = lcScreen{inner: a.sc, lc: lc}
+		s.nights.Actions = lcActions{Actions: a}
 	}
 }
 
-// checkedPoster checks and unmarks announcements.
-type checkedPoster struct {
+// lcPoster checks and unmarks announcements.
+type lcPoster struct {
 	inner Poster
 	lc    *localeChecker
 }
 
-func (p checkedPoster) PostMessage(ctx context.Context, guildID, channelID string, e *discordgo.MessageEmbed) (string, error) {
+func (p lcPoster) PostMessage(ctx context.Context, guildID, channelID string, e *discordgo.MessageEmbed) (string, error) {
 	r := message(e)
 	p.lc.inspect("an announcement", r, limits.Check)
-	return p.inner.PostMessage(ctx, guildID, channelID, mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data.Embeds[0])
+	return p.inner.PostMessage(ctx, guildID, channelID, lcMapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data.Embeds[0])
 }
 
-func (p checkedPoster) StartThread(ctx context.Context, channelID, messageID, name string) (string, error) {
+func (p lcPoster) StartThread(ctx context.Context, channelID, messageID, name string) (string, error) {
 	p.lc.text("a discussion thread's name", name, limits.ChoiceName) // Discord: 1-100
 	return p.inner.StartThread(ctx, channelID, messageID, locale.Unmark(name))
 }
@@ -703,53 +749,53 @@ func (lc *localeChecker) text(where, s string, max int) {
 	}
 }
 
-// markedActions runs movie nights' steps with marking on, so that what
+// lcActions runs movie nights' steps with marking on, so that what
 // they post is checked like an answer.
-type markedActions struct{ nights.Actions }
+type lcActions struct{ nights.Actions }
 
-func marked[T any](f func() (T, error)) (T, error) {
-	markOn()
-	defer markOff()
+func lcMarked[T any](f func() (T, error)) (T, error) {
+	lcMarkOn()
+	defer lcMarkOff()
 	return f()
 }
 
-func (m markedActions) OpenPoll(ctx context.Context, p nights.Poll, tag string) (string, error) {
-	return marked(func() (string, error) { return m.Actions.OpenPoll(ctx, p, tag) })
+func (m lcActions) OpenPoll(ctx context.Context, p nights.Poll, tag string) (string, error) {
+	return lcMarked(func() (string, error) { return m.Actions.OpenPoll(ctx, p, tag) })
 }
-func (m markedActions) Announce(ctx context.Context, n storage.Night, film storage.Film, tag string) (string, error) {
-	return marked(func() (string, error) { return m.Actions.Announce(ctx, n, film, tag) })
+func (m lcActions) Announce(ctx context.Context, n storage.Night, film storage.Film, tag string) (string, error) {
+	return lcMarked(func() (string, error) { return m.Actions.Announce(ctx, n, film, tag) })
 }
-func (m markedActions) CreateEvent(ctx context.Context, n storage.Night, film storage.Film, where, tag string) (string, error) {
-	return marked(func() (string, error) { return m.Actions.CreateEvent(ctx, n, film, where, tag) })
+func (m lcActions) CreateEvent(ctx context.Context, n storage.Night, film storage.Film, where, tag string) (string, error) {
+	return lcMarked(func() (string, error) { return m.Actions.CreateEvent(ctx, n, film, where, tag) })
 }
-func (m markedActions) NoticeHost(ctx context.Context, n storage.Night, tag string) (string, error) {
-	return marked(func() (string, error) { return m.Actions.NoticeHost(ctx, n, tag) })
+func (m lcActions) NoticeHost(ctx context.Context, n storage.Night, tag string) (string, error) {
+	return lcMarked(func() (string, error) { return m.Actions.NoticeHost(ctx, n, tag) })
 }
-func (m markedActions) PromptRatings(ctx context.Context, n storage.Night, tag string) (string, error) {
-	return marked(func() (string, error) { return m.Actions.PromptRatings(ctx, n, tag) })
+func (m lcActions) PromptRatings(ctx context.Context, n storage.Night, tag string) (string, error) {
+	return lcMarked(func() (string, error) { return m.Actions.PromptRatings(ctx, n, tag) })
 }
-func (m markedActions) PostVerdict(ctx context.Context, n storage.Night, tag string) (string, error) {
-	return marked(func() (string, error) { return m.Actions.PostVerdict(ctx, n, tag) })
+func (m lcActions) PostVerdict(ctx context.Context, n storage.Night, tag string) (string, error) {
+	return lcMarked(func() (string, error) { return m.Actions.PostVerdict(ctx, n, tag) })
 }
-func (m markedActions) EventNote(n storage.Night, why nights.NoEvent) string {
-	s, _ := marked(func() (string, error) { return m.Actions.EventNote(n, why), nil })
+func (m lcActions) EventNote(n storage.Night, why nights.NoEvent) string {
+	s, _ := lcMarked(func() (string, error) { return m.Actions.EventNote(n, why), nil })
 	return s
 }
 
-// checkedScreen checks and unmarks what movie nights post.
-type checkedScreen struct {
+// lcScreen checks and unmarks what movie nights post.
+type lcScreen struct {
 	inner Screener
 	lc    *localeChecker
 }
 
-func (c checkedScreen) PostPoll(ctx context.Context, guildID, channelID, content, question string, answers []string, hours int) (string, error) {
+func (c lcScreen) PostPoll(ctx context.Context, guildID, channelID, content, question string, answers []string, hours int) (string, error) {
 	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: &discordgo.InteractionResponseData{
 		Content: content, AllowedMentions: noMentions(), Poll: &discordgo.Poll{Question: discordgo.PollMedia{Text: question}}}}
 	for _, a := range answers {
 		r.Data.Poll.Answers = append(r.Data.Poll.Answers, discordgo.PollAnswer{Media: &discordgo.PollMedia{Text: a}})
 	}
-	c.lc.inspect("a movie night's poll", r, pollLimits)
-	plain := mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data
+	c.lc.inspect("a movie night's poll", r, lcPollLimits)
+	plain := lcMapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data
 	var as []string
 	for _, a := range plain.Poll.Answers {
 		as = append(as, a.Media.Text)
@@ -757,9 +803,9 @@ func (c checkedScreen) PostPoll(ctx context.Context, guildID, channelID, content
 	return c.inner.PostPoll(ctx, guildID, channelID, plain.Content, plain.Poll.Question.Text, as, hours)
 }
 
-// pollLimits: a message's, and Discord's for polls (question ≤ 300,
+// lcPollLimits: a message's, and Discord's for polls (question ≤ 300,
 // answers ≤ 55 characters).
-func pollLimits(r *discordgo.InteractionResponse) error {
+func lcPollLimits(r *discordgo.InteractionResponse) error {
 	p := r.Data.Poll
 	errs := []error{limits.Message(r.Data.Content, nil, nil, r.Data.AllowedMentions)}
 	if n := utf8.RuneCountInString(p.Question.Text); n > 300 {
@@ -773,29 +819,29 @@ func pollLimits(r *discordgo.InteractionResponse) error {
 	return errors.Join(errs...)
 }
 
-func (c checkedScreen) EndPoll(ctx context.Context, channelID, messageID string) ([]int, error) {
+func (c lcScreen) EndPoll(ctx context.Context, channelID, messageID string) ([]int, error) {
 	return c.inner.EndPoll(ctx, channelID, messageID)
 }
 
-func (c checkedScreen) CreateEvent(ctx context.Context, guildID, name, description, channelID, location string, start, end time.Time) (string, error) {
+func (c lcScreen) CreateEvent(ctx context.Context, guildID, name, description, channelID, location string, start, end time.Time) (string, error) {
 	c.lc.text("a movie night's event name", name, 100)
 	c.lc.text("a movie night's event description", description, 1000)
 	c.lc.text("a movie night's event location", location, 100)
 	return c.inner.CreateEvent(ctx, guildID, locale.Unmark(name), locale.Unmark(description), channelID, locale.Unmark(location), start, end)
 }
 
-func (c checkedScreen) DeleteEvent(ctx context.Context, guildID, eventID string) error {
+func (c lcScreen) DeleteEvent(ctx context.Context, guildID, eventID string) error {
 	return c.inner.DeleteEvent(ctx, guildID, eventID)
 }
 
-func (c checkedScreen) PostCard(ctx context.Context, guildID, channelID, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent, mention string) (string, error) {
+func (c lcScreen) PostCard(ctx context.Context, guildID, channelID, content string, e *discordgo.MessageEmbed, rows []discordgo.MessageComponent, mention string) (string, error) {
 	r := message(e, rows...)
 	if e == nil {
 		r.Data.Embeds = nil
 	}
 	r.Data.Content = content
 	c.lc.inspect("a movie night's post", r, limits.Check)
-	plain := mapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data
+	plain := lcMapTexts(r, func(_, s string) string { return locale.Unmark(s) }).Data
 	var pe *discordgo.MessageEmbed
 	if len(plain.Embeds) > 0 {
 		pe = plain.Embeds[0]
@@ -803,10 +849,10 @@ func (c checkedScreen) PostCard(ctx context.Context, guildID, channelID, content
 	return c.inner.PostCard(ctx, guildID, channelID, plain.Content, pe, plain.Components, mention)
 }
 
-func (c checkedScreen) FindPost(ctx context.Context, channelID, tag string) (string, error) {
+func (c lcScreen) FindPost(ctx context.Context, channelID, tag string) (string, error) {
 	return c.inner.FindPost(ctx, channelID, locale.Unmark(tag))
 }
 
-func (c checkedScreen) FindEvent(ctx context.Context, guildID, tag string) (string, error) {
+func (c lcScreen) FindEvent(ctx context.Context, guildID, tag string) (string, error) {
 	return c.inner.FindEvent(ctx, guildID, locale.Unmark(tag))
 }

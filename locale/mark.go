@@ -377,3 +377,30 @@ func Override(code, id, text string) {
 	l.fixed = nil
 	l.mu.Unlock()
 }
+
+// ListItems is the items of every message written as a list ("Sun|Mon|…"),
+// in English and in every language file. Code that splits such a message
+// takes its items apart from their markers: they are still the catalog's.
+func ListItems() []string {
+	loadOnce.Do(load)
+	var out []string
+	add := func(s string) {
+		if strings.Contains(s, "|") && !strings.Contains(s, "||") {
+			out = append(out, strings.Split(s, "|")...)
+		}
+	}
+	regMu.RLock()
+	for _, e := range registry {
+		add(e.msg.Other)
+		add(e.msg.One)
+	}
+	regMu.RUnlock()
+	for _, l := range tags[1:] {
+		for _, f := range l.forms {
+			for _, s := range f {
+				add(s)
+			}
+		}
+	}
+	return out
+}
