@@ -111,7 +111,8 @@ func (e *env) localeCheck() *localeChecker {
 // startLocaleCheck turns the check on for e (lcCheckersMu held).
 func (e *env) startLocaleCheck() *localeChecker {
 	lc := &localeChecker{e: e, guilds: map[string]bool{guildA: true, guildB: true}, languages: locale.Locales()[1:]}
-	lc.syntax = lcSyntax(e.set)
+	lcSyntaxOnce.Do(func() { lcSyntaxRE = lcSyntax(e.set) })
+	lc.syntax = lcSyntaxRE
 	// /help shows the definitions as Discord's client does (their
 	// localizations are the catalog's desc.*, name.*, choice.* ids), and
 	// code that splits a list message ("Sun|Mon|…") shows its items.
@@ -305,7 +306,7 @@ func (lc *localeChecker) data() *lcData {
 	lc.dataMu.Lock()
 	defer lc.dataMu.Unlock()
 	if lc.words == nil {
-		lc.words = &lcData{whole: map[string]bool{}, seen: map[string]bool{}}
+		lc.words = &lcData{syntax: lc.syntax, lines: map[string]bool{}, whole: map[string]bool{}, seen: map[string]bool{}}
 		lc.words.corpus.WriteString("\n")
 	}
 	if lc.fresh.Load() {
@@ -354,9 +355,20 @@ func (lc *localeChecker) data() *lcData {
 
 // lcData is data as word sequences: " w1 w2 … " a line.
 type lcData struct {
+	syntax *regexp.Regexp
 	corpus strings.Builder
+	lines  map[string]bool // every phrase of every string
 	whole  map[string]bool // every string's words, whole
 	seen   map[string]bool
+}
+
+// lcTokens caches a data string's phrases and whole words, for every
+// test (the built-in review is read by each).
+var lcTokens sync.Map // string → lcTokenized
+
+type lcTokenized struct {
+	phrases []string
+	whole   string
 }
 
 func (d *lcData) add(data []string) {
@@ -365,12 +377,29 @@ func (d *lcData) add(data []string) {
 			continue
 		}
 		d.seen[s] = true
-		for _, p := range lcPhrases(locale.Unmark(s)) {
+		v, ok := lcTokens.Load(s)
+		if !ok {
+			// What an answer may say untranslated is taken out of data
+			// as it is out of answers: "Letterboxd's importer" leaves
+			// "s importer" in both.
+			plain := d.syntax.ReplaceAllString(locale.Unmark(s), "\x00")
+			var tk lcTokenized
+			for _, p := range lcPhrases(plain) {
+				tk.phrases = append(tk.phrases, p.text)
+			}
+			tk.whole = strings.Join(lcWords(plain), " ")
+			v, _ = lcTokens.LoadOrStore(s, tk)
+		}
+		tk := v.(lcTokenized)
+		for _, p := range tk.phrases {
 			// The phrases of one string, apart: a phrase of an answer
 			// lies within one of them.
-			d.corpus.WriteString(" " + p.text + " \n")
+			if !d.lines[p] {
+				d.lines[p] = true
+				d.corpus.WriteString(" " + p + " \n")
+			}
 		}
-		if w := strings.Join(lcWords(s), " "); w != "" {
+		if w := tk.whole; w != "" && !d.whole[w] {
 			d.whole[w] = true
 			d.corpus.WriteString(" " + w + " \n")
 		}
@@ -381,6 +410,9 @@ func (d *lcData) add(data []string) {
 // strings, whole, side by side. A phrase cut by "…" may end inside a
 // word.
 func (d *lcData) covers(p lcPhrase) bool {
+	if d.lines[p.text] || d.whole[p.text] {
+		return true
+	}
 	corpus := d.corpus.String()
 	if strings.Contains(corpus, " "+p.text+" ") || (p.clipped && strings.Contains(corpus, " "+p.text)) {
 		return true
@@ -492,10 +524,16 @@ func lcDefinitionTexts(s *Set) []string {
 	return out
 }
 
+// The commands are the same in every test: one syntax for all.
+var (
+	lcSyntaxOnce sync.Once
+	lcSyntaxRE   *regexp.Regexp
+)
+
 // lcSyntax matches what an answer may say untranslated: /commands
 // with their subcommands, option names as typed (film:), mentions,
 // channels, timestamps, custom emoji, URLs and domains, file names,
-// IMDb and Wikidata ids, UTC, brand names.
+// IMDb and Wikidata ids, UTC, code points (U+200B), brand names.
 func lcSyntax(s *Set) *regexp.Regexp {
 	var paths, names []string
 	var walk func(path string, opts []*discordgo.ApplicationCommandOption)
@@ -525,7 +563,7 @@ func lcSyntax(s *Set) *regexp.Regexp {
 		`|/(?:` + strings.Join(byLength(paths), "|") + `)\b` +
 		`|\b(?:` + strings.Join(byLength(names), "|") + `):` +
 		`|[\w.-]+\.(?:csv|zip|json|txt|md|png)\b|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io)\b(?:/\S*)?` +
-		`|\btt\d{7,}\b|\bQ\d+\b|\bUTC\b` +
+		`|\btt\d{7,}\b|\bQ\d+\b|\bUTC\b|\bU\+[0-9A-F]{4,6}\b` +
 		`|\b(?:TMDB|IMDb|Letterboxd|Discord|filmbot|Wikidata)\b`)
 }
 
