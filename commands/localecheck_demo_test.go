@@ -196,3 +196,21 @@ func TestLocaleCheckAnnouncements(t *testing.T) {
 		t.Errorf("poster given %+v %q", p.posts, p.threads)
 	}
 }
+
+// What an answer may say untranslated is taken out before the leak check;
+// an unknown command or option name is not.
+func TestLocaleCheckSyntax(t *testing.T) {
+	x := newLCSyntax(New(nil))
+	for in, want := range map[string]string{
+		"Try /rate film:Anora now":              "Try \x00 \x00Anora now",
+		"/manage film add then":                 "\x00 then",
+		"Use /review film: by:":                 "Use \x00 \x00 \x00",
+		"Letterboxd's file ratings.csv at <@1>": "\x00's file \x00 at \x00",
+		"/nothing here":                         "/nothing here",
+		"note: U+200B":                          "note: \x00",
+	} {
+		if got := x.clean(in); got != want {
+			t.Errorf("clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

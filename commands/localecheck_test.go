@@ -34,7 +34,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,7 +82,7 @@ type localeChecker struct {
 	guilds    map[string]bool
 	problems  []string // found away from the test's goroutine, reported at the next check
 	languages []string
-	syntax    *regexp.Regexp
+	syntax    *lcSyntax
 	// The wrappers' code, to tell them from a test's own function.
 	followWrap, fetchWrap uintptr
 
@@ -111,8 +110,8 @@ func (e *env) localeCheck() *localeChecker {
 // startLocaleCheck turns the check on for e (lcCheckersMu held).
 func (e *env) startLocaleCheck() *localeChecker {
 	lc := &localeChecker{e: e, guilds: map[string]bool{guildA: true, guildB: true}, languages: locale.Locales()[1:]}
-	lcSyntaxOnce.Do(func() { lcSyntaxRE = lcSyntax(e.set) })
-	lc.syntax = lcSyntaxRE
+	lcSyntaxOnce.Do(func() { lcSyntaxAll = newLCSyntax(e.set) })
+	lc.syntax = lcSyntaxAll
 	// /help shows the definitions as Discord's client does (their
 	// localizations are the catalog's desc.*, name.*, choice.* ids), and
 	// code that splits a list message ("Sun|Mon|…") shows its items.
@@ -215,7 +214,7 @@ func (lc *localeChecker) leaks(where, s string) {
 			lc.fail("%s: %s: %q", where, f.Problem, f.Text)
 			continue
 		}
-		text := lc.syntax.ReplaceAllString(f.Text, "\x00")
+		text := lc.syntax.clean(f.Text)
 		if !strings.ContainsFunc(text, unicode.IsLetter) {
 			continue
 		}
@@ -355,12 +354,18 @@ func (lc *localeChecker) data() *lcData {
 
 // lcData is data as word sequences: " w1 w2 … " a line.
 type lcData struct {
-	syntax *regexp.Regexp
+	syntax *lcSyntax
 	corpus strings.Builder
 	lines  map[string]bool // every phrase of every string
 	whole  map[string]bool // every string's words, whole
 	seen   map[string]bool
 }
+
+// The commands are the same in every test: one syntax for all.
+var (
+	lcSyntaxOnce sync.Once
+	lcSyntaxAll  *lcSyntax
+)
 
 // lcTokens caches a data string's phrases and whole words, for every
 // test (the built-in review is read by each).
@@ -382,7 +387,10 @@ func (d *lcData) add(data []string) {
 			// What an answer may say untranslated is taken out of data
 			// as it is out of answers: "Letterboxd's importer" leaves
 			// "s importer" in both.
-			plain := d.syntax.ReplaceAllString(locale.Unmark(s), "\x00")
+			plain := locale.Unmark(s)
+			if len(plain) < 4000 { // a review, a file: as they are
+				plain = d.syntax.clean(plain)
+			}
 			var tk lcTokenized
 			for _, p := range lcPhrases(plain) {
 				tk.phrases = append(tk.phrases, p.text)
@@ -524,47 +532,83 @@ func lcDefinitionTexts(s *Set) []string {
 	return out
 }
 
-// The commands are the same in every test: one syntax for all.
-var (
-	lcSyntaxOnce sync.Once
-	lcSyntaxRE   *regexp.Regexp
-)
+// lcSyntax is what an answer may say untranslated: /commands with
+// their subcommands, option names as typed (film:), mentions, channels,
+// timestamps, custom emoji, URLs and domains, file names, IMDb and
+// Wikidata ids, UTC, code points (U+200B), brand names.
+type lcSyntax struct {
+	re           *regexp.Regexp
+	paths, names map[string]bool
+}
 
-// lcSyntax matches what an answer may say untranslated: /commands
-// with their subcommands, option names as typed (film:), mentions,
-// channels, timestamps, custom emoji, URLs and domains, file names,
-// IMDb and Wikidata ids, UTC, code points (U+200B), brand names.
-func lcSyntax(s *Set) *regexp.Regexp {
-	var paths, names []string
+var lcSyntaxRE = regexp.MustCompile(`https?://[^\s)>\]]+` +
+	`|<(?:@[!&]?|#)\d+>|<t:-?\d+(?::[tTdDfFR])?>|<a?:\w+:\d+>|</[^:>]+:\d+>` +
+	`|/[a-z][\w-]*(?: [a-z][\w-]*)*|\b[a-z][\w-]*:` +
+	`|[\w.-]+\.(?:csv|zip|json|txt|md|png)\b|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io)\b(?:/\S*)?` +
+	`|\btt\d{7,}\b|\bQ\d+\b|\bUTC\b|\bU\+[0-9A-F]{4,6}\b` +
+	`|\b(?:TMDB|IMDb|Letterboxd|Discord|filmbot|Wikidata)\b`)
+
+func newLCSyntax(s *Set) *lcSyntax {
+	x := &lcSyntax{re: lcSyntaxRE, paths: map[string]bool{}, names: map[string]bool{}}
 	var walk func(path string, opts []*discordgo.ApplicationCommandOption)
 	walk = func(path string, opts []*discordgo.ApplicationCommandOption) {
-		paths = append(paths, path)
+		x.paths[path] = true
 		for _, o := range opts {
 			if o.Type == discordgo.ApplicationCommandOptionSubCommand || o.Type == discordgo.ApplicationCommandOptionSubCommandGroup {
 				walk(path+" "+o.Name, o.Options)
 			} else {
-				names = append(names, o.Name)
+				x.names[o.Name] = true
 			}
 		}
 	}
 	for _, c := range s.Commands() {
 		walk(c.Def.Name, c.Def.Options)
 	}
-	byLength := func(a []string) []string {
-		a = slices.Compact(slices.Sorted(slices.Values(a)))
-		sort.SliceStable(a, func(i, j int) bool { return len(a[i]) > len(a[j]) })
-		for i := range a {
-			a[i] = regexp.QuoteMeta(a[i])
+	return x
+}
+
+// clean is s with its syntax replaced by a NUL (which ends a phrase).
+func (x *lcSyntax) clean(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range x.re.FindAllStringIndex(s, -1) {
+		b.WriteString(s[last:m[0]])
+		last = m[1]
+		t := s[m[0]:m[1]]
+		switch {
+		case strings.HasPrefix(t, "/") && !strings.HasPrefix(t, "//"):
+			// The longest command path it starts with; the words after
+			// it are the answer's, or an option name as typed.
+			ws := strings.Split(t[1:], " ")
+			n := len(ws)
+			for n > 0 && !x.paths[strings.Join(ws[:n], " ")] {
+				n--
+			}
+			if n == 0 {
+				b.WriteString(t)
+				continue
+			}
+			b.WriteString("\x00")
+			for i, w := range ws[n:] {
+				if i == len(ws[n:])-1 && strings.HasPrefix(s[m[1]:], ":") && x.names[w] {
+					b.WriteString(" \x00")
+					last++ // the colon
+					continue
+				}
+				b.WriteString(" " + w)
+			}
+		case strings.HasSuffix(t, ":") && !strings.Contains(t, "/"):
+			if x.names[strings.TrimSuffix(t, ":")] {
+				b.WriteString("\x00")
+			} else {
+				b.WriteString(t)
+			}
+		default:
+			b.WriteString("\x00")
 		}
-		return a
 	}
-	return regexp.MustCompile(`https?://[^\s)>\]]+` +
-		`|<(?:@[!&]?|#)\d+>|<t:-?\d+(?::[tTdDfFR])?>|<a?:\w+:\d+>|</[^:>]+:\d+>` +
-		`|/(?:` + strings.Join(byLength(paths), "|") + `)\b` +
-		`|\b(?:` + strings.Join(byLength(names), "|") + `):` +
-		`|[\w.-]+\.(?:csv|zip|json|txt|md|png)\b|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io)\b(?:/\S*)?` +
-		`|\btt\d{7,}\b|\bQ\d+\b|\bUTC\b|\bU\+[0-9A-F]{4,6}\b` +
-		`|\b(?:TMDB|IMDb|Letterboxd|Discord|filmbot|Wikidata)\b`)
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // lcMapTexts is a copy of r with each text a member reads replaced by
