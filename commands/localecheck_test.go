@@ -112,10 +112,14 @@ func (e *env) startLocaleCheck() *localeChecker {
 	lc := &localeChecker{e: e, guilds: map[string]bool{guildA: true, guildB: true}, languages: locale.Locales()[1:]}
 	lcSyntaxOnce.Do(func() { lcSyntaxAll = newLCSyntax(e.set) })
 	lc.syntax = lcSyntaxAll
-	// /help shows the definitions as Discord's client does (their
-	// localizations are the catalog's desc.*, name.*, choice.* ids), and
-	// code that splits a list message ("Sun|Mon|…") shows its items.
-	lc.inputs = append(lcDefinitionTexts(e.set), locale.ListItems()...)
+	lcBaseOnce.Do(func() {
+		// /help shows the definitions as Discord's client does (their
+		// localizations are the catalog's desc.*, name.*, choice.* ids),
+		// and code that splits a list message ("Sun|Mon|…") shows its
+		// items. The same in every test: read once.
+		lcBase = newLCData(lc.syntax, nil)
+		lcBase.add(append(lcDefinitionTexts(e.set), locale.ListItems()...))
+	})
 	lcCheckers[e] = lc
 	e.t.Cleanup(func() {
 		lc.flush()
@@ -305,8 +309,7 @@ func (lc *localeChecker) data() *lcData {
 	lc.dataMu.Lock()
 	defer lc.dataMu.Unlock()
 	if lc.words == nil {
-		lc.words = &lcData{syntax: lc.syntax, lines: map[string]bool{}, whole: map[string]bool{}, seen: map[string]bool{}}
-		lc.words.corpus.WriteString("\n")
+		lc.words = newLCData(lc.syntax, lcBase)
 	}
 	if lc.fresh.Load() {
 		return lc.words
@@ -354,6 +357,7 @@ func (lc *localeChecker) data() *lcData {
 
 // lcData is data as word sequences: " w1 w2 … " a line.
 type lcData struct {
+	base   *lcData // data of every test, or nil
 	syntax *lcSyntax
 	corpus strings.Builder
 	lines  map[string]bool // every phrase of every string
@@ -366,6 +370,17 @@ var (
 	lcSyntaxOnce sync.Once
 	lcSyntaxAll  *lcSyntax
 )
+
+var (
+	lcBaseOnce sync.Once
+	lcBase     *lcData
+)
+
+func newLCData(syntax *lcSyntax, base *lcData) *lcData {
+	d := &lcData{base: base, syntax: syntax, lines: map[string]bool{}, whole: map[string]bool{}, seen: map[string]bool{}}
+	d.corpus.WriteString("\n")
+	return d
+}
 
 // lcTokens caches a data string's phrases and whole words, for every
 // test (the built-in review is read by each).
@@ -418,11 +433,7 @@ func (d *lcData) add(data []string) {
 // strings, whole, side by side. A phrase cut by "…" may end inside a
 // word.
 func (d *lcData) covers(p lcPhrase) bool {
-	if d.lines[p.text] || d.whole[p.text] {
-		return true
-	}
-	corpus := d.corpus.String()
-	if strings.Contains(corpus, " "+p.text+" ") || (p.clipped && strings.Contains(corpus, " "+p.text)) {
+	if d.within(p) || (d.base != nil && d.base.within(p)) {
 		return true
 	}
 	ws := strings.Split(p.text, " ")
@@ -432,10 +443,20 @@ func (d *lcData) covers(p lcPhrase) bool {
 	ok[0] = true
 	for i := 1; i <= len(ws); i++ {
 		for j := 0; j < i && !ok[i]; j++ {
-			ok[i] = ok[j] && d.whole[strings.Join(ws[j:i], " ")]
+			w := strings.Join(ws[j:i], " ")
+			ok[i] = ok[j] && (d.whole[w] || (d.base != nil && d.base.whole[w]))
 		}
 	}
 	return ok[len(ws)]
+}
+
+// within: p's words are a run of one data string's.
+func (d *lcData) within(p lcPhrase) bool {
+	if d.lines[p.text] || d.whole[p.text] {
+		return true
+	}
+	corpus := d.corpus.String()
+	return strings.Contains(corpus, " "+p.text+" ") || (p.clipped && strings.Contains(corpus, " "+p.text))
 }
 
 // A phrase is words separated by white space alone: punctuation,
