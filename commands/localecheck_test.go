@@ -402,13 +402,16 @@ func (d *lcData) add(data []string) {
 			// What an answer may say untranslated is taken out of data
 			// as it is out of answers: "Letterboxd's importer" leaves
 			// "s importer" in both.
+			// Read as it is too: an answer may escape a URL in a title.
 			plain := locale.Unmark(s)
-			if len(plain) < 4000 { // a review, a file: as they are
-				plain = d.syntax.clean(plain)
-			}
 			var tk lcTokenized
 			for _, p := range lcPhrases(plain) {
 				tk.phrases = append(tk.phrases, p.text)
+			}
+			if len(plain) < 4000 { // a review, a file: as they are
+				for _, p := range lcPhrases(d.syntax.clean(plain)) {
+					tk.phrases = append(tk.phrases, p.text)
+				}
 			}
 			tk.whole = strings.Join(lcWords(plain), " ")
 			v, _ = lcTokens.LoadOrStore(s, tk)
