@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 )
 
@@ -109,6 +111,9 @@ func TestLocaleCheckFindsLeaks(t *testing.T) {
 			Fields: []*discordgo.MessageEmbedField{
 				{Name: t.S(lcTitle), Value: t.F(lcNoFilm, "Title", t.N(lcCount, 1))},
 				{Name: "·", Value: t.F(lcNoFilm, "Title", "a hard-coded phrase")},
+				// Clipped to the room its own language's words leave (the
+				// translations are longer: no report).
+				{Name: t.F(lcNoFilm, "Title", clip(strings.Repeat("Anora ", 60), limits.FieldName-utf8.RuneCountInString(t.F(lcNoFilm, "Title", "")))), Value: "·"},
 			},
 		})
 		r.Data.Content = t.F(lcRated, "Film", "**"+label(anora)+"**", "Score", t.Num(8, 1))

@@ -203,11 +203,54 @@ func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse,
 		return // nothing from the catalog: every language reads it as it is
 	}
 	for _, code := range lc.languages {
-		in := lcMapTexts(r, func(_, s string) string { return locale.Localize(s, code) })
+		in := lcMapTexts(r, func(at, s string) string {
+			out := locale.Localize(s, code)
+			// A text the code clipped to fit ("…") is clipped to fit in
+			// this language too: the code measures its own language.
+			if max := lcLimitOf(at); max > 0 && strings.Contains(locale.Unmark(s), "…") && utf8.RuneCountInString(out) > max {
+				out = clip(out, max)
+			}
+			return out
+		})
 		if err := judge(in); err != nil {
 			lc.fail("%s: in %s the answer breaks Discord's limits: %v", where, code, err)
 		}
 	}
+}
+
+// lcLimitOf is Discord's limit on the text at where (lcMapTexts's
+// names), 0 if none is known.
+func lcLimitOf(where string) int {
+	for _, l := range []struct {
+		suffix string
+		max    int
+	}{
+		{"content", limits.Content}, {"title", limits.EmbedTitle}, {"description", limits.EmbedDescription},
+		{"author", limits.Author}, {"footer", limits.Footer}, {"name", limits.FieldName}, {"value", limits.FieldValue},
+		{"label", limits.ButtonLabel}, {"placeholder", 100}, {"poll question", 300}, {"modal title", limits.ModalTitle},
+	} {
+		if strings.HasSuffix(where, l.suffix) {
+			if l.suffix == "label" && strings.Contains(where, "input") {
+				return limits.InputLabel
+			}
+			if l.suffix == "description" && strings.Contains(where, "menu option") {
+				return 100
+			}
+			if l.suffix == "title" && where == "modal title" {
+				return limits.ModalTitle
+			}
+			return l.max
+		}
+	}
+	switch {
+	case strings.HasPrefix(where, "choice "):
+		return limits.ChoiceName
+	case strings.HasPrefix(where, "poll answer"):
+		return 55
+	case strings.Contains(where, " button "):
+		return limits.ButtonLabel
+	}
+	return 0
 }
 
 // leaks reports every phrase of s that is neither the catalog's nor data.
@@ -440,6 +483,9 @@ func (d *lcData) covers(p lcPhrase) bool {
 		return true
 	}
 	ws := strings.Split(p.text, " ")
+	if p.clipped && len(ws) > 1 {
+		ws = ws[:len(ws)-1] // the word "…" cut
+	}
 	// Whole data strings side by side: the words split into runs, each a
 	// whole string (a title, a name, an input).
 	ok := make([]bool, len(ws)+1)
