@@ -125,8 +125,8 @@ func TestLocaleCheckFindsLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := rec.reported()
-	lcOneReport(t, got, "/film, embed 1 description: English outside the catalog", `"Nothing else to see here"`)
-	lcOneReport(t, got, "/film, embed 1 field 2 value: English outside the catalog (argument Title of leakcheck.nofilm)", `"a hard-coded phrase"`)
+	lcOneReport(t, got, "/film, embed 1 description: text outside the catalog", `"Nothing else to see here"`)
+	lcOneReport(t, got, "/film, embed 1 field 2 value: text outside the catalog (argument Title of leakcheck.nofilm)", `"a hard-coded phrase"`)
 	lcOneReport(t, got, "/film: in de the answer breaks Discord's limits: content is")
 	if len(got) != 3 {
 		t.Errorf("want 3 reports, got:\n%s", strings.Join(got, "\n"))
@@ -169,7 +169,7 @@ func TestLocaleCheckUserErrors(t *testing.T) {
 	if msg := e.userError(hard, slash(guildA, "film", opt("film", "Dune"))); msg != "That film is not here." {
 		t.Errorf("user error: %q", msg)
 	}
-	lcOneReport(t, rec.reported(), "/film, its error: English outside the catalog", `"That film is not here"`)
+	lcOneReport(t, rec.reported(), "/film, its error: text outside the catalog", `"That film is not here"`)
 }
 
 // What a handler posts on its own (an announcement, its thread) is
@@ -193,7 +193,7 @@ func TestLocaleCheckAnnouncements(t *testing.T) {
 		t.Fatalf("%v %+v", err, r)
 	}
 	got := rec.reported()
-	lcOneReport(t, got, "an announcement, embed 1 description: English outside the catalog", `"New review posted"`)
+	lcOneReport(t, got, "an announcement, embed 1 description: text outside the catalog", `"New review posted"`)
 	if len(got) != 1 {
 		t.Errorf("want 1 report, got:\n%s", strings.Join(got, "\n"))
 	}
