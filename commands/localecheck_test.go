@@ -884,7 +884,7 @@ func (lc *localeChecker) wrap() {
 	}
 	if a, ok := s.nights.Actions.(screenActions); ok {
 		a.sc = lcScreen{inner: a.sc, lc: lc}
-		s.nights.Actions = lcActions{Actions: a}
+		s.nights.Actions = lcActions{Actions: a, lc: lc}
 	}
 }
 
@@ -921,7 +921,18 @@ func (lc *localeChecker) text(where, s string, max int) {
 
 // lcActions runs movie nights' steps with marking on, so that what
 // they post is checked like an answer.
-type lcActions struct{ nights.Actions }
+type lcActions struct {
+	nights.Actions
+	lc *localeChecker
+}
+
+// tag is the nights package's mark on a post (its own text, in the
+// night's language, checked by its own tests): data here.
+func (m lcActions) tag(tag string) {
+	if !locale.HasMarks(tag) {
+		m.lc.addInput(tag)
+	}
+}
 
 func lcMarked[T any](f func() (T, error)) (T, error) {
 	lcMarkOn()
@@ -930,21 +941,27 @@ func lcMarked[T any](f func() (T, error)) (T, error) {
 }
 
 func (m lcActions) OpenPoll(ctx context.Context, p nights.Poll, tag string) (string, error) {
+	m.tag(tag)
 	return lcMarked(func() (string, error) { return m.Actions.OpenPoll(ctx, p, tag) })
 }
 func (m lcActions) Announce(ctx context.Context, n storage.Night, film storage.Film, tag string) (string, error) {
+	m.tag(tag)
 	return lcMarked(func() (string, error) { return m.Actions.Announce(ctx, n, film, tag) })
 }
 func (m lcActions) CreateEvent(ctx context.Context, n storage.Night, film storage.Film, where, tag string) (string, error) {
+	m.tag(tag)
 	return lcMarked(func() (string, error) { return m.Actions.CreateEvent(ctx, n, film, where, tag) })
 }
 func (m lcActions) NoticeHost(ctx context.Context, n storage.Night, tag string) (string, error) {
+	m.tag(tag)
 	return lcMarked(func() (string, error) { return m.Actions.NoticeHost(ctx, n, tag) })
 }
 func (m lcActions) PromptRatings(ctx context.Context, n storage.Night, tag string) (string, error) {
+	m.tag(tag)
 	return lcMarked(func() (string, error) { return m.Actions.PromptRatings(ctx, n, tag) })
 }
 func (m lcActions) PostVerdict(ctx context.Context, n storage.Night, tag string) (string, error) {
+	m.tag(tag)
 	return lcMarked(func() (string, error) { return m.Actions.PostVerdict(ctx, n, tag) })
 }
 func (m lcActions) EventNote(n storage.Night, why nights.NoEvent) string {
