@@ -73,6 +73,17 @@ func Marking(on bool) {
 	}
 }
 
+// Plain is k's text as S gives it, but never marked: for text the code
+// reads or takes apart (a parser's words, a list split into items)
+// rather than shows whole. Under Marking, S's text would carry markers
+// into what the code matches. Off, it is S.
+func (t *T) Plain(k Key) string {
+	if marking.Load() {
+		return t.text(k, 0, false, nil)
+	}
+	return t.S(k)
+}
+
 // IsMarking reports whether Marking is on.
 func IsMarking() bool { return marking.Load() }
 

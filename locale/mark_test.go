@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 )
 
+// tDays is a list message (ru: testdata).
+var _ = Text("t.days", "Sun|Mon|Tue")
+
 func withMarking(t testing.TB) {
 	Marking(true)
 	t.Cleanup(func() { Marking(false) })
@@ -97,6 +100,31 @@ func TestLocalizeClipped(t *testing.T) {
 	}
 	if f := FreeText(tail); len(f) != 0 {
 		t.Errorf("a fragment is the catalog's text: %q", f)
+	}
+}
+
+// Plain is never marked: what code reads stays readable.
+func TestPlain(t *testing.T) {
+	ru := For("ru")
+	if got := ru.Plain(tHello); got != "Привет" {
+		t.Errorf("off: %q", got)
+	}
+	withMarking(t)
+	if got := ru.Plain(tHello); got != "Привет" {
+		t.Errorf("on: %q", got)
+	}
+	if n := testing.AllocsPerRun(10, func() { ru.Plain(tHello) }); n > 2 {
+		t.Logf("on, Plain allocates %v times (tests only)", n)
+	}
+}
+
+func TestListItems(t *testing.T) {
+	withMarking(t)
+	items := ListItems()
+	for _, want := range []string{"Sun", "Mon", "Вс"} {
+		if !slices.Contains(items, want) {
+			t.Errorf("ListItems lacks %q: %q", want, items)
+		}
 	}
 }
 
