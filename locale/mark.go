@@ -75,9 +75,14 @@ func Marking(on bool) {
 
 // Plain is k's text as S gives it, but never marked: for text the code
 // reads or takes apart (a parser's words, a list split into items)
-// rather than shows whole. Under Marking, S's text would carry markers
+// rather than shows whole (a regular expression built from a message).
+// Under Marking, S's text would carry markers
 // into what the code matches. Off, it is S.
-func (t *T) Plain(k Key) string {
+// Placeholders are given as F's, as name/value pairs.
+func (t *T) Plain(k Key, pairs ...any) string {
+	if len(pairs) > 0 {
+		return t.text(k, 0, false, data(pairs))
+	}
 	if marking.Load() {
 		return t.text(k, 0, false, nil)
 	}
