@@ -345,6 +345,37 @@ func lcStrings(v any, out *[]string) {
 	}
 }
 
+// lcCollect appends every string v holds (fields, elements, map keys
+// and values).
+func lcCollect(v reflect.Value, out *[]string, depth int) {
+	if depth > 10 {
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); s != "" {
+			*out = append(*out, s)
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			lcCollect(v.Elem(), out, depth+1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			lcCollect(v.Field(i), out, depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			lcCollect(v.Index(i), out, depth+1)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			lcCollect(it.Key(), out, depth+1)
+			lcCollect(it.Value(), out, depth+1)
+		}
+	}
+}
+
 // data is every string this test's store holds of films and reviews,
 // and what members gave: read again once per answer, its words kept
 // (data once is data for the rest of the test).
@@ -360,13 +391,7 @@ func (lc *localeChecker) data() *lcData {
 	lc.fresh.Store(true)
 	ctx := context.Background()
 	var out []string
-	add := func(v any) {
-		b, _ := json.Marshal(v)
-		var x any
-		if json.Unmarshal(b, &x) == nil {
-			lcStrings(x, &out)
-		}
-	}
+	add := func(v any) { lcCollect(reflect.ValueOf(v), &out, 0) }
 	lc.mu.Lock()
 	scopes := []storage.Scope{storage.BuiltIn}
 	for g := range lc.guilds {
