@@ -401,19 +401,26 @@ func (lc *localeChecker) data() *lcData {
 	}
 	out = append(out, lc.inputs...)
 	lc.mu.Unlock()
-	db := lc.e.db
+	// The set's own roles: an env may be over another store than e.db.
+	films, reviews := lc.e.set.films, lc.e.set.reviews
+	nightsOf, _ := films.(interface {
+		Nights(ctx context.Context, scope storage.Scope) ([]storage.Night, error)
+	})
 	for _, scope := range scopes {
-		films, _ := db.Films(ctx, scope)
-		for _, f := range films {
-			if full, err := db.Film(ctx, scope, f.ID); err == nil {
+		list, _ := films.Films(ctx, scope)
+		for _, f := range list {
+			if full, err := films.Film(ctx, scope, f.ID); err == nil {
 				f = full // Films lists headers
 			}
 			add(f)
-			revs, _ := db.Reviews(ctx, scope, f.ID)
+			revs, _ := reviews.Reviews(ctx, scope, f.ID)
 			add(revs)
 		}
-		nights, _ := db.Nights(ctx, scope)
-		for _, n := range nights {
+		if nightsOf == nil {
+			continue
+		}
+		ns, _ := nightsOf.Nights(ctx, scope)
+		for _, n := range ns {
 			out = append(out, n.Location)
 			// What the nights package wrote in its own steps (RunDue,
 			// outside any check) is kept with the night in its language;
@@ -425,8 +432,13 @@ func (lc *localeChecker) data() *lcData {
 			}
 		}
 	}
-	sourced, _ := db.SourcedBefore(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 1<<20)
-	add(sourced)
+	sourced, _ := films.SourcedBefore(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 1<<20)
+	for _, f := range sourced {
+		if full, err := films.Film(ctx, f.Scope, f.ID); err == nil {
+			f = full
+		}
+		add(f)
+	}
 	lc.words.add(out)
 	return lc.words
 }
