@@ -163,6 +163,16 @@ func TestLocaleCheckUserErrors(t *testing.T) {
 	if got := rec.reported(); len(got) != 0 {
 		t.Errorf("declared user error reported:\n%s", strings.Join(got, "\n"))
 	}
+	// What a member typed in a form is theirs too.
+	form := func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		return nil, userText(tr(i).F(lcNoFilm, "Title", modalValues(i)["title"]))
+	}
+	if msg := e.userError(form, submit(guildA, "modfilm:add:0", map[string]string{"title": "Soon twenty"})); msg != "No film called Soon twenty here." {
+		t.Errorf("form error: %q", msg)
+	}
+	if got := rec.reported(); len(got) != 0 {
+		t.Errorf("a form's own text reported:\n%s", strings.Join(got, "\n"))
+	}
 	hard := func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 		return nil, userErr("That film is not here.")
 	}

@@ -27,7 +27,6 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -318,37 +317,17 @@ func (lc *localeChecker) interaction(i *discordgo.InteractionCreate) {
 		lc.guilds[i.GuildID] = true
 		lc.mu.Unlock()
 	}
-	b, err := json.Marshal(i.Interaction)
-	if err != nil {
-		return
-	}
-	var v any
-	if json.Unmarshal(b, &v) == nil {
-		var out []string
-		lcStrings(v, &out)
-		lc.addInput(out...)
-	}
-}
-
-func lcStrings(v any, out *[]string) {
-	switch v := v.(type) {
-	case string:
-		*out = append(*out, v)
-	case []any:
-		for _, x := range v {
-			lcStrings(x, out)
-		}
-	case map[string]any:
-		for _, x := range v {
-			lcStrings(x, out)
-		}
-	}
+	// By reflection: the options and form fields are in Data, which
+	// discordgo does not write as JSON.
+	var out []string
+	lcCollect(reflect.ValueOf(i.Interaction), &out, 0)
+	lc.addInput(out...)
 }
 
 // lcCollect appends every string v holds (fields, elements, map keys
 // and values).
 func lcCollect(v reflect.Value, out *[]string, depth int) {
-	if depth > 10 {
+	if depth > 24 {
 		return
 	}
 	switch v.Kind() {
