@@ -149,6 +149,7 @@ func (lc *localeChecker) addInput(s ...string) {
 	lc.mu.Lock()
 	lc.inputs = append(lc.inputs, s...)
 	lc.mu.Unlock()
+	lc.fresh.Store(false) // read it at the next look
 }
 
 // checkLocales is env.check with the locale check on.
