@@ -202,6 +202,15 @@ func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse,
 	if !marked {
 		return // nothing from the catalog: every language reads it as it is
 	}
+	// A card the code fitted to Discord's 6,000 characters by shortening
+	// its lists ("…and N more": fitCard) was measured in the member's
+	// language; rebuilt in another it may not fit, while rendered in it it
+	// does (TestFilmCardFitsInEveryLanguage renders every language).
+	fitted := false
+	lcMapTexts(r, func(_, s string) string {
+		fitted = fitted || slices.Contains(locale.Messages(s), "film.more")
+		return s
+	})
 	for _, code := range lc.languages {
 		in := lcMapTexts(r, func(at, s string) string {
 			out := locale.Localize(s, code)
@@ -212,7 +221,7 @@ func (lc *localeChecker) inspect(where string, r *discordgo.InteractionResponse,
 			}
 			return out
 		})
-		if err := judge(in); err != nil {
+		if err := judge(in); err != nil && !(fitted && strings.Contains(err.Error(), "embeds hold")) {
 			lc.fail("%s: in %s the answer breaks Discord's limits: %v", where, code, err)
 		}
 	}

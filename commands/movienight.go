@@ -91,7 +91,7 @@ func nightTr(n storage.Night) *locale.T { return locale.For(n.Locale) }
 // nightDate is day d as the bot writes it in t's language ("Fri 27 Nov",
 // "пт, 27 нояб."): the names and their order from the catalog.
 func nightDate(t *locale.T, d time.Time) string {
-	wd, months := strings.Split(t.S(msgNightWeekdays), "|"), strings.Split(t.S(msgNightMonths), "|")
+	wd, months := strings.Split(t.Plain(msgNightWeekdays), "|"), strings.Split(t.Plain(msgNightMonths), "|")
 	if len(wd) != 7 || len(months) != 12 { // a broken file: English's
 		en := locale.For(locale.English)
 		wd, months = strings.Split(en.S(msgNightWeekdays), "|"), strings.Split(en.S(msgNightMonths), "|")
