@@ -115,19 +115,17 @@ type lookups struct {
 	capped    bool          // some were past maxLookups
 	took      time.Duration // how long the lookups took
 	stopped   error         // why the lookups stopped early (TMDB away or busy, the budget), if they did
-	stored    bool          // the films found were stored at once
 }
 
 // lookUp looks want up on TMDB: exactly one film of that title in that
-// year. With store (source.LookupUnique), each film found is stored,
-// whole, in the shared catalog as it is found: a film stored is complete.
-// Without (source.FindUnique), only TMDB's search is asked and nothing
-// is stored: found holds the films' TMDB ids, titles and years. A film
-// not found, ambiguous or not looked up is simply not in found. Films
+// year (source.FindUnique). Only TMDB's search is asked and nothing is
+// stored: found holds the films' TMDB ids, titles and years, which the
+// confirmation fetches into the shared catalog (fetchFound). A film not
+// found, ambiguous or not looked up is simply not in found. Films
 // without a year are not looked up (a match needs one). With no source,
 // nothing is.
-func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups {
-	l := lookups{found: map[titleYear]found{}, ambiguous: map[titleYear][]tmdb.Result{}, stored: store}
+func (s *Set) lookUp(ctx context.Context, want []titleYear) lookups {
+	l := lookups{found: map[titleYear]found{}, ambiguous: map[titleYear][]tmdb.Result{}}
 	if s.source == nil {
 		return l
 	}
@@ -172,18 +170,8 @@ func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups 
 				if stop || k >= len(todo) {
 					return
 				}
-				var f found
-				var cands []tmdb.Result
-				var err error
-				if store {
-					var film storage.Film
-					film, cands, err = s.source.LookupUnique(ctx, todo[k].Title, todo[k].Year)
-					f = found{TMDB: int(film.TMDB), Title: film.Title, Year: film.Year}
-				} else {
-					var res tmdb.Result
-					res, cands, err = s.source.FindUnique(ctx, todo[k].Title, todo[k].Year)
-					f = found{TMDB: res.ID, Title: cmp.Or(strings.TrimSpace(res.Title), strings.TrimSpace(res.OriginalTitle), todo[k].Title), Year: res.Year()}
-				}
+				res, cands, err := s.source.FindUnique(ctx, todo[k].Title, todo[k].Year)
+				f := found{TMDB: res.ID, Title: cmp.Or(strings.TrimSpace(res.Title), strings.TrimSpace(res.OriginalTitle), todo[k].Title), Year: res.Year()}
 				if ctx.Err() != nil && err != nil { // the budget ran out during this one
 					return
 				}
@@ -252,11 +240,7 @@ func (l lookups) summary() string {
 		if l.capped {
 			why = append(why, fmt.Sprintf("at most %d are looked up per import", maxLookups))
 		}
-		kept := "the films found are kept."
-		if !l.stored {
-			kept = "the films found are in this preview."
-		}
-		msg += fmt.Sprintf(" %d not looked up (%s): import the file again for them; %s", l.skipped, strings.Join(why, "; "), kept)
+		msg += fmt.Sprintf(" %d not looked up (%s): import the file again for them; the films found are in this preview.", l.skipped, strings.Join(why, "; "))
 	}
 	return msg
 }
@@ -355,7 +339,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	// Nothing is stored before the member confirms: the films found on
 	// TMDB that the catalog lacks are kept in the preview by TMDB id, and
 	// fetched into the shared catalog at the confirmation.
-	looked := s.lookUp(ctx, want, false)
+	looked := s.lookUp(ctx, want)
 	find := func(e letterboxd.Entry) (pick, bool) {
 		if id, ok := match(e); ok {
 			return pick{film: id}, true
@@ -552,18 +536,13 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	// that the member has confirmed; those TMDB fails for are left out,
 	// and said so, and the rest is imported.
 	ratings, watch := p.ratings, p.watch
-	var notStored []int
-	var why []string
+	var got fetched
 	if len(p.tmdbRatings)+len(p.tmdbWatch) > 0 {
 		var ids []int
 		for _, r := range p.tmdbRatings {
 			ids = append(ids, int(r.Film))
 		}
-		ids = append(ids, p.tmdbWatch...)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		stored, failed, err := s.storeFound(ctx, ids)
-		if err != nil {
+		if got, err = s.fetchFound(ctx, append(ids, p.tmdbWatch...)); err != nil {
 			return nil, err
 		}
 		// A film stored meanwhile may be one the preview had already.
@@ -575,23 +554,15 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 			listed[f] = true
 		}
 		for _, r := range p.tmdbRatings {
-			if id, ok := stored[int(r.Film)]; ok && !rated[id] {
+			if id, ok := got.stored[int(r.Film)]; ok && !rated[id] {
 				rated[id] = true
 				ratings = append(ratings, storage.Rating{Film: id, Score: r.Score, At: r.At})
 			}
 		}
 		for _, f := range p.tmdbWatch {
-			if id, ok := stored[f]; ok && !listed[id] {
+			if id, ok := got.stored[f]; ok && !listed[id] {
 				listed[id] = true
 				watch = append(watch, id)
-			}
-		}
-		for _, id := range ids {
-			if err, ok := failed[id]; ok {
-				notStored = append(notStored, id)
-				if w := whyNotStored(err); !slices.Contains(why, w) {
-					why = append(why, w)
-				}
 			}
 		}
 	}
@@ -632,16 +603,55 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if len(watch) > 0 {
 		msg += fmt.Sprintf(" %s added to your watchlist: see `/watchlist`.", plural(added, "film"))
 	}
-	if len(notStored) > 0 {
-		var names []string
-		for _, id := range notStored {
-			t := p.names[id]
-			names = append(names, source.Label(cmp.Or(t.Title, fmt.Sprintf("TMDB film %d", id)), t.Year))
-		}
-		msg += fmt.Sprintf("\n%s found on TMDB not imported (%s): %s. Import the file again for them.",
-			plural(len(notStored), "film"), strings.Join(why, "; "), plainList(names, ", ", 600))
-	}
+	msg += got.notImported(p.names)
 	return updateText(msg), nil
+}
+
+// fetched is what a confirmation's fetch of the films its preview found
+// on TMDB did.
+type fetched struct {
+	stored    map[int]uint64 // catalog id by TMDB id
+	notStored []int          // TMDB ids, in order
+	why       []string       // why not, each reason once
+}
+
+// fetchFound fetches the films of TMDB ids (in any order, repeated or
+// not) into the shared catalog at an import's confirmation (storeFound),
+// and says which were not stored and why. A failure of the store itself
+// is err.
+func (s *Set) fetchFound(ctx context.Context, ids []int) (fetched, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	stored, failed, err := s.storeFound(ctx, ids)
+	if err != nil {
+		return fetched{}, err
+	}
+	f := fetched{stored: stored}
+	for _, id := range ids {
+		if err, ok := failed[id]; ok {
+			f.notStored = append(f.notStored, id)
+			if w := whyNotStored(err); !slices.Contains(f.why, w) {
+				f.why = append(f.why, w)
+			}
+		}
+	}
+	return f, nil
+}
+
+// notImported is the line a confirmation's answer ends with when films
+// found on TMDB were not stored, naming them by names; "" when all were.
+func (f fetched) notImported(names map[int]titleYear) string {
+	if len(f.notStored) == 0 {
+		return ""
+	}
+	var list []string
+	for _, id := range f.notStored {
+		t := names[id]
+		list = append(list, source.Label(cmp.Or(t.Title, fmt.Sprintf("TMDB film %d", id)), t.Year))
+	}
+	return fmt.Sprintf("\n%s found on TMDB not imported (%s): %s. Import the file again for them.",
+		plural(len(f.notStored), "film"), strings.Join(f.why, "; "), plainList(list, ", ", 600))
 }
 
 // storeFound fetches the films of TMDB ids into the shared catalog
@@ -1031,9 +1041,14 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	}
 	here := map[string]bool{}
 	key := func(title string, year int) string { return search.Skeleton(title) + "\x00" + strconv.Itoa(year) }
+	hereTMDB := map[int]bool{} // the TMDB films this server sees, under whatever title
 	for _, f := range films {
 		here[key(f.Title, f.Year)] = true
+		if f.TMDB != 0 {
+			hereTMDB[int(f.TMDB)] = true
+		}
 	}
+	films = nil
 	var fresh []storage.Film
 	already := 0
 	for _, r := range rows {
@@ -1058,16 +1073,24 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	}
 	// What the catalog lacks is looked up on TMDB: a film found there is
 	// stored whole (credits, overview, poster) in the shared catalog,
-	// which this server sees, instead of a title-only film of its own.
+	// which this server sees, instead of a title-only film of its own;
+	// only once the moderator confirms: the preview keeps its TMDB id.
 	var want []titleYear
 	for _, f := range fresh {
 		want = append(want, titleYear{f.Title, f.Year})
 	}
-	looked := s.lookUp(ctx, want, true)
+	looked := s.lookUp(ctx, want)
 	kept := fresh[:0]
 	var ambiguous []string
+	var fromTMDB []found
 	for _, f := range fresh {
-		if _, ok := looked.found[titleYear{f.Title, f.Year}]; ok {
+		if fd, ok := looked.found[titleYear{f.Title, f.Year}]; ok {
+			if hereTMDB[fd.TMDB] { // here under another title
+				already++
+			} else {
+				hereTMDB[fd.TMDB] = true
+				fromTMDB = append(fromTMDB, found{TMDB: fd.TMDB, Title: clip(fd.Title, 100), Year: fd.Year})
+			}
 			continue
 		}
 		if note := looked.note(titleYear{f.Title, f.Year}); note != "" {
@@ -1076,10 +1099,11 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 		kept = append(kept, f)
 	}
 	fresh = kept
+	adds := len(fresh) + len(fromTMDB)
 	embed := &discordgo.MessageEmbed{Title: "Import a film list", Color: colour,
-		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, problems.Count)}
+		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), adds, already, problems.Count)}
 	if sum := looked.summary(); sum != "" {
-		embed.Description += "\n" + sum + " The films found are in the shared catalog now, with their full credits; the others are added by title."
+		embed.Description += "\n" + sum + " The films found come from TMDB, with their full credits, when you confirm; the others are added by title."
 	}
 	if len(ambiguous) > 0 {
 		var lines []string
@@ -1101,19 +1125,22 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 		}
 		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Rejected rows", Value: strings.Join(lines, "\n")})
 	}
-	if len(fresh) == 0 {
+	if adds == 0 {
 		embed.Description += "\nNothing to add."
 		return ephemeral(embed), nil
 	}
 	var sample []string
-	for _, f := range fresh[:min(len(fresh), 10)] {
+	for _, f := range fromTMDB[:min(len(fromTMDB), 10)] {
+		sample = append(sample, "• "+plain(source.Label(f.Title, f.Year), 100)+" (TMDB)")
+	}
+	for _, f := range fresh[:min(len(fresh), 10-len(sample))] {
 		sample = append(sample, "• "+plain(label(f), 100))
 	}
-	if len(fresh) > 10 {
-		sample = append(sample, fmt.Sprintf("and %d more", len(fresh)-10))
+	if adds > len(sample) {
+		sample = append(sample, fmt.Sprintf("and %d more", adds-len(sample)))
 	}
 	embed.Fields = append([]*discordgo.MessageEmbedField{{Name: "New films", Value: strings.Join(sample, "\n")}}, embed.Fields...)
-	raw, err := json.Marshal(fresh)
+	raw, err := json.Marshal(pendingList{Films: fresh, TMDB: fromTMDB})
 	if err != nil {
 		return nil, err
 	}
@@ -1126,9 +1153,38 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 		return nil, err
 	}
 	return ephemeral(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: fmt.Sprintf("Add %s", plural(len(fresh), "film")), Style: discordgo.PrimaryButton, CustomID: customID{"modimp", "ok", []uint64{id}}.String()},
+		discordgo.Button{Label: fmt.Sprintf("Add %s", plural(adds, "film")), Style: discordgo.PrimaryButton, CustomID: customID{"modimp", "ok", []uint64{id}}.String()},
 		discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: customID{"modimp", "no", []uint64{id}}.String()},
 	}}), nil
+}
+
+// pendingList is what a film list import's preview keeps for its
+// confirmation: the films added by title, and those found on TMDB (by
+// TMDB id, with their title and year to name them), fetched into the
+// shared catalog then. A preview from before the TMDB films were kept is
+// the films alone, a JSON array.
+type pendingList struct {
+	Films []storage.Film `json:"films"`
+	TMDB  []found        `json:"tmdb,omitempty"`
+}
+
+func decodePendingList(raw []byte) (pendingList, error) {
+	var p pendingList
+	var err error
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
+		err = json.Unmarshal(t, &p.Films)
+	} else {
+		err = json.Unmarshal(raw, &p)
+	}
+	if err != nil {
+		return pendingList{}, fmt.Errorf("a pending list import: %w", err)
+	}
+	for _, f := range p.TMDB {
+		if f.TMDB <= 0 {
+			return pendingList{}, fmt.Errorf("a pending list import: TMDB id %d", f.TMDB)
+		}
+	}
+	return p, nil
 }
 
 // filmImportButton adds a previewed list's films, or drops the preview.
@@ -1162,20 +1218,36 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	if c.action == "no" {
 		return updateText("List import cancelled: nothing was added."), nil
 	}
-	var fresh []storage.Film
-	if err := json.Unmarshal(raw, &fresh); err != nil {
-		return nil, fmt.Errorf("a pending list import: %w", err)
+	p, err := decodePendingList(raw)
+	if err != nil {
+		return nil, err
 	}
-	added, err := s.films.AddFilms(ctx, scope, fresh)
+	// The films found on TMDB are fetched into the shared catalog now
+	// that the moderator has confirmed; those TMDB fails for are left
+	// out, and said so, and the rest is added.
+	var got fetched
+	names := map[int]titleYear{}
+	if len(p.TMDB) > 0 {
+		ids := make([]int, 0, len(p.TMDB))
+		for _, f := range p.TMDB {
+			ids = append(ids, f.TMDB)
+			names[f.TMDB] = titleYear{f.Title, f.Year}
+		}
+		if got, err = s.fetchFound(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	added, err := s.films.AddFilms(ctx, scope, p.Films)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the films were added; removing their preview: %w", err)
 	}
-	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added), "film"))
-	if len(added) < len(fresh) {
-		msg += fmt.Sprintf(" %d were added meanwhile by someone else.", len(fresh)-len(added))
+	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added)+len(got.stored), "film"))
+	if len(added) < len(p.Films) {
+		msg += fmt.Sprintf(" %d were added meanwhile by someone else.", len(p.Films)-len(added))
 	}
+	msg += got.notImported(names)
 	return updateText(msg), nil
 }
