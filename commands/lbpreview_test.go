@@ -522,7 +522,7 @@ func TestWhyNotStored(t *testing.T) {
 		fmt.Errorf("%w: %w", source.ErrNotAnswering, context.DeadlineExceeded): "fetching stops after 15 s",
 		fmt.Errorf("%w: 500", source.ErrNotAnswering):                          "TMDB is not answering",
 	} {
-		if got := whyNotStored(err); got != want {
+		if got := whyNotStored(english(), err); got != want {
 			t.Errorf("%v: %q, want %q", err, got, want)
 		}
 	}

@@ -403,10 +403,10 @@ func TestWatchlistImportCapped(t *testing.T) {
 	}
 	e.files(map[string][]byte{"watchlist.csv": []byte(csv.String())})
 	r := e.run(importCmd(guildA, "42", "watchlist.csv", csv.Len()))
-	if d := embed(r).Description; !strings.Contains(d, "Watchlist: 1003 films, 1000 to add, 0 already on yours, 0 rated (so left off), 0 not in this server's catalog. 3 more are left off: at most 1000 are added at once; import the file again for them.") {
+	if d := embed(r).Description; !strings.Contains(d, "Watchlist: 1,003 films, 1,000 to add, 0 already on yours, 0 rated (so left off), 0 not in this server's catalog. 3 more are left off: at most 1,000 are added at once; import the file again for them.") {
 		t.Errorf("preview: %q", d)
 	}
-	if buttons(r)["Add 1000 films to your watchlist"] == "" {
+	if buttons(r)["Add 1,000 films to your watchlist"] == "" {
 		t.Errorf("buttons: %v", buttons(r))
 	}
 }
