@@ -525,7 +525,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if problems.Count > 0 {
 		var lines []string
 		for _, p := range problems.First[:min(len(problems.First), 5)] {
-			lines = append(lines, clip(p.String(), 150))
+			lines = append(lines, clip(p.Text(t), 150))
 		}
 		if problems.Count > 5 {
 			lines = append(lines, t.N(msgImportAndMore, problems.Count-5))
@@ -579,7 +579,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 // language (what letterboxd says is wrong with it stays its own).
 func fileError(t *locale.T, err error) error {
 	if errors.Is(err, letterboxd.ErrFile) {
-		return userText(t.F(msgImportBadFile, "Reason", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), "Help", t.S(msgImportHelp)))
+		return userText(t.F(msgImportBadFile, "Reason", letterboxd.Reason(t, err), "Help", t.S(msgImportHelp)))
 	}
 	return err
 }
@@ -1128,7 +1128,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	}
 	rows, problems, err := letterboxd.ReadList(name, data)
 	if errors.Is(err, letterboxd.ErrFile) {
-		return nil, userText(t.F(msgImportBadFile, "Reason", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), "Help", t.S(msgListHelp)))
+		return nil, userText(t.F(msgImportBadFile, "Reason", letterboxd.Reason(t, err), "Help", t.S(msgListHelp)))
 	}
 	if err != nil {
 		return nil, err
@@ -1216,7 +1216,7 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	if problems.Count > 0 {
 		var lines []string
 		for _, p := range problems.First[:min(len(problems.First), 8)] {
-			lines = append(lines, clip(p.String(), 120))
+			lines = append(lines, clip(p.Text(t), 120))
 		}
 		if problems.Count > 8 {
 			lines = append(lines, t.N(msgImportAndMore, problems.Count-8))

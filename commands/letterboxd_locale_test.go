@@ -182,3 +182,24 @@ func TestResolveInRussian(t *testing.T) {
 		t.Errorf("TMDB down: %q", msg)
 	}
 }
+
+// What is wrong with a file or its rows is said in the member's
+// language too (the letterboxd package's reasons).
+func TestImportFileProblemsInRussian(t *testing.T) {
+	e := newEnv(t)
+	csv := "Name,Year,Rating\nAnora,2024,4.5\nBad Year,20x4,3\n"
+	e.files(map[string][]byte{"ratings.csv": []byte(csv), "empty.csv": nil})
+	r := e.run(asLocale(importCmd(guildA, "42", "ratings.csv", len(csv)), "ru"))
+	if f := embed(r).Fields; len(f) != 1 || f[0].Name != "Пропущенные строки (1)" || f[0].Value != "ratings.csv, строка 3: год \"20x4\" — не год" {
+		t.Errorf("fields: %+v", f)
+	}
+	msg := e.userError(e.cmds["import"].Run, asLocale(importCmd(guildA, "42", "empty.csv", 1), "ru"))
+	if !strings.HasPrefix(msg, "empty.csv пуст. Прикрепите экспорт Letterboxd") {
+		t.Errorf("an empty file: %q", msg)
+	}
+	// English is as it was.
+	msg = e.userError(e.cmds["import"].Run, importCmd(guildA, "42", "empty.csv", 1))
+	if !strings.HasPrefix(msg, "empty.csv is empty. Attach your Letterboxd export") {
+		t.Errorf("English: %q", msg)
+	}
+}
