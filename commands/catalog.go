@@ -554,26 +554,17 @@ func tmdbValue(id int) string {
 // allows a choice value.
 const maxFilmValue = limits.ChoiceValue
 
-// resolve finds the film a member named: an autocomplete choice ("id:7",
+// resolveIn finds the film a member named: an autocomplete choice ("id:7",
 // or "tmdb:496243" for a film TMDB suggested), or typed text naming a
-// title or alias, with or without the year, looked up on TMDB when the
-// catalog has no such film; and returns its header. It returns a
-// member's mistake (storage.Invalid) saying what is wrong otherwise.
-func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
-	return s.resolveFilm(ctx, scope, value, "", s.films.FilmHeader)
-}
-
-// resolveIn is resolve searching TMDB in a member's locale.
+// title or alias, with or without the year, looked up on TMDB (in the
+// member's locale) when the catalog has no such film; and returns its
+// header. It returns a member's mistake (storage.Invalid, in their
+// language) saying what is wrong otherwise.
 func (s *Set) resolveIn(ctx context.Context, scope storage.Scope, value, locale string) (storage.Film, error) {
 	return s.resolveFilm(ctx, scope, value, locale, s.films.FilmHeader)
 }
 
-// resolveBy is resolve reading the film with read.
-func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, read filmReader) (storage.Film, error) {
-	return s.resolveFilm(ctx, scope, value, "", read)
-}
-
-// resolveFilm is resolve reading the film with read, searching TMDB (if
+// resolveFilm is resolveIn reading the film with read, searching TMDB (if
 // the catalog has no such film) in loc, the member's locale, which its
 // mistakes are written in ("": English).
 func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, loc string, read filmReader) (storage.Film, error) {

@@ -312,7 +312,7 @@ func (l lookups) summary(t *locale.T) string {
 		case errors.Is(l.stopped, context.DeadlineExceeded):
 			why = append(why, t.F(msgImportWhyBudget, "Seconds", t.Int(int(lookupBudget.Seconds()))))
 		case sourceMessage(t, l.stopped) != "":
-			why = append(why, strings.TrimRight(sourceMessage(t, l.stopped), ".。"))
+			why = append(why, locale.TrimEnd(sourceMessage(t, l.stopped), ".。"))
 		case l.stopped != nil:
 			why = append(why, t.S(msgImportWhyFailed))
 		}
@@ -534,7 +534,8 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	var files []*discordgo.File
 	if len(missing) > 0 {
-		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string { return looked.note(english(), titleYear{e.Title, e.Year}) }, maxAttached)
+		// A file's text is English and never marked (locale.Marking, tests).
+		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string { return locale.Unmark(looked.note(english(), titleYear{e.Title, e.Year})) }, maxAttached)
 		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(csv)})
 		embed.Footer = &discordgo.MessageEmbedFooter{Text: t.S(msgImportFooter)}
 		if listed < len(missing) {

@@ -170,7 +170,7 @@ func TestResolveInRussian(t *testing.T) {
 		t.Errorf("two: %q", msg)
 	}
 	// English stays as it was.
-	_, err = e.set.resolve(ctx, 111, "Anroa")
+	_, err = e.set.resolveIn(ctx, 111, "Anroa", "")
 	if msg := storage.Message(err); msg != "No film called \"Anroa\" here. Did you mean **Anora (2024)**?" {
 		t.Errorf("English: %q", msg)
 	}

@@ -20,7 +20,7 @@ var (
 
 // ownReview resolves film: and by: to a review this server posted.
 func (s *Set) ownReview(ctx context.Context, t *locale.T, scope storage.Scope, opts optionSet) (storage.Review, storage.Film, error) {
-	film, err := s.resolve(ctx, scope, str(opts, "film"))
+	film, err := s.resolveIn(ctx, scope, str(opts, "film"), t.Locale())
 	if err != nil {
 		return storage.Review{}, film, err
 	}
@@ -151,7 +151,7 @@ func reviewModal(t *locale.T, customID, title, reviewer, text, quote string) *di
 // reviewAdd answers /manage review add: a modal, or with file: the
 // review from the attachment at once.
 func (s *Set) reviewAdd(ctx context.Context, t *locale.T, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
-	film, err := s.resolve(ctx, scope, str(opts, "film"))
+	film, err := s.resolveIn(ctx, scope, str(opts, "film"), t.Locale())
 	if err != nil {
 		return nil, err
 	}

@@ -317,7 +317,7 @@ func (s *Set) candidates(ctx context.Context, t *locale.T, scope storage.Scope, 
 			if title = strings.TrimSpace(title); title == "" {
 				continue
 			}
-			f, err := s.resolve(ctx, scope, title)
+			f, err := s.resolveIn(ctx, scope, title, t.Locale())
 			if err != nil {
 				return nil, err
 			}

@@ -420,3 +420,17 @@ func ListItems() []string {
 	}
 	return out
 }
+
+// TrimEnd is strings.TrimRight(s, cutset) for a rendered text, which may
+// end in markers when Marking is on: the characters are cut before them.
+func TrimEnd(s, cutset string) string {
+	end := len(s)
+	for end > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:end])
+		if !isMark(r) {
+			break
+		}
+		end -= size
+	}
+	return strings.TrimRight(s[:end], cutset) + s[end:]
+}

@@ -173,3 +173,13 @@ func BenchmarkFixed(b *testing.B) {
 		})
 	}
 }
+
+func TestTrimEnd(t *testing.T) {
+	if got := TrimEnd("TMDB is down.", ".。"); got != "TMDB is down" {
+		t.Errorf("unmarked: %q", got)
+	}
+	marked := string(rune(fixedOpen)) + "Busy." + string(rune(closeMark))
+	if got := Unmark(TrimEnd(marked, ".")); got != "Busy" || !HasMarks(TrimEnd(marked, ".")) {
+		t.Errorf("marked: %q", TrimEnd(marked, "."))
+	}
+}
