@@ -535,7 +535,9 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	var files []*discordgo.File
 	if len(missing) > 0 {
 		// A file's text is English and never marked (locale.Marking, tests).
-		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string { return locale.Unmark(looked.note(english(), titleYear{e.Title, e.Year})) }, maxAttached)
+		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string {
+			return locale.Unmark(looked.note(english(), titleYear{e.Title, e.Year}))
+		}, maxAttached)
 		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(csv)})
 		embed.Footer = &discordgo.MessageEmbedFooter{Text: t.S(msgImportFooter)}
 		if listed < len(missing) {

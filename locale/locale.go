@@ -134,10 +134,10 @@ var (
 		b.RegisterUnmarshalFunc("json", json.Unmarshal)
 		return b
 	}()
-	langs    map[string]*lang // by Discord locale code
-	matcher  language.Matcher
-	tags     []*lang // matcher's order; [0] English
-	loadErr  error
+	langs   map[string]*lang // by Discord locale code
+	matcher language.Matcher
+	tags    []*lang // matcher's order; [0] English
+	loadErr error
 )
 
 func load() {
