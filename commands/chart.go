@@ -238,7 +238,7 @@ func drawChart(t *locale.T, a storage.Aggregate, mine int) []byte {
 		dot := fixed.Point26_6{X: fixed.I(chartPx(x)) - w/2, Y: fixed.I(chartPx(y))}
 		dot.X = min(max(dot.X, fixed.I(chartPx(chartPadX/2))), fixed.I(chartW-chartPx(chartPadX/2))-w)
 		pad := fixed.I(chartPx(2))
-		box := image.Rect((dot.X - pad).Floor(), (dot.Y - m.Ascent).Floor(), (dot.X + w + pad).Ceil(), (dot.Y + m.Descent).Ceil())
+		box := image.Rect((dot.X - pad).Floor(), (dot.Y - m.Ascent - pad).Floor(), (dot.X + w + pad).Ceil(), (dot.Y + m.Descent).Ceil())
 		draw.Draw(img, box, chartClear, image.Point{}, draw.Src)
 		d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: face, Dot: dot}
 		d.DrawString(s)
