@@ -92,7 +92,7 @@ func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 	}
 	registered := false
 	for _, d := range defs {
-		registered = registered || d.Name == data.Name
+		registered = registered || (d.Name == data.Name && d.Type <= discordgo.ChatApplicationCommand)
 	}
 	if !registered {
 		return nil, fmt.Errorf("sandbox: /%s is not registered (Discord would not offer it)", data.Name)
