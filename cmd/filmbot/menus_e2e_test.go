@@ -5,8 +5,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/filmbot/filmbot/sandbox"
 )
+
+// fieldsText is every field of a message's embeds, for a search.
+func fieldsText(m *sandbox.Message) string {
+	var b strings.Builder
+	for _, e := range m.Embeds {
+		for _, f := range e.Fields {
+			b.WriteString(f.Name + ": " + f.Value + "\n")
+		}
+	}
+	return b.String()
+}
 
 // Right-click commands end to end, over the gateway and over HTTP: a
 // member runs "Films in this message" on a member's message (the films it
@@ -67,6 +80,31 @@ func endToEndRightClick(t *testing.T, extraEnv ...string) {
 	add := l.click(sandbox.Moderator, a.Message, buttonIDs(a.Message)["Add to watchlist: Anora (2024)"])
 	if !strings.Contains(add.Message.Content, "Added **Anora (2024)** to your watchlist") {
 		t.Errorf("add: %q", add.Message.Content)
+	}
+	// Its Rate menu rates, as the card's does: the answer becomes the
+	// rated film's card.
+	var rate string
+	for _, c := range a.Message.Components {
+		if row, ok := c.(*discordgo.ActionsRow); ok {
+			if m, ok := row.Components[0].(*discordgo.SelectMenu); ok && m.Placeholder == "Rate Parasite (2019)" {
+				rate = m.CustomID
+			}
+		}
+	}
+	ix, err := l.sb.Select(sandbox.Moderator, a.Message.ID, rate, "8")
+	if err != nil {
+		t.Fatalf("rate %q: %v", rate, err)
+	}
+	if r, err := ix.Wait(l.ctx()); err != nil || r.Type != discordgo.InteractionResponseUpdateMessage || !strings.Contains(fieldsText(r.Message), "**8.0**/10") {
+		t.Errorf("rated from the answer: %v %q", err, fieldsText(r.Message))
+	}
+	// In a DM: the built-in catalog's card, nothing to rate or list.
+	dm, err := l.sb.Say(sandbox.DMUser, "", "Ani?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := menu(sandbox.DMUser, "Films in this message", dm.ID); !reflect.DeepEqual(titles(a), []string{"Anora (2024)"}) || len(a.Message.Components) != 0 {
+		t.Errorf("in a DM: %q, %d rows", titles(a), len(a.Message.Components))
 	}
 	// Watchlist on the member: /watchlist show member:.
 	wl := onMember(sandbox.Viewer, "Watchlist", sandbox.Moderator.UserID)
