@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/sandbox"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // fieldsText is every field of a message's embeds, for a search.
@@ -21,7 +22,8 @@ func fieldsText(m *sandbox.Message) string {
 	return b.String()
 }
 
-// Right-click commands end to end, over the gateway and over HTTP: a
+// Right-click commands end to end, over the gateway and over HTTP (and
+// on PostgreSQL): a
 // member runs "Films in this message" on a member's message (the films it
 // names, the catalog's and TMDB's, only to them), adds one to the
 // watchlist from the answer, runs it on the bot's own card and in
@@ -31,6 +33,7 @@ func TestEndToEndRightClick(t *testing.T) {
 	t.Parallel()
 	t.Run("gateway", func(t *testing.T) { endToEndRightClick(t) })
 	t.Run("http", func(t *testing.T) { endToEndRightClick(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
+	t.Run("postgres", func(t *testing.T) { endToEndRightClick(t, "FILMBOT_DB", pgtest.URL(t)) })
 }
 
 func endToEndRightClick(t *testing.T, extraEnv ...string) {
