@@ -42,7 +42,7 @@ func (s *Server) MessageCommand(m Member, name, msgID string) (*Interaction, err
 	}
 	data := map[string]any{"id": def.ID, "name": def.Name, "type": discordgo.MessageApplicationCommand, "target_id": msgID,
 		"resolved": map[string]any{"messages": map[string]any{msgID: wire}}}
-	return s.dispatchMenu(m, def.Name, data)
+	return s.dispatch(m, discordgo.InteractionApplicationCommand, def.Name, data, nil)
 }
 
 // UserCommand runs the user command called name on member target as m:
@@ -67,7 +67,7 @@ func (s *Server) UserCommand(m Member, name, target string) (*Interaction, error
 		resolved["members"] = map[string]any{target: member}
 	}
 	data := map[string]any{"id": def.ID, "name": def.Name, "type": discordgo.UserApplicationCommand, "target_id": target, "resolved": resolved}
-	return s.dispatchMenu(m, def.Name, data)
+	return s.dispatch(m, discordgo.InteractionApplicationCommand, def.Name, data, nil)
 }
 
 // menuDef is the registered command of kind called name (or so named in
@@ -86,16 +86,6 @@ func (s *Server) menuDef(m Member, name string, kind discordgo.ApplicationComman
 		what = "user"
 	}
 	return nil, fmt.Errorf("sandbox: no %s command %q is registered here (Discord would not offer it)", what, name)
-}
-
-func (s *Server) dispatchMenu(m Member, name string, data map[string]any) (*Interaction, error) {
-	ix, err := s.dispatch(m, discordgo.InteractionApplicationCommand, name, data, nil)
-	if err == nil {
-		s.mu.Lock()
-		ix.menu = true
-		s.mu.Unlock()
-	}
-	return ix, err
 }
 
 // menuRoutes serve the control API's right-click commands:
