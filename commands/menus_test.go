@@ -185,3 +185,34 @@ func TestMenuWords(t *testing.T) {
 		t.Errorf("marks %+v", ws)
 	}
 }
+
+// What Films in this message costs beside /film film:anora (the baseline,
+// in the same run): a message of 2,000 characters naming three films,
+// and a card naming one in its title.
+func BenchmarkFilmsInMessage(b *testing.B) {
+	e := newEnv(b)
+	for _, f := range []storage.Film{{Title: "Tangerine", Year: 2015}, {Title: "Red Rocket", Year: 2021}, {Title: "The Florida Project", Year: 2017}} {
+		if _, err := e.db.CreateFilm(context.Background(), 111, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	long := "We watched Tangerine and then Red Rocket; The Florida Project (2017) next week. "
+	long = strings.Repeat("Some words about nothing in particular, again and again. ", (2000-len(long))/57) + long
+	for _, c := range []struct {
+		name string
+		i    *discordgo.InteractionCreate
+	}{
+		{"film-baseline", slash(guildA, "film", opt("film", "anora"))},
+		{"message-2000", rightClick(guildA, &discordgo.Message{Content: long})},
+		{"card", rightClick(guildA, &discordgo.Message{Embeds: []*discordgo.MessageEmbed{{Title: "Anora (2024)", Description: "An overview."}}})},
+	} {
+		run := e.cmds[c.i.ApplicationCommandData().Name].Run
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := run(context.Background(), c.i); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
