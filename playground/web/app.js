@@ -437,10 +437,11 @@ function tokenize(line) {
   return { toks, open, trailing };
 }
 
-// visible tells whether this member's Discord would list command c: not a
-// server-only command in a DM, and not one hidden by its
+// visible tells whether this member's Discord would list command c: a
+// slash command, not a server-only command in a DM, and not one hidden by its
 // default_member_permissions from a member without them.
 function visible(c) {
+  if (c.type === 2 || c.type === 3) return false; // right-click commands: under Apps
   const m = state.member;
   const dm = !m.guild_id;
   if (dm && c.contexts && !c.contexts.some((x) => x === 1 || x === 2)) return false;
