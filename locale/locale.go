@@ -75,6 +75,11 @@ func add(id string, m *i18n.Message, plural bool) Key {
 	if _, dup := ids[id]; dup {
 		panic("locale: message " + id + " declared twice")
 	}
+	return addLocked(id, m, plural)
+}
+
+// addLocked declares m (regMu held).
+func addLocked(id string, m *i18n.Message, plural bool) Key {
 	k := Key{int32(len(registry))}
 	registry = append(registry, entry{msg: m, plural: plural, fixed: !plural && !strings.Contains(m.Other, "{{")})
 	ids[id] = k
@@ -86,16 +91,14 @@ func add(id string, m *i18n.Message, plural bool) Key {
 }
 
 // define declares, or finds, a message whose id is derived (a command
-// definition's description): the same id from the same English text is
-// one message.
+// definition's description): the same id is one message, in one step.
 func define(id, english string) Key {
 	regMu.Lock()
+	defer regMu.Unlock()
 	if k, ok := ids[id]; ok {
-		regMu.Unlock()
 		return k
 	}
-	regMu.Unlock()
-	return Text(id, english)
+	return addLocked(id, &i18n.Message{ID: id, Other: english}, false)
 }
 
 //go:embed messages/*.json
@@ -176,6 +179,11 @@ func load() {
 		langs[code] = l
 		tags = append(tags, l)
 	}
+	// Each language's localizer is made once, here, under regMu (it
+	// reads the bundle), and never changes.
+	for _, l := range tags {
+		l.loc = i18n.NewLocalizer(bundle, l.code)
+	}
 	ts := make([]language.Tag, len(tags))
 	for i, l := range tags {
 		ts[i] = l.tag
@@ -227,21 +235,7 @@ func For(locale string) *T {
 			l = tags[i]
 		}
 	}
-	if l.loc == nil {
-		forMu.Lock()
-		if l.loc == nil {
-			l.loc = i18n.NewLocalizer(bundle, l.code)
-		}
-		forMu.Unlock()
-	}
 	t = &T{lang: l, en: langs[English], locale: l.code}
-	if langs[English].loc == nil {
-		forMu.Lock()
-		if langs[English].loc == nil {
-			langs[English].loc = i18n.NewLocalizer(bundle, English)
-		}
-		forMu.Unlock()
-	}
 	forMu.Lock()
 	if len(forMap) < 256 { // Discord has ~32 locales; never grow on junk
 		forMap[locale] = t
@@ -266,8 +260,11 @@ func (t *T) S(k Key) string {
 	l.mu.RUnlock()
 	gen := markGen.Load() // mark.go: no caching across a change of Marking
 	s := t.render(k, 0, false, nil)
+	regMu.RLock()
+	n := len(registry)
+	regMu.RUnlock()
 	l.mu.Lock()
-	if n := len(registry); len(l.fixed) < n {
+	if len(l.fixed) < n {
 		l.fixed = append(l.fixed, make([]string, n-len(l.fixed))...)
 	}
 	if markGen.Load() == gen {

@@ -1,7 +1,9 @@
 package locale
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -154,7 +156,7 @@ func TestConcurrentUse(t *testing.T) {
 // not parsed again at each use.
 func TestLateMessageIsCached(t *testing.T) {
 	For("en-US")
-	late := Text("t.late", "Late {{.X}}")
+	late := define("late.t", "Late {{.X}}") // idempotent: the test may run again
 	en := For("en-US")
 	if got := en.F(late, "X", "one"); got != "Late one" {
 		t.Fatalf("late = %q", got)
@@ -162,5 +164,34 @@ func TestLateMessageIsCached(t *testing.T) {
 	early := testing.AllocsPerRun(50, func() { en.F(tNoFilm, "Title", "x") })
 	if n := testing.AllocsPerRun(50, func() { en.F(late, "X", "x") }); n > early {
 		t.Errorf("a late message allocates %v times a use, an early one %v", n, early)
+	}
+}
+
+// TestFreshConcurrentUse: in a process where nothing has made a
+// translator yet, many goroutines making them and rendering at once,
+// while a definition's message is declared (run again in a child
+// process, so the first use is really first; -race judges it).
+func TestFreshConcurrentUse(t *testing.T) {
+	if os.Getenv("LOCALE_FRESH") == "1" {
+		var wg sync.WaitGroup
+		for i := range 24 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tr := For([]string{"ru", "de", "en-US", "fr", "ja", "uk"}[i%6])
+				tr.S(tHello)
+				tr.N(tRatings, i)
+				if i%4 == 0 {
+					define(fmt.Sprintf("t.fresh.%d", i), "Fresh")
+				}
+			}()
+		}
+		wg.Wait()
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFreshConcurrentUse$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "LOCALE_FRESH=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fresh process: %v\n%s", err, out)
 	}
 }
