@@ -3,6 +3,7 @@ package commands
 import (
 	"cmp"
 	"fmt"
+	"golang.org/x/text/width"
 	"regexp"
 	"slices"
 	"strconv"
@@ -102,7 +103,12 @@ func words(list string) []string {
 	return out
 }
 
-func normalize(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+// Full-width digits, colons and Latin letters (what a Japanese, Chinese
+// or Korean input method types: "２０：３０") read as their ASCII forms
+// (x/text's width.Fold; half-width kana become full-width).
+func normalize(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(width.Fold.String(s)), " "))
+}
 
 // alternation is an expression matching any of set's words, longest
 // first.
