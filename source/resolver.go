@@ -315,9 +315,8 @@ const (
 // such as the seed film) holds nothing of TMDB's and is kept. A film
 // TMDB no longer has (404) is saved at once, so that it goes to the
 // back of the refresh order (Catalog.SourcedBefore) rather than stand
-// at its head, every turn, before the films TMDB can refresh: without
-// TMDB's data (which can no longer be refreshed) when it was fetched,
-// as it was when it never was.
+// at its head, every turn, before the films TMDB can refresh: as it
+// is, or without TMDB's data when that is past KeepLimit.
 func (r *Resolver) refresh(ctx context.Context, tmdbID int) (Refreshed, error) {
 	old, err := r.store.FilmByTMDB(ctx, uint64(tmdbID))
 	if errors.Is(err, storage.ErrNotFound) {
@@ -328,9 +327,14 @@ func (r *Resolver) refresh(ctx context.Context, tmdbID int) (Refreshed, error) {
 	}
 	if _, err := r.fetchAndSave(ctx, tmdbID, old); err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
-			what, gone := Dropped, old.Unsourced()
-			if old.FetchedAt.IsZero() {
-				what, gone = Kept, old
+			// Saved as it is, to go to the back of the refresh order;
+			// TMDB's data dropped only past KeepLimit, as for any other
+			// failure. (Saving sets FetchedAt: a film never fetched, whose
+			// words are its own, such as the seed's, must not read as
+			// TMDB's at the next 404 and lose its credits.)
+			what, gone := Kept, old
+			if !old.FetchedAt.IsZero() && r.now().Sub(old.FetchedAt) >= KeepLimit {
+				what, gone = Dropped, old.Unsourced()
 			}
 			if _, serr := r.store.SaveSourced(ctx, gone); serr != nil {
 				return Kept, errors.Join(err, serr)
