@@ -47,6 +47,9 @@ type catalog struct {
 	// shared is held while the shared layer is built, so that the
 	// servers' keystrokes after a new film from TMDB build it once.
 	shared sync.Mutex
+	// sharedLast is the last shared layer built (c.mu): kept outside the
+	// bound, since every server needs it at every keystroke.
+	sharedLast *cachedIndex
 }
 
 // cachedIndex is a cached layer: the shared catalog's (scope BuiltIn)
@@ -413,6 +416,12 @@ func (c *catalog) sharedIndex(ctx context.Context, v uint64) (*filmIndex, bool, 
 			c.pushFront(e)
 			return e.ix
 		}
+		// Every server searches the shared layer at every keystroke: the
+		// last one built is kept even when the bound evicted it (or it is
+		// larger than the whole bound), rather than rebuilt per keystroke.
+		if e := c.sharedLast; e != nil && e.version >= v {
+			return e.ix
+		}
 		return nil
 	}
 	if ix := cached(); ix != nil {
@@ -433,7 +442,11 @@ func (c *catalog) sharedIndex(ctx context.Context, v uint64) (*filmIndex, bool, 
 		return nil, false, fmt.Errorf("catalog %d: %w", storage.BuiltIn, err)
 	}
 	ix := newFilmIndex(films)
-	c.put(&cachedIndex{scope: storage.BuiltIn, ix: ix, version: v, size: entryOverhead + ix.Size()})
+	e := &cachedIndex{scope: storage.BuiltIn, ix: ix, version: v, size: entryOverhead + ix.Size()}
+	c.mu.Lock()
+	c.sharedLast = e
+	c.mu.Unlock()
+	c.put(e)
 	return ix, true, nil
 }
 

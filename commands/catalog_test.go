@@ -67,7 +67,7 @@ func TestCatalogIsBoundedByBytes(t *testing.T) {
 	if bound != 3*perServer+perServer/2 {
 		t.Errorf("bound reported: %d", bound)
 	}
-	c.ix, c.lru.prev, c.lru.next, c.bytes = map[storage.Scope]*cachedIndex{}, &c.lru, &c.lru, 0
+	c.ix, c.lru.prev, c.lru.next, c.bytes, c.sharedLast = map[storage.Scope]*cachedIndex{}, &c.lru, &c.lru, 0, nil
 	held := func() (sum int64) {
 		for _, x := range c.ix {
 			sum += x.size

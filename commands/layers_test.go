@@ -198,3 +198,24 @@ func TestLinkedFilmHidesTheSharedCopy(t *testing.T) {
 	e.sourced("Solaris", 1972, 593)
 	check("after a new shared film")
 }
+
+// A shared layer larger than the whole cache bound is still built once,
+// not at every keystroke in every server (the reviewer: it was never
+// kept, so each keystroke read and indexed the whole shared catalog).
+func TestSharedLayerOverTheBoundIsBuiltOnce(t *testing.T) {
+	e := newEnv(t)
+	for k := range 50 {
+		e.sourced(fmt.Sprintf("Shared Film %d", k), 2000+k%20, uint64(9000+k))
+	}
+	e.set.WithCatalogCache(1024, nil) // smaller than the shared layer
+	cs := &countingStore{Catalog: e.db, reads: map[storage.Scope]int{}}
+	e.set.catalog.store = cs
+	for range 5 {
+		if got := e.autoNames("111", "sha"); len(got) == 0 {
+			t.Fatal("no choices")
+		}
+	}
+	if n := cs.took()[storage.BuiltIn]; n != 1 {
+		t.Errorf("the shared catalog was read %d times for 5 keystrokes, want 1", n)
+	}
+}
