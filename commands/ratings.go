@@ -219,7 +219,10 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, err
 	}
-	c, err := clicked(i, 1)
+	c, err := parseCustomID(componentID(i), 2) // a menu: the film and its card's language
+	if err != nil {
+		c, err = clicked(i, 1) // a menu posted before the language was in it, or Remove
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -267,9 +270,33 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if s.follow != nil {
 			s.follow(ctx, youRated(t, page.Film, score, a, r.Unwatched).Data)
 		}
-		return update(s.filmCard(page.Film, page.Reviews, &a, string(i.Locale)), rateMenuIn(t, film)), nil
+		// The card is everyone's: it stays in the language it was posted
+		// in (the menu carries it), not the rater's.
+		cardLoc := string(i.Locale)
+		if len(c.args) > 1 {
+			cardLoc = unpackLocale(c.args[1])
+		}
+		return update(s.filmCard(page.Film, page.Reviews, &a, cardLoc), rateMenuIn(locale.For(cardLoc), film)), nil
 	}
 	return nil, staleButton(t)
+}
+
+// packLocale is a Discord locale code (at most 8 bytes: "es-419") as a
+// custom_id argument; unpackLocale reads it back ("" for junk: English).
+func packLocale(code string) uint64 {
+	var n uint64
+	for k := 0; k < len(code) && k < 8; k++ {
+		n = n<<8 | uint64(code[k])
+	}
+	return n
+}
+
+func unpackLocale(n uint64) string {
+	var b []byte
+	for ; n > 0; n >>= 8 {
+		b = append([]byte{byte(n)}, b...)
+	}
+	return string(b)
 }
 
 // rateMenu is the card's "Rate" select menu, 1–10, in English: callers
@@ -279,7 +306,7 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 // t's language (the options are digits and stars).
 func rateMenuIn(t *locale.T, film uint64) discordgo.ActionsRow {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
-		MenuType: discordgo.StringSelectMenu, CustomID: customID{"rate", "select", []uint64{film}}.String(),
+		MenuType: discordgo.StringSelectMenu, CustomID: customID{"rate", "select", []uint64{film, packLocale(t.Locale())}}.String(),
 		Placeholder: t.S(msgRateMenu), Options: slices.Clone(rateOptions), MinValues: ptr(1), MaxValues: 1,
 	}}}
 }

@@ -451,3 +451,35 @@ func BenchmarkRatingsLocale(b *testing.B) {
 		})
 	}
 }
+
+// A card is everyone's: rating from its menu keeps the card in the
+// language it was posted in (a Russian member's /film, rated by a German
+// member), while the rater's own note is in theirs (reviewer's finding:
+// the card turned German for the whole channel).
+func TestRatingFromACardKeepsItsLanguage(t *testing.T) {
+	e := newEnv(t)
+	ask := slash("111", "film", opt("film", "anora"))
+	ask.Locale = discordgo.Russian
+	card := e.run(ask)
+	menu := card.Data.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu)
+	sel := interaction("111", discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: menu.CustomID, ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}})
+	sel.Locale = discordgo.German
+	u, err := e.check(e.set.rateButton, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ru, de := embed(card), embed(u)
+	if ru.Footer == nil || de.Footer == nil || de.Footer.Text != ru.Footer.Text || de.Fields[0].Name != ru.Fields[0].Name {
+		t.Errorf("the card changed language: %+v\nwas %+v", de, ru)
+	}
+	after := u.Data.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu)
+	if after.Placeholder != menu.Placeholder || after.CustomID != menu.CustomID {
+		t.Errorf("the menu changed: %q %q, was %q %q", after.Placeholder, after.CustomID, menu.Placeholder, menu.CustomID)
+	}
+	// A menu posted before its custom_id carried the language: the rater's.
+	old := interaction("111", discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: fmt.Sprintf("rate:select:%d", e.anora.ID), ComponentType: discordgo.SelectMenuComponent, Values: []string{"7"}})
+	old.Locale = discordgo.German
+	if _, err := e.check(e.set.rateButton, old); err != nil {
+		t.Errorf("an older menu: %v", err)
+	}
+}
