@@ -399,7 +399,7 @@ func endToEndRatings(t *testing.T, extraEnv ...string) {
 		t.Fatalf("rate: %+v", a.Message)
 	}
 	card := l.do(sandbox.Moderator, "/film film:anora")
-	sel, err := l.sb.Select(sandbox.Moderator, card.Message.ID, "rate:select:1", "10")
+	sel, err := l.sb.Select(sandbox.Moderator, card.Message.ID, menuID(card.Message), "10")
 	if err != nil {
 		t.Fatal(err)
 	}
