@@ -316,7 +316,23 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	var once sync.Once
 	registered := make(chan struct{})
 	for _, sh := range sessions {
-		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
+		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+			if !formSubmit(i) {
+				b.Handle(i)
+			}
+		})
+		// discordgo cannot decode a modal submit of labels, uploads or radio
+		// groups: it passes the interaction on without its data, then the
+		// raw event, from which package form decodes it.
+		sh.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+			if i, ok := e.Struct.(*discordgo.InteractionCreate); ok && formSubmit(i) {
+				if i, err := decodeInteraction(e.RawData); err == nil {
+					b.Handle(i)
+				} else {
+					log.Warn("a modal submit that could not be decoded", "err", err)
+				}
+			}
+		})
 		if cfg.OnGateway != nil {
 			id := sh.ShardID
 			sh.AddHandler(func(*discordgo.Session, *discordgo.Connect) { cfg.OnGateway(id, "connect") })
@@ -729,4 +745,10 @@ func (p SessionPoster) FindEvent(ctx context.Context, guildID, tag string) (stri
 		}
 	}
 	return "", nil
+}
+
+// formSubmit is an interaction discordgo decoded without its data: a
+// modal submit of Discord's newer form components (see package form).
+func formSubmit(i *discordgo.InteractionCreate) bool {
+	return i != nil && i.Interaction != nil && i.Type == discordgo.InteractionModalSubmit && i.Data == nil
 }
