@@ -11,7 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/filmbot/filmbot/form"
+	"github.com/filmbot/filmbot/component"
 )
 
 // An application command as Discord POSTs it (the sandbox's, which
@@ -45,7 +45,7 @@ func FuzzDecodeInteraction(f *testing.F) {
 		got, err := decodeInteraction(body)
 		if err == nil && wantErr != nil && got.Type == discordgo.InteractionModalSubmit {
 			// The one difference: a form of labels, uploads or radio
-			// groups, which discordgo refuses and package form decodes.
+			// groups, which discordgo refuses and package component decodes.
 			if _, ok := got.Data.(discordgo.ModalSubmitInteractionData); !ok {
 				t.Fatalf("%q: a modal submit decoded without its data", body)
 			}
@@ -176,10 +176,10 @@ func TestDecodeFormSubmit(t *testing.T) {
 		t.Fatal("decoded without data")
 	}
 	d := i.ModalSubmitData()
-	if v := form.Values(d.Components); v["score"] != "7" {
+	if v := component.Values(d.Components); v["score"] != "7" {
 		t.Fatalf("values %v", v)
 	}
-	if up := form.Uploads(d.Components); len(up) != 1 || up[0].Attachments[0].Filename != "r.md" {
+	if up := component.Uploads(d.Components); len(up) != 1 || up[0].Attachments[0].Filename != "r.md" {
 		t.Fatalf("uploads %+v", up)
 	}
 }

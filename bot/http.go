@@ -18,7 +18,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/filmbot/filmbot/form"
+	"github.com/filmbot/filmbot/component"
 )
 
 // MaxInteractionBody bounds an interaction's body. Discord's largest (a
@@ -515,10 +515,10 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 // measures it); what json.Unmarshal refuses is still refused
 // (FuzzDecodeInteraction), but for a modal submit of Discord's newer
 // form components (labels, uploads, radio groups), which discordgo
-// refuses and package form decodes.
+// refuses and package component decodes.
 func decodeInteraction(body []byte) (*discordgo.InteractionCreate, error) {
 	i := new(discordgo.Interaction)
-	if err := form.DecodeInteraction(i, body, i.UnmarshalJSON(body)); err != nil {
+	if err := component.DecodeInteraction(i, body, i.UnmarshalJSON(body)); err != nil {
 		return nil, err
 	}
 	return &discordgo.InteractionCreate{Interaction: i}, nil

@@ -323,7 +323,7 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		})
 		// discordgo cannot decode a modal submit of labels, uploads or radio
 		// groups: it passes the interaction on without its data, then the
-		// raw event, from which package form decodes it.
+		// raw event, from which package component decodes it.
 		sh.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
 			if i, ok := e.Struct.(*discordgo.InteractionCreate); ok && formSubmit(i) {
 				if i, err := decodeInteraction(e.RawData); err == nil {
@@ -748,7 +748,7 @@ func (p SessionPoster) FindEvent(ctx context.Context, guildID, tag string) (stri
 }
 
 // formSubmit is an interaction discordgo decoded without its data: a
-// modal submit of Discord's newer form components (see package form).
+// modal submit of Discord's newer form components (see package component).
 func formSubmit(i *discordgo.InteractionCreate) bool {
 	return i != nil && i.Interaction != nil && i.Type == discordgo.InteractionModalSubmit && i.Data == nil
 }

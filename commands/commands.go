@@ -128,6 +128,7 @@ func (s *Set) Commands() []Command {
 		{Def: where(filmDef, inServersAndDMs), Run: s.film, Autocomplete: s.filmAutocomplete},
 		{Def: where(rateDef, inServers), Run: s.rate, Autocomplete: s.filmAutocomplete, Private: true,
 			Components: map[string]Handler{"rate": s.rateButton}},
+		{Def: where(rateMessageDef, inServers), Run: s.rateMessage, Private: true, Components: map[string]Handler{"ratemsg": s.rateFormSubmit}},
 		{Def: where(ratingsDef, inServers), Run: s.ratings, Autocomplete: s.filmAutocomplete,
 			Components: map[string]Handler{"ratings": s.ratingsButton}},
 		{Def: where(topDef, inServers), Run: s.top,

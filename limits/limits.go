@@ -11,7 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/filmbot/filmbot/form"
+	"github.com/filmbot/filmbot/component"
 )
 
 // Discord's limits, in characters.
@@ -304,9 +304,9 @@ func modal(d *discordgo.InteractionResponseData) error {
 	}
 	for _, c := range d.Components {
 		switch x := c.(type) {
-		case form.Label:
+		case component.Label:
 			j.label(x)
-		case *form.Label:
+		case *component.Label:
 			if x == nil {
 				j.bad("a null label")
 				continue
@@ -371,7 +371,7 @@ func (j *judge) textInput(ti discordgo.TextInput) {
 }
 
 // label checks a form's Label and the one component it wraps.
-func (j *judge) label(l form.Label) {
+func (j *judge) label(l component.Label) {
 	if n(l.Label) < 1 || n(l.Label) > LabelText {
 		j.bad("label %q is %d characters, limit 1-%d", l.Label, n(l.Label), LabelText)
 	}
@@ -395,17 +395,17 @@ func (j *judge) label(l form.Label) {
 			return
 		}
 		j.bad("label %q wraps a null select menu", l.Label)
-	case form.FileUpload:
+	case component.FileUpload:
 		j.fileUpload(x)
-	case *form.FileUpload:
+	case *component.FileUpload:
 		if x != nil {
 			j.fileUpload(*x)
 			return
 		}
 		j.bad("label %q wraps a null file upload", l.Label)
-	case form.RadioGroup:
+	case component.RadioGroup:
 		j.radioGroup(x)
-	case *form.RadioGroup:
+	case *component.RadioGroup:
 		if x != nil {
 			j.radioGroup(*x)
 			return
@@ -416,7 +416,7 @@ func (j *judge) label(l form.Label) {
 	}
 }
 
-func (j *judge) fileUpload(f form.FileUpload) {
+func (j *judge) fileUpload(f component.FileUpload) {
 	j.id(f.CustomID)
 	lo := 1 // Discord's defaults: one file, 1-1
 	if f.MinValues != nil {
@@ -439,7 +439,7 @@ func (j *judge) fileUpload(f form.FileUpload) {
 	}
 }
 
-func (j *judge) radioGroup(r form.RadioGroup) {
+func (j *judge) radioGroup(r component.RadioGroup) {
 	j.id(r.CustomID)
 	if len(r.Options) < RadioMin || len(r.Options) > RadioMax {
 		j.bad("radio group %q has %d options, limit %d-%d", r.CustomID, len(r.Options), RadioMin, RadioMax)
@@ -494,7 +494,7 @@ func DecodeResponse(body []byte) (*discordgo.InteractionResponse, error) {
 	d := data.InteractionResponseData
 	d.Components = nil
 	for _, c := range data.Components {
-		mc, err := form.DecodeComponent(c)
+		mc, err := component.DecodeComponent(c)
 		if err != nil {
 			return nil, fmt.Errorf("component: %w", err)
 		}

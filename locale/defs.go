@@ -31,6 +31,11 @@ var NameRule = regexp.MustCompile(`^[-_'\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$
 // English is the definition's own text.
 func Command(def *discordgo.ApplicationCommand) {
 	path := def.Name
+	if def.Type == discordgo.UserApplicationCommand || def.Type == discordgo.MessageApplicationCommand {
+		// A right-click command has a name only: Discord takes no
+		// description (nor its localizations) for it.
+		return
+	}
 	dk := define("desc."+path, def.Description)
 	def.DescriptionLocalizations = localized(dk)
 	def.NameLocalizations = names(path)

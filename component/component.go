@@ -1,4 +1,4 @@
-// Package form holds the wire shapes of Discord's form components that
+// Package component holds the wire shapes of Discord's form components that
 // discordgo v0.29.0 lacks — Label (18), File Upload (19) and Radio Group
 // (21) — and decodes a modal submit that contains them, which discordgo
 // refuses whole ("unknown component type: 18"). Everything else stays on
@@ -8,7 +8,7 @@
 // It is a leaf package (discordgo only) because everything that speaks
 // Discord needs these shapes: commands builds forms, bot decodes submits,
 // limits and the sandbox judge and decode what the bot sends.
-package form
+package component
 
 import (
 	"encoding/json"
@@ -19,9 +19,9 @@ import (
 
 // Component types discordgo v0.29.0 does not know.
 const (
-	LabelComponent      discordgo.ComponentType = 18
-	FileUploadComponent discordgo.ComponentType = 19
-	RadioGroupComponent discordgo.ComponentType = 21
+	LabelType      discordgo.ComponentType = 18
+	FileUploadType discordgo.ComponentType = 19
+	RadioGroupType discordgo.ComponentType = 21
 )
 
 // Label wraps one form component with a label (≤ 45 characters) and a
@@ -35,8 +35,8 @@ type Label struct {
 	Component   discordgo.MessageComponent
 }
 
-// Type is LabelComponent.
-func (Label) Type() discordgo.ComponentType { return LabelComponent }
+// Type is LabelType.
+func (Label) Type() discordgo.ComponentType { return LabelType }
 
 // MarshalJSON writes the label as Discord takes it. A text input inside a
 // label carries no label of its own (Discord's docs: the label field of a
@@ -57,7 +57,7 @@ func (l Label) MarshalJSON() ([]byte, error) {
 		Label       string                  `json:"label"`
 		Description string                  `json:"description,omitempty"`
 		Component   any                     `json:"component"`
-	}{LabelComponent, l.ID, l.Label, l.Description, child})
+	}{LabelType, l.ID, l.Label, l.Description, child})
 }
 
 // inputWire is a text input inside a label: discordgo's TextInput without
@@ -95,8 +95,8 @@ type FileUpload struct {
 	Attachments []*discordgo.MessageAttachment
 }
 
-// Type is FileUploadComponent.
-func (FileUpload) Type() discordgo.ComponentType { return FileUploadComponent }
+// Type is FileUploadType.
+func (FileUpload) Type() discordgo.ComponentType { return FileUploadType }
 
 type fileUploadWire struct {
 	Type      discordgo.ComponentType `json:"type"`
@@ -112,7 +112,7 @@ type fileUploadWire struct {
 // MarshalJSON writes the upload as Discord takes it (and, with Values, as
 // a submit carries it).
 func (f FileUpload) MarshalJSON() ([]byte, error) {
-	return json.Marshal(fileUploadWire{FileUploadComponent, f.ID, f.CustomID, f.MinValues, f.MaxValues, f.Required, f.FileTypes, f.Values})
+	return json.Marshal(fileUploadWire{FileUploadType, f.ID, f.CustomID, f.MinValues, f.MaxValues, f.Required, f.FileTypes, f.Values})
 }
 
 // RadioGroup is a choice of exactly one of 2–10 options. Required is
@@ -135,8 +135,8 @@ type RadioOption struct {
 	Default     bool   `json:"default,omitempty"`
 }
 
-// Type is RadioGroupComponent.
-func (RadioGroup) Type() discordgo.ComponentType { return RadioGroupComponent }
+// Type is RadioGroupType.
+func (RadioGroup) Type() discordgo.ComponentType { return RadioGroupType }
 
 type radioGroupWire struct {
 	Type     discordgo.ComponentType `json:"type"`
@@ -150,7 +150,7 @@ type radioGroupWire struct {
 // MarshalJSON writes the group as Discord takes it (and, with a Value, as
 // a submit carries it).
 func (r RadioGroup) MarshalJSON() ([]byte, error) {
-	w := radioGroupWire{Type: RadioGroupComponent, ID: r.ID, CustomID: r.CustomID, Options: r.Options, Required: r.Required}
+	w := radioGroupWire{Type: RadioGroupType, ID: r.ID, CustomID: r.CustomID, Options: r.Options, Required: r.Required}
 	if r.Value != "" {
 		w.Value = &r.Value
 	}
@@ -170,7 +170,7 @@ func DecodeComponent(raw []byte) (discordgo.MessageComponent, error) {
 		return nil, err
 	}
 	switch head.Type {
-	case LabelComponent:
+	case LabelType:
 		var w struct {
 			ID          int             `json:"id"`
 			Label       string          `json:"label"`
@@ -192,14 +192,14 @@ func DecodeComponent(raw []byte) (discordgo.MessageComponent, error) {
 			l.Component = c
 		}
 		return l, nil
-	case FileUploadComponent:
+	case FileUploadType:
 		var w fileUploadWire
 		if err := json.Unmarshal(raw, &w); err != nil {
 			return nil, err
 		}
 		return &FileUpload{ID: w.ID, CustomID: w.CustomID, MinValues: w.MinValues, MaxValues: w.MaxValues, Required: w.Required,
 			FileTypes: w.FileTypes, Values: w.Values}, nil
-	case RadioGroupComponent:
+	case RadioGroupType:
 		var w radioGroupWire
 		if err := json.Unmarshal(raw, &w); err != nil {
 			return nil, err

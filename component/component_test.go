@@ -1,4 +1,4 @@
-package form
+package component
 
 import (
 	"encoding/json"
