@@ -1,0 +1,68 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/filmbot/filmbot/component"
+	"github.com/filmbot/filmbot/sandbox"
+)
+
+// The review form of labels with its file upload, end to end through the
+// sandbox: the bot's modal passes the sandbox's checks, the member's
+// upload comes back in the submit (resolved.attachments), and the bot
+// decodes it and posts the file's review; over the gateway and over HTTP
+// interactions.
+func TestEndToEndReviewFormUpload(t *testing.T) {
+	t.Parallel()
+	t.Run("gateway", func(t *testing.T) { endToEndReviewFormUpload(t) })
+	t.Run("http", func(t *testing.T) { endToEndReviewFormUpload(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
+}
+
+func endToEndReviewFormUpload(t *testing.T, extraEnv ...string) {
+	l := startLive(t, sandbox.Options{}, extraEnv...)
+	sb := l.sb
+	open := func() *sandbox.Interaction {
+		ix, err := sb.Command(sandbox.Moderator, "/manage review add film:anora")
+		if err != nil {
+			t.Fatal(err)
+		}
+		form, err := ix.Wait(l.ctx())
+		if err != nil || form.Modal == nil {
+			t.Fatalf("no form: %v %+v", err, form)
+		}
+		return ix
+	}
+	ix := open()
+	a, _ := ix.Wait(l.ctx())
+	last, ok := a.Modal.Components[len(a.Modal.Components)-1].(*component.Label)
+	if !ok {
+		t.Fatalf("form %+v", a.Modal.Components)
+	}
+	if up, ok := last.Component.(*component.FileUpload); !ok || strings.Join(up.FileTypes, " ") != ".txt .md" {
+		t.Fatalf("upload %+v", last.Component)
+	}
+	// The picker takes only .txt and .md: a .zip does not reach the bot.
+	zip := sb.Upload("review.zip", "application/zip", []byte("PK"), 0)
+	if _, err := sb.SubmitModal(sandbox.Moderator, ix, map[string]string{"reviewer": "Mo", "file": zip.ID}); err == nil || !strings.Contains(err.Error(), ".txt, .md") {
+		t.Fatalf("a .zip submitted: %v", err)
+	}
+	md := sb.Upload("mo.md", "text/markdown", []byte("A con artist's week.\n\n||The ending stings.||"), 0)
+	post, err := sb.SubmitModal(sandbox.Moderator, ix, map[string]string{"reviewer": "Mo", "file": md.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := post.Wait(l.ctx()); err != nil || !strings.Contains(a.Message.Content, "Posted Mo's review of **Anora (2024)** (2 excerpts)") {
+		t.Fatalf("review from the form's file: %v %+v", err, a)
+	}
+	// Text and a file: refused, the text given back.
+	ix = open()
+	both, err := sb.SubmitModal(sandbox.Moderator, ix, map[string]string{"reviewer": "Vi", "text": "Typed.", "file": md.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := both.Wait(l.ctx()); err != nil || !a.Message.Ephemeral() || !strings.Contains(a.Message.Content, "not both") || !strings.Contains(a.Message.Content, "Typed.") {
+		t.Fatalf("text and file: %v %+v", err, a)
+	}
+	l.noViolations()
+}
