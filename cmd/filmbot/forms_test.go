@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -65,4 +67,24 @@ func endToEndReviewFormUpload(t *testing.T, extraEnv ...string) {
 		t.Fatalf("text and file: %v %+v", err, a)
 	}
 	l.noViolations()
+}
+
+// filmbot try submits forms of labels: a radio group's choice (--pick)
+// and a file in a file upload (--field id=@path), as Discord sends them.
+func TestTrySubmitsModernForms(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	code, out, errs := runMain(t, env(db), "try", "--guild", "5", "--submit", "ratemsg:form:1", "--pick", "score=7")
+	if code != 0 || !strings.Contains(out, "You rated") || !strings.Contains(out, "(7/10)") {
+		t.Fatalf("rating form: exit %d\n%s\n%s", code, out, errs)
+	}
+	md := filepath.Join(dir, "roger.md")
+	if err := os.WriteFile(md, []byte("One.\n\nTwo."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runMain(t, env(db), "try", "--guild", "5", "--mod", "--submit", "modrev:add:1", "--field", "reviewer=Roger", "--field", "file=@"+md)
+	if code != 0 || !strings.Contains(out, "Posted Roger's review") || !strings.Contains(out, "(2 excerpts)") {
+		t.Fatalf("review form's file: exit %d\n%s\n%s", code, out, errs)
+	}
 }
