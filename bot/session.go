@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // Config is what connecting to Discord needs.
@@ -77,11 +79,31 @@ func discordgoLog(level, _ int, format string, a ...any) {
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
-	if level <= discordgo.LogError {
+	switch {
+	case formSubmitLog(msg):
+		// A form of labels, uploads or radio groups, which discordgo
+		// cannot decode and the bot then decodes itself (see Run): not
+		// an error.
+		log.Debug("discordgo", "msg", msg)
+	case level <= discordgo.LogError:
 		log.Error("discordgo", "msg", msg)
-	} else {
+	default:
 		log.Warn("discordgo", "msg", msg)
 	}
+}
+
+// formSubmitLog is discordgo's line for an interaction it could not
+// decode because of a component type of package component.
+func formSubmitLog(msg string) bool {
+	if !strings.Contains(msg, "INTERACTION_CREATE") {
+		return false
+	}
+	for _, t := range []discordgo.ComponentType{component.LabelType, component.FileUploadType, component.RadioGroupType} {
+		if strings.HasSuffix(msg, fmt.Sprintf("unknown component type: %d", t)) {
+			return true
+		}
+	}
+	return false
 }
 
 // NewSession returns a discordgo session set up for cfg, not yet open.
