@@ -144,7 +144,7 @@ func (s *Set) Commands() []Command {
 			Components: map[string]Handler{"wl": s.watchlistButton, "wanted": s.wantedButton}},
 		{Def: where(movienightDef, inServers), Run: s.movienight, Private: true},
 		{Def: where(importDef, inServers), Run: s.importLetterboxd, Private: true,
-			Components: map[string]Handler{"lbimp": s.importButton}},
+			Components: map[string]Handler{"lbimp": s.importButton, "lbform": s.importForm}},
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
 		{Def: where(randomDef, inServers), Run: s.random, Components: map[string]Handler{"random": s.randomButton}},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
