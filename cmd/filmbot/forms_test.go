@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/sandbox"
 )
@@ -87,4 +89,57 @@ func TestTrySubmitsModernForms(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Posted Roger's review") || !strings.Contains(out, "(2 excerpts)") {
 		t.Fatalf("review form's file: exit %d\n%s\n%s", code, out, errs)
 	}
+}
+
+// A Letterboxd import from the upload form, end to end: the prompt's
+// button opens the form, the member's .csv in its upload gives the
+// preview, which they confirm.
+func TestEndToEndImportForm(t *testing.T) {
+	t.Parallel()
+	l := startLive(t, sandbox.Options{})
+	sb := l.sb
+	prompt := l.do(sandbox.Viewer, "/import letterboxd")
+	if !prompt.Message.Ephemeral() || !strings.Contains(prompt.Message.Content, "Upload your Letterboxd export") {
+		t.Fatalf("prompt %+v", prompt.Message)
+	}
+	ix, err := sb.Click(sandbox.Viewer, prompt.Message.ID, "lbform:open")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := ix.Wait(l.ctx()); err != nil || a.Modal == nil {
+		t.Fatalf("no form: %v %+v", err, a)
+	}
+	notes := sb.Upload("notes.txt", "text/plain", []byte("x"), 0)
+	if _, err := sb.SubmitModal(sandbox.Viewer, ix, map[string]string{"file": notes.ID}); err == nil {
+		t.Fatal("a .txt went through the .zip/.csv picker")
+	}
+	csv := sb.Upload("ratings.csv", "text/csv", []byte("Date,Name,Year,Letterboxd URI,Rating\n2024-11-02,Anora,2024,https://boxd.it/a,4.5\n"), 0)
+	sub, err := sb.SubmitModal(sandbox.Viewer, ix, map[string]string{"file": csv.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, err := sub.Wait(l.ctx())
+	if err != nil || preview.Message == nil {
+		t.Fatalf("preview: %v %+v", err, preview)
+	}
+	var ok string
+	for _, row := range preview.Message.Components {
+		if r, isRow := row.(*discordgo.ActionsRow); isRow {
+			for _, c := range r.Components {
+				if b, isButton := c.(*discordgo.Button); isButton && strings.HasPrefix(b.CustomID, "lbimp:ok:") {
+					ok = b.CustomID
+				}
+			}
+		}
+	}
+	if ok == "" {
+		t.Fatalf("no confirmation on the preview: %+v", preview.Message)
+	}
+	if done := l.click(sandbox.Viewer, preview.Message, ok); !strings.Contains(embedText(done.Message), "1") {
+		t.Fatalf("confirmed: %+v", done.Message)
+	}
+	if r := l.do(sandbox.Viewer, "/rate film:anora"); !strings.Contains(embedText(r.Message), "(9/10)") {
+		t.Fatalf("the imported rating: %+v", r.Message)
+	}
+	l.noViolations()
 }
