@@ -19,8 +19,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/bot"
-	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
