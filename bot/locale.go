@@ -58,3 +58,8 @@ func memberText(t *locale.T, msg string) string {
 	}
 	return msg
 }
+
+// Translates says whether the envelope shows msg, a storage or source
+// error's own English message, in the member's language: a handler may
+// pass such an error on as it is.
+func Translates(msg string) bool { _, ok := byText[msg]; return ok }

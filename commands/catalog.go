@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/limits"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/search"
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
@@ -477,6 +478,42 @@ func (c *catalog) pushFront(e *cachedIndex) {
 	c.lru.next = e
 }
 
+// What resolving a named film says (issue 27), in the member's language.
+var (
+	msgCatalogNameAFilm  = locale.Text("catalog.name_a_film", "Name a film: start typing and pick one from the list.")
+	msgCatalogTooLong    = locale.Text("catalog.too_long", "That film name is too long ({{.Max}} characters at most).")
+	msgCatalogNotHere    = locale.Text("catalog.not_here", "That film is not in this server's catalog (it may have been removed).")
+	msgCatalogJustGone   = locale.Text("catalog.just_removed", "That film was just removed.")
+	msgCatalogSeveral    = locale.Text("catalog.several", "Several films are called \"{{.Typed}}\" here: {{.Films}}. Pick one from the list, or add the year.")
+	msgCatalogNone       = locale.Text("catalog.none", "No film called \"{{.Typed}}\" here.")
+	msgCatalogNoneTMDB   = locale.Text("catalog.none_tmdb", "No film called \"{{.Typed}}\" here or on TMDB.")
+	msgCatalogDidYouMean = locale.Text("catalog.did_you_mean", " Did you mean **{{.Film}}**?")
+	msgCatalogNotListed  = locale.Text("catalog.not_from_list", "That is not a film from the list: start typing and pick one.")
+	msgCatalogNoTMDBFilm = locale.Text("catalog.tmdb_none", "TMDB has no film {{.ID}}: start typing and pick one from the list.")
+	// source's errors, as a member reads them beside an answer (their
+	// English is source's own).
+	msgCatalogSourceDown = locale.Text("catalog.source.down", "TMDB is not answering: showing this server's catalog only.")
+	msgCatalogSourceBusy = locale.Text("catalog.source.busy", "TMDB is busy right now: try again in a moment.")
+	msgCatalogSourceOff  = locale.Text("catalog.source.off", "Looking films up on TMDB is off here: only this server's catalog is searched.")
+)
+
+// sourceMessage is what a member reads of an error of TMDB's (down,
+// busy, off), in t's language; another error's message for members as
+// it is (storage.Message), "" for none.
+func sourceMessage(t *locale.T, err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, source.ErrNotAnswering):
+		return t.S(msgCatalogSourceDown)
+	case errors.Is(err, source.ErrBusy):
+		return t.S(msgCatalogSourceBusy)
+	case errors.Is(err, source.ErrOff):
+		return t.S(msgCatalogSourceOff)
+	}
+	return storage.Message(err)
+}
+
 // filmNamed resolves the film: option of a command in the catalog the
 // interaction sees (its server's, or the built-in one in a DM).
 // The film is its header (storage.Film.Header), which is what answers
@@ -517,34 +554,27 @@ func tmdbValue(id int) string {
 // allows a choice value.
 const maxFilmValue = limits.ChoiceValue
 
-// resolve finds the film a member named: an autocomplete choice ("id:7",
+// resolveIn finds the film a member named: an autocomplete choice ("id:7",
 // or "tmdb:496243" for a film TMDB suggested), or typed text naming a
-// title or alias, with or without the year, looked up on TMDB when the
-// catalog has no such film; and returns its header. It returns a
-// member's mistake (storage.Invalid) saying what is wrong otherwise.
-func (s *Set) resolve(ctx context.Context, scope storage.Scope, value string) (storage.Film, error) {
-	return s.resolveFilm(ctx, scope, value, "", s.films.FilmHeader)
-}
-
-// resolveIn is resolve searching TMDB in a member's locale.
+// title or alias, with or without the year, looked up on TMDB (in the
+// member's locale) when the catalog has no such film; and returns its
+// header. It returns a member's mistake (storage.Invalid, in their
+// language) saying what is wrong otherwise.
 func (s *Set) resolveIn(ctx context.Context, scope storage.Scope, value, locale string) (storage.Film, error) {
 	return s.resolveFilm(ctx, scope, value, locale, s.films.FilmHeader)
 }
 
-// resolveBy is resolve reading the film with read.
-func (s *Set) resolveBy(ctx context.Context, scope storage.Scope, value string, read filmReader) (storage.Film, error) {
-	return s.resolveFilm(ctx, scope, value, "", read)
-}
-
-// resolveFilm is resolve reading the film with read, searching TMDB (if
-// the catalog has no such film) in locale.
-func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, locale string, read filmReader) (storage.Film, error) {
+// resolveFilm is resolveIn reading the film with read, searching TMDB (if
+// the catalog has no such film) in loc, the member's locale, which its
+// mistakes are written in ("": English).
+func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, loc string, read filmReader) (storage.Film, error) {
+	t := locale.For(loc)
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return storage.Film{}, userErr("Name a film: start typing and pick one from the list.")
+		return storage.Film{}, userText(t.S(msgCatalogNameAFilm))
 	}
 	if len([]rune(value)) > maxFilmValue {
-		return storage.Film{}, userErr("That film name is too long (%d characters at most).", maxFilmValue)
+		return storage.Film{}, userText(t.F(msgCatalogTooLong, "Max", t.Int(maxFilmValue)))
 	}
 	if rest, ok := strings.CutPrefix(value, "id:"); ok {
 		if id, err := strconv.ParseUint(rest, 10, 64); err == nil {
@@ -552,11 +582,11 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 			if err == nil {
 				return f, nil
 			}
-			return f, notFound(err, "That film is not in this server's catalog (it may have been removed).")
+			return f, notFound(err, t.S(msgCatalogNotHere))
 		}
 	}
 	if rest, ok := strings.CutPrefix(value, "tmdb:"); ok {
-		return s.resolveTMDB(ctx, scope, rest, read)
+		return s.resolveTMDB(ctx, t, scope, rest, read)
 	}
 	ix, err := s.catalog.index(ctx, scope)
 	if err != nil {
@@ -566,18 +596,18 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 	switch {
 	case len(exact) == 1:
 		f, err := read(ctx, scope, exact[0].ID)
-		return f, notFound(err, "That film was just removed.")
+		return f, notFound(err, t.S(msgCatalogJustGone))
 	case len(exact) > 1:
 		var names []string
 		for _, h := range exact {
 			names = append(names, h.Label)
 		}
-		return storage.Film{}, userErr("Several films are called \"%s\" here: %s. Pick one from the list, or add the year.", plain(value, 100), plainList(names, ", ", 1500))
+		return storage.Film{}, userText(t.F(msgCatalogSeveral, "Typed", plain(value, 100), "Films", plainList(names, ", ", 1500)))
 	}
-	msg := fmt.Sprintf("No film called \"%s\" here.", plain(value, 100))
+	msg := t.F(msgCatalogNone, "Typed", plain(value, 100))
 	if s.source != nil {
 		title, year := splitYear(value)
-		f, err := s.source.Lookup(ctx, title, year, locale)
+		f, err := s.source.Lookup(ctx, title, year, loc)
 		switch {
 		case err == nil:
 			id := f.ID
@@ -585,29 +615,29 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, local
 				id = own
 			}
 			f, err = read(ctx, scope, id)
-			return f, notFound(err, "That film was just removed.")
+			return f, notFound(err, t.S(msgCatalogJustGone))
 		case errors.Is(err, storage.ErrNotFound):
-			msg = fmt.Sprintf("No film called \"%s\" here or on TMDB.", plain(value, 100))
+			msg = t.F(msgCatalogNoneTMDB, "Typed", plain(value, 100))
 		case storage.Message(err) != "":
 			// TMDB is down or busy: the catalog's answer, and why it is
 			// the catalog's only.
-			msg += " " + storage.Message(err)
+			msg += " " + sourceMessage(t, err)
 		default:
 			return storage.Film{}, err
 		}
 	}
 	if close := s.closest(ix, value); close != "" {
-		msg += fmt.Sprintf(" Did you mean **%s**?", plain(close, maxLabelMD))
+		msg += t.F(msgCatalogDidYouMean, "Film", plain(close, maxLabelMD))
 	}
-	return storage.Film{}, userErr("%s", msg)
+	return storage.Film{}, userText(msg)
 }
 
 // resolveTMDB resolves "tmdb:ID", a film TMDB suggested: the shared
 // catalog's film at once when stored, else fetched from TMDB and stored.
-func (s *Set) resolveTMDB(ctx context.Context, scope storage.Scope, id string, read filmReader) (storage.Film, error) {
+func (s *Set) resolveTMDB(ctx context.Context, t *locale.T, scope storage.Scope, id string, read filmReader) (storage.Film, error) {
 	n, err := strconv.ParseUint(id, 10, 31) // TMDB's ids are 32-bit
 	if err != nil || n == 0 {
-		return storage.Film{}, userErr("That is not a film from the list: start typing and pick one.")
+		return storage.Film{}, userText(t.S(msgCatalogNotListed))
 	}
 	// The server's own film linked to it (/manage film link) comes
 	// before the shared one (which the source returns, keeping it fresh).
@@ -629,13 +659,13 @@ func (s *Set) resolveTMDB(ctx context.Context, scope storage.Scope, id string, r
 		f, err = s.source.Resolve(ctx, int(n))
 	}
 	if errors.Is(err, storage.ErrNotFound) {
-		return storage.Film{}, userErr("TMDB has no film %d: start typing and pick one from the list.", n)
+		return storage.Film{}, userText(t.F(msgCatalogNoTMDBFilm, "ID", strconv.FormatUint(n, 10)))
 	}
 	if err != nil {
 		return storage.Film{}, err
 	}
 	f, err = read(ctx, scope, f.ID)
-	return f, notFound(err, "That film was just removed.")
+	return f, notFound(err, t.S(msgCatalogJustGone))
 }
 
 // yearSuffix is a year at the end of a typed title: "Dune 2021",

@@ -89,6 +89,9 @@ func click(guild, customID string) *discordgo.InteractionCreate {
 // check runs h and checks what it returned against Discord's limits.
 func (e *env) check(h Handler, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	e.t.Helper()
+	if lc := e.localeCheck(); lc != nil { // FILMBOT_LOCALE_CHECK=1: localecheck_test.go
+		return e.checkLocales(lc, h, i)
+	}
 	resp, err := h(context.Background(), i)
 	if err != nil {
 		return nil, err

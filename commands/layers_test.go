@@ -141,12 +141,12 @@ func TestRankingAcrossLayers(t *testing.T) {
 	// A typed title: ambiguous across the layers, then the year picks
 	// one in either.
 	for typed, want := range map[string]string{"Dune (2000)": "Dune (2000)", "Dune 2021": "Dune (2021)", "the dune sea": "The Dune Sea (1999)", "dunes": "Dunes (2010)"} {
-		f, err := e.set.resolve(ctx, 111, typed)
+		f, err := e.set.resolveIn(ctx, 111, typed, "")
 		if err != nil || label(f) != want {
 			t.Errorf("typed %q: %s (%v), want %s", typed, label(f), err, want)
 		}
 	}
-	if _, err := e.set.resolve(ctx, 111, "dune"); err == nil || !containsAll(storage.Message(err), "Dune (1984)", "Dune (2000)", "Dune (2021)") {
+	if _, err := e.set.resolveIn(ctx, 111, "dune", ""); err == nil || !containsAll(storage.Message(err), "Dune (1984)", "Dune (2000)", "Dune (2021)") {
 		t.Errorf("typed dune: %v", err)
 	}
 }
@@ -184,13 +184,13 @@ func TestLinkedFilmHidesTheSharedCopy(t *testing.T) {
 		if c := r.Data.Choices; len(c) != 1 || c[0].Value != filmValue(own.ID) {
 			t.Errorf("%s: choices %v, want the server's film alone (id %d)", when, c, own.ID)
 		}
-		if f, err := e.set.resolve(ctx, 111, "Stalker (1979)"); err != nil || f.ID != own.ID {
+		if f, err := e.set.resolveIn(ctx, 111, "Stalker (1979)", ""); err != nil || f.ID != own.ID {
 			t.Errorf("%s: typed title gave %d (%v), want the server's film %d", when, f.ID, err, own.ID)
 		}
 		if got := e.autoNames(guildB, "stalk"); !slices.Equal(got, []string{"Stalker (1979)"}) {
 			t.Errorf("%s: another server: %v", when, got)
 		}
-		if f, err := e.set.resolve(ctx, 222, "Stalker"); err != nil || f.ID != shared.ID {
+		if f, err := e.set.resolveIn(ctx, 222, "Stalker", ""); err != nil || f.ID != shared.ID {
 			t.Errorf("%s: another server's typed title gave %d (%v), want the shared film", when, f.ID, err)
 		}
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
@@ -350,6 +353,142 @@ func TestImportConfirmWithoutTMDB(t *testing.T) {
 	}
 }
 
+// previewList is a moderator's film list: Parasite and Dune are on
+// TMDB (the server's catalog lacks them), Our Own Film is not.
+const previewList = "Name,Year\nParasite,2019\nDune,2021\nOur Own Film,1999\n"
+
+// listPreviewed runs /manage film import on previewList as a moderator
+// of guild A and checks its preview; it returns the Add and Cancel
+// buttons' ids.
+func (e *previewEnv) listPreviewed() (ok, cancel string) {
+	e.t.Helper()
+	e.files(map[string][]byte{"list.csv": []byte(previewList)})
+	i := slash(guildA, "manage", sub("film", "import", attachOpt("a1")))
+	withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: "list.csv", Size: len(previewList), URL: "mem://list.csv"})
+	r := e.run(mod(i))
+	d := embed(r).Description
+	if !strings.Contains(d, "In **list.csv**: 3 new to this server, 0 already here, 0 rejected.") {
+		e.t.Errorf("preview: %q", d)
+	}
+	if got := lookedUp.FindStringSubmatch(d); got == nil || got[1] != "2" || got[2] != "3" {
+		e.t.Errorf("lookups: %v in %q", got, d)
+	}
+	ok, cancel = buttons(r)["Add 3 films"], buttons(r)["Cancel"]
+	if ok == "" || cancel == "" {
+		e.t.Fatalf("buttons %v", buttons(r))
+	}
+	return ok, cancel
+}
+
+// /manage film import's preview stores nothing either (issue 26): the
+// films it finds on TMDB are kept by TMDB id; cancelled or expired, the
+// shared catalog is as it was; confirmed, they are fetched, once each,
+// into the shared catalog, and the others are added by title.
+func TestFilmListPreviewStoresNothingBeforeConfirm(t *testing.T) {
+	onBothStores(t, func(t *testing.T, e *previewEnv) {
+		ctx := context.Background()
+		before, movies := e.catalog(), e.fake.Requests("movie")
+
+		_, cancel := e.listPreviewed()
+		e.unchanged("the preview", before, movies)
+		c, err := e.check(e.set.filmImportButton, mod(click(guildA, cancel)))
+		if err != nil || c.Data.Content != "List import cancelled: nothing was added." {
+			t.Fatalf("cancel: %v %+v", err, c)
+		}
+		e.unchanged("a cancelled preview", before, movies)
+
+		e.set.pending = expiring{e.store}
+		ok, _ := e.listPreviewed()
+		e.set.pending = e.store
+		if c, err := e.check(e.set.filmImportButton, mod(click(guildA, ok))); err != nil || !strings.Contains(c.Data.Content, "expired or was already used") {
+			t.Fatalf("an expired preview: %v %+v", err, c)
+		}
+		if _, err := e.store.SweepPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.unchanged("an expired preview", before, movies)
+
+		ok, _ = e.listPreviewed()
+		c, err = e.check(e.set.filmImportButton, mod(click(guildA, ok)))
+		if err != nil || c.Data.Content != "Added 3 films to this server's catalog." {
+			t.Fatalf("confirm: %v %+v", err, c)
+		}
+		if n := e.fake.Requests("movie"); n != movies+2 {
+			t.Errorf("%d films fetched, want 2", n-movies)
+		}
+		after := e.catalog()
+		if after.sharedN != before.sharedN+2 || after.shared == before.shared || after.serverN != before.serverN+3 {
+			t.Errorf("catalog after the import: %+v (before %+v)", after, before)
+		}
+		for _, id := range []uint64{parasiteTMDB, duneTMDB} {
+			if f, err := e.store.FilmByTMDB(ctx, id); err != nil || f.Scope != storage.BuiltIn || len(f.Cast) == 0 || f.Overview == "" {
+				t.Errorf("TMDB film %d stored as %+v (%v)", id, f.Title, err)
+			}
+		}
+		own, _ := e.store.Films(ctx, 111)
+		for _, f := range own {
+			if f.Scope == 111 && f.Title != "Our Own Film" {
+				t.Errorf("%s added title-only", f.Title)
+			}
+		}
+		if c, _ := e.check(e.set.filmImportButton, mod(click(guildA, ok))); !strings.Contains(c.Data.Content, "expired or was already used") {
+			t.Errorf("the preview outlived its import: %+v", c.Data)
+		}
+	})
+}
+
+// TMDB failing for one film at a list import's confirmation: the others
+// are stored and added, and the answer says which was not and why.
+func TestFilmListConfirmWhenTMDBFailsForOneFilm(t *testing.T) {
+	onBothStores(t, func(t *testing.T, e *previewEnv) {
+		ctx := context.Background()
+		before := e.catalog()
+		ok, _ := e.listPreviewed()
+		failing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, fmt.Sprintf("/3/movie/%d", duneTMDB)) {
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `{"status_code": 11, "status_message": "Internal error."}`)
+				return
+			}
+			e.fake.ServeHTTP(w, r)
+		})
+		e.movie.Store(&failing)
+		c, err := e.check(e.set.filmImportButton, mod(click(guildA, ok)))
+		want := "Added 2 films to this server's catalog.\n" +
+			"1 film found on TMDB not imported (TMDB is not answering): Dune (2021). Import the file again for them."
+		if err != nil || c.Data.Content != want {
+			t.Fatalf("confirm: %v %q", err, c.Data.Content)
+		}
+		if _, err := e.store.FilmByTMDB(ctx, duneTMDB); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("Dune stored: %v", err)
+		}
+		if _, err := e.store.FilmByTMDB(ctx, parasiteTMDB); err != nil {
+			t.Errorf("Parasite: %v", err)
+		}
+		if after := e.catalog(); after.sharedN != before.sharedN+1 || after.serverN != before.serverN+2 {
+			t.Errorf("catalog after the import: %+v (before %+v)", after, before)
+		}
+	})
+}
+
+// A list preview kept before its TMDB films were (the films alone, a
+// JSON array) still confirms; a TMDB id that is not one is refused.
+func TestPendingListDecodes(t *testing.T) {
+	p, err := decodePendingList([]byte(`[{"Title":"Our Own Film","Year":1999}]`))
+	if err != nil || len(p.Films) != 1 || p.Films[0].Title != "Our Own Film" || len(p.TMDB) != 0 {
+		t.Errorf("old preview: %+v %v", p, err)
+	}
+	raw, _ := json.Marshal(pendingList{Films: p.Films, TMDB: []found{{TMDB: 496243, Title: "Parasite", Year: 2019}}})
+	if q, err := decodePendingList(raw); err != nil || fmt.Sprint(q) != fmt.Sprint(pendingList{Films: p.Films, TMDB: []found{{496243, "Parasite", 2019}}}) {
+		t.Errorf("round trip: %+v %v", q, err)
+	}
+	for _, bad := range []string{`{"tmdb":[{"TMDB":0}]}`, `{`, `[1]`} {
+		if _, err := decodePendingList([]byte(bad)); err == nil {
+			t.Errorf("%s decoded", bad)
+		}
+	}
+}
+
 // A pending import survives its encoding: the catalog's films, the
 // films found on TMDB and their names, whatever their titles hold.
 func TestPendingImportRoundTrip(t *testing.T) {
@@ -383,7 +522,7 @@ func TestWhyNotStored(t *testing.T) {
 		fmt.Errorf("%w: %w", source.ErrNotAnswering, context.DeadlineExceeded): "fetching stops after 15 s",
 		fmt.Errorf("%w: 500", source.ErrNotAnswering):                          "TMDB is not answering",
 	} {
-		if got := whyNotStored(err); got != want {
+		if got := whyNotStored(english(), err); got != want {
 			t.Errorf("%v: %q, want %q", err, got, want)
 		}
 	}

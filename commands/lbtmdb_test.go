@@ -265,8 +265,9 @@ func TestImportLookupsCapped(t *testing.T) {
 }
 
 // A moderator's list import: the films TMDB has come whole into the
-// shared catalog (credits, overview), the others are added by title as
-// before, and the ambiguous ones are named with their candidates.
+// shared catalog (credits, overview) once confirmed, the others are
+// added by title as before, and the ambiguous ones are named with their
+// candidates.
 func TestFilmListImportFromTMDB(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -278,7 +279,7 @@ func TestFilmListImportFromTMDB(t *testing.T) {
 	withAttachment(i, &discordgo.MessageAttachment{ID: "a1", Filename: "l.csv", Size: len(list), URL: "mem://l.csv"})
 	r := e.run(mod(i))
 	d := embed(r).Description
-	if !strings.Contains(d, "2 new to this server, 1 already here, 0 rejected.") || !strings.Contains(d, "The films found are in the shared catalog now, with their full credits; the others are added by title.") {
+	if !strings.Contains(d, "3 new to this server, 1 already here, 0 rejected.") || !strings.Contains(d, "The films found come from TMDB, with their full credits, when you confirm; the others are added by title.") {
 		t.Errorf("preview: %q", d)
 	}
 	if got := lookedUp.FindStringSubmatch(d); got == nil || got[1] != "1" || got[2] != "3" {
@@ -287,13 +288,16 @@ func TestFilmListImportFromTMDB(t *testing.T) {
 	if f := fieldText(embed(r)); !strings.Contains(f, "Ambig (2001): several films on TMDB: Ambig (2001) tmdb:900001; Ambig (2001) tmdb:900002") {
 		t.Errorf("fields: %s", f)
 	}
+	if f := fieldText(embed(r)); !strings.Contains(f, "• Parasite (2019) (TMDB)\n• Our Own Film (1999)\n• Ambig (2001)") {
+		t.Errorf("new films: %s", f)
+	}
+	c, err := e.check(e.set.filmImportButton, mod(click(guildA, buttons(r)["Add 3 films"])))
+	if err != nil || c.Data.Content != "Added 3 films to this server's catalog." {
+		t.Fatalf("confirm: %v %+v", err, c)
+	}
 	p, err := e.db.FilmByTMDB(ctx, 496243)
 	if err != nil || len(p.Directors) == 0 || len(p.Cast) == 0 || p.Overview == "" {
 		t.Fatalf("Parasite: %+v %v", p, err)
-	}
-	c, err := e.check(e.set.filmImportButton, mod(click(guildA, buttons(r)["Add 2 films"])))
-	if err != nil || !strings.Contains(c.Data.Content, "Added 2 films") {
-		t.Fatalf("confirm: %v %+v", err, c)
 	}
 	own, _ := e.db.Films(ctx, 111)
 	n := 0
@@ -399,10 +403,10 @@ func TestWatchlistImportCapped(t *testing.T) {
 	}
 	e.files(map[string][]byte{"watchlist.csv": []byte(csv.String())})
 	r := e.run(importCmd(guildA, "42", "watchlist.csv", csv.Len()))
-	if d := embed(r).Description; !strings.Contains(d, "Watchlist: 1003 films, 1000 to add, 0 already on yours, 0 rated (so left off), 0 not in this server's catalog. 3 more are left off: at most 1000 are added at once; import the file again for them.") {
+	if d := embed(r).Description; !strings.Contains(d, "Watchlist: 1,003 films, 1,000 to add, 0 already on yours, 0 rated (so left off), 0 not in this server's catalog. 3 more are left off: at most 1,000 are added at once; import the file again for them.") {
 		t.Errorf("preview: %q", d)
 	}
-	if buttons(r)["Add 1000 films to your watchlist"] == "" {
+	if buttons(r)["Add 1,000 films to your watchlist"] == "" {
 		t.Errorf("buttons: %v", buttons(r))
 	}
 }

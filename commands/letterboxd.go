@@ -20,6 +20,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/letterboxd"
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/search"
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
@@ -46,12 +47,90 @@ var exportDef = &discordgo.ApplicationCommand{
 	}},
 }
 
+// What /import, /export and /manage film import say (issue 27). CSV
+// contents and file names stay as they are: Letterboxd reads them.
+var (
+	msgImportHelp        = locale.Text("import.help", "Attach your Letterboxd export: the ZIP from letterboxd.com → Settings → Import & Export → Export your data, or its ratings.csv or diary.csv (up to 10 MB).")
+	msgImportBusy        = locale.Text("import.busy", "filmbot is reading other imports right now ({{.Max}} at once at most). Try again in a minute.")
+	msgImportSeconds     = locale.Text("import.seconds", "{{.Seconds}} s")
+	msgImportLookups     = locale.Text("import.lookups", "Found on TMDB: {{.Found}} (looked up {{.Asked}} in {{.Took}})")
+	msgImportLookupsAmb  = locale.Plural("import.lookups.ambiguous", "; {{.Count}} film with several films of that title and year (candidates in the CSV)", "; {{.Count}} films with several films of that title and year (candidates in the CSV)")
+	msgImportLookupsEnd  = locale.Text("import.lookups.end", ".")
+	msgImportNotLooked   = locale.Plural("import.lookups.skipped", " {{.Count}} not looked up ({{.Why}}): import the file again for them; the films found are in this preview.", " {{.Count}} not looked up ({{.Why}}): import the file again for them; the films found are in this preview.")
+	msgImportWhyBudget   = locale.Text("import.lookups.why.budget", "the lookups stop after {{.Seconds}} s")
+	msgImportWhyFailed   = locale.Text("import.lookups.why.failed", "TMDB failed")
+	msgImportWhyCap      = locale.Text("import.lookups.why.cap", "at most {{.Max}} are looked up per import")
+	msgImportWhySep      = locale.Text("import.list.separator", "; ")
+	msgImportSeveral     = locale.Text("import.note.several", "several films on TMDB: {{.Candidates}}")
+	msgImportAndMore     = locale.Plural("import.and_more", "and {{.Count}} more", "and {{.Count}} more")
+	msgImportServerOnly  = locale.Text("import.server_only", "Imports belong to a server: run `/import letterboxd` in the server whose ratings you want to set.")
+	msgImportTitle       = locale.Text("import.title", "Import from Letterboxd")
+	msgImportPreview     = locale.Plural("import.preview.ratings", "In **{{.File}}**: {{.Count}} rated film.\n{{.New}} new, {{.Changed}} changed, {{.Same}} the same as here, {{.Missing}} not in this server's catalog.", "In **{{.File}}**: {{.Count}} rated films.\n{{.New}} new, {{.Changed}} changed, {{.Same}} the same as here, {{.Missing}} not in this server's catalog.")
+	msgImportPreviewFile = locale.Text("import.preview.file", "In **{{.File}}**:")
+	msgImportPreviewWL   = locale.Plural("import.preview.watchlist", "\nWatchlist: {{.Count}} film, {{.Add}} to add, {{.On}} already on yours, {{.Rated}} rated (so left off), {{.Missing}} not in this server's catalog.", "\nWatchlist: {{.Count}} films, {{.Add}} to add, {{.On}} already on yours, {{.Rated}} rated (so left off), {{.Missing}} not in this server's catalog.")
+	msgImportWLOver      = locale.Plural("import.preview.watchlist_over", " {{.Count}} more are left off: at most {{.Max}} are added at once; import the file again for them.", " {{.Count}} more are left off: at most {{.Max}} are added at once; import the file again for them.")
+	msgImportSkipped     = locale.Text("import.preview.skipped_rows", "Rows skipped ({{.Count}})")
+	msgImportFooter      = locale.Text("import.preview.footer", "The films not in the catalog are in the attached CSV; a moderator can add them.")
+	msgImportFooterCut   = locale.Text("import.preview.footer_cut", "The first {{.Listed}} of the {{.Missing}} films not in the catalog are in the attached CSV (cut at {{.MB}} MB); a moderator can add them.")
+	msgImportNothing     = locale.Text("import.preview.nothing", "\nNothing to change.")
+	msgImportAskRatings  = locale.Text("import.preview.ask_ratings", "\nImport them? Your other ratings stay as they are. This preview lasts {{.Minutes}} minutes.")
+	msgImportAskWL       = locale.Text("import.preview.ask_watchlist", "\nAdd them? The rest of your watchlist stays as it is. This preview lasts {{.Minutes}} minutes.")
+	msgImportBtnRatings  = locale.Plural("import.button.ratings", "Import {{.Count}} rating", "Import {{.Count}} ratings")
+	msgImportBtnWL       = locale.Plural("import.button.watchlist", "Add {{.Count}} film to your watchlist", "Add {{.Count}} films to your watchlist")
+	msgImportBtnBoth     = locale.Text("import.button.both", "Import {{.Ratings}} and {{.Films}}")
+	msgImportNRatings    = locale.Plural("import.button.n_ratings", "{{.Count}} rating", "{{.Count}} ratings")
+	msgImportNWLFilms    = locale.Plural("import.button.n_watchlist_films", "{{.Count}} watchlist film", "{{.Count}} watchlist films")
+	msgImportCancel      = locale.Text("import.button.cancel", "Cancel")
+	msgImportBadFile     = locale.Text("import.bad_file", "{{.Reason}}. {{.Help}}")
+	msgImportExpired     = locale.Text("import.expired", "This import preview has expired or was already used. Run `/import letterboxd` again.")
+	msgImportCancelled   = locale.Text("import.cancelled", "Import cancelled: nothing was changed.")
+	msgImportFilmGone    = locale.Text("import.film_removed", "A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again.")
+	msgImportDone        = locale.Text("import.done", "Imported: {{.New}} new, {{.Changed}} changed, {{.Same}} already the same. See them with `/myratings`.")
+	msgImportUnwatched   = locale.Plural("import.done.unwatched", " {{.Count}} film left your watchlist.", " {{.Count}} films left your watchlist.")
+	msgImportWLAdded     = locale.Plural("import.done.watchlist", " {{.Count}} film added to your watchlist: see `/watchlist`.", " {{.Count}} films added to your watchlist: see `/watchlist`.")
+	msgImportNotImported = locale.Plural("import.not_imported", "\n{{.Count}} film found on TMDB not imported ({{.Why}}): {{.Films}}. Import the file again for them.", "\n{{.Count}} films found on TMDB not imported ({{.Why}}): {{.Films}}. Import the file again for them.")
+	msgImportTMDBFilm    = locale.Text("import.tmdb_film", "TMDB film {{.ID}}")
+	msgImportWhyGone     = locale.Text("import.why.gone", "TMDB no longer has it")
+	msgImportWhyOff      = locale.Text("import.why.off", "looking films up on TMDB is off here now")
+	msgImportWhyBusy     = locale.Text("import.why.busy", "TMDB is busy")
+	msgImportWhyTimeout  = locale.Text("import.why.budget", "fetching stops after {{.Seconds}} s")
+	msgImportWhyDown     = locale.Text("import.why.down", "TMDB is not answering")
+	msgImportNoFile      = locale.Text("import.file.missing", "The file did not arrive. {{.Help}}")
+	msgImportFileType    = locale.Text("import.file.type", "{{.File}} is not a {{.Exts}} file. {{.Help}}")
+	msgImportFileOr      = locale.Text("import.file.or", "{{.First}} or {{.Second}}")
+	msgImportFileBig     = locale.Text("import.file.too_big", "{{.File}} is {{.KB}} KB; the limit is {{.MB}} MB.")
+	msgImportFileOver    = locale.Text("import.file.over", "{{.File}} is over {{.MB}} MB.")
+	msgImportFileSlow    = locale.Text("import.file.slow", "Downloading {{.File}} took too long. Try again.")
+	msgImportFileFailed  = locale.Text("import.file.failed", "Could not download {{.File}}. Try again.")
+
+	msgListHelp      = locale.Text("import.list.help", "Attach a Letterboxd list export (a list's page → Export list, a .csv), or any CSV with Title and Year columns, and optionally Directors and LetterboxdURI (up to 2 MB, 10,000 films).")
+	msgListBadTitle  = locale.Text("import.list.bad_title", "the title must be 1 to {{.Max}} characters of text")
+	msgListTitle     = locale.Text("import.list.title", "Import a film list")
+	msgListPreview   = locale.Text("import.list.preview", "In **{{.File}}**: {{.New}} new to this server, {{.Already}} already here, {{.Rejected}} rejected.")
+	msgListFromTMDB  = locale.Text("import.list.from_tmdb", " The films found come from TMDB, with their full credits, when you confirm; the others are added by title.")
+	msgListAmbiguous = locale.Text("import.list.ambiguous", "Several films on TMDB (added by title)")
+	msgListRejected  = locale.Text("import.list.rejected", "Rejected rows")
+	msgListNothing   = locale.Text("import.list.nothing", "\nNothing to add.")
+	msgListNewFilms  = locale.Text("import.list.new_films", "New films")
+	msgListButton    = locale.Plural("import.list.button", "Add {{.Count}} film", "Add {{.Count}} films")
+	msgListStale     = locale.Text("import.list.stale", "That button is out of date.")
+	msgListExpired   = locale.Text("import.list.expired", "This preview has expired or was already used. Run `/manage film import` again.")
+	msgListCancelled = locale.Text("import.list.cancelled", "List import cancelled: nothing was added.")
+	msgListAdded     = locale.Plural("import.list.added", "Added {{.Count}} film to this server's catalog.", "Added {{.Count}} films to this server's catalog.")
+	msgListMeanwhile = locale.Plural("import.list.meanwhile", " {{.Count}} were added meanwhile by someone else.", " {{.Count}} were added meanwhile by someone else.")
+
+	msgExportServerOnly = locale.Text("export.server_only", "Ratings live in servers: run `/export letterboxd` in the server whose ratings you want.")
+	msgExportNone       = locale.Text("export.none", "You have not rated any film in this server yet: nothing to export.")
+	msgExportTooMany    = locale.Text("export.too_many", "You have {{.Count}} ratings here: more than {{.Files}} files of 1 MB, which is more than one message can carry.")
+	msgExportTitle      = locale.Text("export.title", "Your ratings for Letterboxd")
+	msgExportDone       = locale.Plural("export.done", "{{.Count}} rating in this server, in the format Letterboxd imports (Title, Year, Rating10, WatchedDate). Upload the file at letterboxd.com/import.", "{{.Count}} ratings in this server, in the format Letterboxd imports (Title, Year, Rating10, WatchedDate). Upload the file at letterboxd.com/import.")
+)
+
 // Imports: what is accepted, and how long a preview waits for its
 // confirmation (an interaction token's life).
 const (
 	maxImport      = 10 << 20
 	importTTL      = 15 * time.Minute
-	importHelp     = "Attach your Letterboxd export: the ZIP from letterboxd.com → Settings → Import & Export → Export your data, or its ratings.csv or diary.csv (up to 10 MB)."
 	maxExportFiles = 10 // attachments on one message
 	// maxAttached bounds every file the bot attaches, well under
 	// Discord's 10 MiB (a bot's limit without boosts): a file past it is
@@ -66,14 +145,14 @@ const (
 // importSlots holds one token per import being read in this process.
 var importSlots = make(chan struct{}, importsAtOnce)
 
-// importSlot takes a slot for reading an import, or refuses politely when
-// all are taken; release gives it back.
-func importSlot() (release func(), err error) {
+// importSlot takes a slot for reading an import, or refuses politely (in
+// t's language) when all are taken; release gives it back.
+func importSlot(t *locale.T) (release func(), err error) {
 	select {
 	case importSlots <- struct{}{}:
 		return func() { <-importSlots }, nil
 	default:
-		return nil, userErr("filmbot is reading other imports right now (%d at once at most). Try again in a minute.", importsAtOnce)
+		return nil, userText(t.F(msgImportBusy, "Max", t.Int(importsAtOnce)))
 	}
 }
 
@@ -115,19 +194,17 @@ type lookups struct {
 	capped    bool          // some were past maxLookups
 	took      time.Duration // how long the lookups took
 	stopped   error         // why the lookups stopped early (TMDB away or busy, the budget), if they did
-	stored    bool          // the films found were stored at once
 }
 
 // lookUp looks want up on TMDB: exactly one film of that title in that
-// year. With store (source.LookupUnique), each film found is stored,
-// whole, in the shared catalog as it is found: a film stored is complete.
-// Without (source.FindUnique), only TMDB's search is asked and nothing
-// is stored: found holds the films' TMDB ids, titles and years. A film
-// not found, ambiguous or not looked up is simply not in found. Films
+// year (source.FindUnique). Only TMDB's search is asked and nothing is
+// stored: found holds the films' TMDB ids, titles and years, which the
+// confirmation fetches into the shared catalog (fetchFound). A film not
+// found, ambiguous or not looked up is simply not in found. Films
 // without a year are not looked up (a match needs one). With no source,
 // nothing is.
-func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups {
-	l := lookups{found: map[titleYear]found{}, ambiguous: map[titleYear][]tmdb.Result{}, stored: store}
+func (s *Set) lookUp(ctx context.Context, want []titleYear) lookups {
+	l := lookups{found: map[titleYear]found{}, ambiguous: map[titleYear][]tmdb.Result{}}
 	if s.source == nil {
 		return l
 	}
@@ -172,18 +249,8 @@ func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups 
 				if stop || k >= len(todo) {
 					return
 				}
-				var f found
-				var cands []tmdb.Result
-				var err error
-				if store {
-					var film storage.Film
-					film, cands, err = s.source.LookupUnique(ctx, todo[k].Title, todo[k].Year)
-					f = found{TMDB: int(film.TMDB), Title: film.Title, Year: film.Year}
-				} else {
-					var res tmdb.Result
-					res, cands, err = s.source.FindUnique(ctx, todo[k].Title, todo[k].Year)
-					f = found{TMDB: res.ID, Title: cmp.Or(strings.TrimSpace(res.Title), strings.TrimSpace(res.OriginalTitle), todo[k].Title), Year: res.Year()}
-				}
+				res, cands, err := s.source.FindUnique(ctx, todo[k].Title, todo[k].Year)
+				f := found{TMDB: res.ID, Title: cmp.Or(strings.TrimSpace(res.Title), strings.TrimSpace(res.OriginalTitle), todo[k].Title), Year: res.Year()}
 				if ctx.Err() != nil && err != nil { // the budget ran out during this one
 					return
 				}
@@ -220,51 +287,48 @@ func (s *Set) lookUp(ctx context.Context, want []titleYear, store bool) lookups 
 	return l
 }
 
-// seconds is d for a member: "0.4 s", "12 s".
-func seconds(d time.Duration) string {
+// seconds is d for a member, in t's style: "0.4 s", "12 s".
+func seconds(t *locale.T, d time.Duration) string {
 	if d < 10*time.Second {
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+		return t.F(msgImportSeconds, "Seconds", t.Num(d.Seconds(), 1))
 	}
-	return strconv.Itoa(int(d.Round(time.Second).Seconds())) + " s"
+	return t.F(msgImportSeconds, "Seconds", t.Int(int(d.Round(time.Second).Seconds())))
 }
 
-// summary says what the lookups did, in a sentence or two, or "" when
-// none was made and none skipped.
-func (l lookups) summary() string {
+// summary says what the lookups did, in a sentence or two in t's
+// language, or "" when none was made and none skipped.
+func (l lookups) summary(t *locale.T) string {
 	if l.asked == 0 && l.skipped == 0 {
 		return ""
 	}
-	msg := fmt.Sprintf("Found on TMDB: %d (looked up %d in %s)", len(l.found), l.asked, seconds(l.took))
+	msg := t.F(msgImportLookups, "Found", t.Int(len(l.found)), "Asked", t.Int(l.asked), "Took", seconds(t, l.took))
 	if n := len(l.ambiguous); n > 0 {
-		msg += fmt.Sprintf("; %s with several films of that title and year (candidates in the CSV)", plural(n, "film"))
+		msg += t.N(msgImportLookupsAmb, n)
 	}
-	msg += "."
+	msg += t.S(msgImportLookupsEnd)
 	if l.skipped > 0 {
 		var why []string
 		switch {
 		case errors.Is(l.stopped, context.DeadlineExceeded):
-			why = append(why, fmt.Sprintf("the lookups stop after %d s", int(lookupBudget.Seconds())))
-		case storage.Message(l.stopped) != "":
-			why = append(why, strings.TrimSuffix(storage.Message(l.stopped), "."))
+			why = append(why, t.F(msgImportWhyBudget, "Seconds", t.Int(int(lookupBudget.Seconds()))))
+		case sourceMessage(t, l.stopped) != "":
+			why = append(why, locale.TrimEnd(sourceMessage(t, l.stopped), ".。"))
 		case l.stopped != nil:
-			why = append(why, "TMDB failed")
+			why = append(why, t.S(msgImportWhyFailed))
 		}
 		if l.capped {
-			why = append(why, fmt.Sprintf("at most %d are looked up per import", maxLookups))
+			why = append(why, t.F(msgImportWhyCap, "Max", t.Int(maxLookups)))
 		}
-		kept := "the films found are kept."
-		if !l.stored {
-			kept = "the films found are in this preview."
-		}
-		msg += fmt.Sprintf(" %d not looked up (%s): import the file again for them; %s", l.skipped, strings.Join(why, "; "), kept)
+		msg += t.N(msgImportNotLooked, l.skipped, "Why", strings.Join(why, t.S(msgImportWhySep)))
 	}
 	return msg
 }
 
-// note is a row's reason in not-in-catalog.csv: the candidates when TMDB
-// has several films of that title and year.
-func (l lookups) note(t titleYear) string {
-	cands, ok := l.ambiguous[t]
+// note is a row's reason, in t's language, when TMDB has several films
+// of that title and year: the candidates. not-in-catalog.csv has it in
+// English (english()), as the rest of the file.
+func (l lookups) note(t *locale.T, ty titleYear) string {
+	cands, ok := l.ambiguous[ty]
 	if !ok {
 		return ""
 	}
@@ -273,9 +337,9 @@ func (l lookups) note(t titleYear) string {
 		parts = append(parts, fmt.Sprintf("%s tmdb:%d", source.Label(c.Title, c.Year()), c.ID))
 	}
 	if len(cands) > 5 {
-		parts = append(parts, fmt.Sprintf("and %d more", len(cands)-5))
+		parts = append(parts, t.N(msgImportAndMore, len(cands)-5))
 	}
-	return "several films on TMDB: " + strings.Join(parts, "; ")
+	return t.F(msgImportSeveral, "Candidates", strings.Join(parts, "; "))
 }
 
 // importLetterboxd answers /import letterboxd file: with a preview of
@@ -286,22 +350,23 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	if scope == storage.BuiltIn {
-		return nil, userErr("Imports belong to a server: run `/import letterboxd` in the server whose ratings you want to set.")
+		return nil, userText(t.S(msgImportServerOnly))
 	}
 	_, user, err := member(i)
 	if err != nil {
 		return nil, err
 	}
 	if i.Type == discordgo.InteractionApplicationCommand && options(i).get("file") == nil {
-		return importPrompt(tr(i)), nil // the upload form's button (lbform.go)
+		return importPrompt(t), nil // the upload form's button (lbform.go)
 	}
-	release, err := importSlot()
+	release, err := importSlot(t)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	name, data, err := s.download(ctx, i, "file", maxImport, importHelp, ".zip", ".csv")
+	name, data, err := s.download(ctx, i, "file", maxImport, t.S(msgImportHelp), ".zip", ".csv")
 	if err != nil {
 		return nil, err
 	}
@@ -309,12 +374,12 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	var problems letterboxd.Problems
 	if !(strings.EqualFold(path.Ext(name), ".csv") && letterboxd.IsWatchlist(name)) {
 		if entries, problems, err = letterboxd.ReadRatings(name, data); err != nil {
-			return nil, fileError(err)
+			return nil, fileError(t, err)
 		}
 	}
 	wants, wproblems, err := letterboxd.ReadWatchlist(name, data)
 	if err != nil {
-		return nil, fileError(err)
+		return nil, fileError(t, err)
 	}
 	for _, p := range wproblems.First {
 		problems.Add(p)
@@ -358,7 +423,7 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	// Nothing is stored before the member confirms: the films found on
 	// TMDB that the catalog lacks are kept in the preview by TMDB id, and
 	// fetched into the shared catalog at the confirmation.
-	looked := s.lookUp(ctx, want, false)
+	looked := s.lookUp(ctx, want)
 	find := func(e letterboxd.Entry) (pick, bool) {
 		if id, ok := match(e); ok {
 			return pick{film: id}, true
@@ -444,44 +509,47 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 			}
 		}
 	}
-	embed := &discordgo.MessageEmbed{Title: "Import from Letterboxd", Color: colour,
-		Description: fmt.Sprintf("In **%s**: %s.\n%d new, %d changed, %d the same as here, %d not in this server's catalog.",
-			clip(name, 80), plural(len(entries), "rated film"), n.Added, n.Updated, n.Unchanged, ratingsMissing)}
+	embed := &discordgo.MessageEmbed{Title: t.S(msgImportTitle), Color: colour,
+		Description: t.N(msgImportPreview, len(entries), "File", clip(name, 80), "New", t.Int(n.Added), "Changed", t.Int(n.Updated),
+			"Same", t.Int(n.Unchanged), "Missing", t.Int(ratingsMissing))}
 	if len(entries) == 0 && len(wants) > 0 { // watchlist.csv alone
-		embed.Description = fmt.Sprintf("In **%s**:", clip(name, 80))
+		embed.Description = t.F(msgImportPreviewFile, "File", clip(name, 80))
 	}
 	if len(wants) > 0 {
-		embed.Description += fmt.Sprintf("\nWatchlist: %s, %d to add, %d already on yours, %d rated (so left off), %d not in this server's catalog.",
-			plural(len(wants), "film"), watch, onList, rated, len(missing)-ratingsMissing)
+		embed.Description += t.N(msgImportPreviewWL, len(wants), "Add", t.Int(watch), "On", t.Int(onList), "Rated", t.Int(rated),
+			"Missing", t.Int(len(missing)-ratingsMissing))
 		if over > 0 {
-			embed.Description += fmt.Sprintf(" %d more are left off: at most %d are added at once; import the file again for them.", over, maxWatchlistAdds)
+			embed.Description += t.N(msgImportWLOver, over, "Max", t.Int(maxWatchlistAdds))
 		}
 	}
-	if sum := looked.summary(); sum != "" {
+	if sum := looked.summary(t); sum != "" {
 		embed.Description += "\n" + sum
 	}
 	if problems.Count > 0 {
 		var lines []string
 		for _, p := range problems.First[:min(len(problems.First), 5)] {
-			lines = append(lines, clip(p.String(), 150))
+			lines = append(lines, clip(p.Text(t), 150))
 		}
 		if problems.Count > 5 {
-			lines = append(lines, fmt.Sprintf("and %d more", problems.Count-5))
+			lines = append(lines, t.N(msgImportAndMore, problems.Count-5))
 		}
-		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: fmt.Sprintf("Rows skipped (%d)", problems.Count), Value: strings.Join(lines, "\n")})
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: t.F(msgImportSkipped, "Count", t.Int(problems.Count)), Value: strings.Join(lines, "\n")})
 	}
 	var files []*discordgo.File
 	if len(missing) > 0 {
-		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string { return looked.note(titleYear{e.Title, e.Year}) }, maxAttached)
+		// A file's text is English and never marked (locale.Marking, tests).
+		csv, listed := missingCSV(missing, func(e letterboxd.Entry) string {
+			return locale.Unmark(looked.note(english(), titleYear{e.Title, e.Year}))
+		}, maxAttached)
 		files = append(files, &discordgo.File{Name: "not-in-catalog.csv", ContentType: "text/csv", Reader: bytes.NewReader(csv)})
-		embed.Footer = &discordgo.MessageEmbedFooter{Text: "The films not in the catalog are in the attached CSV; a moderator can add them."}
+		embed.Footer = &discordgo.MessageEmbedFooter{Text: t.S(msgImportFooter)}
 		if listed < len(missing) {
-			embed.Footer.Text = fmt.Sprintf("The first %d of the %d films not in the catalog are in the attached CSV (cut at %d MB); a moderator can add them.", listed, len(missing), maxAttached>>20)
+			embed.Footer.Text = t.F(msgImportFooterCut, "Listed", t.Int(listed), "Missing", t.Int(len(missing)), "MB", t.Int(maxAttached>>20))
 		}
 	}
 	changes := n.Added + n.Updated
 	if changes+watch == 0 {
-		embed.Description += "\nNothing to change."
+		embed.Description += t.S(msgImportNothing)
 		r := ephemeral(embed)
 		r.Data.Files = files
 		return r, nil
@@ -490,31 +558,34 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
-	ask := "Import them? Your other ratings stay as they are."
+	ask := msgImportAskRatings
 	if changes == 0 {
-		ask = "Add them? The rest of your watchlist stays as it is."
+		ask = msgImportAskWL
 	}
-	embed.Description += fmt.Sprintf("\n%s This preview lasts %d minutes.", ask, int(importTTL.Minutes()))
-	label := fmt.Sprintf("Import %s", plural(changes, "rating"))
+	embed.Description += t.F(ask, "Minutes", t.Int(int(importTTL.Minutes())))
+	var label string
 	switch {
 	case changes == 0:
-		label = fmt.Sprintf("Add %s to your watchlist", plural(watch, "film"))
+		label = t.N(msgImportBtnWL, watch)
 	case watch > 0:
-		label += fmt.Sprintf(" and %s", plural(watch, "watchlist film"))
+		label = t.F(msgImportBtnBoth, "Ratings", t.N(msgImportNRatings, changes), "Films", t.N(msgImportNWLFilms, watch))
+	default:
+		label = t.N(msgImportBtnRatings, changes)
 	}
 	rows := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: label, Style: discordgo.PrimaryButton, CustomID: customID{"lbimp", "ok", []uint64{id}}.String()},
-		discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: customID{"lbimp", "no", []uint64{id}}.String()},
+		discordgo.Button{Label: clip(label, 80), Style: discordgo.PrimaryButton, CustomID: customID{"lbimp", "ok", []uint64{id}}.String()},
+		discordgo.Button{Label: t.S(msgImportCancel), Style: discordgo.SecondaryButton, CustomID: customID{"lbimp", "no", []uint64{id}}.String()},
 	}}
 	r := ephemeral(embed, rows)
 	r.Data.Files = files
 	return r, nil
 }
 
-// fileError words a file that cannot be read for the member.
-func fileError(err error) error {
+// fileError words a file that cannot be read for the member, in t's
+// language (what letterboxd says is wrong with it stays its own).
+func fileError(t *locale.T, err error) error {
 	if errors.Is(err, letterboxd.ErrFile) {
-		return userErr("%s. %s", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), importHelp)
+		return userText(t.F(msgImportBadFile, "Reason", letterboxd.Reason(t, err), "Help", t.S(msgImportHelp)))
 	}
 	return err
 }
@@ -529,6 +600,7 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	// Import reads the preview and takes it only once the import has
 	// committed: an import that fails leaves it, and the member can press
 	// Import again. Two quick presses may both import; the second then
@@ -539,13 +611,13 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	}
 	data, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
-		return updateText("This import preview has expired or was already used. Run `/import letterboxd` again."), nil
+		return updateText(t.S(msgImportExpired)), nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if c.action == "no" {
-		return updateText("Import cancelled: nothing was changed."), nil
+		return updateText(t.S(msgImportCancelled)), nil
 	}
 	p, err := decodePending(data)
 	if err != nil {
@@ -555,18 +627,13 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	// that the member has confirmed; those TMDB fails for are left out,
 	// and said so, and the rest is imported.
 	ratings, watch := p.ratings, p.watch
-	var notStored []int
-	var why []string
+	var got fetched
 	if len(p.tmdbRatings)+len(p.tmdbWatch) > 0 {
 		var ids []int
 		for _, r := range p.tmdbRatings {
 			ids = append(ids, int(r.Film))
 		}
-		ids = append(ids, p.tmdbWatch...)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		stored, failed, err := s.storeFound(ctx, ids)
-		if err != nil {
+		if got, err = s.fetchFound(ctx, append(ids, p.tmdbWatch...)); err != nil {
 			return nil, err
 		}
 		// A film stored meanwhile may be one the preview had already.
@@ -578,23 +645,15 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 			listed[f] = true
 		}
 		for _, r := range p.tmdbRatings {
-			if id, ok := stored[int(r.Film)]; ok && !rated[id] {
+			if id, ok := got.stored[int(r.Film)]; ok && !rated[id] {
 				rated[id] = true
 				ratings = append(ratings, storage.Rating{Film: id, Score: r.Score, At: r.At})
 			}
 		}
 		for _, f := range p.tmdbWatch {
-			if id, ok := stored[f]; ok && !listed[id] {
+			if id, ok := got.stored[f]; ok && !listed[id] {
 				listed[id] = true
 				watch = append(watch, id)
-			}
-		}
-		for _, id := range ids {
-			if err, ok := failed[id]; ok {
-				notStored = append(notStored, id)
-				if w := whyNotStored(err); !slices.Contains(why, w) {
-					why = append(why, w)
-				}
 			}
 		}
 	}
@@ -604,7 +663,7 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	}
 	if errors.Is(err, storage.ErrNotFound) {
 		s.pending.TakePending(ctx, scope, user, c.args[0]) // it cannot succeed: spent
-		return updateText("A film was removed from the catalog meanwhile, so nothing was imported. Run `/import letterboxd` again."), nil
+		return updateText(t.S(msgImportFilmGone)), nil
 	}
 	if err != nil {
 		return nil, err
@@ -628,23 +687,68 @@ func (s *Set) importButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the import committed; removing its preview: %w", err)
 	}
-	msg := fmt.Sprintf("Imported: %d new, %d changed, %d already the same. See them with `/myratings`.", n.Added, n.Updated, n.Unchanged)
+	msg := t.F(msgImportDone, "New", t.Int(n.Added), "Changed", t.Int(n.Updated), "Same", t.Int(n.Unchanged))
 	if n.Unwatched > 0 {
-		msg += fmt.Sprintf(" %s left your watchlist.", plural(n.Unwatched, "film"))
+		msg += t.N(msgImportUnwatched, n.Unwatched)
 	}
 	if len(watch) > 0 {
-		msg += fmt.Sprintf(" %s added to your watchlist: see `/watchlist`.", plural(added, "film"))
+		msg += t.N(msgImportWLAdded, added)
 	}
-	if len(notStored) > 0 {
-		var names []string
-		for _, id := range notStored {
-			t := p.names[id]
-			names = append(names, source.Label(cmp.Or(t.Title, fmt.Sprintf("TMDB film %d", id)), t.Year))
-		}
-		msg += fmt.Sprintf("\n%s found on TMDB not imported (%s): %s. Import the file again for them.",
-			plural(len(notStored), "film"), strings.Join(why, "; "), plainList(names, ", ", 600))
-	}
+	msg += got.notImported(t, p.names)
 	return updateText(msg), nil
+}
+
+// fetched is what a confirmation's fetch of the films its preview found
+// on TMDB did.
+type fetched struct {
+	stored    map[int]uint64 // catalog id by TMDB id
+	notStored []int          // TMDB ids, in order
+	why       []error        // why not: one error of each reason
+}
+
+// fetchFound fetches the films of TMDB ids (in any order, repeated or
+// not) into the shared catalog at an import's confirmation (storeFound),
+// and says which were not stored and why. A failure of the store itself
+// is err.
+func (s *Set) fetchFound(ctx context.Context, ids []int) (fetched, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	stored, failed, err := s.storeFound(ctx, ids)
+	if err != nil {
+		return fetched{}, err
+	}
+	f := fetched{stored: stored}
+	for _, id := range ids {
+		if err, ok := failed[id]; ok {
+			f.notStored = append(f.notStored, id)
+			if w := whyNotStored(english(), err); !slices.ContainsFunc(f.why, func(e error) bool { return whyNotStored(english(), e) == w }) {
+				f.why = append(f.why, err)
+			}
+		}
+	}
+	return f, nil
+}
+
+// notImported is the line, in t's language, a confirmation's answer
+// ends with when films found on TMDB were not stored, naming them by
+// names; "" when all were.
+func (f fetched) notImported(t *locale.T, names map[int]titleYear) string {
+	if len(f.notStored) == 0 {
+		return ""
+	}
+	var list []string
+	for _, id := range f.notStored {
+		ty := names[id]
+		list = append(list, source.Label(cmp.Or(ty.Title, t.F(msgImportTMDBFilm, "ID", strconv.Itoa(id))), ty.Year))
+	}
+	var why []string
+	for _, err := range f.why {
+		if w := whyNotStored(t, err); !slices.Contains(why, w) {
+			why = append(why, w)
+		}
+	}
+	return t.N(msgImportNotImported, len(f.notStored), "Why", strings.Join(why, t.S(msgImportWhySep)), "Films", plainList(list, ", ", 600))
 }
 
 // storeFound fetches the films of TMDB ids into the shared catalog
@@ -697,20 +801,20 @@ func (s *Set) storeFound(ctx context.Context, ids []int) (map[int]uint64, map[in
 	return stored, failed, nil
 }
 
-// whyNotStored words why a film found on TMDB at the preview was not
-// stored at the confirmation.
-func whyNotStored(err error) string {
+// whyNotStored words, in t's language, why a film found on TMDB at the
+// preview was not stored at the confirmation.
+func whyNotStored(t *locale.T, err error) string {
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return "TMDB no longer has it"
+		return t.S(msgImportWhyGone)
 	case errors.Is(err, source.ErrOff):
-		return "looking films up on TMDB is off here now"
+		return t.S(msgImportWhyOff)
 	case errors.Is(err, source.ErrBusy):
-		return "TMDB is busy"
+		return t.S(msgImportWhyBusy)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("fetching stops after %d s", int(lookupBudget.Seconds()))
+		return t.F(msgImportWhyTimeout, "Seconds", t.Int(int(lookupBudget.Seconds())))
 	}
-	return "TMDB is not answering"
+	return t.S(msgImportWhyDown)
 }
 
 // exportLetterboxd answers /export letterboxd with the member's ratings
@@ -720,8 +824,9 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	if scope == storage.BuiltIn {
-		return nil, userErr("Ratings live in servers: run `/export letterboxd` in the server whose ratings you want.")
+		return nil, userText(t.S(msgExportServerOnly))
 	}
 	_, user, err := member(i)
 	if err != nil {
@@ -732,7 +837,7 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		return nil, err
 	}
 	if len(rs) == 0 {
-		return nil, userErr("You have not rated any film in this server yet: nothing to export.")
+		return nil, userText(t.S(msgExportNone))
 	}
 	films, err := s.films.Films(ctx, scope)
 	if err != nil {
@@ -752,7 +857,7 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	parts := letterboxd.Export(rows)
 	if len(parts) > maxExportFiles {
-		return nil, userErr("You have %d ratings here: more than %d files of 1 MB, which is more than one message can carry.", len(rows), maxExportFiles)
+		return nil, userText(t.F(msgExportTooMany, "Count", t.Int(len(rows)), "Files", t.Int(maxExportFiles)))
 	}
 	var files []*discordgo.File
 	for k, p := range parts {
@@ -762,8 +867,8 @@ func (s *Set) exportLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 		}
 		files = append(files, &discordgo.File{Name: name, ContentType: "text/csv", Reader: bytes.NewReader(p)})
 	}
-	r := ephemeral(&discordgo.MessageEmbed{Title: "Your ratings for Letterboxd", Color: colour,
-		Description: fmt.Sprintf("%s in this server, in the format Letterboxd imports (Title, Year, Rating10, WatchedDate). Upload the file at letterboxd.com/import.", plural(len(rows), "rating"))})
+	r := ephemeral(&discordgo.MessageEmbed{Title: t.S(msgExportTitle), Color: colour,
+		Description: t.N(msgExportDone, len(rows))})
 	r.Data.Files = files
 	return r, nil
 }
@@ -966,6 +1071,7 @@ func decodePending(data []byte) (pendingImport, error) {
 // download fetches the attachment option name, checked: one of exts, at
 // most max bytes. help says what to attach.
 func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, option string, max int64, help string, exts ...string) (string, []byte, error) {
+	t := tr(i)
 	o := options(i).get(option)
 	var id string
 	if o != nil {
@@ -973,7 +1079,7 @@ func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, opti
 	}
 	res := i.ApplicationCommandData().Resolved
 	if o == nil || o.Type != discordgo.ApplicationCommandOptionAttachment || res == nil || res.Attachments[id] == nil {
-		return "", nil, userErr("The file did not arrive. %s", help)
+		return "", nil, userText(t.F(msgImportNoFile, "Help", help))
 	}
 	a := res.Attachments[id]
 	ext := strings.ToLower(path.Ext(a.Filename))
@@ -981,11 +1087,16 @@ func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, opti
 	for _, e := range exts {
 		ok = ok || ext == e
 	}
+	file := strconv.Quote(clip(a.Filename, 80))
 	if !ok {
-		return "", nil, userErr("%q is not a %s file. %s", clip(a.Filename, 80), strings.Join(exts, " or "), help)
+		kinds := strings.Join(exts, ", ")
+		if len(exts) == 2 {
+			kinds = t.F(msgImportFileOr, "First", exts[0], "Second", exts[1])
+		}
+		return "", nil, userText(t.F(msgImportFileType, "File", file, "Exts", kinds, "Help", help))
 	}
 	if int64(a.Size) > max {
-		return "", nil, userErr("%q is %d KB; the limit is %d MB.", clip(a.Filename, 80), a.Size>>10, max>>20)
+		return "", nil, userText(t.F(msgImportFileBig, "File", file, "KB", t.Int(a.Size>>10), "MB", t.Int(int(max>>20))))
 	}
 	if s.fetch == nil {
 		return "", nil, errors.New("no attachment fetcher is set up")
@@ -993,11 +1104,11 @@ func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, opti
 	data, err := s.fetch(ctx, a.URL, max)
 	switch {
 	case err == nil && int64(len(data)) > max:
-		return "", nil, userErr("%q is over %d MB.", clip(a.Filename, 80), max>>20)
+		return "", nil, userText(t.F(msgImportFileOver, "File", file, "MB", t.Int(int(max>>20))))
 	case errors.Is(err, context.DeadlineExceeded):
-		return "", nil, userErr("Downloading %q took too long. Try again.", clip(a.Filename, 80))
+		return "", nil, userText(t.F(msgImportFileSlow, "File", file))
 	case err != nil:
-		return "", nil, userErr("Could not download %q. Try again.", clip(a.Filename, 80))
+		return "", nil, userText(t.F(msgImportFileFailed, "File", file))
 	}
 	return a.Filename, data, nil
 }
@@ -1005,25 +1116,25 @@ func (s *Set) download(ctx context.Context, i *discordgo.InteractionCreate, opti
 // List imports: what is accepted.
 const (
 	maxListFile = 2 << 20
-	listHelp    = "Attach a Letterboxd list export (a list's page → Export list, a .csv), or any CSV with Title and Year columns, and optionally Directors and LetterboxdURI (up to 2 MB, 10,000 films)."
 )
 
 // filmImport answers /manage film import file: with a preview: the
 // films new to this server's catalog, those already in it, and the rows
 // rejected with their reasons; a button adds the new ones in one step.
 func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope) (*discordgo.InteractionResponse, error) {
-	release, err := importSlot()
+	t := tr(i)
+	release, err := importSlot(t)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	name, data, err := s.download(ctx, i, "file", maxListFile, listHelp, ".csv")
+	name, data, err := s.download(ctx, i, "file", maxListFile, t.S(msgListHelp), ".csv")
 	if err != nil {
 		return nil, err
 	}
 	rows, problems, err := letterboxd.ReadList(name, data)
 	if errors.Is(err, letterboxd.ErrFile) {
-		return nil, userErr("%s. %s", strings.TrimPrefix(err.Error(), letterboxd.ErrFile.Error()+": "), listHelp)
+		return nil, userText(t.F(msgImportBadFile, "Reason", letterboxd.Reason(t, err), "Help", t.S(msgListHelp)))
 	}
 	if err != nil {
 		return nil, err
@@ -1034,15 +1145,20 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	}
 	here := map[string]bool{}
 	key := func(title string, year int) string { return search.Skeleton(title) + "\x00" + strconv.Itoa(year) }
+	hereTMDB := map[int]bool{} // the TMDB films this server sees, under whatever title
 	for _, f := range films {
 		here[key(f.Title, f.Year)] = true
+		if f.TMDB != 0 {
+			hereTMDB[int(f.TMDB)] = true
+		}
 	}
+	films = nil
 	var fresh []storage.Film
 	already := 0
 	for _, r := range rows {
 		title, err := cleanLine("The title", r.Title)
 		if err != nil || !visibleText(title) || len([]rune(title)) > maxTitle {
-			problems.Add(letterboxd.Problem{File: path.Base(name), Line: r.Line, Reason: fmt.Sprintf("the title must be 1 to %d characters of text", maxTitle)})
+			problems.Add(letterboxd.Problem{File: path.Base(name), Line: r.Line, Reason: t.F(msgListBadTitle, "Max", t.Int(maxTitle))})
 			continue
 		}
 		k := key(title, r.Year)
@@ -1061,28 +1177,37 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 	}
 	// What the catalog lacks is looked up on TMDB: a film found there is
 	// stored whole (credits, overview, poster) in the shared catalog,
-	// which this server sees, instead of a title-only film of its own.
+	// which this server sees, instead of a title-only film of its own;
+	// only once the moderator confirms: the preview keeps its TMDB id.
 	var want []titleYear
 	for _, f := range fresh {
 		want = append(want, titleYear{f.Title, f.Year})
 	}
-	looked := s.lookUp(ctx, want, true)
+	looked := s.lookUp(ctx, want)
 	kept := fresh[:0]
 	var ambiguous []string
+	var fromTMDB []found
 	for _, f := range fresh {
-		if _, ok := looked.found[titleYear{f.Title, f.Year}]; ok {
+		if fd, ok := looked.found[titleYear{f.Title, f.Year}]; ok {
+			if hereTMDB[fd.TMDB] { // here under another title
+				already++
+			} else {
+				hereTMDB[fd.TMDB] = true
+				fromTMDB = append(fromTMDB, found{TMDB: fd.TMDB, Title: clip(fd.Title, 100), Year: fd.Year})
+			}
 			continue
 		}
-		if note := looked.note(titleYear{f.Title, f.Year}); note != "" {
+		if note := looked.note(t, titleYear{f.Title, f.Year}); note != "" {
 			ambiguous = append(ambiguous, clip(label(f)+": "+note, 200))
 		}
 		kept = append(kept, f)
 	}
 	fresh = kept
-	embed := &discordgo.MessageEmbed{Title: "Import a film list", Color: colour,
-		Description: fmt.Sprintf("In **%s**: %d new to this server, %d already here, %d rejected.", clip(path.Base(name), 80), len(fresh), already, problems.Count)}
-	if sum := looked.summary(); sum != "" {
-		embed.Description += "\n" + sum + " The films found are in the shared catalog now, with their full credits; the others are added by title."
+	adds := len(fresh) + len(fromTMDB)
+	embed := &discordgo.MessageEmbed{Title: t.S(msgListTitle), Color: colour,
+		Description: t.F(msgListPreview, "File", clip(path.Base(name), 80), "New", t.Int(adds), "Already", t.Int(already), "Rejected", t.Int(problems.Count))}
+	if sum := looked.summary(t); sum != "" {
+		embed.Description += "\n" + sum + t.S(msgListFromTMDB)
 	}
 	if len(ambiguous) > 0 {
 		var lines []string
@@ -1090,33 +1215,36 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 			lines = append(lines, plain(a, 240))
 		}
 		if len(ambiguous) > 4 {
-			lines = append(lines, fmt.Sprintf("and %d more", len(ambiguous)-4))
+			lines = append(lines, t.N(msgImportAndMore, len(ambiguous)-4))
 		}
-		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Several films on TMDB (added by title)", Value: clip(strings.Join(lines, "\n"), 1024)})
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: t.S(msgListAmbiguous), Value: clip(strings.Join(lines, "\n"), 1024)})
 	}
 	if problems.Count > 0 {
 		var lines []string
 		for _, p := range problems.First[:min(len(problems.First), 8)] {
-			lines = append(lines, clip(p.String(), 120))
+			lines = append(lines, clip(p.Text(t), 120))
 		}
 		if problems.Count > 8 {
-			lines = append(lines, fmt.Sprintf("and %d more", problems.Count-8))
+			lines = append(lines, t.N(msgImportAndMore, problems.Count-8))
 		}
-		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: "Rejected rows", Value: strings.Join(lines, "\n")})
+		embed.Fields = append(embed.Fields, &discordgo.MessageEmbedField{Name: t.S(msgListRejected), Value: strings.Join(lines, "\n")})
 	}
-	if len(fresh) == 0 {
-		embed.Description += "\nNothing to add."
+	if adds == 0 {
+		embed.Description += t.S(msgListNothing)
 		return ephemeral(embed), nil
 	}
 	var sample []string
-	for _, f := range fresh[:min(len(fresh), 10)] {
+	for _, f := range fromTMDB[:min(len(fromTMDB), 10)] {
+		sample = append(sample, "• "+plain(source.Label(f.Title, f.Year), 100)+" (TMDB)")
+	}
+	for _, f := range fresh[:min(len(fresh), 10-len(sample))] {
 		sample = append(sample, "• "+plain(label(f), 100))
 	}
-	if len(fresh) > 10 {
-		sample = append(sample, fmt.Sprintf("and %d more", len(fresh)-10))
+	if adds > len(sample) {
+		sample = append(sample, t.N(msgImportAndMore, adds-len(sample)))
 	}
-	embed.Fields = append([]*discordgo.MessageEmbedField{{Name: "New films", Value: strings.Join(sample, "\n")}}, embed.Fields...)
-	raw, err := json.Marshal(fresh)
+	embed.Fields = append([]*discordgo.MessageEmbedField{{Name: t.S(msgListNewFilms), Value: strings.Join(sample, "\n")}}, embed.Fields...)
+	raw, err := json.Marshal(pendingList{Films: fresh, TMDB: fromTMDB})
 	if err != nil {
 		return nil, err
 	}
@@ -1129,9 +1257,38 @@ func (s *Set) filmImport(ctx context.Context, i *discordgo.InteractionCreate, sc
 		return nil, err
 	}
 	return ephemeral(embed, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: fmt.Sprintf("Add %s", plural(len(fresh), "film")), Style: discordgo.PrimaryButton, CustomID: customID{"modimp", "ok", []uint64{id}}.String()},
-		discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: customID{"modimp", "no", []uint64{id}}.String()},
+		discordgo.Button{Label: t.N(msgListButton, adds), Style: discordgo.PrimaryButton, CustomID: customID{"modimp", "ok", []uint64{id}}.String()},
+		discordgo.Button{Label: t.S(msgImportCancel), Style: discordgo.SecondaryButton, CustomID: customID{"modimp", "no", []uint64{id}}.String()},
 	}}), nil
+}
+
+// pendingList is what a film list import's preview keeps for its
+// confirmation: the films added by title, and those found on TMDB (by
+// TMDB id, with their title and year to name them), fetched into the
+// shared catalog then. A preview from before the TMDB films were kept is
+// the films alone, a JSON array.
+type pendingList struct {
+	Films []storage.Film `json:"films"`
+	TMDB  []found        `json:"tmdb,omitempty"`
+}
+
+func decodePendingList(raw []byte) (pendingList, error) {
+	var p pendingList
+	var err error
+	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
+		err = json.Unmarshal(t, &p.Films)
+	} else {
+		err = json.Unmarshal(raw, &p)
+	}
+	if err != nil {
+		return pendingList{}, fmt.Errorf("a pending list import: %w", err)
+	}
+	for _, f := range p.TMDB {
+		if f.TMDB <= 0 {
+			return pendingList{}, fmt.Errorf("a pending list import: TMDB id %d", f.TMDB)
+		}
+	}
+	return p, nil
 }
 
 // filmImportButton adds a previewed list's films, or drops the preview.
@@ -1145,8 +1302,9 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	if err != nil {
 		return nil, err
 	}
+	t := tr(i)
 	if c.action != "ok" && c.action != "no" {
-		return nil, userErr("That button is out of date.")
+		return nil, userText(t.S(msgListStale))
 	}
 	// As for ratings (importButton): the preview is taken once the films
 	// are added, so that a failure leaves it for another try; AddFilms
@@ -1157,28 +1315,44 @@ func (s *Set) filmImportButton(ctx context.Context, i *discordgo.InteractionCrea
 	}
 	raw, err := step(ctx, scope, user, c.args[0])
 	if errors.Is(err, storage.ErrNotFound) {
-		return updateText("This preview has expired or was already used. Run `/manage film import` again."), nil
+		return updateText(t.S(msgListExpired)), nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if c.action == "no" {
-		return updateText("List import cancelled: nothing was added."), nil
+		return updateText(t.S(msgListCancelled)), nil
 	}
-	var fresh []storage.Film
-	if err := json.Unmarshal(raw, &fresh); err != nil {
-		return nil, fmt.Errorf("a pending list import: %w", err)
+	p, err := decodePendingList(raw)
+	if err != nil {
+		return nil, err
 	}
-	added, err := s.films.AddFilms(ctx, scope, fresh)
+	// The films found on TMDB are fetched into the shared catalog now
+	// that the moderator has confirmed; those TMDB fails for are left
+	// out, and said so, and the rest is added.
+	var got fetched
+	names := map[int]titleYear{}
+	if len(p.TMDB) > 0 {
+		ids := make([]int, 0, len(p.TMDB))
+		for _, f := range p.TMDB {
+			ids = append(ids, f.TMDB)
+			names[f.TMDB] = titleYear{f.Title, f.Year}
+		}
+		if got, err = s.fetchFound(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	added, err := s.films.AddFilms(ctx, scope, p.Films)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.pending.TakePending(ctx, scope, user, c.args[0]); err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("the films were added; removing their preview: %w", err)
 	}
-	msg := fmt.Sprintf("Added %s to this server's catalog.", plural(len(added), "film"))
-	if len(added) < len(fresh) {
-		msg += fmt.Sprintf(" %d were added meanwhile by someone else.", len(fresh)-len(added))
+	msg := t.N(msgListAdded, len(added)+len(got.stored))
+	if len(added) < len(p.Films) {
+		msg += t.N(msgListMeanwhile, len(p.Films)-len(added))
 	}
+	msg += got.notImported(t, names)
 	return updateText(msg), nil
 }

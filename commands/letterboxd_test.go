@@ -325,7 +325,7 @@ func TestImportsAtOnce(t *testing.T) {
 	e.files(map[string][]byte{"ratings.csv": []byte(lbRatings)})
 	var releases []func()
 	for range importsAtOnce {
-		r, err := importSlot()
+		r, err := importSlot(english())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -370,7 +370,7 @@ func TestNotInCatalogCut(t *testing.T) {
 	if !strings.HasPrefix(last, fmt.Sprintf("… cut here: %d more films", 30000-listed)) {
 		t.Errorf("the last line: %q", last)
 	}
-	if f := embed(r).Footer.Text; !strings.Contains(f, fmt.Sprintf("The first %d of the 30000 films", listed)) || !strings.Contains(f, "cut at 1 MB") {
+	if f := embed(r).Footer.Text; !strings.Contains(f, "The first "+english().Int(listed)+" of the 30,000 films") || !strings.Contains(f, "cut at 1 MB") {
 		t.Errorf("footer: %q", f)
 	}
 	// Read back, the cut line is no rating and the rest are all there.

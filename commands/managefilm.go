@@ -165,7 +165,7 @@ func (s *Set) filmLink(ctx context.Context, t *locale.T, scope storage.Scope, fi
 
 // ownFilm resolves a film this server may change (not a built-in one).
 func (s *Set) ownFilm(ctx context.Context, t *locale.T, scope storage.Scope, value string) (storage.Film, error) {
-	film, err := s.resolveBy(ctx, scope, value, s.films.Film) // whole: an edit starts from it
+	film, err := s.resolveFilm(ctx, scope, value, t.Locale(), s.films.Film) // whole: an edit starts from it
 	if err != nil {
 		return film, err
 	}

@@ -22,7 +22,7 @@ var (
 
 // ownReview resolves film: and by: to a review this server posted.
 func (s *Set) ownReview(ctx context.Context, t *locale.T, scope storage.Scope, opts optionSet) (storage.Review, storage.Film, error) {
-	film, err := s.resolve(ctx, scope, str(opts, "film"))
+	film, err := s.resolveIn(ctx, scope, str(opts, "film"), t.Locale())
 	if err != nil {
 		return storage.Review{}, film, err
 	}
@@ -198,7 +198,7 @@ func (s *Set) formReview(ctx context.Context, t *locale.T, i *discordgo.Interact
 // reviewAdd answers /manage review add: a modal, or with file: the
 // review from the attachment at once.
 func (s *Set) reviewAdd(ctx context.Context, t *locale.T, i *discordgo.InteractionCreate, scope storage.Scope, opts optionSet) (*discordgo.InteractionResponse, error) {
-	film, err := s.resolve(ctx, scope, str(opts, "film"))
+	film, err := s.resolveIn(ctx, scope, str(opts, "film"), t.Locale())
 	if err != nil {
 		return nil, err
 	}

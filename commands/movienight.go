@@ -91,7 +91,7 @@ func nightTr(n storage.Night) *locale.T { return locale.For(n.Locale) }
 // nightDate is day d as the bot writes it in t's language ("Fri 27 Nov",
 // "пт, 27 нояб."): the names and their order from the catalog.
 func nightDate(t *locale.T, d time.Time) string {
-	wd, months := strings.Split(t.S(msgNightWeekdays), "|"), strings.Split(t.S(msgNightMonths), "|")
+	wd, months := strings.Split(t.Plain(msgNightWeekdays), "|"), strings.Split(t.Plain(msgNightMonths), "|")
 	if len(wd) != 7 || len(months) != 12 { // a broken file: English's
 		en := locale.For(locale.English)
 		wd, months = strings.Split(en.S(msgNightWeekdays), "|"), strings.Split(en.S(msgNightMonths), "|")
@@ -317,7 +317,7 @@ func (s *Set) candidates(ctx context.Context, t *locale.T, scope storage.Scope, 
 			if title = strings.TrimSpace(title); title == "" {
 				continue
 			}
-			f, err := s.resolve(ctx, scope, title)
+			f, err := s.resolveIn(ctx, scope, title, t.Locale())
 			if err != nil {
 				return nil, err
 			}

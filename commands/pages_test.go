@@ -52,8 +52,12 @@ func TestListPages(t *testing.T) {
 		}
 	}
 	e := newEnv(t)
+	own := false // the list's own "gone" message
 	gone := func(l list[int], p int) string {
 		return e.userError(func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+			if own {
+				l.gone = english().S(msgCastPageGone)
+			}
 			_, _, err := listView(l, items, p, nil)
 			return nil, err
 		}, nil)
@@ -63,8 +67,8 @@ func TestListPages(t *testing.T) {
 			t.Errorf("page %d: %q", p, msg)
 		}
 	}
-	l.gone = "That page of it is gone."
-	if msg := gone(l, 9); msg != l.gone {
+	own = true
+	if msg := gone(l, 9); msg != "That page of the cast no longer exists." {
 		t.Errorf("page 9: %q", msg)
 	}
 	if _, rows, err := listView(l, items[:10], 1, nil); err != nil || rows != nil {

@@ -309,7 +309,7 @@ const ratersPerPage = 20
 
 // ratings answers /ratings film:.
 func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
-	scope, _, err := member(i)
+	scope, user, err := member(i)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if err != nil {
 		return nil, err
 	}
-	return s.ratingsPage(ctx, tr(i), scope, film, 1, false)
+	return s.ratingsPage(ctx, tr(i), scope, user, film, 1, false)
 }
 
 // medianIn is a median score (a whole or a half) in t's style: "7", "7,5".
@@ -335,7 +335,9 @@ func titleWithFilm(t *locale.T, k locale.Key, film storage.Film) string {
 	return t.F(k, "Film", plain(label(film), room))
 }
 
-func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
+// ratingsPage is page p of a film's verdict for member user (who asked,
+// or turned the page): the chart marks their own score.
+func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope, user uint64, film storage.Film, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {
 	a, err := s.rates.Aggregate(ctx, scope, film.ID)
 	if err != nil {
 		return nil, err
@@ -367,7 +369,13 @@ func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope,
 	if isUpdate {
 		r.Data.Attachments = &[]*discordgo.MessageAttachment{} // replace the old chart
 	}
-	r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: bytes.NewReader(chartPNG(a))}}
+	mine := 0
+	for _, x := range rs {
+		if x.User == user {
+			mine = x.Score
+		}
+	}
+	r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: bytes.NewReader(chartPNG(t, a, mine))}}
 	return r, nil
 }
 
@@ -377,12 +385,16 @@ func (s *Set) ratingsButton(ctx context.Context, i *discordgo.InteractionCreate)
 	if err != nil {
 		return nil, err
 	}
+	user, err := userNumber(i)
+	if err != nil {
+		return nil, err
+	}
 	t := tr(i)
 	film, err := s.films.FilmHeader(ctx, scope, c.args[0])
 	if err != nil {
 		return nil, notFound(err, t.S(msgRatingsGone))
 	}
-	return s.ratingsPage(ctx, t, scope, film, int(c.args[1]), true)
+	return s.ratingsPage(ctx, t, scope, user, film, int(c.args[1]), true)
 }
 
 const topPerPage = 10

@@ -75,12 +75,12 @@ func languageName(code string) string { return locale.For(code).S(msgLanguageNam
 // the server's-own choice) clears the setting.
 func parseLanguage(t *locale.T, value string) (string, error) {
 	value = strings.TrimSpace(value)
-	if value == "" || strings.EqualFold(value, languageServer) || value == t.S(msgSettingsLangServer) {
+	if value == "" || strings.EqualFold(value, languageServer) || value == t.Plain(msgSettingsLangServer) {
 		return "", nil
 	}
 	var names []string
 	for _, code := range locale.Locales() {
-		if strings.EqualFold(value, code) || strings.EqualFold(value, languageName(code)) {
+		if strings.EqualFold(value, code) || strings.EqualFold(value, locale.For(code).Plain(msgLanguageName)) {
 			return code, nil
 		}
 		names = append(names, languageName(code))

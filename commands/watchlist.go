@@ -59,7 +59,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 	opts := options(i)
 	switch subcommand(i) {
 	case "add", "remove":
-		film, err := s.resolve(ctx, scope, str(opts, "film"))
+		film, err := s.resolveIn(ctx, scope, str(opts, "film"), t.Locale())
 		if err != nil {
 			return nil, err
 		}

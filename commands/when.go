@@ -65,17 +65,17 @@ func grammarOf(t *locale.T) *whenGrammar {
 	}
 	g := &whenGrammar{units: map[string]int{}, days: map[string]int{}}
 	for k, minutes := range map[locale.Key]int{msgWhenMinute: 1, msgWhenHour: 60, msgWhenDay: 24 * 60, msgWhenWeek: 7 * 24 * 60} {
-		for _, w := range words(t.S(k)) {
+		for _, w := range words(t.Plain(k)) {
 			g.units[w] = minutes
 		}
 	}
-	for _, w := range words(t.S(msgWhenToday)) {
+	for _, w := range words(t.Plain(msgWhenToday)) {
 		g.days[w] = -2
 	}
-	for _, w := range words(t.S(msgWhenTomorrow)) {
+	for _, w := range words(t.Plain(msgWhenTomorrow)) {
 		g.days[w] = -1
 	}
-	for k, group := range strings.Split(t.S(msgWhenWeekdays), "|") {
+	for k, group := range strings.Split(t.Plain(msgWhenWeekdays), "|") {
 		if k >= 7 {
 			break
 		}
@@ -144,7 +144,7 @@ func forms(t *locale.T, k locale.Key, slots map[string]string) []form {
 		names = append(names, name)
 	}
 	var out []form
-	for _, alt := range strings.Split(t.F(k, pairs...), "|") {
+	for _, alt := range strings.Split(t.Plain(k, pairs...), "|") {
 		alt = normalize(alt)
 		if alt == "" {
 			continue

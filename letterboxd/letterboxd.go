@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -49,10 +50,28 @@ type Entry struct {
 type Problem struct {
 	File   string
 	Line   int
-	Reason string
+	Reason string // in English; a problem made here also has it in every language (Text)
+	why    locale.Key
+	args   []any // why's placeholders, as name/value pairs
+	local  bool  // why is set
 }
 
 func (p Problem) String() string { return fmt.Sprintf("%s line %d: %s", p.File, p.Line, p.Reason) }
+
+// Text is p in t's language: "ratings.csv line 7: no title".
+func (p Problem) Text(t *locale.T) string {
+	reason := p.Reason
+	if p.local {
+		reason = t.F(p.why, p.args...)
+	}
+	return t.F(msgRowLine, "File", p.File, "Line", strconv.Itoa(p.Line), "Reason", reason)
+}
+
+// problem is a row's problem, why with its placeholders as pairs: its
+// English Reason is written only if it is kept (Problems.Add).
+func problem(file string, line int, why locale.Key, pairs ...any) Problem {
+	return Problem{File: file, Line: line, why: why, args: pairs, local: true}
+}
 
 // Problems are the rows that could not be read: the first MaxProblems
 // with their reasons, and how many in all (a file of a million bad rows
@@ -66,16 +85,68 @@ type Problems struct {
 func (ps *Problems) Add(p Problem) {
 	ps.Count++
 	if len(ps.First) < MaxProblems {
+		if p.local && p.Reason == "" {
+			p.Reason = locale.For(locale.English).F(p.why, p.args...)
+		}
 		ps.First = append(ps.First, p)
 	}
 }
+
+// What is wrong with a file or a row, for the member importing it, in
+// their language (issue 27; the ids are commands' import. area).
+var (
+	msgRowLine     = locale.Text("import.row.line", "{{.File}} line {{.Line}}: {{.Reason}}")
+	msgNoTitle     = locale.Text("import.row.no_title", "no title")
+	msgTitleLong   = locale.Text("import.row.title_long", "the title is longer than {{.Max}} bytes")
+	msgYear        = locale.Text("import.row.year", "year {{.Year}} is not a year")
+	msgRating10    = locale.Text("import.row.rating10", "Rating10 {{.Value}} is not 1–10")
+	msgRating      = locale.Text("import.row.rating", "rating {{.Value}} is not 0.5–5 in halves")
+	msgDate        = locale.Text("import.row.date", "date {{.Value}} is not YYYY-MM-DD")
+	msgLinkLong    = locale.Text("import.row.link_long", "the link is longer than {{.Max}} bytes")
+	msgYearRange   = locale.Text("import.row.year_range", "year {{.Year}} is not a year from 1870 to 2100")
+	msgNotLink     = locale.Text("import.row.not_link", "{{.Value}} is not a Letterboxd link")
+	msgNoCSV       = locale.Text("import.bad.no_csv", "the ZIP has no ratings.csv, diary.csv or reviews.csv (is it Letterboxd's account export?)")
+	msgUnpacked    = locale.Text("import.bad.unpacked", "the ZIP unpacks to more than {{.MB}} MB of CSV")
+	msgBadZip      = locale.Text("import.bad.zip", "the ZIP cannot be read ({{.Err}})")
+	msgZipFiles    = locale.Text("import.bad.zip_files", "the ZIP holds {{.Files}} files; at most {{.Max}} are read")
+	msgEntrySize   = locale.Text("import.bad.entry_size", "{{.File}} in the ZIP unpacks to {{.Bytes}} bytes, over the limits")
+	msgBadEntry    = locale.Text("import.bad.entry", "{{.File}} in the ZIP cannot be read ({{.Err}})")
+	msgTooManyRows = locale.Text("import.bad.rows", "{{.File}} has more than {{.Max}} rows; at most {{.Max}} are read at once")
+	msgEmpty       = locale.Text("import.bad.empty", "{{.File}} is empty")
+	msgNoHeader    = locale.Text("import.bad.header", "{{.File}} has no header row with the columns filmbot needs")
+	msgKept        = locale.Text("import.bad.kept", "its titles and links come to more than {{.MB}} MB; filmbot reads at most that from one import")
+	msgRowLong     = locale.Text("import.bad.row_long", "{{.File}} line {{.Line}} is longer than {{.KB}} KB: filmbot reads rows of up to {{.KB}} KB")
+	msgFields      = locale.Text("import.bad.fields", "{{.File}} line {{.Line}} has more than {{.Max}} fields: filmbot reads rows of up to {{.Max}}")
+	msgNotUTF8     = locale.Text("import.bad.utf8", "{{.File}} line {{.Line}} is not UTF-8 text (Letterboxd's files are; was it re-saved by a spreadsheet?)")
+)
 
 // ErrFile is a file that cannot be read at all; its message says why, for
 // the member.
 var ErrFile = errors.New("not a Letterboxd file")
 
-func fileErr(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrFile, fmt.Sprintf(format, a...))
+// fileError is an ErrFile saying why, in every language (Reason).
+type fileError struct {
+	why  locale.Key
+	args []any // name/value pairs
+}
+
+func (e *fileError) Error() string {
+	return ErrFile.Error() + ": " + locale.For(locale.English).F(e.why, e.args...)
+}
+
+func (e *fileError) Unwrap() error { return ErrFile }
+
+// fileErr is an ErrFile: why, with its placeholders as name/value pairs.
+func fileErr(why locale.Key, pairs ...any) error { return &fileError{why, pairs} }
+
+// Reason is what is wrong with a file that cannot be read (an ErrFile),
+// in t's language.
+func Reason(t *locale.T, err error) string {
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return t.F(fe.why, fe.args...)
+	}
+	return strings.TrimPrefix(err.Error(), ErrFile.Error()+": ")
 }
 
 // ReadRatings reads the ratings in a Letterboxd export: a ZIP (its
@@ -93,7 +164,7 @@ func ReadRatings(name string, data []byte) ([]Entry, Problems, error) {
 			return nil, Problems{}, err
 		}
 		if n == 0 {
-			return nil, Problems{}, fileErr("the ZIP has no ratings.csv, diary.csv or reviews.csv (is it Letterboxd's account export?)")
+			return nil, Problems{}, fileErr(msgNoCSV)
 		}
 	} else if err := rd.read(path.Base(name), bytes.NewReader(data)); err != nil {
 		return nil, Problems{}, err
@@ -137,7 +208,7 @@ func (n *newest) add(e Entry) {
 func isZip(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
 
 // errUnpacked is a ZIP whose files unpack past MaxUncompressed.
-var errUnpacked = fileErr("the ZIP unpacks to more than %d MB of CSV", MaxUncompressed>>20)
+var errUnpacked = fileErr(msgUnpacked, "MB", strconv.Itoa(MaxUncompressed>>20))
 
 // capped reads r, failing with errUnpacked past *left bytes.
 type capped struct {
@@ -159,10 +230,10 @@ func (c capped) Read(p []byte) (int, error) {
 func eachInZip(data []byte, read func(name string, r io.Reader) error, names ...string) (int, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return 0, fileErr("the ZIP cannot be read (%v)", err)
+		return 0, fileErr(msgBadZip, "Err", err.Error())
 	}
 	if len(zr.File) > MaxZipEntries {
-		return 0, fileErr("the ZIP holds %d files; at most %d are read", len(zr.File), MaxZipEntries)
+		return 0, fileErr(msgZipFiles, "Files", strconv.Itoa(len(zr.File)), "Max", strconv.Itoa(MaxZipEntries))
 	}
 	found := 0
 	left := int64(MaxUncompressed)
@@ -173,17 +244,17 @@ func eachInZip(data []byte, read func(name string, r io.Reader) error, names ...
 			}
 			size := int64(f.UncompressedSize64)
 			if size > MaxUncompressed || (f.CompressedSize64 > 0 && size/int64(f.CompressedSize64) > MaxRatio) {
-				return 0, fileErr("%s in the ZIP unpacks to %d bytes, over the limits", want, size)
+				return 0, fileErr(msgEntrySize, "File", want, "Bytes", strconv.FormatInt(size, 10))
 			}
 			rc, err := f.Open()
 			if err != nil {
-				return 0, fileErr("%s in the ZIP cannot be read (%v)", want, err)
+				return 0, fileErr(msgBadEntry, "File", want, "Err", err.Error())
 			}
 			// The declared size is not trusted: what is read is counted.
 			err = read(want, capped{rc, &left})
 			rc.Close()
 			if err != nil && !errors.Is(err, ErrFile) {
-				err = fileErr("%s in the ZIP cannot be read (%v)", want, err)
+				err = fileErr(msgBadEntry, "File", want, "Err", err.Error())
 			}
 			if err != nil {
 				return 0, err
@@ -250,7 +321,7 @@ func readCSV(name string, r io.Reader, isHeader func(columns) bool, count *int, 
 			continue
 		}
 		if *count++; *count > limit {
-			return fileErr("%s has more than %d rows; at most %d are read at once", name, limit, limit)
+			return fileErr(msgTooManyRows, "File", name, "Max", strconv.Itoa(limit))
 		}
 		if err := row(cols, rec, line); err != nil {
 			return err
@@ -258,9 +329,9 @@ func readCSV(name string, r io.Reader, isHeader func(columns) bool, count *int, 
 	}
 	switch {
 	case !rs.sawText:
-		return fileErr("%s is empty", name)
+		return fileErr(msgEmpty, "File", name)
 	case cols == nil:
-		return fileErr("%s has no header row with the columns filmbot needs", name)
+		return fileErr(msgNoHeader, "File", name)
 	}
 	return nil
 }
@@ -299,24 +370,22 @@ func (rd *entryReader) read(name string, r io.Reader) error {
 	}
 	return readCSV(name, r, isHeader, &rd.rows, MaxRows, func(cols columns, row [][]byte, line int) error {
 		e := Entry{File: name, Line: line}
-		bad := func(format string, a ...any) {
-			rd.problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
-		}
+		bad := func(why locale.Key, pairs ...any) { rd.problems.Add(problem(name, line, why, pairs...)) }
 		title := cols.get(row, "name", "title")
 		switch {
 		case title == "":
 			if !rd.watchlist || len(bytes.Join(row, nil)) > 0 { // a watchlist's empty rows are no one's mistake
-				bad("no title")
+				bad(msgNoTitle)
 			}
 			return nil
 		case len(title) > MaxTitleBytes:
-			bad("the title is longer than %d bytes", MaxTitleBytes)
+			bad(msgTitleLong, "Max", strconv.Itoa(MaxTitleBytes))
 			return nil
 		}
 		if y := cols.get(row, "year"); y != "" {
 			n, err := strconv.Atoi(y)
 			if err != nil || n < 1870 || n > 2100 {
-				bad("year %s is not a year", short(y))
+				bad(msgYear, "Year", short(y))
 				return nil
 			}
 			e.Year = n
@@ -325,14 +394,14 @@ func (rd *entryReader) read(name string, r io.Reader) error {
 			if r10 := cols.get(row, "rating10"); r10 != "" {
 				n, err := strconv.Atoi(r10)
 				if err != nil || n < 1 || n > 10 {
-					bad("Rating10 %s is not 1–10", short(r10))
+					bad(msgRating10, "Value", short(r10))
 					return nil
 				}
 				e.Score = n
 			} else if r := cols.get(row, "rating"); r != "" {
 				f, err := strconv.ParseFloat(r, 64)
 				if err != nil || f < 0.5 || f > 5 || f*2 != float64(int(f*2)) {
-					bad("rating %s is not 0.5–5 in halves", short(r))
+					bad(msgRating, "Value", short(r))
 					return nil
 				}
 				e.Score = int(f * 2)
@@ -343,18 +412,18 @@ func (rd *entryReader) read(name string, r io.Reader) error {
 		if d := cols.get(row, dates...); d != "" {
 			t, err := time.Parse(time.DateOnly, d)
 			if err != nil {
-				bad("date %s is not YYYY-MM-DD", short(d))
+				bad(msgDate, "Value", short(d))
 				return nil
 			}
 			e.Date = t
 		}
 		uri := cols.get(row, "letterboxduri", "url")
 		if len(uri) > MaxURIBytes {
-			bad("the link is longer than %d bytes", MaxURIBytes)
+			bad(msgLinkLong, "Max", strconv.Itoa(MaxURIBytes))
 			return nil
 		}
 		if rd.kept+len(title)+len(uri) > MaxKeptBytes {
-			return fileErr("its titles and links come to more than %d MB; filmbot reads at most that from one import", MaxKeptBytes>>20)
+			return fileErr(msgKept, "MB", strconv.Itoa(MaxKeptBytes>>20))
 		}
 		e.Title, e.URI = text(title), text(uri)
 		rd.add(e)
@@ -503,29 +572,27 @@ func ReadList(name string, data []byte) ([]ListFilm, Problems, error) {
 	isHeader := func(c columns) bool { return c.has("name", "title") && c.has("year") }
 	err := readCSV(name, bytes.NewReader(data), isHeader, &count, MaxListRows, func(cols columns, row [][]byte, line int) error {
 		f := ListFilm{Title: cols.get(row, "name", "title"), Line: line, URI: cols.get(row, "letterboxduri", "url")}
-		bad := func(format string, a ...any) {
-			problems.Add(Problem{name, line, fmt.Sprintf(format, a...)})
-		}
+		bad := func(why locale.Key, pairs ...any) { problems.Add(problem(name, line, why, pairs...)) }
 		if f.Title == "" {
 			if len(bytes.Join(row, nil)) > 0 {
-				bad("no title")
+				bad(msgNoTitle)
 			}
 			return nil
 		}
 		if len(f.Title) > MaxTitleBytes {
-			bad("the title is longer than %d bytes", MaxTitleBytes)
+			bad(msgTitleLong, "Max", strconv.Itoa(MaxTitleBytes))
 			return nil
 		}
 		y := cols.get(row, "year")
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1870 || n > 2100 {
-			bad("year %s is not a year from 1870 to 2100", short(y))
+			bad(msgYearRange, "Year", short(y))
 			return nil
 		}
 		f.Year = n
 		f.Title, f.URI = text(f.Title), text(f.URI)
 		if f.URI != "" && (len(f.URI) > MaxURIBytes || !strings.HasPrefix(f.URI, "https://letterboxd.com/") && !strings.HasPrefix(f.URI, "https://boxd.it/")) {
-			bad("%s is not a Letterboxd link", short(f.URI))
+			bad(msgNotLink, "Value", short(f.URI))
 			return nil
 		}
 		for _, d := range strings.Split(cols.get(row, "directors", "director"), ",") {

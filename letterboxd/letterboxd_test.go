@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/filmbot/filmbot/locale"
 )
 
 // Written from the formats Letterboxd documents: a BOM, CRLF, a review
@@ -424,5 +426,24 @@ func TestReadWatchlist(t *testing.T) {
 	}
 	if _, _, err := ReadWatchlist("watchlist.csv", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 16 MB") {
 		t.Errorf("17 MB of long titles: %v", err)
+	}
+}
+
+// A file's and a row's problems are written in the reader's language;
+// their English (Error, String, Reason) is as before.
+func TestProblemsInALanguage(t *testing.T) {
+	ru := locale.For("ru")
+	_, probs, err := ReadRatings("r.csv", []byte("Name,Year,Rating\nX,2001,7\n"))
+	if err != nil || probs.Count != 1 || probs.First[0].Reason != "rating \"7\" is not 0.5–5 in halves" ||
+		probs.First[0].Text(ru) != "r.csv, строка 2: оценка \"7\" — не от 0,5 до 5 с шагом 0,5" ||
+		probs.First[0].Text(locale.For(locale.English)) != probs.First[0].String() {
+		t.Errorf("%+v %v: %q", probs, err, probs.First[0].Text(ru))
+	}
+	_, _, err = ReadRatings("e.csv", []byte("\n"))
+	if !errors.Is(err, ErrFile) || err.Error() != "not a Letterboxd file: e.csv is empty" || Reason(ru, err) != "e.csv пуст" || Reason(locale.For("en-US"), err) != "e.csv is empty" {
+		t.Errorf("%v: %q", err, Reason(ru, err))
+	}
+	if got := Reason(ru, fmt.Errorf("wrapped: %w", errUnpacked)); got != fmt.Sprintf("ZIP распаковывается больше чем в %d МБ CSV", MaxUncompressed>>20) {
+		t.Errorf("wrapped: %q", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -76,7 +77,7 @@ func (r *rows) readLine(used, start int) ([]byte, bool, error) {
 }
 
 func (r *rows) tooLong(start int) error {
-	return fileErr("%s line %d is longer than %d KB: filmbot reads rows of up to %d KB", r.name, start, MaxRowBytes>>10, MaxRowBytes>>10)
+	return fileErr(msgRowLong, "File", r.name, "Line", strconv.Itoa(start), "KB", strconv.Itoa(MaxRowBytes>>10))
 }
 
 // next returns the next row's fields (valid until the next call: a
@@ -101,7 +102,7 @@ func (r *rows) next() ([][]byte, int, error) {
 	endField := func() error {
 		r.ends = append(r.ends, len(r.field))
 		if len(r.ends) > MaxFields {
-			return fileErr("%s line %d has more than %d fields: filmbot reads rows of up to %d", r.name, start, MaxFields, MaxFields)
+			return fileErr(msgFields, "File", r.name, "Line", strconv.Itoa(start), "Max", strconv.Itoa(MaxFields))
 		}
 		return nil
 	}
@@ -173,7 +174,7 @@ func (r *rows) next() ([][]byte, int, error) {
 		}
 	}
 	if !utf8.Valid(r.field) {
-		return nil, 0, fileErr("%s line %d is not UTF-8 text (Letterboxd's files are; was it re-saved by a spreadsheet?)", r.name, start)
+		return nil, 0, fileErr(msgNotUTF8, "File", r.name, "Line", strconv.Itoa(start))
 	}
 	r.out = r.out[:0]
 	from := 0

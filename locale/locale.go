@@ -134,10 +134,10 @@ var (
 		b.RegisterUnmarshalFunc("json", json.Unmarshal)
 		return b
 	}()
-	langs    map[string]*lang // by Discord locale code
-	matcher  language.Matcher
-	tags     []*lang // matcher's order; [0] English
-	loadErr  error
+	langs   map[string]*lang // by Discord locale code
+	matcher language.Matcher
+	tags    []*lang // matcher's order; [0] English
+	loadErr error
 )
 
 func load() {
@@ -264,12 +264,15 @@ func (t *T) S(k Key) string {
 		}
 	}
 	l.mu.RUnlock()
+	gen := markGen.Load() // mark.go: no caching across a change of Marking
 	s := t.render(k, 0, false, nil)
 	l.mu.Lock()
 	if n := len(registry); len(l.fixed) < n {
 		l.fixed = append(l.fixed, make([]string, n-len(l.fixed))...)
 	}
-	l.fixed[k.i] = s
+	if markGen.Load() == gen {
+		l.fixed[k.i] = s
+	}
 	l.mu.Unlock()
 	return s
 }
@@ -304,6 +307,18 @@ func data(pairs []any) map[string]any {
 }
 
 func (t *T) render(k Key, n int, plural bool, d map[string]any) string {
+	s := t.text(k, n, plural, d)
+	// Tests only (mark.go): with Marking on, s is wrapped in markers
+	// carrying k and d. One atomic load when off; S's cached path never
+	// gets here.
+	if marking.Load() {
+		return t.mark(k, n, plural, d, s)
+	}
+	return s
+}
+
+// text is k's text in T's language (English where the file lacks it).
+func (t *T) text(k Key, n int, plural bool, d map[string]any) string {
 	regMu.RLock()
 	defer regMu.RUnlock()
 	e := registry[k.i]

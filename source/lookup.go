@@ -69,26 +69,12 @@ func (r *Resolver) Lookup(ctx context.Context, title string, year int, locale st
 // film of that title in that year (tmdb.Unique); otherwise
 // storage.ErrNotFound (none) or ErrAmbiguous with the candidates.
 func (r *Resolver) LookupUnique(ctx context.Context, title string, year int) (storage.Film, []tmdb.Result, error) {
-	if r == nil {
-		return storage.Film{}, nil, ErrOff
-	}
-	title = strings.TrimSpace(title)
-	if title == "" || year <= 0 {
-		return storage.Film{}, nil, fmt.Errorf("%q (%d): %w", title, year, storage.ErrNotFound)
-	}
-	page, err := r.searcher.Search(ctx, title, year, "")
+	film, cands, err := r.FindUnique(ctx, title, year)
 	if err != nil {
-		return storage.Film{}, nil, classify(err)
+		return storage.Film{}, cands, err
 	}
-	film, cands, ok := tmdb.Unique(page.Results, title, year)
-	switch {
-	case ok:
-		f, err := r.Resolve(ctx, film.ID)
-		return f, cands, err
-	case len(cands) == 0:
-		return storage.Film{}, nil, fmt.Errorf("%q (%d) on TMDB: %w", title, year, storage.ErrNotFound)
-	}
-	return storage.Film{}, cands, fmt.Errorf("%q (%d): %d films: %w", title, year, len(cands), ErrAmbiguous)
+	f, err := r.Resolve(ctx, film.ID)
+	return f, cands, err
 }
 
 // FindUnique is LookupUnique without resolving: TMDB's search result for
