@@ -120,7 +120,7 @@ func (s *Set) WithFetcher(f Fetcher) *Set {
 // only where it works; its handler still refuses elsewhere, for a client
 // that offers a stale list.
 func (s *Set) Commands() []Command {
-	return []Command{
+	return append([]Command{
 		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete,
 			Components: map[string]Handler{"rev": s.reviewButton}},
 		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete,
@@ -148,7 +148,7 @@ func (s *Set) Commands() []Command {
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
 		{Def: where(randomDef, inServers), Run: s.random, Components: map[string]Handler{"random": s.randomButton}},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
-	}
+	}, s.menuCommands()...)
 }
 
 // Where a command works (Discord's contexts): 0 a server, 1 the bot's DM.

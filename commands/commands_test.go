@@ -419,6 +419,8 @@ func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 		"cast":   {opt("film", "anora")},
 		"film":   {opt("film", "anora")},
 		"help":   nil,
+		// right-click on a message
+		"Films in this message": nil,
 	}
 	for _, c := range e.set.Commands() {
 		name := c.Def.Name
@@ -435,7 +437,14 @@ func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 		if slices.Contains(contexts, discordgo.InteractionContextBotDM) != worksInDMs {
 			t.Errorf("/%s: contexts %v, but it works in DMs: %v", name, contexts, worksInDMs)
 		}
-		resp, err := c.Run(context.Background(), slash("", name, opts...))
+		ix := slash("", name, opts...)
+		switch c.Def.Type {
+		case discordgo.MessageApplicationCommand:
+			ix = rightClick("", &discordgo.Message{Content: "Anora"})
+		case discordgo.UserApplicationCommand:
+			ix = onMember("", name, "42", "43")
+		}
+		resp, err := c.Run(context.Background(), ix)
 		msg := storage.Message(err)
 		switch {
 		case worksInDMs && err != nil:

@@ -102,6 +102,12 @@ func (s *Set) compare(ctx context.Context, i *discordgo.InteractionCreate) (*dis
 	if !given {
 		return nil, userText(tr(i).S(msgComparePick))
 	}
+	return s.compareWith(ctx, i, scope, me, other)
+}
+
+// compareWith compares me with other (/compare member:, and the
+// right-click Compare taste).
+func (s *Set) compareWith(ctx context.Context, i *discordgo.InteractionCreate, scope storage.Scope, me, other uint64) (*discordgo.InteractionResponse, error) {
 	if other == me {
 		return nil, userText(tr(i).S(msgCompareSelf))
 	}

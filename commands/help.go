@@ -45,7 +45,12 @@ func (s *Set) help(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	var everyone []string
 	restricted := map[locale.Key][]string{}
 	var order []locale.Key
+	var apps []string
 	for _, c := range s.Commands() {
+		if c.Def.Type == discordgo.UserApplicationCommand || c.Def.Type == discordgo.MessageApplicationCommand {
+			apps = append(apps, appLine(t, loc, c.Def))
+			continue
+		}
 		var descs map[discordgo.Locale]string
 		if c.Def.DescriptionLocalizations != nil {
 			descs = *c.Def.DescriptionLocalizations
@@ -65,6 +70,7 @@ func (s *Set) help(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 		restricted[name] = append(restricted[name], lines...)
 	}
 	fs := fields(t, t.S(msgHelpEveryone), everyone)
+	fs = append(fs, fields(t, t.S(msgHelpApps), apps)...)
 	for _, name := range order {
 		fs = append(fs, fields(t, t.S(name), restricted[name])...)
 	}

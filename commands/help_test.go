@@ -29,8 +29,16 @@ func TestHelpListsEveryCommand(t *testing.T) {
 			}
 		}
 		for _, c := range e.set.Commands() {
-			if c.Def.Type == discordgo.MessageApplicationCommand || c.Def.Type == discordgo.UserApplicationCommand {
-				continue // right-click commands, not typed: /help lists slash commands
+			if c.Def.Type == discordgo.UserApplicationCommand || c.Def.Type == discordgo.MessageApplicationCommand {
+				// Right-click commands: by name, under their own heading.
+				listed := false
+				for _, f := range r.Data.Embeds[0].Fields {
+					listed = listed || strings.HasPrefix(f.Name, "Right-click") && strings.Contains(f.Value, "**"+c.Def.Name+"**")
+				}
+				if !listed {
+					t.Errorf("/help does not list the right-click %q", c.Def.Name)
+				}
+				continue
 			}
 			s, ok := section[c.Def.Name]
 			switch {

@@ -64,17 +64,7 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 			return nil, err
 		}
 		if subcommand(i) == "add" {
-			added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
-			if errors.Is(err, storage.ErrRated) {
-				return Reply(t.F(msgWatchRated, "Film", labelMD(film))), nil
-			}
-			if err != nil {
-				return nil, notFound(err, t.S(msgWatchJustGone))
-			}
-			if !added {
-				return Reply(t.F(msgWatchAlready, "Film", labelMD(film))), nil
-			}
-			return Reply(t.F(msgWatchAdded, "Film", labelMD(film))), nil
+			return s.addToWatchlist(ctx, t, scope, user, film)
 		}
 		removed, err := s.watchlists.WatchlistRemove(ctx, scope, user, film.ID)
 		if err != nil {
@@ -96,6 +86,22 @@ func (s *Set) watchlist(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		return s.wantedPage(ctx, t, scope, 1, false)
 	}
 	return nil, userText(t.S(msgWatchUnknown))
+}
+
+// addToWatchlist puts film on user's watchlist (/watchlist add, and the
+// button under "Films in this message") and says so in t's language.
+func (s *Set) addToWatchlist(ctx context.Context, t *locale.T, scope storage.Scope, user uint64, film storage.Film) (*discordgo.InteractionResponse, error) {
+	added, err := s.watchlists.WatchlistAdd(ctx, scope, user, film.ID)
+	if errors.Is(err, storage.ErrRated) {
+		return Reply(t.F(msgWatchRated, "Film", labelMD(film))), nil
+	}
+	if err != nil {
+		return nil, notFound(err, t.S(msgWatchJustGone))
+	}
+	if !added {
+		return Reply(t.F(msgWatchAlready, "Film", labelMD(film))), nil
+	}
+	return Reply(t.F(msgWatchAdded, "Film", labelMD(film))), nil
 }
 
 func (s *Set) watchlistPage(ctx context.Context, t *locale.T, scope storage.Scope, who uint64, p int, isUpdate bool) (*discordgo.InteractionResponse, error) {

@@ -14,7 +14,8 @@ import (
 
 // Discord's limits on command definitions, counting every localization.
 const (
-	CommandsMax     = 100  // commands of one kind in one bulk overwrite
+	CommandsMax     = 100  // chat (slash) commands in one bulk overwrite
+	MenusMax        = 15   // user commands, and message commands, in one bulk overwrite (context menus)
 	CommandName     = 32   // a name, or a localized name
 	CommandDesc     = 100  // a description, or a localized description
 	CommandOptions  = 25   // options (or subcommands) of one command or subcommand
@@ -59,7 +60,10 @@ func (e *CommandError) Error() string {
 // rule (locale.NameRule), lower case, unique among their siblings in
 // every locale; descriptions and choice names 1-100 in every locale;
 // localizations only for Discord's locales (locale.Discord); at most 25
-// options per level, 25 choices per option, 100 commands; and each
+// options per level, 25 choices per option, 100 chat commands and 15
+// each of user and message commands (context menus: a name of 1-32
+// characters, spaces and capitals allowed, no description, no options);
+// and each
 // command's characters (name, description, options' and choices' names,
 // descriptions and values, each field at its longest localization) at
 // most 8,000. It returns every CommandError, joined, or nil.
@@ -85,8 +89,12 @@ func CommandErrors(defs []*discordgo.ApplicationCommand) []*CommandError {
 		}
 	}
 	for kind, n := range kinds {
-		if n > CommandsMax {
-			c.bad("", nil, errMaxLength, fmt.Sprintf("Must be %d or fewer in length (%d commands of type %d).", CommandsMax, n, kind))
+		max := CommandsMax
+		if kind == discordgo.UserApplicationCommand || kind == discordgo.MessageApplicationCommand {
+			max = MenusMax
+		}
+		if n > max {
+			c.bad("", nil, errMaxLength, fmt.Sprintf("Must be %d or fewer in length (%d commands of type %d).", max, n, kind))
 		}
 	}
 	for k, d := range defs {
@@ -153,6 +161,15 @@ func (c *cmdJudge) command(d *discordgo.ApplicationCommand, path []string) {
 	}
 	if chat {
 		c.text(d.Description, deref(d.DescriptionLocalizations), path, "description", CommandDesc)
+	} else {
+		// A context menu has a name only: its description is "" and it
+		// takes no options (Discord's docs: both are CHAT_INPUT's).
+		if d.Description != "" || len(deref(d.DescriptionLocalizations)) > 0 {
+			c.bad(c.cmd, at(path, "description"), errBadLength, "Must be empty for a user or message command.")
+		}
+		if len(d.Options) > 0 {
+			c.bad(c.cmd, at(path, "options"), errMaxLength, "Must be 0 or fewer in length (a user or message command takes no options).")
+		}
 	}
 	total := longest(d.Name, deref(d.NameLocalizations)) + longest(d.Description, deref(d.DescriptionLocalizations))
 	total += c.options(d.Options, at(path, "options"))

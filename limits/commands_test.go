@@ -145,4 +145,29 @@ func TestCommandsCount(t *testing.T) {
 	if err := Commands([]*discordgo.ApplicationCommand{user, {Name: "rate", Description: "x"}}); err != nil {
 		t.Errorf("a user command: %v", err)
 	}
+	// Context menus: 15 of each kind, beside 100 chat commands; a name
+	// only.
+	defs[1].NameLocalizations = nil
+	var menus []*discordgo.ApplicationCommand
+	for k := range 16 {
+		menus = append(menus, &discordgo.ApplicationCommand{Type: discordgo.MessageApplicationCommand, Name: fmt.Sprint("Films ", k)},
+			&discordgo.ApplicationCommand{Type: discordgo.UserApplicationCommand, Name: fmt.Sprint("Compare ", k)})
+	}
+	if err := Commands(append(defs[:100:100], menus[:30]...)); err != nil {
+		t.Errorf("100 chat, 15 user and 15 message commands: %v", err)
+	}
+	if got := codes(menus); len(got) != 2 || !contains(got, " BASE_TYPE_MAX_LENGTH") {
+		t.Errorf("16 user and 16 message commands: %q", got)
+	}
+	bad := []*discordgo.ApplicationCommand{
+		{Type: discordgo.MessageApplicationCommand, Name: "Films", Description: "The films"},
+		{Type: discordgo.UserApplicationCommand, Name: "Taste", Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "x", Description: "x"}}},
+		{Type: discordgo.UserApplicationCommand, Name: strings.Repeat("W", 33)},
+	}
+	got := codes(bad)
+	for _, want := range []string{"0.description BASE_TYPE_BAD_LENGTH", "1.options BASE_TYPE_MAX_LENGTH", "2.name BASE_TYPE_BAD_LENGTH"} {
+		if !contains(got, want) {
+			t.Errorf("bad context menus: %q lacks %q", got, want)
+		}
+	}
 }

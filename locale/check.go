@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -115,6 +116,9 @@ func Problems() []string {
 				}
 			} else if len(f) != 1 || f["other"] == "" {
 				bad("%s is a plain text in English", e.msg.ID)
+			}
+			if strings.HasPrefix(e.msg.ID, "name.") && utf8.RuneCountInString(f["other"]) > 32 {
+				bad("%s: %q is longer than Discord's 32 characters for a command's name", e.msg.ID, f["other"])
 			}
 			for form, text := range f {
 				if got := placeholders(text); !slices.Equal(got, want) && !(e.plural && slices.Equal(got, without(want, "Count"))) {

@@ -29,11 +29,16 @@ var NameRule = regexp.MustCompile(`^[-_'\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$
 //	choice.<command>[.<option>…].<value>  a choice's name
 //
 // English is the definition's own text.
+//
+// A right-click command (a context menu: type 2 on a member, 3 on a
+// message) has a name and nothing else: its name is a message of its own,
+// name.<Name> ("name.Films in this message"), given in every language
+// (Discord's rules for these names: 1-32 characters, spaces and capitals
+// allowed).
 func Command(def *discordgo.ApplicationCommand) {
 	path := def.Name
 	if def.Type == discordgo.UserApplicationCommand || def.Type == discordgo.MessageApplicationCommand {
-		// A right-click command has a name only: Discord takes no
-		// description (nor its localizations) for it.
+		def.NameLocalizations = localized(define("name."+path, def.Name))
 		return
 	}
 	dk := define("desc."+path, def.Description)

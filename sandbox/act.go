@@ -94,7 +94,7 @@ func (s *Server) command(m Member, line, focus string) (*Interaction, error) {
 	}
 	registered := false
 	for _, d := range defs {
-		registered = registered || d.Name == data.Name
+		registered = registered || (d.Name == data.Name && d.Type <= discordgo.ChatApplicationCommand)
 	}
 	if !registered {
 		return nil, fmt.Errorf("sandbox: /%s is not registered (Discord would not offer it)", data.Name)
@@ -524,6 +524,7 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 	rand.Read(tok)
 	ix := &Interaction{ID: s.newID(), Token: "aW50ZXJhY3Rpb24" + hex.EncodeToString(tok), Type: t, Name: name,
 		Member: m, ChannelID: s.channelOf(m), Created: s.now(), s: s}
+	_, ix.menu = data["target_id"] // a right-click command (sandbox/menus.go)
 	user := m.wireUser()
 	payload := &wireInteraction{
 		ID: ix.ID, ApplicationID: s.AppID, Type: t, Data: data, ChannelID: ix.ChannelID,

@@ -34,6 +34,9 @@ func ParseCommandLineIn(line string, cmds []*discordgo.ApplicationCommand, focus
 	var defs []*discordgo.ApplicationCommandOption
 	known := false
 	for _, c := range cmds {
+		if c.Type > discordgo.ChatApplicationCommand {
+			continue // right-click commands are not typed
+		}
 		if c.Name == data.Name || (locale != "" && c.NameLocalizations != nil && (*c.NameLocalizations)[discordgo.Locale(locale)] == data.Name) {
 			defs, known = c.Options, true
 			data.ID, data.Name = c.ID, c.Name

@@ -92,6 +92,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			writeJSON(w, 200, map[string]any{"id": ix.ID})
 		})
 	}
+	s.menuRoutes(mux)
 	act("interactions", func(q actReq) (*Interaction, error) { return s.command(q.Member, q.Line, q.Autocomplete) })
 	act("click", func(q actReq) (*Interaction, error) { return s.Click(q.Member, q.MessageID, q.CustomID) })
 	act("select", func(q actReq) (*Interaction, error) { return s.Select(q.Member, q.MessageID, q.CustomID, q.Values...) })

@@ -101,6 +101,7 @@ type Interaction struct {
 	followups []string
 	choices   []*discordgo.ApplicationCommandOptionChoice
 	modal     *discordgo.InteractionResponseData
+	menu      bool // a right-click command (a context menu)
 }
 
 // Answer is what the bot answered to an interaction, as a member sees it.
@@ -151,6 +152,9 @@ func (ix *Interaction) Answer() *Answer {
 func (ix *Interaction) invocation() string {
 	switch ix.Type {
 	case discordgo.InteractionApplicationCommand:
+		if ix.menu {
+			return ix.Member.Name + " used " + ix.Name
+		}
 		return ix.Member.Name + " used /" + ix.Name
 	case discordgo.InteractionModalSubmit:
 		return ix.Member.Name + " submitted a form"

@@ -224,6 +224,20 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitReply("Parasite (2019)"),
 		waitReply("Bong Joon-ho"),
 		waitReply(tmdb.Attribution),
+		// Right-click on the card: Apps ▸ Films in this message, answered
+		// only to who asked, with the card's Rate menu and a watchlist
+		// button.
+		js(`const m = [...document.querySelectorAll('#messages .msg')].slice(-1)[0]; const r = m.getBoundingClientRect();
+			m.querySelector('.body').dispatchEvent(new MouseEvent('contextmenu', {bubbles: true, cancelable: true, clientX: r.left + 40, clientY: r.top + 10}))`),
+		chromedp.WaitVisible(chromedp.ID("ctx-apps")),
+		chromedp.Click(chromedp.ID("ctx-apps")),
+		chromedp.WaitVisible(chromedp.CSS(`#ctxmenu .ctx-item[data-app="Films in this message"]`)),
+		shot("right-click"),
+		chromedp.Click(chromedp.CSS(`#ctxmenu .ctx-item[data-app="Films in this message"]`)),
+		waitText("#messages .msg", "used Films in this message"),
+		waitText("#messages .msg", "Add to watchlist: Parasite (2019)"),
+		waitText("#messages .msg", "Only you can see this"),
+		shot("films-in-message"),
 
 		// Rating from the film card's menu updates the card.
 		send("/film film:anora"),

@@ -43,6 +43,10 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	files := fs.String("files", "", "save attached files (the rating chart) into this folder")
 	click := fs.String("click", "", "click the button (or, with --value, pick in the menu) with this custom_id")
 	submit := fs.String("submit", "", "submit the form (modal) with this custom_id, with --field id=value")
+	msgCmd := fs.String("message-command", "", "run this right-click command on a message (--text its content, --target its id)")
+	userCmd := fs.String("user-command", "", "run this right-click command on a member (--target their id)")
+	target := fs.String("target", "", "the message's or the member's id, for --message-command or --user-command")
+	text := fs.String("text", "", "the content of the message of --message-command")
 	var fields, picks, values []string
 	fs.Func("field", "a form field for --submit, as id=value, or id=@path to upload a file in a file upload (repeatable)", func(v string) error {
 		if !strings.Contains(v, "=") {
@@ -64,6 +68,8 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	})
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: filmbot try [flags] '/command option:value option:\"two words\"'")
+		fmt.Fprintln(fs.Output(), "       filmbot try [flags] --message-command 'Films in this message' --text 'the message'")
+		fmt.Fprintln(fs.Output(), "       filmbot try --guild ID [flags] --user-command 'Compare taste' --target MEMBER_ID")
 		fs.PrintDefaults()
 	}
 	if code, done := parseFlags(fs, args, stdout); done {
@@ -135,6 +141,19 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 
 	var i *discordgo.Interaction
 	switch {
+	case *msgCmd != "" || *userCmd != "":
+		if fs.NArg() != 0 || *click != "" || *submit != "" || (*msgCmd != "" && *userCmd != "") {
+			fmt.Fprintln(stderr, "filmbot try: --message-command and --user-command take no command line, and go alone")
+			return 2
+		}
+		kind, name := discordgo.MessageApplicationCommand, *msgCmd
+		if *userCmd != "" {
+			kind, name = discordgo.UserApplicationCommand, *userCmd
+		}
+		if i, err = menuInteraction(b.Definitions(), kind, name, *target, *text, *guild, *loc); err != nil {
+			fmt.Fprintln(stderr, "filmbot try:", err)
+			return 2
+		}
 	case *click != "" || *submit != "":
 		if fs.NArg() != 0 || (*click != "" && *submit != "") {
 			fmt.Fprintln(stderr, "filmbot try: --click and --submit take no command line, and not both")
@@ -338,6 +357,9 @@ func known(defs []*discordgo.ApplicationCommand, name, locale string) bool {
 func commandList(defs []*discordgo.ApplicationCommand) string {
 	var names []string
 	for _, d := range defs {
+		if d.Type > discordgo.ChatApplicationCommand {
+			continue // right-click commands: --message-command, --user-command
+		}
 		names = append(names, "/"+d.Name)
 	}
 	return strings.Join(names, ", ")

@@ -53,7 +53,7 @@ function md(text) {
   h = h.replace(/(^|[^*])\*([^*\n]+?)\*/g, '$1<i>$2</i>');
   h = h.replace(/`([^`]+)`/g, '<code>$1</code>');
   h = h.replace(/&lt;@&amp;(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(roleName(id))}</span>`);
-  h = h.replace(/&lt;@!?(\d+)&gt;/g, (m, id) => `<span class="mention">@${esc(memberName(id))}</span>`);
+  h = h.replace(/&lt;@!?(\d+)&gt;/g, (m, id) => `<span class="mention" data-user="${id}">@${esc(memberName(id))}</span>`);
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
   // A relative time is filled in as it is drawn, and kept up to date.
   h = h.replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (m, t, style = 'f') => `<span class="ts" data-t="${t}" data-s="${style}" title="${esc(timestamp(Number(t), 'F'))}">${style === 'R' ? '' : esc(timestamp(Number(t), style))}</span>`);
@@ -231,7 +231,8 @@ function renderMessage(m) {
   const name = bot ? 'filmbot' : (m.author.global_name || m.author.username);
   let h = `<div class="msg${m.thread_starter ? ' starter' : ''}" data-id="${m.id}"><div class="avatar${bot ? '' : ' user'}">${bot ? 'fb' : esc(name.slice(0, 2))}</div><div class="body">`;
   if (m.invocation) h += `<div class="invocation">↳ ${esc(m.invocation)}</div>`;
-  h += `<div><span class="name">${esc(name)}</span>${bot ? '<span class="tag">BOT</span>' : ''}</div>`;
+  const uid = bot ? state.info.bot.id : m.author.id;
+  h += `<div><span class="name" data-user="${esc(uid)}">${esc(name)}</span>${bot ? '<span class="tag">BOT</span>' : ''}</div>`;
   if (m.thinking) h += '<div class="thinking">filmbot is thinking…</div>';
   if (m.content) h += `<div class="content">${md(m.content)}</div>`;
   h += renderAttachments(m);
@@ -436,10 +437,11 @@ function tokenize(line) {
   return { toks, open, trailing };
 }
 
-// visible tells whether this member's Discord would list command c: not a
-// server-only command in a DM, and not one hidden by its
+// visible tells whether this member's Discord would list command c: a
+// slash command, not a server-only command in a DM, and not one hidden by its
 // default_member_permissions from a member without them.
 function visible(c) {
+  if (c.type === 2 || c.type === 3) return false; // right-click commands: under Apps
   const m = state.member;
   const dm = !m.guild_id;
   if (dm && c.contexts && !c.contexts.some((x) => x === 1 || x === 2)) return false;
@@ -741,6 +743,43 @@ $('modal-form').addEventListener('submit', async (ev) => {
   await act('/_sandbox/modal', { interaction_id: state.modalFor, fields });
 });
 $('modal-cancel').addEventListener('click', () => { $('modal').hidden = true; });
+
+// --- right-click: the Apps submenu, as Discord's client offers it ---
+
+// showApps opens the context menu at the pointer, its Apps submenu
+// holding the registered commands of type (2 on a member, 3 on a
+// message), named in the member's language; nothing when there are none.
+function showApps(ev, type, target) {
+  const apps = (state.commands || []).filter((c) => c.type === type);
+  if (!apps.length) return;
+  ev.preventDefault();
+  const menu = $('ctxmenu');
+  menu.innerHTML = '<div class="ctx-row" id="ctx-apps">Apps ▸</div><div class="ctx-sub" id="ctx-sub">' +
+    apps.map((c) => `<button type="button" class="ctx-item" data-app="${esc(c.name)}">${esc(localized(c, 'name'))}</button>`).join('') + '</div>';
+  menu.dataset.type = String(type);
+  menu.dataset.target = target;
+  menu.style.left = Math.min(ev.clientX, window.innerWidth - 260) + 'px';
+  menu.style.top = Math.min(ev.clientY, window.innerHeight - 40 - 36 * apps.length) + 'px';
+  menu.hidden = false;
+}
+$('messages').addEventListener('contextmenu', (ev) => {
+  const who = ev.target.closest('[data-user]');
+  if (who) { showApps(ev, 2, who.dataset.user); return; }
+  const m = ev.target.closest('.msg[data-id]');
+  // Discord offers no Apps on an ephemeral message.
+  if (m && !m.querySelector('.ephemeral-note')) showApps(ev, 3, m.dataset.id);
+});
+$('ctxmenu').addEventListener('click', (ev) => {
+  if (ev.target.closest('#ctx-apps')) { $('ctx-sub').classList.add('open'); return; }
+  const it = ev.target.closest('[data-app]');
+  if (!it) return;
+  const menu = $('ctxmenu');
+  menu.hidden = true;
+  if (menu.dataset.type === '3') act('/_sandbox/message-command', { name: it.dataset.app, message_id: menu.dataset.target });
+  else act('/_sandbox/user-command', { name: it.dataset.app, target_id: menu.dataset.target });
+});
+document.addEventListener('click', (ev) => { if (!ev.target.closest('#ctxmenu')) $('ctxmenu').hidden = true; });
+document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') $('ctxmenu').hidden = true; });
 
 // --- wiring ---
 $('composer').addEventListener('submit', async (ev) => {
