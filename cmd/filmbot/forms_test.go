@@ -143,3 +143,48 @@ func TestEndToEndImportForm(t *testing.T) {
 	}
 	l.noViolations()
 }
+
+// Rate this film end to end: right-click on the bot's film card, the
+// form's radio group of 1-10 (checked by the sandbox), the member's
+// pick saved as /rate saves it; over the gateway and over HTTP.
+func TestEndToEndRateThisFilm(t *testing.T) {
+	t.Parallel()
+	t.Run("gateway", func(t *testing.T) { endToEndRateThisFilm(t) })
+	t.Run("http", func(t *testing.T) { endToEndRateThisFilm(t, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0") })
+}
+
+func endToEndRateThisFilm(t *testing.T, extraEnv ...string) {
+	l := startLive(t, sandbox.Options{}, extraEnv...)
+	sb := l.sb
+	card := l.do(sandbox.Viewer, "/film film:anora")
+	ix, err := sb.MessageCommand(sandbox.Viewer, "Rate this film", card.Message.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, err := ix.Wait(l.ctx())
+	if err != nil || form.Modal == nil || !strings.HasPrefix(form.Modal.Title, "Rate Anora") {
+		t.Fatalf("no rating form: %v %+v", err, form)
+	}
+	label, ok := form.Modal.Components[0].(*component.Label)
+	if !ok {
+		t.Fatalf("form %+v", form.Modal.Components)
+	}
+	if g, ok := label.Component.(*component.RadioGroup); !ok || len(g.Options) != 10 {
+		t.Fatalf("radio group %+v", label.Component)
+	}
+	if _, err := sb.SubmitModal(sandbox.Viewer, ix, map[string]string{"score": "11"}); err == nil {
+		t.Fatal("a score that is not an option went through")
+	}
+	sub, err := sb.SubmitModal(sandbox.Viewer, ix, map[string]string{"score": "7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := sub.Wait(l.ctx())
+	if err != nil || !a.Message.Ephemeral() || !strings.Contains(embedText(a.Message), "You rated **★★★½** (7/10)") {
+		t.Fatalf("rated: %v %+v", err, a)
+	}
+	if r := l.do(sandbox.Viewer, "/rate film:anora"); !strings.Contains(embedText(r.Message), "(7/10)") {
+		t.Fatalf("/rate does not see the form's rating: %+v", r.Message)
+	}
+	l.noViolations()
+}
