@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // MaxInteractionBody bounds an interaction's body. Discord's largest (a
@@ -511,10 +513,12 @@ func (h *HTTPEndpoint) interactions(key *publicKey, w http.ResponseWriter, r *ht
 // to discordgo, whose json.Unmarshal checks it again before decoding it.
 // Skipping the first two halves the decoding (BenchmarkDecodeInteraction
 // measures it); what json.Unmarshal refuses is still refused
-// (FuzzDecodeInteraction).
+// (FuzzDecodeInteraction), but for a modal submit of Discord's newer
+// form components (labels, uploads, radio groups), which discordgo
+// refuses and package component decodes.
 func decodeInteraction(body []byte) (*discordgo.InteractionCreate, error) {
 	i := new(discordgo.Interaction)
-	if err := i.UnmarshalJSON(body); err != nil {
+	if err := component.DecodeInteraction(i, body, i.UnmarshalJSON(body)); err != nil {
 		return nil, err
 	}
 	return &discordgo.InteractionCreate{Interaction: i}, nil

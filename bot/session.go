@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // Config is what connecting to Discord needs.
@@ -77,11 +79,31 @@ func discordgoLog(level, _ int, format string, a ...any) {
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
-	if level <= discordgo.LogError {
+	switch {
+	case formSubmitLog(msg):
+		// A form of labels, uploads or radio groups, which discordgo
+		// cannot decode and the bot then decodes itself (see Run): not
+		// an error.
+		log.Debug("discordgo", "msg", msg)
+	case level <= discordgo.LogError:
 		log.Error("discordgo", "msg", msg)
-	} else {
+	default:
 		log.Warn("discordgo", "msg", msg)
 	}
+}
+
+// formSubmitLog is discordgo's line for an interaction it could not
+// decode because of a component type of package component.
+func formSubmitLog(msg string) bool {
+	if !strings.Contains(msg, "INTERACTION_CREATE") {
+		return false
+	}
+	for _, t := range []discordgo.ComponentType{component.LabelType, component.FileUploadType, component.RadioGroupType} {
+		if strings.HasSuffix(msg, fmt.Sprintf("unknown component type: %d", t)) {
+			return true
+		}
+	}
+	return false
 }
 
 // NewSession returns a discordgo session set up for cfg, not yet open.
@@ -316,7 +338,23 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	var once sync.Once
 	registered := make(chan struct{})
 	for _, sh := range sessions {
-		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.Handle(i) })
+		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
+			if !formSubmit(i) {
+				b.Handle(i)
+			}
+		})
+		// discordgo cannot decode a modal submit of labels, uploads or radio
+		// groups: it passes the interaction on without its data, then the
+		// raw event, from which package component decodes it.
+		sh.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+			if i, ok := e.Struct.(*discordgo.InteractionCreate); ok && formSubmit(i) {
+				if i, err := decodeInteraction(e.RawData); err == nil {
+					b.Handle(i)
+				} else {
+					log.Warn("a modal submit that could not be decoded", "err", err)
+				}
+			}
+		})
 		if cfg.OnGateway != nil {
 			id := sh.ShardID
 			sh.AddHandler(func(*discordgo.Session, *discordgo.Connect) { cfg.OnGateway(id, "connect") })
@@ -729,4 +767,10 @@ func (p SessionPoster) FindEvent(ctx context.Context, guildID, tag string) (stri
 		}
 	}
 	return "", nil
+}
+
+// formSubmit is an interaction discordgo decoded without its data: a
+// modal submit of Discord's newer form components (see package component).
+func formSubmit(i *discordgo.InteractionCreate) bool {
+	return i != nil && i.Interaction != nil && i.Type == discordgo.InteractionModalSubmit && i.Data == nil
 }

@@ -51,7 +51,12 @@ func (s *Set) attachment(ctx context.Context, i *discordgo.InteractionCreate, op
 	if o.Type != discordgo.ApplicationCommandOptionAttachment || res == nil || res.Attachments[id] == nil {
 		return "", userText(t.S(msgFileMissing))
 	}
-	a := res.Attachments[id]
+	return s.reviewFile(ctx, t, res.Attachments[id])
+}
+
+// reviewFile returns the text of an uploaded review, checked as
+// attachment says (the file: option and the review form's upload alike).
+func (s *Set) reviewFile(ctx context.Context, t *locale.T, a *discordgo.MessageAttachment) (string, error) {
 	file := strconv.Quote(clip(a.Filename, 80))
 	ext := strings.ToLower(path.Ext(a.Filename))
 	// By name and by content (checked below), not by the declared type:

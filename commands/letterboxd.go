@@ -34,7 +34,7 @@ var importDef = &discordgo.ApplicationCommand{
 		Type: discordgo.ApplicationCommandOptionSubCommand, Name: "letterboxd",
 		Description: "Your Letterboxd export (the ZIP, or ratings.csv); you confirm before anything changes",
 		Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file",
-			Description: "letterboxd.com → Settings → Import & Export → Export your data", Required: true}},
+			Description: "letterboxd.com → Settings → Import & Export → Export your data"}},
 	}},
 }
 
@@ -357,6 +357,9 @@ func (s *Set) importLetterboxd(ctx context.Context, i *discordgo.InteractionCrea
 	_, user, err := member(i)
 	if err != nil {
 		return nil, err
+	}
+	if i.Type == discordgo.InteractionApplicationCommand && options(i).get("file") == nil {
+		return importPrompt(t), nil // the upload form's button (lbform.go)
 	}
 	release, err := importSlot(t)
 	if err != nil {

@@ -149,7 +149,6 @@ func TestImportLetterboxd(t *testing.T) {
 		"not a CSV": {importCmd(guildA, "42", "notes.txt", 1), "not a .zip or .csv file"},
 		"too big":   {importCmd(guildA, "42", "ratings.csv", 11<<20), "limit is 10 MB"},
 		"not there": {importCmd(guildA, "42", "missing.csv", 10), "empty"},
-		"no file":   {slash(guildA, "import", sub("", "letterboxd")), "did not arrive"},
 	} {
 		if msg := e.userError(e.cmds["import"].Run, c.i); !strings.Contains(msg, c.want) {
 			t.Errorf("%s: %q, want %q", what, msg, c.want)

@@ -44,6 +44,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/nights"
@@ -882,6 +883,32 @@ func lcMapComponent(c discordgo.MessageComponent, at func(string) string, f func
 			return c
 		}
 		y := lcMapComponent(*x, at, f).(discordgo.TextInput)
+		return &y
+	case component.Label:
+		x.Label = f(at("label"), x.Label)
+		x.Description = f(at("label description"), x.Description)
+		if x.Component != nil {
+			x.Component = lcMapComponent(x.Component, at, f)
+		}
+		return x
+	case *component.Label:
+		if x == nil {
+			return c
+		}
+		y := lcMapComponent(*x, at, f).(component.Label)
+		return &y
+	case component.RadioGroup:
+		x.Options = slices.Clone(x.Options)
+		for j := range x.Options {
+			x.Options[j].Label = f(at(fmt.Sprintf("radio option %d label", j+1)), x.Options[j].Label)
+			x.Options[j].Description = f(at(fmt.Sprintf("radio option %d description", j+1)), x.Options[j].Description)
+		}
+		return x
+	case *component.RadioGroup:
+		if x == nil {
+			return c
+		}
+		y := lcMapComponent(*x, at, f).(component.RadioGroup)
 		return &y
 	}
 	return c

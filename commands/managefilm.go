@@ -182,6 +182,12 @@ var (
 	msgFilmFormDirectors = locale.Text("manage.film.form.directors", "Director(s), comma-separated")
 	msgFilmFormCast      = locale.Text("manage.film.form.cast", "Cast: one \"Actor — Role\" a line")
 	msgFilmFormAliases   = locale.Text("manage.film.form.aliases", "Other names, comma-separated")
+	// The descriptions under the form's labels (at most 100 characters).
+	msgFilmFormTitleDesc     = locale.Text("manage.film.form.title.desc", "The title members will search for.")
+	msgFilmFormYearDesc      = locale.Text("manage.film.form.year.desc", "The year of release (1870 to 2100): it tells remakes apart.")
+	msgFilmFormDirectorsDesc = locale.Text("manage.film.form.directors.desc", "Several names separated by commas.")
+	msgFilmFormCastDesc      = locale.Text("manage.film.form.cast.desc", "One actor and their role a line, with a dash between them.")
+	msgFilmFormAliasesDesc   = locale.Text("manage.film.form.aliases.desc", "Other titles members may search for, separated by commas.")
 )
 
 // filmModal is the form for a film's title, year, directors, cast and aliases.
@@ -195,12 +201,12 @@ func filmModal(t *locale.T, customID, title string, f storage.Film) *discordgo.I
 		cast = append(cast, r.Actor+" — "+r.Role)
 	}
 	return modal(customID, title,
-		textInput("title", t.S(msgFilmFormTitle), discordgo.TextInputShort, f.Title, true, maxTitle, ""),
-		textInput("year", t.S(msgFilmFormYear), discordgo.TextInputShort, year, true, 4, t.S(msgFilmFormYearHint)),
-		textInput("directors", t.S(msgFilmFormDirectors), discordgo.TextInputShort, strings.Join(f.Directors, ", "), false, 300, ""),
+		textInput("title", t.S(msgFilmFormTitle), t.S(msgFilmFormTitleDesc), discordgo.TextInputShort, f.Title, true, maxTitle, ""),
+		textInput("year", t.S(msgFilmFormYear), t.S(msgFilmFormYearDesc), discordgo.TextInputShort, year, true, 4, t.S(msgFilmFormYearHint)),
+		textInput("directors", t.S(msgFilmFormDirectors), t.S(msgFilmFormDirectorsDesc), discordgo.TextInputShort, strings.Join(f.Directors, ", "), false, 300, ""),
 		// The example is names: the same in every language.
-		textInput("cast", t.S(msgFilmFormCast), discordgo.TextInputParagraph, strings.Join(cast, "\n"), false, maxParagraph, "Mikey Madison — Ani"),
-		textInput("aliases", t.S(msgFilmFormAliases), discordgo.TextInputShort, strings.Join(f.Aliases, ", "), false, 300, ""),
+		textInput("cast", t.S(msgFilmFormCast), t.S(msgFilmFormCastDesc), discordgo.TextInputParagraph, strings.Join(cast, "\n"), false, maxParagraph, "Mikey Madison — Ani"),
+		textInput("aliases", t.S(msgFilmFormAliases), t.S(msgFilmFormAliasesDesc), discordgo.TextInputShort, strings.Join(f.Aliases, ", "), false, 300, ""),
 	)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
@@ -128,7 +129,7 @@ func TestManageReviewInRussian(t *testing.T) {
 	if form.Type != discordgo.InteractionResponseModal || !strings.HasPrefix(form.Data.Title, "Рецензия: Anora") {
 		t.Fatalf("form %+v", form.Data)
 	}
-	if l := form.Data.Components[1].(discordgo.ActionsRow).Components[0].(discordgo.TextInput).Label; l != "Рецензия (абзацы через пустую строку)" {
+	if l := form.Data.Components[1].(component.Label).Label; l != "Рецензия (абзацы через пустую строку)" {
 		t.Errorf("label %q", l)
 	}
 	for _, c := range []struct {
@@ -173,8 +174,15 @@ func TestManageFilmFormInGerman(t *testing.T) {
 		t.Errorf("title %q", form.Data.Title)
 	}
 	var labels []string
-	for _, row := range form.Data.Components {
-		labels = append(labels, row.(discordgo.ActionsRow).Components[0].(discordgo.TextInput).Label)
+	for _, c := range form.Data.Components {
+		l := c.(component.Label)
+		labels = append(labels, l.Label)
+		if l.Description == "" || l.Component.(discordgo.TextInput).Label != "" {
+			t.Errorf("label %q: description %q, input %+v", l.Label, l.Description, l.Component)
+		}
+	}
+	if d := form.Data.Components[1].(component.Label).Description; d != "Das Erscheinungsjahr (1870 bis 2100): Es unterscheidet Remakes." {
+		t.Errorf("year's description %q", d)
 	}
 	if strings.Join(labels, "|") != "Titel|Jahr|Regie, durch Kommas getrennt|Besetzung: je Zeile „Schauspieler — Rolle“|Andere Titel, durch Kommas getrennt" {
 		t.Errorf("labels %q", labels)
@@ -366,6 +374,13 @@ func TestManageEveryLanguage(t *testing.T) {
 		var b strings.Builder
 		b.WriteString(r.Data.Content + "|" + r.Data.Title)
 		for _, row := range r.Data.Components {
+			if l, ok := row.(component.Label); ok {
+				b.WriteString("|" + l.Label + "|" + l.Description)
+				if ti, ok := l.Component.(discordgo.TextInput); ok {
+					b.WriteString("|" + ti.Placeholder)
+				}
+				continue
+			}
 			for _, c := range row.(discordgo.ActionsRow).Components {
 				switch c := c.(type) {
 				case discordgo.Button:

@@ -9,6 +9,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/component"
+	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
 )
@@ -139,13 +141,58 @@ var (
 	msgRevFormEdit         = locale.Text("manage.review.form.edit", "Edit review of {{.Title}}")
 )
 
-// reviewModal is the form for a review's reviewer, text and pull quote.
-func reviewModal(t *locale.T, customID, title, reviewer, text, quote string) *discordgo.InteractionResponse {
-	return modal(customID, title,
-		textInput("reviewer", t.S(msgRevFormReviewer), discordgo.TextInputShort, reviewer, true, maxReviewer, t.S(msgRevFormReviewerHint)),
-		textInput("text", t.S(msgRevFormText), discordgo.TextInputParagraph, text, true, maxParagraph, t.S(msgRevFormTextHint)),
-		textInput("quote", t.S(msgRevFormQuote), discordgo.TextInputShort, quote, false, maxPullQuote, t.S(msgRevFormQuoteHint)),
-	)
+var (
+	// The descriptions under the review form's labels (at most 100 characters).
+	msgRevFormReviewerDesc = locale.Text("manage.review.form.reviewer.desc", "The name shown with the review.")
+	msgRevFormTextDesc     = locale.Text("manage.review.form.text.desc", "Each paragraph becomes an excerpt; ||double bars|| hide a spoiler paragraph.")
+	msgRevFormTextDescFile = locale.Text("manage.review.form.text.desc.file", "Or leave this empty and attach a .txt or .md file below.")
+	msgRevFormQuoteDesc    = locale.Text("manage.review.form.quote.desc", "One line shown when the review is announced.")
+	msgRevFormFile         = locale.Text("manage.review.form.file", "Review file (optional)")
+	msgRevFormFileDesc     = locale.Text("manage.review.form.file.desc", "A .txt or .md file (UTF-8 text, up to 100 KB) instead of the text above.")
+)
+
+// reviewFileTypes are the review form upload's file types: what
+// reviewFile accepts.
+var reviewFileTypes = []string{".txt", ".md"}
+
+// reviewModal is the form for a review's reviewer, text and pull quote;
+// with upload (a new review), the text may come as a file instead.
+func reviewModal(t *locale.T, customID, title, reviewer, text, quote string, upload bool) *discordgo.InteractionResponse {
+	textDesc := t.S(msgRevFormTextDesc)
+	if upload {
+		textDesc = t.S(msgRevFormTextDescFile)
+	}
+	fields := []discordgo.MessageComponent{
+		textInput("reviewer", t.S(msgRevFormReviewer), t.S(msgRevFormReviewerDesc), discordgo.TextInputShort, reviewer, true, maxReviewer, t.S(msgRevFormReviewerHint)),
+		textInput("text", t.S(msgRevFormText), textDesc, discordgo.TextInputParagraph, text, !upload, maxParagraph, t.S(msgRevFormTextHint)),
+		textInput("quote", t.S(msgRevFormQuote), t.S(msgRevFormQuoteDesc), discordgo.TextInputShort, quote, false, maxPullQuote, t.S(msgRevFormQuoteHint)),
+	}
+	if upload {
+		none, no := 0, false
+		fields = append(fields, component.Label{Label: clip(t.S(msgRevFormFile), limits.LabelText), Description: clip(t.S(msgRevFormFileDesc), limits.LabelDescription),
+			Component: component.FileUpload{CustomID: "file", MinValues: &none, MaxValues: 1, Required: &no, FileTypes: reviewFileTypes}})
+	}
+	return modal(customID, title, fields...)
+}
+
+var (
+	msgRevFileAndText = locale.Text("manage.review.file.both", "Send the review as text or as a file, not both. Your text, so it is not lost:\n{{.Text}}")
+)
+
+// formReview is the review text of a submitted form: what was typed, or
+// the uploaded file's text (one or the other).
+func (s *Set) formReview(ctx context.Context, t *locale.T, i *discordgo.InteractionCreate, typed string) (string, error) {
+	var files []*discordgo.MessageAttachment
+	for _, up := range component.Uploads(i.ModalSubmitData().Components) {
+		files = append(files, up.Attachments...)
+	}
+	switch {
+	case len(files) == 0:
+		return typed, nil // checked as any typed review
+	case strings.TrimSpace(typed) != "":
+		return "", userText(t.F(msgRevFileAndText, "Text", clip(typed, 1700)))
+	}
+	return s.reviewFile(ctx, t, files[0])
 }
 
 // reviewAdd answers /manage review add: a modal, or with file: the
@@ -156,7 +203,7 @@ func (s *Set) reviewAdd(ctx context.Context, t *locale.T, i *discordgo.Interacti
 		return nil, err
 	}
 	if opts.get("file") == nil {
-		return reviewModal(t, customID{"modrev", "add", []uint64{film.ID}}.String(), t.F(msgRevFormAdd, "Title", clip(film.Title, 30)), displayName(i), "", ""), nil
+		return reviewModal(t, customID{"modrev", "add", []uint64{film.ID}}.String(), t.F(msgRevFormAdd, "Title", clip(film.Title, 30)), displayName(i), "", "", true), nil
 	}
 	text, err := s.attachment(ctx, i, opts)
 	if err != nil {
@@ -254,7 +301,7 @@ func (s *Set) reviewEdit(ctx context.Context, t *locale.T, i *discordgo.Interact
 	if len([]rune(text)) > maxParagraph {
 		return nil, userText(t.F(msgRevTooLong, "Max", t.Int(maxParagraph)))
 	}
-	return reviewModal(t, customID{"modrev", "edit", []uint64{rev.ID}}.String(), t.F(msgRevFormEdit, "Title", clip(film.Title, 25)), rev.Reviewer, text, rev.PullQuote), nil
+	return reviewModal(t, customID{"modrev", "edit", []uint64{rev.ID}}.String(), t.F(msgRevFormEdit, "Title", clip(film.Title, 25)), rev.Reviewer, text, rev.PullQuote, false), nil
 }
 
 func (s *Set) saveEdit(ctx context.Context, t *locale.T, scope storage.Scope, id uint64, reviewer, text, quote string) (*discordgo.InteractionResponse, error) {
@@ -280,7 +327,11 @@ func (s *Set) modReview(ctx context.Context, i *discordgo.InteractionCreate) (*d
 		v := modalValues(i)
 		switch c.action {
 		case "add":
-			return s.postReview(ctx, t, i, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
+			text, err := s.formReview(ctx, t, i, v["text"])
+			if err != nil {
+				return nil, err
+			}
+			return s.postReview(ctx, t, i, scope, c.args[0], v["reviewer"], text, v["quote"])
 		case "edit":
 			return s.saveEdit(ctx, t, scope, c.args[0], v["reviewer"], v["text"], v["quote"])
 		}

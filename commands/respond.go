@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/limits"
 )
 
@@ -25,10 +26,12 @@ func updateText(text string) *discordgo.InteractionResponse {
 	return r
 }
 
-func textInput(id, label string, style discordgo.TextInputStyle, value string, required bool, max int, placeholder string) discordgo.ActionsRow {
-	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{
-		CustomID: id, Label: label, Style: style, Value: clip(value, max), Required: required, MaxLength: max, Placeholder: clip(placeholder, 100),
-	}}}
+// textInput is a form's text field: a Label (its label and the
+// description under it) wrapping the input.
+func textInput(id, label, description string, style discordgo.TextInputStyle, value string, required bool, max int, placeholder string) component.Label {
+	return component.Label{Label: clip(label, limits.LabelText), Description: clip(description, limits.LabelDescription), Component: discordgo.TextInput{
+		CustomID: id, Style: style, Value: clip(value, max), Required: required, MaxLength: max, Placeholder: clip(placeholder, limits.Placeholder),
+	}}
 }
 
 func modal(customID, title string, rows ...discordgo.MessageComponent) *discordgo.InteractionResponse {
@@ -36,30 +39,10 @@ func modal(customID, title string, rows ...discordgo.MessageComponent) *discordg
 		CustomID: customID, Title: clip(title, limits.ModalTitle), Components: rows}}
 }
 
-// modalValues reads a modal submit's fields by custom_id, without
-// trusting their types.
+// modalValues reads a modal submit's fields by custom_id (text inputs
+// and radio groups, in rows or labels), without trusting their types.
 func modalValues(i *discordgo.InteractionCreate) map[string]string {
-	out := map[string]string{}
-	for _, c := range i.ModalSubmitData().Components {
-		var row *discordgo.ActionsRow
-		switch r := c.(type) {
-		case *discordgo.ActionsRow:
-			row = r
-		case discordgo.ActionsRow:
-			row = &r
-		default:
-			continue
-		}
-		for _, x := range row.Components {
-			switch ti := x.(type) {
-			case *discordgo.TextInput:
-				out[ti.CustomID] = ti.Value
-			case discordgo.TextInput:
-				out[ti.CustomID] = ti.Value
-			}
-		}
-	}
-	return out
+	return component.Values(i.ModalSubmitData().Components)
 }
 
 // Colour of filmbot's embeds.

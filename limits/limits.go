@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // Discord's limits, in characters.
@@ -36,6 +38,18 @@ const (
 	ModalInputs      = 5
 	InputLabel       = 45
 	ParagraphInput   = 4000
+	Placeholder      = 100
+	// A form's Label: its text and the description under it.
+	LabelText        = 45
+	LabelDescription = 100
+	// A file upload takes 0-10 files, filtered by at most 10 file types.
+	Uploads         = 10
+	UploadFileTypes = 10
+	// A radio group offers 2-10 options; an option's value, label and
+	// description are at most 100 characters.
+	RadioMin   = 2
+	RadioMax   = 10
+	OptionText = 100
 )
 
 func n(s string) int { return utf8.RuneCountInString(s) }
@@ -286,39 +300,173 @@ func modal(d *discordgo.InteractionResponseData) error {
 		j.bad("modal custom_id %q is %d characters, limit 1-%d", d.CustomID, n(d.CustomID), CustomID)
 	}
 	if len(d.Components) < 1 || len(d.Components) > ModalInputs {
-		j.bad("modal with %d rows, limit 1-%d", len(d.Components), ModalInputs)
+		j.bad("modal with %d components, limit 1-%d", len(d.Components), ModalInputs)
 	}
 	for _, c := range d.Components {
-		row, ok := rowOf(c)
-		if !ok || len(row.Components) != 1 {
-			j.bad("a modal row must hold exactly one text input")
-			continue
-		}
-		var ti discordgo.TextInput
-		switch x := row.Components[0].(type) {
-		case discordgo.TextInput:
-			ti = x
-		case *discordgo.TextInput:
+		switch x := c.(type) {
+		case component.Label:
+			j.label(x)
+		case *component.Label:
 			if x == nil {
-				j.bad("a null text input")
+				j.bad("a null label")
 				continue
 			}
-			ti = *x
+			j.label(*x)
+		case discordgo.TextDisplay:
+			j.formText(x)
+		case *discordgo.TextDisplay:
+			if x == nil {
+				j.bad("a null text display")
+				continue
+			}
+			j.formText(*x)
 		default:
-			j.bad("modal component %T is not a text input", x)
-			continue
-		}
-		if n(ti.Label) < 1 || n(ti.Label) > InputLabel {
-			j.bad("text input label %q is %d characters, limit 1-%d", ti.Label, n(ti.Label), InputLabel)
-		}
-		if ti.MaxLength > ParagraphInput || n(ti.Value) > ParagraphInput {
-			j.bad("text input %q allows more than %d characters", ti.CustomID, ParagraphInput)
-		}
-		if n(ti.CustomID) < 1 || n(ti.CustomID) > CustomID {
-			j.bad("text input custom_id %q is %d characters", ti.CustomID, n(ti.CustomID))
+			// The legacy form: a row holding one text input with its own label.
+			row, ok := rowOf(c)
+			if !ok || len(row.Components) != 1 {
+				j.bad("a modal row must hold exactly one text input")
+				continue
+			}
+			ti, ok := textInputOf(row.Components[0])
+			if !ok {
+				j.bad("modal component %T is not a text input", row.Components[0])
+				continue
+			}
+			if n(ti.Label) < 1 || n(ti.Label) > InputLabel {
+				j.bad("text input label %q is %d characters, limit 1-%d", ti.Label, n(ti.Label), InputLabel)
+			}
+			j.textInput(ti)
 		}
 	}
 	return j.err()
+}
+
+func textInputOf(c discordgo.MessageComponent) (discordgo.TextInput, bool) {
+	switch x := c.(type) {
+	case discordgo.TextInput:
+		return x, true
+	case *discordgo.TextInput:
+		if x != nil {
+			return *x, true
+		}
+	}
+	return discordgo.TextInput{}, false
+}
+
+// textInput checks a text input, in a row or a label.
+func (j *judge) textInput(ti discordgo.TextInput) {
+	j.id(ti.CustomID)
+	if ti.Style != discordgo.TextInputShort && ti.Style != discordgo.TextInputParagraph {
+		j.bad("text input %q has style %d, not 1 or 2", ti.CustomID, ti.Style)
+	}
+	if ti.MaxLength > ParagraphInput || n(ti.Value) > ParagraphInput {
+		j.bad("text input %q allows more than %d characters", ti.CustomID, ParagraphInput)
+	}
+	if ti.MinLength < 0 || ti.MinLength > ParagraphInput || (ti.MaxLength > 0 && ti.MinLength > ti.MaxLength) {
+		j.bad("text input %q has min_length %d (max_length %d)", ti.CustomID, ti.MinLength, ti.MaxLength)
+	}
+	if n(ti.Placeholder) > Placeholder {
+		j.bad("text input %q placeholder is %d characters, limit %d", ti.CustomID, n(ti.Placeholder), Placeholder)
+	}
+}
+
+// label checks a form's Label and the one component it wraps.
+func (j *judge) label(l component.Label) {
+	if n(l.Label) < 1 || n(l.Label) > LabelText {
+		j.bad("label %q is %d characters, limit 1-%d", l.Label, n(l.Label), LabelText)
+	}
+	if n(l.Description) > LabelDescription {
+		j.bad("label %q: description is %d characters, limit %d", l.Label, n(l.Description), LabelDescription)
+	}
+	if l.Component == nil {
+		j.bad("label %q wraps no component", l.Label)
+		return
+	}
+	if ti, ok := textInputOf(l.Component); ok {
+		j.textInput(ti)
+		return
+	}
+	switch x := l.Component.(type) {
+	case discordgo.SelectMenu:
+		j.selectMenu(x, 1)
+	case *discordgo.SelectMenu:
+		if x != nil {
+			j.selectMenu(*x, 1)
+			return
+		}
+		j.bad("label %q wraps a null select menu", l.Label)
+	case component.FileUpload:
+		j.fileUpload(x)
+	case *component.FileUpload:
+		if x != nil {
+			j.fileUpload(*x)
+			return
+		}
+		j.bad("label %q wraps a null file upload", l.Label)
+	case component.RadioGroup:
+		j.radioGroup(x)
+	case *component.RadioGroup:
+		if x != nil {
+			j.radioGroup(*x)
+			return
+		}
+		j.bad("label %q wraps a null radio group", l.Label)
+	default:
+		j.bad("label %q wraps %T, which a label cannot hold", l.Label, l.Component)
+	}
+}
+
+func (j *judge) fileUpload(f component.FileUpload) {
+	j.id(f.CustomID)
+	lo := 1 // Discord's defaults: one file, 1-1
+	if f.MinValues != nil {
+		lo = *f.MinValues
+	}
+	hi := 1
+	if f.MaxValues != 0 {
+		hi = f.MaxValues
+	}
+	if lo < 0 || lo > Uploads || hi < 1 || hi > Uploads || lo > hi {
+		j.bad("file upload %q takes %d-%d files, limit 0-%d with min ≤ max (max ≥ 1)", f.CustomID, lo, hi, Uploads)
+	}
+	if len(f.FileTypes) > UploadFileTypes {
+		j.bad("file upload %q has %d file types, limit %d", f.CustomID, len(f.FileTypes), UploadFileTypes)
+	}
+	for _, t := range f.FileTypes {
+		if t != "image" && t != "video" && t != "audio" && (len(t) < 2 || t[0] != '.') {
+			j.bad("file upload %q: file type %q is not image, video, audio or a .extension", f.CustomID, t)
+		}
+	}
+}
+
+func (j *judge) radioGroup(r component.RadioGroup) {
+	j.id(r.CustomID)
+	if len(r.Options) < RadioMin || len(r.Options) > RadioMax {
+		j.bad("radio group %q has %d options, limit %d-%d", r.CustomID, len(r.Options), RadioMin, RadioMax)
+	}
+	seen := map[string]bool{}
+	defaults := 0
+	for _, o := range r.Options {
+		if n(o.Value) < 1 || n(o.Value) > OptionText || n(o.Label) < 1 || n(o.Label) > OptionText || n(o.Description) > OptionText {
+			j.bad("radio group %q: option %q/%q outside 1-%d characters", r.CustomID, o.Label, o.Value, OptionText)
+		}
+		if seen[o.Value] {
+			j.bad("radio group %q: value %q twice", r.CustomID, o.Value)
+		}
+		seen[o.Value] = true
+		if o.Default {
+			defaults++
+		}
+	}
+	if defaults > 1 {
+		j.bad("radio group %q has %d default options, at most 1", r.CustomID, defaults)
+	}
+}
+
+func (j *judge) formText(t discordgo.TextDisplay) {
+	if n(t.Content) < 1 || n(t.Content) > ParagraphInput {
+		j.bad("text display of %d characters in a form, limit 1-%d", n(t.Content), ParagraphInput)
+	}
 }
 
 // DecodeResponse reads an interaction callback body as Discord would.
@@ -346,7 +494,7 @@ func DecodeResponse(body []byte) (*discordgo.InteractionResponse, error) {
 	d := data.InteractionResponseData
 	d.Components = nil
 	for _, c := range data.Components {
-		mc, err := discordgo.MessageComponentFromJSON(c)
+		mc, err := component.DecodeComponent(c)
 		if err != nil {
 			return nil, fmt.Errorf("component: %w", err)
 		}

@@ -1,11 +1,15 @@
 package limits
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 func msg(mod func(d *discordgo.InteractionResponseData)) *discordgo.InteractionResponse {
@@ -143,5 +147,74 @@ func TestCustomIDTwice(t *testing.T) {
 	}
 	if err := Components([]discordgo.MessageComponent{row("a", "b", "a")}); err == nil || !strings.Contains(err.Error(), "used twice") {
 		t.Errorf("a row with one id twice: %v", err)
+	}
+}
+
+// A form of labels, as Discord documents it: what it takes, and each way
+// it answers 400.
+func TestModernForms(t *testing.T) {
+	zero, two := 0, 2
+	radio := func(n int) component.RadioGroup {
+		g := component.RadioGroup{CustomID: "score"}
+		for k := 1; k <= n; k++ {
+			g.Options = append(g.Options, component.RadioOption{Value: strconv.Itoa(k), Label: strconv.Itoa(k)})
+		}
+		return g
+	}
+	input := discordgo.TextInput{CustomID: "text", Style: discordgo.TextInputParagraph, MaxLength: 4000}
+	mk := func(cs ...discordgo.MessageComponent) *discordgo.InteractionResponse {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{CustomID: "f", Title: "Form", Components: cs}}
+	}
+	good := mk(
+		component.Label{Label: "Review", Description: strings.Repeat("d", 100), Component: input},
+		&component.Label{Label: "File", Component: component.FileUpload{CustomID: "file", MinValues: &zero, MaxValues: 1, FileTypes: []string{".txt", ".md"}}},
+		component.Label{Label: strings.Repeat("l", 45), Component: &component.RadioGroup{CustomID: "r", Options: radio(10).Options}},
+		discordgo.TextDisplay{Content: "Read this first."},
+		discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.TextInput{CustomID: "old", Label: "Legacy", Style: discordgo.TextInputShort}}},
+	)
+	if err := Check(good); err != nil {
+		t.Fatalf("a valid form refused: %v", err)
+	}
+	for name, c := range map[string]struct {
+		resp *discordgo.InteractionResponse
+		want string
+	}{
+		"label without a child":   {mk(component.Label{Label: "Empty"}), "wraps no component"},
+		"label over 45":           {mk(component.Label{Label: strings.Repeat("l", 46), Component: input}), "limit 1-45"},
+		"empty label":             {mk(component.Label{Component: input}), "limit 1-45"},
+		"description over 100":    {mk(component.Label{Label: "L", Description: strings.Repeat("d", 101), Component: input}), "limit 100"},
+		"radio of 11":             {mk(component.Label{Label: "L", Component: radio(11)}), "11 options, limit 2-10"},
+		"radio of 1":              {mk(component.Label{Label: "L", Component: radio(1)}), "1 options, limit 2-10"},
+		"radio value twice":       {mk(component.Label{Label: "L", Component: component.RadioGroup{CustomID: "r", Options: []component.RadioOption{{Value: "a", Label: "A"}, {Value: "a", Label: "B"}}}}), "twice"},
+		"radio two defaults":      {mk(component.Label{Label: "L", Component: component.RadioGroup{CustomID: "r", Options: []component.RadioOption{{Value: "a", Label: "A", Default: true}, {Value: "b", Label: "B", Default: true}}}}), "default"},
+		"upload of 11":            {mk(component.Label{Label: "L", Component: component.FileUpload{CustomID: "f", MaxValues: 11}}), "limit 0-10"},
+		"upload min over max":     {mk(component.Label{Label: "L", Component: component.FileUpload{CustomID: "f", MinValues: &two, MaxValues: 1}}), "min ≤ max"},
+		"upload bad type":         {mk(component.Label{Label: "L", Component: component.FileUpload{CustomID: "f", FileTypes: []string{"zip"}}}), "not image, video, audio"},
+		"upload 11 types":         {mk(component.Label{Label: "L", Component: component.FileUpload{CustomID: "f", FileTypes: strings.Split(".a .b .c .d .e .f .g .h .i .j .k", " ")}}), "11 file types"},
+		"button in a label":       {mk(component.Label{Label: "L", Component: discordgo.Button{Label: "x", CustomID: "b"}}), "cannot hold"},
+		"label in a label":        {mk(component.Label{Label: "L", Component: component.Label{Label: "M", Component: input}}), "cannot hold"},
+		"same custom_id twice":    {mk(component.Label{Label: "A", Component: input}, component.Label{Label: "B", Component: input}), "used twice"},
+		"six components":          {mk(component.Label{Label: "1", Component: input}, discordgo.TextDisplay{Content: "2"}, discordgo.TextDisplay{Content: "3"}, discordgo.TextDisplay{Content: "4"}, discordgo.TextDisplay{Content: "5"}, discordgo.TextDisplay{Content: "6"}), "6 components"},
+		"labelled input too long": {mk(component.Label{Label: "L", Component: discordgo.TextInput{CustomID: "t", Style: discordgo.TextInputShort, MaxLength: 4001}}), "more than 4000"},
+	} {
+		err := Check(c.resp)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error with %q", name, err, c.want)
+		}
+	}
+	// What the bot sends decodes back to what it checked.
+	body, err := json.Marshal(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeResponse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(back); err != nil {
+		t.Fatalf("decoded form refused: %v", err)
+	}
+	if l, ok := back.Data.Components[2].(*component.Label); !ok || len(l.Component.(*component.RadioGroup).Options) != 10 {
+		t.Fatalf("decoded %#v", back.Data.Components[2])
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/locale"
 )
 
@@ -282,7 +284,12 @@ func (s *Server) Select(m Member, msgID, customID string, values ...string) (*In
 }
 
 // SubmitModal submits the modal the bot opened in answer to ix, with
-// values by text input custom_id.
+// values by custom_id, as Discord's client would let a member fill it: a
+// text input's text; a radio group's chosen value (one of its options);
+// a file upload's files, the ids of uploads (Upload) separated by commas,
+// within its count and file types. The submit carries what each field
+// holds in its row or label, and the uploaded files in
+// resolved.attachments, as Discord sends it.
 func (s *Server) SubmitModal(m Member, ix *Interaction, values map[string]string) (*Interaction, error) {
 	s.mu.Lock()
 	modal := ix.modal
@@ -291,41 +298,135 @@ func (s *Server) SubmitModal(m Member, ix *Interaction, values map[string]string
 	if modal == nil {
 		return nil, fmt.Errorf("sandbox: interaction %s opened no modal", ix.ID)
 	}
-	var rows []map[string]any
+	var comps []map[string]any
+	attachments := map[string]any{}
 	for _, c := range modal.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			if r, ok2 := c.(discordgo.ActionsRow); ok2 {
-				row = &r
-			} else {
-				continue
+		switch x := c.(type) {
+		case *component.Label:
+			field, err := s.fill(x.Label, x.Component, values, attachments)
+			if err != nil {
+				return nil, err
+			}
+			comps = append(comps, map[string]any{"type": component.LabelType, "id": x.ID, "component": field})
+		case *discordgo.TextDisplay:
+			comps = append(comps, map[string]any{"type": discordgo.TextDisplayComponent})
+		case *discordgo.ActionsRow:
+			for _, in := range x.Components {
+				ti, ok := in.(*discordgo.TextInput)
+				if !ok {
+					continue
+				}
+				field, err := s.fill(ti.Label, ti, values, attachments)
+				if err != nil {
+					return nil, err
+				}
+				comps = append(comps, map[string]any{"type": discordgo.ActionsRowComponent, "components": []any{field}})
 			}
 		}
-		for _, in := range row.Components {
-			var ti discordgo.TextInput
-			switch x := in.(type) {
-			case *discordgo.TextInput:
-				ti = *x
-			case discordgo.TextInput:
-				ti = x
-			default:
-				continue
-			}
-			v := values[ti.CustomID]
-			if ti.Required && v == "" {
-				return nil, fmt.Errorf("sandbox: %q is required", ti.Label)
-			}
-			if ti.MaxLength > 0 && len([]rune(v)) > ti.MaxLength {
-				return nil, fmt.Errorf("sandbox: %q takes at most %d characters", ti.Label, ti.MaxLength)
-			}
-			rows = append(rows, map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": ti.CustomID, "value": v}}})
-		}
+	}
+	data := map[string]any{"custom_id": modal.CustomID, "components": comps}
+	if len(attachments) > 0 {
+		data["resolved"] = map[string]any{"attachments": attachments}
 	}
 	var src *string
 	if source != "" {
 		src = &source
 	}
-	return s.dispatch(m, discordgo.InteractionModalSubmit, modal.CustomID, map[string]any{"custom_id": modal.CustomID, "components": rows}, src)
+	return s.dispatch(m, discordgo.InteractionModalSubmit, modal.CustomID, data, src)
+}
+
+// fill is one field of a submitted form, checked as Discord's client
+// checks it before it lets a member submit; uploads go to attachments.
+func (s *Server) fill(label string, c discordgo.MessageComponent, values map[string]string, attachments map[string]any) (map[string]any, error) {
+	switch x := c.(type) {
+	case *discordgo.TextInput:
+		v := values[x.CustomID]
+		if x.Required && v == "" {
+			return nil, fmt.Errorf("sandbox: %q is required", label)
+		}
+		if x.MaxLength > 0 && len([]rune(v)) > x.MaxLength {
+			return nil, fmt.Errorf("sandbox: %q takes at most %d characters", label, x.MaxLength)
+		}
+		if x.MinLength > 0 && v != "" && len([]rune(v)) < x.MinLength {
+			return nil, fmt.Errorf("sandbox: %q takes at least %d characters", label, x.MinLength)
+		}
+		return map[string]any{"type": discordgo.TextInputComponent, "id": x.ID, "custom_id": x.CustomID, "value": v}, nil
+	case *component.RadioGroup:
+		v, picked := values[x.CustomID]
+		if !picked || v == "" {
+			for _, o := range x.Options {
+				if o.Default {
+					v = o.Value // what the client shows chosen
+				}
+			}
+		}
+		if v == "" && component.IsRequired(x.Required) {
+			return nil, fmt.Errorf("sandbox: %q is required: pick one", label)
+		}
+		known := v == ""
+		for _, o := range x.Options {
+			known = known || o.Value == v
+		}
+		if !known {
+			return nil, fmt.Errorf("sandbox: %q has no option %q", label, v)
+		}
+		var value any // null when nothing was picked, as Discord sends it
+		if v != "" {
+			value = v
+		}
+		return map[string]any{"type": component.RadioGroupType, "id": x.ID, "custom_id": x.CustomID, "value": value}, nil
+	case *component.FileUpload:
+		ids := []string{}
+		for _, id := range strings.Split(values[x.CustomID], ",") {
+			if id = strings.TrimSpace(id); id == "" {
+				continue
+			}
+			s.mu.Lock()
+			a, ok := s.uploads[id]
+			s.mu.Unlock()
+			if !ok {
+				return nil, fmt.Errorf("sandbox: no uploaded attachment %q (use Upload)", id)
+			}
+			if !fileTypeOK(a.Filename, x.FileTypes) {
+				return nil, fmt.Errorf("sandbox: %q takes only %s, not %s", label, strings.Join(x.FileTypes, ", "), a.Filename)
+			}
+			ids = append(ids, id)
+			attachments[id] = a
+		}
+		lo, hi := 1, 1
+		if x.MinValues != nil {
+			lo = *x.MinValues
+		}
+		if x.MaxValues > 0 {
+			hi = x.MaxValues
+		}
+		if !component.IsRequired(x.Required) && len(ids) == 0 {
+			lo = 0
+		}
+		if len(ids) < lo || len(ids) > hi {
+			return nil, fmt.Errorf("sandbox: %q takes %d to %d files, not %d", label, lo, hi, len(ids))
+		}
+		return map[string]any{"type": component.FileUploadType, "id": x.ID, "custom_id": x.CustomID, "values": ids}, nil
+	case nil:
+		return nil, fmt.Errorf("sandbox: label %q holds nothing", label)
+	}
+	return nil, fmt.Errorf("sandbox: %q is a %T, which this sandbox cannot fill", label, c)
+}
+
+// fileTypeOK is whether a file's name passes an upload's file types, as
+// Discord's picker filters: by extension, or image/video/audio by kind.
+func fileTypeOK(name string, types []string) bool {
+	if len(types) == 0 {
+		return true
+	}
+	ext := strings.ToLower(path.Ext(name))
+	kinds := map[string][]string{"image": {".png", ".jpg", ".jpeg", ".gif", ".webp"}, "video": {".mp4", ".mov", ".webm"}, "audio": {".mp3", ".ogg", ".wav", ".m4a"}}
+	for _, t := range types {
+		if strings.ToLower(t) == ext || slices.Contains(kinds[t], ext) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) findComponent(msgID, customID string, kind discordgo.ComponentType) error {

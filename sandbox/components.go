@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // A bot's components decoded in one pass. discordgo.MessageComponentFromJSON
@@ -54,7 +56,7 @@ func decodeComponent(raw json.RawMessage) (discordgo.MessageComponent, error) {
 			return row, nil
 		}
 	}
-	return discordgo.MessageComponentFromJSON(raw)
+	return component.DecodeComponent(raw) // discordgo's, and the form components it lacks
 }
 
 // leaf is w as discordgo decodes it, if it is a button, a select menu or

@@ -14,6 +14,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // toBox sends a discordgo session's requests to the sandbox.
@@ -158,6 +160,10 @@ func TestSandboxJudges(t *testing.T) {
 				CustomID: "m", Title: strings.Repeat("t", 50), Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 					discordgo.TextInput{CustomID: "a", Label: "A", Style: discordgo.TextInputParagraph, MaxLength: 5000}}}}}})
 		}, "modal title"},
+		"label without a child": {formAnswer(component.Label{Label: "Empty"}), "wraps no component"},
+		"label over 45":         {formAnswer(component.Label{Label: strings.Repeat("l", 46), Component: discordgo.TextInput{CustomID: "t", Style: discordgo.TextInputShort}}), "limit 1-45"},
+		"radio of 11":           {formAnswer(component.Label{Label: "Score", Component: component.RadioGroup{CustomID: "s", Options: radioOptions(11)}}), "11 options, limit 2-10"},
+		"upload of 11":          {formAnswer(component.Label{Label: "Files", Component: component.FileUpload{CustomID: "f", MaxValues: 11}}), "limit 0-10"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -530,4 +536,19 @@ func TestMembersWrite(t *testing.T) {
 		got[1].Starter || got[1].Content != "Yes: the ending!" || got[1].Author.ID != Moderator.UserID {
 		t.Errorf("the thread: %+v", got)
 	}
+}
+
+// formAnswer answers with a form of cs.
+func formAnswer(cs ...discordgo.MessageComponent) func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+	return func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		s.InteractionRespond(i.Interaction, &discordgo.InteractionResponse{Type: 9, Data: &discordgo.InteractionResponseData{CustomID: "m", Title: "Form", Components: cs}})
+	}
+}
+
+func radioOptions(n int) []component.RadioOption {
+	var out []component.RadioOption
+	for k := 1; k <= n; k++ {
+		out = append(out, component.RadioOption{Value: strconv.Itoa(k), Label: strconv.Itoa(k)})
+	}
+	return out
 }

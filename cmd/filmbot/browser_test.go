@@ -436,6 +436,30 @@ func playgroundBehavesLikeDiscord(t *testing.T, ctx context.Context, js func(str
 	if err != nil {
 		t.Errorf("file option: %v (input %q)", err, eval(`document.getElementById('input').value`))
 	}
+	// The review form's file upload (a label's File Upload): the picker
+	// takes .txt/.md, the file is uploaded and the bot posts its review.
+	md := filepath.Join(t.TempDir(), "form-review.md")
+	os.WriteFile(md, []byte("Filed from the form.\n\nAnd its second paragraph."), 0o644)
+	err = chromedp.Do(ctx,
+		member(0),
+		send("/manage review add film:anora"),
+		chromedp.WaitVisible(chromedp.ID("modal-form")),
+		js(`const f = document.getElementById('f-file'); if (!f || f.type !== 'file' || f.accept !== '.txt,.md' || f.required) throw new Error('no optional .txt/.md picker: ' + document.getElementById('modal-fields').innerHTML.slice(0, 500));
+			if (!document.querySelector('#modal-fields .form-desc')) throw new Error('no descriptions under the labels');
+			document.getElementById('f-reviewer').value = 'Filer'; document.getElementById('f-quote').value = 'Filed well.'`),
+		chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{md}),
+		shot("review-form-upload"),
+		chromedp.Click(chromedp.ID("modal-submit")),
+		waitText("#messages .msg", "Posted Filer's review"),
+		// A radio group is drawn as radios, its default checked.
+		js(`openModal({id: '0', modal: {title: 'Rate Anora', custom_id: 'x', components: [{type: 18, label: 'Your score', description: '10 is the best.', component: {type: 21, custom_id: 'score', options: [{value: '10', label: '10/10'}, {value: '9', label: '9/10', default: true}]}}]}});
+			const rs = document.querySelectorAll('#f-score input[type=radio]');
+			if (rs.length !== 2 || document.querySelector('#f-score input:checked').value !== '9') throw new Error('radio group drawn as ' + document.getElementById('modal-fields').innerHTML);
+			document.getElementById('modal').hidden = true`),
+	)
+	if err != nil {
+		t.Errorf("review form's upload: %v", err)
+	}
 	// Members, channels and roles are picked from the server's, as in
 	// Discord's client, and go as ids; a name typed whole is found too.
 	pickItem := func(label string) chromedp.Action[chromedp.Void] {

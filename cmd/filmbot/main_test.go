@@ -178,6 +178,9 @@ func TestTryModeratorForms(t *testing.T) {
 	}{
 		{[]string{"try", "--guild", "5", "/manage film add"}, "Only moderators"},
 		{[]string{"try", "--guild", "5", "--mod", "/manage film add"}, "[modal modfilm:add:0] Add a film"},
+		// A form of labels: each field, how --submit fills it, its description.
+		{[]string{"try", "--guild", "5", "--mod", "/manage film add"}, "  Year (year, --field year=…): \n    The year of release (1870 to 2100): it tells remakes apart.\n"},
+		{[]string{"try", "--guild", "5", "--mod", "/manage review add film:anora"}, "(file, --field file=@path): [upload .txt, .md]"},
 		{[]string{"try", "--guild", "5", "--submit", "modfilm:add:0", "--field", "title=Tangerine", "--field", "year=2015"}, "Only moderators"},
 		{[]string{"try", "--guild", "5", "--mod", "--submit", "modfilm:add:0", "--field", "title=Tangerine", "--field", "year=2015"}, "Added **Tangerine (2015)**"},
 		{[]string{"try", "--guild", "5", "--mod", "--submit", "modrev:add:2", "--field", "reviewer=Roger", "--field", `text=One.\n\n||Two.||`}, "(thread started: Tangerine (2015))"},

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/component"
 )
 
 // Render writes a response as readable text, roughly as Discord shows it.
@@ -28,11 +30,16 @@ func Render(r *discordgo.InteractionResponse) string {
 		return b.String()
 	case discordgo.InteractionResponseModal:
 		fmt.Fprintf(&b, "[modal %s] %s\n", d.CustomID, d.Title)
-		for _, row := range d.Components {
-			for _, c := range row.(discordgo.ActionsRow).Components {
-				if ti, ok := c.(discordgo.TextInput); ok {
-					fmt.Fprintf(&b, "  %s (%s): %s\n", ti.Label, ti.CustomID, ti.Value)
+		for _, c := range d.Components {
+			switch x := c.(type) {
+			case discordgo.ActionsRow:
+				for _, c := range x.Components {
+					if ti, ok := c.(discordgo.TextInput); ok {
+						fmt.Fprintf(&b, "  %s (%s): %s\n", ti.Label, ti.CustomID, ti.Value)
+					}
 				}
+			case component.Label:
+				renderField(&b, x)
 			}
 		}
 		return b.String()
@@ -84,4 +91,35 @@ func Render(r *discordgo.InteractionResponse) string {
 		b.WriteString(strings.Join(parts, " ") + "\n")
 	}
 	return b.String()
+}
+
+// renderField writes a form's label and its field: a text input's text,
+// a radio group's options (the chosen one marked *), a file upload's
+// file types; the description under it; and how `try --submit` fills it.
+func renderField(b *strings.Builder, l component.Label) {
+	switch f := l.Component.(type) {
+	case discordgo.TextInput:
+		fmt.Fprintf(b, "  %s (%s, --field %s=…): %s\n", l.Label, f.CustomID, f.CustomID, f.Value)
+	case component.RadioGroup:
+		var opts []string
+		for _, o := range f.Options {
+			mark := ""
+			if o.Default {
+				mark = "*"
+			}
+			opts = append(opts, mark+o.Value)
+		}
+		fmt.Fprintf(b, "  %s (%s, --pick %s=…): ( ) %s\n", l.Label, f.CustomID, f.CustomID, strings.Join(opts, " ( ) "))
+	case component.FileUpload:
+		types := "any file"
+		if len(f.FileTypes) > 0 {
+			types = strings.Join(f.FileTypes, ", ")
+		}
+		fmt.Fprintf(b, "  %s (%s, --field %s=@path): [upload %s]\n", l.Label, f.CustomID, f.CustomID, types)
+	default:
+		fmt.Fprintf(b, "  %s\n", l.Label)
+	}
+	if l.Description != "" {
+		fmt.Fprintf(b, "    %s\n", l.Description)
+	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/component"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/sandbox"
 	"github.com/filmbot/filmbot/storage"
@@ -46,12 +47,19 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	userCmd := fs.String("user-command", "", "run this right-click command on a member (--target their id)")
 	target := fs.String("target", "", "the message's or the member's id, for --message-command or --user-command")
 	text := fs.String("text", "", "the content of the message of --message-command")
-	var fields, values []string
-	fs.Func("field", "a form field for --submit, as id=value (repeatable)", func(v string) error {
+	var fields, picks, values []string
+	fs.Func("field", "a form field for --submit, as id=value, or id=@path to upload a file in a file upload (repeatable)", func(v string) error {
 		if !strings.Contains(v, "=") {
 			return fmt.Errorf("want id=value")
 		}
 		fields = append(fields, v)
+		return nil
+	})
+	fs.Func("pick", "a radio group's choice for --submit, as id=value (repeatable)", func(v string) error {
+		if !strings.Contains(v, "=") {
+			return fmt.Errorf("want id=value")
+		}
+		picks = append(picks, v)
 		return nil
 	})
 	fs.Func("value", "a menu value for --click (repeatable)", func(v string) error {
@@ -159,12 +167,12 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			i = &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, Data: data}
 			break
 		}
-		var rows []discordgo.MessageComponent
-		for _, f := range fields {
-			id, v, _ := strings.Cut(f, "=")
-			rows = append(rows, &discordgo.ActionsRow{Components: []discordgo.MessageComponent{&discordgo.TextInput{CustomID: id, Value: strings.ReplaceAll(v, `\n`, "\n")}}})
+		data, err := formSubmit(*submit, fields, picks, uploads)
+		if err != nil {
+			fmt.Fprintln(stderr, "filmbot try:", err)
+			return 2
 		}
-		i = &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, Data: discordgo.ModalSubmitInteractionData{CustomID: *submit, Components: rows}}
+		i = &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, Data: data}
 	case fs.NArg() == 1:
 		if name := commandName(fs.Arg(0)); !known(b.Definitions(), name, *loc) {
 			fmt.Fprintf(stderr, "filmbot try: there is no command /%s. The commands: %s\n", name, commandList(b.Definitions()))
@@ -264,6 +272,35 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stdout, string(out))
 	}
 	return 0
+}
+
+// formSubmit is a form submitted as Discord sends it: each field in a
+// label, holding a text input's text (id=value), a file upload's file
+// (id=@path, its bytes in uploads by URL) or a radio group's choice
+// (picks, id=value).
+func formSubmit(customID string, fields, picks []string, uploads map[string][]byte) (discordgo.ModalSubmitInteractionData, error) {
+	d := discordgo.ModalSubmitInteractionData{CustomID: customID}
+	for _, f := range fields {
+		id, v, _ := strings.Cut(f, "=")
+		if !strings.HasPrefix(v, "@") {
+			d.Components = append(d.Components, &component.Label{Component: &discordgo.TextInput{CustomID: id, Value: strings.ReplaceAll(v, `\n`, "\n")}})
+			continue
+		}
+		b, err := os.ReadFile(v[1:])
+		if err != nil {
+			return d, fmt.Errorf("--field %s=@…: %w", id, err)
+		}
+		n := strconv.Itoa(len(uploads) + 1)
+		url := "try-upload://" + n
+		uploads[url] = b
+		a := &discordgo.MessageAttachment{ID: n, Filename: filepath.Base(v[1:]), Size: len(b), URL: url}
+		d.Components = append(d.Components, &component.Label{Component: &component.FileUpload{CustomID: id, Values: []string{n}, Attachments: []*discordgo.MessageAttachment{a}}})
+	}
+	for _, p := range picks {
+		id, v, _ := strings.Cut(p, "=")
+		d.Components = append(d.Components, &component.Label{Component: &component.RadioGroup{CustomID: id, Value: v}})
+	}
+	return d, nil
 }
 
 // attachFiles turns attachment options written file:@path into uploads,

@@ -674,26 +674,71 @@ $('file').addEventListener('change', async () => {
 });
 
 // --- modals ---
+// A form is legacy rows of text inputs (each with its own label) or
+// Discord's labels (18), each wrapping one field with a description under
+// it: a text input (4), a radio group (21) or a file upload (19); text
+// displays (10) are paragraphs.
 function openModal(ans) {
   state.modalFor = ans.id;
   const m = ans.modal;
   $('modal-title').textContent = m.title;
   let h = '';
-  for (const row of m.components || []) {
-    for (const c of row.components || []) {
-      const attrs = `id="f-${esc(c.custom_id)}" data-id="${esc(c.custom_id)}" ${c.max_length ? `maxlength="${c.max_length}"` : ''} ${c.required ? 'required' : ''} placeholder="${esc(c.placeholder || '')}"`;
-      h += `<label for="f-${esc(c.custom_id)}">${esc(c.label)}</label>`;
-      h += c.style === 2 ? `<textarea ${attrs}>${esc(c.value || '')}</textarea>` : `<input ${attrs} value="${esc(c.value || '')}">`;
-    }
+  for (const top of m.components || []) {
+    if (top.type === 18) h += formField(top.component || {}, top.label, top.description);
+    else if (top.type === 10) h += `<p class="form-text">${esc(top.content || '')}</p>`;
+    else for (const c of top.components || []) h += formField(c, c.label, '');
   }
   $('modal-fields').innerHTML = h;
   $('modal').hidden = false;
+}
+
+function formField(c, label, description) {
+  const id = esc(c.custom_id || '');
+  const required = c.required !== false; // Discord's default for radio groups and uploads
+  let h = `<label for="f-${id}">${esc(label || '')}</label>`;
+  if (description) h += `<div class="form-desc">${esc(description)}</div>`;
+  if (c.type === 21) {
+    h += `<div class="radio-group" id="f-${id}" data-radio="${id}" role="radiogroup">`;
+    for (const o of c.options || []) {
+      h += `<label class="radio"><input type="radio" name="r-${id}" value="${esc(o.value)}" ${o.default ? 'checked' : ''} ${required ? 'required' : ''}> ${esc(o.label)}` +
+        (o.description ? ` <span class="form-desc">${esc(o.description)}</span>` : '') + '</label>';
+    }
+    return h + '</div>';
+  }
+  if (c.type === 19) {
+    const accept = (c.file_types || []).map((t) => (t.startsWith('.') ? t : t + '/*')).join(',');
+    const min = c.min_values === undefined ? 1 : c.min_values;
+    return h + `<input type="file" id="f-${id}" data-upload="${id}" ${accept ? `accept="${esc(accept)}"` : ''} ${(c.max_values || 1) > 1 ? 'multiple' : ''} ${c.required !== false && min > 0 ? 'required' : ''}>`;
+  }
+  const attrs = `id="f-${id}" data-id="${id}" ${c.max_length ? `maxlength="${c.max_length}"` : ''} ${c.required ? 'required' : ''} placeholder="${esc(c.placeholder || '')}"`;
+  return h + (c.style === 2 ? `<textarea ${attrs}>${esc(c.value || '')}</textarea>` : `<input ${attrs} value="${esc(c.value || '')}">`);
+}
+
+// readFile is a picked file's bytes, base64, as /_sandbox/upload takes them.
+function readFile(f) {
+  return new Promise((res, rej) => { const r = new FileReader(); r.onload = () => res(String(r.result).split(',')[1] || ''); r.onerror = rej; r.readAsDataURL(f); });
 }
 
 $('modal-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const fields = {};
   $('modal-fields').querySelectorAll('[data-id]').forEach((el) => { fields[el.dataset.id] = el.value; });
+  $('modal-fields').querySelectorAll('[data-radio]').forEach((el) => {
+    const picked = el.querySelector('input:checked');
+    fields[el.dataset.radio] = picked ? picked.value : '';
+  });
+  // A form's files are uploaded as Discord's client uploads them; the
+  // submit names them, and the sandbox resolves them for the bot.
+  try {
+    for (const el of $('modal-fields').querySelectorAll('[data-upload]')) {
+      const ids = [];
+      for (const f of el.files) {
+        const a = await api('/_sandbox/upload', { filename: f.name, content_type: f.type, data: await readFile(f) });
+        ids.push(a.id);
+      }
+      fields[el.dataset.upload] = ids.join(',');
+    }
+  } catch (e) { note('Upload refused: ' + e.message); return; }
   $('modal').hidden = true;
   await act('/_sandbox/modal', { interaction_id: state.modalFor, fields });
 });

@@ -2,7 +2,7 @@
 // registers /ping, answers the INTERACTION_CREATE the sandbox dispatches,
 // and the sandbox must record that answer with no violation.
 // Usage: DISCORD_API_URL=http://127.0.0.1:PORT DISCORD_TOKEN=... node check.mjs
-import { Client, GatewayIntentBits, Events } from 'discord.js';
+import { Client, GatewayIntentBits, Events, ModalBuilder, TextInputStyle } from 'discord.js';
 
 const api = process.env.DISCORD_API_URL;
 const token = process.env.DISCORD_TOKEN;
@@ -15,7 +15,24 @@ setTimeout(() => fail('timed out after 30 s'), 30000).unref();
 
 const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: `${api}/api` } });
 
+// A form of labels (a radio group, a file upload, a text input) as
+// discord.js builds it; its submit as discord.js reads it back.
 client.on(Events.InteractionCreate, async (interaction) => {
+  if (interaction.isChatInputCommand() && interaction.commandName === 'form') {
+    await interaction.showModal(new ModalBuilder().setCustomId('form').setTitle('Rate a film').addLabelComponents(
+      (l) => l.setLabel('Your score').setDescription('10 is the best.').setRadioGroupComponent((r) => r.setCustomId('score')
+        .setOptions([{ label: '10/10', value: '10' }, { label: '7/10', value: '7' }, { label: '1/10', value: '1' }])),
+      (l) => l.setLabel('Review file').setDescription('A .txt or .md file.').setFileUploadComponent((f) => f.setCustomId('file').setRequired(false).setMaxValues(1)),
+      (l) => l.setLabel('Review').setTextInputComponent((t) => t.setCustomId('text').setStyle(TextInputStyle.Paragraph).setRequired(false)),
+    ));
+    return;
+  }
+  if (interaction.isModalSubmit()) {
+    const files = interaction.fields.getUploadedFiles('file');
+    const got = `${interaction.fields.getRadioGroup('score')}|${files ? [...files.values()].map((a) => a.name).join(',') : ''}|${interaction.fields.getTextInputValue('text')}`;
+    await interaction.reply({ content: got, allowedMentions: { parse: [] } });
+    return;
+  }
   if (!interaction.isChatInputCommand() || interaction.commandName !== 'ping') return;
   const who = interaction.user.username;
   await interaction.reply({ content: `pong from discord.js to ${who} in ${interaction.guildId}`, allowedMentions: { parse: [] } });
@@ -24,8 +41,8 @@ client.on(Events.InteractionCreate, async (interaction) => {
 client.once(Events.ClientReady, async (c) => {
   try {
     console.log(`conformance: discord.js ${(await import('discord.js')).version} ready as ${c.user.tag} in ${c.guilds.cache.size} guilds`);
-    const cmds = await c.application.commands.set([{ name: 'ping', description: 'Replies with pong' }]);
-    if (cmds.size !== 1) fail(`registered ${cmds.size} commands`);
+    const cmds = await c.application.commands.set([{ name: 'ping', description: 'Replies with pong' }, { name: 'form', description: 'Opens a form' }]);
+    if (cmds.size !== 2) fail(`registered ${cmds.size} commands`);
     const info = await (await fetch(`${api}/_sandbox/info`)).json();
     const member = info.members.find((m) => m.guild_id);
     const res = await fetch(`${api}/_sandbox/interactions`, {
@@ -39,6 +56,22 @@ client.once(Events.ClientReady, async (c) => {
     if (content !== `pong from discord.js to ${member.name} in ${member.guild_id}`) fail(`answer was ${JSON.stringify(answer)}`);
     if (answer.violations.length) fail(`violations: ${answer.violations.join('; ')}`);
     console.log(`conformance: OK: the sandbox recorded "${content}" (${answer.latency_ms.toFixed(1)} ms)`);
+    // The form: the sandbox accepts discord.js's labels, and its submit
+    // (a radio group's value, an upload resolved, a text) reads back in
+    // discord.js as the member filled it.
+    const post = async (path, body) => (await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const opened = await post('/_sandbox/interactions', { member, line: '/form' });
+    if (opened.error) fail(opened.error);
+    const form = await (await fetch(`${api}/_sandbox/interactions/${opened.id}?wait=10s`)).json();
+    if (!form.modal || form.violations.length) fail(`form: ${JSON.stringify(form)}`);
+    const up = await post('/_sandbox/upload', { filename: 'review.md', content_type: 'text/markdown', data: Buffer.from('Good.').toString('base64') });
+    const sent = await post('/_sandbox/modal', { member, interaction_id: opened.id, fields: { score: '7', file: up.id, text: 'Typed.' } });
+    if (sent.error) fail(`submit: ${sent.error}`);
+    const read = await (await fetch(`${api}/_sandbox/interactions/${sent.id}?wait=10s`)).json();
+    const back = read.message && read.message.content;
+    if (back !== '7|review.md|Typed.') fail(`discord.js read the form's submit as ${JSON.stringify(back)}`);
+    if (read.violations.length) fail(`violations: ${read.violations.join('; ')}`);
+    console.log(`conformance: OK: discord.js's form of labels accepted, its submit read back as "${back}"`);
     await c.destroy();
     process.exit(0);
   } catch (e) {

@@ -1,0 +1,105 @@
+package component
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// A modal submit as Discord sends it for a form of labels: a text input,
+// a radio group and a file upload, whose file is in resolved.attachments.
+const submit = `{"custom_id":"modrev:add:7","components":[
+ {"type":18,"id":1,"component":{"type":4,"id":2,"custom_id":"text","value":"Good."}},
+ {"type":18,"id":3,"component":{"type":21,"id":4,"custom_id":"score","value":"8"}},
+ {"type":18,"id":5,"component":{"type":19,"id":6,"custom_id":"file","values":["900"]}},
+ {"type":1,"components":[{"type":4,"custom_id":"old","value":"row"}]}],
+ "resolved":{"attachments":{"900":{"id":"900","filename":"review.md","size":12,"url":"http://x/review.md"}}}}`
+
+func TestDecodeModalSubmit(t *testing.T) {
+	d, err := DecodeModalSubmit([]byte(submit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.CustomID != "modrev:add:7" || len(d.Components) != 4 {
+		t.Fatalf("decoded %+v", d)
+	}
+	v := Values(d.Components)
+	if v["text"] != "Good." || v["score"] != "8" || v["old"] != "row" {
+		t.Fatalf("values %v", v)
+	}
+	ups := Uploads(d.Components)
+	if len(ups) != 1 || ups[0].CustomID != "file" || len(ups[0].Attachments) != 1 || ups[0].Attachments[0].Filename != "review.md" {
+		t.Fatalf("uploads %+v", ups)
+	}
+	// discordgo alone refuses it: the reason this package exists.
+	var i discordgo.InteractionCreate
+	body := `{"id":"1","type":5,"token":"t","data":` + submit + `}`
+	if err := json.Unmarshal([]byte(body), &i); err == nil {
+		t.Fatal("discordgo decoded a label: DecodeInteraction may no longer be needed")
+	}
+	var ix discordgo.Interaction
+	if err := DecodeInteraction(&ix, []byte(body), ix.UnmarshalJSON([]byte(body))); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Token != "t" || ix.ModalSubmitData().CustomID != "modrev:add:7" {
+		t.Fatalf("interaction %+v", ix)
+	}
+}
+
+func TestDecodeModalSubmitRefuses(t *testing.T) {
+	for name, body := range map[string]string{
+		"unresolved upload": `{"custom_id":"x","components":[{"type":18,"component":{"type":19,"custom_id":"f","values":["1"]}}]}`,
+		"label in label":    `{"custom_id":"x","components":[{"type":18,"component":{"type":18,"component":{"type":4}}}]}`,
+		"unknown type":      `{"custom_id":"x","components":[{"type":99}]}`,
+		"not an object":     `[]`,
+	} {
+		if _, err := DecodeModalSubmit([]byte(body)); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+	// Other interactions keep discordgo's error.
+	var ix discordgo.Interaction
+	body := []byte(`{"type":2,"data":{"options":"x"}}`)
+	uerr := ix.UnmarshalJSON(body)
+	if uerr == nil || DecodeInteraction(&ix, body, uerr) != uerr {
+		t.Fatal("a command's decoding error was not kept")
+	}
+}
+
+func TestMarshal(t *testing.T) {
+	no := false
+	min := 0
+	cs := []discordgo.MessageComponent{
+		Label{Label: "Review", Description: "Paragraphs", Component: discordgo.TextInput{CustomID: "text", Label: "ignored", Style: discordgo.TextInputParagraph, Required: true, MaxLength: 4000}},
+		Label{Label: "File", Component: FileUpload{CustomID: "file", MinValues: &min, MaxValues: 1, Required: &no, FileTypes: []string{".txt", ".md"}}},
+		Label{Label: "Score", Component: RadioGroup{CustomID: "score", Options: []RadioOption{{Value: "1", Label: "1"}, {Value: "2", Label: "2", Default: true}}}},
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"type":18,"label":"Review","description":"Paragraphs","component":{"type":4,"custom_id":"text","style":2,"required":true,"max_length":4000}},` +
+		`{"type":18,"label":"File","component":{"type":19,"custom_id":"file","min_values":0,"max_values":1,"required":false,"file_types":[".txt",".md"]}},` +
+		`{"type":18,"label":"Score","component":{"type":21,"custom_id":"score","options":[{"value":"1","label":"1"},{"value":"2","label":"2","default":true}]}}]`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+	if strings.Contains(string(b), "ignored") {
+		t.Fatal("a labelled text input kept its own label")
+	}
+	// And back.
+	var raws []json.RawMessage
+	_ = json.Unmarshal(b, &raws)
+	for k, raw := range raws {
+		c, err := DecodeComponent(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := json.Marshal(c)
+		if string(again) != string(raw) {
+			t.Errorf("component %d: %s != %s", k, again, raw)
+		}
+	}
+}
