@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,9 +8,6 @@ import (
 
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/sandbox"
-	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/postgres"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // flowTexts is what one member's whole flow through the real bot showed:
@@ -47,18 +43,7 @@ func embedText(m *sandbox.Message) string {
 // limits (the sandbox's findings).
 func TestEveryLanguageThroughTheSandbox(t *testing.T) {
 	t.Parallel()
-	pg := pgtest.URL(t)
-	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", pg)
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, pg, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
-	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
-		t.Fatal(err)
-	}
+	l, _, _ := liveWithTangerine(t)
 	guild := sandbox.Viewer.GuildID
 	csv := "Date,Name,Year,Letterboxd URI,Rating\n2024-11-02,Anora,2024,https://boxd.it/a,4.5\n2023-01-15,Nowhere,1999,https://boxd.it/n,2\n"
 

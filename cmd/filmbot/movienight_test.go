@@ -128,6 +128,18 @@ func menuID(m *sandbox.Message) string {
 // closing in 3 hours; db is the test's own connection to the database.
 func plannedNight(t *testing.T) (*live, *postgres.DB, storage.Scope) {
 	t.Helper()
+	l, db, scope := liveWithTangerine(t)
+	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
+		t.Fatalf("plan: %+v", plan.Message)
+	}
+	return l, db, scope
+}
+
+// liveWithTangerine is the bot on PostgreSQL with the test's own handle
+// on its database, and a second film, Tangerine (2015), in the viewer's
+// server.
+func liveWithTangerine(t *testing.T) (*live, *postgres.DB, storage.Scope) {
+	t.Helper()
 	pg := pgtest.URL(t)
 	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", pg)
 	ctx := context.Background()
@@ -139,9 +151,6 @@ func plannedNight(t *testing.T) (*live, *postgres.DB, storage.Scope) {
 	scope, _ := storage.ParseScope(sandbox.Viewer.GuildID)
 	if _, err := db.CreateFilm(ctx, scope, storage.Film{Title: "Tangerine", Year: 2015, Runtime: 88}); err != nil {
 		t.Fatal(err)
-	}
-	if plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`); !strings.Contains(plan.Message.Content, "Planned") {
-		t.Fatalf("plan: %+v", plan.Message)
 	}
 	return l, db, scope
 }
