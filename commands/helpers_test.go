@@ -2,6 +2,8 @@ package commands
 
 import (
 	"context"
+	"github.com/filmbot/filmbot/storage/postgres"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,4 +149,32 @@ func buttons(r *discordgo.InteractionResponse) map[string]string {
 
 func embed(r *discordgo.InteractionResponse) *discordgo.MessageEmbed {
 	return r.Data.Embeds[0]
+}
+
+// storeNames are the stores the both-store tests run on.
+var storeNames = []string{"bolt", "postgres"}
+
+// openStore opens a new store of kind name ("bolt": a file checked at
+// the end; "postgres": a schema of its own) on clock now.
+func openStore(t *testing.T, name string, now func() time.Time) storage.Store {
+	t.Helper()
+	if name == "bolt" {
+		db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), bolt.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := db.Check(); err != nil {
+				t.Error(err)
+			}
+			db.Close()
+		})
+		return db
+	}
+	db, err := postgres.Open(context.Background(), pgtest.URL(t), postgres.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,9 +16,6 @@ import (
 
 	"github.com/filmbot/filmbot/source"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 	"github.com/filmbot/filmbot/tmdb"
 	"github.com/filmbot/filmbot/tmdb/tmdbfake"
 )
@@ -39,33 +35,12 @@ type previewEnv struct {
 // onBothStores runs f on bbolt and on PostgreSQL, each with the fake
 // TMDB behind the commands' source.
 func onBothStores(t *testing.T, f func(t *testing.T, e *previewEnv)) {
-	ctx := context.Background()
-	for _, name := range []string{"bolt", "postgres"} {
+	for _, name := range storeNames {
 		t.Run(name, func(t *testing.T) {
 			e := &previewEnv{name: name, fake: tmdbfake.New(tmdbfake.Options{Token: "tok"})}
 			e.clock.Store(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC).UnixNano())
 			now := func() time.Time { return time.Unix(0, e.clock.Load()).UTC() }
-			var store storage.Store
-			if name == "bolt" {
-				db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), bolt.Options{Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() {
-					if err := db.Check(); err != nil {
-						t.Error(err)
-					}
-					db.Close()
-				})
-				store = db
-			} else {
-				db, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				store = db
-			}
+			store := openStore(t, name, now)
 			e.env, e.store = &env{t: t, set: New(store), cmds: map[string]Command{}}, store
 			for _, c := range e.set.Commands() {
 				e.cmds[c.Def.Name] = c

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,9 +13,6 @@ import (
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // manageEN is the English translator, for tests of the moderators'
@@ -504,24 +500,9 @@ func TestManageDefinitionsFitInEveryLanguage(t *testing.T) {
 func TestSettingsLanguageOnBothStores(t *testing.T) {
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
-	for _, name := range []string{"bolt", "postgres"} {
+	for _, name := range storeNames {
 		t.Run(name, func(t *testing.T) {
-			var store storage.Store
-			if name == "bolt" {
-				db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), bolt.Options{Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				store = db
-			} else {
-				db, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				store = db
-			}
+			store := openStore(t, name, now)
 			e := &env{t: t, set: New(store), cmds: map[string]Command{}}
 			for _, c := range e.set.Commands() {
 				e.cmds[c.Def.Name] = c

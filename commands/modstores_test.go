@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +10,6 @@ import (
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/storage"
-	"github.com/filmbot/filmbot/storage/bolt"
-	"github.com/filmbot/filmbot/storage/postgres"
-	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // Linking a server's film to TMDB and an import that looks films up on
@@ -23,24 +19,9 @@ import (
 func TestLinkAndTMDBImportOnBothStores(t *testing.T) {
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC) }
-	for _, name := range []string{"bolt", "postgres"} {
+	for _, name := range storeNames {
 		t.Run(name, func(t *testing.T) {
-			var store storage.Store
-			if name == "bolt" {
-				db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), bolt.Options{Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				store = db
-			} else {
-				db, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				store = db
-			}
+			store := openStore(t, name, now)
 			// withModTMDB needs an env; this one holds only what it uses.
 			e := &env{t: t, set: New(store)}
 			withModTMDBOver(e, store)
