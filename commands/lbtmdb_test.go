@@ -378,10 +378,10 @@ func BenchmarkWatchlistImport1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ok := buttons(r)[fmt.Sprintf("Add %d films to your watchlist", maxWatchlistAdds)]
+		ok := buttons(r)[fmt.Sprintf("Add %s films to your watchlist", english().Int(maxWatchlistAdds))]
 		b.StartTimer()
 		c, err := e.set.importButton(context.Background(), clickAs(guildA, "42", ok))
-		if err != nil || !strings.Contains(c.Data.Content, fmt.Sprintf("%d films added", maxWatchlistAdds)) {
+		if err != nil || !strings.Contains(c.Data.Content, fmt.Sprintf("%s films added", english().Int(maxWatchlistAdds))) {
 			b.Fatal(err, c)
 		}
 	}
