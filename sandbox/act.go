@@ -515,6 +515,18 @@ func (s *Server) SetGuildLocale(guild, l string) error {
 	return nil
 }
 
+// externalAppPermissions are the app's permissions in a channel of a
+// server that has not added it, reached through a member's own install:
+// it can read and embed, and send (answer publicly) only where the
+// server lets the member's external apps do so.
+func externalAppPermissions(public bool) int64 {
+	p := int64(discordgo.PermissionViewChannel | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles | discordgo.PermissionReadMessageHistory)
+	if public {
+		p |= discordgo.PermissionSendMessages
+	}
+	return p
+}
+
 // dispatch sends an INTERACTION_CREATE shaped as Discord sends it.
 func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, data map[string]any, msgID *string) (*Interaction, error) {
 	if err := CheckLocale(m.Locale); err != nil {
@@ -538,6 +550,10 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		ix.GuildLocale = gl
 		payload.Guild = &wireGuild{ID: m.GuildID, Locale: gl, Features: []any{}}
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": m.GuildID}
+		if m.UserInstall {
+			payload.AuthorizingIntegrationOwners = map[string]string{"1": m.UserID}
+			payload.AppPermissions = strconv.FormatInt(externalAppPermissions(m.ExternalPublic), 10)
+		}
 		payload.Member = m.wireMember()
 		payload.Member.User = user
 	} else {

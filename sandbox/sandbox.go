@@ -121,6 +121,14 @@ type Member struct {
 	// interaction's locale (a Discord locale: "ru", "es-419"); "" is
 	// en-US.
 	Locale string `json:"locale,omitempty"`
+	// UserInstall: the member reaches filmbot through its install to
+	// their own account, in a server (GuildID) that has not added it:
+	// interactions carry authorizing_integration_owners {"1": the
+	// member} and the app's permissions there, which include Send
+	// Messages only with ExternalPublic (the server lets the member's
+	// external apps answer publicly).
+	UserInstall    bool `json:"user_install,omitempty"`
+	ExternalPublic bool `json:"external_public,omitempty"`
 }
 
 // Violation is something the bot did that Discord would refuse or punish.
