@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,4 +54,30 @@ func endToEndUserInstall(t *testing.T, extraEnv ...string) {
 		t.Errorf("/top through a user install: %+v", a.Message)
 	}
 	l.noViolations()
+}
+
+// filmbot try --user-install plays a member's own install: in a server
+// that has not added filmbot (--guild), /film is the built-in card for the
+// member alone (public with --external-public) and /top the one sentence;
+// without --guild, in a private channel, /film answers publicly.
+func TestTryUserInstall(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "f.db")
+	for _, c := range []struct {
+		args        []string
+		want        string
+		private     bool
+		notExpected string
+	}{
+		{[]string{"--guild", "5", "--user-install", "/film film:anora"}, "Anora (2024)", true, "This server's rating"},
+		{[]string{"--guild", "5", "--user-install", "--external-public", "/film film:anora"}, "Anora (2024)", false, "This server's rating"},
+		{[]string{"--user-install", "/film film:anora"}, "Anora (2024)", false, "This server's rating"},
+		{[]string{"--guild", "5", "--user-install", "/top"}, "This server has not added filmbot", true, "No film"},
+		{[]string{"--guild", "5", "/film film:anora"}, "This server's rating", false, "has not added"},
+	} {
+		code, out, errs := runMain(t, env(db), append([]string{"try"}, c.args...)...)
+		if code != 0 || !strings.Contains(out, c.want) || strings.Contains(out, "only you can see this") != c.private || strings.Contains(out, c.notExpected) {
+			t.Errorf("%v: exit %d, want %q, private %v, without %q:\n%s%s", c.args, code, c.want, c.private, c.notExpected, out, errs)
+		}
+	}
 }
