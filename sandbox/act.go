@@ -561,6 +561,10 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		payload.Channel.Type = 1
 		payload.Context = 1
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": "0"}
+		if m.UserInstall { // a DM between users, through the member's own install
+			payload.Context = 2
+			payload.AuthorizingIntegrationOwners = map[string]string{"1": m.UserID}
+		}
 	}
 	s.mu.Lock()
 	if msgID != nil {

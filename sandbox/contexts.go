@@ -30,6 +30,9 @@ func worksIn(c *discordgo.ApplicationCommand, m Member) bool {
 	here := discordgo.InteractionContextGuild
 	if m.GuildID == "" {
 		here = discordgo.InteractionContextBotDM
+		if m.UserInstall {
+			here = discordgo.InteractionContextPrivateChannel
+		}
 	}
 	if m.UserInstall && (c.IntegrationTypes == nil || !slices.Contains(*c.IntegrationTypes, discordgo.ApplicationIntegrationUserInstall)) {
 		return false // only user-installable commands come with a member's install

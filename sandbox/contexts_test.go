@@ -65,4 +65,7 @@ func TestListedCommandsFollowContexts(t *testing.T) {
 	if got, want := listed("100000000000000009&user_install=1"), []string{"mine"}; !slices.Equal(got, want) {
 		t.Errorf("through a user install: %v, want %v", got, want)
 	}
+	if got, want := listed("&user_install=1"), []string{"mine"}; !slices.Equal(got, want) {
+		t.Errorf("through a user install, in a private channel: %v, want %v", got, want)
+	}
 }

@@ -126,7 +126,8 @@ type Member struct {
 	// interactions carry authorizing_integration_owners {"1": the
 	// member} and the app's permissions there, which include Send
 	// Messages only with ExternalPublic (the server lets the member's
-	// external apps answer publicly).
+	// external apps answer publicly). Without GuildID, the member acts
+	// in a private channel (a DM with another user): context 2.
 	UserInstall    bool `json:"user_install,omitempty"`
 	ExternalPublic bool `json:"external_public,omitempty"`
 }

@@ -53,6 +53,11 @@ func endToEndUserInstall(t *testing.T, extraEnv ...string) {
 		!strings.Contains(a.Message.Content, "has not added filmbot") || !strings.Contains(a.Message.Content, "client_id="+l.sb.AppID+"&") {
 		t.Errorf("/top through a user install: %+v", a.Message)
 	}
+	// In a DM with another member (a private channel): the card, public.
+	priv := sandbox.Member{UserID: uma.UserID, Name: "Uma", UserInstall: true, ChannelID: "600000000000000077"}
+	if a := l.do(priv, "/film film:anora"); a.Message == nil || a.Message.Flags&discordgo.MessageFlagsEphemeral != 0 || len(a.Message.Embeds) == 0 {
+		t.Errorf("/film in a private channel: %+v", a.Message)
+	}
 	l.noViolations()
 }
 
