@@ -37,14 +37,23 @@ func UserInstallOnly(i *discordgo.InteractionCreate) bool {
 }
 
 // MustBeEphemeral tells whether an answer to i must be seen by the caller
-// alone: filmbot reached through a member's install in a server that has
-// not added it, where the app may not send messages in the channel
-// (app_permissions, the app's permissions there, lacks Send Messages, as
-// when the server does not let the member use external apps publicly).
+// alone. Discord's rule: an app reached through a member's own install in
+// a server that has not added it answers publicly only if the member has
+// Use External Apps there (USE_EXTERNAL_APPS, 1 << 50, in the member's
+// permissions); without it the member may still use the app, but its
+// responses are ephemeral. filmbot also keeps to the caller where the
+// app's own permissions there (app_permissions) lack Send Messages.
 // Discord would show such an answer ephemerally anyway; filmbot says so
 // itself, so what it sends is what the member sees.
 func MustBeEphemeral(i *discordgo.InteractionCreate) bool {
-	return UserInstallOnly(i) && i.AppPermissions&discordgo.PermissionSendMessages == 0
+	if !UserInstallOnly(i) {
+		return false
+	}
+	member := int64(0)
+	if i.Member != nil {
+		member = i.Member.Permissions
+	}
+	return member&discordgo.PermissionUseExternalApps == 0 || i.AppPermissions&discordgo.PermissionSendMessages == 0
 }
 
 // worksWithoutServer tells whether c is read-only on the built-in catalog

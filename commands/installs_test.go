@@ -9,9 +9,13 @@ import (
 
 // viaUserInstall is i as Discord sends it when the member reached filmbot
 // through their own install, in a server that has not added it, with the
-// app's permissions there.
+// app's permissions there; the member has Use External Apps where the app
+// may send messages.
 func viaUserInstall(i *discordgo.InteractionCreate, appPerms int64) *discordgo.InteractionCreate {
 	i.AppID = "777"
+	if i.Member != nil && appPerms&discordgo.PermissionSendMessages != 0 {
+		i.Member.Permissions |= discordgo.PermissionUseExternalApps
+	}
 	i.Context = discordgo.InteractionContextGuild
 	i.AuthorizingIntegrationOwners = map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationUserInstall: "42"}
 	i.AppPermissions = appPerms
@@ -45,8 +49,15 @@ func TestFilmThroughAUserInstall(t *testing.T) {
 			t.Errorf("the card shows the server's rating through a user install")
 		}
 	}
+	// Without Use External Apps the answer is the member's alone, whatever
+	// the app's own permissions.
+	i := viaUserInstall(slash("7", "film", opt("film", "anora")), sendable)
+	i.Member.Permissions = 0
+	if r := e.run(i); r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Error("without Use External Apps: public")
+	}
 	// The server has added filmbot as well: its own card, Rate menu and all.
-	i := viaUserInstall(slash("7", "film", opt("film", "anora")), 0)
+	i = viaUserInstall(slash("7", "film", opt("film", "anora")), 0)
 	i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] = "7"
 	r := e.run(i)
 	if len(r.Data.Components) == 0 || r.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {

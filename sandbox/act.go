@@ -518,7 +518,8 @@ func (s *Server) SetGuildLocale(guild, l string) error {
 // externalAppPermissions are the app's permissions in a channel of a
 // server that has not added it, reached through a member's own install:
 // it can read and embed, and send (answer publicly) only where the
-// server lets the member's external apps do so.
+// server lets the member's external apps do so (the member then also has
+// Use External Apps).
 func externalAppPermissions(public bool) int64 {
 	p := int64(discordgo.PermissionViewChannel | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles | discordgo.PermissionReadMessageHistory)
 	if public {
@@ -555,6 +556,9 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 			payload.AppPermissions = strconv.FormatInt(externalAppPermissions(m.ExternalPublic), 10)
 		}
 		payload.Member = m.wireMember()
+		if m.UserInstall && m.ExternalPublic {
+			payload.Member.Permissions = strconv.FormatInt(m.Permissions|discordgo.PermissionUseExternalApps, 10)
+		}
 		payload.Member.User = user
 	} else {
 		payload.User = user
