@@ -17,6 +17,8 @@
 //     reviews.go (/review), watchlist.go, compare.go, cast.go, film.go,
 //     letterboxd.go (/import, /export, film import), movienight.go (the
 //     /movienight adapter of package nights), help.go.
+//   - installs.go: a member's own install (user install) of filmbot, in
+//     servers that have not added it: which commands answer, and how.
 //   - catalog.go: film autocomplete and resolving a typed film; markup.go
 //     and text.go: escaping and cleaning text.
 //
