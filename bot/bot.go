@@ -42,6 +42,10 @@ type Command struct {
 	// Private commands answer only the caller, so a deferred answer is
 	// deferred ephemerally.
 	Private bool
+	// PrivateFor, if set, tells whether this one interaction must be
+	// answered to the caller alone (an app reached through a member's own
+	// install where it may not post): deferred ephemerally too.
+	PrivateFor func(*discordgo.InteractionCreate) bool
 }
 
 // Options tune the envelope. Zero values take the defaults.
@@ -540,6 +544,12 @@ func ephemeralText(msg string) *discordgo.InteractionResponse {
 	}
 }
 
+// private tells whether the command i runs answers the caller alone.
+func (b *Bot) private(i *discordgo.InteractionCreate) bool {
+	c := b.commands[i.ApplicationCommandData().Name]
+	return c.Private || (c.PrivateFor != nil && c.PrivateFor(i))
+}
+
 // deferAnswer tells Discord the answer is coming: "thinking…" for a
 // command, a silent acknowledgement for a button.
 // It reports whether it deferred, and whether a public "thinking" message
@@ -549,7 +559,7 @@ func (b *Bot) deferAnswer(i *discordgo.InteractionCreate, first firstAnswer, sta
 	switch {
 	case i.Type == discordgo.InteractionMessageComponent || i.Type == discordgo.InteractionModalSubmit:
 		r.Type = discordgo.InteractionResponseDeferredMessageUpdate
-	case i.Type == discordgo.InteractionApplicationCommand && b.commands[i.ApplicationCommandData().Name].Private:
+	case i.Type == discordgo.InteractionApplicationCommand && b.private(i):
 		r.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	default:
 		public = true

@@ -443,6 +443,22 @@ func TestSlowUserErrorStaysPrivate(t *testing.T) {
 	if len(rec.edits) != 1 || rec.deletes != 0 {
 		t.Errorf("private deferral: edits %+v, %d deletes", rec.edits, rec.deletes)
 	}
+	// Private for one interaction (PrivateFor): deferred ephemerally too.
+	rec.responses, rec.edits = nil, nil
+	slowOK := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		waitDeferred(t, &rec)
+		return ok("hello"), nil
+	}
+	b, rec, _ = newBot(t, []Command{{Def: cmd("here", slowOK).Def, Run: slowOK, PrivateFor: func(i *discordgo.InteractionCreate) bool { return i.GuildID == "9" }}}, nil)
+	for _, guild := range []string{"9", "1"} {
+		i := slash("here")
+		i.GuildID = guild
+		rec.responses, rec.edits = nil, nil
+		b.Handle(i)
+		if r := only(t, rec); (r.Data != nil && r.Data.Flags&discordgo.MessageFlagsEphemeral != 0) != (guild == "9") {
+			t.Errorf("PrivateFor in guild %s: deferred %+v", guild, r)
+		}
+	}
 }
 
 // panicky is a responder whose sending panics, as a bug in the edge might.

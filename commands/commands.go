@@ -17,6 +17,8 @@
 //     reviews.go (/review), watchlist.go, compare.go, cast.go, film.go,
 //     letterboxd.go (/import, /export, film import), movienight.go (the
 //     /movienight adapter of package nights), help.go.
+//   - installs.go: a member's own install (user install) of filmbot, in
+//     servers that have not added it: which commands answer, and how.
 //   - catalog.go: film autocomplete and resolving a typed film; markup.go
 //     and text.go: escaping and cleaning text.
 //
@@ -120,7 +122,7 @@ func (s *Set) WithFetcher(f Fetcher) *Set {
 // only where it works; its handler still refuses elsewhere, for a client
 // that offers a stale list.
 func (s *Set) Commands() []Command {
-	return append([]Command{
+	return forInstalls(append([]Command{
 		{Def: where(reviewDef, inServersAndDMs), Run: s.review, Autocomplete: s.reviewAutocomplete,
 			Components: map[string]Handler{"rev": s.reviewButton}},
 		{Def: where(castDef, inServersAndDMs), Run: s.cast, Autocomplete: s.filmAutocomplete,
@@ -148,24 +150,30 @@ func (s *Set) Commands() []Command {
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
 		{Def: where(randomDef, inServers), Run: s.random, Components: map[string]Handler{"random": s.randomButton}},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
-	}, s.menuCommands()...)
+	}, s.menuCommands()...))
 }
 
-// Where a command works (Discord's contexts): 0 a server, 1 the bot's DM.
-// Private channels (2) are for user-installed apps, which filmbot is not.
+// Where a command works (Discord's contexts): 0 a server, 1 the bot's DM,
+// 2 a private channel (DMs and group DMs between users, reached only
+// through a member's own install of filmbot; see installs.go).
 var (
 	inServers       = []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-	inServersAndDMs = []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+	inServersAndDMs = []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
 )
 
-// where is def registered for contexts, installed to servers (filmbot has
-// no user install): a copy, so the shared definition is never changed.
+// where is def registered for contexts: a copy, so the shared definition
+// is never changed. A command that works outside servers (read-only, on
+// the built-in catalog) is installable to a member's account as well as
+// to a server; one that works in servers only needs the server's install.
 func where(def *discordgo.ApplicationCommand, contexts []discordgo.InteractionContextType) *discordgo.ApplicationCommand {
 	localizeDef(def)
 	d := *def
 	c := slices.Clone(contexts)
 	d.Contexts = &c
 	d.IntegrationTypes = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	if slices.Contains(c, discordgo.InteractionContextPrivateChannel) {
+		d.IntegrationTypes = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+	}
 	return &d
 }
 
@@ -186,8 +194,12 @@ func (s *Set) Components() map[string]Handler {
 }
 
 // scopeOf is whose catalog an interaction sees: its server's, or in a DM
-// the built-in one.
+// (or through a member's own install, in a server that has not added
+// filmbot) the built-in one.
 func scopeOf(i *discordgo.InteractionCreate) (storage.Scope, error) {
+	if UserInstallOnly(i) {
+		return storage.BuiltIn, nil
+	}
 	s, err := storage.ParseScope(i.GuildID)
 	if err != nil {
 		return 0, fmt.Errorf("interaction %s: %w", i.ID, err)

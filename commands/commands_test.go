@@ -411,7 +411,9 @@ func TestExcerptErrors(t *testing.T) {
 // Each command is registered with the contexts where it works: those
 // that need a server list only the server context (Discord then leaves
 // them out of a DM's list) and still refuse in a DM, for a client whose
-// list is stale; the others list the bot's DM too, and answer there.
+// list is stale, and are installable to servers only; the others list
+// the bot's DM and private channels too, answer there, and are
+// installable to a member's account as well.
 func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 	e := newEnv(t)
 	inDMs := map[string][]*discordgo.ApplicationCommandInteractionDataOption{
@@ -424,18 +426,17 @@ func TestCommandsRegisteredWhereTheyWork(t *testing.T) {
 	}
 	for _, c := range e.set.Commands() {
 		name := c.Def.Name
-		if c.Def.Contexts == nil || c.Def.IntegrationTypes == nil ||
-			!slices.Equal(*c.Def.IntegrationTypes, []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}) {
-			t.Errorf("/%s: contexts %v, integration types %v", name, c.Def.Contexts, c.Def.IntegrationTypes)
-			continue
-		}
-		contexts := *c.Def.Contexts
-		if !slices.Contains(contexts, discordgo.InteractionContextGuild) || slices.Contains(contexts, discordgo.InteractionContextPrivateChannel) {
-			t.Errorf("/%s: contexts %v", name, contexts)
-		}
 		opts, worksInDMs := inDMs[name]
-		if slices.Contains(contexts, discordgo.InteractionContextBotDM) != worksInDMs {
-			t.Errorf("/%s: contexts %v, but it works in DMs: %v", name, contexts, worksInDMs)
+		installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+		want := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+		if worksInDMs {
+			installs = append(installs, discordgo.ApplicationIntegrationUserInstall)
+			want = append(want, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel)
+		}
+		if c.Def.Contexts == nil || c.Def.IntegrationTypes == nil ||
+			!slices.Equal(*c.Def.IntegrationTypes, installs) || !slices.Equal(*c.Def.Contexts, want) {
+			t.Errorf("/%s: contexts %v, integration types %v; want %v, %v", name, c.Def.Contexts, c.Def.IntegrationTypes, want, installs)
+			continue
 		}
 		ix := slash("", name, opts...)
 		switch c.Def.Type {

@@ -59,6 +59,23 @@ func InviteURL(applicationID string) string {
 	return "https://discord.com/oauth2/authorize?" + q.Encode()
 }
 
+// UserInstallScopes are the OAuth2 scopes of a member's own install: the
+// commands alone (no bot user joins anything).
+const UserInstallScopes = "applications.commands"
+
+// UserInstallURL is the link that installs the application to the
+// account of whoever opens it (integration_type=1): its read-only
+// commands then work in their DMs, private channels, and servers that
+// have not added filmbot. The application must allow User Install
+// (developer portal → Installation → Installation Contexts).
+func UserInstallURL(applicationID string) string {
+	q := url.Values{}
+	q.Set("client_id", applicationID)
+	q.Set("integration_type", "1")
+	q.Set("scope", UserInstallScopes)
+	return "https://discord.com/oauth2/authorize?" + q.Encode()
+}
+
 // PermissionList names Permissions in a sentence of bold names, as
 // README lists them: **View Channels**, …, and **Create Events**.
 func PermissionList() string {

@@ -29,6 +29,7 @@ const (
 	errTooLarge     = "APPLICATION_COMMAND_TOO_LARGE"
 	errLocale       = "ENUM_TYPE_COERCE"
 	errRequired     = "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"
+	errChoice       = "BASE_TYPE_CHOICES"
 	errAutocomplete = "APPLICATION_COMMAND_OPTION_CHOICES_AUTOCOMPLETE"
 )
 
@@ -169,6 +170,22 @@ func (c *cmdJudge) command(d *discordgo.ApplicationCommand, path []string) {
 		}
 		if len(d.Options) > 0 {
 			c.bad(c.cmd, at(path, "options"), errMaxLength, "Must be 0 or fewer in length (a user or message command takes no options).")
+		}
+	}
+	// Where it installs (0 a server, 1 a user) and where it works (0 a
+	// server, 1 the bot's DM, 2 private channels): Discord's values only.
+	if d.IntegrationTypes != nil {
+		for k, v := range *d.IntegrationTypes {
+			if v != discordgo.ApplicationIntegrationGuildInstall && v != discordgo.ApplicationIntegrationUserInstall {
+				c.bad(c.cmd, at(path, "integration_types", strconv.Itoa(k)), errChoice, "Value must be one of {0, 1}.")
+			}
+		}
+	}
+	if d.Contexts != nil {
+		for k, v := range *d.Contexts {
+			if v > discordgo.InteractionContextPrivateChannel {
+				c.bad(c.cmd, at(path, "contexts", strconv.Itoa(k)), errChoice, "Value must be one of {0, 1, 2}.")
+			}
 		}
 	}
 	total := longest(d.Name, deref(d.NameLocalizations)) + longest(d.Description, deref(d.DescriptionLocalizations))

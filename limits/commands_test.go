@@ -34,7 +34,11 @@ func codes(defs []*discordgo.ApplicationCommand) []string {
 }
 
 func TestCommandsPassAndFail(t *testing.T) {
-	if err := Commands([]*discordgo.ApplicationCommand{rate(), {Name: "help", Description: "Help"}}); err != nil {
+	userInstallable := rate()
+	userInstallable.Name = "film"
+	userInstallable.IntegrationTypes = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+	userInstallable.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
+	if err := Commands([]*discordgo.ApplicationCommand{rate(), {Name: "help", Description: "Help"}, userInstallable}); err != nil {
 		t.Fatalf("valid definitions refused: %v", err)
 	}
 	long := strings.Repeat("я", 101)
@@ -71,6 +75,12 @@ func TestCommandsPassAndFail(t *testing.T) {
 				d.Options[2].Choices = append(d.Options[2].Choices, &discordgo.ApplicationCommandOptionChoice{Name: fmt.Sprint("c", k), Value: fmt.Sprint(k)})
 			}
 		}, "0.options.2.choices BASE_TYPE_MAX_LENGTH"},
+		"no such install": {func(d *discordgo.ApplicationCommand) {
+			d.IntegrationTypes = &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, 2}
+		}, "0.integration_types.1 BASE_TYPE_CHOICES"},
+		"no such context": {func(d *discordgo.ApplicationCommand) {
+			d.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextPrivateChannel, 3}
+		}, "0.contexts.1 BASE_TYPE_CHOICES"},
 		"required after optional": {func(d *discordgo.ApplicationCommand) { d.Options[2].Required, d.Options[1].Required = true, false },
 			"0.options.2.required APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"},
 	} {

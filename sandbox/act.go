@@ -515,6 +515,19 @@ func (s *Server) SetGuildLocale(guild, l string) error {
 	return nil
 }
 
+// externalAppPermissions are the app's permissions in a channel of a
+// server that has not added it, reached through a member's own install:
+// it can read and embed, and send (answer publicly) only where the
+// server lets the member's external apps do so (the member then also has
+// Use External Apps).
+func externalAppPermissions(public bool) int64 {
+	p := int64(discordgo.PermissionViewChannel | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles | discordgo.PermissionReadMessageHistory)
+	if public {
+		p |= discordgo.PermissionSendMessages
+	}
+	return p
+}
+
 // dispatch sends an INTERACTION_CREATE shaped as Discord sends it.
 func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, data map[string]any, msgID *string) (*Interaction, error) {
 	if err := CheckLocale(m.Locale); err != nil {
@@ -538,13 +551,24 @@ func (s *Server) dispatch(m Member, t discordgo.InteractionType, name string, da
 		ix.GuildLocale = gl
 		payload.Guild = &wireGuild{ID: m.GuildID, Locale: gl, Features: []any{}}
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": m.GuildID}
+		if m.UserInstall {
+			payload.AuthorizingIntegrationOwners = map[string]string{"1": m.UserID}
+			payload.AppPermissions = strconv.FormatInt(externalAppPermissions(m.ExternalPublic), 10)
+		}
 		payload.Member = m.wireMember()
+		if m.UserInstall && m.ExternalPublic {
+			payload.Member.Permissions = strconv.FormatInt(m.Permissions|discordgo.PermissionUseExternalApps, 10)
+		}
 		payload.Member.User = user
 	} else {
 		payload.User = user
 		payload.Channel.Type = 1
 		payload.Context = 1
 		payload.AuthorizingIntegrationOwners = map[string]string{"0": "0"}
+		if m.UserInstall { // a DM between users, through the member's own install
+			payload.Context = 2
+			payload.AuthorizingIntegrationOwners = map[string]string{"1": m.UserID}
+		}
 	}
 	s.mu.Lock()
 	if msgID != nil {

@@ -27,6 +27,8 @@ func TestListedCommandsFollowContexts(t *testing.T) {
 		{Name: "both", Description: "servers and DMs", Contexts: ctxs(discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM)},
 		{Name: "dms", Description: "DMs only", Contexts: ctxs(discordgo.InteractionContextBotDM)},
 		{Name: "any", Description: "no contexts: everywhere"},
+		{Name: "mine", Description: "installable to users too", Contexts: ctxs(discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel),
+			IntegrationTypes: &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -52,10 +54,18 @@ func TestListedCommandsFollowContexts(t *testing.T) {
 		}
 		return names
 	}
-	if got, want := listed(""), []string{"both", "dms", "any"}; !slices.Equal(got, want) {
+	if got, want := listed(""), []string{"both", "dms", "any", "mine"}; !slices.Equal(got, want) {
 		t.Errorf("in a DM: %v, want %v", got, want)
 	}
-	if got, want := listed(guild), []string{"servers", "both", "any", "local"}; !slices.Equal(got, want) {
+	if got, want := listed(guild), []string{"servers", "both", "any", "mine", "local"}; !slices.Equal(got, want) {
 		t.Errorf("in a server: %v, want %v", got, want)
+	}
+	// Through the member's own install, in a server that has not added
+	// the app: the user-installable commands alone.
+	if got, want := listed("100000000000000009&user_install=1"), []string{"mine"}; !slices.Equal(got, want) {
+		t.Errorf("through a user install: %v, want %v", got, want)
+	}
+	if got, want := listed("&user_install=1"), []string{"mine"}; !slices.Equal(got, want) {
+		t.Errorf("through a user install, in a private channel: %v, want %v", got, want)
 	}
 }

@@ -65,7 +65,8 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, 200, out)
 	})
 	mux.HandleFunc("GET /_sandbox/commands", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, orEmpty(s.listed(Member{GuildID: r.URL.Query().Get("guild")})))
+		q := r.URL.Query()
+		writeJSON(w, 200, orEmpty(s.listed(Member{GuildID: q.Get("guild"), UserInstall: q.Get("user_install") == "1"})))
 	})
 	type actReq struct {
 		Member       Member            `json:"member"`

@@ -121,6 +121,15 @@ type Member struct {
 	// interaction's locale (a Discord locale: "ru", "es-419"); "" is
 	// en-US.
 	Locale string `json:"locale,omitempty"`
+	// UserInstall: the member reaches filmbot through its install to
+	// their own account, in a server (GuildID) that has not added it:
+	// interactions carry authorizing_integration_owners {"1": the
+	// member} and the app's permissions there; with ExternalPublic the
+	// server lets the member's external apps answer publicly: the member
+	// has Use External Apps (1 << 50) and the app Send Messages. Without GuildID, the member acts
+	// in a private channel (a DM with another user): context 2.
+	UserInstall    bool `json:"user_install,omitempty"`
+	ExternalPublic bool `json:"external_public,omitempty"`
 }
 
 // Violation is something the bot did that Discord would refuse or punish.

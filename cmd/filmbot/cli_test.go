@@ -235,7 +235,8 @@ func TestInviteCommand(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	code, out, errs := runMain(t, env(db), "invite", "123456789012345678")
-	if code != 0 || !strings.Contains(out, commands.InviteURL("123456789012345678")) || !strings.Contains(out, "Send Polls") || !strings.Contains(out, "Create Events") {
+	if code != 0 || !strings.Contains(out, commands.InviteURL("123456789012345678")) || !strings.Contains(out, "Send Polls") || !strings.Contains(out, "Create Events") ||
+		!strings.Contains(out, "https://discord.com/oauth2/authorize?client_id=123456789012345678&integration_type=1&scope=applications.commands") {
 		t.Errorf("exit %d:\n%s%s", code, out, errs)
 	}
 	sb, err := sandbox.Start(sandbox.Options{})
@@ -263,10 +264,11 @@ func TestInviteCommand(t *testing.T) {
 	}
 }
 
-// README's invite link and permission list are the ones the code makes:
+// README's invite links and permission list are the ones the code makes:
 // wherever README puts them, every invite link in it is
-// commands.InviteURL("APPLICATION_ID") and it names the permissions as
-// commands.PermissionList() does.
+// commands.InviteURL("APPLICATION_ID") or, for a member's own install,
+// commands.UserInstallURL("APPLICATION_ID"), and it names the permissions
+// as commands.PermissionList() does.
 func TestREADMEInvite(t *testing.T) {
 	t.Parallel()
 	b, err := os.ReadFile("../../README.md")
@@ -280,7 +282,7 @@ func TestREADMEInvite(t *testing.T) {
 		t.Errorf("README has no invite link; it should have %s", want)
 	}
 	for _, l := range links {
-		if l != want {
+		if l != want && l != commands.UserInstallURL("APPLICATION_ID") {
 			t.Errorf("README's invite link\n  %s\nis not the one the code makes:\n  %s", l, want)
 		}
 	}

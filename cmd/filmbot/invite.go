@@ -16,12 +16,14 @@ import (
 )
 
 // runInvite is `filmbot invite [APPLICATION_ID]`: the link that adds the
-// bot to a server with every permission its commands need.
+// bot to a server with every permission its commands need, and the link
+// that installs it to a member's own account.
 func runInvite(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	usageFor(fs, "invite [APPLICATION_ID]", "Prints the link that adds the bot to a server, with the scopes "+commands.InviteScopes+"\n"+
-		"and every permission its commands need. APPLICATION_ID is under https://discord.com/developers/applications\n"+
+		"and every permission its commands need, and the link that installs it to a member's own account\n"+
+		"(scope "+commands.UserInstallScopes+"). APPLICATION_ID is under https://discord.com/developers/applications\n"+
 		"→ your application → General Information; without it, Discord is asked for the application of DISCORD_TOKEN.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -50,6 +52,10 @@ func runInvite(ctx context.Context, cfg Config, args []string, stdout, stderr io
 	for _, p := range commands.Permissions {
 		fmt.Fprintf(stdout, "  %-25s %s\n", p.Name, p.Why)
 	}
+	fmt.Fprintf(stdout, "\nOr open this link to install filmbot to your own account (/film, /cast, /review, /help and\n"+
+		"Films in this message then work in your DMs, group DMs and servers that have not added it):\n\n  %s\n\n"+
+		"This link works once User Install is enabled beside Guild Install: developer portal → your application\n"+
+		"→ Installation → Installation Contexts.\n", commands.UserInstallURL(id))
 	return 0
 }
 

@@ -487,7 +487,7 @@ func checkDefinitions(defs []*discordgo.ApplicationCommand) error {
 func botCommands(set *commands.Set) []bot.Command {
 	var out []bot.Command
 	for _, c := range set.Commands() {
-		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete, Private: c.Private})
+		out = append(out, bot.Command{Def: c.Def, Run: c.Run, Autocomplete: c.Autocomplete, Private: c.Private, PrivateFor: commands.MustBeEphemeral})
 	}
 	return out
 }

@@ -37,6 +37,8 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	guild := fs.String("guild", "", "act in this server (an id); default: a DM")
 	user := fs.String("user", "100000000000000001", "act as this member (an id)")
 	mod := fs.Bool("mod", false, "give the member Manage Server (a moderator)")
+	userInstall := fs.Bool("user-install", false, "reach filmbot through its install to the member's own account: with --guild, in a server that has not added it; without, in a private channel")
+	externalPublic := fs.Bool("external-public", false, "with --user-install --guild: the server lets the member's external apps answer publicly (Use External Apps)")
 	loc := fs.String("locale", "", "act as a member whose Discord is in this language (a Discord locale: ru, de, pt-BR, es-419, …); option names may be typed in it; default en-US")
 	guildLoc := fs.String("guild-locale", "", "with --guild: the server's language (its guild_locale); default en-US")
 	auto := fs.String("autocomplete", "", "ask for autocomplete choices of this option instead of running the command")
@@ -207,11 +209,24 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		}
 		i.GuildLocale = &gl
 	}
+	if *userInstall {
+		i.AuthorizingIntegrationOwners = map[discordgo.ApplicationIntegrationType]string{discordgo.ApplicationIntegrationUserInstall: *user}
+		i.AppPermissions = discordgo.PermissionViewChannel | discordgo.PermissionEmbedLinks | discordgo.PermissionAttachFiles | discordgo.PermissionReadMessageHistory
+		if *externalPublic || *guild == "" {
+			i.AppPermissions |= discordgo.PermissionSendMessages
+		}
+		if *guild == "" {
+			i.Context = discordgo.InteractionContextPrivateChannel
+		}
+	}
 	u := &discordgo.User{ID: *user, Username: "you", GlobalName: "You"}
 	if *guild != "" {
 		perms := int64(0)
 		if *mod {
 			perms = discordgo.PermissionManageGuild
+		}
+		if *userInstall && *externalPublic {
+			perms |= discordgo.PermissionUseExternalApps
 		}
 		i.Member = &discordgo.Member{User: u, Permissions: perms, GuildID: *guild}
 	} else {
