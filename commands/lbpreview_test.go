@@ -32,6 +32,20 @@ type previewEnv struct {
 	clock atomic.Int64 // the store's and the resolver's, in Unix ns
 }
 
+// failDetails makes TMDB answer 500 for film id's details from now on
+// (its search still answers).
+func (e *previewEnv) failDetails(id int) {
+	failing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, fmt.Sprintf("/3/movie/%d", id)) {
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"status_code": 11, "status_message": "Internal error."}`)
+			return
+		}
+		e.fake.ServeHTTP(w, r)
+	})
+	e.movie.Store(&failing)
+}
+
 // onBothStores runs f on bbolt and on PostgreSQL, each with the fake
 // TMDB behind the commands' source.
 func onBothStores(t *testing.T, f func(t *testing.T, e *previewEnv)) {
@@ -249,15 +263,7 @@ func TestImportConfirmWhenTMDBFailsForOneFilm(t *testing.T) {
 		ctx := context.Background()
 		previewExport(t, e.env)
 		ok, _ := e.previewed()
-		failing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, fmt.Sprintf("/3/movie/%d", duneTMDB)) {
-				w.WriteHeader(http.StatusInternalServerError)
-				fmt.Fprint(w, `{"status_code": 11, "status_message": "Internal error."}`)
-				return
-			}
-			e.fake.ServeHTTP(w, r)
-		})
-		e.movie.Store(&failing)
+		e.failDetails(duneTMDB)
 		c, err := e.check(e.set.importButton, clickAs(guildA, "42", ok))
 		want := "Imported: 2 new, 0 changed, 0 already the same. See them with `/myratings`. 1 film added to your watchlist: see `/watchlist`.\n" +
 			"1 film found on TMDB not imported (TMDB is not answering): Dune (2021). Import the file again for them."
@@ -419,15 +425,7 @@ func TestFilmListConfirmWhenTMDBFailsForOneFilm(t *testing.T) {
 		ctx := context.Background()
 		before := e.catalog()
 		ok, _ := e.listPreviewed()
-		failing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, fmt.Sprintf("/3/movie/%d", duneTMDB)) {
-				w.WriteHeader(http.StatusInternalServerError)
-				fmt.Fprint(w, `{"status_code": 11, "status_message": "Internal error."}`)
-				return
-			}
-			e.fake.ServeHTTP(w, r)
-		})
-		e.movie.Store(&failing)
+		e.failDetails(duneTMDB)
 		c, err := e.check(e.set.filmImportButton, mod(click(guildA, ok)))
 		want := "Added 2 films to this server's catalog.\n" +
 			"1 film found on TMDB not imported (TMDB is not answering): Dune (2021). Import the file again for them."

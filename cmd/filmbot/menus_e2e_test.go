@@ -38,9 +38,11 @@ func TestEndToEndRightClick(t *testing.T) {
 
 func endToEndRightClick(t *testing.T, extraEnv ...string) {
 	l := startLive(t, sandbox.Options{TMDB: true}, extraEnv...)
-	menu := func(m sandbox.Member, name, msgID string) *sandbox.Answer {
+	// answer waits for the answer to a right-click command sent as
+	// send (a message's or a member's).
+	answer := func(name string, send func() (*sandbox.Interaction, error)) *sandbox.Answer {
 		t.Helper()
-		ix, err := l.sb.MessageCommand(m, name, msgID)
+		ix, err := send()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -50,17 +52,13 @@ func endToEndRightClick(t *testing.T, extraEnv ...string) {
 		}
 		return a
 	}
+	menu := func(m sandbox.Member, name, msgID string) *sandbox.Answer {
+		t.Helper()
+		return answer(name, func() (*sandbox.Interaction, error) { return l.sb.MessageCommand(m, name, msgID) })
+	}
 	onMember := func(m sandbox.Member, name, target string) *sandbox.Answer {
 		t.Helper()
-		ix, err := l.sb.UserCommand(m, name, target)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		a, err := ix.Wait(l.ctx())
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return a
+		return answer(name, func() (*sandbox.Interaction, error) { return l.sb.UserCommand(m, name, target) })
 	}
 	titles := func(a *sandbox.Answer) []string {
 		var out []string
