@@ -195,10 +195,6 @@ func newLang(code string, tag language.Tag) *lang {
 	return &lang{tag: tag, code: code, print: message.NewPrinter(tag)}
 }
 
-// LoadError says what was wrong with a language file, if anything: the
-// language is then missing, and its members read English.
-func LoadError() error { loadOnce.Do(load); return loadErr }
-
 // Locales lists the languages filmbot speaks, as Discord's locale codes,
 // English first.
 func Locales() []string {

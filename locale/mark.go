@@ -89,9 +89,6 @@ func (t *T) Plain(k Key, pairs ...any) string {
 	return t.S(k)
 }
 
-// IsMarking reports whether Marking is on.
-func IsMarking() bool { return marking.Load() }
-
 func (t *T) mark(k Key, n int, plural bool, d map[string]any, s string) string {
 	if d == nil && !plural && k.i < maxFixed {
 		return string(rune(fixedOpen+k.i)) + s + string(rune(closeMark))

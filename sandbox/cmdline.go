@@ -8,18 +8,14 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// ParseCommandLine turns '/review film:anora about:"Drew Daniels"' into
+// ParseCommandLineIn parses a typed line ("/review film:anora") into
 // the data Discord would send, typing each option by the command's
-// definition. focus names the option being autocompleted, if any.
-func ParseCommandLine(line string, cmds []*discordgo.ApplicationCommand, focus string) (discordgo.ApplicationCommandInteractionData, error) {
-	return ParseCommandLineIn(line, cmds, focus, "")
-}
-
-// ParseCommandLineIn is ParseCommandLine for a member whose Discord is in
-// locale: names may be typed as their client shows them (a command's,
+// definition, for a member whose Discord is in locale ("": English):
+// names may be typed as their client shows them (a command's,
 // subcommand's or option's name localization for locale, or the name
 // itself), and the data names them as Discord sends them, by their
-// names. focus may be either too.
+// names. focus names the option being autocompleted, if any (either
+// name).
 func ParseCommandLineIn(line string, cmds []*discordgo.ApplicationCommand, focus, locale string) (discordgo.ApplicationCommandInteractionData, error) {
 	var data discordgo.ApplicationCommandInteractionData
 	toks, err := tokenize(line)
