@@ -32,6 +32,9 @@ var (
 	msgHelpPermission = locale.Text("help.who.permissions", "For members with the permissions these need")
 	msgHelpMore       = locale.Text("help.more", "{{.Name}} (more)")
 	msgHelpTMDBOn     = locale.Text("help.tmdb.on", "Films not in this server's catalog are looked up on TMDB (The Movie Database).")
+	// msgHelpUserInstall replaces the intro where the member reached
+	// filmbot through their own install in a server that has not added it.
+	msgHelpUserInstall = locale.Text("help.userinstall", "You are using filmbot from your own account: here it shows films, cast and reviews from its catalog. Ratings, watchlists, movie nights and the rest work once this server adds filmbot: {{.Link}}")
 	// msgTMDBOff says how to turn on looking films up on TMDB, when it is off.
 	msgTMDBOff     = locale.Text("help.tmdb.off", "Looking films up on TMDB is off: the bot's operator turns it on by setting TMDB_TOKEN to an API Read Access Token from https://www.themoviedb.org/settings/api.")
 	msgAttribution = locale.Text("common.tmdb.attribution", tmdb.Attribution)
@@ -46,7 +49,12 @@ func (s *Set) help(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	restricted := map[locale.Key][]string{}
 	var order []locale.Key
 	var apps []string
+	// Through a member's install alone, only what works there is listed.
+	only := UserInstallOnly(i)
 	for _, c := range s.Commands() {
+		if only && !worksWithoutServer(c) {
+			continue
+		}
 		if c.Def.Type == discordgo.UserApplicationCommand || c.Def.Type == discordgo.MessageApplicationCommand {
 			apps = append(apps, appLine(t, loc, c.Def))
 			continue
@@ -75,6 +83,9 @@ func (s *Set) help(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 		fs = append(fs, fields(t, t.S(name), restricted[name])...)
 	}
 	desc := t.S(msgHelpIntro) + "\n\n"
+	if only {
+		desc = t.F(msgHelpUserInstall, "Link", InviteURL(i.AppID)) + "\n\n"
+	}
 	if s.source == nil {
 		desc += t.S(msgTMDBOff) + "\n"
 	} else {

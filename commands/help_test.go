@@ -88,3 +88,41 @@ func TestHelpFieldsSplit(t *testing.T) {
 		t.Error("lines lost or reordered across fields")
 	}
 }
+
+// /help through a member's install, in a server that has not added
+// filmbot, lists only what works there (no /rate, no /manage, no
+// server-scoped right-click) and says how the server adds filmbot; in
+// the same server with the server install it lists everything again.
+func TestHelpThroughAUserInstall(t *testing.T) {
+	e := newEnv(t)
+	text := func(r *discordgo.InteractionResponse) string {
+		var b strings.Builder
+		b.WriteString(r.Data.Embeds[0].Description)
+		for _, f := range r.Data.Embeds[0].Fields {
+			b.WriteString("\n" + f.Name + "\n" + f.Value)
+		}
+		return b.String()
+	}
+	r := e.run(viaUserInstall(slash("7", "help"), 0))
+	if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("flags %d, want ephemeral", r.Data.Flags)
+	}
+	got := text(r)
+	for _, c := range e.set.Commands() {
+		name := "`/" + c.Def.Name
+		if c.Def.Type == discordgo.UserApplicationCommand || c.Def.Type == discordgo.MessageApplicationCommand {
+			name = "**" + c.Def.Name + "**"
+		}
+		if listed := strings.Contains(got, name); listed != worksWithoutServer(c) {
+			t.Errorf("%s listed %v, works without the server install %v", c.Def.Name, listed, worksWithoutServer(c))
+		}
+	}
+	if !strings.Contains(got, "once this server adds filmbot") || !strings.Contains(got, "client_id=777") {
+		t.Errorf("no word on adding filmbot to the server: %q", got)
+	}
+	i := viaUserInstall(slash("7", "help"), discordgo.PermissionSendMessages)
+	i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] = "7"
+	if all := text(e.run(i)); !strings.Contains(all, "`/rate") || strings.Contains(all, "once this server adds filmbot") {
+		t.Errorf("with the server install: %q", all)
+	}
+}
