@@ -247,6 +247,8 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			}
 		case *discordgo.WebhookEdit: // a slow answer, after its deferral
 			attached = v.Files
+		case *bot.WebhookEdit: // a slow answer that becomes a layout card
+			attached = v.Files
 		case *discordgo.WebhookParams:
 			attached = v.Files
 		}
@@ -271,6 +273,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		case *discordgo.WebhookEdit:
 			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components}}))
+		case *bot.WebhookEdit:
+			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components, Flags: v.Flags}}))
 		case *discordgo.WebhookParams:
 			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 				Data: &discordgo.InteractionResponseData{Content: v.Content, Embeds: v.Embeds, Components: v.Components, Flags: v.Flags}}))
@@ -439,6 +444,13 @@ func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordg
 	return &discordgo.Message{}, nil
 }
 
+// InteractionResponseEditFlags records the edit that turns a deferred
+// answer into a layout card (bot.FlagsEditor), flags and all.
+func (r *recorder) InteractionResponseEditFlags(_ *discordgo.Interaction, e *bot.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.add(e)
+	return &discordgo.Message{}, nil
+}
+
 func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordgo.RequestOption) error {
 	r.add("(the thinking message is deleted)")
 	return nil
@@ -482,3 +494,7 @@ func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: []*discordgo.MessageEmbed{e}, Components: rows}}))
 	return "5", nil
 }
+
+// The recorder edits with flags, so that a deferred layout card is
+// recorded, printed and written by --json as the bot sends it.
+var _ bot.FlagsEditor = (*recorder)(nil)
