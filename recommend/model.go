@@ -343,8 +343,16 @@ type neighbour struct {
 	taste, close float64
 }
 
+// cand is a film being ranked: p its predicted score (or average), rank
+// what it is ranked by.
+type cand struct {
+	f       int32
+	p, rank float64
+}
+
 // scratch is one prediction's working space, pooled.
 type scratch struct {
+	cands   []cand
 	acc     []acc   // per member
 	touched []int32 // members with acc.n > 0
 	nbs     []neighbour
@@ -591,16 +599,12 @@ func (m *Model) ForMember(user uint64, o Options) []Pick {
 	m.vote(sc)
 	g := m.globalMean()
 	mean := m.userMean(u, g)
-	type cand struct {
-		f       int32
-		p, rank float64
-	}
 	total := seenPrior
 	for _, nb := range sc.nbs {
 		total += nb.close
 	}
 	members := float64(len(m.userID))
-	var cs []cand
+	cs := sc.cands[:0]
 	for f := range int32(len(m.filmID)) {
 		if sc.mine[f] || len(m.byFilm[f]) == 0 || m.excluded(sc, o, f) {
 			continue
@@ -609,6 +613,7 @@ func (m *Model) ForMember(user uint64, o Options) []Pick {
 		seen := (sc.seen[f] + seenPrior*float64(len(m.byFilm[f]))/members) / total
 		cs = append(cs, cand{f, p, seen / (1 + math.Exp(-(p-likeMid)/likeSpread))})
 	}
+	sc.cands = cs // kept for the next prediction
 	byPred := func(a, b cand) int {
 		if c := cmp.Compare(b.rank, a.rank); c != 0 {
 			return c
@@ -647,17 +652,14 @@ func (m *Model) Popular(o Options) []Pick {
 
 func (m *Model) popular(sc *scratch, o Options) []Pick {
 	g := m.globalMean()
-	type cand struct {
-		f int32
-		p float64
-	}
-	var cs []cand
+	cs := sc.cands[:0]
 	for f := range int32(len(m.filmID)) {
 		if sc.mine[f] || len(m.byFilm[f]) == 0 || m.excluded(sc, o, f) {
 			continue
 		}
-		cs = append(cs, cand{f, m.filmAverage(f, g)})
+		cs = append(cs, cand{f: f, p: m.filmAverage(f, g)})
 	}
+	sc.cands = cs // kept for the next prediction
 	byAvg := func(a, b cand) int {
 		if c := cmp.Compare(m.loved[b.f], m.loved[a.f]); c != 0 {
 			return c
@@ -697,6 +699,20 @@ const MiseryBelow = 5.0
 // server's averages shifted by nothing (they count with the server's
 // mean); duplicates in users count once.
 func (m *Model) ForGroup(users []uint64, o Options) []GroupPick {
+	return m.forGroup(users, o, withoutMisery)
+}
+
+// groupRule is a way of ranking a group's films, the chosen one
+// (GroupRule) and the others TestGroupRule compares it with.
+type groupRule int
+
+const (
+	average       groupRule = iota // the members' mean prediction
+	leastMisery                    // the lowest prediction, then the mean
+	withoutMisery                  // the mean, films someone hates last
+)
+
+func (m *Model) forGroup(users []uint64, o Options, rule groupRule) []GroupPick {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var members []uint64
@@ -743,12 +759,7 @@ func (m *Model) ForGroup(users []uint64, o Options) []GroupPick {
 		}
 		m.resetMember(sc)
 	}
-	type cand struct {
-		f      int32
-		score  float64
-		lowest float64
-	}
-	var cs []cand
+	cs := sc.cands[:0] // p: the members' mean prediction; rank: the lowest
 	for f := range int32(nf) {
 		if rated[f] || len(m.byFilm[f]) == 0 || m.excluded(sc, o, f) {
 			continue
@@ -758,25 +769,25 @@ func (m *Model) ForGroup(users []uint64, o Options) []GroupPick {
 			sum += preds[k][f]
 			lowest = min(lowest, preds[k][f])
 		}
-		c := cand{f: f, lowest: lowest}
+		c := cand{f: f, rank: lowest}
 		if len(members) > 0 {
-			c.score = sum / float64(len(members))
+			c.p = sum / float64(len(members))
 		}
 		cs = append(cs, c)
 	}
+	sc.cands = cs // kept for the next prediction
 	byRule := func(a, b cand) int {
-		am, bm := a.lowest < MiseryBelow, b.lowest < MiseryBelow
-		switch {
-		case am && !bm:
-			return 1
-		case bm && !am:
-			return -1
-		case am && bm: // both miserable: the least miserable first
-			if c := cmp.Compare(b.lowest, a.lowest); c != 0 {
+		switch rule {
+		case leastMisery:
+			if c := cmp.Compare(b.rank, a.rank); c != 0 {
+				return c
+			}
+		case withoutMisery:
+			if c := misery(a, b); c != 0 {
 				return c
 			}
 		}
-		if c := cmp.Compare(b.score, a.score); c != 0 {
+		if c := cmp.Compare(b.p, a.p); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(len(m.byFilm[b.f]), len(m.byFilm[a.f])); c != 0 {
@@ -798,7 +809,25 @@ func (m *Model) ForGroup(users []uint64, o Options) []GroupPick {
 		}
 		r := Reason{Kind: Popular, Raters: len(m.byFilm[c.f]), Loved: int(m.loved[c.f])}
 		r.Average = float64(m.filmSum[c.f]) / float64(r.Raters)
-		out[k] = GroupPick{Film: m.filmID[c.f], Score: c.score, Per: per, Reason: r}
+		out[k] = GroupPick{Film: m.filmID[c.f], Score: c.p, Per: per, Reason: r}
 	}
 	return out
+}
+
+// misery orders a film no one is predicted to hate before one someone
+// is, and two hated films the least hated first (0: neither is hated,
+// or equally).
+func misery(a, b cand) int {
+	am, bm := a.rank < MiseryBelow, b.rank < MiseryBelow
+	switch {
+	case am && !bm:
+		return 1
+	case bm && !am:
+		return -1
+	case am && bm: // both miserable: the least miserable first
+		if c := cmp.Compare(b.rank, a.rank); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
