@@ -150,5 +150,5 @@ func ExampleModel_ForMember() {
 	}
 	// Output:
 	// film 103: predicted 7.4, why true [{2 10}]
-	// film 104: predicted 7.1, why false []
+	// film 104: predicted 6.9, why false []
 }

@@ -20,11 +20,12 @@
 //     films say the most about what a member will watch next.
 //   - A film's predicted score is the member's own mean plus the film's
 //     shrunk server average relative to the server's mean (the baseline),
-//     plus what the neighbours who rated it say: their taste-weighted,
-//     mean-centred scores, shrunk toward zero when their total weight is
-//     small. Where the neighbours say little, the prediction is the
-//     baseline: the film's server average, shifted by how generously the
-//     member rates.
+//     plus what the TasteCount members who rate most alike say: their
+//     taste-weighted, mean-centred scores (one who skipped the film counts
+//     a little, as a vote below their mean), shrunk toward zero when their
+//     total weight is small. Where the neighbours say little, the
+//     prediction is the baseline: the film's server average, shifted by
+//     how generously the member rates.
 //   - ForMember ranks by the chance the member watches and loves a film:
 //     the share of the neighbours' closeness that has seen it (with a
 //     little of the film's popularity as a prior) times a logistic of the
@@ -32,6 +33,7 @@
 //     first and found the hidden films less often than "most popular"
 //     (TestRecommendQuality measures it).
 //   - A member with fewer than MinPersonal ratings gets Popular picks.
+//   - A group gets the films none of them rated, by least misery (GroupRule).
 //
 // The package holds no storage and no Discord: the caller loads a
 // server's ratings (New) and keeps the model current (Set, Delete).
@@ -57,6 +59,9 @@ const (
 	// NeighbourCount is how many of the closest members speak for a
 	// member.
 	NeighbourCount = 40
+	// TasteCount is how many of the members who rate most alike predict
+	// a member's scores.
+	TasteCount = 40
 	// SeenWeight is how much shared viewing (the cosine of two members'
 	// sets of rated films, 0 to 1) adds to the taste weight when choosing
 	// neighbours.
@@ -75,6 +80,14 @@ const (
 	// voiceDamping is the neighbour weight at which the neighbours' say
 	// counts half: deviation = Σw·d / (Σw + voiceDamping).
 	voiceDamping = 1.0
+	// missingWeight and missingDeviation: a member who rates alike but
+	// has not rated the film counts as a vote of missingDeviation (below
+	// their mean) at missingWeight of their weight ("default voting"):
+	// members mostly watch what they expect to like, so the films their
+	// like-minded members skipped are likelier to disappoint. Without it
+	// the predictions for unrated films were worse than the film's
+	// average (RMSE 2.6 against the generator's truth on "club"; 1.8 with).
+	missingWeight, missingDeviation = 0.3, -3.0
 	// seenPrior is how much neighbour closeness the film's popularity
 	// (its share of the server's members who rated it) counts for in the
 	// share of neighbours who have seen it.
@@ -353,12 +366,14 @@ type cand struct {
 // scratch is one prediction's working space, pooled.
 type scratch struct {
 	cands   []cand
-	acc     []acc   // per member
-	touched []int32 // members with acc.n > 0
-	nbs     []neighbour
-	num     []float64 // per film: Σ w·(score − neighbour's mean)
-	den     []float64 // per film: Σ w
-	seen    []float64 // per film: Σ closeness of the neighbours who rated it
+	acc     []acc       // per member
+	touched []int32     // members with acc.n > 0
+	nbs     []neighbour // the closest (taste and shared viewing)
+	tasters []neighbour // the most alike in taste
+	tasteW  float64     // their total taste weight
+	num     []float64   // per film: Σ w·(score − neighbour's mean)
+	den     []float64   // per film: Σ w
+	seen    []float64   // per film: Σ closeness of the neighbours who rated it
 	voices  [][maxVoices]entry
 	nvoices []int8
 	mine    []bool // per film: rated by the member
@@ -401,6 +416,8 @@ func (m *Model) resetMember(sc *scratch) {
 	}
 	sc.touched = sc.touched[:0]
 	sc.nbs = sc.nbs[:0]
+	sc.tasters = sc.tasters[:0]
+	sc.tasteW = 0
 	nf := len(m.filmID)
 	clear(sc.num[:nf])
 	clear(sc.den[:nf])
@@ -482,6 +499,24 @@ func (m *Model) neighbours(u int32, sc *scratch) {
 		}
 		nb.close = nb.taste + SeenWeight*float64(x.n)/math.Sqrt(mine*float64(len(m.byUser[v])))
 		sc.nbs = append(sc.nbs, nb)
+		if nb.taste > 0 {
+			sc.tasters = append(sc.tasters, nb)
+		}
+	}
+	alike := func(a, b neighbour) int {
+		if c := cmp.Compare(b.taste, a.taste); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.u, b.u)
+	}
+	if len(sc.tasters) > TasteCount {
+		nth(sc.tasters, TasteCount, alike)
+		sc.tasters = sc.tasters[:TasteCount]
+	}
+	slices.SortFunc(sc.tasters, alike)
+	sc.tasteW = 0
+	for _, nb := range sc.tasters {
+		sc.tasteW += nb.taste
 	}
 	closest := func(a, b neighbour) int {
 		if c := cmp.Compare(b.close, a.close); c != 0 {
@@ -532,14 +567,17 @@ func nth[T any](xs []T, k int, c func(a, b T) int) {
 // sc.voices (a voice is a neighbour who rates alike).
 func (m *Model) vote(sc *scratch) {
 	for _, nb := range sc.nbs {
+		for _, e := range m.byUser[nb.u] {
+			if !sc.mine[e.id] {
+				sc.seen[e.id] += nb.close
+			}
+		}
+	}
+	for _, nb := range sc.tasters {
 		es := m.byUser[nb.u]
 		mean := float64(m.userSum[nb.u]) / float64(len(es))
 		for _, e := range es {
 			if sc.mine[e.id] {
-				continue
-			}
-			sc.seen[e.id] += nb.close
-			if nb.taste <= 0 {
 				continue
 			}
 			sc.num[e.id] += nb.taste * (float64(e.score) - mean)
@@ -554,7 +592,8 @@ func (m *Model) vote(sc *scratch) {
 
 // predict is member u's predicted score of film f after vote.
 func (m *Model) predict(sc *scratch, f int32, mean, g float64) float64 {
-	p := mean + m.filmAverage(f, g) - g + sc.num[f]/(sc.den[f]+voiceDamping)
+	missing := (sc.tasteW - sc.den[f]) * missingWeight
+	p := mean + m.filmAverage(f, g) - g + (sc.num[f]+missing*missingDeviation)/(sc.den[f]+missing+voiceDamping)
 	return min(10, max(1, p))
 }
 
@@ -686,20 +725,21 @@ func (m *Model) popular(sc *scratch, o Options) []Pick {
 }
 
 // GroupRule is how ForGroup ranks films for members watching together.
-const GroupRule = "average without misery: films someone is predicted to score below 5 are left out, the rest ranked by the members' mean predicted score " +
-	"(on the generated servers it kept every pick's lowest true score as high as least misery did while giving the group a higher mean; see TestGroupRule)"
+const GroupRule = "least misery: the films whose lowest predicted score among the members is highest come first, ties by the members' mean; " +
+	"on the generated servers it picked the fewest films someone truly scores under 5, for a group mean within 0.15 of the plain average's, " +
+	"where average without misery (the mean, films someone is predicted under 5 last) barely differed from the plain average (TestGroupRule)"
 
-// MiseryBelow is the predicted score under which a member is taken to
-// hate a film: ForGroup never picks a film with a prediction below it
-// (unless no film is left, then the least miserable come first).
+// MiseryBelow is the predicted score under which the average-without-
+// misery rule (compared with GroupRule in TestGroupRule) takes a member
+// to hate a film.
 const MiseryBelow = 5.0
 
 // ForGroup is the films none of users rated, ranked by GroupRule, each
-// with every member's prediction. Members with no ratings get the
-// server's averages shifted by nothing (they count with the server's
-// mean); duplicates in users count once.
+// with every member's prediction (in the order given; duplicates count
+// once). A member with no ratings is predicted each film's shrunk server
+// average; one with fewer than MinPersonal, that shifted by their mean.
 func (m *Model) ForGroup(users []uint64, o Options) []GroupPick {
-	return m.forGroup(users, o, withoutMisery)
+	return m.forGroup(users, o, leastMisery)
 }
 
 // groupRule is a way of ranking a group's films, the chosen one

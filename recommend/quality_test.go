@@ -189,7 +189,7 @@ func TestRecommendQualityOtherSeeds(t *testing.T) {
 
 func qualityTable(t *testing.T, shapes []shape, goal float64) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-6s %7s %7s %5s | %-13s | %-13s | %-13s | %s\n", "shape", "members", "ratings", "held", "model HR NDCG", "popular HR ND", "average HR ND", "HR ÷ best baseline")
+	fmt.Fprintf(&b, "\n%-9s %7s %7s %5s | %-13s | %-13s | %-13s | %s\n", "shape", "members", "ratings", "held", "model HR NDCG", "popular HR ND", "average HR ND", "HR ÷ best baseline")
 	for _, s := range shapes {
 		r := quality(s)
 		r.shape = fmt.Sprintf("%s/%d", s.name, s.seed)
