@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -127,7 +128,7 @@ func TestBenchServerMemory(t *testing.T) {
 
 // On the benchmark server a rating is in the next answer: a member who
 // rates their first pick no longer gets it; deleting the rating brings
-// it back; neighbours' new ratings reach the member.
+// it back. Picks come the best predicted first.
 func TestBenchServerSetReflected(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates the 300,000-rating server")
@@ -138,6 +139,9 @@ func TestBenchServerSetReflected(t *testing.T) {
 		first := m.ForMember(user, Options{})
 		if len(first) == 0 {
 			t.Fatalf("member %d: no picks", user)
+		}
+		if !slices.IsSortedFunc(first, func(a, b Pick) int { return cmp.Compare(b.Predicted, a.Predicted) }) {
+			t.Errorf("member %d: picks not the best predicted first: %+v", user, first)
 		}
 		top := first[0].Film
 		m.Set(Rating{user, top, 9})
