@@ -258,9 +258,9 @@ func (m *Model) Ratings(user uint64) int {
 // Bytes is the approximate memory the model holds: its indexes at their
 // capacity, and its two id maps (estimated at 40 bytes an entry, Go's
 // swiss-table maps of 8-byte keys and 4-byte values with their load
-// factor and control bytes). Scratch space for predictions (about 60
-// bytes per member and per film, one per concurrent prediction) is not
-// counted.
+// factor and control bytes). Scratch space for predictions (24 bytes per
+// member and about 52 per film, one per concurrent prediction, pooled) is
+// not counted.
 func (m *Model) Bytes() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -310,10 +310,11 @@ type Voice struct {
 	Score int
 }
 
-// Reason says why a film was picked: Neighbours with Voices (up to 3 of
-// the closest neighbours who rate like the member and rated it, closest
-// first), or Popular with the film's plain Average from its Raters in
-// this server. Average, Raters and Loved are filled for both kinds.
+// Reason says why a film was picked: Neighbours when the members who
+// rate most like this one rated it above their own means, with Voices (up
+// to 3 of them who rated it, the most alike first); otherwise Popular
+// with the film's plain Average from its Raters in this server. Average,
+// Raters and Loved are filled for both kinds.
 type Reason struct {
 	Kind    Kind
 	Voices  []Voice
@@ -603,7 +604,7 @@ func (m *Model) reason(sc *scratch, f int32) Reason {
 	if r.Raters > 0 {
 		r.Average = float64(m.filmSum[f]) / float64(r.Raters)
 	}
-	if k := sc.nvoices[f]; k > 0 {
+	if k := sc.nvoices[f]; k > 0 && sc.num[f] > 0 {
 		r.Kind = Neighbours
 		r.Voices = make([]Voice, k)
 		for j := range int(k) {
