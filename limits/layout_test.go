@@ -122,7 +122,7 @@ func TestLayoutCard(t *testing.T) {
 				Accessory: discordgo.Thumbnail{Media: discordgo.UnfurledMediaItem{URL: "https://x/y.png"}, Description: ptr(strings.Repeat("d", 1025))}})
 		}, "description"},
 		"unknown attachment": {func(d *discordgo.InteractionResponseData) { d.Files = nil }, "does not carry"},
-		"attachment kept": {func(d *discordgo.InteractionResponseData) {
+		"attachment kept by name": {func(d *discordgo.InteractionResponseData) {
 			d.Files = nil
 			d.Attachments = &[]*discordgo.MessageAttachment{{Filename: "other.png"}}
 		}, "does not carry"},
@@ -233,6 +233,16 @@ func TestLayoutDeferral(t *testing.T) {
 }
 
 func TestLayoutFiles(t *testing.T) {
+	// An update keeping an attachment by id: its name is the message's,
+	// not known here, so attachment:// is not judged.
+	kept := card(func(d *discordgo.InteractionResponseData) {
+		d.Files = nil
+		d.Attachments = &[]*discordgo.MessageAttachment{{ID: "5"}}
+	})
+	kept.Type = discordgo.InteractionResponseUpdateMessage
+	if err := Check(kept); err != nil {
+		t.Errorf("an update keeping the chart by id: %v", err)
+	}
 	am := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 	comps := []discordgo.MessageComponent{discordgo.FileComponent{File: discordgo.UnfurledMediaItem{URL: "attachment://a.txt"}}}
 	// Files not known: not judged.

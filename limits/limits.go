@@ -118,7 +118,7 @@ func Check(resp *discordgo.InteractionResponse) error {
 			j.bad("empty message")
 		}
 		j.outgoing(Outgoing{Flags: d.Flags, Content: d.Content, Embeds: d.Embeds, Components: d.Components,
-			AllowedMentions: d.AllowedMentions, Poll: d.Poll, Files: FileNames(d), FilesKnown: true})
+			AllowedMentions: d.AllowedMentions, Poll: d.Poll, Files: FileNames(d), FilesKnown: namesKnown(d)})
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
 		if d == nil {
 			j.bad("autocomplete without data")
@@ -167,6 +167,19 @@ func FileNames(d *discordgo.InteractionResponseData) []string {
 		}
 	}
 	return out
+}
+
+// namesKnown reports whether every file d carries is known by name: an
+// update keeps attachments by id, and their names are then the message's.
+func namesKnown(d *discordgo.InteractionResponseData) bool {
+	if d.Attachments != nil {
+		for _, a := range *d.Attachments {
+			if a == nil || a.Filename == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Message checks the parts of a message: content, embeds, components and
