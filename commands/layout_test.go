@@ -305,3 +305,31 @@ func TestCardTextChars(t *testing.T) {
 		t.Errorf("footer %q", b.String())
 	}
 }
+
+// The Rate menu on a card posted as an embed (a movie night's prompt)
+// keeps that message an embed; on a layout card (or where Discord does not
+// say which message) the card it updates is a layout card.
+func TestRateMenuKeepsTheMessagesKind(t *testing.T) {
+	e := newEnv(t)
+	sel := func(msg *discordgo.Message) *discordgo.InteractionResponse {
+		i := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{
+			CustomID: fmt.Sprintf("rate:select:%d", e.anora.ID), ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}})
+		i.Message = msg
+		r, err := e.check(e.set.rateButton, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	legacy := sel(&discordgo.Message{ID: "9", Content: "How was it?", Embeds: []*discordgo.MessageEmbed{{Title: "Anora (2024)"}}})
+	if legacy.Data.Flags&discordgo.MessageFlagsIsComponentsV2 != 0 || len(legacy.Data.Embeds) != 1 || !strings.Contains(fieldMap(legacy.Data.Embeds[0])["This server's rating"], "from 1") {
+		t.Errorf("on an embed: flags %d, %d embeds", legacy.Data.Flags, len(legacy.Data.Embeds))
+	}
+	for _, msg := range []*discordgo.Message{nil, {ID: "9", Flags: discordgo.MessageFlagsIsComponentsV2}} {
+		r := sel(msg)
+		isLayout(t, "on a layout card", r)
+		if !strings.Contains(fieldMap(embed(r))["This server's rating"], "from 1") {
+			t.Errorf("the card's rating: %v", fieldMap(embed(r)))
+		}
+	}
+}
