@@ -40,7 +40,7 @@ const (
 //	  action rows
 type card struct {
 	title, url string
-	thumb      string   // the thumbnail's address; "" for none (never an empty URL)
+	thumb      string // the thumbnail's address; "" for none (never an empty URL)
 	sub        string // small, under the title ("Review by …"), markdown
 	head       []*discordgo.MessageEmbedField
 	body       []para
