@@ -1,8 +1,46 @@
 // An independent client against the sandbox: discord.js logs in as a bot,
 // registers /ping, answers the INTERACTION_CREATE the sandbox dispatches,
 // and the sandbox must record that answer with no violation.
-// Usage: DISCORD_API_URL=http://127.0.0.1:PORT DISCORD_TOKEN=... node check.mjs
+// Usage: DISCORD_API_URL=http://127.0.0.1:PORT DISCORD_TOKEN=... node check.mjs [BODY.json ...]
+// Each BODY.json is what the bot sends (`filmbot try --json`: one body, or
+// an array of them): every layout card in it must pass discord.js (see
+// layout.mjs), and each case of invalid-layout.json must be refused.
+//        node check.mjs --layout BODY.json ...   (the layout check alone, no sandbox)
+import { readFileSync } from 'node:fs';
 import { Client, GatewayIntentBits, Events, ModalBuilder, TextInputStyle } from 'discord.js';
+import { check } from './layout.mjs';
+
+const fail = (msg) => { console.error('conformance: FAIL:', msg); process.exit(1); };
+
+// checkLayouts reads the bot's bodies in files and fails on the first
+// layout card discord.js refuses; it first makes sure the check refuses
+// every invalid card of invalid-layout.json, each for its own reason.
+function checkLayouts(files) {
+  const offline = new Client({ intents: [] });
+  const invalid = JSON.parse(readFileSync(new URL('./invalid-layout.json', import.meta.url), 'utf8'));
+  for (const { why, body } of invalid) {
+    if (!check(offline, body).problems.length) fail(`the layout check accepts an invalid card (${why}): ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  console.log(`conformance: OK: the layout check refuses all ${invalid.length} invalid cards of invalid-layout.json`);
+  let cards = 0, bodies = 0;
+  for (const f of files) {
+    const doc = JSON.parse(readFileSync(f, 'utf8'));
+    for (const body of Array.isArray(doc) ? doc : [doc]) {
+      bodies++;
+      const { v2, problems, types } = check(offline, body);
+      if (problems.length) fail(`${f}: ${problems.join('; ')}`);
+      if (v2) { cards++; console.log(`conformance: OK: ${f}: discord.js reads ${types.join(', ')} and its builders accept them`); }
+    }
+  }
+  console.log(`conformance: OK: ${bodies} bodies of the bot's, ${cards} layout cards, accepted by discord.js`);
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--layout') {
+  checkLayouts(args.slice(1));
+  process.exit(0);
+}
+checkLayouts(args);
 
 const api = process.env.DISCORD_API_URL;
 const token = process.env.DISCORD_TOKEN;
@@ -10,7 +48,6 @@ if (!api || !token) {
   console.error('set DISCORD_API_URL and DISCORD_TOKEN (from `filmbot sandbox`)');
   process.exit(2);
 }
-const fail = (msg) => { console.error('conformance: FAIL:', msg); process.exit(1); };
 setTimeout(() => fail('timed out after 30 s'), 30000).unref();
 
 const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: `${api}/api` } });
