@@ -50,7 +50,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	// The screenshots are kept for a run that failed, and removed with
 	// the rest of the test's files otherwise; FILMBOT_SCREENSHOTS=DIR
-	// keeps them in DIR (docs/playground.png is its 04-spoiler-revealed.png).
+	// keeps them in DIR (docs/playground.png is its 04-spoiler-revealed.png;
+	// docs/filmcard.png its filmcard.png, taken by playground/filmcard.sh).
 	shots, err := os.MkdirTemp("", "filmbot-playground-")
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +90,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	defer cancel()
 
 	step := 0
+	// parasiteCard is the last film card of Parasite (its Rate menu).
+	const parasiteCard = `[...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('Bong Joon-ho') && m.querySelector('select')).slice(-1)[0]`
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			step++
@@ -103,6 +106,26 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool]("(() => { "+expr+"; return true })()")(ctx, tg)
 			return err
+		})
+	}
+	// cardShot keeps one message (the element expression msg finds) alone,
+	// at twice the page's scale, as name.png (unnumbered: a documentation
+	// image, see FILMBOT_SCREENSHOTS).
+	cardShot := func(name, msg string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			// A window tall enough for the whole message, scrolled to it;
+			// then the window as it was.
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 2000), js(msg+`.scrollIntoView({block: 'center'})`)); err != nil {
+				return err
+			}
+			png, err := chromedp.ScreenshotScale(chromedp.JSPath(msg), 2)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900)); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
 		})
 	}
 	// waitText waits until the last element matching sel shows text.
@@ -245,6 +268,21 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#messages .msg", "9.0/10"),
 		shot("card-rated"),
+		// A card with a poster, rated from its menu: docs/filmcard.png
+		// (playground/filmcard.sh).
+		send("/film film:parasite"),
+		waitReply("Bong Joon-ho"),
+		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		// The card itself shows the rating (and its poster, loaded).
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`(() => { const m = `+parasiteCard+`; const imgs = m ? [...m.querySelectorAll('img')] : [];
+				return !!m && m.innerText.includes('9.0/10') && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0); })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			if err != nil {
+				return fmt.Errorf("the rated card's poster never loaded: %w", err)
+			}
+			return nil
+		}),
+		cardShot("filmcard", parasiteCard),
 		// Messages are drawn in place: one that has not changed is the
 		// same node however many answers came after it, its spoiler shown.
 		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
