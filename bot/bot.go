@@ -31,6 +31,15 @@ type Responder interface {
 
 var _ Responder = (*discordgo.Session)(nil)
 
+// FlagsEditor is a Responder that can also edit the original response
+// with message flags, which discordgo's WebhookEdit cannot carry: a
+// deferred answer becomes a layout card only by an edit with the flag
+// IS_COMPONENTS_V2. SessionResponder is one; the bot edits through
+// InteractionResponseEdit, without the flag, a Responder that is not.
+type FlagsEditor interface {
+	InteractionResponseEditFlags(i *discordgo.Interaction, e *WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
 // Handler answers one interaction with the response to send.
 type Handler = func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error)
 
@@ -604,7 +613,8 @@ func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discord
 
 // edit delivers the answer after a deferral: a new message becomes the
 // original response (commands) or a follow-up (buttons); an update edits
-// the message the button is on. An answer meant for the caller alone
+// the message the button is on. A layout card is edited in with its flag
+// (FlagsEditor); a follow-up carries its flags as it is. An answer meant for the caller alone
 // never replaces a public "thinking" message: that one is deleted and
 // the answer sent as an ephemeral follow-up.
 func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) bool {
@@ -631,7 +641,13 @@ func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionRespo
 		// files sent with it added, as the immediate answer does: a page
 		// of /ratings replaces its chart instead of adding a second.
 		e.Attachments = d.Attachments
-		_, err = b.resp.InteractionResponseEdit(i.Interaction, e)
+		if fe, ok := b.resp.(FlagsEditor); ok && limits.IsV2(d.Flags) {
+			// A layout card: the flag goes on the edit (ephemeral or not
+			// was settled by the deferral).
+			_, err = fe.InteractionResponseEditFlags(i.Interaction, &WebhookEdit{WebhookEdit: *e, Flags: limits.FlagV2})
+		} else {
+			_, err = b.resp.InteractionResponseEdit(i.Interaction, e)
+		}
 	}
 	if err != nil {
 		log.get().Error("edit after deferral failed", "err", err)

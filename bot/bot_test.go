@@ -27,6 +27,7 @@ type recorder struct {
 	mu        sync.Mutex
 	responses []*discordgo.InteractionResponse
 	edits     []*discordgo.WebhookEdit
+	flagged   []*WebhookEdit // edits with flags (FlagsEditor), also in edits
 	followups []*discordgo.WebhookParams
 	deletes   int
 	changed   chan struct{} // closed at the next record
@@ -76,6 +77,15 @@ func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordg
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.edits = append(r.edits, e)
+	r.recordedLocked()
+	return &discordgo.Message{}, nil
+}
+
+func (r *recorder) InteractionResponseEditFlags(_ *discordgo.Interaction, e *WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.flagged = append(r.flagged, e)
+	r.edits = append(r.edits, &e.WebhookEdit)
 	r.recordedLocked()
 	return &discordgo.Message{}, nil
 }

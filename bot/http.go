@@ -528,7 +528,7 @@ func decodeInteraction(body []byte) (*discordgo.InteractionCreate, error) {
 // or multipart/form-data with payload_json when it carries files.
 func writeAnswer(w http.ResponseWriter, resp *discordgo.InteractionResponse) error {
 	if resp.Data != nil && len(resp.Data.Files) > 0 {
-		ct, body, err := discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+		ct, body, err := discordgo.MultipartBodyWithJSON(Wire(resp), resp.Data.Files)
 		if err != nil {
 			httpError(w, http.StatusInternalServerError, "could not encode the answer")
 			return err

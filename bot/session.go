@@ -239,7 +239,7 @@ func bucket(kind, token string) string {
 func (r SessionResponder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error {
 	endpoint := discordgo.EndpointInteractionResponse(i.ID, i.Token)
 	if resp.Data != nil && len(resp.Data.Files) > 0 {
-		_, err := r.request("POST", endpoint, resp, resp.Data.Files, bucket("cb", i.Token), opts...)
+		_, err := r.request("POST", endpoint, Wire(resp), resp.Data.Files, bucket("cb", i.Token), opts...)
 		return err
 	}
 	body, err := MarshalWire(resp)
@@ -257,6 +257,16 @@ func (r SessionResponder) InteractionResponseEdit(i *discordgo.Interaction, e *d
 	body, err := r.request("PATCH", uri, e, e.Files, bucket("edit", i.Token), opts...)
 	return decodeMessage(body, err)
 }
+
+// InteractionResponseEditFlags edits the original answer with message
+// flags: a deferred answer that becomes a layout card.
+func (r SessionResponder) InteractionResponseEditFlags(i *discordgo.Interaction, e *WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
+	body, err := r.request("PATCH", uri, e, e.Files, bucket("edit", i.Token), opts...)
+	return decodeMessage(body, err)
+}
+
+var _ FlagsEditor = SessionResponder{}
 
 // request sends v as JSON, or, with files, as multipart/form-data with
 // payload_json (a deferred answer that carries the chart or an export).

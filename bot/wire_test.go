@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
 )
 
 // Wire's plain action rows and buttons encode exactly as discordgo's own
@@ -70,5 +72,93 @@ func TestWireIsDiscordgosJSON(t *testing.T) {
 	if _, ok := Wire(&discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{}}}}).(responseWire); !ok {
 		t.Error("a response with components was not given plain ones")
+	}
+}
+
+// layoutCard is a /film card as a layout card: every layout component,
+// by value and by pointer.
+func layoutCard(typ discordgo.InteractionResponseType) *discordgo.InteractionResponse {
+	min, accent, alt := 1, 0xe0a526, "Poster of Anora"
+	large, divider := discordgo.SeparatorSpacingSizeLarge, false
+	return &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{
+		Flags:           discordgo.MessageFlagsIsComponentsV2 | discordgo.MessageFlagsEphemeral,
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+		Components: []discordgo.MessageComponent{
+			discordgo.Container{ID: 1, AccentColor: &accent, Components: []discordgo.MessageComponent{
+				discordgo.Section{Components: []discordgo.MessageComponent{discordgo.TextDisplay{Content: "## Anora (2024)"}, &discordgo.TextDisplay{Content: "Sean Baker · 139 min <&>"}},
+					Accessory: discordgo.Thumbnail{Media: discordgo.UnfurledMediaItem{URL: "https://image.tmdb.org/t/p/w342/a.jpg"}, Description: &alt}},
+				&discordgo.Separator{Spacing: &large, Divider: &divider, ID: 4},
+				discordgo.Separator{},
+				discordgo.MediaGallery{Items: []discordgo.MediaGalleryItem{{Media: discordgo.UnfurledMediaItem{URL: "attachment://ratings.png"}, Spoiler: true},
+					{Media: discordgo.UnfurledMediaItem{URL: "https://x/y.png"}, Description: &alt}}},
+				&discordgo.Section{ID: 9, Components: []discordgo.MessageComponent{discordgo.TextDisplay{Content: "Review"}},
+					Accessory: &discordgo.Button{Label: "Read", CustomID: "rev:show:1:0", Style: discordgo.SecondaryButton}},
+				discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{CustomID: "rate:select:1", Placeholder: "Rate this film", MinValues: &min, MaxValues: 1,
+					Options: []discordgo.SelectMenuOption{{Label: "10/10", Value: "10"}}}}},
+			}},
+			&discordgo.Container{Spoiler: true, Components: []discordgo.MessageComponent{discordgo.TextDisplay{Content: "||the ending||"}}},
+			discordgo.FileComponent{File: discordgo.UnfurledMediaItem{URL: "attachment://ratings.csv"}, ID: 12},
+			discordgo.MediaGallery{Items: []discordgo.MediaGalleryItem{}},
+		},
+	}}
+}
+
+// A layout card's components encode as discordgo's own; the message goes
+// without content and embeds (a new message) or clears them (an update),
+// and MarshalWire writes it on its fast path, the same bytes as Wire.
+func TestLayoutWireIsDiscordgosJSON(t *testing.T) {
+	for _, typ := range []discordgo.InteractionResponseType{discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage} {
+		resp := layoutCard(typ)
+		want, err1 := json.Marshal(resp.Data.Components)
+		want = bytes.ReplaceAll(bytes.ReplaceAll(want, []byte(`"description":"",`), nil), []byte(`,"default":false`), nil)
+		got, err2 := json.Marshal(componentsWire(resp.Data.Components))
+		if err1 != nil || err2 != nil || string(got) != string(want) {
+			t.Errorf("type %d components:\n got %s (%v)\nwant %s (%v)", typ, got, err2, want, err1)
+		}
+		wire, err := json.Marshal(Wire(resp))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, ok := appendWire(nil, resp)
+		if !ok || string(fast) != string(wire) {
+			t.Errorf("type %d: fast path %v\n got %s\nwant %s", typ, ok, fast, wire)
+		}
+		var back struct {
+			Type int                        `json:"type"`
+			Data map[string]json.RawMessage `json:"data"`
+		}
+		if err := json.Unmarshal(wire, &back); err != nil {
+			t.Fatal(err)
+		}
+		content, hasContent := back.Data["content"]
+		embeds, hasEmbeds := back.Data["embeds"]
+		if typ == discordgo.InteractionResponseChannelMessageWithSource && (hasContent || hasEmbeds) {
+			t.Errorf("a new layout card carries content or embeds: %s", wire)
+		}
+		if typ == discordgo.InteractionResponseUpdateMessage && (string(content) != "null" || string(embeds) != "[]") {
+			t.Errorf("an update to a layout card does not clear content and embeds: %s", wire)
+		}
+		if string(back.Data["flags"]) != "32832" || back.Type != int(typ) {
+			t.Errorf("flags or type lost: %s", wire)
+		}
+		// Read back as the sandbox reads it: the same components.
+		dec, err := limits.DecodeResponse(wire)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := json.Marshal(componentsWire(dec.Data.Components))
+		if string(again) != string(got) {
+			t.Errorf("type %d: decoded and written again:\n got %s\nwant %s", typ, again, got)
+		}
+	}
+	// An update's kept attachments: [] on the fast path, a list on json.Marshal's.
+	resp := replacing(layoutCard(discordgo.InteractionResponseUpdateMessage))
+	wire, _ := json.Marshal(Wire(resp))
+	if fast, ok := appendWire(nil, resp); !ok || string(fast) != string(wire) || !bytes.Contains(fast, []byte(`"attachments":[]`)) {
+		t.Errorf("update with attachments []: fast path %v\n got %s\nwant %s", ok, fast, wire)
+	}
+	resp.Data.Attachments = &[]*discordgo.MessageAttachment{{ID: "1", Filename: "ratings.png"}}
+	if fast, err := MarshalWire(resp); err != nil || !bytes.Contains(fast, []byte(`"filename":"ratings.png"`)) {
+		t.Errorf("update keeping an attachment: %s (%v)", fast, err)
 	}
 }

@@ -10,8 +10,9 @@ import (
 
 // MarshalWire is json.Marshal(Wire(resp)), byte for byte
 // (FuzzMarshalWire), written without reflection for the answers this bot
-// gives: messages of embeds, action rows, buttons and select menus, and
-// autocomplete choices. Anything else in resp (a poll, attachments, a
+// gives: messages of embeds, action rows, buttons and select menus, layout
+// cards (containers, sections, text displays, thumbnails, media galleries,
+// files, separators), and autocomplete choices. Anything else in resp (a poll, attachments, a
 // modal's text inputs, an embed's video) goes to json.Marshal. /film's card
 // was a twentieth of the bot's CPU per interaction over HTTP, most of it
 // encoding/json walking discordgo's types.
@@ -38,18 +39,51 @@ func sizeHint(resp *discordgo.InteractionResponse) int {
 				}
 			}
 		}
-		for _, c := range d.Components {
-			if r, ok := byValue(c).(discordgo.ActionsRow); ok {
-				n += 32 + 100*len(r.Components)
-				for _, c := range r.Components {
-					if m, ok := byValue(c).(discordgo.SelectMenu); ok {
-						n += 40 * len(m.Options)
-					}
-				}
-			}
-		}
+		n += componentsHint(d.Components)
 	}
 	return n + n/4 // escapes, and to spare a regrowth at the end
+}
+
+// componentsHint is about what components take, nested ones included.
+func componentsHint(cs []discordgo.MessageComponent) int {
+	n := 0
+	for _, c := range cs {
+		n += componentHint(c)
+	}
+	return n
+}
+
+func componentHint(c discordgo.MessageComponent) int {
+	n := 0
+	{
+		switch x := byValue(c).(type) {
+		case discordgo.ActionsRow:
+			n += 32 + 100*len(x.Components)
+			for _, c := range x.Components {
+				if m, ok := byValue(c).(discordgo.SelectMenu); ok {
+					n += 40 * len(m.Options)
+				}
+			}
+		case discordgo.Container:
+			n += 64 + componentsHint(x.Components)
+		case discordgo.Section:
+			n += 64 + componentsHint(x.Components)
+			if x.Accessory != nil {
+				n += componentHint(x.Accessory)
+			}
+		case discordgo.TextDisplay:
+			n += 32 + len(x.Content)
+		case discordgo.Thumbnail:
+			n += 64 + len(x.Media.URL)
+		case discordgo.MediaGallery:
+			for _, it := range x.Items {
+				n += 64 + len(it.Media.URL)
+			}
+		default:
+			n += 64
+		}
+	}
+	return n
 }
 
 // appendWire appends resp's wire JSON to b; false (and b unusable) when
@@ -98,6 +132,9 @@ func appendWire(b []byte, resp *discordgo.InteractionResponse) ([]byte, bool) {
 	if d == nil {
 		return append(b, '}'), true
 	}
+	if layoutMessage(resp) {
+		return appendLayout(b, resp)
+	}
 	if d.Attachments != nil || d.Poll != nil || len(d.Choices) > 0 {
 		return b, false
 	}
@@ -117,7 +154,51 @@ func appendWire(b []byte, resp *discordgo.InteractionResponse) ([]byte, bool) {
 	if b, ok = appendEmbeds(b, d.Embeds); !ok {
 		return b, false
 	}
-	if m := d.AllowedMentions; m != nil {
+	b = appendMentions(b, d.AllowedMentions)
+	if d.Flags != 0 {
+		b = append(b, `,"flags":`...)
+		b = strconv.AppendInt(b, int64(d.Flags), 10)
+	}
+	b = appendOmitEmpty(b, `,"custom_id":`, d.CustomID)
+	b = appendOmitEmpty(b, `,"title":`, d.Title)
+	return append(b, "}}"...), true
+}
+
+// appendLayout writes a layout card's data as layoutWire encodes it, after
+// the response's type.
+func appendLayout(b []byte, resp *discordgo.InteractionResponse) ([]byte, bool) {
+	d := resp.Data
+	if d.Attachments != nil && len(*d.Attachments) > 0 {
+		return b, false
+	}
+	update := resp.Type == discordgo.InteractionResponseUpdateMessage
+	b = append(b, `,"data":{"tts":`...)
+	b = strconv.AppendBool(b, d.TTS)
+	if update {
+		b = append(b, `,"content":null`...)
+	}
+	b = append(b, `,"components":`...)
+	b, ok := appendComponents(b, d.Components)
+	if !ok {
+		return b, false
+	}
+	if update {
+		b = append(b, `,"embeds":[]`...)
+	}
+	b = appendMentions(b, d.AllowedMentions)
+	if d.Attachments != nil {
+		b = append(b, `,"attachments":[]`...)
+	}
+	if d.Flags != 0 {
+		b = append(b, `,"flags":`...)
+		b = strconv.AppendInt(b, int64(d.Flags), 10)
+	}
+	return append(b, "}}"...), true
+}
+
+// appendMentions writes allowed_mentions, omitted when nil.
+func appendMentions(b []byte, m *discordgo.MessageAllowedMentions) []byte {
+	if m != nil {
 		b = append(b, `,"allowed_mentions":{"parse":`...)
 		if m.Parse == nil {
 			b = append(b, "null"...)
@@ -137,13 +218,7 @@ func appendWire(b []byte, resp *discordgo.InteractionResponse) ([]byte, bool) {
 		b = strconv.AppendBool(b, m.RepliedUser)
 		b = append(b, '}')
 	}
-	if d.Flags != 0 {
-		b = append(b, `,"flags":`...)
-		b = strconv.AppendInt(b, int64(d.Flags), 10)
-	}
-	b = appendOmitEmpty(b, `,"custom_id":`, d.CustomID)
-	b = appendOmitEmpty(b, `,"title":`, d.Title)
-	return append(b, "}}"...), true
+	return b
 }
 
 // appendComponents writes action rows of buttons and select menus as
@@ -157,6 +232,17 @@ func appendComponents(b []byte, cs []discordgo.MessageComponent) ([]byte, bool) 
 		if k > 0 {
 			b = append(b, ',')
 		}
+		var ok bool
+		if b, ok = appendComponent(b, c); !ok {
+			return b, false
+		}
+	}
+	return append(b, ']'), true
+}
+
+// appendComponent writes one component as componentsWire encodes it.
+func appendComponent(b []byte, c discordgo.MessageComponent) ([]byte, bool) {
+	{
 		var ok bool
 		switch x := byValue(c).(type) {
 		case discordgo.ActionsRow:
@@ -186,11 +272,111 @@ func appendComponents(b []byte, cs []discordgo.MessageComponent) ([]byte, bool) 
 			if b, ok = appendSelect(b, x); !ok {
 				return b, false
 			}
+		case discordgo.Container:
+			b = append(b, '{')
+			mark := len(b)
+			b = appendNonZero(b, `,"id":`, x.ID)
+			if x.AccentColor != nil {
+				b = append(b, `,"accent_color":`...)
+				b = strconv.AppendInt(b, int64(*x.AccentColor), 10)
+			}
+			b = append(b, `,"spoiler":`...)
+			b = strconv.AppendBool(b, x.Spoiler)
+			b = append(b, `,"components":`...)
+			if b, ok = appendComponents(b, x.Components); !ok {
+				return b, false
+			}
+			b = dropComma(append(b, `,"type":17}`...), mark)
+		case discordgo.Section:
+			b = append(b, '{')
+			mark := len(b)
+			b = appendNonZero(b, `,"id":`, x.ID)
+			b = append(b, `,"components":`...)
+			if b, ok = appendComponents(b, x.Components); !ok {
+				return b, false
+			}
+			b = append(b, `,"accessory":`...)
+			if x.Accessory == nil {
+				b = append(b, "null"...)
+			} else if b, ok = appendComponent(b, x.Accessory); !ok {
+				return b, false
+			}
+			b = dropComma(append(b, `,"type":9}`...), mark)
+		case discordgo.TextDisplay:
+			b = append(b, `{"content":`...)
+			b = appendJSONString(b, x.Content)
+			b = append(b, `,"type":10}`...)
+		case discordgo.Thumbnail:
+			b = append(b, '{')
+			mark := len(b)
+			b = appendNonZero(b, `,"id":`, x.ID)
+			b = appendMedia(b, `,"media":`, x.Media)
+			if x.Description != nil {
+				b = append(b, `,"description":`...)
+				b = appendJSONString(b, *x.Description)
+			}
+			b = append(b, `,"spoiler":`...)
+			b = strconv.AppendBool(b, x.Spoiler)
+			b = dropComma(append(b, `,"type":11}`...), mark)
+		case discordgo.MediaGallery:
+			b = append(b, '{')
+			mark := len(b)
+			b = appendNonZero(b, `,"id":`, x.ID)
+			b = append(b, `,"items":`...)
+			if x.Items == nil {
+				b = append(b, "null"...)
+			} else {
+				b = append(b, '[')
+				for n, it := range x.Items {
+					if n > 0 {
+						b = append(b, ',')
+					}
+					b = appendMedia(append(b, '{'), `"media":`, it.Media)
+					if it.Description != nil {
+						b = append(b, `,"description":`...)
+						b = appendJSONString(b, *it.Description)
+					}
+					b = append(b, `,"spoiler":`...)
+					b = strconv.AppendBool(b, it.Spoiler)
+					b = append(b, '}')
+				}
+				b = append(b, ']')
+			}
+			b = dropComma(append(b, `,"type":12}`...), mark)
+		case discordgo.FileComponent:
+			b = append(b, '{')
+			mark := len(b)
+			b = appendNonZero(b, `,"id":`, x.ID)
+			b = appendMedia(b, `,"file":`, x.File)
+			b = append(b, `,"spoiler":`...)
+			b = strconv.AppendBool(b, x.Spoiler)
+			b = dropComma(append(b, `,"type":13}`...), mark)
+		case discordgo.Separator:
+			b = append(b, '{')
+			mark := len(b)
+			b = appendNonZero(b, `,"id":`, x.ID)
+			if x.Divider != nil {
+				b = append(b, `,"divider":`...)
+				b = strconv.AppendBool(b, *x.Divider)
+			}
+			if x.Spacing != nil {
+				b = append(b, `,"spacing":`...)
+				b = strconv.AppendUint(b, uint64(*x.Spacing), 10)
+			}
+			b = dropComma(append(b, `,"type":14}`...), mark)
 		default:
 			return b, false
 		}
 	}
-	return append(b, ']'), true
+	return b, true
+}
+
+// appendMedia writes an unfurled media item: its url.
+func appendMedia(b []byte, key string, m discordgo.UnfurledMediaItem) []byte {
+	b = append(b, key...)
+	b = append(b, `{"url":`...)
+	b = appendJSONString(b, m.URL)
+	return append(b, '}')
 }
 
 // appendSelect writes a select menu as selectWire encodes it.

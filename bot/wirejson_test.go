@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
 )
 
 // FuzzAppendJSONString: strings are written as encoding/json writes them.
@@ -59,7 +61,7 @@ func (g *gen) strs() []string {
 }
 
 func (g *gen) component(depth int) discordgo.MessageComponent {
-	switch g.n(8) {
+	switch g.n(9) {
 	case 0, 1:
 		if depth > 1 {
 			return discordgo.Button{Label: g.str()}
@@ -115,8 +117,105 @@ func (g *gen) component(depth int) discordgo.MessageComponent {
 		return m
 	case 6:
 		return discordgo.TextInput{CustomID: g.str(), Label: g.str(), Style: discordgo.TextInputParagraph}
+	case 7:
+		return g.layout(depth)
 	}
 	return (*discordgo.Button)(nil)
+}
+
+// layout draws one of the layout card's components.
+func (g *gen) layout(depth int) discordgo.MessageComponent {
+	media := func() discordgo.UnfurledMediaItem { return discordgo.UnfurledMediaItem{URL: g.str()} }
+	desc := func() *string {
+		if g.bool() {
+			s := g.str()
+			return &s
+		}
+		return nil
+	}
+	kids := func() []discordgo.MessageComponent {
+		if g.n(4) == 0 {
+			return nil
+		}
+		cs := []discordgo.MessageComponent{}
+		for range g.n(4) {
+			cs = append(cs, g.component(depth+1))
+		}
+		return cs
+	}
+	var c discordgo.MessageComponent
+	switch g.n(7) {
+	case 0:
+		if depth > 1 {
+			return discordgo.TextDisplay{Content: g.str()}
+		}
+		x := discordgo.Container{ID: g.n(3), Spoiler: g.bool(), Components: kids()}
+		if g.bool() {
+			a := g.n(3) * 0x7fffff
+			x.AccentColor = &a
+		}
+		c = x
+	case 1:
+		if depth > 1 {
+			return discordgo.TextDisplay{Content: g.str()}
+		}
+		x := discordgo.Section{ID: g.n(3), Components: kids()}
+		if g.n(4) > 0 {
+			x.Accessory = g.component(depth + 1)
+		}
+		c = x
+	case 2:
+		c = discordgo.TextDisplay{Content: g.str()}
+	case 3:
+		c = discordgo.Thumbnail{ID: g.n(3), Media: media(), Description: desc(), Spoiler: g.bool()}
+	case 4:
+		x := discordgo.MediaGallery{ID: g.n(3)}
+		if g.n(4) > 0 {
+			x.Items = []discordgo.MediaGalleryItem{}
+			for range g.n(3) {
+				x.Items = append(x.Items, discordgo.MediaGalleryItem{Media: media(), Description: desc(), Spoiler: g.bool()})
+			}
+		}
+		c = x
+	case 5:
+		c = discordgo.FileComponent{ID: g.n(3), File: media(), Spoiler: g.bool()}
+	default:
+		x := discordgo.Separator{ID: g.n(3)}
+		if g.bool() {
+			d := g.bool()
+			x.Divider = &d
+		}
+		if g.bool() {
+			sp := discordgo.SeparatorSpacingSize(g.n(3))
+			x.Spacing = &sp
+		}
+		c = x
+	}
+	if g.bool() {
+		return pointerTo(c)
+	}
+	return c
+}
+
+// pointerTo is a layout component given by pointer, as discordgo decodes it.
+func pointerTo(c discordgo.MessageComponent) discordgo.MessageComponent {
+	switch x := c.(type) {
+	case discordgo.Container:
+		return &x
+	case discordgo.Section:
+		return &x
+	case discordgo.TextDisplay:
+		return &x
+	case discordgo.Thumbnail:
+		return &x
+	case discordgo.MediaGallery:
+		return &x
+	case discordgo.FileComponent:
+		return &x
+	case discordgo.Separator:
+		return &x
+	}
+	return c
 }
 
 func (g *gen) embed() *discordgo.MessageEmbed {
@@ -163,7 +262,7 @@ func (g *gen) response() *discordgo.InteractionResponse {
 	if g.n(6) == 0 {
 		return resp
 	}
-	d := &discordgo.InteractionResponseData{TTS: g.bool(), Content: g.str(), Flags: discordgo.MessageFlags(g.n(3) * 64), CustomID: g.str(), Title: g.str()}
+	d := &discordgo.InteractionResponseData{TTS: g.bool(), Content: g.str(), Flags: discordgo.MessageFlags(g.n(3)*64) | discordgo.MessageFlags(g.n(2))<<15, CustomID: g.str(), Title: g.str()}
 	resp.Data = d
 	if g.n(3) > 0 {
 		d.Components = []discordgo.MessageComponent{}
@@ -202,8 +301,11 @@ func (g *gen) response() *discordgo.InteractionResponse {
 	if g.n(10) == 0 {
 		d.Poll = &discordgo.Poll{Question: discordgo.PollMedia{Text: g.str()}}
 	}
-	if g.n(10) == 0 {
+	switch g.n(10) {
+	case 0:
 		d.Attachments = &[]*discordgo.MessageAttachment{}
+	case 1:
+		d.Attachments = &[]*discordgo.MessageAttachment{{ID: "1", Filename: g.str()}}
 	}
 	return resp
 }
@@ -254,7 +356,8 @@ func TestMarshalWireFastPath(t *testing.T) {
 	}
 }
 
-// One /film card written, against json.Marshal(Wire(…)):
+// One /film card written, against json.Marshal(Wire(…)), with embeds and
+// as a layout card:
 //
 //	go test -run '^$' -bench MarshalWire -benchmem ./bot
 func BenchmarkMarshalWire(b *testing.B) {
@@ -271,18 +374,43 @@ func BenchmarkMarshalWire(b *testing.B) {
 		Embeds:          []*discordgo.MessageEmbed{{Title: "Anora (2024)", Color: 0xe0a526, Footer: &discordgo.MessageEmbedFooter{Text: "Built-in catalog · also known as Ani"}, Fields: fields}},
 		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
 	}}
-	b.Run("json.Marshal", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := json.Marshal(Wire(card)); err != nil {
-				b.Fatal(err)
+	// The same card as a layout card: a container with the title and the
+	// poster in a section, the fields as text displays, a separator and
+	// the Rate menu.
+	accent := 0xe0a526
+	var texts []discordgo.MessageComponent
+	for _, f := range fields {
+		texts = append(texts, discordgo.TextDisplay{Content: "**" + f.Name + "** " + f.Value})
+	}
+	layout := &discordgo.InteractionResponse{Type: 4, Data: &discordgo.InteractionResponseData{
+		Flags: discordgo.MessageFlagsIsComponentsV2,
+		Components: []discordgo.MessageComponent{discordgo.Container{AccentColor: &accent, Components: append(append([]discordgo.MessageComponent{
+			discordgo.Section{Components: []discordgo.MessageComponent{discordgo.TextDisplay{Content: "## Anora (2024)"}, discordgo.TextDisplay{Content: "Sean Baker · 139 min"}},
+				Accessory: discordgo.Thumbnail{Media: discordgo.UnfurledMediaItem{URL: "https://image.tmdb.org/t/p/w342/qh8m8udz0sCvnv9UkpCcPMjBN3d.jpg"}}},
+			discordgo.Separator{}}, texts...),
+			discordgo.TextDisplay{Content: "-# Built-in catalog · also known as Ani"},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.SelectMenu{CustomID: "rate:select:1", Placeholder: "Rate this film", MinValues: &min, MaxValues: 1, Options: opts}}},
+		)}},
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+	}}
+	if err := limits.Check(layout); err != nil {
+		b.Fatal(err)
+	}
+	for name, resp := range map[string]*discordgo.InteractionResponse{"embeds": card, "layout": layout} {
+		b.Run(name+"/json.Marshal", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := json.Marshal(Wire(resp)); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("MarshalWire", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := MarshalWire(card); err != nil {
-				b.Fatal(err)
+		})
+		b.Run(name+"/MarshalWire", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := MarshalWire(resp); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }

@@ -275,8 +275,9 @@ func DecodeInteraction(i *discordgo.Interaction, body []byte, err error) error {
 	return nil
 }
 
-// Walk calls f for every component of a form: each top-level one, and
-// the child of each row or label.
+// Walk calls f for every component of a form or a message: each
+// top-level one, the children of each row, label and container, and a
+// section's text displays and then its accessory.
 func Walk(cs []discordgo.MessageComponent, f func(discordgo.MessageComponent)) {
 	for _, c := range cs {
 		f(c)
@@ -287,6 +288,18 @@ func Walk(cs []discordgo.MessageComponent, f func(discordgo.MessageComponent)) {
 			}
 		case discordgo.ActionsRow:
 			Walk(x.Components, f)
+		case *discordgo.Container:
+			if x != nil {
+				Walk(x.Components, f)
+			}
+		case discordgo.Container:
+			Walk(x.Components, f)
+		case *discordgo.Section:
+			if x != nil {
+				walkSection(*x, f)
+			}
+		case discordgo.Section:
+			walkSection(x, f)
 		case *Label:
 			if x != nil && x.Component != nil {
 				Walk([]discordgo.MessageComponent{x.Component}, f)
@@ -296,6 +309,13 @@ func Walk(cs []discordgo.MessageComponent, f func(discordgo.MessageComponent)) {
 				Walk([]discordgo.MessageComponent{x.Component}, f)
 			}
 		}
+	}
+}
+
+func walkSection(s discordgo.Section, f func(discordgo.MessageComponent)) {
+	Walk(s.Components, f)
+	if s.Accessory != nil {
+		Walk([]discordgo.MessageComponent{s.Accessory}, f)
 	}
 }
 

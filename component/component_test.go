@@ -103,3 +103,59 @@ func TestMarshal(t *testing.T) {
 		}
 	}
 }
+
+func TestWalkLayout(t *testing.T) {
+	// A layout card as discordgo decodes it (pointers) and as a handler
+	// builds it (values): Walk reaches the buttons and selects nested in
+	// containers and sections, in order.
+	raw := `[{"type":17,"components":[
+	  {"type":9,"components":[{"type":10,"content":"t"}],"accessory":{"type":2,"style":1,"label":"a","custom_id":"acc"}},
+	  {"type":1,"components":[{"type":3,"custom_id":"menu","options":[{"label":"1","value":"1"}]}]}]},
+	 {"type":9,"components":[{"type":10,"content":"u"}],"accessory":{"type":11,"media":{"url":"https://x/y.png"}}},
+	 {"type":1,"components":[{"type":2,"style":1,"label":"b","custom_id":"top"}]}]`
+	var rms []json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &rms); err != nil {
+		t.Fatal(err)
+	}
+	var decoded []discordgo.MessageComponent
+	for _, r := range rms {
+		c, err := DecodeComponent(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded = append(decoded, c)
+	}
+	built := []discordgo.MessageComponent{
+		discordgo.Container{Components: []discordgo.MessageComponent{
+			discordgo.Section{Components: []discordgo.MessageComponent{discordgo.TextDisplay{Content: "t"}},
+				Accessory: discordgo.Button{Label: "a", CustomID: "acc"}},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{CustomID: "menu"}}},
+		}},
+		discordgo.Section{Components: []discordgo.MessageComponent{discordgo.TextDisplay{Content: "u"}},
+			Accessory: discordgo.Thumbnail{}},
+		discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "b", CustomID: "top"}}},
+	}
+	for name, cs := range map[string][]discordgo.MessageComponent{"decoded": decoded, "built": built} {
+		var ids []string
+		var types []discordgo.ComponentType
+		Walk(cs, func(c discordgo.MessageComponent) {
+			types = append(types, c.Type())
+			switch x := c.(type) {
+			case *discordgo.Button:
+				ids = append(ids, x.CustomID)
+			case discordgo.Button:
+				ids = append(ids, x.CustomID)
+			case *discordgo.SelectMenu:
+				ids = append(ids, x.CustomID)
+			case discordgo.SelectMenu:
+				ids = append(ids, x.CustomID)
+			}
+		})
+		if got := strings.Join(ids, ","); got != "acc,menu,top" {
+			t.Errorf("%s: custom_ids %s, want acc,menu,top", name, got)
+		}
+		if len(types) != 11 {
+			t.Errorf("%s: walked %d components (%v), want 11", name, len(types), types)
+		}
+	}
+}

@@ -103,16 +103,22 @@ func Check(resp *discordgo.InteractionResponse) error {
 	switch resp.Type {
 	case discordgo.InteractionResponsePong, discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		discordgo.InteractionResponseDeferredMessageUpdate:
-		// Deferrals may carry only flags.
+		// Deferrals may carry only flags, and not the layout card's: a
+		// deferred answer becomes a card by the edit of the original
+		// response, which carries the flag.
+		if d != nil && IsV2(d.Flags) {
+			j.bad("a deferral (type %d) cannot carry the flag IS_COMPONENTS_V2: set it on the edit of the original response", resp.Type)
+		}
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
 		if d == nil {
 			j.bad("type %d without data", resp.Type)
 			break
 		}
-		if resp.Type == discordgo.InteractionResponseChannelMessageWithSource && d.Content == "" && len(d.Embeds) == 0 && len(d.Components) == 0 && d.Poll == nil && len(d.Files) == 0 {
+		if resp.Type == discordgo.InteractionResponseChannelMessageWithSource && !IsV2(d.Flags) && d.Content == "" && len(d.Embeds) == 0 && len(d.Components) == 0 && d.Poll == nil && len(d.Files) == 0 {
 			j.bad("empty message")
 		}
-		j.message(d.Content, d.Embeds, d.Components, d.AllowedMentions)
+		j.outgoing(Outgoing{Flags: d.Flags, Content: d.Content, Embeds: d.Embeds, Components: d.Components,
+			AllowedMentions: d.AllowedMentions, Poll: d.Poll, Files: FileNames(d), FilesKnown: namesKnown(d)})
 	case discordgo.InteractionApplicationCommandAutocompleteResult:
 		if d == nil {
 			j.bad("autocomplete without data")
@@ -139,6 +145,41 @@ func Check(resp *discordgo.InteractionResponse) error {
 		j.bad("unknown response type %d", resp.Type)
 	}
 	return j.err()
+}
+
+// FileNames are the names of the files d carries: those it uploads and
+// the attachments it keeps.
+func FileNames(d *discordgo.InteractionResponseData) []string {
+	if d == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range d.Files {
+		if f != nil {
+			out = append(out, f.Name)
+		}
+	}
+	if d.Attachments != nil {
+		for _, a := range *d.Attachments {
+			if a != nil {
+				out = append(out, a.Filename)
+			}
+		}
+	}
+	return out
+}
+
+// namesKnown reports whether every file d carries is known by name: an
+// update keeps attachments by id, and their names are then the message's.
+func namesKnown(d *discordgo.InteractionResponseData) bool {
+	if d.Attachments != nil {
+		for _, a := range *d.Attachments {
+			if a == nil || a.Filename == "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Message checks the parts of a message: content, embeds, components and
@@ -217,6 +258,10 @@ func (j *judge) components(comps []discordgo.MessageComponent) {
 	for _, c := range comps {
 		row, ok := rowOf(c)
 		if !ok {
+			if isLayout(c) {
+				j.bad("component %T needs the message flag IS_COMPONENTS_V2", c)
+				continue
+			}
 			j.bad("top-level component %T is not an action row", c)
 			continue
 		}

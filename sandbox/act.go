@@ -436,26 +436,37 @@ func (s *Server) findComponent(msgID, customID string, kind discordgo.ComponentT
 	if !ok {
 		return fmt.Errorf("sandbox: no message %s", msgID)
 	}
-	for _, c := range msg.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			continue
+	// Buttons and menus anywhere in the message: in rows, and in a
+	// layout card's containers and sections (a button as an accessory).
+	found, disabled := false, false
+	component.Walk(msg.Components, func(c discordgo.MessageComponent) {
+		if found {
+			return
 		}
-		for _, x := range row.Components {
-			switch b := x.(type) {
-			case *discordgo.Button:
-				if kind == discordgo.ButtonComponent && b.CustomID == customID {
-					if b.Disabled {
-						return fmt.Errorf("sandbox: button %q is disabled", customID)
-					}
-					return nil
-				}
-			case *discordgo.SelectMenu:
-				if kind == discordgo.SelectMenuComponent && b.CustomID == customID {
-					return nil
-				}
+		switch b := c.(type) {
+		case *discordgo.Button:
+			if b != nil && kind == discordgo.ButtonComponent && b.CustomID == customID {
+				found, disabled = true, b.Disabled
+			}
+		case discordgo.Button:
+			if kind == discordgo.ButtonComponent && b.CustomID == customID {
+				found, disabled = true, b.Disabled
+			}
+		case *discordgo.SelectMenu:
+			if b != nil && kind == discordgo.SelectMenuComponent && b.CustomID == customID {
+				found = true
+			}
+		case discordgo.SelectMenu:
+			if kind == discordgo.SelectMenuComponent && b.CustomID == customID {
+				found = true
 			}
 		}
+	})
+	switch {
+	case found && disabled:
+		return fmt.Errorf("sandbox: button %q is disabled", customID)
+	case found:
+		return nil
 	}
 	return fmt.Errorf("sandbox: message %s has no %v %q", msgID, kind, customID)
 }

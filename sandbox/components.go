@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -76,4 +77,72 @@ func (w *wireComponent) leaf() (discordgo.MessageComponent, bool) {
 			Placeholder: w.Placeholder, Value: w.Value, Required: w.Required, MinLength: w.MinLength, MaxLength: w.MaxLength, ID: w.ID}, true
 	}
 	return nil, false
+}
+
+// resolveMedia points a layout card's attachment://NAME media (thumbnails,
+// media gallery items, files) at the message's attachment of that name,
+// as Discord serves a card: its media items carry the file's URL.
+func resolveMedia(cs []discordgo.MessageComponent, atts []*discordgo.MessageAttachment) {
+	if len(atts) == 0 {
+		return
+	}
+	resolve := func(m *discordgo.UnfurledMediaItem) {
+		name, ok := strings.CutPrefix(m.URL, "attachment://")
+		if !ok {
+			return
+		}
+		for _, a := range atts {
+			if a.Filename == name {
+				m.URL = a.URL
+				return
+			}
+		}
+	}
+	for k, c := range cs {
+		switch x := c.(type) {
+		case *discordgo.Container:
+			if x != nil {
+				resolveMedia(x.Components, atts)
+			}
+		case discordgo.Container:
+			resolveMedia(x.Components, atts)
+		case *discordgo.Section:
+			if x != nil && x.Accessory != nil {
+				acc := []discordgo.MessageComponent{x.Accessory}
+				resolveMedia(acc, atts)
+				x.Accessory = acc[0]
+			}
+		case discordgo.Section:
+			if x.Accessory != nil {
+				acc := []discordgo.MessageComponent{x.Accessory}
+				resolveMedia(acc, atts)
+				x.Accessory = acc[0]
+				cs[k] = x
+			}
+		case *discordgo.Thumbnail:
+			if x != nil {
+				resolve(&x.Media)
+			}
+		case discordgo.Thumbnail:
+			resolve(&x.Media)
+			cs[k] = x
+		case *discordgo.MediaGallery:
+			if x != nil {
+				for n := range x.Items {
+					resolve(&x.Items[n].Media)
+				}
+			}
+		case discordgo.MediaGallery:
+			for n := range x.Items {
+				resolve(&x.Items[n].Media)
+			}
+		case *discordgo.FileComponent:
+			if x != nil {
+				resolve(&x.File)
+			}
+		case discordgo.FileComponent:
+			resolve(&x.File)
+			cs[k] = x
+		}
+	}
 }

@@ -216,7 +216,7 @@ type msgBody struct {
 	Content         *string                                      `json:"content"`
 	Embeds          *[]*discordgo.MessageEmbed                   `json:"embeds"`
 	RawComponents   *[]json.RawMessage                           `json:"components"`
-	Flags           discordgo.MessageFlags                       `json:"flags"`
+	Flags           *discordgo.MessageFlags                      `json:"flags"` // nil: not sent
 	AllowedMentions *discordgo.MessageAllowedMentions            `json:"allowed_mentions"`
 	Attachments     *[]*discordgo.MessageAttachment              `json:"attachments"`
 	Choices         *[]*discordgo.ApplicationCommandOptionChoice `json:"choices"`
@@ -381,10 +381,22 @@ func readPayload(contentType string, r io.Reader) ([]byte, []file, error) {
 	return payload, files, nil
 }
 
-// response rebuilds the callback for limits.Check.
+// flags are the flags sent, 0 when none were.
+func (b *msgBody) flags() discordgo.MessageFlags {
+	if b.Flags == nil {
+		return 0
+	}
+	return *b.Flags
+}
+
+// response rebuilds the callback for limits.Check, with the files it
+// uploads (by name: a layout card's attachment://NAME must name one).
 func (b *msgBody) response(t discordgo.InteractionResponseType) *discordgo.InteractionResponse {
-	d := &discordgo.InteractionResponseData{Components: b.Components, Flags: b.Flags, AllowedMentions: b.AllowedMentions,
+	d := &discordgo.InteractionResponseData{Components: b.Components, Flags: b.flags(), AllowedMentions: b.AllowedMentions,
 		Choices: b.choices(), CustomID: b.CustomID, Title: b.Title, Poll: b.Poll}
+	for _, f := range b.Files {
+		d.Files = append(d.Files, &discordgo.File{Name: f.Name, ContentType: f.ContentType})
+	}
 	if b.Content != nil {
 		d.Content = *b.Content
 	}
@@ -419,27 +431,66 @@ func (b *msgBody) result(m *Message) (content string, embeds []*discordgo.Messag
 	return content, embeds, comps
 }
 
+// kept are the attachments of m (nil for a new message) that stay after
+// b: "attachments" lists them by id; null or [] keeps none; left out, all.
+func (b *msgBody) kept(m *Message) []*discordgo.MessageAttachment {
+	if m == nil {
+		return nil
+	}
+	if b.Attachments == nil && !b.Cleared["attachments"] {
+		return m.Attachments
+	}
+	keep := map[string]bool{}
+	if b.Attachments != nil {
+		for _, a := range *b.Attachments {
+			if a != nil {
+				keep[a.ID] = true
+			}
+		}
+	}
+	var kept []*discordgo.MessageAttachment
+	for _, a := range m.Attachments {
+		if keep[a.ID] {
+			kept = append(kept, a)
+		}
+	}
+	return kept
+}
+
+// fileNames are the names of the files m (nil for a new message) carries
+// once b is applied: those it keeps and those b uploads.
+func (b *msgBody) fileNames(m *Message) []string {
+	names := []string{}
+	for _, a := range b.kept(m) {
+		names = append(names, a.Filename)
+	}
+	for _, f := range b.Files {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// layoutFlags are the flags a message holding flags has once a body
+// sending sent (nil: none) is applied: a layout card's flag is set by the
+// edit that makes it one and stays — Discord refuses an edit whose flags
+// leave it out. The other flags stay as they are (ephemeral is settled
+// when the message is made).
+func layoutFlags(holding discordgo.MessageFlags, sent *discordgo.MessageFlags) (discordgo.MessageFlags, error) {
+	if sent == nil {
+		return holding, nil
+	}
+	if limits.IsV2(holding) && !limits.IsV2(*sent) {
+		return holding, fmt.Errorf("flags %d leave out IS_COMPONENTS_V2 (1<<15): a layout card cannot stop being one", *sent)
+	}
+	return holding | *sent&limits.FlagV2, nil
+}
+
 // apply writes the fields sent onto m, storing new files as attachments.
 // "attachments" lists the ones that stay (by id); null or [] keeps none.
+// A layout card's attachment://NAME media then point at the files.
 func (s *Server) apply(m *Message, b *msgBody) {
 	m.Content, m.Embeds, m.Components = b.result(m)
-	if b.Attachments != nil || b.Cleared["attachments"] {
-		keep := map[string]bool{}
-		if b.Attachments != nil {
-			for _, a := range *b.Attachments {
-				if a != nil {
-					keep[a.ID] = true
-				}
-			}
-		}
-		var kept []*discordgo.MessageAttachment
-		for _, a := range m.Attachments {
-			if keep[a.ID] {
-				kept = append(kept, a)
-			}
-		}
-		m.Attachments = kept
-	}
+	m.Attachments = b.kept(m)
 	for _, f := range b.Files {
 		id := s.newID()
 		s.files[id+"/"+f.Name] = f.Data
@@ -452,6 +503,7 @@ func (s *Server) apply(m *Message, b *msgBody) {
 		m.Attachments = append(m.Attachments, &discordgo.MessageAttachment{ID: id, Filename: f.Name, ContentType: ct, Size: len(f.Data),
 			URL: s.URL + "/attachments/" + id + "/" + f.Name, ProxyURL: s.URL + "/attachments/" + id + "/" + f.Name})
 	}
+	resolveMedia(m.Components, m.Attachments)
 }
 
 func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
@@ -502,8 +554,30 @@ func (s *Server) firstAnswerLocked(ix *Interaction, typ discordgo.InteractionRes
 	if err := checkType(ix.Type, typ); err != nil {
 		return refuse("", err)
 	}
+	// An update is judged with the flags its message will have (a layout
+	// card stays one) and the files it keeps.
+	src := s.messages[ix.sourceID]
+	flags := body.flags()
+	if typ == discordgo.InteractionResponseUpdateMessage && src != nil {
+		var err error
+		if flags, err = layoutFlags(src.Flags, body.Flags); err != nil {
+			return refuse(fmt.Sprintf("callback type %d refused: ", typ), err)
+		}
+		resp.Data.Flags = flags
+		kept := body.kept(src)
+		resp.Data.Attachments = &kept
+	}
 	if err := limits.Check(resp); err != nil {
 		return refuse(fmt.Sprintf("callback type %d refused: ", typ), err)
+	}
+	if typ == discordgo.InteractionResponseUpdateMessage && src != nil && limits.IsV2(flags) {
+		// What the message holds after the update: content or embeds it
+		// had and the update leaves are refused beside the flag.
+		content, embeds, comps := body.result(src)
+		if err := limits.CheckMessage(limits.Outgoing{Flags: flags, Content: content, Embeds: embeds, Components: comps,
+			AllowedMentions: body.AllowedMentions, Files: body.fileNames(src), FilesKnown: true}); err != nil {
+			return refuse(fmt.Sprintf("callback type %d refused: ", typ), err)
+		}
 	}
 	if typ == discordgo.InteractionApplicationCommandAutocompleteResult {
 		if err := body.checkAutocomplete(); err != nil {
@@ -519,7 +593,7 @@ func (s *Server) firstAnswerLocked(ix *Interaction, typ discordgo.InteractionRes
 		m := s.newMessage(ix.ChannelID, ix.Member.GuildID)
 		m.InteractionID = ix.ID
 		m.Invocation = ix.invocation()
-		m.Flags = body.Flags
+		m.Flags = body.flags()
 		if m.Ephemeral() {
 			m.EphemeralFor = ix.Member.UserID
 		}
@@ -533,6 +607,7 @@ func (s *Server) firstAnswerLocked(ix *Interaction, typ discordgo.InteractionRes
 		ix.messageID = m.ID
 		if typ == discordgo.InteractionResponseUpdateMessage {
 			s.apply(m, body)
+			m.Flags = flags
 			m.Edits++
 			ix.answered = true
 		} else {
@@ -644,12 +719,21 @@ func (s *Server) editOriginal(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 404, 10008, "Unknown Message")
 		return
 	}
+	// The edit is judged as the message it leaves: a layout card (the
+	// flag sent now or before) with the files it keeps and uploads.
+	flags, err := layoutFlags(m.Flags, body.Flags)
+	if err != nil {
+		s.refuseLocked(w, ix.ID, "edit refused: ", err)
+		return
+	}
 	content, embeds, comps := body.result(m)
-	if err := limits.Message(content, embeds, comps, body.AllowedMentions); err != nil {
+	if err := limits.CheckMessage(limits.Outgoing{Flags: flags, Content: content, Embeds: embeds, Components: comps,
+		AllowedMentions: body.AllowedMentions, Files: body.fileNames(m), FilesKnown: true}); err != nil {
 		s.refuseLocked(w, ix.ID, "edit refused: ", err)
 		return
 	}
 	s.apply(m, body)
+	m.Flags = flags
 	m.Thinking = false
 	m.Edits++
 	ix.answered = true
@@ -702,7 +786,7 @@ func (s *Server) followup(w http.ResponseWriter, r *http.Request) {
 	if m == nil {
 		return
 	}
-	m.InteractionID, m.Flags = ix.ID, body.Flags
+	m.InteractionID, m.Flags = ix.ID, body.flags()
 	m.Invocation = ix.invocation()
 	if m.Ephemeral() {
 		m.EphemeralFor = ix.Member.UserID
