@@ -532,7 +532,7 @@ func (a screenActions) PromptRatings(ctx context.Context, n storage.Night, tag s
 	if err != nil {
 		return "", err
 	}
-	e := a.s.filmCard(page.Film, page.Reviews, &page.Ratings, n.Locale)
+	e := a.s.filmEmbed(page.Film, page.Reviews, &page.Ratings, n.Locale)
 	return a.card(ctx, n, tag, nightTr(n).S(msgPrompt), e, []discordgo.MessageComponent{rateMenuIn(nightTr(n), page.Film.ID)}, "")
 }
 
