@@ -32,7 +32,7 @@ try ratings-anora '/ratings film:anora'
 unset FILMBOT_DB
 
 # The check can fail: a card Discord would refuse is refused.
-if (cd "$here" && node check.mjs --layout <(echo '{"type":4,"data":{"flags":32768,"components":[{"type":17,"components":[{"type":17,"components":[{"type":10,"content":"nested"}]}]}]}}') 2>/dev/null); then
+if (cd "$here" && node check.mjs --layout <(echo '{"type":4,"data":{"flags":32768,"components":[{"type":17,"components":[{"type":17,"components":[{"type":10,"content":"nested"}]}]}]}}') >/dev/null 2>&1); then
   echo "conformance: FAIL: the layout check accepted a container in a container" >&2
   exit 1
 fi
