@@ -8,6 +8,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 shots="$(mktemp -d)"
 trap 'rm -rf "$shots"' EXIT
 cd "$root"
+# The card names films in other scripts (Parasite: 기생충, パラサイト): without
+# a CJK font Chromium draws boxes.
+if ! fc-list | grep -qi 'Noto Sans CJK'; then
+  echo "playground/filmcard.sh: install a CJK font first (Debian: apt-get install fonts-noto-cjk), and fonts-noto-color-emoji" >&2
+  exit 1
+fi
 FILMBOT_REQUIRE_BROWSER=1 FILMBOT_SCREENSHOTS="$shots" go test -count=1 -run 'TestPlaygroundInBrowser$' ./cmd/filmbot
 cp "$shots/filmcard.png" docs/filmcard.png
 echo "docs/filmcard.png retaken ($(wc -c < docs/filmcard.png) bytes)"

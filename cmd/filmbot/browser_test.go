@@ -50,7 +50,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	// The screenshots are kept for a run that failed, and removed with
 	// the rest of the test's files otherwise; FILMBOT_SCREENSHOTS=DIR
-	// keeps them in DIR (docs/playground.png is its 04-spoiler-revealed.png;
+	// keeps them in DIR (docs/playground.png is its 05-spoiler-revealed.png;
 	// docs/filmcard.png its filmcard.png, taken by playground/filmcard.sh).
 	shots, err := os.MkdirTemp("", "filmbot-playground-")
 	if err != nil {
@@ -91,7 +91,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	step := 0
 	// parasiteCard is the last film card of Parasite (its Rate menu).
-	const parasiteCard = `[...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('Bong Joon-ho') && m.querySelector('select')).slice(-1)[0]`
+	const parasiteCard = `[...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('Bong Joon-ho') && m.querySelector('.container select')).slice(-1)[0]`
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			step++
@@ -115,7 +115,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			// A window tall enough for the whole message, scrolled to it;
 			// then the window as it was.
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 2000), js(msg+`.scrollIntoView({block: 'center'})`)); err != nil {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(960, 2000), js(msg+`.scrollIntoView({block: 'center'})`)); err != nil {
 				return err
 			}
 			png, err := chromedp.ScreenshotScale(chromedp.JSPath(msg), 2)(ctx, tg)
@@ -197,12 +197,22 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`'note=' + document.getElementById('note').innerText + ' | input=' + document.getElementById('input').value + ' | ' + document.getElementById('messages').innerText.slice(0, 300)`))
 		t.Fatalf("browser: %v (screenshots so far in %s)\npage: %s", err, shots, state)
 	}
-	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('span.spoiler')].every(s => !s.classList.contains('revealed'))`))
+	// The excerpt's spoiler paragraph is a layout card's spoiler
+	// container, hidden whole, its text's own spoiler markup inside.
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('span.spoiler, .spoiler-box')].every(s => !s.classList.contains('revealed')) &&
+		!!window.kept.querySelector('.container.spoiler-box .spoiler-inner[inert] span.spoiler')`))
 	if err != nil || !hidden {
-		t.Errorf("a spoiler was shown before it was clicked (%v)", err)
+		t.Errorf("a spoiler was shown before it was clicked, or the excerpt's is not in a spoiler container (%v)", err)
 	}
 	banner, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("banner")))
 	err = chromedp.Do(ctx,
+		// A click on the text's spoiler reaches the container first: it
+		// shows the container, still hiding the text; a second click
+		// shows the text.
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('span.spoiler')].slice(-1)`)),
+		chromedp.WaitVisible(chromedp.JSPath(`window.kept.querySelector('.spoiler-box.revealed')`)),
+		js(`if (window.kept.querySelector('span.spoiler.revealed')) throw new Error('one click showed the container and its text')`),
+		shot("spoiler-container-revealed"),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('span.spoiler')].slice(-1)`)),
 		chromedp.WaitVisible(chromedp.CSS(`span.spoiler.revealed`)),
 		shot("spoiler-revealed"),
@@ -233,9 +243,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		waitReply("Parasite (2019)"),
 		waitReply(tmdb.Attribution),
-		// Its poster, drawn by the stand-in, is shown (loaded, not broken).
+		// Its poster, drawn by the stand-in, is shown (loaded, not broken)
+		// as the thumbnail beside the title in the layout card.
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages img.thumb')]; const i = imgs[imgs.length-1]; return !!i && i.complete && i.naturalWidth > 0; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages .container .section-accessory img.thumbnail')]; const i = imgs[imgs.length-1]; return !!i && i.complete && i.naturalWidth > 0; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
 			if err != nil {
 				return fmt.Errorf("the TMDB card's poster never loaded: %w", err)
 			}
@@ -262,17 +273,21 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages .msg", "Only you can see this"),
 		shot("films-in-message"),
 
-		// Rating from the film card's menu updates the card.
+		// Rating from the film card's menu, inside its layout card, updates
+		// the card. Anora has no poster: no thumbnail.
 		send("/film film:anora"),
 		waitReply("This server's rating"),
-		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		js(`const m = [...document.querySelectorAll('#messages .msg')].slice(-1)[0];
+			if (!m.querySelector('.layout > .container.accent select[data-id^="rate:"]') || m.querySelector('.layout > :not(.container) select')) throw new Error('the Rate menu is not inside the card: ' + m.innerHTML.slice(0, 400));
+			if (m.querySelector('img.thumbnail')) throw new Error('a thumbnail on a card without a poster')`),
+		js(`const s = [...document.querySelectorAll('#messages .container select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#messages .msg", "9.0/10"),
 		shot("card-rated"),
 		// A card with a poster, rated from its menu: docs/filmcard.png
 		// (playground/filmcard.sh).
 		send("/film film:parasite"),
 		waitReply("Bong Joon-ho"),
-		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		js(`const s = [...document.querySelectorAll('#messages .container select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		// The card itself shows the rating (and its poster, loaded).
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Poll[bool](`(() => { const m = `+parasiteCard+`; const imgs = m ? [...m.querySelectorAll('img')] : [];
@@ -285,7 +300,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		cardShot("filmcard", parasiteCard),
 		// Messages are drawn in place: one that has not changed is the
 		// same node however many answers came after it, its spoiler shown.
-		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
+		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler-box.revealed .spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
 
 		member(0), // Mo, a moderator
 		send("/manage review add film:anora"),
