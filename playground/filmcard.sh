@@ -10,7 +10,7 @@ trap 'rm -rf "$shots"' EXIT
 cd "$root"
 # The card names films in other scripts (Parasite: 기생충, パラサイト): without
 # a CJK font Chromium draws boxes.
-if ! fc-list | grep -qi 'Noto Sans CJK'; then
+if ! fc-list : family | grep -i 'Noto Sans CJK' >/dev/null; then
   echo "playground/filmcard.sh: install a CJK font first (Debian: apt-get install fonts-noto-cjk), and fonts-noto-color-emoji" >&2
   exit 1
 fi
