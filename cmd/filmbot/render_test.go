@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/bot"
 )
 
 // layoutCard is testdata/layout-card.json, a layout card (Components V2)
@@ -135,5 +141,67 @@ Anora (2024)
 	}
 	if strings.Contains(old, "┌") {
 		t.Error("a message without the flag is framed")
+	}
+}
+
+// slowRecorder is try's recorder that tells when the bot deferred.
+type slowRecorder struct {
+	*recorder
+	deferred chan struct{}
+}
+
+func (r slowRecorder) InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, opts ...discordgo.RequestOption) error {
+	err := r.recorder.InteractionRespond(i, resp, opts...)
+	if resp.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		close(r.deferred)
+	}
+	return err
+}
+
+// TestTryDeferredLayoutCard: a layout card that comes after a deferral is
+// edited in with its flag (try's recorder is a bot.FlagsEditor), printed
+// with --json as the edit Discord gets (flags 1<<15, content null) and
+// rendered framed like any card.
+func TestTryDeferredLayoutCard(t *testing.T) {
+	var logs strings.Builder
+	logOut := io.Writer(&logs)
+	rec := slowRecorder{&recorder{}, make(chan struct{})}
+	release := make(chan struct{})
+	accent := 0xe67e22
+	card := &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsIsComponentsV2, AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}, Components: []discordgo.MessageComponent{
+		discordgo.Container{AccentColor: &accent, Components: []discordgo.MessageComponent{
+			discordgo.TextDisplay{Content: "## The verdict on Anora (2024)"},
+			discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{Label: "Next", Style: discordgo.SecondaryButton, CustomID: "next"}}},
+		}}}}
+	slow := bot.Command{Def: &discordgo.ApplicationCommand{Name: "slow", Description: "Slow"}, Run: func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		<-release
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: card}, nil
+	}}
+	b := bot.New(rec, []bot.Command{slow}, nil, bot.Options{Logger: slog.New(slog.NewTextHandler(logOut, nil)), DeferAfter: time.Millisecond})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Handle(&discordgo.InteractionCreate{Interaction: &discordgo.Interaction{ID: "1", AppID: "2", Token: "t", Type: discordgo.InteractionApplicationCommand,
+			Data: discordgo.ApplicationCommandInteractionData{Name: "slow"}, User: &discordgo.User{ID: "100000000000000001"}}})
+	}()
+	<-rec.deferred
+	close(release)
+	<-done
+	b.Shutdown(context.Background())
+	if len(rec.sent) != 2 {
+		p, _ := json.Marshal(rec.sent[2])
+		t.Fatalf("sent %d bodies: %#v %s\n%s", len(rec.sent), rec.sent, p, logs.String())
+	}
+	e, ok := rec.sent[1].(*bot.WebhookEdit)
+	if !ok {
+		t.Fatalf("the card after the deferral went as %T, not an edit with flags", rec.sent[1])
+	}
+	raw, err := json.Marshal(e)
+	if err != nil || !strings.Contains(string(raw), `"flags":32768`) || !strings.Contains(string(raw), `"type":17`) {
+		t.Errorf("--json shows the edit as %s (%v)", raw, err)
+	}
+	want := "┌" + rule + "\n│ ## The verdict on Anora (2024)\n│ [Next → next]\n└" + rule + "\n"
+	if got := Render(editResponse(&e.WebhookEdit, e.Flags)); got != want {
+		t.Errorf("the deferred card rendered as\n%s\nwant\n%s", got, want)
 	}
 }
