@@ -478,6 +478,7 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		err = errors.New("handler returned no response")
 	}
 	if err == nil {
+		resp = keepLayout(i, resp)
 		if lerr := limits.Check(resp); lerr != nil {
 			err = fmt.Errorf("response breaks Discord's limits: %w", lerr)
 		}
@@ -503,6 +504,21 @@ func (b *Bot) answer(i *discordgo.InteractionCreate, resp *discordgo.Interaction
 		return noChoices(), result
 	}
 	return ephemeralText(msg), result
+}
+
+// keepLayout is resp with the layout card's flag where resp updates (type
+// 7) a message that is a card: Discord keeps the flag on the message, and
+// the update is judged and written as a card. resp itself is not changed.
+func keepLayout(i *discordgo.InteractionCreate, resp *discordgo.InteractionResponse) *discordgo.InteractionResponse {
+	if resp == nil || resp.Type != discordgo.InteractionResponseUpdateMessage || resp.Data == nil || limits.IsV2(resp.Data.Flags) ||
+		i.Message == nil || !limits.IsV2(i.Message.Flags) {
+		return resp
+	}
+	d := *resp.Data
+	d.Flags |= limits.FlagV2
+	r := *resp
+	r.Data = &d
+	return &r
 }
 
 // routeLabel names i's route for metrics: only names the bot knows, so

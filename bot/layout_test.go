@@ -265,3 +265,37 @@ func TestInteractionsEndpointLayoutCard(t *testing.T) {
 		t.Errorf("after the deferral: %d flagged edits, %d REST callbacks", len(rec.flagged), len(rec.responses))
 	}
 }
+
+// An update (type 7) of a message that is a layout card stays one:
+// Discord keeps the flag, so the bot judges and writes the update as a
+// card even when the handler leaves the flag out; an update of a legacy
+// message is left as it is.
+func TestUpdateOfACardKeepsTheFlag(t *testing.T) {
+	b, rec, _ := newBot(t, nil, map[string]Handler{"rev": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		r := card(discordgo.InteractionResponseUpdateMessage, 0)
+		r.Data.Flags = 0
+		return r, nil
+	}, "old": func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		r := ok("page 2")
+		r.Type = discordgo.InteractionResponseUpdateMessage
+		return r, nil
+	}})
+	i := clickI("rev:show:1:2")
+	i.Message = &discordgo.Message{ID: "9", Flags: limits.FlagV2}
+	b.Handle(i)
+	r := only(t, rec)
+	if r.Type != discordgo.InteractionResponseUpdateMessage || !limits.IsV2(r.Data.Flags) {
+		t.Fatalf("update of a card: %+v", r.Data)
+	}
+	body, _ := MarshalWire(r)
+	if messageFields(t, string(body)) && !strings.Contains(string(body), `"content":null`) {
+		t.Errorf("update of a card written %s", body)
+	}
+	rec.responses = nil
+	i = clickI("old:2")
+	i.Message = &discordgo.Message{ID: "10"}
+	b.Handle(i)
+	if r := only(t, rec); limits.IsV2(r.Data.Flags) || r.Data.Content != "page 2" {
+		t.Errorf("update of a legacy message: %+v", r.Data)
+	}
+}

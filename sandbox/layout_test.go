@@ -1,10 +1,12 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -327,4 +329,61 @@ func hasViolationLocked(sb *Server, what string) bool {
 		}
 	}
 	return false
+}
+
+// The bot's envelope end to end: a command and a click whose handlers
+// outlive DeferAfter answer with layout cards; the bot defers (without the
+// flag) and edits the card in with it, and the sandbox takes both, chart
+// and all.
+func TestSandboxBotDefersLayoutCard(t *testing.T) {
+	var (
+		once sync.Once
+		b    *bot.Bot
+		sb   *Server
+		box  = make(chan *Server, 1)
+	)
+	deferred := func(ctx context.Context, i *discordgo.InteractionCreate) {
+		s := <-box
+		box <- s
+		s.waitFor(ctx, func() bool { ix := s.inter[i.ID]; return ix != nil && ix.deferred })
+	}
+	sb = rawBot(t, func(s *discordgo.Session, i *discordgo.InteractionCreate) {
+		once.Do(func() {
+			b = bot.New(bot.SessionResponder{S: s}, []bot.Command{{Def: &discordgo.ApplicationCommand{Name: "ping", Description: "ping"},
+				Run: func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+					deferred(ctx, i)
+					return filmCard(4), nil
+				}}}, map[string]bot.Handler{"cast": func(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+				deferred(ctx, i)
+				u := update("the cast")
+				u.Data.Files = []*discordgo.File{{Name: "chart.png", ContentType: "image/png", Reader: strings.NewReader("chart 2")}}
+				u.Data.Attachments = &[]*discordgo.MessageAttachment{} // the new chart in place of the old files
+				return u, nil
+			}}, bot.Options{DeferAfter: time.Millisecond, Timeout: 10 * time.Second})
+		})
+		b.Handle(i)
+	})
+	box <- sb
+	a, _, err := sb.Do(ctx(t), Viewer, "/ping what:x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Deferred || a.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || !limits.IsV2(a.Message.Flags) || len(a.Message.Attachments) != 2 {
+		t.Fatalf("deferred card: %+v, message %+v", a, a.Message)
+	}
+	ix, err := sb.Click(Viewer, a.Message.ID, "cast:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ix.Wait(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Deferred || c.Type != discordgo.InteractionResponseDeferredMessageUpdate || !limits.IsV2(c.Message.Flags) ||
+		len(c.Message.Attachments) != 1 || limits.TextLength(c.Message.Components) != len("the cast") {
+		t.Fatalf("deferred update: %+v, message %+v", c, c.Message)
+	}
+	if v := sb.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
+	}
 }
