@@ -91,7 +91,14 @@ func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, loc st
 // through its Screener, which sends embeds.
 func (s *Set) filmEmbed(f storage.Film, reviews int, a *storage.Aggregate, loc string) *discordgo.MessageEmbed {
 	t := locale.For(loc)
-	e, made, _ := filmParts(t, f, reviews, a, loc, s.source.PosterURL(posterSize, f.Poster), false)
+	c, made, _ := filmParts(t, f, reviews, a, loc, s.source.PosterURL(posterSize, f.Poster), false)
+	e := &discordgo.MessageEmbed{Title: c.title, URL: c.url, Fields: c.fields, Footer: &discordgo.MessageEmbedFooter{Text: c.footer}, Color: colour}
+	if len(c.body) > 0 {
+		e.Description = c.body[0].text
+	}
+	if c.thumb != "" {
+		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: c.thumb}
+	}
 	n := utf8.RuneCountInString
 	fixed := n(e.Title) + n(e.Description) + n(e.Footer.Text)
 	for _, f := range e.Fields {
@@ -108,21 +115,22 @@ func (s *Set) filmEmbed(f storage.Film, reviews int, a *storage.Aggregate, loc s
 // of text (fitCard): Discord's 4,000, less what the message says beside
 // the card.
 func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string, room int, rows ...discordgo.MessageComponent) card {
-	e, made, lead := filmParts(t, f, reviews, a, loc, poster, true)
-	c := fromEmbed(e, rows)
-	c.head, c.fields = e.Fields[:lead], e.Fields[lead:]
+	c, made, lead := filmParts(t, f, reviews, a, loc, poster, true)
+	all := c.fields
+	c.head, c.fields, c.rows = all[:lead], all[lead:], rows
 	values := 0
-	for _, f := range e.Fields {
+	for _, f := range all {
 		values += utf8.RuneCountInString(f.Value)
 	}
-	fitCard(t, e.Fields, made[:len(e.Fields)], room-(c.textChars()-values))
+	fitCard(t, all, made[:len(all)], room-(c.textChars()-values))
 	return c
 }
 
-// filmParts is the film card's content as an embed in t's language, not
-// yet fitted, with what each field is made of; layout leaves the year out
-// (the title holds it) and puts runtime and directors first, lead fields.
-func filmParts(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string, layout bool) (*discordgo.MessageEmbed, [14]cardPart, int) {
+// filmParts is the film card's content in t's language, not yet fitted,
+// its fields all in fields, with what each field is made of; layout
+// leaves the year out (the title holds it) and puts runtime and
+// directors first, lead fields.
+func filmParts(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string, layout bool) (card, [14]cardPart, int) {
 	// At most 14 fields, in one allocation; what each is made of, to say
 	// it in less room, beside it.
 	var fields []*discordgo.MessageEmbedField
@@ -208,18 +216,11 @@ func filmParts(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, l
 	if title == "" {
 		title = f.Title
 	}
-	e := &discordgo.MessageEmbed{
-		Title:       plain(label(storage.Film{Title: title, Year: f.Year}), limits.EmbedTitle),
-		URL:         url,
-		Description: plain(f.LocalOverview(loc), maxOverview),
-		Fields:      fields,
-		Footer:      &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
-		Color:       colour,
+	c := card{title: plain(label(storage.Film{Title: title, Year: f.Year}), limits.EmbedTitle), url: url, thumb: poster, fields: fields, footer: clip(footer, 500)}
+	if overview := plain(f.LocalOverview(loc), maxOverview); overview != "" {
+		c.body = []para{{text: overview}}
 	}
-	if poster != "" {
-		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: poster}
-	}
-	return e, made, lead
+	return c, made, lead
 }
 
 // cardPart is what a card's field is made of, to say it again in less

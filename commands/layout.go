@@ -80,10 +80,14 @@ func fromEmbed(e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) car
 	return c
 }
 
-// headText is the text beside the thumbnail: title, lines, head fields.
-func (c card) headText() string {
-	var b strings.Builder
-	b.Grow(c.headChars() + 8)
+// The card's texts are written into one buffer (a layout card is built
+// for every /film): head, fields and footer are slices of it. size is
+// their length, in characters when n counts runes and in bytes when it is
+// len.
+
+// writeHead writes the text beside the thumbnail: title, lines, head
+// fields.
+func (c card) writeHead(b *strings.Builder) {
 	b.WriteString("## ")
 	if c.url != "" {
 		b.WriteString("[")
@@ -109,33 +113,29 @@ func (c card) headText() string {
 		b.WriteString(":** ")
 		b.WriteString(f.Value)
 	}
-	return b.String()
 }
 
-func (c card) headChars() int {
-	n := utf8.RuneCountInString
-	k := 3 + n(c.title)
+func (c card) headSize(n func(string) int) int {
+	k := n("## ") + n(c.title)
 	if c.url != "" {
-		k += 4 + n(c.url)
+		k += n("[](") + n(c.url) + n(")")
 	}
 	for _, l := range c.lines {
-		k += 1 + n(l)
+		k += n("\n") + n(l)
 	}
 	for j, f := range c.head {
-		k += 6 + n(f.Name) + n(f.Value) // "**", ":** "
+		k += n("**") + n(f.Name) + n(":** ") + n(f.Value)
 		if j == 0 {
-			k++ // "\n"
+			k += n("\n")
 		} else {
-			k += 3 // " · "
+			k += n(" · ")
 		}
 	}
 	return k
 }
 
-// fieldsText is the card's fields, one line an inline field.
-func (c card) fieldsText() string {
-	var b strings.Builder
-	b.Grow(c.fieldsChars() + 8)
+// writeFields writes the card's fields, one line an inline field.
+func (c card) writeFields(b *strings.Builder) {
 	for k, f := range c.fields {
 		if k > 0 {
 			b.WriteString("\n")
@@ -149,61 +149,90 @@ func (c card) fieldsText() string {
 		}
 		b.WriteString(f.Value)
 	}
-	return b.String()
 }
 
-func (c card) fieldsChars() int {
-	n := utf8.RuneCountInString
+func (c card) fieldsSize(n func(string) int) int {
 	k := 0
 	for j, f := range c.fields {
 		if j > 0 {
-			k++
+			k += n("\n")
 		}
-		k += n(f.Name) + n(f.Value) + 5 // "**", "**\n"
+		k += n("**") + n(f.Name) + n(f.Value)
 		if f.Inline {
-			k++ // "**", ":** "
+			k += n(":** ")
+		} else {
+			k += n("**\n")
 		}
 	}
 	return k
 }
 
-// footerText is the footer as small text, every line of it.
-func footerText(s string) string {
-	return "-# " + strings.ReplaceAll(s, "\n", "\n-# ")
+// writeFooter writes the footer as small text, every line of it.
+func (c card) writeFooter(b *strings.Builder) {
+	if c.footer == "" {
+		return
+	}
+	b.WriteString("-# ")
+	rest := c.footer
+	for {
+		line, after, more := strings.Cut(rest, "\n")
+		b.WriteString(line)
+		if !more {
+			return
+		}
+		b.WriteString("\n-# ")
+		rest = after
+	}
 }
+
+func (c card) footerSize(n func(string) int) int {
+	if c.footer == "" {
+		return 0
+	}
+	return n(c.footer) + (1+strings.Count(c.footer, "\n"))*n("-# ")
+}
+
+func bytesOf(s string) int { return len(s) }
 
 // textChars is what the card's text displays hold, in characters: what
 // Discord counts toward a message's 4,000.
 func (c card) textChars() int {
 	n := utf8.RuneCountInString
-	k := c.headChars()
+	k := c.headSize(n) + c.fieldsSize(n) + c.footerSize(n) + n(c.tail)
 	for _, p := range c.body {
 		k += n(p.text)
-	}
-	k += n(c.tail)
-	if len(c.fields) > 0 {
-		k += c.fieldsChars()
-	}
-	if c.footer != "" {
-		k += n(footerText(c.footer))
 	}
 	return k
 }
 
-// divider and gap are the separators between a card's blocks: a line
-// under the head, a space before the fields.
+// The separators between a card's blocks, a line under the head, a space
+// before the fields, and the cards' accent colour: shared, made once.
 var (
-	divider = discordgo.Separator{Divider: ptr(true), Spacing: ptr(discordgo.SeparatorSpacingSizeSmall)}
-	gap     = discordgo.Separator{Divider: ptr(false), Spacing: ptr(discordgo.SeparatorSpacingSizeSmall)}
+	divider discordgo.MessageComponent = discordgo.Separator{Divider: ptr(true), Spacing: ptr(discordgo.SeparatorSpacingSizeSmall)}
+	gap     discordgo.MessageComponent = discordgo.Separator{Divider: ptr(false), Spacing: ptr(discordgo.SeparatorSpacingSizeSmall)}
+	accent                             = colour
 )
 
 // components lays the card out: one container in the accent colour, or
-// three when a spoiler paragraph needs its own.
+// more when spoiler paragraphs need their own.
 func (c card) components() []discordgo.MessageComponent {
-	accent := colour
-	var out []discordgo.MessageComponent
-	in := make([]discordgo.MessageComponent, 0, 8+len(c.rows))
-	head := discordgo.TextDisplay{Content: c.headText()}
+	var b strings.Builder
+	b.Grow(c.headSize(bytesOf) + c.fieldsSize(bytesOf) + c.footerSize(bytesOf))
+	c.writeHead(&b)
+	h := b.Len()
+	c.writeFields(&b)
+	f := b.Len()
+	c.writeFooter(&b)
+	all := b.String()
+	spoilers := 0
+	for _, p := range c.body {
+		if p.spoiler {
+			spoilers++
+		}
+	}
+	out := make([]discordgo.MessageComponent, 0, 1+2*spoilers)
+	in := make([]discordgo.MessageComponent, 0, 8+len(c.body)+len(c.rows))
+	head := discordgo.TextDisplay{Content: all[:h]}
 	if c.thumb != "" {
 		in = append(in, discordgo.Section{Components: []discordgo.MessageComponent{head}, Accessory: discordgo.Thumbnail{Media: discordgo.UnfurledMediaItem{URL: c.thumb}}})
 	} else {
@@ -227,18 +256,14 @@ func (c card) components() []discordgo.MessageComponent {
 	if c.tail != "" {
 		in = append(in, discordgo.TextDisplay{Content: c.tail})
 	}
-	if len(c.fields) > 0 {
-		in = append(in, gap)
-		in = append(in, discordgo.TextDisplay{Content: c.fieldsText()})
+	if f > h {
+		in = append(in, gap, discordgo.TextDisplay{Content: all[h:f]})
 	}
-	if c.footer != "" {
-		in = append(in, discordgo.TextDisplay{Content: footerText(c.footer)})
+	if len(all) > f {
+		in = append(in, discordgo.TextDisplay{Content: all[f:]})
 	}
 	in = append(in, c.rows...)
-	if len(in) > 0 {
-		out = append(out, discordgo.Container{AccentColor: &accent, Components: in})
-	}
-	return out
+	return append(out, discordgo.Container{AccentColor: &accent, Components: in})
 }
 
 // layoutMessage is a new public message made of layout components.

@@ -276,6 +276,10 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if len(c.args) > 1 {
 			cardLoc = unpackLocale(c.args[1])
 		}
+		if i.Message != nil && i.Message.Flags&discordgo.MessageFlagsIsComponentsV2 == 0 {
+			// A card posted as an embed (a movie night's prompt) stays one.
+			return update(s.filmEmbed(page.Film, page.Reviews, &a, cardLoc), rateMenuIn(locale.For(cardLoc), film)), nil
+		}
 		return layoutUpdate(s.filmCard(page.Film, page.Reviews, &a, cardLoc, rateMenuIn(locale.For(cardLoc), film)).components()), nil
 	}
 	return nil, staleButton(t)

@@ -267,7 +267,7 @@ func fullPages(t *locale.T, rev storage.Review, room int) [][]para {
 func fullView(t *locale.T, film storage.Film, rev storage.Review, p int, poster string) (card, error) {
 	c := reviewCard(t, film, rev, poster)
 	// The footer's room is kept for the longest page numbers.
-	room := maxCardText - c.textChars() - utf8.RuneCountInString(footerText(t.F(msgWholeReview, "Page", "99999", "Pages", "99999")))
+	room := maxCardText - c.textChars() - card{footer: t.F(msgWholeReview, "Page", "99999", "Pages", "99999")}.footerSize(utf8.RuneCountInString)
 	pages := fullPages(t, rev, room)
 	if p < 1 || p > len(pages) {
 		return card{}, userText(t.S(msgWholePageGone))
