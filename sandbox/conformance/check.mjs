@@ -4,7 +4,8 @@
 // Usage: DISCORD_API_URL=http://127.0.0.1:PORT DISCORD_TOKEN=... node check.mjs [BODY.json ...]
 // Each BODY.json is what the bot sends (`filmbot try --json`: one body, or
 // an array of them): every layout card in it must pass discord.js (see
-// layout.mjs), and each case of invalid-layout.json must be refused.
+// layout.mjs), one named NAME.card.json must hold one, and each case of
+// invalid-layout.json must be refused.
 //        node check.mjs --layout BODY.json ...   (the layout check alone, no sandbox)
 import { readFileSync } from 'node:fs';
 import { Client, GatewayIntentBits, Events, ModalBuilder, TextInputStyle, ContainerBuilder, ContainerComponent, MessageFlags, StringSelectMenuBuilder } from 'discord.js';
@@ -25,12 +26,15 @@ function checkLayouts(files) {
   let cards = 0, bodies = 0;
   for (const f of files) {
     const doc = JSON.parse(readFileSync(f, 'utf8'));
+    let here = 0;
     for (const body of Array.isArray(doc) ? doc : [doc]) {
       bodies++;
       const { v2, problems, types } = check(offline, body);
       if (problems.length) fail(`${f}: ${problems.join('; ')}`);
-      if (v2) { cards++; console.log(`conformance: OK: ${f}: discord.js reads ${types.join(', ')} and its builders accept them`); }
+      if (v2) { cards++; here++; console.log(`conformance: OK: ${f}: discord.js reads ${types.join(', ')} and its builders accept them`); }
     }
+    // NAME.card.json holds an answer that must be a layout card.
+    if (f.endsWith('.card.json') && !here) fail(`${f}: not a layout card`);
   }
   console.log(`conformance: OK: ${bodies} bodies of the bot's, ${cards} layout cards, accepted by discord.js`);
 }

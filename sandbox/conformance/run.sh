@@ -20,15 +20,16 @@ bodies="$tmp/bodies"
 mkdir -p "$bodies"
 export FILMBOT_DB="$tmp/try.db"
 guild=300000000000000001
+# NAME.card: the answer must be a layout card.
 try() { local name=$1; shift; "$bin" try --json --guild "$guild" "$@" > "$bodies/$name.json"; }
-try film-anora '/film film:anora'
-try film-parasite '/film film:parasite'
-try cast-anora '/cast film:anora'
-try review-anora '/review film:anora'
-try review-spoiler '/review film:anora excerpt:11'
+try film-anora.card '/film film:anora'
+try film-parasite.card '/film film:parasite'
+try cast-anora.card '/cast film:anora'
+try review-anora.card '/review film:anora'
+try review-spoiler.card '/review film:anora excerpt:11'
 try rate-1 --user 100000000000000001 '/rate film:anora score:8'
 try rate-2 --user 100000000000000002 '/rate film:anora score:6'
-try ratings-anora '/ratings film:anora'
+try ratings-anora.card '/ratings film:anora'
 unset FILMBOT_DB
 
 # The check can fail: a card Discord would refuse is refused.
