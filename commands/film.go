@@ -261,7 +261,9 @@ func fitCard(t *locale.T, fields []*discordgo.MessageEmbedField, parts []cardPar
 	if total <= budget {
 		return
 	}
-	level := waterLevel(lengths[:len(fields)], max(budget, len(fields)))
+	// A budget too small for any list leaves each a few words ("…and N
+	// more"): the card is then longer than asked, which its caller checks.
+	level := max(waterLevel(lengths[:len(fields)], max(budget, len(fields))), minLevel)
 	for k, f := range fields {
 		if lengths[k] <= level {
 			continue
@@ -276,6 +278,9 @@ func fitCard(t *locale.T, fields []*discordgo.MessageEmbedField, parts []cardPar
 		}
 	}
 }
+
+// minLevel is the least room a card's field is cut to.
+const minLevel = 16
 
 // waterLevel is the highest level such that lengths, each cut to it,
 // add up to at most budget (at least 1).

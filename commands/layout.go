@@ -27,7 +27,7 @@ const (
 // card is what a layout card shows, in reading order:
 //
 //	container (accent colour)
-//	  section: "## title" (a link to url), lines, head fields │ thumbnail
+//	  section: "## title" (a link to url), "-# sub", head fields │ thumbnail
 //	  separator (a divider)                   — then the body
 //	  body: a text display a paragraph run; a spoiler paragraph in a
 //	        container of its own marked spoiler (containers cannot nest,
@@ -40,8 +40,8 @@ const (
 //	  action rows
 type card struct {
 	title, url string
-	thumb      string   // the thumbnail's address; "" for none (never an empty URL)
-	lines      []string // under the title, each its own line ("-# Review by …")
+	thumb      string // the thumbnail's address; "" for none (never an empty URL)
+	sub        string // small, under the title ("Review by …"), markdown
 	head       []*discordgo.MessageEmbedField
 	body       []para
 	fields     []*discordgo.MessageEmbedField
@@ -49,6 +49,9 @@ type card struct {
 	tail       string // text under the image
 	footer     string
 	rows       []discordgo.MessageComponent
+	// compact leaves the separators out: several cards in one message
+	// share its 40 components.
+	compact bool
 }
 
 // para is a run of a card's body text; a spoiler one is hidden whole.
@@ -66,7 +69,7 @@ func fromEmbed(e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) car
 		c.thumb = e.Thumbnail.URL
 	}
 	if e.Author != nil && e.Author.Name != "" {
-		c.lines = []string{"-# " + plain(e.Author.Name, 256)}
+		c.sub = plain(e.Author.Name, 256)
 	}
 	if e.Description != "" {
 		c.body = []para{{text: e.Description}}
@@ -85,7 +88,7 @@ func fromEmbed(e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) car
 // their length, in characters when n counts runes and in bytes when it is
 // len.
 
-// writeHead writes the text beside the thumbnail: title, lines, head
+// writeHead writes the text beside the thumbnail: title, sub line, head
 // fields.
 func (c card) writeHead(b *strings.Builder) {
 	b.WriteString("## ")
@@ -98,9 +101,9 @@ func (c card) writeHead(b *strings.Builder) {
 	} else {
 		b.WriteString(c.title)
 	}
-	for _, l := range c.lines {
-		b.WriteString("\n")
-		b.WriteString(l)
+	if c.sub != "" {
+		b.WriteString("\n-# ")
+		b.WriteString(c.sub)
 	}
 	for k, f := range c.head {
 		if k == 0 {
@@ -120,8 +123,8 @@ func (c card) headSize(n func(string) int) int {
 	if c.url != "" {
 		k += n("[](") + n(c.url) + n(")")
 	}
-	for _, l := range c.lines {
-		k += n("\n") + n(l)
+	if c.sub != "" {
+		k += n("\n-# ") + n(c.sub)
 	}
 	for j, f := range c.head {
 		k += n("**") + n(f.Name) + n(":** ") + n(f.Value)
@@ -238,7 +241,7 @@ func (c card) components() []discordgo.MessageComponent {
 	} else {
 		in = append(in, head)
 	}
-	if len(c.body) > 0 {
+	if len(c.body) > 0 && !c.compact {
 		in = append(in, divider)
 	}
 	for _, p := range c.body {
@@ -256,8 +259,11 @@ func (c card) components() []discordgo.MessageComponent {
 	if c.tail != "" {
 		in = append(in, discordgo.TextDisplay{Content: c.tail})
 	}
+	if f > h && !c.compact {
+		in = append(in, gap)
+	}
 	if f > h {
-		in = append(in, gap, discordgo.TextDisplay{Content: all[h:f]})
+		in = append(in, discordgo.TextDisplay{Content: all[h:f]})
 	}
 	if len(all) > f {
 		in = append(in, discordgo.TextDisplay{Content: all[f:]})

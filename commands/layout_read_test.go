@@ -92,7 +92,12 @@ func cardEmbeds(comps []discordgo.MessageComponent) []*discordgo.MessageEmbed {
 		if e == nil {
 			continue
 		}
-		mode := "body"
+		mode, seps := "body", false
+		for _, x := range box.Components {
+			if _, ok := x.(discordgo.Separator); ok {
+				seps = true
+			}
+		}
 		for _, x := range box.Components {
 			switch x := x.(type) {
 			case discordgo.Section:
@@ -117,7 +122,7 @@ func cardEmbeds(comps []discordgo.MessageComponent) []*discordgo.MessageEmbed {
 					readHead(e, x.Content)
 				case strings.HasPrefix(x.Content, "-# "):
 					e.Footer = &discordgo.MessageEmbedFooter{Text: strings.ReplaceAll(strings.TrimPrefix(x.Content, "-# "), "\n-# ", "\n")}
-				case mode == "fields":
+				case mode == "fields", !seps && looksLikeFields(x.Content):
 					readFields(e, x.Content)
 				default:
 					body = append(body, x.Content)
@@ -203,4 +208,11 @@ func textDisplays(comps []discordgo.MessageComponent) []string {
 		}
 	}
 	return out
+}
+
+// looksLikeFields: a compact card (no separators) has its fields in a
+// text display whose first line is a field's.
+func looksLikeFields(s string) bool {
+	first, _, _ := strings.Cut(s, "\n")
+	return inlineRow.MatchString(first) || blockRow.MatchString(first)
 }

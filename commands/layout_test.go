@@ -333,3 +333,39 @@ func TestRateMenuKeepsTheMessagesKind(t *testing.T) {
 		}
 	}
 }
+
+// Films in this message shows three films with posters and overviews, each
+// a compact card (no separators) with its thumbnail, Rate menu and
+// watchlist button, within 40 components and 4,000 characters; a fourth is
+// counted.
+func TestFilmsInThisMessageThreePosters(t *testing.T) {
+	e := newEnv(t)
+	for k := range 4 {
+		f := storage.Film{Title: fmt.Sprintf("Lighthouse %c", 'A'+k), Year: 2019, Poster: fmt.Sprintf("/poster%d.jpg", k), Runtime: 109,
+			Directors: []string{"Robert Eggers"}, Overview: strings.Repeat("Two keepers on a rock. ", 40), Genres: []string{"Drama", "Horror"}}
+		if _, err := e.db.CreateFilm(context.Background(), 111, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := e.run(rightClick(guildA, &discordgo.Message{Content: "Lighthouse A, Lighthouse B, Lighthouse C and Lighthouse D."}))
+	isLayout(t, "three cards", r)
+	cards := embeds(r)
+	if len(cards) != 3 || content(r) != "1 more film is named there: `/film` shows it." {
+		t.Fatalf("%d cards, %q", len(cards), content(r))
+	}
+	for k, c := range cards {
+		if c.Thumbnail == nil || !strings.HasSuffix(c.Thumbnail.URL, fmt.Sprintf("/w342/poster%d.jpg", k)) || !strings.HasPrefix(c.Description, "Two keepers") || fieldMap(c)["Director"] != "Robert Eggers" {
+			t.Errorf("card %d: %+v", k, c)
+		}
+	}
+	if n := len(buttons(r)); n != 3 {
+		t.Errorf("%d watchlist buttons", n)
+	}
+	for _, box := range containers(r) {
+		for _, c := range box.Components {
+			if _, ok := c.(discordgo.Separator); ok {
+				t.Fatal("a separator in a compact card")
+			}
+		}
+	}
+}

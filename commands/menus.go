@@ -141,7 +141,8 @@ func (s *Set) filmsInMessage(ctx context.Context, i *discordgo.InteractionCreate
 	loc := string(i.Locale)
 	// One card a film, its Rate menu and watchlist button inside it, as
 	// many as Discord's 40 components and 4,000 characters hold (room is
-	// kept for the line counting the films left out).
+	// kept for the line counting the films left out): compact cards (no
+	// separators), each fitted to the room the cards before it leave.
 	var cards []discordgo.MessageComponent
 	total, comps, shown := utf8.RuneCountInString(t.N(msgMenuMore, len(ids))), 1, 0
 	for _, id := range ids {
@@ -171,9 +172,10 @@ func (s *Set) filmsInMessage(ctx context.Context, i *discordgo.InteractionCreate
 					Label: clip(t.F(msgMenuWatch, "Film", label(page.Film)), limits.ButtonLabel), CustomID: customID{"wladd", "add", []uint64{id}}.String()},
 			}}}
 		}
-		c := s.filmCard(page.Film, page.Reviews, a, loc, rows...)
+		c := filmCardIn(locale.For(loc), page.Film, page.Reviews, a, loc, s.source.PosterURL(posterSize, page.Film.Poster), maxCardText-total, rows...)
+		c.compact = true
 		laid := c.components()
-		n, k := c.textChars(), limits.Count(laid)
+		n, k := c.textChars(), limits.Count(laid) // fitted, yet maybe over: its title and overview stay whole
 		if total+n > maxCardText || comps+k > maxCardComponents {
 			continue
 		}

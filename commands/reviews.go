@@ -212,7 +212,7 @@ func reviewCard(t *locale.T, film storage.Film, rev storage.Review, poster strin
 	if rev.Reviewer != "" { // markdown in a card: the name escaped
 		author = clip(t.F(msgReviewBy, "Reviewer", plain(rev.Reviewer, limits.Author)), limits.Author)
 	}
-	return card{title: plain(label(film), limits.EmbedTitle), thumb: poster, lines: []string{"-# " + author}}
+	return card{title: plain(label(film), limits.EmbedTitle), thumb: poster, sub: author}
 }
 
 // maxRunsCost bounds the components a page of a whole review spends on
