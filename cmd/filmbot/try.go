@@ -247,7 +247,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			}
 		case *discordgo.WebhookEdit: // a slow answer, after its deferral
 			attached = v.Files
-		case *bot.WebhookEdit: // a slow answer that becomes a layout card
+		case *bot.WebhookEdit: // a slow layout card, after its deferral
 			attached = v.Files
 		case *discordgo.WebhookParams:
 			attached = v.Files
@@ -271,11 +271,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		case *discordgo.InteractionResponse:
 			fmt.Fprint(stdout, Render(v))
 		case *discordgo.WebhookEdit:
-			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components}}))
+			fmt.Fprint(stdout, Render(editResponse(v, 0)))
 		case *bot.WebhookEdit:
-			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components, Flags: v.Flags}}))
+			fmt.Fprint(stdout, Render(editResponse(&v.WebhookEdit, v.Flags)))
 		case *discordgo.WebhookParams:
 			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 				Data: &discordgo.InteractionResponseData{Content: v.Content, Embeds: v.Embeds, Components: v.Components, Flags: v.Flags}}))
@@ -444,11 +442,29 @@ func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordg
 	return &discordgo.Message{}, nil
 }
 
-// InteractionResponseEditFlags records the edit that turns a deferred
-// answer into a layout card (bot.FlagsEditor), flags and all.
+// InteractionResponseEditFlags keeps an edit that carries message flags:
+// a deferred answer that becomes a layout card (bot.FlagsEditor).
 func (r *recorder) InteractionResponseEditFlags(_ *discordgo.Interaction, e *bot.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.add(e)
 	return &discordgo.Message{}, nil
+}
+
+var _ bot.FlagsEditor = (*recorder)(nil)
+
+// editResponse is an edit of the original response as the message it
+// leaves, for Render.
+func editResponse(e *discordgo.WebhookEdit, flags discordgo.MessageFlags) *discordgo.InteractionResponse {
+	d := &discordgo.InteractionResponseData{Flags: flags}
+	if e.Content != nil {
+		d.Content = *e.Content
+	}
+	if e.Embeds != nil {
+		d.Embeds = *e.Embeds
+	}
+	if e.Components != nil {
+		d.Components = *e.Components
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}
 }
 
 func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordgo.RequestOption) error {
@@ -494,7 +510,3 @@ func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: []*discordgo.MessageEmbed{e}, Components: rows}}))
 	return "5", nil
 }
-
-// The recorder edits with flags, so that a deferred layout card is
-// recorded, printed and written by --json as the bot sends it.
-var _ bot.FlagsEditor = (*recorder)(nil)
