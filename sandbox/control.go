@@ -57,6 +57,24 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, 200, map[string]any{"guild_id": r.PathValue("id"), "locale": s.GuildLocale(r.PathValue("id"))})
 	})
+	// A member joins a voice channel of the server ({"user": "…",
+	// "channel": "…"}), or leaves theirs ("channel": ""): the bot hears
+	// VOICE_STATE_UPDATE, as from Discord.
+	mux.HandleFunc("POST /_sandbox/guilds/{id}/voice", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			User    string `json:"user"`
+			Channel string `json:"channel"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		if err := s.SetVoice(r.PathValue("id"), req.User, req.Channel); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"guild_id": r.PathValue("id"), "user": req.User, "channel": req.Channel})
+	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}
 		for _, v := range s.Violations() {
