@@ -11,6 +11,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/storage"
+	"github.com/filmbot/filmbot/storage/postgres"
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
 )
 
 // recServer fills guild A with a server whose taste is clear: members 1
@@ -418,5 +420,44 @@ func TestRecommendInRussian(t *testing.T) {
 	i.Locale = "ru"
 	if msg := e.userError(e.cmds["recommend"].Run, i); strings.Contains(msg, "A group needs") {
 		t.Errorf("in English: %q", msg)
+	}
+}
+
+// Two replicas share one PostgreSQL database: a rating written through
+// one is in the other's next answer, its model caught up from the
+// ratings version, not rebuilt.
+func TestRecommendAcrossReplicas(t *testing.T) {
+	url := pgtest.URL(t)
+	open := func() *postgres.DB {
+		db, err := postgres.Open(context.Background(), url, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	films := recServer(t, a)
+	counted := &fullReads{Store: b}
+	replicaB := New(counted)
+	ask := func() []string {
+		t.Helper()
+		r, err := replicaB.recommendCmd(context.Background(), slash(guildA, "recommend", opt("count", 10.0)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fieldNames(r)
+	}
+	if n := ask(); !strings.Contains(n[0], "Picture F") {
+		t.Fatalf("replica B first: %q", n)
+	}
+	if _, err := a.Rate(context.Background(), 111, films[5].ID, 42, 9); err != nil { // through replica A
+		t.Fatal(err)
+	}
+	if n := ask(); strings.Contains(strings.Join(n, "|"), "Picture F") {
+		t.Errorf("replica B still offers the film rated through A: %q", n)
+	}
+	if full := counted.full.Load(); full != 1 {
+		t.Errorf("replica B read the ratings whole %d times, want once", full)
 	}
 }
