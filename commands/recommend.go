@@ -14,6 +14,7 @@ import (
 
 	"github.com/filmbot/filmbot/limits"
 	"github.com/filmbot/filmbot/locale"
+	"github.com/filmbot/filmbot/nights"
 	"github.com/filmbot/filmbot/recommend"
 	"github.com/filmbot/filmbot/storage"
 )
@@ -654,4 +655,102 @@ func (s *Set) tmdbPicks(ctx context.Context, scope storage.Scope, target uint64,
 		}
 	}
 	return out
+}
+
+// Movie nights without candidates: the group recommendation for the
+// members of the server's recent nights, then the watchlists.
+const (
+	// recentNights is how many of a server's latest nights (not
+	// canceled) name the members a night's candidates are picked for.
+	recentNights = 5
+	// nightPicks is how many candidates at most the group recommendation
+	// gives a poll; the watchlists' most wanted fill the rest.
+	nightPicks = nights.MaxCandidates / 2
+)
+
+// nightGroup is the members of scope's recent nights who have rated films
+// here, the planning host first, then each night's host and those who
+// rated its film, newest night first, at most maxGroup; and the films
+// those nights screened.
+func (s *Set) nightGroup(ctx context.Context, scope storage.Scope, host uint64, m *recommend.Model) ([]uint64, map[uint64]bool, error) {
+	history, err := s.nights.History(ctx, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	var members []uint64
+	add := func(u uint64) {
+		if len(members) < maxGroup && !slices.Contains(members, u) && m.Ratings(u) > 0 {
+			members = append(members, u)
+		}
+	}
+	add(host)
+	screened := map[uint64]bool{}
+	seen := 0
+	for _, n := range history {
+		if n.Step == storage.StepCanceled || seen == recentNights {
+			continue
+		}
+		seen++
+		add(n.Host)
+		if n.Winner == 0 {
+			continue
+		}
+		screened[n.Winner] = true
+		rs, err := s.rates.FilmRatings(ctx, scope, n.Winner)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rs {
+			add(r.User)
+		}
+	}
+	return members, screened, nil
+}
+
+// nightCandidates is a poll's candidates when the host names none: the
+// group recommendation for the recent nights' members (nightGroup; two at
+// least, else none), at most nightPicks, then the most wanted on the
+// watchlists not yet screened, at most nights.MaxCandidates in all. It
+// says how many came from the recommendation, and for how many members.
+func (s *Set) nightCandidates(ctx context.Context, scope storage.Scope, host uint64) (films []storage.Film, recommended, members int, err error) {
+	m, err := s.recs.model(ctx, scope)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	group, screened, err := s.nightGroup(ctx, scope, host, m)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	seen := map[uint64]bool{}
+	if len(group) >= 2 {
+		skip, err := s.notInterested(ctx, scope, group...)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		picks := m.ForGroup(group, recommend.Options{Count: nightPicks, Exclude: func(f uint64) bool { return skip[f] || screened[f] }})
+		heads, err := s.films.FilmHeaders(ctx, scope, filmIDs(picks, func(p recommend.GroupPick) uint64 { return p.Film }))
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		for _, p := range picks {
+			if f, ok := heads[p.Film]; ok {
+				films = append(films, f)
+				seen[f.ID] = true
+			}
+		}
+	}
+	recommended = len(films)
+	if recommended > 0 {
+		members = len(group)
+	}
+	wanted, err := s.nights.Wanted(ctx, scope)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	for _, f := range wanted {
+		if len(films) < nights.MaxCandidates && !seen[f.ID] {
+			films = append(films, f)
+		}
+	}
+	return films, recommended, members, nil
 }

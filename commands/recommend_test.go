@@ -461,3 +461,50 @@ func TestRecommendAcrossReplicas(t *testing.T) {
 		t.Errorf("replica B read the ratings whole %d times, want once", full)
 	}
 }
+
+// /movienight plan without candidates: the group recommendation for the
+// members of the recent nights first (none of them rated those), then
+// the most wanted; the host and the poll are told how they were chosen.
+func TestMovieNightCandidatesFromRecommendation(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)
+	screen := &fakeScreen{}
+	e.set.WithScreener(screen, "p1").WithClock(func() time.Time { return now })
+	films := recServer(t, e.db)
+	var unseen []storage.Film
+	for k, title := range []string{"Unseen One", "Unseen Two"} {
+		f, _ := e.db.CreateFilm(ctx, 111, storage.Film{Title: title, Year: 2020 + k})
+		unseen = append(unseen, f)
+		for u := range uint64(3) {
+			e.db.Rate(ctx, 111, f.ID, 50+u, 9-k)
+		}
+	}
+	e.db.WatchlistAdd(ctx, 111, 60, e.anora.ID)
+	// A night screened Picture A, hosted by member 1 and rated by 42, 1, 2 and 3.
+	if _, err := e.db.CreateNight(ctx, storage.Night{Scope: 111, Host: 1, Channel: "5", Candidates: []uint64{films[0].ID, films[1].ID},
+		Winner: films[0].ID, Step: storage.StepDone, Closes: now.Add(-72 * time.Hour), Starts: now.Add(-70 * time.Hour), NextAt: now.Add(-70 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(nightCmd("plan", opt("starts", "friday 21:00")))
+	if len(screen.polls) != 1 {
+		t.Fatalf("plan: %q", r.Data.Content)
+	}
+	poll := screen.polls[0]
+	answers := poll[strings.LastIndex(poll, "\n")+1:]
+	if answers != "Unseen One (2020)|Unseen Two (2021)|Anora (2024)" {
+		t.Errorf("candidates %q, want the two films none of the night's members rated, then the most wanted", answers)
+	}
+	want := "How the films were chosen: 2 picked for the 4 members of the server's recent nights"
+	if !strings.Contains(r.Data.Content, want) || !strings.Contains(poll, want) {
+		t.Errorf("not said how they were chosen:\n%s\n%s", r.Data.Content, poll)
+	}
+	if !strings.Contains(poll[:strings.Index(poll, want)], "Movie night") || !strings.Contains(poll, "\n-# ") {
+		t.Errorf("the line is not between the poll's text and its tag: %q", poll)
+	}
+	n, _ := e.db.Nights(ctx, 111)
+	if n[0].Recommended != 2 || n[0].RecommendedFor != 4 {
+		t.Errorf("stored %d for %d", n[0].Recommended, n[0].RecommendedFor)
+	}
+	_ = unseen
+}
