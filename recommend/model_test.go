@@ -220,3 +220,26 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A pick the like-minded members rated below their means is not
+// explained by them: its reason is the server's average.
+func TestReasonNeedsPraise(t *testing.T) {
+	m := New(tasteServer())
+	// 2 and 3 (like 1) rated 24 below their means; 4 and 5 loved it.
+	m.Set(Rating{2, 24, 3})
+	m.Set(Rating{3, 24, 2})
+	m.Set(Rating{4, 24, 10})
+	m.Set(Rating{5, 24, 10})
+	for _, p := range m.ForMember(1, Options{Count: 10}) {
+		switch p.Film {
+		case 24:
+			if p.Reason.Kind != Popular {
+				t.Errorf("film 24 explained by %+v", p.Reason)
+			}
+		case 20:
+			if p.Reason.Kind != Neighbours {
+				t.Errorf("film 20 explained by %+v", p.Reason)
+			}
+		}
+	}
+}
