@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/filmbot/filmbot/recommend"
 	"github.com/filmbot/filmbot/storage"
 	"github.com/filmbot/filmbot/storage/postgres"
 	"github.com/filmbot/filmbot/storage/postgres/pgtest"
@@ -255,7 +256,7 @@ func TestRecommendFewRatingsGetsBestLoved(t *testing.T) {
 	i := slash(guildA, "recommend")
 	i.Member.User.ID = "77"
 	r := e.run(i)
-	if !strings.Contains(embed(r).Description, "you have 1; personal picks start at 5") {
+	if !strings.Contains(embed(r).Description, fmt.Sprintf("you have 1; personal picks start at %d", recommend.MinPersonal)) {
 		t.Errorf("description %q", embed(r).Description)
 	}
 	if v := embed(r).Fields[0].Value; !strings.HasPrefix(v, "loved here: ") || !strings.Contains(v, " members") {
