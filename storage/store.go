@@ -282,6 +282,15 @@ type Record struct {
 	Settings *ScopedSettings
 	Watch    *WatchEntry // a film on a member's watchlist
 	Night    *Night      // a movie night (its lease is not copied)
+	// NotInterested is a film a member marked not interested
+	// (Watchlists.NotInterested).
+	NotInterested *Mark
+}
+
+// Mark is one member's mark of one film in one server.
+type Mark struct {
+	Scope      Scope
+	User, Film uint64
 }
 
 // WatchEntry is one film on one member's watchlist in one server.
@@ -336,6 +345,7 @@ type Counts struct {
 	Films, Reviews, Settings int
 	Ratings                  map[Scope]int // per server
 	Watchlists, Nights       int           // watchlist entries, movie nights
+	NotInterested            int           // "not interested" marks
 }
 
 // Copier is a Store that can be copied whole: every record out, or into

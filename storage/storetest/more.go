@@ -887,6 +887,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		src.UpdateSettings(ctx, g, func(s *storage.Settings) { s.ModRole, s.Language = "9", "uk" })
 		src.WatchlistAdd(ctx, g, 7, f.ID)
+		src.NotInterested(ctx, g, 8, f.ID)
 		night, err := src.CreateNight(ctx, storage.Night{Scope: g, Candidates: []uint64{1, f.ID}, Step: "close", NextAt: clock()})
 		if err != nil {
 			t.Fatal(err)
@@ -911,8 +912,11 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		c1, _ := cs.Counts(ctx)
 		c2, _ := ec.Counts(ctx)
 		if c1.Films != c2.Films || c1.Reviews != c2.Reviews || c1.Settings != c2.Settings || c2.Ratings[g] != 5 || c2.Ratings[222] != 5 ||
-			c2.Watchlists != 1 || c2.Nights != 1 || c1.Watchlists != 1 || c1.Nights != 1 {
+			c2.Watchlists != 1 || c2.Nights != 1 || c1.Watchlists != 1 || c1.Nights != 1 || c1.NotInterested != 1 || c2.NotInterested != 1 {
 			t.Errorf("counts %+v, copied %+v", c1, c2)
+		}
+		if ids, _ := empty.NotInterestedFilms(ctx, g, 8); len(ids) != 1 || ids[0] != f.ID {
+			t.Errorf("not interested after copy: %v", ids)
 		}
 		if ws, _ := empty.Watchlist(ctx, g, 7); len(ws) != 1 || ws[0].Film != f.ID || !ws[0].At.Equal(clock()) {
 			t.Errorf("watchlist after copy: %+v", ws)
