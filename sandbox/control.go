@@ -25,7 +25,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		info := map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
 			"bot":    map[string]string{"id": s.BotID, "name": s.BotName},
-			"guilds": s.Guilds(), "members": members, "locales": locale.Discord, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()}
+			"guilds": s.Guilds(), "members": members, "locales": locale.Discord, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON(), "voice": s.voiceJSON()}
 		if s.tmdb != nil {
 			info["tmdb"] = map[string]string{"api_url": s.tmdb.URL, "token": s.tmdb.Token}
 		}

@@ -62,6 +62,21 @@ func (s *Server) Voice(guild, user string) string {
 	return s.voice[guild][user]
 }
 
+// voiceJSON is who is in which voice channel, by server then member (GET
+// /_sandbox/info).
+func (s *Server) voiceJSON() map[string]map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]map[string]string{}
+	for g, states := range s.voice {
+		out[g] = map[string]string{}
+		for u, c := range states {
+			out[g][u] = c
+		}
+	}
+	return out
+}
+
 // voiceStates are guild's voice states as GUILD_CREATE carries them.
 func (s *Server) voiceStates(guild string) []map[string]any {
 	s.mu.Lock()
