@@ -148,26 +148,15 @@ func (r *recModels) model(ctx context.Context, scope storage.Scope) (*recommend.
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case c.Full || m.model == nil:
+	if c.Full || m.model == nil { // since 0 (no model yet) is always Full
 		rs := make([]recommend.Rating, 0, len(c.Ratings))
 		for _, x := range c.Ratings {
 			if x.Score > 0 {
 				rs = append(rs, recommend.Rating{User: x.User, Film: x.Film, Score: x.Score})
 			}
 		}
-		if !c.Full { // a model lost before it was built: read it whole
-			full, err := r.rates.RatingsSince(ctx, scope, 0)
-			if err != nil {
-				return nil, err
-			}
-			c, rs = full, rs[:0]
-			for _, x := range full.Ratings {
-				rs = append(rs, recommend.Rating{User: x.User, Film: x.Film, Score: x.Score})
-			}
-		}
 		m.model = recommend.New(rs)
-	default:
+	} else {
 		for _, x := range c.Ratings {
 			if x.Score == 0 {
 				m.model.Delete(x.User, x.Film)
