@@ -784,6 +784,14 @@ func playgroundSpeaksTheMembersLanguage(t *testing.T, ctx context.Context, sb *s
 	if err := chromedp.Do(ctx, pick("locale", "en-US", "locale")); err != nil {
 		t.Fatal(err)
 	}
+	// "In the voice channel" puts the member in the server's voice
+	// channel, as the gateway then tells the bot (/recommend group:voice).
+	if err := chromedp.Do(ctx, js(`document.getElementById('voice').click()`)); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(10*time.Second, func() bool { return sb.Voice(sandbox.Viewer.GuildID, sandbox.Viewer.UserID) == "200000000000000004" }) {
+		t.Errorf("the voice box did not put the member in the voice channel: %q", sb.Voice(sandbox.Viewer.GuildID, sandbox.Viewer.UserID))
+	}
 }
 
 // waitReply waits until a message newer than the last line sent is the

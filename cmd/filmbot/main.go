@@ -413,6 +413,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 1
 	}
 	set.WithCatalogCache(st.catalogBytes, m.CatalogCache).WithSource(resolver)
+	if cfg.HTTPListen == "" {
+		// Over the gateway, who is in which voice channel comes with it
+		// (/recommend group:voice); an Interactions Endpoint has no
+		// gateway, and group:voice says so.
+		bcfg.Voices = bot.NewVoices()
+		set.WithVoices(bcfg.Voices)
+	}
 	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
 	where := "discord.com"

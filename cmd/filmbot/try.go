@@ -49,6 +49,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	userCmd := fs.String("user-command", "", "run this right-click command on a member (--target their id)")
 	target := fs.String("target", "", "the message's or the member's id, for --message-command or --user-command")
 	text := fs.String("text", "", "the content of the message of --message-command")
+	voice := fs.String("voice", "", "with --guild: the member is in a voice channel with these members (ids, comma-separated): what /recommend group:voice reads")
 	var fields, picks, values []string
 	fs.Func("field", "a form field for --submit, as id=value, or id=@path to upload a file in a file upload (repeatable)", func(v string) error {
 		if !strings.Contains(v, "=") {
@@ -132,6 +133,23 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			}
 			return fetch(ctx, url, max)
 		})
+	// Who is in the member's voice channel, as the gateway would say.
+	voices := bot.NewVoices()
+	set.WithVoices(voices)
+	if *voice != "" {
+		if *guild == "" {
+			fmt.Fprintln(stderr, "filmbot try: --voice is a voice channel of a server: give --guild too")
+			return 2
+		}
+		for _, id := range append([]string{*user}, strings.Split(*voice, ",")...) {
+			id = strings.TrimSpace(id)
+			if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+				fmt.Fprintf(stderr, "filmbot try: --voice: %q is not a member's id\n", id)
+				return 2
+			}
+			voices.Update(&discordgo.VoiceState{GuildID: *guild, ChannelID: "1", UserID: id})
+		}
+	}
 	rec := &recorder{}
 	// Follow-ups go out after the answer, as the bot's envelope sends them.
 	var followups []*discordgo.InteractionResponseData

@@ -452,6 +452,7 @@ function chooseMember() {
 async function pickMember() {
   state.channel = null; // nothing is drawn until the member's view is set
   state.member = { ...state.members[Number($('member').value) || 0], locale: state.locale };
+  showVoice(state.member.guild_id || '');
   state.view++;
   clearMessages();
   state.commands = await api(`/_sandbox/commands?guild=${state.member.guild_id || ''}`);
@@ -464,6 +465,23 @@ function showGuildLocale(gid) {
   const g = state.info.guilds.find((x) => x.id === gid);
   $('guild-locale-box').hidden = !g;
   if (g) $('guild-locale').value = g.locale || 'en-US';
+  showVoice(gid);
+}
+
+// voiceChannel is a server's first voice channel, if it has one.
+function voiceChannel(gid) {
+  const g = state.info.guilds.find((x) => x.id === gid);
+  const c = g && (g.channels || []).find((x) => x.type === 2 || x.type === 13);
+  return c ? c.id : '';
+}
+
+// showVoice shows whether the member is in the server's voice channel
+// (the gateway tells the bot: /recommend group:voice).
+function showVoice(gid) {
+  const ch = voiceChannel(gid);
+  $('voice-box').hidden = !ch;
+  const uid = state.member && state.member.user_id;
+  $('voice').checked = !!(ch && uid && ((state.info.voice || {})[gid] || {})[uid] === ch);
 }
 
 // setLocale is the member's Discord language: the command list and its
@@ -975,6 +993,15 @@ $('channels').addEventListener('click', (ev) => { const c = ev.target.closest('[
 $('guild').addEventListener('change', chooseMember);
 $('member').addEventListener('change', pickMember);
 $('locale').addEventListener('change', () => setLocale($('locale').value));
+$('voice').addEventListener('change', async () => {
+  const gid = $('guild').value, uid = state.member.user_id, ch = $('voice').checked ? voiceChannel(gid) : '';
+  try {
+    await api(`/_sandbox/guilds/${gid}/voice`, { user: uid, channel: ch });
+    state.info.voice = state.info.voice || {};
+    state.info.voice[gid] = state.info.voice[gid] || {};
+    if (ch) state.info.voice[gid][uid] = ch; else delete state.info.voice[gid][uid];
+  } catch (e) { note('Not set: ' + (e.message || '').replace(/^sandbox: /, '')); $('voice').checked = !ch; }
+});
 $('guild-locale').addEventListener('change', async () => {
   const gid = $('guild').value, l = $('guild-locale').value;
   try {
