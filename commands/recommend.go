@@ -74,7 +74,7 @@ var (
 	msgRecGone         = locale.Text("recommend.gone", "That film is no longer in this server's catalog.")
 	msgRecGroupTitle   = locale.Text("recommend.group.title", "Picks for watching together")
 	msgRecGroupWho     = locale.Text("recommend.group.who", "For {{.Members}}: films none of you rated.")
-	msgRecGroupRule    = locale.Text("recommend.group.rule", "Ranked so that no one is predicted to hate the pick: films anyone is predicted to score below {{.Misery}} are left out (unless nothing else is left), the rest ranked by the group's average prediction, which keeps everyone's lowest score high without dragging the group's down to its pickiest member.")
+	msgRecGroupRule    = locale.Text("recommend.group.rule", "Ranked by least misery: first the film whose lowest predicted score among you is highest (ties by the group's average), so no one is stuck with a film they are predicted to dislike. Compared with averaging, it picks fewer films someone hates.")
 	msgRecGroupPick    = locale.Text("recommend.group.pick", "{{.Rank}}. {{.Film}} · group {{.Score}}")
 	msgRecGroupPer     = locale.Text("recommend.group.per", "{{.Member}} {{.Score}}")
 	msgRecGroupNone    = locale.Text("recommend.group.none", "Nothing left to recommend to this group: every film rated here was rated by one of you, or marked not interested.")
@@ -455,7 +455,7 @@ func (s *Set) groupPicks(ctx context.Context, t *locale.T, scope storage.Scope, 
 		names[k] = fmt.Sprintf("<@%d>", u)
 	}
 	embed := &discordgo.MessageEmbed{Title: t.S(msgRecGroupTitle), Color: colour,
-		Description: clip(t.F(msgRecGroupWho, "Members", strings.Join(names, ", "))+"\n"+t.F(msgRecGroupRule, "Misery", t.Num(recommend.MiseryBelow, 0)), limits.EmbedDescription)}
+		Description: clip(t.F(msgRecGroupWho, "Members", strings.Join(names, ", "))+"\n"+t.S(msgRecGroupRule), limits.EmbedDescription)}
 	var menu []storage.Film
 	for _, p := range picks {
 		f, ok := films[p.Film]
