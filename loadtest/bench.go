@@ -177,8 +177,9 @@ type benchSpec struct {
 	kinds                         []string
 	db                            string
 	http                          bool
-	pin                           bool   // bot on CPU 0, this process on the others
-	locale                        string // the members' Discord locale ("": en-US)
+	pin                           bool     // bot on CPU 0, this process on the others
+	locale                        string   // the members' Discord locale ("": en-US)
+	env                           []string // more of the bot's environment (FILMBOT_STORE_CACHE_MB=0)
 }
 
 type benchResult struct {
@@ -331,6 +332,7 @@ func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string,
 		child := exec.Command(name, args...)
 		child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
 			"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN=")
+		child.Env = append(child.Env, spec.env...)
 		if withTMDB {
 			child.Env = append(child.Env, "TMDB_API_URL="+sb.TMDB().URL, "TMDB_TOKEN="+sb.TMDB().Token, "TMDB_API_KEY=", "TMDB_RATE=100")
 		}
