@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -66,6 +64,17 @@ func TestModeratorEditSeenOnEveryReplica(t *testing.T) {
 			t.Errorf("%s: the two reads did not reach both replicas", line)
 		}
 	}
+	// Ready means warm: before any interaction, each replica has built
+	// the catalog's index and filled its store cache.
+	for k, addr := range rig.addrs {
+		body := metricsOf(t, addr)
+		if v := metric(body, `filmbot_catalog_cache_total{result="rebuild"}`); v < 1 {
+			t.Errorf("replica %d ready before its catalog index was built", k)
+		}
+		if v := metric(body, "filmbot_store_cache_entries"); v < 1 {
+			t.Errorf("replica %d ready with its store cache empty", k)
+		}
+	}
 	upload := func(s string) string {
 		return sb.Upload("review.txt", "text/plain; charset=utf-8", []byte(s), 0).ID
 	}
@@ -92,21 +101,23 @@ func TestModeratorEditSeenOnEveryReplica(t *testing.T) {
 
 	// Each replica's cache answered some of those, and says so.
 	for k, addr := range rig.addrs {
-		resp, err := http.Get("http://" + addr + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		body := metricsOf(t, addr)
 		for _, name := range []string{"filmbot_store_cache_hits_total", "filmbot_store_cache_hit_ratio", "filmbot_store_cache_bytes", "filmbot_store_cache_checks_total"} {
-			m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindSubmatch(body)
-			if m == nil {
-				t.Errorf("replica %d: no %s in /metrics", k, name)
-				continue
-			}
-			if v, err := strconv.ParseFloat(string(m[1]), 64); err != nil || v <= 0 || (strings.HasSuffix(name, "ratio") && v >= 1) {
-				t.Errorf("replica %d: %s = %s", k, name, m[1])
+			if v := metric(body, name); v <= 0 || (strings.HasSuffix(name, "ratio") && v >= 1) {
+				t.Errorf("replica %d: %s = %v (-1: absent)", k, name, v)
 			}
 		}
 	}
+}
+
+// metricsOf is what addr's /metrics says.
+func metricsOf(t *testing.T, addr string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }

@@ -400,6 +400,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	} else if st.shardIDs != nil {
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}
+	raw := db
 	if v, ok := db.(storage.ContentVersions); ok && st.storeBytes > 0 {
 		// A database shared by processes: what rarely changes is kept
 		// here, checked against the database's versions on each read.
@@ -437,11 +438,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		where = bot.RedactURL(cfg.APIURL)
 	}
 	log.Info("starting filmbot", "db", bot.RedactURL(cfg.DB), "api", where, "guild", cfg.GuildID)
+	// Ready only once warm: what a first answer would build is built.
+	warm := &warmup{}
+	go warm.run(ctx, log, func(ctx context.Context) error {
+		if w, ok := raw.(storage.Warmer); ok {
+			return w.Warm(ctx)
+		}
+		return nil
+	}, set.Warm)
 	storeReady := func(ctx context.Context) error {
 		if _, err := db.CatalogVersion(ctx, storage.BuiltIn); err != nil {
 			return fmt.Errorf("database: %v", err)
 		}
-		return nil
+		return warm.ready()
 	}
 	stopOps, ok := serveOps(cfg, m, storeReady, log)
 	if !ok {

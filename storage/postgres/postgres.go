@@ -7,6 +7,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
@@ -586,4 +587,37 @@ func (db *DB) ContentVersions(ctx context.Context, scopes []storage.Scope) (map[
 		out[storage.Scope(s)] = storage.Versions{Catalog: uint64(v), Content: uint64(c)}
 	}
 	return out, wrap(rows.Err())
+}
+
+// Warm opens the pool's connections (as many as it may hold), so that
+// the first interactions of a new process do not each wait for one.
+func (db *DB) Warm(ctx context.Context) error {
+	n := int(db.pool.Config().MaxConns)
+	conns := make(chan *pgxpool.Conn, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			c, err := db.pool.Acquire(ctx)
+			if err != nil {
+				errs <- wrap(err)
+				return
+			}
+			if err := c.Ping(ctx); err != nil {
+				c.Release()
+				errs <- wrap(err)
+				return
+			}
+			conns <- c
+		}()
+	}
+	var first error
+	for range n {
+		select {
+		case c := <-conns:
+			defer c.Release()
+		case err := <-errs:
+			first = cmp.Or(first, err)
+		}
+	}
+	return first
 }
