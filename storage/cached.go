@@ -16,13 +16,20 @@ type Versions struct {
 	Catalog, Content uint64
 }
 
+// FilmKey is a film in a scope.
+type FilmKey struct {
+	Scope Scope
+	Film  uint64
+}
+
 // ContentVersions is a store whose scopes' versions can be read, many
 // scopes in one read: a store shared by several processes (PostgreSQL),
 // whose writes a process's cache must notice (Cached).
 type ContentVersions interface {
-	// ContentVersions returns each scope's own versions; a scope never
-	// written is absent (zero).
-	ContentVersions(ctx context.Context, scopes []Scope) (map[Scope]Versions, error)
+	// ContentVersions returns each scope's own versions (a scope never
+	// written is absent: zero) and, in the same round trip, the
+	// aggregates of films (each there, zero when unrated).
+	ContentVersions(ctx context.Context, scopes []Scope, films []FilmKey) (map[Scope]Versions, map[FilmKey]Aggregate, error)
 }
 
 // DefaultCacheBytes bounds Cached's memory unless the operator says
@@ -139,7 +146,8 @@ func (c *CachedStore) check(ctx context.Context, scope Scope) (map[Scope]Version
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return c.versions.get(ctx, scope)
+	vs, _, err := c.versions.get(ctx, scope, nil)
+	return vs, err
 }
 
 func (c *CachedStore) get(k cacheKey, tag uint64) (any, bool) {
@@ -277,9 +285,14 @@ type filmPart struct {
 }
 
 // FilmPage is Store.FilmPage: the film and its review count from the
-// cache when current, its ratings always from the store.
+// cache when current, its ratings always from the store, read with the
+// versions (in the same read, shared with the other readers waiting).
 func (c *CachedStore) FilmPage(ctx context.Context, scope Scope, film uint64) (FilmPage, error) {
-	vs, err := c.check(ctx, scope)
+	if err := ctx.Err(); err != nil {
+		return FilmPage{}, err
+	}
+	fk := FilmKey{Scope: scope, Film: film}
+	vs, aggs, err := c.versions.get(ctx, scope, &fk)
 	if err != nil {
 		return FilmPage{}, err
 	}
@@ -287,11 +300,7 @@ func (c *CachedStore) FilmPage(ctx context.Context, scope Scope, film uint64) (F
 	k := cacheKey{kind: kindFilmPage, scope: scope, a: film}
 	if v, ok := c.get(k, tag); ok {
 		part := v.(filmPart)
-		a, err := c.Store.Aggregate(ctx, scope, film)
-		if err != nil {
-			return FilmPage{}, err
-		}
-		return FilmPage{Film: part.film, Reviews: part.reviews, Ratings: a}, nil
+		return FilmPage{Film: part.film, Reviews: part.reviews, Ratings: aggs[fk]}, nil
 	}
 	p, err := c.Store.FilmPage(ctx, scope, film)
 	if err != nil {
@@ -453,7 +462,7 @@ func excerptPageSize(p ExcerptPage) int64 {
 // the next read to start (never one already under way, which may have
 // read before the reader's caller wrote), and one read at a time runs.
 type versionReader struct {
-	read   func(ctx context.Context, scopes []Scope) (map[Scope]Versions, error)
+	read   func(ctx context.Context, scopes []Scope, films []FilmKey) (map[Scope]Versions, map[FilmKey]Aggregate, error)
 	checks atomic.Uint64
 
 	mu      sync.Mutex
@@ -463,21 +472,31 @@ type versionReader struct {
 
 type versionFlight struct {
 	scopes map[Scope]struct{}
+	films  map[FilmKey]struct{} // whose ratings to read too
 	done   chan struct{}
 	got    map[Scope]Versions
+	aggs   map[FilmKey]Aggregate
 	err    error
 }
 
 // versionTimeout bounds a version read, whoever waits for it.
 const versionTimeout = 2 * time.Second
 
-func (r *versionReader) get(ctx context.Context, scope Scope) (map[Scope]Versions, error) {
+// get reads scope's versions (and film's ratings, unless nil) in the
+// next read to start.
+func (r *versionReader) get(ctx context.Context, scope Scope, film *FilmKey) (map[Scope]Versions, map[FilmKey]Aggregate, error) {
 	r.mu.Lock()
 	if r.next == nil {
 		r.next = &versionFlight{scopes: map[Scope]struct{}{BuiltIn: {}}, done: make(chan struct{})}
 	}
 	f := r.next
 	f.scopes[scope] = struct{}{}
+	if film != nil {
+		if f.films == nil {
+			f.films = map[FilmKey]struct{}{}
+		}
+		f.films[*film] = struct{}{}
+	}
 	if !r.running {
 		r.running, r.next = true, nil
 		go r.run(f)
@@ -485,9 +504,9 @@ func (r *versionReader) get(ctx context.Context, scope Scope) (map[Scope]Version
 	r.mu.Unlock()
 	select {
 	case <-f.done:
-		return f.got, f.err
+		return f.got, f.aggs, f.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	}
 }
 
@@ -496,7 +515,7 @@ func (r *versionReader) get(ctx context.Context, scope Scope) (map[Scope]Version
 func (r *versionReader) run(f *versionFlight) {
 	for f != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
-		f.got, f.err = r.read(ctx, slices.Collect(maps.Keys(f.scopes)))
+		f.got, f.aggs, f.err = r.read(ctx, slices.Collect(maps.Keys(f.scopes)), slices.Collect(maps.Keys(f.films)))
 		cancel()
 		r.checks.Add(1)
 		close(f.done)

@@ -31,7 +31,7 @@ type fakeVersions struct {
 	read    func(scopes []Scope)
 }
 
-func (v *fakeVersions) ContentVersions(ctx context.Context, scopes []Scope) (map[Scope]Versions, error) {
+func (v *fakeVersions) ContentVersions(ctx context.Context, scopes []Scope, films []FilmKey) (map[Scope]Versions, map[FilmKey]Aggregate, error) {
 	if v.read != nil {
 		v.read(scopes)
 	}
@@ -41,7 +41,7 @@ func (v *fakeVersions) ContentVersions(ctx context.Context, scopes []Scope) (map
 	for _, s := range scopes {
 		out[s] = Versions{Content: v.content[s]}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 func (v *fakeVersions) bump(s Scope) {

@@ -564,29 +564,69 @@ func (db *DB) DeleteFilm(ctx context.Context, scope storage.Scope, film uint64) 
 }
 
 // ContentVersions reads the versions of scopes, each its own (not summed
-// with the built-in catalog's), in one query: what storage.Cached checks
-// its entries against. A scope never written is at zero.
-func (db *DB) ContentVersions(ctx context.Context, scopes []storage.Scope) (map[storage.Scope]storage.Versions, error) {
+// with the built-in catalog's), and the ratings of films, in one round
+// trip: what storage.Cached checks its entries against, and the ratings
+// it never keeps. A scope never written is at zero.
+func (db *DB) ContentVersions(ctx context.Context, scopes []storage.Scope, films []storage.FilmKey) (map[storage.Scope]storage.Versions, map[storage.FilmKey]storage.Aggregate, error) {
 	ctx, cancel := db.q(ctx)
 	defer cancel()
 	keys := make([]int64, len(scopes))
 	for k, s := range scopes {
 		keys[k] = int64(s)
 	}
-	rows, err := db.pool.Query(ctx, "SELECT scope, version, content FROM catalog_versions WHERE scope = ANY($1)", keys)
+	const versionsSQL = "SELECT scope, version, content FROM catalog_versions WHERE scope = ANY($1)"
+	var b pgx.Batch
+	b.Queue(versionsSQL, keys)
+	if len(films) > 0 {
+		fs, ids := make([]int64, len(films)), make([]int64, len(films))
+		for k, f := range films {
+			fs[k], ids[k] = int64(f.Scope), int64(f.Film)
+		}
+		b.Queue(`SELECT scope, film_id, `+histSums+` FROM aggregates
+			WHERE (scope, film_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) GROUP BY scope, film_id`, fs, ids)
+	}
+	res := db.pool.SendBatch(ctx, &b)
+	defer res.Close()
+	rows, err := res.Query()
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	out := make(map[storage.Scope]storage.Versions, len(scopes))
 	for rows.Next() {
 		var s, v, c int64
 		if err := rows.Scan(&s, &v, &c); err != nil {
 			rows.Close()
-			return nil, wrap(err)
+			return nil, nil, wrap(err)
 		}
 		out[storage.Scope(s)] = storage.Versions{Catalog: uint64(v), Content: uint64(c)}
 	}
-	return out, wrap(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	if len(films) == 0 {
+		return out, nil, nil
+	}
+	aggs := make(map[storage.FilmKey]storage.Aggregate, len(films))
+	for _, f := range films {
+		aggs[f] = storage.Aggregate{Film: f.Film}
+	}
+	if rows, err = res.Query(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s, film int64
+		var h [storage.MaxScore]int64
+		if err := rows.Scan(append([]any{&s, &film}, histDest(&h)...)...); err != nil {
+			return nil, nil, wrap(err)
+		}
+		a, err := histAggregate(uint64(film), &h)
+		if err != nil {
+			return nil, nil, err
+		}
+		aggs[storage.FilmKey{Scope: storage.Scope(s), Film: uint64(film)}] = a
+	}
+	return out, aggs, wrap(rows.Err())
 }
 
 // Warm opens the pool's connections (as many as it may hold), so that
