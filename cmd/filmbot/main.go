@@ -439,7 +439,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}
 	log.Info("starting filmbot", "db", bot.RedactURL(cfg.DB), "api", where, "guild", cfg.GuildID)
 	// Ready only once warm: what a first answer would build is built.
-	warm := &warmup{}
+	warm := newWarmup()
 	go warm.run(ctx, log, func(ctx context.Context) error {
 		if w, ok := raw.(storage.Warmer); ok {
 			return w.Warm(ctx)
@@ -460,6 +460,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	if cfg.HTTPListen != "" {
 		return serveHTTP(ctx, cfg, log, s, b, storeReady, m, st, ready)
 	}
+	// The gateway connects once warm, or after a few seconds in any case
+	// (with the database away, members are told to try again).
+	warm.wait(ctx, gatewayWarmWait)
 	if ready != nil {
 		close(ready)
 	}

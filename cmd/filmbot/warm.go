@@ -15,7 +15,25 @@ import (
 // balancer sends a new replica its first interactions only once they
 // are as fast as later ones.
 type warmup struct {
-	done atomic.Bool
+	done   atomic.Bool
+	warmed chan struct{} // closed once done
+}
+
+// gatewayWarmWait is how long a gateway process waits to be warm before
+// it connects anyway.
+const gatewayWarmWait = 5 * time.Second
+
+func newWarmup() *warmup { return &warmup{warmed: make(chan struct{})} }
+
+// wait waits until warm, ctx ends or d has passed.
+func (w *warmup) wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-w.warmed:
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // run runs steps in order, again from the first after a failure (the
@@ -34,6 +52,7 @@ func (w *warmup) run(ctx context.Context, log *slog.Logger, steps ...func(contex
 		}
 		if err == nil {
 			w.done.Store(true)
+			close(w.warmed)
 			log.Info("warmed up: ready", "took", time.Since(began).Round(time.Millisecond))
 			return
 		}

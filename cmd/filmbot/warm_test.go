@@ -14,7 +14,7 @@ import (
 // has run.
 func TestReadyzWaitsForWarmUp(t *testing.T) {
 	t.Parallel()
-	w := &warmup{}
+	w := newWarmup()
 	// /readyz serves an answer again for a second: the clock moves past it.
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	ep := &bot.HTTPEndpoint{Log: slog.New(slog.DiscardHandler), Ready: storeReadiness(func(context.Context) error { return w.ready() }),
@@ -41,6 +41,7 @@ func TestReadyzWaitsForWarmUp(t *testing.T) {
 		t.Errorf("/readyz while warming: %d %q", code, body)
 	}
 	close(release)
+	w.wait(context.Background(), time.Hour) // returns once warm
 	<-done
 	now = now.Add(time.Minute)
 	if code, body := readyz(); code != 200 || !ran {
@@ -52,7 +53,7 @@ func TestReadyzWaitsForWarmUp(t *testing.T) {
 // ready.
 func TestWarmUpEndsWithTheProcess(t *testing.T) {
 	t.Parallel()
-	w := &warmup{}
+	w := newWarmup()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	cancel()
 	w.run(ctx, slog.New(slog.DiscardHandler), func(context.Context) error { t.Error("a step ran after the end"); return nil })
