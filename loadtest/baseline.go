@@ -239,27 +239,41 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 	if postgres.IsURL(spec.db) {
 		stores = []storeRun{{name: "bbolt", db: ""}, {name: "PostgreSQL, no cache", db: spec.db, env: []string{"FILMBOT_STORE_CACHE_MB=0"}}}
 	}
-	for k := range stores {
-		s := spec
-		s.db, s.env = stores[k].db, stores[k].env
-		r, err := startRig(ctx, s, dir, nil, stderr)
-		if err != nil {
-			fmt.Fprintln(stderr, "filmbot bench:", stores[k].name+":", err)
+	var fb map[string]*benchResult
+	if len(stores) > 0 {
+		// Every store's bot runs at once (on the same CPU), and each phase
+		// runs on each store in turn: the machine's other load weighs on
+		// them alike.
+		stores = append(stores, storeRun{name: "PostgreSQL", db: spec.db})
+		rigs := make([]*rig, len(stores))
+		for k := range stores {
+			s := spec
+			s.db, s.env = stores[k].db, stores[k].env
+			r, err := startRig(ctx, s, dir, nil, stderr)
+			if err != nil {
+				closeRigs(rigs)
+				fmt.Fprintln(stderr, "filmbot bench:", stores[k].name+":", err)
+				return 1
+			}
+			rigs[k] = r
+			phase(r, closedLoop{"review", spec.members})
+			stores[k].res = map[string]*benchResult{}
+		}
+		for _, p := range filmbotPhases {
+			for k := range stores {
+				res := phase(rigs[k], p)
+				stores[k].res[p.kind] = res
+				storesFailed = storesFailed || res.errs > 0 || len(res.violations) > 0
+			}
+		}
+		closeRigs(rigs)
+		fb = stores[len(stores)-1].res
+	} else {
+		var err error
+		if fb, err = measure(nil, filmbotPhases); err != nil {
+			fmt.Fprintln(stderr, "filmbot bench:", err)
 			return 1
 		}
-		phase(r, closedLoop{"review", spec.members})
-		stores[k].res = map[string]*benchResult{}
-		for _, p := range filmbotPhases {
-			res := phase(r, p)
-			stores[k].res[p.kind] = res
-			storesFailed = storesFailed || res.errs > 0 || len(res.violations) > 0
-		}
-		r.close()
-	}
-	fb, err := measure(nil, filmbotPhases)
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot bench:", err)
-		return 1
 	}
 	bare, err := measure([]string{"bench", "--serve-baseline"}, baseline)
 	if err != nil {
@@ -314,13 +328,20 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 	}
 	fmt.Fprintln(stdout)
 	if len(stores) > 0 {
-		stores = append(stores, storeRun{name: "PostgreSQL", res: fb})
 		printStores(stdout, stores)
 	}
 	if failed {
 		return 1
 	}
 	return 0
+}
+
+func closeRigs(rigs []*rig) {
+	for _, r := range rigs {
+		if r != nil {
+			r.close()
+		}
+	}
 }
 
 // storeRun is filmbot's closed-loop phases on one store.
