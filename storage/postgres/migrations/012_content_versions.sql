@@ -1,4 +1,4 @@
--- Version 11: a scope's content version, moved by every statement that
+-- Version 12: a scope's content version, moved by every statement that
 -- changes its films, reviews (their paragraphs too) or settings, whatever
 -- method runs it: the processes' caches of what rarely changes
 -- (storage.Cached) compare it, in one read, before they answer from
