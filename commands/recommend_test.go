@@ -305,7 +305,7 @@ func TestRecommendForAndGroup(t *testing.T) {
 	// group: three members.
 	r = e.run(slash(guildA, "recommend", opt("group", "<@1> and <@!2>")))
 	d := embed(r).Description
-	if embed(r).Title != "Picks for watching together" || !strings.Contains(d, "<@42>, <@1>, <@2>") || !strings.Contains(d, "below 5") {
+	if embed(r).Title != "Picks for watching together" || !strings.Contains(d, "<@42>, <@1>, <@2>") || !strings.Contains(d, "least misery") {
 		t.Errorf("group: %q / %q", embed(r).Title, d)
 	}
 	if n := fieldNames(r); len(n) == 0 || !strings.Contains(n[0], "Picture") || !strings.Contains(n[0], "· group ") {
