@@ -23,7 +23,9 @@ func content(r *discordgo.InteractionResponse) string {
 
 // rows are the action rows of r, those inside its containers too, in
 // order.
-func rows(r *discordgo.InteractionResponse) []discordgo.ActionsRow { return cardread.Rows(r.Data.Components) }
+func rows(r *discordgo.InteractionResponse) []discordgo.ActionsRow {
+	return cardread.Rows(r.Data.Components)
+}
 
 func cardEmbeds(comps []discordgo.MessageComponent) []*discordgo.MessageEmbed {
 	return cardread.Cards(comps)
