@@ -96,3 +96,73 @@ func TestRandom(t *testing.T) {
 		}
 	}
 }
+
+// Rating from a /random card's menu updates the card alone: the line
+// above it (where the pick came from) and Pick another stay.
+func TestRateFromARandomCardKeepsTheRest(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tang, err := e.db.CreateFilm(ctx, 111, storage.Film{Title: "Tangerine", Year: 2015})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []uint64{e.anora.ID, tang.ID} {
+		if _, err := e.db.WatchlistAdd(ctx, 111, 42, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := e.run(randomCmd(guildA, "42"))
+	line := content(r)
+	if !strings.Contains(line, "<@42>'s watchlist") || buttons(r)["🎲 Pick another"] == "" {
+		t.Fatalf("pick: %q %v", line, buttons(r))
+	}
+	var menu string
+	for _, row := range rows(r) {
+		if m, ok := row.Components[0].(discordgo.SelectMenu); ok {
+			menu = m.CustomID
+		}
+	}
+	i := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{
+		CustomID: menu, ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}})
+	i.Message = &discordgo.Message{ID: "9", Flags: r.Data.Flags, Components: r.Data.Components}
+	u, err := e.check(e.set.rateButton, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if content(u) != line || buttons(u)["🎲 Pick another"] == "" || !strings.Contains(fieldMap(embed(u))["This server's rating"], "from 1") {
+		t.Errorf("after rating: %q, buttons %v, fields %v", content(u), buttons(u), fieldMap(embed(u)))
+	}
+}
+
+// Rating one film of Films in this message's answer updates that card
+// and keeps the others (within Discord's limits).
+func TestRateFromFilmsInThisMessageKeepsTheOtherCards(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.db.CreateFilm(context.Background(), 111, storage.Film{Title: "Tangerine", Year: 2015}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(rightClick(guildA, &discordgo.Message{Content: "Anora (2024), then Tangerine (2015)."}))
+	if len(embeds(r)) != 2 {
+		t.Fatalf("%d cards", len(embeds(r)))
+	}
+	var menu string
+	for _, row := range rows(r) {
+		if m, ok := row.Components[0].(discordgo.SelectMenu); ok && strings.Contains(m.Placeholder, "Anora") {
+			menu = m.CustomID
+		}
+	}
+	i := interaction(guildA, discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{
+		CustomID: menu, ComponentType: discordgo.SelectMenuComponent, Values: []string{"9"}})
+	i.Message = &discordgo.Message{ID: "9", Flags: r.Data.Flags, Components: r.Data.Components}
+	u, err := e.check(e.set.rateButton, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards := embeds(u)
+	if len(cards) != 2 || !strings.Contains(cards[0].Title, "Anora") || !strings.Contains(fieldMap(cards[0])["This server's rating"], "from 1") || !strings.Contains(cards[1].Title, "Tangerine") {
+		t.Errorf("after rating Anora: %d cards %+v", len(cards), cards)
+	}
+	if len(rows(u)) != len(rows(r)) {
+		t.Errorf("%d rows after, %d before", len(rows(u)), len(rows(r)))
+	}
+}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,33 +112,80 @@ func (s *Set) filmOfMessage(ctx context.Context, t *locale.T, i *discordgo.Inter
 	return s.resolveIn(ctx, scope, text, string(i.Locale))
 }
 
+// keepRows is card with the rows of old (a card's container) that do not
+// hold id added at the end of card's container: the buttons the card
+// carried beside its Rate menu (Pick another, Add to watchlist).
+func keepRows(old discordgo.MessageComponent, id string, card []discordgo.MessageComponent) []discordgo.MessageComponent {
+	var inner []discordgo.MessageComponent
+	switch x := old.(type) {
+	case *discordgo.Container:
+		inner = x.Components
+	case discordgo.Container:
+		inner = x.Components
+	}
+	var rows []discordgo.MessageComponent
+	for _, c := range inner {
+		switch c.(type) {
+		case *discordgo.ActionsRow, discordgo.ActionsRow:
+			if !slices.Contains(customIDs([]discordgo.MessageComponent{c}), id) {
+				rows = append(rows, c)
+			}
+		}
+	}
+	if len(rows) == 0 || len(card) == 0 {
+		return card
+	}
+	box, ok := card[0].(discordgo.Container)
+	if !ok {
+		return card
+	}
+	box.Components = append(slices.Clip(box.Components), rows...)
+	return append([]discordgo.MessageComponent{box}, card[1:]...)
+}
+
 // customIDs are the custom_ids of a message's components, in order, at
 // any depth (rows, and layout cards' containers and sections).
 func customIDs(cs []discordgo.MessageComponent) []string {
 	var out []string
-	var walk func(c discordgo.MessageComponent)
-	walk = func(c discordgo.MessageComponent) {
+	component.Walk(cs, func(c discordgo.MessageComponent) {
 		switch x := c.(type) {
-		case *discordgo.ActionsRow:
-			for _, c := range x.Components {
-				walk(c)
-			}
-		case *discordgo.Container:
-			for _, c := range x.Components {
-				walk(c)
-			}
-		case *discordgo.Section:
-			walk(x.Accessory)
 		case *discordgo.Button:
+			out = append(out, x.CustomID)
+		case discordgo.Button:
 			out = append(out, x.CustomID)
 		case *discordgo.SelectMenu:
 			out = append(out, x.CustomID)
+		case discordgo.SelectMenu:
+			out = append(out, x.CustomID)
 		}
-	}
-	for _, c := range cs {
-		walk(c)
-	}
+	})
 	return out
+}
+
+// inPlace is msg's components with the top-level one holding the
+// component id (a card's Rate menu) replaced by card: the rest of the
+// message — the line above a /random card, its Pick another button, the
+// other cards of Films in this message — stays as it was. Without msg,
+// when nothing holds id, or when the message would then break Discord's
+// limits, it is card alone.
+func inPlace(msg *discordgo.Message, id string, card []discordgo.MessageComponent) []discordgo.MessageComponent {
+	if msg == nil {
+		return card
+	}
+	for k, c := range msg.Components {
+		if !slices.Contains(customIDs([]discordgo.MessageComponent{c}), id) {
+			continue
+		}
+		out := make([]discordgo.MessageComponent, 0, len(msg.Components)-1+len(card))
+		out = append(out, msg.Components[:k]...)
+		out = append(out, keepRows(c, id, card)...)
+		out = append(out, msg.Components[k+1:]...)
+		if limits.Count(out) > limits.TotalComponents || limits.TextLength(out) > limits.TextTotal {
+			return card // the other cards make no room for this one whole
+		}
+		return out
+	}
+	return card
 }
 
 // rateFormSubmit saves the score picked in the rating form, as /rate

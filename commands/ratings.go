@@ -280,7 +280,8 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 			// A card posted as an embed (a movie night's prompt) stays one.
 			return update(s.filmEmbed(page.Film, page.Reviews, &a, cardLoc), rateMenuIn(locale.For(cardLoc), film)), nil
 		}
-		return layoutUpdate(s.filmCard(page.Film, page.Reviews, &a, cardLoc, rateMenuIn(locale.For(cardLoc), film)).components()), nil
+		card := s.filmCard(page.Film, page.Reviews, &a, cardLoc, rateMenuIn(locale.For(cardLoc), film)).components()
+		return layoutUpdate(inPlace(i.Message, i.MessageComponentData().CustomID, card)), nil
 	}
 	return nil, staleButton(t)
 }
