@@ -27,8 +27,4 @@ func rows(r *discordgo.InteractionResponse) []discordgo.ActionsRow {
 	return cardread.Rows(r.Data.Components)
 }
 
-func cardEmbeds(comps []discordgo.MessageComponent) []*discordgo.MessageEmbed {
-	return cardread.Cards(comps)
-}
-
 func textDisplays(comps []discordgo.MessageComponent) []string { return cardread.Texts(comps) }
