@@ -634,6 +634,13 @@ func (b *Bot) send(i *discordgo.InteractionCreate, first firstAnswer, r *discord
 // never replaces a public "thinking" message: that one is deleted and
 // the answer sent as an ephemeral follow-up.
 func (b *Bot) edit(i *discordgo.InteractionCreate, r *discordgo.InteractionResponse, deferredPublic bool, log *ilog) bool {
+	if r.Type == discordgo.InteractionResponseModal {
+		// Discord opens a form only as the first answer, never after a
+		// deferral: the member is asked to try again, privately.
+		log.get().Warn("a form came after the deferral: the member is asked to try again")
+		r = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: memberTr(i).S(msgSlow), Flags: discordgo.MessageFlagsEphemeral}}
+	}
 	d := r.Data
 	if d == nil {
 		d = &discordgo.InteractionResponseData{}

@@ -615,3 +615,21 @@ func TestHandlerPastTimeout(t *testing.T) {
 		t.Error("the abandoned handler's context did not end")
 	}
 }
+
+// A form that comes after the deferral (a slow read before opening it)
+// cannot be sent: Discord opens a form only as the first answer. The
+// member is asked, privately, to try again; nothing is edited.
+func TestFormAfterDeferralAsksToTryAgain(t *testing.T) {
+	var rec *recorder
+	slowForm := func(context.Context, *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
+		waitDeferred(t, &rec)
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: &discordgo.InteractionResponseData{CustomID: "f", Title: "Rate",
+			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.TextInput{CustomID: "score", Label: "Score", Style: discordgo.TextInputShort}}}}}}, nil
+	}
+	b, rec, _ := newBot(t, []Command{cmd("form", slowForm)}, nil)
+	b.Handle(slash("form"))
+	if len(rec.edits) != 0 || len(rec.followups) != 1 || rec.followups[0].Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(rec.followups[0].Content, "took too long") {
+		t.Errorf("edits %+v, followups %+v", rec.edits, rec.followups[0])
+	}
+}
