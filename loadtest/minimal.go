@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,9 +33,11 @@ import (
 // and checks every answer), in turns, and each one's CPU per interaction
 // is its process's user and system time in /proc over its turn.
 
-// minimalTurns is how many turns each endpoint serves, alternately: the
-// ratio of each pair is one measurement.
-const minimalTurns = 3
+// minimalTurns is how many turns each endpoint serves, alternately, the
+// one that goes first changing each turn (a machine busy with other work
+// drifts): the ratio of each pair is one measurement, and their median
+// the one that one slow turn does not move.
+const minimalTurns = 4
 
 // ServeMinimal runs the minimal endpoint on FILMBOT_HTTP_LISTEN, with
 // DISCORD_PUBLIC_KEY, until ctx ends. It registers filmbot's commands
@@ -165,22 +168,43 @@ func runMinimal(ctx context.Context, spec benchSpec, dir string, stdout, stderr 
 	fmt.Fprintf(stdout, "%-6s %22s %22s %7s\n", "turn", "minimal CPU/op (/s)", "filmbot CPU/op (/s)", "ratio")
 	var mCPU, fCPU time.Duration
 	var mN, fN int
+	var ratios []float64
 	for t := 1; t <= minimalTurns && ctx.Err() == nil; t++ {
-		m, f := turn(minimal, spec.n), turn(fb, spec.n)
+		var m, f *benchResult
+		if t%2 == 1 {
+			m, f = turn(minimal, spec.n), turn(fb, spec.n)
+		} else {
+			f, m = turn(fb, spec.n), turn(minimal, spec.n)
+		}
 		mCPU, fCPU, mN, fN = mCPU+m.cpu, fCPU+f.cpu, mN+m.total, fN+f.total
 		ratio := "-"
 		if m.cpuPer() > 0 && f.cpuPer() > 0 {
-			ratio = fmt.Sprintf("%.2f×", float64(f.cpuPer())/float64(m.cpuPer()))
+			r := float64(f.cpuPer()) / float64(m.cpuPer())
+			ratios = append(ratios, r)
+			ratio = fmt.Sprintf("%.2f×", r)
 		}
 		fmt.Fprintf(stdout, "%-6d %13s (%6.0f) %13s (%6.0f) %7s\n", t, perOp(m), m.throughput(), perOp(f), f.throughput(), ratio)
 	}
 	if mCPU > 0 && fCPU > 0 && mN > 0 && fN > 0 {
 		m, f := mCPU/time.Duration(mN), fCPU/time.Duration(fN)
-		fmt.Fprintf(stdout, "all turns: minimal %s, filmbot %s per interaction: filmbot / minimal = %.2f×\n",
-			m.Round(time.Microsecond), f.Round(time.Microsecond), float64(f)/float64(m))
+		fmt.Fprintf(stdout, "all turns: minimal %s, filmbot %s per interaction: filmbot / minimal = %.2f×; median of the turns' ratios %.2f×\n",
+			m.Round(time.Microsecond), f.Round(time.Microsecond), float64(f)/float64(m), median(ratios))
 	}
 	if failed {
 		return 1
 	}
 	return 0
+}
+
+// median is the middle of xs (the mean of the two middle ones for an
+// even count), 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
 }

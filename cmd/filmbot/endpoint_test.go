@@ -41,14 +41,13 @@ func endpointBody(typ int, data string) []byte {
 // assembles it, on a bbolt file) against the baseline of `filmbot bench
 // --baseline` (a discordgo bot answering a fixed embed) and the minimal
 // endpoint of `filmbot bench --minimal` (net/http, one Ed25519 check, the
-// type read, a fixed answer), all checking the same signature. The ratio
-// of filmbot/review's ns/op to minimal/command's is the CPU ratio `bench
-// --minimal` measures from outside (net/http's own work aside), without
-// its noise; cpu-ns/op is the process's CPU time per request (the
-// collector's included), which a busy machine does not swell as it does
-// ns/op:
+// type read, a fixed answer), all checking the same signature. cpu-ns/op
+// is the process's CPU time per request (the collector's included), which
+// a busy machine does not swell as it does ns/op: filmbot/review's over
+// minimal/command's is the ratio `bench --minimal` measures from outside,
+// net/http's own work (the same for both) aside, without its noise:
 //
-//	go test -run '^$' -bench Endpoint -benchmem ./cmd/filmbot
+//	go test -run '^$' -bench 'Endpoint/(minimal|filmbot)/(command|review)' -count 3 ./cmd/filmbot
 func BenchmarkEndpoint(b *testing.B) {
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
