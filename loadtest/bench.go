@@ -32,6 +32,10 @@ import (
 
 // Spec is one `filmbot bench` run, as its flags give it.
 type Spec struct {
+	// Minimal (--minimal): CPU per interaction of filmbot's Interactions
+	// Endpoint against a minimal endpoint, same load, same run.
+	Minimal bool
+
 	N        int     // --n: interactions to send
 	Rate     float64 // --rate: target interactions per second (0: as fast as the members can)
 	Members  int     // --members: concurrent members
@@ -93,6 +97,14 @@ func Run(ctx context.Context, in Spec, stdout, stderr io.Writer) int {
 		// collector's default pace spent a tenth of it. The bots run
 		// with the runtime's defaults.
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if in.Minimal {
+		if in.Baseline || in.Locale != "" || spec.replicas > 1 {
+			fmt.Fprintln(stderr, "filmbot bench: --minimal is alone (not with --baseline, --locale or --replicas)")
+			return 2
+		}
+		spec.pin = in.Pin && pinSelf()
+		return runMinimal(ctx, spec, dir, stdout, stderr)
 	}
 	if in.AfterStart {
 		if in.Baseline || in.Locale != "" || spec.replicas > 1 {

@@ -83,7 +83,8 @@ func next(i int) int {
 // declared so far (declare them first: build the command definitions):
 // a message missing or not declared, placeholders that differ from
 // English's, plural forms missing for the language's CLDR categories,
-// names that break Discord's rules.
+// names that break Discord's rules, a message T.F fills otherwise than
+// go-i18n renders it (fill.go).
 func Problems() []string {
 	loadOnce.Do(load)
 	var out []string
@@ -93,6 +94,14 @@ func Problems() []string {
 	regMu.RLock()
 	reg := slices.Clone(registry)
 	regMu.RUnlock()
+	for _, l := range tags {
+		t := For(l.code)
+		for i, e := range reg {
+			if msg := t.fillDiffers(Key{int32(i)}, e); msg != "" {
+				out = append(out, l.code+": "+msg)
+			}
+		}
+	}
 	declared := map[string]entry{}
 	for _, e := range reg {
 		declared[e.msg.ID] = e

@@ -125,6 +125,7 @@ type lang struct {
 
 	mu    sync.RWMutex
 	fixed []string // by Key; "" not yet looked up
+	fills []*fill  // by Key; nil not yet looked up (fill.go)
 }
 
 var (
@@ -273,6 +274,11 @@ func (t *T) S(k Key) string {
 // F is a message with placeholders, given as name/value pairs:
 // F(msgNoFilm, "Title", title).
 func (t *T) F(k Key, pairs ...any) string {
+	if !marking.Load() {
+		if s, ok := t.filled(k, pairs); ok {
+			return s
+		}
+	}
 	return t.render(k, 0, false, data(pairs))
 }
 

@@ -387,7 +387,7 @@ func Override(code, id, text string) {
 	l.forms[id] = map[string]string{"other": text}
 	l.raw[id] = text
 	l.mu.Lock()
-	l.fixed = nil
+	l.fixed, l.fills = nil, nil
 	l.mu.Unlock()
 }
 

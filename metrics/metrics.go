@@ -25,12 +25,16 @@ type Metrics struct {
 	late         *prometheus.CounterVec
 	firstAnswer  *prometheus.HistogramVec
 	storeOps     *prometheus.HistogramVec
-	groups       *prometheus.HistogramVec
-	cache        *prometheus.CounterVec
-	gatewayUp    *prometheus.GaugeVec
-	gateway      *prometheus.CounterVec
-	identifyWait *prometheus.CounterVec
-	refused      *prometheus.CounterVec
+	// Their children, found once (children).
+	interactionsBy children[[3]string, prometheus.Counter]
+	firstAnswerBy  children[[2]string, prometheus.Observer]
+	storeOpsBy     children[[2]string, prometheus.Observer]
+	groups         *prometheus.HistogramVec
+	cache          *prometheus.CounterVec
+	gatewayUp      *prometheus.GaugeVec
+	gateway        *prometheus.CounterVec
+	identifyWait   *prometheus.CounterVec
+	refused        *prometheus.CounterVec
 
 	catalogBytes     prometheus.Gauge
 	catalogBound     prometheus.Gauge
@@ -157,7 +161,9 @@ func (m *Metrics) Handler() http.Handler {
 
 // Interaction records one answered interaction.
 func (m *Metrics) Interaction(route, kind, result string, deferred, late bool, firstAnswer time.Duration) {
-	m.interactions.WithLabelValues(route, kind, result).Inc()
+	m.interactionsBy.get([3]string{route, kind, result}, func(k [3]string) prometheus.Counter {
+		return m.interactions.WithLabelValues(k[:]...)
+	}).Inc()
 	if deferred {
 		m.deferred.WithLabelValues(route).Inc()
 	}
@@ -165,8 +171,26 @@ func (m *Metrics) Interaction(route, kind, result string, deferred, late bool, f
 		m.late.WithLabelValues(route).Inc()
 	}
 	if firstAnswer > 0 {
-		m.firstAnswer.WithLabelValues(kind).Observe(firstAnswer.Seconds())
+		m.firstAnswerBy.get([2]string{kind}, func(k [2]string) prometheus.Observer {
+			return m.firstAnswer.WithLabelValues(k[0])
+		}).Observe(firstAnswer.Seconds())
 	}
+}
+
+// children keeps a vector's children by their label values, for the
+// vectors filmbot adds to once or more per interaction: WithLabelValues
+// hashes the values and takes a lock on every call, where a child found
+// once is read again lock-free here. Their labels are few and bounded
+// (routes, kinds, results, store operations), as the vectors' own
+// children are, and no child is ever deleted.
+type children[K comparable, C any] struct{ m sync.Map }
+
+func (c *children[K, C]) get(k K, child func(K) C) C {
+	if v, ok := c.m.Load(k); ok {
+		return v.(C)
+	}
+	v, _ := c.m.LoadOrStore(k, child(k))
+	return v.(C)
 }
 
 // StoreOp records one store operation.
@@ -175,7 +199,9 @@ func (m *Metrics) StoreOp(op string, took time.Duration, err error) {
 	if err != nil {
 		result = "error"
 	}
-	m.storeOps.WithLabelValues(op, result).Observe(took.Seconds())
+	m.storeOpsBy.get([2]string{op, result}, func(k [2]string) prometheus.Observer {
+		return m.storeOps.WithLabelValues(k[:]...)
+	}).Observe(took.Seconds())
 }
 
 // Group records a group commit of n writes.

@@ -29,12 +29,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&spec.Locale, "locale", "", "also run the load with every member in this Discord locale (ru, de, pt-BR…), in the same run, and compare with en-US")
 	fs.BoolVar(&spec.AfterStart, "after-start", false, "over HTTP: the bare HTTP baseline, then filmbot, each loaded at --rate from the moment its /readyz says ready, then filmbot again; prints p99s in the same run")
 	fs.IntVar(&spec.Replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
+	fs.BoolVar(&spec.Minimal, "minimal", false, "over HTTP: CPU per interaction of filmbot's Interactions Endpoint against a minimal endpoint (net/http, one Ed25519 check, a fixed answer), same load, in turns, same run (endpoint pinned to CPU 0)")
+	serveMinimal := fs.Bool("serve-minimal", false, "be that minimal endpoint (started by --minimal)")
 	usageFor(fs, "bench [flags]", "Loads the real bot through a local sandbox and prints interactions/s, p50/p99 latency and memory.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
 	}
 	if *serveBase {
 		return loadtest.ServeBaseline(ctx, *tuned, stderr)
+	}
+	if *serveMinimal {
+		return loadtest.ServeMinimal(ctx, stderr)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintln(stderr, loadtest.Usage)
