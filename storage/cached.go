@@ -57,7 +57,9 @@ type CacheStats struct {
 // readers are one read, started after each of them began (while one is
 // under way, the readers that come meanwhile wait for the next), so that
 // under load a process makes one small query per round trip, not one
-// per interaction. CatalogVersion is served by the same reads.
+// per interaction. CatalogVersion is served by the same reads. Reads
+// made together (ReadTogether: one command's) share their first read's
+// versions.
 //
 // Ratings are never cached: FilmPage reads the film and its review count
 // from the cache and its ratings from the store. Every other method
