@@ -48,14 +48,30 @@ func (v *Voices) GuildCreate(g *discordgo.Guild) {
 	if g == nil || g.ID == "" {
 		return
 	}
-	states := map[string]string{}
+	// A voice state in GUILD_CREATE carries no member: the bots are
+	// known from the members Discord sends with it (those in voice
+	// channels among them).
+	bots := map[string]bool{}
+	for _, m := range g.Members {
+		if m != nil && m.User != nil && m.User.Bot {
+			bots[m.User.ID] = true
+		}
+	}
+	var states map[string]string
 	for _, s := range g.VoiceStates {
-		if s != nil && s.UserID != "" && s.ChannelID != "" && !isBot(s) {
+		if s != nil && s.UserID != "" && s.ChannelID != "" && !isBot(s) && !bots[s.UserID] {
+			if states == nil {
+				states = map[string]string{}
+			}
 			states[s.UserID] = s.ChannelID
 		}
 	}
 	v.mu.Lock()
-	v.guilds[g.ID] = states
+	if states == nil { // most servers: no one in a voice channel, nothing kept
+		delete(v.guilds, g.ID)
+	} else {
+		v.guilds[g.ID] = states
+	}
 	v.mu.Unlock()
 }
 
@@ -85,6 +101,9 @@ func (v *Voices) Update(s *discordgo.VoiceState) {
 	}
 	if s.ChannelID == "" {
 		delete(states, s.UserID)
+		if len(states) == 0 {
+			delete(v.guilds, s.GuildID)
+		}
 		return
 	}
 	states[s.UserID] = s.ChannelID

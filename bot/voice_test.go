@@ -34,3 +34,25 @@ func TestVoices(t *testing.T) {
 		t.Error("GUILD_CREATE without voice states left some")
 	}
 }
+
+// In GUILD_CREATE a voice state carries no member: a bot already in a
+// voice channel is known from the members sent with it. A server with
+// no one in a voice channel keeps nothing.
+func TestVoicesLeaveOutBotsOfGuildCreate(t *testing.T) {
+	v := NewVoices()
+	v.GuildCreate(&discordgo.Guild{ID: "1",
+		VoiceStates: []*discordgo.VoiceState{{UserID: "10", ChannelID: "100"}, {UserID: "13", ChannelID: "100"}},
+		Members:     []*discordgo.Member{{User: &discordgo.User{ID: "10"}}, {User: &discordgo.User{ID: "13", Bot: true}}},
+	})
+	if got := v.Members("1", "100"); !slices.Equal(got, []string{"10"}) {
+		t.Errorf("members of 100 = %v, want 10 (the music bot left out)", got)
+	}
+	v.GuildCreate(&discordgo.Guild{ID: "2"})
+	v.Update(&discordgo.VoiceState{GuildID: "1", UserID: "10", ChannelID: ""})
+	v.mu.RLock()
+	n := len(v.guilds)
+	v.mu.RUnlock()
+	if n != 0 {
+		t.Errorf("%d servers kept with no one in a voice channel", n)
+	}
+}

@@ -49,6 +49,13 @@ func markup(t *locale.T, e storage.Excerpt, room int) string {
 	return head + "||" + body + "||"
 }
 
+// plainBreaks and codeBreaks are plain's and inCode's replacements, built
+// once (a Replacer builds its tables on first use).
+var (
+	plainBreaks = strings.NewReplacer("@everyone", "@\u200beveryone", "@here", "@\u200bhere", "\r\n", " ", "\n", " ", "\r", " ")
+	codeBreaks  = strings.NewReplacer("`", "\u02cb", "\n", " ", "\r", " ")
+)
+
 // plain is a name as Discord should show it inside markup of ours: a
 // film's title or label, a reviewer's, member's or cast member's name, a
 // place. Such names are typed by members and moderators, and Discord's
@@ -65,7 +72,7 @@ func markup(t *locale.T, e storage.Excerpt, room int) string {
 // button, a modal's title) does not, or its backslashes would show.
 func plain(s string, room int) string {
 	if strings.ContainsAny(s, "@\n\r") {
-		s = strings.NewReplacer("@everyone", "@\u200beveryone", "@here", "@\u200bhere", "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+		s = plainBreaks.Replace(s)
 	}
 	lead := len(s) - len(strings.TrimLeft(s, " \t"))
 	dot := lead // "1917. " at the start would begin a numbered list
@@ -134,7 +141,9 @@ func plainList(names []string, sep string, room int) string {
 // so backticks become the look-alike U+02CB; a line break, which ends a
 // span too, becomes a space.
 func inCode(s string, room int) string {
-	s = strings.NewReplacer("`", "\u02cb", "\n", " ", "\r", " ").Replace(s)
+	if strings.ContainsAny(s, "`\n\r") {
+		s = codeBreaks.Replace(s)
+	}
 	return escapeClip(s, room, "")
 }
 

@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -508,4 +510,45 @@ func TestMovieNightCandidatesFromRecommendation(t *testing.T) {
 		t.Errorf("stored %d for %d", n[0].Recommended, n[0].RecommendedFor)
 	}
 	_ = unseen
+}
+
+// The servers' models are bounded: past the limit the least recently
+// asked for are dropped (and built again when next asked for), never the
+// one just asked for.
+func TestRecModelsBounded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	scopes := []storage.Scope{501, 502, 503}
+	for _, sc := range scopes {
+		for u := range uint64(4) {
+			if _, err := e.db.Rate(ctx, sc, e.anora.ID, 10+u, 5+int(u)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := newRecModels(e.db)
+	if _, err := r.model(ctx, scopes[0]); err != nil {
+		t.Fatal(err)
+	}
+	one := r.byID[scopes[0]].bytes
+	if one <= 0 {
+		t.Fatalf("a model of %d bytes", one)
+	}
+	r.limit = 2*one + one/2 // room for two
+	for _, sc := range []storage.Scope{scopes[1], scopes[0], scopes[2]} {
+		if _, err := r.model(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 502 was asked for least recently: dropped; 501 and 503 kept.
+	if _, ok := r.byID[scopes[1]]; ok || len(r.byID) != 2 {
+		t.Errorf("kept %v, want 501 and 503", slices.Collect(maps.Keys(r.byID)))
+	}
+	r.limit = 1 // too small even for one: the one asked for stays
+	if _, err := r.model(ctx, scopes[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.byID[scopes[1]]; !ok || len(r.byID) != 1 {
+		t.Errorf("kept %v, want 502 alone", slices.Collect(maps.Keys(r.byID)))
+	}
 }

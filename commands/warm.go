@@ -48,8 +48,12 @@ func (s *Set) Warm(ctx context.Context) error {
 				}
 			}
 			if c.Autocomplete != nil && len(films) > 0 {
+				// Shorter than TMDB's suggestions start at: the index is
+				// built and searched, and TMDB is not asked (a start
+				// spends none of its budget, and TMDB away does not trip
+				// its breaker).
 				typed := []rune(films[0].Title)
-				if _, err := c.Autocomplete(ctx, warmInteraction(name, loc, string(typed[:min(len(typed), 3)]), true)); err != nil && storage.Message(err) == "" {
+				if _, err := c.Autocomplete(ctx, warmInteraction(name, loc, string(typed[:min(len(typed), minSuggest-1)]), true)); err != nil && storage.Message(err) == "" {
 					return fmt.Errorf("warming /%s autocomplete: %w", name, err)
 				}
 			}

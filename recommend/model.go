@@ -566,7 +566,8 @@ func nth[T any](xs []T, k int, c func(a, b T) int) {
 }
 
 // vote adds the neighbours' ratings into sc.num, sc.den, sc.seen and
-// sc.voices (a voice is a neighbour who rates alike).
+// sc.voices (a voice is a neighbour who rates alike and rated the film
+// above their own mean).
 func (m *Model) vote(sc *scratch) {
 	for _, nb := range sc.nbs {
 		for _, e := range m.byUser[nb.u] {
@@ -584,7 +585,9 @@ func (m *Model) vote(sc *scratch) {
 			}
 			sc.num[e.id] += nb.taste * (float64(e.score) - mean)
 			sc.den[e.id] += nb.taste
-			if k := sc.nvoices[e.id]; k < maxVoices {
+			// A voice praises it: rated above the neighbour's own mean
+			// ("who rate like you, gave it 2" is no reason).
+			if k := sc.nvoices[e.id]; k < maxVoices && float64(e.score) > mean {
 				sc.voices[e.id][k] = entry{nb.u, e.score}
 				sc.nvoices[e.id] = k + 1
 			}

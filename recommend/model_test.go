@@ -243,3 +243,27 @@ func TestReasonNeedsPraise(t *testing.T) {
 		}
 	}
 }
+
+// A pick explained by its neighbours names only those who rated it above
+// their own means: a like-minded member who gave it 2 is no reason.
+func TestVoicesPraise(t *testing.T) {
+	m := New(tasteServer())
+	m.Set(Rating{2, 25, 2})
+	m.Set(Rating{3, 25, 10})
+	m.Set(Rating{4, 25, 10})
+	found := false
+	for _, p := range m.ForMember(1, Options{Count: 20}) {
+		if p.Film != 25 {
+			continue
+		}
+		found = true
+		for _, v := range p.Reason.Voices {
+			if v.User == 2 || v.Score < 6 {
+				t.Errorf("film 25 explained by %+v: a voice that disliked it", p.Reason)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("film 25 not among the picks")
+	}
+}

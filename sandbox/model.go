@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/internal/cardread"
 )
 
 // Message is a message in the sandbox: what the bot posted or answered.
@@ -161,3 +163,21 @@ func (ix *Interaction) invocation() string {
 	}
 	return ix.Member.Name + " clicked"
 }
+
+// Cards are the message's cards as a member reads them: its embeds, or
+// its layout cards (Components V2) read back into the embeds they
+// replaced (package cardread), for tests and tools that ask for a
+// card's title, text, fields or footer whichever shape it has.
+func (m *Message) Cards() []*discordgo.MessageEmbed {
+	return cardread.Embeds(m.Embeds, m.Components)
+}
+
+// Text is what the message says outside its cards: its content, or the
+// top-level text displays of a layout message.
+func (m *Message) Text() string {
+	return cardread.Content(m.Content, m.Flags, m.Components)
+}
+
+// Rows are the message's action rows, those inside its layout cards too,
+// in order.
+func (m *Message) Rows() []discordgo.ActionsRow { return cardread.Rows(m.Components) }

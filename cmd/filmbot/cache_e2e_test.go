@@ -41,7 +41,7 @@ func TestModeratorEditSeenOnEveryReplica(t *testing.T) {
 	text := func(a *sandbox.Answer) string {
 		var b strings.Builder
 		b.WriteString(a.Message.Content)
-		for _, e := range a.Message.Embeds {
+		for _, e := range a.Message.Cards() {
 			fmt.Fprintf(&b, " %s %s", e.Title, e.Description)
 			for _, f := range e.Fields {
 				fmt.Fprintf(&b, " %s %s", f.Name, f.Value)

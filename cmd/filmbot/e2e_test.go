@@ -202,13 +202,9 @@ func (l *live) noViolations() {
 
 func buttonIDs(m *sandbox.Message) map[string]string {
 	out := map[string]string{}
-	for _, c := range m.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
+	for _, row := range m.Rows() {
 		for _, x := range row.Components {
-			if b, ok := x.(*discordgo.Button); ok && !b.Disabled {
+			if b, ok := x.(discordgo.Button); ok && !b.Disabled {
 				out[b.Label] = b.CustomID
 			}
 		}
@@ -229,20 +225,20 @@ func TestEndToEndReview(t *testing.T) {
 	}
 
 	a := l.do(sandbox.Viewer, `/review film:anora about:"Drew Daniels"`)
-	if a.Type != discordgo.InteractionResponseChannelMessageWithSource || a.Message.Embeds[0].Footer.Text != "Excerpt 8 of 12" {
+	if a.Type != discordgo.InteractionResponseChannelMessageWithSource || a.Message.Cards()[0].Footer.Text != "Excerpt 8 of 12" {
 		t.Fatalf("answer: type %d %+v", a.Type, a.Message)
 	}
 	msg := a.Message
 	next := l.click(sandbox.Viewer, msg, buttonIDs(msg)["Next ▶"])
-	if next.Type != discordgo.InteractionResponseUpdateMessage || next.Message.ID != msg.ID || next.Message.Embeds[0].Footer.Text != "Excerpt 9 of 12" {
-		t.Errorf("next: type %d, %q", next.Type, next.Message.Embeds[0].Footer.Text)
+	if next.Type != discordgo.InteractionResponseUpdateMessage || next.Message.ID != msg.ID || next.Message.Cards()[0].Footer.Text != "Excerpt 9 of 12" {
+		t.Errorf("next: type %d, %q", next.Type, next.Message.Cards()[0].Footer.Text)
 	}
 	prev := l.click(sandbox.Viewer, next.Message, buttonIDs(next.Message)["◀ Previous"])
-	if prev.Message.Embeds[0].Footer.Text != "Excerpt 8 of 12" {
-		t.Errorf("previous: %q", prev.Message.Embeds[0].Footer.Text)
+	if prev.Message.Cards()[0].Footer.Text != "Excerpt 8 of 12" {
+		t.Errorf("previous: %q", prev.Message.Cards()[0].Footer.Text)
 	}
 	rnd := l.click(sandbox.Viewer, prev.Message, buttonIDs(prev.Message)["🎲 Random"])
-	if f := rnd.Message.Embeds[0].Footer.Text; f == "Excerpt 8 of 12" || !strings.HasPrefix(f, "Excerpt ") {
+	if f := rnd.Message.Cards()[0].Footer.Text; f == "Excerpt 8 of 12" || !strings.HasPrefix(f, "Excerpt ") {
 		t.Errorf("random: %q", f)
 	}
 	all := l.click(sandbox.Viewer, rnd.Message, buttonIDs(rnd.Message)["Read it all"])
@@ -250,8 +246,8 @@ func TestEndToEndReview(t *testing.T) {
 		t.Errorf("read it all: want a new message only the clicker sees, got %+v", all.Message)
 	}
 	page2 := l.click(sandbox.Viewer, all.Message, buttonIDs(all.Message)["Next ▶"])
-	if !strings.Contains(page2.Message.Embeds[0].Footer.Text, "page 2 of") {
-		t.Errorf("page 2: %q", page2.Message.Embeds[0].Footer.Text)
+	if !strings.Contains(page2.Message.Cards()[0].Footer.Text, "page 2 of") {
+		t.Errorf("page 2: %q", page2.Message.Cards()[0].Footer.Text)
 	}
 
 	ac, err := l.sb.Autocomplete(sandbox.Viewer, "/review film:anroa", "film")
@@ -277,10 +273,10 @@ func TestEndToEndReview(t *testing.T) {
 			}
 		}
 	}
-	if cast := l.do(sandbox.Viewer, "/cast film:anora"); !strings.Contains(cast.Message.Embeds[0].Description, "Yura Borisov") {
-		t.Errorf("cast: %+v", cast.Message.Embeds[0])
+	if cast := l.do(sandbox.Viewer, "/cast film:anora"); !strings.Contains(cast.Message.Cards()[0].Description, "Yura Borisov") {
+		t.Errorf("cast: %+v", cast.Message.Cards()[0])
 	}
-	if card := l.do(sandbox.DMUser, "/film film:ani"); card.Message.Embeds[0].Title != "Anora (2024)" {
+	if card := l.do(sandbox.DMUser, "/film film:ani"); card.Message.Cards()[0].Title != "Anora (2024)" {
 		t.Errorf("film in a DM: %+v", card.Message)
 	}
 	bad := l.do(sandbox.Viewer, "/review film:nosuch")
@@ -372,9 +368,19 @@ func TestRegisterCommand(t *testing.T) {
 	if err := sb.SetInteractionsURL(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(strings.TrimSuffix(u, "/interactions") + "/readyz")
-	if err != nil || resp.StatusCode != 200 {
-		t.Errorf("readyz with FILMBOT_REGISTER=off: %v %v", err, resp)
+	// Ready once warm (it says "warming up" until then), registration
+	// or not.
+	var resp *http.Response
+	if !eventually(15*time.Second, func() bool {
+		r, err := http.Get(strings.TrimSuffix(u, "/interactions") + "/readyz")
+		if err != nil {
+			return false
+		}
+		r.Body.Close()
+		resp = r
+		return r.StatusCode == 200
+	}) {
+		t.Errorf("readyz with FILMBOT_REGISTER=off: %v", resp)
 	}
 	if defs := sb.Commands(""); len(defs) != 0 {
 		t.Errorf("FILMBOT_REGISTER=off registered %d global commands", len(defs))
@@ -395,7 +401,7 @@ func TestEndToEndOnPostgres(t *testing.T) {
 func endToEndRatings(t *testing.T, extraEnv ...string) {
 	l := startLive(t, sandbox.Options{}, extraEnv...)
 	a := l.do(sandbox.Viewer, "/rate film:anora score:7")
-	if !a.Message.Ephemeral() || !strings.Contains(a.Message.Embeds[0].Description, "★★★½") {
+	if !a.Message.Ephemeral() || !strings.Contains(a.Message.Cards()[0].Description, "★★★½") {
 		t.Fatalf("rate: %+v", a.Message)
 	}
 	card := l.do(sandbox.Moderator, "/film film:anora")
@@ -407,7 +413,7 @@ func endToEndRatings(t *testing.T, extraEnv ...string) {
 	if err != nil || ans.Type != discordgo.InteractionResponseUpdateMessage || ans.Message.ID != card.Message.ID {
 		t.Fatalf("rate from the card: want the card updated, got %v %+v", err, ans)
 	}
-	if v := fieldValue(ans.Message.Embeds[0], "This server's rating"); !strings.Contains(v, "8.5") || !strings.Contains(v, "from 2") {
+	if v := fieldValue(ans.Message.Cards()[0], "This server's rating"); !strings.Contains(v, "8.5") || !strings.Contains(v, "from 2") {
 		t.Errorf("the card after rating shows %q, want the new average", v)
 	}
 	// The rater alone is told what the rating did, in a follow-up sent
@@ -420,8 +426,8 @@ func endToEndRatings(t *testing.T, extraEnv ...string) {
 	if len(r.Message.Attachments) != 1 || r.Message.Attachments[0].Filename != "ratings.png" {
 		t.Errorf("chart not attached: %+v", r.Message.Attachments)
 	}
-	if top := l.do(sandbox.Viewer, "/top"); !strings.Contains(top.Message.Embeds[0].Description, "Anora (2024)** — 8.5/10 from 2") {
-		t.Errorf("top: %q", top.Message.Embeds[0].Description)
+	if top := l.do(sandbox.Viewer, "/top"); !strings.Contains(top.Message.Cards()[0].Description, "Anora (2024)** — 8.5/10 from 2") {
+		t.Errorf("top: %q", top.Message.Cards()[0].Description)
 	}
 	if dm := l.do(sandbox.DMUser, "/rate film:anora score:3"); !strings.Contains(dm.Message.Content, "servers") {
 		t.Errorf("rate in a DM: %+v", dm.Message)
@@ -444,13 +450,13 @@ func TestEndToEndShards(t *testing.T) {
 		t.Fatalf("identifies: %+v", ids)
 	}
 	far := sandbox.Member{GuildID: farGuild.ID, UserID: "500000000000000009", Name: "Fa"}
-	if a := l.do(far, "/rate film:anora score:9"); !strings.Contains(a.Message.Embeds[0].Description, "9/10") {
-		t.Errorf("rate on shard 1: %+v", a.Message.Embeds[0])
+	if a := l.do(far, "/rate film:anora score:9"); !strings.Contains(a.Message.Cards()[0].Description, "9/10") {
+		t.Errorf("rate on shard 1: %+v", a.Message.Cards()[0])
 	}
-	if a := l.do(sandbox.Viewer, "/top"); len(a.Message.Embeds) != 0 || !strings.Contains(a.Message.Content, "No film") {
-		t.Errorf("a rating in shard 1's server shows in another server: %q %+v", a.Message.Content, a.Message.Embeds)
+	if a := l.do(sandbox.Viewer, "/top"); len(a.Message.Cards()) != 0 || !strings.Contains(a.Message.Content, "No film") {
+		t.Errorf("a rating in shard 1's server shows in another server: %q %+v", a.Message.Content, a.Message.Cards())
 	}
-	if a := l.do(sandbox.DMUser, "/film film:anora"); a.Message.Embeds[0].Title != "Anora (2024)" {
+	if a := l.do(sandbox.DMUser, "/film film:anora"); a.Message.Cards()[0].Title != "Anora (2024)" {
 		t.Errorf("DM: %+v", a.Message)
 	}
 	if !strings.Contains(l.logs.String(), "shard=1/2") {
@@ -464,8 +470,8 @@ func TestEndToEndShards(t *testing.T) {
 	if ids := l.sb.Identifies(); len(ids) != 2 {
 		t.Errorf("identified again instead of resuming: %+v", ids)
 	}
-	if a := l.do(far, "/rate film:anora"); !strings.Contains(a.Message.Embeds[0].Description, "Your rating") {
-		t.Errorf("after resuming, shard 1: %+v", a.Message.Embeds[0])
+	if a := l.do(far, "/rate film:anora"); !strings.Contains(a.Message.Cards()[0].Description, "Your rating") {
+		t.Errorf("after resuming, shard 1: %+v", a.Message.Cards()[0])
 	}
 	l.noViolations()
 }
@@ -514,7 +520,7 @@ func TestEndToEndResumesAfterDrop(t *testing.T) {
 	}
 	_ = ix
 	a := l.do(sandbox.Viewer, "/review film:anora excerpt:3")
-	if a.Message.Embeds[0].Footer.Text != "Excerpt 3 of 12" {
+	if a.Message.Cards()[0].Footer.Text != "Excerpt 3 of 12" {
 		t.Errorf("after resume: %+v", a.Message)
 	}
 	_, before := l.sb.GatewayStats()
@@ -524,7 +530,7 @@ func TestEndToEndResumesAfterDrop(t *testing.T) {
 	if !eventually(15*time.Second, func() bool { _, after := l.sb.GatewayStats(); return after > before && l.sb.Connected() }) {
 		t.Fatal("no reconnect after op 7")
 	}
-	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:4"); a.Message.Embeds[0].Footer.Text != "Excerpt 4 of 12" {
+	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:4"); a.Message.Cards()[0].Footer.Text != "Excerpt 4 of 12" {
 		t.Errorf("after op 7: %+v", a.Message)
 	}
 }
@@ -534,7 +540,7 @@ func TestEndToEnd429OnCallback(t *testing.T) {
 	l := startLive(t, sandbox.Options{})
 	l.sb.FailNext(sandbox.Fault{Method: "POST", Path: "/callback", Status: 429, RetryAfter: 0.3})
 	a := l.do(sandbox.Viewer, "/review film:anora excerpt:5")
-	if a.Message == nil || a.Message.Embeds[0].Footer.Text != "Excerpt 5 of 12" {
+	if a.Message == nil || a.Message.Cards()[0].Footer.Text != "Excerpt 5 of 12" {
 		t.Fatalf("after a 429: %+v", a)
 	}
 	if a.Latency > 3*time.Second {
@@ -692,7 +698,7 @@ func endToEndModerators(t *testing.T, extraEnv ...string) {
 	general := sb.Guilds()[0].Channels[0].ID
 	var announced *sandbox.Message
 	for _, m := range sb.ChannelMessages(general) {
-		if len(m.Embeds) > 0 && m.Embeds[0].Author != nil && m.Embeds[0].Author.Name == "New review by Mo" {
+		if len(m.Cards()) > 0 && m.Cards()[0].Author != nil && m.Cards()[0].Author.Name == "New review by Mo" {
 			announced = m
 		}
 	}
@@ -703,8 +709,8 @@ func endToEndModerators(t *testing.T, extraEnv ...string) {
 	if len(threads) != 1 || threads[0].Name != "Tangerine (2015)" {
 		t.Errorf("threads: %+v", threads)
 	}
-	if r := l.do(sandbox.Viewer, "/review film:tangerine"); r.Message.Embeds[0].Author.Name != "Review by Mo" {
-		t.Errorf("members reach the review: %+v", r.Message.Embeds[0])
+	if r := l.do(sandbox.Viewer, "/review film:tangerine"); r.Message.Cards()[0].Author.Name != "Review by Mo" {
+		t.Errorf("members reach the review: %+v", r.Message.Cards()[0])
 	}
 	// The other server sees none of it.
 	if r := l.do(sandbox.OtherMember, "/film film:tangerine"); !strings.Contains(r.Message.Content, "No film called") {
@@ -749,7 +755,7 @@ func TestEndToEndGuildRegistration(t *testing.T) {
 	if n := len(l.sb.Commands("")); n != 0 {
 		t.Errorf("%d global commands; want none when DISCORD_GUILD_ID is set", n)
 	}
-	if a := l.do(sandbox.Viewer, "/film film:anora"); a.Message.Embeds[0].Title != "Anora (2024)" {
+	if a := l.do(sandbox.Viewer, "/film film:anora"); a.Message.Cards()[0].Title != "Anora (2024)" {
 		t.Errorf("film: %+v", a.Message)
 	}
 }
@@ -784,7 +790,7 @@ func TestEndToEndFailedRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _, err := sb.Do(wctx, sandbox.Viewer, "/film film:anora")
-	if err != nil || a.Message.Embeds[0].Title != "Anora (2024)" {
+	if err != nil || a.Message.Cards()[0].Title != "Anora (2024)" {
 		t.Fatalf("serving after a failed registration: %v %+v", err, a)
 	}
 	if !eventually(10*time.Second, func() bool { return strings.Contains(logs.String(), "registering commands failed") }) {
@@ -802,7 +808,7 @@ func TestEndToEndInvalidSession(t *testing.T) {
 	if !eventually(15*time.Second, func() bool { after, _ := l.sb.GatewayStats(); return after > before && l.sb.Connected() }) {
 		t.Fatal("the bot did not identify again after op 9")
 	}
-	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:6"); a.Message.Embeds[0].Footer.Text != "Excerpt 6 of 12" {
+	if a := l.do(sandbox.Viewer, "/review film:anora excerpt:6"); a.Message.Cards()[0].Footer.Text != "Excerpt 6 of 12" {
 		t.Errorf("after op 9: %+v", a.Message)
 	}
 	l.noViolations()

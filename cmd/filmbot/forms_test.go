@@ -123,12 +123,10 @@ func TestEndToEndImportForm(t *testing.T) {
 		t.Fatalf("preview: %v %+v", err, preview)
 	}
 	var ok string
-	for _, row := range preview.Message.Components {
-		if r, isRow := row.(*discordgo.ActionsRow); isRow {
-			for _, c := range r.Components {
-				if b, isButton := c.(*discordgo.Button); isButton && strings.HasPrefix(b.CustomID, "lbimp:ok:") {
-					ok = b.CustomID
-				}
+	for _, r := range preview.Message.Rows() {
+		for _, c := range r.Components {
+			if b, isButton := c.(discordgo.Button); isButton && strings.HasPrefix(b.CustomID, "lbimp:ok:") {
+				ok = b.CustomID
 			}
 		}
 	}

@@ -33,16 +33,16 @@ func endToEndUserInstall(t *testing.T, extraEnv ...string) {
 	for _, public := range []bool{false, true} {
 		uma.ExternalPublic = public
 		a := l.do(uma, "/film film:anora")
-		if a.Message == nil || len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Anora (2024)" {
+		if a.Message == nil || len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Anora (2024)" {
 			t.Fatalf("public %v: /film answered %+v", public, a.Message)
 		}
 		if got := a.Message.Flags&discordgo.MessageFlagsEphemeral != 0; got == public {
 			t.Errorf("public replies allowed %v: ephemeral %v", public, got)
 		}
-		if len(a.Message.Components) != 0 {
-			t.Errorf("public %v: components %v, want none (they need the server's install)", public, a.Message.Components)
+		if rows := a.Message.Rows(); len(rows) != 0 {
+			t.Errorf("public %v: buttons or menus %+v, want none (they need the server's install)", public, rows)
 		}
-		for _, f := range a.Message.Embeds[0].Fields {
+		for _, f := range a.Message.Cards()[0].Fields {
 			if strings.Contains(f.Name, "rating") {
 				t.Errorf("public %v: the card shows %q through a user install", public, f.Name)
 			}
@@ -55,7 +55,7 @@ func endToEndUserInstall(t *testing.T, extraEnv ...string) {
 	}
 	// In a DM with another member (a private channel): the card, public.
 	priv := sandbox.Member{UserID: uma.UserID, Name: "Uma", UserInstall: true, ChannelID: "600000000000000077"}
-	if a := l.do(priv, "/film film:anora"); a.Message == nil || a.Message.Flags&discordgo.MessageFlagsEphemeral != 0 || len(a.Message.Embeds) == 0 {
+	if a := l.do(priv, "/film film:anora"); a.Message == nil || a.Message.Flags&discordgo.MessageFlagsEphemeral != 0 || len(a.Message.Cards()) == 0 {
 		t.Errorf("/film in a private channel: %+v", a.Message)
 	}
 	l.noViolations()

@@ -66,7 +66,7 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 				wctx, wcancel := context.WithTimeout(ctx, 3*time.Second)
 				a, err := ix.Wait(wctx)
 				wcancel()
-				if err == nil && a.Message != nil && len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, "You rated") {
+				if err == nil && a.Message != nil && len(a.Message.Cards()) > 0 && strings.Contains(a.Message.Cards()[0].Description, "You rated") {
 					mu.Lock()
 					confirmed[k] = score
 					mu.Unlock()
@@ -118,7 +118,7 @@ func TestBinaryKill9OnPostgres(t *testing.T) {
 			defer acancel()
 			var a *sandbox.Answer
 			a, _, err = sb.Do(actx, member(k), "/rate film:anora")
-			return err == nil && a != nil && a.Message != nil && len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, want)
+			return err == nil && a != nil && a.Message != nil && len(a.Message.Cards()) > 0 && strings.Contains(a.Message.Cards()[0].Description, want)
 		}) {
 			t.Fatalf("after the restart, member %d's rating is not served: %v\n%s", k, err, logs.String())
 		}

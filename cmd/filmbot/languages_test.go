@@ -21,7 +21,7 @@ type flowTexts struct {
 func embedText(m *sandbox.Message) string {
 	var b strings.Builder
 	b.WriteString(m.Content)
-	for _, e := range m.Embeds {
+	for _, e := range m.Cards() {
 		b.WriteString("\n" + e.Title + "\n" + e.Description)
 		for _, f := range e.Fields {
 			b.WriteString("\n" + f.Name + "\n" + f.Value)
@@ -58,7 +58,7 @@ func TestEveryLanguageThroughTheSandbox(t *testing.T) {
 		f.rate = embedText(l.do(m, "/rate film:anora score:8").Message)
 		r := l.do(m, "/ratings film:anora").Message
 		f.ratings = embedText(r)
-		f.chart = len(r.Embeds) > 0 && r.Embeds[0].Image != nil && len(r.Attachments) == 1
+		f.chart = len(r.Cards()) > 0 && r.Cards()[0].Image != nil && len(r.Attachments) == 1
 		up := l.sb.Upload("ratings.csv", "text/csv", []byte(csv), 0)
 		f.preview = embedText(l.do(m, "/import letterboxd file:"+up.ID).Message)
 		plan := l.do(sandbox.Moderator, `/movienight plan starts:"in 2 days" closes:"in 3 hours" candidates:"anora, tangerine"`)

@@ -185,7 +185,7 @@ func TestTryModeratorForms(t *testing.T) {
 		{[]string{"try", "--guild", "5", "--mod", "--submit", "modfilm:add:0", "--field", "title=Tangerine", "--field", "year=2015"}, "Added **Tangerine (2015)**"},
 		{[]string{"try", "--guild", "5", "--mod", "--submit", "modrev:add:2", "--field", "reviewer=Roger", "--field", `text=One.\n\n||Two.||`}, "(thread started: Tangerine (2015))"},
 		{[]string{"try", "--guild", "5", "/review film:tangerine excerpt:2"}, "||Two.||"},
-		{[]string{"try", "--guild", "5", "--click", "rate:select:2", "--value", "8"}, "This server's rating: **8.0**/10"},
+		{[]string{"try", "--guild", "5", "--click", "rate:select:2", "--value", "8"}, "**This server's rating**\n│ **8.0**/10"},
 		// Another server does not see server 5's film: it gets TMDB's
 		// (played by the stand-in, as try does without TMDB_TOKEN).
 		{[]string{"try", "--guild", "6", "/film film:tangerine"}, "Film data from TMDB"},

@@ -14,7 +14,7 @@ import (
 // fieldsText is every field of a message's embeds, for a search.
 func fieldsText(m *sandbox.Message) string {
 	var b strings.Builder
-	for _, e := range m.Embeds {
+	for _, e := range m.Cards() {
 		for _, f := range e.Fields {
 			b.WriteString(f.Name + ": " + f.Value + "\n")
 		}
@@ -62,7 +62,7 @@ func endToEndRightClick(t *testing.T, extraEnv ...string) {
 	}
 	titles := func(a *sandbox.Answer) []string {
 		var out []string
-		for _, e := range a.Message.Embeds {
+		for _, e := range a.Message.Cards() {
 			out = append(out, e.Title)
 		}
 		return out
@@ -85,11 +85,9 @@ func endToEndRightClick(t *testing.T, extraEnv ...string) {
 	// Its Rate menu rates, as the card's does: the answer becomes the
 	// rated film's card.
 	var rate string
-	for _, c := range a.Message.Components {
-		if row, ok := c.(*discordgo.ActionsRow); ok {
-			if m, ok := row.Components[0].(*discordgo.SelectMenu); ok && m.Placeholder == "Rate Parasite (2019)" {
-				rate = m.CustomID
-			}
+	for _, row := range a.Message.Rows() {
+		if m, ok := row.Components[0].(discordgo.SelectMenu); ok && m.Placeholder == "Rate Parasite (2019)" {
+			rate = m.CustomID
 		}
 	}
 	ix, err := l.sb.Select(sandbox.Moderator, a.Message.ID, rate, "8")
@@ -104,12 +102,12 @@ func endToEndRightClick(t *testing.T, extraEnv ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := menu(sandbox.DMUser, "Films in this message", dm.ID); !reflect.DeepEqual(titles(a), []string{"Anora (2024)"}) || len(a.Message.Components) != 0 {
-		t.Errorf("in a DM: %q, %d rows", titles(a), len(a.Message.Components))
+	if a := menu(sandbox.DMUser, "Films in this message", dm.ID); !reflect.DeepEqual(titles(a), []string{"Anora (2024)"}) || len(a.Message.Rows()) != 0 {
+		t.Errorf("in a DM: %q, %d rows", titles(a), len(a.Message.Rows()))
 	}
 	// Watchlist on the member: /watchlist show member:.
 	wl := onMember(sandbox.Viewer, "Watchlist", sandbox.Moderator.UserID)
-	if wl.Message.Ephemeral() || len(wl.Message.Embeds) != 1 || !strings.Contains(wl.Message.Embeds[0].Description, "Anora (2024)") || wl.Message.Invocation != "Vi used Watchlist" {
+	if wl.Message.Ephemeral() || len(wl.Message.Cards()) != 1 || !strings.Contains(wl.Message.Cards()[0].Description, "Anora (2024)") || wl.Message.Invocation != "Vi used Watchlist" {
 		t.Errorf("Watchlist: %+v", wl.Message)
 	}
 	// The bot's own card names its film in its title.
@@ -124,8 +122,8 @@ func endToEndRightClick(t *testing.T, extraEnv ...string) {
 	l.do(sandbox.Moderator, "/rate film:parasite score:8")
 	want := l.do(sandbox.Viewer, "/compare member:"+sandbox.Moderator.UserID)
 	got := onMember(sandbox.Viewer, "Compare taste", sandbox.Moderator.UserID)
-	if !reflect.DeepEqual(got.Message.Embeds, want.Message.Embeds) || len(got.Message.Embeds) == 0 {
-		t.Errorf("Compare taste %+v, want /compare's %+v", got.Message.Embeds, want.Message.Embeds)
+	if !reflect.DeepEqual(got.Message.Cards(), want.Message.Cards()) || len(got.Message.Cards()) == 0 {
+		t.Errorf("Compare taste %+v, want /compare's %+v", got.Message.Cards(), want.Message.Cards())
 	}
 	// In Russian: by its Russian name, answered in Russian.
 	ru := sandbox.Viewer

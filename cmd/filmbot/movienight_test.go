@@ -64,7 +64,7 @@ func TestEndToEndMovieNight(t *testing.T) {
 		ms := l.sb.ChannelMessages(l.sb.Guilds()[0].Channels[0].ID)
 		return ms[len(ms)-1]
 	}
-	if a := last(); len(a.Embeds) == 0 || a.Embeds[0].Title != "Tonight's film: Tangerine (2015)" || !strings.Contains(a.Embeds[0].Description, "2 votes") {
+	if a := last(); len(a.Cards()) == 0 || a.Cards()[0].Title != "Tonight's film: Tangerine (2015)" || !strings.Contains(a.Cards()[0].Description, "2 votes") {
 		t.Errorf("announcement: %+v", a)
 	}
 	now = now.Add(3 * 24 * time.Hour) // past the screening
@@ -79,7 +79,7 @@ func TestEndToEndMovieNight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, err := sel.Wait(l.ctx()); err != nil || !strings.Contains(a.Message.Embeds[0].Title, "Tangerine") {
+	if a, err := sel.Wait(l.ctx()); err != nil || !strings.Contains(a.Message.Cards()[0].Title, "Tangerine") {
 		t.Fatalf("rating from the prompt: %v %+v", err, a)
 	}
 	// The live bot rated on the real clock, days before this test's
@@ -99,23 +99,21 @@ func TestEndToEndMovieNight(t *testing.T) {
 	if n, err := steps.Nights().RunDue(ctx); n != 1 || err != nil {
 		t.Fatalf("verdict: %d %v", n, err)
 	}
-	if v := last(); len(v.Embeds) == 0 || !strings.Contains(v.Embeds[0].Description, "1 rating since the screening: average **7.0**/10") {
-		t.Errorf("verdict: %+v", v.Embeds)
+	if v := last(); len(v.Cards()) == 0 || !strings.Contains(v.Cards()[0].Description, "1 rating since the screening: average **7.0**/10") {
+		t.Errorf("verdict: %+v", v.Cards())
 	}
-	if h := l.do(sandbox.Viewer, "/movienight history"); !strings.Contains(h.Message.Embeds[0].Description, "Tangerine (2015)") {
-		t.Errorf("history: %+v", h.Message.Embeds)
+	if h := l.do(sandbox.Viewer, "/movienight history"); !strings.Contains(h.Message.Cards()[0].Description, "Tangerine (2015)") {
+		t.Errorf("history: %+v", h.Message.Cards())
 	}
 	l.noViolations()
 }
 
 // menuID is the custom id of a message's select menu.
 func menuID(m *sandbox.Message) string {
-	for _, c := range m.Components {
-		if row, ok := c.(*discordgo.ActionsRow); ok {
-			for _, x := range row.Components {
-				if sm, ok := x.(*discordgo.SelectMenu); ok {
-					return sm.CustomID
-				}
+	for _, row := range m.Rows() {
+		for _, x := range row.Components {
+			if sm, ok := x.(discordgo.SelectMenu); ok {
+				return sm.CustomID
 			}
 		}
 	}

@@ -57,7 +57,7 @@ func TestEndToEndMovieNightRetryPostsOnce(t *testing.T) {
 	}
 	announced := 0
 	for _, m := range l.sb.ChannelMessages(l.sb.Guilds()[0].Channels[0].ID) {
-		if len(m.Embeds) > 0 && strings.HasPrefix(m.Embeds[0].Title, "Tonight's film") {
+		if len(m.Cards()) > 0 && strings.HasPrefix(m.Cards()[0].Title, "Tonight's film") {
 			announced++
 		}
 	}

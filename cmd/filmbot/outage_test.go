@@ -93,7 +93,7 @@ func TestEndToEndPostgresOutage(t *testing.T) {
 	u.Host = proxy.ln.Addr().String()
 	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", u.String())
 
-	if a := l.do(sandbox.Viewer, "/rate film:anora score:7"); !strings.Contains(a.Message.Embeds[0].Description, "7/10") {
+	if a := l.do(sandbox.Viewer, "/rate film:anora score:7"); !strings.Contains(a.Message.Cards()[0].Description, "7/10") {
 		t.Fatalf("rate before the outage: %+v", a.Message)
 	}
 	proxy.cut()
@@ -109,7 +109,7 @@ func TestEndToEndPostgresOutage(t *testing.T) {
 	if !eventually(15*time.Second, func() bool {
 		a = l.do(sandbox.Moderator, "/rate film:anora score:9")
 		// the confirmed rating from before the outage is there
-		return len(a.Message.Embeds) > 0 && strings.Contains(a.Message.Embeds[0].Description, "from 2 ratings")
+		return len(a.Message.Cards()) > 0 && strings.Contains(a.Message.Cards()[0].Description, "from 2 ratings")
 	}) {
 		t.Fatalf("the bot did not recover: %+v", a.Message)
 	}
@@ -132,7 +132,7 @@ func TestEndToEndPostgresDownAtStart(t *testing.T) {
 		proxy.restore()
 	}()
 	l := startLive(t, sandbox.Options{}, "FILMBOT_DB", u.String(), setupDB, direct)
-	if a := l.do(sandbox.Viewer, "/rate film:anora score:8"); !strings.Contains(a.Message.Embeds[0].Description, "8/10") {
+	if a := l.do(sandbox.Viewer, "/rate film:anora score:8"); !strings.Contains(a.Message.Cards()[0].Description, "8/10") {
 		t.Errorf("rate once PostgreSQL is up: %+v", a.Message)
 	}
 	if !strings.Contains(l.logs.String(), "PostgreSQL cannot be reached; trying again") {

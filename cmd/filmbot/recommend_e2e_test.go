@@ -86,10 +86,10 @@ func endToEndRecommend(t *testing.T, db string, extraEnv ...string) {
 	overHTTP := len(extraEnv) > 0 && extraEnv[0] == "FILMBOT_HTTP_LISTEN"
 	l := startLive(t, sandbox.Options{}, append([]string{"FILMBOT_DB", db}, extraEnv...)...)
 	a := l.do(sandbox.Viewer, "/recommend")
-	if !a.Message.Ephemeral() || len(a.Message.Embeds) != 1 {
+	if !a.Message.Ephemeral() || len(a.Message.Cards()) != 1 {
 		t.Fatalf("recommend: %+v", a.Message)
 	}
-	e := a.Message.Embeds[0]
+	e := a.Message.Cards()[0]
 	if len(e.Fields) == 0 || !strings.HasPrefix(e.Fields[0].Name, "1. Picture F (2005) · predicted ") || !strings.Contains(e.Fields[0].Value, "who rate like you, gave it") {
 		t.Fatalf("picks: %+v", e.Fields)
 	}
@@ -126,8 +126,8 @@ func endToEndRecommend(t *testing.T, db string, extraEnv ...string) {
 	}
 	// A group by mentions: everyone's prediction per pick.
 	g := l.do(sandbox.Viewer, fmt.Sprintf("/recommend group:<@%s>", sandbox.Moderator.UserID)).Message
-	if !strings.Contains(g.Embeds[0].Description, "<@"+sandbox.Moderator.UserID+">") || !strings.Contains(fieldsText(g), "<@"+sandbox.Viewer.UserID+"> ") {
-		t.Errorf("group: %+v", g.Embeds[0])
+	if !strings.Contains(g.Cards()[0].Description, "<@"+sandbox.Moderator.UserID+">") || !strings.Contains(fieldsText(g), "<@"+sandbox.Viewer.UserID+"> ") {
+		t.Errorf("group: %+v", g.Cards()[0])
 	}
 	// group:voice: the gateway tells who is in the voice channel.
 	voice := "/recommend group:voice"
@@ -147,11 +147,11 @@ func endToEndRecommend(t *testing.T, db string, extraEnv ...string) {
 		var got *sandbox.Message
 		if !eventually(10*time.Second, func() bool {
 			got = l.do(sandbox.Viewer, voice).Message
-			return len(got.Embeds) > 0
+			return len(got.Cards()) > 0
 		}) {
 			t.Fatalf("group:voice never saw the voice channel: %q", got.Content)
 		}
-		if d := got.Embeds[0].Description; !strings.Contains(d, "<@"+sandbox.Moderator.UserID+">") {
+		if d := got.Cards()[0].Description; !strings.Contains(d, "<@"+sandbox.Moderator.UserID+">") {
 			t.Errorf("voice group: %q", d)
 		}
 	}

@@ -86,15 +86,15 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 			defer wg.Done()
 			m := sandbox.Member{GuildID: sandbox.Viewer.GuildID, UserID: fmt.Sprint(700000000000000000 + k), Name: "m"}
 			a, _, err := sb.Do(ctx, m, fmt.Sprintf("/rate film:anora score:%d", 1+k%10))
-			if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 || !strings.Contains(a.Message.Embeds[0].Description, "You rated") {
+			if err != nil || a.Message == nil || len(a.Message.Cards()) == 0 || !strings.Contains(a.Message.Cards()[0].Description, "You rated") {
 				t.Errorf("member %d: %v %+v", k, err, a)
 			}
 		}()
 	}
 	wg.Wait()
 	r := do(sandbox.Viewer, "/ratings film:anora")
-	if len(r.Message.Embeds) == 0 || !strings.Contains(fmt.Sprintf("%+v", *r.Message.Embeds[0]), "50 ratings") {
-		t.Errorf("/ratings after 50 members: %+v", r.Message.Embeds)
+	if len(r.Message.Cards()) == 0 || !strings.Contains(fmt.Sprintf("%+v", *r.Message.Cards()[0]), "50 ratings") {
+		t.Errorf("/ratings after 50 members: %+v", r.Message.Cards())
 	}
 	if a, b := lb.Served(0), lb.Served(1); a < 20 || b < 20 {
 		t.Errorf("the balancer sent %d and %d interactions: not alternating", a, b)
@@ -116,7 +116,7 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 				actx, acancel := context.WithTimeout(ctx, 4*time.Second)
 				a, _, err := sb.Do(actx, sandbox.Viewer, "/review film:anora")
 				acancel()
-				if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 {
+				if err != nil || a.Message == nil || len(a.Message.Cards()) == 0 {
 					failed.Add(1)
 				} else {
 					answered.Add(1)
@@ -144,7 +144,7 @@ func TestTwoReplicasOverHTTP(t *testing.T) {
 	if f := failed.Load(); f > 16 {
 		t.Errorf("%d interactions lost: more than those in flight on the killed replica", f)
 	}
-	if a := do(sandbox.Viewer, "/review film:anora"); len(a.Message.Embeds) == 0 {
+	if a := do(sandbox.Viewer, "/review film:anora"); len(a.Message.Cards()) == 0 {
 		t.Errorf("after the kill: %+v", a.Message)
 	}
 }

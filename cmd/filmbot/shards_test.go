@@ -94,7 +94,7 @@ func TestTwoGatewayProcessesShareShards(t *testing.T) {
 	for s, g := range guilds {
 		m := sandbox.Member{GuildID: g.ID, UserID: "500000000000000042", Name: "m"}
 		a, ix, err := sb.Do(ctx, m, "/rate film:anora score:7")
-		if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 || !strings.Contains(a.Message.Embeds[0].Description, "7/10") {
+		if err != nil || a.Message == nil || len(a.Message.Cards()) == 0 || !strings.Contains(a.Message.Cards()[0].Description, "7/10") {
 			t.Errorf("server on shard %d: %v %+v", s, err, a)
 			continue
 		}
@@ -103,7 +103,7 @@ func TestTwoGatewayProcessesShareShards(t *testing.T) {
 		}
 	}
 	a, ix, err := sb.Do(ctx, sandbox.DMUser, "/film film:anora")
-	if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 {
+	if err != nil || a.Message == nil || len(a.Message.Cards()) == 0 {
 		t.Fatalf("DM: %v %+v", err, a)
 	}
 	if p := whose(ix.ID); p != 0 {

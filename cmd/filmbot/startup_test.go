@@ -49,7 +49,7 @@ func BenchmarkStartup(b *testing.B) {
 			b.Fatal(err)
 		}
 		a, _, err := sb.Do(wctx, sandbox.Viewer, "/review film:anora")
-		if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 {
+		if err != nil || a.Message == nil || len(a.Message.Cards()) == 0 {
 			b.Fatalf("first answer: %v %+v", err, a)
 		}
 		first += time.Since(began)

@@ -109,10 +109,10 @@ func endToEndTMDB(t *testing.T, extraEnv ...string) {
 
 	// The picked film's card.
 	card := l.do(sandbox.Viewer, "/film film:tmdb:496243")
-	if card.Message == nil || len(card.Message.Embeds) == 0 {
+	if card.Message == nil || len(card.Message.Cards()) == 0 {
 		t.Fatalf("/film tmdb:496243: %+v", card.Message)
 	}
-	em := card.Message.Embeds[0]
+	em := card.Message.Cards()[0]
 	if em.Title != "Parasite (2019)" || em.URL != "https://www.themoviedb.org/movie/496243" {
 		t.Errorf("card: title %q url %q", em.Title, em.URL)
 	}
@@ -127,28 +127,28 @@ func endToEndTMDB(t *testing.T, extraEnv ...string) {
 	}
 
 	// Rated, it counts in /top; another server sees the film, not the rating.
-	if a := l.do(sandbox.Viewer, "/rate film:tmdb:496243 score:9"); len(a.Message.Embeds) == 0 || !strings.Contains(a.Message.Embeds[0].Description, "You rated") {
+	if a := l.do(sandbox.Viewer, "/rate film:tmdb:496243 score:9"); len(a.Message.Cards()) == 0 || !strings.Contains(a.Message.Cards()[0].Description, "You rated") {
 		t.Errorf("rate: %+v", a.Message)
 	}
-	if top := l.do(sandbox.Viewer, "/top"); len(top.Message.Embeds) == 0 || !strings.Contains(top.Message.Embeds[0].Description, "Parasite (2019)** — 9.0/10 from 1") {
-		t.Errorf("top after rating Parasite: %q", top.Message.Embeds[0].Description)
+	if top := l.do(sandbox.Viewer, "/top"); len(top.Message.Cards()) == 0 || !strings.Contains(top.Message.Cards()[0].Description, "Parasite (2019)** — 9.0/10 from 1") {
+		t.Errorf("top after rating Parasite: %q", top.Message.Cards()[0].Description)
 	}
 	other := l.do(sandbox.OtherMember, "/film film:tmdb:496243")
-	if len(other.Message.Embeds) == 0 || other.Message.Embeds[0].Title != "Parasite (2019)" {
+	if len(other.Message.Cards()) == 0 || other.Message.Cards()[0].Title != "Parasite (2019)" {
 		t.Fatalf("another server's /film: %+v", other.Message)
 	}
-	if v := fieldValue(other.Message.Embeds[0], "This server's rating"); strings.Contains(v, "9") || strings.Contains(v, "from 1") {
+	if v := fieldValue(other.Message.Cards()[0], "This server's rating"); strings.Contains(v, "9") || strings.Contains(v, "from 1") {
 		t.Errorf("another server sees this server's rating: %q", v)
 	}
-	if top := l.do(sandbox.OtherMember, "/top"); len(top.Message.Embeds) > 0 && strings.Contains(top.Message.Embeds[0].Description, "Parasite") {
-		t.Errorf("another server's /top: %q", top.Message.Embeds[0].Description)
+	if top := l.do(sandbox.OtherMember, "/top"); len(top.Message.Cards()) > 0 && strings.Contains(top.Message.Cards()[0].Description, "Parasite") {
+		t.Errorf("another server's /top: %q", top.Message.Cards()[0].Description)
 	}
 	if n := fake.Requests("movie"); n != 1 {
 		t.Errorf("Parasite fetched %d times, want once", n)
 	}
 
 	// Typed, not picked: looked up on TMDB.
-	if a := l.do(sandbox.Viewer, `/film film:"Spirited Away"`); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Spirited Away (2001)" {
+	if a := l.do(sandbox.Viewer, `/film film:"Spirited Away"`); len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Spirited Away (2001)" {
 		t.Errorf("/film Spirited Away typed: %+v", a.Message)
 	}
 
@@ -158,10 +158,10 @@ func endToEndTMDB(t *testing.T, extraEnv ...string) {
 	if !a.Message.Ephemeral() || !strings.Contains(a.Message.Content, source.ErrNotAnswering.Msg) {
 		t.Errorf("/film of a title nowhere while TMDB fails: %+v", a.Message)
 	}
-	if a := l.do(sandbox.Viewer, "/film film:anora"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Anora (2024)" {
+	if a := l.do(sandbox.Viewer, "/film film:anora"); len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Anora (2024)" {
 		t.Errorf("a catalog film while TMDB fails: %+v", a.Message)
 	}
-	if a := l.do(sandbox.OtherMember, "/film film:tmdb:496243"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Parasite (2019)" {
+	if a := l.do(sandbox.OtherMember, "/film film:tmdb:496243"); len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Parasite (2019)" {
 		t.Errorf("a stored TMDB film while TMDB fails: %+v", a.Message)
 	}
 	if ix, err := l.sb.Autocomplete(sandbox.Viewer, "/film film:anor", "film"); err != nil {
@@ -217,7 +217,7 @@ func TestTwoReplicasFetchOneTMDBFilm(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			a, _, err := sb.Do(ctx, m, fmt.Sprintf("/film film:tmdb:%d", duneID))
-			if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Dune (2021)" {
+			if err != nil || a.Message == nil || len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Dune (2021)" {
 				t.Errorf("member %d: %v %+v", k, err, a)
 			}
 		}()
@@ -259,7 +259,7 @@ func TestTwoReplicasFetchOneTMDBFilm(t *testing.T) {
 func TestEndToEndSandboxTMDBFails(t *testing.T) {
 	t.Parallel()
 	l := startLive(t, sandbox.Options{TMDB: true}, "FILMBOT_HTTP_LISTEN", "127.0.0.1:0")
-	if a := l.do(sandbox.Viewer, "/film film:parasite"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Parasite (2019)" {
+	if a := l.do(sandbox.Viewer, "/film film:parasite"); len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Parasite (2019)" {
 		t.Fatalf("/film parasite from the sandbox's TMDB: %+v", a.Message)
 	}
 	resp, err := http.Post(l.sb.URL+"/_sandbox/tmdb/fail", "application/json", strings.NewReader(`{"failure":"500","count":1000}`))
@@ -273,10 +273,10 @@ func TestEndToEndSandboxTMDBFails(t *testing.T) {
 	if a := l.do(sandbox.Viewer, `/film film:"Some Title Not Here"`); !a.Message.Ephemeral() || !strings.Contains(a.Message.Content, source.ErrNotAnswering.Msg) {
 		t.Errorf("/film of a title nowhere while the sandbox's TMDB fails: %+v", a.Message)
 	}
-	if a := l.do(sandbox.Viewer, "/film film:parasite"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Parasite (2019)" {
+	if a := l.do(sandbox.Viewer, "/film film:parasite"); len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Parasite (2019)" {
 		t.Errorf("a stored TMDB film while TMDB fails: %+v", a.Message)
 	}
-	if a := l.do(sandbox.Viewer, "/film film:anora"); len(a.Message.Embeds) == 0 || a.Message.Embeds[0].Title != "Anora (2024)" {
+	if a := l.do(sandbox.Viewer, "/film film:anora"); len(a.Message.Cards()) == 0 || a.Message.Cards()[0].Title != "Anora (2024)" {
 		t.Errorf("a catalog film while TMDB fails: %+v", a.Message)
 	}
 	l.noViolations()
@@ -296,7 +296,7 @@ func TestEndToEndSlowTMDBFilmIsDeferred(t *testing.T) {
 	if !a.Deferred || a.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || a.Latency > 3*time.Second {
 		t.Errorf("first answer: type %d, deferred %v, after %s: want a deferral within Discord's 3 s", a.Type, a.Deferred, a.Latency)
 	}
-	if a.Message == nil || len(a.Message.Embeds) == 0 || !strings.HasPrefix(a.Message.Embeds[0].Title, "Parasite (2019)") {
+	if a.Message == nil || len(a.Message.Cards()) == 0 || !strings.HasPrefix(a.Message.Cards()[0].Title, "Parasite (2019)") {
 		t.Fatalf("the deferred answer was not edited into the card: %+v", a.Message)
 	}
 	again := l.do(sandbox.Viewer, "/film film:parasite")

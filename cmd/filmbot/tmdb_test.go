@@ -109,7 +109,7 @@ func TestTMDBStartup(t *testing.T) {
 			if n := strings.Count(l.logs.String(), c.logs); n != 1 {
 				t.Errorf("%q said %d times:\n%s", c.logs, n, l.logs)
 			}
-			if a := l.do(sandbox.Viewer, "/film film:anora"); !strings.Contains(a.Message.Embeds[0].Title, "Anora") {
+			if a := l.do(sandbox.Viewer, "/film film:anora"); !strings.Contains(a.Message.Cards()[0].Title, "Anora") {
 				t.Errorf("/film anora: %+v", a.Message)
 			}
 			if code := status(t, readyURL); code != 200 {

@@ -14,8 +14,8 @@ func TestTryRightClick(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "f.db")
 	code, out, errs := runMain(t, env(db), "try", "--guild", "5", "--message-command", "Films in this message", "--text", "Tonight: Parasite (2019), then Anora.")
-	if code != 0 || !strings.Contains(out, "(only you can see this)") || !strings.Contains(out, "**Parasite (2019)**") ||
-		!strings.Contains(out, "[Add to watchlist: Anora (2024) → wladd:add:") || strings.Index(out, "Parasite") > strings.Index(out, "**Anora") {
+	if code != 0 || !strings.Contains(out, "(only you can see this)") || !strings.Contains(out, "## [Parasite (2019)](") ||
+		!strings.Contains(out, "[Add to watchlist: Anora (2024) → wladd:add:") || strings.Index(out, "Parasite") > strings.Index(out, "## [Anora") {
 		t.Errorf("message command: exit %d\n%s\n%s", code, out, errs)
 	}
 	runMain(t, env(db), "try", "--guild", "5", "--user", "7", "/watchlist add film:anora")

@@ -49,6 +49,31 @@ func logRating(tx *bbolt.Tx, scope Scope, user, film uint64, score int) error {
 	return nil
 }
 
+// markRatingVersions gives each server whose ratings predate the log
+// (a database from before it) version 1, with a record that changes
+// nothing (user and film 0), so that a model read whole at version 1 is
+// then caught up from the log like any other, instead of being read
+// whole on every answer until the server's next rating. Only a read
+// since version 0, which reads everything, would meet the record.
+func markRatingVersions(tx *bbolt.Tx) error {
+	b := tx.Bucket(bucketRatingLog)
+	last, seen := uint64(0), false
+	for k := range withPrefix(tx.Bucket(bucketRatings), nil) {
+		scope := idAt(k, 0)
+		if seen && scope == last {
+			continue
+		}
+		last, seen = scope, true
+		if ratingVersion(b, Scope(scope)) != 0 {
+			continue
+		}
+		if err := b.Put(key(scope, 1), make([]byte, 17)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // RatingsSince reads scope's ratings version and the ratings changed
 // since version since, or all of them (see storage.Ratings).
 func (db *DB) RatingsSince(ctx context.Context, scope Scope, since uint64) (storage.RatingChanges, error) {

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -48,5 +49,62 @@ func TestRatingsSinceTooOld(t *testing.T) {
 	})
 	if n != storage.RatingLogKept {
 		t.Errorf("the log holds %d changes, want %d", n, storage.RatingLogKept)
+	}
+}
+
+// A database whose ratings predate the ratings log gets version 1 for
+// each server with ratings when opened, so that a model read whole once
+// is caught up from the log after, not read whole on every answer.
+func TestRatingsBeforeTheLogGetAVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	films, err := db.Films(ctx, storage.BuiltIn)
+	if err != nil || len(films) == 0 {
+		t.Fatal(films, err)
+	}
+	anora := films[0]
+	for _, scope := range []Scope{111, 222} {
+		if _, err := db.Rate(ctx, scope, anora.ID, 7, 8); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// As a filmbot before the log left it: no log, no mark.
+	if err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		if err := tx.DeleteBucket(bucketRatingLog); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bucketRatingLog); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Delete(keyRatingLog)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, scope := range []Scope{111, 222} {
+		whole, err := db.RatingsSince(ctx, scope, 0)
+		if err != nil || !whole.Full || whole.Version != 1 || len(whole.Ratings) != 1 {
+			t.Fatalf("server %d, first read: %+v %v", scope, whole, err)
+		}
+		again, err := db.RatingsSince(ctx, scope, whole.Version)
+		if err != nil || again.Full || len(again.Ratings) != 0 {
+			t.Errorf("server %d, read again: %+v %v (read whole again)", scope, again, err)
+		}
+		if _, err := db.Rate(ctx, scope, anora.ID, 8, 6); err != nil {
+			t.Fatal(err)
+		}
+		next, err := db.RatingsSince(ctx, scope, whole.Version)
+		if err != nil || next.Full || len(next.Ratings) != 1 || next.Ratings[0].User != 8 || next.Version != 2 {
+			t.Errorf("server %d, after a rating: %+v %v", scope, next, err)
+		}
 	}
 }

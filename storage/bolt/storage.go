@@ -50,6 +50,9 @@ var (
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")
+	// keyRatingLog says every server with ratings has a ratings version
+	// (markRatingVersions ran).
+	keyRatingLog = []byte("rating-log")
 )
 
 // Options tune Open. The zero value is fine.
@@ -189,6 +192,14 @@ func (db *DB) init(seed bool) error {
 		}
 		if err := meta.Put(keySchema, u64(SchemaVersion)); err != nil {
 			return err
+		}
+		if meta.Get(keyRatingLog) == nil {
+			if err := markRatingVersions(tx); err != nil {
+				return fmt.Errorf("giving the servers' ratings a version: %w", err)
+			}
+			if err := meta.Put(keyRatingLog, []byte{1}); err != nil {
+				return err
+			}
 		}
 		if !seed || meta.Get(keySeeded) != nil {
 			return nil

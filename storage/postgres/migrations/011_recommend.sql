@@ -21,6 +21,11 @@ CREATE TABLE rating_log (
 );
 CREATE INDEX rating_log_version ON rating_log (scope, version);
 
+-- Servers rated before this migration start at version 1 (with no log),
+-- so that a model read whole once is then caught up from the log, not
+-- read whole on every answer until the server's next rating.
+INSERT INTO rating_versions (scope, version) SELECT DISTINCT scope, 1 FROM ratings;
+
 CREATE FUNCTION log_ratings() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     s bigint;
@@ -54,3 +59,5 @@ CREATE TABLE not_interested (
     film_id bigint NOT NULL REFERENCES films (id) ON DELETE CASCADE,
     PRIMARY KEY (scope, user_id, film_id)
 );
+-- A film's removal cascades to its marks.
+CREATE INDEX not_interested_film ON not_interested (film_id);
