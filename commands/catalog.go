@@ -601,14 +601,17 @@ func (s *Set) resolveFilm(ctx context.Context, scope storage.Scope, value, loc s
 	if rest, ok := strings.CutPrefix(value, "tmdb:"); ok {
 		return s.resolveTMDB(ctx, t, scope, rest, read)
 	}
-	ix, err := s.catalog.index(ctx, scope)
+	// The name looked up in the catalog and the film read are one read
+	// (their version checks on PostgreSQL are one round trip, not two).
+	together := storage.ReadTogether(ctx)
+	ix, err := s.catalog.index(together, scope)
 	if err != nil {
 		return storage.Film{}, err
 	}
 	exact := ix.preferOwn(ix.Exact(value, 25))
 	switch {
 	case len(exact) == 1:
-		f, err := read(ctx, scope, exact[0].ID)
+		f, err := read(together, scope, exact[0].ID)
 		return f, notFound(err, t.S(msgCatalogJustGone))
 	case len(exact) > 1:
 		var names []string

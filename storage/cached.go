@@ -57,7 +57,9 @@ type CacheStats struct {
 // readers are one read, started after each of them began (while one is
 // under way, the readers that come meanwhile wait for the next), so that
 // under load a process makes one small query per round trip, not one
-// per interaction. CatalogVersion is served by the same reads.
+// per interaction. CatalogVersion is served by the same reads. Reads
+// made together (ReadTogether: one command's) share their first read's
+// versions.
 //
 // Ratings are never cached: FilmPage reads the film and its review count
 // from the cache and its ratings from the store. Every other method
@@ -141,13 +143,75 @@ func tagOf(vs map[Scope]Versions, scope Scope) uint64 {
 	return vs[BuiltIn].Content + vs[scope].Content
 }
 
-// check reads scope's versions now (with the other readers waiting).
+// check reads scope's versions now (with the other readers waiting), or
+// takes them from the versions ctx's reads share (ReadTogether).
 func (c *CachedStore) check(ctx context.Context, scope Scope) (map[Scope]Versions, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	t, _ := ctx.Value(togetherKey{}).(*together)
+	if vs, ok := t.lookup(scope); ok {
+		return vs, nil
+	}
 	vs, _, err := c.versions.get(ctx, scope, nil)
+	if err == nil {
+		t.keep(scope, vs)
+	}
 	return vs, err
+}
+
+// ReadTogether returns ctx for reads that answer one request and have no
+// write between them (a command resolving a film's name in the catalog,
+// then reading its page): in it, a Cached store reads each scope's
+// versions once, at the first read, and the later reads use them, as if
+// they were all made at the first one. A write committed before that
+// first read began is seen by all of them, as by one read; what they
+// save is a version read each (a round trip to the database, waited for
+// one after the other). Other stores ignore it.
+func ReadTogether(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(togetherKey{}).(*together); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, togetherKey{}, &together{})
+}
+
+type togetherKey struct{}
+
+// together is the first version read of one ReadTogether: the scope it
+// was for, and its versions and the built-in catalog's.
+type together struct {
+	mu    sync.Mutex
+	read  bool
+	scope Scope
+	vs    map[Scope]Versions
+}
+
+// lookup returns the versions of scope and the built-in catalog, if the
+// first read was for them (a read of another scope reads on its own).
+func (t *together) lookup(scope Scope) (map[Scope]Versions, bool) {
+	if t == nil {
+		return nil, false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.read || (scope != t.scope && scope != BuiltIn) {
+		return nil, false
+	}
+	return t.vs, true
+}
+
+// keep records vs, a version read's answer for scope, if it is the
+// first: every read of one ReadTogether is at the same point.
+func (t *together) keep(scope Scope, vs map[Scope]Versions) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.read {
+		t.read, t.scope = true, scope
+		t.vs = map[Scope]Versions{BuiltIn: vs[BuiltIn], scope: vs[scope]} // its own: vs is shared by a flight's readers
+	}
 }
 
 func (c *CachedStore) get(k cacheKey, tag uint64) (any, bool) {

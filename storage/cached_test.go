@@ -96,6 +96,44 @@ func TestCachedChecksTheVersion(t *testing.T) {
 	}
 }
 
+// Reads made together (ReadTogether) check the versions once, at the
+// first, and all answer as of then: a write after it is not seen within
+// them, and is by the next read outside. A read of another scope checks
+// on its own.
+func TestCachedReadTogether(t *testing.T) {
+	ctx := context.Background()
+	inner, v := &fakeFilms{}, &fakeVersions{content: map[Scope]uint64{}}
+	c := Cached(inner, v, 1<<20)
+	read := func(ctx context.Context, scope Scope, id uint64) {
+		t.Helper()
+		if f, err := c.FilmHeader(ctx, scope, id); err != nil || f.ID != id {
+			t.Fatalf("FilmHeader(%d, %d) = %+v, %v", scope, id, f, err)
+		}
+	}
+	read(ctx, 7, 1) // cached at the versions now
+	tog := ReadTogether(ctx)
+	if ReadTogether(tog) != tog {
+		t.Error("ReadTogether of a ReadTogether's context is a new one")
+	}
+	if _, err := c.CatalogVersion(tog, 7); err != nil {
+		t.Fatal(err)
+	}
+	v.bump(7) // a write after the first read together
+	read(tog, 7, 1)
+	read(tog, 7, 1)
+	if n, checks := inner.reads.Load(), c.Stats().Checks; n != 1 || checks != 2 {
+		t.Errorf("reads together after a write: %d store reads (want 1: from the cache as of the first), %d version checks (want 2)", n, checks)
+	}
+	read(tog, 8, 1) // another scope: its own check
+	if checks := c.Stats().Checks; checks != 3 {
+		t.Errorf("a read of another scope together: %d checks, want 3", checks)
+	}
+	read(ctx, 7, 1) // the next read alone sees the write
+	if n := inner.reads.Load(); n != 3 {
+		t.Errorf("the read after them reached the store %d times in all, want 3 (first, scope 8, after the write)", n)
+	}
+}
+
 // The cache holds within its bound, the least recently used out first.
 func TestCachedBound(t *testing.T) {
 	ctx := context.Background()
