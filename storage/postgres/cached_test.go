@@ -128,3 +128,42 @@ func BenchmarkReviewRead(b *testing.B) {
 		})
 	}
 }
+
+// A TMDB film saved into the shared catalog leaves every server's cached
+// reads fresh: no cached read can hold a film that did not exist. (Every
+// member's first /film of a new TMDB film made every server's cache
+// stale.) Changing a shared film still moves them.
+func TestCachedNewSharedFilmKeepsServersCaches(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, Options{})
+	c := storage.Cached(db, db, 1<<20)
+	films, err := c.Films(ctx, storage.BuiltIn)
+	if err != nil || len(films) == 0 {
+		t.Fatal(films, err)
+	}
+	anora := films[0]
+	read := func() {
+		t.Helper()
+		if _, err := c.FilmPage(ctx, 111, anora.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	read()
+	before := c.Stats()
+	if _, err := db.SaveSourced(ctx, storage.Film{Title: "Parasite", Year: 2019, TMDB: 496243}); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	if after := c.Stats(); after.Misses != before.Misses {
+		t.Errorf("a new shared film made a server's cached read stale: %d misses, %d before", after.Misses, before.Misses)
+	}
+	if _, err := db.SaveSourced(ctx, storage.Film{Title: "Parasite", Year: 2019, TMDB: 496243, Overview: "now with one"}); err != nil {
+		t.Fatal(err)
+	}
+	mid := c.Stats()
+	read()
+	if after := c.Stats(); after.Misses != mid.Misses+1 {
+		t.Errorf("a changed shared film left the cached read: %d misses, %d before", after.Misses, mid.Misses)
+	}
+}

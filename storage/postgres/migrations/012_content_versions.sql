@@ -37,8 +37,9 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER films_content_insert AFTER INSERT ON films REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION filmbot_content_changed();
+-- A new film moves nothing: no cached read can hold a film that did not
+-- exist (a read that found none is not kept), and a TMDB film saved into
+-- the shared catalog would otherwise make every server's cache stale.
 CREATE TRIGGER films_content_update AFTER UPDATE ON films REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION filmbot_content_changed();
 CREATE TRIGGER films_content_delete AFTER DELETE ON films REFERENCING OLD TABLE AS old_rows
