@@ -308,6 +308,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 type settings struct {
 	shards   int
 	shardIDs []int // nil: every shard
+	auto     bool  // FILMBOT_SHARD_IDS=auto: claimed from the pool
 	backup   backups
 	register bool
 	key      ed25519.PublicKey
@@ -322,7 +323,9 @@ func (c Config) settings() (settings, error) {
 	if st.shards, err = c.shards(); err != nil {
 		return st, err
 	}
-	if st.shardIDs, err = bot.ParseShardIDs(c.ShardIDs, maxShards); err != nil {
+	if strings.EqualFold(c.ShardIDs, "auto") {
+		st.auto = true
+	} else if st.shardIDs, err = bot.ParseShardIDs(c.ShardIDs, maxShards); err != nil {
 		return st, err
 	}
 	if n := len(st.shardIDs); n > 0 && st.shards > 0 && st.shardIDs[n-1] >= st.shards {
@@ -359,6 +362,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log = log.With("replica", cfg.name())
 	} else if st.shardIDs != nil {
 		log = log.With("shards", bot.FormatShardIDs(st.shardIDs))
+	} else if st.auto {
+		log = log.With("shards", "auto")
 	}
 	m := metrics.New(nil)
 	kind := storeKind(cfg.DB)
@@ -390,6 +395,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		if st.shardIDs != nil {
 			bcfg.Claims = sh
 		}
+		if st.auto {
+			bcfg.Pool, bcfg.OnShards, bcfg.OnShardEvent = sh, m.ShardsOwned, m.ShardEvent
+		}
+	} else if st.auto {
+		log.Info("FILMBOT_SHARD_IDS=auto with a bbolt file: only one process can open it, so this process runs every shard")
 	} else if st.shardIDs != nil {
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}
