@@ -30,6 +30,15 @@ type gateway struct {
 	shards     map[int]*shard
 	identified []Identify
 	resumes    int
+	overlaps   []Overlap
+}
+
+// Overlap is a shard identified on a connection while another
+// connection still ran it: two processes running one shard.
+type Overlap struct {
+	Shard          int
+	Remote, Before string // the new connection's address and the old one's
+	At             time.Time
 }
 
 // shard is one gateway session.
@@ -48,6 +57,9 @@ type shard struct {
 type Identify struct {
 	Shard, Shards int
 	At            time.Time
+	// Remote is the connection's address as the sandbox sees it (the
+	// bot process's end: which process runs the shard).
+	Remote string
 }
 
 type logged struct {
@@ -188,23 +200,28 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	sh.sendMu.Lock()
 	s.mu.Lock()
 	sh.sessionID, sh.seq, sh.log = hex.EncodeToString(b), 0, nil
-	sh.active, c.sh = c, sh
 	now := time.Now()
+	remote := c.ws.RemoteAddr().String()
+	if prev := sh.active; prev != nil && prev != c && g.conns[prev] {
+		g.overlaps = append(g.overlaps, Overlap{Shard: n, Remote: remote, Before: prev.ws.RemoteAddr().String(), At: now})
+	}
+	sh.active, c.sh = c, sh
 	for _, prev := range g.identified {
 		if prev.Shard != n && prev.Shard%max(s.opts.MaxConcurrency, 1) == n%max(s.opts.MaxConcurrency, 1) && now.Sub(prev.At) < s.opts.IdentifyInterval {
 			s.violateLocked("", "shard %d identified %v after shard %d, in the same bucket of max_concurrency %d: Discord allows one per %v",
 				n, now.Sub(prev.At).Round(time.Millisecond), prev.Shard, max(s.opts.MaxConcurrency, 1), s.opts.IdentifyInterval)
 		}
 	}
-	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: now})
-	s.mu.Unlock()
-	sh.sendMu.Unlock()
-	var guilds []Guild
-	for _, gd := range s.Guilds() {
+	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: now, Remote: remote})
+	var guilds []Guild // the shard's servers alone: a large bot's list is not copied per shard
+	for _, gd := range s.opts.Guilds {
 		if guildShard(gd.ID, count) == n {
+			gd.Locale = s.guildLocaleLocked(gd.ID)
 			guilds = append(guilds, gd)
 		}
 	}
+	s.mu.Unlock()
+	sh.sendMu.Unlock()
 	unavailable := []map[string]any{}
 	for _, gd := range guilds {
 		unavailable = append(unavailable, map[string]any{"id": gd.ID, "unavailable": true})
@@ -390,6 +407,28 @@ func (s *Server) GatewayStats() (identifies, resumes int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.gw.identified), s.gw.resumes
+}
+
+// ShardOverlaps lists the shards identified while another connection
+// still ran them (two processes on one shard), oldest first.
+func (s *Server) ShardOverlaps() []Overlap {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.gw.overlaps)
+}
+
+// ShardRemotes says, for each shard with a live connection, that
+// connection's address (the process's end).
+func (s *Server) ShardRemotes() map[int]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[int]string{}
+	for n, sh := range s.gw.shards {
+		if sh.active != nil && s.gw.conns[sh.active] {
+			out[n] = sh.active.ws.RemoteAddr().String()
+		}
+	}
+	return out
 }
 
 // Identifies lists the IDENTIFYs accepted since start, oldest first.
