@@ -392,9 +392,10 @@ type autoShards struct {
 	onOwned func(int)
 	onEvent func(string)
 
-	wake chan struct{}
-	mu   sync.Mutex
-	held map[int]*heldShard
+	wake    chan struct{}
+	counted bool // the first heartbeat went through
+	mu      sync.Mutex
+	held    map[int]*heldShard
 }
 
 type heldShard struct {
@@ -513,6 +514,13 @@ func (a *autoShards) tick(ctx context.Context) time.Duration {
 			a.log.Error("heartbeat failed; trying again", "err", err)
 		}
 		return a.untilFence(a.lease / 10)
+	}
+	if !a.counted {
+		// The first heartbeat only counts this process in: processes
+		// started together then see each other before claiming, rather
+		// than the first claiming every shard and handing most over.
+		a.counted = true
+		return a.lease / 10
 	}
 	fair := (a.count + max(live, 1) - 1) / max(live, 1)
 	ids := a.owned()
