@@ -31,6 +31,16 @@ type gateway struct {
 	identified []Identify
 	resumes    int
 	overlaps   []Overlap
+	gaps       []ShardGap
+}
+
+// ShardGap is a shard that had no connection for a while: from its
+// connection closing to the next IDENTIFY (a process killed or handing
+// it over, and the next taking it).
+type ShardGap struct {
+	Shard int
+	Down  time.Duration
+	At    time.Time // the IDENTIFY that ended it
 }
 
 // Overlap is a shard identified on a connection while another
@@ -48,6 +58,7 @@ type shard struct {
 
 	// Guarded by s.mu.
 	active    *conn
+	downSince time.Time // when active went away, until the next IDENTIFY
 	sessionID string
 	seq       int64
 	log       []logged
@@ -115,7 +126,7 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		g.s.mu.Lock()
 		delete(g.conns, c)
 		if c.sh != nil && c.sh.active == c {
-			c.sh.active = nil
+			c.sh.active, c.sh.downSince = nil, time.Now()
 		}
 		g.s.notify()
 		g.s.mu.Unlock()
@@ -206,6 +217,10 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 		g.overlaps = append(g.overlaps, Overlap{Shard: n, Remote: remote, Before: prev.ws.RemoteAddr().String(), At: now})
 	}
 	sh.active, c.sh = c, sh
+	if !sh.downSince.IsZero() {
+		g.gaps = append(g.gaps, ShardGap{Shard: n, Down: now.Sub(sh.downSince), At: now})
+		sh.downSince = time.Time{}
+	}
 	for _, prev := range g.identified {
 		if prev.Shard != n && prev.Shard%max(s.opts.MaxConcurrency, 1) == n%max(s.opts.MaxConcurrency, 1) && now.Sub(prev.At) < s.opts.IdentifyInterval {
 			s.violateLocked("", "shard %d identified %v after shard %d, in the same bucket of max_concurrency %d: Discord allows one per %v",
@@ -415,6 +430,14 @@ func (s *Server) ShardOverlaps() []Overlap {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.gw.overlaps)
+}
+
+// ShardGaps lists the times a shard was without a connection until it
+// was identified again, oldest first.
+func (s *Server) ShardGaps() []ShardGap {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.gw.gaps)
 }
 
 // ShardRemotes says, for each shard with a live connection, that

@@ -596,4 +596,7 @@ func TestSandboxShardOverlap(t *testing.T) {
 	if n := len(sb.ShardOverlaps()); n != 1 {
 		t.Errorf("%d overlaps after identifying on a free shard", n)
 	}
+	if g := sb.ShardGaps(); len(g) != 1 || g[0].Shard != 1 || g[0].Down <= 0 {
+		t.Errorf("gaps %+v, want shard 1's, from its connections closing to the next IDENTIFY", g)
+	}
 }

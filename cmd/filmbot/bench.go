@@ -28,6 +28,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&spec.Pin, "pin", true, "with --baseline: the bot on CPU 0 and this process on the others, when there are two or more and taskset is installed")
 	fs.StringVar(&spec.Locale, "locale", "", "also run the load with every member in this Discord locale (ru, de, pt-BR…), in the same run, and compare with en-US")
 	fs.IntVar(&spec.Replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
+	scale := scaleFlags(fs)
 	usageFor(fs, "bench [flags]", "Loads the real bot through a local sandbox and prints interactions/s, p50/p99 latency and memory.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -38,6 +39,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if fs.NArg() > 0 {
 		fmt.Fprintln(stderr, loadtest.Usage)
 		return 2
+	}
+	if scale.on {
+		scale.servers, scale.db, scale.members = spec.Servers, spec.DB, spec.Members
+		return runScaleBench(ctx, scale, stdout, stderr)
 	}
 	return loadtest.Run(ctx, spec, stdout, stderr)
 }

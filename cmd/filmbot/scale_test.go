@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/filmbot/filmbot/storage/postgres/pgtest"
+)
+
+// filmbot bench --scale in CI: 20,000 servers on 16 shards
+// (max_concurrency 4), three gateway processes with
+// FILMBOT_SHARD_IDS=auto on one PostgreSQL, the real binary. Every shard
+// comes up, identifies are paced (the sandbox's violations), every server
+// is answered by the one process running its shard, no shard ever runs
+// in two processes (the sandbox sees every IDENTIFY's connection); one
+// process is killed and its shards are taken over within the lease and
+// its identify turns; a new process then gets its share by hand-over;
+// the metrics say so.
+func TestScaleSimulation(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary, runs minutes")
+	}
+	db := pgtest.URL(t)
+	bin := buildBot(t)
+	logs := &syncBuffer{}
+	progress := &syncBuffer{}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	r, err := runScale(ctx, scaleSpec{servers: 20000, shards: 16, concurrency: 4, processes: 3, kill: true, db: db, bin: bin, logs: logs, members: 64}, progress)
+	if r != nil {
+		out := &strings.Builder{}
+		r.print(out)
+		t.Logf("%s\n%s", progress, out)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs)
+	}
+	if len(r.violations) > 0 || r.overlaps > 0 {
+		t.Errorf("violations %v, shards run twice %d", r.violations, r.overlaps)
+	}
+	if r.probed != 40000 || r.exactlyOne != r.probed {
+		t.Errorf("%d of %d servers answered by exactly one process", r.exactlyOne, r.probed)
+	}
+	if r.errors > 0 {
+		t.Errorf("%d errors outside the killed process's shards", r.errors)
+	}
+	// The killed process ran 5 or 6 shards over 4 buckets: at most 2
+	// identify turns each, after the 15 s lease.
+	if limit := r.lease + 2*5500*time.Millisecond + 5*time.Second; r.killed < 0 || len(r.killedShards) < 5 || r.killGap > limit {
+		t.Errorf("process %d killed with shards %v; a shard was without a process for %v, want at most %v", r.killed, r.killedShards, r.killGap, limit)
+	}
+	all := strings.Join(r.metrics, "\n")
+	for _, want := range []string{`filmbot_shard_claims_total{event="taken_over"}`, `filmbot_shard_claims_total{event="handed_over"}`, "filmbot_shards_owned 6"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("metrics lack %s:\n%s", want, all)
+		}
+	}
+}
