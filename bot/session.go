@@ -45,6 +45,9 @@ type Config struct {
 	// OnGateway, if set, hears each shard's connection events: "connect",
 	// "disconnect", "resume" (metrics).
 	OnGateway func(shard int, event string)
+	// Voices, if set, is fed each server's voice states from the gateway
+	// (who is in which voice channel: /recommend group:voice).
+	Voices *Voices
 	// OnIdentifyWait, if set, hears how long a shard waited for its turn
 	// to identify.
 	OnIdentifyWait func(shard int, waited time.Duration)
@@ -130,7 +133,9 @@ func NewSession(cfg Config) (*discordgo.Session, error) {
 		return nil, err
 	}
 	s.LogLevel = discordgo.LogWarning
-	s.Identify.Intents = discordgo.IntentsGuilds
+	// Voice states (not a privileged intent): who is in which voice
+	// channel, for /recommend group:voice.
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildVoiceStates
 	// The bot reads nothing from discordgo's cache of servers, channels and
 	// roles; kept, it grows with every server the bot joins.
 	s.StateEnabled = false
@@ -381,6 +386,9 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 				}
 			}
 		})
+		if cfg.Voices != nil {
+			cfg.Voices.attach(sh)
+		}
 		if cfg.OnGateway != nil {
 			id := sh.ShardID
 			sh.AddHandler(func(*discordgo.Session, *discordgo.Connect) { cfg.OnGateway(id, "connect") })

@@ -39,11 +39,11 @@ func (s *Set) cast(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	if err != nil {
 		return nil, err
 	}
-	embed, rows, err := castView(tr(i), film, 1, string(i.Locale))
+	c, err := castView(tr(i), film, 1, string(i.Locale), s.source.PosterURL(posterSize, film.Poster))
 	if err != nil {
 		return nil, err
 	}
-	return message(embed, rows...), nil
+	return cardMessage(c), nil
 }
 
 // castButton turns the pages of /cast.
@@ -61,11 +61,11 @@ func (s *Set) castButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 	if err != nil {
 		return nil, notFound(err, t.S(msgFilmGone))
 	}
-	embed, rows, err := castView(t, film, int(c.args[1]), string(i.Locale))
+	view, err := castView(t, film, int(c.args[1]), string(i.Locale), s.source.PosterURL(posterSize, film.Poster))
 	if err != nil {
 		return nil, err
 	}
-	return update(embed, rows...), nil
+	return layoutUpdate(view.components()), nil
 }
 
 // crewFields lists who made the film, one field a job, the jobs named in
@@ -103,12 +103,12 @@ func castLines(f storage.Film) []string {
 	return lines
 }
 
-// castPageRoom is the description room of a cast page: the first page
-// shares the 6,000-character embed total with the crew fields, six at
-// most of crewFieldRoom each (with their names), and the title.
+// castPageRoom is the cast's room on a page: the first page shares the
+// layout card's 4,000 characters with the crew, six lines at most of
+// crewFieldRoom each (with their names), and the title.
 const (
-	castPageRoom  = 3000
-	crewFieldRoom = 400
+	castPageRoom  = 2200
+	crewFieldRoom = 200
 )
 
 // castPages packs the cast lines into pages.
@@ -131,11 +131,12 @@ func castPages(f storage.Film) []string {
 	return pages
 }
 
-// castView renders page p of a film's credits in t's language: crew and
-// the first cast members on page 1, more cast on the pages after; the
-// title in loc (the member's Discord locale) where the film has it.
-func castView(t *locale.T, f storage.Film, p int, loc string) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	return listView(list[string]{kind: "cast", id: f.ID, per: 1, t: t, gone: t.S(msgCastPageGone),
+// castView renders page p of a film's credits in t's language as a
+// layout card: crew and the first cast members on page 1, more cast on
+// the pages after; the title in loc (the member's Discord locale) where
+// the film has it, beside the poster (at address poster, "" for none).
+func castView(t *locale.T, f storage.Film, p int, loc, poster string) (card, error) {
+	e, rows, err := listView(list[string]{kind: "cast", id: f.ID, per: 1, t: t, gone: t.S(msgCastPageGone),
 		row: func(_ int, page string, _ func(uint64) string) string { return page },
 		embed: func(desc string, p, pages int) *discordgo.MessageEmbed {
 			if desc == "" {
@@ -158,4 +159,10 @@ func castView(t *locale.T, f storage.Film, p int, loc string) (*discordgo.Messag
 			}
 			return embed
 		}}, castPages(f), p, nil)
+	if err != nil {
+		return card{}, err
+	}
+	c := fromEmbed(e, rows)
+	c.thumb = poster
+	return c, nil
 }

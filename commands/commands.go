@@ -82,12 +82,14 @@ type Set struct {
 	follow         Followup         // further messages after an answer; nil: none
 	source         *source.Resolver // films from TMDB; nil: this catalog only
 	suggestBudget  time.Duration    // autocomplete's wait for TMDB; 0: SuggestBudget
+	recs           *recModels       // each server's recommendation model
+	voices         VoiceStates      // who is in which voice channel; nil: no gateway
 }
 
 // New returns the commands reading and writing store.
 func New(store storage.Store) *Set {
 	return &Set{films: store, reviews: store, rates: store, watchlists: store, pending: store, serverSettings: store,
-		catalog: newCatalog(store), rand: rand.IntN, nights: nights.New(store)}
+		catalog: newCatalog(store), rand: rand.IntN, nights: nights.New(store), recs: newRecModels(store)}
 }
 
 // WithSource sets where films not in the catalog are looked up (TMDB);
@@ -149,6 +151,7 @@ func (s *Set) Commands() []Command {
 			Components: map[string]Handler{"lbimp": s.importButton, "lbform": s.importForm}},
 		{Def: where(exportDef, inServers), Run: s.exportLetterboxd, Private: true},
 		{Def: where(randomDef, inServers), Run: s.random, Components: map[string]Handler{"random": s.randomButton}},
+		{Def: where(recommendDef, inServers), Run: s.recommendCmd, Private: true, Components: map[string]Handler{"rec": s.recommendMenu}},
 		{Def: where(helpDef, inServersAndDMs), Run: s.help, Private: true},
 	}, s.menuCommands()...))
 }

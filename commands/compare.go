@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/filmbot/filmbot/locale"
+	"github.com/filmbot/filmbot/recommend"
 	"github.com/filmbot/filmbot/storage"
 )
 
@@ -48,45 +49,14 @@ type shared struct {
 	mine, theirs int
 }
 
-// Taste is how two members' ratings of the same films compare.
-type Taste struct {
-	N int // films both rated
-	// MeanDiff is the average absolute difference of their scores, 0 to 9.
-	MeanDiff float64
-	// Corr is Pearson's correlation of their scores, -1 to 1; NaN when
-	// fewer than 3 films or one of them gave every film the same score.
-	Corr float64
-}
-
-// taste compares two lists of scores of the same films.
-func taste(s []shared) Taste {
-	t := Taste{N: len(s), Corr: math.NaN()}
-	if t.N == 0 {
-		return t
+// taste compares two lists of scores of the same films, as
+// /recommend measures taste (recommend.Similarity).
+func taste(s []shared) recommend.Taste {
+	ps := make([]recommend.Pair, len(s))
+	for k, x := range s {
+		ps[k] = recommend.Pair{A: x.mine, B: x.theirs}
 	}
-	var sa, sb, d float64
-	for _, x := range s {
-		sa += float64(x.mine)
-		sb += float64(x.theirs)
-		d += math.Abs(float64(x.mine - x.theirs))
-	}
-	n := float64(t.N)
-	t.MeanDiff = d / n
-	if t.N < 3 {
-		return t
-	}
-	ma, mb := sa/n, sb/n
-	var cov, va, vb float64
-	for _, x := range s {
-		da, db := float64(x.mine)-ma, float64(x.theirs)-mb
-		cov += da * db
-		va += da * da
-		vb += db * db
-	}
-	if va > 0 && vb > 0 {
-		t.Corr = cov / math.Sqrt(va*vb)
-	}
-	return t
+	return recommend.Similarity(ps)
 }
 
 // compare answers /compare member:.

@@ -127,8 +127,8 @@ func TestNilOptionsArePassedOver(t *testing.T) {
 		i.Data = d
 		return i
 	}
-	if resp := e.run(withNil(slash(guildA, "review", opt("film", "anora"), opt("excerpt", 2.0)))); !strings.Contains(resp.Data.Embeds[0].Footer.Text, "Excerpt 2 of") {
-		t.Errorf("/review with a nil option: %+v", resp.Data.Embeds[0].Footer)
+	if resp := e.run(withNil(slash(guildA, "review", opt("film", "anora"), opt("excerpt", 2.0)))); !strings.Contains(embed(resp).Footer.Text, "Excerpt 2 of") {
+		t.Errorf("/review with a nil option: %+v", embed(resp).Footer)
 	}
 	if resp, err := e.check(e.cmds["review"].Autocomplete, withNil(auto(guildA, "review", focus(opt("film", "anor"))))); err != nil || len(resp.Data.Choices) == 0 {
 		t.Errorf("autocomplete with a nil option: %+v %v", resp, err)

@@ -37,9 +37,9 @@ func (s *Set) film(ctx context.Context, i *discordgo.InteractionCreate) (*discor
 	}
 	loc := string(i.Locale)
 	if scope == storage.BuiltIn {
-		return message(s.filmCard(film, page.Reviews, nil, loc)), nil
+		return cardMessage(s.filmCard(film, page.Reviews, nil, loc)), nil
 	}
-	return message(s.filmCard(film, page.Reviews, &page.Ratings, loc), rateMenuIn(tr(i), film.ID)), nil
+	return cardMessage(s.filmCard(film, page.Reviews, &page.Ratings, loc, rateMenuIn(tr(i), film.ID))), nil
 }
 
 // The words of a film's card.
@@ -78,21 +78,61 @@ func tmdbLink(id uint64) string {
 	return "https://www.themoviedb.org/movie/" + strconv.FormatUint(id, 10)
 }
 
-// filmCard is the embed /film shows for a reader whose Discord locale is
-// loc: its words in loc's language, the film's title and overview in loc
-// where the film has them, with the poster from TMDB's image server; a is
-// the server's ratings, nil in a DM.
-func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, loc string) *discordgo.MessageEmbed {
-	return filmCardIn(locale.For(loc), f, reviews, a, loc, s.source.PosterURL(posterSize, f.Poster))
+// filmCard is the layout card /film shows for a reader whose Discord
+// locale is loc: its words in loc's language, the film's title and
+// overview in loc where the film has them, with the poster from TMDB's
+// image server; a is the server's ratings, nil in a DM; rows (the Rate
+// menu) go inside the card.
+func (s *Set) filmCard(f storage.Film, reviews int, a *storage.Aggregate, loc string, rows ...discordgo.MessageComponent) card {
+	return filmCardIn(locale.For(loc), f, reviews, a, loc, s.source.PosterURL(posterSize, f.Poster), maxCardText, rows...)
 }
 
-// filmCardIn is the card in t's language: title and overview in loc
-// where the film has them, poster the address of its poster ("" for
-// none). A card whose lists are all long is cut to Discord's 6,000
-// characters (fitCard).
-func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string) *discordgo.MessageEmbed {
+// filmEmbed is the film's card as an embed: what a movie night posts
+// through its Screener, which sends embeds.
+func (s *Set) filmEmbed(f storage.Film, reviews int, a *storage.Aggregate, loc string) *discordgo.MessageEmbed {
+	t := locale.For(loc)
+	c, made, _ := filmParts(t, f, reviews, a, loc, s.source.PosterURL(posterSize, f.Poster), false)
+	e := &discordgo.MessageEmbed{Title: c.title, URL: c.url, Fields: c.fields, Footer: &discordgo.MessageEmbedFooter{Text: c.footer}, Color: colour}
+	if len(c.body) > 0 {
+		e.Description = c.body[0].text
+	}
+	if c.thumb != "" {
+		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: c.thumb}
+	}
+	n := utf8.RuneCountInString
+	fixed := n(e.Title) + n(e.Description) + n(e.Footer.Text)
+	for _, f := range e.Fields {
+		fixed += n(f.Name)
+	}
+	fitCard(t, e.Fields, made[:len(e.Fields)], limits.EmbedTotal-fixed)
+	return e
+}
+
+// filmCardIn is the layout card in t's language: title and overview in
+// loc where the film has them, poster the address of its poster ("" for
+// none: no thumbnail), runtime and directors beside the title (the year
+// is in it). A card whose lists are all long is cut to room characters
+// of text (fitCard): Discord's 4,000, less what the message says beside
+// the card.
+func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string, room int, rows ...discordgo.MessageComponent) card {
+	c, made, lead := filmParts(t, f, reviews, a, loc, poster, true)
+	all := c.fields
+	c.head, c.fields, c.rows = all[:lead], all[lead:], rows
+	values := 0
+	for _, f := range all {
+		values += utf8.RuneCountInString(f.Value)
+	}
+	fitCard(t, all, made[:len(all)], room-(c.textChars()-values))
+	return c
+}
+
+// filmParts is the film card's content in t's language, not yet fitted,
+// its fields all in fields, with what each field is made of; layout
+// leaves the year out (the title holds it) and puts runtime and
+// directors first, lead fields.
+func filmParts(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, loc, poster string, layout bool) (card, [14]cardPart, int) {
 	// At most 14 fields, in one allocation; what each is made of, to say
-	// it in less room, beside it (on the stack).
+	// it in less room, beside it.
 	var fields []*discordgo.MessageEmbedField
 	backing := make([]discordgo.MessageEmbedField, 0, 14)
 	var made [14]cardPart
@@ -111,7 +151,7 @@ func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, 
 		p := cardPart{text: s}
 		return p.say(t, limits.FieldValue), p
 	}
-	if f.Year != 0 {
+	if f.Year != 0 && !layout {
 		add(t.S(msgYear), strconv.Itoa(f.Year), true, cardPart{})
 	}
 	if f.Runtime > 0 {
@@ -119,6 +159,7 @@ func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, 
 	}
 	v, p := names(f.Directors, "", ", ", " ")
 	add(t.N(msgDirector, len(f.Directors)), v, true, p)
+	lead := len(fields)
 	v, p = text(f.Country)
 	add(t.S(msgCountry), v, true, p)
 	v, p = names(f.Languages, "", ", ", " ")
@@ -152,7 +193,11 @@ func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, 
 		footer = t.S(msgFooterBuiltIn)
 	}
 	if len(f.Aliases) > 0 {
-		footer = t.F(msgFooterAKA, "Footer", footer, "Names", strings.Join(f.Aliases, ", "))
+		aka := strings.Join(f.Aliases, ", ")
+		if layout { // a layout card's footer is markdown
+			aka = plainList(f.Aliases, ", ", 500)
+		}
+		footer = t.F(msgFooterAKA, "Footer", footer, "Names", aka)
 	}
 	if f.Letterboxd != "" {
 		add("Letterboxd", f.Letterboxd, false, cardPart{})
@@ -171,19 +216,11 @@ func filmCardIn(t *locale.T, f storage.Film, reviews int, a *storage.Aggregate, 
 	if title == "" {
 		title = f.Title
 	}
-	e := &discordgo.MessageEmbed{
-		Title:       plain(label(storage.Film{Title: title, Year: f.Year}), limits.EmbedTitle),
-		URL:         url,
-		Description: plain(f.LocalOverview(loc), maxOverview),
-		Fields:      fields,
-		Footer:      &discordgo.MessageEmbedFooter{Text: clip(footer, 500)},
-		Color:       colour,
+	c := card{title: plain(label(storage.Film{Title: title, Year: f.Year}), limits.EmbedTitle), url: url, thumb: poster, fields: fields, footer: clip(footer, 500)}
+	if overview := plain(f.LocalOverview(loc), maxOverview); overview != "" {
+		c.body = []para{{text: overview}}
 	}
-	if poster != "" {
-		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: poster}
-	}
-	fitCard(t, e, made[:len(backing)])
-	return e
+	return c, made, lead
 }
 
 // cardPart is what a card's field is made of, to say it again in less
@@ -208,28 +245,26 @@ func (p cardPart) say(t *locale.T, room int) string {
 	}
 }
 
-// fitCard cuts e's longest fields until e holds at most Discord's 6,000
-// characters: every field longer than a level gets that level, the
-// level as high as the total allows (the shorter fields stay whole).
-// parts says what each field is made of.
-func fitCard(t *locale.T, e *discordgo.MessageEmbed, parts []cardPart) {
+// fitCard cuts the longest of a card's fields until their values hold at
+// most budget characters together (what the card's limit leaves them:
+// an embed's 6,000, a layout card's 4,000): every field longer than a
+// level gets that level, the level as high as the total allows (the
+// shorter fields stay whole). parts says what each field is made of.
+func fitCard(t *locale.T, fields []*discordgo.MessageEmbedField, parts []cardPart, budget int) {
 	n := utf8.RuneCountInString
-	fixed, total := n(e.Title)+n(e.Description), 0
-	if e.Footer != nil {
-		fixed += n(e.Footer.Text)
-	}
+	total := 0
 	var lengths [14]int
-	for k, f := range e.Fields {
-		fixed += n(f.Name)
+	for k, f := range fields {
 		lengths[k] = n(f.Value)
 		total += lengths[k]
 	}
-	budget := limits.EmbedTotal - fixed
 	if total <= budget {
 		return
 	}
-	level := waterLevel(lengths[:len(e.Fields)], budget)
-	for k, f := range e.Fields {
+	// A budget too small for any list leaves each a few words ("…and N
+	// more"): the card is then longer than asked, which its caller checks.
+	level := max(waterLevel(lengths[:len(fields)], max(budget, len(fields))), minLevel)
+	for k, f := range fields {
 		if lengths[k] <= level {
 			continue
 		}
@@ -243,6 +278,9 @@ func fitCard(t *locale.T, e *discordgo.MessageEmbed, parts []cardPart) {
 		}
 	}
 }
+
+// minLevel is the least room a card's field is cut to.
+const minLevel = 16
 
 // waterLevel is the highest level such that lengths, each cut to it,
 // add up to at most budget (at least 1).

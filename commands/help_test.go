@@ -19,7 +19,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 			t.Fatalf("help in %q: %+v", guild, r.Data)
 		}
 		section := map[string]string{} // first word of each line → field name
-		for _, f := range r.Data.Embeds[0].Fields {
+		for _, f := range embed(r).Fields {
 			for _, line := range strings.Split(f.Value, "\n") {
 				cmd, _, _ := strings.Cut(strings.TrimPrefix(line, "`/"), " ")
 				cmd = strings.TrimSuffix(cmd, "`")
@@ -32,7 +32,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 			if c.Def.Type == discordgo.UserApplicationCommand || c.Def.Type == discordgo.MessageApplicationCommand {
 				// Right-click commands: by name, under their own heading.
 				listed := false
-				for _, f := range r.Data.Embeds[0].Fields {
+				for _, f := range embed(r).Fields {
 					listed = listed || strings.HasPrefix(f.Name, "Right-click") && strings.Contains(f.Value, "**"+c.Def.Name+"**")
 				}
 				if !listed {
@@ -51,7 +51,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		if !strings.Contains(section["settings"], "Manage Server") || !strings.Contains(section["manage"], "moderator role") {
 			t.Errorf("who may use what: %v", section)
 		}
-		desc := r.Data.Embeds[0].Fields[0].Value
+		desc := embed(r).Fields[0].Value
 		if !strings.Contains(desc, "`/review film: [excerpt:] [about:] [by:]` — ") {
 			t.Errorf("usage line for /review: %q", desc)
 		}

@@ -137,8 +137,8 @@ func (e *env) button(guild, id string) *discordgo.InteractionResponse {
 // buttons lists the custom ids of a response's enabled buttons by label.
 func buttons(r *discordgo.InteractionResponse) map[string]string {
 	out := map[string]string{}
-	for _, row := range r.Data.Components {
-		for _, c := range row.(discordgo.ActionsRow).Components {
+	for _, row := range rows(r) {
+		for _, c := range row.Components {
 			if b, ok := c.(discordgo.Button); ok && !b.Disabled {
 				out[b.Label] = b.CustomID
 			}
@@ -147,8 +147,10 @@ func buttons(r *discordgo.InteractionResponse) map[string]string {
 	return out
 }
 
+// embed is r's first card: its embed, or its layout card read back
+// (embeds).
 func embed(r *discordgo.InteractionResponse) *discordgo.MessageEmbed {
-	return r.Data.Embeds[0]
+	return embeds(r)[0]
 }
 
 // storeNames are the stores the both-store tests run on.

@@ -76,7 +76,7 @@ func markdownOf(r *discordgo.InteractionResponse) []string {
 	if r == nil || r.Data == nil {
 		return nil
 	}
-	out := []string{r.Data.Content}
+	out := append([]string{r.Data.Content}, textDisplays(r.Data.Components)...)
 	for _, e := range r.Data.Embeds {
 		out = append(out, e.Title, e.Description)
 		for _, f := range e.Fields {

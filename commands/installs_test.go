@@ -38,7 +38,7 @@ func TestFilmThroughAUserInstall(t *testing.T) {
 		if got := r.Data.Flags&discordgo.MessageFlagsEphemeral != 0; got != tc.ephemeral {
 			t.Errorf("app permissions %d: ephemeral %v, want %v", tc.perms, got, tc.ephemeral)
 		}
-		if len(r.Data.Components) != 0 {
+		if len(rows(r)) != 0 {
 			t.Errorf("app permissions %d: components %v, want none (they need the server's install)", tc.perms, r.Data.Components)
 		}
 		em := embed(r)
@@ -60,7 +60,7 @@ func TestFilmThroughAUserInstall(t *testing.T) {
 	i = viaUserInstall(slash("7", "film", opt("film", "anora")), 0)
 	i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall] = "7"
 	r := e.run(i)
-	if len(r.Data.Components) == 0 || r.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
+	if len(rows(r)) == 0 || r.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
 		t.Errorf("with the server's install: components %v, flags %d; want the Rate menu, public", r.Data.Components, r.Data.Flags)
 	}
 	if !hasField(embed(r), "This server's rating") {

@@ -527,9 +527,9 @@ func BenchmarkImportConfirmTMDB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		got := lookedUp.FindStringSubmatch(r.Data.Embeds[0].Description)
+		got := lookedUp.FindStringSubmatch(embed(r).Description)
 		if got == nil {
-			b.Fatal(r.Data.Embeds[0].Description)
+			b.Fatal(embed(r).Description)
 		}
 		var found int
 		fmt.Sscan(got[1], &found)

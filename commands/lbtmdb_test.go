@@ -343,9 +343,9 @@ func BenchmarkImportLookups5000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		got := lookedUp.FindStringSubmatch(r.Data.Embeds[0].Description)
+		got := lookedUp.FindStringSubmatch(embed(r).Description)
 		if got == nil {
-			b.Fatal(r.Data.Embeds[0].Description)
+			b.Fatal(embed(r).Description)
 		}
 		var found, asked float64
 		fmt.Sscan(got[1], &found)

@@ -496,8 +496,8 @@ func BenchmarkImportWorst(b *testing.B) {
 	run := e.cmds["import"].Run
 	for b.Loop() {
 		r, err := run(context.Background(), i)
-		if err != nil || !strings.Contains(r.Data.Embeds[0].Description, "100,000 not in this server's catalog") {
-			b.Fatal(err, r.Data.Embeds[0].Description)
+		if err != nil || !strings.Contains(embed(r).Description, "100,000 not in this server's catalog") {
+			b.Fatal(err, embed(r).Description)
 		}
 	}
 }

@@ -196,15 +196,18 @@ func TestFilmCardInLanguage(t *testing.T) {
 	if _, err := e.db.UpdateSettings(context.Background(), 111, func(s *storage.Settings) { s.Language = "de" }); err != nil {
 		t.Fatal(err)
 	}
-	if f := fieldMap(embed(e.run(in("ru", slash(guildA, "film", opt("film", "anora")))))); f["Год"] != "2024" {
+	if f := fieldMap(embed(e.run(in("ru", slash(guildA, "film", opt("film", "anora")))))); f["Режиссёр"] != "Sean Baker" {
 		t.Errorf("ru member in a German server: %v", f)
 	}
-	if f := fieldMap(embed(e.run(slash(guildA, "film", opt("film", "anora"))))); f["Year"] != "2024" {
+	if f := fieldMap(embed(e.run(slash(guildA, "film", opt("film", "anora"))))); f["Director"] != "Sean Baker" {
 		t.Errorf("en member in a German server: %v", f)
 	}
 	ru := embed(e.run(in("ru", slash("", "film", opt("film", "anora")))))
 	f := fieldMap(ru)
-	for name, want := range map[string]string{"Год": "2024", "Хронометраж": "139 мин (2 ч 19 мин)", "Режиссёр": "Sean Baker", "Рецензии": "1 — `/review film:Anora`"} {
+	if ru.Title != "Анора (2024)" { // the year is in the title
+		t.Errorf("ru title %q", ru.Title)
+	}
+	for name, want := range map[string]string{"Хронометраж": "139 мин (2 ч 19 мин)", "Режиссёр": "Sean Baker", "Рецензии": "1 — `/review film:Anora`"} {
 		if f[name] != want {
 			t.Errorf("ru %s = %q, want %q", name, f[name], want)
 		}
@@ -266,16 +269,16 @@ func TestRandomInRussian(t *testing.T) {
 			}
 		}
 		r := e.run(in("ru", slash(guildA, "random")))
-		if r.Data.Content != "🎲 Случайный выбор из списка «посмотреть» <@42> "+want {
-			t.Errorf("%d films: %q", n, r.Data.Content)
+		if content(r) != "🎲 Случайный выбор из списка «посмотреть» <@42> "+want {
+			t.Errorf("%d films: %q", n, content(r))
 		}
-		if _, ok := fieldMap(embed(r))["Год"]; !ok {
+		if _, ok := fieldMap(embed(r))["Рецензии"]; !ok {
 			t.Errorf("the card is not in Russian: %v", fieldMap(embed(r)))
 		}
 		if n > 1 {
 			again := e.clickIn("ru", guildA, buttons(r)["🎲 Другой"])
-			if !strings.HasPrefix(again.Data.Content, "🎲 Случайный выбор") {
-				t.Errorf("pick another: %q", again.Data.Content)
+			if !strings.HasPrefix(content(again), "🎲 Случайный выбор") {
+				t.Errorf("pick another: %q", content(again))
 			}
 		}
 	}
@@ -363,7 +366,7 @@ func TestReadAnswersInEveryLanguage(t *testing.T) {
 				// authors, buttons, content (descriptions and field
 				// values are the film's and the review's, but /help's).
 				var text strings.Builder
-				for _, em := range a.Data.Embeds {
+				for _, em := range embeds(a) {
 					text.WriteString(em.Title + "\n")
 					if em.Footer != nil {
 						text.WriteString(em.Footer.Text + "\n")

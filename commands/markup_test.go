@@ -161,7 +161,13 @@ func checkReview(t *testing.T, n int, ex []storage.Excerpt, wantX int) {
 			t.Fatalf("review %d: clipped excerpt shows a spoiler: %q", n, markup(english(), e, 40+k))
 		}
 	}
-	all := strings.Join(fullPages(english(), rev), "\n\n")
+	var runs []string
+	for _, page := range fullPages(english(), rev, 3500) {
+		for _, r := range page {
+			runs = append(runs, r.text)
+		}
+	}
+	all := strings.Join(runs, "\n\n")
 	checkHidden(t, "Read it all", all, wantX)
 	p := &fakePoster{}
 	s := &Set{poster: p, serverSettings: noSettings{}}

@@ -139,10 +139,12 @@ func (s *Set) filmsInMessage(ctx context.Context, i *discordgo.InteractionCreate
 		return nil, err
 	}
 	loc := string(i.Locale)
-	var embeds []*discordgo.MessageEmbed
-	var rows []discordgo.MessageComponent
-	var watch []discordgo.MessageComponent
-	total, shown := 0, 0
+	// One card a film, its Rate menu and watchlist button inside it, as
+	// many as Discord's 40 components and 4,000 characters hold (room is
+	// kept for the line counting the films left out): compact cards (no
+	// separators), each fitted to the room the cards before it leave.
+	var cards []discordgo.MessageComponent
+	total, comps, shown := utf8.RuneCountInString(t.N(msgMenuMore, len(ids))), 1, 0
 	for _, id := range ids {
 		if shown == menuCards {
 			break
@@ -158,54 +160,36 @@ func (s *Set) filmsInMessage(ctx context.Context, i *discordgo.InteractionCreate
 		if scope != storage.BuiltIn {
 			a = &page.Ratings
 		}
-		card := s.filmCard(page.Film, page.Reviews, a, loc)
-		n := cardChars(card)
-		if total+n > limits.EmbedTotal {
+		var rows []discordgo.MessageComponent
+		if scope != storage.BuiltIn { // ratings and watchlists are a server's
+			menu := rateMenuIn(t, id)
+			if sm, ok := menu.Components[0].(discordgo.SelectMenu); ok {
+				sm.Placeholder = clip(t.F(msgMenuRate, "Film", label(page.Film)), 150)
+				menu.Components[0] = sm
+			}
+			rows = []discordgo.MessageComponent{menu, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+				discordgo.Button{Style: discordgo.SecondaryButton, Emoji: &discordgo.ComponentEmoji{Name: "📌"},
+					Label: clip(t.F(msgMenuWatch, "Film", label(page.Film)), limits.ButtonLabel), CustomID: customID{"wladd", "add", []uint64{id}}.String()},
+			}}}
+		}
+		c := filmCardIn(locale.For(loc), page.Film, page.Reviews, a, loc, s.source.PosterURL(posterSize, page.Film.Poster), maxCardText-total, rows...)
+		c.compact = true
+		laid := c.components()
+		n, k := c.textChars(), limits.Count(laid) // fitted, yet maybe over: its title and overview stay whole
+		if total+n > maxCardText || comps+k > maxCardComponents {
 			continue
 		}
-		total += n
+		total, comps = total+n, comps+k
 		shown++
-		embeds = append(embeds, card)
-		if scope == storage.BuiltIn {
-			continue // ratings and watchlists are a server's
-		}
-		menu := rateMenuIn(t, id)
-		if sm, ok := menu.Components[0].(discordgo.SelectMenu); ok {
-			sm.Placeholder = clip(t.F(msgMenuRate, "Film", label(page.Film)), 150)
-			menu.Components[0] = sm
-		}
-		rows = append(rows, menu)
-		watch = append(watch, discordgo.Button{Style: discordgo.SecondaryButton, Emoji: &discordgo.ComponentEmoji{Name: "📌"},
-			Label: clip(t.F(msgMenuWatch, "Film", label(page.Film)), limits.ButtonLabel), CustomID: customID{"wladd", "add", []uint64{id}}.String()})
+		cards = append(cards, laid...)
 	}
-	if len(embeds) == 0 {
+	if len(cards) == 0 {
 		return Reply(t.S(msgMenuNoFilms)), nil
 	}
-	if len(watch) > 0 {
-		rows = append(rows, discordgo.ActionsRow{Components: watch})
-	}
-	r := ephemeral(embeds[0], rows...)
-	r.Data.Embeds = embeds
 	if more := len(ids) - shown; more > 0 {
-		r.Data.Content = t.N(msgMenuMore, more)
+		cards = append(cards, discordgo.TextDisplay{Content: t.N(msgMenuMore, more)})
 	}
-	return r, nil
-}
-
-// cardChars is what an embed counts toward Discord's 6,000 characters.
-func cardChars(e *discordgo.MessageEmbed) int {
-	n := utf8.RuneCountInString
-	c := n(e.Title) + n(e.Description)
-	if e.Footer != nil {
-		c += n(e.Footer.Text)
-	}
-	if e.Author != nil {
-		c += n(e.Author.Name)
-	}
-	for _, f := range e.Fields {
-		c += n(f.Name) + n(f.Value)
-	}
-	return c
+	return layoutEphemeral(cards), nil
 }
 
 // watchlistAddButton puts a film from "Films in this message" on the

@@ -53,7 +53,7 @@ func menuFilms(t *testing.T, e *env) map[string]storage.Film {
 
 func titles(r *discordgo.InteractionResponse) []string {
 	var out []string
-	for _, e := range r.Data.Embeds {
+	for _, e := range embeds(r) {
 		out = append(out, e.Title)
 	}
 	return out
@@ -75,13 +75,13 @@ func TestFilmsInThisMessage(t *testing.T) {
 	if got, want := titles(r), []string{"Red Rocket (2021)", "Tangerine (2015)", "Dune (2021)"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("cards %q, want %q", got, want)
 	}
-	if r.Data.Content != "2 more films are named there: `/film` shows them." {
-		t.Errorf("content %q", r.Data.Content)
+	if content(r) != "2 more films are named there: `/film` shows them." {
+		t.Errorf("content %q", content(r))
 	}
-	if len(r.Data.Components) != 4 {
-		t.Fatalf("%d rows, want 3 Rate menus and a row of buttons", len(r.Data.Components))
+	if len(rows(r)) != 6 {
+		t.Fatalf("%d rows, want a Rate menu and a row with a button in each of 3 cards", len(rows(r)))
 	}
-	menu := r.Data.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu)
+	menu := rows(r)[0].Components[0].(discordgo.SelectMenu)
 	if menu.Placeholder != "Rate Red Rocket (2021)" || !strings.HasPrefix(menu.CustomID, "rate:select:"+itoa(fs["Red Rocket (2021)"].ID)+":") {
 		t.Errorf("first menu %q %q", menu.Placeholder, menu.CustomID)
 	}
@@ -131,7 +131,7 @@ func TestFilmsInThisMessageCardsAndNone(t *testing.T) {
 		t.Errorf("a layout card: %q", got)
 	}
 	none := e.run(rightClick(guildA, &discordgo.Message{Content: "what did everyone think of it?"}))
-	if none.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || len(none.Data.Embeds) != 0 || !strings.HasPrefix(none.Data.Content, "I found no film") {
+	if none.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || len(embeds(none)) != 0 || !strings.HasPrefix(none.Data.Content, "I found no film") {
 		t.Errorf("no film: %+v", none.Data)
 	}
 	// Discord sent no message (a client that lost it): one sentence.
@@ -146,8 +146,8 @@ func TestFilmsInThisMessageCardsAndNone(t *testing.T) {
 	// In a DM: the built-in catalog's cards, no menu or button (ratings
 	// and watchlists are a server's).
 	dm := e.run(rightClick("", &discordgo.Message{Content: "Ani, or Anora (2024)?"}))
-	if got := titles(dm); !reflect.DeepEqual(got, []string{"Anora (2024)"}) || len(dm.Data.Components) != 0 {
-		t.Errorf("in a DM: %q, %d rows", got, len(dm.Data.Components))
+	if got := titles(dm); !reflect.DeepEqual(got, []string{"Anora (2024)"}) || len(rows(dm)) != 0 {
+		t.Errorf("in a DM: %q, %d rows", got, len(rows(dm)))
 	}
 }
 

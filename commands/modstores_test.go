@@ -42,7 +42,7 @@ func TestLinkAndTMDBImportOnBothStores(t *testing.T) {
 				if r.Data.Content != "" {
 					return r.Data.Content
 				}
-				return r.Data.Embeds[0].Description
+				return embed(r).Description
 			}
 			manage := cmds["manage"].Run
 			own, err := store.CreateFilm(ctx, 111, storage.Film{Title: "Gisaengchung", Year: 2019})
@@ -65,7 +65,7 @@ func TestLinkAndTMDBImportOnBothStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := r.Data.Embeds[0].Description; !strings.Contains(d, "Watchlist: 5 films, 3 to add") || lookedUp.FindStringSubmatch(d) == nil {
+			if d := embed(r).Description; !strings.Contains(d, "Watchlist: 5 films, 3 to add") || lookedUp.FindStringSubmatch(d) == nil {
 				t.Fatalf("preview: %q", d)
 			}
 			c, err := e.set.importButton(ctx, clickAs(guildA, "42", buttons(r)["Import 3 ratings and 3 watchlist films"]))

@@ -59,8 +59,12 @@ var (
 // What a night posts on its own (in the server's language, the night's
 // Locale).
 var (
-	msgPollContent  = locale.Text("night.poll.content", "🎬 **Movie night!** Vote for the film: the poll closes {{.Closes}} ({{.ClosesIn}}); the screening starts {{.Starts}}.\n-# {{.Tag}}")
-	msgPollQuestion = locale.Text("night.poll.question", "Which film on {{.Date}}?")
+	msgNightChosen = locale.Text("night.chosen", "How the films were chosen: {{.Count}} picked for the {{.Members}} members of the server's recent nights (hosts, and those who rated what was screened) from how they rate, none of them rated by any of them, so that no one is predicted to hate one; the rest are the most wanted on watchlists.")
+	msgPollContent = locale.Text("night.poll.content", "🎬 **Movie night!** Vote for the film: the poll closes {{.Closes}} ({{.ClosesIn}}); the screening starts {{.Starts}}.\n-# {{.Tag}}")
+	// msgPollContentChosen is msgPollContent saying how the candidates were
+	// chosen (Chosen: msgNightChosen).
+	msgPollContentChosen = locale.Text("night.poll.content.chosen", "🎬 **Movie night!** Vote for the film: the poll closes {{.Closes}} ({{.ClosesIn}}); the screening starts {{.Starts}}.\n{{.Chosen}}\n-# {{.Tag}}")
+	msgPollQuestion      = locale.Text("night.poll.question", "Which film on {{.Date}}?")
 	// A date the bot writes itself: the weekday's and the month's short
 	// names (Sunday first, January first; "|" between them) and their order.
 	msgNightDate     = locale.Text("night.date.format", "{{.Weekday}} {{.Day}} {{.Month}}")
@@ -281,7 +285,8 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 		}
 		where = id
 	}
-	films, err := s.candidates(ctx, t, scope, str(opts, "candidates"))
+	user, _ := userNumber(i)
+	films, recommended, members, err := s.candidates(ctx, t, scope, user, str(opts, "candidates"))
 	if err != nil {
 		return nil, err
 	}
@@ -289,11 +294,10 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	for _, f := range films {
 		lines = append(lines, "• "+escapeClip(label(f), 150, titlePunct))
 	}
-	user, _ := userNumber(i)
 	// What the night posts is in the server's language, fixed now: the
 	// steps that post later have no member to ask.
 	n, err := s.nights.Plan(ctx, nights.Plan{Scope: scope, Host: user, Channel: channel, Films: films, Closes: closes, Starts: starts, Hours: hours,
-		Where: where, Location: location, Zone: loc, Locale: s.serverTr(ctx, i).Locale()})
+		Where: where, Location: location, Zone: loc, Locale: s.serverTr(ctx, i).Locale(), Recommended: recommended, RecommendedFor: members})
 	switch {
 	case errors.Is(err, storage.ErrExists):
 		return nil, userText(t.F(msgNightExists, "Starts", stamp(n.Starts, "F")))
@@ -304,13 +308,24 @@ func (s *Set) planNight(ctx context.Context, i *discordgo.InteractionCreate, sco
 	case err != nil:
 		return nil, err
 	}
-	return Reply(t.F(msgNightPlanned, "Channel", channel, "Closes", stamp(closes, "F"), "Starts", stamp(starts, "F"), "Candidates", strings.Join(lines, "\n"))), nil
+	planned := t.F(msgNightPlanned, "Channel", channel, "Closes", stamp(closes, "F"), "Starts", stamp(starts, "F"), "Candidates", strings.Join(lines, "\n"))
+	if recommended > 0 {
+		planned += "\n" + chosenLine(t, n)
+	}
+	return Reply(planned), nil
 }
 
-// candidates resolves the titles given, or takes the server's most wanted
-// films not yet screened here.
-func (s *Set) candidates(ctx context.Context, t *locale.T, scope storage.Scope, given string) ([]storage.Film, error) {
-	var out []storage.Film
+// chosenLine says how a night's candidates were chosen when the group
+// recommendation gave some (storage.Night.Recommended).
+func chosenLine(t *locale.T, n storage.Night) string {
+	return t.F(msgNightChosen, "Count", t.Int(n.Recommended), "Members", t.Int(n.RecommendedFor))
+}
+
+// candidates resolves the titles given or, without them, takes the group
+// recommendation for the members of the server's recent nights and the
+// most wanted films not yet screened here (nightCandidates), saying how
+// many came from the recommendation, for how many members.
+func (s *Set) candidates(ctx context.Context, t *locale.T, scope storage.Scope, host uint64, given string) (out []storage.Film, recommended, members int, err error) {
 	seen := map[uint64]bool{}
 	if strings.TrimSpace(given) != "" {
 		for _, title := range strings.Split(given, ",") {
@@ -319,28 +334,26 @@ func (s *Set) candidates(ctx context.Context, t *locale.T, scope storage.Scope, 
 			}
 			f, err := s.resolveIn(ctx, scope, title, t.Locale())
 			if err != nil {
-				return nil, err
+				return nil, 0, 0, err
 			}
 			if seen[f.ID] {
-				return nil, userText(t.F(msgNightTwice, "Title", labelMD(f)))
+				return nil, 0, 0, userText(t.F(msgNightTwice, "Title", labelMD(f)))
 			}
 			seen[f.ID] = true
 			out = append(out, f)
 		}
 		if len(out) > nights.MaxCandidates {
-			return nil, userText(t.N(msgNightMaxFilms, nights.MaxCandidates, "Named", t.Int(len(out))))
+			return nil, 0, 0, userText(t.N(msgNightMaxFilms, nights.MaxCandidates, "Named", t.Int(len(out))))
 		}
 	} else {
-		wanted, err := s.nights.Wanted(ctx, scope)
-		if err != nil {
-			return nil, err
+		if out, recommended, members, err = s.nightCandidates(ctx, scope, host); err != nil {
+			return nil, 0, 0, err
 		}
-		out = wanted
 	}
 	if len(out) < nights.MinCandidates {
-		return nil, userText(t.N(msgNightMinFilms, nights.MinCandidates))
+		return nil, 0, 0, userText(t.N(msgNightMinFilms, nights.MinCandidates))
 	}
-	return out, nil
+	return out, recommended, members, nil
 }
 
 // cancelNight cancels the open night (nights.Service.Cancel) and says
@@ -467,6 +480,9 @@ func (a screenActions) OpenPoll(ctx context.Context, p nights.Poll, tag string) 
 		answers = append(answers, clip(label(f), 55))
 	}
 	content := t.F(msgPollContent, "Closes", stamp(n.Closes, "F"), "ClosesIn", stamp(n.Closes, "R"), "Starts", stamp(n.Starts, "F"), "Tag", tag)
+	if n.Recommended > 0 {
+		content = t.F(msgPollContentChosen, "Closes", stamp(n.Closes, "F"), "ClosesIn", stamp(n.Closes, "R"), "Starts", stamp(n.Starts, "F"), "Chosen", chosenLine(t, n), "Tag", tag)
+	}
 	zone := p.Zone
 	if zone == nil {
 		zone = time.UTC
@@ -532,7 +548,7 @@ func (a screenActions) PromptRatings(ctx context.Context, n storage.Night, tag s
 	if err != nil {
 		return "", err
 	}
-	e := a.s.filmCard(page.Film, page.Reviews, &page.Ratings, n.Locale)
+	e := a.s.filmEmbed(page.Film, page.Reviews, &page.Ratings, n.Locale)
 	return a.card(ctx, n, tag, nightTr(n).S(msgPrompt), e, []discordgo.MessageComponent{rateMenuIn(nightTr(n), page.Film.ID)}, "")
 }
 

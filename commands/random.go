@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -76,6 +77,11 @@ func (s *Set) randomButton(ctx context.Context, i *discordgo.InteractionCreate) 
 	r, err := s.randomPick(ctx, scope, c.args[0], c.args[1], c.args[2], string(i.Locale))
 	if err != nil {
 		return nil, err
+	}
+	if r.Data.Flags&discordgo.MessageFlagsIsComponentsV2 == 0 {
+		// Nothing left to pick: said on the card's message, which stays a
+		// layout card (Discord never lets a message lose the flag).
+		return layoutUpdate([]discordgo.MessageComponent{discordgo.TextDisplay{Content: r.Data.Content}}), nil
 	}
 	r.Type = discordgo.InteractionResponseUpdateMessage
 	return r, nil
@@ -151,10 +157,12 @@ func (s *Set) randomPick(ctx context.Context, scope storage.Scope, from, user, s
 	if err != nil {
 		return nil, err
 	}
-	r := message(filmCardIn(t, page.Film, page.Reviews, &page.Ratings, loc, s.source.PosterURL(posterSize, page.Film.Poster)), rateMenuIn(t, page.Film.ID),
+	// What was picked from, above the card: its text is the card's room
+	// less that line.
+	line := t.N(picked, n, "User", user)
+	c := filmCardIn(t, page.Film, page.Reviews, &page.Ratings, loc, s.source.PosterURL(posterSize, page.Film.Poster), maxCardText-utf8.RuneCountInString(line), rateMenuIn(t, page.Film.ID),
 		discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			button(t.S(msgRandomAgain), customID{kind: "random", action: "again", args: []uint64{from, user, page.Film.ID}}.String(), n == 1),
 		}})
-	r.Data.Content = t.N(picked, n, "User", user)
-	return r, nil
+	return layoutMessage(append([]discordgo.MessageComponent{discordgo.TextDisplay{Content: line}}, c.components()...)), nil
 }

@@ -276,7 +276,11 @@ func (s *Set) rateButton(ctx context.Context, i *discordgo.InteractionCreate) (*
 		if len(c.args) > 1 {
 			cardLoc = unpackLocale(c.args[1])
 		}
-		return update(s.filmCard(page.Film, page.Reviews, &a, cardLoc), rateMenuIn(locale.For(cardLoc), film)), nil
+		if i.Message != nil && i.Message.Flags&discordgo.MessageFlagsIsComponentsV2 == 0 {
+			// A card posted as an embed (a movie night's prompt) stays one.
+			return update(s.filmEmbed(page.Film, page.Reviews, &a, cardLoc), rateMenuIn(locale.For(cardLoc), film)), nil
+		}
+		return layoutUpdate(s.filmCard(page.Film, page.Reviews, &a, cardLoc, rateMenuIn(locale.For(cardLoc), film)).components()), nil
 	}
 	return nil, staleButton(t)
 }
@@ -334,6 +338,10 @@ func histogram(a storage.Aggregate) string {
 
 const ratersPerPage = 20
 
+// chartFile is the name of the verdict's chart, sent with the answer and
+// shown in the card's media gallery.
+const chartFile = "ratings.png"
+
 // ratings answers /ratings film:.
 func (s *Set) ratings(ctx context.Context, i *discordgo.InteractionCreate) (*discordgo.InteractionResponse, error) {
 	scope, user, err := member(i)
@@ -376,24 +384,32 @@ func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope,
 	if err != nil {
 		return nil, err
 	}
-	r, err := showList(ctx, s, scope, list[storage.Rating]{t: t, kind: "ratings", id: film.ID, per: ratersPerPage,
+	// The verdict is a layout card: title, verdict, the chart in a media
+	// gallery, who rated what (raters), the page buttons.
+	var raters string
+	e, rows, err := listView(list[storage.Rating]{t: t, kind: "ratings", id: film.ID, per: ratersPerPage,
 		row: func(_ int, r storage.Rating, _ func(uint64) string) string {
 			return fmt.Sprintf("<@%d> — %s (%d)", r.User, Stars(r.Score), r.Score)
 		},
 		embed: func(rows string, p, pages int) *discordgo.MessageEmbed {
+			raters = rows
 			return &discordgo.MessageEmbed{
 				Title: titleWithFilm(t, msgRatingsTitle, film),
 				Description: t.N(msgRatingsSummary, a.Count, "Average", t.Num(a.Average(), 1), "Median", medianIn(t, a.Median())) +
-					"\n" + histogram(a) + "\n\n" + rows,
-				Image:  &discordgo.MessageEmbedImage{URL: "attachment://ratings.png"},
+					"\n" + histogram(a),
+				Image:  &discordgo.MessageEmbedImage{URL: "attachment://" + chartFile},
 				Footer: &discordgo.MessageEmbedFooter{Text: t.F(msgRatingsFooter, "Page", t.Int(p), "Pages", t.Int(pages))},
 				Color:  colour,
 			}
-		}}, rs, p, isUpdate)
+		}}, rs, p, func(ids []uint64) (func(uint64) string, error) { return s.pageFilms(ctx, t, scope, ids) })
 	if err != nil {
 		return nil, err
 	}
+	c := fromEmbed(e, rows)
+	c.tail = raters
+	r := layoutMessage(c.components())
 	if isUpdate {
+		r = layoutUpdate(r.Data.Components)
 		r.Data.Attachments = &[]*discordgo.MessageAttachment{} // replace the old chart
 	}
 	mine := 0
@@ -402,7 +418,7 @@ func (s *Set) ratingsPage(ctx context.Context, t *locale.T, scope storage.Scope,
 			mine = x.Score
 		}
 	}
-	r.Data.Files = []*discordgo.File{{Name: "ratings.png", ContentType: "image/png", Reader: bytes.NewReader(chartPNG(t, a, mine))}}
+	r.Data.Files = []*discordgo.File{{Name: chartFile, ContentType: "image/png", Reader: bytes.NewReader(chartPNG(t, a, mine))}}
 	return r, nil
 }
 

@@ -30,6 +30,7 @@ func readable(r *discordgo.InteractionResponse) []string {
 	}
 	d := r.Data
 	out = append(out, d.Content)
+	out = append(out, textDisplays(d.Components)...)
 	for _, e := range d.Embeds {
 		out = append(out, e.Title, e.Description)
 		if e.Footer != nil {
@@ -39,8 +40,8 @@ func readable(r *discordgo.InteractionResponse) []string {
 			out = append(out, f.Name, f.Value)
 		}
 	}
-	for _, row := range d.Components {
-		for _, c := range row.(discordgo.ActionsRow).Components {
+	for _, row := range rows(r) {
+		for _, c := range row.Components {
 			switch c := c.(type) {
 			case discordgo.Button:
 				out = append(out, c.Label)
@@ -292,7 +293,7 @@ func TestRateMenuAndListsInRussian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if menu := card.Data.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu); menu.Placeholder != "Оценить фильм" {
+	if menu := rows(card)[0].Components[0].(discordgo.SelectMenu); menu.Placeholder != "Оценить фильм" {
 		t.Errorf("menu placeholder %q", menu.Placeholder)
 	}
 	if note == nil {
@@ -461,7 +462,7 @@ func TestRatingFromACardKeepsItsLanguage(t *testing.T) {
 	ask := slash("111", "film", opt("film", "anora"))
 	ask.Locale = discordgo.Russian
 	card := e.run(ask)
-	menu := card.Data.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu)
+	menu := rows(card)[0].Components[0].(discordgo.SelectMenu)
 	sel := interaction("111", discordgo.InteractionMessageComponent, discordgo.MessageComponentInteractionData{CustomID: menu.CustomID, ComponentType: discordgo.SelectMenuComponent, Values: []string{"8"}})
 	sel.Locale = discordgo.German
 	u, err := e.check(e.set.rateButton, sel)
@@ -472,7 +473,7 @@ func TestRatingFromACardKeepsItsLanguage(t *testing.T) {
 	if ru.Footer == nil || de.Footer == nil || de.Footer.Text != ru.Footer.Text || de.Fields[0].Name != ru.Fields[0].Name {
 		t.Errorf("the card changed language: %+v\nwas %+v", de, ru)
 	}
-	after := u.Data.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.SelectMenu)
+	after := rows(u)[0].Components[0].(discordgo.SelectMenu)
 	if after.Placeholder != menu.Placeholder || after.CustomID != menu.CustomID {
 		t.Errorf("the menu changed: %q %q, was %q %q", after.Placeholder, after.CustomID, menu.Placeholder, menu.CustomID)
 	}

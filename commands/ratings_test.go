@@ -73,7 +73,7 @@ func TestRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	// It updates the card with the new verdict (type 7), menu kept.
-	if resp.Type != discordgo.InteractionResponseUpdateMessage || len(resp.Data.Components) != 1 || !strings.Contains(ratingField(embed(resp)), "from 2") {
+	if resp.Type != discordgo.InteractionResponseUpdateMessage || len(rows(resp)) != 1 || !strings.Contains(ratingField(embed(resp)), "from 2") {
 		t.Errorf("the card after rating: %+v", resp.Data)
 	}
 	if r, err := e.db.UserRating(context.Background(), 111, 1, 42); err != nil || r.Score != 4 {
@@ -184,10 +184,10 @@ func TestRatingsTopMine(t *testing.T) {
 			rating = f.Value
 		}
 	}
-	if len(card.Data.Components) != 1 || !strings.Contains(rating, "from 45") {
+	if len(rows(card)) != 1 || !strings.Contains(rating, "from 45") {
 		t.Errorf("card lacks ratings: %q", rating)
 	}
-	if dm := e.run(slash("", "film", opt("film", "anora"))); len(dm.Data.Components) != 0 {
+	if dm := e.run(slash("", "film", opt("film", "anora"))); len(rows(dm)) != 0 {
 		t.Error("the DM card offers rating")
 	}
 }
@@ -270,7 +270,7 @@ func TestRateMenuTellsTheRaterAlone(t *testing.T) {
 	if err := limits.Check(note); err != nil {
 		t.Fatal(err)
 	}
-	d := note.Data.Embeds[0].Description
+	d := embed(note).Description
 	if note.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(d, "You rated **★★★★** (8/10)") || !strings.Contains(d, "off your watchlist") || buttons(note)["Remove my rating"] == "" {
 		t.Errorf("the rater's note: flags %d, %q, buttons %v", note.Data.Flags, d, buttons(note))
 	}
@@ -279,7 +279,7 @@ func TestRateMenuTellsTheRaterAlone(t *testing.T) {
 	}
 	// /rate tells the same, as its answer.
 	slashNote := e.run(slash(guildA, "rate", opt("film", "anora"), opt("score", 8.0)))
-	if embed(slashNote).Title != note.Data.Embeds[0].Title || !strings.Contains(embed(slashNote).Description, "You rated **★★★★** (8/10)") {
+	if embed(slashNote).Title != embed(note).Title || !strings.Contains(embed(slashNote).Description, "You rated **★★★★** (8/10)") {
 		t.Errorf("/rate and the menu differ: %q vs %q", embed(slashNote).Description, d)
 	}
 	// Without a way to follow up, the card is still updated.

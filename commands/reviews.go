@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -124,8 +125,7 @@ func (s *Set) review(ctx context.Context, i *discordgo.InteractionCreate) (*disc
 	} else if hdr, e, err = s.reviews.Excerpt(ctx, scope, rev.ID, n); err != nil {
 		return nil, excerptErr(t, err)
 	}
-	embed, rows := excerptView(t, film, hdr, e, n, len(reviews))
-	return message(embed, rows...), nil
+	return cardMessage(excerptView(t, film, hdr, e, n, len(reviews), s.source.PosterURL(posterSize, film.Poster))), nil
 }
 
 // excerptErr is what a member is told when an excerpt is gone, in t's
@@ -175,16 +175,12 @@ func reviewerName(t *locale.T, r storage.Review) string {
 	return r.Reviewer
 }
 
-func authorLine(t *locale.T, r storage.Review) string {
-	if r.Reviewer == "" {
-		return t.S(msgFeatured)
-	}
-	return clip(t.F(msgReviewBy, "Reviewer", r.Reviewer), limits.Author)
-}
-
 // excerptView renders excerpt n (1-based) of rev with its buttons, in t's
-// language. rev is a header (its Paragraphs counted) and e its excerpt n.
-func excerptView(t *locale.T, film storage.Film, rev storage.Review, e storage.Excerpt, n, reviewsOfFilm int) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+// language, as a layout card: the film's title (beside its poster, at
+// address poster, "" for none) and the reviewer, the excerpt (a spoiler
+// in a container of its own, hidden whole), what it is and the buttons.
+// rev is a header (its Paragraphs counted) and e its excerpt n.
+func excerptView(t *locale.T, film storage.Film, rev storage.Review, e storage.Excerpt, n, reviewsOfFilm int, poster string) card {
 	total := rev.Paragraphs
 	footer := t.F(msgExcerptOf, "N", t.Int(n), "Total", t.Int(total))
 	if e.Spoiler {
@@ -192,13 +188,6 @@ func excerptView(t *locale.T, film storage.Film, rev storage.Review, e storage.E
 	}
 	if reviewsOfFilm > 1 {
 		footer += " · " + t.N(msgReviewsOfFilm, reviewsOfFilm)
-	}
-	embed := &discordgo.MessageEmbed{
-		Title:       plain(label(film), limits.EmbedTitle),
-		Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(t, rev)},
-		Description: markup(t, e, limits.EmbedDescription),
-		Footer:      &discordgo.MessageEmbedFooter{Text: footer},
-		Color:       colour,
 	}
 	id := func(action string, k int) string {
 		return customID{"rev", action, []uint64{rev.ID, uint64(k)}}.String()
@@ -209,46 +198,84 @@ func excerptView(t *locale.T, film storage.Film, rev storage.Review, e storage.E
 		button(t.S(msgRandomExcerpt), id("random", n), total < 2),
 		discordgo.Button{Label: t.S(msgReadAll), Style: discordgo.PrimaryButton, CustomID: id("all", 1)},
 	}}
-	return embed, []discordgo.MessageComponent{row}
+	c := reviewCard(t, film, rev, poster)
+	c.footer, c.rows = footer, []discordgo.MessageComponent{row}
+	// The excerpt has what the title, reviewer and footer leave.
+	c.body = []para{{text: markup(t, e, min(limits.EmbedDescription, maxCardText-c.textChars())), spoiler: e.Spoiler}}
+	return c
 }
 
-// fullPages splits a whole review into embed-sized pages of paragraphs,
-// spoiler heads in t's language.
-func fullPages(t *locale.T, rev storage.Review) []string {
-	const room = 3900 // under the 4,096 description limit, with the spoiler heads
-	var pages []string
-	var cur strings.Builder
+// reviewCard is a review's card without its text: the film's title
+// beside its poster, the reviewer under it.
+func reviewCard(t *locale.T, film storage.Film, rev storage.Review, poster string) card {
+	author := t.S(msgFeatured)
+	if rev.Reviewer != "" { // markdown in a card: the name escaped
+		author = clip(t.F(msgReviewBy, "Reviewer", plain(rev.Reviewer, limits.Author)), limits.Author)
+	}
+	return card{title: plain(label(film), limits.EmbedTitle), thumb: poster, sub: author}
+}
+
+// maxRunsCost bounds the components a page of a whole review spends on
+// its text: a run of plain paragraphs is one text display, a run of
+// spoilers three (its container, its text, the container after it); the
+// rest of the card (containers, title and poster, divider, footer, the
+// page buttons) takes the other 12 of Discord's 40.
+const maxRunsCost = maxCardComponents - 12
+
+// fullPages splits a whole review into pages of paragraph runs, each run
+// a text display (a spoiler run hidden in a container of its own), at
+// most room characters and maxRunsCost components a page; spoiler heads
+// in t's language.
+func fullPages(t *locale.T, rev storage.Review, room int) [][]para {
+	var pages [][]para
+	var cur []para
+	size, cost := 0, 0
 	for _, e := range rev.Excerpts {
 		m := markup(t, e, room)
-		if cur.Len() > 0 && len([]rune(cur.String()))+len([]rune(m))+2 > room {
-			pages = append(pages, cur.String())
-			cur.Reset()
+		w := utf8.RuneCountInString(m)
+		joins := len(cur) > 0 && cur[len(cur)-1].spoiler == e.Spoiler
+		add, c := w+2, 0 // joined to the run before by a blank line
+		if !joins {
+			add, c = w, 1
+			if e.Spoiler {
+				c = 3
+			}
 		}
-		if cur.Len() > 0 {
-			cur.WriteString("\n\n")
+		if len(cur) > 0 && (size+add > room || cost+c > maxRunsCost) {
+			pages = append(pages, cur)
+			cur, size, cost = nil, 0, 0
+			joins, add, c = false, w, 1
+			if e.Spoiler {
+				c = 3
+			}
 		}
-		cur.WriteString(m)
+		if joins {
+			cur[len(cur)-1].text += "\n\n" + m
+		} else {
+			cur = append(cur, para{text: m, spoiler: e.Spoiler})
+		}
+		size, cost = size+add, cost+c
 	}
-	if cur.Len() > 0 {
-		pages = append(pages, cur.String())
+	if len(cur) > 0 {
+		pages = append(pages, cur)
 	}
 	return pages
 }
 
 // fullView renders page p (1-based) of the whole review, in t's
-// language.
-func fullView(t *locale.T, film storage.Film, rev storage.Review, p int) (*discordgo.MessageEmbed, []discordgo.MessageComponent, error) {
-	return listView(list[string]{kind: "rev", id: rev.ID, per: 1, t: t, gone: t.S(msgWholePageGone),
-		row: func(_ int, page string, _ func(uint64) string) string { return page },
-		embed: func(page string, p, pages int) *discordgo.MessageEmbed {
-			return &discordgo.MessageEmbed{
-				Title:       plain(label(film), limits.EmbedTitle),
-				Author:      &discordgo.MessageEmbedAuthor{Name: authorLine(t, rev)},
-				Description: page,
-				Footer:      &discordgo.MessageEmbedFooter{Text: t.F(msgWholeReview, "Page", t.Int(p), "Pages", t.Int(pages))},
-				Color:       colour,
-			}
-		}}, fullPages(t, rev), p, nil)
+// language, as a layout card with the page buttons.
+func fullView(t *locale.T, film storage.Film, rev storage.Review, p int, poster string) (card, error) {
+	c := reviewCard(t, film, rev, poster)
+	// The footer's room is kept for the longest page numbers.
+	room := maxCardText - c.textChars() - card{footer: t.F(msgWholeReview, "Page", "99999", "Pages", "99999")}.footerSize(utf8.RuneCountInString)
+	pages := fullPages(t, rev, room)
+	if p < 1 || p > len(pages) {
+		return card{}, userText(t.S(msgWholePageGone))
+	}
+	c.body = pages[p-1]
+	c.footer = t.F(msgWholeReview, "Page", t.Int(p), "Pages", t.Int(len(pages)))
+	c.rows = pager(t, "rev", "page", rev.ID, p, len(pages))
+	return c, nil
 }
 
 // reviewButton handles the buttons under a review: show (previous/next),
@@ -288,8 +315,7 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		case err != nil:
 			return nil, excerptErr(t, err)
 		}
-		embed, rows := excerptView(t, page.Film, page.Review, page.Excerpt, page.N, page.Reviews)
-		return update(embed, rows...), nil
+		return layoutUpdate(excerptView(t, page.Film, page.Review, page.Excerpt, page.N, page.Reviews, s.source.PosterURL(posterSize, page.Film.Poster)).components()), nil
 	case "all", "page":
 		rev, err := s.reviews.Review(ctx, scope, c.args[0])
 		if err != nil {
@@ -299,14 +325,14 @@ func (s *Set) reviewButton(ctx context.Context, i *discordgo.InteractionCreate) 
 		if err != nil {
 			return nil, notFound(err, t.S(msgFilmGone))
 		}
-		embed, rows, err := fullView(t, film, rev, n)
+		view, err := fullView(t, film, rev, n, s.source.PosterURL(posterSize, film.Poster))
 		if err != nil {
 			return nil, err
 		}
 		if c.action == "all" {
-			return ephemeral(embed, rows...), nil
+			return layoutEphemeral(view.components()), nil
 		}
-		return update(embed, rows...), nil
+		return layoutUpdate(view.components()), nil
 	case "noop":
 		return nil, userText(t.S(msgPageNumber))
 	}

@@ -192,7 +192,7 @@ func TestFilmCardOfTMDBFilm(t *testing.T) {
 	if !strings.HasPrefix(em.Footer.Text, "Film data from TMDB. "+tmdb.Attribution) {
 		t.Errorf("footer %q", em.Footer.Text)
 	}
-	if field(em, "This server's rating") == "" || len(r.Data.Components) == 0 {
+	if field(em, "This server's rating") == "" || len(rows(r)) == 0 {
 		t.Error("no rating block or Rate menu")
 	}
 	// The poster: on TMDB's default image server until the configuration
@@ -216,8 +216,8 @@ func TestFilmCardOfTMDBFilm(t *testing.T) {
 	if em := embed(e.run(slash(guildB, "film", opt("film", "parasite")))); em.Title != "Parasite (2019)" {
 		t.Errorf("other server: %q", em.Title)
 	}
-	if r := e.run(slash("", "film", opt("film", "tmdb:496243"))); embed(r).Title != "Parasite (2019)" || len(r.Data.Components) != 0 {
-		t.Errorf("DM: %q, %d rows", embed(r).Title, len(r.Data.Components))
+	if r := e.run(slash("", "film", opt("film", "tmdb:496243"))); embed(r).Title != "Parasite (2019)" || len(rows(r)) != 0 {
+		t.Errorf("DM: %q, %d rows", embed(r).Title, len(rows(r)))
 	}
 	if n := e.fake.Requests("movie"); n != 1 {
 		t.Errorf("%d fetches of the film", n)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/filmbot/filmbot/bot"
 	"github.com/filmbot/filmbot/commands"
+	"github.com/filmbot/filmbot/storage/postgres"
 )
 
 // The baselines of `filmbot bench --baseline`: a bare discordgo bot that
@@ -228,11 +229,51 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 		fmt.Fprintln(stderr, "filmbot bench: tuned baseline:", err)
 		return 1
 	}
-	fb, err := measure(nil, []closedLoop{{"review", spec.members}, {"autocomplete", spec.members}, {"film", spec.members},
-		{"cast", spec.members}, {"rate", 64}})
-	if err != nil {
-		fmt.Fprintln(stderr, "filmbot bench:", err)
-		return 1
+	// filmbot on the store given; with a PostgreSQL database, on a new
+	// bbolt file and on PostgreSQL without its cache too, in the same
+	// run, for the stores' table.
+	filmbotPhases := []closedLoop{{"review", spec.members}, {"autocomplete", spec.members}, {"film", spec.members},
+		{"cast", spec.members}, {"rate", 64}}
+	var stores []storeRun
+	storesFailed := false
+	if postgres.IsURL(spec.db) {
+		stores = []storeRun{{name: "bbolt", db: ""}, {name: "PostgreSQL, no cache", db: spec.db, env: []string{"FILMBOT_STORE_CACHE_MB=0"}}}
+	}
+	var fb map[string]*benchResult
+	if len(stores) > 0 {
+		// Every store's bot runs at once (on the same CPU), and each phase
+		// runs on each store in turn: the machine's other load weighs on
+		// them alike.
+		stores = append(stores, storeRun{name: "PostgreSQL", db: spec.db})
+		rigs := make([]*rig, len(stores))
+		for k := range stores {
+			s := spec
+			s.db, s.env = stores[k].db, stores[k].env
+			r, err := startRig(ctx, s, dir, nil, stderr)
+			if err != nil {
+				closeRigs(rigs)
+				fmt.Fprintln(stderr, "filmbot bench:", stores[k].name+":", err)
+				return 1
+			}
+			rigs[k] = r
+			phase(r, closedLoop{"review", spec.members})
+			stores[k].res = map[string]*benchResult{}
+		}
+		for _, p := range filmbotPhases {
+			for k := range stores {
+				res := phase(rigs[k], p)
+				stores[k].res[p.kind] = res
+				storesFailed = storesFailed || res.errs > 0 || len(res.violations) > 0
+			}
+		}
+		closeRigs(rigs)
+		fb = stores[len(stores)-1].res
+	} else {
+		var err error
+		if fb, err = measure(nil, filmbotPhases); err != nil {
+			fmt.Fprintln(stderr, "filmbot bench:", err)
+			return 1
+		}
 	}
 	bare, err := measure([]string{"bench", "--serve-baseline"}, baseline)
 	if err != nil {
@@ -252,7 +293,7 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 	fmt.Fprintf(stdout, "%-13s %9s %7s %9s %9s | %-27s | %-27s\n", "", "filmbot", "", "", "", "bare discordgo bot", "tuned bot (filmbot's session)")
 	fmt.Fprintf(stdout, "%-13s %9s %7s %9s %9s | %7s %6s %5s %6s | %7s %6s %5s %6s\n", "kind", "/s", "CPU/op", "p50", "p99",
 		"/s", "ratio", "CPU", "CPU/op", "/s", "ratio", "CPU", "CPU/op")
-	failed := false
+	failed := storesFailed
 	for _, k := range []string{"review", "autocomplete", "film", "cast"} {
 		f := fb[k]
 		against := "review" // /film and /cast against the fixed /review answer
@@ -286,8 +327,54 @@ func runBaseline(ctx context.Context, spec benchSpec, dir string, stdout, stderr
 		}
 	}
 	fmt.Fprintln(stdout)
+	if len(stores) > 0 {
+		printStores(stdout, stores)
+	}
 	if failed {
 		return 1
 	}
 	return 0
+}
+
+func closeRigs(rigs []*rig) {
+	for _, r := range rigs {
+		if r != nil {
+			r.close()
+		}
+	}
+}
+
+// storeRun is filmbot's closed-loop phases on one store.
+type storeRun struct {
+	name string
+	db   string   // FILMBOT_DB ("": a new bbolt file)
+	env  []string // more of the bot's environment
+	res  map[string]*benchResult
+}
+
+// printStores prints each kind's throughput on each store, and each
+// store's as a ratio of the first's (bbolt), all from one run.
+func printStores(stdout io.Writer, stores []storeRun) {
+	fmt.Fprintf(stdout, "filmbot by store, same run (closed loop: interactions/s, ratio to %s's, the bot's CPU per interaction):\n%-13s", stores[0].name, "kind")
+	for k, s := range stores {
+		if k == 0 {
+			fmt.Fprintf(stdout, " | %16s", s.name)
+		} else {
+			fmt.Fprintf(stdout, " | %29s", s.name)
+		}
+	}
+	fmt.Fprintln(stdout)
+	for _, kind := range []string{"review", "autocomplete", "film", "cast", "rate"} {
+		fmt.Fprintf(stdout, "%-13s", kind)
+		first := stores[0].res[kind].throughput()
+		for k, s := range stores {
+			t := s.res[kind].throughput()
+			if k == 0 {
+				fmt.Fprintf(stdout, " | %9.0f %6s", t, perOp(s.res[kind]))
+			} else {
+				fmt.Fprintf(stdout, " | %14.0f %6.2f× %6s", t, t/first, perOp(s.res[kind]))
+			}
+		}
+		fmt.Fprintln(stdout)
+	}
 }

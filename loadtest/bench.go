@@ -43,6 +43,9 @@ type Spec struct {
 	Baseline bool    // --baseline: closed loop against a bare discordgo bot
 	Pin      bool    // --pin: with Baseline, the bot on CPU 0 when it can be
 	Locale   string  // --locale: also run the load with members in this Discord locale, compared with en-US
+	// AfterStart (--after-start): p99 over HTTP from the moment /readyz
+	// says ready, filmbot against the bare HTTP baseline, same run.
+	AfterStart bool
 }
 
 // Usage is the message of a Spec out of bounds (exit status 2).
@@ -90,6 +93,13 @@ func Run(ctx context.Context, in Spec, stdout, stderr io.Writer) int {
 		// collector's default pace spent a tenth of it. The bots run
 		// with the runtime's defaults.
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if in.AfterStart {
+		if in.Baseline || in.Locale != "" || spec.replicas > 1 {
+			fmt.Fprintln(stderr, "filmbot bench: --after-start is alone (not with --baseline, --locale or --replicas)")
+			return 2
+		}
+		return runAfterStart(ctx, spec, dir, stdout, stderr)
 	}
 	if in.Baseline {
 		spec.http = in.HTTP // both bots over HTTP interactions
@@ -177,8 +187,9 @@ type benchSpec struct {
 	kinds                         []string
 	db                            string
 	http                          bool
-	pin                           bool   // bot on CPU 0, this process on the others
-	locale                        string // the members' Discord locale ("": en-US)
+	pin                           bool     // bot on CPU 0, this process on the others
+	locale                        string   // the members' Discord locale ("": en-US)
+	env                           []string // more of the bot's environment (FILMBOT_STORE_CACHE_MB=0)
 }
 
 type benchResult struct {
@@ -331,6 +342,7 @@ func startRig(ctx context.Context, spec benchSpec, dir string, botArgs []string,
 		child := exec.Command(name, args...)
 		child.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL,
 			"FILMBOT_DB="+benchDB, "LOG_LEVEL=warn", "DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN=")
+		child.Env = append(child.Env, spec.env...)
 		if withTMDB {
 			child.Env = append(child.Env, "TMDB_API_URL="+sb.TMDB().URL, "TMDB_TOKEN="+sb.TMDB().Token, "TMDB_API_KEY=", "TMDB_RATE=100")
 		}
@@ -669,6 +681,8 @@ func pct(sorted []time.Duration, p int) time.Duration {
 }
 
 func first[T any](s []T, n int) []T { return s[:min(n, len(s))] }
+
+func sortDurations(ds []time.Duration) { slices.Sort(ds) }
 
 // cpuTime is the CPU time a process has used, all its threads, user and
 // system, from /proc/PID/stat (0 elsewhere). The kernel counts it in

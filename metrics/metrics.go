@@ -43,6 +43,56 @@ type Metrics struct {
 	tmdbSource   *prometheus.GaugeVec
 	constLabels  prometheus.Labels
 	tmdbWatched  sync.Once
+	storeWatched sync.Once
+}
+
+// StoreCache is what the cache of a shared database (storage.Cached)
+// tells at each scrape.
+type StoreCache struct {
+	Hits, Misses, Checks, Evicted uint64
+	Bytes, Bound                  int64
+	Entries                       int
+}
+
+// WatchStoreCache reads, at each scrape, the store cache's counters and
+// size (hits and misses, whose ratio is its hit ratio; version checks;
+// bytes and bound). Only the first call counts.
+func (m *Metrics) WatchStoreCache(stats func() StoreCache) {
+	m.storeWatched.Do(func() {
+		l := m.constLabels
+		m.reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "filmbot_store_cache_hits_total", ConstLabels: l,
+				Help: "Reads of films, reviews and settings answered from the store cache (FILMBOT_STORE_CACHE_MB) after its version check."},
+				func() float64 { return float64(stats().Hits) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "filmbot_store_cache_misses_total", ConstLabels: l,
+				Help: "Reads the store cache could not answer (absent, or changed since it was read): read from the database."},
+				func() float64 { return float64(stats().Misses) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_store_cache_hit_ratio", ConstLabels: l,
+				Help: "Hits over hits and misses of the store cache since the start (0 before any read)."},
+				func() float64 {
+					s := stats()
+					if s.Hits+s.Misses == 0 {
+						return 0
+					}
+					return float64(s.Hits) / float64(s.Hits+s.Misses)
+				}),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "filmbot_store_cache_checks_total", ConstLabels: l,
+				Help: "Version reads the store cache made of the database (each serves every read waiting for it)."},
+				func() float64 { return float64(stats().Checks) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "filmbot_store_cache_evictions_total", ConstLabels: l,
+				Help: "Entries evicted from the store cache to stay within its bound (least recently used first)."},
+				func() float64 { return float64(stats().Evicted) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_store_cache_bytes", ConstLabels: l,
+				Help: "Bytes the store cache holds, about (bounded by FILMBOT_STORE_CACHE_MB)."},
+				func() float64 { return float64(stats().Bytes) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_store_cache_bound_bytes", ConstLabels: l,
+				Help: "The bound on filmbot_store_cache_bytes (FILMBOT_STORE_CACHE_MB)."},
+				func() float64 { return float64(stats().Bound) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "filmbot_store_cache_entries", ConstLabels: l,
+				Help: "Entries the store cache holds."},
+				func() float64 { return float64(stats().Entries) }),
+		)
+	})
 }
 
 // The states of the TMDB source (filmbot_tmdb_source).

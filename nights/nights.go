@@ -196,6 +196,10 @@ type Plan struct {
 	// Locale is the language of what the night posts (a Discord locale):
 	// the server's when it is planned, kept with the night.
 	Locale string
+	// Recommended and RecommendedFor say how the candidates were chosen
+	// (storage.Night): the first Recommended from the group
+	// recommendation for RecommendedFor members.
+	Recommended, RecommendedFor int
 }
 
 // Plan stores the night and opens its poll. storage.ErrExists, with the
@@ -210,7 +214,7 @@ func (s *Service) Plan(ctx context.Context, p Plan) (storage.Night, error) {
 	// The poll's try is recorded with the night, before the poll is
 	// posted: if saving its id fails, the close step finds it by its tag.
 	n := storage.Night{Scope: p.Scope, Host: p.Host, Channel: p.Channel, Candidates: ids, Closes: p.Closes, Starts: p.Starts, Where: p.Where, Location: p.Location,
-		Locale: p.Locale, Step: storage.StepClose, NextAt: p.Closes, Tries: map[string]int{ActPoll: 1}}
+		Locale: p.Locale, Step: storage.StepClose, NextAt: p.Closes, Tries: map[string]int{ActPoll: 1}, Recommended: p.Recommended, RecommendedFor: p.RecommendedFor}
 	n, err := s.Store.CreateNight(ctx, n)
 	if err != nil {
 		return n, err

@@ -25,7 +25,7 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		info := map[string]any{"api_url": s.URL, "token": s.opts.Token, "application_id": s.AppID,
 			"bot":    map[string]string{"id": s.BotID, "name": s.BotName},
-			"guilds": s.Guilds(), "members": members, "locales": locale.Discord, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON()}
+			"guilds": s.Guilds(), "members": members, "locales": locale.Discord, "threads": orEmpty(s.Threads()), "connected": s.Connected(), "events": s.eventsJSON(), "voice": s.voiceJSON()}
 		if s.tmdb != nil {
 			info["tmdb"] = map[string]string{"api_url": s.tmdb.URL, "token": s.tmdb.Token}
 		}
@@ -56,6 +56,24 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 			return
 		}
 		writeJSON(w, 200, map[string]any{"guild_id": r.PathValue("id"), "locale": s.GuildLocale(r.PathValue("id"))})
+	})
+	// A member joins a voice channel of the server ({"user": "…",
+	// "channel": "…"}), or leaves theirs ("channel": ""): the bot hears
+	// VOICE_STATE_UPDATE, as from Discord.
+	mux.HandleFunc("POST /_sandbox/guilds/{id}/voice", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			User    string `json:"user"`
+			Channel string `json:"channel"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&req); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		if err := s.SetVoice(r.PathValue("id"), req.User, req.Channel); err != nil {
+			writeJSON(w, 400, map[string]any{"error": err.Error()})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"guild_id": r.PathValue("id"), "user": req.User, "channel": req.Channel})
 	})
 	mux.HandleFunc("GET /_sandbox/violations", func(w http.ResponseWriter, r *http.Request) {
 		out := []map[string]any{}

@@ -253,7 +253,7 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 			chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": gd.ID})
 		}
 		g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
-			"members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "preferred_locale": orEnglish(gd.Locale), "joined_at": time.Now().Format(time.RFC3339)}, nil)
+			"voice_states": s.voiceStates(gd.ID), "members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "preferred_locale": orEnglish(gd.Locale), "joined_at": time.Now().Format(time.RFC3339)}, nil)
 	}
 	s.mu.Lock()
 	s.notify()

@@ -177,6 +177,8 @@ type Server struct {
 	events     map[string]*Event // scheduled events by id
 	// guildLocales are servers' languages set by SetGuildLocale.
 	guildLocales map[string]string
+	// voice is who is in which voice channel, per server (SetVoice).
+	voice map[string]map[string]string
 
 	dirty     chan struct{} // with StateFile: a change to write
 	stopSave  chan struct{}

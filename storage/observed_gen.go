@@ -167,6 +167,11 @@ func (o *observed) ImportRatings(ctx context.Context, scope Scope, user uint64, 
 	return o.s.ImportRatings(ctx, scope, user, rs)
 }
 
+func (o *observed) RatingsSince(ctx context.Context, scope Scope, since uint64) (r0 RatingChanges, err error) {
+	defer o.done("ratings_since", time.Now(), &err)
+	return o.s.RatingsSince(ctx, scope, since)
+}
+
 func (o *observed) WatchlistAdd(ctx context.Context, scope Scope, user, film uint64) (r0 bool, err error) {
 	defer o.done("watchlist_add", time.Now(), &err)
 	return o.s.WatchlistAdd(ctx, scope, user, film)
@@ -190,6 +195,16 @@ func (o *observed) Watchlist(ctx context.Context, scope Scope, user uint64) (r0 
 func (o *observed) MostWanted(ctx context.Context, scope Scope) (r0 []Wanted, err error) {
 	defer o.done("most_wanted", time.Now(), &err)
 	return o.s.MostWanted(ctx, scope)
+}
+
+func (o *observed) NotInterested(ctx context.Context, scope Scope, user, film uint64) (r0 bool, err error) {
+	defer o.done("not_interested", time.Now(), &err)
+	return o.s.NotInterested(ctx, scope, user, film)
+}
+
+func (o *observed) NotInterestedFilms(ctx context.Context, scope Scope, user uint64) (r0 []uint64, err error) {
+	defer o.done("not_interested_films", time.Now(), &err)
+	return o.s.NotInterestedFilms(ctx, scope, user)
 }
 
 func (o *observed) CreateNight(ctx context.Context, n Night) (r0 Night, err error) {

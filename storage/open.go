@@ -147,3 +147,10 @@ type ShardCoordination interface {
 	// Shards is the coordinator, on the store's connections.
 	Shards() ShardCoordinator
 }
+
+// Warmer is a store that can make ahead what its first reads would
+// (PostgreSQL: its pool's connections), so that a new process's first
+// answers are as fast as later ones.
+type Warmer interface {
+	Warm(ctx context.Context) error
+}

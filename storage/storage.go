@@ -62,6 +62,12 @@ type Night struct {
 	Where      string    `json:"where,omitempty"`    // a voice or stage channel, or ""
 	Location   string    `json:"location,omitempty"` // else a place, for the event
 	Locale     string    `json:"locale,omitempty"`   // the language of its posts (Discord locale), the server's when planned
+	// Recommended counts the first candidates that came from the group
+	// recommendation for RecommendedFor members (those of the server's
+	// recent nights), the rest being the most wanted on watchlists; 0
+	// when none did (named by the host, or watchlists alone).
+	Recommended    int `json:"recommended,omitempty"`
+	RecommendedFor int `json:"recommended_for,omitempty"`
 	// Step is what comes next: close, end, verdict; done and canceled end
 	// the night.
 	Step   Step      `json:"step"`

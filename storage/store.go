@@ -162,6 +162,28 @@ type Ratings interface {
 	// the same transaction, as with Rate (Imported.Unwatched counts those
 	// that were on it).
 	ImportRatings(ctx context.Context, scope Scope, user uint64, rs []Rating) (Imported, error)
+	// RatingsSince is what a model of scope's ratings (recommendations)
+	// needs to stay current without reading them all again: scope's
+	// ratings version, which every write of a rating there moves on (Rate,
+	// Unrate, ImportRatings, DeleteFilm, Load; by any process sharing the
+	// store), and the ratings written since version since, in the order
+	// written (Score 0: the rating was removed; At unset). When since is
+	// 0, is not a version of this store, or is older than the changes it
+	// keeps (at least RatingLogKept versions), the answer is Full: every
+	// rating in scope instead. since equal to the version is no change.
+	// The version and the ratings are read in one snapshot.
+	RatingsSince(ctx context.Context, scope Scope, since uint64) (RatingChanges, error)
+}
+
+// RatingLogKept is how many versions of a server's ratings a store keeps
+// the changes of, at least (RatingsSince).
+const RatingLogKept = 4096
+
+// RatingChanges is what RatingsSince read.
+type RatingChanges struct {
+	Version uint64   // the scope's ratings version they bring a model to
+	Full    bool     // Ratings is every rating in scope, not changes
+	Ratings []Rating // Scope, Film, User, Score (0: removed); At unset
 }
 
 // Watchlists are the films members of a server mean to watch.
@@ -183,6 +205,13 @@ type Watchlists interface {
 	// MostWanted lists the films on scope's watchlists with how many
 	// members list each, most first (then lowest film id).
 	MostWanted(ctx context.Context, scope Scope) ([]Wanted, error)
+	// NotInterested marks film as one user does not want offered again in
+	// scope (a recommendation's "not interested"); added is false when it
+	// was marked already. The film must be visible in scope (ErrNotFound).
+	NotInterested(ctx context.Context, scope Scope, user, film uint64) (added bool, err error)
+	// NotInterestedFilms lists the films user marked so in scope, lowest
+	// id first.
+	NotInterestedFilms(ctx context.Context, scope Scope, user uint64) ([]uint64, error)
 }
 
 // Nights are a server's movie nights and the leases that let exactly
@@ -253,6 +282,15 @@ type Record struct {
 	Settings *ScopedSettings
 	Watch    *WatchEntry // a film on a member's watchlist
 	Night    *Night      // a movie night (its lease is not copied)
+	// NotInterested is a film a member marked not interested
+	// (Watchlists.NotInterested).
+	NotInterested *Mark
+}
+
+// Mark is one member's mark of one film in one server.
+type Mark struct {
+	Scope      Scope
+	User, Film uint64
 }
 
 // WatchEntry is one film on one member's watchlist in one server.
@@ -307,6 +345,7 @@ type Counts struct {
 	Films, Reviews, Settings int
 	Ratings                  map[Scope]int // per server
 	Watchlists, Nights       int           // watchlist entries, movie nights
+	NotInterested            int           // "not interested" marks
 }
 
 // Copier is a Store that can be copied whole: every record out, or into

@@ -27,6 +27,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	tuned := fs.Bool("tuned", false, "with --serve-baseline: on filmbot's session set-up instead of discordgo's defaults")
 	fs.BoolVar(&spec.Pin, "pin", true, "with --baseline: the bot on CPU 0 and this process on the others, when there are two or more and taskset is installed")
 	fs.StringVar(&spec.Locale, "locale", "", "also run the load with every member in this Discord locale (ru, de, pt-BR…), in the same run, and compare with en-US")
+	fs.BoolVar(&spec.AfterStart, "after-start", false, "over HTTP: the bare HTTP baseline, then filmbot, each loaded at --rate from the moment its /readyz says ready, then filmbot again; prints p99s in the same run")
 	fs.IntVar(&spec.Replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
 	scale := scaleFlags(fs)
 	usageFor(fs, "bench [flags]", "Loads the real bot through a local sandbox and prints interactions/s, p50/p99 latency and memory.")

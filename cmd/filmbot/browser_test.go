@@ -50,7 +50,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	// The screenshots are kept for a run that failed, and removed with
 	// the rest of the test's files otherwise; FILMBOT_SCREENSHOTS=DIR
-	// keeps them in DIR (docs/playground.png is its 04-spoiler-revealed.png).
+	// keeps them in DIR (docs/playground.png is its 05-spoiler-revealed.png;
+	// docs/filmcard.png its filmcard.png, taken by playground/filmcard.sh).
 	shots, err := os.MkdirTemp("", "filmbot-playground-")
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +90,8 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	defer cancel()
 
 	step := 0
+	// parasiteCard is the last film card of Parasite (its Rate menu).
+	const parasiteCard = `[...document.querySelectorAll('#messages .msg')].filter((m) => m.innerText.includes('Bong Joon-ho') && m.querySelector('.container select')).slice(-1)[0]`
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			step++
@@ -103,6 +106,26 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool]("(() => { "+expr+"; return true })()")(ctx, tg)
 			return err
+		})
+	}
+	// cardShot keeps one message (the element expression msg finds) alone,
+	// at twice the page's scale, as name.png (unnumbered: a documentation
+	// image, see FILMBOT_SCREENSHOTS).
+	cardShot := func(name, msg string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			// A window tall enough for the whole message, scrolled to it;
+			// then the window as it was.
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(960, 2000), js(msg+`.scrollIntoView({block: 'center'})`)); err != nil {
+				return err
+			}
+			png, err := chromedp.ScreenshotScale(chromedp.JSPath(msg), 2)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900)); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
 		})
 	}
 	// waitText waits until the last element matching sel shows text.
@@ -174,12 +197,22 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`'note=' + document.getElementById('note').innerText + ' | input=' + document.getElementById('input').value + ' | ' + document.getElementById('messages').innerText.slice(0, 300)`))
 		t.Fatalf("browser: %v (screenshots so far in %s)\npage: %s", err, shots, state)
 	}
-	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('span.spoiler')].every(s => !s.classList.contains('revealed'))`))
+	// The excerpt's spoiler paragraph is a layout card's spoiler
+	// container, hidden whole, its text's own spoiler markup inside.
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('span.spoiler, .spoiler-box')].every(s => !s.classList.contains('revealed')) &&
+		!!window.kept.querySelector('.container.spoiler-box .spoiler-inner[inert] span.spoiler')`))
 	if err != nil || !hidden {
-		t.Errorf("a spoiler was shown before it was clicked (%v)", err)
+		t.Errorf("a spoiler was shown before it was clicked, or the excerpt's is not in a spoiler container (%v)", err)
 	}
 	banner, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("banner")))
 	err = chromedp.Do(ctx,
+		// A click on the text's spoiler reaches the container first: it
+		// shows the container, still hiding the text; a second click
+		// shows the text.
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('span.spoiler')].slice(-1)`)),
+		chromedp.WaitVisible(chromedp.JSPath(`window.kept.querySelector('.spoiler-box.revealed')`)),
+		js(`if (window.kept.querySelector('span.spoiler.revealed')) throw new Error('one click showed the container and its text')`),
+		shot("spoiler-container-revealed"),
 		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('span.spoiler')].slice(-1)`)),
 		chromedp.WaitVisible(chromedp.CSS(`span.spoiler.revealed`)),
 		shot("spoiler-revealed"),
@@ -210,9 +243,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		waitReply("Parasite (2019)"),
 		waitReply(tmdb.Attribution),
-		// Its poster, drawn by the stand-in, is shown (loaded, not broken).
+		// Its poster, drawn by the stand-in, is shown (loaded, not broken)
+		// as the thumbnail beside the title in the layout card.
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages img.thumb')]; const i = imgs[imgs.length-1]; return !!i && i.complete && i.naturalWidth > 0; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			_, err := chromedp.Poll[bool](`(() => { const imgs = [...document.querySelectorAll('#messages .container .section-accessory img.thumbnail')]; const i = imgs[imgs.length-1]; return !!i && i.complete && i.naturalWidth > 0; })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
 			if err != nil {
 				return fmt.Errorf("the TMDB card's poster never loaded: %w", err)
 			}
@@ -239,15 +273,34 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		waitText("#messages .msg", "Only you can see this"),
 		shot("films-in-message"),
 
-		// Rating from the film card's menu updates the card.
+		// Rating from the film card's menu, inside its layout card, updates
+		// the card. Anora has no poster: no thumbnail.
 		send("/film film:anora"),
 		waitReply("This server's rating"),
-		js(`const s = [...document.querySelectorAll('#messages select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		js(`const m = [...document.querySelectorAll('#messages .msg')].slice(-1)[0];
+			if (!m.querySelector('.layout > .container.accent select[data-id^="rate:"]') || m.querySelector('.layout > :not(.container) select')) throw new Error('the Rate menu is not inside the card: ' + m.innerHTML.slice(0, 400));
+			if (m.querySelector('img.thumbnail')) throw new Error('a thumbnail on a card without a poster')`),
+		js(`const s = [...document.querySelectorAll('#messages .container select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
 		waitText("#messages .msg", "9.0/10"),
 		shot("card-rated"),
+		// A card with a poster, rated from its menu: docs/filmcard.png
+		// (playground/filmcard.sh).
+		send("/film film:parasite"),
+		waitReply("Bong Joon-ho"),
+		js(`const s = [...document.querySelectorAll('#messages .container select')].slice(-1)[0]; s.value = '9'; s.dispatchEvent(new Event('change', {bubbles: true}))`),
+		// The card itself shows the rating (and its poster, loaded).
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`(() => { const m = `+parasiteCard+`; const imgs = m ? [...m.querySelectorAll('img')] : [];
+				return !!m && m.innerText.includes('9.0/10') && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0); })()`, chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			if err != nil {
+				return fmt.Errorf("the rated card's poster never loaded: %w", err)
+			}
+			return nil
+		}),
+		cardShot("filmcard", parasiteCard),
 		// Messages are drawn in place: one that has not changed is the
 		// same node however many answers came after it, its spoiler shown.
-		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
+		js(`if (!window.kept.isConnected || !window.kept.innerText.includes('Excerpt 11 of 12') || !window.kept.querySelector('.spoiler-box.revealed .spoiler.revealed')) throw new Error('an unchanged message was drawn again')`),
 
 		member(0), // Mo, a moderator
 		send("/manage review add film:anora"),
@@ -292,6 +345,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if !strings.Contains(banner, "not Discord") {
 		t.Errorf("banner %q does not say this is a sandbox", banner)
 	}
+	playgroundDrawsLayoutCards(t, ctx, js, shot)
 	playgroundBehavesLikeDiscord(t, ctx, js, waitText, send, member, channel, shown, shot)
 	playgroundSpeaksTheMembersLanguage(t, ctx, l.sb, js, waitText, send, member, shot)
 	l.noViolations()
@@ -730,6 +784,14 @@ func playgroundSpeaksTheMembersLanguage(t *testing.T, ctx context.Context, sb *s
 	if err := chromedp.Do(ctx, pick("locale", "en-US", "locale")); err != nil {
 		t.Fatal(err)
 	}
+	// "In the voice channel" puts the member in the server's voice
+	// channel, as the gateway then tells the bot (/recommend group:voice).
+	if err := chromedp.Do(ctx, js(`document.getElementById('voice').click()`)); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(10*time.Second, func() bool { return sb.Voice(sandbox.Viewer.GuildID, sandbox.Viewer.UserID) == "200000000000000004" }) {
+		t.Errorf("the voice box did not put the member in the voice channel: %q", sb.Voice(sandbox.Viewer.GuildID, sandbox.Viewer.UserID))
+	}
 }
 
 // waitReply waits until a message newer than the last line sent is the
@@ -744,4 +806,97 @@ func waitReply(text string) chromedp.Action[chromedp.Void] {
 		}
 		return nil
 	})
+}
+
+// playgroundDrawsLayoutCards draws testdata/layout-card.json, a layout
+// card (Components V2) as Discord's docs write one, as a message of the
+// page, and checks it is drawn as Discord's client draws it: the
+// container a card with its accent colour bar on the left; the section's
+// thumbnail on the right of its text; headings, subtext, lists, bold and
+// links in text displays; a divider and a gap; the gallery's image and
+// the file from the message's files (and no file the card does not
+// show); the menu and buttons inside the card sent through the same path
+// as any message's; the spoiler container hidden whole until clicked.
+func playgroundDrawsLayoutCards(t *testing.T, ctx context.Context, js func(string) chromedp.Action[chromedp.Void], shot func(string) chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/layout-card.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval := func(expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
+	// The card as a message of the view, with the files it was sent with
+	// (one it does not show), drawn by the page's own renderMessage.
+	err = chromedp.Do(ctx, js(`const body = `+string(raw)+`;
+		const m = { id: 'fixture-v2', flags: body.data.flags, components: body.data.components, author: null, invocation: 'Vi used /film',
+			attachments: [{ filename: 'ratings.png', content_type: 'image/png', url: location.origin + '/attachments/9/ratings.png', size: 4096 },
+				{ filename: 'review.md', content_type: 'text/markdown', url: location.origin + '/attachments/9/review.md', size: 2300 },
+				{ filename: 'unshown.png', content_type: 'image/png', url: location.origin + '/attachments/9/unshown.png', size: 10 }] };
+		document.getElementById('messages').insertAdjacentHTML('beforeend', renderMessage(m));
+		window.card = document.querySelector('.msg[data-id="fixture-v2"]'); window.card.scrollIntoView()`),
+		shot("layout-card-fixture"))
+	if err != nil {
+		t.Fatalf("drawing a layout card: %v", err)
+	}
+	checks := []struct{ what, expr, want string }{
+		{"the container's accent bar", `getComputedStyle(card.querySelector('.container.accent')).borderLeftColor + ' ' + getComputedStyle(card.querySelector('.container.accent')).borderLeftWidth`, "rgb(230, 126, 34) 4px"},
+		{"the thumbnail, right of the section's text", `(() => { const s = card.querySelector('.section'), i = s.querySelector('.section-accessory img.thumbnail');
+			return i.getAttribute('src') + ' ' + (i.getBoundingClientRect().left >= s.querySelector('.section-text').getBoundingClientRect().right) + ' ' + i.alt; })()`, "https://image.tmdb.org/t/p/w342/anora.jpg true Poster of Anora"},
+		{"markdown in text displays", `[...card.querySelectorAll('.text-display .md-h2, .text-display b, .text-display .md-sub, .text-display .md-li, .text-display a.link')].map((e) => e.className + ':' + e.textContent).join(' | ')`,
+			"md-h2:Anora (2024) | :Sean Baker | md-sub:Drama · Comedy · Romance | md-li:Palme d'Or, Cannes 2024 | md-li:Letterboxd | link:Letterboxd"},
+		{"the link's address", `card.querySelector('a.link').href`, "https://letterboxd.com/film/anora/"},
+		{"separators", `[...card.querySelectorAll('.separator')].map((e) => e.className + (e.querySelector('hr') ? ' hr' : '')).join(' | ')`, "separator small hr | separator large"},
+		{"the gallery's image from the message's files", `[...card.querySelectorAll('.gallery img')].map((i) => i.getAttribute('src')).join(' ')`, "/attachments/9/ratings.png"},
+		{"the file component", `card.querySelector('.file').innerText.replace(/\s+/g, ' ').trim()`, "📄 review.md 2.25 KB ⤓"},
+		{"no file the card does not show", `String(card.innerHTML.includes('unshown.png'))`, "false"},
+		{"the menu and buttons inside the card", `[...card.querySelectorAll('.container select[data-id], .container button[data-id], .container a.link-btn')].map((e) => (e.dataset.id || e.href) + '@' + e.dataset.msg).join(' ')`,
+			"rate:anora@fixture-v2 wl:add:anora@fixture-v2 https://www.themoviedb.org/movie/1064213@undefined"},
+		{"the spoiler container hidden", `(() => { const b = card.querySelector('.spoiler-box'); return [b.classList.contains('revealed'), getComputedStyle(b.querySelector('.spoiler-inner')).filter !== 'none', b.querySelector('.spoiler-inner').inert, b.querySelector('.spoiler-label').innerText].join(' '); })()`, "false true true SPOILER"},
+		{"a message without the flag, as before", `(() => { const h = renderMessage({ id: 'x', flags: 0, content: 'Saved.', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Undo', custom_id: 'u' }] }], attachments: [] });
+			return String(!h.includes('layout') && h.includes('Saved.') && h.includes('data-id="u"')); })()`, "true"},
+	}
+	for _, c := range checks {
+		if got := eval(c.expr); got != c.want {
+			t.Errorf("layout card, %s: got %q, want %q", c.what, got, c.want)
+		}
+	}
+	// A pick in the card's menu and a click on its button go to the
+	// sandbox as any message's do (recorded here, not sent).
+	err = chromedp.Do(ctx,
+		js(`window.sentClicks = []; window.realFetch = window.realFetch || window.fetch;
+			window.fetch = (url, o) => { if (/\/_sandbox\/(select|click)$/.test(url)) { window.sentClicks.push(url + ' ' + o.body.replace(/"member":\{[^}]*\},?/, '')); return Promise.resolve(new Response('{"error":"recorded"}', { status: 400 })); } return window.realFetch(url, o); };
+			const s = card.querySelector('.container select'); s.value = '9'; s.dispatchEvent(new Event('change', { bubbles: true }))`),
+		chromedp.Click(chromedp.JSPath(`window.card.querySelector('.container button[data-id="wl:add:anora"]')`)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`window.sentClicks.length === 2 && state.busy.size === 0`, chromedp.WithPollingTimeout(5*time.Second))(ctx, tg)
+			return err
+		}),
+		js(`window.fetch = window.realFetch`),
+	)
+	if err != nil {
+		t.Errorf("the card's menu and button: %v (sent %s)", err, eval(`JSON.stringify(window.sentClicks)`))
+	} else if got, want := eval(`window.sentClicks.join(' | ')`), `/_sandbox/select {"message_id":"fixture-v2","custom_id":"rate:anora","values":["9"]} | /_sandbox/click {"message_id":"fixture-v2","custom_id":"wl:add:anora"}`; got != want {
+		t.Errorf("the card's menu and button sent\n%s\nwant\n%s", got, want)
+	}
+	// A click anywhere on the spoiler container reveals it whole; what
+	// is in it can be clicked from then on.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.JSPath(`window.card.querySelector('.spoiler-box')`)),
+		chromedp.WaitVisible(chromedp.JSPath(`window.card.querySelector('.spoiler-box.revealed')`)),
+		shot("layout-card-spoiler-revealed"),
+	)
+	if err != nil {
+		t.Errorf("revealing the spoiler container: %v", err)
+	} else if got := eval(`(() => { const b = card.querySelector('.spoiler-box'); return [b.querySelector('.spoiler-inner').inert, getComputedStyle(b.querySelector('.spoiler-inner')).filter, getComputedStyle(b.querySelector('.spoiler-label')).display, b.querySelector('.spoiler').classList.contains('revealed')].join(' '); })()`); got != "false none none false" {
+		t.Errorf("the spoiler container after a click (inert, filter, label, its text's own spoiler): %s", got)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { window.card.remove(); delete window.card; return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
 }

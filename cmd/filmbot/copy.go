@@ -131,7 +131,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		total += n
 	}
 	if want.Films != got.Films || want.Reviews != got.Reviews || want.Settings != got.Settings || !maps.Equal(want.Ratings, got.Ratings) ||
-		want.Watchlists != got.Watchlists || want.Nights != got.Nights {
+		want.Watchlists != got.Watchlists || want.Nights != got.Nights || want.NotInterested != got.NotInterested {
 		fmt.Fprintf(stderr, "filmbot copy: the counts differ: source %+v, target %+v (the target stays marked incomplete; to start over: %s)\n", want, got, again)
 		return 1
 	}

@@ -154,14 +154,18 @@ func serveHTTP(ctx context.Context, cfg Config, log *slog.Logger, s *discordgo.S
 	return code
 }
 
-// storeReadiness says "database unreachable" for any error of ready:
-// /readyz tells that to anyone, and logs the detail (host, user).
+// storeReadiness says "database unreachable" for any error of ready
+// but a *bot.NotReady, which says its own reason ("warming up"): /readyz
+// tells that to anyone, and logs the detail (host, user).
 func storeReadiness(ready func(context.Context) error) func(context.Context) error {
 	if ready == nil {
 		return nil
 	}
 	return func(ctx context.Context) error {
 		if err := ready(ctx); err != nil {
+			if nr := (*bot.NotReady)(nil); errors.As(err, &nr) {
+				return nr
+			}
 			return &bot.NotReady{Reason: "database unreachable", Err: err}
 		}
 		return nil

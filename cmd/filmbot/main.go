@@ -71,6 +71,7 @@ type Config struct {
 	ShardIDs      string // FILMBOT_SHARD_IDS
 
 	AutocompleteMB string // FILMBOT_AUTOCOMPLETE_CACHE_MB
+	StoreCacheMB   string // FILMBOT_STORE_CACHE_MB
 
 	TMDBToken  string // TMDB_TOKEN
 	TMDBAPIKey string // TMDB_API_KEY
@@ -100,6 +101,7 @@ func loadConfig(getenv func(string) string) Config {
 		ShardIDs:      strings.TrimSpace(getenv("FILMBOT_SHARD_IDS")),
 
 		AutocompleteMB: strings.TrimSpace(getenv("FILMBOT_AUTOCOMPLETE_CACHE_MB")),
+		StoreCacheMB:   strings.TrimSpace(getenv("FILMBOT_STORE_CACHE_MB")),
 
 		TMDBToken:  strings.TrimSpace(getenv("TMDB_TOKEN")),
 		TMDBAPIKey: strings.TrimSpace(getenv("TMDB_API_KEY")),
@@ -173,7 +175,8 @@ Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
 DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME,
-FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB, TMDB_TOKEN, TMDB_API_KEY,
+FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB, FILMBOT_STORE_CACHE_MB,
+TMDB_TOKEN, TMDB_API_KEY,
 TMDB_API_URL, TMDB_RATE.
 See .env.example and README.md.
 `
@@ -314,6 +317,7 @@ type settings struct {
 	key      ed25519.PublicKey
 
 	catalogBytes int64 // FILMBOT_AUTOCOMPLETE_CACHE_MB in bytes
+	storeBytes   int64 // FILMBOT_STORE_CACHE_MB in bytes; 0: no cache
 	tmdbRate     float64
 }
 
@@ -341,6 +345,9 @@ func (c Config) settings() (settings, error) {
 		return st, err
 	}
 	if st.catalogBytes, err = c.catalogCache(); err != nil {
+		return st, err
+	}
+	if st.storeBytes, err = c.storeCache(); err != nil {
 		return st, err
 	}
 	if st.tmdbRate, err = c.tmdbRate(); err != nil {
@@ -403,6 +410,17 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	} else if st.shardIDs != nil {
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}
+	raw := db
+	if v, ok := db.(storage.ContentVersions); ok && st.storeBytes > 0 {
+		// A database shared by processes: what rarely changes is kept
+		// here, checked against the database's versions on each read.
+		cached := storage.Cached(db, v, st.storeBytes)
+		m.WatchStoreCache(func() metrics.StoreCache {
+			s := cached.Stats()
+			return metrics.StoreCache{Hits: s.Hits, Misses: s.Misses, Checks: s.Checks, Evicted: s.Evicted, Bytes: s.Bytes, Bound: s.Bound, Entries: s.Entries}
+		})
+		db = cached
+	}
 	db = storage.Observed(db, m.StoreOp)
 	// TMDB as the catalog's source (checked once here), if on.
 	films, err := newTMDBSource(ctx, cfg, log, m)
@@ -423,6 +441,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		return 1
 	}
 	set.WithCatalogCache(st.catalogBytes, m.CatalogCache).WithSource(resolver)
+	if cfg.HTTPListen == "" {
+		// Over the gateway, who is in which voice channel comes with it
+		// (/recommend group:voice); an Interactions Endpoint has no
+		// gateway, and group:voice says so.
+		bcfg.Voices = bot.NewVoices()
+		set.WithVoices(bcfg.Voices)
+	}
 	stopNights := runNights(ctx, set, db, log)
 	defer stopNights()
 	where := "discord.com"
@@ -430,11 +455,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		where = bot.RedactURL(cfg.APIURL)
 	}
 	log.Info("starting filmbot", "db", bot.RedactURL(cfg.DB), "api", where, "guild", cfg.GuildID)
+	// Ready only once warm: what a first answer would build is built.
+	warm := newWarmup()
+	go warm.run(ctx, log, func(ctx context.Context) error {
+		if w, ok := raw.(storage.Warmer); ok {
+			return w.Warm(ctx)
+		}
+		return nil
+	}, set.Warm)
 	storeReady := func(ctx context.Context) error {
 		if _, err := db.CatalogVersion(ctx, storage.BuiltIn); err != nil {
 			return fmt.Errorf("database: %v", err)
 		}
-		return nil
+		return warm.ready()
 	}
 	stopOps, ok := serveOps(cfg, m, storeReady, log)
 	if !ok {
@@ -444,6 +477,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	if cfg.HTTPListen != "" {
 		return serveHTTP(ctx, cfg, log, s, b, storeReady, m, st, ready)
 	}
+	// The gateway connects once warm, or after a few seconds in any case
+	// (with the database away, members are told to try again).
+	warm.wait(ctx, gatewayWarmWait)
 	if ready != nil {
 		close(ready)
 	}

@@ -74,23 +74,132 @@ func Render(r *discordgo.InteractionResponse) string {
 			b.WriteString("│ — " + e.Footer.Text + "\n")
 		}
 	}
-	for _, row := range d.Components {
-		var parts []string
-		for _, c := range row.(discordgo.ActionsRow).Components {
-			switch x := c.(type) {
-			case discordgo.Button:
-				if x.Disabled {
-					parts = append(parts, "["+x.Label+"]")
-				} else {
-					parts = append(parts, fmt.Sprintf("[%s → %s]", x.Label, x.CustomID))
-				}
-			case discordgo.SelectMenu:
-				parts = append(parts, fmt.Sprintf("[menu %s → %s]", x.Placeholder, x.CustomID))
-			}
-		}
-		b.WriteString(strings.Join(parts, " ") + "\n")
+	for _, c := range d.Components {
+		renderLayout(&b, "", c)
 	}
 	return b.String()
+}
+
+// rule is a separator's divider line, as wide as a terminal's text.
+const rule = "────────────────────────────────"
+
+// renderLayout writes one top-level component, each line after prefix:
+// an action row as its buttons and menus on one line; the layout
+// components of a message flagged IS_COMPONENTS_V2 (discordgo's values
+// as the bot builds them, or pointers as decoded) as readable text — a
+// container framed (marked when it is a spoiler, hidden until clicked),
+// a section's text with its thumbnail's URL, a separator as a rule, a
+// media gallery and a file by their file names or URLs.
+func renderLayout(b *strings.Builder, prefix string, c discordgo.MessageComponent) {
+	switch x := c.(type) {
+	case *discordgo.ActionsRow:
+		renderLayout(b, prefix, *x)
+	case discordgo.ActionsRow:
+		var parts []string
+		for _, c := range x.Components {
+			if p := control(c); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		b.WriteString(prefix + strings.Join(parts, " ") + "\n")
+	case *discordgo.Container:
+		renderLayout(b, prefix, *x)
+	case discordgo.Container:
+		head := "┌" + rule
+		if x.Spoiler {
+			head = "┌── spoiler (hidden until clicked) ──────────"
+		}
+		b.WriteString(prefix + head + "\n")
+		for _, c := range x.Components {
+			renderLayout(b, prefix+"│ ", c)
+		}
+		b.WriteString(prefix + "└" + rule + "\n")
+	case *discordgo.Section:
+		renderLayout(b, prefix, *x)
+	case discordgo.Section:
+		for _, c := range x.Components {
+			renderLayout(b, prefix, c)
+		}
+		switch a := x.Accessory.(type) {
+		case discordgo.Thumbnail, *discordgo.Thumbnail:
+			renderLayout(b, prefix, a)
+		case nil:
+		default:
+			if p := control(a); p != "" {
+				b.WriteString(prefix + p + "\n")
+			}
+		}
+	case *discordgo.TextDisplay:
+		renderLayout(b, prefix, *x)
+	case discordgo.TextDisplay:
+		for _, l := range strings.Split(x.Content, "\n") {
+			b.WriteString(strings.TrimRight(prefix+l, " ") + "\n")
+		}
+	case *discordgo.Thumbnail:
+		renderLayout(b, prefix, *x)
+	case discordgo.Thumbnail:
+		what := "poster"
+		if x.Description != nil && *x.Description != "" {
+			what = *x.Description
+		}
+		b.WriteString(prefix + "[" + what + ": " + media(x.Media.URL, x.Spoiler) + "]\n")
+	case *discordgo.MediaGallery:
+		renderLayout(b, prefix, *x)
+	case discordgo.MediaGallery:
+		var items []string
+		for _, it := range x.Items {
+			items = append(items, media(it.Media.URL, it.Spoiler))
+		}
+		b.WriteString(prefix + "[gallery: " + strings.Join(items, ", ") + "]\n")
+	case *discordgo.FileComponent:
+		renderLayout(b, prefix, *x)
+	case discordgo.FileComponent:
+		b.WriteString(prefix + "[file: " + media(x.File.URL, x.Spoiler) + "]\n")
+	case *discordgo.Separator:
+		renderLayout(b, prefix, *x)
+	case discordgo.Separator:
+		if x.Divider == nil || *x.Divider {
+			b.WriteString(prefix + rule + "\n")
+		} else {
+			b.WriteString(strings.TrimRight(prefix, " ") + "\n")
+		}
+	default:
+		if p := control(c); p != "" {
+			b.WriteString(prefix + p + "\n")
+		}
+	}
+}
+
+// control is a button or a menu as it is listed: [label → custom_id], a
+// disabled button as [label], a link button as [label ↗ URL].
+func control(c discordgo.MessageComponent) string {
+	switch x := c.(type) {
+	case *discordgo.Button:
+		return control(*x)
+	case discordgo.Button:
+		switch {
+		case x.Style == discordgo.LinkButton:
+			return fmt.Sprintf("[%s ↗ %s]", x.Label, x.URL)
+		case x.Disabled:
+			return "[" + x.Label + "]"
+		}
+		return fmt.Sprintf("[%s → %s]", x.Label, x.CustomID)
+	case *discordgo.SelectMenu:
+		return control(*x)
+	case discordgo.SelectMenu:
+		return fmt.Sprintf("[menu %s → %s]", x.Placeholder, x.CustomID)
+	}
+	return ""
+}
+
+// media is a media item's URL as a reader finds it: a file sent with the
+// message by its name, a link as it is; marked when it is a spoiler.
+func media(url string, spoiler bool) string {
+	url = strings.TrimPrefix(url, "attachment://")
+	if spoiler {
+		return url + " (spoiler)"
+	}
+	return url
 }
 
 // renderField writes a form's label and its field: a text input's text,

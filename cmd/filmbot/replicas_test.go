@@ -157,6 +157,7 @@ type replicas struct {
 	lb    *loadtest.Balancer
 	procs []*exec.Cmd
 	logs  []*syncBuffer
+	addrs []string        // each replica's host:port
 	ctx   context.Context // the test's minute
 }
 
@@ -179,7 +180,7 @@ func startReplicas(t *testing.T, bin, pg string, env ...string) *replicas {
 		addrs = append(addrs, ln.Addr().String())
 		ln.Close()
 	}
-	r := &replicas{sb: sb}
+	r := &replicas{sb: sb, addrs: addrs}
 	t.Cleanup(func() {
 		for _, p := range r.procs {
 			p.Process.Kill()

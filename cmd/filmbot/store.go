@@ -129,3 +129,17 @@ func (c Config) catalogCache() (int64, error) {
 	}
 	return int64(n) << 20, nil
 }
+
+// storeCache is FILMBOT_STORE_CACHE_MB in bytes: the bound of what a
+// process keeps of a shared database (PostgreSQL) in memory; empty: the
+// default; 0: no cache.
+func (c Config) storeCache() (int64, error) {
+	if c.StoreCacheMB == "" {
+		return storage.DefaultCacheBytes, nil
+	}
+	n, err := strconv.Atoi(c.StoreCacheMB)
+	if err != nil || n < 0 || n > 1<<16 {
+		return 0, fmt.Errorf("FILMBOT_STORE_CACHE_MB %q: want the megabytes the cache of PostgreSQL's films, reviews and settings may hold, 0 (none) to 65536 (default %d)", c.StoreCacheMB, storage.DefaultCacheBytes>>20)
+	}
+	return int64(n) << 20, nil
+}

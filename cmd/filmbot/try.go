@@ -49,6 +49,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 	userCmd := fs.String("user-command", "", "run this right-click command on a member (--target their id)")
 	target := fs.String("target", "", "the message's or the member's id, for --message-command or --user-command")
 	text := fs.String("text", "", "the content of the message of --message-command")
+	voice := fs.String("voice", "", "with --guild: the member is in a voice channel with these members (ids, comma-separated): what /recommend group:voice reads")
 	var fields, picks, values []string
 	fs.Func("field", "a form field for --submit, as id=value, or id=@path to upload a file in a file upload (repeatable)", func(v string) error {
 		if !strings.Contains(v, "=") {
@@ -132,6 +133,23 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			}
 			return fetch(ctx, url, max)
 		})
+	// Who is in the member's voice channel, as the gateway would say.
+	voices := bot.NewVoices()
+	set.WithVoices(voices)
+	if *voice != "" {
+		if *guild == "" {
+			fmt.Fprintln(stderr, "filmbot try: --voice is a voice channel of a server: give --guild too")
+			return 2
+		}
+		for _, id := range append([]string{*user}, strings.Split(*voice, ",")...) {
+			id = strings.TrimSpace(id)
+			if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+				fmt.Fprintf(stderr, "filmbot try: --voice: %q is not a member's id\n", id)
+				return 2
+			}
+			voices.Update(&discordgo.VoiceState{GuildID: *guild, ChannelID: "1", UserID: id})
+		}
+	}
 	rec := &recorder{}
 	// Follow-ups go out after the answer, as the bot's envelope sends them.
 	var followups []*discordgo.InteractionResponseData
@@ -247,7 +265,7 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 			}
 		case *discordgo.WebhookEdit: // a slow answer, after its deferral
 			attached = v.Files
-		case *bot.WebhookEdit: // a slow answer that becomes a layout card
+		case *bot.WebhookEdit: // a slow layout card, after its deferral
 			attached = v.Files
 		case *discordgo.WebhookParams:
 			attached = v.Files
@@ -271,11 +289,9 @@ func try(ctx context.Context, cfg Config, args []string, stdout, stderr io.Write
 		case *discordgo.InteractionResponse:
 			fmt.Fprint(stdout, Render(v))
 		case *discordgo.WebhookEdit:
-			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components}}))
+			fmt.Fprint(stdout, Render(editResponse(v, 0)))
 		case *bot.WebhookEdit:
-			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: &discordgo.InteractionResponseData{Content: *v.Content, Embeds: *v.Embeds, Components: *v.Components, Flags: v.Flags}}))
+			fmt.Fprint(stdout, Render(editResponse(&v.WebhookEdit, v.Flags)))
 		case *discordgo.WebhookParams:
 			fmt.Fprint(stdout, Render(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
 				Data: &discordgo.InteractionResponseData{Content: v.Content, Embeds: v.Embeds, Components: v.Components, Flags: v.Flags}}))
@@ -444,11 +460,29 @@ func (r *recorder) InteractionResponseEdit(_ *discordgo.Interaction, e *discordg
 	return &discordgo.Message{}, nil
 }
 
-// InteractionResponseEditFlags records the edit that turns a deferred
-// answer into a layout card (bot.FlagsEditor), flags and all.
+// InteractionResponseEditFlags keeps an edit that carries message flags:
+// a deferred answer that becomes a layout card (bot.FlagsEditor).
 func (r *recorder) InteractionResponseEditFlags(_ *discordgo.Interaction, e *bot.WebhookEdit, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
 	r.add(e)
 	return &discordgo.Message{}, nil
+}
+
+var _ bot.FlagsEditor = (*recorder)(nil)
+
+// editResponse is an edit of the original response as the message it
+// leaves, for Render.
+func editResponse(e *discordgo.WebhookEdit, flags discordgo.MessageFlags) *discordgo.InteractionResponse {
+	d := &discordgo.InteractionResponseData{Flags: flags}
+	if e.Content != nil {
+		d.Content = *e.Content
+	}
+	if e.Embeds != nil {
+		d.Embeds = *e.Embeds
+	}
+	if e.Components != nil {
+		d.Components = *e.Components
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: d}
 }
 
 func (r *recorder) InteractionResponseDelete(*discordgo.Interaction, ...discordgo.RequestOption) error {
@@ -494,7 +528,3 @@ func (p printPoster) PostCard(_ context.Context, _, channel, content string, e *
 		Data: &discordgo.InteractionResponseData{Content: content, Embeds: []*discordgo.MessageEmbed{e}, Components: rows}}))
 	return "5", nil
 }
-
-// The recorder edits with flags, so that a deferred layout card is
-// recorded, printed and written by --json as the bot sends it.
-var _ bot.FlagsEditor = (*recorder)(nil)

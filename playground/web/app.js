@@ -47,6 +47,9 @@ function md(text) {
   // (the bot escapes review text so): set those aside first.
   const kept = [];
   text = String(text || '').replace(/\\([!-\/:-@\[-`{-~])/g, (m, c) => { kept.push(c); return String.fromCharCode(0xE000 + kept.length - 1); });
+  // A list item's marker (- or * and a space, at the start of a line)
+  // is set aside too, so that its * is not read as italics.
+  text = text.replace(/^(\s*)[-*] (?=\S)/gm, '$1\uE8FF ');
   let h = esc(text);
   h = h.replace(/\|\|([\s\S]+?)\|\|/g, '<span class="spoiler" title="Spoiler: click to reveal">$1</span>');
   h = h.replace(/\*\*([\s\S]+?)\*\*/g, '<b>$1</b>');
@@ -57,10 +60,23 @@ function md(text) {
   h = h.replace(/&lt;#(\d+)&gt;/g, (m, id) => `<span class="mention">#${esc(nameOfChannel(id))}</span>`);
   // A relative time is filled in as it is drawn, and kept up to date.
   h = h.replace(/&lt;t:(-?\d+)(?::([tTdDfFR]))?&gt;/g, (m, t, style = 'f') => `<span class="ts" data-t="${t}" data-s="${style}" title="${esc(timestamp(Number(t), 'F'))}">${style === 'R' ? '' : esc(timestamp(Number(t), style))}</span>`);
-  // A quote is a block that ends its own line: the newline after it is
-  // not drawn again (or a blank line after a quote would show as two).
-  h = h.split('\n').map((l) => l.startsWith('&gt; ') ? `<blockquote>${l.slice(5)}</blockquote>` : l + '\n').join('').replace(/\n$/, '');
-  return h.replace(/[\uE000-\uF8FF]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
+  // Links: masked [text](url), <url> (no preview) and bare; only http(s).
+  h = h.replace(/\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)|&lt;(https?:\/\/[^\s]+?)&gt;|(https?:\/\/[^\s<]*[^\s<.,:;!?)\]])/g, (m, text, url, angled, bare) => {
+    const u = url || angled || bare;
+    return `<a class="link" href="${u}" target="_blank" rel="noopener">${text || u}</a>`;
+  });
+  // A quote, a heading (# ## ###), subtext (-#) and a list item (- or *)
+  // are blocks that end their own line: the newline after one is not
+  // drawn again (or a blank line after a quote would show as two).
+  h = h.split('\n').map((l) => {
+    if (l.startsWith('&gt; ')) return `<blockquote>${l.slice(5)}</blockquote>`;
+    let b = /^(#{1,3}) (.+)$/.exec(l);
+    if (b) return `<div class="md-h${b[1].length}">${b[2]}</div>`;
+    if ((b = /^-# (.+)$/.exec(l))) return `<div class="md-sub">${b[1]}</div>`;
+    if ((b = /^(\s*)\uE8FF (.+)$/.exec(l))) return `<div class="md-li${b[1].length >= 2 ? ' nested' : ''}">${b[2]}</div>`;
+    return l + '\n';
+  }).join('').replace(/\n$/, '');
+  return h.replace(/[\uE000-\uE8FE]/g, (c) => esc(kept[c.charCodeAt(0) - 0xE000] ?? ''));
 }
 
 // timestamp renders <t:unix:style> as Discord's client does, in the
@@ -151,11 +167,7 @@ function renderEmbed(e, msg) {
     h += '</div>';
   }
   if (e.image && e.image.url) {
-    let url = e.image.url;
-    if (url.startsWith('attachment://')) {
-      const a = (msg.attachments || []).find((x) => x.filename === url.slice(13));
-      url = a ? new URL(a.url).pathname : '';
-    }
+    const url = mediaURL(e.image.url, msg);
     if (url) h += `<img src="${esc(url)}" alt="chart">`;
   }
   if (e.footer) h += `<div class="footer">${md(e.footer.text)}</div>`;
@@ -176,10 +188,29 @@ function renderAttachments(m) {
       h += `<a class="attachment-image" href="${esc(url)}" target="_blank" rel="noopener"><img src="${esc(url)}" alt="${esc(a.filename)}"></a>`;
       continue;
     }
-    h += `<div class="file"><span class="file-icon" aria-hidden="true">📄</span><span class="file-info"><a class="file-name" href="${esc(url)}" download="${esc(a.filename)}">${esc(a.filename)}</a><span class="file-size">${esc(fileSize(a.size || 0))}</span></span>`
-      + `<a class="file-download" href="${esc(url)}" download="${esc(a.filename)}" title="Download">⤓</a></div>`;
+    h += fileCard(a);
   }
   return h;
+}
+
+// fileCard is a file as Discord shows one: its name, its size and a
+// download link.
+function fileCard(a, spoiler) {
+  const url = new URL(a.url, location.href).pathname;
+  return `<div class="file${spoiler ? ' spoiler-file' : ''}"><span class="file-icon" aria-hidden="true">📄</span><span class="file-info"><a class="file-name" href="${esc(url)}" download="${esc(a.filename)}">${esc(a.filename)}</a><span class="file-size">${esc(fileSize(a.size || 0))}</span></span>`
+    + `<a class="file-download" href="${esc(url)}" download="${esc(a.filename)}" title="Download">⤓</a></div>`;
+}
+
+// mediaURL is where the page loads a component's or an embed's media
+// from: a file sent with the message (attachment://name) from the
+// sandbox, an http(s) URL as it is; anything else not at all.
+function mediaURL(url, msg) {
+  url = String(url || '');
+  if (url.startsWith('attachment://')) {
+    const a = (msg.attachments || []).find((x) => x.filename === url.slice(13));
+    return a ? new URL(a.url, location.href).pathname : '';
+  }
+  return /^https?:\/\//.test(url) ? url : '';
 }
 
 // fileSize words a size as Discord's client does: 512 bytes, 1.21 KB.
@@ -191,21 +222,82 @@ function fileSize(n) {
 
 function renderComponents(msg) {
   let h = '';
-  for (const row of msg.components || []) {
-    h += '<div class="row">';
-    for (const c of row.components || []) {
-      if (c.type === 2) {
-        const style = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'danger' }[c.style] || 'secondary';
-        h += `<button class="btn ${style}" data-msg="${msg.id}" data-id="${esc(c.custom_id || '')}" ${c.disabled ? 'disabled' : ''}>${esc(c.label || '')}</button>`;
-      } else if (c.type === 3) {
-        h += `<select data-msg="${msg.id}" data-id="${esc(c.custom_id)}"><option value="">${esc(c.placeholder || 'Choose')}</option>`;
-        for (const o of c.options || []) h += `<option value="${esc(o.value)}">${esc(o.label)}</option>`;
-        h += '</select>';
-      }
-    }
-    h += '</div>';
-  }
+  for (const row of msg.components || []) h += renderRow(row, msg);
   return h;
+}
+
+// renderRow is an action row: its buttons and menus, clicked and chosen
+// in through the sandbox (the page's click and change handlers), wherever
+// the row is (at the top of a message or inside a layout card).
+function renderRow(row, msg) {
+  let h = '<div class="row">';
+  for (const c of row.components || []) {
+    if (c.type === 2) h += renderButton(c, msg);
+    else if (c.type === 3) {
+      h += `<select data-msg="${msg.id}" data-id="${esc(c.custom_id)}" ${c.disabled ? 'disabled' : ''}><option value="">${esc(c.placeholder || 'Choose')}</option>`;
+      for (const o of c.options || []) h += `<option value="${esc(o.value)}">${esc(o.label)}</option>`;
+      h += '</select>';
+    }
+  }
+  return h + '</div>';
+}
+
+// renderButton: a link button (style 5) opens its URL; any other sends
+// its custom_id when clicked.
+function renderButton(c, msg) {
+  const label = (c.emoji && c.emoji.name ? esc(c.emoji.name) + ' ' : '') + esc(c.label || '');
+  if (c.style === 5) return `<a class="btn secondary link-btn" href="${esc(/^https?:\/\//.test(c.url || '') ? c.url : '#')}" target="_blank" rel="noopener">${label} ↗</a>`;
+  const style = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'danger' }[c.style] || 'secondary';
+  return `<button class="btn ${style}" data-msg="${msg.id}" data-id="${esc(c.custom_id || '')}" ${c.disabled ? 'disabled' : ''}>${label}</button>`;
+}
+
+// IS_COMPONENTS_V2 is the message flag of a layout card: the message is
+// its components alone (no content, no embeds), and its files show only
+// where a component shows them.
+const IS_COMPONENTS_V2 = 1 << 15;
+
+// renderLayout draws one of a layout card's components as Discord's
+// client does: a container (17) a card with its accent colour bar on the
+// left, hidden whole behind SPOILER until clicked when marked so; a
+// section (9) its text beside its accessory (a thumbnail or a button) on
+// the right; text displays (10) in markdown; separators (14) a divider
+// line or a gap, small or large; a media gallery (12) its images in a
+// grid; a file (13) the message's file as a card; action rows (1) as in
+// any message.
+function renderLayout(c, msg) {
+  switch (c.type) {
+    case 1: return renderRow(c, msg);
+    case 2: return renderButton(c, msg);
+    case 9: {
+      const text = (c.components || []).map((x) => renderLayout(x, msg)).join('');
+      const acc = c.accessory ? `<div class="section-accessory">${renderLayout(c.accessory, msg)}</div>` : '';
+      return `<div class="section"><div class="section-text">${text}</div>${acc}</div>`;
+    }
+    case 10: return `<div class="text-display">${md(c.content)}</div>`;
+    case 11: {
+      const url = mediaURL(c.media && c.media.url, msg);
+      return url ? `<img class="thumbnail${c.spoiler ? ' spoiler-media' : ''}" src="${esc(url)}" alt="${esc(c.description || 'thumbnail')}">` : '';
+    }
+    case 12: {
+      const items = (c.items || []).map((it) => ({ it, url: mediaURL(it.media && it.media.url, msg) })).filter((x) => x.url);
+      return `<div class="gallery n${Math.min(items.length, 3)}">` + items.map(({ it, url }) =>
+        `<a href="${esc(url)}" target="_blank" rel="noopener"><img class="${it.spoiler ? 'spoiler-media' : ''}" src="${esc(url)}" alt="${esc(it.description || 'image')}"></a>`).join('') + '</div>';
+    }
+    case 13: {
+      const url = String((c.file && c.file.url) || '');
+      const a = url.startsWith('attachment://') && (msg.attachments || []).find((x) => x.filename === url.slice(13));
+      return a ? fileCard(a, c.spoiler) : '';
+    }
+    case 14: return `<div class="separator ${c.spacing === 2 ? 'large' : 'small'}">${c.divider === false ? '' : '<hr>'}</div>`;
+    case 17: {
+      const bar = c.accent_color != null ? ` style="border-left-color:#${Number(c.accent_color).toString(16).padStart(6, '0')}"` : '';
+      const inner = (c.components || []).map((x) => renderLayout(x, msg)).join('');
+      const cls = `container${c.accent_color != null ? ' accent' : ''}`;
+      if (c.spoiler) return `<div class="${cls} spoiler-box" title="Spoiler: click to reveal"${bar}><div class="spoiler-inner" inert>${inner}</div><span class="spoiler-label">Spoiler</span></div>`;
+      return `<div class="${cls}"${bar}>${inner}</div>`;
+    }
+    default: return '';
+  }
 }
 
 // renderPoll draws a native poll: its answers with their votes; clicking
@@ -234,11 +326,15 @@ function renderMessage(m) {
   const uid = bot ? state.info.bot.id : m.author.id;
   h += `<div><span class="name" data-user="${esc(uid)}">${esc(name)}</span>${bot ? '<span class="tag">BOT</span>' : ''}</div>`;
   if (m.thinking) h += '<div class="thinking">filmbot is thinking…</div>';
-  if (m.content) h += `<div class="content">${md(m.content)}</div>`;
-  h += renderAttachments(m);
-  for (const e of m.embeds || []) h += renderEmbed(e, m);
-  if (m.poll) h += renderPoll(m);
-  h += renderComponents(m);
+  if (m.flags & IS_COMPONENTS_V2) {
+    h += `<div class="layout">${(m.components || []).map((c) => renderLayout(c, m)).join('')}</div>`;
+  } else {
+    if (m.content) h += `<div class="content">${md(m.content)}</div>`;
+    h += renderAttachments(m);
+    for (const e of m.embeds || []) h += renderEmbed(e, m);
+    if (m.poll) h += renderPoll(m);
+    h += renderComponents(m);
+  }
   if (m.thread_id) h += `<div class="thread-link" data-thread="${m.thread_id}">🧵 Thread: ${esc(nameOfChannel(m.thread_id))}</div>`;
   if (m.flags & 64) h += '<div class="ephemeral-note">👁 Only you can see this</div>';
   return h + '</div></div>';
@@ -294,8 +390,10 @@ function drawMessages(msgs) {
       const el = t.firstElementChild;
       if (d) {
         // Spoilers a member revealed stay revealed through an edit.
-        const revealed = new Set([...d.el.querySelectorAll('.spoiler.revealed')].map((s) => s.textContent));
-        el.querySelectorAll('.spoiler').forEach((s) => { if (revealed.has(s.textContent)) s.classList.add('revealed'); });
+        for (const sel of ['.spoiler', '.spoiler-box']) {
+          const revealed = new Set([...d.el.querySelectorAll(sel + '.revealed')].map((s) => s.textContent));
+          el.querySelectorAll(sel).forEach((s) => { if (revealed.has(s.textContent)) reveal(s); });
+        }
         d.el.replaceWith(el);
       } else added = true;
       d = { html, el };
@@ -354,6 +452,7 @@ function chooseMember() {
 async function pickMember() {
   state.channel = null; // nothing is drawn until the member's view is set
   state.member = { ...state.members[Number($('member').value) || 0], locale: state.locale };
+  showVoice(state.member.guild_id || '');
   state.view++;
   clearMessages();
   state.commands = await api(`/_sandbox/commands?guild=${state.member.guild_id || ''}`);
@@ -366,6 +465,23 @@ function showGuildLocale(gid) {
   const g = state.info.guilds.find((x) => x.id === gid);
   $('guild-locale-box').hidden = !g;
   if (g) $('guild-locale').value = g.locale || 'en-US';
+  showVoice(gid);
+}
+
+// voiceChannel is a server's first voice channel, if it has one.
+function voiceChannel(gid) {
+  const g = state.info.guilds.find((x) => x.id === gid);
+  const c = g && (g.channels || []).find((x) => x.type === 2 || x.type === 13);
+  return c ? c.id : '';
+}
+
+// showVoice shows whether the member is in the server's voice channel
+// (the gateway tells the bot: /recommend group:voice).
+function showVoice(gid) {
+  const ch = voiceChannel(gid);
+  $('voice-box').hidden = !ch;
+  const uid = state.member && state.member.user_id;
+  $('voice').checked = !!(ch && uid && ((state.info.voice || {})[gid] || {})[uid] === ch);
 }
 
 // setLocale is the member's Discord language: the command list and its
@@ -828,8 +944,8 @@ $('input').addEventListener('keydown', (ev) => {
 $('input').addEventListener('keyup', (ev) => { if (ev.key === 'Enter') state.took = false; });
 $('palette').addEventListener('click', (ev) => { const it = ev.target.closest('.pal-item'); if (it) takePalette(Number(it.dataset.k)); });
 $('messages').addEventListener('click', (ev) => {
-  const sp = ev.target.closest('.spoiler');
-  if (sp) { sp.classList.add('revealed'); return; }
+  const sp = ev.target.closest('.spoiler, .spoiler-box:not(.revealed)');
+  if (sp) { reveal(sp); return; }
   const end = ev.target.closest('button.end-poll');
   if (end) {
     // The poll is the bot's: its host asks the bot to close it now, as on
@@ -849,6 +965,12 @@ $('messages').addEventListener('click', (ev) => {
   const t = ev.target.closest('[data-thread]');
   if (t) setChannel(t.dataset.thread);
 });
+// reveal shows a spoiler: its text, or a spoiler container whole (what
+// is in it can be clicked from then on).
+function reveal(el) {
+  el.classList.add('revealed');
+  el.querySelectorAll(':scope > .spoiler-inner').forEach((x) => x.removeAttribute('inert'));
+}
 // The view stays at the bottom (as a chart loads and grows, as messages
 // come) until the member scrolls up; scrolling back down sticks again.
 // Only the member's own scrolling decides: content growing does not.
@@ -871,6 +993,15 @@ $('channels').addEventListener('click', (ev) => { const c = ev.target.closest('[
 $('guild').addEventListener('change', chooseMember);
 $('member').addEventListener('change', pickMember);
 $('locale').addEventListener('change', () => setLocale($('locale').value));
+$('voice').addEventListener('change', async () => {
+  const gid = $('guild').value, uid = state.member.user_id, ch = $('voice').checked ? voiceChannel(gid) : '';
+  try {
+    await api(`/_sandbox/guilds/${gid}/voice`, { user: uid, channel: ch });
+    state.info.voice = state.info.voice || {};
+    state.info.voice[gid] = state.info.voice[gid] || {};
+    if (ch) state.info.voice[gid][uid] = ch; else delete state.info.voice[gid][uid];
+  } catch (e) { note('Not set: ' + (e.message || '').replace(/^sandbox: /, '')); $('voice').checked = !ch; }
+});
 $('guild-locale').addEventListener('change', async () => {
   const gid = $('guild').value, l = $('guild-locale').value;
   try {

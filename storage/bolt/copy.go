@@ -70,6 +70,14 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 				return err
 			}
 		}
+		for k := range withPrefix(tx.Bucket(bucketNotInterested), nil) {
+			if len(k) != 24 {
+				return damaged(bucketNotInterested, k, "a key of %d bytes", len(k))
+			}
+			if err := fn(storage.Record{NotInterested: &storage.Mark{Scope: Scope(idAt(k, 0)), User: idAt(k, 1), Film: idAt(k, 2)}}); err != nil {
+				return err
+			}
+		}
 		for k, v := range withPrefix(tx.Bucket(bucketNights), nil) {
 			var r nightRec
 			if err := json.Unmarshal(v, &r); err != nil {
@@ -144,6 +152,11 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 				if err := tx.Bucket(bucketWatch).Put(key(uint64(w.Scope), w.User, w.Film), binary.BigEndian.AppendUint64(nil, uint64(w.At.UnixNano()))); err != nil {
 					return err
 				}
+			case r.NotInterested != nil:
+				m := r.NotInterested
+				if err := tx.Bucket(bucketNotInterested).Put(key(uint64(m.Scope), m.User, m.Film), []byte{}); err != nil {
+					return err
+				}
 			case r.Night != nil:
 				if err := putNight(tx, nightRec{Night: *r.Night}); err != nil {
 					return err
@@ -173,6 +186,7 @@ func (db *DB) Counts(ctx context.Context) (storage.Counts, error) {
 		c.Settings = tx.Bucket(bucketSettings).Stats().KeyN
 		c.Watchlists = tx.Bucket(bucketWatch).Stats().KeyN
 		c.Nights = tx.Bucket(bucketNights).Stats().KeyN
+		c.NotInterested = tx.Bucket(bucketNotInterested).Stats().KeyN
 		for k := range withPrefix(tx.Bucket(bucketRatings), nil) {
 			if len(k) == 24 {
 				c.Ratings[Scope(binary.BigEndian.Uint64(k))]++

@@ -180,6 +180,9 @@ func (db *DB) DeleteFilm(ctx context.Context, scope Scope, film uint64) error {
 			if err := tx.Bucket(bucketUserRatings).Delete(append(key(uint64(scope)), append(bytes.Clone(user), key(film)...)...)); err != nil {
 				return err
 			}
+			if err := logRating(tx, scope, idAt(k, 2), film, 0); err != nil {
+				return err
+			}
 		}
 		if err := tx.Bucket(bucketAggregates).Delete(p); err != nil {
 			return err
@@ -191,6 +194,9 @@ func (db *DB) DeleteFilm(ctx context.Context, scope Scope, film uint64) error {
 			return err
 		}
 		if err := unwatchFilm(tx, scope, film); err != nil {
+			return err
+		}
+		if err := forgetInterest(tx, scope, film); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketFilms).Delete(p)

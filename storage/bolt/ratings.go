@@ -68,6 +68,11 @@ func setRating(tx *bbolt.Tx, scope Scope, film, user uint64, score int, now time
 		a.Count++
 		a.Hist[score-1]++
 	}
+	if score != old {
+		if err := logRating(tx, scope, user, film, score); err != nil {
+			return a, old, err
+		}
+	}
 	if a.Count == 0 {
 		return a, old, ab.Delete(ak)
 	}

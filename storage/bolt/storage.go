@@ -39,12 +39,14 @@ var (
 	bucketReviews    = []byte("reviews")      // scope|film|review → Review
 	bucketReviewIDs  = []byte("review_ids")   // review → scope|film
 
-	bucketRatings     = []byte("ratings")      // scope|film|user → score, time
-	bucketUserRatings = []byte("user_ratings") // scope|user|film → score, time
-	bucketAggregates  = []byte("aggregates")   // scope|film → sum, count, histogram
-	bucketSettings    = []byte("settings")     // scope → Settings
-	bucketVersions    = []byte("versions")     // scope → catalog version (CatalogVersion)
-	allBuckets        = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights, bucketOpenNights, bucketTMDB}
+	bucketRatings       = []byte("ratings")        // scope|film|user → score, time
+	bucketUserRatings   = []byte("user_ratings")   // scope|user|film → score, time
+	bucketAggregates    = []byte("aggregates")     // scope|film → sum, count, histogram
+	bucketSettings      = []byte("settings")       // scope → Settings
+	bucketVersions      = []byte("versions")       // scope → catalog version (CatalogVersion)
+	bucketRatingLog     = []byte("rating_log")     // scope|version → user|film|score (RatingsSince)
+	bucketNotInterested = []byte("not_interested") // scope|user|film → nothing
+	allBuckets          = [][]byte{bucketMeta, bucketFilms, bucketReviews, bucketReviewIDs, bucketRatings, bucketUserRatings, bucketAggregates, bucketSettings, bucketVersions, bucketParagraphs, bucketHeaders, bucketPending, bucketWatch, bucketNights, bucketOpenNights, bucketTMDB, bucketRatingLog, bucketNotInterested}
 
 	keySchema = []byte("schema")
 	keySeeded = []byte("seeded")

@@ -111,6 +111,23 @@ func (db *DB) Each(ctx context.Context, fn func(storage.Record) error) error {
 				return err
 			}
 		}
+		rows, err = tx.Query(ctx, "SELECT scope, user_id, film_id FROM not_interested ORDER BY scope, user_id, film_id")
+		if err != nil {
+			return err
+		}
+		marks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storage.Mark, error) {
+			var scope, user, film int64
+			err := r.Scan(&scope, &user, &film)
+			return storage.Mark{Scope: storage.Scope(scope), User: uint64(user), Film: uint64(film)}, err
+		})
+		if err != nil {
+			return err
+		}
+		for k := range marks {
+			if err := fn(storage.Record{NotInterested: &marks[k]}); err != nil {
+				return err
+			}
+		}
 		rows, err = tx.Query(ctx, "SELECT record FROM nights ORDER BY id")
 		if err != nil {
 			return err
@@ -171,6 +188,12 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 					int64(w.Scope), int64(w.User), int64(w.Film), w.At); err != nil {
 					return err
 				}
+			case r.NotInterested != nil:
+				m := r.NotInterested
+				if _, err := tx.Exec(ctx, "INSERT INTO not_interested (scope, user_id, film_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+					int64(m.Scope), int64(m.User), int64(m.Film)); err != nil {
+					return err
+				}
 			case r.Night != nil:
 				n := r.Night
 				raw, err := json.Marshal(n)
@@ -229,7 +252,7 @@ func (db *DB) Load(ctx context.Context, recs []storage.Record) error {
 func (db *DB) Counts(ctx context.Context) (storage.Counts, error) {
 	c := storage.Counts{Ratings: map[storage.Scope]int{}}
 	err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM reviews), (SELECT count(*) FROM settings),
-		(SELECT count(*) FROM watchlist), (SELECT count(*) FROM nights)`).Scan(&c.Films, &c.Reviews, &c.Settings, &c.Watchlists, &c.Nights)
+		(SELECT count(*) FROM watchlist), (SELECT count(*) FROM nights), (SELECT count(*) FROM not_interested)`).Scan(&c.Films, &c.Reviews, &c.Settings, &c.Watchlists, &c.Nights, &c.NotInterested)
 	if err != nil {
 		return c, wrap(err)
 	}

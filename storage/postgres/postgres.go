@@ -7,6 +7,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
@@ -560,4 +561,103 @@ func (db *DB) DeleteFilm(ctx context.Context, scope storage.Scope, film uint64) 
 		_, err = tx.Exec(ctx, "DELETE FROM films WHERE id = $1", int64(film)) // reviews and ratings cascade
 		return err
 	}))
+}
+
+// ContentVersions reads the versions of scopes, each its own (not summed
+// with the built-in catalog's), and the ratings of films, in one round
+// trip: what storage.Cached checks its entries against, and the ratings
+// it never keeps. A scope never written is at zero.
+func (db *DB) ContentVersions(ctx context.Context, scopes []storage.Scope, films []storage.FilmKey) (map[storage.Scope]storage.Versions, map[storage.FilmKey]storage.Aggregate, error) {
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	keys := make([]int64, len(scopes))
+	for k, s := range scopes {
+		keys[k] = int64(s)
+	}
+	const versionsSQL = "SELECT scope, version, content FROM catalog_versions WHERE scope = ANY($1)"
+	var b pgx.Batch
+	b.Queue(versionsSQL, keys)
+	if len(films) > 0 {
+		fs, ids := make([]int64, len(films)), make([]int64, len(films))
+		for k, f := range films {
+			fs[k], ids[k] = int64(f.Scope), int64(f.Film)
+		}
+		b.Queue(`SELECT scope, film_id, `+histSums+` FROM aggregates
+			WHERE (scope, film_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) GROUP BY scope, film_id`, fs, ids)
+	}
+	res := db.pool.SendBatch(ctx, &b)
+	defer res.Close()
+	rows, err := res.Query()
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	out := make(map[storage.Scope]storage.Versions, len(scopes))
+	for rows.Next() {
+		var s, v, c int64
+		if err := rows.Scan(&s, &v, &c); err != nil {
+			rows.Close()
+			return nil, nil, wrap(err)
+		}
+		out[storage.Scope(s)] = storage.Versions{Catalog: uint64(v), Content: uint64(c)}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	if len(films) == 0 {
+		return out, nil, nil
+	}
+	aggs := make(map[storage.FilmKey]storage.Aggregate, len(films))
+	for _, f := range films {
+		aggs[f] = storage.Aggregate{Film: f.Film}
+	}
+	if rows, err = res.Query(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s, film int64
+		var h [storage.MaxScore]int64
+		if err := rows.Scan(append([]any{&s, &film}, histDest(&h)...)...); err != nil {
+			return nil, nil, wrap(err)
+		}
+		a, err := histAggregate(uint64(film), &h)
+		if err != nil {
+			return nil, nil, err
+		}
+		aggs[storage.FilmKey{Scope: storage.Scope(s), Film: uint64(film)}] = a
+	}
+	return out, aggs, wrap(rows.Err())
+}
+
+// Warm opens the pool's connections (as many as it may hold), so that
+// the first interactions of a new process do not each wait for one.
+func (db *DB) Warm(ctx context.Context) error {
+	n := int(db.pool.Config().MaxConns)
+	conns := make(chan *pgxpool.Conn, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			c, err := db.pool.Acquire(ctx)
+			if err != nil {
+				errs <- wrap(err)
+				return
+			}
+			if err := c.Ping(ctx); err != nil {
+				c.Release()
+				errs <- wrap(err)
+				return
+			}
+			conns <- c
+		}()
+	}
+	var first error
+	for range n {
+		select {
+		case c := <-conns:
+			defer c.Release()
+		case err := <-errs:
+			first = cmp.Or(first, err)
+		}
+	}
+	return first
 }

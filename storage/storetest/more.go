@@ -389,21 +389,24 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 				_, err := db.ImportRatings(done, g, 42, []storage.Rating{{Film: 1, Score: 3}})
 				return err
 			},
-			"WatchlistAdd":    func() error { _, err := db.WatchlistAdd(done, g, 42, f.ID); return err },
-			"WatchlistRemove": func() error { _, err := db.WatchlistRemove(done, g, 42, 1); return err },
-			"OnWatchlist":     func() error { _, err := db.OnWatchlist(done, g, 42, 1); return err },
-			"Watchlist":       func() error { _, err := db.Watchlist(done, g, 42); return err },
-			"MostWanted":      func() error { _, err := db.MostWanted(done, g); return err },
-			"CreateNight":     func() error { _, err := db.CreateNight(done, night); return err },
-			"Nights":          func() error { _, err := db.Nights(done, g); return err },
-			"ClaimDueNights":  func() error { _, err := db.ClaimDueNights(done, now.Add(2*time.Hour), "me", time.Minute); return err },
-			"RenewNight":      func() error { return db.RenewNight(done, storage.Night{ID: 1, Scope: g}, "me", time.Minute) },
-			"SaveNight":       func() error { _, err := db.SaveNight(done, storage.Night{ID: 1, Scope: g}, "me", true); return err },
-			"PutPending":      func() error { _, err := db.PutPending(done, g, 42, []byte("x"), time.Hour); return err },
-			"Pending":         func() error { _, err := db.Pending(done, g, 42, 1); return err },
-			"TakePending":     func() error { _, err := db.TakePending(done, g, 42, 1); return err },
-			"SweepPending":    func() error { _, err := db.SweepPending(done); return err },
-			"Settings":        func() error { _, err := db.Settings(done, g); return err },
+			"WatchlistAdd":       func() error { _, err := db.WatchlistAdd(done, g, 42, f.ID); return err },
+			"WatchlistRemove":    func() error { _, err := db.WatchlistRemove(done, g, 42, 1); return err },
+			"OnWatchlist":        func() error { _, err := db.OnWatchlist(done, g, 42, 1); return err },
+			"Watchlist":          func() error { _, err := db.Watchlist(done, g, 42); return err },
+			"MostWanted":         func() error { _, err := db.MostWanted(done, g); return err },
+			"NotInterested":      func() error { _, err := db.NotInterested(done, g, 42, f.ID); return err },
+			"NotInterestedFilms": func() error { _, err := db.NotInterestedFilms(done, g, 42); return err },
+			"RatingsSince":       func() error { _, err := db.RatingsSince(done, g, 0); return err },
+			"CreateNight":        func() error { _, err := db.CreateNight(done, night); return err },
+			"Nights":             func() error { _, err := db.Nights(done, g); return err },
+			"ClaimDueNights":     func() error { _, err := db.ClaimDueNights(done, now.Add(2*time.Hour), "me", time.Minute); return err },
+			"RenewNight":         func() error { return db.RenewNight(done, storage.Night{ID: 1, Scope: g}, "me", time.Minute) },
+			"SaveNight":          func() error { _, err := db.SaveNight(done, storage.Night{ID: 1, Scope: g}, "me", true); return err },
+			"PutPending":         func() error { _, err := db.PutPending(done, g, 42, []byte("x"), time.Hour); return err },
+			"Pending":            func() error { _, err := db.Pending(done, g, 42, 1); return err },
+			"TakePending":        func() error { _, err := db.TakePending(done, g, 42, 1); return err },
+			"SweepPending":       func() error { _, err := db.SweepPending(done); return err },
+			"Settings":           func() error { _, err := db.Settings(done, g); return err },
 			"SaveSourced": func() error {
 				_, err := db.SaveSourced(done, storage.Film{Title: "Tangerine", Year: 2015, TMDB: 250574})
 				return err
@@ -884,6 +887,7 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		}
 		src.UpdateSettings(ctx, g, func(s *storage.Settings) { s.ModRole, s.Language = "9", "uk" })
 		src.WatchlistAdd(ctx, g, 7, f.ID)
+		src.NotInterested(ctx, g, 8, f.ID)
 		night, err := src.CreateNight(ctx, storage.Night{Scope: g, Candidates: []uint64{1, f.ID}, Step: "close", NextAt: clock()})
 		if err != nil {
 			t.Fatal(err)
@@ -908,8 +912,11 @@ func runMore(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store
 		c1, _ := cs.Counts(ctx)
 		c2, _ := ec.Counts(ctx)
 		if c1.Films != c2.Films || c1.Reviews != c2.Reviews || c1.Settings != c2.Settings || c2.Ratings[g] != 5 || c2.Ratings[222] != 5 ||
-			c2.Watchlists != 1 || c2.Nights != 1 || c1.Watchlists != 1 || c1.Nights != 1 {
+			c2.Watchlists != 1 || c2.Nights != 1 || c1.Watchlists != 1 || c1.Nights != 1 || c1.NotInterested != 1 || c2.NotInterested != 1 {
 			t.Errorf("counts %+v, copied %+v", c1, c2)
+		}
+		if ids, _ := empty.NotInterestedFilms(ctx, g, 8); len(ids) != 1 || ids[0] != f.ID {
+			t.Errorf("not interested after copy: %v", ids)
 		}
 		if ws, _ := empty.Watchlist(ctx, g, 7); len(ws) != 1 || ws[0].Film != f.ID || !ws[0].At.Equal(clock()) {
 			t.Errorf("watchlist after copy: %+v", ws)

@@ -451,4 +451,6 @@ func Run(t *testing.T, open Open, openEmpty func(t *testing.T) storage.Store) {
 	})
 	runMore(t, open, openEmpty)
 	runSourced(t, open, openEmpty)
+	runRecommend(t, open)
+	runReread(t, open)
 }
