@@ -186,6 +186,18 @@ func (f *fleet) settle() {
 		}
 		runtime.Gosched() // polls a condition
 	}
+	for _, p := range f.procs { // every shard started or stopped is so
+		p.a.stopping.Wait()
+		p.a.mu.Lock()
+		var started []chan struct{}
+		for _, h := range p.a.held {
+			started = append(started, h.done)
+		}
+		p.a.mu.Unlock()
+		for _, c := range started {
+			<-c
+		}
+	}
 }
 
 // step moves the clock on by d and lets every process do what fell due.

@@ -392,8 +392,9 @@ type autoShards struct {
 	onOwned func(int)
 	onEvent func(string)
 
-	wake    chan struct{}
-	counted bool // the first heartbeat went through
+	wake     chan struct{}
+	counted  bool           // the first heartbeat went through
+	stopping sync.WaitGroup // drops whose stop is under way
 	mu      sync.Mutex
 	held    map[int]*heldShard
 }
@@ -448,8 +449,13 @@ func (a *autoShards) owned() []int {
 	return slices.Sorted(maps.Keys(a.held))
 }
 
-// drop stops a shard this process holds (and forgets its claim).
-func (a *autoShards) drop(id int, event string) {
+// drop stops a shard this process holds (and forgets its claim at
+// once: it is no longer renewed). The stop runs on its own goroutine:
+// closing a session waits for Discord to close it (discordgo waits a
+// second), and the tick must not wait on it, or it falls behind its
+// renewals and heartbeats and other shards miss their fence. then, if
+// set, runs once the shard has stopped (a hand-over's release).
+func (a *autoShards) drop(id int, event string, then func()) {
 	a.mu.Lock()
 	h := a.held[id]
 	delete(a.held, id)
@@ -458,13 +464,20 @@ func (a *autoShards) drop(id int, event string) {
 	if h == nil {
 		return
 	}
-	h.cancel()
-	<-h.done
-	a.run.stop(id)
 	a.onOwned(n)
-	if event != "" {
-		a.onEvent(event)
-	}
+	a.stopping.Add(1)
+	go func() {
+		defer a.stopping.Done()
+		h.cancel()
+		<-h.done
+		a.run.stop(id)
+		if event != "" {
+			a.onEvent(event)
+		}
+		if then != nil {
+			then()
+		}
+	}()
 }
 
 // tick does one round and returns how long to wait for the next.
@@ -481,7 +494,7 @@ func (a *autoShards) tick(ctx context.Context) time.Duration {
 	a.mu.Unlock()
 	for _, id := range late {
 		a.log.Error("the shard's claim could not be renewed in time; shard stopped before it lapses", "shard", id)
-		a.drop(id, ShardLost)
+		a.drop(id, ShardLost, nil)
 	}
 	wait := a.lease / 3
 	if ids := a.owned(); len(ids) > 0 {
@@ -496,7 +509,7 @@ func (a *autoShards) tick(ctx context.Context) time.Duration {
 			for _, id := range ids {
 				if !slices.Contains(kept, id) {
 					a.log.Error("the shard's claim is gone; shard stopped", "shard", id)
-					a.drop(id, ShardLost)
+					a.drop(id, ShardLost, nil)
 				}
 			}
 			a.mu.Lock()
@@ -528,11 +541,15 @@ func (a *autoShards) tick(ctx context.Context) time.Duration {
 		// A process joined: hand the highest shards over, each stopped
 		// before its claim is released.
 		for _, id := range ids[len(ids)-extra:] {
-			a.drop(id, ShardHandedOver)
-			if err := a.pool.ReleaseShard(ctx, a.owner, id); err != nil {
-				a.log.Warn("releasing a handed-over shard failed; its claim lapses by itself", "shard", id, "err", err)
-			}
-			a.log.Info("shard handed over", "shard", id, "live", live, "share", fair)
+			a.drop(id, ShardHandedOver, func() {
+				rctx, cancel := context.WithTimeout(context.Background(), a.lease/3)
+				defer cancel()
+				if err := a.pool.ReleaseShard(rctx, a.owner, id); err != nil {
+					a.log.Warn("releasing a handed-over shard failed; its claim lapses by itself", "shard", id, "err", err)
+					return
+				}
+				a.log.Info("shard handed over", "shard", id, "live", live, "share", fair)
+			})
 		}
 	}
 	if want := fair - len(a.owned()); want > 0 {
@@ -608,8 +625,9 @@ func (a *autoShards) start(id int, claimedAt time.Time) {
 // close stops every shard, then gives the claims and the heartbeat up.
 func (a *autoShards) close() {
 	for _, id := range a.owned() {
-		a.drop(id, "")
+		a.drop(id, "", nil)
 	}
+	a.stopping.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := a.pool.ReleaseShards(ctx, a.owner); err != nil {

@@ -37,7 +37,9 @@ type scaleSpec struct {
 	db          string
 	bin         string    // the bot executable; "" is this one
 	logs        io.Writer // the processes' logs; nil discards them
-	heartbeat   time.Duration
+	heartbeat   time.Duration // the sandbox's gateway heartbeat interval; 0: its default
+	lease       time.Duration // FILMBOT_SHARD_LEASE; 0: the default
+	logFile     string        // --logs
 }
 
 // scaleFlags adds --scale's flags to bench's.
@@ -48,6 +50,8 @@ func scaleFlags(fs *flag.FlagSet) *scaleSpec {
 	fs.IntVar(&sc.concurrency, "max-concurrency", 4, "with --scale: Discord's max_concurrency (shards that may identify per 5 s)")
 	fs.IntVar(&sc.processes, "processes", 3, "with --scale: gateway processes")
 	fs.IntVar(&sc.probes, "probes", 0, "with --scale: servers sent an interaction in each pass, spread over every shard (0: every server)")
+	fs.DurationVar(&sc.lease, "lease", 0, "with --scale: the processes' FILMBOT_SHARD_LEASE (0: its default, 15s)")
+	fs.StringVar(&sc.logFile, "logs", "", "with --scale: write the processes' logs to this file (each line prefixed p0, p1…)")
 	fs.BoolVar(&sc.kill, "kill", true, "with --scale: kill a process (SIGKILL) after the first pass and time its shards' takeover")
 	return sc
 }
@@ -103,6 +107,15 @@ func runScaleBench(ctx context.Context, sc *scaleSpec, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "simulating %d servers on %d shards (max_concurrency %d), %d gateway processes, FILMBOT_SHARD_IDS=auto, PostgreSQL %s\n",
 		sc.servers, sc.shards, sc.concurrency, sc.processes, redactDB(sc.db))
+	if sc.logFile != "" {
+		f, err := os.Create(sc.logFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "bench --scale:", err)
+			return 1
+		}
+		defer f.Close()
+		sc.logs = f
+	}
 	r, err := runScale(ctx, *sc, stdout)
 	if r != nil {
 		r.print(stdout)
@@ -179,7 +192,10 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	r := &scaleResult{killed: -1, lease: 15 * time.Second}
+	if sc.lease <= 0 {
+		sc.lease = defaultShardLease
+	}
+	r := &scaleResult{killed: -1, lease: sc.lease}
 	turns := (sc.shards + sc.concurrency - 1) / sc.concurrency
 	r.identify = time.Duration(turns-1) * 5500 * time.Millisecond
 	var mu sync.Mutex // the logs writer
@@ -195,7 +211,7 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 		c.Dir = dir
 		c.Env = append(os.Environ(), "DISCORD_TOKEN="+sb.Token(), "DISCORD_API_URL="+sb.URL, "FILMBOT_DB="+sc.db, "LOG_LEVEL=info",
 			"DISCORD_GUILD_ID=", "FILMBOT_BACKUP_DIR=", "FILMBOT_HTTP_LISTEN=", "FILMBOT_METRICS_LISTEN="+addr, "TMDB_TOKEN=", "TMDB_API_KEY=",
-			"DISCORD_SHARDS="+strconv.Itoa(sc.shards), "FILMBOT_SHARD_IDS=auto", fmt.Sprintf("FILMBOT_NAME=p%d", k), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
+			"DISCORD_SHARDS="+strconv.Itoa(sc.shards), "FILMBOT_SHARD_IDS=auto", "FILMBOT_SHARD_LEASE="+sc.lease.String(), fmt.Sprintf("FILMBOT_NAME=p%d", k), fmt.Sprintf("FILMBOT_REGISTER=%v", k == 0))
 		c.Stderr = &prefixed{w: sc.logs, mu: &mu, prefix: fmt.Sprintf("p%d ", k)}
 		if err := c.Start(); err != nil {
 			return err

@@ -29,7 +29,7 @@ func TestScaleSimulation(t *testing.T) {
 	progress := &syncBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	r, err := runScale(ctx, scaleSpec{servers: 20000, shards: 16, concurrency: 4, processes: 3, kill: true, db: db, bin: bin, logs: logs, members: 64}, progress)
+	r, err := runScale(ctx, scaleSpec{servers: 20000, shards: 16, concurrency: 4, processes: 3, kill: true, db: db, bin: bin, logs: logs, members: 64, lease: 3 * time.Second}, progress)
 	if r != nil {
 		out := &strings.Builder{}
 		r.print(out)
