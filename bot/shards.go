@@ -395,8 +395,8 @@ type autoShards struct {
 	wake     chan struct{}
 	counted  bool           // the first heartbeat went through
 	stopping sync.WaitGroup // drops whose stop is under way
-	mu      sync.Mutex
-	held    map[int]*heldShard
+	mu       sync.Mutex
+	held     map[int]*heldShard
 }
 
 type heldShard struct {

@@ -35,8 +35,8 @@ type scaleSpec struct {
 	members     int
 	kill        bool
 	db          string
-	bin         string    // the bot executable; "" is this one
-	logs        io.Writer // the processes' logs; nil discards them
+	bin         string        // the bot executable; "" is this one
+	logs        io.Writer     // the processes' logs; nil discards them
 	heartbeat   time.Duration // the sandbox's gateway heartbeat interval; 0: its default
 	lease       time.Duration // FILMBOT_SHARD_LEASE; 0: the default
 	logFile     string        // --logs
