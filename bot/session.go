@@ -417,8 +417,16 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		})
 	}
 	// identifyTurn waits for the shard's turn to identify; false if ctx
-	// ended first.
-	identifyTurn := func(ctx context.Context, id int) bool {
+	// ended first. done is called once Open has returned (its READY came,
+	// or it failed).
+	identifyTurn := func(ctx context.Context, id int) (bool, func()) {
+		if lock, ok := gate.(IdentifyLock); ok {
+			return lockTurn(ctx, lock, id%concurrency, cfg.IdentifyInterval, func(waited time.Duration) {
+				if cfg.OnIdentifyWait != nil {
+					cfg.OnIdentifyWait(id, waited)
+				}
+			}, log)
+		}
 		// One identify per bucket (shard_id % max_concurrency) per
 		// IdentifyInterval, across every process of the bot.
 		// Turns are a tenth more than the interval apart: Discord counts
@@ -437,7 +445,7 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		if cfg.OnIdentifyWait != nil {
 			cfg.OnIdentifyWait(id, wait)
 		}
-		return ctx.Err() == nil
+		return ctx.Err() == nil, func() {}
 	}
 	if cfg.Pool != nil {
 		return runPool(ctx, cfg, b, log, count, attach, identifyTurn, func() {
@@ -454,10 +462,13 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 		}
 	}()
 	for _, sh := range sessions {
-		if !identifyTurn(ctx, sh.ShardID) {
+		ok, done := identifyTurn(ctx, sh.ShardID)
+		if !ok {
 			break
 		}
-		if err := sh.Open(); err != nil {
+		err := sh.Open()
+		done()
+		if err != nil {
 			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 			b.Shutdown(sctx) // the shards already open may have work in flight
 			cancel()

@@ -26,6 +26,21 @@ type IdentifyGate interface {
 	ReserveIdentify(ctx context.Context, bucket int, interval time.Duration) (time.Duration, error)
 }
 
+// IdentifyLock is an IdentifyGate that can pace by when identifies are
+// known to have reached Discord rather than by when they were due (the
+// shared store's, PostgreSQL): a shard holds its bucket from its turn
+// until its READY comes, and the next turn is the interval after that.
+// A turn reserved in advance can be late (the connection's set-up, a
+// busy machine), which brought two identifies of a bucket closer than
+// the interval; a held turn cannot.
+type IdentifyLock interface {
+	// TakeIdentify takes the bucket if free now, for hold at most, and
+	// returns 0 and the hold's end; else how long it may stay held.
+	TakeIdentify(ctx context.Context, bucket int, hold time.Duration) (wait time.Duration, held time.Time, err error)
+	// IdentifyDone ends the hold: the next turn is interval from now.
+	IdentifyDone(ctx context.Context, bucket int, held time.Time, interval time.Duration) error
+}
+
 // localGate paces the identifies of one process.
 type localGate struct {
 	mu   sync.Mutex
@@ -231,7 +246,7 @@ func shardCount(cfg Config, s *discordgo.Session) (count, concurrency int, err e
 // carries only REST calls), until ctx ends; then it finishes the
 // interactions in flight, stops its shards and releases their claims.
 func runPool(ctx context.Context, cfg Config, b *Bot, log *slog.Logger, count int, attach func(*discordgo.Session),
-	identifyTurn func(context.Context, int) bool, noReady func(), registered <-chan struct{}) error {
+	identifyTurn func(context.Context, int) (bool, func()), noReady func(), registered <-chan struct{}) error {
 	var mu sync.Mutex
 	open := map[int]*discordgo.Session{}
 	run := shardRun{
@@ -242,10 +257,13 @@ func runPool(ctx context.Context, cfg Config, b *Bot, log *slog.Logger, count in
 			}
 			sh.ShardID, sh.ShardCount = id, count
 			attach(sh)
-			if !identifyTurn(ctx, id) {
+			ok, done := identifyTurn(ctx, id)
+			if !ok {
 				return ctx.Err()
 			}
-			if err := sh.Open(); err != nil {
+			err = sh.Open()
+			done()
+			if err != nil {
 				return fmt.Errorf("connect to Discord (shard %d of %d): %w", id, count, err)
 			}
 			mu.Lock()
@@ -632,5 +650,40 @@ func (a *autoShards) close() {
 	defer cancel()
 	if err := a.pool.ReleaseShards(ctx, a.owner); err != nil {
 		a.log.Warn("releasing the shards' claims failed; they lapse by themselves", "err", err)
+	}
+}
+
+// lockTurn waits for the bucket of an IdentifyLock: it takes it when
+// free, held for three intervals at most (a process that dies holding it
+// delays the bucket that long), and looks again every fifth of an
+// interval while another holds it (the holder may be done sooner). done
+// ends the hold, the bucket's next turn an interval later.
+func lockTurn(ctx context.Context, lock IdentifyLock, bucket int, interval time.Duration, waited func(time.Duration), log *slog.Logger) (bool, func()) {
+	began := time.Now()
+	for {
+		wait, held, err := lock.TakeIdentify(ctx, bucket, 3*interval)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, func() {}
+			}
+			log.Warn("could not take an identify turn in the shared store; trying again", "bucket", bucket, "err", err)
+			wait = interval / 5
+		} else if wait == 0 {
+			waited(time.Since(began))
+			return true, func() {
+				dctx, cancel := context.WithTimeout(context.Background(), interval)
+				defer cancel()
+				// A fiftieth more: the READY came after Discord counted
+				// the IDENTIFY, by the database's clock from here.
+				if err := lock.IdentifyDone(dctx, bucket, held, interval+interval/50); err != nil {
+					log.Warn("could not end an identify turn in the shared store; the bucket waits for its hold to end", "bucket", bucket, "err", err)
+				}
+			}
+		}
+		select {
+		case <-time.After(min(wait, interval/5)):
+		case <-ctx.Done():
+			return false, func() {}
+		}
 	}
 }

@@ -52,6 +52,47 @@ func (s Shards) ReserveIdentify(ctx context.Context, bucket int, interval time.D
 	return time.Duration(wait * float64(time.Second)), nil
 }
 
+// TakeIdentify takes the bucket's identify turn if nobody holds it now,
+// for hold at most, by the database's clock: it returns 0 and the hold's
+// end (for IdentifyDone). Else it returns how long the current holder may
+// still hold it (try again sooner: it may be done).
+func (s Shards) TakeIdentify(ctx context.Context, bucket int, hold time.Duration) (time.Duration, time.Time, error) {
+	db := s.db
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var end time.Time
+	var left float64
+	err := db.pool.QueryRow(ctx, `WITH took AS (
+			INSERT INTO identify_turns AS t (bucket, next_at) VALUES ($1, clock_timestamp() + $2 * interval '1 microsecond')
+			ON CONFLICT (bucket) DO UPDATE SET next_at = EXCLUDED.next_at WHERE t.next_at <= clock_timestamp()
+			RETURNING next_at
+		)
+		SELECT coalesce((SELECT next_at FROM took), 'epoch'::timestamptz),
+			coalesce((SELECT greatest(extract(epoch FROM next_at - clock_timestamp()), 0) FROM identify_turns WHERE bucket = $1), 0)`,
+		bucket, hold.Microseconds()).Scan(&end, &left)
+	if err != nil {
+		return 0, time.Time{}, wrap(err)
+	}
+	if end.Unix() > 0 {
+		return 0, end, nil
+	}
+	// Held (or just freed, then looked at again at once).
+	return max(time.Duration(left*float64(time.Second)), time.Millisecond), time.Time{}, nil
+}
+
+// IdentifyDone ends the hold TakeIdentify gave (held: its end) once the
+// shard's IDENTIFY is known to have reached Discord (its READY came): the
+// bucket's next turn is interval from now. A hold that ran out (and may
+// be another's now) is left alone.
+func (s Shards) IdentifyDone(ctx context.Context, bucket int, held time.Time, interval time.Duration) error {
+	db := s.db
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	_, err := db.pool.Exec(ctx, `UPDATE identify_turns SET next_at = clock_timestamp() + $3 * interval '1 microsecond'
+		WHERE bucket = $1 AND next_at = $2`, bucket, held, interval.Microseconds())
+	return wrap(err)
+}
+
 // ClaimShards claims shards of count for owner for lease, or renews
 // owner's claims; shards another owner holds unexpired refuse the whole
 // claim with a *ShardConflict. Claims of another shard count are

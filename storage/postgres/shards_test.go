@@ -55,6 +55,51 @@ func TestIdentifyTurnsAcrossProcesses(t *testing.T) {
 	}
 }
 
+// A bucket held (TakeIdentify) is held for every process until its
+// holder is done (IdentifyDone: the next turn an interval from then) or
+// the hold runs out; another bucket is free; a done for a hold that ran
+// out and was taken again leaves the new holder's alone.
+func TestIdentifyHeldAcrossProcesses(t *testing.T) {
+	a, b := twoProcesses(t)
+	ctx := context.Background()
+	sa, sb := Shards{a}, Shards{b}
+	const hold, interval = time.Hour, 10 * time.Minute // the calls' own time is nothing beside them
+	w, held, err := sa.TakeIdentify(ctx, 0, hold)
+	if err != nil || w != 0 || held.IsZero() {
+		t.Fatalf("took: wait %v, held %v, %v", w, held, err)
+	}
+	if w, h, _ := sb.TakeIdentify(ctx, 0, hold); w < hold-time.Minute || !h.IsZero() {
+		t.Errorf("while held: wait %v, held %v; want about the hold", w, h)
+	}
+	if w, _, _ := sb.TakeIdentify(ctx, 1, hold); w != 0 {
+		t.Errorf("bucket 1 waited %v", w)
+	}
+	if err := sa.IdentifyDone(ctx, 0, held, interval); err != nil {
+		t.Fatal(err)
+	}
+	if w, _, _ := sb.TakeIdentify(ctx, 0, hold); w < interval-time.Minute || w > interval {
+		t.Errorf("after done: wait %v, want about the interval %v", w, interval)
+	}
+	// The turn passes (the database's clock moved on, as the test moves
+	// it): b takes it; a's late done for its old hold changes nothing.
+	if _, err := a.pool.Exec(ctx, `UPDATE identify_turns SET next_at = clock_timestamp() - interval '1 second' WHERE bucket = 0`); err != nil {
+		t.Fatal(err)
+	}
+	w, bheld, err := sb.TakeIdentify(ctx, 0, hold)
+	if err != nil || w != 0 {
+		t.Fatalf("b after the turn: wait %v, %v", w, err)
+	}
+	if err := sa.IdentifyDone(ctx, 0, held, interval); err != nil {
+		t.Fatal(err)
+	}
+	if w, _, _ := sa.TakeIdentify(ctx, 0, hold); w < hold-time.Minute {
+		t.Errorf("a's stale done freed b's hold: wait %v", w)
+	}
+	if err := sb.IdentifyDone(ctx, 0, bheld, interval); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A process cannot claim shards another one runs; its own claims renew;
 // an expired or released claim, or one of another shard count, is taken.
 func TestShardClaims(t *testing.T) {
