@@ -55,7 +55,13 @@ func (v *Voices) GuildCreate(g *discordgo.Guild) {
 		}
 	}
 	v.mu.Lock()
-	v.guilds[g.ID] = states
+	if len(states) == 0 {
+		// Most servers have nobody in voice: kept, an empty map per
+		// server is memory for every server the process serves.
+		delete(v.guilds, g.ID)
+	} else {
+		v.guilds[g.ID] = states
+	}
 	v.mu.Unlock()
 }
 
@@ -85,6 +91,9 @@ func (v *Voices) Update(s *discordgo.VoiceState) {
 	}
 	if s.ChannelID == "" {
 		delete(states, s.UserID)
+		if len(states) == 0 {
+			delete(v.guilds, s.GuildID)
+		}
 		return
 	}
 	states[s.UserID] = s.ChannelID
