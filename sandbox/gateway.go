@@ -58,6 +58,7 @@ type shard struct {
 
 	// Guarded by s.mu.
 	active    *conn
+	flooding  *conn     // the connection still being sent its servers after READY
 	downSince time.Time // when active went away, until the next IDENTIFY
 	sessionID string
 	seq       int64
@@ -216,7 +217,7 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	if prev := sh.active; prev != nil && prev != c && g.conns[prev] {
 		g.overlaps = append(g.overlaps, Overlap{Shard: n, Remote: remote, Before: prev.ws.RemoteAddr().String(), At: now})
 	}
-	sh.active, c.sh = c, sh
+	sh.active, sh.flooding, c.sh = c, c, sh
 	if !sh.downSince.IsZero() {
 		g.gaps = append(g.gaps, ShardGap{Shard: n, Down: now.Sub(sh.downSince), At: now})
 		sh.downSince = time.Time{}
@@ -247,17 +248,32 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 		"guilds": unavailable, "session_id": sh.sessionID, "resume_gateway_url": url, "shard": []int{n, count},
 		"application": map[string]any{"id": s.AppID, "flags": 0}, "private_channels": []any{},
 	}, nil)
-	for _, gd := range guilds {
-		var chans []map[string]any
-		for _, c := range gd.Channels {
-			chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": gd.ID})
+	// The servers come after READY while the connection's frames are
+	// still read, as Discord sends them: a bot that closes the
+	// connection meanwhile (a shard handed over) is seen gone at once,
+	// not once a large shard's flood is through.
+	go func() {
+		for _, gd := range guilds {
+			s.mu.Lock()
+			gone := sh.active != c
+			s.mu.Unlock()
+			if gone {
+				return
+			}
+			var chans []map[string]any
+			for _, c := range gd.Channels {
+				chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": gd.ID})
+			}
+			g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
+				"voice_states": s.voiceStates(gd.ID), "members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "preferred_locale": orEnglish(gd.Locale), "joined_at": time.Now().Format(time.RFC3339)}, nil)
 		}
-		g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
-			"voice_states": s.voiceStates(gd.ID), "members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "preferred_locale": orEnglish(gd.Locale), "joined_at": time.Now().Format(time.RFC3339)}, nil)
-	}
-	s.mu.Lock()
-	s.notify()
-	s.mu.Unlock()
+		s.mu.Lock()
+		if sh.flooding == c {
+			sh.flooding = nil
+		}
+		s.notify()
+		s.mu.Unlock()
+	}()
 	return true
 }
 
@@ -379,7 +395,7 @@ func (g *gateway) connectedLocked() bool {
 		return false
 	}
 	for n := 0; n < g.count; n++ {
-		if sh := g.shards[n]; sh == nil || sh.active == nil || sh.sessionID == "" {
+		if sh := g.shards[n]; sh == nil || sh.active == nil || sh.sessionID == "" || sh.flooding == sh.active {
 			return false
 		}
 	}

@@ -427,10 +427,13 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 			}
 			var wg sync.WaitGroup
 			var bmu sync.Mutex
+			var pending []int
 			for _, s := range r.killedShards {
-				if back[s] {
-					continue
+				if !back[s] {
+					pending = append(pending, s)
 				}
+			}
+			for _, s := range pending {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
