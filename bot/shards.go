@@ -37,6 +37,9 @@ type IdentifyLock interface {
 	// TakeIdentify takes the bucket if free now, for hold at most, and
 	// returns 0 and the hold's end; else how long it may stay held.
 	TakeIdentify(ctx context.Context, bucket int, hold time.Duration) (wait time.Duration, held time.Time, err error)
+	// HoldIdentify extends a hold to hold from now while the shard still
+	// connects and returns its new end (zero: it ran out before).
+	HoldIdentify(ctx context.Context, bucket int, held time.Time, hold time.Duration) (time.Time, error)
 	// IdentifyDone ends the hold: the next turn is interval from now.
 	IdentifyDone(ctx context.Context, bucket int, held time.Time, interval time.Duration) error
 }
@@ -654,14 +657,17 @@ func (a *autoShards) close() {
 }
 
 // lockTurn waits for the bucket of an IdentifyLock: it takes it when
-// free, held for three intervals at most (a process that dies holding it
-// delays the bucket that long), and looks again every fifth of an
-// interval while another holds it (the holder may be done sooner). done
-// ends the hold, the bucket's next turn an interval later.
+// free, held for three intervals and extended every interval while the
+// shard connects (a process that dies holding it delays the bucket three
+// intervals at most; a slow one keeps it until its READY), and looks
+// again every fifth of an interval while another holds it (the holder
+// may be done sooner). done ends the hold, the bucket's next turn an
+// interval later.
 func lockTurn(ctx context.Context, lock IdentifyLock, bucket int, interval time.Duration, waited func(time.Duration), log *slog.Logger) (bool, func()) {
 	began := time.Now()
+	hold := 3 * interval
 	for {
-		wait, held, err := lock.TakeIdentify(ctx, bucket, 3*interval)
+		wait, held, err := lock.TakeIdentify(ctx, bucket, hold)
 		if err != nil {
 			if ctx.Err() != nil {
 				return false, func() {}
@@ -670,7 +676,35 @@ func lockTurn(ctx context.Context, lock IdentifyLock, bucket int, interval time.
 			wait = interval / 5
 		} else if wait == 0 {
 			waited(time.Since(began))
+			stop := make(chan struct{})
+			kept := make(chan struct{})
+			go func() {
+				defer close(kept)
+				t := time.NewTicker(interval)
+				defer t.Stop()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-t.C:
+					}
+					hctx, cancel := context.WithTimeout(context.Background(), interval)
+					end, err := lock.HoldIdentify(hctx, bucket, held, hold)
+					cancel()
+					if err == nil && !end.IsZero() {
+						held = end // read by done once this goroutine ends
+					}
+					if err != nil {
+						log.Warn("could not extend an identify turn in the shared store", "bucket", bucket, "err", err)
+					} else if end.IsZero() {
+						log.Warn("an identify turn ran out before the shard connected", "bucket", bucket)
+						return
+					}
+				}
+			}()
 			return true, func() {
+				close(stop)
+				<-kept
 				dctx, cancel := context.WithTimeout(context.Background(), interval)
 				defer cancel()
 				// A fiftieth more: the READY came after Discord counted

@@ -266,20 +266,20 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 		for {
 			owners := shardProcesses(sb, procs)
 			counts := make([]int, len(procs))
-			unknown := false
-			for _, p := range owners {
+			var unknown []int
+			for s, p := range owners {
 				if p >= 0 {
 					counts[p]++
 				} else {
-					unknown = true
+					unknown = append(unknown, s)
 				}
 			}
-			if len(owners) == sc.shards && slices.Max(counts) <= fair && !unknown {
+			if len(owners) == sc.shards && slices.Max(counts) <= fair && len(unknown) == 0 {
 				return nil
 			}
 			select {
 			case <-wctx.Done():
-				return fmt.Errorf("the shards did not settle at their shares: %v", counts)
+				return fmt.Errorf("the shards did not settle at their shares: %v; %d shards connected, of no process known: %v", counts, len(owners), unknown)
 			case <-time.After(100 * time.Millisecond):
 			}
 		}
@@ -558,7 +558,8 @@ func freePort() (string, error) {
 // the connection's address, /proc the process holding that socket.
 func shardProcesses(sb *sandbox.Server, procs []*exec.Cmd) map[int]int {
 	remotes := sb.ShardRemotes()
-	inodes := socketInodes()
+	_, gwPort, _ := strings.Cut(strings.TrimPrefix(sb.URL, "http://"), ":")
+	inodes := socketInodes(gwPort)
 	byInode := map[string]int{}
 	for k, c := range procs {
 		if c.ProcessState != nil {
@@ -583,9 +584,10 @@ func shardProcesses(sb *sandbox.Server, procs []*exec.Cmd) map[int]int {
 	return out
 }
 
-// socketInodes maps local TCP ports (as decimal strings) to their
-// sockets' inodes, from /proc/net/tcp and tcp6.
-func socketInodes() map[string]string {
+// socketInodes maps local TCP ports (as decimal strings) of the sockets
+// connected to remotePort (the sandbox's) to their inodes, from
+// /proc/net/tcp and tcp6.
+func socketInodes(remotePort string) map[string]string {
 	out := map[string]string{}
 	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 		fh, err := os.Open(f)
@@ -602,6 +604,10 @@ func socketInodes() map[string]string {
 			_, hexPort, _ := strings.Cut(fields[1], ":")
 			port, err := strconv.ParseUint(hexPort, 16, 16)
 			if err != nil {
+				continue
+			}
+			_, hexRemote, _ := strings.Cut(fields[2], ":")
+			if rp, err := strconv.ParseUint(hexRemote, 16, 16); err != nil || strconv.FormatUint(rp, 10) != remotePort {
 				continue
 			}
 			if _, seen := out[strconv.FormatUint(port, 10)]; !seen || fields[3] == "01" { // an established socket first

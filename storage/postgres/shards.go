@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/filmbot/filmbot/storage"
+	"github.com/jackc/pgx/v5"
 )
 
 // ShardConflict is a claim refused: those shards run elsewhere.
@@ -78,6 +80,22 @@ func (s Shards) TakeIdentify(ctx context.Context, bucket int, hold time.Duration
 	}
 	// Held (or just freed, then looked at again at once).
 	return max(time.Duration(left*float64(time.Second)), time.Millisecond), time.Time{}, nil
+}
+
+// HoldIdentify extends a hold TakeIdentify gave (held: its end) to hold
+// from now, while the shard is still connecting (a slow machine), and
+// returns its new end; the zero time if the hold ran out before.
+func (s Shards) HoldIdentify(ctx context.Context, bucket int, held time.Time, hold time.Duration) (time.Time, error) {
+	db := s.db
+	ctx, cancel := db.q(ctx)
+	defer cancel()
+	var end time.Time
+	err := db.pool.QueryRow(ctx, `UPDATE identify_turns SET next_at = clock_timestamp() + $3 * interval '1 microsecond'
+		WHERE bucket = $1 AND next_at = $2 AND next_at > clock_timestamp() RETURNING next_at`, bucket, held, hold.Microseconds()).Scan(&end)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	return end, wrap(err)
 }
 
 // IdentifyDone ends the hold TakeIdentify gave (held: its end) once the

@@ -74,6 +74,17 @@ func TestIdentifyHeldAcrossProcesses(t *testing.T) {
 	if w, _, _ := sb.TakeIdentify(ctx, 1, hold); w != 0 {
 		t.Errorf("bucket 1 waited %v", w)
 	}
+	// A slow holder extends its hold; a stale end extends nothing.
+	if end, err := sa.HoldIdentify(ctx, 0, held, 2*hold); err != nil || !end.After(held) {
+		t.Fatalf("extended to %v (%v), want past %v", end, err, held)
+	} else if again, _ := sa.HoldIdentify(ctx, 0, held, 2*hold); !again.IsZero() {
+		t.Errorf("a stale hold extended: %v", again)
+	} else {
+		held = end
+	}
+	if w, _, _ := sb.TakeIdentify(ctx, 0, hold); w < 2*hold-time.Minute {
+		t.Errorf("while extended: wait %v", w)
+	}
 	if err := sa.IdentifyDone(ctx, 0, held, interval); err != nil {
 		t.Fatal(err)
 	}
