@@ -40,6 +40,7 @@ type scaleSpec struct {
 	heartbeat   time.Duration // the sandbox's gateway heartbeat interval; 0: its default
 	lease       time.Duration // FILMBOT_SHARD_LEASE; 0: the default
 	logFile     string        // --logs
+	window      time.Duration // the sandbox's window for a first answer; 0: Discord's 3 s
 }
 
 // scaleFlags adds --scale's flags to bench's.
@@ -179,7 +180,7 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 	if sc.heartbeat <= 0 {
 		sc.heartbeat = 5 * time.Second // heartbeats within a short run
 	}
-	sb, err := sandbox.Start(sandbox.Options{Guilds: guilds, Shards: sc.shards, MaxConcurrency: sc.concurrency, Retain: 5 * time.Second, HeartbeatInterval: sc.heartbeat})
+	sb, err := sandbox.Start(sandbox.Options{Guilds: guilds, Shards: sc.shards, MaxConcurrency: sc.concurrency, Retain: 5 * time.Second, HeartbeatInterval: sc.heartbeat, ResponseWindow: sc.window})
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +312,7 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 	down := map[string]bool{} // interactions sent to a shard without a process
 	ask := func(ctx context.Context, g, k int) error {
 		m := sandbox.Member{GuildID: guilds[g].ID, UserID: strconv.FormatUint(uint64(500000000000000000+k), 10), Name: "m"}
-		ictx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ictx, cancel := context.WithTimeout(ctx, max(5*time.Second, sc.window+2*time.Second))
 		defer cancel()
 		a, ix, err := sb.Do(ictx, m, "/rate film:anora score:"+strconv.Itoa(1+k%10))
 		if err != nil && ix != nil && r.killed >= 0 && slices.Contains(r.killedShards, shardOf(guilds[g].ID, sc.shards)) {
