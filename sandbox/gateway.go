@@ -32,6 +32,7 @@ type gateway struct {
 	resumes    int
 	overlaps   []Overlap
 	gaps       []ShardGap
+	byShard    [][]int // opts.Guilds' indexes by shard, for the shard count g.count
 }
 
 // ShardGap is a shard that had no connection for a while: from its
@@ -230,11 +231,19 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	}
 	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: now, Remote: remote})
 	var guilds []Guild // the shard's servers alone: a large bot's list is not copied per shard
-	for _, gd := range s.opts.Guilds {
-		if guildShard(gd.ID, count) == n {
-			gd.Locale = s.guildLocaleLocked(gd.ID)
-			guilds = append(guilds, gd)
+	if g.byShard == nil || len(g.byShard) != count {
+		// Which servers each shard has, once per shard count: a large
+		// bot's list is not walked per IDENTIFY under the lock.
+		g.byShard = make([][]int, count)
+		for k, gd := range s.opts.Guilds {
+			sh := guildShard(gd.ID, count)
+			g.byShard[sh] = append(g.byShard[sh], k)
 		}
+	}
+	for _, k := range g.byShard[n] {
+		gd := s.opts.Guilds[k]
+		gd.Locale = s.guildLocaleLocked(gd.ID)
+		guilds = append(guilds, gd)
 	}
 	s.mu.Unlock()
 	sh.sendMu.Unlock()
