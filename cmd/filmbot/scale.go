@@ -230,19 +230,25 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 				c.Process.Signal(os.Interrupt)
 			}
 		}
+		var wg sync.WaitGroup // all at once: a large fleet stops in one shutdown's time
 		for _, c := range procs {
 			if c.ProcessState != nil {
 				continue
 			}
-			done := make(chan struct{})
-			go func() { c.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(30 * time.Second):
-				c.Process.Kill()
-				<-done
-			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				done := make(chan struct{})
+				go func() { c.Wait(); close(done) }()
+				select {
+				case <-done:
+				case <-time.After(30 * time.Second):
+					c.Process.Kill()
+					<-done
+				}
+			}()
 		}
+		wg.Wait()
 	}()
 	began := time.Now()
 	for range sc.processes {
