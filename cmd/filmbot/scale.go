@@ -78,6 +78,9 @@ type scaleResult struct {
 	join            time.Duration // a new process started to its share run
 	killGap         time.Duration // longest a shard was without a process after the kill
 	joinGap         time.Duration // … during the hand-over to a new process
+	restartBack     time.Duration // a process stopped gracefully to its shards running elsewhere
+	restartGap      time.Duration // longest a shard was without a process then
+	restartJoinGap  time.Duration // … and while its replacement got its share
 	metrics         []string
 }
 
@@ -154,6 +157,10 @@ func (r *scaleResult) print(w io.Writer) {
 	if r.join > 0 {
 		fmt.Fprintf(w, "a new process got its share by hand-over after %v; longest a shard was without a process: %v after the kill, %v in the hand-over\n",
 			r.join.Round(100*time.Millisecond), r.killGap.Round(100*time.Millisecond), r.joinGap.Round(time.Millisecond))
+	}
+	if r.restartBack > 0 {
+		fmt.Fprintf(w, "rolling restart of a process (SIGINT, then its replacement): its shards ran elsewhere after %v; longest a shard was without a process: %v at the stop, %v in the replacement's hand-over\n",
+			r.restartBack.Round(100*time.Millisecond), r.restartGap.Round(time.Millisecond), r.restartJoinGap.Round(time.Millisecond))
 	}
 	for _, m := range r.metrics {
 		fmt.Fprintln(w, m)
@@ -471,28 +478,73 @@ func runScale(ctx context.Context, sc scaleSpec, progress io.Writer) (*scaleResu
 		if err := startProc(); err != nil {
 			return r, err
 		}
-		for {
-			n := 0
-			for _, p := range shardProcesses(sb, procs) {
-				if p == len(procs)-1 {
-					n++
+		// joined waits until the newest process has its share and the
+		// fleet is settled.
+		joined := func() error {
+			for {
+				n := 0
+				for _, p := range shardProcesses(sb, procs) {
+					if p == len(procs)-1 {
+						n++
+					}
+				}
+				if n >= sc.shards-(sc.processes-1)*fair {
+					return settle()
+				}
+				select {
+				case <-wctx.Done():
+					return fmt.Errorf("the new process got %d shards, not its share", n)
+				case <-time.After(100 * time.Millisecond):
 				}
 			}
-			if n >= sc.shards-(sc.processes-1)*fair {
-				break
-			}
-			select {
-			case <-wctx.Done():
-				return r, fmt.Errorf("the new process got %d shards, not its share", n)
-			case <-time.After(100 * time.Millisecond):
-			}
 		}
-		if err := settle(); err != nil {
+		if err := joined(); err != nil {
 			return r, err
 		}
 		r.join = time.Since(joinedAt)
 		r.joinGap = longestGap(sb.ShardGaps(), joinedAt)
 		fmt.Fprintf(progress, "a new process got its share by hand-over after %v; shards handed over were without a process for at most %v\n", r.join.Round(100*time.Millisecond), r.joinGap.Round(time.Millisecond))
+		// A rolling restart's step: the first process stopped gracefully
+		// (SIGINT: it finishes, stops its shards and releases them), the
+		// others take them; then its replacement gets its share.
+		var mine []int
+		for s, p := range shardProcesses(sb, procs) {
+			if p == 0 {
+				mine = append(mine, s)
+			}
+		}
+		stoppedAt := time.Now()
+		procs[0].Process.Signal(os.Interrupt)
+		procs[0].Wait()
+		for {
+			owners := shardProcesses(sb, procs)
+			back := 0
+			for _, s := range mine {
+				if p, ok := owners[s]; ok && p > 0 {
+					back++
+				}
+			}
+			if back == len(mine) {
+				break
+			}
+			select {
+			case <-wctx.Done():
+				return r, fmt.Errorf("the stopped process's shards were not taken: %d of %d", back, len(mine))
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		r.restartBack = time.Since(stoppedAt)
+		r.restartGap = longestGap(sb.ShardGaps(), stoppedAt)
+		joinedAt = time.Now()
+		if err := startProc(); err != nil {
+			return r, err
+		}
+		if err := joined(); err != nil {
+			return r, err
+		}
+		r.restartJoinGap = longestGap(sb.ShardGaps(), joinedAt)
+		fmt.Fprintf(progress, "process 0 stopped (SIGINT): its %d shards ran elsewhere after %v; then its replacement got its share; longest a shard was without a process: %v, %v\n",
+			len(mine), r.restartBack.Round(100*time.Millisecond), r.restartGap.Round(time.Millisecond), r.restartJoinGap.Round(time.Millisecond))
 		// Second pass, on the fleet as it is now: every tenth server of
 		// the first (the probes go round the shards, so all of them).
 		var again []int

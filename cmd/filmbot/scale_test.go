@@ -17,6 +17,7 @@ import (
 // in two processes (the sandbox sees every IDENTIFY's connection); one
 // process is killed and its shards are taken over within the lease and
 // its identify turns; a new process then gets its share by hand-over;
+// another is stopped gracefully and replaced (a rolling restart's step);
 // the metrics say so.
 func TestScaleSimulation(t *testing.T) {
 	t.Parallel()
@@ -59,6 +60,12 @@ func TestScaleSimulation(t *testing.T) {
 	// lease), and a tick of the others (a tenth of it).
 	if limit := r.lease + r.lease/10 + 2*5500*time.Millisecond + time.Second; r.killed < 0 || len(r.killedShards) == 0 || len(r.killedShards) > 6 || r.killGap > limit {
 		t.Errorf("process %d killed with shards %v; a shard was without a process for %v, want at most %v", r.killed, r.killedShards, r.killGap, limit)
+	}
+	// A rolling restart's step: a process stopped gracefully releases its
+	// shards at once; the others take them on their next look (a third of
+	// the lease at most) and identify them, at most 2 per bucket.
+	if limit := r.lease/3 + 2*5500*time.Millisecond + time.Second; r.restartBack == 0 || r.restartGap > limit {
+		t.Errorf("after a graceful stop a shard was without a process for %v (back after %v), want at most %v", r.restartGap, r.restartBack, limit)
 	}
 	all := strings.Join(r.metrics, "\n")
 	for _, want := range []string{`filmbot_shard_claims_total{event="taken_over"}`, `filmbot_shard_claims_total{event="handed_over"}`, "filmbot_shards_owned 6"} {
