@@ -103,7 +103,7 @@ func TestTwoGatewayProcessesShareShards(t *testing.T) {
 		}
 	}
 	a, ix, err := sb.Do(ctx, sandbox.DMUser, "/film film:anora")
-	if err != nil || a.Message == nil || len(a.Message.Embeds) == 0 {
+	if err != nil || a.Message == nil || len(a.Message.Embeds)+len(a.Message.Components) == 0 { // the film's card
 		t.Fatalf("DM: %v %+v", err, a)
 	}
 	if p := whose(ix.ID); p != 0 {
