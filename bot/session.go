@@ -64,6 +64,15 @@ type Config struct {
 	Owner string
 	// ShardLease is how long a claim lasts without renewal; 0 means 15 s.
 	ShardLease time.Duration
+	// Pool, if set, is FILMBOT_SHARD_IDS=auto: this process runs its fair
+	// share of the bot's shards, claimed from Pool, and the shards move
+	// between processes as they come and go (ShardIDs and Claims unused).
+	Pool ShardPool
+	// OnShards, if set, hears how many shards this process owns (auto).
+	OnShards func(owned int)
+	// OnShardEvent, if set, hears the pool's events: ShardClaimed,
+	// ShardTakenOver, ShardLost, ShardHandedOver.
+	OnShardEvent func(event string)
 }
 
 var (
@@ -330,11 +339,18 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	if cfg.IdentifyInterval == 0 {
 		cfg.IdentifyInterval = 5 * time.Second
 	}
-	sessions, concurrency, err := shardSessions(cfg, s)
+	var sessions []*discordgo.Session
+	var count, concurrency int
+	var err error
+	if cfg.Pool != nil {
+		count, concurrency, err = shardCount(cfg, s)
+	} else {
+		sessions, concurrency, err = shardSessions(cfg, s)
+	}
 	if err != nil {
 		return fmt.Errorf("connect to Discord: %w", tokenRejected(err))
 	}
-	if cfg.Claims != nil {
+	if cfg.Claims != nil && cfg.Pool == nil {
 		// A process that loses its shards' claim stops them (ends Run)
 		// before the claim runs out.
 		var lost context.CancelCauseFunc
@@ -352,7 +368,7 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 	}
 	var once sync.Once
 	registered := make(chan struct{})
-	for _, sh := range sessions {
+	attach := func(sh *discordgo.Session) {
 		sh.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) {
 			if !formSubmit(i) {
 				b.Handle(i)
@@ -400,20 +416,24 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 			})
 		})
 	}
-	var opened []*discordgo.Session
-	defer func() {
-		for _, sh := range opened {
-			sh.Close()
+	// identifyTurn waits for the shard's turn to identify; false if ctx
+	// ended first. done is called once Open has returned (its READY came,
+	// or it failed).
+	identifyTurn := func(ctx context.Context, id int) (bool, func()) {
+		if lock, ok := gate.(IdentifyLock); ok {
+			return lockTurn(ctx, lock, id%concurrency, cfg.IdentifyInterval, func(waited time.Duration) {
+				if cfg.OnIdentifyWait != nil {
+					cfg.OnIdentifyWait(id, waited)
+				}
+			}, log)
 		}
-	}()
-	for _, sh := range sessions {
 		// One identify per bucket (shard_id % max_concurrency) per
 		// IdentifyInterval, across every process of the bot.
 		// Turns are a tenth more than the interval apart: Discord counts
 		// by when identifies reach it, after our connection set-up.
-		wait, err := gate.ReserveIdentify(ctx, sh.ShardID%concurrency, cfg.IdentifyInterval+cfg.IdentifyInterval/10)
+		wait, err := gate.ReserveIdentify(ctx, id%concurrency, cfg.IdentifyInterval+cfg.IdentifyInterval/10)
 		if err != nil {
-			log.Warn("could not reserve an identify turn in the shared store; waiting a whole interval", "shard", sh.ShardID, "err", err)
+			log.Warn("could not reserve an identify turn in the shared store; waiting a whole interval", "shard", id, "err", err)
 			wait = cfg.IdentifyInterval
 		}
 		if wait > 0 {
@@ -423,12 +443,32 @@ func Run(ctx context.Context, cfg Config, s *discordgo.Session, b *Bot) error {
 			}
 		}
 		if cfg.OnIdentifyWait != nil {
-			cfg.OnIdentifyWait(sh.ShardID, wait)
+			cfg.OnIdentifyWait(id, wait)
 		}
-		if ctx.Err() != nil {
+		return ctx.Err() == nil, func() {}
+	}
+	if cfg.Pool != nil {
+		return runPool(ctx, cfg, b, log, count, attach, identifyTurn, func() {
+			once.Do(func() { close(registered) })
+		}, registered)
+	}
+	for _, sh := range sessions {
+		attach(sh)
+	}
+	var opened []*discordgo.Session
+	defer func() {
+		for _, sh := range opened {
+			sh.Close()
+		}
+	}()
+	for _, sh := range sessions {
+		ok, done := identifyTurn(ctx, sh.ShardID)
+		if !ok {
 			break
 		}
-		if err := sh.Open(); err != nil {
+		err := sh.Open()
+		done()
+		if err != nil {
 			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 			b.Shutdown(sctx) // the shards already open may have work in flight
 			cancel()

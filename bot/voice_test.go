@@ -2,6 +2,7 @@ package bot
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -32,6 +33,15 @@ func TestVoices(t *testing.T) {
 	v.GuildCreate(&discordgo.Guild{ID: "1"})
 	if len(v.Members("1", "100")) != 0 {
 		t.Error("GUILD_CREATE without voice states left some")
+	}
+	// Nothing is kept for a server with nobody in voice: a large bot's
+	// servers mostly, each one memory in every process.
+	v.Update(&discordgo.VoiceState{GuildID: "2", UserID: "20", ChannelID: ""}) // the last one left
+	for k := range 1000 {
+		v.GuildCreate(&discordgo.Guild{ID: strconv.Itoa(1000 + k)})
+	}
+	if n := len(v.guilds); n != 0 {
+		t.Errorf("%d servers kept without anyone in voice", n)
 	}
 }
 

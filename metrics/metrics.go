@@ -35,6 +35,8 @@ type Metrics struct {
 	gateway        *prometheus.CounterVec
 	identifyWait   *prometheus.CounterVec
 	refused        *prometheus.CounterVec
+	shardsOwned    prometheus.Gauge
+	shardEvents    *prometheus.CounterVec
 
 	catalogBytes     prometheus.Gauge
 	catalogBound     prometheus.Gauge
@@ -129,6 +131,10 @@ func New(constLabels prometheus.Labels) *Metrics {
 		Help: "1 while the shard's gateway connection is up."}, []string{"shard"})).(*prometheus.GaugeVec)
 	m.gateway = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_gateway_events_total", ConstLabels: constLabels,
 		Help: "Gateway connection events by shard: connect, disconnect, resume."}, []string{"shard", "event"})).(*prometheus.CounterVec)
+	m.shardsOwned = f(prometheus.NewGauge(prometheus.GaugeOpts{Name: "filmbot_shards_owned", ConstLabels: constLabels,
+		Help: "Gateway shards this process owns (FILMBOT_SHARD_IDS=auto)."})).(prometheus.Gauge)
+	m.shardEvents = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_shard_claims_total", ConstLabels: constLabels,
+		Help: "FILMBOT_SHARD_IDS=auto: shards claimed, taken_over (from a process whose claim lapsed), lost (stopped: the claim could not be renewed in time) and handed_over (stopped and released for a process below its share)."}, []string{"event"})).(*prometheus.CounterVec)
 	m.identifyWait = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_identify_wait_seconds_total", ConstLabels: constLabels,
 		Help: "Time shards waited for their turn to identify (Discord's max_concurrency per 5 s)."}, []string{"shard"})).(*prometheus.CounterVec)
 	m.refused = f(prometheus.NewCounterVec(prometheus.CounterOpts{Name: "filmbot_http_refused_total", ConstLabels: constLabels,
@@ -240,6 +246,12 @@ func (m *Metrics) Gateway(shard int, event string) {
 func (m *Metrics) IdentifyWait(shard int, waited time.Duration) {
 	m.identifyWait.WithLabelValues(strconv.Itoa(shard)).Add(waited.Seconds())
 }
+
+// ShardsOwned records how many shards this process owns (bot.Config.OnShards).
+func (m *Metrics) ShardsOwned(n int) { m.shardsOwned.Set(float64(n)) }
+
+// ShardEvent records a shard pool's event (bot.Config.OnShardEvent).
+func (m *Metrics) ShardEvent(event string) { m.shardEvents.WithLabelValues(event).Inc() }
 
 // Refused records a request to the Interactions Endpoint refused before a
 // handler (bot.HTTPEndpoint.Refused).

@@ -56,10 +56,8 @@ func (s *Server) channelOf(m Member) string {
 	if m.ChannelID != "" {
 		return m.ChannelID
 	}
-	for _, g := range s.opts.Guilds {
-		if g.ID == m.GuildID && len(g.Channels) > 0 {
-			return g.Channels[0].ID
-		}
+	if k, ok := s.guildAt[m.GuildID]; ok && len(s.opts.Guilds[k].Channels) > 0 {
+		return s.opts.Guilds[k].Channels[0].ID
 	}
 	return "600" + m.UserID[3:]
 }

@@ -81,10 +81,8 @@ func (s *Server) DeleteEvent(id string) {
 
 // guildLocked is a server the bot is in, or nil.
 func (s *Server) guildLocked(id string) *Guild {
-	for k := range s.opts.Guilds {
-		if s.opts.Guilds[k].ID == id {
-			return &s.opts.Guilds[k]
-		}
+	if k, ok := s.guildAt[id]; ok {
+		return &s.opts.Guilds[k]
 	}
 	return nil
 }

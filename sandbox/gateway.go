@@ -30,6 +30,26 @@ type gateway struct {
 	shards     map[int]*shard
 	identified []Identify
 	resumes    int
+	overlaps   []Overlap
+	gaps       []ShardGap
+	byShard    [][]int // opts.Guilds' indexes by shard, for the shard count g.count
+}
+
+// ShardGap is a shard that had no connection for a while: from its
+// connection closing to the next IDENTIFY (a process killed or handing
+// it over, and the next taking it).
+type ShardGap struct {
+	Shard int
+	Down  time.Duration
+	At    time.Time // the IDENTIFY that ended it
+}
+
+// Overlap is a shard identified on a connection while another
+// connection still ran it: two processes running one shard.
+type Overlap struct {
+	Shard          int
+	Remote, Before string // the new connection's address and the old one's
+	At             time.Time
 }
 
 // shard is one gateway session.
@@ -39,6 +59,8 @@ type shard struct {
 
 	// Guarded by s.mu.
 	active    *conn
+	flooding  *conn     // the connection still being sent its servers after READY
+	downSince time.Time // when active went away, until the next IDENTIFY
 	sessionID string
 	seq       int64
 	log       []logged
@@ -48,6 +70,9 @@ type shard struct {
 type Identify struct {
 	Shard, Shards int
 	At            time.Time
+	// Remote is the connection's address as the sandbox sees it (the
+	// bot process's end: which process runs the shard).
+	Remote string
 }
 
 type logged struct {
@@ -103,7 +128,7 @@ func (g *gateway) serve(w http.ResponseWriter, r *http.Request) {
 		g.s.mu.Lock()
 		delete(g.conns, c)
 		if c.sh != nil && c.sh.active == c {
-			c.sh.active = nil
+			c.sh.active, c.sh.downSince = nil, time.Now()
 		}
 		g.s.notify()
 		g.s.mu.Unlock()
@@ -188,23 +213,40 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 	sh.sendMu.Lock()
 	s.mu.Lock()
 	sh.sessionID, sh.seq, sh.log = hex.EncodeToString(b), 0, nil
-	sh.active, c.sh = c, sh
 	now := time.Now()
+	remote := c.ws.RemoteAddr().String()
+	if prev := sh.active; prev != nil && prev != c && g.conns[prev] {
+		g.overlaps = append(g.overlaps, Overlap{Shard: n, Remote: remote, Before: prev.ws.RemoteAddr().String(), At: now})
+	}
+	sh.active, sh.flooding, c.sh = c, c, sh
+	if !sh.downSince.IsZero() {
+		g.gaps = append(g.gaps, ShardGap{Shard: n, Down: now.Sub(sh.downSince), At: now})
+		sh.downSince = time.Time{}
+	}
 	for _, prev := range g.identified {
 		if prev.Shard != n && prev.Shard%max(s.opts.MaxConcurrency, 1) == n%max(s.opts.MaxConcurrency, 1) && now.Sub(prev.At) < s.opts.IdentifyInterval {
 			s.violateLocked("", "shard %d identified %v after shard %d, in the same bucket of max_concurrency %d: Discord allows one per %v",
 				n, now.Sub(prev.At).Round(time.Millisecond), prev.Shard, max(s.opts.MaxConcurrency, 1), s.opts.IdentifyInterval)
 		}
 	}
-	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: now})
-	s.mu.Unlock()
-	sh.sendMu.Unlock()
-	var guilds []Guild
-	for _, gd := range s.Guilds() {
-		if guildShard(gd.ID, count) == n {
-			guilds = append(guilds, gd)
+	g.identified = append(g.identified, Identify{Shard: n, Shards: count, At: now, Remote: remote})
+	var guilds []Guild // the shard's servers alone: a large bot's list is not copied per shard
+	if g.byShard == nil || len(g.byShard) != count {
+		// Which servers each shard has, once per shard count: a large
+		// bot's list is not walked per IDENTIFY under the lock.
+		g.byShard = make([][]int, count)
+		for k, gd := range s.opts.Guilds {
+			sh := guildShard(gd.ID, count)
+			g.byShard[sh] = append(g.byShard[sh], k)
 		}
 	}
+	for _, k := range g.byShard[n] {
+		gd := s.opts.Guilds[k]
+		gd.Locale = s.guildLocaleLocked(gd.ID)
+		guilds = append(guilds, gd)
+	}
+	s.mu.Unlock()
+	sh.sendMu.Unlock()
 	unavailable := []map[string]any{}
 	for _, gd := range guilds {
 		unavailable = append(unavailable, map[string]any{"id": gd.ID, "unavailable": true})
@@ -215,17 +257,32 @@ func (g *gateway) identify(c *conn, d json.RawMessage) bool {
 		"guilds": unavailable, "session_id": sh.sessionID, "resume_gateway_url": url, "shard": []int{n, count},
 		"application": map[string]any{"id": s.AppID, "flags": 0}, "private_channels": []any{},
 	}, nil)
-	for _, gd := range guilds {
-		var chans []map[string]any
-		for _, c := range gd.Channels {
-			chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": gd.ID})
+	// The servers come after READY while the connection's frames are
+	// still read, as Discord sends them: a bot that closes the
+	// connection meanwhile (a shard handed over) is seen gone at once,
+	// not once a large shard's flood is through.
+	go func() {
+		for _, gd := range guilds {
+			s.mu.Lock()
+			gone := sh.active != c
+			s.mu.Unlock()
+			if gone {
+				return
+			}
+			var chans []map[string]any
+			for _, c := range gd.Channels {
+				chans = append(chans, map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "guild_id": gd.ID})
+			}
+			g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
+				"voice_states": s.voiceStates(gd.ID), "members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "preferred_locale": orEnglish(gd.Locale), "joined_at": time.Now().Format(time.RFC3339)}, nil)
 		}
-		g.send(sh, "GUILD_CREATE", map[string]any{"id": gd.ID, "name": gd.Name, "channels": chans, "roles": []any{},
-			"voice_states": s.voiceStates(gd.ID), "members": []any{}, "threads": []any{}, "unavailable": false, "member_count": 2, "owner_id": "1", "preferred_locale": orEnglish(gd.Locale), "joined_at": time.Now().Format(time.RFC3339)}, nil)
-	}
-	s.mu.Lock()
-	s.notify()
-	s.mu.Unlock()
+		s.mu.Lock()
+		if sh.flooding == c {
+			sh.flooding = nil
+		}
+		s.notify()
+		s.mu.Unlock()
+	}()
 	return true
 }
 
@@ -347,7 +404,7 @@ func (g *gateway) connectedLocked() bool {
 		return false
 	}
 	for n := 0; n < g.count; n++ {
-		if sh := g.shards[n]; sh == nil || sh.active == nil || sh.sessionID == "" {
+		if sh := g.shards[n]; sh == nil || sh.active == nil || sh.sessionID == "" || sh.flooding == sh.active {
 			return false
 		}
 	}
@@ -390,6 +447,36 @@ func (s *Server) GatewayStats() (identifies, resumes int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.gw.identified), s.gw.resumes
+}
+
+// ShardOverlaps lists the shards identified while another connection
+// still ran them (two processes on one shard), oldest first.
+func (s *Server) ShardOverlaps() []Overlap {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.gw.overlaps)
+}
+
+// ShardGaps lists the times a shard was without a connection until it
+// was identified again, oldest first.
+func (s *Server) ShardGaps() []ShardGap {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.gw.gaps)
+}
+
+// ShardRemotes says, for each shard with a live connection, that
+// connection's address (the process's end).
+func (s *Server) ShardRemotes() map[int]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[int]string{}
+	for n, sh := range s.gw.shards {
+		if sh.active != nil && s.gw.conns[sh.active] {
+			out[n] = sh.active.ws.RemoteAddr().String()
+		}
+	}
+	return out
 }
 
 // Identifies lists the IDENTIFYs accepted since start, oldest first.

@@ -152,7 +152,8 @@ type Server struct {
 	http     *http.Server
 	tmdb     *tmdbfake.Local
 	idSeq    atomic.Uint64
-	skew     atomic.Int64 // what expires (Retain, TokenTTL) reads a clock this far ahead (tests)
+	skew     atomic.Int64   // what expires (Retain, TokenTTL) reads a clock this far ahead (tests)
+	guildAt  map[string]int // opts.Guilds by id (a large bot's million servers are not searched)
 	mu       sync.Mutex
 	changed  chan struct{}                              // closed and replaced on every state change
 	commands map[string][]*discordgo.ApplicationCommand // "" for global, else guild id
@@ -238,8 +239,12 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
+	guildAt := make(map[string]int, len(opts.Guilds))
+	for k, g := range opts.Guilds {
+		guildAt[g.ID] = k
+	}
 	s := &Server{
-		opts: opts, ln: ln, URL: "http://" + ln.Addr().String(),
+		opts: opts, ln: ln, guildAt: guildAt, URL: "http://" + ln.Addr().String(),
 		AppID: "300000000000000001", BotID: "300000000000000001", BotName: "filmbot",
 		changed:  make(chan struct{}),
 		commands: map[string][]*discordgo.ApplicationCommand{},

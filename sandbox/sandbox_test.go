@@ -552,3 +552,51 @@ func radioOptions(n int) []component.RadioOption {
 	}
 	return out
 }
+
+// A shard identified while another connection still runs it is an
+// overlap (two processes on one shard); identified again after the first
+// connection closed, it is not. ShardRemotes names the live connection.
+func TestSandboxShardOverlap(t *testing.T) {
+	sb, err := Start(Options{Shards: 2, MaxConcurrency: 2, IdentifyInterval: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	ws := "ws" + strings.TrimPrefix(sb.URL, "http") + "/gateway"
+	identify := func() *websocket.Conn {
+		conn, _, err := websocket.DefaultDialer.Dial(ws, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.ReadMessage() // HELLO
+		conn.WriteJSON(map[string]any{"op": 2, "d": map[string]any{"token": "Bot " + sb.Token(), "intents": 1, "shard": []int{1, 2}, "properties": map[string]string{}}})
+		if _, data, err := conn.ReadMessage(); err != nil || !strings.Contains(string(data), `"READY"`) {
+			t.Fatalf("READY: %s %v", data, err)
+		}
+		return conn
+	}
+	a := identify()
+	if r := sb.ShardRemotes()[1]; r != a.LocalAddr().String() {
+		t.Errorf("shard 1 runs on %q, want %q", r, a.LocalAddr())
+	}
+	b := identify()
+	o := sb.ShardOverlaps()
+	if len(o) != 1 || o[0].Shard != 1 || o[0].Remote != b.LocalAddr().String() || o[0].Before != a.LocalAddr().String() {
+		t.Fatalf("overlaps %+v", o)
+	}
+	b.Close()
+	a.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sb.waitFor(ctx, func() bool { return len(sb.gw.conns) == 0 }); err != nil {
+		t.Fatal("closed connections still run shard 1")
+	}
+	c := identify()
+	defer c.Close()
+	if n := len(sb.ShardOverlaps()); n != 1 {
+		t.Errorf("%d overlaps after identifying on a free shard", n)
+	}
+	if g := sb.ShardGaps(); len(g) != 1 || g[0].Shard != 1 || g[0].Down <= 0 {
+		t.Errorf("gaps %+v, want shard 1's, from its connections closing to the next IDENTIFY", g)
+	}
+}

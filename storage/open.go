@@ -129,8 +129,16 @@ type ShardCoordinator interface {
 	// its claims; shards another owner holds unexpired refuse the whole
 	// claim with an error that has a HeldShards() map[int]string method.
 	ClaimShards(ctx context.Context, owner string, shards []int, count int, lease time.Duration) error
-	// ReleaseShards gives owner's claims up, and only owner's.
+	// ReleaseShards gives owner's claims up, and only owner's, and its
+	// heartbeat.
 	ReleaseShards(ctx context.Context, owner string) error
+	// Heartbeat, ClaimFree, RenewShards and ReleaseShard are
+	// FILMBOT_SHARD_IDS=auto (bot.ShardPool): live processes, and
+	// shards claimed from the free ones.
+	Heartbeat(ctx context.Context, owner string, lease time.Duration) (live int, nextLapse time.Duration, err error)
+	ClaimFree(ctx context.Context, owner string, count, want int, lease time.Duration) (claimed, takenOver []int, err error)
+	RenewShards(ctx context.Context, owner string, shards []int, count int, lease time.Duration) ([]int, error)
+	ReleaseShard(ctx context.Context, owner string, shard int) error
 }
 
 // ShardCoordination is a store shared by processes that can coordinate

@@ -31,6 +31,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&spec.Replicas, "replicas", 1, "with --http: bot processes behind a round-robin load balancer (more than 1 needs --db postgres://…)")
 	fs.BoolVar(&spec.Minimal, "minimal", false, "over HTTP: CPU per interaction of filmbot's Interactions Endpoint against a minimal endpoint (net/http, one Ed25519 check, a fixed answer), same load, in turns, same run (endpoint pinned to CPU 0)")
 	serveMinimal := fs.Bool("serve-minimal", false, "be that minimal endpoint (started by --minimal)")
+	scale := scaleFlags(fs)
 	usageFor(fs, "bench [flags]", "Loads the real bot through a local sandbox and prints interactions/s, p50/p99 latency and memory.")
 	if code, done := parseFlags(fs, args, stdout); done {
 		return code
@@ -44,6 +45,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if fs.NArg() > 0 {
 		fmt.Fprintln(stderr, loadtest.Usage)
 		return 2
+	}
+	if scale.on {
+		scale.servers, scale.db, scale.members = spec.Servers, spec.DB, spec.Members
+		return runScaleBench(ctx, scale, stdout, stderr)
 	}
 	return loadtest.Run(ctx, spec, stdout, stderr)
 }

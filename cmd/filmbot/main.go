@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	_ "time/tzdata" // time zones for /settings timezone on machines without them
 
 	"github.com/bwmarrin/discordgo"
@@ -69,6 +70,7 @@ type Config struct {
 	MetricsListen string // FILMBOT_METRICS_LISTEN
 	Name          string // FILMBOT_NAME
 	ShardIDs      string // FILMBOT_SHARD_IDS
+	ShardLease    string // FILMBOT_SHARD_LEASE
 
 	AutocompleteMB string // FILMBOT_AUTOCOMPLETE_CACHE_MB
 	StoreCacheMB   string // FILMBOT_STORE_CACHE_MB
@@ -99,6 +101,7 @@ func loadConfig(getenv func(string) string) Config {
 		MetricsListen: strings.TrimSpace(getenv("FILMBOT_METRICS_LISTEN")),
 		Name:          strings.TrimSpace(getenv("FILMBOT_NAME")),
 		ShardIDs:      strings.TrimSpace(getenv("FILMBOT_SHARD_IDS")),
+		ShardLease:    strings.TrimSpace(getenv("FILMBOT_SHARD_LEASE")),
 
 		AutocompleteMB: strings.TrimSpace(getenv("FILMBOT_AUTOCOMPLETE_CACHE_MB")),
 		StoreCacheMB:   strings.TrimSpace(getenv("FILMBOT_STORE_CACHE_MB")),
@@ -117,6 +120,28 @@ func loadConfig(getenv func(string) string) Config {
 // maxShards bounds DISCORD_SHARDS: a shard per 2,500 servers, so 1,024
 // shards carry 2.5 million, and a typo cannot open thousands of sockets.
 const maxShards = 1024
+
+// Bounds of FILMBOT_SHARD_LEASE: a renewal goes every third of it, and a
+// shard whose renewals fail stops two thirds into it.
+const (
+	minShardLease     = 3 * time.Second
+	maxShardLease     = 5 * time.Minute
+	defaultShardLease = 15 * time.Second
+)
+
+// shardLease reads FILMBOT_SHARD_LEASE: how long a process's claim on a
+// shard (and its heartbeat) lasts without renewal, so how long a dead
+// process's shards wait before another takes them over.
+func (c Config) shardLease() (time.Duration, error) {
+	if c.ShardLease == "" {
+		return defaultShardLease, nil
+	}
+	d, err := time.ParseDuration(c.ShardLease)
+	if err != nil || d < minShardLease || d > maxShardLease {
+		return 0, fmt.Errorf("FILMBOT_SHARD_LEASE %q: want a duration from %v to %v (default %v)", c.ShardLease, minShardLease, maxShardLease, defaultShardLease)
+	}
+	return d, nil
+}
 
 // shards reads DISCORD_SHARDS: empty or "auto" for Discord's
 // recommendation (0), else a count from 1 to maxShards.
@@ -175,7 +200,7 @@ Settings (environment or .env): DISCORD_TOKEN, DISCORD_GUILD_ID, FILMBOT_DB,
 LOG_LEVEL, DISCORD_API_URL, DISCORD_SHARDS, FILMBOT_BACKUP_DIR,
 FILMBOT_BACKUP_EVERY, FILMBOT_BACKUP_KEEP, FILMBOT_HTTP_LISTEN,
 DISCORD_PUBLIC_KEY, FILMBOT_REGISTER, FILMBOT_METRICS_LISTEN, FILMBOT_NAME,
-FILMBOT_SHARD_IDS, FILMBOT_AUTOCOMPLETE_CACHE_MB, FILMBOT_STORE_CACHE_MB,
+FILMBOT_SHARD_IDS, FILMBOT_SHARD_LEASE, FILMBOT_AUTOCOMPLETE_CACHE_MB, FILMBOT_STORE_CACHE_MB,
 TMDB_TOKEN, TMDB_API_KEY,
 TMDB_API_URL, TMDB_RATE.
 See .env.example and README.md.
@@ -310,7 +335,9 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, stderr io.Writer) in
 // settings are serve's settings, read and checked before anything starts.
 type settings struct {
 	shards   int
-	shardIDs []int // nil: every shard
+	shardIDs []int         // nil: every shard
+	auto     bool          // FILMBOT_SHARD_IDS=auto: claimed from the pool
+	lease    time.Duration // FILMBOT_SHARD_LEASE
 	backup   backups
 	register bool
 	key      ed25519.PublicKey
@@ -326,11 +353,16 @@ func (c Config) settings() (settings, error) {
 	if st.shards, err = c.shards(); err != nil {
 		return st, err
 	}
-	if st.shardIDs, err = bot.ParseShardIDs(c.ShardIDs, maxShards); err != nil {
+	if strings.EqualFold(c.ShardIDs, "auto") {
+		st.auto = true
+	} else if st.shardIDs, err = bot.ParseShardIDs(c.ShardIDs, maxShards); err != nil {
 		return st, err
 	}
 	if n := len(st.shardIDs); n > 0 && st.shards > 0 && st.shardIDs[n-1] >= st.shards {
 		return st, fmt.Errorf("FILMBOT_SHARD_IDS names shard %d, and DISCORD_SHARDS is %d (shards 0–%d)", st.shardIDs[n-1], st.shards, st.shards-1)
+	}
+	if st.lease, err = c.shardLease(); err != nil {
+		return st, err
 	}
 	if st.backup, err = c.backupSettings(); err != nil {
 		return st, err
@@ -366,6 +398,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		log = log.With("replica", cfg.name())
 	} else if st.shardIDs != nil {
 		log = log.With("shards", bot.FormatShardIDs(st.shardIDs))
+	} else if st.auto {
+		log = log.With("shards", "auto")
 	}
 	m := metrics.New(nil)
 	kind := storeKind(cfg.DB)
@@ -388,7 +422,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 	}
 	defer func() { stopBackups(); waitBackups() }() // before the database closes
 	bcfg := bot.Config{Token: cfg.Token, APIURL: cfg.APIURL, Logger: log, GuildID: cfg.GuildID, Shards: st.shards, NoRegister: !st.register,
-		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: bot.OwnerID(cfg.name())}
+		OnGateway: m.Gateway, OnIdentifyWait: m.IdentifyWait, ShardIDs: st.shardIDs, Owner: bot.OwnerID(cfg.name()), ShardLease: st.lease}
 	if sc, ok := db.(storage.ShardCoordination); ok {
 		// Gateway processes of one bot pace identifies, and those given
 		// a share of the shards claim it, through the database they share.
@@ -397,6 +431,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- struc
 		if st.shardIDs != nil {
 			bcfg.Claims = sh
 		}
+		if st.auto {
+			bcfg.Pool, bcfg.OnShards, bcfg.OnShardEvent = sh, m.ShardsOwned, m.ShardEvent
+		}
+	} else if st.auto {
+		log.Info("FILMBOT_SHARD_IDS=auto with a bbolt file: only one process can open it, so this process runs every shard")
 	} else if st.shardIDs != nil {
 		log.Warn("FILMBOT_SHARD_IDS with a bbolt file: this process's servers keep their data in its own file, and identifies are paced within this process only; several processes of one bot belong on PostgreSQL")
 	}

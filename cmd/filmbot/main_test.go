@@ -143,6 +143,8 @@ func TestBadScalingSettings(t *testing.T) {
 		{[]string{"FILMBOT_SHARD_IDS", "0-x"}, "FILMBOT_SHARD_IDS"},
 		{[]string{"FILMBOT_SHARD_IDS", "2-5", "DISCORD_SHARDS", "4"}, "FILMBOT_SHARD_IDS names shard 5"},
 		{[]string{"FILMBOT_METRICS_LISTEN", "9100"}, "FILMBOT_METRICS_LISTEN"},
+		{[]string{"FILMBOT_SHARD_LEASE", "1s"}, "FILMBOT_SHARD_LEASE"},
+		{[]string{"FILMBOT_SHARD_LEASE", "15"}, "FILMBOT_SHARD_LEASE"},
 	} {
 		e := append([]string{"DISCORD_TOKEN", "secret-token-value"}, c.env...)
 		code, _, errs := runMain(t, env(filepath.Join(t.TempDir(), "f.db"), e...), "run")
