@@ -158,47 +158,8 @@ func componentsWire(cs []discordgo.MessageComponent) []any {
 // byValue is a component given by a non-nil pointer as a value; anything
 // else as it is (a nil pointer then encodes as discordgo would: null).
 func byValue(c discordgo.MessageComponent) discordgo.MessageComponent {
-	switch x := c.(type) {
-	case *discordgo.ActionsRow:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.Button:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.SelectMenu:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.Container:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.Section:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.TextDisplay:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.Thumbnail:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.MediaGallery:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.FileComponent:
-		if x != nil {
-			return *x
-		}
-	case *discordgo.Separator:
-		if x != nil {
-			return *x
-		}
+	if v := limits.Value(c); v != nil {
+		return v
 	}
 	return c
 }

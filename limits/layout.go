@@ -129,7 +129,7 @@ func TextLength(comps []discordgo.MessageComponent) int {
 // walk calls f with every non-null component of the tree, by value.
 func walk(comps []discordgo.MessageComponent, f func(discordgo.MessageComponent)) {
 	for _, c := range comps {
-		c = value(c)
+		c = Value(c)
 		if c == nil {
 			continue
 		}
@@ -151,7 +151,7 @@ func walk(comps []discordgo.MessageComponent, f func(discordgo.MessageComponent)
 // isLayout reports whether c is one of the layout card's own components,
 // which a message without the flag cannot hold.
 func isLayout(c discordgo.MessageComponent) bool {
-	switch value(c).(type) {
+	switch Value(c).(type) {
 	case discordgo.Section, discordgo.TextDisplay, discordgo.Thumbnail, discordgo.MediaGallery,
 		discordgo.FileComponent, discordgo.Separator, discordgo.Container:
 		return true
@@ -159,8 +159,9 @@ func isLayout(c discordgo.MessageComponent) bool {
 	return false
 }
 
-// value is c by value (a pointer dereferenced), nil for a null pointer.
-func value(c discordgo.MessageComponent) discordgo.MessageComponent {
+// Value is c by value (a pointer, as discordgo decodes JSON,
+// dereferenced), nil for a null pointer.
+func Value(c discordgo.MessageComponent) discordgo.MessageComponent {
 	switch x := c.(type) {
 	case *discordgo.ActionsRow:
 		if x != nil {
@@ -236,7 +237,7 @@ type layoutJudge struct {
 
 // component checks one component of a card's top level or of a container.
 func (l *layoutJudge) component(c discordgo.MessageComponent, where string, inContainer bool) {
-	v := value(c)
+	v := Value(c)
 	if v == nil {
 		l.bad("a null component at %s", where)
 		return
@@ -309,7 +310,7 @@ func (l *layoutJudge) row(r discordgo.ActionsRow) {
 		l.bad("action row with %d components, limit 1-%d", len(r.Components), ButtonsPerRow)
 	}
 	for _, rc := range r.Components {
-		v := value(rc)
+		v := Value(rc)
 		l.count++
 		switch x := v.(type) {
 		case discordgo.Button:
@@ -340,7 +341,7 @@ func (l *layoutJudge) section(s discordgo.Section) {
 		l.bad("section with %d text displays, limit 1-%d", len(s.Components), SectionTexts)
 	}
 	for _, c := range s.Components {
-		v := value(c)
+		v := Value(c)
 		l.count++
 		t, ok := v.(discordgo.TextDisplay)
 		if !ok {
@@ -349,7 +350,7 @@ func (l *layoutJudge) section(s discordgo.Section) {
 		}
 		l.textDisplay(t)
 	}
-	acc := value(s.Accessory)
+	acc := Value(s.Accessory)
 	if acc == nil {
 		l.bad("a section without an accessory (a thumbnail or a button)")
 		return

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/filmbot/filmbot/limits"
 )
 
 // Values is comps with every pointer component (as discordgo decodes
@@ -23,39 +25,22 @@ func Values(comps []discordgo.MessageComponent) []discordgo.MessageComponent {
 }
 
 func value(c discordgo.MessageComponent) discordgo.MessageComponent {
+	if v := limits.Value(c); v != nil {
+		c = v
+	}
 	switch x := c.(type) {
-	case *discordgo.ActionsRow:
-		return discordgo.ActionsRow{Components: Values(x.Components), ID: x.ID}
 	case discordgo.ActionsRow:
 		x.Components = Values(x.Components)
 		return x
-	case *discordgo.Container:
-		return value(*x)
 	case discordgo.Container:
 		x.Components = Values(x.Components)
 		return x
-	case *discordgo.Section:
-		return value(*x)
 	case discordgo.Section:
 		x.Components = Values(x.Components)
 		if x.Accessory != nil {
 			x.Accessory = value(x.Accessory)
 		}
 		return x
-	case *discordgo.TextDisplay:
-		return *x
-	case *discordgo.Separator:
-		return *x
-	case *discordgo.MediaGallery:
-		return *x
-	case *discordgo.Thumbnail:
-		return *x
-	case *discordgo.FileComponent:
-		return *x
-	case *discordgo.Button:
-		return *x
-	case *discordgo.SelectMenu:
-		return *x
 	}
 	return c
 }
