@@ -14,8 +14,9 @@ import (
 // again, which checks them again: a row with a ten-option select menu was
 // a fifth of the sandbox's CPU under `filmbot bench`, where the sandbox is
 // the load side whose CPU limits what it measures. Rows of buttons, select
-// menus and text inputs (what bots send in messages and forms) are decoded
-// here into the same values (TestComponentsAreDiscordgos,
+// menus and text inputs (what bots send in messages and forms), and layout
+// cards (containers, sections, text displays… as Discord's Components V2),
+// are decoded here into the same values (TestComponentsAreDiscordgos,
 // FuzzComponents); anything else goes to discordgo as before.
 
 type wireComponent struct {
@@ -39,25 +40,77 @@ type wireComponent struct {
 	Required      bool                               `json:"required"`
 	MinLength     int                                `json:"min_length"`
 	MaxLength     int                                `json:"max_length"`
+	// Layout cards (Components V2).
+	Content     string                          `json:"content"`
+	AccentColor *int                            `json:"accent_color"`
+	Spoiler     bool                            `json:"spoiler"`
+	Accessory   *wireComponent                  `json:"accessory"`
+	Media       discordgo.UnfurledMediaItem     `json:"media"`
+	Description *string                         `json:"description"`
+	Items       []discordgo.MediaGalleryItem    `json:"items"`
+	File        discordgo.UnfurledMediaItem     `json:"file"`
+	Divider     *bool                           `json:"divider"`
+	Spacing     *discordgo.SeparatorSpacingSize `json:"spacing"`
 }
 
 // decodeComponent decodes one top-level component as
 // discordgo.MessageComponentFromJSON does.
 func decodeComponent(raw json.RawMessage) (discordgo.MessageComponent, error) {
 	var w wireComponent
-	if json.Unmarshal(raw, &w) == nil && w.Type == discordgo.ActionsRowComponent {
-		row := &discordgo.ActionsRow{ID: w.ID, Components: make([]discordgo.MessageComponent, len(w.Components))}
-		ok := true
-		for k := range w.Components {
-			if row.Components[k], ok = w.Components[k].leaf(); !ok {
-				break
-			}
-		}
-		if ok {
-			return row, nil
+	if json.Unmarshal(raw, &w) == nil {
+		if c, ok := w.build(); ok {
+			return c, nil
 		}
 	}
 	return component.DecodeComponent(raw) // discordgo's, and the form components it lacks
+}
+
+// build is w as discordgo decodes it: a row, a layout card's component
+// (container, section, text display, separator, thumbnail, media gallery,
+// file) with its children, or a leaf. Anything else — a form component,
+// an unknown type, a section without an accessory (or a null one, which
+// discordgo refuses) — is not built here: the caller asks discordgo.
+func (w *wireComponent) build() (discordgo.MessageComponent, bool) {
+	children := func() ([]discordgo.MessageComponent, bool) {
+		out := make([]discordgo.MessageComponent, len(w.Components))
+		for k := range w.Components {
+			c, ok := w.Components[k].build()
+			if !ok {
+				return nil, false
+			}
+			out[k] = c
+		}
+		return out, true
+	}
+	switch w.Type {
+	case discordgo.ActionsRowComponent:
+		cs, ok := children()
+		return &discordgo.ActionsRow{ID: w.ID, Components: cs}, ok
+	case discordgo.ContainerComponent:
+		cs, ok := children()
+		return &discordgo.Container{ID: w.ID, AccentColor: w.AccentColor, Spoiler: w.Spoiler, Components: cs}, ok
+	case discordgo.SectionComponent:
+		if w.Accessory == nil {
+			return nil, false
+		}
+		acc, ok := w.Accessory.build()
+		if !ok {
+			return nil, false
+		}
+		cs, ok := children()
+		return &discordgo.Section{ID: w.ID, Components: cs, Accessory: acc}, ok
+	case discordgo.TextDisplayComponent:
+		return &discordgo.TextDisplay{Content: w.Content}, true
+	case discordgo.SeparatorComponent:
+		return &discordgo.Separator{ID: w.ID, Divider: w.Divider, Spacing: w.Spacing}, true
+	case discordgo.ThumbnailComponent:
+		return &discordgo.Thumbnail{ID: w.ID, Media: w.Media, Description: w.Description, Spoiler: w.Spoiler}, true
+	case discordgo.MediaGalleryComponent:
+		return &discordgo.MediaGallery{ID: w.ID, Items: w.Items}, true
+	case discordgo.FileComponentType:
+		return &discordgo.FileComponent{ID: w.ID, File: w.File, Spoiler: w.Spoiler}, true
+	}
+	return w.leaf()
 }
 
 // leaf is w as discordgo decodes it, if it is a button, a select menu or

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -21,6 +22,15 @@ var componentSeeds = []string{
 	`{"type":1,"components":[{"type":3,"min_values":null,"emoji":null}]}`, `{"type":1,"components":[{"type":2,"components":[{"type":"x"}]}]}`,
 	`{"TYPE":1,"Components":[{"Type":2,"Style":2,"Custom_ID":"c"}]}`, `{"type":1,"type":0}`, `{"type":1,"components":[{"type":2}],"id":3}`,
 	`{"type":"1"}`, `[]`, `null`, `{`, `{"type":1,"components":[{"type":3,"options":[{"value":1}]}]}`,
+	// Layout cards (Components V2).
+	`{"type":17,"accent_color":14297372,"components":[{"type":9,"components":[{"type":10,"content":"## [Anora (2024)](https://www.themoviedb.org/movie/1064213)\n**Runtime:** 139 min"}],"accessory":{"type":11,"media":{"url":"https://image.tmdb.org/t/p/w342/a.jpg"},"description":"poster"}},{"type":14,"divider":true,"spacing":1},{"type":10,"content":"text"},{"type":12,"items":[{"media":{"url":"attachment://ratings.png"},"description":"chart"}]},{"type":14,"divider":false,"spacing":2},{"type":1,"components":[{"type":3,"custom_id":"rate:select:1","options":[{"label":"10","value":"10"}]}]}]}`,
+	`{"type":17,"spoiler":true,"components":[{"type":10,"content":"||twist||","id":4}]}`,
+	`{"type":17}`, `{"type":17,"components":null}`, `{"type":17,"components":[null]}`, `{"type":17,"components":[{"type":17,"components":[]}]}`,
+	`{"type":9,"components":[{"type":10,"content":"x"}]}`, `{"type":9,"components":[{"type":10,"content":"x"}],"accessory":null}`,
+	`{"type":9,"components":[],"accessory":{"type":2,"style":1,"label":"Go","custom_id":"g"}}`, `{"type":9,"accessory":{"type":99}}`,
+	`{"type":13,"file":{"url":"attachment://x.csv"},"spoiler":true,"id":2}`, `{"type":12,"items":null}`, `{"type":12,"items":[null]}`,
+	`{"type":14}`, `{"type":14,"divider":null,"spacing":null}`, `{"type":11,"media":null,"description":null}`,
+	`{"type":17,"accent_color":"red"}`, `{"type":10,"content":5}`, `{"type":17,"components":[{"type":18,"label":"l"}]}`,
 }
 
 // decodeComponent decodes what discordgo.MessageComponentFromJSON decodes,
@@ -57,4 +67,22 @@ func TestComponentsAreDiscordgos(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A layout card takes the one-pass way too (none of it falls back).
+func TestLayoutCardsAreDecodedInOnePass(t *testing.T) {
+	for _, s := range componentSeeds {
+		if !strings.HasPrefix(s, `{"type":17,"accent_color":14297372`) {
+			continue
+		}
+		var w wireComponent
+		if err := json.Unmarshal([]byte(s), &w); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := w.build(); !ok {
+			t.Errorf("%s falls back to discordgo", s)
+		}
+		return
+	}
+	t.Fatal("no layout card among the seeds")
 }
