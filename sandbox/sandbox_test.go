@@ -56,7 +56,7 @@ func rawBotWith(t *testing.T, opts Options, answer func(s *discordgo.Session, i 
 }
 
 func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	t.Cleanup(cancel)
 	return c
 }
